@@ -1,0 +1,72 @@
+/**
+ * Machine-readable error codes. Every error segsense throws on bad input carries one, so callers
+ * (and the vitest matchers) can branch on `err.code` instead of parsing messages.
+ */
+export type SegsenseErrorCode =
+  | 'E_IMAGE_DECODE'
+  | 'E_IMAGE_TOO_LARGE'
+  | 'E_FILE_NOT_FOUND'
+  | 'E_FILE_WRITE'
+  | 'E_SIZE_MISMATCH'
+  | 'E_BAD_PARAMETER'
+  | 'E_BAD_MASK'
+  | 'E_PALETTE'
+  | 'E_MISSING_TRUTH'
+  | 'E_MODEL_OUTPUT'
+  | 'E_SCHEMA'
+  | 'E_ABORTED'
+
+/**
+ * The one error type segsense throws for bad input or a failed precondition.
+ * The message names the offending file or value and what was expected.
+ *
+ * @example
+ * try { await loadImage('scan.png') } catch (e) { if (e instanceof SegsenseError && e.code === 'E_IMAGE_DECODE') … }
+ */
+export class SegsenseError extends Error {
+  /** Stable machine-readable code, e.g. `E_SIZE_MISMATCH`. */
+  readonly code: SegsenseErrorCode
+  /** Optional structured details (file, value, expected) for tooling. */
+  readonly details?: Readonly<Record<string, unknown>>
+
+  constructor(code: SegsenseErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'SegsenseError'
+    this.code = code
+    if (options?.details) this.details = options.details
+  }
+}
+
+/** Type guard for {@link SegsenseError}, optionally of one code. */
+export function isSegsenseError(value: unknown, code?: SegsenseErrorCode): value is SegsenseError {
+  return value instanceof SegsenseError && (code === undefined || value.code === code)
+}
+
+/** Formats a value for an error message: numbers, strings and short arrays as written. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value)
+  if (Array.isArray(value)) return value.length > 8 ? `[${value.slice(0, 8).map(describeValue).join(', ')}, … (${value.length})]` : `[${value.map(describeValue).join(', ')}]`
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as { length: number }).length})`
+  try {
+    const s = JSON.stringify(value)
+    return s.length > 120 ? `${s.slice(0, 117)}...` : s
+  } catch {
+    return String(value)
+  }
+}
+
+/** Throws `E_BAD_PARAMETER` unless `value` is a finite number. `what` names the parameter. */
+export function assertFinite(value: unknown, what: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a finite number, got ${describeValue(value)}`, { details: { value } })
+  }
+}
+
+/** Throws `E_BAD_PARAMETER` unless `value` is an integer in [min, max]. */
+export function assertInteger(value: unknown, what: string, min = -Infinity, max = Infinity): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = `${Number.isFinite(min) ? min : '-inf'}..${Number.isFinite(max) ? max : 'inf'}`
+    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be an integer in ${range}, got ${describeValue(value)}`, { details: { value, min, max } })
+  }
+}

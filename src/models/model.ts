@@ -1,0 +1,51 @@
+import { SegsenseError, describeValue } from '../core/errors.js'
+import type { Classes, LabelMap, Raster } from '../core/types.js'
+
+/**
+ * A segmentation model as segsense sees it: images in, one label map per image out, at each image's
+ * own size. Implementations may batch internally; `predict` receives a batch.
+ */
+export interface SegmentationModel {
+  /** Name shown in results and messages. */
+  readonly name: string
+  /** Class id -> name of the ids the model predicts (0 = background). */
+  readonly classes: Classes
+  /** Predicts one label map per image, each the size of its image. */
+  predict(images: readonly Raster[]): Promise<LabelMap[]>
+  /** Releases native resources (sessions, workers). */
+  close?(): Promise<void>
+}
+
+/**
+ * Wraps a plain function (one image in, one label map out, sync or async) as a {@link SegmentationModel}.
+ * The result of every call is checked: a label map of the wrong size is an `E_MODEL_OUTPUT` error naming
+ * the model and both sizes.
+ *
+ * @example
+ * const threshold = functionModel('threshold', { 1: 'fg' }, (img) => labelMap(img.width, img.height, img.data.map((v) => (v > 0.5 ? 1 : 0))))
+ */
+export function functionModel(name: string, classes: Classes, fn: (img: Raster) => LabelMap | Promise<LabelMap>): SegmentationModel {
+  if (typeof fn !== 'function') throw new SegsenseError('E_BAD_PARAMETER', `functionModel ${JSON.stringify(name)}: fn must be a function, got ${describeValue(fn)}`)
+  return {
+    name,
+    classes,
+    async predict(images) {
+      const out: LabelMap[] = []
+      for (const img of images) out.push(checkPrediction(name, img, await fn(img)))
+      return out
+    },
+  }
+}
+
+/** Throws `E_MODEL_OUTPUT` unless `prediction` is a label map of the image's size. Returns it. */
+export function checkPrediction(modelName: string, img: Raster, prediction: LabelMap): LabelMap {
+  if (!prediction || !(prediction.data instanceof Uint8Array || prediction.data instanceof Uint16Array)) {
+    throw new SegsenseError('E_MODEL_OUTPUT', `model ${JSON.stringify(modelName)} returned ${describeValue(prediction)}, expected a LabelMap with Uint8Array or Uint16Array data`)
+  }
+  if (prediction.width !== img.width || prediction.height !== img.height || prediction.data.length !== img.width * img.height) {
+    throw new SegsenseError('E_MODEL_OUTPUT', `model ${JSON.stringify(modelName)} returned a ${prediction.width}x${prediction.height} prediction (${prediction.data.length} values) for a ${img.width}x${img.height} image; expected the image's own size`, {
+      details: { model: modelName, got: [prediction.width, prediction.height], expected: [img.width, img.height] },
+    })
+  }
+  return prediction
+}
