@@ -12,6 +12,8 @@ export type SegsenseErrorCode =
   | 'E_BAD_MASK'
   | 'E_PALETTE'
   | 'E_MISSING_TRUTH'
+  | 'E_MODEL_LOAD'
+  | 'E_MODEL_INPUT'
   | 'E_MODEL_OUTPUT'
   | 'E_SCHEMA'
   | 'E_ABORTED'

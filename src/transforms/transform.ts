@@ -18,7 +18,7 @@ export interface TransformParameter {
   readonly period?: number
   /** Range swept when the user gives none. */
   readonly defaultRange: readonly [number, number]
-  /** Step used with `defaultRange` (a factor for log parameters is not used: steps count instead). */
+  /** Additive step (in the parameter's own unit) used with `defaultRange`; for log parameters too. */
   readonly defaultStep: number
   /** For categorical parameters: the valid codes and their names. */
   readonly categories?: Readonly<Record<number, string>>

@@ -1,0 +1,105 @@
+import { SegsenseError, describeValue } from '../core/errors.js'
+import { classIds } from '../core/raster.js'
+import type { Classes, LabelMap } from '../core/types.js'
+import { type ClassCounts, confusionCounts } from './confusion.js'
+
+/** The overlap metrics segsense computes from a confusion matrix. Higher is better for all. */
+export type MetricName = 'dice' | 'iou' | 'precision' | 'recall'
+
+/** Every {@link MetricName}, in a stable order. */
+export const METRIC_NAMES: readonly MetricName[] = Object.freeze(['dice', 'iou', 'precision', 'recall'])
+
+/**
+ * What a metric is when its denominator is zero.
+ * - `bothEmpty: 'best'` (default, misas and Metrics Reloaded DSC): a class absent from both prediction and
+ *   truth scores 1: the model was right not to predict it. `'nan'` (MONAI `ignore_empty=False` aside,
+ *   MONAI's default) scores NaN, which sweeps store as `null` and means skip.
+ * - One side empty is always 0 for every overlap metric (Dice/IoU: no overlap; precision with an empty
+ *   prediction and recall with an empty truth: the case is a miss, never silently dropped).
+ */
+export interface EmptyPolicy {
+  readonly bothEmpty: 'best' | 'nan'
+}
+
+/** The default {@link EmptyPolicy}: absent from both -> 1, one side empty -> 0. */
+export const DEFAULT_EMPTY_POLICY: EmptyPolicy = Object.freeze({ bothEmpty: 'best' })
+
+/** Dice = 2TP / (2TP + FP + FN). */
+export function dice(c: ClassCounts, policy: EmptyPolicy = DEFAULT_EMPTY_POLICY): number {
+  const d = 2 * c.tp + c.fp + c.fn
+  return d === 0 ? bothEmptyValue(policy) : (2 * c.tp) / d
+}
+
+/** IoU (Jaccard) = TP / (TP + FP + FN). */
+export function iou(c: ClassCounts, policy: EmptyPolicy = DEFAULT_EMPTY_POLICY): number {
+  const d = c.tp + c.fp + c.fn
+  return d === 0 ? bothEmptyValue(policy) : c.tp / d
+}
+
+/** Precision = TP / (TP + FP); an empty prediction of a present class is 0. */
+export function precision(c: ClassCounts, policy: EmptyPolicy = DEFAULT_EMPTY_POLICY): number {
+  const d = c.tp + c.fp
+  if (d > 0) return c.tp / d
+  return c.fn === 0 ? bothEmptyValue(policy) : 0
+}
+
+/** Recall (sensitivity) = TP / (TP + FN); a predicted class absent from the truth is 0. */
+export function recall(c: ClassCounts, policy: EmptyPolicy = DEFAULT_EMPTY_POLICY): number {
+  const d = c.tp + c.fn
+  if (d > 0) return c.tp / d
+  return c.fp === 0 ? bothEmptyValue(policy) : 0
+}
+
+function bothEmptyValue(policy: EmptyPolicy): number {
+  return policy.bothEmpty === 'nan' ? Number.NaN : 1
+}
+
+const METRIC_FUNCTIONS: Readonly<Record<MetricName, (c: ClassCounts, p: EmptyPolicy) => number>> = { dice, iou, precision, recall }
+
+/** Options of {@link scoreMasks}. */
+export interface ScoreOptions {
+  /** Class id -> name of the classes to score (id 0 only with `includeBackground`). */
+  readonly classes: Classes
+  /** Metrics to compute; default `['dice']`. */
+  readonly metrics?: readonly MetricName[]
+  /** Zero-denominator policy; default {@link DEFAULT_EMPTY_POLICY}. */
+  readonly emptyPolicy?: EmptyPolicy
+  /** Score class id 0 too when it is named in `classes`. Default false. */
+  readonly includeBackground?: boolean
+}
+
+/** Throws `E_BAD_PARAMETER` unless every entry is a known {@link MetricName}. */
+export function checkMetricNames(metrics: readonly unknown[]): asserts metrics is readonly MetricName[] {
+  if (!Array.isArray(metrics) || metrics.length === 0) {
+    throw new SegsenseError('E_BAD_PARAMETER', `metrics must be a non-empty array of ${METRIC_NAMES.join(', ')}, got ${describeValue(metrics)}`)
+  }
+  for (const m of metrics) {
+    if (!(METRIC_NAMES as readonly unknown[]).includes(m)) {
+      throw new SegsenseError('E_BAD_PARAMETER', `unknown metric ${describeValue(m)}; expected one of ${METRIC_NAMES.join(', ')}`, { details: { metric: m } })
+    }
+  }
+}
+
+/**
+ * Scores a predicted mask against the truth, per metric and class, from one pass over both masks.
+ *
+ * @returns `{ [metric]: { [className]: score } }`, scores in [0, 1] (NaN only with `bothEmpty: 'nan'`).
+ * @throws SegsenseError `E_SIZE_MISMATCH` when the masks differ in size, `E_BAD_PARAMETER` for an unknown metric.
+ * @example
+ * scoreMasks(pred, truth, { classes: { 1: 'RV', 2: 'MYO', 3: 'LV' }, metrics: ['dice', 'iou'] }).dice.LV
+ */
+export function scoreMasks(prediction: LabelMap, truth: LabelMap, options: ScoreOptions): Record<MetricName, Record<string, number>> {
+  const metrics = options.metrics ?? ['dice']
+  checkMetricNames(metrics)
+  const policy = options.emptyPolicy ?? DEFAULT_EMPTY_POLICY
+  const ids = classIds(options.classes, options.includeBackground ?? false)
+  const counts = confusionCounts(prediction, truth, ids)
+  const out = {} as Record<MetricName, Record<string, number>>
+  for (const m of metrics) {
+    const fn = METRIC_FUNCTIONS[m]
+    const perClass: Record<string, number> = {}
+    for (const id of ids) perClass[options.classes[id] as string] = fn(counts.get(id) as ClassCounts, policy)
+    out[m] = perClass
+  }
+  return out
+}

@@ -1,0 +1,103 @@
+import { METRIC_NAMES } from '../../metrics/overlap.js'
+import { SWEEP_SCHEMA_VERSION } from '../../sweep/result.js'
+
+/** A score: a number in [0, 1], or `null` for an undefined score (NaN is not JSON; `null` never passes a threshold). */
+const score = {
+  type: ['number', 'null'],
+  minimum: 0,
+  maximum: 1,
+  description: 'Score in [0, 1]; null = undefined (e.g. both masks empty under bothEmpty "nan", or a mean over only undefined scores).',
+} as const
+
+/** Per class name: one score per swept value, in the order of `values`. */
+const classCurves = {
+  type: 'object',
+  description: 'Class name -> one score per swept value (same length and order as values).',
+  additionalProperties: { type: 'array', items: score },
+} as const
+
+/** Per metric: class curves. */
+const scoreTable = {
+  type: 'object',
+  description: 'Metric name -> class curves; exactly the metrics listed in metrics.',
+  propertyNames: { enum: [...METRIC_NAMES] },
+  additionalProperties: classCurves,
+} as const
+
+const nonNegative = { type: 'number', minimum: 0 } as const
+
+/**
+ * JSON Schema (draft 2020-12) of a {@link SweepResult} (schemaVersion 1). Kept as a TypeScript constant so it
+ * ships in `dist` with the code (tsc does not copy .json files); serialise it with `JSON.stringify` to publish it.
+ * What a schema cannot express (every curve has `values.length` scores, metric and class keys match `metrics` and
+ * `classes`, sorted values containing the neutral value, unique sample ids) is checked by `validateSweepResult`.
+ */
+export const sweepResultSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'urn:segsense:schema:sweep-result:1',
+  title: 'segsense SweepResult',
+  type: 'object',
+  required: ['schemaVersion', 'model', 'transform', 'values', 'classes', 'metrics', 'reference', 'samples', 'mean', 'timing'],
+  additionalProperties: false,
+  properties: {
+    schemaVersion: { const: SWEEP_SCHEMA_VERSION },
+    model: { type: 'string', description: 'Model name.' },
+    transform: {
+      type: 'object',
+      required: ['name', 'parameter', 'options'],
+      additionalProperties: false,
+      properties: {
+        name: { type: 'string', minLength: 1 },
+        parameter: {
+          type: 'object',
+          required: ['name', 'unit', 'neutral', 'scale', 'defaultRange', 'defaultStep'],
+          additionalProperties: false,
+          properties: {
+            name: { type: 'string', minLength: 1 },
+            unit: { type: 'string' },
+            neutral: { type: 'number' },
+            scale: { enum: ['linear', 'log', 'circular', 'categorical'] },
+            period: { type: 'number', exclusiveMinimum: 0 },
+            defaultRange: { type: 'array', prefixItems: [{ type: 'number' }, { type: 'number' }], minItems: 2, maxItems: 2 },
+            defaultStep: { type: 'number', exclusiveMinimum: 0 },
+            categories: { type: 'object', additionalProperties: { type: 'string' } },
+          },
+        },
+        options: { type: 'object', description: "The transform's options (plain JSON)." },
+      },
+    },
+    values: { type: 'array', minItems: 1, items: { type: 'number' }, description: 'Swept values, neutral included; ascending unless categorical.' },
+    classes: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' }, description: 'Names of the scored classes.' },
+    metrics: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...METRIC_NAMES] } },
+    reference: { enum: ['truth', 'prediction'], description: 'What predictions were scored against.' },
+    emptyPolicy: {
+      type: 'object',
+      required: ['bothEmpty'],
+      additionalProperties: false,
+      properties: { bothEmpty: { enum: ['best', 'nan'] } },
+    },
+    samples: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        required: ['id', 'scores'],
+        additionalProperties: false,
+        properties: { id: { type: 'string' }, scores: scoreTable },
+      },
+    },
+    mean: { ...scoreTable, description: 'Mean over samples, skipping null; null where every sample is null.' },
+    timing: {
+      type: 'object',
+      required: ['totalMs', 'predictMs', 'transformMs', 'scoreMs', 'predictions'],
+      additionalProperties: false,
+      properties: {
+        totalMs: nonNegative,
+        predictMs: nonNegative,
+        transformMs: nonNegative,
+        scoreMs: nonNegative,
+        predictions: { type: 'integer', minimum: 0 },
+      },
+    },
+  },
+} as const

@@ -1,0 +1,120 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
+import { SegsenseError } from '../../core/errors.js'
+import type { SweepResult } from '../../sweep/result.js'
+import { sweepResultSchema } from './sweep-result.schema.js'
+
+export { sweepResultSchema } from './sweep-result.schema.js'
+
+/** Outcome of {@link validateSweepResult}: the typed result, or readable errors (`<JSON pointer> <what is wrong>`). */
+export type SweepResultValidation = { readonly valid: true; readonly result: SweepResult } | { readonly valid: false; readonly errors: string[] }
+
+/** Most errors listed in an `E_SCHEMA` message (the rest are counted). */
+const MAX_LISTED_ERRORS = 20
+
+let compiled: ValidateFunction | undefined
+
+function validator(): ValidateFunction {
+  // Compiled on first use: the schema never changes and compiling costs a few milliseconds.
+  compiled ??= new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: true }).compile(sweepResultSchema)
+  return compiled
+}
+
+/** Turns an ajv error into `'/samples/0/scores/dice/LV/3 must be number or null'`. */
+function describeError(e: ErrorObject): string {
+  const path = e.instancePath === '' ? '/' : e.instancePath
+  const p = e.params as Record<string, unknown>
+  switch (e.keyword) {
+    case 'type':
+      return `${path} must be ${String(p.type).split(',').join(' or ')}`
+    case 'required':
+      return `${path} must have property ${JSON.stringify(p.missingProperty)}`
+    case 'additionalProperties':
+      return `${path} has unknown property ${JSON.stringify(p.additionalProperty)}`
+    case 'enum':
+      return `${path}${p.propertyName !== undefined ? ` key ${JSON.stringify(p.propertyName)}` : ''} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+    case 'const':
+      return `${path} must be ${JSON.stringify(p.allowedValue)}`
+    default:
+      return `${path} ${e.message ?? 'is invalid'}`
+  }
+}
+
+/** Checks what JSON Schema cannot: lengths and keys that must agree with `values`, `metrics` and `classes`. */
+function consistencyErrors(r: SweepResult): string[] {
+  const errors: string[] = []
+  const K = r.values.length
+  const p = r.transform.parameter
+  const checkTable = (table: Record<string, Record<string, unknown[]>>, path: string): void => {
+    for (const m of r.metrics) if (!(m in table)) errors.push(`${path} must have metric ${JSON.stringify(m)} (listed in /metrics)`)
+    for (const [m, curves] of Object.entries(table)) {
+      if (!(r.metrics as string[]).includes(m)) errors.push(`${path}/${m} is not listed in /metrics`)
+      for (const c of r.classes) if (!(c in curves)) errors.push(`${path}/${m} must have class ${JSON.stringify(c)} (listed in /classes)`)
+      for (const [c, curve] of Object.entries(curves)) {
+        if (!r.classes.includes(c)) errors.push(`${path}/${m}/${c} is not listed in /classes`)
+        if (curve.length !== K) errors.push(`${path}/${m}/${c} must have ${K} scores (one per value), has ${curve.length}`)
+      }
+    }
+  }
+  checkTable(r.mean as Record<string, Record<string, unknown[]>>, '/mean')
+  const ids = new Set<string>()
+  r.samples.forEach((s, i) => {
+    if (ids.has(s.id)) errors.push(`/samples/${i}/id ${JSON.stringify(s.id)} is used by an earlier sample`)
+    ids.add(s.id)
+    checkTable(s.scores as Record<string, Record<string, unknown[]>>, `/samples/${i}/scores`)
+  })
+  if (p.scale === 'categorical') {
+    if (new Set(r.values).size !== K) errors.push('/values must not repeat a value')
+  } else {
+    for (let i = 1; i < K; i++) {
+      if (!((r.values[i] as number) > (r.values[i - 1] as number))) {
+        errors.push(`/values/${i} must be greater than /values/${i - 1} (values ascend)`)
+        break
+      }
+    }
+  }
+  if (!r.values.includes(p.neutral)) errors.push(`/values must include the neutral value ${p.neutral}`)
+  if (p.scale === 'log') r.values.forEach((v, i) => v > 0 || errors.push(`/values/${i} must be > 0 (log-scale parameter)`))
+  if (p.scale === 'circular' && p.period === undefined) errors.push('/transform/parameter must have property "period" (circular parameter)')
+  return errors
+}
+
+/**
+ * Validates a parsed sweep result (a JSON string is parsed first) against {@link sweepResultSchema} and the
+ * consistency rules a schema cannot express.
+ *
+ * @returns `{ valid: true, result }`, or `{ valid: false, errors }` with one readable line per problem, e.g.
+ *   `/samples/0/scores/dice/LV/3 must be number or null`.
+ * @example
+ * const v = validateSweepResult(JSON.parse(text)); if (!v.valid) console.error(v.errors.join('\n'))
+ */
+export function validateSweepResult(json: unknown): SweepResultValidation {
+  let data = json
+  if (typeof json === 'string') {
+    try {
+      data = JSON.parse(json)
+    } catch (e) {
+      return { valid: false, errors: [`/ is not valid JSON: ${(e as Error).message}`] }
+    }
+  }
+  const validate = validator()
+  if (!validate(data)) {
+    // propertyNames failures come as a pair (the enum and a generic "property name must be valid"): keep the first.
+    const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map(describeError)
+    return { valid: false, errors: [...new Set(errors)] }
+  }
+  const result = data as SweepResult
+  const errors = consistencyErrors(result)
+  return errors.length > 0 ? { valid: false, errors } : { valid: true, result }
+}
+
+/**
+ * Like {@link validateSweepResult}, but returns the typed result or throws.
+ * @throws SegsenseError `E_SCHEMA` listing the problems (`details.errors` holds all of them).
+ */
+export function assertSweepResult(json: unknown, what = 'sweep result'): SweepResult {
+  const v = validateSweepResult(json)
+  if (v.valid) return v.result
+  const listed = v.errors.slice(0, MAX_LISTED_ERRORS)
+  const more = v.errors.length > listed.length ? `\n  ... and ${v.errors.length - listed.length} more` : ''
+  throw new SegsenseError('E_SCHEMA', `${what} does not match the SweepResult schema (version 1):\n  ${listed.join('\n  ')}${more}`, { details: { errors: v.errors } })
+}

@@ -1,0 +1,78 @@
+import type { MetricName } from '../metrics/overlap.js'
+import type { ParameterScale } from '../transforms/transform.js'
+
+/** Version of the {@link SweepResult} JSON layout; bumped on incompatible changes. */
+export const SWEEP_SCHEMA_VERSION = 1 as const
+
+/**
+ * One score in a result. `null` is an undefined score: NaN is not JSON, so a NaN from the empty-mask policy
+ * `bothEmpty: 'nan'` (and a mean over samples that are all undefined) is stored as `null`. A `null` never
+ * passes a threshold.
+ */
+export type Score = number | null
+
+/** Per class name, one score per swept value (same order and length as `SweepResult.values`). */
+export type ClassCurves = Record<string, Score[]>
+
+/** Per metric, per class name, one score per swept value. */
+export type ScoreTable = Partial<Record<MetricName, ClassCurves>>
+
+/** The swept parameter as stored in a result (the transform's {@link TransformParameter}, as plain JSON). */
+export interface SweepParameter {
+  readonly name: string
+  readonly unit: string
+  readonly neutral: number
+  readonly scale: ParameterScale
+  readonly period?: number
+  readonly defaultRange: readonly [number, number]
+  readonly defaultStep: number
+  /** Category code (as a string key, JSON) -> name. */
+  readonly categories?: Readonly<Record<string, string>>
+}
+
+/** Scores of one sample. */
+export interface SampleScores {
+  /** The sample's id. */
+  readonly id: string
+  readonly scores: ScoreTable
+}
+
+/** Where a sweep spent its time, in milliseconds, and how many images the model predicted. */
+export interface SweepTiming {
+  readonly totalMs: number
+  readonly predictMs: number
+  readonly transformMs: number
+  readonly scoreMs: number
+  /** Images predicted, including the clean predictions used as reference with `reference: 'prediction'`. */
+  readonly predictions: number
+}
+
+/**
+ * Everything a sweep measured, as plain JSON (validated by `validateSweepResult` in `report/schema`).
+ *
+ * - `values`: the swept parameter values (the neutral value always included); ascending unless categorical.
+ * - `samples[i].scores[metric][className][k]` is the score of sample i at `values[k]`.
+ * - `mean[metric][className][k]` is the mean over samples, skipping `null`; `null` when all are `null`.
+ */
+export interface SweepResult {
+  readonly schemaVersion: typeof SWEEP_SCHEMA_VERSION
+  /** Model name. */
+  readonly model: string
+  readonly transform: {
+    readonly name: string
+    readonly parameter: SweepParameter
+    /** The transform's options (plain JSON). */
+    readonly options: Readonly<Record<string, unknown>>
+  }
+  readonly values: number[]
+  /** Names of the scored classes, in class-id order. */
+  readonly classes: string[]
+  readonly metrics: MetricName[]
+  /** `truth`: scored against the transformed ground truth; `prediction`: against the model's transformed clean prediction. */
+  readonly reference: 'truth' | 'prediction'
+  /** The empty-mask policy used (absent in results written by hand: the default `best`). */
+  readonly emptyPolicy?: { readonly bothEmpty: 'best' | 'nan' }
+  readonly samples: SampleScores[]
+  readonly mean: ScoreTable
+  readonly timing: SweepTiming
+}

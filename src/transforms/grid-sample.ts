@@ -1,0 +1,347 @@
+import { SegsenseError, describeValue } from '../core/errors.js'
+import type { LabelMap, Raster } from '../core/types.js'
+
+/** Image interpolation of {@link gridSample}. */
+export type Interpolation = 'bilinear' | 'nearest'
+/** What a sample outside the image reads (torch `padding_mode`). */
+export type Padding = 'zeros' | 'border' | 'reflection'
+/** Mask interpolation of {@link gridSampleLabels}. */
+export type MaskInterpolation = 'nearest' | 'onehot-bilinear'
+
+/**
+ * A pixel-space affine map from output pixel centre (x, y) to input coordinate (u, v):
+ * `u = a*x + b*y + c`, `v = d*x + e*y + f`. Pixel j has its centre at j (align_corners=true).
+ */
+export interface AffineMap {
+  readonly a: number
+  readonly b: number
+  readonly c: number
+  readonly d: number
+  readonly e: number
+  readonly f: number
+}
+
+/**
+ * Output pixel (x, y) -> input coordinate, written to `out[0]` (u, column) and `out[1]` (v, row).
+ * Used for non-affine warps; called once per output pixel, so it must not allocate.
+ */
+export type CoordinateFunction = (x: number, y: number, out: Float64Array) => void
+
+/** An affine map (fast path) or a per-pixel coordinate function. */
+export type CoordinateMap = AffineMap | CoordinateFunction
+
+/** Options of {@link gridSample}. */
+export interface GridSampleOptions {
+  /** Default `bilinear`. */
+  readonly mode?: Interpolation
+  /** Default `zeros`. */
+  readonly padding?: Padding
+  /** Output width (default: the input's). */
+  readonly width?: number
+  /** Output height (default: the input's). */
+  readonly height?: number
+}
+
+/** Options of {@link gridSampleLabels}. */
+export interface GridSampleLabelsOptions {
+  /** Default `nearest`. */
+  readonly mode?: MaskInterpolation
+  /** Default `zeros` (outside = background 0). */
+  readonly padding?: Padding
+  /** Output width (default: the input's). */
+  readonly width?: number
+  /** Output height (default: the input's). */
+  readonly height?: number
+}
+
+const PADDINGS: readonly Padding[] = ['zeros', 'border', 'reflection']
+
+/** The identity pixel map. */
+export const IDENTITY_MAP: AffineMap = Object.freeze({ a: 1, b: 0, c: 0, d: 0, e: 1, f: 0 })
+
+/**
+ * Rounds half to even (C `nearbyint`, what torch's nearest grid_sample uses): 0.5 -> 0, 1.5 -> 2, -0.5 -> -0.
+ */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x)
+  // Math.round rounds .5 up; step back when that landed on an odd number.
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r
+}
+
+/**
+ * torch `reflect_coordinates` for align_corners=true followed by the clip: mirrors `u` about the pixel
+ * centres 0 and `size - 1` (numpy 'reflect', no edge repeat).
+ */
+export function reflectCoordinate(u: number, size: number): number {
+  const span = size - 1
+  if (span <= 0) return 0
+  const a = Math.abs(u)
+  const extra = a % span
+  const flips = Math.floor(a / span)
+  const r = flips % 2 === 0 ? extra : span - extra
+  return r < 0 ? 0 : r > span ? span : r
+}
+
+/** Applies the padding rule to one coordinate (zeros: unchanged; the taps are bounds-checked later). */
+function padCoordinate(u: number, size: number, padding: Padding): number {
+  if (padding === 'border') return u < 0 ? 0 : u > size - 1 ? size - 1 : u
+  if (padding === 'reflection') return reflectCoordinate(u, size)
+  return u
+}
+
+/**
+ * Converts a fastai-v1 affine matrix in normalised coordinates (`[x_in, y_in] = M·[x_n, y_n] + t`, rows
+ * `[m00, m01, m02]`, `[m10, m11, m12]`, mapping output to input) to a pixel-space {@link AffineMap}.
+ * Applies fastai's aspect correction `m01 *= H/W`, `m10 *= W/H` (H, W = output size, as `_affine_mult`
+ * does with the flow's size), the output grid `linspace(-1, 1, n)` (`[-1]` when n = 1) and the
+ * align_corners unnormalisation `u = (x_in + 1)/2·(W_in − 1)`.
+ */
+export function fastaiAffine(
+  matrix: readonly [number, number, number, number, number, number],
+  inWidth: number,
+  inHeight: number,
+  outWidth = inWidth,
+  outHeight = inHeight,
+): AffineMap {
+  const [m00, m02, m11, m12] = [matrix[0], matrix[2], matrix[4], matrix[5]]
+  const m01 = matrix[1] * (outHeight / outWidth)
+  const m10 = matrix[3] * (outWidth / outHeight)
+  // Ratios are formed directly ((W_in-1)/(W_out-1), not ((W_in-1)/2)·(2/(W_out-1))) so that a square
+  // identity or 90-degree map has exactly integer coefficients.
+  const rx = outWidth > 1 ? (inWidth - 1) / (outWidth - 1) : 0
+  const ry = outHeight > 1 ? (inHeight - 1) / (outHeight - 1) : 0
+  const rxy = outHeight > 1 ? (inWidth - 1) / (outHeight - 1) : 0
+  const ryx = outWidth > 1 ? (inHeight - 1) / (outWidth - 1) : 0
+  const hx = (inWidth - 1) / 2
+  const hy = (inHeight - 1) / 2
+  return {
+    a: m00 * rx,
+    b: m01 * rxy,
+    c: hx * (1 + m02 - m00 - m01),
+    d: m10 * ryx,
+    e: m11 * ry,
+    f: hy * (1 + m12 - m10 - m11),
+  }
+}
+
+function checkOutputSize(value: number | undefined, fallback: number, what: string): number {
+  if (value === undefined) return fallback
+  if (!Number.isInteger(value) || value < 1) {
+    throw new SegsenseError('E_BAD_PARAMETER', `gridSample: output ${what} must be a positive integer, got ${describeValue(value)}`, { details: { value } })
+  }
+  return value
+}
+
+function checkPadding(padding: unknown): Padding {
+  if (!PADDINGS.includes(padding as Padding)) {
+    throw new SegsenseError('E_BAD_PARAMETER', `gridSample: padding must be one of ${PADDINGS.join(', ')}, got ${describeValue(padding)}`, { details: { value: padding } })
+  }
+  return padding as Padding
+}
+
+/** Returns a coordinate evaluator writing (u, v) into `out` (shared, no allocation per pixel). */
+function evaluator(map: CoordinateMap): CoordinateFunction {
+  if (typeof map === 'function') return map
+  const { a, b, c, d, e, f } = map
+  for (const [k, v] of Object.entries({ a, b, c, d, e, f })) {
+    if (!Number.isFinite(v)) throw new SegsenseError('E_BAD_PARAMETER', `gridSample: affine map coefficient ${k} must be finite, got ${describeValue(v)}`, { details: { value: v } })
+  }
+  return (x, y, out) => {
+    out[0] = a * x + b * y + c
+    out[1] = d * x + e * y + f
+  }
+}
+
+/**
+ * Resamples an image at the coordinates given by `map` (output pixel -> input pixel), with the semantics
+ * of torch `grid_sample(align_corners=True)` as fastai v1 uses it: bilinear taps outside the image
+ * contribute 0 with `zeros` padding; `border` clamps and `reflection` mirrors the coordinate first;
+ * `nearest` rounds half to even. Every geometric transform of segsense goes through this function.
+ *
+ * @example
+ * const shifted = gridSample(img, { a: 1, b: 0, c: -2, d: 0, e: 1, f: 0 }) // content moves 2 px right
+ * @throws SegsenseError `E_BAD_PARAMETER` for a bad mode, padding, size or a non-finite coordinate.
+ */
+export function gridSample(img: Raster, map: CoordinateMap, options: GridSampleOptions = {}): Raster {
+  const mode = options.mode ?? 'bilinear'
+  if (mode !== 'bilinear' && mode !== 'nearest') {
+    throw new SegsenseError('E_BAD_PARAMETER', `gridSample: mode must be 'bilinear' or 'nearest', got ${describeValue(mode)}`, { details: { value: mode } })
+  }
+  const padding = checkPadding(options.padding ?? 'zeros')
+  const outW = checkOutputSize(options.width, img.width, 'width')
+  const outH = checkOutputSize(options.height, img.height, 'height')
+  const { width: W, height: H, channels: C, data: src } = img
+  const out = new Float32Array(outW * outH * C)
+  const at = evaluator(map)
+  const uv = new Float64Array(2)
+  for (let y = 0; y < outH; y++) {
+    for (let x = 0; x < outW; x++) {
+      at(x, y, uv)
+      const o = (y * outW + x) * C
+      const u = padCoordinate(uv[0] as number, W, padding)
+      const v = padCoordinate(uv[1] as number, H, padding)
+      if (!Number.isFinite(u) || !Number.isFinite(v)) {
+        throw new SegsenseError('E_BAD_PARAMETER', `gridSample: the coordinate map gave a non-finite input coordinate (${uv[0]}, ${uv[1]}) at output pixel (${x}, ${y})`)
+      }
+      if (mode === 'nearest') {
+        const xi = roundHalfEven(u)
+        const yi = roundHalfEven(v)
+        if (xi >= 0 && xi < W && yi >= 0 && yi < H) {
+          const s = (yi * W + xi) * C
+          for (let ch = 0; ch < C; ch++) out[o + ch] = src[s + ch] as number
+        }
+        continue
+      }
+      const x0 = Math.floor(u)
+      const y0 = Math.floor(v)
+      const x1 = x0 + 1
+      const y1 = y0 + 1
+      // torch: nw = (x1 - u)(y1 - v), ne = (u - x0)(y1 - v), ...
+      const wx1 = u - x0
+      const wx0 = x1 - u
+      const wy1 = v - y0
+      const wy0 = y1 - v
+      const in0x = x0 >= 0 && x0 < W
+      const in1x = x1 >= 0 && x1 < W
+      const in0y = y0 >= 0 && y0 < H
+      const in1y = y1 >= 0 && y1 < H
+      const wNW = in0x && in0y ? wx0 * wy0 : 0
+      const wNE = in1x && in0y ? wx1 * wy0 : 0
+      const wSW = in0x && in1y ? wx0 * wy1 : 0
+      const wSE = in1x && in1y ? wx1 * wy1 : 0
+      // Clamp indices so that reads stay in the array; out-of-range taps have weight 0.
+      const cx0 = in0x ? x0 : 0
+      const cx1 = in1x ? x1 : 0
+      const cy0 = in0y ? y0 : 0
+      const cy1 = in1y ? y1 : 0
+      const iNW = (cy0 * W + cx0) * C
+      const iNE = (cy0 * W + cx1) * C
+      const iSW = (cy1 * W + cx0) * C
+      const iSE = (cy1 * W + cx1) * C
+      for (let ch = 0; ch < C; ch++) {
+        out[o + ch] =
+          wNW * (src[iNW + ch] as number) + wNE * (src[iNE + ch] as number) + wSW * (src[iSW + ch] as number) + wSE * (src[iSE + ch] as number)
+      }
+    }
+  }
+  return img.spacing ? { width: outW, height: outH, channels: C, data: out, spacing: img.spacing } : { width: outW, height: outH, channels: C, data: out }
+}
+
+/**
+ * Resamples a mask at the coordinates given by `map`, never inventing class ids:
+ * `nearest` (fastai's mask path) reads the nearest pixel (round half to even);
+ * `onehot-bilinear` computes the bilinear weight of every class id among the 4 taps and keeps the largest
+ * (ties -> lower id), which avoids the jagged, shifted boundaries of nearest. With `zeros` padding,
+ * taps outside the mask count as background 0.
+ *
+ * @throws SegsenseError `E_BAD_PARAMETER` for a bad mode, padding, size or a non-finite coordinate.
+ */
+export function gridSampleLabels(mask: LabelMap, map: CoordinateMap, options: GridSampleLabelsOptions = {}): LabelMap {
+  const mode = options.mode ?? 'nearest'
+  if (mode !== 'nearest' && mode !== 'onehot-bilinear') {
+    throw new SegsenseError('E_BAD_PARAMETER', `gridSampleLabels: mode must be 'nearest' or 'onehot-bilinear', got ${describeValue(mode)}`, { details: { value: mode } })
+  }
+  const padding = checkPadding(options.padding ?? 'zeros')
+  const outW = checkOutputSize(options.width, mask.width, 'width')
+  const outH = checkOutputSize(options.height, mask.height, 'height')
+  const { width: W, height: H, data: src } = mask
+  const n = outW * outH
+  const out = src instanceof Uint16Array ? new Uint16Array(n) : new Uint8Array(n)
+  const at = evaluator(map)
+  const uv = new Float64Array(2)
+  const ids = new Int32Array(4)
+  const ws = new Float64Array(4)
+  for (let y = 0; y < outH; y++) {
+    for (let x = 0; x < outW; x++) {
+      at(x, y, uv)
+      const o = y * outW + x
+      const u = padCoordinate(uv[0] as number, W, padding)
+      const v = padCoordinate(uv[1] as number, H, padding)
+      if (!Number.isFinite(u) || !Number.isFinite(v)) {
+        throw new SegsenseError('E_BAD_PARAMETER', `gridSampleLabels: the coordinate map gave a non-finite input coordinate (${uv[0]}, ${uv[1]}) at output pixel (${x}, ${y})`)
+      }
+      if (mode === 'nearest') {
+        const xi = roundHalfEven(u)
+        const yi = roundHalfEven(v)
+        out[o] = xi >= 0 && xi < W && yi >= 0 && yi < H ? (src[yi * W + xi] as number) : 0
+        continue
+      }
+      const x0 = Math.floor(u)
+      const y0 = Math.floor(v)
+      const x1 = x0 + 1
+      const y1 = y0 + 1
+      const wx1 = u - x0
+      const wx0 = x1 - u
+      const wy1 = v - y0
+      const wy0 = y1 - v
+      const in0x = x0 >= 0 && x0 < W
+      const in1x = x1 >= 0 && x1 < W
+      const in0y = y0 >= 0 && y0 < H
+      const in1y = y1 >= 0 && y1 < H
+      // Taps outside read background 0 with their full weight (the one-hot of zeros padding).
+      ids[0] = in0x && in0y ? (src[y0 * W + x0] as number) : 0
+      ids[1] = in1x && in0y ? (src[y0 * W + x1] as number) : 0
+      ids[2] = in0x && in1y ? (src[y1 * W + x0] as number) : 0
+      ids[3] = in1x && in1y ? (src[y1 * W + x1] as number) : 0
+      ws[0] = wx0 * wy0
+      ws[1] = wx1 * wy0
+      ws[2] = wx0 * wy1
+      ws[3] = wx1 * wy1
+      let best = -1
+      let bestW = -1
+      for (let i = 0; i < 4; i++) {
+        const id = ids[i] as number
+        if ((ws[i] as number) <= 0 && best >= 0) continue
+        let total = 0
+        for (let j = 0; j < 4; j++) if (ids[j] === id) total += ws[j] as number
+        if (total > bestW || (total === bestW && id < best)) {
+          best = id
+          bestW = total
+        }
+      }
+      out[o] = best
+    }
+  }
+  return mask.spacing ? { width: outW, height: outH, data: out, spacing: mask.spacing } : { width: outW, height: outH, data: out }
+}
+
+/**
+ * torch `F.interpolate(mode='area')` = adaptive average pooling to `outW x outH`: output bin i averages
+ * input indices `[floor(i·n/n_out), ceil((i+1)·n/n_out))` along each axis (separable).
+ * fastai uses it as a pre-filter before bilinear downscaling by more than 2x.
+ */
+export function areaResize(img: Raster, outW: number, outH: number): Raster {
+  checkOutputSize(outW, 1, 'width')
+  checkOutputSize(outH, 1, 'height')
+  const { width: W, height: H, channels: C, data: src } = img
+  // Pass 1: average along x into a Float64 buffer (outW x H), pass 2: along y.
+  const tmp = new Float64Array(outW * H * C)
+  for (let i = 0; i < outW; i++) {
+    const start = Math.floor((i * W) / outW)
+    const end = Math.ceil(((i + 1) * W) / outW)
+    const inv = 1 / (end - start)
+    for (let y = 0; y < H; y++) {
+      const o = (y * outW + i) * C
+      for (let ch = 0; ch < C; ch++) {
+        let s = 0
+        for (let x = start; x < end; x++) s += src[(y * W + x) * C + ch] as number
+        tmp[o + ch] = s * inv
+      }
+    }
+  }
+  const out = new Float32Array(outW * outH * C)
+  for (let j = 0; j < outH; j++) {
+    const start = Math.floor((j * H) / outH)
+    const end = Math.ceil(((j + 1) * H) / outH)
+    const inv = 1 / (end - start)
+    for (let x = 0; x < outW; x++) {
+      const o = (j * outW + x) * C
+      for (let ch = 0; ch < C; ch++) {
+        let s = 0
+        for (let y = start; y < end; y++) s += tmp[(y * outW + x) * C + ch] as number
+        out[o + ch] = s * inv
+      }
+    }
+  }
+  return img.spacing ? { width: outW, height: outH, channels: C, data: out, spacing: img.spacing } : { width: outW, height: outH, channels: C, data: out }
+}

@@ -1,0 +1,306 @@
+/**
+ * Intensity transforms: the truth is not moved (spatial: false). Each applies per channel and returns a
+ * copy equal to the input at its neutral value. Lighting follows Pillow's ImageEnhance in float (default)
+ * or fastai v1's logit-space lighting (`.with({ mode: 'fastai' })`, the misas paper); gamma, noise and
+ * blur follow TorchIO v1 (`Gamma`, `Noise`, `Blur` = scipy `gaussian_filter`).
+ */
+import { SegsenseError, describeValue } from '../core/errors.js'
+import type { Raster } from '../core/types.js'
+import { defineTransform, type Transform, type TransformDefinition, type TransformParameter } from './transform.js'
+import { checkSeed, normalField } from './random.js'
+
+/** Lighting semantics: `pil` = Pillow `ImageEnhance` in float, `fastai` = fastai v1 logit-space lighting. */
+export type LightingMode = 'pil' | 'fastai'
+
+/** Options of {@link brightness} and {@link contrast}. */
+export interface LightingOptions {
+  /** Default `pil`. Switching the mode also switches the parameter (name, neutral, scale, range). */
+  readonly mode: LightingMode
+}
+
+/** Options of {@link noise}. */
+export interface NoiseOptions {
+  /** Seed of the standard-normal field (integer 0..2^32−1); default 0. */
+  readonly seed: number
+}
+
+function checkValue(transform: string, parameter: string, value: unknown, rule: 'positive' | 'nonnegative' | 'unit'): number {
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (rule === 'positive' ? value > 0 : rule === 'nonnegative' ? value >= 0 : value >= 0 && value <= 1)
+  if (!ok) {
+    const expected = rule === 'positive' ? 'a finite number > 0' : rule === 'nonnegative' ? 'a finite number >= 0' : 'a number in [0, 1]'
+    throw new SegsenseError('E_BAD_PARAMETER', `${transform}: ${parameter} must be ${expected}, got ${describeValue(value)}`, {
+      details: { transform, parameter, value },
+    })
+  }
+  return value as number
+}
+
+function copyOf(img: Raster): Raster {
+  return { ...img, data: img.data.slice() }
+}
+
+/** Applies `f` to every sample into a new raster (same size, channels, spacing). */
+function mapSamples(img: Raster, f: (x: number) => number): Raster {
+  const src = img.data
+  const out = new Float32Array(src.length)
+  for (let i = 0; i < src.length; i++) out[i] = f(src[i] as number)
+  return { ...img, data: out }
+}
+
+const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x)
+
+/** fastai `logit_`: `−log(1/x − 1)` after clamping x to [1e-7, 1 − 1e-7]. */
+function logitClamped(x: number): number {
+  const c = x < 1e-7 ? 1e-7 : x > 1 - 1e-7 ? 1 - 1e-7 : x
+  return -Math.log(1 / c - 1)
+}
+
+const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
+
+/**
+ * Builds a transform whose definition (including the parameter metadata) depends on its options:
+ * `.with()` rebuilds through `build`, which `defineTransform` alone cannot do (its parameter is fixed).
+ */
+function defineModalTransform<O extends object>(defaults: O, build: (options: O) => TransformDefinition<O>): Transform<O> {
+  const make = (options: O): Transform<O> => {
+    const t = defineTransform<O>({ ...build(options), options })
+    return Object.freeze({ ...t, with: (changes: Partial<O>) => make({ ...t.options, ...changes } as O) })
+  }
+  return make(defaults)
+}
+
+function checkMode(transform: string, mode: unknown): LightingMode {
+  if (mode !== 'pil' && mode !== 'fastai') {
+    throw new SegsenseError('E_BAD_PARAMETER', `${transform}: option mode must be 'pil' or 'fastai', got ${describeValue(mode)}`, {
+      details: { transform, option: 'mode', value: mode },
+    })
+  }
+  return mode
+}
+
+// ------------------------------------------------------------------------------------------ brightness
+
+const BRIGHTNESS_PIL: TransformParameter = { name: 'factor', unit: 'x', neutral: 1, scale: 'log', defaultRange: [0.25, 4], defaultStep: 0.25 }
+const BRIGHTNESS_FASTAI: TransformParameter = { name: 'change', unit: '', neutral: 0.5, scale: 'linear', defaultRange: [0.05, 0.95], defaultStep: 0.05 }
+
+/**
+ * Brightness. `pil` (default): Pillow `ImageEnhance.Brightness` in float, `out = clamp(f·x, 0, 1)`
+ * (a blend with black; 1 = neutral, factor > 0). `fastai`: fastai v1 `brightness(change)`,
+ * `out = sigmoid(logit(clamp(x, 1e−7, 1 − 1e−7)) + logit(change))` with change in [0, 1], 0.5 neutral
+ * (0 gives black, 1 white: the change's logit is not clamped, as in fastai).
+ *
+ * @example
+ * brightness.image(img, 1.5); brightness.with({ mode: 'fastai' }).image(img, 0.7)
+ */
+export const brightness: Transform<LightingOptions> = defineModalTransform<LightingOptions>({ mode: 'pil' }, (o) => {
+  const mode = checkMode('brightness', o.mode)
+  if (mode === 'fastai') {
+    return {
+      name: 'brightness',
+      parameter: BRIGHTNESS_FASTAI,
+      spatial: false,
+      image: (img, value) => {
+        const change = checkValue('brightness', 'change', value, 'unit')
+        // Unclamped logit, like scipy.special.logit: 0 -> -inf (black), 1 -> +inf (white).
+        const shift = Math.log(change / (1 - change))
+        return mapSamples(img, (x) => sigmoid(logitClamped(x) + shift))
+      },
+    }
+  }
+  return {
+    name: 'brightness',
+    parameter: BRIGHTNESS_PIL,
+    spatial: false,
+    image: (img, value) => {
+      const f = checkValue('brightness', 'factor', value, 'positive')
+      // Pillow returns a copy for f == 1.
+      if (f === 1) return copyOf(img)
+      return mapSamples(img, (x) => clamp01(f * x))
+    },
+  }
+})
+
+// -------------------------------------------------------------------------------------------- contrast
+
+const CONTRAST_PIL: TransformParameter = { name: 'factor', unit: 'x', neutral: 1, scale: 'log', defaultRange: [0.25, 4], defaultStep: 0.25 }
+const CONTRAST_FASTAI: TransformParameter = { name: 'scale', unit: 'x', neutral: 1, scale: 'log', defaultRange: [0.1, 7.1], defaultStep: 0.5 }
+
+/** Mean grey level as Pillow's Contrast sees it: ITU-R 601 luma for RGB, else the mean of all samples. */
+function meanLevel(img: Raster): number {
+  const { data, channels: C } = img
+  const n = img.width * img.height
+  let s = 0
+  if (C === 3) {
+    for (let i = 0; i < n; i++) s += 0.299 * (data[3 * i] as number) + 0.587 * (data[3 * i + 1] as number) + 0.114 * (data[3 * i + 2] as number)
+    return s / n
+  }
+  for (let i = 0; i < data.length; i++) s += data[i] as number
+  return s / data.length
+}
+
+/**
+ * Contrast. `pil` (default): Pillow `ImageEnhance.Contrast` in float, a blend with the mean grey level
+ * (ITU-R 601 luma 0.299/0.587/0.114 for RGB, the image itself for grey; other channel counts: mean of all
+ * samples): `out = clamp(mean + f·(x − mean), 0, 1)`, 1 = neutral, factor > 0. Pillow rounds the mean to
+ * 8 bits and truncates the result; this float version does neither. `fastai`: fastai v1
+ * `contrast(scale)`, `out = sigmoid(scale·logit(clamp(x, 1e−7, 1 − 1e−7)))`, 1 neutral (range: the
+ * misas paper's 0.1..7.1 step 0.5).
+ */
+export const contrast: Transform<LightingOptions> = defineModalTransform<LightingOptions>({ mode: 'pil' }, (o) => {
+  const mode = checkMode('contrast', o.mode)
+  if (mode === 'fastai') {
+    return {
+      name: 'contrast',
+      parameter: CONTRAST_FASTAI,
+      spatial: false,
+      image: (img, value) => {
+        const scale = checkValue('contrast', 'scale', value, 'positive')
+        return mapSamples(img, (x) => sigmoid(scale * logitClamped(x)))
+      },
+    }
+  }
+  return {
+    name: 'contrast',
+    parameter: CONTRAST_PIL,
+    spatial: false,
+    image: (img, value) => {
+      const f = checkValue('contrast', 'factor', value, 'positive')
+      if (f === 1) return copyOf(img)
+      const mean = meanLevel(img)
+      return mapSamples(img, (x) => clamp01(mean + f * (x - mean)))
+    },
+  }
+})
+
+// ----------------------------------------------------------------------------------------------- gamma
+
+/**
+ * Gamma (TorchIO v1 `Gamma`): `out = x^γ`, sign-preserving for negative samples (`sign(x)·|x|^γ`);
+ * γ > 0, 1 neutral. Not clipped.
+ */
+export const gamma: Transform<object> = defineTransform<object>({
+  name: 'gamma',
+  parameter: { name: 'gamma', unit: '', neutral: 1, scale: 'log', defaultRange: [0.25, 4], defaultStep: 0.25 },
+  spatial: false,
+  image: (img, value) => {
+    const g = checkValue('gamma', 'gamma', value, 'positive')
+    if (g === 1) return copyOf(img)
+    return mapSamples(img, (x) => (x < 0 ? -Math.pow(-x, g) : Math.pow(x, g)))
+  },
+})
+
+// ----------------------------------------------------------------------------------------------- noise
+
+// One-entry cache: a sweep calls noise on the same image size with the same seed for every std value.
+let lastField: { seed: number; length: number; field: Float64Array } | undefined
+
+function fieldFor(seed: number, length: number): Float64Array {
+  if (lastField && lastField.seed === seed && lastField.length === length) return lastField.field
+  const field = normalField(length, seed)
+  lastField = { seed, length, field }
+  return field
+}
+
+/**
+ * Additive Gaussian noise (TorchIO v1 `Noise`, mean 0): `out = x + std·z`, not clipped, independent per
+ * pixel and channel. `z` is one standard-normal field fixed by the seed (`.with({ seed })`, default 0) and
+ * the image size, so the same seed gives the same pixels and the result is smooth in `std`; std 0 returns
+ * the input. (Exact RNG parity with torch is impossible; the distribution matches.)
+ */
+export const noise: Transform<NoiseOptions> = defineTransform<NoiseOptions>({
+  name: 'noise',
+  parameter: { name: 'std', unit: '', neutral: 0, scale: 'linear', defaultRange: [0, 0.3], defaultStep: 0.02 },
+  spatial: false,
+  options: { seed: 0 },
+  validate: (o) => {
+    checkSeed(o.seed, 'noise: option seed')
+  },
+  image: (img, value, o) => {
+    const std = checkValue('noise', 'std', value, 'nonnegative')
+    if (std === 0) return copyOf(img)
+    const z = fieldFor(o.seed, img.data.length)
+    const src = img.data
+    const out = new Float32Array(src.length)
+    for (let i = 0; i < src.length; i++) out[i] = (src[i] as number) + std * (z[i] as number)
+    return { ...img, data: out }
+  },
+})
+
+// ------------------------------------------------------------------------------------------------ blur
+
+/**
+ * scipy `_gaussian_kernel1d(sigma, 0, radius)` with `radius = int(truncate·σ + 0.5)`, truncate 4:
+ * weights `exp(−k²/(2σ²))`, k = −r..r, normalised to sum 1.
+ */
+export function gaussianKernel(sigma: number, truncate = 4): Float64Array {
+  const r = Math.floor(truncate * sigma + 0.5)
+  // Radius 0 is the identity (also avoids 0/0 when sigma*sigma underflows).
+  if (r === 0) return Float64Array.of(1)
+  const k = new Float64Array(2 * r + 1)
+  let sum = 0
+  for (let i = -r; i <= r; i++) {
+    const w = Math.exp((-0.5 * i * i) / (sigma * sigma))
+    k[i + r] = w
+    sum += w
+  }
+  for (let i = 0; i < k.length; i++) k[i] = (k[i] as number) / sum
+  return k
+}
+
+/** scipy `mode='reflect'` (half-sample symmetric, `d c b a | a b c d | d c b a`) index for any integer i. */
+function reflectIndex(i: number, n: number): number {
+  const p = 2 * n
+  const m = ((i % p) + p) % p
+  return m < n ? m : p - 1 - m
+}
+
+/**
+ * Gaussian blur (TorchIO v1 `Blur` = scipy `ndimage.gaussian_filter` with its defaults): separable kernel
+ * of radius `int(4σ + 0.5)`, `reflect` boundary (edge sample repeated), per channel. The parameter is σ in
+ * pixels (TorchIO takes mm; divide by the spacing to convert). σ = 0 returns the input.
+ */
+export const blur: Transform<object> = defineTransform<object>({
+  name: 'blur',
+  parameter: { name: 'sigma', unit: 'px', neutral: 0, scale: 'linear', defaultRange: [0, 5], defaultStep: 0.5 },
+  spatial: false,
+  image: (img, value) => {
+    const sigma = checkValue('blur', 'sigma', value, 'nonnegative')
+    if (sigma === 0) return copyOf(img)
+    const kernel = gaussianKernel(sigma)
+    const K = kernel.length
+    const r = (K - 1) / 2
+    const { width: W, height: H, channels: C, data: src } = img
+    const rowLen = W * C
+    // Horizontal pass: copy each row into a reflect-padded buffer, then convolve contiguously.
+    const padded = new Float64Array((W + 2 * r) * C)
+    const tmp = new Float64Array(src.length)
+    for (let y = 0; y < H; y++) {
+      const row = y * rowLen
+      for (let i = 0; i < W + 2 * r; i++) {
+        const sx = reflectIndex(i - r, W)
+        for (let ch = 0; ch < C; ch++) padded[i * C + ch] = src[row + sx * C + ch] as number
+      }
+      for (let j = 0; j < rowLen; j++) {
+        let s = 0
+        for (let k = 0; k < K; k++) s += (kernel[k] as number) * (padded[j + k * C] as number)
+        tmp[row + j] = s
+      }
+    }
+    // Vertical pass: accumulate whole (reflected) rows, so memory is read in order.
+    const out = new Float32Array(src.length)
+    const acc = new Float64Array(rowLen)
+    for (let y = 0; y < H; y++) {
+      acc.fill(0)
+      for (let k = 0; k < K; k++) {
+        const w = kernel[k] as number
+        const from = reflectIndex(y + k - r, H) * rowLen
+        for (let j = 0; j < rowLen; j++) acc[j] = (acc[j] as number) + w * (tmp[from + j] as number)
+      }
+      out.set(acc, y * rowLen)
+    }
+    return { ...img, data: out }
+  },
+})

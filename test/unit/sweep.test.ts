@@ -1,0 +1,237 @@
+import { describe, expect, it } from 'vitest'
+import { SegsenseError, isSegsenseError } from '../../src/core/errors.js'
+import { labelMap, raster, sample } from '../../src/core/raster.js'
+import type { LabelMap, Raster, Sample } from '../../src/core/types.js'
+import { type SegmentationModel, functionModel } from '../../src/models/model.js'
+import { assertSweepResult, sweepResultSchema, validateSweepResult } from '../../src/report/schema/validate.js'
+import { type SweepProgress, sweep } from '../../src/sweep/sweep.js'
+import { defineTransform } from '../../src/transforms/transform.js'
+
+const W = 8
+const H = 8
+
+/** An 8x8 image with a bright 4x4 square at columns/rows 2..5, and its truth (class 1). */
+function square(id: string, x0 = 2): Sample {
+  const img = new Float32Array(W * H)
+  const truth = new Uint8Array(W * H)
+  for (let y = 2; y < 6; y++) for (let x = x0; x < x0 + 4; x++) {
+    img[y * W + x] = 1
+    truth[y * W + x] = 1
+  }
+  return sample(id, raster(W, H, 1, img), labelMap(W, H, truth))
+}
+
+/** Threshold model: class 1 where intensity > 0.5. Counts predict calls and batch sizes. */
+function thresholdModel(classes: Record<number, string> = { 0: 'background', 1: 'fg' }): SegmentationModel & { batches: number[] } {
+  const inner = functionModel('threshold', classes, (img: Raster) => labelMap(img.width, img.height, Uint8Array.from(img.data, (v) => (v > 0.5 ? 1 : 0))))
+  const batches: number[] = []
+  return {
+    name: inner.name,
+    classes: inner.classes,
+    batches,
+    predict(images) {
+      batches.push(images.length)
+      return inner.predict(images)
+    },
+  }
+}
+
+/** Adds a constant to every intensity: not spatial. */
+const brighten = defineTransform({
+  name: 'brighten',
+  spatial: false,
+  parameter: { name: 'offset', unit: '', neutral: 0, scale: 'linear', defaultRange: [-0.6, 0.6], defaultStep: 0.2 },
+  image: (img, a) => ({ ...img, data: img.data.map((v) => v + a) }),
+})
+
+/** Moves pixels right by an integer number of columns, zero fill; the truth moves too. */
+function shiftData<T extends Float32Array | Uint8Array | Uint16Array>(data: T, s: number, width: number): T {
+  const out = new (data.constructor as new (n: number) => T)(data.length)
+  for (let i = 0; i < data.length; i++) {
+    const x = i % width
+    const src = x - s
+    if (src >= 0 && src < width) out[i] = data[i - s] as number
+  }
+  return out
+}
+const shiftDefinition = {
+  name: 'shift',
+  parameter: { name: 'dx', unit: 'px', neutral: 0, scale: 'linear' as const, defaultRange: [-2, 2] as const, defaultStep: 1 },
+  image: (img: Raster, s: number) => ({ ...img, data: shiftData(img.data, s, img.width) }),
+  labels: (mask: LabelMap, s: number) => ({ ...mask, data: shiftData(mask.data, s, mask.width) }),
+}
+const shift = defineTransform({ ...shiftDefinition, spatial: true })
+/** The same image shift declared non-spatial: the truth stays put, so the overlap shrinks with |dx|. */
+const shiftImageOnly = defineTransform({ name: 'shift', parameter: shiftDefinition.parameter, spatial: false, image: shiftDefinition.image })
+
+async function rejection(p: Promise<unknown>): Promise<SegsenseError> {
+  try {
+    await p
+  } catch (e) {
+    expect(e).toBeInstanceOf(SegsenseError)
+    return e as SegsenseError
+  }
+  throw new Error('expected a rejection')
+}
+
+describe('sweep', () => {
+  it('scores a non-spatial transform against the untransformed truth', async () => {
+    const r = await sweep(thresholdModel(), square('a'), brighten, { range: [-0.6, 0.6], step: 0.3 })
+    expect(r.values).toEqual([-0.6, -0.3, 0, 0.3, 0.6])
+    expect(r.classes).toEqual(['fg'])
+    // Square (1.0) stays above 0.5 unless offset <= -0.5 (empty prediction: Dice 0); background (0) crosses 0.5 for
+    // offset > 0.5: prediction = whole image, Dice = 2·16 / (64 + 16) = 0.4.
+    expect(r.samples[0]?.scores.dice?.fg).toEqual([0, 1, 1, 1, 0.4])
+    expect(r.mean.dice?.fg).toEqual([0, 1, 1, 1, 0.4])
+    expect(r.timing.predictions).toBe(5)
+  })
+
+  it('moves the truth with a spatial transform', async () => {
+    const spatial = await sweep(thresholdModel(), square('a'), shift)
+    expect(spatial.values).toEqual([-2, -1, 0, 1, 2])
+    expect(spatial.mean.dice?.fg).toEqual([1, 1, 1, 1, 1])
+    const imageOnly = await sweep(thresholdModel(), square('a'), shiftImageOnly)
+    // Overlap of two 4-wide squares offset by |dx| columns: Dice = 2·4(4 − |dx|) / 32 = (4 − |dx|)/4.
+    expect(imageOnly.mean.dice?.fg).toEqual([0.5, 0.75, 1, 0.75, 0.5])
+  })
+
+  it('sends (sample, value) pairs in batches of batchSize and reports progress after each', async () => {
+    const model = thresholdModel()
+    const progress: SweepProgress[] = []
+    const r = await sweep(model, [square('a'), square('b', 1), square('c', 3)], shift, { batchSize: 4, onProgress: (p) => progress.push(p) })
+    expect(model.batches).toEqual([4, 4, 4, 3]) // 3 samples × 5 values
+    expect(progress).toEqual([{ done: 4, total: 15 }, { done: 8, total: 15 }, { done: 12, total: 15 }, { done: 15, total: 15 }])
+    expect(r.samples.map((s) => s.id)).toEqual(['a', 'b', 'c'])
+    const big = thresholdModel()
+    await sweep(big, [square('a'), square('b')], shift)
+    expect(big.batches).toEqual([10]) // default batch size 16 > 10 pairs
+  })
+
+  it('averages over samples and skips undefined scores', async () => {
+    const model = thresholdModel({ 1: 'fg', 2: 'other' })
+    const r = await sweep(model, [square('a'), square('b')], shiftImageOnly, { values: [0, 2], emptyPolicy: { bothEmpty: 'nan' }, metrics: ['dice', 'iou'] })
+    // Class 2 is absent from truth and prediction: undefined under bothEmpty 'nan' -> null, mean null.
+    expect(r.samples[0]?.scores.dice?.other).toEqual([null, null])
+    expect(r.mean.dice?.other).toEqual([null, null])
+    // IoU of squares offset by 2 columns: 8 / (16 + 16 − 8) = 1/3.
+    expect(r.mean.iou?.fg?.[1]).toBeCloseTo(1 / 3, 12)
+    expect(r.emptyPolicy).toEqual({ bothEmpty: 'nan' })
+    expect(validateSweepResult(JSON.parse(JSON.stringify(r))).valid).toBe(true)
+    const best = await sweep(model, [square('a')], shiftImageOnly, { values: [0, 2] })
+    expect(best.mean.dice?.other).toEqual([1, 1])
+  })
+
+  it("scores against the model's own prediction with reference 'prediction' (no truth needed)", async () => {
+    const noTruth = [{ id: 'a', image: square('a').image }, { id: 'b', image: square('b', 1).image }]
+    const model = thresholdModel()
+    const progress: SweepProgress[] = []
+    const r = await sweep(model, noTruth, shift, { reference: 'prediction', batchSize: 4, onProgress: (p) => progress.push(p) })
+    expect(r.reference).toBe('prediction')
+    expect(r.mean.dice?.fg).toEqual([1, 1, 1, 1, 1]) // the threshold model is shift-equivariant
+    expect(model.batches).toEqual([2, 4, 4, 2]) // clean predictions first, then 10 pairs
+    expect(progress.at(-1)).toEqual({ done: 12, total: 12 })
+    expect(r.timing.predictions).toBe(12)
+    const image = await sweep(thresholdModel(), noTruth, shiftImageOnly, { reference: 'prediction' })
+    expect(image.samples[0]?.scores.dice?.fg).toEqual([0.5, 0.75, 1, 0.75, 0.5])
+    // Sample b's square (columns 1..4) is clipped at dx = -2 to columns 0..2: Dice = 2·8 / (12 + 16) = 4/7.
+    const b = image.samples[1]?.scores.dice?.fg as number[]
+    ;[4 / 7, 0.75, 1, 0.75, 0.5].forEach((d, i) => expect(b[i]).toBeCloseTo(d, 12))
+    expect(image.mean.dice?.fg?.[0]).toBeCloseTo((0.5 + 4 / 7) / 2, 12)
+  })
+
+  it('rejects a sample without truth under reference truth, naming it', async () => {
+    const e = await rejection(sweep(thresholdModel(), [square('a'), { id: 'no-mask', image: square('x').image }], shift))
+    expect(e.code).toBe('E_MISSING_TRUTH')
+    expect(e.message).toContain('no-mask')
+  })
+
+  it('rejects a truth of another size than its image, naming the sample', async () => {
+    const bad: Sample = { id: 'odd', image: raster(4, 4), truth: labelMap(W, H) }
+    const e = await rejection(sweep(thresholdModel(), bad, brighten))
+    expect(e.code).toBe('E_SIZE_MISMATCH')
+    expect(e.message).toContain('odd')
+  })
+
+  it('aborts between batches', async () => {
+    const controller = new AbortController()
+    const model = thresholdModel()
+    const e = await rejection(sweep(model, [square('a'), square('b')], shift, { batchSize: 3, signal: controller.signal, onProgress: () => controller.abort() }))
+    expect(e.code).toBe('E_ABORTED')
+    expect(model.batches).toEqual([3])
+    const before = thresholdModel()
+    const pre = new AbortController()
+    pre.abort()
+    expect((await rejection(sweep(before, square('a'), shift, { signal: pre.signal }))).code).toBe('E_ABORTED')
+    expect(before.batches).toEqual([])
+  })
+
+  it('checks the model output', async () => {
+    const wrongSize = functionModel('tiny', { 1: 'fg' }, () => labelMap(2, 2))
+    expect((await rejection(sweep(wrongSize, square('a'), brighten))).code).toBe('E_MODEL_OUTPUT')
+    const dropsOne: SegmentationModel = { name: 'drops', classes: { 1: 'fg' }, predict: async (images) => images.slice(1).map(() => labelMap(W, H)) }
+    expect((await rejection(sweep(dropsOne, square('a'), brighten))).code).toBe('E_MODEL_OUTPUT')
+  })
+
+  it('validates its options', async () => {
+    for (const options of [{ batchSize: 0 }, { metrics: ['hd'] as never }, { classes: ['nope'] }, { step: -1 }, { reference: 'gt' as never }]) {
+      expect((await rejection(sweep(thresholdModel(), square('a'), shift, options))).code).toBe('E_BAD_PARAMETER')
+    }
+    const e = await rejection(sweep(thresholdModel(), [square('a'), square('a')], shift))
+    expect(e.message).toContain('"a"')
+  })
+
+  it('scores background when named explicitly', async () => {
+    const r = await sweep(thresholdModel(), square('a'), shift, { classes: ['background', 'fg'], values: [0] })
+    expect(r.classes).toEqual(['background', 'fg'])
+    expect(r.mean.dice?.background).toEqual([1])
+  })
+})
+
+describe('validateSweepResult', () => {
+  it('accepts a sweep result after a JSON round trip, and as a JSON string', async () => {
+    const r = await sweep(thresholdModel(), [square('a'), square('b', 1)], shift, { metrics: ['dice', 'precision'] })
+    const json = JSON.parse(JSON.stringify(r))
+    const v = validateSweepResult(json)
+    expect(v.valid ? [] : v.errors).toEqual([])
+    expect(validateSweepResult(JSON.stringify(r)).valid).toBe(true)
+    expect(assertSweepResult(json)).toEqual(r)
+    expect(sweepResultSchema.properties.schemaVersion.const).toBe(1)
+  })
+
+  it('rejects a broken result with readable paths', async () => {
+    const r = JSON.parse(JSON.stringify(await sweep(thresholdModel(), square('a'), shift)))
+    r.samples[0].scores.dice.fg[3] = 'x'
+    delete r.timing
+    r.extra = 1
+    const v = validateSweepResult(r)
+    expect(v.valid).toBe(false)
+    if (v.valid) return
+    expect(v.errors).toContain('/samples/0/scores/dice/fg/3 must be number or null')
+    expect(v.errors).toContain('/ must have property "timing"')
+    expect(v.errors).toContain('/ has unknown property "extra"')
+  })
+
+  it('checks what the schema cannot: curve lengths, keys, neutral value', async () => {
+    const r = JSON.parse(JSON.stringify(await sweep(thresholdModel(), square('a'), shift)))
+    r.mean.dice.fg.pop()
+    r.samples[0].scores.dice.LV = [1, 1, 1, 1, 1]
+    const v = validateSweepResult(r)
+    expect(v.valid ? [] : v.errors).toEqual(['/mean/dice/fg must have 5 scores (one per value), has 4', '/samples/0/scores/dice/LV is not listed in /classes'])
+    const noNeutral = JSON.parse(JSON.stringify(await sweep(thresholdModel(), square('a'), shift)))
+    noNeutral.values[2] = 0.5
+    const w = validateSweepResult(noNeutral)
+    expect(w.valid ? [] : w.errors).toEqual(['/values must include the neutral value 0'])
+  })
+
+  it('assertSweepResult throws E_SCHEMA listing the errors', () => {
+    let error: unknown
+    try {
+      assertSweepResult({ schemaVersion: 2 })
+    } catch (e) {
+      error = e
+    }
+    expect(isSegsenseError(error, 'E_SCHEMA')).toBe(true)
+    expect((error as Error).message).toContain('/schemaVersion must be 1')
+    expect((error as Error).message).toContain('/ must have property "values"')
+  })
+})
