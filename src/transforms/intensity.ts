@@ -22,6 +22,8 @@ export interface LightingOptions {
 export interface NoiseOptions {
   /** Seed of the standard-normal field (integer 0..2^32−1); default 0. */
   readonly seed: number
+  /** `gaussian` (default, TorchIO `Noise`): additive; `rician`: magnitude of complex Gaussian noise (MR magnitude images). */
+  readonly kind: 'gaussian' | 'rician'
 }
 
 function checkValue(transform: string, parameter: string, value: unknown, rule: 'positive' | 'nonnegative' | 'unit'): number {
@@ -214,12 +216,16 @@ export const noise: Transform<NoiseOptions> = defineTransform<NoiseOptions>({
   name: 'noise',
   parameter: { name: 'std', unit: '', neutral: 0, scale: 'linear', defaultRange: [0, 0.3], defaultStep: 0.02 },
   spatial: false,
-  options: { seed: 0 },
+  options: { seed: 0, kind: 'gaussian' },
   validate: (o) => {
     checkSeed(o.seed, 'noise: option seed')
+    if (o.kind !== 'gaussian' && o.kind !== 'rician') {
+      throw new SegsenseError('E_BAD_PARAMETER', `noise: option kind must be 'gaussian' or 'rician', got ${describeValue(o.kind)}`)
+    }
   },
   image: (img, value, o) => {
     const std = checkValue('noise', 'std', value, 'nonnegative')
+    if (o.kind === 'rician') return ricianNoise(img, std, o.seed)
     if (std === 0) return copyOf(img)
     const z = fieldFor(o.seed, img.data.length)
     const src = img.data
@@ -228,6 +234,32 @@ export const noise: Transform<NoiseOptions> = defineTransform<NoiseOptions>({
     return { ...img, data: out }
   },
 })
+
+
+/**
+ * Rician magnitude noise (MONAI `RicianNoise` with a fixed, absolute σ): `out = sqrt((x + σ·z1)² + (σ·z2)²)`,
+ * z1, z2 standard normal, independent per pixel and channel. z1 is the first `length` values of
+ * `normalField(2·length, seed)` (the same field as Gaussian `noise` with that seed) and z2 the next
+ * `length`, so the result is deterministic and smooth in σ. σ = 0 returns the input unchanged.
+ *
+ * @throws SegsenseError `E_BAD_PARAMETER` for a negative or non-finite std or a bad seed.
+ */
+export function ricianNoise(img: Raster, std: number, seed: number): Raster {
+  if (typeof std !== 'number' || !Number.isFinite(std) || std < 0) {
+    throw new SegsenseError('E_BAD_PARAMETER', `noise (rician): std must be a finite number >= 0, got ${describeValue(std)}`, { details: { value: std } })
+  }
+  checkSeed(seed, 'noise (rician): seed')
+  if (std === 0) return copyOf(img)
+  const n = img.data.length
+  const z = normalField(2 * n, seed)
+  const out = new Float32Array(n)
+  for (let i = 0; i < n; i++) {
+    const a = (img.data[i] as number) + std * (z[i] as number)
+    const b = std * (z[n + i] as number)
+    out[i] = Math.sqrt(a * a + b * b)
+  }
+  return { ...img, data: out }
+}
 
 // ------------------------------------------------------------------------------------------------ blur
 
