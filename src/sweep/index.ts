@@ -3,3 +3,4 @@ export { SWEEP_SCHEMA_VERSION, type Score, type ClassCurves, type ScoreTable, ty
 export { DEFAULT_BATCH_SIZE, type SweepOptions, type SweepProgress, sweep } from './sweep.js'
 export { type Interval, type CategoricalStability, type CurveOptions, type StabilityOptions, curveOf, neutralIndex, passes, stableInterval } from './stability.js'
 export { type SummarizeOptions, type Summary, type ClassSummary, type Breakdown, type Slopes, summarize } from './summarize.js'
+export { type Requirement, type Failure, type ClassVerdict, type RequirementVerdict, evaluateRequirement, requirementThresholds } from './requirement.js'

@@ -153,6 +153,34 @@ function evaluator(map: CoordinateMap): CoordinateFunction {
 }
 
 /**
+ * The 4 bilinear taps of input coordinate (u, v) in torch's order (NW, NE, SW, SE): pixel indices `y * W + x`, or
+ * -1 for a tap outside the image, and their weights `(1 - du)(1 - dv)`, ... (weights of outside taps are kept:
+ * images skip them, masks count them as background). Writes into `taps` and `weights`: no allocation per pixel.
+ */
+export function bilinearTaps(u: number, v: number, W: number, H: number, taps: Int32Array, weights: Float64Array): void {
+  const x0 = Math.floor(u)
+  const y0 = Math.floor(v)
+  const x1 = x0 + 1
+  const y1 = y0 + 1
+  const wx1 = u - x0
+  const wx0 = x1 - u
+  const wy1 = v - y0
+  const wy0 = y1 - v
+  const in0x = x0 >= 0 && x0 < W
+  const in1x = x1 >= 0 && x1 < W
+  const in0y = y0 >= 0 && y0 < H
+  const in1y = y1 >= 0 && y1 < H
+  taps[0] = in0x && in0y ? y0 * W + x0 : -1
+  taps[1] = in1x && in0y ? y0 * W + x1 : -1
+  taps[2] = in0x && in1y ? y1 * W + x0 : -1
+  taps[3] = in1x && in1y ? y1 * W + x1 : -1
+  weights[0] = wx0 * wy0
+  weights[1] = wx1 * wy0
+  weights[2] = wx0 * wy1
+  weights[3] = wx1 * wy1
+}
+
+/**
  * Resamples an image at the coordinates given by `map` (output pixel -> input pixel), with the semantics
  * of torch `grid_sample(align_corners=True)` as fastai v1 uses it: bilinear taps outside the image
  * contribute 0 with `zeros` padding; `border` clamps and `reflection` mirrors the coordinate first;
@@ -174,6 +202,8 @@ export function gridSample(img: Raster, map: CoordinateMap, options: GridSampleO
   const out = new Float32Array(outW * outH * C)
   const at = evaluator(map)
   const uv = new Float64Array(2)
+  const taps = new Int32Array(4)
+  const weights = new Float64Array(4)
   for (let y = 0; y < outH; y++) {
     for (let x = 0; x < outW; x++) {
       at(x, y, uv)
@@ -192,35 +222,14 @@ export function gridSample(img: Raster, map: CoordinateMap, options: GridSampleO
         }
         continue
       }
-      const x0 = Math.floor(u)
-      const y0 = Math.floor(v)
-      const x1 = x0 + 1
-      const y1 = y0 + 1
-      // torch: nw = (x1 - u)(y1 - v), ne = (u - x0)(y1 - v), ...
-      const wx1 = u - x0
-      const wx0 = x1 - u
-      const wy1 = v - y0
-      const wy0 = y1 - v
-      const in0x = x0 >= 0 && x0 < W
-      const in1x = x1 >= 0 && x1 < W
-      const in0y = y0 >= 0 && y0 < H
-      const in1y = y1 >= 0 && y1 < H
-      const wNW = in0x && in0y ? wx0 * wy0 : 0
-      const wNE = in1x && in0y ? wx1 * wy0 : 0
-      const wSW = in0x && in1y ? wx0 * wy1 : 0
-      const wSE = in1x && in1y ? wx1 * wy1 : 0
-      // Clamp indices so that reads stay in the array; out-of-range taps have weight 0.
-      const cx0 = in0x ? x0 : 0
-      const cx1 = in1x ? x1 : 0
-      const cy0 = in0y ? y0 : 0
-      const cy1 = in1y ? y1 : 0
-      const iNW = (cy0 * W + cx0) * C
-      const iNE = (cy0 * W + cx1) * C
-      const iSW = (cy1 * W + cx0) * C
-      const iSE = (cy1 * W + cx1) * C
+      bilinearTaps(u, v, W, H, taps, weights)
       for (let ch = 0; ch < C; ch++) {
-        out[o + ch] =
-          wNW * (src[iNW + ch] as number) + wNE * (src[iNE + ch] as number) + wSW * (src[iSW + ch] as number) + wSE * (src[iSE + ch] as number)
+        let sum = 0
+        for (let t = 0; t < 4; t++) {
+          const i = taps[t] as number
+          if (i >= 0) sum += (weights[t] as number) * (src[i * C + ch] as number)
+        }
+        out[o + ch] = sum
       }
     }
   }
@@ -250,6 +259,7 @@ export function gridSampleLabels(mask: LabelMap, map: CoordinateMap, options: Gr
   const at = evaluator(map)
   const uv = new Float64Array(2)
   const ids = new Int32Array(4)
+  const taps = new Int32Array(4)
   const ws = new Float64Array(4)
   for (let y = 0; y < outH; y++) {
     for (let x = 0; x < outW; x++) {
@@ -266,27 +276,9 @@ export function gridSampleLabels(mask: LabelMap, map: CoordinateMap, options: Gr
         out[o] = xi >= 0 && xi < W && yi >= 0 && yi < H ? (src[yi * W + xi] as number) : 0
         continue
       }
-      const x0 = Math.floor(u)
-      const y0 = Math.floor(v)
-      const x1 = x0 + 1
-      const y1 = y0 + 1
-      const wx1 = u - x0
-      const wx0 = x1 - u
-      const wy1 = v - y0
-      const wy0 = y1 - v
-      const in0x = x0 >= 0 && x0 < W
-      const in1x = x1 >= 0 && x1 < W
-      const in0y = y0 >= 0 && y0 < H
-      const in1y = y1 >= 0 && y1 < H
       // Taps outside read background 0 with their full weight (the one-hot of zeros padding).
-      ids[0] = in0x && in0y ? (src[y0 * W + x0] as number) : 0
-      ids[1] = in1x && in0y ? (src[y0 * W + x1] as number) : 0
-      ids[2] = in0x && in1y ? (src[y1 * W + x0] as number) : 0
-      ids[3] = in1x && in1y ? (src[y1 * W + x1] as number) : 0
-      ws[0] = wx0 * wy0
-      ws[1] = wx1 * wy0
-      ws[2] = wx0 * wy1
-      ws[3] = wx1 * wy1
+      bilinearTaps(u, v, W, H, taps, ws)
+      for (let t = 0; t < 4; t++) ids[t] = (taps[t] as number) >= 0 ? (src[taps[t] as number] as number) : 0
       let best = -1
       let bestW = -1
       for (let i = 0; i < 4; i++) {

@@ -3,11 +3,7 @@ import { SegsenseError, isSegsenseError } from '../../src/core/errors.js'
 import { classIds, labelMap, raster, sample } from '../../src/core/raster.js'
 import { defineTransform } from '../../src/transforms/transform.js'
 import { functionModel } from '../../src/models/model.js'
-
-function codeOf(fn: () => unknown): string | undefined {
-  try { fn() } catch (e) { return isSegsenseError(e) ? e.code : `not a SegsenseError: ${String(e)}` }
-  return undefined
-}
+import { codeOf } from '../helpers.js'
 
 describe('raster and labelMap constructors', () => {
   it('allocate zeroed data of the right length', () => {

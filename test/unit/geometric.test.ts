@@ -4,24 +4,7 @@ import { labelMap, raster } from '../../src/core/raster.js'
 import type { LabelMap, Raster } from '../../src/core/types.js'
 import { cropPad, dihedral, flip, resize, rotate, translate, zoom } from '../../src/transforms/geometric.js'
 import { createRng } from '../../src/transforms/random.js'
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    return isSegsenseError(e) ? e.code : `not a SegsenseError: ${String(e)}`
-  }
-  return undefined
-}
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (e) {
-    return (e as Error).message
-  }
-  return ''
-}
+import { codeOf, messageOf } from '../helpers.js'
 
 /** Row-major nested rows of a single-channel raster. */
 function rows(img: { width: number; height: number; data: ArrayLike<number> }): number[][] {

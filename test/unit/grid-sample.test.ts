@@ -10,15 +10,7 @@ import {
   reflectCoordinate,
   roundHalfEven,
 } from '../../src/transforms/grid-sample.js'
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    return isSegsenseError(e) ? e.code : `not a SegsenseError: ${String(e)}`
-  }
-  return undefined
-}
+import { codeOf } from '../helpers.js'
 
 /** A 1-row image sampled at explicit u coordinates (v = 0). */
 function sampleRow(values: number[], us: number[], mode: 'bilinear' | 'nearest', padding: 'zeros' | 'border' | 'reflection'): number[] {

@@ -4,24 +4,7 @@ import { raster } from '../../src/core/raster.js'
 import type { Raster } from '../../src/core/types.js'
 import { blur, brightness, contrast, gamma, gaussianKernel, noise } from '../../src/transforms/intensity.js'
 import { createRng, normalField } from '../../src/transforms/random.js'
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (e) {
-    return isSegsenseError(e) ? e.code : `not a SegsenseError: ${String(e)}`
-  }
-  return undefined
-}
-
-function messageOf(fn: () => unknown): string {
-  try {
-    fn()
-  } catch (e) {
-    return (e as Error).message
-  }
-  return ''
-}
+import { codeOf, messageOf } from '../helpers.js'
 
 function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
   expect(actual.length).toBe(expected.length)

@@ -20,7 +20,7 @@ function validator(): ValidateFunction {
 }
 
 /** Turns an ajv error into `'/samples/0/scores/dice/LV/3 must be number or null'`. */
-function describeError(e: ErrorObject): string {
+export function describeError(e: ErrorObject): string {
   const path = e.instancePath === '' ? '/' : e.instancePath
   const p = e.params as Record<string, unknown>
   switch (e.keyword) {

@@ -1,0 +1,133 @@
+import sharp from 'sharp'
+import * as vega from 'vega'
+import { compile, type TopLevelSpec } from 'vega-lite'
+import { SegsenseError } from '../core/errors.js'
+import type { MetricName } from '../metrics/overlap.js'
+import type { SweepResult } from '../sweep/result.js'
+import { stableInterval } from '../sweep/stability.js'
+
+/** Options of {@link chartSpec} and the renderers. */
+export interface ChartOptions {
+  /** Metric to plot; default `dice`. */
+  readonly metric?: MetricName
+  /** Classes to plot; default every scored class. */
+  readonly classes?: readonly string[]
+  /** Threshold(s) drawn as dashed rules; one number or per class name. */
+  readonly min?: number | Readonly<Record<string, number>>
+  /** A required parameter range, shaded grey. */
+  readonly required?: readonly [number, number]
+  /** Shade each class's stable interval at its threshold (needs `min`). Default true. */
+  readonly shadeStable?: boolean
+  /** A sample id; default the mean over samples. */
+  readonly sample?: string
+  /** Chart title; default `<model>: <metric> under <transform>`. */
+  readonly title?: string
+  /** Plot size in CSS px (the PNG is `scale` times larger). Default 480 x 280. */
+  readonly width?: number
+  readonly height?: number
+}
+
+/** Colour of a class by its position among the result's classes, stable across charts and overlays. */
+export const CLASS_COLOURS: readonly string[] = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf']
+
+function thresholdOf(min: ChartOptions['min'], className: string): number | undefined {
+  if (typeof min === 'number') return min
+  return min?.[className]
+}
+
+/**
+ * Builds the Vega-Lite spec of a sweep: score against parameter, one line per class (undefined scores break the
+ * line), dashed threshold rules, the required range shaded grey and each class's stable interval as a band.
+ * Log-scale parameters get a log x axis; categorical ones an ordinal axis with the category names.
+ */
+export function chartSpec(result: SweepResult, options: ChartOptions = {}): TopLevelSpec {
+  const metric = options.metric ?? 'dice'
+  const classes = options.classes ?? result.classes
+  const curves = options.sample === undefined ? result.mean[metric] : result.samples.find((s) => s.id === options.sample)?.scores[metric]
+  if (!curves) {
+    throw new SegsenseError('E_BAD_PARAMETER', options.sample === undefined ? `chart: the sweep has no ${metric} scores (metrics: ${result.metrics.join(', ')})` : `chart: no sample ${JSON.stringify(options.sample)} with ${metric} scores in the sweep`)
+  }
+  const p = result.transform.parameter
+  const categorical = p.scale === 'categorical'
+  const xTitle = `${result.transform.name}: ${p.name}${p.unit ? ` (${p.unit})` : ''}`
+  const label = (v: number): string => (categorical ? (p.categories?.[String(v)] ?? String(v)) : String(v))
+  const points: Record<string, unknown>[] = []
+  for (const className of classes) {
+    const scores = curves[className]
+    if (!scores) throw new SegsenseError('E_BAD_PARAMETER', `chart: class ${JSON.stringify(className)} is not in the sweep (classes: ${result.classes.join(', ')})`)
+    result.values.forEach((value, k) => points.push({ value, label: label(value), class: className, score: scores[k] ?? null }))
+  }
+  const colour = { field: 'class', type: 'nominal', title: 'class', scale: { domain: [...result.classes], range: result.classes.map((_, i) => CLASS_COLOURS[i % CLASS_COLOURS.length]) } }
+  const x = categorical
+    ? { field: 'label', type: 'ordinal', title: xTitle, sort: result.values.map(label) }
+    : { field: 'value', type: 'quantitative', title: xTitle, scale: { type: p.scale === 'log' ? 'log' : 'linear', zero: false, nice: false, domain: [result.values[0], result.values[result.values.length - 1]] } }
+  const layers: Record<string, unknown>[] = []
+  if (options.required && !categorical) {
+    layers.push({ data: { values: [{ from: options.required[0], to: options.required[1] }] }, mark: { type: 'rect', color: '#888', opacity: 0.15 }, encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' } } })
+  }
+  if (options.min !== undefined && options.shadeStable !== false && !categorical) {
+    const bands: Record<string, unknown>[] = []
+    for (const className of classes) {
+      const min = thresholdOf(options.min, className)
+      if (min === undefined) continue
+      const interval = stableInterval(result, { className, metric, min, ...(options.sample === undefined ? {} : { sample: options.sample }) })
+      if (!interval || interval.kind !== 'interval') continue
+      const lo = result.values[0] as number, hi = result.values[result.values.length - 1] as number
+      // A wrapped interval (from > to on a circular axis) is two bands: [from, hi] and [lo, to].
+      const parts = interval.full ? [[lo, hi]] : interval.wraps ? [[interval.from, hi], [lo, interval.to]] : [[interval.from, interval.to]]
+      for (const [from, to] of parts) bands.push({ from, to, class: className })
+    }
+    if (bands.length) layers.push({ data: { values: bands }, mark: { type: 'rect', opacity: 0.08 }, encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' }, color: colour } })
+  }
+  layers.push({
+    data: { values: points },
+    mark: { type: 'line', point: true, strokeWidth: 2 },
+    encoding: { x, y: { field: 'score', type: 'quantitative', title: metric, scale: { domain: [0, 1] } }, color: colour },
+  })
+  if (options.min !== undefined) {
+    const rules = classes.flatMap((className) => {
+      const min = thresholdOf(options.min, className)
+      return min === undefined ? [] : [{ min, class: className }]
+    })
+    if (rules.length) layers.push({ data: { values: rules }, mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'min', type: 'quantitative' }, color: colour } })
+  }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: options.title ?? `${result.model}: ${metric} under ${result.transform.name}`,
+    width: options.width ?? 480,
+    height: options.height ?? 280,
+    background: 'white',
+    config: { font: 'DejaVu Sans, Arial, sans-serif' },
+    layer: layers,
+  } as unknown as TopLevelSpec
+}
+
+/** Renders a Vega-Lite spec to an SVG string with vega in Node (no browser, no canvas, no network). */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const compiled = compile(spec).spec
+  // No loader access: every chart inlines its data, so a URL in a spec is refused rather than fetched.
+  const loader = vega.loader({ mode: 'http' })
+  loader.load = async (uri: string) => { throw new SegsenseError('E_BAD_PARAMETER', `chart specs must inline their data; refusing to load ${uri}`) }
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader })
+  try {
+    return await view.toSVG()
+  } finally {
+    view.finalize()
+  }
+}
+
+/** Renders SVG text to PNG bytes with sharp at `scale` times its CSS size (default 2). */
+export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
+  const png = await sharp(Buffer.from(svg), { density: 72 * scale }).png().toBuffer()
+  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
+}
+
+/** The sweep chart of {@link chartSpec} as SVG text. */
+export async function renderChartSvg(result: SweepResult, options: ChartOptions = {}): Promise<string> {
+  return renderSvg(chartSpec(result, options))
+}
+
+/** The sweep chart of {@link chartSpec} as PNG bytes (2x the CSS size). */
+export async function renderChartPng(result: SweepResult, options: ChartOptions = {}): Promise<Uint8Array> {
+  return svgToPng(await renderChartSvg(result, options))
+}

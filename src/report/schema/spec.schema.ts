@@ -1,0 +1,73 @@
+/** JSON Schema (draft 2020-12) of a robustness spec file; see `RobustnessSpec` in `report/spec.ts`. */
+const threshold = {
+  oneOf: [
+    { type: 'number', minimum: 0, maximum: 1 },
+    { type: 'object', minProperties: 1, additionalProperties: { type: 'number', minimum: 0, maximum: 1 } },
+  ],
+} as const
+
+export const specSchema = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://segsense.dev/schema/robustness-spec-1.json',
+  title: 'segsense robustness spec',
+  type: 'object',
+  additionalProperties: false,
+  required: ['model', 'samples', 'requirements'],
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', minLength: 1 },
+    model: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['onnx', 'classes'],
+      properties: {
+        onnx: { type: 'string', minLength: 1, description: 'path to the .onnx file, relative to the spec file' },
+        name: { type: 'string', minLength: 1 },
+        classes: { type: 'object', minProperties: 1, propertyNames: { pattern: '^[0-9]+$' }, additionalProperties: { type: 'string', minLength: 1 } },
+        input: { type: 'object', description: 'OnnxModelOptions.input' },
+        output: { type: 'object', description: 'OnnxModelOptions.output' },
+        batchSize: { type: 'integer', minimum: 1 },
+      },
+    },
+    samples: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['image'],
+        properties: {
+          id: { type: 'string', minLength: 1 },
+          image: { type: 'string', minLength: 1 },
+          truth: { type: 'string', minLength: 1 },
+        },
+      },
+    },
+    requirements: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['transform'],
+        anyOf: [{ required: ['minDice'] }, { required: ['min'] }],
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          transform: { type: 'string', minLength: 1 },
+          options: { type: 'object' },
+          range: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+          step: { type: 'number', exclusiveMinimum: 0 },
+          steps: { type: 'integer', minimum: 2 },
+          values: { type: 'array', items: { type: 'number' }, minItems: 1 },
+          minDice: threshold,
+          min: threshold,
+          metric: { enum: ['dice', 'iou', 'precision', 'recall'] },
+          classes: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+          aggregate: { enum: ['mean', 'each'] },
+          reference: { enum: ['truth', 'prediction'] },
+          batchSize: { type: 'integer', minimum: 1 },
+        },
+      },
+    },
+  },
+} as const

@@ -1,0 +1,124 @@
+import { SegsenseError, describeValue } from '../core/errors.js'
+import type { MetricName } from '../metrics/overlap.js'
+import type { Score, SweepResult } from './result.js'
+import { type CategoricalStability, type Interval, stableInterval } from './stability.js'
+
+/**
+ * A robustness requirement on a finished sweep: every swept value must score at least `min` (per class) on
+ * `metric`, for the mean curve (`aggregate: 'mean'`) or for every sample (`aggregate: 'each'`).
+ */
+export interface Requirement {
+  /** Threshold, one for all checked classes or per class name. */
+  readonly min: number | Readonly<Record<string, number>>
+  /** Metric to check; default `dice`. */
+  readonly metric?: MetricName
+  /** Class names to check; default every class with a threshold (all scored classes for a single number). */
+  readonly classes?: readonly string[]
+  /** `mean` (default): the mean over samples must pass; `each`: every sample must pass on its own. */
+  readonly aggregate?: 'mean' | 'each'
+}
+
+/** One swept value that missed its threshold. `sample` is null for the mean curve. */
+export interface Failure {
+  readonly className: string
+  readonly sample: string | null
+  readonly value: number
+  readonly score: Score
+  readonly min: number
+}
+
+/** The verdict of {@link evaluateRequirement} for one class. */
+export interface ClassVerdict {
+  readonly className: string
+  readonly min: number
+  readonly pass: boolean
+  /** Stable interval of the mean curve at `min` (null when the neutral value fails). */
+  readonly interval: Interval | CategoricalStability | null
+  /** Samples whose own curve fails somewhere (`aggregate: 'each'`; empty for `mean`). */
+  readonly failingSamples: string[]
+}
+
+/** What {@link evaluateRequirement} returns: plain JSON. */
+export interface RequirementVerdict {
+  readonly pass: boolean
+  readonly metric: MetricName
+  readonly aggregate: 'mean' | 'each'
+  readonly classes: ClassVerdict[]
+  /** Every failing (class, sample, value), in class then sample then value order. */
+  readonly failures: Failure[]
+}
+
+function checkThreshold(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a finite number, got ${describeValue(value)}`, { details: { value } })
+  }
+  return value
+}
+
+/**
+ * Resolves which classes a requirement checks and each one's threshold.
+ * @throws SegsenseError `E_BAD_PARAMETER` for a class the result did not score or a non-numeric threshold.
+ */
+export function requirementThresholds(result: Pick<SweepResult, 'classes'>, requirement: Requirement): Map<string, number> {
+  const out = new Map<string, number>()
+  const { min } = requirement
+  const scored = new Set(result.classes)
+  const unknown = (name: string, where: string): never => {
+    throw new SegsenseError('E_BAD_PARAMETER', `${where} names class ${JSON.stringify(name)}, which the sweep did not score; scored classes: ${result.classes.join(', ')}`, { details: { className: name } })
+  }
+  if (typeof min === 'number') {
+    const t = checkThreshold(min, 'threshold (min)')
+    for (const name of requirement.classes ?? result.classes) {
+      if (!scored.has(name)) unknown(name, 'classes option')
+      out.set(name, t)
+    }
+  } else if (min !== null && typeof min === 'object') {
+    const names = requirement.classes ?? Object.keys(min)
+    for (const name of names) {
+      if (!scored.has(name)) unknown(name, requirement.classes ? 'classes option' : 'per-class threshold')
+      if (!(name in min)) throw new SegsenseError('E_BAD_PARAMETER', `no threshold for class ${JSON.stringify(name)}: the per-class thresholds name ${Object.keys(min).join(', ')}`)
+      out.set(name, checkThreshold(min[name], `threshold for class ${JSON.stringify(name)}`))
+    }
+  } else {
+    throw new SegsenseError('E_BAD_PARAMETER', `threshold (min) must be a number or a { className: number } map, got ${describeValue(min)}`)
+  }
+  if (out.size === 0) throw new SegsenseError('E_BAD_PARAMETER', 'the requirement checks no class (empty classes or thresholds)')
+  return out
+}
+
+/**
+ * Checks a finished sweep against a requirement: passes when every swept value meets the threshold for every
+ * checked class (an undefined score never passes). Pure; used by the vitest matcher, specs and the CLI.
+ */
+export function evaluateRequirement(result: SweepResult, requirement: Requirement): RequirementVerdict {
+  const metric = requirement.metric ?? 'dice'
+  const aggregate = requirement.aggregate ?? 'mean'
+  if (aggregate !== 'mean' && aggregate !== 'each') throw new SegsenseError('E_BAD_PARAMETER', `aggregate must be 'mean' or 'each', got ${describeValue(aggregate)}`)
+  if (!result.metrics.includes(metric)) throw new SegsenseError('E_BAD_PARAMETER', `metric ${JSON.stringify(metric)} was not computed by the sweep (metrics: ${result.metrics.join(', ')})`)
+  const thresholds = requirementThresholds(result, requirement)
+  const failures: Failure[] = []
+  const classes: ClassVerdict[] = []
+  for (const [className, min] of thresholds) {
+    const curves = aggregate === 'mean'
+      ? [{ sample: null, scores: result.mean[metric]?.[className] ?? [] }]
+      : result.samples.map((s) => ({ sample: s.id, scores: s.scores[metric]?.[className] ?? [] }))
+    const failingSamples: string[] = []
+    let pass = true
+    for (const { sample, scores } of curves) {
+      let sampleFails = false
+      result.values.forEach((value, k) => {
+        const score = scores[k] ?? null
+        if (score === null || !(score >= min)) {
+          failures.push({ className, sample, value, score, min })
+          sampleFails = true
+        }
+      })
+      if (sampleFails) {
+        pass = false
+        if (sample !== null) failingSamples.push(sample)
+      }
+    }
+    classes.push({ className, min, pass, interval: stableInterval(result, { className, metric, min }), failingSamples })
+  }
+  return { pass: failures.length === 0, metric, aggregate, classes, failures }
+}

@@ -1,0 +1,31 @@
+/**
+ * `segsense/vitest`: the setup entry. Add it to `test.setupFiles` (and to `compilerOptions.types` for the typings):
+ *
+ * ```ts
+ * // vitest.config.ts
+ * export default defineConfig({ test: { setupFiles: ['segsense/vitest'] } })
+ * ```
+ *
+ * It registers `toBeRobustTo` and `toMatchSweepSnapshot` with `expect.extend`, and fails a test whose matcher call
+ * was not awaited (vitest itself does not track async custom matchers).
+ * @packageDocumentation
+ */
+import { afterEach, expect } from 'vitest'
+import { type SegsenseMatchers, matchers } from './matchers.js'
+import { takeUnsettled } from './pending.js'
+
+export * from './matchers.js'
+
+expect.extend(matchers)
+
+afterEach((context) => {
+  const left = takeUnsettled(context.task.id)
+  if (left.length) {
+    throw new Error(`${left.join(', ')} was not awaited. segsense matchers are async: write \`await expect(model).${left[0]?.split('(')[0]}(...)\` (an un-awaited sweep would pass the test and fail later with no test named).`)
+  }
+})
+
+declare module 'vitest' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
+  interface Assertion<T = any> extends SegsenseMatchers {}
+}

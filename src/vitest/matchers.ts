@@ -1,0 +1,40 @@
+/**
+ * The segsense matchers without side effects: for users who call `expect.extend` themselves
+ * (`import { matchers } from 'segsense/matchers'; expect.extend(matchers)`). `segsense/vitest` registers them.
+ * @packageDocumentation
+ */
+import type { Transform } from '../transforms/transform.js'
+import { type RobustOptions, toBeRobustTo } from './robust.js'
+import { type SweepSnapshotOptions, toMatchSweepSnapshot } from './snapshot.js'
+
+export { configureSegsense, segsenseDefaults, type AttachPolicy, type SegsenseDefaults } from './config.js'
+export { toBeRobustTo, type RobustOptions } from './robust.js'
+export { toMatchSweepSnapshot, parseSweepSnapshot, renderSweepSnapshot, matchSweepSnapshot, type SweepSnapshotOptions, type SweepCapture, type StoredSweep, type MovedValue } from './snapshot.js'
+export type { SweepRecord, SegsenseTaskMeta, MatcherOutcome } from './meta.js'
+export { robustnessSuite, type RobustnessSuiteOptions } from './suite.js'
+
+/** The raw matchers, for `expect.extend(matchers)`. */
+export const matchers = { toBeRobustTo, toMatchSweepSnapshot }
+
+/** Types of the segsense matchers on `expect(model)`. Both are async: **always `await` them**. */
+export interface SegsenseMatchers {
+  /**
+   * Sweeps `transform` over `range` (with `step`, `steps` or `values`) on `samples` and fails when any swept value
+   * scores below `minDice` (per class or for all) on the mean curve (or on every sample with `aggregate: 'each'`).
+   * The failure names the stable interval found beside the one required and lists the failing values; a chart of
+   * the curves is attached to the test report. **Must be awaited.**
+   *
+   * @example
+   * await expect(model).toBeRobustTo(rotate, { samples, range: [-15, 15], step: 5, minDice: 0.85 })
+   */
+  toBeRobustTo(transform: Transform, options: RobustOptions): Promise<void>
+  /**
+   * Sweeps `transform` and compares the mean curves and stable intervals with the snapshot in `__snapshots__`,
+   * within `tolerance` (default 0.02). First local run writes it, `vitest -u` updates it, CI refuses to write.
+   * **Must be awaited.**
+   *
+   * @example
+   * await expect(model).toMatchSweepSnapshot(rotate, { samples, range: [-180, 180], step: 15, tolerance: 0.02 })
+   */
+  toMatchSweepSnapshot(transform: Transform, options?: SweepSnapshotOptions): Promise<void>
+}

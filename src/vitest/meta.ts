@@ -1,0 +1,36 @@
+import type { SweepResult } from '../sweep/result.js'
+import type { RequirementVerdict } from '../sweep/requirement.js'
+
+/** One matcher's sweep as stored in `task.meta.segsense.sweeps` (plain JSON; the JSON reporter keeps it). */
+export interface SweepRecord {
+  readonly matcher: 'toBeRobustTo' | 'toMatchSweepSnapshot'
+  /** Did the assertion pass (after `.not`)? */
+  readonly pass: boolean
+  readonly result: SweepResult
+  /** Requirement verdict (toBeRobustTo only). */
+  readonly verdict?: RequirementVerdict
+  /** The required range (toBeRobustTo only). */
+  readonly required?: readonly [number, number]
+  readonly min?: number | Readonly<Record<string, number>>
+}
+
+/** What segsense keeps in `task.meta`. */
+export interface SegsenseTaskMeta {
+  segsense?: { sweeps: SweepRecord[] }
+}
+
+/** Appends a sweep record to a task's meta (no-op without a task, e.g. the global expect in test.concurrent). */
+export function recordSweep(task: { meta: object } | undefined, record: SweepRecord): void {
+  if (!task) return
+  const meta = task.meta as SegsenseTaskMeta
+  meta.segsense ??= { sweeps: [] }
+  meta.segsense.sweeps.push(record)
+}
+
+/** What a segsense matcher returns to vitest (vitest 4.1 does not export its SyncExpectationResult). */
+export interface MatcherOutcome {
+  pass: boolean
+  message: () => string
+  actual?: unknown
+  expected?: unknown
+}

@@ -1,0 +1,225 @@
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type MatcherState, Snapshots } from 'vitest'
+import { SegsenseError } from '../core/errors.js'
+import type { Sample } from '../core/types.js'
+import { METRIC_NAMES, type MetricName } from '../metrics/overlap.js'
+import type { GridOptions } from '../sweep/grid.js'
+import type { Score, SweepResult } from '../sweep/result.js'
+import { stableInterval } from '../sweep/stability.js'
+import { sweep } from '../sweep/sweep.js'
+import type { Transform } from '../transforms/transform.js'
+import { segsenseDefaults } from './config.js'
+import { formatInterval } from './format.js'
+import { type MatcherOutcome, recordSweep } from './meta.js'
+import { tracked } from './pending.js'
+import { checkMatcherInput, resolveSamples } from './robust.js'
+
+/** Options of `toMatchSweepSnapshot`: the sweep grid (as `sweep()`), the samples and the comparison. */
+export interface SweepSnapshotOptions extends GridOptions {
+  /** Samples to sweep; default the `samples` set with `configureSegsense`. */
+  readonly samples?: readonly Sample[]
+  /** Largest absolute score difference that still matches; default 0.02. A stored row may override it with `± t`. */
+  readonly tolerance?: number
+  /** Metrics to store; default `['dice']`. */
+  readonly metrics?: readonly MetricName[]
+  /** Threshold of the stable intervals written in the snapshot header; default 0.8. */
+  readonly min?: number
+  /** Classes to store (names); default every scored class. */
+  readonly classes?: readonly string[]
+  /** Score against the truth (default) or the model's own clean prediction. */
+  readonly reference?: 'truth' | 'prediction'
+  /** Images per model call; default 16. */
+  readonly batchSize?: number
+}
+
+/** What the snapshot adapter captures from a sweep. */
+export interface SweepCapture {
+  readonly result: SweepResult
+  readonly tolerance: number
+  readonly min: number
+}
+
+interface StoredRow { readonly line: string; readonly scores: Score[]; readonly tolerance?: number }
+interface StoredBlock { readonly classes: string[]; readonly rows: Map<string, StoredRow> }
+/** A parsed snapshot: header lines verbatim, and per metric the rows keyed by their value text. */
+export interface StoredSweep { readonly header: string[]; readonly blocks: Map<string, StoredBlock> }
+
+/** Canonical text of a swept value (the row key). */
+const valueKey = (v: number): string => String(v)
+const scoreText = (s: Score | undefined): string => (typeof s === 'number' ? s.toFixed(4) : '-')
+
+function headerLines(c: SweepCapture): string[] {
+  const { result } = c
+  const p = result.transform.parameter
+  const metric = result.metrics[0] as MetricName
+  const intervals = result.classes.map((className) => `${className} ${formatInterval(result, stableInterval(result, { className, metric, min: c.min }))}`)
+  return [
+    `${result.transform.name} ${p.name}${p.unit ? ` (${p.unit})` : ''} · model ${result.model} · ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'} · ${result.reference}`,
+    `tolerance ± ${c.tolerance} · stable at ${metric} >= ${c.min}: ${intervals.join(' · ')}`,
+  ]
+}
+
+function rowLine(value: number, scores: readonly Score[], tolerance?: number): string {
+  return `${valueKey(value)}: ${scores.map(scoreText).join(' ')}${tolerance === undefined ? '' : ` ± ${tolerance}`}`
+}
+
+const ROW = /^(-?\d[\d.e+-]*|-?Infinity):\s+(.*?)(?:\s+±\s+(\d*\.?\d+))?\s*$/
+const BLOCK = /^([a-z0-9]+):\s+(.+)$/
+
+/**
+ * Parses the stored snapshot text. Rows are `value: score score ...` with an optional ` ± t` per-row tolerance
+ * (hand edits are honoured and kept by `-u`); `-` is an undefined score.
+ */
+export function parseSweepSnapshot(input: string): StoredSweep {
+  const header: string[] = []
+  const blocks = new Map<string, StoredBlock>()
+  let block: StoredBlock | undefined
+  for (const raw of input.split('\n')) {
+    const line = raw.trim()
+    if (!line) continue
+    const row = ROW.exec(line)
+    if (row && block) {
+      const scores = (row[2] as string).split(/\s+/).map((t) => (t === '-' ? null : Number(t)))
+      block.rows.set(valueKey(Number(row[1])), { line, scores, ...(row[3] ? { tolerance: Number(row[3]) } : {}) })
+      continue
+    }
+    const head = BLOCK.exec(line)
+    if (head && (METRIC_NAMES as readonly string[]).includes(head[1] as string)) {
+      block = { classes: (head[2] as string).split(/\s+/), rows: new Map() }
+      blocks.set(head[1] as string, block)
+      continue
+    }
+    header.push(line)
+  }
+  return { header, blocks }
+}
+
+/** Renders a capture as snapshot text: two header lines, then per metric a class line and one line per value. */
+export function renderSweepSnapshot(c: SweepCapture): string {
+  const lines = headerLines(c)
+  for (const metric of c.result.metrics) {
+    lines.push(`${metric}: ${c.result.classes.join(' ')}`)
+    c.result.values.forEach((v, k) => lines.push(rowLine(v, c.result.classes.map((name) => c.result.mean[metric]?.[name]?.[k] ?? null))))
+  }
+  return `\n${lines.join('\n')}\n`
+}
+
+/** One moved value, for the failure message. */
+export interface MovedValue { readonly metric: string; readonly value: number; readonly detail: string }
+
+/**
+ * Compares a capture with a stored snapshot: each row matches when every class score is within the tolerance
+ * (the row's own `± t` first) and undefined scores stay undefined. The resolved text keeps every matching stored
+ * line verbatim, so `vitest -u` rewrites only the values that moved (no churn) and the diff shows only them.
+ */
+export function matchSweepSnapshot(c: SweepCapture, stored: StoredSweep): { pass: boolean; resolved: string; moved: MovedValue[]; structural: string[] } {
+  const moved: MovedValue[] = []
+  const structural: string[] = []
+  const body: string[] = []
+  for (const metric of c.result.metrics) {
+    const block = stored.blocks.get(metric)
+    const classes = c.result.classes
+    body.push(`${metric}: ${classes.join(' ')}`)
+    if (!block) structural.push(`metric ${metric} is not in the snapshot`)
+    else if (block.classes.join(' ') !== classes.join(' ')) structural.push(`${metric}: classes changed from ${block.classes.join(', ')} to ${classes.join(', ')}`)
+    const seen = new Set<string>()
+    c.result.values.forEach((value, k) => {
+      const key = valueKey(value)
+      seen.add(key)
+      const now = classes.map((name) => c.result.mean[metric]?.[name]?.[k] ?? null)
+      const row = structural.length ? undefined : block?.rows.get(key)
+      if (!row) {
+        if (block && !structural.length) structural.push(`${metric}: value ${key} is new`)
+        body.push(rowLine(value, now))
+        return
+      }
+      const tol = row.tolerance ?? c.tolerance
+      const diffs: string[] = []
+      now.forEach((s, i) => {
+        const old = row.scores[i]
+        const same = s === null || old === null || old === undefined ? s === (old ?? null) : Math.abs(s - old) <= tol + 1e-12
+        if (!same) diffs.push(`${classes[i]} ${scoreText(old)} -> ${scoreText(s)}`)
+      })
+      if (diffs.length) {
+        moved.push({ metric, value, detail: diffs.join(', ') })
+        body.push(rowLine(value, now, row.tolerance))
+      } else {
+        body.push(row.line)
+      }
+    })
+    if (block) for (const key of block.rows.keys()) if (!seen.has(key)) structural.push(`${metric}: value ${key} is no longer swept`)
+  }
+  const pass = moved.length === 0 && structural.length === 0
+  const header = pass && stored.header.length ? stored.header : headerLines(c)
+  return { pass, resolved: `\n${[...header, ...body].join('\n')}\n`, moved, structural }
+}
+
+/**
+ * The `toMatchSweepSnapshot` matcher: sweeps, then compares the mean curves (per class and metric) and the stable
+ * intervals with the snapshot stored in `__snapshots__/<file>.snap`, within `tolerance`. The first local run
+ * writes it; `vitest -u` updates it (only the moved values); under CI a missing snapshot fails and the received
+ * one is attached to the test. **Must be awaited.**
+ */
+export async function toMatchSweepSnapshot(this: MatcherState, received: unknown, transform: Transform, options: SweepSnapshotOptions = {}): Promise<MatcherOutcome> {
+  return tracked(`toMatchSweepSnapshot(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`, this.task?.id, async () => {
+    checkMatcherInput('toMatchSweepSnapshot', received, transform)
+    if (this.isNot) throw new SegsenseError('E_BAD_PARAMETER', 'toMatchSweepSnapshot cannot be used with .not')
+    const defaults = segsenseDefaults()
+    const samples = resolveSamples('toMatchSweepSnapshot', options.samples)
+    const tolerance = options.tolerance ?? defaults.tolerance ?? 0.02
+    if (!(tolerance >= 0) || !Number.isFinite(tolerance)) throw new SegsenseError('E_BAD_PARAMETER', `toMatchSweepSnapshot: tolerance must be a finite number >= 0, got ${tolerance}`)
+    const min = options.min ?? defaults.snapshotMin ?? 0.8
+    const { samples: _s, tolerance: _t, min: _m, metrics, classes, reference, batchSize, ...grid } = options
+    const result = await sweep(received, samples, transform, {
+      ...grid,
+      metrics: metrics ?? [defaults.metric ?? 'dice'],
+      ...(classes ? { classes } : {}),
+      ...(reference ? { reference } : {}),
+      batchSize: batchSize ?? defaults.batchSize ?? 16,
+    })
+    const capture: SweepCapture = { result, tolerance, min }
+    let last: ReturnType<typeof matchSweepSnapshot> | undefined
+    const adapter = {
+      name: 'segsense-sweep',
+      capture: (value: unknown) => value as SweepCapture,
+      render: renderSweepSnapshot,
+      parseExpected: parseSweepSnapshot,
+      match: (captured: SweepCapture, expected: StoredSweep) => {
+        last = matchSweepSnapshot(captured, expected)
+        return { pass: last.pass, resolved: last.resolved }
+      },
+    }
+    const state = this.snapshotState as unknown as { snapshotUpdateState?: string; _updateSnapshot?: string }
+    const mode = state.snapshotUpdateState ?? state._updateSnapshot
+    const outcome = (await Snapshots.toMatchDomainSnapshot.call(this, adapter, capture)) as MatcherOutcome
+    recordSweep(this.task as { meta: object } | undefined, { matcher: 'toMatchSweepSnapshot', pass: outcome.pass, result })
+    if (outcome.pass) return outcome
+
+    const hint = this.utils.matcherHint('toMatchSweepSnapshot', 'model', 'transform', { promise: this.promise })
+    if (!last) {
+      // No stored snapshot to compare with: only happens when writing is not allowed (CI / --update=none).
+      let where = ''
+      if (this.task) {
+        const dir = await mkdtemp(join(tmpdir(), 'segsense-'))
+        const file = join(dir, `${transform.name}.received.snap.txt`)
+        await writeFile(file, renderSweepSnapshot(capture))
+        const annotation = await this.task.context.annotate(`received sweep snapshot for ${transform.name}`, 'error', { path: file, contentType: 'text/plain' })
+        where = `\nThe received snapshot was written to ${annotation.attachment?.path ?? file}.`
+      }
+      const text = [
+        hint, '',
+        `New sweep snapshot for ${transform.name} was not written: the update mode is ${JSON.stringify(mode)}.`,
+        'Snapshots are not written in CI by default. Run `vitest -u` (or `vitest --update=new`) locally and commit __snapshots__.' + where,
+      ].join('\n')
+      return { pass: false, message: () => text }
+    }
+    const details = [
+      ...last.structural,
+      ...last.moved.map((m) => `${m.metric} at ${m.value}: ${m.detail}`),
+    ]
+    const text = [hint, '', `Sweep of ${transform.name} moved beyond ± ${tolerance} at ${last.moved.length} value(s)${last.structural.length ? ' and the grid or classes changed' : ''}:`, ...details.map((d) => `  ${d}`), '', 'Run `vitest -u` to accept the new curve.'].join('\n')
+    return { ...outcome, message: () => text }
+  }, () => ({ pass: !this.isNot, message: () => 'not awaited (reported by the segsense setup entry)' }))
+}

@@ -1,0 +1,55 @@
+import { basename } from 'node:path'
+import { afterAll, describe, expect, test } from 'vitest'
+import type { SegmentationModel } from '../models/model.js'
+import type { Sample } from '../core/types.js'
+import { loadSpec, openSpec, requirementPlan } from '../report/spec.js'
+import type { AttachPolicy } from './config.js'
+import { toBeRobustTo } from './robust.js'
+import { toMatchSweepSnapshot } from './snapshot.js'
+
+/** Options of {@link robustnessSuite}. */
+export interface RobustnessSuiteOptions {
+  /** Chart attachment policy of every requirement; default `on-failure`. */
+  readonly attach?: AttachPolicy
+  /** Timeout per requirement in ms; default 10 minutes (a sweep runs the model many times). */
+  readonly timeout?: number
+}
+
+/**
+ * Declares one vitest test per requirement of a robustness spec file (paths in the spec resolve relative to it),
+ * inside a `describe` named after the spec. The model and samples load once, on the first test, and the model is
+ * closed after the last. An invalid spec throws `E_SCHEMA` while vitest collects the file, listing each problem
+ * with its JSON path.
+ *
+ * @example
+ * // robustness.test.ts
+ * import { robustnessSuite } from 'segsense/vitest'
+ * robustnessSuite(new URL('./robustness.json', import.meta.url).pathname)
+ */
+export function robustnessSuite(specPath: string, options: RobustnessSuiteOptions = {}): void {
+  const spec = loadSpec(specPath)
+  expect.extend({ toBeRobustTo, toMatchSweepSnapshot })
+  describe(spec.name ?? `robustness spec ${basename(spec.file)}`, () => {
+    let opened: Promise<{ model: SegmentationModel; samples: Sample[] }> | undefined
+    afterAll(async () => {
+      if (opened) await (await opened).model.close?.()
+    })
+    for (const requirement of spec.requirements) {
+      const plan = requirementPlan(requirement)
+      test(plan.name, async ({ expect: localExpect }) => {
+        opened ??= openSpec(spec)
+        const { model, samples } = await opened
+        const assertion = localExpect(model) as unknown as { toBeRobustTo: (t: unknown, o: unknown) => Promise<void> }
+        await assertion.toBeRobustTo(plan.transform, {
+          samples, ...plan.grid, min: plan.min,
+          ...(requirement.metric ? { metric: requirement.metric } : {}),
+          ...(requirement.classes ? { classes: requirement.classes } : {}),
+          ...(requirement.aggregate ? { aggregate: requirement.aggregate } : {}),
+          ...(requirement.reference ? { reference: requirement.reference } : {}),
+          ...(requirement.batchSize ? { batchSize: requirement.batchSize } : {}),
+          ...(options.attach ? { attach: options.attach } : {}),
+        })
+      }, options.timeout ?? 600_000)
+    }
+  })
+}
