@@ -60,7 +60,7 @@ export function chartSpec(result: SweepResult, options: ChartOptions = {}): TopL
   const colour = { field: 'class', type: 'nominal', title: 'class', scale: { domain: [...result.classes], range: result.classes.map((_, i) => CLASS_COLOURS[i % CLASS_COLOURS.length]) } }
   const x = categorical
     ? { field: 'label', type: 'ordinal', title: xTitle, sort: result.values.map(label) }
-    : { field: 'value', type: 'quantitative', title: xTitle, scale: { type: p.scale === 'log' ? 'log' : 'linear', zero: false, nice: false, domain: [result.values[0], result.values[result.values.length - 1]] } }
+    : { field: 'value', type: 'quantitative', title: xTitle, scale: { type: p.scale === 'log' ? 'log' : 'linear', ...(p.scale === 'log' ? {} : { zero: false }), nice: false, domain: [result.values[0], result.values[result.values.length - 1]] } }
   const layers: Record<string, unknown>[] = []
   if (options.required && !categorical) {
     layers.push({ data: { values: [{ from: options.required[0], to: options.required[1] }] }, mark: { type: 'rect', color: '#888', opacity: 0.15 }, encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' } } })
@@ -97,7 +97,8 @@ export function chartSpec(result: SweepResult, options: ChartOptions = {}): TopL
     width: options.width ?? 480,
     height: options.height ?? 280,
     background: 'white',
-    config: { font: 'DejaVu Sans, Arial, sans-serif' },
+    // Full-opacity legend symbols: the legend otherwise takes the faint look of the stable-interval bands.
+    config: { font: 'DejaVu Sans, Arial, sans-serif', legend: { symbolOpacity: 1, symbolType: 'stroke', symbolStrokeWidth: 3 } },
     layer: layers,
   } as unknown as TopLevelSpec
 }
@@ -130,4 +131,78 @@ export async function renderChartSvg(result: SweepResult, options: ChartOptions 
 /** The sweep chart of {@link chartSpec} as PNG bytes (2x the CSS size). */
 export async function renderChartPng(result: SweepResult, options: ChartOptions = {}): Promise<Uint8Array> {
   return svgToPng(await renderChartSvg(result, options))
+}
+
+/** Scores over a two-parameter grid (e.g. rotation x zoom), for {@link heatmapSpec}. */
+export interface HeatmapData {
+  /** The first parameter, along the x axis: name, unit and the values swept (ascending). */
+  readonly x: { readonly name: string; readonly unit?: string; readonly values: readonly number[] }
+  /** The second parameter, along the y axis. */
+  readonly y: { readonly name: string; readonly unit?: string; readonly values: readonly number[] }
+  /** `scores[j][i]` is the score at `x.values[i]`, `y.values[j]`; `null` = undefined. */
+  readonly scores: readonly (readonly (number | null)[])[]
+}
+
+/** Options of {@link heatmapSpec}. */
+export interface HeatmapOptions {
+  /** Chart title; default `<metric> over <x> and <y>`. */
+  readonly title?: string
+  /** Name of the score in the legend; default `dice`. */
+  readonly metric?: string
+  /** Cells scoring below this threshold (or undefined) get a dark outline. */
+  readonly min?: number
+  /** Cell size in CSS px; default 28. */
+  readonly cell?: number
+}
+
+/**
+ * Builds the Vega-Lite spec of a two-parameter grid: one cell per (x, y) pair coloured by score (0..1, viridis),
+ * the score written in each cell, undefined scores grey, and cells below `min` outlined.
+ * @throws SegsenseError `E_BAD_PARAMETER` when `scores` is not `y.values.length` rows of `x.values.length` numbers.
+ */
+export function heatmapSpec(data: HeatmapData, options: HeatmapOptions = {}): TopLevelSpec {
+  const { x, y, scores } = data
+  if (!Array.isArray(scores) || scores.length !== y.values.length || scores.some((row) => !Array.isArray(row) || row.length !== x.values.length)) {
+    throw new SegsenseError('E_BAD_PARAMETER', `heatmap: scores must be ${y.values.length} rows (y values) of ${x.values.length} scores (x values)`)
+  }
+  const metric = options.metric ?? 'dice'
+  const points: Record<string, unknown>[] = []
+  y.values.forEach((yv, j) => x.values.forEach((xv, i) => {
+    const s = scores[j]?.[i]
+    const score = typeof s === 'number' && Number.isFinite(s) ? s : null
+    points.push({ x: String(xv), y: String(yv), score, text: score === null ? '–' : score.toFixed(2), fails: options.min !== undefined && (score === null || score < options.min) })
+  }))
+  const title = (p: HeatmapData['x']): string => `${p.name}${p.unit ? ` (${p.unit})` : ''}`
+  const cell = options.cell ?? 28
+  const xEnc = { field: 'x', type: 'ordinal', title: title(x), sort: x.values.map(String) }
+  const yEnc = { field: 'y', type: 'ordinal', title: title(y), sort: y.values.map(String).reverse() }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: options.title ?? `${metric} over ${x.name} and ${y.name}`,
+    width: cell * x.values.length,
+    height: cell * y.values.length,
+    background: 'white',
+    config: { font: 'DejaVu Sans, Arial, sans-serif', view: { stroke: null } },
+    data: { values: points },
+    encoding: { x: xEnc, y: yEnc },
+    layer: [
+      {
+        mark: { type: 'rect' },
+        encoding: {
+          color: { field: 'score', type: 'quantitative', title: metric, scale: { domain: [0, 1], scheme: 'viridis' } },
+          stroke: { condition: { test: 'datum.fails', value: '#222' }, value: null },
+          strokeWidth: { value: 1.5 },
+        },
+      },
+      // Vega-Lite filters null scores out of the coloured layer: undefined cells get their own grey layer.
+      { transform: [{ filter: 'datum.score === null' }], mark: { type: 'rect', color: '#ccc', ...(options.min === undefined ? {} : { stroke: '#222', strokeWidth: 1.5 }) } },
+      {
+        mark: { type: 'text', fontSize: 9 },
+        encoding: {
+          text: { field: 'text' },
+          color: { condition: { test: 'datum.score !== null && datum.score > 0.6', value: '#111' }, value: 'white' },
+        },
+      },
+    ],
+  } as unknown as TopLevelSpec
 }

@@ -36,6 +36,44 @@ export interface SweepOptions extends GridOptions {
   readonly onProgress?: (progress: SweepProgress) => void
   /** Aborts the sweep between batches with `E_ABORTED`. */
   readonly signal?: AbortSignal
+  /**
+   * `'frames'`: also keep, per sample and swept value, the transformed image, the transformed reference mask and
+   * the prediction (for overlays, frame strips and GIFs). They are attached to the result as the non-enumerable
+   * property `frames` (read it with {@link framesOf}), so the result stays plain JSON: `JSON.stringify` and
+   * `validateSweepResult` never see them. Default `'none'`: nothing is kept and memory stays flat.
+   */
+  readonly keep?: 'none' | 'frames'
+}
+
+/** One kept frame of a sweep: what the model saw at one value, what it predicted and what it was scored against. */
+export interface SweepFrame {
+  /** The swept value. */
+  readonly value: number
+  /** The transformed image. */
+  readonly image: Raster
+  /** The transformed reference mask (the truth, or the clean prediction under `reference: 'prediction'`). */
+  readonly reference: LabelMap
+  /** The model's prediction on `image`. */
+  readonly prediction: LabelMap
+}
+
+/** The frames a sweep kept with `keep: 'frames'`: per sample, one {@link SweepFrame} per swept value (in `values` order). */
+export interface SweepFrames {
+  /** The scored classes, id -> name (the overlays colour a label id by its name's position in `result.classes`). */
+  readonly classes: Classes
+  readonly samples: readonly { readonly id: string; readonly frames: readonly SweepFrame[] }[]
+}
+
+/** A sweep result with its kept frames (`keep: 'frames'`); `frames` is non-enumerable, so JSON leaves it out. */
+export type SweepResultWithFrames = SweepResult & { readonly frames: SweepFrames }
+
+/**
+ * The frames a result kept (`sweep(..., { keep: 'frames' })`), or `undefined` for a result without them (one
+ * parsed from JSON, or swept without `keep`).
+ */
+export function framesOf(result: SweepResult): SweepFrames | undefined {
+  const frames = (result as Partial<SweepResultWithFrames>).frames
+  return frames && Array.isArray(frames.samples) ? frames : undefined
 }
 
 /** Default number of images per `model.predict` call. */
@@ -122,6 +160,8 @@ function aborted(what: string, done: number, total: number, signal: AbortSignal)
  * @example
  * const result = await sweep(model, samples, rotate, { range: [-30, 30], step: 5, metrics: ['dice'] })
  */
+export async function sweep(model: SegmentationModel, samples: Sample | readonly Sample[], transform: Transform, options: SweepOptions & { readonly keep: 'frames' }): Promise<SweepResultWithFrames>
+export async function sweep(model: SegmentationModel, samples: Sample | readonly Sample[], transform: Transform, options?: SweepOptions): Promise<SweepResult>
 export async function sweep(model: SegmentationModel, samples: Sample | readonly Sample[], transform: Transform, options: SweepOptions = {}): Promise<SweepResult> {
   const t0 = performance.now()
   if (!model || typeof model.predict !== 'function') throw new SegsenseError('E_BAD_PARAMETER', `sweep: model must be a SegmentationModel with predict(images), got ${describeValue(model)}`)
@@ -144,6 +184,8 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
   if (!emptyPolicy || (emptyPolicy.bothEmpty !== 'best' && emptyPolicy.bothEmpty !== 'nan')) {
     throw new SegsenseError('E_BAD_PARAMETER', `sweep option emptyPolicy.bothEmpty must be 'best' or 'nan', got ${describeValue(emptyPolicy?.bothEmpty)}`)
   }
+  const keep = options.keep ?? 'none'
+  if (keep !== 'none' && keep !== 'frames') throw new SegsenseError('E_BAD_PARAMETER', `sweep option keep must be 'none' or 'frames', got ${describeValue(keep)}`)
   const { classes, includeBackground } = resolveClasses(model, options.classes)
   const classNames = classIds(classes, includeBackground).map((id) => classes[id] as string)
   const values = sweepValues(transform.parameter, options)
@@ -196,6 +238,7 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
 
   // Scores per sample/metric/class as Float64Array (NaN = undefined) until the end, then JSON arrays.
   const raw: Float64Array[][][] = list.map(() => metrics.map(() => classNames.map(() => new Float64Array(K))))
+  const kept: SweepFrame[][] | null = keep === 'frames' ? list.map(() => new Array<SweepFrame>(K)) : null
   const pairs = n * K
   for (let start = 0; start < pairs; start += batchSize) {
     if (signal?.aborted) throw aborted(what, done, total, signal)
@@ -217,7 +260,9 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
       const at = `transform ${JSON.stringify(transform.name)} at ${transform.parameter.name}=${value} on sample ${JSON.stringify((list[s] as Sample).id)}`
       assertSameSize(image, ref, `${at}: transformed image and ${reference === 'truth' ? 'truth' : 'reference prediction'}`)
       t = performance.now()
-      const scores = scoreMasks(preds[p - start] as LabelMap, ref, { classes, metrics, emptyPolicy, includeBackground })
+      const prediction = preds[p - start] as LabelMap
+      if (kept) (kept[s] as SweepFrame[])[k] = { value, image, reference: ref, prediction }
+      const scores = scoreMasks(prediction, ref, { classes, metrics, emptyPolicy, includeBackground })
       const table = raw[s] as Float64Array[][]
       metrics.forEach((m, mi) => {
         const perClass = scores[m]
@@ -261,7 +306,7 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
     mean[m] = curves
   })
 
-  return {
+  const result: SweepResult = {
     schemaVersion: SWEEP_SCHEMA_VERSION,
     model: model.name,
     transform: { name: transform.name, parameter: parameterJson(transform), options: optionsJson(transform) },
@@ -274,4 +319,10 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
     mean,
     timing: { totalMs: performance.now() - t0, predictMs, transformMs, scoreMs, predictions: done },
   }
+  if (kept) {
+    const frames: SweepFrames = { classes: { ...classes }, samples: list.map((s, i) => ({ id: s.id, frames: kept[i] as SweepFrame[] })) }
+    // Non-enumerable: JSON.stringify, spreads and structuredClone skip it, so the result stays plain JSON data.
+    Object.defineProperty(result, 'frames', { value: frames, enumerable: false, writable: false, configurable: true })
+  }
+  return result
 }

@@ -1,0 +1,41 @@
+import { resolve } from 'node:path'
+import { formatInterval } from '../report/format.js'
+import { writeReport } from '../report/html.js'
+import { checkSpec, loadSpec } from '../report/spec.js'
+import { createProgress } from './progress.js'
+import { type CommonOptions, EXIT } from './shared.js'
+
+/** Options of `segsense check`. */
+export interface CheckOptions extends CommonOptions {
+  readonly out?: string
+  readonly json?: boolean
+}
+
+/**
+ * `segsense check spec.json`: runs every requirement of a robustness spec; prints one line per requirement and
+ * class, writes a report with `--out`, and returns exit code 1 when a requirement failed.
+ */
+export async function runCheck(file: string, options: CheckOptions): Promise<number> {
+  const spec = loadSpec(file)
+  const progress = createProgress({ quiet: Boolean(options.quiet) })
+  const outcomes = await checkSpec(spec, { onProgress: (name, p) => progress.update(name, p) })
+  progress.end()
+  const failed = outcomes.filter((o) => !o.verdict.pass)
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(outcomes.map((o) => ({ name: o.name, pass: o.verdict.pass, required: o.required, verdict: o.verdict, result: o.result })), null, 2)}\n`)
+  } else {
+    const lines = [`${spec.name ?? spec.file}: ${outcomes.length - failed.length} of ${outcomes.length} requirements pass`, '']
+    for (const o of outcomes) {
+      lines.push(`${o.verdict.pass ? 'pass' : 'FAIL'}  ${o.name}`)
+      for (const c of o.verdict.classes) {
+        lines.push(`      ${c.className} ${o.verdict.metric} >= ${c.min}: ${c.pass ? 'passes' : `stable in ${formatInterval(o.result, c.interval)}`}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`)
+      }
+    }
+    process.stdout.write(`${lines.join('\n')}\n`)
+  }
+  if (options.out) {
+    const report = await writeReport(outcomes.map((o) => ({ result: o.result, verdict: o.verdict, required: o.required, title: o.name, min: Object.fromEntries(o.verdict.classes.map((c) => [c.className, c.min])), metric: o.verdict.metric })), resolve(options.out), { title: `segsense check: ${spec.name ?? spec.file}` })
+    ;(options.json ? process.stderr : process.stdout).write(`report: ${report.index}\n`)
+  }
+  return failed.length ? EXIT.failed : EXIT.ok
+}

@@ -1,0 +1,94 @@
+import { resolve } from 'node:path'
+import { isSegsenseError } from '../core/errors.js'
+import { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, type FixtureModelName } from '../models/fixtures.js'
+import type { SegmentationModel } from '../models/model.js'
+import { loadOnnxModel } from '../models/onnx.js'
+import { writeReport, type ReportEntry } from '../report/html.js'
+import type { GridOptions } from '../sweep/grid.js'
+import { sweep } from '../sweep/sweep.js'
+import { brightness, contrast } from '../transforms/intensity.js'
+import { rotate, zoom } from '../transforms/geometric.js'
+import { spike } from '../transforms/mri.js'
+import type { Transform } from '../transforms/transform.js'
+import { createProgress } from './progress.js'
+import { type CommonOptions, EXIT, summaryTable } from './shared.js'
+
+/** Options of `segsense demo`. */
+export interface DemoOptions extends CommonOptions {
+  readonly out?: string
+  readonly min?: number
+}
+
+/** One sweep of the demo: the grid swept and the range a usable model should tolerate. */
+export interface DemoPlan {
+  readonly transform: Transform
+  readonly grid: GridOptions
+  readonly required: readonly [number, number]
+}
+
+/**
+ * The demo's sweeps, with grids chosen so that both models on all samples take about a minute, and the ranges a
+ * model should tolerate to be usable on other scanners' data (misas's questions: orientation, field of view,
+ * intensity scaling, k-space spikes).
+ */
+export const DEMO_PLANS: readonly DemoPlan[] = [
+  { transform: rotate, grid: { range: [-180, 180], step: 15 }, required: [-90, 90] },
+  { transform: zoom, grid: { range: [0.5, 2], steps: 9 }, required: [0.7, 1.4] },
+  { transform: brightness, grid: { range: [0.25, 4], steps: 9 }, required: [0.5, 2] },
+  { transform: contrast, grid: { range: [0.25, 4], steps: 9 }, required: [0.5, 2] },
+  { transform: spike, grid: { range: [0, 2], step: 0.25 }, required: [0, 1] },
+]
+
+/** The bundled models the demo compares, in this order. */
+export const DEMO_MODELS: readonly FixtureModelName[] = ['cardiac-fragile', 'cardiac-robust']
+
+/**
+ * `segsense demo`: the bundled fragile and robust cardiac models on the bundled samples, swept with rotate, zoom,
+ * brightness, contrast and spike; writes the HTML report and prints the summary table and the report's path.
+ * A bundled model that is missing is skipped with a note (the first one is required).
+ */
+export async function runDemo(options: DemoOptions): Promise<number> {
+  const started = performance.now()
+  const min = options.min ?? 0.8
+  const out = resolve(options.out ?? 'segsense-report')
+  const samples = await loadFixtureSamples('cardiac')
+  const progress = createProgress({ quiet: Boolean(options.quiet) })
+  const models: SegmentationModel[] = []
+  try {
+    for (const name of DEMO_MODELS) {
+      let path: string
+      try {
+        path = fixtureModelPath(name)
+      } catch (e) {
+        if (isSegsenseError(e, 'E_FILE_NOT_FOUND') && name !== DEMO_MODELS[0]) {
+          process.stderr.write(`segsense demo: skipping ${name} (${e.message})\n`)
+          continue
+        }
+        throw e
+      }
+      models.push(await loadOnnxModel(path, { classes: CARDIAC_CLASSES }))
+    }
+    // Transform by transform, each model in turn: the report shows the two models side by side.
+    const entries: ReportEntry[] = []
+    for (const { transform, grid, required } of DEMO_PLANS) {
+      for (const model of models) {
+        const result = await sweep(model, samples, transform, { ...grid, keep: 'frames', onProgress: (p) => progress.update(`${model.name} ${transform.name}`, p) })
+        progress.end()
+        // Keep one sample's frames for the strip and the GIF; the spread copy drops the rest (non-enumerable).
+        const frames = { classes: result.frames.classes, samples: result.frames.samples.slice(0, 1) }
+        entries.push({ result: { ...result }, frames, min, required })
+      }
+    }
+    const names = models.map((m) => m.name)
+    const report = await writeReport(entries, out, {
+      title: 'segsense demo',
+      subtitle: `${names.join(' vs ')} on ${samples.length} synthetic short-axis cardiac MR samples, Dice >= ${min} required over each transform's required range`,
+      min,
+    })
+    if (!options.quiet) process.stderr.write(`${entries.length} sweeps and the report in ${((performance.now() - started) / 1000).toFixed(1)} s\n`)
+    process.stdout.write(`segsense demo: ${names.join(', ')} on ${samples.length} samples; stable interval at Dice >= ${min}, status over the required range\n\n${summaryTable(report.rows)}\n\nreport: ${report.index}\n`)
+    return EXIT.ok
+  } finally {
+    for (const m of models) await m.close?.()
+  }
+}

@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+/**
+ * The `segsense` command: `demo`, `sweep`, `check` and `transforms`.
+ * Exit codes: 0 ok, 1 a requirement failed, 2 a usage or input error (one line on stderr; the stack with `--debug`).
+ * @packageDocumentation
+ */
+import { readFileSync, realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { runCheck } from './check.js'
+import { runDemo } from './demo.js'
+import { EXIT, UsageError, collect, oneLine, parseNumber, parseOption } from './shared.js'
+import { runSweep } from './sweep.js'
+import { runTransforms } from './transforms.js'
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version
+  } catch {
+    return 'unknown'
+  }
+}
+
+const number = (flag: string) => (text: string): number => {
+  try {
+    return parseNumber(flag, text)
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message)
+  }
+}
+
+const integer = (flag: string) => (text: string): number => {
+  const v = number(flag)(text)
+  if (!Number.isInteger(v) || v < 1) throw new InvalidArgumentError(`${flag}: ${JSON.stringify(text)} is not an integer >= 1`)
+  return v
+}
+
+function common(cmd: Command): Command {
+  return cmd
+    .option('-q, --quiet', 'no progress output on stderr')
+    .option('--debug', 'print stack traces of errors')
+}
+
+/** Builds the command-line program; `run` receives each command's exit code. */
+export function program(run: (code: Promise<number> | number) => void): Command {
+  const prog = new Command('segsense')
+    .description('Robustness sweeps for image-segmentation models: sweep a transformation, score against the transformed truth, report the stable interval.')
+    .version(version())
+    // Usage errors on one line, as every other error.
+    .configureOutput({ outputError: (text, write) => write(`segsense: ${text.trim().replace(/^error: /, '')} (see segsense --help)\n`) })
+    .exitOverride()
+    .configureHelp({ sortSubcommands: false })
+
+  common(prog.command('demo'))
+    .description('sweep the bundled fragile and robust cardiac models on the bundled samples (rotate, zoom, brightness, contrast, spike) and write an HTML report')
+    .option('-o, --out <dir>', 'report folder', 'segsense-report')
+    .option('--min <dice>', 'Dice threshold for stable intervals and pass/fail', number('--min'), 0.8)
+    .action((o) => run(runDemo(o)))
+
+  common(prog.command('sweep'))
+    .description("sweep one transform on your ONNX model and images; without --truth, score against the model's own clean prediction")
+    .requiredOption('-m, --model <file>', 'ONNX model file')
+    .requiredOption('-c, --classes <list>', 'class ids and names, e.g. 1=RV,2=MYO,3=LV')
+    .option('-i, --image <file|dir>', 'image file or folder (repeatable)', collect, [])
+    .option('-t, --truth <file|dir>', 'truth mask per --image, in the same order, or a folder of masks (repeatable)', collect, [])
+    .requiredOption('-T, --transform <name>', 'transform name (see segsense transforms)')
+    .option('--option <key=value>', 'transform option, e.g. padding=reflection (repeatable)', (v: string, prev: Record<string, unknown>) => { try { return parseOption(v, prev) } catch (e) { throw new InvalidArgumentError((e as Error).message) } })
+    .option('-r, --range <from:to>', 'range to sweep, e.g. -90:90 (default: the transform\'s)')
+    .option('-s, --step <step>', 'step between values', number('--step'))
+    .option('--steps <n>', 'number of values over the range (log-spaced for log parameters)', integer('--steps'))
+    .option('--values <list>', 'explicit values, e.g. 0,90,180')
+    .addOption(new Option('--metric <name>', 'metric').choices(['dice', 'iou', 'precision', 'recall']).default('dice'))
+    .option('--min <score>', 'threshold for the stable interval and pass/fail', number('--min'), 0.8)
+    .option('--check', 'exit 1 when a swept value scores below --min')
+    .option('--batch-size <n>', 'images per model call', integer('--batch-size'))
+    .option('--sample <id>', 'sample shown in the report\'s frame strip and GIF (default the first)')
+    .option('-o, --out <dir>', 'write an HTML report to this folder')
+    .option('--json', 'print the sweep result as JSON on stdout')
+    .action((o) => run(runSweep(o)))
+
+  common(prog.command('check'))
+    .description('run a robustness spec (JSON); exit 1 when a requirement fails')
+    .argument('<spec>', 'spec file, e.g. robustness.json')
+    .option('-o, --out <dir>', 'write an HTML report to this folder')
+    .option('--json', 'print the outcomes as JSON on stdout')
+    .action((file: string, o) => run(runCheck(file, o)))
+
+  prog.command('transforms')
+    .description('list every transform with its parameter, unit, neutral value and default range')
+    .option('--json', 'print as JSON')
+    .action((o) => run(runTransforms(o)))
+
+  return prog
+}
+
+/** Runs the command line and returns the exit code (never throws). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const debug = argv.includes('--debug')
+  let pending: Promise<number> | number = EXIT.ok
+  try {
+    await program((code) => { pending = code }).parseAsync([...argv], { from: 'user' })
+    return await pending
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // commander printed its message already; help and version are not errors.
+      // (`segsense` alone prints the help as an error: exit code 2.)
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage
+    }
+    process.stderr.write(`segsense: ${oneLine(e)}\n`)
+    if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`)
+    else if (!(e instanceof UsageError) && !(e instanceof Error && 'code' in e)) process.stderr.write('(run with --debug for the stack trace)\n')
+    return EXIT.usage
+  }
+}
+
+function isEntry(): boolean {
+  try {
+    // The bin is a symlink (node_modules/.bin/segsense): compare real paths.
+    return Boolean(process.argv[1]) && realpathSync(process.argv[1] as string) === fileURLToPath(import.meta.url)
+  } catch {
+    return false
+  }
+}
+
+// Run when executed (the bin or `node dist/cli/main.js`), not when imported.
+if (isEntry()) process.exitCode = await main(process.argv.slice(2))

@@ -1,0 +1,90 @@
+import { resolve } from 'node:path'
+import type { Sample } from '../core/types.js'
+import { loadSample } from '../io/mask.js'
+import { checkMetricNames, type MetricName } from '../metrics/overlap.js'
+import { loadOnnxModel } from '../models/onnx.js'
+import { type ReportEntry, reportRows, writeReport } from '../report/html.js'
+import type { GridOptions } from '../sweep/grid.js'
+import { evaluateRequirement } from '../sweep/requirement.js'
+import { framesOf, sweep } from '../sweep/sweep.js'
+import { transformByName } from '../transforms/registry.js'
+import { createProgress } from './progress.js'
+import { type CommonOptions, EXIT, UsageError, parseClasses, parseRange, parseValues, samplePaths, summaryTable } from './shared.js'
+
+/** Options of `segsense sweep`, as commander parses them. */
+export interface SweepCommandOptions extends CommonOptions {
+  readonly model?: string
+  readonly classes?: string
+  readonly image?: string[]
+  readonly truth?: string[]
+  readonly transform?: string
+  readonly option?: Record<string, unknown>
+  readonly range?: string
+  readonly step?: number
+  readonly steps?: number
+  readonly values?: string
+  readonly metric?: string
+  readonly min?: number
+  readonly check?: boolean
+  readonly batchSize?: number
+  readonly out?: string
+  readonly json?: boolean
+  readonly sample?: string
+}
+
+/**
+ * `segsense sweep`: one transform swept on the user's model and images. Scores against `--truth` masks, or without
+ * them against the model's own clean prediction. Prints the summary (or the result JSON with `--json`), writes an
+ * HTML report with `--out`, and with `--check` exits 1 when a swept value scores below `--min`.
+ */
+export async function runSweep(options: SweepCommandOptions): Promise<number> {
+  if (!options.model) throw new UsageError('--model <file.onnx> is required')
+  if (!options.classes) throw new UsageError('--classes is required (e.g. --classes 1=RV,2=MYO,3=LV)')
+  if (!options.transform) throw new UsageError('--transform is required (see segsense transforms)')
+  const classes = parseClasses(options.classes)
+  const transform = transformByName(options.transform, options.option)
+  const metric = (options.metric ?? 'dice') as MetricName
+  checkMetricNames([metric])
+  if (options.values && (options.range || options.step !== undefined || options.steps !== undefined)) throw new UsageError('--values cannot be combined with --range, --step or --steps')
+  if (options.step !== undefined && options.steps !== undefined) throw new UsageError('give --step or --steps, not both')
+  const grid: { -readonly [K in keyof GridOptions]: GridOptions[K] } = {}
+  if (options.range) grid.range = parseRange(options.range)
+  if (options.step !== undefined) grid.step = options.step
+  if (options.steps !== undefined) grid.steps = options.steps
+  if (options.values) grid.values = parseValues(options.values)
+  const min = options.min ?? 0.8
+  const paths = samplePaths(options.image ?? [], options.truth ?? [])
+  const withTruth = paths.every((p) => p.truth)
+  const samples: Sample[] = await Promise.all(paths.map((p) => loadSample(p.id, p.image, p.truth)))
+  const model = await loadOnnxModel(resolve(options.model), { classes })
+  const progress = createProgress({ quiet: Boolean(options.quiet) })
+  let result
+  try {
+    result = await sweep(model, samples, transform, {
+      ...grid,
+      metrics: [metric],
+      reference: withTruth ? 'truth' : 'prediction',
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      ...(options.out ? { keep: 'frames' as const } : {}),
+      onProgress: (p) => progress.update(`${model.name} ${transform.name}`, p),
+    })
+    progress.end()
+  } finally {
+    await model.close?.()
+  }
+  const plain = { ...result }
+  // Judged over the swept values (all of them: the range given is the range swept).
+  const entry: ReportEntry = { result: plain, metric, min, ...(grid.range ? { required: grid.range } : {}) }
+  const verdict = evaluateRequirement(plain, { min, metric })
+  if (options.json) process.stdout.write(`${JSON.stringify(plain, null, 2)}\n`)
+  else {
+    const rows = reportRows([entry])
+    process.stdout.write(`${model.name}: ${transform.name} on ${samples.length} sample${samples.length === 1 ? '' : 's'}, scored against ${withTruth ? 'the truth' : "the model's clean prediction (no --truth)"}, ${metric} >= ${min}\n\n${summaryTable(rows)}\n`)
+  }
+  if (options.out) {
+    const frames = framesOf(result)
+    const report = await writeReport([{ ...entry, ...(options.sample ? { sample: options.sample } : {}), ...(frames ? { frames } : {}) }], resolve(options.out), { title: `segsense sweep: ${model.name}`, min })
+    ;(options.json ? process.stderr : process.stdout).write(`${options.json ? '' : '\n'}report: ${report.index}\n`)
+  }
+  return options.check && !verdict.pass ? EXIT.failed : EXIT.ok
+}

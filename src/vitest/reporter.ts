@@ -1,0 +1,75 @@
+/**
+ * `segsense/reporter`: a vitest reporter that gathers every sweep the segsense matchers ran in a test run (they keep
+ * them in `task.meta.segsense`) and writes one HTML report, so that CI keeps a single artifact.
+ *
+ * ```ts
+ * // vitest.config.ts
+ * export default defineConfig({ test: { reporters: ['default', ['segsense/reporter', { outputDir: 'segsense-report' }]] } })
+ * ```
+ *
+ * Sharded runs: run each shard with `--reporter=blob` (the sweeps travel in the blob reports' task meta), then
+ * `vitest --merge-reports` with this reporter in the config writes the report of the whole run.
+ * @packageDocumentation
+ */
+import { resolve } from 'node:path'
+import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node'
+import { type ReportEntry, type ReportOptions, writeReport } from '../report/html.js'
+import type { SegsenseTaskMeta, SweepRecord } from './meta.js'
+
+/** Options of the reporter (the second element of `['segsense/reporter', { ... }]`). */
+export interface SegsenseReporterOptions extends Pick<ReportOptions, 'min' | 'columns' | 'cell' | 'delay'> {
+  /** Report folder, relative to the vitest root; default `segsense-report`. */
+  readonly outputDir?: string
+  /** Page title; default `segsense report`. */
+  readonly title?: string
+  /** A run without sweeps writes no report; `silent: false` also logs a line saying so (default true: nothing). */
+  readonly silent?: boolean
+}
+
+/** The report entries of one test: one per sweep record in its meta, linked to the test file and name. */
+export function entriesOf(test: TestCase): ReportEntry[] {
+  const meta = test.meta() as SegsenseTaskMeta
+  const sweeps: readonly SweepRecord[] = Array.isArray(meta.segsense?.sweeps) ? meta.segsense.sweeps : []
+  const state = test.result().state
+  return sweeps.map((s) => ({
+    result: s.result,
+    title: `${test.name}: ${s.result.model} · ${s.result.transform.name}`,
+    pass: s.pass,
+    test: { file: test.module.relativeModuleId, name: test.fullName, state, matcher: s.matcher },
+    ...(s.verdict ? { verdict: s.verdict } : {}),
+    ...(s.required ? { required: s.required } : {}),
+    ...(s.min !== undefined ? { min: s.min } : {}),
+  }))
+}
+
+/** The vitest reporter; `segsense/reporter`'s default export. */
+export default class SegsenseReporter implements Reporter {
+  private readonly options: SegsenseReporterOptions
+  private vitest: Vitest | undefined
+
+  constructor(options: SegsenseReporterOptions = {}) {
+    this.options = options
+  }
+
+  onInit(vitest: Vitest): void {
+    this.vitest = vitest
+  }
+
+  async onTestRunEnd(testModules: ReadonlyArray<TestModule>): Promise<void> {
+    // Files in path order, tests in declaration order: the same report for the same run, sharded or not.
+    const modules = [...testModules].sort((a, b) => a.relativeModuleId.localeCompare(b.relativeModuleId))
+    const entries: ReportEntry[] = []
+    for (const m of modules) for (const t of m.children.allTests()) entries.push(...entriesOf(t))
+    const log = (line: string): void => (this.vitest ? this.vitest.logger.log(line) : void process.stdout.write(`${line}\n`))
+    if (entries.length === 0) {
+      if (this.options.silent === false) log('segsense report: no sweeps in this run')
+      return
+    }
+    const root = this.vitest?.config.root ?? process.cwd()
+    const dir = resolve(root, this.options.outputDir ?? 'segsense-report')
+    const { outputDir: _o, title, silent: _s, ...report } = this.options
+    const written = await writeReport(entries, dir, { title: title ?? 'segsense report', ...report })
+    const failed = written.sweeps.filter((s) => s.pass === false).length
+    log(`segsense report: ${entries.length} sweep${entries.length === 1 ? '' : 's'}${failed ? ` (${failed} failed)` : ''} -> ${written.index}`)
+  }
+}

@@ -1,0 +1,197 @@
+// The `segsense` command run as a user runs it: a child process of the built CLI (npm test builds first).
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, loadOnnxModel, rotate, sweep, transformsByName, validateSweepResult } from '../../src/index.js'
+import { repo } from './harness.js'
+
+const cli = join(repo, 'dist/cli/main.js')
+const samplesDir = join(repo, 'fixtures/samples/cardiac')
+const fragile = join(repo, 'fixtures/models/cardiac-fragile.onnx')
+
+interface Run { code: number; stdout: string; stderr: string; ms: number }
+
+function segsense(args: string[], options: { cwd?: string; timeout?: number } = {}): Promise<Run> {
+  const t0 = performance.now()
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { cwd: options.cwd ?? repo, env: { ...process.env, FORCE_COLOR: '0' }, maxBuffer: 64 * 1024 * 1024, timeout: options.timeout ?? 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr, ms: performance.now() - t0 })
+    })
+  })
+}
+
+const dirs: string[] = []
+const tmp = () => { const d = mkdtempSync(join(tmpdir(), 'segsense-cli-')); dirs.push(d); return d }
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+
+/** stderr must be exactly one line, and hold no stack trace. */
+function oneLineError(run: Run): string {
+  const lines = run.stderr.trimEnd().split('\n')
+  expect(lines, run.stderr).toHaveLength(1)
+  expect(run.stderr).not.toMatch(/^\s+at /m)
+  return lines[0]!
+}
+
+describe('segsense transforms and --help', () => {
+  it('lists every transform with its parameter, unit, neutral value and default range', async () => {
+    const run = await segsense(['transforms'])
+    expect(run.code).toBe(0)
+    for (const name of Object.keys(transformsByName)) expect(run.stdout).toMatch(new RegExp(`^${name.replace('.', '\\.')}\\s`, 'm'))
+    expect(run.stdout).toMatch(/^rotate\s+angle\s+deg\s+0\s+circular\s+-180 \.\. 180\s+10\s+yes$/m)
+    expect(run.stdout).toMatch(/^brightness\s+factor\s+x\s+1\s+log\s+0\.25 \.\. 4\s+0\.25\s+no$/m)
+    const json = JSON.parse((await segsense(['transforms', '--json'])).stdout) as { name: string; neutral: number }[]
+    expect(json.map((t) => t.name)).toEqual(Object.keys(transformsByName))
+    expect(json.find((t) => t.name === 'zoom')?.neutral).toBe(1)
+  })
+
+  it('prints help for the program and for each command', async () => {
+    const top = await segsense(['--help'])
+    expect(top.code).toBe(0)
+    for (const c of ['demo', 'sweep', 'check', 'transforms']) expect(top.stdout).toContain(c)
+    const help = await Promise.all(['demo', 'sweep', 'check', 'transforms'].map((c) => segsense([c, '--help'])))
+    expect(help.map((r) => r.code)).toEqual([0, 0, 0, 0])
+    expect(help[0]!.stdout).toContain('--out <dir>')
+    expect(help[1]!.stdout).toMatch(/--model <file>[\s\S]*--classes <list>[\s\S]*--truth <file\|dir>[\s\S]*--range <from:to>[\s\S]*--json/)
+    expect(help[2]!.stdout).toContain('<spec>')
+  })
+})
+
+describe('usage and input errors: exit 2 with one line', () => {
+  it('unknown command, unknown option, missing or bad options', async () => {
+    const runs = await Promise.all([
+      segsense(['bogus']),
+      segsense(['transforms', '--bogus']),
+      segsense(['sweep', '-m', fragile, '-T', 'rotate', '-i', 'a.png']),
+      segsense(['sweep', '-m', fragile, '-c', '1=RV', '-T', 'rotate', '-i', 'a.png', '--range', '90']),
+      segsense(['sweep', '-m', fragile, '-c', 'RV', '-T', 'rotate', '-i', 'a.png']),
+      segsense(['sweep', '-m', fragile, '-c', '1=RV', '-T', 'spin', '-i', 'a.png']),
+      segsense(['sweep', '-m', fragile, '-c', '1=RV', '-T', 'rotate', '-i', 'a.png', '--steps', '0']),
+    ])
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2, 2])
+    const lines = runs.map(oneLineError)
+    expect(lines[0]).toMatch(/^segsense: unknown command 'bogus'/)
+    expect(lines[1]).toMatch(/unknown option '--bogus'/)
+    expect(lines[2]).toMatch(/required option '-c, --classes <list>' not specified/)
+    expect(lines[3]).toMatch(/--range: "90" is not from:to/)
+    expect(lines[4]).toMatch(/--classes: "RV" is not id=name/)
+    expect(lines[5]).toMatch(/unknown transform "spin"; known transforms: rotate, /)
+    expect(lines[6]).toMatch(/--steps: "0" is not an integer >= 1/)
+    expect(runs.every((r) => r.stdout === '')).toBe(true)
+  })
+
+  it('a missing file names it; --debug adds the stack trace', async () => {
+    const run = await segsense(['sweep', '-m', fragile, '-c', '1=RV', '-T', 'rotate', '-i', 'missing.png'])
+    expect(run.code).toBe(2)
+    expect(oneLineError(run)).toBe('segsense: image file not found: missing.png')
+    const debug = await segsense(['sweep', '-m', fragile, '-c', '1=RV', '-T', 'rotate', '-i', 'missing.png', '--debug'])
+    expect(debug.code).toBe(2)
+    expect(debug.stderr).toMatch(/^\s+at .*image\.js/m)
+  })
+
+  it('segsense alone prints the help and exits 2', async () => {
+    const run = await segsense([])
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('Usage: segsense')
+  })
+})
+
+describe('segsense sweep', () => {
+  const image = (n: number) => join(samplesDir, `sa-0${n}.png`)
+  const mask = (n: number) => join(samplesDir, `sa-0${n}-mask.png`)
+
+  it('with --truth scores against the truth, as sweep() does', async () => {
+    const run = await segsense(['sweep', '-m', fragile, '-c', '1=RV,2=MYO,3=LV', '-i', image(1), '-t', mask(1), '-i', image(2), '-t', mask(2), '-T', 'rotate', '--range', '-30:30', '--step', '15', '--json', '-q'])
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stderr).toBe('')
+    const result = JSON.parse(run.stdout)
+    expect(validateSweepResult(result).valid).toBe(true)
+    expect(result.reference).toBe('truth')
+    expect(result.values).toEqual([-30, -15, 0, 15, 30])
+    expect(result.samples.map((s: { id: string }) => s.id)).toEqual(['sa-01', 'sa-02'])
+    // The oracle: the library on the same files.
+    const model = await loadOnnxModel(fixtureModelPath('cardiac-fragile'), { classes: CARDIAC_CLASSES })
+    const samples = (await loadFixtureSamples('cardiac')).slice(0, 2)
+    const expected = await sweep(model, samples, rotate, { range: [-30, 30], step: 15 })
+    await model.close()
+    for (const c of ['RV', 'MYO', 'LV']) result.mean.dice[c].forEach((v: number, k: number) => expect(v).toBeCloseTo(expected.mean.dice![c]![k]!, 9))
+  })
+
+  it("without --truth scores against the model's own clean prediction (Dice 1 at the neutral value)", async () => {
+    const run = await segsense(['sweep', '-m', fragile, '-c', '1=RV,2=MYO,3=LV', '-i', image(3), '-T', 'brightness', '--values', '0.5,1,2', '--json', '-q'])
+    expect(run.code, run.stderr).toBe(0)
+    const result = JSON.parse(run.stdout)
+    expect(result.reference).toBe('prediction')
+    expect(result.values).toEqual([0.5, 1, 2])
+    for (const c of ['RV', 'MYO', 'LV']) expect(result.mean.dice[c][1]).toBe(1)
+  })
+
+  it('prints the summary table, writes a report with --out, and exits 1 under --check when a value fails', async () => {
+    const out = tmp()
+    const run = await segsense(['sweep', '-m', fragile, '-c', '1=RV,2=MYO,3=LV', '-i', samplesDir, '-t', samplesDir, '-T', 'rotate', '--range', '-90:90', '--step', '45', '--out', out, '--min', '0.99', '--check'])
+    expect(run.code).toBe(1)
+    expect(run.stdout).toMatch(/^cardiac-fragile: rotate on 8 samples, scored against the truth, dice >= 0\.99$/m)
+    expect(run.stdout).toMatch(/^#01\s+cardiac-fragile\s+rotate\s+LV\s+0\.99\s+-90 deg to 90 deg\s+.*FAIL$/m)
+    expect(run.stdout).toContain(`report: ${join(out, 'index.html')}`)
+    expect(readdirSync(out).sort()).toEqual(['index.html', 'results.json', 'sweep-01-strip.png', 'sweep-01.gif'])
+    // Progress goes to stderr (plain lines: not a terminal).
+    expect(run.stderr).toMatch(/cardiac-fragile rotate: 40\/40 images in [\d.]+ s/)
+  })
+})
+
+describe('segsense check', () => {
+  const spec = (requirements: object[]) => {
+    const dir = tmp()
+    const file = join(dir, 'spec.json')
+    writeFileSync(file, JSON.stringify({
+      name: 'fragile spec',
+      model: { onnx: fragile, classes: { 1: 'RV', 2: 'MYO', 3: 'LV' } },
+      samples: [1, 2].map((n) => ({ image: join(samplesDir, `sa-0${n}.png`), truth: join(samplesDir, `sa-0${n}-mask.png`) })),
+      requirements,
+    }))
+    return { dir, file }
+  }
+
+  it('exits 0 when every requirement passes and 1 when one fails, naming it', async () => {
+    const ok = spec([{ name: 'small rotations', transform: 'rotate', range: [-10, 10], step: 10, minDice: { LV: 0.5 } }])
+    const good = await segsense(['check', ok.file, '-q'])
+    expect(good.code, good.stderr).toBe(0)
+    expect(good.stdout).toMatch(/^fragile spec: 1 of 1 requirements pass$/m)
+    const bad = spec([
+      { name: 'small rotations', transform: 'rotate', range: [-10, 10], step: 10, minDice: { LV: 0.5 } },
+      { name: 'upside down', transform: 'rotate', values: [-180, 0, 180], minDice: 0.9 },
+    ])
+    const out = join(bad.dir, 'report')
+    const failed = await segsense(['check', bad.file, '--out', out, '-q'])
+    expect(failed.code).toBe(1)
+    expect(failed.stdout).toMatch(/^fragile spec: 1 of 2 requirements pass$/m)
+    expect(failed.stdout).toMatch(/^pass {2}small rotations$/m)
+    expect(failed.stdout).toMatch(/^FAIL {2}upside down$/m)
+    expect(existsSync(join(out, 'index.html'))).toBe(true)
+  })
+
+  it('an invalid spec is an input error (exit 2, one line)', async () => {
+    const run = await segsense(['check', join(repo, 'test/e2e/projects/spec/invalid.json')])
+    expect(run.code).toBe(2)
+    expect(oneLineError(run)).toMatch(/robustness spec .*invalid\.json is invalid:; \/requirements\/0\/minDice/)
+  })
+})
+
+describe('segsense demo', () => {
+  it('sweeps the bundled models and writes the report in under two minutes', async () => {
+    const out = join(tmp(), 'report')
+    const run = await segsense(['demo', '--out', out], { timeout: 180_000 })
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.ms).toBeLessThan(120_000)
+    const models = ['cardiac-fragile', ...(existsSync(join(repo, 'fixtures/models/cardiac-robust.onnx')) ? ['cardiac-robust'] : [])]
+    for (const m of models) for (const t of ['rotate', 'zoom', 'brightness', 'contrast', 'spike']) for (const c of ['RV', 'MYO', 'LV']) {
+      expect(run.stdout).toMatch(new RegExp(`^#\\d+\\s+${m}\\s+${t}\\s+${c}\\s+0\\.8\\s`, 'm'))
+    }
+    expect(run.stdout).toContain(`report: ${join(out, 'index.html')}`)
+    const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))
+    expect(json.sweeps).toHaveLength(5 * models.length)
+    const files = readdirSync(out)
+    for (let i = 1; i <= 5 * models.length; i++) expect(files).toContain(`sweep-${String(i).padStart(2, '0')}.gif`)
+  }, 200_000)
+})
