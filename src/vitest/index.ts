@@ -25,7 +25,14 @@ afterEach((context) => {
   }
 })
 
-declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
-  interface Assertion<T = any> extends SegsenseMatchers {}
+// The matchers' types on `expect(...)`. Vitest 4 and 5 both build their `Assertion` as a mapped type over
+// `Chai.Assertion`, so augmenting it types the matchers on both majors, also with `skipLibCheck: false`
+// (augmenting vitest's `Assertion<T>` directly fails with TS2428 on vitest 5, whose `Assertion` has two
+// type parameters).
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Chai {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface Assertion extends SegsenseMatchers {}
+  }
 }
