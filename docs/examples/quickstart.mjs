@@ -1,0 +1,15 @@
+// The README's quick start, kept identical to it (test/e2e/readme.test.ts checks).
+import { loadSample, functionModel, labelMap, sweep, rotate, summarize } from 'segsense'
+
+const dir = new URL('../../fixtures/samples/cardiac/', import.meta.url).pathname
+const sample = await loadSample('sa-01', `${dir}sa-01.png`, `${dir}sa-01-mask.png`)
+// A stand-in model: "LV" = bright pixels within 30 px of where the heart usually lies.
+const [hx, hy] = [112, 100]
+const model = functionModel('bright-spot', { 3: 'LV' }, (img) =>
+  labelMap(img.width, img.height, img.data.map((v, i) =>
+    v > 0.6 && Math.hypot((i % img.width) - hx, Math.floor(i / img.width) - hy) < 30 ? 3 : 0)))
+
+const result = await sweep(model, sample, rotate, { range: [-90, 90], step: 10 })
+const { classes } = summarize(result, { min: 0.5 })
+for (const [name, s] of Object.entries(classes))
+  console.log(name, 'stable in', s.interval, 'AUC', s.auc?.toFixed(3), 'worst', s.worst)
