@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,7 +11,6 @@ import { loadOnnxModel, type OnnxModelOptions } from '../../src/models/onnx.js'
 // Tiny models with analytic outputs, documented in fixtures/README.md (made by fixtures/make/make_test_models.py).
 const DIR = fileURLToPath(new URL('../../fixtures/models/test/', import.meta.url))
 const model = (file: string): string => join(DIR, file)
-const has = (file: string): boolean => existsSync(model(file))
 
 const tmp = mkdtempSync(join(tmpdir(), 'segsense-onnx-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -87,7 +86,7 @@ async function expectCode(p: Promise<unknown>, code: string, ...inMessage: strin
   return err
 }
 
-describe.skipIf(!has('nhwc.onnx'))('nhwc.onnx (N x H x W x 1 -> N x H x W x 2 logits, class 1 iff pixel > 0.5)', () => {
+describe('nhwc.onnx (N x H x W x 1 -> N x H x W x 2 logits, class 1 iff pixel > 0.5)', () => {
   it('infers NHWC, one channel, a dynamic size and batch, logits', async () => {
     const m = await loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'bright' } })
     expect(m.name).toBe('nhwc')
@@ -124,7 +123,7 @@ describe.skipIf(!has('nhwc.onnx'))('nhwc.onnx (N x H x W x 1 -> N x H x W x 2 lo
   })
 })
 
-describe.skipIf(!has('fixed128.onnx'))('fixed128.onnx (fixed 1 x 1 x 128 x 128 -> 1 x 2 x 128 x 128, class 1 iff pixel > 0.5)', () => {
+describe('fixed128.onnx (fixed 1 x 1 x 128 x 128 -> 1 x 2 x 128 x 128, class 1 iff pixel > 0.5)', () => {
   const opts = (fit?: 'stretch' | 'pad' | 'crop'): OnnxModelOptions => ({ classes: { 1: 'bright' }, ...(fit ? { input: { fit } } : {}) })
 
   it('infers the fixed size and the fixed batch of 1', async () => {
@@ -196,7 +195,7 @@ describe.skipIf(!has('fixed128.onnx'))('fixed128.onnx (fixed 1 x 1 x 128 x 128 -
   })
 })
 
-describe.skipIf(!has('sigmoid.onnx'))('sigmoid.onnx (N x 1 x H x W -> sigmoid((pixel - 0.5) * 20))', () => {
+describe('sigmoid.onnx (N x 1 x H x W -> sigmoid((pixel - 0.5) * 20))', () => {
   it('thresholds at 0.5 to the single non-background class', async () => {
     const m = await loadOnnxModel(model('sigmoid.onnx'), { classes: { 0: 'background', 2: 'lesion' } })
     expect(m.config).toMatchObject({ kind: 'sigmoid', threshold: 0.5, layout: 'NCHW', channels: 1 })
@@ -246,7 +245,6 @@ describe.skipIf(!has('sigmoid.onnx'))('sigmoid.onnx (N x 1 x H x W -> sigmoid((p
     const m = await loadOnnxModel(model('sigmoid.onnx'), { classes: { 1: 'fg' } })
     // sigmoid of +-Infinity is finite, so use the logits model for Infinity: (x - 0.5) stays infinite
     await m.close()
-    if (!has('nhwc.onnx')) return
     const n = await loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'fg' } })
     const a = hramp(32, 32)
     const b = hramp(32, 32)
@@ -258,7 +256,7 @@ describe.skipIf(!has('sigmoid.onnx'))('sigmoid.onnx (N x 1 x H x W -> sigmoid((p
   })
 })
 
-describe.skipIf(!has('multi.onnx'))('multi.onnx (features N x 8, scores N x 3 x H x W)', () => {
+describe('multi.onnx (features N x 8, scores N x 3 x H x W)', () => {
   const band = (v: number): boolean => Math.abs(v - 0.33) < 1e-3 || Math.abs(v - 0.66) < 1e-3
 
   it('picks the score map output by default and argmaxes three classes', async () => {
@@ -309,7 +307,7 @@ describe.skipIf(!has('multi.onnx'))('multi.onnx (features N x 8, scores N x 3 x 
   })
 })
 
-describe.skipIf(!has('bgr-norm.onnx'))('bgr-norm.onnx (N x 3 x H x W, BGR, ImageNet mean/std; class 1 iff red > 0.5)', () => {
+describe('bgr-norm.onnx (N x 3 x H x W, BGR, ImageNet mean/std; class 1 iff red > 0.5)', () => {
   const options: OnnxModelOptions = {
     classes: { 1: 'red' },
     input: { order: 'BGR', normalize: { mean: [0.406, 0.456, 0.485], std: [0.225, 0.224, 0.229] } },
@@ -360,7 +358,7 @@ describe.skipIf(!has('bgr-norm.onnx'))('bgr-norm.onnx (N x 3 x H x W, BGR, Image
   })
 })
 
-describe.skipIf(!has('nhwc.onnx'))('batching', () => {
+describe('batching', () => {
   // deterministic pseudo-random images (a 32-bit LCG)
   function noise(w: number, h: number, seed: number): Raster {
     let s = seed >>> 0
@@ -441,21 +439,21 @@ describe('load errors', () => {
     await expectCode(loadOnnxModel(bytes, { classes: { 1: 'a' } }), 'E_MODEL_LOAD', '64 bytes')
   })
 
-  it.skipIf(!has('sigmoid.onnx'))('a truncated model file is E_MODEL_LOAD', async () => {
+  it('a truncated model file is E_MODEL_LOAD', async () => {
     const f = join(tmp, 'truncated.onnx')
     const bytes = readFileSync(model('sigmoid.onnx'))
     writeFileSync(f, bytes.subarray(0, Math.floor(bytes.length / 2)))
     await expectCode(loadOnnxModel(f, { classes: { 1: 'a' } }), 'E_MODEL_LOAD', 'truncated.onnx')
   })
 
-  it.skipIf(!has('nhwc.onnx'))('bad options are E_BAD_PARAMETER', async () => {
+  it('bad options are E_BAD_PARAMETER', async () => {
     await expectCode(loadOnnxModel(model('nhwc.onnx'), {} as OnnxModelOptions), 'E_BAD_PARAMETER', 'classes')
     await expectCode(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, batchSize: 0 }), 'E_BAD_PARAMETER', 'batchSize')
     await expectCode(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, input: { fit: 'squash' as 'pad' } }), 'E_BAD_PARAMETER', 'fit')
     await expectCode(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, input: { name: 'pixels' } }), 'E_MODEL_INPUT', 'pixels', 'image')
   })
 
-  it.skipIf(!has('nhwc.onnx'))('predict after close is refused', async () => {
+  it('predict after close is refused', async () => {
     const m = await loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' } })
     await m.close()
     await m.close() // idempotent
@@ -469,7 +467,6 @@ describe('load errors', () => {
 describe.each(['cardiac-fragile.onnx', 'cardiac-robust.onnx'])('%s', (file) => {
   const path = fileURLToPath(new URL(`../../fixtures/models/${file}`, import.meta.url))
   const samples = fileURLToPath(new URL('../../fixtures/samples/cardiac/', import.meta.url))
-  const ok = existsSync(path) && existsSync(join(samples, 'sa-01.png'))
   const classes = { 1: 'RV', 2: 'MYO', 3: 'LV' }
 
   async function load8bit(f: string): Promise<{ width: number; height: number; data: Uint8Array }> {
@@ -478,7 +475,7 @@ describe.each(['cardiac-fragile.onnx', 'cardiac-robust.onnx'])('%s', (file) => {
     return { width: info.width, height: info.height, data: new Uint8Array(data) }
   }
 
-  it.skipIf(!ok)('infers NCHW, one channel, dynamic size, 4-class logits and matches a direct run', async () => {
+  it('infers NCHW, one channel, dynamic size, 4-class logits and matches a direct run', async () => {
     const ort = await import('onnxruntime-node')
     const m = await loadOnnxModel(path, { classes })
     expect(m.config).toMatchObject({ layout: 'NCHW', channels: 1, batch: 'dynamic', kind: 'logits' })
@@ -503,7 +500,7 @@ describe.each(['cardiac-fragile.onnx', 'cardiac-robust.onnx'])('%s', (file) => {
     expect(diff).toBe(0)
   })
 
-  it.skipIf(!ok)('segments the held-out samples (batched, any size) with a sane Dice', async () => {
+  it('segments the held-out samples (batched, any size) with a sane Dice', async () => {
     const m = await loadOnnxModel(path, { classes, batchSize: 3 })
     const images: Raster[] = []
     const truths: Uint8Array[] = []
@@ -574,11 +571,11 @@ describe('an integer label output (N x H x W int64)', () => {
 
   it('rejects a sigmoid kind for it and a labels kind for a score map', async () => {
     await expectCode(loadOnnxModel(bytes, { classes: { 1: 'a', 2: 'b' }, output: { kind: 'sigmoid' } }), 'E_MODEL_OUTPUT')
-    if (has('multi.onnx')) await expectCode(loadOnnxModel(model('multi.onnx'), { classes: { 1: 'a' }, output: { kind: 'labels' } }), 'E_MODEL_OUTPUT', 'labels')
+    await expectCode(loadOnnxModel(model('multi.onnx'), { classes: { 1: 'a' }, output: { kind: 'labels' } }), 'E_MODEL_OUTPUT', 'labels')
   })
 })
 
-describe.skipIf(!has('nhwc.onnx'))('close', () => {
+describe('close', () => {
   it('lets predictions asked for before close finish, then refuses', async () => {
     const m = await loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' } })
     const pending = m.predict([hramp(40, 40)])
