@@ -1,5 +1,5 @@
 import type { MetricName } from '../metrics/overlap.js'
-import type { ParameterScale } from '../transforms/transform.js'
+import type { TransformParameter } from '../transforms/transform.js'
 
 /** Version of the {@link SweepResult} JSON layout; bumped on incompatible changes. */
 export const SWEEP_SCHEMA_VERSION = 1 as const
@@ -18,14 +18,7 @@ export type ClassCurves = Record<string, Score[]>
 export type ScoreTable = Partial<Record<MetricName, ClassCurves>>
 
 /** The swept parameter as stored in a result (the transform's {@link TransformParameter}, as plain JSON). */
-export interface SweepParameter {
-  readonly name: string
-  readonly unit: string
-  readonly neutral: number
-  readonly scale: ParameterScale
-  readonly period?: number
-  readonly defaultRange: readonly [number, number]
-  readonly defaultStep: number
+export interface SweepParameter extends Omit<TransformParameter, 'categories'> {
   /** Category code (as a string key, JSON) -> name. */
   readonly categories?: Readonly<Record<string, string>>
 }
