@@ -1,4 +1,4 @@
-/** JSON Schema (draft 2020-12) of a robustness spec file; see `RobustnessSpec` in `report/spec.ts`. */
+// A threshold: one number for all classes, or per class name.
 const threshold = {
   oneOf: [
     { type: 'number', minimum: 0, maximum: 1 },
@@ -6,6 +6,7 @@ const threshold = {
   ],
 } as const
 
+/** JSON Schema (draft 2020-12) of a robustness spec file; see `RobustnessSpec` in `report/spec.ts`. */
 export const specSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'https://segsense.dev/schema/robustness-spec-1.json',
