@@ -4,7 +4,7 @@ import { loadSample, functionModel, labelMap, sweep, rotate, summarize } from 's
 const dir = new URL('../../fixtures/samples/cardiac/', import.meta.url).pathname
 const sample = await loadSample('sa-01', `${dir}sa-01.png`, `${dir}sa-01-mask.png`)
 // A stand-in model: "LV" = bright pixels within 16 px of where the heart usually lies.
-const [hx, hy] = [136, 118]
+const [hx, hy] = [148, 103]
 const model = functionModel('bright-spot', { 3: 'LV' }, (img) =>
   labelMap(img.width, img.height, img.data.map((v, i) =>
     v > 0.55 && Math.hypot((i % img.width) - hx, Math.floor(i / img.width) - hy) < 16 ? 3 : 0)))
