@@ -10,7 +10,7 @@ import type { SweepResult } from '../sweep/result.js'
 import { sweep } from '../sweep/sweep.js'
 import type { Transform } from '../transforms/transform.js'
 import { type AttachPolicy, segsenseDefaults } from './config.js'
-import { formatInterval, formatScore, formatValue, table } from './format.js'
+import { formatInterval, formatScore, formatValue, table } from '../report/format.js'
 import { type MatcherOutcome, recordSweep } from './meta.js'
 import { tracked } from './pending.js'
 
