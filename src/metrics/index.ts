@@ -1,2 +1,3 @@
 export * from './confusion.js'
 export * from './overlap.js'
+export * from './distance.js'
