@@ -7,6 +7,7 @@
 import { readFileSync, realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
+import { METRIC_NAMES } from '../metrics/overlap.js'
 import { runCheck } from './check.js'
 import { runDemo } from './demo.js'
 import { EXIT, UsageError, collect, oneLine, parseNumber, parseOption } from './shared.js'
@@ -69,7 +70,8 @@ export function program(run: (code: Promise<number> | number) => void): Command 
     .option('-s, --step <step>', 'step between values', number('--step'))
     .option('--steps <n>', 'number of values over the range (log-spaced for log parameters)', integer('--steps'))
     .option('--values <list>', 'explicit values, e.g. 0,90,180')
-    .addOption(new Option('--metric <name>', 'metric').choices(['dice', 'iou', 'precision', 'recall']).default('dice'))
+    .addOption(new Option('--metric <name>', 'metric').choices([...METRIC_NAMES]).default('dice'))
+    .option('--nsd-tolerance <t>', 'tolerance of --metric nsd, in the truth spacing units (pixels without spacing)', number('--nsd-tolerance'))
     .option('--min <score>', 'threshold for the stable interval and pass/fail', number('--min'), 0.8)
     .option('--check', 'exit 1 when a swept value scores below --min')
     .option('--batch-size <n>', 'images per model call', integer('--batch-size'))

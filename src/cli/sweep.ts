@@ -24,6 +24,7 @@ export interface SweepCommandOptions extends CommonOptions {
   readonly steps?: number
   readonly values?: string
   readonly metric?: string
+  readonly nsdTolerance?: number
   readonly min?: number
   readonly check?: boolean
   readonly batchSize?: number
@@ -63,6 +64,7 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
     result = await sweep(model, samples, transform, {
       ...grid,
       metrics: [metric],
+      ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
       reference: withTruth ? 'truth' : 'prediction',
       ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       ...(options.out ? { keep: 'frames' as const } : {}),

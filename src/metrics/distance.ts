@@ -39,6 +39,12 @@ export interface BoundaryDistanceOptions {
   readonly emptyPolicy?: DistanceEmptyPolicy
 }
 
+/** Options of {@link surfaceDistances}: {@link BoundaryDistanceOptions} plus the background switch. */
+export interface SurfaceDistanceOptions extends BoundaryDistanceOptions {
+  /** Score class id 0 too when it is named in `classes`. Default false. */
+  readonly includeBackground?: boolean
+}
+
 /** The boundary-distance metrics of one class. */
 export interface BoundaryDistances {
   /** Which masks hold the class: the empty cases follow {@link DistanceEmptyPolicy}. */
@@ -180,12 +186,12 @@ export function boundaryDistances(prediction: ArrayLike<number>, truth: ArrayLik
  * Boundary distances per class between a predicted label map and the truth, in the truth's spacing unless
  * `options.spacing` says otherwise.
  *
- * @returns `{ [className]: BoundaryDistances }` for every non-background class in `classes`.
+ * @returns `{ [className]: BoundaryDistances }` for every class in `classes` (id 0 only with `includeBackground`).
  * @throws SegsenseError `E_SIZE_MISMATCH` when the maps differ in size.
  * @example
  * surfaceDistances(pred, truth, { 1: 'RV', 2: 'MYO', 3: 'LV' }, { tolerance: 2 }).LV.hd95
  */
-export function surfaceDistances(prediction: LabelMap, truth: LabelMap, classes: Classes, options: BoundaryDistanceOptions = {}): Record<string, BoundaryDistances> {
+export function surfaceDistances(prediction: LabelMap, truth: LabelMap, classes: Classes, options: SurfaceDistanceOptions = {}): Record<string, BoundaryDistances> {
   const { width, height } = truth
   if (prediction.width !== width || prediction.height !== height) {
     throw new SegsenseError('E_SIZE_MISMATCH', `surfaceDistances: prediction is ${prediction.width}x${prediction.height}, truth ${width}x${height}`)
@@ -194,7 +200,7 @@ export function surfaceDistances(prediction: LabelMap, truth: LabelMap, classes:
   const p = new Uint8Array(width * height)
   const t = new Uint8Array(width * height)
   const out: Record<string, BoundaryDistances> = {}
-  for (const id of classIds(classes)) {
+  for (const id of classIds(classes, options.includeBackground ?? false)) {
     for (let i = 0; i < p.length; i++) {
       p[i] = prediction.data[i] === id ? 1 : 0
       t[i] = truth.data[i] === id ? 1 : 0

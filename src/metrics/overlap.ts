@@ -2,12 +2,20 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import { classIds } from '../core/raster.js'
 import type { Classes, LabelMap } from '../core/types.js'
 import { type ClassCounts, confusionCounts } from './confusion.js'
+import { surfaceDistances } from './distance.js'
 
-/** The overlap metrics segsense computes from a confusion matrix. Higher is better for all. */
-export type MetricName = 'dice' | 'iou' | 'precision' | 'recall'
+/**
+ * The metrics a sweep can score, each in [0, 1] and higher is better: the confusion-matrix metrics (`dice`, `iou`,
+ * `precision`, `recall`) and `nsd`, the normalised surface distance (surface Dice) at a tolerance: the share of
+ * boundary pixels of both masks within the tolerance of the other's boundary (MONAI `SurfaceDiceMetric`).
+ */
+export type MetricName = 'dice' | 'iou' | 'precision' | 'recall' | 'nsd'
 
 /** Every {@link MetricName}, in a stable order. */
-export const METRIC_NAMES: readonly MetricName[] = Object.freeze(['dice', 'iou', 'precision', 'recall'])
+export const METRIC_NAMES: readonly MetricName[] = Object.freeze(['dice', 'iou', 'precision', 'recall', 'nsd'])
+
+/** Default NSD tolerance: 1 in the truth's spacing units (mm), or 1 pixel when the truth has no spacing. */
+export const DEFAULT_NSD_TOLERANCE = 1
 
 /**
  * What a metric is when its denominator is zero.
@@ -54,7 +62,7 @@ function bothEmptyValue(policy: EmptyPolicy): number {
   return policy.bothEmpty === 'nan' ? Number.NaN : 1
 }
 
-const METRIC_FUNCTIONS: Readonly<Record<MetricName, (c: ClassCounts, p: EmptyPolicy) => number>> = { dice, iou, precision, recall }
+const METRIC_FUNCTIONS: Readonly<Record<Exclude<MetricName, 'nsd'>, (c: ClassCounts, p: EmptyPolicy) => number>> = { dice, iou, precision, recall }
 
 /** Options of {@link scoreMasks}. */
 export interface ScoreOptions {
@@ -66,6 +74,15 @@ export interface ScoreOptions {
   readonly emptyPolicy?: EmptyPolicy
   /** Score class id 0 too when it is named in `classes`. Default false. */
   readonly includeBackground?: boolean
+  /** NSD tolerance in the truth's spacing units (pixels without spacing), inclusive; default {@link DEFAULT_NSD_TOLERANCE}. */
+  readonly nsdTolerance?: number
+}
+
+/** Throws `E_BAD_PARAMETER` unless `tolerance` is a finite number >= 0. */
+export function checkNsdTolerance(tolerance: unknown, what = 'nsdTolerance'): asserts tolerance is number {
+  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) {
+    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a finite number >= 0 (in the truth's spacing units), got ${describeValue(tolerance)}`)
+  }
 }
 
 /** Throws `E_BAD_PARAMETER` unless every entry is a known {@link MetricName}. */
@@ -96,10 +113,28 @@ export function scoreMasks(prediction: LabelMap, truth: LabelMap, options: Score
   const counts = confusionCounts(prediction, truth, ids)
   const out = {} as Record<MetricName, Record<string, number>>
   for (const m of metrics) {
+    if (m === 'nsd') {
+      out.nsd = nsdPerClass(prediction, truth, options, policy)
+      continue
+    }
     const fn = METRIC_FUNCTIONS[m]
     const perClass: Record<string, number> = {}
     for (const id of ids) perClass[options.classes[id] as string] = fn(counts.get(id) as ClassCounts, policy)
     out[m] = perClass
   }
+  return out
+}
+
+// NSD per class with the overlap metrics' empty policy: absent from both -> 1 ('best') or NaN, one side empty -> 0.
+function nsdPerClass(prediction: LabelMap, truth: LabelMap, options: ScoreOptions, policy: EmptyPolicy): Record<string, number> {
+  const tolerance = options.nsdTolerance ?? DEFAULT_NSD_TOLERANCE
+  checkNsdTolerance(tolerance)
+  const distances = surfaceDistances(prediction, truth, options.classes, {
+    tolerance,
+    includeBackground: options.includeBackground ?? false,
+    emptyPolicy: { bothEmpty: policy.bothEmpty, oneEmpty: 'worst' },
+  })
+  const out: Record<string, number> = {}
+  for (const [name, d] of Object.entries(distances)) out[name] = d.nsd
   return out
 }

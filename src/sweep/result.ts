@@ -65,6 +65,8 @@ export interface SweepResult {
   readonly reference: 'truth' | 'prediction'
   /** The empty-mask policy used (absent in results written by hand: the default `best`). */
   readonly emptyPolicy?: { readonly bothEmpty: 'best' | 'nan' }
+  /** The `nsd` tolerance (truth spacing units, pixels without spacing); present when `metrics` has `nsd`. */
+  readonly nsdTolerance?: number
   readonly samples: SampleScores[]
   readonly mean: ScoreTable
   readonly timing: SweepTiming

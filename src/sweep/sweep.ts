@@ -1,7 +1,7 @@
 import { SegsenseError, assertInteger, describeValue } from '../core/errors.js'
 import { assertSameSize, classIds } from '../core/raster.js'
 import type { Classes, LabelMap, Raster, Sample } from '../core/types.js'
-import { DEFAULT_EMPTY_POLICY, type EmptyPolicy, type MetricName, checkMetricNames, scoreMasks } from '../metrics/overlap.js'
+import { DEFAULT_EMPTY_POLICY, DEFAULT_NSD_TOLERANCE, type EmptyPolicy, type MetricName, checkMetricNames, checkNsdTolerance, scoreMasks } from '../metrics/overlap.js'
 import { type SegmentationModel, checkPrediction } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
 import { type GridOptions, sweepValues } from './grid.js'
@@ -17,6 +17,8 @@ export interface SweepProgress {
 export interface SweepOptions extends GridOptions {
   /** Metrics to compute; default `['dice']`. */
   readonly metrics?: readonly MetricName[]
+  /** Tolerance of the `nsd` metric in the truth's spacing units (pixels without spacing); default 1. */
+  readonly nsdTolerance?: number
   /**
    * Classes to score: a `Classes` map (id -> name), or names/ids picked from the model's classes.
    * Default: the model's classes without id 0. Id 0 is scored when named here explicitly.
@@ -180,6 +182,8 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
   const metrics = options.metrics ?? ['dice']
   checkMetricNames(metrics)
   if (new Set(metrics).size !== metrics.length) throw new SegsenseError('E_BAD_PARAMETER', `sweep option metrics lists a metric twice: ${describeValue(metrics)}`)
+  const nsdTolerance = options.nsdTolerance ?? DEFAULT_NSD_TOLERANCE
+  checkNsdTolerance(nsdTolerance, 'sweep option nsdTolerance')
   const emptyPolicy = options.emptyPolicy ?? DEFAULT_EMPTY_POLICY
   if (!emptyPolicy || (emptyPolicy.bothEmpty !== 'best' && emptyPolicy.bothEmpty !== 'nan')) {
     throw new SegsenseError('E_BAD_PARAMETER', `sweep option emptyPolicy.bothEmpty must be 'best' or 'nan', got ${describeValue(emptyPolicy?.bothEmpty)}`)
@@ -262,7 +266,7 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
       t = performance.now()
       const prediction = preds[p - start] as LabelMap
       if (kept) (kept[s] as SweepFrame[])[k] = { value, image, reference: ref, prediction }
-      const scores = scoreMasks(prediction, ref, { classes, metrics, emptyPolicy, includeBackground })
+      const scores = scoreMasks(prediction, ref, { classes, metrics, emptyPolicy, includeBackground, nsdTolerance })
       const table = raw[s] as Float64Array[][]
       metrics.forEach((m, mi) => {
         const perClass = scores[m]
@@ -315,6 +319,7 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
     metrics: [...metrics],
     reference,
     emptyPolicy: { bothEmpty: emptyPolicy.bothEmpty },
+    ...(metrics.includes('nsd') ? { nsdTolerance } : {}),
     samples: sampleScores,
     mean,
     timing: { totalMs: performance.now() - t0, predictMs, transformMs, scoreMs, predictions: done },

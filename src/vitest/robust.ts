@@ -24,6 +24,8 @@ export interface RobustOptions extends GridOptions {
   readonly min?: number | Readonly<Record<string, number>>
   /** Metric to check; default `dice`. */
   readonly metric?: MetricName
+  /** Tolerance of `metric: 'nsd'` in the truth's spacing units (pixels without spacing); default 1. */
+  readonly nsdTolerance?: number
   /** Class names to check; default every class with a threshold. */
   readonly classes?: readonly string[]
   /** `mean` (default): the mean curve over samples must pass; `each`: every sample must pass. */
@@ -124,6 +126,7 @@ export async function toBeRobustTo(this: MatcherState, received: unknown, transf
     const result = await sweep(received, samples, transform, {
       ...gridOf(options),
       metrics: [metric],
+      ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
       ...(options.reference ? { reference: options.reference } : {}),
       batchSize: options.batchSize ?? defaults.batchSize ?? 16,
     })

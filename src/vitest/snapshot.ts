@@ -24,6 +24,8 @@ export interface SweepSnapshotOptions extends GridOptions {
   readonly tolerance?: number
   /** Metrics to store; default `['dice']`. */
   readonly metrics?: readonly MetricName[]
+  /** Tolerance of the `nsd` metric in the truth's spacing units (pixels without spacing); default 1. */
+  readonly nsdTolerance?: number
   /** Threshold of the stable intervals written in the snapshot header; default 0.8. */
   readonly min?: number
   /** Classes to store (names); default every scored class. */

@@ -118,6 +118,20 @@ describe('segsense sweep', () => {
     for (const c of ['RV', 'MYO', 'LV']) result.mean.dice[c].forEach((v: number, k: number) => expect(v).toBeCloseTo(expected.mean.dice![c]![k]!, 9))
   })
 
+  it('--metric nsd with --nsd-tolerance scores the normalised surface distance and records the tolerance', async () => {
+    const run = await segsense(['sweep', '-m', fragile, '-c', '1=RV,2=MYO,3=LV', '-i', image(1), '-t', mask(1), '-T', 'rotate', '--values', '0,90', '--metric', 'nsd', '--nsd-tolerance', '2', '--json', '-q'])
+    expect(run.code, run.stderr).toBe(0)
+    const result = JSON.parse(run.stdout)
+    expect(result.metrics).toEqual(['nsd'])
+    expect(result.nsdTolerance).toBe(2)
+    expect(result.values).toEqual([0, 90])
+    expect(result.mean.nsd.LV[0]).toBeGreaterThan(0.9)
+    expect(result.mean.nsd.LV[1]).toBeLessThan(0.5)
+    const bad = await segsense(['sweep', '-m', fragile, '-c', '1=RV', '-i', image(1), '-T', 'rotate', '--metric', 'nsd', '--nsd-tolerance', '-1'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/nsdTolerance must be a finite number >= 0.*-1/)
+  })
+
   it("without --truth scores against the model's own clean prediction (Dice 1 at the neutral value)", async () => {
     const run = await segsense(['sweep', '-m', fragile, '-c', '1=RV,2=MYO,3=LV', '-i', image(3), '-T', 'brightness', '--values', '0.5,1,2', '--json', '-q'])
     expect(run.code, run.stderr).toBe(0)

@@ -102,3 +102,34 @@ describe('errors', () => {
     expect(scoreMasks(a, b, { classes: { 1000: 'big' } }).dice.big).toBeCloseTo(2 / 3, 12)
   })
 })
+
+// NSD as a scoreMasks metric: the boundaryDistances value (reference: algorithms.md §4.8 case A) with the overlap
+// metrics' empty policy.
+describe('nsd', () => {
+  const g = maskOf(32, 32, (r, c) => r >= 10 && r <= 19 && c >= 10 && c <= 19)
+  const p = maskOf(32, 32, (r, c) => r >= 10 && r <= 19 && c >= 12 && c <= 21)
+
+  it('matches the reference at tolerance 1 (default) and 2', () => {
+    expect(scoreMasks(p, g, { classes, metrics: ['nsd'] }).nsd.fg).toBeCloseTo(0.555556, 6)
+    expect(scoreMasks(p, g, { classes, metrics: ['dice', 'nsd'], nsdTolerance: 2 })).toEqual({ dice: { fg: expect.closeTo(0.8, 9) }, nsd: { fg: 1 } })
+  })
+
+  it("measures the tolerance in the truth's spacing", () => {
+    const mm = labelMap(32, 32, g.data, [2, 2])
+    // 2 mm pixels: a 2 px shift is 4 mm; at 2 mm tolerance NSD is the 1 px reference value.
+    expect(scoreMasks(p, mm, { classes, metrics: ['nsd'], nsdTolerance: 2 }).nsd.fg).toBeCloseTo(0.555556, 6)
+  })
+
+  it('follows the empty policy: both empty 1 (NaN with bothEmpty nan), one side empty 0', () => {
+    const empty = maskOf(8, 8, () => false)
+    const some = maskOf(8, 8, (r, c) => r < 2 && c < 2)
+    expect(scoreMasks(empty, empty, { classes, metrics: ['nsd'] }).nsd.fg).toBe(1)
+    expect(scoreMasks(empty, empty, { classes, metrics: ['nsd'], emptyPolicy: { bothEmpty: 'nan' } }).nsd.fg).toBeNaN()
+    expect(scoreMasks(some, empty, { classes, metrics: ['nsd'] }).nsd.fg).toBe(0)
+    expect(scoreMasks(empty, some, { classes, metrics: ['nsd'] }).nsd.fg).toBe(0)
+  })
+
+  it('rejects a bad tolerance with E_BAD_PARAMETER', () => {
+    expect(() => scoreMasks(p, g, { classes, metrics: ['nsd'], nsdTolerance: -1 })).toThrow(/nsdTolerance must be a finite number >= 0.*got -1/)
+  })
+})

@@ -187,6 +187,31 @@ describe('sweep', () => {
   })
 })
 
+describe('sweep with the nsd metric', () => {
+  it('scores NSD per value at the given tolerance and records the tolerance', async () => {
+    const model = thresholdModel()
+    const samples = [square('a')]
+    const strict = await sweep(model, samples, shiftImageOnly, { values: [-2, -1, 0, 1, 2], metrics: ['dice', 'nsd'] })
+    const nsd = strict.mean.nsd!.fg!
+    expect(nsd[2]).toBe(1)
+    expect(nsd[0]!).toBeLessThan(1)
+    expect(nsd[0]!).toBeLessThan(nsd[1]!)
+    expect(strict.nsdTolerance).toBe(1)
+    expect(validateSweepResult(JSON.parse(JSON.stringify(strict))).valid).toBe(true)
+    // A 2 px shift moves no boundary pixel further than 2 px from the other boundary.
+    const loose = await sweep(model, samples, shiftImageOnly, { values: [-2, 2], metrics: ['nsd'], nsdTolerance: 2 })
+    expect(loose.mean.nsd!.fg).toEqual([1, 1, 1])
+    expect(loose.nsdTolerance).toBe(2)
+    expect((await sweep(model, samples, shiftImageOnly, { values: [1] })).nsdTolerance).toBeUndefined()
+  })
+
+  it('rejects a bad nsdTolerance naming the option', async () => {
+    const err = await rejection(sweep(thresholdModel(), [square('a')], shiftImageOnly, { values: [1], metrics: ['nsd'], nsdTolerance: Number.NaN }))
+    expect(err.code).toBe('E_BAD_PARAMETER')
+    expect(err.message).toMatch(/sweep option nsdTolerance must be a finite number >= 0/)
+  })
+})
+
 describe('validateSweepResult', () => {
   it('accepts a sweep result after a JSON round trip, and as a JSON string', async () => {
     const r = await sweep(thresholdModel(), [square('a'), square('b', 1)], shift, { metrics: ['dice', 'precision'] })

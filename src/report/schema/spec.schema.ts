@@ -1,3 +1,5 @@
+import { METRIC_NAMES } from '../../metrics/overlap.js'
+
 // A threshold: one number for all classes, or per class name.
 const threshold = {
   oneOf: [
@@ -62,7 +64,7 @@ export const specSchema = {
           values: { type: 'array', items: { type: 'number' }, minItems: 1 },
           minDice: threshold,
           min: threshold,
-          metric: { enum: ['dice', 'iou', 'precision', 'recall'] },
+          metric: { enum: [...METRIC_NAMES] },
           classes: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
           aggregate: { enum: ['mean', 'each'] },
           reference: { enum: ['truth', 'prediction'] },

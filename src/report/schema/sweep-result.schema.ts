@@ -76,6 +76,7 @@ export const sweepResultSchema = {
       additionalProperties: false,
       properties: { bothEmpty: { enum: ['best', 'nan'] } },
     },
+    nsdTolerance: { type: 'number', minimum: 0, description: "Tolerance of the nsd metric, in the truth's spacing units (pixels without spacing)." },
     samples: {
       type: 'array',
       minItems: 1,
