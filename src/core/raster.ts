@@ -8,10 +8,15 @@ function checkDimension(value: unknown, what: string): number {
   return value
 }
 
-function checkSpacing(spacing: unknown): readonly [number, number] | undefined {
+/**
+ * Validates an optional pixel spacing: undefined, or two positive finite numbers [x, y] in mm.
+ *
+ * @throws SegsenseError `E_BAD_PARAMETER` naming `what` and the value.
+ */
+export function checkSpacing(spacing: unknown, what = 'spacing'): readonly [number, number] | undefined {
   if (spacing === undefined) return undefined
   if (!Array.isArray(spacing) || spacing.length !== 2 || !spacing.every((s) => typeof s === 'number' && Number.isFinite(s) && s > 0)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `spacing must be two positive finite numbers [x, y] in mm, got ${describeValue(spacing)}`, { details: { spacing } })
+    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be two positive finite numbers [x, y] in mm, got ${describeValue(spacing)}`, { details: { spacing } })
   }
   return [spacing[0], spacing[1]] as const
 }

@@ -1,5 +1,5 @@
-import { SegsenseError, describeValue } from '../core/errors.js'
-import { classIds } from '../core/raster.js'
+import { SegsenseError, assertInteger, describeValue } from '../core/errors.js'
+import { assertSameSize, checkSpacing, classIds } from '../core/raster.js'
 import type { Classes, LabelMap } from '../core/types.js'
 
 /**
@@ -76,7 +76,7 @@ export interface BoundaryDistances {
 export function squaredDistanceTransform(feature: ArrayLike<number>, width: number, height: number, spacing: readonly [number, number] = [1, 1]): Float64Array {
   checkSize(width, height)
   if (feature.length !== width * height) throw new SegsenseError('E_SIZE_MISMATCH', `squaredDistanceTransform: feature has ${feature.length} values, expected width * height = ${width * height}`)
-  const [sx, sy] = checkSpacing(spacing)
+  const [sx, sy] = checkSpacing(spacing, 'squaredDistanceTransform spacing') ?? [1, 1]
   const g = new Float64Array(width * height)
   for (let i = 0; i < g.length; i++) g[i] = feature[i] ? 0 : Number.POSITIVE_INFINITY
   const n = Math.max(width, height)
@@ -192,10 +192,8 @@ export function boundaryDistances(prediction: ArrayLike<number>, truth: ArrayLik
  * surfaceDistances(pred, truth, { 1: 'RV', 2: 'MYO', 3: 'LV' }, { tolerance: 2 }).LV.hd95
  */
 export function surfaceDistances(prediction: LabelMap, truth: LabelMap, classes: Classes, options: SurfaceDistanceOptions = {}): Record<string, BoundaryDistances> {
+  assertSameSize(prediction, truth, 'surfaceDistances: prediction and truth')
   const { width, height } = truth
-  if (prediction.width !== width || prediction.height !== height) {
-    throw new SegsenseError('E_SIZE_MISMATCH', `surfaceDistances: prediction is ${prediction.width}x${prediction.height}, truth ${width}x${height}`)
-  }
   const resolved = { ...options, spacing: options.spacing ?? truth.spacing ?? [1, 1] }
   const p = new Uint8Array(width * height)
   const t = new Uint8Array(width * height)
@@ -211,9 +209,9 @@ export function surfaceDistances(prediction: LabelMap, truth: LabelMap, classes:
 }
 
 function resolveOptions(options: BoundaryDistanceOptions) {
-  const spacing = checkSpacing(options.spacing ?? [1, 1])
+  const spacing = checkSpacing(options.spacing, 'distance option spacing') ?? [1, 1]
   const tolerance = options.tolerance ?? 1
-  if (!Number.isFinite(tolerance) || tolerance < 0) throw badOption('tolerance', tolerance, 'a finite number >= 0')
+  checkTolerance(tolerance, 'distance option tolerance')
   const percentile = options.percentile ?? 95
   if (!Number.isFinite(percentile) || percentile < 0 || percentile > 100) throw badOption('percentile', percentile, 'a number in [0, 100]')
   const policy = options.emptyPolicy ?? DEFAULT_DISTANCE_EMPTY_POLICY
@@ -224,16 +222,15 @@ function resolveOptions(options: BoundaryDistanceOptions) {
 }
 
 function checkSize(width: number, height: number): void {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new SegsenseError('E_BAD_PARAMETER', `mask size must be positive integers, got ${describeValue(width)}x${describeValue(height)}`)
-  }
+  assertInteger(width, 'mask width', 1)
+  assertInteger(height, 'mask height', 1)
 }
 
-function checkSpacing(spacing: readonly [number, number]): readonly [number, number] {
-  if (!Array.isArray(spacing) || spacing.length !== 2 || !spacing.every((s) => Number.isFinite(s) && s > 0)) {
-    throw badOption('spacing', spacing, '[x, y] millimetres per pixel, both finite and > 0')
+/** Throws `E_BAD_PARAMETER` unless `tolerance` (NSD) is a finite number >= 0; `what` names it in the message. */
+export function checkTolerance(tolerance: unknown, what: string): asserts tolerance is number {
+  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) {
+    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a finite number >= 0 (in the truth's spacing units), got ${describeValue(tolerance)}`)
   }
-  return spacing
 }
 
 function badOption(name: string, value: unknown, expected: string): SegsenseError {

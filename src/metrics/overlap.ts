@@ -2,7 +2,7 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import { classIds } from '../core/raster.js'
 import type { Classes, LabelMap } from '../core/types.js'
 import { type ClassCounts, confusionCounts } from './confusion.js'
-import { surfaceDistances } from './distance.js'
+import { checkTolerance, surfaceDistances } from './distance.js'
 
 /**
  * The metrics a sweep can score, each in [0, 1] and higher is better: the confusion-matrix metrics (`dice`, `iou`,
@@ -78,13 +78,6 @@ export interface ScoreOptions {
   readonly nsdTolerance?: number
 }
 
-/** Throws `E_BAD_PARAMETER` unless `tolerance` is a finite number >= 0. */
-export function checkNsdTolerance(tolerance: unknown, what = 'nsdTolerance'): asserts tolerance is number {
-  if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a finite number >= 0 (in the truth's spacing units), got ${describeValue(tolerance)}`)
-  }
-}
-
 /** Throws `E_BAD_PARAMETER` unless every entry is a known {@link MetricName}. */
 export function checkMetricNames(metrics: readonly unknown[]): asserts metrics is readonly MetricName[] {
   if (!Array.isArray(metrics) || metrics.length === 0) {
@@ -128,7 +121,7 @@ export function scoreMasks(prediction: LabelMap, truth: LabelMap, options: Score
 // NSD per class with the overlap metrics' empty policy: absent from both -> 1 ('best') or NaN, one side empty -> 0.
 function nsdPerClass(prediction: LabelMap, truth: LabelMap, options: ScoreOptions, policy: EmptyPolicy): Record<string, number> {
   const tolerance = options.nsdTolerance ?? DEFAULT_NSD_TOLERANCE
-  checkNsdTolerance(tolerance)
+  checkTolerance(tolerance, 'nsdTolerance')
   const distances = surfaceDistances(prediction, truth, options.classes, {
     tolerance,
     includeBackground: options.includeBackground ?? false,

@@ -1,7 +1,8 @@
 import { SegsenseError, assertInteger, describeValue } from '../core/errors.js'
 import { assertSameSize, classIds } from '../core/raster.js'
 import type { Classes, LabelMap, Raster, Sample } from '../core/types.js'
-import { DEFAULT_EMPTY_POLICY, DEFAULT_NSD_TOLERANCE, type EmptyPolicy, type MetricName, checkMetricNames, checkNsdTolerance, scoreMasks } from '../metrics/overlap.js'
+import { DEFAULT_EMPTY_POLICY, DEFAULT_NSD_TOLERANCE, type EmptyPolicy, type MetricName, checkMetricNames, scoreMasks } from '../metrics/overlap.js'
+import { checkTolerance } from '../metrics/distance.js'
 import { type SegmentationModel, checkPrediction } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
 import { type GridOptions, sweepValues } from './grid.js'
@@ -183,7 +184,7 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
   checkMetricNames(metrics)
   if (new Set(metrics).size !== metrics.length) throw new SegsenseError('E_BAD_PARAMETER', `sweep option metrics lists a metric twice: ${describeValue(metrics)}`)
   const nsdTolerance = options.nsdTolerance ?? DEFAULT_NSD_TOLERANCE
-  checkNsdTolerance(nsdTolerance, 'sweep option nsdTolerance')
+  checkTolerance(nsdTolerance, 'sweep option nsdTolerance')
   const emptyPolicy = options.emptyPolicy ?? DEFAULT_EMPTY_POLICY
   if (!emptyPolicy || (emptyPolicy.bothEmpty !== 'best' && emptyPolicy.bothEmpty !== 'nan')) {
     throw new SegsenseError('E_BAD_PARAMETER', `sweep option emptyPolicy.bothEmpty must be 'best' or 'nan', got ${describeValue(emptyPolicy?.bothEmpty)}`)

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import { labelMap } from '../../src/core/raster.js'
-import { SegsenseError } from '../../src/core/errors.js'
-import { boundaryDistances, squaredDistanceTransform, surfaceDistances } from '../../src/metrics/distance.js'
+import { type BoundaryDistances, boundaryDistances, squaredDistanceTransform, surfaceDistances } from '../../src/metrics/distance.js'
+import { codeOf } from '../helpers.js'
 
 /** A binary mask of width w, height h where `inside(row, col)` is foreground. */
 function bin(w: number, h: number, inside: (r: number, c: number) => boolean): Uint8Array {
   const m = new Uint8Array(w * h)
   for (let r = 0; r < h; r++) for (let c = 0; c < w; c++) if (inside(r, c)) m[r * w + c] = 1
   return m
+}
+
+/** Each listed metric of `d` equals the reference to `digits` decimals. */
+function expectDistances(d: BoundaryDistances, expected: Partial<Record<'hd' | 'hd95' | 'assd' | 'masd' | 'asd' | 'nsd', number>>, digits = 6): void {
+  for (const [metric, value] of Object.entries(expected)) expect(d[metric as keyof typeof expected], metric).toBeCloseTo(value, digits)
 }
 
 // Reference values: algorithms.md §4.8 (MONAI 1.5.0, Metrics Reloaded cb38dfc0, SciPy 1.10). The reference gives
@@ -60,12 +65,7 @@ describe('boundaryDistances against the reference vectors', () => {
     const p = bin(32, 32, (r, c) => r >= 10 && r <= 19 && c >= 12 && c <= 21)
     const d = boundaryDistances(p, g, 32, 32)
     expect(d.boundaryPixels).toEqual({ prediction: 36, truth: 36 })
-    expect(d.hd).toBeCloseTo(2, 6)
-    expect(d.hd95).toBeCloseTo(2, 6)
-    expect(d.assd).toBeCloseTo(1, 6)
-    expect(d.masd).toBeCloseTo(1, 6)
-    expect(d.asd).toBeCloseTo(1, 6)
-    expect(d.nsd).toBeCloseTo(0.555556, 6)
+    expectDistances(d, { hd: 2, hd95: 2, assd: 1, masd: 1, asd: 1, nsd: 0.555556 })
     expect(boundaryDistances(p, g, 32, 32, { tolerance: 2 }).nsd).toBeCloseTo(1, 6)
   })
 
@@ -74,12 +74,8 @@ describe('boundaryDistances against the reference vectors', () => {
     const p = bin(64, 64, (y, x) => ((y - 34) / 14) ** 2 + ((x - 31) / 17) ** 2 <= 1)
     const d = boundaryDistances(p, g, 64, 64)
     expect(d.boundaryPixels).toEqual({ prediction: 88, truth: 84 })
-    expect(d.hd).toBeCloseTo(3.605551, 6)
-    expect(d.hd95).toBeCloseTo(3.0, 6)
-    expect(d.assd).toBeCloseTo(1.682369, 6)
-    expect(d.masd).toBeCloseTo(1.68221, 5)
-    expect(d.asd).toBeCloseTo(1.689055, 6)
-    expect(d.nsd).toBeCloseTo(0.430233, 6)
+    expectDistances(d, { hd: 3.605551, hd95: 3.0, assd: 1.682369, asd: 1.689055, nsd: 0.430233 })
+    expectDistances(d, { masd: 1.68221 }, 5)
     expect(boundaryDistances(p, g, 64, 64, { tolerance: 2 }).nsd).toBeCloseTo(0.662791, 6)
   })
 
@@ -92,23 +88,13 @@ describe('boundaryDistances against the reference vectors', () => {
     const { g, p } = caseC()
     const d = boundaryDistances(p, g, 12, 12)
     expect(d.boundaryPixels).toEqual({ prediction: 23, truth: 22 })
-    expect(d.hd).toBeCloseTo(3.162278, 6)
-    expect(d.hd95).toBeCloseTo(2.153883, 6)
-    expect(d.assd).toBeCloseTo(0.373612, 6)
-    expect(d.masd).toBeCloseTo(0.371419, 6)
-    expect(d.asd).toBeCloseTo(0.470111, 6)
-    expect(d.nsd).toBeCloseTo(0.933333, 6)
+    expectDistances(d, { hd: 3.162278, hd95: 2.153883, assd: 0.373612, masd: 0.371419, asd: 0.470111, nsd: 0.933333 })
   })
 
   it('case C: anisotropic spacing (row 1.5, column 1.0)', () => {
     const { g, p } = caseC()
     const d = boundaryDistances(p, g, 12, 12, { spacing: [1.0, 1.5] })
-    expect(d.hd).toBeCloseTo(4.609772, 6)
-    expect(d.hd95).toBeCloseTo(3.026327, 6)
-    expect(d.assd).toBeCloseTo(0.434996, 6)
-    expect(d.masd).toBeCloseTo(0.431469, 6)
-    expect(d.asd).toBeCloseTo(0.59021, 6)
-    expect(d.nsd).toBeCloseTo(0.933333, 6)
+    expectDistances(d, { hd: 4.609772, hd95: 3.026327, assd: 0.434996, masd: 0.431469, asd: 0.59021, nsd: 0.933333 })
   })
 })
 
@@ -183,12 +169,11 @@ describe('empty masks and bad input', () => {
   })
 
   it('rejects bad options and sizes with E_BAD_PARAMETER / E_SIZE_MISMATCH', () => {
-    const codeOf = (f: () => unknown) => { try { f(); return 'no error' } catch (e) { return e instanceof SegsenseError ? e.code : String(e) } }
     expect(codeOf(() => boundaryDistances(square, square, 10, 10, { spacing: [0, 1] }))).toBe('E_BAD_PARAMETER')
     expect(codeOf(() => boundaryDistances(square, square, 10, 10, { tolerance: Number.NaN }))).toBe('E_BAD_PARAMETER')
     expect(codeOf(() => boundaryDistances(square, square, 10, 10, { percentile: 101 }))).toBe('E_BAD_PARAMETER')
     expect(codeOf(() => boundaryDistances(square, new Uint8Array(99), 10, 10))).toBe('E_SIZE_MISMATCH')
-    expect(() => boundaryDistances(square, square, 10, 10, { spacing: [0, 1] })).toThrow(/distance option spacing is .*expected \[x, y\] millimetres per pixel/)
+    expect(() => boundaryDistances(square, square, 10, 10, { spacing: [0, 1] })).toThrow(/distance option spacing must be two positive finite numbers \[x, y\] in mm, got \[0, 1\]/)
   })
 })
 
@@ -200,6 +185,6 @@ describe('surfaceDistances', () => {
     expect(d.fg!.hd).toBeCloseTo(4.609772, 6)
     expect(d.absent!.case).toBe('bothEmpty')
     expect(surfaceDistances(pred, truth, { 1: 'fg' }, { spacing: [1, 1] }).fg!.hd95).toBeCloseTo(2.153883, 6)
-    expect(() => surfaceDistances(labelMap(11, 12, new Uint8Array(132)), truth, { 1: 'fg' })).toThrow(/11x12, truth 12x12/)
+    expect(() => surfaceDistances(labelMap(11, 12, new Uint8Array(132)), truth, { 1: 'fg' })).toThrow(/prediction and truth differ in size: 11x12 vs 12x12/)
   })
 })
