@@ -1,5 +1,6 @@
-// Small helpers shared by the unit tests.
-import { isSegsenseError } from '../src/core/errors.js'
+// Small helpers shared by the unit and integration tests.
+import { expect } from 'vitest'
+import { type SegsenseError, type SegsenseErrorCode, isSegsenseError } from '../src/core/errors.js'
 
 /** The SegsenseError code `fn` throws, a note when it throws something else, or undefined when it does not throw. */
 export function codeOf(fn: () => unknown): string | undefined {
@@ -19,4 +20,19 @@ export function messageOf(fn: () => unknown): string {
     return (e as Error).message
   }
   return ''
+}
+
+/** Awaits `promise`, expects it to reject with a SegsenseError of `code` whose message contains each fragment. */
+export async function expectRejection(promise: Promise<unknown>, code: SegsenseErrorCode, ...fragments: string[]): Promise<SegsenseError> {
+  let caught: unknown
+  try {
+    await promise
+  } catch (e) {
+    caught = e
+  }
+  expect(isSegsenseError(caught), `expected a SegsenseError ${code}, got ${String(caught)}`).toBe(true)
+  const err = caught as SegsenseError
+  expect(err.code, err.message).toBe(code)
+  for (const f of fragments) expect(err.message).toContain(f)
+  return err
 }

@@ -7,6 +7,7 @@ import { isSegsenseError } from '../../src/core/errors.js'
 import { raster } from '../../src/core/raster.js'
 import type { LabelMap, Raster } from '../../src/core/types.js'
 import { loadOnnxModel, type OnnxModelOptions } from '../../src/models/onnx.js'
+import { expectRejection } from '../helpers.js'
 
 // Tiny models with analytic outputs, documented in fixtures/README.md (made by fixtures/make/make_test_models.py).
 const DIR = fileURLToPath(new URL('../../fixtures/models/test/', import.meta.url))
@@ -70,20 +71,6 @@ function compare(pred: LabelMap, expected: (x: number, y: number) => number, nea
     }
   }
   return { mismatches, counts }
-}
-
-async function expectCode(p: Promise<unknown>, code: string, ...inMessage: string[]): Promise<Error> {
-  let caught: unknown
-  try {
-    await p
-  } catch (e) {
-    caught = e
-  }
-  expect(isSegsenseError(caught), `expected a SegsenseError ${code}, got ${String(caught)}`).toBe(true)
-  const err = caught as Error & { code: string }
-  expect(err.code, err.message).toBe(code)
-  for (const s of inMessage) expect(err.message).toContain(s)
-  return err
 }
 
 describe('nhwc.onnx (N x H x W x 1 -> N x H x W x 2 logits, class 1 iff pixel > 0.5)', () => {
@@ -190,8 +177,8 @@ describe('fixed128.onnx (fixed 1 x 1 x 128 x 128 -> 1 x 2 x 128 x 128, class 1 i
   })
 
   it('rejects a size the fixed input cannot take', async () => {
-    await expectCode(loadOnnxModel(model('fixed128.onnx'), { classes: { 1: 'a' }, input: { size: [64, 64] } }), 'E_MODEL_INPUT', 'fixed128.onnx', '128x128')
-    await expectCode(loadOnnxModel(model('fixed128.onnx'), { classes: { 1: 'a' }, input: { size: { multipleOf: 16 } } }), 'E_MODEL_INPUT', 'fixed128.onnx')
+    await expectRejection(loadOnnxModel(model('fixed128.onnx'), { classes: { 1: 'a' }, input: { size: [64, 64] } }), 'E_MODEL_INPUT', 'fixed128.onnx', '128x128')
+    await expectRejection(loadOnnxModel(model('fixed128.onnx'), { classes: { 1: 'a' }, input: { size: { multipleOf: 16 } } }), 'E_MODEL_INPUT', 'fixed128.onnx')
   })
 })
 
@@ -228,7 +215,7 @@ describe('sigmoid.onnx (N x 1 x H x W -> sigmoid((pixel - 0.5) * 20))', () => {
   })
 
   it('rejects several classes for one sigmoid channel', async () => {
-    await expectCode(loadOnnxModel(model('sigmoid.onnx'), { classes: { 1: 'a', 2: 'b' } }), 'E_MODEL_OUTPUT', 'sigmoid.onnx', 'prob')
+    await expectRejection(loadOnnxModel(model('sigmoid.onnx'), { classes: { 1: 'a', 2: 'b' } }), 'E_MODEL_OUTPUT', 'sigmoid.onnx', 'prob')
   })
 
   it('rejects NaN in the output, naming the file and the first bad index', async () => {
@@ -236,7 +223,7 @@ describe('sigmoid.onnx (N x 1 x H x W -> sigmoid((pixel - 0.5) * 20))', () => {
     const img = hramp(40, 30)
     img.data[5 * 40 + 7] = Number.NaN // sigmoid(NaN) = NaN at tensor (row 5, column 7) of a 64 x 32 tensor
     img.data[9 * 40 + 1] = Number.NaN
-    const err = await expectCode(m.predict([img]), 'E_MODEL_OUTPUT', 'sigmoid.onnx', 'NaN', 'row 5', 'column 7')
+    const err = await expectRejection(m.predict([img]), 'E_MODEL_OUTPUT', 'sigmoid.onnx', 'NaN', 'row 5', 'column 7')
     expect((err as unknown as { details: { index: number } }).details.index).toBe(5 * 64 + 7)
     await m.close()
   })
@@ -249,7 +236,7 @@ describe('sigmoid.onnx (N x 1 x H x W -> sigmoid((pixel - 0.5) * 20))', () => {
     const a = hramp(32, 32)
     const b = hramp(32, 32)
     b.data[3] = Number.POSITIVE_INFINITY
-    const err = await expectCode(n.predict([a, b]), 'E_MODEL_OUTPUT', 'nhwc.onnx', 'Infinity', 'batch 1')
+    const err = await expectRejection(n.predict([a, b]), 'E_MODEL_OUTPUT', 'nhwc.onnx', 'Infinity', 'batch 1')
     // NHWC: batch item 1, pixel 3, class 0 comes first
     expect((err as unknown as { details: { index: number } }).details.index).toBe(32 * 32 * 2 + 3 * 2)
     await n.close()
@@ -283,11 +270,11 @@ describe('multi.onnx (features N x 8, scores N x 3 x H x W)', () => {
   })
 
   it("rejects output.name 'features' as not a score map", async () => {
-    await expectCode(loadOnnxModel(model('multi.onnx'), { classes: { 1: 'mid' }, output: { name: 'features' } }), 'E_MODEL_OUTPUT', 'multi.onnx', 'features', 'not a score map')
+    await expectRejection(loadOnnxModel(model('multi.onnx'), { classes: { 1: 'mid' }, output: { name: 'features' } }), 'E_MODEL_OUTPUT', 'multi.onnx', 'features', 'not a score map')
   })
 
   it('rejects an output name the model does not have', async () => {
-    await expectCode(loadOnnxModel(model('multi.onnx'), { classes: { 1: 'mid' }, output: { name: 'nope' } }), 'E_MODEL_OUTPUT', 'multi.onnx', 'nope', 'scores')
+    await expectRejection(loadOnnxModel(model('multi.onnx'), { classes: { 1: 'mid' }, output: { name: 'nope' } }), 'E_MODEL_OUTPUT', 'multi.onnx', 'nope', 'scores')
   })
 
   it('rejects classes beyond the output channels', async () => {
@@ -348,13 +335,13 @@ describe('bgr-norm.onnx (N x 3 x H x W, BGR, ImageNet mean/std; class 1 iff red 
 
   it('rejects an image whose channels cannot be met, and channels the input cannot take', async () => {
     const m = await loadOnnxModel(model('bgr-norm.onnx'), options)
-    await expectCode(m.predict([raster(4, 4, 5)]), 'E_MODEL_INPUT', 'bgr-norm.onnx', '5 channels')
+    await expectRejection(m.predict([raster(4, 4, 5)]), 'E_MODEL_INPUT', 'bgr-norm.onnx', '5 channels')
     await m.close()
-    await expectCode(loadOnnxModel(model('bgr-norm.onnx'), { classes: { 1: 'red' }, input: { channels: 1 } }), 'E_MODEL_INPUT', 'bgr-norm.onnx', '3 channel')
+    await expectRejection(loadOnnxModel(model('bgr-norm.onnx'), { classes: { 1: 'red' }, input: { channels: 1 } }), 'E_MODEL_INPUT', 'bgr-norm.onnx', '3 channel')
   })
 
   it('rejects a normalisation of the wrong length', async () => {
-    await expectCode(loadOnnxModel(model('bgr-norm.onnx'), { classes: { 1: 'red' }, input: { normalize: { mean: [0.5], std: [0.5] } } }), 'E_BAD_PARAMETER', '3 mean')
+    await expectRejection(loadOnnxModel(model('bgr-norm.onnx'), { classes: { 1: 'red' }, input: { normalize: { mean: [0.5], std: [0.5] } } }), 'E_BAD_PARAMETER', '3 mean')
   })
 })
 
@@ -425,39 +412,39 @@ describe('batching', () => {
 
 describe('load errors', () => {
   it('a missing file is E_FILE_NOT_FOUND naming it', async () => {
-    await expectCode(loadOnnxModel(join(tmp, 'nope.onnx'), { classes: { 1: 'a' } }), 'E_FILE_NOT_FOUND', 'nope.onnx')
+    await expectRejection(loadOnnxModel(join(tmp, 'nope.onnx'), { classes: { 1: 'a' } }), 'E_FILE_NOT_FOUND', 'nope.onnx')
   })
 
   it('a corrupt file is E_MODEL_LOAD naming it', async () => {
     const f = join(tmp, 'corrupt.onnx')
     writeFileSync(f, Buffer.from('this is not an onnx model, just some bytes'))
-    await expectCode(loadOnnxModel(f, { classes: { 1: 'a' } }), 'E_MODEL_LOAD', 'corrupt.onnx')
+    await expectRejection(loadOnnxModel(f, { classes: { 1: 'a' } }), 'E_MODEL_LOAD', 'corrupt.onnx')
   })
 
   it('corrupt bytes are E_MODEL_LOAD', async () => {
     const bytes = new Uint8Array(64).map((_, i) => (i * 37 + 11) & 255)
-    await expectCode(loadOnnxModel(bytes, { classes: { 1: 'a' } }), 'E_MODEL_LOAD', '64 bytes')
+    await expectRejection(loadOnnxModel(bytes, { classes: { 1: 'a' } }), 'E_MODEL_LOAD', '64 bytes')
   })
 
   it('a truncated model file is E_MODEL_LOAD', async () => {
     const f = join(tmp, 'truncated.onnx')
     const bytes = readFileSync(model('sigmoid.onnx'))
     writeFileSync(f, bytes.subarray(0, Math.floor(bytes.length / 2)))
-    await expectCode(loadOnnxModel(f, { classes: { 1: 'a' } }), 'E_MODEL_LOAD', 'truncated.onnx')
+    await expectRejection(loadOnnxModel(f, { classes: { 1: 'a' } }), 'E_MODEL_LOAD', 'truncated.onnx')
   })
 
   it('bad options are E_BAD_PARAMETER', async () => {
-    await expectCode(loadOnnxModel(model('nhwc.onnx'), {} as OnnxModelOptions), 'E_BAD_PARAMETER', 'classes')
-    await expectCode(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, batchSize: 0 }), 'E_BAD_PARAMETER', 'batchSize')
-    await expectCode(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, input: { fit: 'squash' as 'pad' } }), 'E_BAD_PARAMETER', 'fit')
-    await expectCode(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, input: { name: 'pixels' } }), 'E_MODEL_INPUT', 'pixels', 'image')
+    await expectRejection(loadOnnxModel(model('nhwc.onnx'), {} as OnnxModelOptions), 'E_BAD_PARAMETER', 'classes')
+    await expectRejection(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, batchSize: 0 }), 'E_BAD_PARAMETER', 'batchSize')
+    await expectRejection(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, input: { fit: 'squash' as 'pad' } }), 'E_BAD_PARAMETER', 'fit')
+    await expectRejection(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, input: { name: 'pixels' } }), 'E_MODEL_INPUT', 'pixels', 'image')
   })
 
   it('predict after close is refused', async () => {
     const m = await loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' } })
     await m.close()
     await m.close() // idempotent
-    await expectCode(m.predict([hramp(4, 4)]), 'E_BAD_PARAMETER', 'closed')
+    await expectRejection(m.predict([hramp(4, 4)]), 'E_BAD_PARAMETER', 'closed')
   })
 })
 
@@ -570,8 +557,8 @@ describe('an integer label output (N x H x W int64)', () => {
   })
 
   it('rejects a sigmoid kind for it and a labels kind for a score map', async () => {
-    await expectCode(loadOnnxModel(bytes, { classes: { 1: 'a', 2: 'b' }, output: { kind: 'sigmoid' } }), 'E_MODEL_OUTPUT')
-    await expectCode(loadOnnxModel(model('multi.onnx'), { classes: { 1: 'a' }, output: { kind: 'labels' } }), 'E_MODEL_OUTPUT', 'labels')
+    await expectRejection(loadOnnxModel(bytes, { classes: { 1: 'a', 2: 'b' }, output: { kind: 'sigmoid' } }), 'E_MODEL_OUTPUT')
+    await expectRejection(loadOnnxModel(model('multi.onnx'), { classes: { 1: 'a' }, output: { kind: 'labels' } }), 'E_MODEL_OUTPUT', 'labels')
   })
 })
 
@@ -583,6 +570,6 @@ describe('close', () => {
     const [p] = await pending
     expect(p).toMatchObject({ width: 40, height: 40 })
     await closed
-    await expectCode(m.predict([hramp(4, 4)]), 'E_BAD_PARAMETER', 'closed')
+    await expectRejection(m.predict([hramp(4, 4)]), 'E_BAD_PARAMETER', 'closed')
   })
 })

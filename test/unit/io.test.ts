@@ -4,10 +4,10 @@ import { join } from 'node:path'
 import { crc32, inflateSync } from 'node:zlib'
 import sharp, { type Sharp } from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { SegsenseError, type SegsenseErrorCode } from '../../src/core/errors.js'
 import { raster } from '../../src/core/raster.js'
 import { decodePng, encodePng, loadImage, loadMask, loadSample, saveImage, saveMask } from '../../src/io/index.js'
 import { encodePngPixels, readPngHeader } from '../../src/io/png.js'
+import { expectRejection } from '../helpers.js'
 
 let dir: string
 beforeAll(async () => {
@@ -63,20 +63,6 @@ function rowFilters(png: Uint8Array): number[] {
   const raw = inflateSync(Buffer.concat(parts))
   const stride = Math.ceil((width * bitsPerPixel) / 8) + 1
   return Array.from({ length: height }, (_, y) => raw[y * stride]!)
-}
-
-async function expectError(promise: Promise<unknown>, code: SegsenseErrorCode, ...fragments: string[]): Promise<SegsenseError> {
-  let caught: unknown
-  try {
-    await promise
-  } catch (e) {
-    caught = e
-  }
-  expect(caught, 'expected an error').toBeInstanceOf(SegsenseError)
-  const err = caught as SegsenseError
-  expect(err.code).toBe(code)
-  for (const f of fragments) expect(err.message).toContain(f)
-  return err
 }
 
 function pseudoRandom(n: number, max: number, seed = 1): number[] {
@@ -390,34 +376,34 @@ describe('errors', () => {
     const full = await encodePng(raster(64, 64, 3, pseudoRandom(64 * 64 * 3, 255, 37).map((v) => v / 255)))
     const path = join(dir, 'truncated.png')
     await writeFile(path, full.subarray(0, Math.floor(full.length * 0.6)))
-    const err = await expectError(loadImage(path), 'E_IMAGE_DECODE', path)
+    const err = await expectRejection(loadImage(path), 'E_IMAGE_DECODE', path)
     expect(err.message.length).toBeGreaterThan(`cannot decode image ${path}: `.length) // carries sharp's reason
-    await expectError(loadMask(path), 'E_IMAGE_DECODE', path, 'truncated')
-    await expectError(loadImage(full.subarray(0, 100)), 'E_IMAGE_DECODE', 'buffer of 100 bytes')
+    await expectRejection(loadMask(path), 'E_IMAGE_DECODE', path, 'truncated')
+    await expectRejection(loadImage(full.subarray(0, 100)), 'E_IMAGE_DECODE', 'buffer of 100 bytes')
     const jpeg = await sharp(Buffer.from(pseudoRandom(64 * 64 * 3, 255, 43)), { raw: { width: 64, height: 64, channels: 3 } }).jpeg().toBuffer()
     const jpegPath = join(dir, 'truncated.jpg')
     await writeFile(jpegPath, jpeg.subarray(0, Math.floor(jpeg.length * 0.8)))
-    await expectError(loadImage(jpegPath), 'E_IMAGE_DECODE', jpegPath)
+    await expectRejection(loadImage(jpegPath), 'E_IMAGE_DECODE', jpegPath)
   })
 
   it('garbage bytes and a corrupt CRC are E_IMAGE_DECODE', async () => {
-    await expectError(loadImage(new TextEncoder().encode('hello')), 'E_IMAGE_DECODE', 'buffer of 5 bytes')
-    await expectError(loadMask(new TextEncoder().encode('hello')), 'E_IMAGE_DECODE', 'buffer of 5 bytes')
+    await expectRejection(loadImage(new TextEncoder().encode('hello')), 'E_IMAGE_DECODE', 'buffer of 5 bytes')
+    await expectRejection(loadMask(new TextEncoder().encode('hello')), 'E_IMAGE_DECODE', 'buffer of 5 bytes')
     const bytes = Uint8Array.from(await encodePng({ width: 4, height: 4, data: new Uint8Array(16).fill(1) }))
     bytes[bytes.length - 20] = bytes[bytes.length - 20]! ^ 0xff // inside IDAT
-    await expectError(loadMask(bytes), 'E_IMAGE_DECODE', 'CRC')
+    await expectRejection(loadMask(bytes), 'E_IMAGE_DECODE', 'CRC')
   })
 
   it('RGB mask without palette is E_BAD_MASK asking for a palette', async () => {
     const path = await writeWithSharp('colourmask.png', Uint8Array.from([0, 0, 0, 255, 0, 0]), 2, 1, 3, (s) => s.png())
-    await expectError(loadMask(path), 'E_BAD_MASK', path, 'palette', '(1, 0)')
+    await expectRejection(loadMask(path), 'E_BAD_MASK', path, 'palette', '(1, 0)')
   })
 
   it('unknown colour is E_PALETTE naming the pixel and the colour', async () => {
     const rgb = new Uint8Array(4 * 3 * 3) // black everywhere
     rgb.set([12, 34, 56], (2 * 4 + 3) * 3) // pixel (3, 2)
     const path = await writeWithSharp('unknown.png', rgb, 4, 3, 3, (s) => s.png())
-    await expectError(loadMask(path, { palette: { 0: [0, 0, 0], 1: [255, 0, 0] } }), 'E_PALETTE', path, '(3, 2)', '[12, 34, 56]')
+    await expectRejection(loadMask(path, { palette: { 0: [0, 0, 0], 1: [255, 0, 0] } }), 'E_PALETTE', path, '(3, 2)', '[12, 34, 56]')
   })
 
   it('loadSample: mask and image of different sizes is E_SIZE_MISMATCH naming both files', async () => {
@@ -425,7 +411,7 @@ describe('errors', () => {
     const maskPath = join(dir, 's-mask.png')
     await saveImage(raster(5, 4, 1), imgPath)
     await saveMask({ width: 4, height: 5, data: new Uint8Array(20) }, maskPath)
-    await expectError(loadSample('case1', imgPath, maskPath), 'E_SIZE_MISMATCH', imgPath, maskPath, '5x4', '4x5', 'case1')
+    await expectRejection(loadSample('case1', imgPath, maskPath), 'E_SIZE_MISMATCH', imgPath, maskPath, '5x4', '4x5', 'case1')
     const okMask = join(dir, 's-mask-ok.png')
     await saveMask({ width: 5, height: 4, data: new Uint8Array(20).fill(2) }, okMask)
     const s = await loadSample('case1', imgPath, okMask)
@@ -437,19 +423,19 @@ describe('errors', () => {
 
   it('missing file is E_FILE_NOT_FOUND naming the path', async () => {
     const path = join(dir, 'does-not-exist.png')
-    await expectError(loadImage(path), 'E_FILE_NOT_FOUND', path)
-    await expectError(loadMask(path), 'E_FILE_NOT_FOUND', path)
-    await expectError(loadSample('x', join(dir, 'rt8.png'), path), 'E_FILE_NOT_FOUND', path)
+    await expectRejection(loadImage(path), 'E_FILE_NOT_FOUND', path)
+    await expectRejection(loadMask(path), 'E_FILE_NOT_FOUND', path)
+    await expectRejection(loadSample('x', join(dir, 'rt8.png'), path), 'E_FILE_NOT_FOUND', path)
   })
 
   it('pixel limit is E_IMAGE_TOO_LARGE naming file, size and limit', async () => {
     const jpg = await writeWithSharp('limit.jpg', new Uint8Array(10 * 8 * 3), 10, 8, 3, (s) => s.jpeg())
-    await expectError(loadImage(jpg, { maxPixels: 79 }), 'E_IMAGE_TOO_LARGE', jpg, '10x8', '79')
+    await expectRejection(loadImage(jpg, { maxPixels: 79 }), 'E_IMAGE_TOO_LARGE', jpg, '10x8', '79')
     await expect(loadImage(jpg, { maxPixels: 80 })).resolves.toMatchObject({ width: 10, height: 8 })
     const png = join(dir, 'limit-mask.png')
     await saveMask({ width: 10, height: 8, data: new Uint8Array(80) }, png)
-    await expectError(loadMask(png, { maxPixels: 50 }), 'E_IMAGE_TOO_LARGE', png, '10x8', '50')
-    await expectError(loadImage(png, { maxPixels: 0 }), 'E_BAD_PARAMETER', 'maxPixels')
+    await expectRejection(loadMask(png, { maxPixels: 50 }), 'E_IMAGE_TOO_LARGE', png, '10x8', '50')
+    await expectRejection(loadImage(png, { maxPixels: 0 }), 'E_BAD_PARAMETER', 'maxPixels')
   })
 
   it('the default limit stops a decompression bomb from its header, before decoding', async () => {
@@ -459,8 +445,8 @@ describe('errors', () => {
     view.setUint32(16, 20000)
     view.setUint32(20, 20000)
     view.setUint32(29, crc32(bytes.subarray(12, 29)))
-    await expectError(loadImage(bytes), 'E_IMAGE_TOO_LARGE', '20000x20000', '100000000')
-    await expectError(loadMask(bytes), 'E_IMAGE_TOO_LARGE', '20000x20000', '100000000')
+    await expectRejection(loadImage(bytes), 'E_IMAGE_TOO_LARGE', '20000x20000', '100000000')
+    await expectRejection(loadMask(bytes), 'E_IMAGE_TOO_LARGE', '20000x20000', '100000000')
   })
 })
 
@@ -479,15 +465,15 @@ describe('saveImage / encodePng', () => {
   it('a missing target folder is E_FILE_WRITE naming the path and creates nothing', async () => {
     const missing = join(dir, 'no-such-folder')
     const path = join(missing, 'out.png')
-    await expectError(saveImage(raster(2, 2, 1), path), 'E_FILE_WRITE', path)
-    await expectError(saveMask({ width: 1, height: 1, data: new Uint8Array(1) }, path), 'E_FILE_WRITE', path)
+    await expectRejection(saveImage(raster(2, 2, 1), path), 'E_FILE_WRITE', path)
+    await expectRejection(saveMask({ width: 1, height: 1, data: new Uint8Array(1) }, path), 'E_FILE_WRITE', path)
     expect((await readdir(dir)).includes('no-such-folder')).toBe(false)
   })
 
   it('a failing rename (target is a folder) is E_FILE_WRITE and removes the temp file', async () => {
     const sub = join(dir, 'rename-fail')
     await mkdir(join(sub, 'target.png'), { recursive: true })
-    await expectError(saveImage(raster(2, 2, 1), join(sub, 'target.png')), 'E_FILE_WRITE', join(sub, 'target.png'))
+    await expectRejection(saveImage(raster(2, 2, 1), join(sub, 'target.png')), 'E_FILE_WRITE', join(sub, 'target.png'))
     expect(await readdir(sub)).toEqual(['target.png'])
   })
 
@@ -497,8 +483,8 @@ describe('saveImage / encodePng', () => {
     expect(oracle.samples).toEqual([0, 0, Math.round(0.5 * 255), 255, 255])
     const mask = { width: 5, height: 1, data: Uint8Array.from([0, 1, 2, 3, 4]) }
     expect((await readWithSharp(await encodePng(mask), 'b-w')).samples).toEqual([0, 1, 2, 3, 4]) // ids, not scaled
-    await expectError(encodePng(raster(1, 1, 1, [Number.NaN])), 'E_BAD_PARAMETER', 'NaN')
-    await expectError(encodePng(raster(1, 1, 5)), 'E_BAD_PARAMETER', '5')
-    await expectError(encodePng({ width: 1, height: 1, data: Uint16Array.from([300]) }, { bitDepth: 8 }), 'E_BAD_PARAMETER', '300')
+    await expectRejection(encodePng(raster(1, 1, 1, [Number.NaN])), 'E_BAD_PARAMETER', 'NaN')
+    await expectRejection(encodePng(raster(1, 1, 5)), 'E_BAD_PARAMETER', '5')
+    await expectRejection(encodePng({ width: 1, height: 1, data: Uint16Array.from([300]) }, { bitDepth: 8 }), 'E_BAD_PARAMETER', '300')
   })
 })
