@@ -6,6 +6,7 @@ import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { labelMap, scoreMasks, surfaceDistances } from '../dist/index.js'
+import { medianMs } from './timing.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const classes = { 1: 'RV', 2: 'MYO', 3: 'LV' }
@@ -25,30 +26,13 @@ function heart(n, dx, scale) {
   return labelMap(n, n, data)
 }
 
-function time(fn, { warmup = 3, rounds = 11, minMs = 50 } = {}) {
-  for (let i = 0; i < warmup; i++) fn()
-  const per = []
-  for (let r = 0; r < rounds; r++) {
-    let k = 0
-    const t0 = performance.now()
-    let t1 = t0
-    do {
-      fn()
-      k++
-      t1 = performance.now()
-    } while (t1 - t0 < minMs)
-    per.push((t1 - t0) / k)
-  }
-  per.sort((a, b) => a - b)
-  return per[Math.floor(per.length / 2)]
-}
-
+const timing = { warmup: 3, rounds: 11, minMs: 50 }
 const rows = []
 for (const n of [256, 512]) {
   const truth = heart(n, 0, 1)
   const pred = heart(n, n / 64, 1.05)
-  const overlap = time(() => scoreMasks(pred, truth, { classes, metrics: ['dice', 'iou', 'precision', 'recall'] }))
-  const distance = time(() => surfaceDistances(pred, truth, classes))
+  const overlap = medianMs(() => scoreMasks(pred, truth, { classes, metrics: ['dice', 'iou', 'precision', 'recall'] }), timing)
+  const distance = medianMs(() => surfaceDistances(pred, truth, classes), timing)
   rows.push({ size: `${n}x${n}`, overlapMs: overlap, distanceMs: distance, ratio: distance / overlap })
 }
 

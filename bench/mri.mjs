@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { fft2, ifft2 } from '../dist/transforms/fft/index.js'
 import { spike, ghosting, motion } from '../dist/transforms/mri.js'
+import { medianMs } from './timing.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -14,25 +15,6 @@ function image(w, h) {
   const data = new Float32Array(w * h)
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = (x - w / 2) ** 2 + (y - h / 2) ** 2 < (w / 3) ** 2 ? 0.8 : 0.1 + 0.1 * Math.sin(x / 7)
   return { width: w, height: h, channels: 1, data }
-}
-
-/** Median ms per call over rounds of at least `minMs`, after a warm-up. */
-function time(fn, { warmup = 5, rounds = 15, minMs = 40 } = {}) {
-  for (let i = 0; i < warmup; i++) fn()
-  const per = []
-  for (let r = 0; r < rounds; r++) {
-    let n = 0
-    const t0 = performance.now()
-    let t1 = t0
-    do {
-      fn()
-      n++
-      t1 = performance.now()
-    } while (t1 - t0 < minMs)
-    per.push((t1 - t0) / n)
-  }
-  per.sort((a, b) => a - b)
-  return per[Math.floor(per.length / 2)]
 }
 
 const img256 = image(256, 256)
@@ -46,7 +28,7 @@ const cases = [
 ]
 const results = {}
 for (const [name, fn] of cases) {
-  results[name] = Number(time(fn).toFixed(4))
+  results[name] = Number(medianMs(fn).toFixed(4))
   console.log(`${name.padEnd(22)} ${results[name].toFixed(3)} ms/op`)
 }
 const ratio = Number((results['fft2+ifft2 216x256'] / results['fft2+ifft2 256x256']).toFixed(3))
