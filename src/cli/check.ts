@@ -1,7 +1,8 @@
 import { resolve } from 'node:path'
 import { formatInterval } from '../report/format.js'
 import { writeReport } from '../report/html.js'
-import { checkSpec, loadSpec } from '../report/spec.js'
+import { loadSpec } from '../spec/load.js'
+import { runSpec } from '../spec/run.js'
 import { createProgress } from './progress.js'
 import { type CommonOptions, EXIT } from './shared.js'
 
@@ -18,7 +19,7 @@ export interface CheckOptions extends CommonOptions {
 export async function runCheck(file: string, options: CheckOptions): Promise<number> {
   const spec = loadSpec(file)
   const progress = createProgress({ quiet: Boolean(options.quiet) })
-  const outcomes = await checkSpec(spec, { onProgress: (name, p) => progress.update(name, p) })
+  const outcomes = await runSpec(spec, { onProgress: (name, p) => progress.update(name, p) })
   progress.end()
   const failed = outcomes.filter((o) => !o.verdict.pass)
   if (options.json) {

@@ -26,12 +26,12 @@ export function parseClasses(text: string): Classes {
   const classes: Record<number, string> = {}
   for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const m = /^(\d+)\s*=\s*(.+)$/.exec(part)
-    if (!m) throw new UsageError(`--classes: ${JSON.stringify(part)} is not id=name (e.g. --classes 1=RV,2=MYO,3=LV)`)
+    if (!m) throw new UsageError(`--model-classes: ${JSON.stringify(part)} is not id=name (e.g. --model-classes 1=RV,2=MYO,3=LV)`)
     const id = Number(m[1])
-    if (id in classes) throw new UsageError(`--classes: id ${id} is given twice`)
+    if (id in classes) throw new UsageError(`--model-classes: id ${id} is given twice`)
     classes[id] = (m[2] as string).trim()
   }
-  if (Object.keys(classes).length === 0) throw new UsageError('--classes needs at least one id=name')
+  if (Object.keys(classes).length === 0) throw new UsageError('--model-classes needs at least one id=name')
   return classes
 }
 

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path'
 import type { Sample } from '../core/types.js'
 import { loadSample } from '../io/mask.js'
-import { checkMetricNames, type MetricName } from '../metrics/overlap.js'
+import type { MetricName } from '../metrics/overlap.js'
 import { loadOnnxModel } from '../models/onnx.js'
 import { type ReportEntry, reportRows, writeReport } from '../report/html.js'
-import type { GridOptions } from '../sweep/grid.js'
+import { planRequirement } from '../spec/plan.js'
 import { evaluateRequirement } from '../sweep/requirement.js'
 import { framesOf, sweep } from '../sweep/sweep.js'
 import { transformByName } from '../transforms/registry.js'
@@ -14,7 +14,10 @@ import { type CommonOptions, EXIT, UsageError, parseClasses, parseRange, parseVa
 /** Options of `segsense sweep`, as commander parses them. */
 export interface SweepCommandOptions extends CommonOptions {
   readonly model?: string
+  readonly modelClasses?: string
+  /** @deprecated `--classes`, renamed `--model-classes`. */
   readonly classes?: string
+  readonly scoreClasses?: string
   readonly image?: string[]
   readonly truth?: string[]
   readonly transform?: string
@@ -40,20 +43,29 @@ export interface SweepCommandOptions extends CommonOptions {
  */
 export async function runSweep(options: SweepCommandOptions): Promise<number> {
   if (!options.model) throw new UsageError('--model <file.onnx> is required')
-  if (!options.classes) throw new UsageError('--classes is required (e.g. --classes 1=RV,2=MYO,3=LV)')
+  if (options.modelClasses && options.classes) throw new UsageError('give --model-classes, not both --model-classes and --classes (its deprecated name)')
+  const classesText = options.modelClasses ?? options.classes
+  if (!classesText) throw new UsageError("--model-classes is required: the model's class ids and names (e.g. --model-classes 1=RV,2=MYO,3=LV)")
   if (!options.transform) throw new UsageError('--transform is required (see segsense transforms)')
-  const classes = parseClasses(options.classes)
+  const classes = parseClasses(classesText)
   const transform = transformByName(options.transform, options.option)
-  const metric = (options.metric ?? 'dice') as MetricName
-  checkMetricNames([metric])
   if (options.values && (options.range || options.step !== undefined || options.steps !== undefined)) throw new UsageError('--values cannot be combined with --range, --step or --steps')
   if (options.step !== undefined && options.steps !== undefined) throw new UsageError('give --step or --steps, not both')
-  const grid: { -readonly [K in keyof GridOptions]: GridOptions[K] } = {}
-  if (options.range) grid.range = parseRange(options.range)
-  if (options.step !== undefined) grid.step = options.step
-  if (options.steps !== undefined) grid.steps = options.steps
-  if (options.values) grid.values = parseValues(options.values)
   const min = options.min ?? 0.8
+  if (!(min >= 0 && min <= 1)) throw new UsageError(`--min: ${min} is not a score in [0, 1] (every metric is a score in [0, 1])`)
+  const scoreClasses = options.scoreClasses ? options.scoreClasses.split(',').map((c) => c.trim()).filter(Boolean) : undefined
+  const plan = planRequirement(transform, {
+    ...(options.range ? { range: parseRange(options.range) } : {}),
+    ...(options.step !== undefined ? { step: options.step } : {}),
+    ...(options.steps !== undefined ? { steps: options.steps } : {}),
+    ...(options.values ? { values: parseValues(options.values) } : {}),
+    min,
+    metric: (options.metric ?? 'dice') as MetricName,
+    ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
+    ...(scoreClasses ? { scoreClasses } : {}),
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+  }, {}, 'segsense sweep')
+  const { metric } = plan.requirement
   const paths = samplePaths(options.image ?? [], options.truth ?? [])
   const withTruth = paths.every((p) => p.truth)
   const samples: Sample[] = await Promise.all(paths.map((p) => loadSample(p.id, p.image, p.truth)))
@@ -62,11 +74,8 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   let result
   try {
     result = await sweep(model, samples, transform, {
-      ...grid,
-      metrics: [metric],
-      ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
+      ...plan.sweep,
       reference: withTruth ? 'truth' : 'prediction',
-      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
       ...(options.out ? { keep: 'frames' as const } : {}),
       onProgress: (p) => progress.update(`${model.name} ${transform.name}`, p),
     })
@@ -76,8 +85,8 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   }
   const plain = { ...result }
   // Judged over the swept values (all of them: the range given is the range swept).
-  const entry: ReportEntry = { result: plain, metric, min, ...(grid.range ? { required: grid.range } : {}) }
-  const verdict = evaluateRequirement(plain, { min, metric })
+  const entry: ReportEntry = { result: plain, metric, min, ...(options.range ? { required: plan.required } : {}) }
+  const verdict = evaluateRequirement(plain, plan.requirement)
   if (options.json) process.stdout.write(`${JSON.stringify(plain, null, 2)}\n`)
   else {
     const rows = reportRows([entry])

@@ -6,6 +6,8 @@ export type SegsenseErrorCode =
   | 'E_IMAGE_DECODE'
   | 'E_IMAGE_TOO_LARGE'
   | 'E_FILE_NOT_FOUND'
+  /** A file exists but cannot be read (a folder, no permission). */
+  | 'E_FILE_READ'
   | 'E_FILE_WRITE'
   | 'E_SIZE_MISMATCH'
   | 'E_BAD_PARAMETER'

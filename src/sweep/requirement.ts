@@ -13,6 +13,8 @@ export interface Requirement {
   /** Metric to check; default `dice`. */
   readonly metric?: MetricName
   /** Class names to check; default every class with a threshold (all scored classes for a single number). */
+  readonly scoreClasses?: readonly string[]
+  /** @deprecated Renamed `scoreClasses` (`classes` is the model's id -> name map elsewhere); removed in 1.0. */
   readonly classes?: readonly string[]
   /** `mean` (default): the mean over samples must pass; `each`: every sample must pass on its own. */
   readonly aggregate?: 'mean' | 'each'
@@ -48,9 +50,11 @@ export interface RequirementVerdict {
   readonly failures: Failure[]
 }
 
+// Every sweep metric (dice, iou, precision, recall, nsd) lies in [0, 1], higher is better: a threshold outside
+// that range would let any model pass (min <= 0) or none (min > 1), so it is a mistake, never a setting.
 function checkThreshold(value: unknown, what: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a finite number, got ${describeValue(value)}`, { details: { value } })
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a number in [0, 1] (every sweep metric is a score in [0, 1]), got ${describeValue(value)}`, { details: { value } })
   }
   return value
 }
@@ -62,27 +66,28 @@ function checkThreshold(value: unknown, what: string): number {
 export function requirementThresholds(result: Pick<SweepResult, 'classes'>, requirement: Requirement): Map<string, number> {
   const out = new Map<string, number>()
   const { min } = requirement
+  const subset = requirement.scoreClasses ?? requirement.classes
   const scored = new Set(result.classes)
   const unknown = (name: string, where: string): never => {
     throw new SegsenseError('E_BAD_PARAMETER', `${where} names class ${JSON.stringify(name)}, which the sweep did not score; scored classes: ${result.classes.join(', ')}`, { details: { className: name } })
   }
   if (typeof min === 'number') {
     const t = checkThreshold(min, 'threshold (min)')
-    for (const name of requirement.classes ?? result.classes) {
-      if (!scored.has(name)) unknown(name, 'classes option')
+    for (const name of subset ?? result.classes) {
+      if (!scored.has(name)) unknown(name, 'scoreClasses option')
       out.set(name, t)
     }
   } else if (min !== null && typeof min === 'object') {
-    const names = requirement.classes ?? Object.keys(min)
+    const names = subset ?? Object.keys(min)
     for (const name of names) {
-      if (!scored.has(name)) unknown(name, requirement.classes ? 'classes option' : 'per-class threshold')
+      if (!scored.has(name)) unknown(name, subset ? 'scoreClasses option' : 'per-class threshold')
       if (!(name in min)) throw new SegsenseError('E_BAD_PARAMETER', `no threshold for class ${JSON.stringify(name)}: the per-class thresholds name ${Object.keys(min).join(', ')}`)
       out.set(name, checkThreshold(min[name], `threshold for class ${JSON.stringify(name)}`))
     }
   } else {
     throw new SegsenseError('E_BAD_PARAMETER', `threshold (min) must be a number or a { className: number } map, got ${describeValue(min)}`)
   }
-  if (out.size === 0) throw new SegsenseError('E_BAD_PARAMETER', 'the requirement checks no class (empty classes or thresholds)')
+  if (out.size === 0) throw new SegsenseError('E_BAD_PARAMETER', 'the requirement checks no class (empty scoreClasses or thresholds)')
   return out
 }
 

@@ -17,6 +17,9 @@ export type ClassCurves = Record<string, Score[]>
 /** Per metric, per class name, one score per swept value. */
 export type ScoreTable = Partial<Record<MetricName, ClassCurves>>
 
+/** Per metric, per class name, per swept value: how many samples a mean score averaged (undefined scores skipped). */
+export type ScoreCounts = Partial<Record<MetricName, Record<string, number[]>>>
+
 /** The swept parameter as stored in a result (the transform's {@link TransformParameter}, as plain JSON). */
 export interface SweepParameter extends Omit<TransformParameter, 'categories'> {
   /** Category code (as a string key, JSON) -> name. */
@@ -45,7 +48,8 @@ export interface SweepTiming {
  *
  * - `values`: the swept parameter values (the neutral value always included); ascending unless categorical.
  * - `samples[i].scores[metric][className][k]` is the score of sample i at `values[k]`.
- * - `mean[metric][className][k]` is the mean over samples, skipping `null`; `null` when all are `null`.
+ * - `mean[metric][className][k]` is the mean over samples, skipping `null`; `null` when all are `null`;
+ *   `meanCounts[metric][className][k]` is the number of samples it averaged.
  */
 export interface SweepResult {
   readonly schemaVersion: typeof SWEEP_SCHEMA_VERSION
@@ -69,5 +73,10 @@ export interface SweepResult {
   readonly nsdTolerance?: number
   readonly samples: SampleScores[]
   readonly mean: ScoreTable
+  /**
+   * How many samples each `mean` value averaged (samples with an undefined score are skipped): a mean over 1 of
+   * 20 samples says so. Written by every sweep; absent in results from before it was added.
+   */
+  readonly meanCounts?: ScoreCounts
   readonly timing: SweepTiming
 }

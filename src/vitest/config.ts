@@ -1,5 +1,7 @@
-import type { MetricName } from '../metrics/overlap.js'
+import { SegsenseError } from '../core/errors.js'
 import type { Sample } from '../core/types.js'
+import type { MetricName } from '../metrics/overlap.js'
+import type { RequirementDefaults, Threshold } from '../spec/plan.js'
 
 /** When a matcher attaches its chart to the test report. */
 export type AttachPolicy = 'on-failure' | 'always' | 'never'
@@ -8,17 +10,23 @@ export type AttachPolicy = 'on-failure' | 'always' | 'never'
 export interface SegsenseDefaults {
   /** Samples used when a matcher call gives none. */
   readonly samples?: readonly Sample[]
-  /** Default threshold for `toBeRobustTo` (number or per class name). */
-  readonly minDice?: number | Readonly<Record<string, number>>
+  /** Default threshold of `toBeRobustTo` on `metric` (number or per class name). */
+  readonly min?: Threshold
+  /** @deprecated Use `min`; an alias valid only with the default metric `dice`. Removed in 1.0. */
+  readonly minDice?: Threshold
   /** Metric checked by `toBeRobustTo` and stored by `toMatchSweepSnapshot`; default `dice`. */
   readonly metric?: MetricName
   /** Chart attachment policy; default `on-failure`. */
   readonly attach?: AttachPolicy
-  /** Images per model call; default 16. */
+  /** Images per model call; default 16 (`DEFAULT_BATCH_SIZE`). */
   readonly batchSize?: number
-  /** Snapshot tolerance (absolute score difference); default 0.02. */
+  /** Sweep snapshots: largest absolute score difference that still matches; default 0.02. */
+  readonly scoreTolerance?: number
+  /** @deprecated Renamed `scoreTolerance` (a score difference, not a distance); removed in 1.0. */
   readonly tolerance?: number
-  /** Threshold of the stable intervals recorded in sweep snapshots; default 0.8. */
+  /** Sweep snapshots: threshold of the stable intervals written in the header (never a gate); default 0.8. */
+  readonly intervalMin?: number
+  /** @deprecated Renamed `intervalMin`; removed in 1.0. */
   readonly snapshotMin?: number
 }
 
@@ -29,7 +37,7 @@ let current: SegsenseDefaults = {}
  * the defaults already set; pass `{ samples: undefined }` to clear one.
  *
  * @example
- * configureSegsense({ samples: await loadFixtureSamples('cardiac'), minDice: 0.85, attach: 'always' })
+ * configureSegsense({ samples: await loadFixtureSamples('cardiac'), min: 0.85, attach: 'always' })
  */
 export function configureSegsense(defaults: SegsenseDefaults): void {
   current = { ...current, ...defaults }
@@ -38,4 +46,22 @@ export function configureSegsense(defaults: SegsenseDefaults): void {
 /** The defaults set by {@link configureSegsense}. */
 export function segsenseDefaults(): SegsenseDefaults {
   return current
+}
+
+/** The new name's value, else the deprecated alias's; both given is an error naming them. */
+export function aliased<T>(where: string, name: string, value: T | undefined, oldName: string, oldValue: T | undefined): T | undefined {
+  if (value !== undefined && oldValue !== undefined) {
+    throw new SegsenseError('E_BAD_PARAMETER', `${where}: give ${name}, not both ${name} and ${oldName} (its deprecated name)`)
+  }
+  return value ?? oldValue
+}
+
+/** The requirement defaults of `toBeRobustTo` from the configured defaults (the planner applies the `minDice` rules). */
+export function robustDefaults(d: SegsenseDefaults): RequirementDefaults {
+  return {
+    ...(d.min !== undefined ? { min: d.min } : {}),
+    ...(d.minDice !== undefined ? { minDice: d.minDice } : {}),
+    ...(d.metric ? { metric: d.metric } : {}),
+    ...(d.batchSize !== undefined ? { batchSize: d.batchSize } : {}),
+  }
 }

@@ -1,39 +1,25 @@
 import type { MatcherState } from 'vitest'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { Sample } from '../core/types.js'
-import type { MetricName } from '../metrics/overlap.js'
 import type { SegmentationModel } from '../models/model.js'
 import { renderChartPng } from '../report/chart.js'
-import type { GridOptions } from '../sweep/grid.js'
+import { type RequirementOptions, planRequirement } from '../spec/plan.js'
 import { evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
 import type { SweepResult } from '../sweep/result.js'
 import { sweep } from '../sweep/sweep.js'
 import type { Transform } from '../transforms/transform.js'
-import { type AttachPolicy, segsenseDefaults } from './config.js'
+import { type AttachPolicy, robustDefaults, segsenseDefaults } from './config.js'
 import { formatInterval, formatScore, formatValue, table } from '../report/format.js'
 import { type MatcherOutcome, recordSweep } from './meta.js'
 import { tracked } from './pending.js'
 
-/** Options of `toBeRobustTo`: the sweep grid (as `sweep()`), the samples and the requirement. */
-export interface RobustOptions extends GridOptions {
+/**
+ * Options of `toBeRobustTo`: the requirement (grid, `min`, `metric`, `scoreClasses`, ...; the same keys as a spec
+ * file's requirement), the samples, and when to attach the chart.
+ */
+export interface RobustOptions extends RequirementOptions {
   /** Samples to sweep; default the `samples` set with `configureSegsense`. */
   readonly samples?: readonly Sample[]
-  /** Dice threshold, one for all classes or per class name (`{ LV: 0.9, MYO: 0.8 }`). */
-  readonly minDice?: number | Readonly<Record<string, number>>
-  /** Threshold on `metric` when it is not Dice (same shape as `minDice`). */
-  readonly min?: number | Readonly<Record<string, number>>
-  /** Metric to check; default `dice`. */
-  readonly metric?: MetricName
-  /** Tolerance of `metric: 'nsd'` in the truth's spacing units (pixels without spacing); default 1. */
-  readonly nsdTolerance?: number
-  /** Class names to check; default every class with a threshold. */
-  readonly classes?: readonly string[]
-  /** `mean` (default): the mean curve over samples must pass; `each`: every sample must pass. */
-  readonly aggregate?: 'mean' | 'each'
-  /** Score against the truth (default) or the model's own clean prediction. */
-  readonly reference?: 'truth' | 'prediction'
-  /** Images per model call; default 16. */
-  readonly batchSize?: number
   /** When to attach the chart PNG to the test report; default `on-failure`. */
   readonly attach?: AttachPolicy
 }
@@ -57,29 +43,6 @@ export function resolveSamples(matcher: string, samples: readonly Sample[] | und
     throw new SegsenseError('E_BAD_PARAMETER', `${matcher} needs samples: pass { samples } or set them once with configureSegsense({ samples })`)
   }
   return [...list]
-}
-
-/** The range a sweep is required over: `range`, else the extent of `values`, else the transform's default. */
-export function requiredRange(transform: Transform, options: GridOptions): [number, number] {
-  if (options.range) return [options.range[0], options.range[1]]
-  if (options.values && options.values.length) return [Math.min(...options.values), Math.max(...options.values)]
-  return [transform.parameter.defaultRange[0], transform.parameter.defaultRange[1]]
-}
-
-function gridOf(options: GridOptions): GridOptions {
-  const grid: { -readonly [K in keyof GridOptions]: GridOptions[K] } = {}
-  if (options.range !== undefined) grid.range = options.range
-  if (options.step !== undefined) grid.step = options.step
-  if (options.steps !== undefined) grid.steps = options.steps
-  if (options.values !== undefined) grid.values = options.values
-  return grid
-}
-
-/** Describes the grid as the user gave it: `step 5`, `9 steps`, `values 0, 90, 180`. */
-function describeGrid(transform: Transform, options: GridOptions): string {
-  if (options.values) return `values ${options.values.join(', ')}`
-  if (options.steps !== undefined) return `${options.steps} steps`
-  return `step ${options.step ?? transform.parameter.defaultStep}`
 }
 
 /** Builds the failure table and the diffable actual/expected rows of a verdict. */
@@ -117,23 +80,11 @@ export async function toBeRobustTo(this: MatcherState, received: unknown, transf
     checkMatcherInput('toBeRobustTo', received, transform)
     const defaults = segsenseDefaults()
     const samples = resolveSamples('toBeRobustTo', options.samples)
-    const metric = options.metric ?? defaults.metric ?? 'dice'
-    const min = options.min ?? options.minDice ?? defaults.minDice
-    if (min === undefined) {
-      throw new SegsenseError('E_BAD_PARAMETER', `toBeRobustTo(${transform.name}) needs a threshold: { minDice: 0.85 } (or per class { minDice: { LV: 0.9 } }, or min with another metric)`)
-    }
-    const required = requiredRange(transform, options)
-    const result = await sweep(received, samples, transform, {
-      ...gridOf(options),
-      metrics: [metric],
-      ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
-      ...(options.reference ? { reference: options.reference } : {}),
-      batchSize: options.batchSize ?? defaults.batchSize ?? 16,
-    })
-    const verdict = evaluateRequirement(result, {
-      min, metric, aggregate: options.aggregate ?? 'mean',
-      ...(options.classes ? { classes: options.classes } : {}),
-    })
+    const plan = planRequirement(transform, options, robustDefaults(defaults), `toBeRobustTo(${transform.name})`)
+    const { metric, min } = plan.requirement
+    const required = plan.required
+    const result = await sweep(received, samples, transform, plan.sweep)
+    const verdict = evaluateRequirement(result, plan.requirement)
     const pass = verdict.pass
     const isNot = Boolean(this.isNot)
     const assertionFails = pass === isNot
@@ -143,7 +94,7 @@ export async function toBeRobustTo(this: MatcherState, received: unknown, transf
     const range = `[${formatValue(result, required[0])}, ${formatValue(result, required[1])}]`
     const over = `${verdict.aggregate === 'each' ? `each of ${samples.length} samples` : `the mean over ${samples.length} sample${samples.length === 1 ? '' : 's'}`}`
     const thresholds = verdict.classes.map((c) => `${c.className} >= ${c.min}`).join(', ')
-    const requirement = `Required: ${metric} ${thresholds} under ${transform.name} over ${range} (${describeGrid(transform, options)}), ${over}`
+    const requirement = `Required: ${metric} ${thresholds} under ${transform.name} over ${range} (${plan.gridText}), ${over}`
     const intervals = verdict.classes.map((c) =>
       c.pass ? `${c.className} passes over the whole required range` : `${c.className} stable for ${transform.name} in ${formatInterval(result, c.interval)}, required ${range}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`)
 

@@ -2,15 +2,17 @@ import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type MatcherState, Snapshots } from 'vitest'
-import { SegsenseError } from '../core/errors.js'
+import { SegsenseError, describeValue } from '../core/errors.js'
 import type { Sample } from '../core/types.js'
 import { METRIC_NAMES, type MetricName } from '../metrics/overlap.js'
 import type { GridOptions } from '../sweep/grid.js'
 import type { Score, SweepResult } from '../sweep/result.js'
+import { DEFAULT_BATCH_SIZE } from '../models/model.js'
+import { gridOf } from '../spec/plan.js'
 import { stableInterval } from '../sweep/stability.js'
 import { sweep } from '../sweep/sweep.js'
 import type { Transform } from '../transforms/transform.js'
-import { segsenseDefaults } from './config.js'
+import { aliased, segsenseDefaults } from './config.js'
 import { formatInterval } from '../report/format.js'
 import { type MatcherOutcome, recordSweep } from './meta.js'
 import { tracked } from './pending.js'
@@ -20,19 +22,28 @@ import { checkMatcherInput, resolveSamples } from './robust.js'
 export interface SweepSnapshotOptions extends GridOptions {
   /** Samples to sweep; default the `samples` set with `configureSegsense`. */
   readonly samples?: readonly Sample[]
-  /** Largest absolute score difference that still matches; default 0.02. A stored row may override it with `± t`. */
+  /**
+   * Largest absolute score difference that still matches (a score, not a distance); default 0.02. A stored row
+   * may override it with `± t`.
+   */
+  readonly scoreTolerance?: number
+  /** @deprecated Renamed `scoreTolerance`; removed in 1.0. */
   readonly tolerance?: number
   /** Metrics to store; default `['dice']`. */
   readonly metrics?: readonly MetricName[]
   /** Tolerance of the `nsd` metric in the truth's spacing units (pixels without spacing); default 1. */
   readonly nsdTolerance?: number
-  /** Threshold of the stable intervals written in the snapshot header; default 0.8. */
+  /** Threshold of the stable intervals written in the snapshot header (information only, never a gate); default 0.8. */
+  readonly intervalMin?: number
+  /** @deprecated Renamed `intervalMin` (it only sets the header's intervals); removed in 1.0. */
   readonly min?: number
   /** Classes to store (names); default every scored class. */
+  readonly scoreClasses?: readonly string[]
+  /** @deprecated Renamed `scoreClasses`; removed in 1.0. */
   readonly classes?: readonly string[]
   /** Score against the truth (default) or the model's own clean prediction. */
   readonly reference?: 'truth' | 'prediction'
-  /** Images per model call; default 16. */
+  /** Images per model call; default 16 (`DEFAULT_BATCH_SIZE`). */
   readonly batchSize?: number
 }
 
@@ -170,16 +181,21 @@ export async function toMatchSweepSnapshot(this: MatcherState, received: unknown
     if (this.isNot) throw new SegsenseError('E_BAD_PARAMETER', 'toMatchSweepSnapshot cannot be used with .not')
     const defaults = segsenseDefaults()
     const samples = resolveSamples('toMatchSweepSnapshot', options.samples)
-    const tolerance = options.tolerance ?? defaults.tolerance ?? 0.02
-    if (!(tolerance >= 0) || !Number.isFinite(tolerance)) throw new SegsenseError('E_BAD_PARAMETER', `toMatchSweepSnapshot: tolerance must be a finite number >= 0, got ${tolerance}`)
-    const min = options.min ?? defaults.snapshotMin ?? 0.8
-    const { samples: _s, tolerance: _t, min: _m, metrics, classes, reference, batchSize, ...grid } = options
+    const where = `toMatchSweepSnapshot(${transform.name})`
+    const tolerance = aliased(where, 'scoreTolerance', options.scoreTolerance, 'tolerance', options.tolerance)
+      ?? aliased('configureSegsense', 'scoreTolerance', defaults.scoreTolerance, 'tolerance', defaults.tolerance) ?? 0.02
+    if (typeof tolerance !== 'number' || !(tolerance >= 0) || !Number.isFinite(tolerance)) throw new SegsenseError('E_BAD_PARAMETER', `${where}: scoreTolerance must be a finite number >= 0 (an absolute score difference), got ${describeValue(tolerance)}`)
+    const min = aliased(where, 'intervalMin', options.intervalMin, 'min', options.min)
+      ?? aliased('configureSegsense', 'intervalMin', defaults.intervalMin, 'snapshotMin', defaults.snapshotMin) ?? 0.8
+    if (typeof min !== 'number' || !(min >= 0 && min <= 1)) throw new SegsenseError('E_BAD_PARAMETER', `${where}: intervalMin must be a score in [0, 1], got ${describeValue(min)}`)
+    const scoreClasses = aliased(where, 'scoreClasses', options.scoreClasses, 'classes', options.classes)
     const result = await sweep(received, samples, transform, {
-      ...grid,
-      metrics: metrics ?? [defaults.metric ?? 'dice'],
-      ...(classes ? { classes } : {}),
-      ...(reference ? { reference } : {}),
-      batchSize: batchSize ?? defaults.batchSize ?? 16,
+      ...gridOf(options),
+      metrics: options.metrics ?? [defaults.metric ?? 'dice'],
+      ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
+      ...(scoreClasses ? { scoreClasses } : {}),
+      ...(options.reference ? { reference: options.reference } : {}),
+      batchSize: options.batchSize ?? defaults.batchSize ?? DEFAULT_BATCH_SIZE,
     })
     const capture: SweepCapture = { result, tolerance, min }
     let last: ReturnType<typeof matchSweepSnapshot> | undefined
@@ -193,8 +209,7 @@ export async function toMatchSweepSnapshot(this: MatcherState, received: unknown
         return { pass: last.pass, resolved: last.resolved }
       },
     }
-    const state = this.snapshotState as unknown as { snapshotUpdateState?: string; _updateSnapshot?: string }
-    const mode = state.snapshotUpdateState ?? state._updateSnapshot
+    const mode = this.snapshotState.snapshotUpdateState
     const outcome = (await Snapshots.toMatchDomainSnapshot.call(this, adapter, capture)) as MatcherOutcome
     recordSweep(this.task as { meta: object } | undefined, { matcher: 'toMatchSweepSnapshot', pass: outcome.pass, result })
     if (outcome.pass) return outcome

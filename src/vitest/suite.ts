@@ -2,9 +2,10 @@ import { basename } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import type { SegmentationModel } from '../models/model.js'
 import type { Sample } from '../core/types.js'
-import { loadSpec, openSpec, requirementPlan } from '../report/spec.js'
+import { loadSpec } from '../spec/load.js'
+import { openSpec, planSpecRequirement } from '../spec/run.js'
 import type { AttachPolicy } from './config.js'
-import { toBeRobustTo } from './robust.js'
+import { type RobustOptions, toBeRobustTo } from './robust.js'
 import { toMatchSweepSnapshot } from './snapshot.js'
 
 /** Options of {@link robustnessSuite}. */
@@ -35,20 +36,14 @@ export function robustnessSuite(specPath: string, options: RobustnessSuiteOption
       if (opened) await (await opened).model.close?.()
     })
     for (const requirement of spec.requirements) {
-      const plan = requirementPlan(requirement)
+      // Planned here, while vitest collects: a bad requirement fails the file at once, naming the requirement.
+      const plan = planSpecRequirement(requirement)
+      const { name: _name, transform: _transform, options: _options, ...requirementOptions } = requirement
       test(plan.name, async ({ expect: localExpect }) => {
         opened ??= openSpec(spec)
         const { model, samples } = await opened
-        const assertion = localExpect(model) as unknown as { toBeRobustTo: (t: unknown, o: unknown) => Promise<void> }
-        await assertion.toBeRobustTo(plan.transform, {
-          samples, ...plan.grid, min: plan.min,
-          ...(requirement.metric ? { metric: requirement.metric } : {}),
-          ...(requirement.classes ? { classes: requirement.classes } : {}),
-          ...(requirement.aggregate ? { aggregate: requirement.aggregate } : {}),
-          ...(requirement.reference ? { reference: requirement.reference } : {}),
-          ...(requirement.batchSize ? { batchSize: requirement.batchSize } : {}),
-          ...(options.attach ? { attach: options.attach } : {}),
-        })
+        const assertion = localExpect(model) as unknown as { toBeRobustTo: (t: unknown, o: RobustOptions) => Promise<void> }
+        await assertion.toBeRobustTo(plan.transform, { ...requirementOptions, samples, ...(options.attach ? { attach: options.attach } : {}) })
       }, options.timeout ?? 600_000)
     }
   })

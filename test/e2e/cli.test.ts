@@ -53,7 +53,7 @@ describe('segsense transforms and --help', () => {
     const help = await Promise.all(['demo', 'sweep', 'check', 'transforms'].map((c) => segsense([c, '--help'])))
     expect(help.map((r) => r.code)).toEqual([0, 0, 0, 0])
     expect(help[0]!.stdout).toContain('--out <dir>')
-    expect(help[1]!.stdout).toMatch(/--model <file>[\s\S]*--classes <list>[\s\S]*--truth <file\|dir>[\s\S]*--range <from:to>[\s\S]*--json/)
+    expect(help[1]!.stdout).toMatch(/--model <file>[\s\S]*--model-classes <list>[\s\S]*--score-classes <names>[\s\S]*--truth <file\|dir>[\s\S]*--range <from:to>[\s\S]*--json/)
     expect(help[2]!.stdout).toContain('<spec>')
   })
 })
@@ -68,16 +68,21 @@ describe('usage and input errors: exit 2 with one line', () => {
       segsense(['sweep', '-m', fragile, '-c', 'RV', '-T', 'rotate', '-i', 'a.png']),
       segsense(['sweep', '-m', fragile, '-c', '1=RV', '-T', 'spin', '-i', 'a.png']),
       segsense(['sweep', '-m', fragile, '-c', '1=RV', '-T', 'rotate', '-i', 'a.png', '--steps', '0']),
+      segsense(['sweep', '-m', fragile, '-c', '1=RV', '-T', 'rotate', '-i', 'a.png', '--min', '-1', '--check']),
+      segsense(['sweep', '-m', fragile, '--classes', '1=RV', '--model-classes', '1=RV', '-T', 'rotate', '-i', 'a.png']),
     ])
-    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2, 2])
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2])
     const lines = runs.map(oneLineError)
     expect(lines[0]).toMatch(/^segsense: unknown command 'bogus'/)
     expect(lines[1]).toMatch(/unknown option '--bogus'/)
-    expect(lines[2]).toMatch(/required option '-c, --classes <list>' not specified/)
+    expect(lines[2]).toMatch(/--model-classes is required: the model's class ids and names/)
     expect(lines[3]).toMatch(/--range: "90" is not from:to/)
-    expect(lines[4]).toMatch(/--classes: "RV" is not id=name/)
+    expect(lines[4]).toMatch(/--model-classes: "RV" is not id=name/)
     expect(lines[5]).toMatch(/unknown transform "spin"; known transforms: rotate, /)
     expect(lines[6]).toMatch(/--steps: "0" is not an integer >= 1/)
+    // A threshold outside [0, 1] would pass any model (or none): refused before any work.
+    expect(lines[7]).toMatch(/--min: -1 is not a score in \[0, 1\]/)
+    expect(lines[8]).toMatch(/give --model-classes, not both --model-classes and --classes/)
     expect(runs.every((r) => r.stdout === '')).toBe(true)
   })
 

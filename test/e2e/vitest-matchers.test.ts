@@ -61,6 +61,11 @@ describe('toBeRobustTo in a real vitest run', () => {
     expect(sweeps[0]!.result.values).toEqual([-180, -150, -120, -90, -60, -30, 0, 30, 60, 90, 120, 150, 180])
   })
 
+  it('refuses minDice with another metric (it would gate nsd silently), naming the fix', () => {
+    expect(byName('minDice with another metric is refused').state).toBe('failed')
+    expect(byName('minDice with another metric is refused').errors[0]).toContain('toBeRobustTo(rotate): minDice gates Dice only, but metric is "nsd"; write { metric: "nsd", min: ... }')
+  })
+
   it('fails an un-awaited call inside its own test, with no unhandled rejection', () => {
     expect(byName('forgot await').errors[0]).toMatch(/toBeRobustTo\(rotate\) was not awaited/)
     expect(output).not.toMatch(/Unhandled Rejection/)

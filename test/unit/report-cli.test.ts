@@ -17,7 +17,7 @@ describe('command-line argument parsing', () => {
 
   it('names the option and the expected form in usage errors', () => {
     expect(() => parseClasses('RV,MYO')).toThrow(UsageError)
-    expect(() => parseClasses('RV,MYO')).toThrow(/--classes: "RV" is not id=name/)
+    expect(() => parseClasses('RV,MYO')).toThrow(/--model-classes: "RV" is not id=name/)
     expect(() => parseClasses('1=a,1=b')).toThrow(/id 1 is given twice/)
     expect(() => parseRange('-90')).toThrow(/--range: "-90" is not from:to/)
     expect(() => parseRange('a:3')).toThrow(/--range: "a" is not a number/)

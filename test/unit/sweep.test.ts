@@ -121,6 +121,25 @@ describe('sweep', () => {
     expect(best.mean.dice?.other).toEqual([1, 1])
   })
 
+  it('records how many samples each mean averaged (meanCounts), so a mean over 1 of 3 says so', async () => {
+    const empty = sample('empty', raster(W, H, 1, new Float32Array(W * H)), labelMap(W, H, new Uint8Array(W * H)))
+    const model = thresholdModel({ 1: 'fg' })
+    const r = await sweep(model, [square('a'), empty, square('b')], brighten, { values: [0, 0.6], emptyPolicy: { bothEmpty: 'nan' } })
+    // 'empty' has no fg in truth or prediction: undefined, skipped by the mean. At +0.6 it lights up (0.6 > 0.5)
+    // and scores 0 against its empty truth: counted.
+    expect(r.samples[1]?.scores.dice?.fg).toEqual([null, 0])
+    expect(r.meanCounts?.dice?.fg).toEqual([2, 3])
+    expect(r.mean.dice?.fg?.[0]).toBe(1)
+    expect(validateSweepResult(JSON.parse(JSON.stringify(r))).valid).toBe(true)
+    const broken = JSON.parse(JSON.stringify(r))
+    broken.meanCounts.dice.fg = [0, 4]
+    const v = validateSweepResult(broken)
+    expect(v.valid ? [] : v.errors).toEqual([
+      '/meanCounts/dice/fg/0 is 0 but /mean/dice/fg/0 is 1 (a mean is null exactly when it averaged 0 samples)',
+      '/meanCounts/dice/fg/1 is 4, more than the 3 samples',
+    ])
+  })
+
   it("scores against the model's own prediction with reference 'prediction' (no truth needed)", async () => {
     const noTruth = [{ id: 'a', image: square('a').image }, { id: 'b', image: square('b', 1).image }]
     const model = thresholdModel()
@@ -173,7 +192,7 @@ describe('sweep', () => {
   })
 
   it('validates its options', async () => {
-    for (const options of [{ batchSize: 0 }, { metrics: ['hd'] as never }, { classes: ['nope'] }, { step: -1 }, { reference: 'gt' as never }]) {
+    for (const options of [{ batchSize: 0 }, { metrics: ['hd'] as never }, { scoreClasses: ['nope'] }, { step: -1 }, { reference: 'gt' as never }]) {
       expect((await rejection(sweep(thresholdModel(), square('a'), shift, options))).code).toBe('E_BAD_PARAMETER')
     }
     const e = await rejection(sweep(thresholdModel(), [square('a'), square('a')], shift))
@@ -181,9 +200,17 @@ describe('sweep', () => {
   })
 
   it('scores background when named explicitly', async () => {
-    const r = await sweep(thresholdModel(), square('a'), shift, { classes: ['background', 'fg'], values: [0] })
+    const r = await sweep(thresholdModel(), square('a'), shift, { scoreClasses: ['background', 'fg'], values: [0] })
     expect(r.classes).toEqual(['background', 'fg'])
     expect(r.mean.dice?.background).toEqual([1])
+  })
+
+  it('takes classes as the deprecated name of scoreClasses, and refuses both', async () => {
+    const r = await sweep(thresholdModel(), square('a'), shift, { classes: ['fg'], values: [0] })
+    expect(r.classes).toEqual(['fg'])
+    const e = await rejection(sweep(thresholdModel(), square('a'), shift, { classes: ['fg'], scoreClasses: ['fg'] }))
+    expect(e.code).toBe('E_BAD_PARAMETER')
+    expect(e.message).toContain('give scoreClasses, not both')
   })
 })
 

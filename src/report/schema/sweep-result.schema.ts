@@ -88,6 +88,12 @@ export const sweepResultSchema = {
       },
     },
     mean: { ...scoreTable, description: 'Mean over samples, skipping null; null where every sample is null.' },
+    meanCounts: {
+      type: 'object',
+      description: 'Metric name -> class name -> per swept value, the number of samples the mean averaged (0 where the mean is null).',
+      propertyNames: { enum: [...METRIC_NAMES] },
+      additionalProperties: { type: 'object', additionalProperties: { type: 'array', items: { type: 'integer', minimum: 0 } } },
+    },
     timing: {
       type: 'object',
       required: ['totalMs', 'predictMs', 'transformMs', 'scoreMs', 'predictions'],

@@ -1,5 +1,6 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import { SegsenseError } from '../../core/errors.js'
+import { describeError } from '../../spec/schema-errors.js'
 import type { SweepResult } from '../../sweep/result.js'
 import { sweepResultSchema } from './sweep-result.schema.js'
 
@@ -19,26 +20,6 @@ function validator(): ValidateFunction {
   return compiled
 }
 
-/** Turns an ajv error into `'/samples/0/scores/dice/LV/3 must be number or null'`. */
-export function describeError(e: ErrorObject): string {
-  const path = e.instancePath === '' ? '/' : e.instancePath
-  const p = e.params as Record<string, unknown>
-  switch (e.keyword) {
-    case 'type':
-      return `${path} must be ${String(p.type).split(',').join(' or ')}`
-    case 'required':
-      return `${path} must have property ${JSON.stringify(p.missingProperty)}`
-    case 'additionalProperties':
-      return `${path} has unknown property ${JSON.stringify(p.additionalProperty)}`
-    case 'enum':
-      return `${path}${p.propertyName !== undefined ? ` key ${JSON.stringify(p.propertyName)}` : ''} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
-    case 'const':
-      return `${path} must be ${JSON.stringify(p.allowedValue)}`
-    default:
-      return `${path} ${e.message ?? 'is invalid'}`
-  }
-}
-
 /** Checks what JSON Schema cannot: lengths and keys that must agree with `values`, `metrics` and `classes`. */
 function consistencyErrors(r: SweepResult): string[] {
   const errors: string[] = []
@@ -56,6 +37,19 @@ function consistencyErrors(r: SweepResult): string[] {
     }
   }
   checkTable(r.mean as Record<string, Record<string, unknown[]>>, '/mean')
+  if (r.meanCounts) {
+    checkTable(r.meanCounts as Record<string, Record<string, unknown[]>>, '/meanCounts')
+    const n = r.samples.length
+    for (const [m, curves] of Object.entries(r.meanCounts)) {
+      for (const [c, counts] of Object.entries(curves)) {
+        counts.forEach((count, k) => {
+          const mean = r.mean[m as keyof typeof r.mean]?.[c]?.[k]
+          if (count > n) errors.push(`/meanCounts/${m}/${c}/${k} is ${count}, more than the ${n} samples`)
+          else if ((count === 0) !== (mean === null)) errors.push(`/meanCounts/${m}/${c}/${k} is ${count} but /mean/${m}/${c}/${k} is ${String(mean)} (a mean is null exactly when it averaged 0 samples)`)
+        })
+      }
+    }
+  }
   const ids = new Set<string>()
   r.samples.forEach((s, i) => {
     if (ids.has(s.id)) errors.push(`/samples/${i}/id ${JSON.stringify(s.id)} is used by an earlier sample`)

@@ -3,5 +3,5 @@ import { brightness } from 'segsense'
 import { centred, thresholdModel } from '../gate/models.js'
 
 test('brightness in its own file', async () => {
-  await expect(thresholdModel()).toBeRobustTo(brightness, { samples: [centred], range: [0.8, 1.25], steps: 3, minDice: 0.9 })
+  await expect(thresholdModel()).toBeRobustTo(brightness, { samples: [centred], range: [0.8, 1.25], steps: 3, min: 0.9 })
 })

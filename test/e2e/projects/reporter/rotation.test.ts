@@ -4,7 +4,7 @@ import { centred, offCentre, rightHalfModel, thresholdModel } from '../gate/mode
 
 describe('rotation', () => {
   test('threshold model is rotation invariant', async () => {
-    await expect(thresholdModel()).toBeRobustTo(rotate, { samples: [centred], range: [-90, 90], step: 30, minDice: 0.9 })
+    await expect(thresholdModel()).toBeRobustTo(rotate, { samples: [centred], range: [-90, 90], step: 30, min: 0.9 })
   })
 
   test('right-half model <fails> beyond 60 degrees', async () => {
@@ -13,7 +13,7 @@ describe('rotation', () => {
 })
 
 test('two sweeps in one test', async () => {
-  await expect(thresholdModel()).toBeRobustTo(rotate, { samples: [centred], values: [-45, 0, 45], minDice: 0.9 })
+  await expect(thresholdModel()).toBeRobustTo(rotate, { samples: [centred], values: [-45, 0, 45], min: 0.9 })
   await expect(thresholdModel()).toBeRobustTo(zoom, { samples: [centred], range: [0.8, 1.25], steps: 3, minDice: 0.5 })
 })
 

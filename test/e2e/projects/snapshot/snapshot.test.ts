@@ -11,5 +11,5 @@ const model = functionModel('threshold', { 1: 'disc' }, (img) => {
 })
 
 test(process.env.SEGSENSE_TEST_NAME ?? 'rotation curve', async () => {
-  await expect(model).toMatchSweepSnapshot(rotate, { samples: [centred], range: [-90, 90], step: 30, tolerance: 0.02 })
+  await expect(model).toMatchSweepSnapshot(rotate, { samples: [centred], range: [-90, 90], step: 30, scoreTolerance: 0.02 })
 })

@@ -6,19 +6,23 @@ declare const samples: Sample[]
 const model = functionModel('m', { 1: 'LV' }, (img) => labelMap(img.width, img.height))
 
 test('typed matchers', async () => {
-  await expect(model).toBeRobustTo(rotate, { samples, range: [-15, 15], step: 5, minDice: 0.85 })
-  await expect(model).toBeRobustTo(zoom.with({ padding: 'reflection' }), { samples, minDice: { LV: 0.9 }, aggregate: 'each' })
-  await expect(model).not.toBeRobustTo(rotate, { samples, values: [0, 90], minDice: 0.5, attach: 'always' })
-  await expect(model).toMatchSweepSnapshot(rotate, { samples, range: [-180, 180], step: 15, tolerance: 0.02 })
-  const returned: Promise<void> = expect(model).toBeRobustTo(rotate, { samples, minDice: 0.8 })
+  await expect(model).toBeRobustTo(rotate, { samples, range: [-15, 15], step: 5, min: 0.85 })
+  await expect(model).toBeRobustTo(zoom.with({ padding: 'reflection' }), { samples, min: { LV: 0.9 }, aggregate: 'each', scoreClasses: ['LV'] })
+  await expect(model).toBeRobustTo(rotate, { samples, metric: 'nsd', nsdTolerance: 2, min: 0.9 })
+  await expect(model).not.toBeRobustTo(rotate, { samples, values: [0, 90], min: 0.5, attach: 'always' })
+  await expect(model).toMatchSweepSnapshot(rotate, { samples, range: [-180, 180], step: 15, scoreTolerance: 0.02, intervalMin: 0.8 })
+  // Deprecated aliases still type-check for one release.
+  await expect(model).toBeRobustTo(rotate, { samples, minDice: 0.85 })
+  await expect(model).toMatchSweepSnapshot(rotate, { samples, tolerance: 0.02 })
+  const returned: Promise<void> = expect(model).toBeRobustTo(rotate, { samples, min: 0.8 })
   await returned
 
-  // @ts-expect-error minDice must be a number or a per-class map
-  await expect(model).toBeRobustTo(rotate, { samples, minDice: 'high' })
+  // @ts-expect-error min must be a number or a per-class map
+  await expect(model).toBeRobustTo(rotate, { samples, min: 'high' })
   // @ts-expect-error aggregate is 'mean' or 'each'
-  await expect(model).toBeRobustTo(rotate, { samples, minDice: 0.8, aggregate: 'median' })
+  await expect(model).toBeRobustTo(rotate, { samples, min: 0.8, aggregate: 'median' })
   // @ts-expect-error a transform is required
-  await expect(model).toBeRobustTo({ samples, minDice: 0.8 })
-  // @ts-expect-error tolerance is a number
-  await expect(model).toMatchSweepSnapshot(rotate, { samples, tolerance: '2%' })
+  await expect(model).toBeRobustTo({ samples, min: 0.8 })
+  // @ts-expect-error scoreTolerance is a number
+  await expect(model).toMatchSweepSnapshot(rotate, { samples, scoreTolerance: '2%' })
 })

@@ -1,4 +1,4 @@
-import { METRIC_NAMES } from '../../metrics/overlap.js'
+import { METRIC_NAMES } from '../metrics/overlap.js'
 
 // A threshold: one number for all classes, or per class name.
 const threshold = {
@@ -8,7 +8,13 @@ const threshold = {
   ],
 } as const
 
-/** JSON Schema (draft 2020-12) of a robustness spec file; see `RobustnessSpec` in `report/spec.ts`. */
+// Class names to check (a subset of the model's classes).
+const classNames = { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 } as const
+
+/**
+ * JSON Schema (draft 2020-12) of a robustness spec file; see `RobustnessSpec` in `spec/types.ts`. A requirement's
+ * keys are exactly those of `SpecRequirement` (test/unit/spec/schema.test.ts pins this at the type level).
+ */
 export const specSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'https://segsense.dev/schema/robustness-spec-1.json',
@@ -53,7 +59,7 @@ export const specSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['transform'],
-        anyOf: [{ required: ['minDice'] }, { required: ['min'] }],
+        anyOf: [{ required: ['min'] }, { required: ['minDice'] }],
         properties: {
           name: { type: 'string', minLength: 1 },
           transform: { type: 'string', minLength: 1 },
@@ -62,10 +68,12 @@ export const specSchema = {
           step: { type: 'number', exclusiveMinimum: 0 },
           steps: { type: 'integer', minimum: 2 },
           values: { type: 'array', items: { type: 'number' }, minItems: 1 },
-          minDice: threshold,
           min: threshold,
+          minDice: { ...threshold, description: 'deprecated: the name of min for metric dice (an error with any other metric)' },
           metric: { enum: [...METRIC_NAMES] },
-          classes: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+          nsdTolerance: { type: 'number', minimum: 0, description: "tolerance of metric nsd, in the truth's spacing units (pixels without spacing)" },
+          scoreClasses: classNames,
+          classes: { ...classNames, description: 'deprecated: the name of scoreClasses' },
           aggregate: { enum: ['mean', 'each'] },
           reference: { enum: ['truth', 'prediction'] },
           batchSize: { type: 'integer', minimum: 1 },

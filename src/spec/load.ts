@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
+import { SegsenseError } from '../core/errors.js'
+import { transformByName } from '../transforms/registry.js'
+import { describeError } from './schema-errors.js'
+import { specSchema } from './schema.js'
+import type { LoadedSpec, RobustnessSpec } from './types.js'
+
+let compiled: ValidateFunction | undefined
+
+/**
+ * Validates parsed spec JSON: `{ valid: true, spec }` or readable errors with JSON paths
+ * (`/requirements/0/min must be number or object`). Unknown transform names are errors too.
+ */
+export function validateSpec(json: unknown): { valid: true; spec: RobustnessSpec } | { valid: false; errors: string[] } {
+  compiled ??= new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: false }).compile(specSchema)
+  if (!compiled(json)) {
+    // oneOf/anyOf report one error per branch; keep the distinct readable lines.
+    return { valid: false, errors: [...new Set((compiled.errors ?? []).map(describeError))] }
+  }
+  const spec = json as RobustnessSpec
+  const errors: string[] = []
+  spec.requirements.forEach((r, i) => {
+    if (r.minDice !== undefined && r.metric !== undefined && r.metric !== 'dice') {
+      errors.push(`/requirements/${i}/minDice gates Dice only, but metric is ${JSON.stringify(r.metric)}: write "min"`)
+    }
+    if (r.min !== undefined && r.minDice !== undefined) errors.push(`/requirements/${i}: give "min", not both "min" and "minDice" (its deprecated name)`)
+    if (r.scoreClasses !== undefined && r.classes !== undefined) errors.push(`/requirements/${i}: give "scoreClasses", not both "scoreClasses" and "classes" (its deprecated name)`)
+    try {
+      transformByName(r.transform, r.options)
+    } catch (e) {
+      errors.push(`/requirements/${i}/transform: ${(e as Error).message}`)
+    }
+  })
+  return errors.length ? { valid: false, errors } : { valid: true, spec }
+}
+
+/**
+ * Reads, parses and validates a spec file, resolving its paths relative to the file. Synchronous, so that
+ * `robustnessSuite` can declare its tests while vitest collects them.
+ * @throws SegsenseError `E_FILE_NOT_FOUND` (no such file), `E_FILE_READ` (it exists but cannot be read: a folder,
+ *   no permission), or `E_SCHEMA` (not JSON, or invalid: every problem listed with its JSON path).
+ */
+export function loadSpec(path: string): LoadedSpec {
+  const file = resolve(path)
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    const missing = code === 'ENOENT' || code === 'ENOTDIR'
+    throw new SegsenseError(missing ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ', `${missing ? 'robustness spec not found' : 'cannot read robustness spec'} ${file}: ${(e as Error).message}`, { cause: e, details: { file } })
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (e) {
+    throw new SegsenseError('E_SCHEMA', `robustness spec ${file} is not valid JSON: ${(e as Error).message}`, { cause: e, details: { file } })
+  }
+  const v = validateSpec(json)
+  if (!v.valid) {
+    throw new SegsenseError('E_SCHEMA', `robustness spec ${file} is invalid:\n${v.errors.map((e) => `  ${e}`).join('\n')}`, { details: { file, errors: v.errors } })
+  }
+  const dir = dirname(file)
+  const { spec } = v
+  return {
+    ...spec,
+    file,
+    model: { ...spec.model, onnx: resolve(dir, spec.model.onnx) },
+    samples: spec.samples.map((s) => ({ ...s, image: resolve(dir, s.image), ...(s.truth ? { truth: resolve(dir, s.truth) } : {}) })),
+  }
+}

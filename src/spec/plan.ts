@@ -1,0 +1,144 @@
+import { SegsenseError, describeValue } from '../core/errors.js'
+import { DEFAULT_BATCH_SIZE } from '../models/model.js'
+import { type MetricName, checkMetricNames } from '../metrics/overlap.js'
+import type { GridOptions } from '../sweep/grid.js'
+import type { Requirement } from '../sweep/requirement.js'
+import type { SweepOptions } from '../sweep/sweep.js'
+import type { Transform } from '../transforms/transform.js'
+
+/** A threshold: one for all checked classes, or per class name (`{ LV: 0.9, MYO: 0.8 }`). */
+export type Threshold = number | Readonly<Record<string, number>>
+
+/**
+ * A robustness requirement in the words every entry point uses: `toBeRobustTo`, a spec file's requirement and
+ * `segsense sweep --check` all take these keys (the spec schema is tested against this type).
+ */
+export interface RequirementOptions extends GridOptions {
+  /** Threshold on `metric`, one for all classes or per class name; every metric is a score in [0, 1]. */
+  readonly min?: Threshold
+  /**
+   * @deprecated Use `min`. Kept for one release as an alias of `min` that is valid only with `metric: 'dice'`
+   * (the default): with any other metric it is an error, never a silent gate on that metric.
+   */
+  readonly minDice?: Threshold
+  /** Metric to check; default `dice`. */
+  readonly metric?: MetricName
+  /** Tolerance of `metric: 'nsd'` in the truth's spacing units (pixels without spacing); default 1. */
+  readonly nsdTolerance?: number
+  /** Class names to check; default every class with a threshold (every scored class for a single number). */
+  readonly scoreClasses?: readonly string[]
+  /** @deprecated Renamed `scoreClasses` (`classes` is the model's id -> name map); removed in 1.0. */
+  readonly classes?: readonly string[]
+  /** `mean` (default): the mean curve over samples must pass; `each`: every sample must pass. */
+  readonly aggregate?: 'mean' | 'each'
+  /** Score against the truth (default) or the model's own clean prediction. */
+  readonly reference?: 'truth' | 'prediction'
+  /** Images per model call; default {@link DEFAULT_BATCH_SIZE}. */
+  readonly batchSize?: number
+}
+
+/** Defaults a planner falls back on (the matchers pass those of `configureSegsense`), with the same rules. */
+export type RequirementDefaults = Pick<RequirementOptions, 'min' | 'minDice' | 'metric' | 'batchSize'>
+
+/** A requirement planned into what `sweep` and `evaluateRequirement` take. */
+export interface RequirementPlan {
+  readonly transform: Transform
+  /** Options for `sweep(model, samples, transform, options)`. */
+  readonly sweep: SweepOptions
+  /** What `evaluateRequirement(result, requirement)` checks. */
+  readonly requirement: Requirement & { readonly metric: MetricName; readonly aggregate: 'mean' | 'each' }
+  /** The range the requirement holds over: `range`, else the extent of `values`, else the transform's default. */
+  readonly required: readonly [number, number]
+  /** The grid as the user gave it: `step 5`, `9 steps`, `values 0, 90, 180`. */
+  readonly gridText: string
+}
+
+/** Only the grid keys of `options`, without undefined values. */
+export function gridOf(options: GridOptions): GridOptions {
+  const grid: { -readonly [K in keyof GridOptions]: GridOptions[K] } = {}
+  if (options.range !== undefined) grid.range = options.range
+  if (options.step !== undefined) grid.step = options.step
+  if (options.steps !== undefined) grid.steps = options.steps
+  if (options.values !== undefined) grid.values = options.values
+  return grid
+}
+
+/** The range a sweep is required over: `range`, else the extent of `values`, else the transform's default. */
+export function requiredRange(transform: Transform, options: GridOptions): [number, number] {
+  if (options.range) return [options.range[0], options.range[1]]
+  if (options.values && options.values.length) return [Math.min(...options.values), Math.max(...options.values)]
+  return [transform.parameter.defaultRange[0], transform.parameter.defaultRange[1]]
+}
+
+function describeGrid(transform: Transform, options: GridOptions): string {
+  if (options.values) return `values ${options.values.join(', ')}`
+  if (options.steps !== undefined) return `${options.steps} steps`
+  return `step ${options.step ?? transform.parameter.defaultStep}`
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], what: string): T | undefined {
+  if (value === undefined) return undefined
+  if (!(allowed as readonly unknown[]).includes(value)) {
+    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${describeValue(value)}`, { details: { value } })
+  }
+  return value as T
+}
+
+function explicitThreshold(where: string, options: Pick<RequirementOptions, 'min' | 'minDice'>, metric: MetricName): Threshold | undefined {
+  if (options.min !== undefined && options.minDice !== undefined) {
+    throw new SegsenseError('E_BAD_PARAMETER', `${where}: give min, not both min and minDice (minDice is the deprecated name of min for Dice)`)
+  }
+  if (options.minDice !== undefined && metric !== 'dice') {
+    throw new SegsenseError('E_BAD_PARAMETER', `${where}: minDice gates Dice only, but metric is ${JSON.stringify(metric)}; write { metric: ${JSON.stringify(metric)}, min: ... }`, { details: { metric } })
+  }
+  return options.min ?? options.minDice
+}
+
+/**
+ * Resolves the threshold of a requirement: `min`, or the deprecated alias `minDice` (Dice only), else the same from
+ * the defaults. Thresholds are checked to lie in [0, 1] by `evaluateRequirement`.
+ * @throws SegsenseError `E_BAD_PARAMETER` when both are given, when `minDice` meets another metric, or when there
+ *   is no threshold at all.
+ */
+export function resolveThreshold(where: string, options: Pick<RequirementOptions, 'min' | 'minDice'>, metric: MetricName, defaults: Pick<RequirementOptions, 'min' | 'minDice'> = {}): Threshold {
+  const min = explicitThreshold(where, options, metric) ?? explicitThreshold(`${where} (configured defaults)`, defaults, metric)
+  if (min === undefined) {
+    throw new SegsenseError('E_BAD_PARAMETER', `${where} needs a threshold: { min: 0.85 } (or per class { min: { LV: 0.9 } }) on metric ${metric}`)
+  }
+  return min
+}
+
+/**
+ * Plans a requirement: the sweep options, the check, and the required range, from the options as a matcher, a
+ * spec or the CLI states them. The one place that maps a requirement to `sweep` (so that every option reaches
+ * it from every entry point). Thresholds are checked against the sweep's classes later, by `evaluateRequirement`.
+ *
+ * @param where names the caller in error messages, e.g. `toBeRobustTo(rotate)`.
+ * @throws SegsenseError `E_BAD_PARAMETER` for a missing or ambiguous threshold, `minDice` with another metric,
+ *   an unknown metric, aggregate or reference.
+ */
+export function planRequirement(transform: Transform, options: RequirementOptions, defaults: RequirementDefaults = {}, where = `requirement on ${transform.name}`): RequirementPlan {
+  const metric = options.metric ?? defaults.metric ?? 'dice'
+  checkMetricNames([metric])
+  const min = resolveThreshold(where, options, metric, defaults)
+  const aggregate = oneOf(options.aggregate, ['mean', 'each'] as const, `${where}: aggregate`) ?? 'mean'
+  const reference = oneOf(options.reference, ['truth', 'prediction'] as const, `${where}: reference`)
+  const scoreClasses = options.scoreClasses ?? options.classes
+  if (options.scoreClasses !== undefined && options.classes !== undefined) {
+    throw new SegsenseError('E_BAD_PARAMETER', `${where}: give scoreClasses, not both scoreClasses and classes (its deprecated name)`)
+  }
+  const sweep: SweepOptions = {
+    ...gridOf(options),
+    metrics: [metric],
+    ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
+    ...(reference ? { reference } : {}),
+    batchSize: options.batchSize ?? defaults.batchSize ?? DEFAULT_BATCH_SIZE,
+  }
+  return {
+    transform,
+    sweep,
+    requirement: { min, metric, aggregate, ...(scoreClasses ? { scoreClasses } : {}) },
+    required: requiredRange(transform, options),
+    gridText: describeGrid(transform, options),
+  }
+}

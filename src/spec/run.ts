@@ -1,0 +1,78 @@
+import type { Sample } from '../core/types.js'
+import { loadSample } from '../io/mask.js'
+import type { SegmentationModel } from '../models/model.js'
+import { loadOnnxModel } from '../models/onnx.js'
+import { evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
+import type { SweepResult } from '../sweep/result.js'
+import { type SweepProgress, sweep } from '../sweep/sweep.js'
+import { transformByName } from '../transforms/registry.js'
+import { type RequirementPlan, planRequirement } from './plan.js'
+import type { LoadedSpec, SpecRequirement } from './types.js'
+
+/** Loads a spec's model (ONNX) and samples. Close the model when done. */
+export async function openSpec(spec: LoadedSpec): Promise<{ model: SegmentationModel; samples: Sample[] }> {
+  const classes: Record<number, string> = {}
+  for (const [id, name] of Object.entries(spec.model.classes)) classes[Number(id)] = name
+  const model = await loadOnnxModel(spec.model.onnx, {
+    classes,
+    ...(spec.model.name ? { name: spec.model.name } : {}),
+    ...(spec.model.input ? { input: spec.model.input } : {}),
+    ...(spec.model.output ? { output: spec.model.output } : {}),
+    ...(spec.model.batchSize ? { batchSize: spec.model.batchSize } : {}),
+  })
+  try {
+    const samples = await Promise.all(spec.samples.map((s, i) => loadSample(s.id ?? `sample-${i + 1}`, s.image, s.truth)))
+    return { model, samples }
+  } catch (e) {
+    await model.close?.()
+    throw e
+  }
+}
+
+/** The name of a spec requirement's test: its `name`, or `<transform> over [from, to]`. */
+export function requirementName(r: SpecRequirement, plan: Pick<RequirementPlan, 'required'>): string {
+  return r.name ?? `${r.transform} over [${plan.required[0]}, ${plan.required[1]}]`
+}
+
+/** A spec requirement planned: its test name and its {@link RequirementPlan}. */
+export function planSpecRequirement(r: SpecRequirement): RequirementPlan & { readonly name: string } {
+  const plan = planRequirement(transformByName(r.transform, r.options), r, {}, `spec requirement ${JSON.stringify(r.name ?? r.transform)}`)
+  return { ...plan, name: requirementName(r, plan) }
+}
+
+/** One requirement checked by {@link runSpec}. */
+export interface RequirementOutcome {
+  readonly name: string
+  readonly result: SweepResult
+  readonly verdict: RequirementVerdict
+  readonly required: readonly [number, number]
+}
+
+/** Options of {@link runSpec}. */
+export interface RunSpecOptions {
+  /** Called after every batch of every requirement's sweep. */
+  readonly onProgress?: (requirement: string, progress: SweepProgress) => void
+}
+
+/**
+ * Runs every requirement of a loaded spec outside vitest (`segsense check`): loads the model and samples, sweeps
+ * each requirement as planned by `planRequirement` (as `toBeRobustTo` does), checks it, and closes the model.
+ */
+export async function runSpec(spec: LoadedSpec, options: RunSpecOptions = {}): Promise<RequirementOutcome[]> {
+  const plans = spec.requirements.map(planSpecRequirement) // every requirement is checked before the model loads
+  const { model, samples } = await openSpec(spec)
+  try {
+    const outcomes: RequirementOutcome[] = []
+    for (const plan of plans) {
+      const onProgress = options.onProgress
+      const result = await sweep(model, samples, plan.transform, { ...plan.sweep, ...(onProgress ? { onProgress: (p: SweepProgress) => onProgress(plan.name, p) } : {}) })
+      outcomes.push({ name: plan.name, result, verdict: evaluateRequirement(result, plan.requirement), required: plan.required })
+    }
+    return outcomes
+  } finally {
+    await model.close?.()
+  }
+}
+
+/** @deprecated Renamed {@link runSpec} (it loads the model and runs sweeps); removed in 1.0. */
+export const checkSpec = runSpec

@@ -1,0 +1,137 @@
+import { SegsenseError, assertInteger, describeValue } from '../core/errors.js'
+import { assertSameSize, classIds } from '../core/raster.js'
+import type { Classes, Sample } from '../core/types.js'
+import { checkTolerance } from '../metrics/distance.js'
+import { DEFAULT_EMPTY_POLICY, DEFAULT_NSD_TOLERANCE, type EmptyPolicy, type MetricName, checkMetricNames } from '../metrics/overlap.js'
+import { DEFAULT_BATCH_SIZE, type SegmentationModel } from '../models/model.js'
+import type { Transform } from '../transforms/transform.js'
+import { sweepValues } from './grid.js'
+import type { SweepOptions } from './sweep.js'
+
+/**
+ * A sweep's options resolved once, checked and with every default applied: what the runner, the reducer and the
+ * result assembly read. Nothing later validates an option again.
+ */
+export interface SweepPlan {
+  readonly model: SegmentationModel
+  readonly transform: Transform
+  readonly samples: readonly Sample[]
+  readonly values: readonly number[]
+  readonly metrics: readonly MetricName[]
+  /** The scored classes, id -> name, and their names in id order (the result's `classes`). */
+  readonly classes: Classes
+  readonly classNames: readonly string[]
+  readonly includeBackground: boolean
+  readonly reference: 'truth' | 'prediction'
+  readonly batchSize: number
+  readonly nsdTolerance: number
+  readonly emptyPolicy: EmptyPolicy
+  readonly keepFrames: boolean
+  /** Names the sweep in messages: `sweep of "rotate" on model "unet"`. */
+  readonly what: string
+}
+
+function resolveClasses(model: SegmentationModel, option: SweepOptions['scoreClasses']): { classes: Classes; includeBackground: boolean } {
+  let classes: Record<number, string>
+  let includeBackground = true
+  if (option === undefined) {
+    includeBackground = false
+    classes = {}
+    for (const id of classIds(model.classes)) classes[id] = model.classes[id] as string
+  } else if (Array.isArray(option)) {
+    classes = {}
+    for (const c of option as readonly unknown[]) {
+      const id = typeof c === 'number' ? c : Number(Object.keys(model.classes).find((k) => model.classes[Number(k)] === c))
+      const name = model.classes[id]
+      if (!Number.isInteger(id) || typeof name !== 'string') {
+        throw new SegsenseError('E_BAD_PARAMETER', `sweep option scoreClasses: ${describeValue(c)} is not a class of model ${JSON.stringify(model.name)} (${describeValue(model.classes)})`, { details: { class: c } })
+      }
+      classes[id] = name
+    }
+  } else if (option !== null && typeof option === 'object') {
+    classes = {}
+    for (const [k, name] of Object.entries(option)) {
+      const id = Number(k)
+      if (!Number.isInteger(id) || id < 0 || typeof name !== 'string' || name === '') {
+        throw new SegsenseError('E_BAD_PARAMETER', `sweep option scoreClasses: entry ${JSON.stringify(k)}: ${describeValue(name)} must map an integer id >= 0 to a non-empty name`)
+      }
+      classes[id] = name
+    }
+  } else {
+    throw new SegsenseError('E_BAD_PARAMETER', `sweep option scoreClasses must be a { id: name } map or an array of class names/ids, got ${describeValue(option)}`)
+  }
+  const names = classIds(classes, includeBackground).map((id) => classes[id] as string)
+  if (names.length === 0) {
+    throw new SegsenseError('E_BAD_PARAMETER', `sweep: no classes to score (model ${JSON.stringify(model.name)} has classes ${describeValue(model.classes)}; background id 0 is scored only when named in the scoreClasses option)`)
+  }
+  if (new Set(names).size !== names.length) {
+    throw new SegsenseError('E_BAD_PARAMETER', `sweep option scoreClasses: class names must be unique (they key the results), got ${describeValue(names)}`)
+  }
+  return { classes, includeBackground }
+}
+
+function checkSamples(list: readonly Sample[], reference: 'truth' | 'prediction'): void {
+  if (list.length === 0) throw new SegsenseError('E_BAD_PARAMETER', 'sweep: samples must hold at least one sample')
+  const ids = new Set<string>()
+  for (const [i, s] of list.entries()) {
+    if (!s || typeof s.id !== 'string' || !s.image) throw new SegsenseError('E_BAD_PARAMETER', `sweep: samples[${i}] must be a Sample { id, image, truth? }, got ${describeValue(s)}`)
+    if (ids.has(s.id)) throw new SegsenseError('E_BAD_PARAMETER', `sweep: sample id ${JSON.stringify(s.id)} is used twice; ids key the results`)
+    ids.add(s.id)
+    if (s.truth) assertSameSize(s.image, s.truth, `sample ${JSON.stringify(s.id)}: image and truth`)
+    else if (reference === 'truth') {
+      throw new SegsenseError('E_MISSING_TRUTH', `sample ${JSON.stringify(s.id)} has no truth mask; give one or sweep with reference: 'prediction'`, { details: { sample: s.id } })
+    }
+  }
+}
+
+/**
+ * Checks a sweep's arguments and resolves its options into a {@link SweepPlan}.
+ * @throws SegsenseError `E_BAD_PARAMETER` (bad model, transform, options or grid), `E_MISSING_TRUTH`,
+ *   `E_SIZE_MISMATCH` (a sample's image and truth differ).
+ */
+export function resolveSweep(model: SegmentationModel, samples: Sample | readonly Sample[], transform: Transform, options: SweepOptions): SweepPlan {
+  if (!model || typeof model.predict !== 'function') throw new SegsenseError('E_BAD_PARAMETER', `sweep: model must be a SegmentationModel with predict(images), got ${describeValue(model)}`)
+  if (!transform || typeof transform.image !== 'function' || !transform.parameter) {
+    throw new SegsenseError('E_BAD_PARAMETER', `sweep: transform must be a Transform (see defineTransform), got ${describeValue(transform)}`)
+  }
+  if (transform.spatial && typeof transform.labels !== 'function') {
+    throw new SegsenseError('E_BAD_PARAMETER', `transform ${JSON.stringify(transform.name)} is spatial but has no labels(mask, value) function`)
+  }
+  const list: readonly Sample[] = Array.isArray(samples) ? samples : [samples as Sample]
+  const reference = options.reference ?? 'truth'
+  if (reference !== 'truth' && reference !== 'prediction') throw new SegsenseError('E_BAD_PARAMETER', `sweep option reference must be 'truth' or 'prediction', got ${describeValue(reference)}`)
+  checkSamples(list, reference)
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
+  assertInteger(batchSize, 'sweep option batchSize', 1)
+  const metrics = options.metrics ?? ['dice']
+  checkMetricNames(metrics)
+  if (new Set(metrics).size !== metrics.length) throw new SegsenseError('E_BAD_PARAMETER', `sweep option metrics lists a metric twice: ${describeValue(metrics)}`)
+  const nsdTolerance = options.nsdTolerance ?? DEFAULT_NSD_TOLERANCE
+  checkTolerance(nsdTolerance, 'sweep option nsdTolerance')
+  const emptyPolicy = options.emptyPolicy ?? DEFAULT_EMPTY_POLICY
+  if (!emptyPolicy || (emptyPolicy.bothEmpty !== 'best' && emptyPolicy.bothEmpty !== 'nan')) {
+    throw new SegsenseError('E_BAD_PARAMETER', `sweep option emptyPolicy.bothEmpty must be 'best' or 'nan', got ${describeValue(emptyPolicy?.bothEmpty)}`)
+  }
+  const keep = options.keep ?? 'none'
+  if (keep !== 'none' && keep !== 'frames') throw new SegsenseError('E_BAD_PARAMETER', `sweep option keep must be 'none' or 'frames', got ${describeValue(keep)}`)
+  if (options.scoreClasses !== undefined && options.classes !== undefined) {
+    throw new SegsenseError('E_BAD_PARAMETER', 'sweep: give scoreClasses, not both scoreClasses and classes (its deprecated name)')
+  }
+  const { classes, includeBackground } = resolveClasses(model, options.scoreClasses ?? options.classes)
+  return {
+    model,
+    transform,
+    samples: list,
+    values: sweepValues(transform.parameter, options),
+    metrics: [...metrics],
+    classes,
+    classNames: classIds(classes, includeBackground).map((id) => classes[id] as string),
+    includeBackground,
+    reference,
+    batchSize,
+    nsdTolerance,
+    emptyPolicy,
+    keepFrames: keep === 'frames',
+    what: `sweep of ${JSON.stringify(transform.name)} on model ${JSON.stringify(model.name)}`,
+  }
+}

@@ -1,0 +1,61 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import { loadSpec, validateSpec } from '../../../src/spec/load.js'
+import type { RequirementOptions } from '../../../src/spec/plan.js'
+import { specSchema } from '../../../src/spec/schema.js'
+import type { SpecRequirement } from '../../../src/spec/types.js'
+import type { RobustOptions } from '../../../src/vitest/robust.js'
+import { codeOf, messageOf } from '../../helpers.js'
+
+type SchemaRequirementKeys = keyof typeof specSchema.properties.requirements.items.properties
+
+describe('the spec schema and the option types agree', () => {
+  it('a requirement in the schema has exactly the keys of SpecRequirement (checked by tsc)', () => {
+    expectTypeOf<SchemaRequirementKeys>().toEqualTypeOf<keyof SpecRequirement>()
+    // Every option toBeRobustTo takes is a spec key, but the samples (the spec's own) and the chart policy.
+    expectTypeOf<Exclude<keyof RobustOptions, 'samples' | 'attach'>>().toEqualTypeOf<keyof RequirementOptions>()
+    expectTypeOf<keyof RequirementOptions>().toMatchTypeOf<keyof SpecRequirement>()
+    expect(Object.keys(specSchema.properties.requirements.items.properties).sort()).toEqual(
+      ['aggregate', 'batchSize', 'classes', 'metric', 'min', 'minDice', 'name', 'nsdTolerance', 'options', 'range', 'reference', 'scoreClasses', 'step', 'steps', 'transform', 'values'],
+    )
+  })
+
+  const spec = (requirement: Record<string, unknown>) => ({ model: { onnx: 'm.onnx', classes: { 1: 'LV' } }, samples: [{ image: 'a.png' }], requirements: [{ transform: 'rotate', ...requirement }] })
+  const errors = (json: unknown) => {
+    const v = validateSpec(json)
+    return v.valid ? [] : v.errors
+  }
+
+  it('accepts min with any metric, nsdTolerance and scoreClasses', () => {
+    expect(errors(spec({ min: 0.9, metric: 'nsd', nsdTolerance: 2, scoreClasses: ['LV'] }))).toEqual([])
+    expect(errors(spec({ minDice: { LV: 0.9 } }))).toEqual([])
+  })
+
+  it('refuses minDice with another metric, both names of a concept, thresholds outside [0, 1], unknown keys', () => {
+    expect(errors(spec({ minDice: 0.9, metric: 'nsd' }))).toEqual(['/requirements/0/minDice gates Dice only, but metric is "nsd": write "min"'])
+    expect(errors(spec({ min: 0.9, minDice: 0.9 }))).toEqual(['/requirements/0: give "min", not both "min" and "minDice" (its deprecated name)'])
+    expect(errors(spec({ min: 0.9, scoreClasses: ['LV'], classes: ['LV'] }))).toEqual(['/requirements/0: give "scoreClasses", not both "scoreClasses" and "classes" (its deprecated name)'])
+    expect(errors(spec({ min: -0.5 })).join('\n')).toMatch(/\/requirements\/0\/min must be >= 0/)
+    expect(errors(spec({ min: 0.5, nsdTolernce: 1 }))).toContain('/requirements/0 has unknown property "nsdTolernce"')
+    expect(errors(spec({ metric: 'dice' })).join('\n')).toMatch(/must have property "min"/)
+  })
+})
+
+describe('loadSpec error codes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'segsense-spec-'))
+  it('missing: E_FILE_NOT_FOUND; a folder: E_FILE_READ; not JSON or invalid: E_SCHEMA; each names the file', () => {
+    const missing = join(dir, 'nope.json')
+    expect(codeOf(() => loadSpec(missing))).toBe('E_FILE_NOT_FOUND')
+    expect(messageOf(() => loadSpec(missing))).toContain(missing)
+    const folder = join(dir, 'folder.json')
+    mkdirSync(folder)
+    expect(codeOf(() => loadSpec(folder))).toBe('E_FILE_READ')
+    expect(messageOf(() => loadSpec(folder))).toContain(`cannot read robustness spec ${folder}`)
+    const broken = join(dir, 'broken.json')
+    writeFileSync(broken, '{ "model": ')
+    expect(codeOf(() => loadSpec(broken))).toBe('E_SCHEMA')
+    expect(messageOf(() => loadSpec(broken))).toContain(`robustness spec ${broken} is not valid JSON`)
+  })
+})
