@@ -5,6 +5,7 @@ import { SegsenseError } from '../core/errors.js'
 import type { MetricName } from '../metrics/overlap.js'
 import type { SweepResult } from '../sweep/result.js'
 import { stableInterval } from '../sweep/stability.js'
+import { CLASS_COLOURS } from './palette.js'
 
 /** Options of {@link chartSpec} and the renderers. */
 export interface ChartOptions {
@@ -26,9 +27,6 @@ export interface ChartOptions {
   readonly width?: number
   readonly height?: number
 }
-
-/** Colour of a class by its position among the result's classes, stable across charts and overlays. */
-export const CLASS_COLOURS: readonly string[] = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf']
 
 function thresholdOf(min: ChartOptions['min'], className: string): number | undefined {
   if (typeof min === 'number') return min
