@@ -1,10 +1,28 @@
 import sharp from 'sharp'
-import * as vega from 'vega'
-import { compile, type TopLevelSpec } from 'vega-lite'
+import type { TopLevelSpec } from 'vega-lite'
 import { SegsenseError } from '../core/errors.js'
 import type { MetricName } from '../metrics/overlap.js'
 import type { SweepResult } from '../sweep/result.js'
 import { stableInterval } from '../sweep/stability.js'
+import { CLASS_COLOURS } from './palette.js'
+
+/** A JSON value, the stuff a {@link ChartSpec} is made of. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | JsonObject
+
+/** A JSON object. */
+export interface JsonObject {
+  readonly [key: string]: JsonValue
+}
+
+/**
+ * A Vega-Lite specification (https://vega.github.io/vega-lite/docs/spec.html) as plain JSON: what
+ * {@link chartSpec} and {@link heatmapSpec} return and {@link renderSvg} draws (segsense's specs carry
+ * `$schema: 'https://vega.github.io/schema/vega-lite/v6.json'`, so written to a file they open in the Vega editor).
+ * segsense's own type rather than vega-lite's `TopLevelSpec`, whose typings fail to compile in projects with
+ * `exactOptionalPropertyTypes` and `skipLibCheck: false`; a `TopLevelSpec` built with vega-lite's types passes
+ * with a cast. The type checks JSON shape only: vega-lite checks the fields when the chart is drawn.
+ */
+export type ChartSpec = JsonObject
 
 /** Options of {@link chartSpec} and the renderers. */
 export interface ChartOptions {
@@ -27,9 +45,6 @@ export interface ChartOptions {
   readonly height?: number
 }
 
-/** Colour of a class by its position among the result's classes, stable across charts and overlays. */
-export const CLASS_COLOURS: readonly string[] = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf']
-
 function thresholdOf(min: ChartOptions['min'], className: string): number | undefined {
   if (typeof min === 'number') return min
   return min?.[className]
@@ -40,7 +55,7 @@ function thresholdOf(min: ChartOptions['min'], className: string): number | unde
  * line), dashed threshold rules, the required range shaded grey and each class's stable interval as a band.
  * Log-scale parameters get a log x axis; categorical ones an ordinal axis with the category names.
  */
-export function chartSpec(result: SweepResult, options: ChartOptions = {}): TopLevelSpec {
+export function chartSpec(result: SweepResult, options: ChartOptions = {}): ChartSpec {
   const metric = options.metric ?? 'dice'
   const classes = options.classes ?? result.classes
   const curves = options.sample === undefined ? result.mean[metric] : result.samples.find((s) => s.id === options.sample)?.scores[metric]
@@ -100,12 +115,32 @@ export function chartSpec(result: SweepResult, options: ChartOptions = {}): TopL
     // Full-opacity legend symbols: the legend otherwise takes the faint look of the stable-interval bands.
     config: { font: 'DejaVu Sans, Arial, sans-serif', legend: { symbolOpacity: 1, symbolType: 'stroke', symbolStrokeWidth: 3 } },
     layer: layers,
-  } as unknown as TopLevelSpec
+  } as unknown as ChartSpec
+}
+
+/** vega and vega-lite, loaded on the first chart drawn (see {@link loadVega}). */
+interface VegaEngines {
+  readonly vega: typeof import('vega')
+  readonly compile: typeof import('vega-lite').compile
+}
+
+let engines: Promise<VegaEngines> | undefined
+
+/**
+ * Loads vega and vega-lite once, when the first chart is drawn. Not at import time: the vitest setup entry reaches
+ * this module through the matchers, which draw a chart only when a test fails, and loading vega costs every vitest
+ * worker a few hundred ms.
+ */
+function loadVega(): Promise<VegaEngines> {
+  engines ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vegaLite]) => ({ vega, compile: vegaLite.compile }))
+  return engines
 }
 
 /** Renders a Vega-Lite spec to an SVG string with vega in Node (no browser, no canvas, no network). */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const compiled = compile(spec).spec
+export async function renderSvg(spec: ChartSpec): Promise<string> {
+  const { vega, compile } = await loadVega()
+  // vega-lite's types stay inside this module (see ChartSpec); vega-lite validates the spec as it compiles.
+  const compiled = compile(spec as unknown as TopLevelSpec).spec
   // No loader access: every chart inlines its data, so a URL in a spec is refused rather than fetched.
   const loader = vega.loader({ mode: 'http' })
   loader.load = async (uri: string) => { throw new SegsenseError('E_BAD_PARAMETER', `chart specs must inline their data; refusing to load ${uri}`) }
@@ -160,7 +195,7 @@ export interface HeatmapOptions {
  * the score written in each cell, undefined scores grey, and cells below `min` outlined.
  * @throws SegsenseError `E_BAD_PARAMETER` when `scores` is not `y.values.length` rows of `x.values.length` numbers.
  */
-export function heatmapSpec(data: HeatmapData, options: HeatmapOptions = {}): TopLevelSpec {
+export function heatmapSpec(data: HeatmapData, options: HeatmapOptions = {}): ChartSpec {
   const { x, y, scores } = data
   if (!Array.isArray(scores) || scores.length !== y.values.length || scores.some((row) => !Array.isArray(row) || row.length !== x.values.length)) {
     throw new SegsenseError('E_BAD_PARAMETER', `heatmap: scores must be ${y.values.length} rows (y values) of ${x.values.length} scores (x values)`)
@@ -204,5 +239,5 @@ export function heatmapSpec(data: HeatmapData, options: HeatmapOptions = {}): To
         },
       },
     ],
-  } as unknown as TopLevelSpec
+  } as unknown as ChartSpec
 }

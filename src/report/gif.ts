@@ -3,7 +3,8 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import type { SweepResult } from '../sweep/result.js'
 import type { SweepFrames } from '../sweep/sweep.js'
 import { formatValue } from './format.js'
-import { classPalette, displayFrames, escapeXml, fitFrame, overlayPixels, sampleFrames } from './overlay.js'
+import { displayFrames, escapeXml, fitFrame, overlayPixels, sampleFrames } from './overlay.js'
+import { classPalette } from './palette.js'
 
 /** Options of {@link sweepGif}. */
 export interface GifOptions {

@@ -7,10 +7,11 @@ import { evaluateRequirement, type RequirementVerdict } from '../sweep/requireme
 import type { SweepResult } from '../sweep/result.js'
 import { summarize } from '../sweep/summarize.js'
 import { framesOf, type SweepFrames } from '../sweep/sweep.js'
-import { CLASS_COLOURS, renderChartSvg } from './chart.js'
+import { renderChartSvg } from './chart.js'
 import { formatInterval, formatValue, roundForDisplay } from './format.js'
 import { sweepGif } from './gif.js'
 import { escapeXml, frameStrip } from './overlay.js'
+import { CLASS_COLOURS } from './palette.js'
 import { validateSweepResult } from './schema/validate.js'
 
 /** Where a sweep came from, when a test ran it (the vitest reporter fills this in). */

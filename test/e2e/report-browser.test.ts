@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeReport } from '../../src/report/html.js'
 import { sweep } from '../../src/sweep/sweep.js'
 import { brightness, rotate } from '../../src/transforms/index.js'
-import { scene, sceneModel } from '../unit/report-helpers.js'
+import { scene, sceneModel } from '../support/report.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const evil = '<img src=x onerror=alert(1)>'

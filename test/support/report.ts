@@ -1,4 +1,4 @@
-// Small synthetic scenes and models for the report tests (no ONNX): fast and exact.
+// Small synthetic scenes and models for the report tests (unit and e2e; no ONNX): fast and exact.
 import { labelMap, raster } from '../../src/core/raster.js'
 import type { Classes, Sample } from '../../src/core/types.js'
 import { functionModel, type SegmentationModel } from '../../src/models/model.js'

@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createProgress } from '../../src/cli/progress.js'
-import { UsageError, oneLine, parseClasses, parseOption, parseRange, parseValues, samplePaths } from '../../src/cli/shared.js'
+import { createProgress } from '../../../src/cli/progress.js'
+import { UsageError, oneLine, parseClasses, parseOption, parseRange, parseValues, samplePaths } from '../../../src/cli/shared.js'
 
 describe('command-line argument parsing', () => {
   it('parses classes, ranges, values and transform options', () => {

@@ -1,9 +1,10 @@
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { CLASS_COLOURS, chartSpec, heatmapSpec, renderChartPng, renderChartSvg, renderSvg, svgToPng } from '../../src/report/chart.js'
-import { sweep } from '../../src/sweep/sweep.js'
-import { rotate, zoom } from '../../src/transforms/geometric.js'
-import { scene, sceneModel, xmlTags } from './report-helpers.js'
+import { chartSpec, heatmapSpec, renderChartPng, renderChartSvg, renderSvg, svgToPng } from '../../../src/report/chart.js'
+import { CLASS_COLOURS } from '../../../src/report/palette.js'
+import { sweep } from '../../../src/sweep/sweep.js'
+import { rotate, zoom } from '../../../src/transforms/geometric.js'
+import { scene, sceneModel, xmlTags } from '../../support/report.js'
 
 const samples = [scene('a'), scene('b')]
 

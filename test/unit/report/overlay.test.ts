@@ -1,13 +1,13 @@
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { labelMap, raster } from '../../src/core/raster.js'
-import { validateSweepResult } from '../../src/report/schema/validate.js'
-import { CLASS_COLOURS } from '../../src/report/chart.js'
-import { sweepGif } from '../../src/report/gif.js'
-import { classPalette, contentBox, frameStrip, hexToRgb, overlayPixels, overlayPng } from '../../src/report/overlay.js'
-import { framesOf, sweep } from '../../src/sweep/sweep.js'
-import { brightness, rotate } from '../../src/transforms/index.js'
-import { scene, sceneModel } from './report-helpers.js'
+import { labelMap, raster } from '../../../src/core/raster.js'
+import { validateSweepResult } from '../../../src/report/schema/validate.js'
+import { sweepGif } from '../../../src/report/gif.js'
+import { contentBox, frameStrip, overlayPixels, overlayPng } from '../../../src/report/overlay.js'
+import { CLASS_COLOURS, classPalette, hexToRgb } from '../../../src/report/palette.js'
+import { framesOf, sweep } from '../../../src/sweep/sweep.js'
+import { brightness, rotate } from '../../../src/transforms/index.js'
+import { scene, sceneModel } from '../../support/report.js'
 
 const classes = { 1: 'disc', 2: 'square' }
 
