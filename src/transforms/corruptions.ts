@@ -15,7 +15,7 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import type { LabelMap, Raster } from '../core/types.js'
 import { defineTransform, type Transform, type TransformParameter } from './transform.js'
 import { checkSeed, createRng, normalField, type Rng } from './random.js'
-import { gaussianKernel } from './intensity.js'
+import { gaussianKernel } from './kernels/gaussian.js'
 
 /** Options shared by every corruption. */
 export interface CorruptionOptions {

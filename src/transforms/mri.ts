@@ -9,13 +9,12 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import type { LabelMap, Raster } from '../core/types.js'
 import { defineTransform, type Transform } from './transform.js'
 import { createRng, checkSeed, normalField } from './random.js'
-import { gridSample, gridSampleLabels, type AffineMap, type CoordinateFunction } from './grid-sample.js'
+import { gridSample, gridSampleLabels, type AffineMap, type CoordinateFunction } from './kernels/grid-sample.js'
 import { complexPlane, fft2InPlace, fftAxis, type ComplexPlane } from './fft/fft.js'
 
 // ------------------------------------------------------------------------------------------- helpers
 
-/** A k-space axis of a 2D image: `x` = TorchIO axis 0 (columns), `y` = TorchIO axis 1 (rows). */
-export type ImageAxis = 'x' | 'y'
+import type { ImageAxis } from './transform.js'
 
 function bad(transform: string, what: string, value: unknown, expected: string): never {
   throw new SegsenseError('E_BAD_PARAMETER', `${transform}: ${what} must be ${expected}, got ${describeValue(value)}`, {
