@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { labelMap, raster } from '../../src/core/raster.js'
-import type { Raster } from '../../src/core/types.js'
-import { corruptions, corruptionElasticField, defocusKernel, jpegQuantTable } from '../../src/transforms/corruptions/index.js'
+import { labelMap, raster } from '../../../src/core/raster.js'
+import type { Raster } from '../../../src/core/types.js'
+import { corruptions, corruptionElasticField, defocusKernel, jpegQuantTable } from '../../../src/transforms/corruptions/index.js'
 
 const at = (img: Raster, x: number, y: number, ch = 0): number => img.data[(y * img.width + x) * img.channels + ch] as number
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { labelMap, raster } from '../../src/core/raster.js'
-import type { Raster } from '../../src/core/types.js'
-import { complexPlane, fft2, fftshift, ifft2, ifftshift } from '../../src/transforms/fft/index.js'
-import { anisotropy, biasField, biasFieldMap, ghosting, motion, spike, spikePosition } from '../../src/transforms/mri/index.js'
-import { elastic, elasticField } from '../../src/transforms/elastic.js'
-import { noise, ricianNoise } from '../../src/transforms/intensity.js'
+import { labelMap, raster } from '../../../src/core/raster.js'
+import type { Raster } from '../../../src/core/types.js'
+import { complexPlane, fft2, fftshift, ifft2, ifftshift } from '../../../src/transforms/fft/index.js'
+import { anisotropy, biasField, biasFieldMap, ghosting, motion, spike, spikePosition } from '../../../src/transforms/mri/index.js'
+import { elastic, elasticField } from '../../../src/transforms/elastic.js'
+import { noise, ricianNoise } from '../../../src/transforms/intensity.js'
 
 /** The reference image of algorithms.md §1.13: TorchIO x[i, j] = (8i + j)/63 with i = axis 0 = segsense x. */
 const ref8 = raster(8, 8, 1, Float32Array.from({ length: 64 }, (_, k) => (8 * (k % 8) + Math.floor(k / 8)) / 63))
