@@ -28,9 +28,10 @@ export function corruptionElasticField(width: number, height: number, alpha: num
   return { dx, dy }
 }
 
-/** `elastic_transform`: α = 250·(.05 .065 .085 .1 .12); spatial (the truth moves with the same field). */
+/** α per severity: 250·(.05 .065 .085 .1 .12). */
 const ELASTIC_ALPHA = [0.05, 0.065, 0.085, 0.1, 0.12].map((a) => 250 * a)
 
+/** `elastic_transform`: α = 250·(.05 .065 .085 .1 .12); spatial (the truth moves with the same field). */
 export const elastic = corruption(
   'elastic',
   ELASTIC_ALPHA,
