@@ -6,7 +6,7 @@ import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { fft2, ifft2 } from '../dist/transforms/fft/index.js'
-import { spike, ghosting, motion } from '../dist/transforms/mri.js'
+import { spike, ghosting, motion } from '../dist/transforms/mri/index.js'
 import { medianMs } from './timing.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))

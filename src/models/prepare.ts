@@ -1,5 +1,6 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { Raster } from '../core/types.js'
+import { lerp, lerpBilinear, lerpOnGrid } from '../transforms/kernels/bilinear.js'
 
 /**
  * Input preparation for model adapters: channel conversion, fitting an image to the tensor size
@@ -273,14 +274,8 @@ export function writeTensor(
       const i11 = (r1 + x1) * C
       for (let c = 0; c < C; c++) {
         // Grid points skip the blend: Inf - Inf would turn an infinite pixel into NaN.
-        const a = src[i00 + c] as number
-        const top = wx === 0 ? a : a + wx * ((src[i01 + c] as number) - a)
-        let v = top
-        if (wy !== 0) {
-          const b = src[i10 + c] as number
-          const bottom = wx === 0 ? b : b + wx * ((src[i11 + c] as number) - b)
-          v = top + wy * (bottom - top)
-        }
+        const top = lerpOnGrid(src[i00 + c] as number, src[i01 + c] as number, wx)
+        const v = wy === 0 ? top : lerp(top, lerpOnGrid(src[i10 + c] as number, src[i11 + c] as number, wx), wy)
         out[o + c * channelStride] = v * (scale[c] as number) + (shift[c] as number)
       }
     }
@@ -342,9 +337,7 @@ function bilinear(a: NumericArray, cb: number, ps: number, r0: number, r1: numbe
   const v01 = a[cb + (r0 + x1) * ps] as number
   const v10 = a[cb + (r1 + x0) * ps] as number
   const v11 = a[cb + (r1 + x1) * ps] as number
-  const top = v00 + wx * (v01 - v00)
-  const bottom = v10 + wx * (v11 - v10)
-  return top + wy * (bottom - top)
+  return lerpBilinear(v00, v01, v10, v11, wx, wy)
 }
 
 /** How scores become class ids. */

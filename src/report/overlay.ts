@@ -3,6 +3,7 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import type { LabelMap, Raster } from '../core/types.js'
 import type { SweepResult } from '../sweep/result.js'
 import type { SweepFrame, SweepFrames } from '../sweep/sweep.js'
+import { blendBilinear } from '../transforms/kernels/bilinear.js'
 import { formatValue } from './format.js'
 import { type OverlayPalette, classPalette } from './palette.js'
 
@@ -176,7 +177,7 @@ function resizeRaster(image: Raster, w: number, h: number): Raster {
       for (let ch = 0; ch < c; ch++) {
         const a = src[(y0 * iw + x0) * c + ch] as number, b = src[(y0 * iw + x1) * c + ch] as number
         const d = src[(y1 * iw + x0) * c + ch] as number, e = src[(y1 * iw + x1) * c + ch] as number
-        out[(y * w + x) * c + ch] = (a * (1 - tx) + b * tx) * (1 - ty) + (d * (1 - tx) + e * tx) * ty
+        out[(y * w + x) * c + ch] = blendBilinear(a, b, d, e, tx, ty)
       }
     }
   }

@@ -3,9 +3,8 @@
  * {@link gridSample} (torch grid_sample, align_corners=true) with an exact pixel-space affine map, except
  * `cropPad`, which is a pixel mask. The truth moves with the image (nearest or one-hot bilinear argmax).
  */
-import { SegsenseError, describeValue } from '../core/errors.js'
 import type { LabelMap, Raster } from '../core/types.js'
-import { defineTransform, type Transform } from './transform.js'
+import { defineTransform, type ImageAxis, type Transform } from './transform.js'
 import {
   areaResize,
   fastaiAffine,
@@ -15,7 +14,8 @@ import {
   type Interpolation,
   type MaskInterpolation,
   type Padding,
-} from './grid-sample.js'
+} from './kernels/grid-sample.js'
+import { checkAxis, checkChoice, checkInteger, checkNumber, reject } from './validate.js'
 
 /** Options shared by the resampling transforms (rotate, zoom, translate). */
 export interface ResampleOptions {
@@ -30,7 +30,7 @@ export interface ResampleOptions {
 /** Options of {@link translate}. */
 export interface TranslateOptions extends ResampleOptions {
   /** Axis of the shift: `x` (positive moves content right) or `y` (positive moves content down). */
-  readonly axis: 'x' | 'y'
+  readonly axis: ImageAxis
 }
 
 /** Options of {@link resize}. */
@@ -42,42 +42,14 @@ export interface ResizeOptions {
 }
 
 const RESAMPLE_DEFAULTS: ResampleOptions = { interpolation: 'bilinear', padding: 'zeros', maskInterpolation: 'nearest' }
-
-function badOption(transform: string, option: string, value: unknown, expected: string): never {
-  throw new SegsenseError('E_BAD_PARAMETER', `${transform}: option ${option} must be ${expected}, got ${describeValue(value)}`, {
-    details: { transform, option, value },
-  })
-}
+const INTERPOLATIONS: readonly Interpolation[] = ['bilinear', 'nearest']
+const PADDINGS: readonly Padding[] = ['zeros', 'border', 'reflection']
+const MASK_INTERPOLATIONS: readonly MaskInterpolation[] = ['nearest', 'onehot-bilinear']
 
 function checkResampleOptions(transform: string, o: Partial<ResampleOptions>, withPadding = true): void {
-  if (o.interpolation !== 'bilinear' && o.interpolation !== 'nearest') badOption(transform, 'interpolation', o.interpolation, "'bilinear' or 'nearest'")
-  if (withPadding && o.padding !== 'zeros' && o.padding !== 'border' && o.padding !== 'reflection') {
-    badOption(transform, 'padding', o.padding, "'zeros', 'border' or 'reflection'")
-  }
-  if (o.maskInterpolation !== 'nearest' && o.maskInterpolation !== 'onehot-bilinear') {
-    badOption(transform, 'maskInterpolation', o.maskInterpolation, "'nearest' or 'onehot-bilinear'")
-  }
-}
-
-/** Throws `E_BAD_PARAMETER` naming transform, parameter and value unless `value` is finite (and > 0 / >= min). */
-function checkValue(transform: string, parameter: string, value: unknown, rule: 'finite' | 'positive' | 'nonnegative' = 'finite'): number {
-  const ok = typeof value === 'number' && Number.isFinite(value) && (rule === 'finite' || (rule === 'positive' ? value > 0 : value >= 0))
-  if (!ok) {
-    const expected = rule === 'finite' ? 'a finite number' : rule === 'positive' ? 'a finite number > 0' : 'a finite number >= 0'
-    throw new SegsenseError('E_BAD_PARAMETER', `${transform}: ${parameter} must be ${expected}, got ${describeValue(value)}`, {
-      details: { transform, parameter, value },
-    })
-  }
-  return value as number
-}
-
-function checkCategory(transform: string, parameter: string, value: unknown, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${transform}: ${parameter} must be an integer in 0..${max}, got ${describeValue(value)}`, {
-      details: { transform, parameter, value },
-    })
-  }
-  return value
+  checkChoice(transform, 'interpolation', o.interpolation, INTERPOLATIONS)
+  if (withPadding) checkChoice(transform, 'padding', o.padding, PADDINGS)
+  checkChoice(transform, 'maskInterpolation', o.maskInterpolation, MASK_INTERPOLATIONS)
 }
 
 function withSpacing<T extends Raster | LabelMap>(result: T, spacing: readonly [number, number] | undefined): T {
@@ -120,11 +92,11 @@ export const rotate: Transform<ResampleOptions> = defineTransform<ResampleOption
   options: RESAMPLE_DEFAULTS,
   validate: (o) => checkResampleOptions('rotate', o),
   image: (img, value, o) => {
-    checkValue('rotate', 'angle', value)
+    checkNumber('rotate', 'angle', value)
     return gridSample(img, rotateMap(value, img.width, img.height), { mode: o.interpolation, padding: o.padding })
   },
   labels: (mask, value, o) => {
-    checkValue('rotate', 'angle', value)
+    checkNumber('rotate', 'angle', value)
     return gridSampleLabels(mask, rotateMap(value, mask.width, mask.height), { mode: o.maskInterpolation, padding: o.padding })
   },
 })
@@ -179,12 +151,12 @@ export const dihedral: Transform<object> = defineTransform<object>({
   parameter: { name: 'k', unit: '', neutral: 0, scale: 'categorical', defaultRange: [0, 7], defaultStep: 1, categories: DIHEDRAL_NAMES },
   spatial: true,
   image: (img, value) => {
-    const k = checkCategory('dihedral', 'k', value, 7)
+    const k = checkInteger('dihedral', 'k', value, 0, 7)
     const m = dihedralMap(k, img.width, img.height)
     return withSpacing(gridSample(img, m.map, { mode: 'nearest', width: m.width, height: m.height }), swapSpacing(img.spacing, k))
   },
   labels: (mask, value) => {
-    const k = checkCategory('dihedral', 'k', value, 7)
+    const k = checkInteger('dihedral', 'k', value, 0, 7)
     const m = dihedralMap(k, mask.width, mask.height)
     return withSpacing(gridSampleLabels(mask, m.map, { mode: 'nearest', width: m.width, height: m.height }), swapSpacing(mask.spacing, k))
   },
@@ -202,11 +174,11 @@ export const flip: Transform<object> = defineTransform<object>({
   parameter: { name: 'direction', unit: '', neutral: 0, scale: 'categorical', defaultRange: [0, 2], defaultStep: 1, categories: FLIP_NAMES },
   spatial: true,
   image: (img, value) => {
-    const k = FLIP_TO_DIHEDRAL[checkCategory('flip', 'direction', value, 2)] as number
+    const k = FLIP_TO_DIHEDRAL[checkInteger('flip', 'direction', value, 0, 2)] as number
     return gridSample(img, dihedralMap(k, img.width, img.height).map, { mode: 'nearest' })
   },
   labels: (mask, value) => {
-    const k = FLIP_TO_DIHEDRAL[checkCategory('flip', 'direction', value, 2)] as number
+    const k = FLIP_TO_DIHEDRAL[checkInteger('flip', 'direction', value, 0, 2)] as number
     return gridSampleLabels(mask, dihedralMap(k, mask.width, mask.height).map, { mode: 'nearest' })
   },
 })
@@ -233,12 +205,12 @@ export const zoom: Transform<ResampleOptions> = defineTransform<ResampleOptions>
   options: RESAMPLE_DEFAULTS,
   validate: (o) => checkResampleOptions('zoom', o),
   image: (img, value, o) => {
-    const s = checkValue('zoom', 'factor', value, 'positive')
+    const s = checkNumber('zoom', 'factor', value, 'positive')
     const out = gridSample(img, zoomMap(s, img.width, img.height), { mode: o.interpolation, padding: o.padding })
     return withSpacing(out, scaleSpacing(img.spacing, 1 / s, 1 / s))
   },
   labels: (mask, value, o) => {
-    const s = checkValue('zoom', 'factor', value, 'positive')
+    const s = checkNumber('zoom', 'factor', value, 'positive')
     const out = gridSampleLabels(mask, zoomMap(s, mask.width, mask.height), { mode: o.maskInterpolation, padding: o.padding })
     return withSpacing(out, scaleSpacing(mask.spacing, 1 / s, 1 / s))
   },
@@ -246,7 +218,7 @@ export const zoom: Transform<ResampleOptions> = defineTransform<ResampleOptions>
 
 // ------------------------------------------------------------------------------------------- translate
 
-function translateMap(shift: number, axis: 'x' | 'y'): AffineMap {
+function translateMap(shift: number, axis: ImageAxis): AffineMap {
   return axis === 'x' ? { a: 1, b: 0, c: -shift, d: 0, e: 1, f: 0 } : { a: 1, b: 0, c: 0, d: 0, e: 1, f: -shift }
 }
 
@@ -261,11 +233,11 @@ export const translate: Transform<TranslateOptions> = defineTransform<TranslateO
   options: { ...RESAMPLE_DEFAULTS, axis: 'x' },
   validate: (o) => {
     checkResampleOptions('translate', o)
-    if (o.axis !== 'x' && o.axis !== 'y') badOption('translate', 'axis', o.axis, "'x' or 'y'")
+    checkAxis('translate', o.axis)
   },
-  image: (img, value, o) => gridSample(img, translateMap(checkValue('translate', 'shift', value), o.axis), { mode: o.interpolation, padding: o.padding }),
+  image: (img, value, o) => gridSample(img, translateMap(checkNumber('translate', 'shift', value), o.axis), { mode: o.interpolation, padding: o.padding }),
   labels: (mask, value, o) =>
-    gridSampleLabels(mask, translateMap(checkValue('translate', 'shift', value), o.axis), { mode: o.maskInterpolation, padding: o.padding }),
+    gridSampleLabels(mask, translateMap(checkNumber('translate', 'shift', value), o.axis), { mode: o.maskInterpolation, padding: o.padding }),
 })
 
 // --------------------------------------------------------------------------------------------- cropPad
@@ -281,7 +253,7 @@ function keptRange(n: number, side: number): [number, number] {
 }
 
 function checkSide(value: number): number {
-  return Math.round(checkValue('cropPad', 'side', value, 'nonnegative'))
+  return Math.round(checkNumber('cropPad', 'side', value, 'nonnegative'))
 }
 
 /**
@@ -343,10 +315,8 @@ function resizeSpacing(spacing: readonly [number, number] | undefined, inW: numb
 }
 
 function checkTarget(value: number): number {
-  const t = Math.round(checkValue('resize', 'size', value, 'positive'))
-  if (t < 1) {
-    throw new SegsenseError('E_BAD_PARAMETER', `resize: size must be at least 1 px, got ${describeValue(value)}`, { details: { transform: 'resize', parameter: 'size', value } })
-  }
+  const t = Math.round(checkNumber('resize', 'size', value, 'positive'))
+  if (t < 1) reject('resize', 'size', value, 'at least 1 px')
   return t
 }
 

@@ -4,10 +4,14 @@
  * or fastai v1's logit-space lighting (`.with({ mode: 'fastai' })`, the misas paper); gamma, noise and
  * blur follow TorchIO v1 (`Gamma`, `Noise`, `Blur` = scipy `gaussian_filter`).
  */
-import { SegsenseError, describeValue } from '../core/errors.js'
 import type { Raster } from '../core/types.js'
 import { defineTransform, type Transform, type TransformDefinition, type TransformParameter } from './transform.js'
 import { checkSeed, normalField } from './random.js'
+import { copyRaster as copyOf } from './kernels/channels.js'
+import { separableFilter } from './kernels/convolve.js'
+import { reflectIndex } from './kernels/border.js'
+import { gaussianKernel } from './kernels/gaussian.js'
+import { checkChoice, checkNumber } from './validate.js'
 
 /** Lighting semantics: `pil` = Pillow `ImageEnhance` in float, `fastai` = fastai v1 logit-space lighting. */
 export type LightingMode = 'pil' | 'fastai'
@@ -24,24 +28,6 @@ export interface NoiseOptions {
   readonly seed: number
   /** `gaussian` (default, TorchIO `Noise`): additive; `rician`: magnitude of complex Gaussian noise (MR magnitude images). */
   readonly kind: 'gaussian' | 'rician'
-}
-
-function checkValue(transform: string, parameter: string, value: unknown, rule: 'positive' | 'nonnegative' | 'unit'): number {
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (rule === 'positive' ? value > 0 : rule === 'nonnegative' ? value >= 0 : value >= 0 && value <= 1)
-  if (!ok) {
-    const expected = rule === 'positive' ? 'a finite number > 0' : rule === 'nonnegative' ? 'a finite number >= 0' : 'a number in [0, 1]'
-    throw new SegsenseError('E_BAD_PARAMETER', `${transform}: ${parameter} must be ${expected}, got ${describeValue(value)}`, {
-      details: { transform, parameter, value },
-    })
-  }
-  return value as number
-}
-
-function copyOf(img: Raster): Raster {
-  return { ...img, data: img.data.slice() }
 }
 
 /** Applies `f` to every sample into a new raster (same size, channels, spacing). */
@@ -74,14 +60,7 @@ function defineModalTransform<O extends object>(defaults: O, build: (options: O)
   return make(defaults)
 }
 
-function checkMode(transform: string, mode: unknown): LightingMode {
-  if (mode !== 'pil' && mode !== 'fastai') {
-    throw new SegsenseError('E_BAD_PARAMETER', `${transform}: option mode must be 'pil' or 'fastai', got ${describeValue(mode)}`, {
-      details: { transform, option: 'mode', value: mode },
-    })
-  }
-  return mode
-}
+const LIGHTING_MODES: readonly LightingMode[] = ['pil', 'fastai']
 
 // ------------------------------------------------------------------------------------------ brightness
 
@@ -98,14 +77,14 @@ const BRIGHTNESS_FASTAI: TransformParameter = { name: 'change', unit: '', neutra
  * brightness.image(img, 1.5); brightness.with({ mode: 'fastai' }).image(img, 0.7)
  */
 export const brightness: Transform<LightingOptions> = defineModalTransform<LightingOptions>({ mode: 'pil' }, (o) => {
-  const mode = checkMode('brightness', o.mode)
+  const mode = checkChoice('brightness', 'mode', o.mode, LIGHTING_MODES)
   if (mode === 'fastai') {
     return {
       name: 'brightness',
       parameter: BRIGHTNESS_FASTAI,
       spatial: false,
       image: (img, value) => {
-        const change = checkValue('brightness', 'change', value, 'unit')
+        const change = checkNumber('brightness', 'change', value, 'unit')
         // Unclamped logit, like scipy.special.logit: 0 -> -inf (black), 1 -> +inf (white).
         const shift = Math.log(change / (1 - change))
         return mapSamples(img, (x) => sigmoid(logitClamped(x) + shift))
@@ -117,7 +96,7 @@ export const brightness: Transform<LightingOptions> = defineModalTransform<Light
     parameter: BRIGHTNESS_PIL,
     spatial: false,
     image: (img, value) => {
-      const f = checkValue('brightness', 'factor', value, 'positive')
+      const f = checkNumber('brightness', 'factor', value, 'positive')
       // Pillow returns a copy for f == 1.
       if (f === 1) return copyOf(img)
       return mapSamples(img, (x) => clamp01(f * x))
@@ -152,14 +131,14 @@ function meanLevel(img: Raster): number {
  * misas paper's 0.1..7.1 step 0.5).
  */
 export const contrast: Transform<LightingOptions> = defineModalTransform<LightingOptions>({ mode: 'pil' }, (o) => {
-  const mode = checkMode('contrast', o.mode)
+  const mode = checkChoice('contrast', 'mode', o.mode, LIGHTING_MODES)
   if (mode === 'fastai') {
     return {
       name: 'contrast',
       parameter: CONTRAST_FASTAI,
       spatial: false,
       image: (img, value) => {
-        const scale = checkValue('contrast', 'scale', value, 'positive')
+        const scale = checkNumber('contrast', 'scale', value, 'positive')
         return mapSamples(img, (x) => sigmoid(scale * logitClamped(x)))
       },
     }
@@ -169,7 +148,7 @@ export const contrast: Transform<LightingOptions> = defineModalTransform<Lightin
     parameter: CONTRAST_PIL,
     spatial: false,
     image: (img, value) => {
-      const f = checkValue('contrast', 'factor', value, 'positive')
+      const f = checkNumber('contrast', 'factor', value, 'positive')
       if (f === 1) return copyOf(img)
       const mean = meanLevel(img)
       return mapSamples(img, (x) => clamp01(mean + f * (x - mean)))
@@ -188,13 +167,15 @@ export const gamma: Transform<object> = defineTransform<object>({
   parameter: { name: 'gamma', unit: '', neutral: 1, scale: 'log', defaultRange: [0.25, 4], defaultStep: 0.25 },
   spatial: false,
   image: (img, value) => {
-    const g = checkValue('gamma', 'gamma', value, 'positive')
+    const g = checkNumber('gamma', 'gamma', value, 'positive')
     if (g === 1) return copyOf(img)
     return mapSamples(img, (x) => (x < 0 ? -Math.pow(-x, g) : Math.pow(x, g)))
   },
 })
 
 // ----------------------------------------------------------------------------------------------- noise
+
+const NOISE_KINDS: readonly NoiseOptions['kind'][] = ['gaussian', 'rician']
 
 // One-entry cache: a sweep calls noise on the same image size with the same seed for every std value.
 let lastField: { seed: number; length: number; field: Float64Array } | undefined
@@ -219,12 +200,10 @@ export const noise: Transform<NoiseOptions> = defineTransform<NoiseOptions>({
   options: { seed: 0, kind: 'gaussian' },
   validate: (o) => {
     checkSeed(o.seed, 'noise: option seed')
-    if (o.kind !== 'gaussian' && o.kind !== 'rician') {
-      throw new SegsenseError('E_BAD_PARAMETER', `noise: option kind must be 'gaussian' or 'rician', got ${describeValue(o.kind)}`)
-    }
+    checkChoice('noise', 'kind', o.kind, NOISE_KINDS)
   },
   image: (img, value, o) => {
-    const std = checkValue('noise', 'std', value, 'nonnegative')
+    const std = checkNumber('noise', 'std', value, 'nonnegative')
     if (o.kind === 'rician') return ricianNoise(img, std, o.seed)
     if (std === 0) return copyOf(img)
     const z = fieldFor(o.seed, img.data.length)
@@ -245,9 +224,7 @@ export const noise: Transform<NoiseOptions> = defineTransform<NoiseOptions>({
  * @throws SegsenseError `E_BAD_PARAMETER` for a negative or non-finite std or a bad seed.
  */
 export function ricianNoise(img: Raster, std: number, seed: number): Raster {
-  if (typeof std !== 'number' || !Number.isFinite(std) || std < 0) {
-    throw new SegsenseError('E_BAD_PARAMETER', `noise (rician): std must be a finite number >= 0, got ${describeValue(std)}`, { details: { value: std } })
-  }
+  checkNumber('noise (rician)', 'std', std, 'nonnegative')
   checkSeed(seed, 'noise (rician): seed')
   if (std === 0) return copyOf(img)
   const n = img.data.length
@@ -264,32 +241,6 @@ export function ricianNoise(img: Raster, std: number, seed: number): Raster {
 // ------------------------------------------------------------------------------------------------ blur
 
 /**
- * scipy `_gaussian_kernel1d(sigma, 0, radius)` with `radius = int(truncate·σ + 0.5)`, truncate 4:
- * weights `exp(−k²/(2σ²))`, k = −r..r, normalised to sum 1.
- */
-export function gaussianKernel(sigma: number, truncate = 4): Float64Array {
-  const r = Math.floor(truncate * sigma + 0.5)
-  // Radius 0 is the identity (also avoids 0/0 when sigma*sigma underflows).
-  if (r === 0) return Float64Array.of(1)
-  const k = new Float64Array(2 * r + 1)
-  let sum = 0
-  for (let i = -r; i <= r; i++) {
-    const w = Math.exp((-0.5 * i * i) / (sigma * sigma))
-    k[i + r] = w
-    sum += w
-  }
-  for (let i = 0; i < k.length; i++) k[i] = (k[i] as number) / sum
-  return k
-}
-
-/** scipy `mode='reflect'` (half-sample symmetric, `d c b a | a b c d | d c b a`) index for any integer i. */
-function reflectIndex(i: number, n: number): number {
-  const p = 2 * n
-  const m = ((i % p) + p) % p
-  return m < n ? m : p - 1 - m
-}
-
-/**
  * Gaussian blur (TorchIO v1 `Blur` = scipy `ndimage.gaussian_filter` with its defaults): separable kernel
  * of radius `int(4σ + 0.5)`, `reflect` boundary (edge sample repeated), per channel. The parameter is σ in
  * pixels (TorchIO takes mm; divide by the spacing to convert). σ = 0 returns the input.
@@ -299,40 +250,10 @@ export const blur: Transform<object> = defineTransform<object>({
   parameter: { name: 'sigma', unit: 'px', neutral: 0, scale: 'linear', defaultRange: [0, 5], defaultStep: 0.5 },
   spatial: false,
   image: (img, value) => {
-    const sigma = checkValue('blur', 'sigma', value, 'nonnegative')
+    const sigma = checkNumber('blur', 'sigma', value, 'nonnegative')
     if (sigma === 0) return copyOf(img)
     const kernel = gaussianKernel(sigma)
-    const K = kernel.length
-    const r = (K - 1) / 2
-    const { width: W, height: H, channels: C, data: src } = img
-    const rowLen = W * C
-    // Horizontal pass: copy each row into a reflect-padded buffer, then convolve contiguously.
-    const padded = new Float64Array((W + 2 * r) * C)
-    const tmp = new Float64Array(src.length)
-    for (let y = 0; y < H; y++) {
-      const row = y * rowLen
-      for (let i = 0; i < W + 2 * r; i++) {
-        const sx = reflectIndex(i - r, W)
-        for (let ch = 0; ch < C; ch++) padded[i * C + ch] = src[row + sx * C + ch] as number
-      }
-      for (let j = 0; j < rowLen; j++) {
-        let s = 0
-        for (let k = 0; k < K; k++) s += (kernel[k] as number) * (padded[j + k * C] as number)
-        tmp[row + j] = s
-      }
-    }
-    // Vertical pass: accumulate whole (reflected) rows, so memory is read in order.
-    const out = new Float32Array(src.length)
-    const acc = new Float64Array(rowLen)
-    for (let y = 0; y < H; y++) {
-      acc.fill(0)
-      for (let k = 0; k < K; k++) {
-        const w = kernel[k] as number
-        const from = reflectIndex(y + k - r, H) * rowLen
-        for (let j = 0; j < rowLen; j++) acc[j] = (acc[j] as number) + w * (tmp[from + j] as number)
-      }
-      out.set(acc, y * rowLen)
-    }
+    const out = separableFilter(img, kernel, kernel, reflectIndex, new Float32Array(img.data.length))
     return { ...img, data: out }
   },
 })

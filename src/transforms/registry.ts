@@ -1,8 +1,9 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
-import { corruptions } from './corruptions.js'
+import { corruptions } from './corruptions/index.js'
+import { elastic } from './elastic.js'
 import { cropPad, dihedral, flip, resize, rotate, translate, zoom } from './geometric.js'
 import { blur, brightness, contrast, gamma, noise } from './intensity.js'
-import { anisotropy, biasField, elastic, ghosting, motion, spike, spikePosition } from './mri.js'
+import { anisotropy, biasField, ghosting, motion, spike, spikePosition } from './mri/index.js'
 import type { Transform } from './transform.js'
 
 /**

@@ -109,3 +109,9 @@ export function defineTransform<Options extends object = object>(definition: Tra
   }
   return make((definition.options ?? {}) as Options)
 }
+
+/** An image axis: `x` = columns (TorchIO axis 0), `y` = rows (TorchIO axis 1). */
+export type ImageAxis = 'x' | 'y'
+
+/** The two {@link ImageAxis} values. */
+export const IMAGE_AXES: readonly ImageAxis[] = Object.freeze(['x', 'y'] as const)

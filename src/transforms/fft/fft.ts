@@ -1,6 +1,7 @@
 import FFT from 'fft.js'
 import { SegsenseError, describeValue } from '../../core/errors.js'
 import type { Raster } from '../../core/types.js'
+import { readChannel } from '../kernels/channels.js'
 
 /**
  * A complex 2D array (a k-space plane): row-major like {@link Raster}, element (x, y) at `y * width + x`,
@@ -236,10 +237,7 @@ export function rasterToPlane(img: Raster, channel = 0): ComplexPlane {
     throw new SegsenseError('E_BAD_PARAMETER', `channel must be an integer in 0..${img.channels - 1} for a ${img.channels}-channel image, got ${describeValue(channel)}`, { details: { value: channel } })
   }
   const plane = complexPlane(img.width, img.height)
-  const C = img.channels
-  const src = img.data
-  const re = plane.re
-  for (let i = 0, n = re.length; i < n; i++) re[i] = src[i * C + channel] as number
+  readChannel(img, channel, plane.re)
   return plane
 }
 

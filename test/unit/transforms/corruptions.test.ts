@@ -1,7 +1,8 @@
+import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { labelMap, raster } from '../../src/core/raster.js'
-import type { Raster } from '../../src/core/types.js'
-import { corruptions, corruptionElasticField, defocusKernel, jpegQuantTable } from '../../src/transforms/corruptions.js'
+import { labelMap, raster } from '../../../src/core/raster.js'
+import type { Raster } from '../../../src/core/types.js'
+import { corruptions, corruptionElasticField, defocusKernel, jpegQuantTable } from '../../../src/transforms/corruptions/index.js'
 
 const at = (img: Raster, x: number, y: number, ch = 0): number => img.data[(y * img.width + x) * img.channels + ch] as number
 
@@ -198,6 +199,52 @@ describe('digital corruptions', () => {
     expect(err(1)).toBeLessThan(err(5))
     const colour = corruptions.jpeg.image(raster(16, 16, 3, new Float32Array(768).fill(0.5)), 3)
     for (const v of colour.data) expect(Math.abs(v - 0.5)).toBeLessThan(1.5 / 255)
+  })
+
+  /** Smooth RGB test card on uint8 levels: the three channels vary at different rates and directions. */
+  function colourCard(W: number, H: number): Raster {
+    const d = new Float32Array(W * H * 3)
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = (y * W + x) * 3
+        d[i] = Math.round(255 * (0.5 + 0.35 * Math.sin(x / 7) * Math.cos(y / 9))) / 255
+        d[i + 1] = Math.round(255 * (0.45 + 0.3 * Math.cos((x + y) / 11))) / 255
+        d[i + 2] = Math.round(255 * (0.4 + 0.35 * Math.sin((x - 2 * y) / 13))) / 255
+      }
+    }
+    return raster(W, H, 3, d)
+  }
+
+  it('jpeg: colour images match libjpeg (sharp, same quality, 4:2:0) within a mean absolute difference of 3.5 levels', async () => {
+    // The codec differs from libjpeg only in chroma upsampling (replicated, libjpeg's is "fancy") and in the
+    // float DCT, so the difference is small and unbiased; a wrong colour transform or chroma offset shows as a
+    // bias of the channel (+1 in Cb moves B by 1.8 levels) or as a larger MAD at the coarse qualities.
+    for (const [W, H] of [[64, 48], [61, 37]] as const) {
+      const img = colourCard(W, H)
+      const u8 = Uint8Array.from(img.data, (v) => Math.round(v * 255))
+      for (const [severity, quality] of [[1, 25], [2, 18], [3, 15], [4, 10], [5, 7]] as const) {
+        const encoded = await sharp(u8, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer()
+        const libjpeg = await sharp(encoded).raw().toBuffer()
+        const ours = corruptions.jpeg.image(img, severity).data
+        expect(libjpeg.length).toBe(ours.length)
+        let mad = 0
+        let madToInput = 0
+        const bias = [0, 0, 0]
+        for (let i = 0; i < ours.length; i++) {
+          const d = (ours[i] as number) * 255 - (libjpeg[i] as number)
+          mad += Math.abs(d)
+          bias[i % 3] = (bias[i % 3] as number) + d
+          madToInput += Math.abs((u8[i] as number) - (libjpeg[i] as number))
+        }
+        const label = `${W}x${H}, quality ${quality}`
+        mad /= ours.length
+        // Much closer to libjpeg than libjpeg is to its input.
+        expect(mad, label).toBeLessThan(0.7 * (madToInput / ours.length))
+        expect(mad, label).toBeLessThan(severity <= 2 ? 3.5 : 3.9)
+        // At the finer qualities no channel is shifted (coarse ones flip whole DC steps, so only the MAD there).
+        if (severity <= 2) for (const b of bias) expect(Math.abs(b / (ours.length / 3)), label).toBeLessThan(0.5)
+      }
+    }
   })
 })
 

@@ -1,5 +1,13 @@
-import { SegsenseError, describeValue } from '../core/errors.js'
-import type { LabelMap, Raster } from '../core/types.js'
+/**
+ * torch `grid_sample(align_corners=True)` for rasters and masks, torch `interpolate(mode='area')`, and
+ * the fastai-v1 affine conversion: the resampler of every geometric transform.
+ */
+import { SegsenseError, describeValue } from '../../core/errors.js'
+import type { LabelMap, Raster } from '../../core/types.js'
+import { bilinearTaps } from './bilinear.js'
+import { reflectCoordinate } from './border.js'
+import { channelMin } from './channels.js'
+import { roundHalfEven } from './round.js'
 
 /** Image interpolation of {@link gridSample}. */
 export type Interpolation = 'bilinear' | 'nearest'
@@ -58,29 +66,6 @@ const PADDINGS: readonly Padding[] = ['zeros', 'border', 'reflection']
 
 /** The identity pixel map. */
 export const IDENTITY_MAP: AffineMap = Object.freeze({ a: 1, b: 0, c: 0, d: 0, e: 1, f: 0 })
-
-/**
- * Rounds half to even (C `nearbyint`, what torch's nearest grid_sample uses): 0.5 -> 0, 1.5 -> 2, -0.5 -> -0.
- */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x)
-  // Math.round rounds .5 up; step back when that landed on an odd number.
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r
-}
-
-/**
- * torch `reflect_coordinates` for align_corners=true followed by the clip: mirrors `u` about the pixel
- * centres 0 and `size - 1` (numpy 'reflect', no edge repeat).
- */
-export function reflectCoordinate(u: number, size: number): number {
-  const span = size - 1
-  if (span <= 0) return 0
-  const a = Math.abs(u)
-  const extra = a % span
-  const flips = Math.floor(a / span)
-  const r = flips % 2 === 0 ? extra : span - extra
-  return r < 0 ? 0 : r > span ? span : r
-}
 
 /** Applies the padding rule to one coordinate (zeros: unchanged; the taps are bounds-checked later). */
 function padCoordinate(u: number, size: number, padding: Padding): number {
@@ -150,34 +135,6 @@ function evaluator(map: CoordinateMap): CoordinateFunction {
     out[0] = a * x + b * y + c
     out[1] = d * x + e * y + f
   }
-}
-
-/**
- * The 4 bilinear taps of input coordinate (u, v) in torch's order (NW, NE, SW, SE): pixel indices `y * W + x`, or
- * -1 for a tap outside the image, and their weights `(1 - du)(1 - dv)`, ... (weights of outside taps are kept:
- * images skip them, masks count them as background). Writes into `taps` and `weights`: no allocation per pixel.
- */
-export function bilinearTaps(u: number, v: number, W: number, H: number, taps: Int32Array, weights: Float64Array): void {
-  const x0 = Math.floor(u)
-  const y0 = Math.floor(v)
-  const x1 = x0 + 1
-  const y1 = y0 + 1
-  const wx1 = u - x0
-  const wx0 = x1 - u
-  const wy1 = v - y0
-  const wy0 = y1 - v
-  const in0x = x0 >= 0 && x0 < W
-  const in1x = x1 >= 0 && x1 < W
-  const in0y = y0 >= 0 && y0 < H
-  const in1y = y1 >= 0 && y1 < H
-  taps[0] = in0x && in0y ? y0 * W + x0 : -1
-  taps[1] = in1x && in0y ? y0 * W + x1 : -1
-  taps[2] = in0x && in1y ? y1 * W + x0 : -1
-  taps[3] = in1x && in1y ? y1 * W + x1 : -1
-  weights[0] = wx0 * wy0
-  weights[1] = wx1 * wy0
-  weights[2] = wx0 * wy1
-  weights[3] = wx1 * wy1
 }
 
 /**
@@ -336,4 +293,20 @@ export function areaResize(img: Raster, outW: number, outH: number): Raster {
     }
   }
   return img.spacing ? { width: outW, height: outH, channels: C, data: out, spacing: img.spacing } : { width: outW, height: outH, channels: C, data: out }
+}
+
+/**
+ * Bilinear resampling whose outside samples read min(channel) (TorchIO's default `pad_value`), done as
+ * zero padding of `x − min`, so that gridSample's `zeros` rule serves.
+ */
+export function gridSampleMinFill(img: Raster, map: CoordinateMap): Raster {
+  const C = img.channels
+  const mins = new Float64Array(C)
+  for (let ch = 0; ch < C; ch++) mins[ch] = channelMin(img, ch)
+  const shifted = new Float32Array(img.data.length)
+  for (let i = 0; i < shifted.length; i++) shifted[i] = (img.data[i] as number) - (mins[i % C] as number)
+  const moved = gridSample({ ...img, data: shifted }, map, { mode: 'bilinear', padding: 'zeros' })
+  const d = moved.data
+  for (let i = 0; i < d.length; i++) d[i] = (d[i] as number) + (mins[i % C] as number)
+  return moved
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { isSegsenseError } from '../../src/core/errors.js'
-import { raster } from '../../src/core/raster.js'
-import type { Raster } from '../../src/core/types.js'
-import { blur, brightness, contrast, gamma, gaussianKernel, noise } from '../../src/transforms/intensity.js'
-import { createRng, normalField } from '../../src/transforms/random.js'
-import { codeOf, messageOf } from '../helpers.js'
+import { isSegsenseError } from '../../../src/core/errors.js'
+import { raster } from '../../../src/core/raster.js'
+import type { Raster } from '../../../src/core/types.js'
+import { blur, brightness, contrast, gamma, noise } from '../../../src/transforms/intensity.js'
+import { gaussianKernel } from '../../../src/transforms/kernels/gaussian.js'
+import { createRng, normalField } from '../../../src/transforms/random.js'
+import { codeOf, messageOf } from '../../helpers.js'
 
 function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
   expect(actual.length).toBe(expected.length)

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { labelMap, raster } from '../../src/core/raster.js'
-import type { Raster } from '../../src/core/types.js'
-import { complexPlane, fft2, fftshift, ifft2, ifftshift } from '../../src/transforms/fft/index.js'
-import { anisotropy, biasField, biasFieldMap, elastic, elasticField, ghosting, motion, spike, spikePosition } from '../../src/transforms/mri.js'
-import { noise, ricianNoise } from '../../src/transforms/intensity.js'
+import { labelMap, raster } from '../../../src/core/raster.js'
+import type { Raster } from '../../../src/core/types.js'
+import { complexPlane, fft2, fftshift, ifft2, ifftshift } from '../../../src/transforms/fft/index.js'
+import { anisotropy, biasField, biasFieldMap, ghosting, motion, spike, spikePosition } from '../../../src/transforms/mri/index.js'
+import { elastic, elasticField } from '../../../src/transforms/elastic.js'
+import { noise, ricianNoise } from '../../../src/transforms/intensity.js'
 
 /** The reference image of algorithms.md §1.13: TorchIO x[i, j] = (8i + j)/63 with i = axis 0 = segsense x. */
 const ref8 = raster(8, 8, 1, Float32Array.from({ length: 64 }, (_, k) => (8 * (k % 8) + Math.floor(k / 8)) / 63))
@@ -194,6 +195,52 @@ describe('ghosting (TorchIO Ghosting, §1.2 and §1.13)', () => {
         for (let j = 0; j < n; j++) e -= (s / n) * Math.cos((2 * Math.PI * j * (N / 2)) / n) * at(img, x, (y + (j * N) / n) % N)
         expect(at(out, x, y)).toBeCloseTo(e, 5)
       }
+    }
+  })
+
+  /**
+   * Per shifted k-space line along `axis`, the real gain g with spectrum(out) = g·spectrum(in) (least squares
+   * over the line). Taking the real part after the edit averages a line with its mirror (frequency −f), so a
+   * restored line whose mirror is attenuated shows (1 + (1 − s))/2.
+   */
+  function lineGains(img: Raster, out: Raster, axis: 'x' | 'y'): number[] {
+    const a = fftshift(fft2(img))
+    const b = fftshift(fft2(out))
+    const L = axis === 'x' ? img.width : img.height
+    const K = axis === 'x' ? img.height : img.width
+    return Array.from({ length: L }, (_, l) => {
+      let num = 0
+      let den = 0
+      for (let k = 0; k < K; k++) {
+        const i = axis === 'x' ? k * img.width + l : l * img.width + k
+        const [ar, ai, br, bi] = [a.re[i] as number, a.im[i] as number, b.re[i] as number, b.im[i] as number]
+        num += br * ar + bi * ai
+        den += ar * ar + ai * ai
+      }
+      return num / den
+    })
+  }
+
+  it('restore · L exactly on a half rounds half to even (np.round): 2·(m//2) central lines are restored', () => {
+    // TorchIO: m = int(np.round(restore · L)), keep = slice(L//2 − m//2, L//2 + m//2); 0.125 · L is exact in
+    // binary. 3.5 -> 4 lines (truncating or rounding half down: 3 -> 2 lines), 2.5 -> 2 lines, 0.5 -> none.
+    // Half up gives the same m//2 on every half, so only the restored count tells the rules apart.
+    const s = 0.5
+    const cases: [number, 'x' | 'y', number, number][] = [
+      [28, 'y', 4, 12],
+      [28, 'x', 4, 12],
+      [20, 'y', 2, 9],
+      [4, 'y', 0, 2],
+    ]
+    for (const [L, axis, count, first] of cases) {
+      const img = axis === 'y' ? randomImage(6, L, L) : randomImage(L, 6, L)
+      // n = 1 attenuates every line, so whatever keeps more than (1 − s) was restored.
+      const g = lineGains(img, ghosting.with({ ghosts: 1, axis, restore: 0.125 }).image(img, s), axis)
+      const restored = g.reduce((sum, v) => sum + (v - (1 - s)) / s, 0)
+      expect(restored, `L = ${L}, axis ${axis}: restored lines`).toBeCloseTo(count, 4)
+      const mid = L / 2
+      const kept = (l: number): number => (l >= first && l < first + count ? 1 : 1 - s)
+      for (let l = 0; l < L; l++) expect(g[l], `L = ${L}, line ${l}`).toBeCloseTo((kept(l) + kept((2 * mid - l) % L)) / 2, 4)
     }
   })
 })

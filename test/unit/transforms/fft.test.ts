@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { raster } from '../../src/core/raster.js'
-import { complexPlane, fft1d, fft2, fftshift, ifft2, ifftshift } from '../../src/transforms/fft/index.js'
-import type { ComplexPlane } from '../../src/transforms/fft/index.js'
+import { raster } from '../../../src/core/raster.js'
+import { complexPlane, fft1d, fft2, fftshift, ifft2, ifftshift } from '../../../src/transforms/fft/index.js'
+import type { ComplexPlane } from '../../../src/transforms/fft/index.js'
 
 /** A small deterministic generator for test signals (independent of the library's Rng). */
 function lcg(seed: number): () => number {
