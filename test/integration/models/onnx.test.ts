@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { isSegsenseError } from '../../src/core/errors.js'
-import { raster } from '../../src/core/raster.js'
-import type { LabelMap, Raster } from '../../src/core/types.js'
-import { loadOnnxModel, type OnnxModelOptions } from '../../src/models/onnx.js'
-import { expectRejection } from '../helpers.js'
+import { isSegsenseError } from '../../../src/core/errors.js'
+import { raster } from '../../../src/core/raster.js'
+import type { LabelMap, Raster } from '../../../src/core/types.js'
+import { loadOnnxModel, type OnnxModelOptions } from '../../../src/models/onnx.js'
+import { expectRejection } from '../../helpers.js'
 
 // Tiny models with analytic outputs, documented in fixtures/README.md (made by fixtures/make/make_test_models.py).
-const DIR = fileURLToPath(new URL('../../fixtures/models/test/', import.meta.url))
+const DIR = fileURLToPath(new URL('../../../fixtures/models/test/', import.meta.url))
 const model = (file: string): string => join(DIR, file)
 
 const tmp = mkdtempSync(join(tmpdir(), 'segsense-onnx-'))
@@ -452,8 +452,8 @@ describe('load errors', () => {
 // 16, 4-class logits (0 bg, 1 RV, 2 MYO, 3 LV). The oracle is a direct onnxruntime run with a hand
 // argmax, plus a Dice floor (0.8; about 0.95-0.99 when written) against the samples' truth so a wrong class order shows up.
 describe.each(['cardiac-fragile.onnx', 'cardiac-robust.onnx'])('%s', (file) => {
-  const path = fileURLToPath(new URL(`../../fixtures/models/${file}`, import.meta.url))
-  const samples = fileURLToPath(new URL('../../fixtures/samples/cardiac/', import.meta.url))
+  const path = fileURLToPath(new URL(`../../../fixtures/models/${file}`, import.meta.url))
+  const samples = fileURLToPath(new URL('../../../fixtures/samples/cardiac/', import.meta.url))
   const classes = { 1: 'RV', 2: 'MYO', 3: 'LV' }
 
   async function load8bit(f: string): Promise<{ width: number; height: number; data: Uint8Array }> {
