@@ -115,7 +115,7 @@ export interface OnnxModelConfig {
 export interface OnnxSegmentationModel extends SegmentationModel {
   /** The settled configuration (for messages, reports and tests). */
   readonly config: OnnxModelConfig
-  /** Releases the onnxruntime session after any running `predict`; later calls to `predict` fail. */
+  /** Releases the onnxruntime session after any running `predict`; later calls to `predict` reject with `E_MODEL_CLOSED`. */
   close(): Promise<void>
 }
 
@@ -190,7 +190,7 @@ function checkOptions(options: OnnxModelOptions): void {
  * a class count below the largest class id + 1, a sigmoid output with several classes),
  * `E_BAD_PARAMETER` (malformed options). `predict` throws `E_MODEL_OUTPUT` for NaN/Inf scores (naming
  * the first bad index) and for an output of the wrong size, and `E_MODEL_INPUT` for an image whose
- * channels the model cannot take or a run onnxruntime rejects.
+ * channels the model cannot take or a run onnxruntime rejects, and `E_MODEL_CLOSED` after `close()`.
  *
  * @example
  * const model = await loadOnnxModel('unet.onnx', { classes: { 1: 'LV', 2: 'MY', 3: 'RV' } })
@@ -423,7 +423,7 @@ class OnnxModel implements OnnxSegmentationModel {
   }
 
   predict(images: readonly Raster[]): Promise<LabelMap[]> {
-    if (this.closing) return Promise.reject(new SegsenseError('E_BAD_PARAMETER', `model ${JSON.stringify(this.name)} was closed; load it again to predict`))
+    if (this.closing) return Promise.reject(new SegsenseError('E_MODEL_CLOSED', `model ${JSON.stringify(this.name)} was closed; load it again to predict`))
     // Serialise: batch buffers are reused and one session runs one batch at a time.
     const run = this.queue.then(() => this.predictNow(images))
     this.queue = run.catch(() => undefined)
@@ -450,7 +450,7 @@ class OnnxModel implements OnnxSegmentationModel {
 
   private async predictNow(images: readonly Raster[]): Promise<LabelMap[]> {
     const session = this.session
-    if (!session) throw new SegsenseError('E_BAD_PARAMETER', `model ${JSON.stringify(this.name)} was closed; load it again to predict`)
+    if (!session) throw new SegsenseError('E_MODEL_CLOSED', `model ${JSON.stringify(this.name)} was closed; load it again to predict`)
     if (!Array.isArray(images)) throw new SegsenseError('E_BAD_PARAMETER', `model ${JSON.stringify(this.name)}: predict takes an array of rasters, got ${describeValue(images)}`)
     const plans = images.map((img, i) => this.planFor(img, i))
     // Group by tensor size, keeping the callers' order within each group.

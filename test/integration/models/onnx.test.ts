@@ -444,7 +444,7 @@ describe('load errors', () => {
     const m = await loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' } })
     await m.close()
     await m.close() // idempotent
-    await expectRejection(m.predict([hramp(4, 4)]), 'E_BAD_PARAMETER', 'closed')
+    await expectRejection(m.predict([hramp(4, 4)]), 'E_MODEL_CLOSED', 'closed')
   })
 })
 
@@ -570,6 +570,6 @@ describe('close', () => {
     const [p] = await pending
     expect(p).toMatchObject({ width: 40, height: 40 })
     await closed
-    await expectRejection(m.predict([hramp(4, 4)]), 'E_BAD_PARAMETER', 'closed')
+    await expectRejection(m.predict([hramp(4, 4)]), 'E_MODEL_CLOSED', 'closed')
   })
 })
