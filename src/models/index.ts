@@ -3,7 +3,8 @@
  *
  * Named exports of what the README documents, and the types needed to write their options. Input
  * preparation (`prepare.ts`: tensor writing, fitting, score decoding) and `checkPrediction` are
- * internals, importable from their own files only.
+ * internals, importable from their own files only. `DEFAULT_BATCH_SIZE` (model.ts) reaches the public
+ * API through the sweep barrel, not this one (two barrels exporting it would clash in src/index.ts).
  */
 export { functionModel, type SegmentationModel } from './model.js'
 export {

@@ -3,7 +3,7 @@ import { basename, extname } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { Classes, LabelMap, Raster } from '../core/types.js'
-import { checkPrediction, type SegmentationModel } from './model.js'
+import { DEFAULT_BATCH_SIZE, checkPrediction, type SegmentationModel } from './model.js'
 import {
   convertChannels,
   firstNonFinite,
@@ -81,7 +81,7 @@ export interface OnnxModelOptions {
   readonly input?: OnnxInputOptions
   /** Which output is read and how: name, kind, threshold. */
   readonly output?: OnnxOutputOptions
-  /** Images per `session.run` when the batch axis is dynamic (default 8). */
+  /** Images per `session.run` when the batch axis is dynamic (default {@link DEFAULT_BATCH_SIZE}, 16). */
   readonly batchSize?: number
   /** onnxruntime intra-op threads (`intraOpNumThreads`); default onnxruntime's choice. */
   readonly threads?: number
@@ -332,7 +332,7 @@ function configure(session: ort.InferenceSession, file: string, options: OnnxMod
   }
   const fixedBatch = shape.length === 0 ? 1 : fixedDim(shape[0])
   const batch: 'dynamic' | number = fixedBatch ?? 'dynamic'
-  const batchSize = batch === 'dynamic' ? (options.batchSize ?? 8) : batch
+  const batchSize = batch === 'dynamic' ? (options.batchSize ?? DEFAULT_BATCH_SIZE) : batch
 
   // ---- output ----
   const outputs = session.outputMetadata
