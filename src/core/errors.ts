@@ -1,6 +1,8 @@
 /**
  * Machine-readable error codes. Every error segsense throws on bad input carries one, so callers
  * (and the vitest matchers) can branch on `err.code` instead of parsing messages.
+ *
+ * `E_MODEL_CLOSED`: `predict` was called on a model after its `close()`; load the model again.
  */
 export type SegsenseErrorCode =
   | 'E_IMAGE_DECODE'
@@ -17,6 +19,7 @@ export type SegsenseErrorCode =
   | 'E_MODEL_LOAD'
   | 'E_MODEL_INPUT'
   | 'E_MODEL_OUTPUT'
+  | 'E_MODEL_CLOSED'
   | 'E_SCHEMA'
   | 'E_ABORTED'
 

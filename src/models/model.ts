@@ -2,6 +2,12 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import type { Classes, LabelMap, Raster } from '../core/types.js'
 
 /**
+ * Images per model call (one `predict` batch, one `session.run`) when the caller does not say.
+ * One default for the whole library; batch 8 and 16 measured within noise of each other.
+ */
+export const DEFAULT_BATCH_SIZE = 16
+
+/**
  * A segmentation model as segsense sees it: images in, one label map per image out, at each image's
  * own size. Implementations may batch internally; `predict` receives a batch.
  */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { raster } from '../../src/core/raster.js'
-import { isSegsenseError } from '../../src/core/errors.js'
+import { raster } from '../../../src/core/raster.js'
+import { isSegsenseError } from '../../../src/core/errors.js'
 import {
   LUMA_601,
   convertChannels,
@@ -12,7 +12,7 @@ import {
   scoresToLabels,
   writeTensor,
   type FitPlan,
-} from '../../src/models/prepare.js'
+} from '../../../src/models/prepare.js'
 
 function expectCode(fn: () => unknown, code: string): void {
   let caught: unknown

@@ -3,14 +3,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { isSegsenseError } from '../../src/core/errors.js'
-import { raster } from '../../src/core/raster.js'
-import type { LabelMap, Raster } from '../../src/core/types.js'
-import { loadOnnxModel, type OnnxModelOptions } from '../../src/models/onnx.js'
-import { expectRejection } from '../helpers.js'
+import { isSegsenseError } from '../../../src/core/errors.js'
+import { raster } from '../../../src/core/raster.js'
+import type { LabelMap, Raster } from '../../../src/core/types.js'
+import { DEFAULT_BATCH_SIZE } from '../../../src/models/model.js'
+import { loadOnnxModel, type OnnxModelOptions } from '../../../src/models/onnx.js'
+import { expectRejection } from '../../helpers.js'
 
 // Tiny models with analytic outputs, documented in fixtures/README.md (made by fixtures/make/make_test_models.py).
-const DIR = fileURLToPath(new URL('../../fixtures/models/test/', import.meta.url))
+const DIR = fileURLToPath(new URL('../../../fixtures/models/test/', import.meta.url))
 const model = (file: string): string => join(DIR, file)
 
 const tmp = mkdtempSync(join(tmpdir(), 'segsense-onnx-'))
@@ -77,7 +78,7 @@ describe('nhwc.onnx (N x H x W x 1 -> N x H x W x 2 logits, class 1 iff pixel > 
   it('infers NHWC, one channel, a dynamic size and batch, logits', async () => {
     const m = await loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'bright' } })
     expect(m.name).toBe('nhwc')
-    expect(m.config).toMatchObject({ layout: 'NHWC', channels: 1, size: { multipleOf: 32 }, batch: 'dynamic', batchSize: 8, kind: 'logits', inputRank: 4 })
+    expect(m.config).toMatchObject({ layout: 'NHWC', channels: 1, size: { multipleOf: 32 }, batch: 'dynamic', batchSize: DEFAULT_BATCH_SIZE, kind: 'logits', inputRank: 4 })
     await m.close()
   })
 
@@ -444,7 +445,7 @@ describe('load errors', () => {
     const m = await loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' } })
     await m.close()
     await m.close() // idempotent
-    await expectRejection(m.predict([hramp(4, 4)]), 'E_BAD_PARAMETER', 'closed')
+    await expectRejection(m.predict([hramp(4, 4)]), 'E_MODEL_CLOSED', 'closed')
   })
 })
 
@@ -452,8 +453,8 @@ describe('load errors', () => {
 // 16, 4-class logits (0 bg, 1 RV, 2 MYO, 3 LV). The oracle is a direct onnxruntime run with a hand
 // argmax, plus a Dice floor (0.8; about 0.95-0.99 when written) against the samples' truth so a wrong class order shows up.
 describe.each(['cardiac-fragile.onnx', 'cardiac-robust.onnx'])('%s', (file) => {
-  const path = fileURLToPath(new URL(`../../fixtures/models/${file}`, import.meta.url))
-  const samples = fileURLToPath(new URL('../../fixtures/samples/cardiac/', import.meta.url))
+  const path = fileURLToPath(new URL(`../../../fixtures/models/${file}`, import.meta.url))
+  const samples = fileURLToPath(new URL('../../../fixtures/samples/cardiac/', import.meta.url))
   const classes = { 1: 'RV', 2: 'MYO', 3: 'LV' }
 
   async function load8bit(f: string): Promise<{ width: number; height: number; data: Uint8Array }> {
@@ -570,6 +571,6 @@ describe('close', () => {
     const [p] = await pending
     expect(p).toMatchObject({ width: 40, height: 40 })
     await closed
-    await expectRejection(m.predict([hramp(4, 4)]), 'E_BAD_PARAMETER', 'closed')
+    await expectRejection(m.predict([hramp(4, 4)]), 'E_MODEL_CLOSED', 'closed')
   })
 })

@@ -1,0 +1,120 @@
+import { SegsenseError, describeValue } from '../core/errors.js'
+import type { Classes } from '../core/types.js'
+import type { FitMode, Normalization, TensorLayout } from './prepare.js'
+
+/**
+ * The options of `loadOnnxModel` and their validation. Checked before any model is loaded, so a typo in
+ * the options fails fast and names the option, whatever the model file holds.
+ */
+
+/** How the selected output's values become class ids. */
+export type OnnxOutputKind = 'logits' | 'probabilities' | 'sigmoid' | 'labels'
+
+/** Input options of `loadOnnxModel`; each overrides what the model's metadata says. */
+export interface OnnxInputOptions {
+  /** Input to feed; default the first tensor input of rank 3 or 4. */
+  readonly name?: string
+  /**
+   * Tensor layout. Default from the input shape: dim 1 of 1 or 3 -> `NCHW`; else last dim of 1 or 3 ->
+   * `NHWC`; else the fixed one of dim 1 and the last dim, or the smaller when both are fixed; ambiguous
+   * (e.g. `1x3x224x3`, or both dynamic) -> `NCHW`.
+   */
+  readonly layout?: TensorLayout
+  /**
+   * Channels the model takes. Default from the channel axis. A grey image fed to a 3-channel model is
+   * replicated to all three channels; an RGB image fed to a 1-channel model becomes ITU-R 601 luma
+   * (`0.299 R + 0.587 G + 0.114 B`). Must agree with a fixed channel axis.
+   */
+  readonly channels?: 1 | 3
+  /** Channel order of a 3-channel model (default `RGB`). `BGR` swaps red and blue before normalising. */
+  readonly order?: 'RGB' | 'BGR'
+  /**
+   * Tensor size. `[w, h]`: a fixed size the image is fitted to (default: the input's fixed size when it
+   * has one). `{ multipleOf: n }`: a dynamic size, the image padded with zeros at the bottom and right to
+   * the next multiple of n (default 32 for a dynamic input) and the prediction cropped back.
+   */
+  readonly size?: readonly [number, number] | { readonly multipleOf: number }
+  /** How an image is fitted to a fixed size: `stretch` (default), `pad` (letterbox) or `crop` (centre). */
+  readonly fit?: FitMode
+  /**
+   * `(x - mean[c]) / std[c]` per channel, in the model's channel order (so BGR order for a BGR model),
+   * applied to intensities in [0, 1]. Default: none.
+   */
+  readonly normalize?: Normalization
+}
+
+/** Output options of `loadOnnxModel`. */
+export interface OnnxOutputOptions {
+  /** Output to use; default the first whose shape is a score map (4-D, or 3-D integer labels). */
+  readonly name?: string
+  /**
+   * Default: integer type -> `labels`; one channel -> `sigmoid`; two or more -> `logits`.
+   * `logits`/`probabilities`: argmax over channels, channel index = class id.
+   * `sigmoid`: one channel; value > threshold -> the single non-background id of `classes`.
+   * `labels`: integer ids taken as they are.
+   */
+  readonly kind?: OnnxOutputKind
+  /** Threshold of a `sigmoid` output (default 0.5). */
+  readonly threshold?: number
+}
+
+/** Options of `loadOnnxModel`. */
+export interface OnnxModelOptions {
+  /** Class id -> name of what the model predicts (0 = background). Required. */
+  readonly classes: Classes
+  /** Model name in results and messages; default the file name without `.onnx`. */
+  readonly name?: string
+  /** How images are fed: input name, layout, channels, order, size, fit, normalisation. */
+  readonly input?: OnnxInputOptions
+  /** Which output is read and how: name, kind, threshold. */
+  readonly output?: OnnxOutputOptions
+  /** Images per `session.run` when the batch axis is dynamic (default `DEFAULT_BATCH_SIZE`, 16). */
+  readonly batchSize?: number
+  /** onnxruntime intra-op threads (`intraOpNumThreads`); default onnxruntime's choice. */
+  readonly threads?: number
+}
+
+/** An `E_BAD_PARAMETER` error for a malformed option. */
+export function badParam(what: string, value: unknown, expected: string): SegsenseError {
+  return new SegsenseError('E_BAD_PARAMETER', `loadOnnxModel: ${what} must be ${expected}, got ${describeValue(value)}`, { details: { value } })
+}
+
+/** Checks `options.classes`; returns its class ids in ascending order. */
+export function checkClasses(classes: unknown): number[] {
+  if (classes === null || typeof classes !== 'object' || Array.isArray(classes)) throw badParam('options.classes', classes, 'an object of class id -> name')
+  const ids = Object.keys(classes).map(Number)
+  for (const id of ids) if (!Number.isInteger(id) || id < 0 || id > 65535) throw badParam('options.classes', classes, 'keyed by integer class ids in 0..65535')
+  if (ids.length === 0) throw badParam('options.classes', classes, 'a non-empty object of class id -> name')
+  return ids.sort((a, b) => a - b)
+}
+
+/**
+ * Throws `E_BAD_PARAMETER` for a malformed option (wrong type or range); what a model can meet is
+ * checked later. Returns the class ids of `options.classes`, ascending.
+ */
+export function checkOptions(options: OnnxModelOptions): number[] {
+  if (options === null || typeof options !== 'object') throw badParam('options', options, 'an object with at least { classes }')
+  const { input = {}, output = {}, batchSize, threads } = options
+  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) throw badParam('options.batchSize', batchSize, 'a positive integer')
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 0)) throw badParam('options.threads', threads, 'a non-negative integer (0 = onnxruntime default)')
+  if (input.layout !== undefined && input.layout !== 'NCHW' && input.layout !== 'NHWC') throw badParam('input.layout', input.layout, "'NCHW' or 'NHWC'")
+  if (input.channels !== undefined && input.channels !== 1 && input.channels !== 3) throw badParam('input.channels', input.channels, '1 or 3')
+  if (input.order !== undefined && input.order !== 'RGB' && input.order !== 'BGR') throw badParam('input.order', input.order, "'RGB' or 'BGR'")
+  if (input.fit !== undefined && input.fit !== 'stretch' && input.fit !== 'pad' && input.fit !== 'crop') throw badParam('input.fit', input.fit, "'stretch', 'pad' or 'crop'")
+  const size = input.size
+  if (size !== undefined) {
+    if (Array.isArray(size)) {
+      if (size.length !== 2 || !size.every((v) => Number.isInteger(v) && v > 0)) throw badParam('input.size', size, 'two positive integers [w, h] or { multipleOf: n }')
+    } else if (typeof size !== 'object' || size === null || !Number.isInteger((size as { multipleOf: number }).multipleOf) || (size as { multipleOf: number }).multipleOf < 1) {
+      throw badParam('input.size', size, 'two positive integers [w, h] or { multipleOf: n }')
+    }
+  }
+  if (input.normalize !== undefined) {
+    const { mean, std } = input.normalize
+    if (!Array.isArray(mean) || !mean.every((v) => Number.isFinite(v))) throw badParam('input.normalize.mean', mean, 'an array of finite numbers')
+    if (!Array.isArray(std) || !std.every((v) => Number.isFinite(v) && v > 0)) throw badParam('input.normalize.std', std, 'an array of positive finite numbers')
+  }
+  if (output.kind !== undefined && !['logits', 'probabilities', 'sigmoid', 'labels'].includes(output.kind)) throw badParam('output.kind', output.kind, "'logits', 'probabilities', 'sigmoid' or 'labels'")
+  if (output.threshold !== undefined && !Number.isFinite(output.threshold)) throw badParam('output.threshold', output.threshold, 'a finite number')
+  return checkClasses(options.classes)
+}
