@@ -55,6 +55,3 @@ export function checkPrediction(modelName: string, img: Raster, prediction: Labe
   }
   return prediction
 }
-
-/** Images per model call when no `batchSize` is given: sweeps, the matchers and the ONNX loader share it. */
-export const DEFAULT_BATCH_SIZE = 16
