@@ -2,18 +2,57 @@
  * segsense: robustness assertions for image-segmentation models.
  *
  * Sweep a transformation's parameter, predict on every transformed image, score against the correspondingly
- * transformed truth, and report the stable parameter interval. This module re-exports the public API only.
+ * transformed truth, and report the stable parameter interval. Named exports of the documented API only; the
+ * sorted list of every entry point's names is pinned by test/unit/api/surface.test.ts, so any change to the
+ * surface is a reviewed diff. `segsense/transforms` and `segsense/metrics` are public entries of their own
+ * (light: no native module) and are re-exported here whole.
  * @packageDocumentation
  */
-export * from './core/index.js'
-export {
-  DEFAULT_MAX_PIXELS, loadImage, saveImage, loadMask, saveMask, loadSample, encodePng, decodePng, isPng,
-  type ImageSource, type LoadImageOptions, type SaveImageOptions, type LoadMaskOptions, type LoadSampleOptions,
-  type MaskPalette, type EncodePngOptions, type PngPixels, type PngColourType,
-} from './io/index.js'
+// Core types and errors
+export type { Raster, LabelMap, Sample, Classes } from './core/types.js'
+export { SegsenseError, isSegsenseError, type SegsenseErrorCode } from './core/errors.js'
+export { raster, labelMap, sample } from './core/raster.js'
+
+// Files
+export { DEFAULT_MAX_PIXELS, loadImage, saveImage, type ImageSource, type LoadImageOptions, type SaveImageOptions } from './io/image.js'
+export { loadMask, saveMask, loadSample, type LoadMaskOptions, type LoadSampleOptions, type MaskPalette } from './io/mask.js'
+export { encodePng, decodePng, isPng, type EncodePngOptions, type PngPixels, type PngColourType } from './io/png.js'
+
+// Transforms and metrics: the light entries, whole
 export * from './transforms/index.js'
 export * from './metrics/index.js'
-export * from './models/index.js'
-export * from './sweep/index.js'
-export * from './spec/index.js'
-export * from './report/index.js'
+
+// Models
+export { DEFAULT_BATCH_SIZE, functionModel, type SegmentationModel } from './models/model.js'
+export {
+  loadOnnxModel, type OnnxModelOptions, type OnnxInputOptions, type OnnxOutputOptions, type OnnxOutputKind,
+  type OnnxSegmentationModel, type OnnxModelConfig,
+} from './models/onnx.js'
+export type { TensorLayout, FitMode, Normalization } from './models/prepare.js'
+export { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, type FixtureModelName, type FixtureSampleSet } from './models/fixtures.js'
+
+// Sweeps and summaries
+export { type GridOptions, MAX_GRID_VALUES, sweepValues } from './sweep/grid.js'
+export {
+  SWEEP_SCHEMA_VERSION, type Score, type ClassCurves, type ScoreTable, type ScoreCounts, type SweepParameter,
+  type SampleScores, type SweepTiming, type SweepResult,
+} from './sweep/result.js'
+export { sweep, framesOf, type SweepOptions, type SweepProgress, type SweepFrame, type SweepFrames, type SweepResultWithFrames } from './sweep/sweep.js'
+export { stableInterval, type Interval, type CategoricalStability, type StabilityOptions } from './sweep/stability.js'
+export { summarize, type SummarizeOptions, type Summary, type ClassSummary, type Breakdown, type Slopes } from './sweep/summarize.js'
+export { evaluateRequirement, type Requirement, type Failure, type ClassVerdict, type RequirementVerdict } from './sweep/requirement.js'
+
+// Requirements and robustness specs
+export { planRequirement, type Threshold, type RequirementOptions, type RequirementDefaults, type RequirementPlan } from './spec/plan.js'
+export type { SpecRequirement, RobustnessSpec, LoadedSpec } from './spec/types.js'
+export { validateSpec, loadSpec } from './spec/load.js'
+export { specSchema } from './spec/schema.js'
+export { openSpec, runSpec, checkSpec, type RequirementOutcome, type RunSpecOptions } from './spec/run.js'
+
+// Reports
+export { chartSpec, heatmapSpec, renderChartPng, renderChartSvg, type ChartOptions, type ChartSpec, type HeatmapData, type HeatmapOptions, type JsonObject, type JsonValue } from './report/chart.js'
+export { overlayPng, frameStrip, type OverlayOptions, type OverlayPngOptions, type FrameStripOptions } from './report/overlay.js'
+export { sweepGif, type GifOptions } from './report/gif.js'
+export { writeReport, type ReportEntry, type ReportOptions, type ReportTest, type WrittenReport } from './report/html.js'
+export { CLASS_COLOURS, classPalette, type OverlayPalette, type PaletteEntry, type Rgb } from './report/palette.js'
+export { validateSweepResult, assertSweepResult, sweepResultSchema, type SweepResultValidation } from './report/schema/validate.js'

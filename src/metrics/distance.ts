@@ -1,3 +1,4 @@
+import { emptyBounds, extendBounds } from '../core/bounds.js'
 import { SegsenseError, assertInteger, describeValue } from '../core/errors.js'
 import { assertSameSize, checkSpacing, classIds } from '../core/raster.js'
 import type { Classes, LabelMap } from '../core/types.js'
@@ -239,20 +240,10 @@ function badOption(name: string, value: unknown, expected: string): SegsenseErro
 
 // [x0, y0, w, h] of the pixels set in either mask, grown by 1 and clamped to the image; null when both are empty.
 function unionBox(a: ArrayLike<number>, b: ArrayLike<number>, width: number, height: number): [number, number, number, number] | null {
-  let minX = width
-  let minY = height
-  let maxX = -1
-  let maxY = -1
-  for (let y = 0; y < height; y++) {
-    const row = y * width
-    for (let x = 0; x < width; x++) {
-      if (!a[row + x] && !b[row + x]) continue
-      if (x < minX) minX = x
-      if (x > maxX) maxX = x
-      if (y < minY) minY = y
-      if (y > maxY) maxY = y
-    }
-  }
+  const bounds = emptyBounds(width, height)
+  extendBounds(bounds, a, width, height)
+  extendBounds(bounds, b, width, height)
+  const [minX, minY, maxX, maxY] = bounds as unknown as [number, number, number, number]
   if (maxX < 0) return null
   const x0 = Math.max(0, minX - 1)
   const y0 = Math.max(0, minY - 1)

@@ -1,4 +1,5 @@
 import sharp, { type OverlayOptions as SharpOverlay } from 'sharp'
+import { emptyBounds, extendBounds } from '../core/bounds.js'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { LabelMap, Raster } from '../core/types.js'
 import type { SweepResult } from '../sweep/result.js'
@@ -220,23 +221,9 @@ export function contentBox(frames: readonly SweepFrame[], palette: OverlayPalett
   const { width: w, height: h } = first.image
   if (frames.some((f) => f.image.width !== w || f.image.height !== h || f.reference.width !== w || f.reference.height !== h)) return null
   const lut = colourIndex(palette)
-  const n = lut.length
-  let x0 = w, y0 = h, x1 = -1, y1 = -1
-  for (const f of frames) {
-    const t = f.reference.data
-    for (let y = 0; y < h; y++) {
-      const row = y * w
-      for (let x = 0; x < w; x++) {
-        const label = t[row + x] as number
-        if (label < n && lut[label]) {
-          if (x < x0) x0 = x
-          if (x > x1) x1 = x
-          if (y < y0) y0 = y
-          if (y > y1) y1 = y
-        }
-      }
-    }
-  }
+  const bounds = emptyBounds(w, h)
+  for (const f of frames) extendBounds(bounds, f.reference.data, w, h, lut)
+  const [x0, y0, x1, y1] = bounds as unknown as [number, number, number, number]
   if (x1 < 0) return null
   const side = Math.min(Math.max(w, h), Math.max(Math.ceil(Math.max(x1 - x0 + 1, y1 - y0 + 1) * (1 + 2 * margin)), Math.ceil(Math.max(w, h) / 4)))
   const sw = Math.min(w, side), sh = Math.min(h, side)

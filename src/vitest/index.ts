@@ -14,7 +14,11 @@ import { afterEach, expect } from 'vitest'
 import { type SegsenseMatchers, matchers } from './matchers.js'
 import { takeUnsettled } from './pending.js'
 
-export * from './matchers.js'
+export {
+  matchers, toBeRobustTo, toMatchSweepSnapshot, configureSegsense, robustnessSuite,
+  type SegsenseMatchers, type RobustOptions, type SweepSnapshotOptions, type SegsenseDefaults, type AttachPolicy,
+  type RobustnessSuiteOptions, type SweepRecord, type SegsenseTaskMeta,
+} from './matchers.js'
 
 expect.extend(matchers)
 

@@ -7,10 +7,10 @@ import type { Transform } from '../transforms/transform.js'
 import { type RobustOptions, toBeRobustTo } from './robust.js'
 import { type SweepSnapshotOptions, toMatchSweepSnapshot } from './snapshot.js'
 
-export { configureSegsense, segsenseDefaults, type AttachPolicy, type SegsenseDefaults } from './config.js'
+export { configureSegsense, type AttachPolicy, type SegsenseDefaults } from './config.js'
 export { toBeRobustTo, type RobustOptions } from './robust.js'
-export { toMatchSweepSnapshot, parseSweepSnapshot, renderSweepSnapshot, matchSweepSnapshot, type SweepSnapshotOptions, type SweepCapture, type StoredSweep, type MovedValue } from './snapshot.js'
-export type { SweepRecord, SegsenseTaskMeta, MatcherOutcome } from './meta.js'
+export { toMatchSweepSnapshot, type SweepSnapshotOptions } from './snapshot.js'
+export type { SweepRecord, SegsenseTaskMeta } from './meta.js'
 export { robustnessSuite, type RobustnessSuiteOptions } from './suite.js'
 
 /** The raw matchers, for `expect.extend(matchers)`. */

@@ -27,7 +27,7 @@ export interface SegsenseReporterOptions extends Pick<ReportOptions, 'min' | 'co
 }
 
 /** The report entries of one test: one per sweep record in its meta, linked to the test file and name. */
-export function entriesOf(test: TestCase): ReportEntry[] {
+function entriesOf(test: TestCase): ReportEntry[] {
   const meta = test.meta() as SegsenseTaskMeta
   const sweeps: readonly SweepRecord[] = Array.isArray(meta.segsense?.sweeps) ? meta.segsense.sweeps : []
   const state = test.result().state

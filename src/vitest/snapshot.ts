@@ -8,7 +8,7 @@ import { METRIC_NAMES, type MetricName } from '../metrics/overlap.js'
 import type { GridOptions } from '../sweep/grid.js'
 import type { Score, SweepResult } from '../sweep/result.js'
 import { DEFAULT_BATCH_SIZE } from '../models/model.js'
-import { gridOf } from '../spec/plan.js'
+import { type RequirementOptions, gridOf } from '../spec/plan.js'
 import { stableInterval } from '../sweep/stability.js'
 import { sweep } from '../sweep/sweep.js'
 import type { Transform } from '../transforms/transform.js'
@@ -18,8 +18,11 @@ import { type MatcherOutcome, recordSweep } from './meta.js'
 import { tracked } from './pending.js'
 import { checkMatcherInput, resolveSamples } from './robust.js'
 
-/** Options of `toMatchSweepSnapshot`: the sweep grid (as `sweep()`), the samples and the comparison. */
-export interface SweepSnapshotOptions extends GridOptions {
+/**
+ * Options of `toMatchSweepSnapshot`: the sweep grid and the sweep keys of a requirement (`nsdTolerance`,
+ * `scoreClasses` = the classes stored, `reference`, `batchSize`, as `toBeRobustTo`), the samples and the comparison.
+ */
+export interface SweepSnapshotOptions extends GridOptions, Pick<RequirementOptions, 'nsdTolerance' | 'scoreClasses' | 'classes' | 'reference' | 'batchSize'> {
   /** Samples to sweep; default the `samples` set with `configureSegsense`. */
   readonly samples?: readonly Sample[]
   /**
@@ -31,20 +34,10 @@ export interface SweepSnapshotOptions extends GridOptions {
   readonly tolerance?: number
   /** Metrics to store; default `['dice']`. */
   readonly metrics?: readonly MetricName[]
-  /** Tolerance of the `nsd` metric in the truth's spacing units (pixels without spacing); default 1. */
-  readonly nsdTolerance?: number
   /** Threshold of the stable intervals written in the snapshot header (information only, never a gate); default 0.8. */
   readonly intervalMin?: number
   /** @deprecated Renamed `intervalMin` (it only sets the header's intervals); removed in 1.0. */
   readonly min?: number
-  /** Classes to store (names); default every scored class. */
-  readonly scoreClasses?: readonly string[]
-  /** @deprecated Renamed `scoreClasses`; removed in 1.0. */
-  readonly classes?: readonly string[]
-  /** Score against the truth (default) or the model's own clean prediction. */
-  readonly reference?: 'truth' | 'prediction'
-  /** Images per model call; default 16 (`DEFAULT_BATCH_SIZE`). */
-  readonly batchSize?: number
 }
 
 /** What the snapshot adapter captures from a sweep. */

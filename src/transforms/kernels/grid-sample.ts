@@ -3,6 +3,7 @@
  * the fastai-v1 affine conversion: the resampler of every geometric transform.
  */
 import { SegsenseError, describeValue } from '../../core/errors.js'
+import { withData, withLabels } from '../../core/raster.js'
 import type { LabelMap, Raster } from '../../core/types.js'
 import { bilinearTaps } from './bilinear.js'
 import { reflectCoordinate } from './border.js'
@@ -190,7 +191,7 @@ export function gridSample(img: Raster, map: CoordinateMap, options: GridSampleO
       }
     }
   }
-  return img.spacing ? { width: outW, height: outH, channels: C, data: out, spacing: img.spacing } : { width: outW, height: outH, channels: C, data: out }
+  return withData(img, out, outW, outH)
 }
 
 /**
@@ -251,7 +252,7 @@ export function gridSampleLabels(mask: LabelMap, map: CoordinateMap, options: Gr
       out[o] = best
     }
   }
-  return mask.spacing ? { width: outW, height: outH, data: out, spacing: mask.spacing } : { width: outW, height: outH, data: out }
+  return withLabels(mask, out, outW, outH)
 }
 
 /**
@@ -292,7 +293,7 @@ export function areaResize(img: Raster, outW: number, outH: number): Raster {
       }
     }
   }
-  return img.spacing ? { width: outW, height: outH, channels: C, data: out, spacing: img.spacing } : { width: outW, height: outH, channels: C, data: out }
+  return withData(img, out, outW, outH)
 }
 
 /**

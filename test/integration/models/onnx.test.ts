@@ -8,7 +8,7 @@ import { raster } from '../../../src/core/raster.js'
 import type { LabelMap, Raster } from '../../../src/core/types.js'
 import { DEFAULT_BATCH_SIZE } from '../../../src/models/model.js'
 import { loadOnnxModel, type OnnxModelOptions } from '../../../src/models/onnx.js'
-import { expectRejection } from '../../helpers.js'
+import { expectRejection } from '../../support/helpers.js'
 
 // Tiny models with analytic outputs, documented in fixtures/README.md (made by fixtures/make/make_test_models.py).
 const DIR = fileURLToPath(new URL('../../../fixtures/models/test/', import.meta.url))

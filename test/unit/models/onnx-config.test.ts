@@ -3,7 +3,7 @@ import { isSegsenseError, type SegsenseErrorCode } from '../../../src/core/error
 import { DEFAULT_BATCH_SIZE } from '../../../src/models/model.js'
 import { configureOnnx, settleOutputKind, type OnnxConfig, type OnnxModelMetadata, type OnnxValueMetadata } from '../../../src/models/onnx-config.js'
 import type { OnnxModelOptions } from '../../../src/models/onnx-options.js'
-import { codeOf, messageOf } from '../../helpers.js'
+import { codeOf, messageOf } from '../../support/helpers.js'
 
 // Metadata written the way onnxruntime-node 1.30 reports it for the fixture models, e.g. nhwc.onnx:
 // { name: 'image', isTensor: true, type: 'float32', shape: ['N', 'H', 'W', 1] } (symbolic dims are strings).

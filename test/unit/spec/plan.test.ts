@@ -5,7 +5,7 @@ import { planRequirement } from '../../../src/spec/plan.js'
 import { evaluateRequirement } from '../../../src/sweep/requirement.js'
 import { sweep } from '../../../src/sweep/sweep.js'
 import { rotate } from '../../../src/transforms/geometric.js'
-import { codeOf, messageOf } from '../../helpers.js'
+import { codeOf, messageOf } from '../../support/helpers.js'
 
 describe('planRequirement: one mapping from a requirement to sweep options', () => {
   it('carries every option to the sweep and the check', () => {

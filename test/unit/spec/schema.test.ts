@@ -7,7 +7,7 @@ import type { RequirementOptions } from '../../../src/spec/plan.js'
 import { specSchema } from '../../../src/spec/schema.js'
 import type { SpecRequirement } from '../../../src/spec/types.js'
 import type { RobustOptions } from '../../../src/vitest/robust.js'
-import { codeOf, messageOf } from '../../helpers.js'
+import { codeOf, messageOf } from '../../support/helpers.js'
 
 type SchemaRequirementKeys = keyof typeof specSchema.properties.requirements.items.properties
 

@@ -4,7 +4,7 @@ import { labelMap, raster } from '../../../src/core/raster.js'
 import type { LabelMap, Raster } from '../../../src/core/types.js'
 import { cropPad, dihedral, flip, resize, rotate, translate, zoom } from '../../../src/transforms/geometric.js'
 import { createRng } from '../../../src/transforms/random.js'
-import { codeOf, messageOf } from '../../helpers.js'
+import { codeOf, messageOf } from '../../support/helpers.js'
 
 /** Row-major nested rows of a single-channel raster. */
 function rows(img: { width: number; height: number; data: ArrayLike<number> }): number[][] {

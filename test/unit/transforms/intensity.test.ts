@@ -5,7 +5,7 @@ import type { Raster } from '../../../src/core/types.js'
 import { blur, brightness, contrast, gamma, noise } from '../../../src/transforms/intensity.js'
 import { gaussianKernel } from '../../../src/transforms/kernels/gaussian.js'
 import { createRng, normalField } from '../../../src/transforms/random.js'
-import { codeOf, messageOf } from '../../helpers.js'
+import { codeOf, messageOf } from '../../support/helpers.js'
 
 function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
   expect(actual.length).toBe(expected.length)

@@ -4,7 +4,7 @@ import { labelMap, raster } from '../../../../src/core/raster.js'
 import { reflectCoordinate } from '../../../../src/transforms/kernels/border.js'
 import { IDENTITY_MAP, areaResize, fastaiAffine, gridSample, gridSampleLabels } from '../../../../src/transforms/kernels/grid-sample.js'
 import { roundHalfEven } from '../../../../src/transforms/kernels/round.js'
-import { codeOf } from '../../../helpers.js'
+import { codeOf } from '../../../support/helpers.js'
 
 /** A 1-row image sampled at explicit u coordinates (v = 0). */
 function sampleRow(values: number[], us: number[], mode: 'bilinear' | 'nearest', padding: 'zeros' | 'border' | 'reflection'): number[] {

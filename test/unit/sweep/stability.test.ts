@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { isSegsenseError } from '../../src/core/errors.js'
-import type { Score, SweepParameter, SweepResult } from '../../src/sweep/result.js'
-import { type CategoricalStability, type Interval, stableInterval } from '../../src/sweep/stability.js'
-import { summarize } from '../../src/sweep/summarize.js'
+import { isSegsenseError } from '../../../src/core/errors.js'
+import type { Score, SweepParameter, SweepResult } from '../../../src/sweep/result.js'
+import { type CategoricalStability, type Interval, stableInterval } from '../../../src/sweep/stability.js'
+import { summarize } from '../../../src/sweep/summarize.js'
 
 const linear: SweepParameter = { name: 'shift', unit: 'px', neutral: 0, scale: 'linear', defaultRange: [-2, 2], defaultStep: 1 }
 const angle: SweepParameter = { name: 'angle', unit: 'deg', neutral: 0, scale: 'circular', period: 360, defaultRange: [-180, 180], defaultStep: 30 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { labelMap } from '../../src/core/raster.js'
-import { SegsenseError } from '../../src/core/errors.js'
-import { confusionCounts } from '../../src/metrics/confusion.js'
-import { scoreMasks } from '../../src/metrics/overlap.js'
+import { labelMap } from '../../../src/core/raster.js'
+import { SegsenseError } from '../../../src/core/errors.js'
+import { confusionCounts } from '../../../src/metrics/confusion.js'
+import { scoreMasks } from '../../../src/metrics/overlap.js'
 
 /** Builds a mask of the given size where `inside(row, col)` marks class `id`. */
 function maskOf(w: number, h: number, inside: (r: number, c: number) => boolean, id = 1) {

@@ -1,6 +1,6 @@
 // Small helpers shared by the unit and integration tests.
 import { expect } from 'vitest'
-import { type SegsenseError, type SegsenseErrorCode, isSegsenseError } from '../src/core/errors.js'
+import { type SegsenseError, type SegsenseErrorCode, isSegsenseError } from '../../src/core/errors.js'
 
 /** The SegsenseError code `fn` throws, a note when it throws something else, or undefined when it does not throw. */
 export function codeOf(fn: () => unknown): string | undefined {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { SegsenseError, isSegsenseError } from '../../src/core/errors.js'
-import { labelMap, raster, sample } from '../../src/core/raster.js'
-import type { LabelMap, Raster, Sample } from '../../src/core/types.js'
-import { type SegmentationModel, functionModel } from '../../src/models/model.js'
-import { assertSweepResult, sweepResultSchema, validateSweepResult } from '../../src/report/schema/validate.js'
-import { type SweepProgress, sweep } from '../../src/sweep/sweep.js'
-import { defineTransform } from '../../src/transforms/transform.js'
+import { SegsenseError, isSegsenseError } from '../../../src/core/errors.js'
+import { labelMap, raster, sample } from '../../../src/core/raster.js'
+import type { LabelMap, Raster, Sample } from '../../../src/core/types.js'
+import { type SegmentationModel, functionModel } from '../../../src/models/model.js'
+import { assertSweepResult, sweepResultSchema, validateSweepResult } from '../../../src/report/schema/validate.js'
+import { type SweepProgress, sweep } from '../../../src/sweep/sweep.js'
+import { defineTransform } from '../../../src/transforms/transform.js'
 
 const W = 8
 const H = 8

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Sample } from '../../src/core/types.js'
-import { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples } from '../../src/models/fixtures.js'
-import { loadOnnxModel } from '../../src/models/onnx.js'
-import type { SegmentationModel } from '../../src/models/model.js'
-import { stableInterval } from '../../src/sweep/stability.js'
-import { sweep } from '../../src/sweep/sweep.js'
-import { rotate } from '../../src/transforms/geometric.js'
+import type { Sample } from '../../../src/core/types.js'
+import { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples } from '../../../src/models/fixtures.js'
+import { loadOnnxModel } from '../../../src/models/onnx.js'
+import type { SegmentationModel } from '../../../src/models/model.js'
+import { stableInterval } from '../../../src/sweep/stability.js'
+import { sweep } from '../../../src/sweep/sweep.js'
+import { rotate } from '../../../src/transforms/geometric.js'
 
 // The quality the bundled fixtures promise (fixtures/README.md), measured with segsense itself on the held-out
 // samples. Deterministic: fixed models, fixed samples, no randomness in the sweep.

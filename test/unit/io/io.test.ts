@@ -4,10 +4,11 @@ import { join } from 'node:path'
 import { crc32, inflateSync } from 'node:zlib'
 import sharp, { type Sharp } from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { raster } from '../../src/core/raster.js'
-import { decodePng, encodePng, loadImage, loadMask, loadSample, saveImage, saveMask } from '../../src/io/index.js'
-import { encodePngPixels, readPngHeader } from '../../src/io/png.js'
-import { expectRejection } from '../helpers.js'
+import { raster } from '../../../src/core/raster.js'
+import { loadImage, saveImage } from '../../../src/io/image.js'
+import { loadMask, loadSample, saveMask } from '../../../src/io/mask.js'
+import { decodePng, encodePng, encodePngPixels, readPngHeader } from '../../../src/io/png.js'
+import { expectRejection } from '../../support/helpers.js'
 
 let dir: string
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { SegsenseError, isSegsenseError } from '../../src/core/errors.js'
-import { classIds, labelMap, raster, sample } from '../../src/core/raster.js'
-import { defineTransform } from '../../src/transforms/transform.js'
-import { functionModel } from '../../src/models/model.js'
-import { codeOf } from '../helpers.js'
+import { SegsenseError, isSegsenseError } from '../../../src/core/errors.js'
+import { classIds, labelMap, raster, sample } from '../../../src/core/raster.js'
+import { defineTransform } from '../../../src/transforms/transform.js'
+import { functionModel } from '../../../src/models/model.js'
+import { codeOf } from '../../support/helpers.js'
 
 describe('raster and labelMap constructors', () => {
   it('allocate zeroed data of the right length', () => {

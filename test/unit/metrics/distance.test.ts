@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { labelMap } from '../../src/core/raster.js'
-import { type BoundaryDistances, boundaryDistances, squaredDistanceTransform, surfaceDistances } from '../../src/metrics/distance.js'
-import { codeOf } from '../helpers.js'
+import { labelMap } from '../../../src/core/raster.js'
+import { type BoundaryDistances, boundaryDistances, squaredDistanceTransform, surfaceDistances } from '../../../src/metrics/distance.js'
+import { codeOf } from '../../support/helpers.js'
 
 /** A binary mask of width w, height h where `inside(row, col)` is foreground. */
 function bin(w: number, h: number, inside: (r: number, c: number) => boolean): Uint8Array {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { isSegsenseError } from '../../src/core/errors.js'
-import { MAX_GRID_VALUES, fromWorking, sweepValues, toWorking } from '../../src/sweep/grid.js'
-import type { TransformParameter } from '../../src/transforms/transform.js'
+import { isSegsenseError } from '../../../src/core/errors.js'
+import { MAX_GRID_VALUES, fromWorking, sweepValues, toWorking } from '../../../src/sweep/grid.js'
+import type { TransformParameter } from '../../../src/transforms/transform.js'
 
 const linear: TransformParameter = { name: 'shift', unit: '', neutral: 0, scale: 'linear', defaultRange: [-1, 1], defaultStep: 0.5 }
 const angle: TransformParameter = { name: 'angle', unit: 'deg', neutral: 0, scale: 'circular', period: 360, defaultRange: [-180, 180], defaultStep: 90 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { labelMap, raster } from '../../src/core/raster.js'
-import { functionModel } from '../../src/models/model.js'
-import { sweep } from '../../src/sweep/sweep.js'
-import { spike } from '../../src/transforms/mri/index.js'
+import { labelMap, raster } from '../../../src/core/raster.js'
+import { functionModel } from '../../../src/models/model.js'
+import { sweep } from '../../../src/sweep/sweep.js'
+import { spike } from '../../../src/transforms/mri/index.js'
 
 const SIZE = 64
 

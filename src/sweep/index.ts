@@ -1,6 +1,0 @@
-export { type GridOptions, MAX_GRID_VALUES, sweepValues, toWorking, fromWorking } from './grid.js'
-export { SWEEP_SCHEMA_VERSION, type Score, type ClassCurves, type ScoreTable, type ScoreCounts, type SweepParameter, type SampleScores, type SweepTiming, type SweepResult } from './result.js'
-export { type SweepOptions, type SweepProgress, type SweepFrame, type SweepFrames, type SweepResultWithFrames, framesOf, sweep } from './sweep.js'
-export { type Interval, type CategoricalStability, type CurveOptions, type StabilityOptions, curveOf, neutralIndex, passes, stableInterval } from './stability.js'
-export { type SummarizeOptions, type Summary, type ClassSummary, type Breakdown, type Slopes, summarize } from './summarize.js'
-export { type Requirement, type Failure, type ClassVerdict, type RequirementVerdict, evaluateRequirement, requirementThresholds } from './requirement.js'
