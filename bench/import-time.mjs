@@ -5,34 +5,48 @@
 // dynamic import (vitest itself already loaded), which is what every vitest worker pays on top of vitest.
 // Rounds are interleaved across entries so that machine load spreads evenly; medians are reported.
 //
-// Usage: node bench/import-time.mjs [label]   (label defaults to "current"; results/import-time.json keeps one
-// entry per label so that a "before" and an "after" run sit side by side in results/import-time.md).
+// Usage: node bench/import-time.mjs [baseline-checkout]
+// With a baseline (another checkout of segsense with its dist/ built, e.g. a git worktree of an older commit), both
+// are measured in the same run, rounds interleaved, so the two columns of results/import-time.md compare fairly
+// on a shared machine. `npm run bench` measures this checkout alone.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '..')
-const label = process.argv[2] ?? 'current'
+const baseline = process.argv[2]
 const ROUNDS = Number(process.env.ROUNDS ?? 7)
 const HEAVY = ['sharp', 'onnxruntime-node', 'vega', 'vega-lite']
-const exportsMap = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).exports
-const entries = ['segsense', 'segsense/transforms', 'segsense/metrics', 'segsense/matchers', 'segsense/vitest']
-  .filter((e) => e === 'segsense' || `./${e.slice('segsense/'.length)}` in exportsMap)
+const repos = [{ label: 'this checkout', dir: repo }, ...(baseline ? [{ label: `baseline ${commitOf(baseline)}`, dir: baseline }] : [])]
 
-const root = mkdtempSync(join(tmpdir(), 'segsense-import-'))
-mkdirSync(join(root, 'node_modules'))
-symlinkSync(repo, join(root, 'node_modules/segsense'), 'dir')
-symlinkSync(join(repo, 'node_modules/vitest'), join(root, 'node_modules/vitest'), 'dir')
+function commitOf(dir) {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim()
+  } catch {
+    return dir
+  }
+}
 
-// Records every resolved module URL (the loader hook runs on its own thread and posts them back).
-writeFileSync(join(root, 'hooks.mjs'), `let port
+/** A consumer folder with node_modules/segsense -> `dir`, the resolve-logging script, and a vitest project. */
+function workspace(dir) {
+  const root = mkdtempSync(join(tmpdir(), 'segsense-import-'))
+  // An installed copy (dist and package.json), not a link: through a link vitest would see segsense's files
+  // outside node_modules and transform them as source, which an installed package never is.
+  mkdirSync(join(root, 'node_modules/segsense'), { recursive: true })
+  cpSync(join(dir, 'dist'), join(root, 'node_modules/segsense/dist'), { recursive: true })
+  cpSync(join(dir, 'package.json'), join(root, 'node_modules/segsense/package.json'))
+  for (const name of readdirSync(join(repo, 'node_modules'))) {
+    if (!name.startsWith('.')) symlinkSync(join(repo, 'node_modules', name), join(root, 'node_modules', name))
+  }
+  // Records every resolved module URL (the loader hook runs on its own thread and posts them back).
+  writeFileSync(join(root, 'hooks.mjs'), `let port
 export function initialize(data) { port = data.port }
 export async function resolve(specifier, context, next) { const r = await next(specifier, context); port.postMessage(r.url); return r }
 `)
-writeFileSync(join(root, 'measure.mjs'), `import { register } from 'node:module'
+  writeFileSync(join(root, 'measure.mjs'), `import { register } from 'node:module'
 import { MessageChannel } from 'node:worker_threads'
 const seen = []
 const { port1, port2 } = new MessageChannel()
@@ -46,19 +60,24 @@ port1.close()
 const heavy = ${JSON.stringify(HEAVY)}.filter((h) => seen.some((u) => u.includes('/node_modules/' + h + '/')))
 console.log(JSON.stringify({ ms, heavy }))
 `)
-// The vitest entry, timed inside a real vitest run.
-mkdirSync(join(root, 'vt'))
-writeFileSync(join(root, 'vt/vitest.config.mjs'), `export default { test: { include: ['t.test.mjs'], pool: 'forks' } }\n`)
-writeFileSync(join(root, 'vt/t.test.mjs'), `import { test } from 'vitest'
+  // The vitest entry, timed inside a real vitest run.
+  mkdirSync(join(root, 'vt'))
+  writeFileSync(join(root, 'vt/vitest.config.mjs'), `export default { test: { include: ['t.test.mjs'], pool: 'forks' } }\n`)
+  writeFileSync(join(root, 'vt/t.test.mjs'), `import { test } from 'vitest'
 import { writeFileSync } from 'node:fs'
 const t0 = performance.now()
 await import('segsense/vitest')
 const ms = performance.now() - t0
 test('imported', () => { writeFileSync(process.env.OUT, JSON.stringify({ ms })) })
 `)
-symlinkSync(join(root, 'node_modules'), join(root, 'vt/node_modules'), 'dir')
+  symlinkSync(join(root, 'node_modules'), join(root, 'vt/node_modules'), 'dir')
+  const exportsMap = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).exports
+  const entries = ['segsense', 'segsense/transforms', 'segsense/metrics', 'segsense/matchers', 'segsense/vitest']
+    .filter((e) => e === 'segsense' || `./${e.slice('segsense/'.length)}` in exportsMap)
+  return { root, entries }
+}
 
-function once(entry) {
+function once(root, entry) {
   if (entry === 'segsense/vitest') {
     const out = join(root, 'vt/out.json')
     execFileSync(process.execPath, [join(repo, 'node_modules/vitest/vitest.mjs'), 'run'], { cwd: join(root, 'vt'), env: { ...process.env, OUT: out, CI: 'true' }, stdio: 'ignore' })
@@ -67,46 +86,42 @@ function once(entry) {
   return JSON.parse(execFileSync(process.execPath, ['measure.mjs', entry], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop())
 }
 
-const samples = Object.fromEntries(entries.map((e) => [e, []]))
-const heavy = {}
-for (const e of entries) once(e) // warm the file cache
+const spaces = repos.map((r) => ({ ...r, ...workspace(r.dir), samples: {}, heavy: {} }))
+for (const s of spaces) for (const e of s.entries) { s.samples[e] = []; once(s.root, e) } // warm the file cache
 for (let r = 0; r < ROUNDS; r++) {
-  for (const e of entries) {
-    const m = once(e)
-    samples[e].push(m.ms)
-    heavy[e] = m.heavy
+  for (const e of ['segsense', 'segsense/transforms', 'segsense/metrics', 'segsense/matchers', 'segsense/vitest']) {
+    for (const s of spaces) {
+      if (!s.entries.includes(e)) continue
+      const m = once(s.root, e)
+      s.samples[e].push(m.ms)
+      s.heavy[e] = m.heavy
+    }
   }
 }
-rmSync(root, { recursive: true, force: true })
+for (const s of spaces) rmSync(s.root, { recursive: true, force: true })
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const run = {
-  date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, rounds: ROUNDS,
-  entries: Object.fromEntries(entries.map((e) => [e, { medianMs: Number(median(samples[e]).toFixed(1)), heavyModules: heavy[e] }])),
-}
-const file = join(here, 'results/import-time.json')
-const all = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}
-all[label] = run
+const runs = spaces.map((s) => ({ label: s.label, entries: Object.fromEntries(s.entries.map((e) => [e, { medianMs: Number(median(s.samples[e]).toFixed(1)), heavyModules: s.heavy[e] }])) }))
+const out = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, rounds: ROUNDS, runs }
 mkdirSync(join(here, 'results'), { recursive: true })
-writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`)
-
-const labels = Object.keys(all)
-const names = [...new Set(labels.flatMap((l) => Object.keys(all[l].entries)))]
-const cell = (l, e) => {
-  const x = all[l].entries[e]
-  if (!x) return 'n/a'
+writeFileSync(join(here, 'results/import-time.json'), `${JSON.stringify(out, null, 2)}\n`)
+const names = ['segsense', 'segsense/transforms', 'segsense/metrics', 'segsense/matchers', 'segsense/vitest']
+const cell = (run, e) => {
+  const x = run.entries[e]
+  if (!x) return 'n/a (no such entry)'
   return `${x.medianMs} ms${x.heavyModules ? (x.heavyModules.length ? ` (loads ${x.heavyModules.join(', ')})` : ' (no heavy module)') : ''}`
 }
 const md = `# Import time of the public entries (bench/import-time.mjs)
 
-Median wall time of \`await import(entry)\` in a fresh Node process (${ROUNDS} interleaved rounds), from a consumer
-folder that has segsense as a dependency. \`segsense/vitest\` is timed inside a vitest run (vitest already loaded).
-"Heavy" modules are sharp, onnxruntime-node, vega and vega-lite, recorded by a module-resolve hook.
+${out.date}, Node ${out.node}, ${out.cpu}. Median wall time of \`await import(entry)\` in a fresh Node process
+(${ROUNDS} rounds, interleaved across entries${runs.length > 1 ? ' and checkouts' : ''}), from a consumer folder that has segsense as a dependency.
+\`segsense/vitest\` is timed inside a vitest run (vitest already loaded): what every vitest worker pays on top of
+vitest. "Heavy" modules are sharp, onnxruntime-node, vega and vega-lite, recorded by a module-resolve hook.
 
-| entry | ${labels.map((l) => `${l} (${all[l].date.slice(0, 16)})`).join(' | ')} |
-|---|${labels.map(() => '---').join('|')}|
-${names.map((e) => `| \`${e}\` | ${labels.map((l) => cell(l, e)).join(' | ')} |`).join('\n')}
+| entry | ${runs.map((r) => r.label).join(' | ')} |
+|---|${runs.map(() => '---').join('|')}|
+${names.map((e) => `| \`${e}\` | ${runs.map((r) => cell(r, e)).join(' | ')} |`).join('\n')}
 
-Node ${run.node}, ${run.cpu}. Absolute times depend on the machine's load; compare entries within one column.
+Absolute times depend on the machine's load; compare within one run.
 `
 writeFileSync(join(here, 'results/import-time.md'), md)
 console.log(md)
