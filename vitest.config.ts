@@ -5,6 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // The consumer projects are run by the e2e tests in their own vitest processes.
     exclude: [...configDefaults.exclude, 'test/e2e/projects/**'],
-    testTimeout: 60_000,
+    // Generous limits: these are hang guards, not speed checks (speed is measured by npm run bench), and the
+    // e2e hooks run whole vitest processes on a shared 2-core machine.
+    testTimeout: 180_000,
+    hookTimeout: 240_000,
   },
 })
