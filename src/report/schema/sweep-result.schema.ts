@@ -94,6 +94,21 @@ export const sweepResultSchema = {
       propertyNames: { enum: [...METRIC_NAMES] },
       additionalProperties: { type: 'object', additionalProperties: { type: 'array', items: { type: 'integer', minimum: 0 } } },
     },
+    warnings: {
+      type: 'array',
+      description: 'What was not scored and why: one entry per sample/class pair (absent when there is nothing to report).',
+      items: {
+        type: 'object',
+        required: ['sample', 'className', 'reason', 'message'],
+        additionalProperties: false,
+        properties: {
+          sample: { type: 'string', description: 'Sample id.' },
+          className: { type: 'string', description: 'Class name.' },
+          reason: { enum: ['empty-reference'], description: 'empty-reference: the untransformed reference (truth or clean prediction) has no pixel of the class; the pair is null at every value.' },
+          message: { type: 'string' },
+        },
+      },
+    },
     timing: {
       type: 'object',
       required: ['totalMs', 'predictMs', 'transformMs', 'scoreMs', 'predictions'],
