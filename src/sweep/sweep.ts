@@ -36,7 +36,10 @@ export interface SweepOptions extends GridOptions {
   readonly reference?: 'truth' | 'prediction'
   /** Images per `model.predict` call; default 16 (`DEFAULT_BATCH_SIZE`). */
   readonly batchSize?: number
-  /** Zero-denominator policy for the metrics; default `{ bothEmpty: 'best' }`. */
+  /**
+   * Zero-denominator policy for the metrics; default `{ bothEmpty: 'best' }`. It decides values where a class has
+   * left the reference; a class the untransformed reference lacks is never scored (null, in `warnings`).
+   */
   readonly emptyPolicy?: EmptyPolicy
   /** Called after every batch. */
   readonly onProgress?: (progress: SweepProgress) => void

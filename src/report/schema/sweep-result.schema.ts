@@ -6,7 +6,7 @@ const score = {
   type: ['number', 'null'],
   minimum: 0,
   maximum: 1,
-  description: 'Score in [0, 1]; null = undefined (e.g. both masks empty under bothEmpty "nan", or a mean over only undefined scores).',
+  description: 'Score in [0, 1]; null = undefined (nothing to score: the untransformed reference lacks the class, see warnings; both masks empty under bothEmpty "nan"; or a mean over only undefined scores).',
 } as const
 
 /** Per class name: one score per swept value, in the order of `values`. */
