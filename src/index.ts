@@ -35,7 +35,7 @@ export { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, type FixtureMode
 export { type GridOptions, MAX_GRID_VALUES, sweepValues } from './sweep/grid.js'
 export {
   SWEEP_SCHEMA_VERSION, type Score, type ClassCurves, type ScoreTable, type ScoreCounts, type SweepParameter,
-  type SampleScores, type SweepTiming, type SweepResult,
+  type SampleScores, type SweepTiming, type SweepResult, type SweepWarning,
 } from './sweep/result.js'
 export { sweep, framesOf, type SweepOptions, type SweepProgress, type SweepFrame, type SweepFrames, type SweepResultWithFrames } from './sweep/sweep.js'
 export { stableInterval, type Interval, type CategoricalStability, type StabilityOptions } from './sweep/stability.js'

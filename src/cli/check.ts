@@ -31,6 +31,7 @@ export async function runCheck(file: string, options: CheckOptions): Promise<num
       for (const c of o.verdict.classes) {
         lines.push(`      ${c.className} ${o.verdict.metric} >= ${c.min}: ${c.pass ? 'passes' : `stable in ${formatInterval(o.result, c.interval)}`}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`)
       }
+      for (const w of o.result.warnings ?? []) lines.push(`      warning: ${w.message}`)
     }
     process.stdout.write(`${lines.join('\n')}\n`)
   }

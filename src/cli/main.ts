@@ -77,6 +77,7 @@ export function program(run: (code: Promise<number> | number) => void): Command 
     .option('--min <score>', 'threshold for the stable interval and pass/fail', number('--min'), 0.8)
     .option('--check', 'exit 1 when a swept value scores below --min')
     .option('--batch-size <n>', 'images per model call', integer('--batch-size'))
+    .addOption(new Option('--empty-policy <policy>', 'score where reference and prediction are both empty at a value: best (1) or nan (not scored)').choices(['best', 'nan']))
     .option('--sample <id>', 'sample shown in the report\'s frame strip and GIF (default the first)')
     .option('-o, --out <dir>', 'write an HTML report to this folder')
     .option('--json', 'print the sweep result as JSON on stdout')

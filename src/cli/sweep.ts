@@ -6,6 +6,7 @@ import { loadOnnxModel } from '../models/onnx.js'
 import { type ReportEntry, reportRows, writeReport } from '../report/html.js'
 import { planRequirement } from '../spec/plan.js'
 import { evaluateRequirement } from '../sweep/requirement.js'
+import type { SweepResult } from '../sweep/result.js'
 import { framesOf, sweep } from '../sweep/sweep.js'
 import { transformByName } from '../transforms/registry.js'
 import { createProgress } from './progress.js'
@@ -31,9 +32,15 @@ export interface SweepCommandOptions extends CommonOptions {
   readonly min?: number
   readonly check?: boolean
   readonly batchSize?: number
+  readonly emptyPolicy?: 'best' | 'nan'
   readonly out?: string
   readonly json?: boolean
   readonly sample?: string
+}
+
+/** One `warning:` line per sample/class pair the sweep could not score (empty string when there is none). */
+export function warningLines(result: Pick<SweepResult, 'warnings'>): string {
+  return (result.warnings ?? []).map((w) => `warning: ${w.message}\n`).join('')
 }
 
 /**
@@ -64,6 +71,7 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
     ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
     ...(scoreClasses ? { scoreClasses } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    ...(options.emptyPolicy ? { emptyPolicy: options.emptyPolicy } : {}),
   }, {}, 'segsense sweep')
   const { metric } = plan.requirement
   const paths = samplePaths(options.image ?? [], options.truth ?? [])
@@ -91,6 +99,7 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   else {
     const rows = reportRows([entry])
     process.stdout.write(`${model.name}: ${transform.name} on ${samples.length} sample${samples.length === 1 ? '' : 's'}, scored against ${withTruth ? 'the truth' : "the model's clean prediction (no --truth)"}, ${metric} >= ${min}\n\n${summaryTable(rows)}\n`)
+    process.stdout.write(warningLines(plain))
   }
   if (options.out) {
     const frames = framesOf(result)

@@ -22,6 +22,8 @@ export type SegsenseErrorCode =
   | 'E_MODEL_CLOSED'
   | 'E_SCHEMA'
   | 'E_ABORTED'
+  /** A model did not answer one `predict` batch within the sweep's `batchTimeout`; names the model and the batch. */
+  | 'E_TIMEOUT'
 
 /**
  * The one error type segsense throws for bad input or a failed precondition.

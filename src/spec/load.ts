@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import { SegsenseError } from '../core/errors.js'
 import { transformByName } from '../transforms/registry.js'
+import { withDefaults } from './plan.js'
 import { describeError } from './schema-errors.js'
 import { specSchema } from './schema.js'
 import type { LoadedSpec, RobustnessSpec } from './types.js'
@@ -21,12 +22,18 @@ export function validateSpec(json: unknown): { valid: true; spec: RobustnessSpec
   }
   const spec = json as RobustnessSpec
   const errors: string[] = []
+  const defaults = spec.defaults ?? {}
+  if (defaults.min !== undefined && defaults.minDice !== undefined) errors.push('/defaults: give "min", not both "min" and "minDice" (its deprecated name)')
+  if (defaults.scoreClasses !== undefined && defaults.classes !== undefined) errors.push('/defaults: give "scoreClasses", not both "scoreClasses" and "classes" (its deprecated name)')
   spec.requirements.forEach((r, i) => {
-    if (r.minDice !== undefined && r.metric !== undefined && r.metric !== 'dice') {
-      errors.push(`/requirements/${i}/minDice gates Dice only, but metric is ${JSON.stringify(r.metric)}: write "min"`)
-    }
     if (r.min !== undefined && r.minDice !== undefined) errors.push(`/requirements/${i}: give "min", not both "min" and "minDice" (its deprecated name)`)
     if (r.scoreClasses !== undefined && r.classes !== undefined) errors.push(`/requirements/${i}: give "scoreClasses", not both "scoreClasses" and "classes" (its deprecated name)`)
+    // The rules that involve two keys hold for the requirement as its defaults complete it.
+    const full = withDefaults(r, defaults)
+    if (full.min === undefined && full.minDice === undefined) errors.push(`/requirements/${i} must have property "min" (or the spec's /defaults must)`)
+    if (full.minDice !== undefined && full.metric !== undefined && full.metric !== 'dice') {
+      errors.push(`/requirements/${i}/minDice gates Dice only, but metric is ${JSON.stringify(full.metric)}: write "min"`)
+    }
     try {
       transformByName(r.transform, r.options)
     } catch (e) {

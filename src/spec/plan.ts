@@ -1,6 +1,6 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { DEFAULT_BATCH_SIZE } from '../models/model.js'
-import { type MetricName, checkMetricNames } from '../metrics/overlap.js'
+import { type EmptyPolicy, type MetricName, checkMetricNames } from '../metrics/overlap.js'
 import type { GridOptions } from '../sweep/grid.js'
 import type { Requirement } from '../sweep/requirement.js'
 import type { SweepOptions } from '../sweep/sweep.js'
@@ -35,10 +35,53 @@ export interface RequirementOptions extends GridOptions {
   readonly reference?: 'truth' | 'prediction'
   /** Images per model call; default {@link DEFAULT_BATCH_SIZE}. */
   readonly batchSize?: number
+  /**
+   * What a score is where the reference and the prediction are both empty at a swept value: `'best'` (default) 1,
+   * `'nan'` undefined (skipped by the means, never a pass). `{ bothEmpty }` as `sweep` takes it works too. A class
+   * absent from the untransformed reference is never scored, whatever the policy.
+   */
+  readonly emptyPolicy?: EmptyPolicy['bothEmpty'] | EmptyPolicy
+  /** Milliseconds one model call (one batch) may take before the sweep fails with `E_TIMEOUT`; default no limit. */
+  readonly batchTimeout?: number
 }
 
-/** Defaults a planner falls back on (the matchers pass those of `configureSegsense`), with the same rules. */
-export type RequirementDefaults = Pick<RequirementOptions, 'min' | 'minDice' | 'metric' | 'batchSize'>
+/**
+ * Defaults a planner falls back on, key by key, with the same rules: every requirement option but the grid (a
+ * grid belongs to one transform). The matchers pass those of `configureSegsense`, a spec its `defaults`.
+ */
+export type RequirementDefaults = Omit<RequirementOptions, keyof GridOptions>
+
+// Every key of RequirementDefaults, checked exhaustive by the compiler (`satisfies`).
+const DEFAULT_KEYS = Object.keys({
+  min: true, minDice: true, metric: true, nsdTolerance: true, scoreClasses: true, classes: true, aggregate: true,
+  reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
+} satisfies Record<keyof RequirementDefaults, true>) as (keyof RequirementDefaults)[]
+
+// Alias pairs count as one option: a threshold given as minDice hides a default min, and so on.
+const ALIASES: readonly (readonly [keyof RequirementDefaults, keyof RequirementDefaults])[] = [['min', 'minDice'], ['scoreClasses', 'classes']]
+
+/** Only the requirement-default keys of `options` (e.g. of `configureSegsense`'s defaults), without undefined values. */
+export function defaultsOf(options: RequirementDefaults): RequirementDefaults {
+  const out: Record<string, unknown> = {}
+  for (const key of DEFAULT_KEYS) if (options[key] !== undefined) out[key] = options[key]
+  return out as RequirementDefaults
+}
+
+/**
+ * `options` with every unset requirement option taken from `defaults` (a spec's `defaults` under its requirements,
+ * or one layer of defaults under another). An option given under either of its names (`min`/`minDice`,
+ * `scoreClasses`/`classes`) takes neither name from the defaults.
+ */
+export function withDefaults<T extends RequirementDefaults>(options: T, defaults: RequirementDefaults): T {
+  const out: Record<string, unknown> = { ...options }
+  for (const key of DEFAULT_KEYS) {
+    if (out[key] !== undefined || defaults[key] === undefined) continue
+    const pair = ALIASES.find((a) => a.includes(key))
+    if (pair && pair.some((k) => out[k] !== undefined)) continue
+    out[key] = defaults[key]
+  }
+  return out as T
+}
 
 /** A requirement planned into what `sweep` and `evaluateRequirement` take. */
 export interface RequirementPlan {
@@ -109,30 +152,54 @@ export function resolveThreshold(where: string, options: Pick<RequirementOptions
 }
 
 /**
+ * The sweep's {@link EmptyPolicy} from a requirement's `emptyPolicy`: `'best'`, `'nan'` or `{ bothEmpty }`.
+ * @throws SegsenseError `E_BAD_PARAMETER` naming `what` and the value.
+ */
+export function resolveEmptyPolicy(value: RequirementOptions['emptyPolicy'], what: string): EmptyPolicy | undefined {
+  if (value === undefined) return undefined
+  const bothEmpty = typeof value === 'object' && value !== null ? value.bothEmpty : value
+  if (bothEmpty !== 'best' && bothEmpty !== 'nan') {
+    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be 'best' or 'nan' (or { bothEmpty: 'best' | 'nan' }), got ${describeValue(value)}`, { details: { value } })
+  }
+  return { bothEmpty }
+}
+
+/**
  * Plans a requirement: the sweep options, the check, and the required range, from the options as a matcher, a
  * spec or the CLI states them. The one place that maps a requirement to `sweep` (so that every option reaches
  * it from every entry point). Thresholds are checked against the sweep's classes later, by `evaluateRequirement`.
  *
  * @param where names the caller in error messages, e.g. `toBeRobustTo(rotate)`.
+ * Every option but the grid falls back on `defaults` (key by key; an option given under its deprecated name hides
+ * the default of the new one).
+ *
  * @throws SegsenseError `E_BAD_PARAMETER` for a missing or ambiguous threshold, `minDice` with another metric,
- *   an unknown metric, aggregate or reference.
+ *   an unknown metric, aggregate, reference or emptyPolicy.
  */
 export function planRequirement(transform: Transform, options: RequirementOptions, defaults: RequirementDefaults = {}, where = `requirement on ${transform.name}`): RequirementPlan {
-  const metric = options.metric ?? defaults.metric ?? 'dice'
+  for (const [given, what] of [[options, where], [defaults, `${where} (configured defaults)`]] as const) {
+    if (given.scoreClasses !== undefined && given.classes !== undefined) {
+      throw new SegsenseError('E_BAD_PARAMETER', `${what}: give scoreClasses, not both scoreClasses and classes (its deprecated name)`)
+    }
+  }
+  // The threshold keeps its own layering (resolveThreshold), so that an error says which layer gave it.
+  const { min: _min, minDice: _minDice, ...rest } = defaults
+  const o = withDefaults(options, rest)
+  const metric = o.metric ?? 'dice'
   checkMetricNames([metric])
   const min = resolveThreshold(where, options, metric, defaults)
-  const aggregate = oneOf(options.aggregate, ['mean', 'each'] as const, `${where}: aggregate`) ?? 'mean'
-  const reference = oneOf(options.reference, ['truth', 'prediction'] as const, `${where}: reference`)
-  const scoreClasses = options.scoreClasses ?? options.classes
-  if (options.scoreClasses !== undefined && options.classes !== undefined) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${where}: give scoreClasses, not both scoreClasses and classes (its deprecated name)`)
-  }
+  const aggregate = oneOf(o.aggregate, ['mean', 'each'] as const, `${where}: aggregate`) ?? 'mean'
+  const reference = oneOf(o.reference, ['truth', 'prediction'] as const, `${where}: reference`)
+  const emptyPolicy = resolveEmptyPolicy(o.emptyPolicy, `${where}: emptyPolicy`)
+  const scoreClasses = o.scoreClasses ?? o.classes
   const sweep: SweepOptions = {
     ...gridOf(options),
     metrics: [metric],
-    ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
+    ...(o.nsdTolerance !== undefined ? { nsdTolerance: o.nsdTolerance } : {}),
     ...(reference ? { reference } : {}),
-    batchSize: options.batchSize ?? defaults.batchSize ?? DEFAULT_BATCH_SIZE,
+    ...(emptyPolicy ? { emptyPolicy } : {}),
+    ...(o.batchTimeout !== undefined ? { batchTimeout: o.batchTimeout } : {}),
+    batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE,
   }
   return {
     transform,

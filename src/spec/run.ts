@@ -6,7 +6,7 @@ import { evaluateRequirement, type RequirementVerdict } from '../sweep/requireme
 import type { SweepResult } from '../sweep/result.js'
 import { type SweepProgress, sweep } from '../sweep/sweep.js'
 import { transformByName } from '../transforms/registry.js'
-import { type RequirementPlan, planRequirement } from './plan.js'
+import { type RequirementDefaults, type RequirementPlan, planRequirement, withDefaults } from './plan.js'
 import type { LoadedSpec, SpecRequirement } from './types.js'
 
 /** Loads a spec's model (ONNX) and samples. Close the model when done. */
@@ -34,9 +34,12 @@ export function requirementName(r: SpecRequirement, plan: Pick<RequirementPlan, 
   return r.name ?? `${r.transform} over [${plan.required[0]}, ${plan.required[1]}]`
 }
 
-/** A spec requirement planned: its test name and its {@link RequirementPlan}. */
-export function planSpecRequirement(r: SpecRequirement): RequirementPlan & { readonly name: string } {
-  const plan = planRequirement(transformByName(r.transform, r.options), r, {}, `spec requirement ${JSON.stringify(r.name ?? r.transform)}`)
+/**
+ * A spec requirement planned: its test name and its {@link RequirementPlan}. `defaults` are the spec's own (its
+ * top-level `defaults`), under the requirement's keys.
+ */
+export function planSpecRequirement(r: SpecRequirement, defaults: RequirementDefaults = {}): RequirementPlan & { readonly name: string } {
+  const plan = planRequirement(transformByName(r.transform, r.options), withDefaults(r, defaults), {}, `spec requirement ${JSON.stringify(r.name ?? r.transform)}`)
   return { ...plan, name: requirementName(r, plan) }
 }
 
@@ -56,10 +59,11 @@ export interface RunSpecOptions {
 
 /**
  * Runs every requirement of a loaded spec outside vitest (`segsense check`): loads the model and samples, sweeps
- * each requirement as planned by `planRequirement` (as `toBeRobustTo` does), checks it, and closes the model.
+ * each requirement (completed by the spec's `defaults`) as planned by `planRequirement` (as `toBeRobustTo` does),
+ * checks it, and closes the model.
  */
 export async function runSpec(spec: LoadedSpec, options: RunSpecOptions = {}): Promise<RequirementOutcome[]> {
-  const plans = spec.requirements.map(planSpecRequirement) // every requirement is checked before the model loads
+  const plans = spec.requirements.map((r) => planSpecRequirement(r, spec.defaults)) // all checked before the model loads
   const { model, samples } = await openSpec(spec)
   try {
     const outcomes: RequirementOutcome[] = []

@@ -11,9 +11,32 @@ const threshold = {
 // Class names to check (a subset of the model's classes).
 const classNames = { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 } as const
 
+// The keys a requirement shares with the spec's defaults (RequirementDefaults): all but name, transform, options, grid.
+const requirementOptions = {
+  min: threshold,
+  minDice: { ...threshold, description: 'deprecated: the name of min for metric dice (an error with any other metric)' },
+  metric: { enum: [...METRIC_NAMES] },
+  nsdTolerance: { type: 'number', minimum: 0, description: "tolerance of metric nsd, in the truth's spacing units (pixels without spacing)" },
+  scoreClasses: classNames,
+  classes: { ...classNames, description: 'deprecated: the name of scoreClasses' },
+  aggregate: { enum: ['mean', 'each'] },
+  reference: { enum: ['truth', 'prediction'] },
+  batchSize: { type: 'integer', minimum: 1 },
+  emptyPolicy: {
+    description: "score where reference and prediction are both empty at a value: best (1) or nan (undefined)",
+    oneOf: [
+      { enum: ['best', 'nan'] },
+      { type: 'object', additionalProperties: false, required: ['bothEmpty'], properties: { bothEmpty: { enum: ['best', 'nan'] } } },
+    ],
+  },
+  batchTimeout: { type: 'number', exclusiveMinimum: 0, maximum: 2_147_483_647, description: 'milliseconds one model call (one batch) may take' },
+} as const
+
 /**
  * JSON Schema (draft 2020-12) of a robustness spec file; see `RobustnessSpec` in `spec/types.ts`. A requirement's
- * keys are exactly those of `SpecRequirement` (test/unit/spec/schema.test.ts pins this at the type level).
+ * keys are exactly those of `SpecRequirement`, the `defaults` keys those of `RequirementDefaults`
+ * (test/unit/spec/schema.test.ts pins both at the type level). A requirement needs a threshold (`min`) of its own
+ * or from `defaults`: `validateSpec` checks that.
  */
 export const specSchema = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -52,6 +75,12 @@ export const specSchema = {
         },
       },
     },
+    defaults: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'defaults of every requirement: any requirement key but name, transform, options and the grid',
+      properties: requirementOptions,
+    },
     requirements: {
       type: 'array',
       minItems: 1,
@@ -59,7 +88,6 @@ export const specSchema = {
         type: 'object',
         additionalProperties: false,
         required: ['transform'],
-        anyOf: [{ required: ['min'] }, { required: ['minDice'] }],
         properties: {
           name: { type: 'string', minLength: 1 },
           transform: { type: 'string', minLength: 1 },
@@ -68,15 +96,7 @@ export const specSchema = {
           step: { type: 'number', exclusiveMinimum: 0 },
           steps: { type: 'integer', minimum: 2 },
           values: { type: 'array', items: { type: 'number' }, minItems: 1 },
-          min: threshold,
-          minDice: { ...threshold, description: 'deprecated: the name of min for metric dice (an error with any other metric)' },
-          metric: { enum: [...METRIC_NAMES] },
-          nsdTolerance: { type: 'number', minimum: 0, description: "tolerance of metric nsd, in the truth's spacing units (pixels without spacing)" },
-          scoreClasses: classNames,
-          classes: { ...classNames, description: 'deprecated: the name of scoreClasses' },
-          aggregate: { enum: ['mean', 'each'] },
-          reference: { enum: ['truth', 'prediction'] },
-          batchSize: { type: 'integer', minimum: 1 },
+          ...requirementOptions,
         },
       },
     },

@@ -1,5 +1,5 @@
 import type { OnnxModelOptions } from '../models/onnx.js'
-import type { RequirementOptions } from './plan.js'
+import type { RequirementDefaults, RequirementOptions } from './plan.js'
 
 /**
  * One required robustness in a spec file: a built-in transform swept over a range, with a threshold. Every key of
@@ -36,6 +36,8 @@ export interface RobustnessSpec {
     readonly batchSize?: number
   }
   readonly samples: readonly { readonly id?: string; readonly image: string; readonly truth?: string }[]
+  /** Defaults of every requirement (any requirement key but `name`, `transform`, `options` and the grid). */
+  readonly defaults?: RequirementDefaults
   readonly requirements: readonly SpecRequirement[]
 }
 

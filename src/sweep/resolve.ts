@@ -27,6 +27,8 @@ export interface SweepPlan {
   readonly nsdTolerance: number
   readonly emptyPolicy: EmptyPolicy
   readonly keepFrames: boolean
+  /** Milliseconds one `model.predict` call may take before the sweep fails with `E_TIMEOUT`; undefined: no limit. */
+  readonly batchTimeout: number | undefined
   /** Names the sweep in messages: `sweep of "rotate" on model "unet"`. */
   readonly what: string
 }
@@ -70,6 +72,71 @@ function resolveClasses(model: SegmentationModel, option: SweepOptions['scoreCla
   return { classes, includeBackground }
 }
 
+/** Longest timer Node schedules (2^31 - 1 ms); a longer one would fire at once. */
+const MAX_TIMEOUT_MS = 2_147_483_647
+
+// Where the first non-finite value of an image lies, and how many there are: a hot loop, run once per sample.
+function nonFinite(data: Float32Array): { first: number; count: number } {
+  let first = -1
+  let count = 0
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i] as number
+    // v - v is 0 for finite v and NaN for NaN and ±Infinity.
+    if (v - v !== 0) {
+      if (first < 0) first = i
+      count++
+    }
+  }
+  return { first, count }
+}
+
+function positiveInteger(value: unknown): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1
+}
+
+/**
+ * Checks a hand-built sample once, before anything reads it: an image of positive integer size, Float32Array data of
+ * exactly width*height*channels finite values; a truth of Uint8Array/Uint16Array data of exactly width*height ids.
+ * (Read unchecked, a short array is read out of bounds, an Infinity becomes NaN pixels after a transform, and NaN
+ * input reaches the model and is blamed on its output.)
+ */
+function checkSampleData(s: Sample): void {
+  const at = `sample ${JSON.stringify(s.id)}`
+  const img = s.image
+  if (!positiveInteger(img.width) || !positiveInteger(img.height) || !positiveInteger(img.channels)) {
+    throw new SegsenseError('E_BAD_PARAMETER', `${at}: image width, height and channels must be positive integers, got ${describeValue(img.width)}x${describeValue(img.height)}x${describeValue(img.channels)}`, { details: { sample: s.id } })
+  }
+  if (!(img.data instanceof Float32Array)) {
+    throw new SegsenseError('E_BAD_PARAMETER', `${at}: image data must be a Float32Array of intensities (the loaders scale them to [0, 1]), got ${describeValue(img.data)}`, { details: { sample: s.id } })
+  }
+  const n = img.width * img.height * img.channels
+  if (img.data.length !== n) {
+    throw new SegsenseError('E_SIZE_MISMATCH', `${at}: image data has ${img.data.length} values, expected width x height x channels = ${img.width}x${img.height}x${img.channels} = ${n}`, {
+      details: { sample: s.id, length: img.data.length, expected: n },
+    })
+  }
+  const bad = nonFinite(img.data)
+  if (bad.count > 0) {
+    const pixel = Math.floor(bad.first / img.channels)
+    const where = `x=${pixel % img.width}, y=${Math.floor(pixel / img.width)}${img.channels > 1 ? `, channel ${bad.first % img.channels}` : ''}`
+    throw new SegsenseError('E_BAD_PARAMETER', `${at}: image has ${bad.count === n ? 'only' : bad.count} non-finite value${bad.count === 1 ? '' : 's'} (${String(img.data[bad.first])} at ${where}); intensities must be finite numbers`, {
+      details: { sample: s.id, count: bad.count, index: bad.first },
+    })
+  }
+  const truth = s.truth
+  if (truth) {
+    if (!(truth.data instanceof Uint8Array || truth.data instanceof Uint16Array)) {
+      throw new SegsenseError('E_BAD_PARAMETER', `${at}: truth data must be a Uint8Array or Uint16Array of class ids, got ${describeValue(truth.data)}`, { details: { sample: s.id } })
+    }
+    assertSameSize(img, truth, `${at}: image and truth`)
+    if (truth.data.length !== img.width * img.height) {
+      throw new SegsenseError('E_SIZE_MISMATCH', `${at}: truth data has ${truth.data.length} ids, expected width x height = ${img.width}x${img.height} = ${img.width * img.height}`, {
+        details: { sample: s.id, length: truth.data.length, expected: img.width * img.height },
+      })
+    }
+  }
+}
+
 function checkSamples(list: readonly Sample[], reference: 'truth' | 'prediction'): void {
   if (list.length === 0) throw new SegsenseError('E_BAD_PARAMETER', 'sweep: samples must hold at least one sample')
   const ids = new Set<string>()
@@ -77,8 +144,8 @@ function checkSamples(list: readonly Sample[], reference: 'truth' | 'prediction'
     if (!s || typeof s.id !== 'string' || !s.image) throw new SegsenseError('E_BAD_PARAMETER', `sweep: samples[${i}] must be a Sample { id, image, truth? }, got ${describeValue(s)}`)
     if (ids.has(s.id)) throw new SegsenseError('E_BAD_PARAMETER', `sweep: sample id ${JSON.stringify(s.id)} is used twice; ids key the results`)
     ids.add(s.id)
-    if (s.truth) assertSameSize(s.image, s.truth, `sample ${JSON.stringify(s.id)}: image and truth`)
-    else if (reference === 'truth') {
+    checkSampleData(s)
+    if (!s.truth && reference === 'truth') {
       throw new SegsenseError('E_MISSING_TRUTH', `sample ${JSON.stringify(s.id)} has no truth mask; give one or sweep with reference: 'prediction'`, { details: { sample: s.id } })
     }
   }
@@ -86,8 +153,9 @@ function checkSamples(list: readonly Sample[], reference: 'truth' | 'prediction'
 
 /**
  * Checks a sweep's arguments and resolves its options into a {@link SweepPlan}.
- * @throws SegsenseError `E_BAD_PARAMETER` (bad model, transform, options or grid), `E_MISSING_TRUTH`,
- *   `E_SIZE_MISMATCH` (a sample's image and truth differ).
+ * @throws SegsenseError `E_BAD_PARAMETER` (bad model, transform, options or grid; a sample's image data that is not
+ *   a Float32Array of finite values, or truth data that is not Uint8Array/Uint16Array), `E_MISSING_TRUTH`,
+ *   `E_SIZE_MISMATCH` (a sample's image and truth differ, or its data length does not match its size).
  */
 export function resolveSweep(model: SegmentationModel, samples: Sample | readonly Sample[], transform: Transform, options: SweepOptions): SweepPlan {
   if (!model || typeof model.predict !== 'function') throw new SegsenseError('E_BAD_PARAMETER', `sweep: model must be a SegmentationModel with predict(images), got ${describeValue(model)}`)
@@ -112,6 +180,10 @@ export function resolveSweep(model: SegmentationModel, samples: Sample | readonl
   if (!emptyPolicy || (emptyPolicy.bothEmpty !== 'best' && emptyPolicy.bothEmpty !== 'nan')) {
     throw new SegsenseError('E_BAD_PARAMETER', `sweep option emptyPolicy.bothEmpty must be 'best' or 'nan', got ${describeValue(emptyPolicy?.bothEmpty)}`)
   }
+  const batchTimeout = options.batchTimeout
+  if (batchTimeout !== undefined && (typeof batchTimeout !== 'number' || !(batchTimeout > 0 && batchTimeout <= MAX_TIMEOUT_MS))) {
+    throw new SegsenseError('E_BAD_PARAMETER', `sweep option batchTimeout must be a number of milliseconds in (0, ${MAX_TIMEOUT_MS}], got ${describeValue(batchTimeout)}`, { details: { batchTimeout } })
+  }
   const keep = options.keep ?? 'none'
   if (keep !== 'none' && keep !== 'frames') throw new SegsenseError('E_BAD_PARAMETER', `sweep option keep must be 'none' or 'frames', got ${describeValue(keep)}`)
   if (options.scoreClasses !== undefined && options.classes !== undefined) {
@@ -132,6 +204,7 @@ export function resolveSweep(model: SegmentationModel, samples: Sample | readonl
     nsdTolerance,
     emptyPolicy,
     keepFrames: keep === 'frames',
+    batchTimeout,
     what: `sweep of ${JSON.stringify(transform.name)} on model ${JSON.stringify(model.name)}`,
   }
 }

@@ -33,6 +33,21 @@ export interface SampleScores {
   readonly scores: ScoreTable
 }
 
+/**
+ * Something a sweep could not score, reported instead of a silent score. `empty-reference`: the untransformed
+ * reference (the truth, or the model's clean prediction under `reference: 'prediction'`) holds no pixel of the
+ * class, so the sample/class pair is undefined (`null`) at every value and left out of the means (see
+ * `meanCounts`).
+ */
+export interface SweepWarning {
+  /** The sample's id. */
+  readonly sample: string
+  readonly className: string
+  readonly reason: 'empty-reference'
+  /** The same in words: `sample "a": the clean prediction has no LV; not scored`. */
+  readonly message: string
+}
+
 /** Where a sweep spent its time, in milliseconds, and how many images the model predicted. */
 export interface SweepTiming {
   readonly totalMs: number
@@ -78,5 +93,7 @@ export interface SweepResult {
    * 20 samples says so. Written by every sweep; absent in results from before it was added.
    */
   readonly meanCounts?: ScoreCounts
+  /** What was not scored and why, one entry per sample/class pair; present only when there is something to report. */
+  readonly warnings?: SweepWarning[]
   readonly timing: SweepTiming
 }

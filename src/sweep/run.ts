@@ -1,9 +1,10 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
-import { assertSameSize } from '../core/raster.js'
+import { assertSameSize, classIds, withData } from '../core/raster.js'
 import type { LabelMap, Raster, Sample } from '../core/types.js'
 import { scoreMasks } from '../metrics/overlap.js'
 import { checkPrediction } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
+import { withDeadline } from './deadline.js'
 import type { SweepPlan } from './resolve.js'
 import type { SweepFrame, SweepProgress } from './sweep.js'
 
@@ -15,6 +16,11 @@ export interface RawScores {
   /** `scores[sample][metric][class][value]`, in the plan's orders. */
   readonly scores: readonly (readonly (readonly Float64Array[])[])[]
   readonly frames: readonly (readonly SweepFrame[])[] | null
+  /**
+   * The (sample index, class name) pairs with nothing to score: the untransformed reference (the truth, or the
+   * clean prediction) holds no pixel of the class. Their curves are NaN at every value.
+   */
+  readonly emptyReferences: readonly { readonly sample: number; readonly className: string }[]
   readonly predictions: number
   readonly predictMs: number
   readonly transformMs: number
@@ -31,6 +37,26 @@ function aborted(what: string, done: number, total: number, signal: AbortSignal)
   return new SegsenseError('E_ABORTED', `${what} aborted after ${done} of ${total} predictions`, { cause: signal.reason, details: { done, total } })
 }
 
+/** A copy of a caller's raster: a model may write into what it is handed, and the caller's samples must survive it. */
+function copyRaster(img: Raster): Raster {
+  return withData(img, img.data.slice())
+}
+
+/**
+ * Per scored class (plan order), whether `mask` holds at least one pixel of it: one pass over the mask.
+ * `seen` is scratch space indexed by class id, reset here.
+ */
+function classesPresent(mask: LabelMap, ids: readonly number[], seen: Uint8Array): boolean[] {
+  seen.fill(0)
+  const max = seen.length - 1
+  const data = mask.data
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i] as number
+    if (v <= max) seen[v] = 1
+  }
+  return ids.map((id) => seen[id] === 1)
+}
+
 /**
  * Runs a planned sweep: pairs (sample, value) go to `model.predict` in batches of `batchSize`; only one batch of
  * transformed images is alive at a time, and each transformed reference is computed once, when its pair is scored.
@@ -45,10 +71,22 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
   let transformMs = 0
   let scoreMs = 0
   const { signal } = control
+  const batches = Math.ceil(n * K / batchSize) + (reference === 'prediction' ? Math.ceil(n / batchSize) : 0)
+  let batch = 0
 
   const predict = async (images: Raster[]): Promise<LabelMap[]> => {
     const t = performance.now()
-    const out = await model.predict(images)
+    batch++
+    const number = batch
+    // predict is raced against the signal and the batch timeout: a model that never answers is abandoned.
+    const out = await withDeadline(Promise.resolve().then(() => model.predict(images)), {
+      signal,
+      timeout: plan.batchTimeout,
+      onAbort: () => aborted(what, done, total, signal as AbortSignal),
+      onTimeout: () => new SegsenseError('E_TIMEOUT', `model ${JSON.stringify(model.name)} did not answer batch ${number} of ${batches} (${images.length} image${images.length === 1 ? '' : 's'}) within the batchTimeout of ${plan.batchTimeout} ms (${what})`, {
+        details: { model: model.name, batch: number, batches, images: images.length, batchTimeout: plan.batchTimeout },
+      }),
+    })
     predictMs += performance.now() - t
     if (!Array.isArray(out) || out.length !== images.length) {
       throw new SegsenseError('E_MODEL_OUTPUT', `model ${JSON.stringify(model.name)} returned ${Array.isArray(out) ? out.length : describeValue(out)} predictions for a batch of ${images.length} images`)
@@ -63,13 +101,21 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
   else {
     for (let start = 0; start < n; start += batchSize) {
       if (signal?.aborted) throw aborted(what, done, total, signal)
-      const batch = list.slice(start, start + batchSize)
-      const preds = await predict(batch.map((s) => s.image))
+      const chunk = list.slice(start, start + batchSize)
+      const preds = await predict(chunk.map((s) => copyRaster(s.image)))
       preds.forEach((p, i) => (refs[start + i] = p))
-      done += batch.length
+      done += chunk.length
       progress()
     }
   }
+
+  // Nothing to score: a class the untransformed reference lacks scores only 1 (both empty) or 0 (a stray pixel),
+  // never how well it is segmented; the pair is undefined at every value and reported (docs/design.md).
+  const ids = classIds(plan.classes, plan.includeBackground)
+  const seen = new Uint8Array(Math.max(...ids) + 1)
+  const present = refs.map((ref) => classesPresent(ref, ids, seen))
+  const emptyReferences: { sample: number; className: string }[] = []
+  present.forEach((row, s) => row.forEach((has, ci) => has || emptyReferences.push({ sample: s, className: classNames[ci] as string })))
 
   const scores: Float64Array[][][] = list.map(() => metrics.map(() => classNames.map(() => new Float64Array(K))))
   const kept: SweepFrame[][] | null = plan.keepFrames ? list.map(() => new Array<SweepFrame>(K)) : null
@@ -80,7 +126,12 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
     const end = Math.min(pairs, start + batchSize)
     let t = performance.now()
     const images: Raster[] = []
-    for (let p = start; p < end; p++) images.push(transform.image((list[Math.floor(p / K)] as Sample).image, values[p % K] as number))
+    for (let p = start; p < end; p++) {
+      const source = (list[Math.floor(p / K)] as Sample).image
+      const image = transform.image(source, values[p % K] as number)
+      // An identity transform may hand back the caller's pixels: copy those only (fresh images are the sweep's own).
+      images.push(image.data === source.data ? copyRaster(image) : image)
+    }
     transformMs += performance.now() - t
     const preds = await predict(images)
     for (let p = start; p < end; p++) {
@@ -99,14 +150,15 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
       if (kept) (kept[s] as SweepFrame[])[k] = { value, image, reference: ref, prediction }
       const scored = scoreMasks(prediction, ref, scoreOptions)
       const table = scores[s] as Float64Array[][]
+      const has = present[s] as boolean[]
       metrics.forEach((m, mi) => {
         const perClass = scored[m]
-        classNames.forEach((c, ci) => ((table[mi] as Float64Array[])[ci] as Float64Array)[k] = perClass[c] as number)
+        classNames.forEach((c, ci) => ((table[mi] as Float64Array[])[ci] as Float64Array)[k] = has[ci] ? perClass[c] as number : Number.NaN)
       })
       scoreMs += performance.now() - t
     }
     done += end - start
     progress()
   }
-  return { scores, frames: kept, predictions: done, predictMs, transformMs, scoreMs }
+  return { scores, frames: kept, emptyReferences, predictions: done, predictMs, transformMs, scoreMs }
 }

@@ -7,7 +7,7 @@ import type { GridOptions } from './grid.js'
 import { reduceScores } from './reduce.js'
 import { type SweepPlan, resolveSweep } from './resolve.js'
 import { type RawScores, runBatches } from './run.js'
-import { SWEEP_SCHEMA_VERSION, type SweepParameter, type SweepResult } from './result.js'
+import { SWEEP_SCHEMA_VERSION, type SweepParameter, type SweepResult, type SweepWarning } from './result.js'
 
 /** Progress of a sweep, counted in predicted images (with `reference: 'prediction'`, the clean predictions count too). */
 export interface SweepProgress {
@@ -36,12 +36,23 @@ export interface SweepOptions extends GridOptions {
   readonly reference?: 'truth' | 'prediction'
   /** Images per `model.predict` call; default 16 (`DEFAULT_BATCH_SIZE`). */
   readonly batchSize?: number
-  /** Zero-denominator policy for the metrics; default `{ bothEmpty: 'best' }`. */
+  /**
+   * Zero-denominator policy for the metrics; default `{ bothEmpty: 'best' }`. It decides values where a class has
+   * left the reference; a class the untransformed reference lacks is never scored (null, in `warnings`).
+   */
   readonly emptyPolicy?: EmptyPolicy
   /** Called after every batch. */
   readonly onProgress?: (progress: SweepProgress) => void
-  /** Aborts the sweep between batches with `E_ABORTED`. */
+  /**
+   * Aborts the sweep with `E_ABORTED`: between batches, and during a `model.predict` call that has not answered yet
+   * (the call is abandoned, its late result dropped).
+   */
   readonly signal?: AbortSignal
+  /**
+   * Milliseconds one `model.predict` call (one batch) may take; a model that has not answered by then fails the sweep
+   * with `E_TIMEOUT` naming the model and the batch. Default: no limit.
+   */
+  readonly batchTimeout?: number
   /**
    * `'frames'`: also keep, per sample and swept value, the transformed image, the transformed reference mask and
    * the prediction (for overlays, frame strips and GIFs). They are attached to the result as the non-enumerable
@@ -113,11 +124,17 @@ function optionsJson(t: Transform): Record<string, unknown> {
  * Pairs (sample, value) go to `model.predict` in batches of `batchSize`; only one batch of transformed images is
  * alive at a time, and each transformed reference is computed once, when its pair is scored.
  *
- * @returns a {@link SweepResult}: plain JSON, scores `number | null` (`null` only under `bothEmpty: 'nan'`).
+ * A sample/class pair with nothing to score (the untransformed truth, or the clean prediction under
+ * `reference: 'prediction'`, has no pixel of the class) is `null` at every value, skipped by the means, and listed
+ * in `warnings`: it would score 1 (both empty) or 0 (one stray pixel), never how well the class is segmented.
+ *
+ * @returns a {@link SweepResult}: plain JSON, scores `number | null` (`null` for a pair with nothing to score, and
+ *   under `bothEmpty: 'nan'`).
  * @throws SegsenseError `E_MISSING_TRUTH` (a sample without truth under `reference: 'truth'`, naming it),
  *   `E_SIZE_MISMATCH` (truth and image of a sample differ, or a transform returns a mask of another size than
  *   the image), `E_MODEL_OUTPUT` (wrong prediction count or size), `E_BAD_PARAMETER` (bad options or grid),
- *   `E_ABORTED` (signal aborted, checked between batches).
+ *   `E_ABORTED` (signal aborted, also while a batch is predicted), `E_TIMEOUT` (a batch took longer than
+ *   `batchTimeout`).
  * @example
  * const result = await sweep(model, samples, rotate, { range: [-30, 30], step: 5, metrics: ['dice'] })
  */
@@ -130,10 +147,20 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
   return assembleResult(plan, raw, performance.now() - t0)
 }
 
+/** The warnings of a run: one per sample/class pair whose untransformed reference lacks the class. */
+function warningsOf(plan: SweepPlan, raw: RawScores): SweepWarning[] {
+  const what = plan.reference === 'truth' ? 'the truth' : 'the clean prediction'
+  return raw.emptyReferences.map(({ sample, className }) => {
+    const id = (plan.samples[sample] as Sample).id
+    return { sample: id, className, reason: 'empty-reference', message: `sample ${JSON.stringify(id)}: ${what} has no ${className}; not scored` }
+  })
+}
+
 /** The plain-JSON result of a finished run (with its frames attached, non-enumerable, when kept). */
 function assembleResult(plan: SweepPlan, raw: RawScores, totalMs: number): SweepResult {
   const { metrics, classNames, values, transform } = plan
   const reduced = reduceScores(raw.scores, metrics, classNames, values.length)
+  const warnings = warningsOf(plan, raw)
   const result: SweepResult = {
     schemaVersion: SWEEP_SCHEMA_VERSION,
     model: plan.model.name,
@@ -147,6 +174,7 @@ function assembleResult(plan: SweepPlan, raw: RawScores, totalMs: number): Sweep
     samples: plan.samples.map((s, i) => ({ id: s.id, scores: reduced.samples[i] ?? {} })),
     mean: reduced.mean,
     meanCounts: reduced.meanCounts,
+    ...(warnings.length ? { warnings } : {}),
     timing: { totalMs, predictMs: raw.predictMs, transformMs: raw.transformMs, scoreMs: raw.scoreMs, predictions: raw.predictions },
   }
   if (raw.frames) {

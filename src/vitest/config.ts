@@ -1,13 +1,18 @@
 import { SegsenseError } from '../core/errors.js'
 import type { Sample } from '../core/types.js'
 import type { MetricName } from '../metrics/overlap.js'
-import type { RequirementDefaults, Threshold } from '../spec/plan.js'
+import { type RequirementDefaults, type Threshold, defaultsOf } from '../spec/plan.js'
 
 /** When a matcher attaches its chart to the test report. */
 export type AttachPolicy = 'on-failure' | 'always' | 'never'
 
-/** Project-wide defaults of the segsense matchers, set with {@link configureSegsense}. */
-export interface SegsenseDefaults {
+/**
+ * Project-wide defaults of the segsense matchers, set with {@link configureSegsense}: every requirement option of
+ * `toBeRobustTo` but the grid (`min`, `metric`, `reference`, `emptyPolicy`, `aggregate`, `nsdTolerance`,
+ * `scoreClasses`, `batchSize`, `batchTimeout`, ...; applied by `planRequirement`, under the options of the call),
+ * plus the samples, the chart policy and the snapshot settings.
+ */
+export interface SegsenseDefaults extends RequirementDefaults {
   /** Samples used when a matcher call gives none. */
   readonly samples?: readonly Sample[]
   /** Default threshold of `toBeRobustTo` on `metric` (number or per class name). */
@@ -18,8 +23,6 @@ export interface SegsenseDefaults {
   readonly metric?: MetricName
   /** Chart attachment policy; default `on-failure`. */
   readonly attach?: AttachPolicy
-  /** Images per model call; default 16 (`DEFAULT_BATCH_SIZE`). */
-  readonly batchSize?: number
   /** Sweep snapshots: largest absolute score difference that still matches; default 0.02. */
   readonly scoreTolerance?: number
   /** @deprecated Renamed `scoreTolerance` (a score difference, not a distance); removed in 1.0. */
@@ -56,12 +59,7 @@ export function aliased<T>(where: string, name: string, value: T | undefined, ol
   return value ?? oldValue
 }
 
-/** The requirement defaults of `toBeRobustTo` from the configured defaults (the planner applies the `minDice` rules). */
+/** The requirement defaults of `toBeRobustTo` from the configured defaults (the planner applies their rules). */
 export function robustDefaults(d: SegsenseDefaults): RequirementDefaults {
-  return {
-    ...(d.min !== undefined ? { min: d.min } : {}),
-    ...(d.minDice !== undefined ? { minDice: d.minDice } : {}),
-    ...(d.metric ? { metric: d.metric } : {}),
-    ...(d.batchSize !== undefined ? { batchSize: d.batchSize } : {}),
-  }
+  return defaultsOf(d)
 }

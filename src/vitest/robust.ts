@@ -99,12 +99,14 @@ export async function toBeRobustTo(this: MatcherState, received: unknown, transf
       c.pass ? `${c.className} passes over the whole required range` : `${c.className} stable for ${transform.name} in ${formatInterval(result, c.interval)}, required ${range}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`)
 
     let report: ReturnType<typeof failureReport> | undefined
+    // Sample/class pairs with nothing to score (null, left out of the means): said, so that a null is explained.
+    const warnings = result.warnings?.length ? ['', `Not scored (${result.warnings.length}):`, ...result.warnings.map((w) => `  ${w.message}`)] : []
     const message = (): string => {
       if (isNot) {
-        return [hint, '', `${requirement}.`, `Expected some value to fail, but every value passed:`, ...intervals.map((l) => `  ${l}`)].join('\n')
+        return [hint, '', `${requirement}.`, `Expected some value to fail, but every value passed:`, ...intervals.map((l) => `  ${l}`), ...warnings].join('\n')
       }
       report ??= failureReport(result, verdict)
-      return [hint, '', `${requirement}.`, ...intervals, '', `Values that failed (${verdict.failures.length}):`, ...report.table.map((l) => `  ${l}`)].join('\n')
+      return [hint, '', `${requirement}.`, ...intervals, ...warnings, '', `Values that failed (${verdict.failures.length}):`, ...report.table.map((l) => `  ${l}`)].join('\n')
     }
 
     const attach = options.attach ?? defaults.attach ?? 'on-failure'

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import type { SegmentationModel } from '../models/model.js'
 import type { Sample } from '../core/types.js'
 import { loadSpec } from '../spec/load.js'
+import { withDefaults } from '../spec/plan.js'
 import { openSpec, planSpecRequirement } from '../spec/run.js'
 import type { AttachPolicy } from './config.js'
 import { type RobustOptions, toBeRobustTo } from './robust.js'
@@ -37,8 +38,9 @@ export function robustnessSuite(specPath: string, options: RobustnessSuiteOption
     })
     for (const requirement of spec.requirements) {
       // Planned here, while vitest collects: a bad requirement fails the file at once, naming the requirement.
-      const plan = planSpecRequirement(requirement)
-      const { name: _name, transform: _transform, options: _options, ...requirementOptions } = requirement
+      const plan = planSpecRequirement(requirement, spec.defaults)
+      // The spec's defaults sit between the requirement and those of configureSegsense (which the matcher applies).
+      const { name: _name, transform: _transform, options: _options, ...requirementOptions } = withDefaults(requirement, spec.defaults ?? {})
       test(plan.name, async ({ expect: localExpect }) => {
         opened ??= openSpec(spec)
         const { model, samples } = await opened

@@ -6,7 +6,7 @@ const score = {
   type: ['number', 'null'],
   minimum: 0,
   maximum: 1,
-  description: 'Score in [0, 1]; null = undefined (e.g. both masks empty under bothEmpty "nan", or a mean over only undefined scores).',
+  description: 'Score in [0, 1]; null = undefined (nothing to score: the untransformed reference lacks the class, see warnings; both masks empty under bothEmpty "nan"; or a mean over only undefined scores).',
 } as const
 
 /** Per class name: one score per swept value, in the order of `values`. */
@@ -93,6 +93,21 @@ export const sweepResultSchema = {
       description: 'Metric name -> class name -> per swept value, the number of samples the mean averaged (0 where the mean is null).',
       propertyNames: { enum: [...METRIC_NAMES] },
       additionalProperties: { type: 'object', additionalProperties: { type: 'array', items: { type: 'integer', minimum: 0 } } },
+    },
+    warnings: {
+      type: 'array',
+      description: 'What was not scored and why: one entry per sample/class pair (absent when there is nothing to report).',
+      items: {
+        type: 'object',
+        required: ['sample', 'className', 'reason', 'message'],
+        additionalProperties: false,
+        properties: {
+          sample: { type: 'string', description: 'Sample id.' },
+          className: { type: 'string', description: 'Class name.' },
+          reason: { enum: ['empty-reference'], description: 'empty-reference: the untransformed reference (truth or clean prediction) has no pixel of the class; the pair is null at every value.' },
+          message: { type: 'string' },
+        },
+      },
     },
     timing: {
       type: 'object',

@@ -56,6 +56,10 @@ function consistencyErrors(r: SweepResult): string[] {
     ids.add(s.id)
     checkTable(s.scores as Record<string, Record<string, unknown[]>>, `/samples/${i}/scores`)
   })
+  r.warnings?.forEach((w, i) => {
+    if (!ids.has(w.sample)) errors.push(`/warnings/${i}/sample ${JSON.stringify(w.sample)} is not a sample id`)
+    if (!r.classes.includes(w.className)) errors.push(`/warnings/${i}/className ${JSON.stringify(w.className)} is not listed in /classes`)
+  })
   if (p.scale === 'categorical') {
     if (new Set(r.values).size !== K) errors.push('/values must not repeat a value')
   } else {

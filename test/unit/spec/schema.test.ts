@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { loadSpec, validateSpec } from '../../../src/spec/load.js'
-import type { RequirementOptions } from '../../../src/spec/plan.js'
+import type { RequirementDefaults, RequirementOptions } from '../../../src/spec/plan.js'
 import { specSchema } from '../../../src/spec/schema.js'
 import type { SpecRequirement } from '../../../src/spec/types.js'
 import type { RobustOptions } from '../../../src/vitest/robust.js'
 import { codeOf, messageOf } from '../../support/helpers.js'
 
 type SchemaRequirementKeys = keyof typeof specSchema.properties.requirements.items.properties
+type SchemaDefaultsKeys = keyof typeof specSchema.properties.defaults.properties
 
 describe('the spec schema and the option types agree', () => {
   it('a requirement in the schema has exactly the keys of SpecRequirement (checked by tsc)', () => {
@@ -18,7 +19,14 @@ describe('the spec schema and the option types agree', () => {
     expectTypeOf<Exclude<keyof RobustOptions, 'samples' | 'attach'>>().toEqualTypeOf<keyof RequirementOptions>()
     expectTypeOf<keyof RequirementOptions>().toMatchTypeOf<keyof SpecRequirement>()
     expect(Object.keys(specSchema.properties.requirements.items.properties).sort()).toEqual(
-      ['aggregate', 'batchSize', 'classes', 'metric', 'min', 'minDice', 'name', 'nsdTolerance', 'options', 'range', 'reference', 'scoreClasses', 'step', 'steps', 'transform', 'values'],
+      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'emptyPolicy', 'metric', 'min', 'minDice', 'name', 'nsdTolerance', 'options', 'range', 'reference', 'scoreClasses', 'step', 'steps', 'transform', 'values'],
+    )
+  })
+
+  it("the spec's defaults have exactly the keys of RequirementDefaults (every requirement key but name, transform, options, grid)", () => {
+    expectTypeOf<SchemaDefaultsKeys>().toEqualTypeOf<keyof RequirementDefaults>()
+    expect(Object.keys(specSchema.properties.defaults.properties).sort()).toEqual(
+      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'emptyPolicy', 'metric', 'min', 'minDice', 'nsdTolerance', 'reference', 'scoreClasses'],
     )
   })
 
@@ -31,6 +39,24 @@ describe('the spec schema and the option types agree', () => {
   it('accepts min with any metric, nsdTolerance and scoreClasses', () => {
     expect(errors(spec({ min: 0.9, metric: 'nsd', nsdTolerance: 2, scoreClasses: ['LV'] }))).toEqual([])
     expect(errors(spec({ minDice: { LV: 0.9 } }))).toEqual([])
+  })
+
+  it('accepts emptyPolicy as a word or as { bothEmpty }, and batchTimeout; refuses other policies and timeouts', () => {
+    expect(errors(spec({ min: 0.9, emptyPolicy: 'nan', batchTimeout: 1000 }))).toEqual([])
+    expect(errors(spec({ min: 0.9, emptyPolicy: { bothEmpty: 'best' } }))).toEqual([])
+    expect(errors(spec({ min: 0.9, emptyPolicy: 'zero' })).join('\n')).toMatch(/\/requirements\/0\/emptyPolicy/)
+    expect(errors(spec({ min: 0.9, batchTimeout: 0 })).join('\n')).toMatch(/\/requirements\/0\/batchTimeout must be > 0/)
+  })
+
+  it('top-level defaults complete every requirement: a threshold there is enough; the two-key rules see the result', () => {
+    const withDefaults = (defaults: Record<string, unknown>, requirement: Record<string, unknown>) => ({ ...spec(requirement), defaults })
+    expect(errors(withDefaults({ min: 0.8, reference: 'prediction', emptyPolicy: 'nan' }, {}))).toEqual([])
+    expect(errors(withDefaults({ reference: 'prediction' }, {}))).toEqual(['/requirements/0 must have property "min" (or the spec\'s /defaults must)'])
+    expect(errors(withDefaults({ minDice: 0.8 }, { metric: 'nsd' }))).toEqual(['/requirements/0/minDice gates Dice only, but metric is "nsd": write "min"'])
+    // A requirement's own min hides the default minDice: no conflict.
+    expect(errors(withDefaults({ minDice: 0.8 }, { min: 0.5, metric: 'nsd' }))).toEqual([])
+    expect(errors(withDefaults({ min: 0.8, minDice: 0.8 }, {}))).toEqual(['/defaults: give "min", not both "min" and "minDice" (its deprecated name)'])
+    expect(errors(withDefaults({ min: 0.8, range: [0, 1] }, {}))).toContain('/defaults has unknown property "range"')
   })
 
   it('refuses minDice with another metric, both names of a concept, thresholds outside [0, 1], unknown keys', () => {

@@ -4,6 +4,7 @@ import { labelMap, raster, sample } from '../../../src/core/raster.js'
 import type { LabelMap, Raster, Sample } from '../../../src/core/types.js'
 import { type SegmentationModel, functionModel } from '../../../src/models/model.js'
 import { assertSweepResult, sweepResultSchema, validateSweepResult } from '../../../src/report/schema/validate.js'
+import { evaluateRequirement } from '../../../src/sweep/requirement.js'
 import { type SweepProgress, sweep } from '../../../src/sweep/sweep.js'
 import { defineTransform } from '../../../src/transforms/transform.js'
 
@@ -117,19 +118,23 @@ describe('sweep', () => {
     expect(r.mean.iou?.fg?.[1]).toBeCloseTo(1 / 3, 12)
     expect(r.emptyPolicy).toEqual({ bothEmpty: 'nan' })
     expect(validateSweepResult(JSON.parse(JSON.stringify(r))).valid).toBe(true)
+    // Absent from the truth: nothing to score under either policy (it used to score a perfect 1 under 'best').
     const best = await sweep(model, [square('a')], shiftImageOnly, { values: [0, 2] })
-    expect(best.mean.dice?.other).toEqual([1, 1])
+    expect(best.mean.dice?.other).toEqual([null, null])
+    expect(best.meanCounts?.dice?.other).toEqual([0, 0])
+    expect(best.warnings).toEqual([{ sample: 'a', className: 'other', reason: 'empty-reference', message: 'sample "a": the truth has no other; not scored' }])
+    expect(best.mean.dice?.fg?.[0]).toBe(1)
   })
 
   it('records how many samples each mean averaged (meanCounts), so a mean over 1 of 3 says so', async () => {
-    const empty = sample('empty', raster(W, H, 1, new Float32Array(W * H)), labelMap(W, H, new Uint8Array(W * H)))
     const model = thresholdModel({ 1: 'fg' })
-    const r = await sweep(model, [square('a'), empty, square('b')], brighten, { values: [0, 0.6], emptyPolicy: { bothEmpty: 'nan' } })
-    // 'empty' has no fg in truth or prediction: undefined, skipped by the mean. At +0.6 it lights up (0.6 > 0.5)
-    // and scores 0 against its empty truth: counted.
-    expect(r.samples[1]?.scores.dice?.fg).toEqual([null, 0])
-    expect(r.meanCounts?.dice?.fg).toEqual([2, 3])
-    expect(r.mean.dice?.fg?.[0]).toBe(1)
+    const r = await sweep(model, [square('a'), square('edge', 4), square('b', 1)], shift, { values: [0, 4], emptyPolicy: { bothEmpty: 'nan' } })
+    // A shift of 4 moves the square of 'edge' (columns 4..7) out of the frame: truth and prediction are empty there,
+    // undefined under bothEmpty 'nan' and skipped by the mean; a and b keep part of theirs.
+    expect(r.samples[1]?.scores.dice?.fg).toEqual([1, null])
+    expect(r.meanCounts?.dice?.fg).toEqual([3, 2])
+    expect(r.mean.dice?.fg).toEqual([1, 1])
+    expect(r.warnings).toBeUndefined()
     expect(validateSweepResult(JSON.parse(JSON.stringify(r))).valid).toBe(true)
     const broken = JSON.parse(JSON.stringify(r))
     broken.meanCounts.dice.fg = [0, 4]
@@ -211,6 +216,164 @@ describe('sweep', () => {
     const e = await rejection(sweep(thresholdModel(), square('a'), shift, { classes: ['fg'], scoreClasses: ['fg'] }))
     expect(e.code).toBe('E_BAD_PARAMETER')
     expect(e.message).toContain('give scoreClasses, not both')
+  })
+})
+
+describe('nothing to score is undefined, never a pass', () => {
+  const blank = { id: 'blank', image: raster(W, H) }
+
+  it("under reference 'prediction', a sample whose clean prediction is empty is null at every value, skipped by the mean and warned", async () => {
+    const noTruth = [{ id: 'a', image: square('a').image }, blank]
+    const r = await sweep(thresholdModel(), noTruth, shiftImageOnly, { reference: 'prediction' })
+    // It used to score 1 everywhere (both empty) and lift the mean from [0.5, 0.75, 1, 0.75, 0.5] to [0.75, ...].
+    expect(r.samples[1]?.scores.dice?.fg).toEqual([null, null, null, null, null])
+    expect(r.mean.dice?.fg).toEqual([0.5, 0.75, 1, 0.75, 0.5])
+    expect(r.meanCounts?.dice?.fg).toEqual([1, 1, 1, 1, 1])
+    expect(r.warnings).toEqual([{ sample: 'blank', className: 'fg', reason: 'empty-reference', message: 'sample "blank": the clean prediction has no fg; not scored' }])
+    expect(validateSweepResult(JSON.parse(JSON.stringify(r))).valid).toBe(true)
+  })
+
+  it('a model that finds nothing on every sample fails any threshold instead of passing with 1.0', async () => {
+    const r = await sweep(thresholdModel(), [blank], brighten, { reference: 'prediction', values: [0, 0.3], metrics: ['dice', 'recall'] })
+    expect(r.mean.dice?.fg).toEqual([null, null])
+    expect(r.mean.recall?.fg).toEqual([null, null])
+    expect(evaluateRequirement(r, { min: 0.5 }).pass).toBe(false)
+  })
+
+  it('the criterion is the untransformed reference: a class moved out of the frame is still scored (emptyPolicy applies)', async () => {
+    // At dx = 4 the square of 'edge' leaves the frame; under 'best' the empty prediction is right and scores 1.
+    const r = await sweep(thresholdModel({ 1: 'fg' }), [square('edge', 4)], shift, { values: [0, 4] })
+    expect(r.mean.dice?.fg).toEqual([1, 1])
+    expect(r.warnings).toBeUndefined()
+  })
+
+  it('validateSweepResult checks that a warning names a sample and a class of the result', async () => {
+    const r = JSON.parse(JSON.stringify(await sweep(thresholdModel(), [blank], brighten, { reference: 'prediction', values: [0] })))
+    r.warnings[0].sample = 'ghost'
+    r.warnings[0].className = 'LV'
+    const v = validateSweepResult(r)
+    expect(v.valid ? [] : v.errors).toEqual(['/warnings/0/sample "ghost" is not a sample id', '/warnings/0/className "LV" is not listed in /classes'])
+  })
+})
+
+describe('hand-built samples are validated once, before the model runs', () => {
+  const bad = async (s: Sample, code: string, ...fragments: string[]) => {
+    const model = thresholdModel()
+    const e = await rejection(sweep(model, [square('ok'), s], brighten, { values: [0] }))
+    expect(e.code, e.message).toBe(code)
+    expect(e.message).toContain(`sample ${JSON.stringify(s.id)}`)
+    for (const f of fragments) expect(e.message).toContain(f)
+    expect(model.batches).toEqual([])
+  }
+  const image = (data: unknown, channels = 1) => ({ width: W, height: H, channels, data }) as unknown as Raster
+
+  it('refuses image data of the wrong type or length (a channels: 3 raster with w*h values used to be read out of bounds)', async () => {
+    await bad({ id: 'rgb', image: image(new Float32Array(W * H), 3) }, 'E_SIZE_MISMATCH', 'image data has 64 values, expected width x height x channels = 8x8x3 = 192')
+    await bad({ id: 'bytes', image: image(new Uint8Array(W * H)) }, 'E_BAD_PARAMETER', 'image data must be a Float32Array', 'Uint8Array(64)')
+    await bad({ id: 'size', image: { ...image(new Float32Array(0)), width: 0 } }, 'E_BAD_PARAMETER', 'positive integers')
+  })
+
+  it('refuses non-finite intensities, saying where: all NaN, or one +Infinity pixel', async () => {
+    await bad({ id: 'nan', image: image(new Float32Array(W * H).fill(Number.NaN)) }, 'E_BAD_PARAMETER', 'image has only non-finite values (NaN at x=0, y=0)')
+    const inf = new Float32Array(W * H)
+    inf[2 * W + 3] = Number.POSITIVE_INFINITY
+    await bad({ id: 'inf', image: image(inf) }, 'E_BAD_PARAMETER', 'image has 1 non-finite value (Infinity at x=3, y=2)')
+    const rgb = new Float32Array(W * H * 3)
+    rgb[3 * (W + 1) + 2] = Number.NEGATIVE_INFINITY
+    await bad({ id: 'rgb-inf', image: image(rgb, 3) }, 'E_BAD_PARAMETER', '-Infinity at x=1, y=1, channel 2')
+  })
+
+  it('refuses truth data of the wrong type or length', async () => {
+    const img = square('x').image
+    await bad({ id: 'ints', image: img, truth: { width: W, height: H, data: new Int32Array(W * H) } as unknown as LabelMap }, 'E_BAD_PARAMETER', 'truth data must be a Uint8Array or Uint16Array', 'Int32Array(64)')
+    await bad({ id: 'short', image: img, truth: { width: W, height: H, data: new Uint8Array(10) } }, 'E_SIZE_MISMATCH', 'truth data has 10 ids, expected width x height = 8x8 = 64')
+  })
+})
+
+describe('the caller\'s samples survive a model that writes into its input', () => {
+  /** Predicts like thresholdModel, then blanks every image it was handed. */
+  function vandal(): SegmentationModel & { seen: Raster[] } {
+    const inner = thresholdModel()
+    const seen: Raster[] = []
+    return {
+      name: 'vandal',
+      classes: inner.classes,
+      seen,
+      async predict(images) {
+        const out = await inner.predict(images)
+        for (const img of images) {
+          seen.push(img)
+          img.data.fill(0)
+        }
+        return out
+      },
+    }
+  }
+  const identity = defineTransform({
+    name: 'identity',
+    spatial: false,
+    parameter: { name: 'v', unit: '', neutral: 0, scale: 'linear', defaultRange: [0, 2], defaultStep: 1 },
+    image: (img) => img,
+  })
+
+  it("gets copies of the clean images (reference 'prediction') and of what an identity transform returns", async () => {
+    const s = square('a')
+    const before = s.image.data.slice()
+    const r = await sweep(vandal(), { id: 'a', image: s.image }, identity, { reference: 'prediction' })
+    expect(s.image.data).toEqual(before)
+    // Before, the clean prediction blanked the image and every later prediction was empty: Dice 0.
+    expect(r.mean.dice?.fg).toEqual([1, 1, 1])
+    const withTruth = await sweep(vandal(), s, identity)
+    expect(s.image.data).toEqual(before)
+    expect(withTruth.mean.dice?.fg).toEqual([1, 1, 1])
+  })
+
+  it("hands a transform's fresh images to the model as they are (no second copy)", async () => {
+    const made = new Set<Raster>()
+    const tracking = defineTransform({ ...shiftDefinition, name: 'tracked', spatial: true, image: (img: Raster, v: number) => {
+      const out = shiftDefinition.image(img, v)
+      made.add(out)
+      return out
+    } })
+    const model = vandal()
+    await sweep(model, square('a'), tracking)
+    expect(model.seen).toHaveLength(5)
+    expect(model.seen.every((img) => made.has(img))).toBe(true)
+  })
+})
+
+describe('a model that never answers', () => {
+  const silent = (): SegmentationModel => ({ name: 'silent', classes: { 1: 'fg' }, predict: () => new Promise<LabelMap[]>(() => {}) })
+
+  it('fails the sweep after batchTimeout with E_TIMEOUT naming the model and the batch', async () => {
+    const t = performance.now()
+    const e = await rejection(sweep(silent(), [square('a'), square('b')], shift, { batchSize: 4, batchTimeout: 30 }))
+    expect(e.code).toBe('E_TIMEOUT')
+    expect(e.message).toBe('model "silent" did not answer batch 1 of 3 (4 images) within the batchTimeout of 30 ms (sweep of "shift" on model "silent")')
+    expect(e.details).toMatchObject({ model: 'silent', batch: 1, batches: 3 })
+    expect(performance.now() - t).toBeLessThan(2000)
+  })
+
+  it('is abandoned when the signal aborts while predict runs', async () => {
+    const controller = new AbortController()
+    setTimeout(() => controller.abort(), 20)
+    const e = await rejection(sweep(silent(), square('a'), shift, { signal: controller.signal }))
+    expect(e.code).toBe('E_ABORTED')
+    expect(e.message).toContain('aborted after 0 of 5 predictions')
+  })
+
+  it('a late answer or rejection after the timeout is dropped, not an unhandled rejection', async () => {
+    const late: SegmentationModel = { name: 'late', classes: { 1: 'fg' }, predict: () => new Promise((_, reject) => setTimeout(() => reject(new Error('late failure')), 40)) }
+    expect((await rejection(sweep(late, square('a'), shift, { batchTimeout: 10 }))).code).toBe('E_TIMEOUT')
+    await new Promise((r) => setTimeout(r, 60)) // vitest fails the file on an unhandled rejection
+  })
+
+  it('validates batchTimeout', async () => {
+    for (const batchTimeout of [0, -5, Number.NaN, 2 ** 31, '100' as never]) {
+      const e = await rejection(sweep(thresholdModel(), square('a'), shift, { batchTimeout }))
+      expect(e.code).toBe('E_BAD_PARAMETER')
+      expect(e.message).toContain('sweep option batchTimeout must be a number of milliseconds')
+    }
   })
 })
 
