@@ -1,4 +1,5 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { DEFAULT_BATCH_SIZE } from '../models/model.js'
 import { type MetricName, checkMetricNames } from '../metrics/overlap.js'
 import type { GridOptions } from '../sweep/grid.js'
@@ -36,6 +37,12 @@ export interface RequirementOptions extends GridOptions {
   /** Images per model call; default {@link DEFAULT_BATCH_SIZE}. */
   readonly batchSize?: number
 }
+
+/** The keys of {@link RequirementOptions}, the only keys {@link planRequirement} accepts. */
+export const REQUIREMENT_KEYS = optionKeys<RequirementOptions>({
+  range: true, step: true, steps: true, values: true, min: true, minDice: true, metric: true, nsdTolerance: true,
+  scoreClasses: true, classes: true, aggregate: true, reference: true, batchSize: true,
+})
 
 /** Defaults a planner falls back on (the matchers pass those of `configureSegsense`), with the same rules. */
 export type RequirementDefaults = Pick<RequirementOptions, 'min' | 'minDice' | 'metric' | 'batchSize'>
@@ -114,10 +121,12 @@ export function resolveThreshold(where: string, options: Pick<RequirementOptions
  * it from every entry point). Thresholds are checked against the sweep's classes later, by `evaluateRequirement`.
  *
  * @param where names the caller in error messages, e.g. `toBeRobustTo(rotate)`.
- * @throws SegsenseError `E_BAD_PARAMETER` for a missing or ambiguous threshold, `minDice` with another metric,
+ * @throws SegsenseError `E_BAD_PARAMETER` for an unknown key (naming the nearest known one), a missing or ambiguous threshold, `minDice` with another metric,
  *   an unknown metric, aggregate or reference.
  */
 export function planRequirement(transform: Transform, options: RequirementOptions, defaults: RequirementDefaults = {}, where = `requirement on ${transform.name}`): RequirementPlan {
+  checkKnownKeys(options, REQUIREMENT_KEYS, where)
+  checkKnownKeys(defaults, optionKeys<RequirementDefaults>({ min: true, minDice: true, metric: true, batchSize: true }), `${where} (defaults)`)
   const metric = options.metric ?? defaults.metric ?? 'dice'
   checkMetricNames([metric])
   const min = resolveThreshold(where, options, metric, defaults)

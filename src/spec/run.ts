@@ -36,7 +36,9 @@ export function requirementName(r: SpecRequirement, plan: Pick<RequirementPlan, 
 
 /** A spec requirement planned: its test name and its {@link RequirementPlan}. */
 export function planSpecRequirement(r: SpecRequirement): RequirementPlan & { readonly name: string } {
-  const plan = planRequirement(transformByName(r.transform, r.options), r, {}, `spec requirement ${JSON.stringify(r.name ?? r.transform)}`)
+  // name, transform and options are the spec's own keys; the rest is the requirement.
+  const { name: _name, transform, options, ...requirement } = r
+  const plan = planRequirement(transformByName(transform, options), requirement, {}, `spec requirement ${JSON.stringify(r.name ?? r.transform)}`)
   return { ...plan, name: requirementName(r, plan) }
 }
 

@@ -1,4 +1,5 @@
 import { SegsenseError, assertInteger, describeValue } from '../core/errors.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { assertSameSize, classIds } from '../core/raster.js'
 import type { Classes, Sample } from '../core/types.js'
 import { checkTolerance } from '../metrics/distance.js'
@@ -84,6 +85,12 @@ function checkSamples(list: readonly Sample[], reference: 'truth' | 'prediction'
   }
 }
 
+/** The keys `sweep` takes (the compiler keeps the list in step with {@link SweepOptions}). */
+export const SWEEP_OPTION_KEYS = optionKeys<SweepOptions>({
+  range: true, step: true, steps: true, values: true, metrics: true, nsdTolerance: true, scoreClasses: true, classes: true,
+  reference: true, batchSize: true, emptyPolicy: true, onProgress: true, signal: true, keep: true,
+})
+
 /**
  * Checks a sweep's arguments and resolves its options into a {@link SweepPlan}.
  * @throws SegsenseError `E_BAD_PARAMETER` (bad model, transform, options or grid), `E_MISSING_TRUTH`,
@@ -97,6 +104,8 @@ export function resolveSweep(model: SegmentationModel, samples: Sample | readonl
   if (transform.spatial && typeof transform.labels !== 'function') {
     throw new SegsenseError('E_BAD_PARAMETER', `transform ${JSON.stringify(transform.name)} is spatial but has no labels(mask, value) function`)
   }
+  if (options === null || typeof options !== 'object') throw new SegsenseError('E_BAD_PARAMETER', `sweep: options must be an object, got ${describeValue(options)}`)
+  checkKnownKeys(options, SWEEP_OPTION_KEYS, 'sweep options')
   const list: readonly Sample[] = Array.isArray(samples) ? samples : [samples as Sample]
   const reference = options.reference ?? 'truth'
   if (reference !== 'truth' && reference !== 'prediction') throw new SegsenseError('E_BAD_PARAMETER', `sweep option reference must be 'truth' or 'prediction', got ${describeValue(reference)}`)
@@ -109,6 +118,7 @@ export function resolveSweep(model: SegmentationModel, samples: Sample | readonl
   const nsdTolerance = options.nsdTolerance ?? DEFAULT_NSD_TOLERANCE
   checkTolerance(nsdTolerance, 'sweep option nsdTolerance')
   const emptyPolicy = options.emptyPolicy ?? DEFAULT_EMPTY_POLICY
+  checkKnownKeys(emptyPolicy, optionKeys<EmptyPolicy>({ bothEmpty: true }), 'sweep option emptyPolicy')
   if (!emptyPolicy || (emptyPolicy.bothEmpty !== 'best' && emptyPolicy.bothEmpty !== 'nan')) {
     throw new SegsenseError('E_BAD_PARAMETER', `sweep option emptyPolicy.bothEmpty must be 'best' or 'nan', got ${describeValue(emptyPolicy?.bothEmpty)}`)
   }

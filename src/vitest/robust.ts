@@ -1,9 +1,10 @@
 import type { MatcherState } from 'vitest'
 import { SegsenseError, describeValue } from '../core/errors.js'
+import { checkKnownKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import type { SegmentationModel } from '../models/model.js'
 import { renderChartPng } from '../report/chart.js'
-import { type RequirementOptions, planRequirement } from '../spec/plan.js'
+import { REQUIREMENT_KEYS, type RequirementOptions, planRequirement } from '../spec/plan.js'
 import { evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
 import type { SweepResult } from '../sweep/result.js'
 import { sweep } from '../sweep/sweep.js'
@@ -78,9 +79,11 @@ function failureReport(result: SweepResult, verdict: RequirementVerdict): { tabl
 export async function toBeRobustTo(this: MatcherState, received: unknown, transform: Transform, options: RobustOptions = {}): Promise<MatcherOutcome> {
   return tracked(`toBeRobustTo(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`, this.task?.id, async () => {
     checkMatcherInput('toBeRobustTo', received, transform)
+    checkKnownKeys(options, [...REQUIREMENT_KEYS, 'samples', 'attach'], `toBeRobustTo(${transform.name}) options`)
     const defaults = segsenseDefaults()
     const samples = resolveSamples('toBeRobustTo', options.samples)
-    const plan = planRequirement(transform, options, robustDefaults(defaults), `toBeRobustTo(${transform.name})`)
+    const { samples: _samples, attach: _attach, ...requirementOptions } = options
+    const plan = planRequirement(transform, requirementOptions, robustDefaults(defaults), `toBeRobustTo(${transform.name})`)
     const { metric, min } = plan.requirement
     const required = plan.required
     const result = await sweep(received, samples, transform, plan.sweep)
