@@ -49,9 +49,17 @@ export function parseRange(text: string): [number, number] {
   return [parseNumber('--range', m[1] as string), parseNumber('--range', m[2] as string)]
 }
 
-/** Parses `a,b,c` into numbers. */
+/** Parses `a,b,c` into numbers; an empty list is an error (it must not mean "the default grid"). */
 export function parseValues(text: string): number[] {
+  if (text.trim() === '') throw new UsageError('--values needs at least one value (e.g. --values 0,90,180); leave it out for the default grid')
   return text.split(',').map((s) => parseNumber('--values', s.trim()))
+}
+
+/** Parses `LV,MYO` into names; an empty list is an error. */
+export function parseNames(flag: string, text: string): string[] {
+  const names = text.split(',').map((c) => c.trim()).filter(Boolean)
+  if (names.length === 0) throw new UsageError(`${flag} needs at least one name (e.g. ${flag} LV,MYO); leave it out for every class`)
+  return names
 }
 
 /** Parses `key=value` transform options; values are JSON when they parse, else strings. */

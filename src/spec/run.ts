@@ -6,20 +6,13 @@ import { evaluateRequirement, type RequirementVerdict } from '../sweep/requireme
 import type { SweepResult } from '../sweep/result.js'
 import { type SweepProgress, sweep } from '../sweep/sweep.js'
 import { transformByName } from '../transforms/registry.js'
+import { classesOf, onnxOptionsOf } from './model-config.js'
 import { type RequirementPlan, planRequirement } from './plan.js'
 import type { LoadedSpec, SpecRequirement } from './types.js'
 
 /** Loads a spec's model (ONNX) and samples. Close the model when done. */
 export async function openSpec(spec: LoadedSpec): Promise<{ model: SegmentationModel; samples: Sample[] }> {
-  const classes: Record<number, string> = {}
-  for (const [id, name] of Object.entries(spec.model.classes)) classes[Number(id)] = name
-  const model = await loadOnnxModel(spec.model.onnx, {
-    classes,
-    ...(spec.model.name ? { name: spec.model.name } : {}),
-    ...(spec.model.input ? { input: spec.model.input } : {}),
-    ...(spec.model.output ? { output: spec.model.output } : {}),
-    ...(spec.model.batchSize ? { batchSize: spec.model.batchSize } : {}),
-  })
+  const model = await loadOnnxModel(spec.model.onnx, onnxOptionsOf(spec.model, classesOf(spec.model.classes)))
   try {
     const samples = await Promise.all(spec.samples.map((s, i) => loadSample(s.id ?? `sample-${i + 1}`, s.image, s.truth)))
     return { model, samples }

@@ -159,6 +159,67 @@ describe('segsense sweep', () => {
   })
 })
 
+describe('segsense sweep: strict options and the model settings', () => {
+  const image = join(samplesDir, 'sa-01.png')
+  const mask = join(samplesDir, 'sa-01-mask.png')
+  const base = ['sweep', '-m', fragile, '-c', '1=RV,2=MYO,3=LV', '-i', image, '-t', mask, '-T', 'rotate']
+
+  it('a misspelt --option, an empty --values, --range or --score-classes are usage errors, not defaults', async () => {
+    const runs = await Promise.all([
+      segsense([...base, '--option', 'paddin=border']),
+      segsense([...base, '--values', '']),
+      segsense([...base, '--range', '']),
+      segsense([...base, '--values', '0', '--score-classes', '']),
+      segsense([...base, '--values', '0', '--input-size', '100000x100000']),
+    ])
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2])
+    const lines = runs.map(oneLineError)
+    expect(lines[0]).toBe(`segsense: rotate.with(): unknown key "paddin" (did you mean 'padding'?); known keys: interpolation, padding, maskInterpolation`)
+    expect(lines[1]).toMatch(/--values needs at least one value/)
+    expect(lines[2]).toMatch(/--range: "" is not from:to/)
+    expect(lines[3]).toMatch(/--score-classes needs at least one name/)
+    expect(lines[4]).toMatch(/input\.size \[100000, 100000\].*more than the budget/)
+    expect(runs.every((r) => r.stdout === '')).toBe(true)
+  })
+
+  it('model flags and --model-config reach the adapter (as loadOnnxModel does) and the header names them', async () => {
+    const dir = tmp()
+    const config = join(dir, 'model.json')
+    writeFileSync(config, JSON.stringify({ onnx: fragile, classes: { 1: 'RV', 2: 'MYO', 3: 'LV' }, input: { size: [128, 128], fit: 'pad', normalize: { mean: [0.1], std: [0.5] } } }))
+    const flags = ['--input-size', '128x128', '--input-fit', 'pad', '--input-mean', '0.1', '--input-std', '0.5']
+    const [text, viaFlags, viaConfig, plain] = await Promise.all([
+      segsense([...base, '--values', '0,90', ...flags, '-q']),
+      segsense([...base, '--values', '0,90', ...flags, '--json', '-q']),
+      segsense(['sweep', '--model-config', config, '-i', image, '-t', mask, '-T', 'rotate', '--values', '0,90', '--json', '-q']),
+      segsense([...base, '--values', '0,90', '-q']),
+    ])
+    for (const r of [text, viaFlags, viaConfig, plain]) expect(r.code, r.stderr).toBe(0)
+    expect(text.stdout).toMatch(/^model settings: input "image" NCHW, 1 channel, size 128x128 \(pad\), normalised \(x - \[0\.1\]\) \/ \[0\.5\]; output "logits": logits \(argmax\)$/m)
+    expect(plain.stdout).toMatch(/^model settings: input "image" NCHW, 1 channel, padded to a multiple of 32, not normalised \(default\); output "logits": logits \(argmax\)$/m)
+    const a = JSON.parse(viaFlags.stdout)
+    const b = JSON.parse(viaConfig.stdout)
+    expect(b.mean).toEqual(a.mean)
+    // The oracle: the library with the same settings; and the settings changed the scores.
+    const model = await loadOnnxModel(fixtureModelPath('cardiac-fragile'), { classes: CARDIAC_CLASSES, input: { size: [128, 128], fit: 'pad', normalize: { mean: [0.1], std: [0.5] } } })
+    const expected = await sweep(model, (await loadFixtureSamples('cardiac')).slice(0, 1), rotate, { values: [0, 90] })
+    await model.close()
+    for (const c of ['RV', 'MYO', 'LV']) a.mean.dice[c].forEach((v: number, k: number) => expect(v).toBeCloseTo(expected.mean.dice![c]![k]!, 9))
+    expect(a.mean.dice.LV).not.toEqual(JSON.parse((await segsense([...base, '--values', '0,90', '--json', '-q'])).stdout).mean.dice.LV)
+  })
+
+  it('--model-config is checked like a spec model block: a misspelt key is an input error naming it', async () => {
+    const dir = tmp()
+    const config = join(dir, 'model.json')
+    writeFileSync(config, JSON.stringify({ classes: { 3: 'LV' }, output: { treshold: 0.3 } }))
+    const run = await segsense(['sweep', '-m', fragile, '--model-config', config, '-i', image, '-T', 'rotate', '--values', '0'])
+    expect(run.code).toBe(2)
+    expect(oneLineError(run)).toMatch(/model config .*model\.json is invalid: \/output has unknown property "treshold" \(did you mean 'threshold'\?\)/)
+    const noModel = await segsense(['sweep', '-c', '1=RV', '-i', image, '-T', 'rotate'])
+    expect(noModel.code).toBe(2)
+    expect(oneLineError(noModel)).toMatch(/--model <file\.onnx> is required \(or "onnx" in --model-config\)/)
+  })
+})
+
 describe('segsense check', () => {
   const spec = (requirements: object[]) => {
     const dir = tmp()
