@@ -92,7 +92,7 @@ export function program(run: (code: Promise<number> | number) => void): Command 
     .option('--batch-size <n>', 'images per model call', integer('--batch-size'))
     .option('--sample <id>', 'sample shown in the report\'s frame strip and GIF (default the first)')
     .option('-o, --out <dir>', 'write an HTML report to this folder')
-    .option('--json', 'print the sweep result as JSON on stdout')
+    .option('--json', 'print { pass, required, modelSettings, verdict, result } as JSON on stdout (verdict: per class the stable interval and pass)')
     .action((o) => run(runSweep(o)))
 
   common(prog.command('check'))
@@ -103,7 +103,7 @@ export function program(run: (code: Promise<number> | number) => void): Command 
     .action((file: string, o) => run(runCheck(file, o)))
 
   prog.command('transforms')
-    .description('list every transform with its parameter, unit, neutral value and default range')
+    .description('list every transform with its parameter, unit, neutral value, default range and options (with defaults)')
     .option('--json', 'print as JSON')
     .action((o) => run(runTransforms(o)))
 

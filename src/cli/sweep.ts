@@ -70,7 +70,8 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
     result = await sweep(model, samples, transform, {
       ...plan.sweep,
       reference: withTruth ? 'truth' : 'prediction',
-      ...(options.out ? { keep: 'frames' as const } : {}),
+      // Only the frames the report draws: one sample's (memory grew with samples x values when all were kept).
+      ...(options.out ? { keep: { frames: [options.sample ?? (samples[0] as Sample).id] } } : {}),
       onProgress: (p) => progress.update(`${model.name} ${transform.name}`, p),
     })
     progress.end()
@@ -81,7 +82,8 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   // Judged over the swept values (all of them: the range given is the range swept).
   const entry: ReportEntry = { result: plain, metric, min, ...(options.range ? { required: plan.required } : {}) }
   const verdict = evaluateRequirement(plain, plan.requirement)
-  if (options.json) process.stdout.write(`${JSON.stringify(plain, null, 2)}\n`)
+  // The shape of an entry of `segsense check --json`: the verdict holds each class's stable interval and pass.
+  if (options.json) process.stdout.write(`${JSON.stringify({ pass: verdict.pass, required: plan.required, modelSettings: model.config, verdict, result: plain }, null, 2)}\n`)
   else {
     const rows = reportRows([entry])
     const header = `${model.name}: ${transform.name} on ${samples.length} sample${samples.length === 1 ? '' : 's'}, scored against ${withTruth ? 'the truth' : "the model's clean prediction (no --truth)"}, ${metric} >= ${min}`

@@ -247,7 +247,8 @@ function scoresTable(result: SweepResult, metric: MetricName): string {
  *   forbids any), with a summary table (per sweep and class: threshold, stable interval, AUC, worst case, pass/fail),
  *   then per sweep its test (when known), the chart, the frame strip and the animated GIF (when frames were kept).
  *   Every user-supplied string (model, class, sample, test and file names) is HTML-escaped.
- * - `results.json`: `{ schemaVersion, title, generated, sweeps: [{ id, title, test, pass, min, required, result }] }`;
+ * - `results.json`: `{ schemaVersion, title, generated, sweeps: [{ id, title, test, pass, min, required, verdict, result }] }`
+ *   (`verdict`: per class its threshold, stable interval and pass, null without a threshold);
  *   each result is validated with `validateSweepResult` before anything is written.
  * - `sweep-NN-strip.png` and `sweep-NN.gif` beside it.
  * Every file is written atomically.
@@ -334,7 +335,7 @@ ${sections.join('\n')}
     generated: date.toISOString(),
     sweeps: prepared.map((p) => ({
       id: p.id, title: p.title, test: p.entry.test ?? null, pass: p.pass, min: p.min, metric: p.metric,
-      required: p.entry.required ?? null, result: p.entry.result,
+      required: p.entry.required ?? null, verdict: p.verdict, result: p.entry.result,
     })),
   }
   await write('results.json', `${JSON.stringify(json, null, 2)}\n`)

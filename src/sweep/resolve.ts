@@ -1,5 +1,5 @@
 import { SegsenseError, assertInteger, describeValue } from '../core/errors.js'
-import { checkKnownKeys, optionKeys } from '../core/options.js'
+import { checkKnownKeys, nearest, optionKeys } from '../core/options.js'
 import { assertSameSize, classIds } from '../core/raster.js'
 import type { Classes, Sample } from '../core/types.js'
 import { checkTolerance } from '../metrics/distance.js'
@@ -27,7 +27,8 @@ export interface SweepPlan {
   readonly batchSize: number
   readonly nsdTolerance: number
   readonly emptyPolicy: EmptyPolicy
-  readonly keepFrames: boolean
+  /** Ids of the samples whose frames are kept; null when none are. */
+  readonly keepFrames: ReadonlySet<string> | null
   /** Names the sweep in messages: `sweep of "rotate" on model "unet"`. */
   readonly what: string
 }
@@ -85,6 +86,24 @@ function checkSamples(list: readonly Sample[], reference: 'truth' | 'prediction'
   }
 }
 
+/** The sample ids whose frames `keep` asks for (every sample for `'frames'`), or null. */
+function resolveKeep(keep: SweepOptions['keep'], samples: readonly Sample[]): ReadonlySet<string> | null {
+  if (keep === undefined || keep === 'none') return null
+  if (keep === 'frames') return new Set(samples.map((s) => s.id))
+  checkKnownKeys(keep, ['frames'], 'sweep option keep')
+  if (keep === null || typeof keep !== 'object' || !Array.isArray(keep.frames)) {
+    throw new SegsenseError('E_BAD_PARAMETER', `sweep option keep must be 'none', 'frames' or { frames: [sample ids] }, got ${describeValue(keep)}`, { details: { value: keep } })
+  }
+  const ids = samples.map((s) => s.id)
+  for (const id of keep.frames as readonly unknown[]) {
+    if (typeof id !== 'string' || !ids.includes(id)) {
+      const guess = typeof id === 'string' ? nearest(id, ids) : undefined
+      throw new SegsenseError('E_BAD_PARAMETER', `sweep option keep.frames: ${describeValue(id)} is not a sample id${guess ? ` (did you mean '${guess}'?)` : ''}; the samples are ${describeValue(ids)}`, { details: { value: id } })
+    }
+  }
+  return new Set(keep.frames)
+}
+
 /** The keys `sweep` takes (the compiler keeps the list in step with {@link SweepOptions}). */
 export const SWEEP_OPTION_KEYS = optionKeys<SweepOptions>({
   range: true, step: true, steps: true, values: true, metrics: true, nsdTolerance: true, scoreClasses: true, classes: true,
@@ -122,8 +141,7 @@ export function resolveSweep(model: SegmentationModel, samples: Sample | readonl
   if (!emptyPolicy || (emptyPolicy.bothEmpty !== 'best' && emptyPolicy.bothEmpty !== 'nan')) {
     throw new SegsenseError('E_BAD_PARAMETER', `sweep option emptyPolicy.bothEmpty must be 'best' or 'nan', got ${describeValue(emptyPolicy?.bothEmpty)}`)
   }
-  const keep = options.keep ?? 'none'
-  if (keep !== 'none' && keep !== 'frames') throw new SegsenseError('E_BAD_PARAMETER', `sweep option keep must be 'none' or 'frames', got ${describeValue(keep)}`)
+  const keepFrames = resolveKeep(options.keep, list)
   if (options.scoreClasses !== undefined && options.classes !== undefined) {
     throw new SegsenseError('E_BAD_PARAMETER', 'sweep: give scoreClasses, not both scoreClasses and classes (its deprecated name)')
   }
@@ -141,7 +159,7 @@ export function resolveSweep(model: SegmentationModel, samples: Sample | readonl
     batchSize,
     nsdTolerance,
     emptyPolicy,
-    keepFrames: keep === 'frames',
+    keepFrames,
     what: `sweep of ${JSON.stringify(transform.name)} on model ${JSON.stringify(model.name)}`,
   }
 }
