@@ -235,6 +235,7 @@ export interface SaveImageOptions {
  *   `E_BAD_PARAMETER` for a raster PNG cannot hold.
  */
 export async function saveImage(image: Raster, path: string, options: SaveImageOptions = {}): Promise<void> {
+  checkKnownKeys(options, optionKeys<SaveImageOptions>({ bitDepth: true }), 'saveImage options')
   if (image && ArrayBuffer.isView(image.data) && !(image.data instanceof Float32Array)) {
     throw new SegsenseError('E_BAD_PARAMETER', `saveImage expects a Raster with Float32Array data, got ${describeValue(image.data)}; use saveMask for label maps`)
   }

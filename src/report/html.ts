@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { SegsenseError, describeValue } from '../core/errors.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { writeFileAtomic } from '../io/image.js'
 import type { MetricName } from '../metrics/overlap.js'
 import { evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
@@ -259,6 +260,7 @@ function scoresTable(result: SweepResult, metric: MetricName): string {
 export async function writeReport(inputs: readonly (SweepResult | ReportEntry)[], dir: string, options: ReportOptions = {}): Promise<WrittenReport> {
   if (!Array.isArray(inputs) || inputs.length === 0) throw new SegsenseError('E_BAD_PARAMETER', `writeReport needs at least one sweep result, got ${describeValue(inputs)}`)
   if (typeof dir !== 'string' || dir === '') throw new SegsenseError('E_BAD_PARAMETER', `writeReport: dir must be a folder path, got ${describeValue(dir)}`)
+  checkKnownKeys(options, optionKeys<ReportOptions>({ title: true, subtitle: true, min: true, columns: true, cell: true, delay: true, gif: true, date: true }), 'writeReport options')
   const prepared = inputs.map((x, i) => prepare(x, i, options))
   const out = resolve(dir)
   try {

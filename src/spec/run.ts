@@ -1,4 +1,5 @@
 import type { Sample } from '../core/types.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { loadSample } from '../io/mask.js'
 import type { SegmentationModel } from '../models/model.js'
 import { loadOnnxModel } from '../models/onnx.js'
@@ -54,6 +55,7 @@ export interface RunSpecOptions {
  * each requirement as planned by `planRequirement` (as `toBeRobustTo` does), checks it, and closes the model.
  */
 export async function runSpec(spec: LoadedSpec, options: RunSpecOptions = {}): Promise<RequirementOutcome[]> {
+  checkKnownKeys(options, optionKeys<RunSpecOptions>({ onProgress: true }), 'runSpec options')
   const plans = spec.requirements.map(planSpecRequirement) // every requirement is checked before the model loads
   const { model, samples } = await openSpec(spec)
   try {

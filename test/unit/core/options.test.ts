@@ -1,18 +1,24 @@
 // Misspelt option keys: every options object, at every entry point, is an E_BAD_PARAMETER naming the key and the
 // nearest known one, never a default silently applied.
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { type SegsenseError, isSegsenseError } from '../../../src/core/errors.js'
 import { checkKnownKeys, editDistance, nearest } from '../../../src/core/options.js'
 import { labelMap, raster, sample } from '../../../src/core/raster.js'
-import { loadImage } from '../../../src/io/image.js'
+import { loadImage, saveImage } from '../../../src/io/image.js'
 import { loadMask, loadSample } from '../../../src/io/mask.js'
 import { fixtureModelPath } from '../../../src/models/fixtures.js'
 import { functionModel } from '../../../src/models/model.js'
 import { loadOnnxModel } from '../../../src/models/onnx.js'
 import { validateSpec } from '../../../src/spec/load.js'
 import { planRequirement } from '../../../src/spec/plan.js'
-import { planSpecRequirement } from '../../../src/spec/run.js'
+import { planSpecRequirement, runSpec } from '../../../src/spec/run.js'
+import { scoreMasks } from '../../../src/metrics/overlap.js'
+import { surfaceDistances } from '../../../src/metrics/distance.js'
+import { writeReport } from '../../../src/report/html.js'
+import { stableInterval } from '../../../src/sweep/stability.js'
+import { summarize } from '../../../src/sweep/summarize.js'
 import { sweep } from '../../../src/sweep/sweep.js'
 import { corruptions } from '../../../src/transforms/corruptions/index.js'
 import { rotate } from '../../../src/transforms/geometric.js'
@@ -107,6 +113,18 @@ describe('every entry point rejects unknown option keys', () => {
     await expectRejection(toBeRobustTo.call(state, model, rotate, { samples: [s], min: 0.5, atach: 'always' } as never), 'E_BAD_PARAMETER', 'unknown key "atach"', "did you mean 'attach'?")
     await expectRejection(toBeRobustTo.call(state, model, rotate, { sampels: [s], min: 0.5 } as never), 'E_BAD_PARAMETER', 'unknown key "sampels"', "did you mean 'samples'?")
     await expectRejection(toMatchSweepSnapshot.call(state, model, rotate, { samples: [s], scoreTolerence: 0.1 } as never), 'E_BAD_PARAMETER', 'unknown key "scoreTolerence"', "did you mean 'scoreTolerance'?")
+  })
+
+  it('metrics, summaries, reports, runSpec and saveImage', async () => {
+    const m = labelMap(8, 8, new Uint8Array(64).fill(1))
+    unknownKey(() => scoreMasks(m, m, { classes: { 1: 'fg' }, metric: ['iou'] } as never), 'metric', 'metrics')
+    unknownKey(() => surfaceDistances(m, m, { 1: 'fg' }, { tolerence: 2 } as never), 'tolerence', 'tolerance')
+    const result = await sweep(model, s, rotate, { values: [0, 90] })
+    unknownKey(() => stableInterval(result, { className: 'fg', min: 0.5, metrc: 'dice' } as never), 'metrc', 'metric')
+    unknownKey(() => summarize(result, { min: 0.5, smaple: 'a' } as never), 'smaple', 'sample')
+    await expectRejection(writeReport([result], join(tmpdir(), 'segsense-never-written'), { titel: 'x' } as never), 'E_BAD_PARAMETER', 'unknown key "titel"', "did you mean 'title'?")
+    await expectRejection(saveImage(s.image, join(tmpdir(), 'segsense-never.png'), { bitdepth: 16 } as never), 'E_BAD_PARAMETER', 'unknown key "bitdepth"', "did you mean 'bitDepth'?")
+    await expectRejection(runSpec({ file: 'x.json', model: { onnx: 'm.onnx', classes: { 1: 'fg' } }, samples: [{ image: 'a.png' }], requirements: [{ transform: 'rotate', min: 0.5 }] }, { onprogress: () => {} } as never), 'E_BAD_PARAMETER', 'unknown key "onprogress"', "did you mean 'onProgress'?")
   })
 
   it('the image and mask loaders', async () => {
