@@ -1,10 +1,10 @@
 import type { MatcherState } from 'vitest'
 import { SegsenseError, describeValue } from '../core/errors.js'
-import { checkKnownKeys } from '../core/options.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import type { SegmentationModel } from '../models/model.js'
 import { renderChartPng } from '../report/chart.js'
-import { REQUIREMENT_KEYS, type RequirementOptions, planRequirement } from '../spec/plan.js'
+import { type RequirementOptions, planRequirement } from '../spec/plan.js'
 import { evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
 import type { SweepResult } from '../sweep/result.js'
 import { sweep } from '../sweep/sweep.js'
@@ -24,6 +24,12 @@ export interface RobustOptions extends RequirementOptions {
   /** When to attach the chart PNG to the test report; default `on-failure`. */
   readonly attach?: AttachPolicy
 }
+
+// Written out (not REQUIREMENT_KEYS plus two) so that the compiler flags a key added to RobustOptions alone.
+const ROBUST_OPTION_KEYS = optionKeys<RobustOptions>({
+  range: true, step: true, steps: true, values: true, min: true, minDice: true, metric: true, nsdTolerance: true,
+  scoreClasses: true, classes: true, aggregate: true, reference: true, batchSize: true, samples: true, attach: true,
+})
 
 /** Checks that `received` looks like a SegmentationModel and `transform` like a Transform. */
 export function checkMatcherInput(matcher: string, received: unknown, transform: unknown): asserts received is SegmentationModel {
@@ -79,7 +85,7 @@ function failureReport(result: SweepResult, verdict: RequirementVerdict): { tabl
 export async function toBeRobustTo(this: MatcherState, received: unknown, transform: Transform, options: RobustOptions = {}): Promise<MatcherOutcome> {
   return tracked(`toBeRobustTo(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`, this.task?.id, async () => {
     checkMatcherInput('toBeRobustTo', received, transform)
-    checkKnownKeys(options, [...REQUIREMENT_KEYS, 'samples', 'attach'], `toBeRobustTo(${transform.name}) options`)
+    checkKnownKeys(options, ROBUST_OPTION_KEYS, `toBeRobustTo(${transform.name}) options`)
     const defaults = segsenseDefaults()
     const samples = resolveSamples('toBeRobustTo', options.samples)
     const { samples: _samples, attach: _attach, ...requirementOptions } = options
