@@ -37,7 +37,7 @@ export {
   SWEEP_SCHEMA_VERSION, type Score, type ClassCurves, type ScoreTable, type ScoreCounts, type SweepParameter,
   type SampleScores, type SweepTiming, type SweepResult, type SweepWarning,
 } from './sweep/result.js'
-export { sweep, framesOf, type SweepOptions, type SweepProgress, type SweepFrame, type SweepFrames, type SweepResultWithFrames } from './sweep/sweep.js'
+export { sweep, framesOf, type KeepFrames, type SweepOptions, type SweepProgress, type SweepFrame, type SweepFrames, type SweepResultWithFrames } from './sweep/sweep.js'
 export { stableInterval, type Interval, type CategoricalStability, type StabilityOptions } from './sweep/stability.js'
 export { summarize, type SummarizeOptions, type Summary, type ClassSummary, type Breakdown, type Slopes } from './sweep/summarize.js'
 export { evaluateRequirement, type Requirement, type Failure, type ClassVerdict, type RequirementVerdict } from './sweep/requirement.js'

@@ -1,5 +1,5 @@
-import { readdirSync, statSync } from 'node:fs'
-import { basename, extname, join } from 'node:path'
+import { readdirSync, realpathSync, statSync } from 'node:fs'
+import { basename, extname, join, resolve } from 'node:path'
 import type { Classes } from '../core/types.js'
 import { table } from '../report/format.js'
 import type { SummaryRow } from '../report/html.js'
@@ -49,9 +49,17 @@ export function parseRange(text: string): [number, number] {
   return [parseNumber('--range', m[1] as string), parseNumber('--range', m[2] as string)]
 }
 
-/** Parses `a,b,c` into numbers. */
+/** Parses `a,b,c` into numbers; an empty list is an error (it must not mean "the default grid"). */
 export function parseValues(text: string): number[] {
+  if (text.trim() === '') throw new UsageError('--values needs at least one value (e.g. --values 0,90,180); leave it out for the default grid')
   return text.split(',').map((s) => parseNumber('--values', s.trim()))
+}
+
+/** Parses `LV,MYO` into names; an empty list is an error. */
+export function parseNames(flag: string, text: string): string[] {
+  const names = text.split(',').map((c) => c.trim()).filter(Boolean)
+  if (names.length === 0) throw new UsageError(`${flag} needs at least one name (e.g. ${flag} LV,MYO); leave it out for every class`)
+  return names
 }
 
 /** Parses `key=value` transform options; values are JSON when they parse, else strings. */
@@ -73,51 +81,109 @@ export function collect(value: string, previous: string[] = []): string[] {
 }
 
 const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.webp'])
+const MASK_SUFFIXES = ['-mask', '_mask', '_gt', '-gt', '-seg', '_seg', '-label', '_label', '-labels', '_labels']
 const MASK_NAME = /[-_](mask|gt|seg|label|labels)$/i
 
-function isDir(path: string): boolean {
+/** What a path is: a folder, a regular file (symlinks followed), something else (a FIFO, a socket, a device), or missing. */
+function kindOf(path: string): 'dir' | 'file' | 'other' | 'missing' {
   try {
-    return statSync(path).isDirectory()
+    const st = statSync(path)
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other'
   } catch {
-    return false
+    return 'missing'
   }
 }
 
-/** Image files of a folder (sorted), leaving out masks named `*-mask`, `*_gt`, `*-seg`, `*-label(s)`. */
+/** The real path of an existing file (symlinks and `.`/`..` resolved), else its absolute path: two spellings of one file compare equal. */
+function identity(path: string): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    return resolve(path)
+  }
+}
+
+/**
+ * Image files of a folder (sorted), leaving out masks named `*-mask`, `*_gt`, `*-seg`, `*-label(s)` and anything
+ * that is not a regular file (a sub-folder named `x.png`, a FIFO would hang the loader).
+ */
 export function imagesIn(dir: string): string[] {
-  return readdirSync(dir).filter((f) => IMAGE_EXT.has(extname(f).toLowerCase()) && !MASK_NAME.test(basename(f, extname(f)))).sort().map((f) => join(dir, f))
+  return readdirSync(dir)
+    .filter((f) => IMAGE_EXT.has(extname(f).toLowerCase()) && !MASK_NAME.test(basename(f, extname(f))) && kindOf(join(dir, f)) === 'file')
+    .sort()
+    .map((f) => join(dir, f))
+}
+
+/** Mask file names tried for an image, in order: the same name, then `-mask`, `_gt`, ... with the image's extension, then the same with `.png`. */
+export function maskCandidates(image: string): string[] {
+  const ext = extname(image)
+  const stem = basename(image, ext)
+  const exts = ext.toLowerCase() === '.png' ? [ext] : [ext, '.png']
+  return exts.flatMap((e) => [`${stem}${e}`, ...MASK_SUFFIXES.map((s) => `${stem}${s}${e}`)])
+}
+
+/** A sample id for `stem` not yet in `used` (`a`, then `a-2`, `a-3`, ... skipping ids a file already has). */
+function uniqueId(stem: string, used: Set<string>): string {
+  let id = stem
+  for (let n = 2; used.has(id); n++) id = `${stem}-${n}`
+  used.add(id)
+  return id
 }
 
 /**
  * Pairs `--image` and `--truth` arguments: files pair in the order given; a folder of images pairs with a folder of
- * masks by file name (`a.png` with `a.png`, `a-mask.png` or `a_gt.png` there).
+ * masks by file name (`a.png` with `a.png`, `a-mask.png`, `a_gt.png`, ... there, and `a.jpg` with `a.png` too).
+ * Paths are compared as real paths, so a folder spelled two ways (`data/` and `./data/../data`, a symlink) is one
+ * folder: an image never pairs with itself, and an image given twice is an error. Ids are the file names without
+ * extension, made unique with `-2`, `-3`, ...
  */
 export function samplePaths(images: readonly string[], truths: readonly string[]): { id: string; image: string; truth?: string }[] {
   if (images.length === 0) throw new UsageError('give at least one --image (a file or a folder)')
   const imageFiles: string[] = []
-  for (const p of images) imageFiles.push(...(isDir(p) ? imagesIn(p) : [p]))
+  for (const p of images) {
+    const kind = kindOf(p)
+    if (kind === 'other') throw new UsageError(`--image ${p} is not a regular file or a folder`)
+    imageFiles.push(...(kind === 'dir' ? imagesIn(p) : [p]))
+  }
   if (imageFiles.length === 0) throw new UsageError(`no images (.png, .jpg, .tif, .webp) in ${images.join(', ')}`)
+  const seen = new Map<string, string>()
+  for (const img of imageFiles) {
+    const real = identity(img)
+    const before = seen.get(real)
+    if (before !== undefined) throw new UsageError(`image ${img} is given twice (also as ${before}); give each image once`)
+    seen.set(real, img)
+  }
   let truthFiles: (string | undefined)[] = imageFiles.map(() => undefined)
-  if (truths.length === 1 && isDir(truths[0] as string)) {
+  const truthDirs = truths.filter((t) => kindOf(t) === 'dir')
+  if (truthDirs.length > 0 && truths.length > 1) throw new UsageError(`--truth ${truthDirs[0]} is a folder: give one --truth folder, or one --truth file per --image`)
+  if (truths.length === 1 && truthDirs.length === 1) {
     const dir = truths[0] as string
     const names = new Set(readdirSync(dir))
     truthFiles = imageFiles.map((img) => {
-      const ext = extname(img), stem = basename(img, ext)
-      const found = [basename(img), `${stem}-mask${ext}`, `${stem}_mask${ext}`, `${stem}_gt${ext}`, `${stem}-gt${ext}`, `${stem}-mask.png`].find((n) => names.has(n) && join(dir, n) !== img)
-      if (!found) throw new UsageError(`no mask for ${img} in ${dir} (looked for ${basename(img)}, ${stem}-mask${ext}, ${stem}_gt${ext})`)
+      const self = identity(img)
+      const candidates = maskCandidates(img)
+      const found = candidates.find((n) => names.has(n) && kindOf(join(dir, n)) === 'file' && identity(join(dir, n)) !== self)
+      if (!found) throw new UsageError(`no mask for ${img} in ${dir} (looked for ${[candidates[0], candidates[1], candidates[3]].join(', ')} and ${candidates.length - 3} more names)`)
       return join(dir, found)
     })
   } else if (truths.length > 0) {
     if (truths.length !== imageFiles.length) throw new UsageError(`${imageFiles.length} image(s) but ${truths.length} --truth file(s): give one --truth per --image, in the same order, or a folder`)
-    truthFiles = [...truths]
+    truthFiles = truths.map((t, i) => {
+      if (kindOf(t) === 'other') throw new UsageError(`--truth ${t} is not a regular file`)
+      if (identity(t) === identity(imageFiles[i] as string)) throw new UsageError(`--truth ${t} is the image ${imageFiles[i]} itself`)
+      return t
+    })
   }
-  const used = new Map<string, number>()
+  // Every file's own name is taken first, so that a generated `a-2` never shadows a file a-2.png.
+  const stems = imageFiles.map((image) => basename(image, extname(image)))
+  const used = new Set(stems)
+  const named = new Set<string>()
   return imageFiles.map((image, i) => {
-    const stem = basename(image, extname(image))
-    const n = (used.get(stem) ?? 0) + 1
-    used.set(stem, n)
+    const stem = stems[i] as string
+    const id = named.has(stem) ? uniqueId(stem, used) : stem
+    named.add(stem)
     const truth = truthFiles[i]
-    return { id: n === 1 ? stem : `${stem}-${n}`, image, ...(truth ? { truth } : {}) }
+    return { id, image, ...(truth ? { truth } : {}) }
   })
 }
 

@@ -10,14 +10,11 @@ import type { SweepResult } from '../sweep/result.js'
 import { framesOf, sweep } from '../sweep/sweep.js'
 import { transformByName } from '../transforms/registry.js'
 import { createProgress } from './progress.js'
-import { type CommonOptions, EXIT, UsageError, parseClasses, parseRange, parseValues, samplePaths, summaryTable } from './shared.js'
+import { type ModelFlags, describeModelSettings, modelOptionsFrom } from './model-options.js'
+import { type CommonOptions, EXIT, UsageError, parseNames, parseRange, parseValues, samplePaths, summaryTable } from './shared.js'
 
 /** Options of `segsense sweep`, as commander parses them. */
-export interface SweepCommandOptions extends CommonOptions {
-  readonly model?: string
-  readonly modelClasses?: string
-  /** @deprecated `--classes`, renamed `--model-classes`. */
-  readonly classes?: string
+export interface SweepCommandOptions extends CommonOptions, ModelFlags {
   readonly scoreClasses?: string
   readonly image?: string[]
   readonly truth?: string[]
@@ -49,23 +46,20 @@ export function warningLines(result: Pick<SweepResult, 'warnings'>): string {
  * HTML report with `--out`, and with `--check` exits 1 when a swept value scores below `--min`.
  */
 export async function runSweep(options: SweepCommandOptions): Promise<number> {
-  if (!options.model) throw new UsageError('--model <file.onnx> is required')
-  if (options.modelClasses && options.classes) throw new UsageError('give --model-classes, not both --model-classes and --classes (its deprecated name)')
-  const classesText = options.modelClasses ?? options.classes
-  if (!classesText) throw new UsageError("--model-classes is required: the model's class ids and names (e.g. --model-classes 1=RV,2=MYO,3=LV)")
+  const modelSettings = modelOptionsFrom(options)
   if (!options.transform) throw new UsageError('--transform is required (see segsense transforms)')
-  const classes = parseClasses(classesText)
   const transform = transformByName(options.transform, options.option)
-  if (options.values && (options.range || options.step !== undefined || options.steps !== undefined)) throw new UsageError('--values cannot be combined with --range, --step or --steps')
+  // An empty --values or --range is a mistake, not a request for the default grid.
+  if (options.values !== undefined && (options.range !== undefined || options.step !== undefined || options.steps !== undefined)) throw new UsageError('--values cannot be combined with --range, --step or --steps')
   if (options.step !== undefined && options.steps !== undefined) throw new UsageError('give --step or --steps, not both')
   const min = options.min ?? 0.8
   if (!(min >= 0 && min <= 1)) throw new UsageError(`--min: ${min} is not a score in [0, 1] (every metric is a score in [0, 1])`)
-  const scoreClasses = options.scoreClasses ? options.scoreClasses.split(',').map((c) => c.trim()).filter(Boolean) : undefined
+  const scoreClasses = options.scoreClasses !== undefined ? parseNames('--score-classes', options.scoreClasses) : undefined
   const plan = planRequirement(transform, {
-    ...(options.range ? { range: parseRange(options.range) } : {}),
+    ...(options.range !== undefined ? { range: parseRange(options.range) } : {}),
     ...(options.step !== undefined ? { step: options.step } : {}),
     ...(options.steps !== undefined ? { steps: options.steps } : {}),
-    ...(options.values ? { values: parseValues(options.values) } : {}),
+    ...(options.values !== undefined ? { values: parseValues(options.values) } : {}),
     min,
     metric: (options.metric ?? 'dice') as MetricName,
     ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
@@ -77,14 +71,15 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   const paths = samplePaths(options.image ?? [], options.truth ?? [])
   const withTruth = paths.every((p) => p.truth)
   const samples: Sample[] = await Promise.all(paths.map((p) => loadSample(p.id, p.image, p.truth)))
-  const model = await loadOnnxModel(resolve(options.model), { classes })
+  const model = await loadOnnxModel(modelSettings.file, modelSettings.options)
   const progress = createProgress({ quiet: Boolean(options.quiet) })
   let result
   try {
     result = await sweep(model, samples, transform, {
       ...plan.sweep,
       reference: withTruth ? 'truth' : 'prediction',
-      ...(options.out ? { keep: 'frames' as const } : {}),
+      // Only the frames the report draws: one sample's (memory grew with samples x values when all were kept).
+      ...(options.out ? { keep: { frames: [options.sample ?? (samples[0] as Sample).id] } } : {}),
       onProgress: (p) => progress.update(`${model.name} ${transform.name}`, p),
     })
     progress.end()
@@ -95,10 +90,12 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   // Judged over the swept values (all of them: the range given is the range swept).
   const entry: ReportEntry = { result: plain, metric, min, ...(options.range ? { required: plan.required } : {}) }
   const verdict = evaluateRequirement(plain, plan.requirement)
-  if (options.json) process.stdout.write(`${JSON.stringify(plain, null, 2)}\n`)
+  // The shape of an entry of `segsense check --json`: the verdict holds each class's stable interval and pass.
+  if (options.json) process.stdout.write(`${JSON.stringify({ pass: verdict.pass, required: plan.required, modelSettings: model.config, verdict, result: plain }, null, 2)}\n`)
   else {
     const rows = reportRows([entry])
-    process.stdout.write(`${model.name}: ${transform.name} on ${samples.length} sample${samples.length === 1 ? '' : 's'}, scored against ${withTruth ? 'the truth' : "the model's clean prediction (no --truth)"}, ${metric} >= ${min}\n\n${summaryTable(rows)}\n`)
+    const header = `${model.name}: ${transform.name} on ${samples.length} sample${samples.length === 1 ? '' : 's'}, scored against ${withTruth ? 'the truth' : "the model's clean prediction (no --truth)"}, ${metric} >= ${min}`
+    process.stdout.write(`${header}\nmodel settings: ${describeModelSettings(model.config, modelSettings.options)}\n\n${summaryTable(rows)}\n`)
     process.stdout.write(warningLines(plain))
   }
   if (options.out) {

@@ -6,6 +6,8 @@ import { open, readFile, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import sharp, { type Metadata, type OutputInfo } from 'sharp'
 import { SegsenseError, describeValue } from '../core/errors.js'
+import { MAX_PIXELS } from '../core/limits.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Raster } from '../core/types.js'
 import { encodePng, tooLarge } from './png.js'
 
@@ -14,7 +16,10 @@ import { encodePng, tooLarge } from './png.js'
  * decompression bomb declares a huge size in a small file; the limit is checked from the header
  * before any pixel is decoded. Raise it with the `maxPixels` option for trusted large scans.
  */
-export const DEFAULT_MAX_PIXELS = 100_000_000
+export const DEFAULT_MAX_PIXELS = MAX_PIXELS
+
+/** The keys of {@link LoadImageOptions}. */
+export const LOAD_IMAGE_KEYS = optionKeys<LoadImageOptions>({ keepAlpha: true, grey: true, maxPixels: true })
 
 /** Options of {@link loadImage}. */
 export interface LoadImageOptions {
@@ -154,6 +159,7 @@ export async function decodeWithSharp(bytes: Uint8Array, name: string, maxPixels
  * const img = await loadImage('scan.png', { grey: true })   // img.channels === 1
  */
 export async function loadImage(source: ImageSource, options: LoadImageOptions = {}): Promise<Raster> {
+  checkKnownKeys(options, LOAD_IMAGE_KEYS, 'loadImage options')
   const maxPixels = checkMaxPixels(options.maxPixels)
   const bytes = await readSource(source)
   const name = sourceName(source)
@@ -229,6 +235,7 @@ export interface SaveImageOptions {
  *   `E_BAD_PARAMETER` for a raster PNG cannot hold.
  */
 export async function saveImage(image: Raster, path: string, options: SaveImageOptions = {}): Promise<void> {
+  checkKnownKeys(options, optionKeys<SaveImageOptions>({ bitDepth: true }), 'saveImage options')
   if (image && ArrayBuffer.isView(image.data) && !(image.data instanceof Float32Array)) {
     throw new SegsenseError('E_BAD_PARAMETER', `saveImage expects a Raster with Float32Array data, got ${describeValue(image.data)}; use saveMask for label maps`)
   }

@@ -2,6 +2,7 @@
  * Label masks (class id per pixel) from grey, palette and RGB files, and loading image + mask pairs.
  */
 import { SegsenseError, describeValue } from '../core/errors.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { sample } from '../core/raster.js'
 import type { LabelMap, Sample } from '../core/types.js'
 import { checkMaxPixels, decodeWithSharp, loadImage, readSource, sourceName, writeFileAtomic, type ImageSource, type LoadImageOptions } from './image.js'
@@ -132,6 +133,7 @@ function mapColours(samples: Uint8Array | Uint16Array, spp: number, bits: 8 | 16
  * const truth = await loadMask('case1_gt.png', { palette: { 1: [255, 0, 0], 2: [0, 255, 0] } })
  */
 export async function loadMask(source: ImageSource, options: LoadMaskOptions = {}): Promise<LabelMap> {
+  checkKnownKeys(options, optionKeys<LoadMaskOptions>({ palette: true, maxPixels: true }), 'loadMask options')
   const maxPixels = checkMaxPixels(options.maxPixels)
   const bytes = await readSource(source, 'mask')
   const name = sourceName(source)
@@ -199,6 +201,7 @@ export interface LoadSampleOptions extends LoadImageOptions {
  */
 export async function loadSample(id: string, imageSource: ImageSource, maskSource?: ImageSource, options: LoadSampleOptions = {}): Promise<Sample> {
   if (typeof id !== 'string' || id === '') throw new SegsenseError('E_BAD_PARAMETER', `sample id must be a non-empty string, got ${describeValue(id)}`)
+  checkKnownKeys(options, optionKeys<LoadSampleOptions>({ keepAlpha: true, grey: true, maxPixels: true, palette: true }), 'loadSample options')
   const { palette, ...imageOptions } = options
   const maskOptions: LoadMaskOptions = { palette, maxPixels: options.maxPixels }
   const [image, truth] = await Promise.all([loadImage(imageSource, imageOptions), maskSource === undefined ? undefined : loadMask(maskSource, maskOptions)])

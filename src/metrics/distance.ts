@@ -1,5 +1,6 @@
 import { emptyBounds, extendBounds } from '../core/bounds.js'
 import { SegsenseError, assertInteger, describeValue } from '../core/errors.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { assertSameSize, checkSpacing, classIds } from '../core/raster.js'
 import type { Classes, LabelMap } from '../core/types.js'
 
@@ -193,6 +194,7 @@ export function boundaryDistances(prediction: ArrayLike<number>, truth: ArrayLik
  * surfaceDistances(pred, truth, { 1: 'RV', 2: 'MYO', 3: 'LV' }, { tolerance: 2 }).LV.hd95
  */
 export function surfaceDistances(prediction: LabelMap, truth: LabelMap, classes: Classes, options: SurfaceDistanceOptions = {}): Record<string, BoundaryDistances> {
+  checkKnownKeys(options, optionKeys<SurfaceDistanceOptions>({ spacing: true, tolerance: true, percentile: true, emptyPolicy: true, includeBackground: true }), 'surfaceDistances options')
   assertSameSize(prediction, truth, 'surfaceDistances: prediction and truth')
   const { width, height } = truth
   const resolved = { ...options, spacing: options.spacing ?? truth.spacing ?? [1, 1] }

@@ -1,4 +1,5 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { classIds } from '../core/raster.js'
 import type { Classes, LabelMap } from '../core/types.js'
 import { type ClassCounts, confusionCounts } from './confusion.js'
@@ -78,6 +79,8 @@ export interface ScoreOptions {
   readonly nsdTolerance?: number
 }
 
+const SCORE_OPTION_KEYS = optionKeys<ScoreOptions>({ classes: true, metrics: true, emptyPolicy: true, includeBackground: true, nsdTolerance: true })
+
 /** Throws `E_BAD_PARAMETER` unless every entry is a known {@link MetricName}. */
 export function checkMetricNames(metrics: readonly unknown[]): asserts metrics is readonly MetricName[] {
   if (!Array.isArray(metrics) || metrics.length === 0) {
@@ -99,6 +102,7 @@ export function checkMetricNames(metrics: readonly unknown[]): asserts metrics i
  * scoreMasks(pred, truth, { classes: { 1: 'RV', 2: 'MYO', 3: 'LV' }, metrics: ['dice', 'iou'] }).dice.LV
  */
 export function scoreMasks(prediction: LabelMap, truth: LabelMap, options: ScoreOptions): Record<MetricName, Record<string, number>> {
+  checkKnownKeys(options, SCORE_OPTION_KEYS, 'scoreMasks options')
   const metrics = options.metrics ?? ['dice']
   checkMetricNames(metrics)
   const policy = options.emptyPolicy ?? DEFAULT_EMPTY_POLICY

@@ -1,4 +1,6 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
+import { MAX_PIXELS, checkPixelBudget } from '../core/limits.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Classes } from '../core/types.js'
 import type { FitMode, Normalization, TensorLayout } from './prepare.js'
 
@@ -74,6 +76,13 @@ export interface OnnxModelOptions {
   readonly threads?: number
 }
 
+/** The keys of {@link OnnxInputOptions} (also those of a spec's `model.input` and the CLI's `--model-config`). */
+export const INPUT_KEYS = optionKeys<OnnxInputOptions>({ name: true, layout: true, channels: true, order: true, size: true, fit: true, normalize: true })
+/** The keys of {@link OnnxOutputOptions}. */
+export const OUTPUT_KEYS = optionKeys<OnnxOutputOptions>({ name: true, kind: true, threshold: true })
+/** The keys of {@link OnnxModelOptions}. */
+export const MODEL_KEYS = optionKeys<OnnxModelOptions>({ classes: true, name: true, input: true, output: true, batchSize: true, threads: true })
+
 /** An `E_BAD_PARAMETER` error for a malformed option. */
 export function badParam(what: string, value: unknown, expected: string): SegsenseError {
   return new SegsenseError('E_BAD_PARAMETER', `loadOnnxModel: ${what} must be ${expected}, got ${describeValue(value)}`, { details: { value } })
@@ -94,7 +103,12 @@ export function checkClasses(classes: unknown): number[] {
  */
 export function checkOptions(options: OnnxModelOptions): number[] {
   if (options === null || typeof options !== 'object') throw badParam('options', options, 'an object with at least { classes }')
+  checkKnownKeys(options, MODEL_KEYS, 'loadOnnxModel options')
   const { input = {}, output = {}, batchSize, threads } = options
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw badParam('options.input', input, 'an object')
+  if (output === null || typeof output !== 'object' || Array.isArray(output)) throw badParam('options.output', output, 'an object')
+  checkKnownKeys(input, INPUT_KEYS, 'loadOnnxModel options.input')
+  checkKnownKeys(output, OUTPUT_KEYS, 'loadOnnxModel options.output')
   if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) throw badParam('options.batchSize', batchSize, 'a positive integer')
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 0)) throw badParam('options.threads', threads, 'a non-negative integer (0 = onnxruntime default)')
   if (input.layout !== undefined && input.layout !== 'NCHW' && input.layout !== 'NHWC') throw badParam('input.layout', input.layout, "'NCHW' or 'NHWC'")
@@ -103,13 +117,20 @@ export function checkOptions(options: OnnxModelOptions): number[] {
   if (input.fit !== undefined && input.fit !== 'stretch' && input.fit !== 'pad' && input.fit !== 'crop') throw badParam('input.fit', input.fit, "'stretch', 'pad' or 'crop'")
   const size = input.size
   if (size !== undefined) {
+    if (!Array.isArray(size) && (size as unknown) !== null && typeof size === 'object') checkKnownKeys(size, ['multipleOf'], 'loadOnnxModel options.input.size')
     if (Array.isArray(size)) {
       if (size.length !== 2 || !size.every((v) => Number.isInteger(v) && v > 0)) throw badParam('input.size', size, 'two positive integers [w, h] or { multipleOf: n }')
+      checkPixelBudget(size[0], size[1], 'loadOnnxModel: input.size', size)
     } else if (typeof size !== 'object' || size === null || !Number.isInteger((size as { multipleOf: number }).multipleOf) || (size as { multipleOf: number }).multipleOf < 1) {
       throw badParam('input.size', size, 'two positive integers [w, h] or { multipleOf: n }')
+    } else {
+      // The smallest image is padded to multipleOf x multipleOf.
+      const m = (size as { multipleOf: number }).multipleOf
+      checkPixelBudget(m, m, 'loadOnnxModel: input.size.multipleOf', m, MAX_PIXELS)
     }
   }
   if (input.normalize !== undefined) {
+    checkKnownKeys(input.normalize, ['mean', 'std'], 'loadOnnxModel options.input.normalize')
     const { mean, std } = input.normalize
     if (!Array.isArray(mean) || !mean.every((v) => Number.isFinite(v))) throw badParam('input.normalize.mean', mean, 'an array of finite numbers')
     if (!Array.isArray(std) || !std.every((v) => Number.isFinite(v) && v > 0)) throw badParam('input.normalize.std', std, 'an array of positive finite numbers')

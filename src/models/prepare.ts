@@ -1,3 +1,4 @@
+import { checkPixelBudget } from '../core/limits.js'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { Raster } from '../core/types.js'
 import { lerp, lerpBilinear, lerpOnGrid } from '../transforms/kernels/bilinear.js'
@@ -50,6 +51,7 @@ export interface FitPlan {
 export function planFit(width: number, height: number, tensorWidth: number, tensorHeight: number, fit: FitMode): FitPlan {
   checkSize(width, height, 'image')
   checkSize(tensorWidth, tensorHeight, 'tensor')
+  checkPixelBudget(tensorWidth, tensorHeight, 'input.size', [tensorWidth, tensorHeight])
   let sw = tensorWidth
   let sh = tensorHeight
   if (fit === 'pad' || fit === 'crop') {
@@ -63,6 +65,8 @@ export function planFit(width: number, height: number, tensorWidth: number, tens
     } else {
       sw = Math.max(sw, tensorWidth)
       sh = Math.max(sh, tensorHeight)
+      // A long thin image cropped to a square tensor is first scaled far beyond it.
+      checkPixelBudget(sw, sh, `input.fit 'crop' of a ${width}x${height} image to`, [tensorWidth, tensorHeight])
     }
   } else if (fit !== 'stretch') {
     throw new SegsenseError('E_BAD_PARAMETER', `fit must be 'stretch', 'pad' or 'crop', got ${describeValue(fit)}`)
@@ -90,6 +94,7 @@ export function planPadToMultiple(width: number, height: number, multipleOf: num
   }
   const tw = Math.ceil(width / multipleOf) * multipleOf
   const th = Math.ceil(height / multipleOf) * multipleOf
+  checkPixelBudget(tw, th, 'input.size.multipleOf', multipleOf)
   return { width, height, tensorWidth: tw, tensorHeight: th, scaledWidth: width, scaledHeight: height, offsetX: 0, offsetY: 0 }
 }
 

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { SegsenseError, describeValue } from '../core/errors.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { writeFileAtomic } from '../io/image.js'
 import type { MetricName } from '../metrics/overlap.js'
 import { evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
@@ -247,7 +248,8 @@ function scoresTable(result: SweepResult, metric: MetricName): string {
  *   forbids any), with a summary table (per sweep and class: threshold, stable interval, AUC, worst case, pass/fail),
  *   then per sweep its test (when known), the chart, the frame strip and the animated GIF (when frames were kept).
  *   Every user-supplied string (model, class, sample, test and file names) is HTML-escaped.
- * - `results.json`: `{ schemaVersion, title, generated, sweeps: [{ id, title, test, pass, min, required, result }] }`;
+ * - `results.json`: `{ schemaVersion, title, generated, sweeps: [{ id, title, test, pass, min, required, verdict, result }] }`
+ *   (`verdict`: per class its threshold, stable interval and pass, null without a threshold);
  *   each result is validated with `validateSweepResult` before anything is written.
  * - `sweep-NN-strip.png` and `sweep-NN.gif` beside it.
  * Every file is written atomically.
@@ -258,6 +260,7 @@ function scoresTable(result: SweepResult, metric: MetricName): string {
 export async function writeReport(inputs: readonly (SweepResult | ReportEntry)[], dir: string, options: ReportOptions = {}): Promise<WrittenReport> {
   if (!Array.isArray(inputs) || inputs.length === 0) throw new SegsenseError('E_BAD_PARAMETER', `writeReport needs at least one sweep result, got ${describeValue(inputs)}`)
   if (typeof dir !== 'string' || dir === '') throw new SegsenseError('E_BAD_PARAMETER', `writeReport: dir must be a folder path, got ${describeValue(dir)}`)
+  checkKnownKeys(options, optionKeys<ReportOptions>({ title: true, subtitle: true, min: true, columns: true, cell: true, delay: true, gif: true, date: true }), 'writeReport options')
   const prepared = inputs.map((x, i) => prepare(x, i, options))
   const out = resolve(dir)
   try {
@@ -334,7 +337,7 @@ ${sections.join('\n')}
     generated: date.toISOString(),
     sweeps: prepared.map((p) => ({
       id: p.id, title: p.title, test: p.entry.test ?? null, pass: p.pass, min: p.min, metric: p.metric,
-      required: p.entry.required ?? null, result: p.entry.result,
+      required: p.entry.required ?? null, verdict: p.verdict, result: p.entry.result,
     })),
   }
   await write('results.json', `${JSON.stringify(json, null, 2)}\n`)

@@ -15,7 +15,7 @@ let compiled: ValidateFunction | undefined
  * (`/requirements/0/min must be number or object`). Unknown transform names are errors too.
  */
 export function validateSpec(json: unknown): { valid: true; spec: RobustnessSpec } | { valid: false; errors: string[] } {
-  compiled ??= new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: false }).compile(specSchema)
+  compiled ??= new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: false, verbose: true }).compile(specSchema)
   if (!compiled(json)) {
     // oneOf/anyOf report one error per branch; keep the distinct readable lines.
     return { valid: false, errors: [...new Set((compiled.errors ?? []).map(describeError))] }

@@ -1,4 +1,5 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { DEFAULT_BATCH_SIZE } from '../models/model.js'
 import { type EmptyPolicy, type MetricName, checkMetricNames } from '../metrics/overlap.js'
 import type { GridOptions } from '../sweep/grid.js'
@@ -82,6 +83,12 @@ export function withDefaults<T extends RequirementDefaults>(options: T, defaults
   }
   return out as T
 }
+
+/** The keys of {@link RequirementOptions}, the only keys {@link planRequirement} accepts. */
+export const REQUIREMENT_KEYS = optionKeys<RequirementOptions>({
+  range: true, step: true, steps: true, values: true, min: true, minDice: true, metric: true, nsdTolerance: true,
+  scoreClasses: true, classes: true, aggregate: true, reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
+})
 
 /** A requirement planned into what `sweep` and `evaluateRequirement` take. */
 export interface RequirementPlan {
@@ -173,10 +180,12 @@ export function resolveEmptyPolicy(value: RequirementOptions['emptyPolicy'], wha
  * Every option but the grid falls back on `defaults` (key by key; an option given under its deprecated name hides
  * the default of the new one).
  *
- * @throws SegsenseError `E_BAD_PARAMETER` for a missing or ambiguous threshold, `minDice` with another metric,
+ * @throws SegsenseError `E_BAD_PARAMETER` for an unknown key (naming the nearest known one), a missing or ambiguous threshold, `minDice` with another metric,
  *   an unknown metric, aggregate, reference or emptyPolicy.
  */
 export function planRequirement(transform: Transform, options: RequirementOptions, defaults: RequirementDefaults = {}, where = `requirement on ${transform.name}`): RequirementPlan {
+  checkKnownKeys(options, REQUIREMENT_KEYS, where)
+  checkKnownKeys(defaults, DEFAULT_KEYS, `${where} (defaults)`)
   for (const [given, what] of [[options, where], [defaults, `${where} (configured defaults)`]] as const) {
     if (given.scoreClasses !== undefined && given.classes !== undefined) {
       throw new SegsenseError('E_BAD_PARAMETER', `${what}: give scoreClasses, not both scoreClasses and classes (its deprecated name)`)

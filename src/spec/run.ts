@@ -1,4 +1,5 @@
 import type { Sample } from '../core/types.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { loadSample } from '../io/mask.js'
 import type { SegmentationModel } from '../models/model.js'
 import { loadOnnxModel } from '../models/onnx.js'
@@ -6,20 +7,13 @@ import { evaluateRequirement, type RequirementVerdict } from '../sweep/requireme
 import type { SweepResult } from '../sweep/result.js'
 import { type SweepProgress, sweep } from '../sweep/sweep.js'
 import { transformByName } from '../transforms/registry.js'
+import { classesOf, onnxOptionsOf } from './model-config.js'
 import { type RequirementDefaults, type RequirementPlan, planRequirement, withDefaults } from './plan.js'
 import type { LoadedSpec, SpecRequirement } from './types.js'
 
 /** Loads a spec's model (ONNX) and samples. Close the model when done. */
 export async function openSpec(spec: LoadedSpec): Promise<{ model: SegmentationModel; samples: Sample[] }> {
-  const classes: Record<number, string> = {}
-  for (const [id, name] of Object.entries(spec.model.classes)) classes[Number(id)] = name
-  const model = await loadOnnxModel(spec.model.onnx, {
-    classes,
-    ...(spec.model.name ? { name: spec.model.name } : {}),
-    ...(spec.model.input ? { input: spec.model.input } : {}),
-    ...(spec.model.output ? { output: spec.model.output } : {}),
-    ...(spec.model.batchSize ? { batchSize: spec.model.batchSize } : {}),
-  })
+  const model = await loadOnnxModel(spec.model.onnx, onnxOptionsOf(spec.model, classesOf(spec.model.classes)))
   try {
     const samples = await Promise.all(spec.samples.map((s, i) => loadSample(s.id ?? `sample-${i + 1}`, s.image, s.truth)))
     return { model, samples }
@@ -39,7 +33,9 @@ export function requirementName(r: SpecRequirement, plan: Pick<RequirementPlan, 
  * top-level `defaults`), under the requirement's keys.
  */
 export function planSpecRequirement(r: SpecRequirement, defaults: RequirementDefaults = {}): RequirementPlan & { readonly name: string } {
-  const plan = planRequirement(transformByName(r.transform, r.options), withDefaults(r, defaults), {}, `spec requirement ${JSON.stringify(r.name ?? r.transform)}`)
+  // name, transform and options are the spec's own keys; the rest is the requirement.
+  const { name: _name, transform, options, ...requirement } = r
+  const plan = planRequirement(transformByName(transform, options), withDefaults(requirement, defaults), {}, `spec requirement ${JSON.stringify(r.name ?? r.transform)}`)
   return { ...plan, name: requirementName(r, plan) }
 }
 
@@ -63,6 +59,7 @@ export interface RunSpecOptions {
  * checks it, and closes the model.
  */
 export async function runSpec(spec: LoadedSpec, options: RunSpecOptions = {}): Promise<RequirementOutcome[]> {
+  checkKnownKeys(options, optionKeys<RunSpecOptions>({ onProgress: true }), 'runSpec options')
   const plans = spec.requirements.map((r) => planSpecRequirement(r, spec.defaults)) // all checked before the model loads
   const { model, samples } = await openSpec(spec)
   try {

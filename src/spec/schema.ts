@@ -32,6 +32,48 @@ const requirementOptions = {
   batchTimeout: { type: 'number', exclusiveMinimum: 0, maximum: 2_147_483_647, description: 'milliseconds one model call (one batch) may take' },
 } as const
 
+// OnnxInputOptions, closed: a misspelt key (normalise) is an error, not a default silently applied.
+const modelInput = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'OnnxModelOptions.input: how images are fed to the model',
+  properties: {
+    name: { type: 'string', minLength: 1, description: 'input tensor to feed' },
+    layout: { enum: ['NCHW', 'NHWC'] },
+    channels: { enum: [1, 3] },
+    order: { enum: ['RGB', 'BGR'] },
+    size: {
+      oneOf: [
+        { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2, description: '[w, h]: a fixed size the image is fitted to' },
+        { type: 'object', additionalProperties: false, required: ['multipleOf'], properties: { multipleOf: { type: 'integer', minimum: 1 } } },
+      ],
+    },
+    fit: { enum: ['stretch', 'pad', 'crop'] },
+    normalize: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['mean', 'std'],
+      description: '(x - mean[c]) / std[c] per channel, on intensities in [0, 1]',
+      properties: {
+        mean: { type: 'array', items: { type: 'number' }, minItems: 1 },
+        std: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 1 },
+      },
+    },
+  },
+} as const
+
+// OnnxOutputOptions, closed.
+const modelOutput = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'OnnxModelOptions.output: which output is read and how',
+  properties: {
+    name: { type: 'string', minLength: 1 },
+    kind: { enum: ['logits', 'probabilities', 'sigmoid', 'labels'] },
+    threshold: { type: 'number', description: 'threshold of a sigmoid output (default 0.5)' },
+  },
+} as const
+
 /**
  * JSON Schema (draft 2020-12) of a robustness spec file; see `RobustnessSpec` in `spec/types.ts`. A requirement's
  * keys are exactly those of `SpecRequirement`, the `defaults` keys those of `RequirementDefaults`
@@ -56,8 +98,8 @@ export const specSchema = {
         onnx: { type: 'string', minLength: 1, description: 'path to the .onnx file, relative to the spec file' },
         name: { type: 'string', minLength: 1 },
         classes: { type: 'object', minProperties: 1, propertyNames: { pattern: '^[0-9]+$' }, additionalProperties: { type: 'string', minLength: 1 } },
-        input: { type: 'object', description: 'OnnxModelOptions.input' },
-        output: { type: 'object', description: 'OnnxModelOptions.output' },
+        input: modelInput,
+        output: modelOutput,
         batchSize: { type: 'integer', minimum: 1 },
       },
     },

@@ -1,4 +1,5 @@
 import { SegsenseError, assertInteger, describeValue } from '../core/errors.js'
+import { checkKnownKeys, nearest, optionKeys } from '../core/options.js'
 import { assertSameSize, classIds } from '../core/raster.js'
 import type { Classes, Sample } from '../core/types.js'
 import { checkTolerance } from '../metrics/distance.js'
@@ -26,7 +27,8 @@ export interface SweepPlan {
   readonly batchSize: number
   readonly nsdTolerance: number
   readonly emptyPolicy: EmptyPolicy
-  readonly keepFrames: boolean
+  /** Ids of the samples whose frames are kept; null when none are. */
+  readonly keepFrames: ReadonlySet<string> | null
   /** Milliseconds one `model.predict` call may take before the sweep fails with `E_TIMEOUT`; undefined: no limit. */
   readonly batchTimeout: number | undefined
   /** Names the sweep in messages: `sweep of "rotate" on model "unet"`. */
@@ -151,6 +153,30 @@ function checkSamples(list: readonly Sample[], reference: 'truth' | 'prediction'
   }
 }
 
+/** The sample ids whose frames `keep` asks for (every sample for `'frames'`), or null. */
+function resolveKeep(keep: SweepOptions['keep'], samples: readonly Sample[]): ReadonlySet<string> | null {
+  if (keep === undefined || keep === 'none') return null
+  if (keep === 'frames') return new Set(samples.map((s) => s.id))
+  checkKnownKeys(keep, ['frames'], 'sweep option keep')
+  if (keep === null || typeof keep !== 'object' || !Array.isArray(keep.frames)) {
+    throw new SegsenseError('E_BAD_PARAMETER', `sweep option keep must be 'none', 'frames' or { frames: [sample ids] }, got ${describeValue(keep)}`, { details: { value: keep } })
+  }
+  const ids = samples.map((s) => s.id)
+  for (const id of keep.frames as readonly unknown[]) {
+    if (typeof id !== 'string' || !ids.includes(id)) {
+      const guess = typeof id === 'string' ? nearest(id, ids) : undefined
+      throw new SegsenseError('E_BAD_PARAMETER', `sweep option keep.frames: ${describeValue(id)} is not a sample id${guess ? ` (did you mean '${guess}'?)` : ''}; the samples are ${describeValue(ids)}`, { details: { value: id } })
+    }
+  }
+  return new Set(keep.frames)
+}
+
+/** The keys `sweep` takes (the compiler keeps the list in step with {@link SweepOptions}). */
+export const SWEEP_OPTION_KEYS = optionKeys<SweepOptions>({
+  range: true, step: true, steps: true, values: true, metrics: true, nsdTolerance: true, scoreClasses: true, classes: true,
+  reference: true, batchSize: true, emptyPolicy: true, onProgress: true, signal: true, keep: true, batchTimeout: true,
+})
+
 /**
  * Checks a sweep's arguments and resolves its options into a {@link SweepPlan}.
  * @throws SegsenseError `E_BAD_PARAMETER` (bad model, transform, options or grid; a sample's image data that is not
@@ -165,6 +191,8 @@ export function resolveSweep(model: SegmentationModel, samples: Sample | readonl
   if (transform.spatial && typeof transform.labels !== 'function') {
     throw new SegsenseError('E_BAD_PARAMETER', `transform ${JSON.stringify(transform.name)} is spatial but has no labels(mask, value) function`)
   }
+  if (options === null || typeof options !== 'object') throw new SegsenseError('E_BAD_PARAMETER', `sweep: options must be an object, got ${describeValue(options)}`)
+  checkKnownKeys(options, SWEEP_OPTION_KEYS, 'sweep options')
   const list: readonly Sample[] = Array.isArray(samples) ? samples : [samples as Sample]
   const reference = options.reference ?? 'truth'
   if (reference !== 'truth' && reference !== 'prediction') throw new SegsenseError('E_BAD_PARAMETER', `sweep option reference must be 'truth' or 'prediction', got ${describeValue(reference)}`)
@@ -177,6 +205,7 @@ export function resolveSweep(model: SegmentationModel, samples: Sample | readonl
   const nsdTolerance = options.nsdTolerance ?? DEFAULT_NSD_TOLERANCE
   checkTolerance(nsdTolerance, 'sweep option nsdTolerance')
   const emptyPolicy = options.emptyPolicy ?? DEFAULT_EMPTY_POLICY
+  checkKnownKeys(emptyPolicy, optionKeys<EmptyPolicy>({ bothEmpty: true }), 'sweep option emptyPolicy')
   if (!emptyPolicy || (emptyPolicy.bothEmpty !== 'best' && emptyPolicy.bothEmpty !== 'nan')) {
     throw new SegsenseError('E_BAD_PARAMETER', `sweep option emptyPolicy.bothEmpty must be 'best' or 'nan', got ${describeValue(emptyPolicy?.bothEmpty)}`)
   }
@@ -184,8 +213,7 @@ export function resolveSweep(model: SegmentationModel, samples: Sample | readonl
   if (batchTimeout !== undefined && (typeof batchTimeout !== 'number' || !(batchTimeout > 0 && batchTimeout <= MAX_TIMEOUT_MS))) {
     throw new SegsenseError('E_BAD_PARAMETER', `sweep option batchTimeout must be a number of milliseconds in (0, ${MAX_TIMEOUT_MS}], got ${describeValue(batchTimeout)}`, { details: { batchTimeout } })
   }
-  const keep = options.keep ?? 'none'
-  if (keep !== 'none' && keep !== 'frames') throw new SegsenseError('E_BAD_PARAMETER', `sweep option keep must be 'none' or 'frames', got ${describeValue(keep)}`)
+  const keepFrames = resolveKeep(options.keep, list)
   if (options.scoreClasses !== undefined && options.classes !== undefined) {
     throw new SegsenseError('E_BAD_PARAMETER', 'sweep: give scoreClasses, not both scoreClasses and classes (its deprecated name)')
   }
@@ -203,7 +231,7 @@ export function resolveSweep(model: SegmentationModel, samples: Sample | readonl
     batchSize,
     nsdTolerance,
     emptyPolicy,
-    keepFrames: keep === 'frames',
+    keepFrames,
     batchTimeout,
     what: `sweep of ${JSON.stringify(transform.name)} on model ${JSON.stringify(model.name)}`,
   }

@@ -15,7 +15,8 @@ import type { SweepFrame, SweepProgress } from './sweep.js'
 export interface RawScores {
   /** `scores[sample][metric][class][value]`, in the plan's orders. */
   readonly scores: readonly (readonly (readonly Float64Array[])[])[]
-  readonly frames: readonly (readonly SweepFrame[])[] | null
+  /** Per sample, its frames, or null when they were not kept (the whole list is null when none were). */
+  readonly frames: readonly (readonly SweepFrame[] | null)[] | null
   /**
    * The (sample index, class name) pairs with nothing to score: the untransformed reference (the truth, or the
    * clean prediction) holds no pixel of the class. Their curves are NaN at every value.
@@ -118,7 +119,8 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
   present.forEach((row, s) => row.forEach((has, ci) => has || emptyReferences.push({ sample: s, className: classNames[ci] as string })))
 
   const scores: Float64Array[][][] = list.map(() => metrics.map(() => classNames.map(() => new Float64Array(K))))
-  const kept: SweepFrame[][] | null = plan.keepFrames ? list.map(() => new Array<SweepFrame>(K)) : null
+  const keep = plan.keepFrames
+  const kept: (SweepFrame[] | null)[] | null = keep ? list.map((s) => (keep.has(s.id) ? new Array<SweepFrame>(K) : null)) : null
   const scoreOptions = { classes: plan.classes, metrics, emptyPolicy: plan.emptyPolicy, includeBackground: plan.includeBackground, nsdTolerance: plan.nsdTolerance }
   const pairs = n * K
   for (let start = 0; start < pairs; start += batchSize) {
@@ -147,7 +149,8 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
       assertSameSize(image, ref, `${at}: transformed image and ${reference === 'truth' ? 'truth' : 'reference prediction'}`)
       t = performance.now()
       const prediction = preds[p - start] as LabelMap
-      if (kept) (kept[s] as SweepFrame[])[k] = { value, image, reference: ref, prediction }
+      const keptFrames = kept?.[s]
+      if (keptFrames) keptFrames[k] = { value, image, reference: ref, prediction }
       const scored = scoreMasks(prediction, ref, scoreOptions)
       const table = scores[s] as Float64Array[][]
       const has = present[s] as boolean[]

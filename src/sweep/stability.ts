@@ -1,4 +1,5 @@
 import { SegsenseError, assertFinite, describeValue } from '../core/errors.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { MetricName } from '../metrics/overlap.js'
 import { fromWorking, toWorking } from './grid.js'
 import type { Score, SweepParameter, SweepResult } from './result.js'
@@ -260,6 +261,7 @@ export function intervalOf(ring: Ring, min: number, values: readonly number[]): 
  * stableInterval(result, { className: 'LV', min: 0.8 }) // { kind: 'interval', from: -21.5, to: 33.2, ... }
  */
 export function stableInterval(result: SweepResult, options: StabilityOptions): Interval | CategoricalStability | null {
+  checkKnownKeys(options, optionKeys<StabilityOptions>({ className: true, metric: true, sample: true, min: true }), 'stableInterval options')
   assertFinite(options.min, 'min')
   const scores = curveOf(result, options)
   const parameter = result.transform.parameter

@@ -1,4 +1,5 @@
 import { assertFinite } from '../core/errors.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { MetricName } from '../metrics/overlap.js'
 import { toWorking } from './grid.js'
 import type { Score, SweepResult } from './result.js'
@@ -190,6 +191,7 @@ function slopesOf(ring: Ring): Slopes {
  * const { classes } = summarize(result, { min: 0.8 }); classes.LV.interval, classes.LV.auc
  */
 export function summarize(result: SweepResult, options: SummarizeOptions): Summary {
+  checkKnownKeys(options, optionKeys<SummarizeOptions>({ min: true, metric: true, sample: true }), 'summarize options')
   assertFinite(options.min, 'min')
   const metric = options.metric ?? 'dice'
   const parameter = result.transform.parameter

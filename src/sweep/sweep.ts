@@ -57,9 +57,16 @@ export interface SweepOptions extends GridOptions {
    * `'frames'`: also keep, per sample and swept value, the transformed image, the transformed reference mask and
    * the prediction (for overlays, frame strips and GIFs). They are attached to the result as the non-enumerable
    * property `frames` (read it with {@link framesOf}), so the result stays plain JSON: `JSON.stringify` and
-   * `validateSweepResult` never see them. Default `'none'`: nothing is kept and memory stays flat.
+   * `validateSweepResult` never see them. `{ frames: ['sa-01'] }`: keep the frames of these samples only (what a
+   * report draws: its strip and GIF show one sample), so memory grows with the values, not samples x values.
+   * Default `'none'`: nothing is kept and memory stays flat.
    */
-  readonly keep?: 'none' | 'frames'
+  readonly keep?: 'none' | 'frames' | KeepFrames
+}
+
+/** `keep: { frames: [...] }`: the ids of the samples whose frames a sweep keeps. */
+export interface KeepFrames {
+  readonly frames: readonly string[]
 }
 
 /** One kept frame of a sweep: what the model saw at one value, what it predicted and what it was scored against. */
@@ -74,7 +81,10 @@ export interface SweepFrame {
   readonly prediction: LabelMap
 }
 
-/** The frames a sweep kept with `keep: 'frames'`: per sample, one {@link SweepFrame} per swept value (in `values` order). */
+/**
+ * The frames a sweep kept with `keep: 'frames'` (every sample) or `keep: { frames: ids }` (those samples, in the
+ * samples' order): per sample, one {@link SweepFrame} per swept value (in `values` order).
+ */
 export interface SweepFrames {
   /** The scored classes, id -> name (the overlays colour a label id by its name's position in `result.classes`). */
   readonly classes: Classes
@@ -138,7 +148,7 @@ function optionsJson(t: Transform): Record<string, unknown> {
  * @example
  * const result = await sweep(model, samples, rotate, { range: [-30, 30], step: 5, metrics: ['dice'] })
  */
-export async function sweep(model: SegmentationModel, samples: Sample | readonly Sample[], transform: Transform, options: SweepOptions & { readonly keep: 'frames' }): Promise<SweepResultWithFrames>
+export async function sweep(model: SegmentationModel, samples: Sample | readonly Sample[], transform: Transform, options: SweepOptions & { readonly keep: 'frames' | KeepFrames }): Promise<SweepResultWithFrames>
 export async function sweep(model: SegmentationModel, samples: Sample | readonly Sample[], transform: Transform, options?: SweepOptions): Promise<SweepResult>
 export async function sweep(model: SegmentationModel, samples: Sample | readonly Sample[], transform: Transform, options: SweepOptions = {}): Promise<SweepResult> {
   const t0 = performance.now()
@@ -178,7 +188,8 @@ function assembleResult(plan: SweepPlan, raw: RawScores, totalMs: number): Sweep
     timing: { totalMs, predictMs: raw.predictMs, transformMs: raw.transformMs, scoreMs: raw.scoreMs, predictions: raw.predictions },
   }
   if (raw.frames) {
-    const frames: SweepFrames = { classes: { ...plan.classes }, samples: plan.samples.map((s, i) => ({ id: s.id, frames: raw.frames?.[i] ?? [] })) }
+    const samples = plan.samples.flatMap((s, i) => (raw.frames?.[i] ? [{ id: s.id, frames: raw.frames[i] }] : []))
+    const frames: SweepFrames = { classes: { ...plan.classes }, samples }
     // Non-enumerable: JSON.stringify, spreads and structuredClone skip it, so the result stays plain JSON data.
     Object.defineProperty(result, 'frames', { value: frames, enumerable: false, writable: false, configurable: true })
   }

@@ -3,6 +3,7 @@
  * {@link gridSample} (torch grid_sample, align_corners=true) with an exact pixel-space affine map, except
  * `cropPad`, which is a pixel mask. The truth moves with the image (nearest or one-hot bilinear argmax).
  */
+import { checkPixelBudget } from '../core/limits.js'
 import type { LabelMap, Raster } from '../core/types.js'
 import { defineTransform, type ImageAxis, type Transform } from './transform.js'
 import {
@@ -337,6 +338,7 @@ export const resize: Transform<ResizeOptions> = defineTransform<ResizeOptions>({
   validate: (o) => checkResampleOptions('resize', o, false),
   image: (img, value, o) => {
     const [outW, outH] = resizeShape(img.width, img.height, checkTarget(value))
+    checkPixelBudget(outW, outH, 'resize: size', value)
     let src = img
     if (o.interpolation === 'bilinear') {
       const d = Math.min(img.height / outH, img.width / outW) / 2
@@ -347,6 +349,7 @@ export const resize: Transform<ResizeOptions> = defineTransform<ResizeOptions>({
   },
   labels: (mask, value, o) => {
     const [outW, outH] = resizeShape(mask.width, mask.height, checkTarget(value))
+    checkPixelBudget(outW, outH, 'resize: size', value)
     const out = gridSampleLabels(mask, resizeMap(mask.width, mask.height, outW, outH), { mode: o.maskInterpolation, padding: 'border', width: outW, height: outH })
     return withSpacing(out, resizeSpacing(mask.spacing, mask.width, mask.height, outW, outH))
   },

@@ -4,6 +4,7 @@
  * or fastai v1's logit-space lighting (`.with({ mode: 'fastai' })`, the misas paper); gamma, noise and
  * blur follow TorchIO v1 (`Gamma`, `Noise`, `Blur` = scipy `gaussian_filter`).
  */
+import { checkKnownKeys } from '../core/options.js'
 import type { Raster } from '../core/types.js'
 import { defineTransform, type Transform, type TransformDefinition, type TransformParameter } from './transform.js'
 import { checkSeed, normalField } from './random.js'
@@ -55,7 +56,13 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
 function defineModalTransform<O extends object>(defaults: O, build: (options: O) => TransformDefinition<O>): Transform<O> {
   const make = (options: O): Transform<O> => {
     const t = defineTransform<O>({ ...build(options), options })
-    return Object.freeze({ ...t, with: (changes: Partial<O>) => make({ ...t.options, ...changes } as O) })
+    return Object.freeze({
+      ...t,
+      with: (changes: Partial<O>) => {
+        checkKnownKeys(changes, Object.keys(defaults), `${t.name}.with()`)
+        return make({ ...t.options, ...changes } as O)
+      },
+    })
   }
   return make(defaults)
 }

@@ -1,4 +1,5 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
+import { checkKnownKeys } from '../core/options.js'
 import type { LabelMap, Raster } from '../core/types.js'
 
 /** How a parameter's axis is read: summaries interpolate and integrate in this working axis. */
@@ -41,7 +42,10 @@ export interface Transform<Options extends object = object> {
   image(img: Raster, value: number): Raster
   /** Transforms a mask; present (and required) when `spatial`. */
   labels?(mask: LabelMap, value: number): LabelMap
-  /** Returns a copy with some options changed, e.g. `rotate.with({ padding: 'reflection' })`. */
+  /**
+   * Returns a copy with some options changed, e.g. `rotate.with({ padding: 'reflection' })`.
+   * @throws SegsenseError `E_BAD_PARAMETER` for a key the transform does not have (naming the nearest one).
+   */
   with(options: Partial<Options>): Transform<Options>
 }
 
@@ -50,7 +54,10 @@ export interface TransformDefinition<Options extends object = object> {
   readonly name: string
   readonly parameter: TransformParameter
   readonly spatial: boolean
-  /** Default options (plain JSON). */
+  /**
+   * Default options (plain JSON). Its keys are the transform's options: `.with()` rejects any other key
+   * (a key without a default is declared with `null`).
+   */
   readonly options?: Options
   /** Validates merged options; throw a SegsenseError for bad ones. */
   readonly validate?: (options: Options) => void
@@ -92,6 +99,7 @@ export function defineTransform<Options extends object = object>(definition: Tra
   if (definition.spatial && typeof definition.labels !== 'function') {
     throw new SegsenseError('E_BAD_PARAMETER', `transform ${JSON.stringify(definition.name)} is spatial, so it needs a labels(mask, value) function to move the truth with the image`)
   }
+  const known = Object.keys(definition.options ?? {})
   const make = (options: Options): Transform<Options> => {
     definition.validate?.(options)
     const frozen = Object.freeze({ ...options })
@@ -102,7 +110,10 @@ export function defineTransform<Options extends object = object>(definition: Tra
       spatial: definition.spatial,
       options: frozen,
       image: (img, value) => definition.image(img, value, frozen),
-      with: (changes) => make({ ...frozen, ...changes } as Options),
+      with: (changes) => {
+        checkKnownKeys(changes, known, `${definition.name}.with()`)
+        return make({ ...frozen, ...changes } as Options)
+      },
     }
     if (labels) (t as { labels?: Transform<Options>['labels'] }).labels = (mask, value) => labels(mask, value, frozen)
     return Object.freeze(t)

@@ -1,4 +1,5 @@
-import { SegsenseError } from '../core/errors.js'
+import { SegsenseError, describeValue } from '../core/errors.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import type { MetricName } from '../metrics/overlap.js'
 import { type RequirementDefaults, type Threshold, defaultsOf } from '../spec/plan.js'
@@ -33,6 +34,13 @@ export interface SegsenseDefaults extends RequirementDefaults {
   readonly snapshotMin?: number
 }
 
+/** The keys of {@link SegsenseDefaults}. */
+const DEFAULT_KEYS = optionKeys<SegsenseDefaults>({
+  samples: true, min: true, minDice: true, metric: true, attach: true, batchSize: true, scoreTolerance: true, tolerance: true,
+  intervalMin: true, snapshotMin: true, nsdTolerance: true, scoreClasses: true, classes: true, aggregate: true,
+  reference: true, emptyPolicy: true, batchTimeout: true,
+})
+
 let current: SegsenseDefaults = {}
 
 /**
@@ -43,6 +51,8 @@ let current: SegsenseDefaults = {}
  * configureSegsense({ samples: await loadFixtureSamples('cardiac'), min: 0.85, attach: 'always' })
  */
 export function configureSegsense(defaults: SegsenseDefaults): void {
+  if (defaults === null || typeof defaults !== 'object') throw new SegsenseError('E_BAD_PARAMETER', `configureSegsense: defaults must be an object, got ${describeValue(defaults)}`)
+  checkKnownKeys(defaults, DEFAULT_KEYS, 'configureSegsense')
   current = { ...current, ...defaults }
 }
 

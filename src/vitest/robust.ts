@@ -1,5 +1,6 @@
 import type { MatcherState } from 'vitest'
 import { SegsenseError, describeValue } from '../core/errors.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import type { SegmentationModel } from '../models/model.js'
 import { renderChartPng } from '../report/chart.js'
@@ -23,6 +24,13 @@ export interface RobustOptions extends RequirementOptions {
   /** When to attach the chart PNG to the test report; default `on-failure`. */
   readonly attach?: AttachPolicy
 }
+
+// Written out (not REQUIREMENT_KEYS plus two) so that the compiler flags a key added to RobustOptions alone.
+const ROBUST_OPTION_KEYS = optionKeys<RobustOptions>({
+  range: true, step: true, steps: true, values: true, min: true, minDice: true, metric: true, nsdTolerance: true,
+  scoreClasses: true, classes: true, aggregate: true, reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
+  samples: true, attach: true,
+})
 
 /** Checks that `received` looks like a SegmentationModel and `transform` like a Transform. */
 export function checkMatcherInput(matcher: string, received: unknown, transform: unknown): asserts received is SegmentationModel {
@@ -78,9 +86,11 @@ function failureReport(result: SweepResult, verdict: RequirementVerdict): { tabl
 export async function toBeRobustTo(this: MatcherState, received: unknown, transform: Transform, options: RobustOptions = {}): Promise<MatcherOutcome> {
   return tracked(`toBeRobustTo(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`, this.task?.id, async () => {
     checkMatcherInput('toBeRobustTo', received, transform)
+    checkKnownKeys(options, ROBUST_OPTION_KEYS, `toBeRobustTo(${transform.name}) options`)
     const defaults = segsenseDefaults()
     const samples = resolveSamples('toBeRobustTo', options.samples)
-    const plan = planRequirement(transform, options, robustDefaults(defaults), `toBeRobustTo(${transform.name})`)
+    const { samples: _samples, attach: _attach, ...requirementOptions } = options
+    const plan = planRequirement(transform, requirementOptions, robustDefaults(defaults), `toBeRobustTo(${transform.name})`)
     const { metric, min } = plan.requirement
     const required = plan.required
     const result = await sweep(received, samples, transform, plan.sweep)

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type MatcherState, Snapshots } from 'vitest'
 import { SegsenseError, describeValue } from '../core/errors.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import { METRIC_NAMES, type MetricName } from '../metrics/overlap.js'
 import type { GridOptions } from '../sweep/grid.js'
@@ -39,6 +40,12 @@ export interface SweepSnapshotOptions extends GridOptions, Pick<RequirementOptio
   /** @deprecated Renamed `intervalMin` (it only sets the header's intervals); removed in 1.0. */
   readonly min?: number
 }
+
+/** The keys of {@link SweepSnapshotOptions}. */
+const SNAPSHOT_OPTION_KEYS = optionKeys<SweepSnapshotOptions>({
+  range: true, step: true, steps: true, values: true, nsdTolerance: true, scoreClasses: true, classes: true, reference: true,
+  batchSize: true, samples: true, scoreTolerance: true, tolerance: true, metrics: true, intervalMin: true, min: true,
+})
 
 /** What the snapshot adapter captures from a sweep. */
 export interface SweepCapture {
@@ -172,6 +179,7 @@ export async function toMatchSweepSnapshot(this: MatcherState, received: unknown
   return tracked(`toMatchSweepSnapshot(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`, this.task?.id, async () => {
     checkMatcherInput('toMatchSweepSnapshot', received, transform)
     if (this.isNot) throw new SegsenseError('E_BAD_PARAMETER', 'toMatchSweepSnapshot cannot be used with .not')
+    checkKnownKeys(options, SNAPSHOT_OPTION_KEYS, `toMatchSweepSnapshot(${transform.name}) options`)
     const defaults = segsenseDefaults()
     const samples = resolveSamples('toMatchSweepSnapshot', options.samples)
     const where = `toMatchSweepSnapshot(${transform.name})`

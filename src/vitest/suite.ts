@@ -1,6 +1,7 @@
 import { basename } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import type { SegmentationModel } from '../models/model.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import { loadSpec } from '../spec/load.js'
 import { withDefaults } from '../spec/plan.js'
@@ -29,6 +30,7 @@ export interface RobustnessSuiteOptions {
  * robustnessSuite(new URL('./robustness.json', import.meta.url).pathname)
  */
 export function robustnessSuite(specPath: string, options: RobustnessSuiteOptions = {}): void {
+  checkKnownKeys(options, optionKeys<RobustnessSuiteOptions>({ attach: true, timeout: true }), 'robustnessSuite options')
   const spec = loadSpec(specPath)
   expect.extend({ toBeRobustTo, toMatchSweepSnapshot })
   describe(spec.name ?? `robustness spec ${basename(spec.file)}`, () => {

@@ -39,9 +39,14 @@ describe('segsense transforms and --help', () => {
     const run = await segsense(['transforms'])
     expect(run.code).toBe(0)
     for (const name of Object.keys(transformsByName)) expect(run.stdout).toMatch(new RegExp(`^${name.replace('.', '\\.')}\\s`, 'm'))
-    expect(run.stdout).toMatch(/^rotate\s+angle\s+deg\s+0\s+circular\s+-180 \.\. 180\s+10\s+yes$/m)
-    expect(run.stdout).toMatch(/^brightness\s+factor\s+x\s+1\s+log\s+0\.25 \.\. 4\s+0\.25\s+no$/m)
-    const json = JSON.parse((await segsense(['transforms', '--json'])).stdout) as { name: string; neutral: number }[]
+    expect(run.stdout).toMatch(/^rotate\s+angle\s+deg\s+0\s+circular\s+-180 \.\. 180\s+10\s+yes\s+interpolation=bilinear, padding=zeros, maskInterpolation=nearest$/m)
+    expect(run.stdout).toMatch(/^brightness\s+factor\s+x\s+1\s+log\s+0\.25 \.\. 4\s+0\.25\s+no\s+mode=pil$/m)
+    // Each transform's options, the names --option takes, with their defaults; - for none.
+    expect(run.stdout).toMatch(/^motion\s.*translation=\[0,0\], segments=2, axis=y, times=null, clip=false$/m)
+    expect(run.stdout).toMatch(/^flip\s.*yes\s+-$/m)
+    const json = JSON.parse((await segsense(['transforms', '--json'])).stdout) as { name: string; neutral: number; options: Record<string, unknown> }[]
+    expect(json.find((t) => t.name === 'noise')?.options).toEqual({ seed: 0, kind: 'gaussian' })
+    expect(json.find((t) => t.name === 'corruptions.jpeg')?.options).toEqual({ seed: 0, quantize: false })
     expect(json.map((t) => t.name)).toEqual(Object.keys(transformsByName))
     expect(json.find((t) => t.name === 'zoom')?.neutral).toBe(1)
   })
@@ -110,8 +115,19 @@ describe('segsense sweep', () => {
     const run = await segsense(['sweep', '-m', fragile, '-c', '1=RV,2=MYO,3=LV', '-i', image(1), '-t', mask(1), '-i', image(2), '-t', mask(2), '-T', 'rotate', '--range', '-30:30', '--step', '15', '--json', '-q'])
     expect(run.code, run.stderr).toBe(0)
     expect(run.stderr).toBe('')
-    const result = JSON.parse(run.stdout)
+    const json = JSON.parse(run.stdout)
+    const result = json.result
     expect(validateSweepResult(result).valid).toBe(true)
+    // Beside the result: the verdict, with each class's stable interval and pass, and the model's settings.
+    expect(json.required).toEqual([-30, 30])
+    expect(json.verdict.classes.map((c: { className: string }) => c.className)).toEqual(['RV', 'MYO', 'LV'])
+    for (const c of json.verdict.classes) {
+      expect(c.min).toBe(0.8)
+      expect(typeof c.pass).toBe('boolean')
+      expect(c.interval === null || typeof c.interval.from === 'number').toBe(true)
+    }
+    expect(json.pass).toBe(json.verdict.classes.every((c: { pass: boolean }) => c.pass))
+    expect(json.modelSettings).toMatchObject({ inputName: 'image', layout: 'NCHW', channels: 1, kind: 'logits', size: { multipleOf: 32 } })
     expect(result.reference).toBe('truth')
     expect(result.values).toEqual([-30, -15, 0, 15, 30])
     expect(result.samples.map((s: { id: string }) => s.id)).toEqual(['sa-01', 'sa-02'])
@@ -126,7 +142,7 @@ describe('segsense sweep', () => {
   it('--metric nsd with --nsd-tolerance scores the normalised surface distance and records the tolerance', async () => {
     const run = await segsense(['sweep', '-m', fragile, '-c', '1=RV,2=MYO,3=LV', '-i', image(1), '-t', mask(1), '-T', 'rotate', '--values', '0,90', '--metric', 'nsd', '--nsd-tolerance', '2', '--json', '-q'])
     expect(run.code, run.stderr).toBe(0)
-    const result = JSON.parse(run.stdout)
+    const result = JSON.parse(run.stdout).result
     expect(result.metrics).toEqual(['nsd'])
     expect(result.nsdTolerance).toBe(2)
     expect(result.values).toEqual([0, 90])
@@ -140,7 +156,7 @@ describe('segsense sweep', () => {
   it("without --truth scores against the model's own clean prediction (Dice 1 at the neutral value)", async () => {
     const run = await segsense(['sweep', '-m', fragile, '-c', '1=RV,2=MYO,3=LV', '-i', image(3), '-T', 'brightness', '--values', '0.5,1,2', '--json', '-q'])
     expect(run.code, run.stderr).toBe(0)
-    const result = JSON.parse(run.stdout)
+    const result = JSON.parse(run.stdout).result
     expect(result.reference).toBe('prediction')
     expect(result.values).toEqual([0.5, 1, 2])
     for (const c of ['RV', 'MYO', 'LV']) expect(result.mean.dice[c][1]).toBe(1)
@@ -154,8 +170,86 @@ describe('segsense sweep', () => {
     expect(run.stdout).toMatch(/^#01\s+cardiac-fragile\s+rotate\s+LV\s+0\.99\s+-90 deg to 90 deg\s+.*FAIL$/m)
     expect(run.stdout).toContain(`report: ${join(out, 'index.html')}`)
     expect(readdirSync(out).sort()).toEqual(['index.html', 'results.json', 'sweep-01-strip.png', 'sweep-01.gif'])
+    // results.json holds each class's verdict: threshold, stable interval, pass.
+    const report = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))
+    expect(report.sweeps[0].verdict.classes.map((c: { className: string; min: number }) => [c.className, c.min])).toEqual([['RV', 0.99], ['MYO', 0.99], ['LV', 0.99]])
+    expect(report.sweeps[0].verdict.classes[2].pass).toBe(false)
+    // LV fails at the neutral value at 0.99: no stable interval (null), but the key is there.
+    expect(report.sweeps[0].verdict.classes[2]).toHaveProperty('interval', null)
     // Progress goes to stderr (plain lines: not a terminal).
     expect(run.stderr).toMatch(/cardiac-fragile rotate: 40\/40 images in [\d.]+ s/)
+  })
+})
+
+describe('segsense sweep: strict options and the model settings', () => {
+  const image = join(samplesDir, 'sa-01.png')
+  const mask = join(samplesDir, 'sa-01-mask.png')
+  const base = ['sweep', '-m', fragile, '-c', '1=RV,2=MYO,3=LV', '-i', image, '-t', mask, '-T', 'rotate']
+
+  it('a misspelt --option, an empty --values, --range or --score-classes are usage errors, not defaults', async () => {
+    const runs = await Promise.all([
+      segsense([...base, '--option', 'paddin=border']),
+      segsense([...base, '--values', '']),
+      segsense([...base, '--range', '']),
+      segsense([...base, '--values', '0', '--score-classes', '']),
+      segsense([...base, '--values', '0', '--input-size', '100000x100000']),
+    ])
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2, 2])
+    const lines = runs.map(oneLineError)
+    expect(lines[0]).toBe(`segsense: rotate.with(): unknown key "paddin" (did you mean 'padding'?); known keys: interpolation, padding, maskInterpolation`)
+    expect(lines[1]).toMatch(/--values needs at least one value/)
+    expect(lines[2]).toMatch(/--range: "" is not from:to/)
+    expect(lines[3]).toMatch(/--score-classes needs at least one name/)
+    expect(lines[4]).toMatch(/input\.size \[100000, 100000\].*more than the budget/)
+    expect(runs.every((r) => r.stdout === '')).toBe(true)
+  })
+
+  it('model flags and --model-config reach the adapter (as loadOnnxModel does) and the header names them', async () => {
+    const dir = tmp()
+    const config = join(dir, 'model.json')
+    writeFileSync(config, JSON.stringify({ onnx: fragile, classes: { 1: 'RV', 2: 'MYO', 3: 'LV' }, input: { size: [128, 128], fit: 'pad', normalize: { mean: [0.1], std: [0.5] } } }))
+    const flags = ['--input-size', '128x128', '--input-fit', 'pad', '--input-mean', '0.1', '--input-std', '0.5']
+    const [text, viaFlags, viaConfig, plain] = await Promise.all([
+      segsense([...base, '--values', '0,90', ...flags, '-q']),
+      segsense([...base, '--values', '0,90', ...flags, '--json', '-q']),
+      segsense(['sweep', '--model-config', config, '-i', image, '-t', mask, '-T', 'rotate', '--values', '0,90', '--json', '-q']),
+      segsense([...base, '--values', '0,90', '-q']),
+    ])
+    for (const r of [text, viaFlags, viaConfig, plain]) expect(r.code, r.stderr).toBe(0)
+    expect(text.stdout).toMatch(/^model settings: input "image" NCHW, 1 channel, size 128x128 \(pad\), normalised \(x - \[0\.1\]\) \/ \[0\.5\]; output "logits": logits \(argmax\)$/m)
+    expect(plain.stdout).toMatch(/^model settings: input "image" NCHW, 1 channel, padded to a multiple of 32, not normalised \(default\); output "logits": logits \(argmax\)$/m)
+    const a = JSON.parse(viaFlags.stdout).result
+    const b = JSON.parse(viaConfig.stdout).result
+    expect(JSON.parse(viaFlags.stdout).modelSettings).toMatchObject({ size: [128, 128], fit: 'pad', normalize: { mean: [0.1], std: [0.5] } })
+    expect(b.mean).toEqual(a.mean)
+    // The oracle: the library with the same settings; and the settings changed the scores.
+    const model = await loadOnnxModel(fixtureModelPath('cardiac-fragile'), { classes: CARDIAC_CLASSES, input: { size: [128, 128], fit: 'pad', normalize: { mean: [0.1], std: [0.5] } } })
+    const expected = await sweep(model, (await loadFixtureSamples('cardiac')).slice(0, 1), rotate, { values: [0, 90] })
+    await model.close()
+    for (const c of ['RV', 'MYO', 'LV']) a.mean.dice[c].forEach((v: number, k: number) => expect(v).toBeCloseTo(expected.mean.dice![c]![k]!, 9))
+    expect(a.mean.dice.LV).not.toEqual(JSON.parse((await segsense([...base, '--values', '0,90', '--json', '-q'])).stdout).result.mean.dice.LV)
+  })
+
+  it('--out keeps the frames of the --sample drawn only; an unknown --sample is an input error naming it', async () => {
+    const out = tmp()
+    const run = await segsense(['sweep', '-m', fragile, '-c', '1=RV,2=MYO,3=LV', '-i', samplesDir, '-t', samplesDir, '-T', 'rotate', '--values', '0,90', '--sample', 'sa-03', '--out', out, '-q'])
+    expect(run.code, run.stderr).toBe(0)
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('alt="frames of sample sa-03"')
+    const bad = await segsense(['sweep', '-m', fragile, '-c', '1=RV,2=MYO,3=LV', '-i', samplesDir, '-t', samplesDir, '-T', 'rotate', '--values', '0', '--sample', 'sa-3', '--out', tmp(), '-q'])
+    expect(bad.code).toBe(2)
+    expect(oneLineError(bad)).toMatch(/keep\.frames: "sa-3" is not a sample id \(did you mean 'sa-03'\?\)/)
+  })
+
+  it('--model-config is checked like a spec model block: a misspelt key is an input error naming it', async () => {
+    const dir = tmp()
+    const config = join(dir, 'model.json')
+    writeFileSync(config, JSON.stringify({ classes: { 3: 'LV' }, output: { treshold: 0.3 } }))
+    const run = await segsense(['sweep', '-m', fragile, '--model-config', config, '-i', image, '-T', 'rotate', '--values', '0'])
+    expect(run.code).toBe(2)
+    expect(oneLineError(run)).toMatch(/model config .*model\.json is invalid: \/output has unknown property "treshold" \(did you mean 'threshold'\?\)/)
+    const noModel = await segsense(['sweep', '-c', '1=RV', '-i', image, '-T', 'rotate'])
+    expect(noModel.code).toBe(2)
+    expect(oneLineError(noModel)).toMatch(/--model <file\.onnx> is required \(or "onnx" in --model-config\)/)
   })
 })
 

@@ -48,7 +48,7 @@ describe('sample paths', () => {
   it('refuses a count mismatch, an empty folder and a missing mask', () => {
     expect(() => samplePaths(['a.png', 'b.png'], ['m.png'])).toThrow(/2 image\(s\) but 1 --truth file/)
     expect(() => samplePaths([], [])).toThrow(/at least one --image/)
-    expect(() => samplePaths([imgs], [empty])).toThrow(/no mask for .*a\.png in .*empty \(looked for a\.png, a-mask\.png, a_gt\.png\)/)
+    expect(() => samplePaths([imgs], [empty])).toThrow(/no mask for .*a\.png in .*empty \(looked for a\.png, a-mask\.png, a_gt\.png and 8 more names\)/)
     expect(() => samplePaths([empty], [])).toThrow(/no images \(.png, .jpg, .tif, .webp\) in/)
   })
 })

@@ -96,7 +96,7 @@ describe('sweep frames (keep: frames)', () => {
   it('keeps nothing by default', async () => {
     const result = await sweep(sceneModel(), samples, rotate, { values: [0, 90] })
     expect(framesOf(result)).toBeUndefined()
-    await expect(sweep(sceneModel(), samples, rotate, { values: [0], keep: 'all' as 'frames' })).rejects.toThrow(/keep must be 'none' or 'frames'/)
+    await expect(sweep(sceneModel(), samples, rotate, { values: [0], keep: 'all' as 'frames' })).rejects.toThrow(/keep must be 'none', 'frames' or \{ frames: \[sample ids\] \}/)
   })
 
   it('crops frames to the same box around the truth', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { loadSpec, validateSpec } from '../../../src/spec/load.js'
+import type { OnnxInputOptions, OnnxOutputOptions } from '../../../src/models/onnx-options.js'
 import type { RequirementDefaults, RequirementOptions } from '../../../src/spec/plan.js'
 import { specSchema } from '../../../src/spec/schema.js'
 import type { SpecRequirement } from '../../../src/spec/types.js'
@@ -18,6 +19,11 @@ describe('the spec schema and the option types agree', () => {
     // Every option toBeRobustTo takes is a spec key, but the samples (the spec's own) and the chart policy.
     expectTypeOf<Exclude<keyof RobustOptions, 'samples' | 'attach'>>().toEqualTypeOf<keyof RequirementOptions>()
     expectTypeOf<keyof RequirementOptions>().toMatchTypeOf<keyof SpecRequirement>()
+    // model.input and model.output are closed objects with exactly the keys of the adapter's options.
+    expectTypeOf<keyof typeof specSchema.properties.model.properties.input.properties>().toEqualTypeOf<keyof OnnxInputOptions>()
+    expectTypeOf<keyof typeof specSchema.properties.model.properties.output.properties>().toEqualTypeOf<keyof OnnxOutputOptions>()
+    expect(specSchema.properties.model.properties.input.additionalProperties).toBe(false)
+    expect(specSchema.properties.model.properties.output.additionalProperties).toBe(false)
     expect(Object.keys(specSchema.properties.requirements.items.properties).sort()).toEqual(
       ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'emptyPolicy', 'metric', 'min', 'minDice', 'name', 'nsdTolerance', 'options', 'range', 'reference', 'scoreClasses', 'step', 'steps', 'transform', 'values'],
     )
@@ -64,7 +70,7 @@ describe('the spec schema and the option types agree', () => {
     expect(errors(spec({ min: 0.9, minDice: 0.9 }))).toEqual(['/requirements/0: give "min", not both "min" and "minDice" (its deprecated name)'])
     expect(errors(spec({ min: 0.9, scoreClasses: ['LV'], classes: ['LV'] }))).toEqual(['/requirements/0: give "scoreClasses", not both "scoreClasses" and "classes" (its deprecated name)'])
     expect(errors(spec({ min: -0.5 })).join('\n')).toMatch(/\/requirements\/0\/min must be >= 0/)
-    expect(errors(spec({ min: 0.5, nsdTolernce: 1 }))).toContain('/requirements/0 has unknown property "nsdTolernce"')
+    expect(errors(spec({ min: 0.5, nsdTolernce: 1 }))).toContain(`/requirements/0 has unknown property "nsdTolernce" (did you mean 'nsdTolerance'?)`)
     expect(errors(spec({ metric: 'dice' })).join('\n')).toMatch(/must have property "min"/)
   })
 })

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { isSegsenseError } from '../../../src/core/errors.js'
 import { MAX_GRID_VALUES, fromWorking, sweepValues, toWorking } from '../../../src/sweep/grid.js'
 import type { TransformParameter } from '../../../src/transforms/transform.js'
+import { planRequirement } from '../../../src/spec/plan.js'
+import { rotate } from '../../../src/transforms/geometric.js'
 
 const linear: TransformParameter = { name: 'shift', unit: '', neutral: 0, scale: 'linear', defaultRange: [-1, 1], defaultStep: 0.5 }
 const angle: TransformParameter = { name: 'angle', unit: 'deg', neutral: 0, scale: 'circular', period: 360, defaultRange: [-180, 180], defaultStep: 90 }
@@ -91,6 +93,10 @@ describe('sweepValues: explicit values', () => {
 
 describe('sweepValues: validation', () => {
   it('rejects from > to', () => badParameter(() => sweepValues(linear, { range: [1, -1] }), 'range', '[1, -1]'))
+  it('rejects an empty values list (never the default grid), also through planRequirement', () => {
+    badParameter(() => sweepValues(linear, { values: [] }), 'sweep option values must be a non-empty array', '[]')
+    badParameter(() => sweepValues(linear, planRequirement(rotate, { values: [], min: 0.5 }).sweep), 'values', '[]')
+  })
   it('rejects step <= 0', () => {
     badParameter(() => sweepValues(linear, { range: [0, 1], step: 0 }), 'step', '0')
     badParameter(() => sweepValues(linear, { range: [0, 1], step: -0.1 }), 'step', '-0.1')

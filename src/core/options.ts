@@ -1,0 +1,72 @@
+/**
+ * Unknown option keys: every options object segsense takes, at every entry point, goes through
+ * {@link checkKnownKeys}, so that a misspelt key (`treshold`, `paddin`) is an error instead of a silently
+ * applied default (a gate that passes because its option never arrived).
+ */
+import { SegsenseError, describeValue } from './errors.js'
+
+/** Levenshtein distance (insertions, deletions, substitutions), case-insensitive. */
+export function editDistance(a: string, b: string): number {
+  const s = a.toLowerCase()
+  const t = b.toLowerCase()
+  let prev = Array.from({ length: t.length + 1 }, (_, j) => j)
+  for (let i = 1; i <= s.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= t.length; j++) {
+      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (s[i - 1] === t[j - 1] ? 0 : 1))
+    }
+    prev = row
+  }
+  return prev[t.length] as number
+}
+
+/**
+ * The known name closest to `name` by {@link editDistance} (the first on ties), or `undefined` when none is
+ * close enough to be a plausible typo: at most half the longer name's length (and at least 1 edit) away.
+ */
+export function nearest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = Infinity
+  for (const k of known) {
+    const d = editDistance(name, k)
+    if (d < bestDistance) {
+      best = k
+      bestDistance = d
+    }
+  }
+  if (best === undefined) return undefined
+  return bestDistance <= Math.max(1, Math.floor(Math.max(name.length, best.length) / 2)) ? best : undefined
+}
+
+/**
+ * Throws `E_BAD_PARAMETER` when `options` (an object, or undefined) has an own key that is not in `known`,
+ * naming the key, the nearest known one and the known ones:
+ * `loadOnnxModel option output: unknown key "treshold" (did you mean 'threshold'?); known keys: name, kind, threshold`.
+ *
+ * @param where names the options object in the message, e.g. `rotate.with()` or `sweep options`.
+ * @example
+ * checkKnownKeys(options, ['padding', 'interpolation'], 'rotate.with()')
+ */
+export function checkKnownKeys(options: unknown, known: readonly string[], where: string): void {
+  if (options === undefined || options === null || typeof options !== 'object') return
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue
+    const guess = nearest(key, known)
+    const hint = guess === undefined ? '' : ` (did you mean '${guess}'?)`
+    const list = known.length ? `known keys: ${known.join(', ')}` : 'it takes no options'
+    throw new SegsenseError('E_BAD_PARAMETER', `${where}: unknown key ${describeValue(key)}${hint}; ${list}`, {
+      details: { option: key, ...(guess === undefined ? {} : { suggestion: guess }), known: [...known] },
+    })
+  }
+}
+
+/**
+ * The keys of an options type as a list, written as `{ key: true, ... }` so that the compiler checks the list is
+ * complete: a key added to the type but not here (or left here after it is removed) is a type error.
+ *
+ * @example
+ * const KEYS = optionKeys<SweepOptions>({ range: true, step: true, ... })
+ */
+export function optionKeys<T>(keys: { readonly [K in keyof Required<T>]: true }): readonly string[] {
+  return Object.freeze(Object.keys(keys))
+}
