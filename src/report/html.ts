@@ -1,13 +1,12 @@
-import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { SegsenseError, describeValue } from '../core/errors.js'
-import { writeFileAtomic } from '../io/image.js'
 import type { MetricName } from '../metrics/overlap.js'
 import { evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
 import type { SweepResult } from '../sweep/result.js'
 import { summarize } from '../sweep/summarize.js'
 import { framesOf, type SweepFrames } from '../sweep/sweep.js'
 import { renderChartSvg } from './chart.js'
+import { stageFolder } from './folder.js'
 import { formatInterval, formatValue, roundForDisplay } from './format.js'
 import { sweepGif } from './gif.js'
 import { escapeXml, frameStrip } from './overlay.js'
@@ -250,27 +249,35 @@ function scoresTable(result: SweepResult, metric: MetricName): string {
  * - `results.json`: `{ schemaVersion, title, generated, sweeps: [{ id, title, test, pass, min, required, result }] }`;
  *   each result is validated with `validateSweepResult` before anything is written.
  * - `sweep-NN-strip.png` and `sweep-NN.gif` beside it.
- * Every file is written atomically.
+ * The whole folder is written beside `dir` (`.<name>.segsense-tmp-*`) and swapped in at the end, so a reader (or a
+ * killed write) finds the old report or the new one, never a mix, and no file of an earlier, larger report stays.
+ * An existing `dir` must hold only a report's files (it is replaced whole).
  *
  * @throws SegsenseError `E_SCHEMA` for an invalid result, `E_BAD_PARAMETER` for no sweeps, `E_FILE_WRITE` when the
- *   folder cannot be written.
+ *   folder cannot be written or holds other files.
  */
 export async function writeReport(inputs: readonly (SweepResult | ReportEntry)[], dir: string, options: ReportOptions = {}): Promise<WrittenReport> {
   if (!Array.isArray(inputs) || inputs.length === 0) throw new SegsenseError('E_BAD_PARAMETER', `writeReport needs at least one sweep result, got ${describeValue(inputs)}`)
   if (typeof dir !== 'string' || dir === '') throw new SegsenseError('E_BAD_PARAMETER', `writeReport: dir must be a folder path, got ${describeValue(dir)}`)
   const prepared = inputs.map((x, i) => prepare(x, i, options))
   const out = resolve(dir)
-  try {
-    await mkdir(out, { recursive: true })
-  } catch (e) {
-    throw new SegsenseError('E_FILE_WRITE', `cannot create report folder ${out}: ${(e as Error).message}`, { cause: e })
-  }
+  const stage = await stageFolder(out)
   const files: string[] = []
   const write = async (name: string, bytes: Uint8Array | string): Promise<void> => {
-    const path = join(out, name)
-    await writeFileAtomic(path, typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes)
-    files.push(path)
+    files.push(await stage.write(name, bytes))
   }
+  try {
+    const written = await writeFiles(prepared, write, options)
+    await stage.commit()
+    return { dir: out, index: join(out, 'index.html'), files, rows: prepared.flatMap((p) => p.rows), sweeps: written }
+  } catch (e) {
+    await stage.discard().catch(() => undefined)
+    throw e
+  }
+}
+
+/** Writes every file of the report through `write`; index.html last. */
+async function writeFiles(prepared: readonly Prepared[], write: (name: string, bytes: Uint8Array | string) => Promise<void>, options: ReportOptions): Promise<WrittenReport['sweeps']> {
   const date = options.date ?? new Date()
   const title = options.title ?? 'segsense report'
   const sections: string[] = []
@@ -339,5 +346,5 @@ ${sections.join('\n')}
   }
   await write('results.json', `${JSON.stringify(json, null, 2)}\n`)
   await write('index.html', html)
-  return { dir: out, index: join(out, 'index.html'), files, rows: prepared.flatMap((p) => p.rows), sweeps: prepared.map((p) => ({ id: p.id, title: p.title, pass: p.pass })) }
+  return prepared.map((p) => ({ id: p.id, title: p.title, pass: p.pass }))
 }
