@@ -9,9 +9,10 @@ import { renderChartSvg } from './chart.js'
 import { stageFolder } from './folder.js'
 import { formatInterval, formatValue, roundForDisplay } from './format.js'
 import { sweepGif } from './gif.js'
-import { escapeXml, frameStrip } from './overlay.js'
+import { frameStrip } from './overlay.js'
 import { CLASS_COLOURS } from './palette.js'
 import { validateSweepResult } from './schema/validate.js'
+import { escapeXml } from './xml.js'
 
 /** Where a sweep came from, when a test ran it (the vitest reporter fills this in). */
 export interface ReportTest {

@@ -7,6 +7,7 @@ import type { SweepFrame, SweepFrames } from '../sweep/sweep.js'
 import { blendBilinear } from '../transforms/kernels/bilinear.js'
 import { formatValue } from './format.js'
 import { type OverlayPalette, classPalette } from './palette.js'
+import { escapeXml } from './xml.js'
 
 /** Options of {@link overlayPixels} and {@link overlayPng}. */
 export interface OverlayOptions {
@@ -93,11 +94,6 @@ export function overlayPixels(image: Raster, reference: LabelMap | undefined, pr
     }
   }
   return { width: w, height: h, data: out }
-}
-
-/** Escapes text for XML/SVG/HTML content and attribute values. */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string)
 }
 
 const FONT = `font-family="DejaVu Sans, Arial, sans-serif"`
