@@ -292,7 +292,7 @@ async function writeFiles(prepared: readonly Prepared[], write: (name: string, b
       const strip = await frameStrip(result, frames, sample, { ...(options.columns ? { columns: options.columns } : {}), cell: options.cell ?? 112 })
       await write(`${p.id}-strip.png`, strip)
       const sampleText = esc(sample ?? '')
-      const stripFig = (`<figure class="strip"><img src="${p.id}-strip.png" alt="frames of sample ${sampleText}"><figcaption>Sample ${sampleText}: prediction (fill) and ${result.reference === 'truth' ? 'truth' : 'clean prediction'} (outline) at each value</figcaption></figure>`)
+      const stripFig = (`<figure class="strip"><img src="${p.id}-strip.png" alt="frames of sample ${sampleText}"><figcaption>Sample ${sampleText}: prediction (translucent fill) and ${result.reference === 'truth' ? 'truth' : 'clean prediction'} (white-edged outline) at each value</figcaption></figure>`)
       if (options.gif !== false) {
         await write(`${p.id}.gif`, await sweepGif(result, frames, sample, { ...(options.delay === undefined ? {} : { delay: options.delay }), metric: p.metric }))
         figs.push(`<figure class="gif"><img src="${p.id}.gif" alt="animation of sample ${sampleText}"><figcaption>Sample ${sampleText}, animated</figcaption></figure>`)
