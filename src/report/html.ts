@@ -33,8 +33,11 @@ export interface ReportEntry {
   readonly frames?: SweepFrames
   /** Heading; default `<model> · <transform>`. */
   readonly title?: string
-  /** Threshold(s) on `metric`, one number or per class name; default the report's `min`. */
-  readonly min?: number | Readonly<Record<string, number>>
+  /**
+   * Threshold(s) on `metric`, one number or per class name; default the report's `min`. `null`: the entry has no
+   * threshold (a sweep snapshot test): no class is judged by a score, and its status is `pass` alone.
+   */
+  readonly min?: number | Readonly<Record<string, number>> | null
   /** Metric judged and charted; default `dice` (or the result's first metric). */
   readonly metric?: MetricName
   /**
@@ -135,7 +138,8 @@ function prepare(input: SweepResult | ReportEntry, index: number, options: Repor
   }
   const result = entry.result
   const metric = entry.metric ?? (result.metrics.includes('dice') ? 'dice' : (result.metrics[0] as MetricName))
-  const min = entry.min ?? options.min ?? 0.8
+  // No threshold at all: an empty per-class map judges no class (not the report's default threshold).
+  const min = entry.min === null ? {} : entry.min ?? options.min ?? 0.8
   const id = `sweep-${String(index + 1).padStart(2, '0')}`
   const title = entry.title ?? `${result.model} · ${result.transform.name}`
   let verdict = entry.verdict ?? null
@@ -199,7 +203,9 @@ main{padding:20px 28px;max-width:1400px}
 h2{font-size:18px;margin:0 0 6px}
 section.sweep{background:#fff;border:1px solid var(--line);border-radius:8px;padding:16px 20px;margin:0 0 20px}
 table{border-collapse:collapse;background:#fff}
-th,td{padding:4px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top;white-space:nowrap}
+th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+th,td{overflow-wrap:anywhere}
+#summary th,td.num,td.status{white-space:nowrap}
 th{font-weight:600;background:#eef0f4;position:sticky;top:0}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.fail td:not(.sweep-cell){background:#fff5f5}
@@ -209,27 +215,34 @@ td.sweep-cell{background:#fff}
 .badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}.badge.none{background:#9aa3af}
 .meta{color:var(--muted);margin:0 0 10px}
 .figs{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
-.figs figure{margin:0}
+.figs figure{margin:0;min-width:0;max-width:100%}
+.figs svg{max-width:100%;height:auto}
 .figs figcaption{color:var(--muted);font-size:12px}
 img{max-width:100%;height:auto}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;vertical-align:baseline}
 details{margin-top:10px}
 .summary-wrap{overflow-x:auto;margin-bottom:24px;border:1px solid var(--line);border-radius:8px}
+#summary{width:100%}
+.test-ref{color:var(--muted);font-size:12px;min-width:12em;max-width:24em;margin-top:2px}
+details{overflow-x:auto}
 `
 
 function summaryTable(prepared: readonly Prepared[]): string {
   const head = '<tr><th>sweep</th><th>model</th><th>transform</th><th>required</th><th>class</th><th>metric</th><th>threshold</th><th>stable interval</th><th>AUC</th><th>worst case</th><th>status</th></tr>'
+  // A row without a threshold in an entry without any (a snapshot test) shows the entry's own status.
   const body = prepared.flatMap((p) => p.rows.map((r, i) => {
     const worst = r.worst ? `${r.worst.score.toFixed(3)} at ${esc(r.worst.value)}` : '-'
     // The sweep's own cells once, spanning its class rows.
     const span = p.rows.length
+    const test = p.entry.test
+    const testRef = test ? `<div class="test-ref"><code>${esc(test.file)}</code> › ${esc(test.name)}</div>` : ''
     const sweepCells = i === 0
-      ? `<td rowspan="${span}" class="sweep-cell"><a href="#${esc(p.id)}">${esc(p.id.replace('sweep-', '#'))}</a></td><td rowspan="${span}" class="sweep-cell">${esc(r.model)}</td><td rowspan="${span}" class="sweep-cell">${esc(r.transform)}</td><td rowspan="${span}" class="sweep-cell">${esc(r.required)}</td>`
+      ? `<td rowspan="${span}" class="sweep-cell"><a href="#${esc(p.id)}">${esc(p.id.replace('sweep-', '#'))}</a>${testRef}</td><td rowspan="${span}" class="sweep-cell">${esc(r.model)}</td><td rowspan="${span}" class="sweep-cell">${esc(r.transform)}</td><td rowspan="${span}" class="sweep-cell">${esc(r.required)}</td>`
       : ''
     const colour = CLASS_COLOURS[Math.max(0, p.entry.result.classes.indexOf(r.className)) % CLASS_COLOURS.length]
     return `<tr class="${r.pass === false ? 'fail' : ''}${i === 0 ? ' first' : ''}" data-sweep="${esc(p.id)}" data-class="${esc(r.className)}">${sweepCells}`
       + `<td class="class"><span class="swatch" style="background:${colour}"></span>${esc(r.className)}</td><td>${esc(r.metric)}</td>`
-      + `<td class="num">${r.min === null ? '-' : esc(String(r.min))}</td><td>${esc(r.interval)}</td><td class="num">${fmt3(r.auc)}</td><td>${worst}</td><td class="status">${badge(r.pass)}</td></tr>`
+      + `<td class="num">${r.min === null ? '-' : esc(String(r.min))}</td><td>${esc(r.interval)}</td><td class="num">${fmt3(r.auc)}</td><td>${worst}</td><td class="status">${badge(r.pass ?? (p.verdict ? null : p.pass))}</td></tr>`
   }))
   return `<div class="summary-wrap"><table id="summary"><thead>${head}</thead><tbody>${body.join('\n')}</tbody></table></div>`
 }
@@ -341,7 +354,7 @@ ${sections.join('\n')}
     title,
     generated: date.toISOString(),
     sweeps: prepared.map((p) => ({
-      id: p.id, title: p.title, test: p.entry.test ?? null, pass: p.pass, min: p.min, metric: p.metric,
+      id: p.id, title: p.title, test: p.entry.test ?? null, pass: p.pass, min: p.entry.min === null ? null : p.min, metric: p.metric,
       required: p.entry.required ?? null, result: p.entry.result,
     })),
   }
