@@ -201,6 +201,7 @@ header h1{margin:0 0 4px;font-size:22px;font-weight:600}
 header p{margin:0;color:#c8cfda}
 main{padding:20px 28px;max-width:1400px}
 h2{font-size:18px;margin:0 0 6px}
+h1,h2,.meta,figcaption{overflow-wrap:anywhere}
 section.sweep{background:#fff;border:1px solid var(--line);border-radius:8px;padding:16px 20px;margin:0 0 20px}
 table{border-collapse:collapse;background:#fff}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}

@@ -38,9 +38,10 @@ describe.skipIf(missing)('the HTML report in headless chromium', () => {
     // A report of long names: model, classes, transform options, test file and name.
     longDir = join(dir, 'long')
     const long = (what: string) => `${what}-${'really-quite-long-'.repeat(5)}end`
+    const unbroken = `model_${'x'.repeat(160)}`
     const longModel = { ...sceneModel({ 1: long('left-ventricle'), 2: long('myocardium') }, true), name: long('cardiac-segmentation-model') }
     const d = await sweep(longModel, samples, rotate.with({ padding: 'reflection' }), { range: [-90, 90], step: 30 })
-    await writeReport([{ result: d, required: [-30, 30], test: { file: `test/${long('folder')}/${long('robustness')}.test.ts`, name: long('a test name that goes on'), state: 'passed', matcher: 'toMatchSweepSnapshot' } }, d], longDir)
+    await writeReport([{ result: d, required: [-30, 30], title: unbroken, test: { file: `test/${long('folder')}/${long('robustness')}.test.ts`, name: long('a test name that goes on'), state: 'passed', matcher: 'toMatchSweepSnapshot' } }, d], longDir)
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
