@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url'
 import { chromium } from 'playwright-core'
 import sharp from 'sharp'
 
-const dir = resolve(process.argv[2] ?? 'segsense-report')
+const dir = resolve(process.argv[2] ?? 'segsense-demo')
 const out = resolve(process.argv[3] ?? 'docs/img/report.png')
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] })
 try {

@@ -13,8 +13,15 @@ import type { Transform } from '../transforms/transform.js'
 import { createProgress } from './progress.js'
 import { type CommonOptions, EXIT, summaryTable } from './shared.js'
 
+/**
+ * The demo's report folder: its own, not the vitest reporter's `segsense-report`, so that running the demo in a
+ * project never replaces (or is refused by) the report of its test run.
+ */
+export const DEMO_OUT = 'segsense-demo'
+
 /** Options of `segsense demo`. */
 export interface DemoOptions extends CommonOptions {
+  /** Report folder; default {@link DEMO_OUT}. */
   readonly out?: string
   readonly min?: number
 }
@@ -50,7 +57,7 @@ export const DEMO_MODELS: readonly FixtureModelName[] = ['cardiac-fragile', 'car
 export async function runDemo(options: DemoOptions): Promise<number> {
   const started = performance.now()
   const min = options.min ?? 0.8
-  const out = resolve(options.out ?? 'segsense-report')
+  const out = resolve(options.out ?? DEMO_OUT)
   const samples = await loadFixtureSamples('cardiac')
   const progress = createProgress({ quiet: Boolean(options.quiet) })
   const models: SegmentationModel[] = []

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { METRIC_NAMES } from '../metrics/overlap.js'
 import { runCheck } from './check.js'
-import { runDemo } from './demo.js'
+import { DEMO_OUT, runDemo } from './demo.js'
 import { EXIT, UsageError, collect, oneLine, parseNumber, parseOption } from './shared.js'
 import { runSweep } from './sweep.js'
 import { runTransforms } from './transforms.js'
@@ -54,7 +54,7 @@ export function program(run: (code: Promise<number> | number) => void): Command 
 
   common(prog.command('demo'))
     .description('sweep the bundled fragile and robust cardiac models on the bundled samples (rotate, zoom, brightness, contrast, spike) and write an HTML report')
-    .option('-o, --out <dir>', 'report folder', 'segsense-report')
+    .option('-o, --out <dir>', 'report folder', DEMO_OUT)
     .option('--min <dice>', 'Dice threshold for stable intervals and pass/fail', number('--min'), 0.8)
     .action((o) => run(runDemo(o)))
 

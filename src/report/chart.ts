@@ -5,6 +5,7 @@ import type { MetricName } from '../metrics/overlap.js'
 import type { SweepResult } from '../sweep/result.js'
 import { stableInterval } from '../sweep/stability.js'
 import { CLASS_COLOURS } from './palette.js'
+import { xmlValid } from './xml.js'
 
 /** A JSON value, the stuff a {@link ChartSpec} is made of. */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | JsonObject
@@ -146,15 +147,16 @@ export async function renderSvg(spec: ChartSpec): Promise<string> {
   loader.load = async (uri: string) => { throw new SegsenseError('E_BAD_PARAMETER', `chart specs must inline their data; refusing to load ${uri}`) }
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader })
   try {
-    return await view.toSVG()
+    // vega escapes markup but passes control characters and lone surrogates through, which librsvg refuses.
+    return xmlValid(await view.toSVG())
   } finally {
     view.finalize()
   }
 }
 
-/** Renders SVG text to PNG bytes with sharp at `scale` times its CSS size (default 2). */
+/** Renders SVG text to PNG bytes with sharp at `scale` times its CSS size (default 2); XML-invalid code points are replaced first. */
 export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
-  const png = await sharp(Buffer.from(svg), { density: 72 * scale }).png().toBuffer()
+  const png = await sharp(Buffer.from(xmlValid(svg)), { density: 72 * scale }).png().toBuffer()
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
 }
 

@@ -3,8 +3,9 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import type { SweepResult } from '../sweep/result.js'
 import type { SweepFrames } from '../sweep/sweep.js'
 import { formatValue } from './format.js'
-import { displayFrames, escapeXml, fitFrame, overlayPixels, sampleFrames } from './overlay.js'
+import { displayFrames, fitFrame, overlayPixels, sampleFrames } from './overlay.js'
 import { classPalette } from './palette.js'
+import { escapeXml } from './xml.js'
 
 /** Options of {@link sweepGif}. */
 export interface GifOptions {

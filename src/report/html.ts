@@ -1,19 +1,19 @@
-import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
-import { writeFileAtomic } from '../io/image.js'
 import type { MetricName } from '../metrics/overlap.js'
 import { evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
 import type { SweepResult } from '../sweep/result.js'
 import { summarize } from '../sweep/summarize.js'
 import { framesOf, type SweepFrames } from '../sweep/sweep.js'
 import { renderChartSvg } from './chart.js'
+import { stageFolder } from './folder.js'
 import { formatInterval, formatValue, roundForDisplay } from './format.js'
 import { sweepGif } from './gif.js'
-import { escapeXml, frameStrip } from './overlay.js'
+import { frameStrip } from './overlay.js'
 import { CLASS_COLOURS } from './palette.js'
 import { validateSweepResult } from './schema/validate.js'
+import { escapeXml } from './xml.js'
 
 /** Where a sweep came from, when a test ran it (the vitest reporter fills this in). */
 export interface ReportTest {
@@ -34,8 +34,11 @@ export interface ReportEntry {
   readonly frames?: SweepFrames
   /** Heading; default `<model> · <transform>`. */
   readonly title?: string
-  /** Threshold(s) on `metric`, one number or per class name; default the report's `min`. */
-  readonly min?: number | Readonly<Record<string, number>>
+  /**
+   * Threshold(s) on `metric`, one number or per class name; default the report's `min`. `null`: the entry has no
+   * threshold (a sweep snapshot test): no class is judged by a score, and its status is `pass` alone.
+   */
+  readonly min?: number | Readonly<Record<string, number>> | null
   /** Metric judged and charted; default `dice` (or the result's first metric). */
   readonly metric?: MetricName
   /**
@@ -136,7 +139,8 @@ function prepare(input: SweepResult | ReportEntry, index: number, options: Repor
   }
   const result = entry.result
   const metric = entry.metric ?? (result.metrics.includes('dice') ? 'dice' : (result.metrics[0] as MetricName))
-  const min = entry.min ?? options.min ?? 0.8
+  // No threshold at all: an empty per-class map judges no class (not the report's default threshold).
+  const min = entry.min === null ? {} : entry.min ?? options.min ?? 0.8
   const id = `sweep-${String(index + 1).padStart(2, '0')}`
   const title = entry.title ?? `${result.model} · ${result.transform.name}`
   let verdict = entry.verdict ?? null
@@ -198,9 +202,12 @@ header h1{margin:0 0 4px;font-size:22px;font-weight:600}
 header p{margin:0;color:#c8cfda}
 main{padding:20px 28px;max-width:1400px}
 h2{font-size:18px;margin:0 0 6px}
+h1,h2,.meta,figcaption{overflow-wrap:anywhere}
 section.sweep{background:#fff;border:1px solid var(--line);border-radius:8px;padding:16px 20px;margin:0 0 20px}
 table{border-collapse:collapse;background:#fff}
-th,td{padding:4px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top;white-space:nowrap}
+th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
+th,td{overflow-wrap:anywhere}
+#summary th,td.num,td.status{white-space:nowrap}
 th{font-weight:600;background:#eef0f4;position:sticky;top:0}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 tr.fail td:not(.sweep-cell){background:#fff5f5}
@@ -210,27 +217,34 @@ td.sweep-cell{background:#fff}
 .badge.pass{background:var(--pass)}.badge.fail{background:var(--fail)}.badge.none{background:#9aa3af}
 .meta{color:var(--muted);margin:0 0 10px}
 .figs{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}
-.figs figure{margin:0}
+.figs figure{margin:0;min-width:0;max-width:100%}
+.figs svg{max-width:100%;height:auto}
 .figs figcaption{color:var(--muted);font-size:12px}
 img{max-width:100%;height:auto}
 .swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;vertical-align:baseline}
 details{margin-top:10px}
 .summary-wrap{overflow-x:auto;margin-bottom:24px;border:1px solid var(--line);border-radius:8px}
+#summary{width:100%}
+.test-ref{color:var(--muted);font-size:12px;min-width:12em;max-width:24em;margin-top:2px}
+details{overflow-x:auto}
 `
 
 function summaryTable(prepared: readonly Prepared[]): string {
   const head = '<tr><th>sweep</th><th>model</th><th>transform</th><th>required</th><th>class</th><th>metric</th><th>threshold</th><th>stable interval</th><th>AUC</th><th>worst case</th><th>status</th></tr>'
+  // A row without a threshold in an entry without any (a snapshot test) shows the entry's own status.
   const body = prepared.flatMap((p) => p.rows.map((r, i) => {
     const worst = r.worst ? `${r.worst.score.toFixed(3)} at ${esc(r.worst.value)}` : '-'
     // The sweep's own cells once, spanning its class rows.
     const span = p.rows.length
+    const test = p.entry.test
+    const testRef = test ? `<div class="test-ref"><code>${esc(test.file)}</code> › ${esc(test.name)}</div>` : ''
     const sweepCells = i === 0
-      ? `<td rowspan="${span}" class="sweep-cell"><a href="#${esc(p.id)}">${esc(p.id.replace('sweep-', '#'))}</a></td><td rowspan="${span}" class="sweep-cell">${esc(r.model)}</td><td rowspan="${span}" class="sweep-cell">${esc(r.transform)}</td><td rowspan="${span}" class="sweep-cell">${esc(r.required)}</td>`
+      ? `<td rowspan="${span}" class="sweep-cell"><a href="#${esc(p.id)}">${esc(p.id.replace('sweep-', '#'))}</a>${testRef}</td><td rowspan="${span}" class="sweep-cell">${esc(r.model)}</td><td rowspan="${span}" class="sweep-cell">${esc(r.transform)}</td><td rowspan="${span}" class="sweep-cell">${esc(r.required)}</td>`
       : ''
     const colour = CLASS_COLOURS[Math.max(0, p.entry.result.classes.indexOf(r.className)) % CLASS_COLOURS.length]
     return `<tr class="${r.pass === false ? 'fail' : ''}${i === 0 ? ' first' : ''}" data-sweep="${esc(p.id)}" data-class="${esc(r.className)}">${sweepCells}`
       + `<td class="class"><span class="swatch" style="background:${colour}"></span>${esc(r.className)}</td><td>${esc(r.metric)}</td>`
-      + `<td class="num">${r.min === null ? '-' : esc(String(r.min))}</td><td>${esc(r.interval)}</td><td class="num">${fmt3(r.auc)}</td><td>${worst}</td><td class="status">${badge(r.pass)}</td></tr>`
+      + `<td class="num">${r.min === null ? '-' : esc(String(r.min))}</td><td>${esc(r.interval)}</td><td class="num">${fmt3(r.auc)}</td><td>${worst}</td><td class="status">${badge(r.pass ?? (p.verdict ? null : p.pass))}</td></tr>`
   }))
   return `<div class="summary-wrap"><table id="summary"><thead>${head}</thead><tbody>${body.join('\n')}</tbody></table></div>`
 }
@@ -252,10 +266,12 @@ function scoresTable(result: SweepResult, metric: MetricName): string {
  *   (`verdict`: per class its threshold, stable interval and pass, null without a threshold);
  *   each result is validated with `validateSweepResult` before anything is written.
  * - `sweep-NN-strip.png` and `sweep-NN.gif` beside it.
- * Every file is written atomically.
+ * The whole folder is written beside `dir` (`.<name>.segsense-tmp-*`) and swapped in at the end, so a reader (or a
+ * killed write) finds the old report or the new one, never a mix, and no file of an earlier, larger report stays.
+ * An existing `dir` must hold only a report's files (it is replaced whole).
  *
  * @throws SegsenseError `E_SCHEMA` for an invalid result, `E_BAD_PARAMETER` for no sweeps, `E_FILE_WRITE` when the
- *   folder cannot be written.
+ *   folder cannot be written or holds other files.
  */
 export async function writeReport(inputs: readonly (SweepResult | ReportEntry)[], dir: string, options: ReportOptions = {}): Promise<WrittenReport> {
   if (!Array.isArray(inputs) || inputs.length === 0) throw new SegsenseError('E_BAD_PARAMETER', `writeReport needs at least one sweep result, got ${describeValue(inputs)}`)
@@ -263,17 +279,23 @@ export async function writeReport(inputs: readonly (SweepResult | ReportEntry)[]
   checkKnownKeys(options, optionKeys<ReportOptions>({ title: true, subtitle: true, min: true, columns: true, cell: true, delay: true, gif: true, date: true }), 'writeReport options')
   const prepared = inputs.map((x, i) => prepare(x, i, options))
   const out = resolve(dir)
-  try {
-    await mkdir(out, { recursive: true })
-  } catch (e) {
-    throw new SegsenseError('E_FILE_WRITE', `cannot create report folder ${out}: ${(e as Error).message}`, { cause: e })
-  }
+  const stage = await stageFolder(out)
   const files: string[] = []
   const write = async (name: string, bytes: Uint8Array | string): Promise<void> => {
-    const path = join(out, name)
-    await writeFileAtomic(path, typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes)
-    files.push(path)
+    files.push(await stage.write(name, bytes))
   }
+  try {
+    const written = await writeFiles(prepared, write, options)
+    await stage.commit()
+    return { dir: out, index: join(out, 'index.html'), files, rows: prepared.flatMap((p) => p.rows), sweeps: written }
+  } catch (e) {
+    await stage.discard().catch(() => undefined)
+    throw e
+  }
+}
+
+/** Writes every file of the report through `write`; index.html last. */
+async function writeFiles(prepared: readonly Prepared[], write: (name: string, bytes: Uint8Array | string) => Promise<void>, options: ReportOptions): Promise<WrittenReport['sweeps']> {
   const date = options.date ?? new Date()
   const title = options.title ?? 'segsense report'
   const sections: string[] = []
@@ -287,7 +309,7 @@ export async function writeReport(inputs: readonly (SweepResult | ReportEntry)[]
       const strip = await frameStrip(result, frames, sample, { ...(options.columns ? { columns: options.columns } : {}), cell: options.cell ?? 112 })
       await write(`${p.id}-strip.png`, strip)
       const sampleText = esc(sample ?? '')
-      const stripFig = (`<figure class="strip"><img src="${p.id}-strip.png" alt="frames of sample ${sampleText}"><figcaption>Sample ${sampleText}: prediction (fill) and ${result.reference === 'truth' ? 'truth' : 'clean prediction'} (outline) at each value</figcaption></figure>`)
+      const stripFig = (`<figure class="strip"><img src="${p.id}-strip.png" alt="frames of sample ${sampleText}"><figcaption>Sample ${sampleText}: prediction (translucent fill) and ${result.reference === 'truth' ? 'truth' : 'clean prediction'} (white-edged outline) at each value</figcaption></figure>`)
       if (options.gif !== false) {
         await write(`${p.id}.gif`, await sweepGif(result, frames, sample, { ...(options.delay === undefined ? {} : { delay: options.delay }), metric: p.metric }))
         figs.push(`<figure class="gif"><img src="${p.id}.gif" alt="animation of sample ${sampleText}"><figcaption>Sample ${sampleText}, animated</figcaption></figure>`)
@@ -336,11 +358,11 @@ ${sections.join('\n')}
     title,
     generated: date.toISOString(),
     sweeps: prepared.map((p) => ({
-      id: p.id, title: p.title, test: p.entry.test ?? null, pass: p.pass, min: p.min, metric: p.metric,
+      id: p.id, title: p.title, test: p.entry.test ?? null, pass: p.pass, min: p.entry.min === null ? null : p.min, metric: p.metric,
       required: p.entry.required ?? null, verdict: p.verdict, result: p.entry.result,
     })),
   }
   await write('results.json', `${JSON.stringify(json, null, 2)}\n`)
   await write('index.html', html)
-  return { dir: out, index: join(out, 'index.html'), files, rows: prepared.flatMap((p) => p.rows), sweeps: prepared.map((p) => ({ id: p.id, title: p.title, pass: p.pass })) }
+  return prepared.map((p) => ({ id: p.id, title: p.title, pass: p.pass }))
 }

@@ -7,6 +7,7 @@ import type { SweepFrame, SweepFrames } from '../sweep/sweep.js'
 import { blendBilinear } from '../transforms/kernels/bilinear.js'
 import { formatValue } from './format.js'
 import { type OverlayPalette, classPalette } from './palette.js'
+import { escapeXml } from './xml.js'
 
 /** Options of {@link overlayPixels} and {@link overlayPng}. */
 export interface OverlayOptions {
@@ -39,8 +40,9 @@ function checkMask(mask: LabelMap | undefined, image: Raster, what: string): voi
 
 /**
  * Draws an overlay: the image in grey (or its RGB), the prediction as a translucent fill and the reference (the
- * truth) as a 1 px contour, each in its class colour from `palette`. Label ids not in the palette are not drawn.
- * A contour pixel is a pixel of a coloured class with a 4-neighbour (inside the image) of another label.
+ * truth) as a 1 px contour with a 1 px white edge outside it, each in its class colour from `palette`. Label ids not
+ * in the palette are not drawn. A contour pixel is a pixel of a coloured class with a 4-neighbour (inside the image)
+ * of another label; its white edge, the pixels of other labels beside it that are no contour themselves.
  */
 export function overlayPixels(image: Raster, reference: LabelMap | undefined, prediction: LabelMap | undefined, options: OverlayOptions): RgbPixels {
   const { width: w, height: h, channels: c } = image
@@ -78,6 +80,8 @@ export function overlayPixels(image: Raster, reference: LabelMap | undefined, pr
   }
   if (reference) {
     const t = reference.data
+    // Contour: a pixel of a coloured class with a 4-neighbour (inside the image) of another label.
+    const contour = new Uint8Array(w * h)
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
         const i = y * w + x
@@ -86,18 +90,25 @@ export function overlayPixels(image: Raster, reference: LabelMap | undefined, pr
         if (!k) continue
         const edge = (x > 0 && t[i - 1] !== label) || (x < w - 1 && t[i + 1] !== label) || (y > 0 && t[i - w] !== label) || (y < h - 1 && t[i + w] !== label)
         if (!edge) continue
+        contour[i] = 1
         out[i * 3] = pr[k] as number
         out[i * 3 + 1] = pg[k] as number
         out[i * 3 + 2] = pb[k] as number
       }
     }
+    // A white edge just outside the contour: the truth reads as an outline, never as the edge of the prediction's fill
+    // (which has the same colour).
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const i = y * w + x
+        if (contour[i]) continue
+        const label = t[i]
+        const by = (j: number): boolean => contour[j] === 1 && t[j] !== label
+        if ((x > 0 && by(i - 1)) || (x < w - 1 && by(i + 1)) || (y > 0 && by(i - w)) || (y < h - 1 && by(i + w))) out.fill(255, i * 3, i * 3 + 3)
+      }
+    }
   }
   return { width: w, height: h, data: out }
-}
-
-/** Escapes text for XML/SVG/HTML content and attribute values. */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string)
 }
 
 const FONT = `font-family="DejaVu Sans, Arial, sans-serif"`
@@ -106,16 +117,18 @@ const FONT = `font-family="DejaVu Sans, Arial, sans-serif"`
 export const LEGEND_HEIGHT = 40
 
 /**
- * The legend as an SVG fragment (no `<svg>` root) of height {@link LEGEND_HEIGHT} at (`x`, `y`): a swatch per
- * class (fill = prediction, outline = truth) and the class names, escaped.
+ * The legend as an SVG fragment (no `<svg>` root) of height {@link LEGEND_HEIGHT} at (`x`, `y`): per class a fill
+ * swatch (the prediction) and a white-edged outline swatch (the reference), and the class name, escaped.
  */
 export function legendSvg(palette: OverlayPalette, x: number, y: number, referenceName = 'truth'): string {
-  const parts: string[] = [`<text x="${x}" y="${y + 13}" font-size="11" fill="#444" ${FONT}>fill: prediction · outline: ${escapeXml(referenceName)}</text>`]
+  const parts: string[] = [`<text x="${x}" y="${y + 13}" font-size="11" fill="#444" ${FONT}>fill: prediction · white-edged outline: ${escapeXml(referenceName)}</text>`]
   let cx = x
   for (const e of palette) {
-    parts.push(`<rect x="${cx}" y="${y + 22}" width="14" height="14" fill="${e.colour}" fill-opacity="0.45" stroke="${e.colour}" stroke-width="2"/>`)
-    parts.push(`<text x="${cx + 19}" y="${y + 34}" font-size="12" fill="#222" ${FONT}>${escapeXml(e.name)}</text>`)
-    cx += 19 + 8 * Math.min(24, e.name.length) + 16
+    // Two swatches per class, drawn as the overlay draws them: the prediction's fill, the reference's outline.
+    parts.push(`<rect x="${cx}" y="${y + 22}" width="14" height="14" fill="${e.colour}" fill-opacity="0.45"/>`)
+    parts.push(`<rect x="${cx + 18}" y="${y + 22}" width="14" height="14" fill="#999" stroke="#fff" stroke-width="4"/><rect x="${cx + 19}" y="${y + 23}" width="12" height="12" fill="none" stroke="${e.colour}" stroke-width="2"/>`)
+    parts.push(`<text x="${cx + 37}" y="${y + 34}" font-size="12" fill="#222" ${FONT}>${escapeXml(e.name)}</text>`)
+    cx += 37 + 8 * Math.min(24, e.name.length) + 16
   }
   return parts.join('')
 }

@@ -12,9 +12,9 @@
  * @packageDocumentation
  */
 import { resolve } from 'node:path'
-import type { Reporter, TestCase, TestModule, Vitest } from 'vitest/node'
+import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import { type ReportEntry, type ReportOptions, writeReport } from '../report/html.js'
-import type { SegsenseTaskMeta, SweepRecord } from './meta.js'
+import { reportEntries } from './report-entries.js'
 
 /** Options of the reporter (the second element of `['segsense/reporter', { ... }]`). */
 export interface SegsenseReporterOptions extends Pick<ReportOptions, 'min' | 'columns' | 'cell' | 'delay'> {
@@ -24,22 +24,6 @@ export interface SegsenseReporterOptions extends Pick<ReportOptions, 'min' | 'co
   readonly title?: string
   /** A run without sweeps writes no report; `silent: false` also logs a line saying so (default true: nothing). */
   readonly silent?: boolean
-}
-
-/** The report entries of one test: one per sweep record in its meta, linked to the test file and name. */
-function entriesOf(test: TestCase): ReportEntry[] {
-  const meta = test.meta() as SegsenseTaskMeta
-  const sweeps: readonly SweepRecord[] = Array.isArray(meta.segsense?.sweeps) ? meta.segsense.sweeps : []
-  const state = test.result().state
-  return sweeps.map((s) => ({
-    result: s.result,
-    title: `${test.name}: ${s.result.model} · ${s.result.transform.name}`,
-    pass: s.pass,
-    test: { file: test.module.relativeModuleId, name: test.fullName, state, matcher: s.matcher },
-    ...(s.verdict ? { verdict: s.verdict } : {}),
-    ...(s.required ? { required: s.required } : {}),
-    ...(s.min !== undefined ? { min: s.min } : {}),
-  }))
 }
 
 /** The vitest reporter; `segsense/reporter`'s default export. */
@@ -59,7 +43,7 @@ export default class SegsenseReporter implements Reporter {
     // Files in path order, tests in declaration order: the same report for the same run, sharded or not.
     const modules = [...testModules].sort((a, b) => a.relativeModuleId.localeCompare(b.relativeModuleId))
     const entries: ReportEntry[] = []
-    for (const m of modules) for (const t of m.children.allTests()) entries.push(...entriesOf(t))
+    for (const m of modules) for (const t of m.children.allTests()) entries.push(...reportEntries(t))
     const log = (line: string): void => (this.vitest ? this.vitest.logger.log(line) : void process.stdout.write(`${line}\n`))
     if (entries.length === 0) {
       if (this.options.silent === false) log('segsense report: no sweeps in this run')

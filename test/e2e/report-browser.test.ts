@@ -19,6 +19,7 @@ describe.skipIf(missing)('the HTML report in headless chromium', () => {
   let browser: Browser
   let dir: string
   let rows: number
+  let longDir: string
   const consoleErrors: string[] = []
   const requests: string[] = []
   const dialogs: string[] = []
@@ -34,6 +35,13 @@ describe.skipIf(missing)('the HTML report in headless chromium', () => {
     const c = await sweep(model, samples, rotate, { values: [-45, 0, 45] })
     const written = await writeReport([{ result: a, required: [-30, 30], sample: `s2 ${evil}`, test: { file: `x/${evil}.test.ts`, name: evil, state: 'failed' } }, b, c], dir, { title: `report ${evil}` })
     rows = written.rows.length
+    // A report of long names: model, classes, transform options, test file and name.
+    longDir = join(dir, 'long')
+    const long = (what: string) => `${what}-${'really-quite-long-'.repeat(5)}end`
+    const unbroken = `model_${'x'.repeat(160)}`
+    const longModel = { ...sceneModel({ 1: long('left-ventricle'), 2: long('myocardium') }, true), name: long('cardiac-segmentation-model') }
+    const d = await sweep(longModel, samples, rotate.with({ padding: 'reflection' }), { range: [-90, 90], step: 30 })
+    await writeReport([{ result: d, required: [-30, 30], title: unbroken, test: { file: `test/${long('folder')}/${long('robustness')}.test.ts`, name: long('a test name that goes on'), state: 'passed', matcher: 'toMatchSweepSnapshot' } }, d], longDir)
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -71,9 +79,11 @@ describe.skipIf(missing)('the HTML report in headless chromium', () => {
     ])
     for (const c of cells) expect(['pass', 'fail']).toContain(c[2])
     // The sweep's cells (number, model, transform, required range) span its class rows.
-    const sweepCells = await page.$$eval('#summary tbody td.sweep-cell', (tds) => tds.map((td) => [td.textContent, td.getAttribute('rowspan')]))
+    const sweepCells = await page.$$eval('#summary tbody td.sweep-cell', (tds) => tds.map((td) => [td.firstChild?.textContent, td.getAttribute('rowspan')]))
     expect(sweepCells.slice(0, 4)).toEqual([['#01', '2'], ['top-blind', '2'], ['rotate', '2'], ['-30 deg to 30 deg', '2']])
     expect(sweepCells.slice(4, 8).map((c) => c[0])).toEqual(['#02', 'top-blind', 'brightness', 'all swept values'])
+    // The summary names the test that ran a sweep (file and name), when there is one.
+    expect(await page.$$eval('#summary tbody .test-ref', (d) => d.map((e) => e.textContent))).toEqual([`x/${evil}.test.ts › ${evil}`])
     // Each row links to its sweep's section.
     const targets = await page.$$eval('#summary tbody a', (as) => as.map((a) => a.ownerDocument.getElementById(a.getAttribute('href')!.slice(1)) !== null))
     expect(targets.every(Boolean)).toBe(true)
@@ -88,6 +98,31 @@ describe.skipIf(missing)('the HTML report in headless chromium', () => {
     const lines = await page.$$eval('section.sweep svg .mark-line path', (ps) => ps.map((p) => (p as unknown as { getTotalLength(): number }).getTotalLength()))
     expect(lines).toHaveLength(6)
     expect(lines.every((l) => l > 10)).toBe(true)
+  })
+
+  it('fits the summary table in a 1280 px wide window, long names included', async () => {
+    const wide = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    try {
+      await wide.goto(pathToFileURL(join(longDir, 'index.html')).href, { waitUntil: 'load' })
+      const fit = await wide.$eval('.summary-wrap', (wrap) => ({
+        wrap: [wrap.scrollWidth, wrap.clientWidth],
+        right: wrap.querySelector('table')!.getBoundingClientRect().right,
+        page: wrap.ownerDocument.documentElement.scrollWidth,
+      }))
+      expect(fit.wrap[0], 'the summary scrolls sideways').toBeLessThanOrEqual(fit.wrap[1]!)
+      expect(fit.right).toBeLessThanOrEqual(1280)
+      expect(fit.page, 'the page scrolls sideways').toBeLessThanOrEqual(1280)
+      // The status badges and the numbers stay on one line (the long names wrap instead).
+      const lines = await wide.$$eval('#summary td.status .badge, #summary td.num, #summary th', (els) => els.map((e) => {
+        const range = e.ownerDocument.createRange()
+        range.selectNodeContents(e)
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size
+      }))
+      expect(lines.length).toBeGreaterThan(0)
+      expect(Math.max(...lines)).toBe(1)
+    } finally {
+      await wide.close()
+    }
   })
 
   it('shows user strings as text, never as markup', async () => {

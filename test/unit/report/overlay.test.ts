@@ -45,6 +45,13 @@ describe('overlay', () => {
     expect(px(o, 14, 14)).toEqual([...square])
     // Outside both masks: the image's grey.
     expect(px(o, 2, 2)).toEqual([128, 128, 128])
+    // Just outside the truth's contour: a white edge, so the outline never reads as the edge of the fill.
+    expect([px(o, 4, 10), px(o, 15, 10), px(o, 10, 4), px(o, 10, 15)]).toEqual(Array(4).fill([255, 255, 255]))
+    expect(px(o, 4, 4)).toEqual([128, 128, 128])
+    // The prediction alone has no edge of its own: its fill ends at its border.
+    const fillOnly = overlayPixels(img, undefined, mask, { palette, alpha: 0.45 })
+    expect(px(fillOnly, 4, 10)).toEqual([128, 128, 128])
+    expect(px(fillOnly, 5, 10)).toEqual(px(o, 10, 10))
     // Without a prediction the interior stays grey; the contour is still drawn.
     const contourOnly = overlayPixels(img, mask, undefined, { palette })
     expect(px(contourOnly, 10, 10)).toEqual([128, 128, 128])

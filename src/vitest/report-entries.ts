@@ -1,0 +1,30 @@
+// What the vitest reporter turns a test's segsense meta into: report entries linked to the test.
+import type { TestCase } from 'vitest/node'
+import type { ReportEntry } from '../report/html.js'
+import type { SegsenseTaskMeta, SweepRecord } from './meta.js'
+
+/** The parts of vitest's TestCase that {@link reportEntries} reads. */
+export type ReportedTest = Pick<TestCase, 'name' | 'fullName' | 'meta'> & {
+  readonly module: Pick<TestCase['module'], 'relativeModuleId'>
+  result(): { readonly state: string }
+}
+
+/**
+ * The report entries of one test: one per sweep record in its meta, linked to the test file and name. A sweep
+ * snapshot has no threshold (`min: null`): its status is the matcher's outcome, not a score against the report's
+ * default threshold.
+ */
+export function reportEntries(test: ReportedTest): ReportEntry[] {
+  const meta = test.meta() as SegsenseTaskMeta
+  const sweeps: readonly SweepRecord[] = Array.isArray(meta.segsense?.sweeps) ? meta.segsense.sweeps : []
+  const state = test.result().state
+  return sweeps.map((s) => ({
+    result: s.result,
+    title: `${test.name}: ${s.result.model} · ${s.result.transform.name}`,
+    pass: s.pass,
+    test: { file: test.module.relativeModuleId, name: test.fullName, state, matcher: s.matcher },
+    ...(s.verdict ? { verdict: s.verdict } : {}),
+    ...(s.required ? { required: s.required } : {}),
+    ...(s.min !== undefined ? { min: s.min } : s.matcher === 'toMatchSweepSnapshot' ? { min: null } : {}),
+  }))
+}
