@@ -33,7 +33,7 @@ describe('nothing to score in the CLI', () => {
     expect(text.stdout).toContain('warning: sample "blank": the clean prediction has no LV; not scored\n')
     expect(text.stdout.match(/^warning: /gm)).toHaveLength(3)
     const json = await segsense([...args, '--json', '--empty-policy', 'nan'])
-    const result = JSON.parse(json.stdout) as SweepResult
+    const result = (JSON.parse(json.stdout) as { result: SweepResult }).result
     expect(result.emptyPolicy).toEqual({ bothEmpty: 'nan' })
     expect(result.warnings?.map((w) => `${w.sample} ${w.className}`)).toEqual(['blank RV', 'blank MYO', 'blank LV'])
     expect(result.meanCounts?.dice?.LV).toEqual([1, 1])
