@@ -10,7 +10,7 @@ import { sweep } from '../sweep/sweep.js'
 import type { Transform } from '../transforms/transform.js'
 import { type AttachPolicy, robustDefaults, segsenseDefaults } from './config.js'
 import { formatInterval, formatScore, formatValue, table } from '../report/format.js'
-import { type MatcherOutcome, recordSweep } from './meta.js'
+import { type MatcherOutcome, annotateIfRunning, recordSweep } from './meta.js'
 import { tracked } from './pending.js'
 
 /**
@@ -75,8 +75,8 @@ function failureReport(result: SweepResult, verdict: RequirementVerdict): { tabl
  * swept value meets the threshold for every checked class. **Must be awaited**: `await expect(model).toBeRobustTo(...)`
  * (the setup entry fails a test that forgets it).
  */
-export async function toBeRobustTo(this: MatcherState, received: unknown, transform: Transform, options: RobustOptions = {}): Promise<MatcherOutcome> {
-  return tracked(`toBeRobustTo(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`, this.task?.id, async () => {
+export function toBeRobustTo(this: MatcherState, received: unknown, transform: Transform, options: RobustOptions = {}): Promise<MatcherOutcome> {
+  return tracked(`toBeRobustTo(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`, this.task?.id, Boolean(this.soft), async () => {
     checkMatcherInput('toBeRobustTo', received, transform)
     const defaults = segsenseDefaults()
     const samples = resolveSamples('toBeRobustTo', options.samples)
@@ -111,7 +111,7 @@ export async function toBeRobustTo(this: MatcherState, received: unknown, transf
     if (this.task && (attach === 'always' || (attach === 'on-failure' && assertionFails))) {
       const png = await renderChartPng(result, { metric, min, required, classes: verdict.classes.map((c) => c.className) })
       const note = `${transform.name}: ${verdict.classes.map((c) => `${c.className} ${c.pass ? 'passes' : `stable in ${formatInterval(result, c.interval)}${c.failingSamples.length ? ` (mean), failing samples: ${c.failingSamples.join(', ')}` : ''}`}`).join('; ')} (required ${range})`
-      await this.task.context.annotate(note, assertionFails ? 'error' : 'notice', { contentType: 'image/png', body: png })
+      await annotateIfRunning(this.task, note, assertionFails ? 'error' : 'notice', { contentType: 'image/png', body: png })
     }
 
     if (!pass && !isNot) {
@@ -119,5 +119,5 @@ export async function toBeRobustTo(this: MatcherState, received: unknown, transf
       return { pass, message, actual: report.actual, expected: report.expected }
     }
     return { pass, message }
-  }, () => ({ pass: !this.isNot, message: () => 'not awaited (reported by the segsense setup entry)' }))
+  })
 }

@@ -14,7 +14,7 @@ import { sweep } from '../sweep/sweep.js'
 import type { Transform } from '../transforms/transform.js'
 import { aliased, segsenseDefaults } from './config.js'
 import { formatInterval } from '../report/format.js'
-import { type MatcherOutcome, recordSweep } from './meta.js'
+import { type MatcherOutcome, annotateIfRunning, recordSweep } from './meta.js'
 import { tracked } from './pending.js'
 import { checkMatcherInput, resolveSamples } from './robust.js'
 
@@ -168,8 +168,8 @@ export function matchSweepSnapshot(c: SweepCapture, stored: StoredSweep): { pass
  * writes it; `vitest -u` updates it (only the moved values); under CI a missing snapshot fails and the received
  * one is attached to the test. **Must be awaited.**
  */
-export async function toMatchSweepSnapshot(this: MatcherState, received: unknown, transform: Transform, options: SweepSnapshotOptions = {}): Promise<MatcherOutcome> {
-  return tracked(`toMatchSweepSnapshot(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`, this.task?.id, async () => {
+export function toMatchSweepSnapshot(this: MatcherState, received: unknown, transform: Transform, options: SweepSnapshotOptions = {}): Promise<MatcherOutcome> {
+  return tracked(`toMatchSweepSnapshot(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`, this.task?.id, Boolean(this.soft), async () => {
     checkMatcherInput('toMatchSweepSnapshot', received, transform)
     if (this.isNot) throw new SegsenseError('E_BAD_PARAMETER', 'toMatchSweepSnapshot cannot be used with .not')
     const defaults = segsenseDefaults()
@@ -215,8 +215,8 @@ export async function toMatchSweepSnapshot(this: MatcherState, received: unknown
         const dir = await mkdtemp(join(tmpdir(), 'segsense-'))
         const file = join(dir, `${transform.name}.received.snap.txt`)
         await writeFile(file, renderSweepSnapshot(capture))
-        const annotation = await this.task.context.annotate(`received sweep snapshot for ${transform.name}`, 'error', { path: file, contentType: 'text/plain' })
-        where = `\nThe received snapshot was written to ${annotation.attachment?.path ?? file}.`
+        const annotation = await annotateIfRunning(this.task, `received sweep snapshot for ${transform.name}`, 'error', { path: file, contentType: 'text/plain' })
+        where = `\nThe received snapshot was written to ${annotation?.attachment?.path ?? file}.`
       }
       const text = [
         hint, '',
@@ -231,5 +231,5 @@ export async function toMatchSweepSnapshot(this: MatcherState, received: unknown
     ]
     const text = [hint, '', `Sweep of ${transform.name} moved beyond ± ${tolerance} at ${last.moved.length} value(s)${last.structural.length ? ' and the grid or classes changed' : ''}:`, ...details.map((d) => `  ${d}`), '', 'Run `vitest -u` to accept the new curve.'].join('\n')
     return { ...outcome, message: () => text }
-  }, () => ({ pass: !this.isNot, message: () => 'not awaited (reported by the segsense setup entry)' }))
+  })
 }

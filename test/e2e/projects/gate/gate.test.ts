@@ -18,10 +18,6 @@ test('each: every sample must pass', async () => {
   await expect(rightHalfModel).toBeRobustTo(rotate, { samples: [offCentre, centred], range: [-30, 30], step: 15, min: 0.8, aggregate: 'each' })
 })
 
-test('forgot await', () => {
-  void expect(rightHalfModel).toBeRobustTo(rotate, { samples: [offCentre], range: [-180, 180], step: 10, min: 0.9 })
-})
-
 test('minDice with another metric is refused', async () => {
   await expect(thresholdModel()).toBeRobustTo(rotate, { samples: [centred], values: [0], minDice: 0.5, metric: 'nsd' })
 })
