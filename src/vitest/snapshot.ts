@@ -16,6 +16,7 @@ import { aliased, segsenseDefaults } from './config.js'
 import { formatInterval } from '../report/format.js'
 import { type MatcherOutcome, annotateIfRunning, recordSweep } from './meta.js'
 import { tracked } from './pending.js'
+import { reserveSnapshotSlot } from './snapshot-key.js'
 import { checkMatcherInput, resolveSamples } from './robust.js'
 
 /**
@@ -182,14 +183,21 @@ export function toMatchSweepSnapshot(this: MatcherState, received: unknown, tran
       ?? aliased('configureSegsense', 'intervalMin', defaults.intervalMin, 'snapshotMin', defaults.snapshotMin) ?? 0.8
     if (typeof min !== 'number' || !(min >= 0 && min <= 1)) throw new SegsenseError('E_BAD_PARAMETER', `${where}: intervalMin must be a score in [0, 1], got ${describeValue(min)}`)
     const scoreClasses = aliased(where, 'scoreClasses', options.scoreClasses, 'classes', options.classes)
-    const result = await sweep(received, samples, transform, {
-      ...gridOf(options),
-      metrics: options.metrics ?? [defaults.metric ?? 'dice'],
-      ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
-      ...(scoreClasses ? { scoreClasses } : {}),
-      ...(options.reference ? { reference: options.reference } : {}),
-      batchSize: options.batchSize ?? defaults.batchSize ?? DEFAULT_BATCH_SIZE,
-    })
+    const slot = reserveSnapshotSlot(this.snapshotState, this.task)
+    let result: SweepResult
+    try {
+      result = await sweep(received, samples, transform, {
+        ...gridOf(options),
+        metrics: options.metrics ?? [defaults.metric ?? 'dice'],
+        ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
+        ...(scoreClasses ? { scoreClasses } : {}),
+        ...(options.reference ? { reference: options.reference } : {}),
+        batchSize: options.batchSize ?? defaults.batchSize ?? DEFAULT_BATCH_SIZE,
+      })
+    } catch (error) {
+      slot.release()
+      throw error
+    }
     const capture: SweepCapture = { result, tolerance, min }
     let last: ReturnType<typeof matchSweepSnapshot> | undefined
     const adapter = {
@@ -203,7 +211,7 @@ export function toMatchSweepSnapshot(this: MatcherState, received: unknown, tran
       },
     }
     const mode = this.snapshotState.snapshotUpdateState
-    const outcome = (await Snapshots.toMatchDomainSnapshot.call(this, adapter, capture)) as MatcherOutcome
+    const outcome = (await slot.match(() => Snapshots.toMatchDomainSnapshot.call(this, adapter, capture))) as MatcherOutcome
     recordSweep(this.task as { meta: object } | undefined, { matcher: 'toMatchSweepSnapshot', pass: outcome.pass, result })
     if (outcome.pass) return outcome
 
