@@ -15,6 +15,7 @@ import type { Transform } from '../transforms/transform.js'
 import { aliased, segsenseDefaults } from './config.js'
 import { formatInterval } from '../report/format.js'
 import { type MatcherOutcome, annotateIfRunning, recordSweep } from './meta.js'
+import { safeFileName } from '../io/file-name.js'
 import { tracked } from './pending.js'
 import { reserveSnapshotSlot } from './snapshot-key.js'
 import { checkMatcherInput, resolveSamples } from './robust.js'
@@ -221,7 +222,7 @@ export function toMatchSweepSnapshot(this: MatcherState, received: unknown, tran
       let where = ''
       if (this.task) {
         const dir = await mkdtemp(join(tmpdir(), 'segsense-'))
-        const file = join(dir, `${transform.name}.received.snap.txt`)
+        const file = join(dir, `${safeFileName(transform.name, 'transform')}.received.snap.txt`)
         await writeFile(file, renderSweepSnapshot(capture))
         const annotation = await annotateIfRunning(this.task, `received sweep snapshot for ${transform.name}`, 'error', { path: file, contentType: 'text/plain' })
         where = `\nThe received snapshot was written to ${annotation?.attachment?.path ?? file}.`
