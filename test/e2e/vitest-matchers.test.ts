@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { consumerWorkspace, repo, reportedTests, runVitest } from './harness.js'
@@ -258,8 +258,10 @@ describe('robustness specs in real vitest runs', () => {
     expect(t!.errors[0]).toMatch(/LV stable for rotate in \[.*\], required \[-180 deg, 180 deg\]/)
   })
 
-  it('an invalid spec fails the file with the JSON path of each problem', async () => {
-    const run = await runVitest(cwd(), [], { ci: true, env: { SEGSENSE_SPEC: 'invalid.json' } })
+  it('an invalid spec fails the file with the JSON path of each problem (spec given as a URL, in a folder with a space)', async () => {
+    const spaced = join(ws.root, 'projects/spec with space')
+    cpSync(cwd(), spaced, { recursive: true })
+    const run = await runVitest(spaced, [], { ci: true, env: { SEGSENSE_SPEC: 'invalid.json' } })
     expect(run.code).toBe(1)
     expect(run.output).toContain('invalid.json is invalid')
     expect(run.output).toContain('/requirements/0/minDice must be number')
