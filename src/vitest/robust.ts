@@ -12,6 +12,7 @@ import { type AttachPolicy, robustDefaults, segsenseDefaults } from './config.js
 import { formatInterval, formatScore, formatValue, table } from '../report/format.js'
 import { type MatcherOutcome, annotateIfRunning, recordSweep } from './meta.js'
 import { tracked } from './pending.js'
+import { progressReporter } from './progress.js'
 
 /**
  * Options of `toBeRobustTo`: the requirement (grid, `min`, `metric`, `scoreClasses`, ...; the same keys as a spec
@@ -83,7 +84,8 @@ export function toBeRobustTo(this: MatcherState, received: unknown, transform: T
     const plan = planRequirement(transform, options, robustDefaults(defaults), `toBeRobustTo(${transform.name})`)
     const { metric, min } = plan.requirement
     const required = plan.required
-    const result = await sweep(received, samples, transform, plan.sweep)
+    const onProgress = progressReporter(`toBeRobustTo(${transform.name})`)
+    const result = await sweep(received, samples, transform, onProgress ? { ...plan.sweep, onProgress } : plan.sweep)
     const verdict = evaluateRequirement(result, plan.requirement)
     const pass = verdict.pass
     const isNot = Boolean(this.isNot)

@@ -17,6 +17,7 @@ import { formatInterval } from '../report/format.js'
 import { type MatcherOutcome, annotateIfRunning, recordSweep } from './meta.js'
 import { safeFileName } from '../io/file-name.js'
 import { tracked } from './pending.js'
+import { progressReporter } from './progress.js'
 import { reserveSnapshotSlot } from './snapshot-key.js'
 import { type StoredRecord, type SweepSettings, isRecordLine, parseRecordLine, recordLine, settingsChanges } from './snapshot-record.js'
 import { checkMatcherInput, resolveSamples } from './robust.js'
@@ -210,6 +211,7 @@ export function toMatchSweepSnapshot(this: MatcherState, received: unknown, tran
     if (typeof min !== 'number' || !(min >= 0 && min <= 1)) throw new SegsenseError('E_BAD_PARAMETER', `${where}: intervalMin must be a score in [0, 1], got ${describeValue(min)}`)
     const scoreClasses = aliased(where, 'scoreClasses', options.scoreClasses, 'classes', options.classes)
     const slot = reserveSnapshotSlot(this.snapshotState, this.task)
+    const onProgress = progressReporter(where)
     let result: SweepResult
     try {
       result = await sweep(received, samples, transform, {
@@ -219,6 +221,7 @@ export function toMatchSweepSnapshot(this: MatcherState, received: unknown, tran
         ...(scoreClasses ? { scoreClasses } : {}),
         ...(options.reference ? { reference: options.reference } : {}),
         batchSize: options.batchSize ?? defaults.batchSize ?? DEFAULT_BATCH_SIZE,
+        ...(onProgress ? { onProgress } : {}),
       })
     } catch (error) {
       slot.release()

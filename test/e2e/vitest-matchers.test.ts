@@ -15,7 +15,7 @@ describe('toBeRobustTo in a real vitest run', () => {
   let tests: ReturnType<typeof reportedTests> = []
   beforeAll(async () => {
     const cwd = join(ws.root, 'projects/gate')
-    ;({ output, code } = await runVitest(cwd, [], { ci: false }))
+    ;({ output, code } = await runVitest(cwd, [], { ci: false, env: { SEGSENSE_PROGRESS: '0.1' } }))
     tests = reportedTests(cwd)
   }, 120_000)
   const byName = (name: string) => tests.find((t) => t.name === name)!
@@ -59,6 +59,14 @@ describe('toBeRobustTo in a real vitest run', () => {
     expect(sweeps).toHaveLength(1)
     expect(sweeps[0]).toMatchObject({ matcher: 'toBeRobustTo', pass: true })
     expect(sweeps[0]!.result.values).toEqual([-180, -150, -120, -90, -60, -30, 0, 30, 60, 90, 120, 150, 180])
+  })
+
+  it('shows the progress of a slow sweep in the terminal, under the test name', () => {
+    expect(byName('a slow sweep shows progress').state).toBe('passed')
+    // each console.error reaches the terminal as its own block headed by the test's name
+    const block = output.split(/\n(?=std(?:out|err) \| )/).filter((b) => b.startsWith('stderr | gate.test.ts > a slow sweep shows progress')).join('\n')
+    expect(block).toMatch(/^segsense: toBeRobustTo\(rotate\) \d+\/13 predictions \(\d+%\), \d+\.\d s$/m)
+    expect(block).toMatch(/^segsense: toBeRobustTo\(rotate\) 13\/13 predictions \(100%\), \d+\.\d s, done$/m)
   })
 
   it('refuses minDice with another metric (it would gate nsd silently), naming the fix', () => {
