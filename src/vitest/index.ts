@@ -12,7 +12,7 @@
  */
 import { afterEach, expect } from 'vitest'
 import { type SegsenseMatchers, matchers } from './matchers.js'
-import { settleCalls } from './pending.js'
+import { enableCallTracking, settleCalls } from './pending.js'
 
 export {
   matchers, toBeRobustTo, toMatchSweepSnapshot, configureSegsense, robustnessSuite,
@@ -30,6 +30,7 @@ afterEach(async (context) => {
   if (errors.length === 1) throw errors[0]
   if (errors.length > 1) throw new AggregateError(errors, errors.map((e) => e.message).join('\n\n'))
 }, 2 ** 31 - 1)
+enableCallTracking()
 
 // The matchers' types on `expect(...)`. Vitest 4 and 5 both build their `Assertion` as a mapped type over
 // `Chai.Assertion`, so augmenting it types the matchers on both majors, also with `skipLibCheck: false`

@@ -23,6 +23,13 @@ interface Call {
 }
 
 const callsByTest = new Map<string, Call[]>()
+/** Set by the setup entry, which settles the calls: without it (matchers registered by hand) nothing is held back. */
+let settling = false
+
+/** Called by the setup entry when it installs its `afterEach`: from now on matcher calls are tracked. */
+export function enableCallTracking(): void {
+  settling = true
+}
 
 /**
  * A matcher call's promise that records whether the test awaited it. It behaves as a promise (`then`, `catch`,
@@ -67,11 +74,12 @@ export class TrackedCall<T> implements Promise<T> {
 }
 
 /**
- * Runs a matcher's `work` as a call of test `taskId` (untracked without a task, e.g. the global `expect` in a
- * `test.concurrent`). `soft`: the call is an `expect.soft` one (vitest chains once more before the test gets it).
+ * Runs a matcher's `work` as a call of test `taskId`. Untracked (a plain promise, as vitest expects) without a task
+ * (the global `expect` in a `test.concurrent`) or without the setup entry (matchers registered by hand: nobody
+ * would report a held-back failure). `soft`: the call is an `expect.soft` one (vitest chains once more).
  */
 export function tracked<T>(label: string, taskId: string | undefined, soft: boolean, work: () => Promise<T>): Promise<T> {
-  if (taskId === undefined) return work()
+  if (taskId === undefined || !settling) return work()
   const call: Call = { label, userDepth: soft ? 2 : 1, awaited: false }
   const list = callsByTest.get(taskId) ?? []
   list.push(call)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { settleCalls, tracked } from '../../../src/vitest/pending.js'
+import { enableCallTracking, settleCalls, tracked } from '../../../src/vitest/pending.js'
 
 // What vitest's expect.extend does with an async matcher's result: chains its verdict and returns that promise.
 const viaVitest = (p: Promise<{ pass: boolean }>) => p.then(({ pass }) => { if (!pass) throw new Error('matcher failed') })
@@ -7,6 +7,16 @@ let n = 0
 const taskId = () => `task-${++n}`
 
 describe('tracked matcher calls', () => {
+  it('without the setup entry, a call is a plain promise: nothing is held back', async () => {
+    const id = taskId()
+    const call = tracked('toBeRobustTo(rotate)', id, false, async () => ({ pass: true }))
+    expect(call).toBeInstanceOf(Promise)
+    await call
+    enableCallTracking() // what the setup entry does; the tests below rely on it
+    expect(tracked('toBeRobustTo(rotate)', id, false, async () => ({ pass: true }))).not.toBeInstanceOf(Promise)
+    await settleCalls(id, 100)
+  })
+
   it('an awaited call is not reported again', async () => {
     const id = taskId()
     await expect(viaVitest(tracked('toBeRobustTo(rotate)', id, false, async () => ({ pass: false })))).rejects.toThrow('matcher failed')
