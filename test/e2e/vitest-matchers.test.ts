@@ -168,12 +168,10 @@ describe('toMatchSweepSnapshot in real vitest runs', () => {
     expect(snap()).toMatch(/^recorded: model none · rotate \{.*"padding":"border".*\}$/m)
   })
 
-  it('passes a snapshot stored before settings were recorded, and -u adds the record', async () => {
+  it('-u adds the record to a snapshot stored before settings were recorded', async () => {
+    // (that such a snapshot still passes without -u is pinned by test/unit/vitest/snapshot-record.test.ts)
     const padded = { SEGSENSE_DROP: '40', SEGSENSE_PADDING: 'border' }
     writeFileSync(snapFile(), snap().replace(/^recorded: .*\n/m, ''))
-    expect(snap()).not.toContain('recorded:')
-    const run = await runVitest(cwd(), ['snapshot.test.ts'], { ci: false, env: padded })
-    expect(run.code, run.output).toBe(0)
     expect(snap()).not.toContain('recorded:')
     const update = await runVitest(cwd(), ['snapshot.test.ts', '-u'], { ci: false, env: padded })
     expect(update.code, update.output).toBe(0)
