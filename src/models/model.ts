@@ -16,6 +16,13 @@ export interface SegmentationModel {
   readonly name: string
   /** Class id -> name of the ids the model predicts (0 = background). */
   readonly classes: Classes
+  /**
+   * What produced the predictions, recorded by sweep snapshots so that a snapshot taken with another model or other
+   * model settings fails instead of passing within tolerance. `loadOnnxModel` sets it from a hash of the model
+   * file's bytes and one of the adapter options (`file:<hex>,options:<hex>`); function models have none. Text
+   * without spaces; comma-separated `part:value` pieces let a message name the part that changed.
+   */
+  readonly fingerprint?: string
   /** Predicts one label map per image, each the size of its image. */
   predict(images: readonly Raster[]): Promise<LabelMap[]>
   /** Releases native resources (sessions, workers). */

@@ -1,10 +1,11 @@
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 // Types only: the runtime module is loaded on first use (loadOrt), so importing segsense never loads
 // onnxruntime's native binding, and the emitted declarations do not depend on its typings.
 import type { InferenceSession, Tensor } from 'onnxruntime-node'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { Classes, LabelMap, Raster } from '../core/types.js'
+import { onnxFingerprint } from './fingerprint.js'
 import { checkPrediction, type SegmentationModel } from './model.js'
 import { NUMERIC_TYPES, configureOnnx, settleOutputKind, type OnnxConfig, type OnnxModelConfig } from './onnx-config.js'
 import { badParam, checkOptions, type OnnxModelOptions } from './onnx-options.js'
@@ -29,6 +30,8 @@ export type { OnnxModelConfig } from './onnx-config.js'
 export interface OnnxSegmentationModel extends SegmentationModel {
   /** The settled configuration (for messages, reports and tests). */
   readonly config: OnnxModelConfig
+  /** `file:<hash of the model bytes>,options:<hash of classes, input, output>` (16 hex digits of SHA-256 each). */
+  readonly fingerprint: string
   /** Releases the onnxruntime session after any running `predict`; later calls to `predict` reject with `E_MODEL_CLOSED`. */
   close(): Promise<void>
 }
@@ -61,6 +64,8 @@ function loadOrt(): Promise<Ort> {
  * corners) and then taking the argmax or threshold, so labels are never smoothed. With a dynamic batch
  * axis, images of the same tensor size go through one `session.run` per `batchSize`; a fixed batch of 1
  * runs once per image. Runs are serialised per model (buffers are reused between batches).
+ * `fingerprint` hashes the model's bytes and the options that change predictions (`classes`, `input`, `output`),
+ * so sweep snapshots notice a new model file or new settings.
  *
  * @throws SegsenseError `E_FILE_NOT_FOUND` (no such file), `E_MODEL_LOAD` (not a loadable ONNX model),
  * `E_MODEL_INPUT` (no usable input, or options the input cannot meet), `E_MODEL_OUTPUT` (no score map,
@@ -81,7 +86,8 @@ export async function loadOnnxModel(source: string | Uint8Array, options: OnnxMo
   const name = options.name ?? (typeof source === 'string' ? basename(source, extname(source)) : 'onnx-model')
   try {
     const config = configureOnnx({ inputs: session.session.inputMetadata, outputs: session.session.outputMetadata }, options, label)
-    return new OnnxModel(name, options.classes, session.ort, session.session, config)
+    const fingerprint = onnxFingerprint(typeof source === 'string' ? await readFile(source) : source, options)
+    return new OnnxModel(name, options.classes, session.ort, session.session, config, fingerprint)
   } catch (err) {
     await session.session.release().catch(() => undefined)
     throw err
@@ -124,15 +130,17 @@ function labelArray(n: number, maxId: number): Uint8Array | Uint16Array {
 class OnnxModel implements OnnxSegmentationModel {
   readonly name: string
   readonly classes: Classes
+  readonly fingerprint: string
   private settled: OnnxConfig
   private readonly ort: Ort
   private session: InferenceSession | undefined
   private queue: Promise<unknown> = Promise.resolve()
   private closing: Promise<void> | undefined
 
-  constructor(name: string, classes: Classes, ort: Ort, session: InferenceSession, config: OnnxConfig) {
+  constructor(name: string, classes: Classes, ort: Ort, session: InferenceSession, config: OnnxConfig, fingerprint: string) {
     this.name = name
     this.classes = classes
+    this.fingerprint = fingerprint
     this.ort = ort
     this.session = session
     this.settled = config

@@ -12,7 +12,7 @@
  */
 import { afterEach, expect } from 'vitest'
 import { type SegsenseMatchers, matchers } from './matchers.js'
-import { takeUnsettled } from './pending.js'
+import { enableCallTracking, settleCalls } from './pending.js'
 
 export {
   matchers, toBeRobustTo, toMatchSweepSnapshot, configureSegsense, robustnessSuite,
@@ -22,12 +22,15 @@ export {
 
 expect.extend(matchers)
 
-afterEach((context) => {
-  const left = takeUnsettled(context.task.id)
-  if (left.length) {
-    throw new Error(`${left.join(', ')} was not awaited. segsense matchers are async: write \`await expect(model).${left[0]?.split('(')[0]}(...)\` (an un-awaited sweep would pass the test and fail later with no test named).`)
-  }
-})
+// Judges the test's matcher calls before vitest judges the test: an un-awaited call fails its own test, with its
+// own failure when it failed. The hook waits for such calls up to the test's timeout (so no sweep outlives its test
+// or reports into the next one); the hook's own timeout is out of the way (the largest setTimeout accepts).
+afterEach(async (context) => {
+  const errors = await settleCalls(context.task.id, context.task.timeout > 0 ? context.task.timeout : 600_000)
+  if (errors.length === 1) throw errors[0]
+  if (errors.length > 1) throw new AggregateError(errors, errors.map((e) => e.message).join('\n\n'))
+}, 2 ** 31 - 1)
+enableCallTracking()
 
 // The matchers' types on `expect(...)`. Vitest 4 and 5 both build their `Assertion` as a mapped type over
 // `Chai.Assertion`, so augmenting it types the matchers on both majors, also with `skipLibCheck: false`

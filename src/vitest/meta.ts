@@ -1,3 +1,4 @@
+import type { TestAnnotation, TestAttachment, TestContext } from 'vitest'
 import type { SweepResult } from '../sweep/result.js'
 import type { RequirementVerdict } from '../sweep/requirement.js'
 
@@ -33,4 +34,17 @@ export interface MatcherOutcome {
   message: () => string
   actual?: unknown
   expected?: unknown
+}
+
+/**
+ * `task.context.annotate`, or `undefined` when vitest refuses it: a call the test did not await may end after the
+ * test did, and then its failure (reported by the setup entry) matters more than its attachment.
+ */
+export async function annotateIfRunning(task: { readonly context: Pick<TestContext, 'annotate'> } | undefined, message: string, type: string, attachment: TestAttachment): Promise<TestAnnotation | undefined> {
+  if (!task) return undefined
+  try {
+    return await task.context.annotate(message, type, attachment)
+  } catch {
+    return undefined
+  }
 }

@@ -11,8 +11,9 @@ import { sweep } from '../sweep/sweep.js'
 import type { Transform } from '../transforms/transform.js'
 import { type AttachPolicy, robustDefaults, segsenseDefaults } from './config.js'
 import { formatInterval, formatScore, formatValue, table } from '../report/format.js'
-import { type MatcherOutcome, recordSweep } from './meta.js'
+import { type MatcherOutcome, annotateIfRunning, recordSweep } from './meta.js'
 import { tracked } from './pending.js'
+import { progressReporter } from './progress.js'
 
 /**
  * Options of `toBeRobustTo`: the requirement (grid, `min`, `metric`, `scoreClasses`, ...; the same keys as a spec
@@ -83,8 +84,8 @@ function failureReport(result: SweepResult, verdict: RequirementVerdict): { tabl
  * swept value meets the threshold for every checked class. **Must be awaited**: `await expect(model).toBeRobustTo(...)`
  * (the setup entry fails a test that forgets it).
  */
-export async function toBeRobustTo(this: MatcherState, received: unknown, transform: Transform, options: RobustOptions = {}): Promise<MatcherOutcome> {
-  return tracked(`toBeRobustTo(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`, this.task?.id, async () => {
+export function toBeRobustTo(this: MatcherState, received: unknown, transform: Transform, options: RobustOptions = {}): Promise<MatcherOutcome> {
+  return tracked(`toBeRobustTo(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`, this.task?.id, Boolean(this.soft), async () => {
     checkMatcherInput('toBeRobustTo', received, transform)
     checkKnownKeys(options, ROBUST_OPTION_KEYS, `toBeRobustTo(${transform.name}) options`)
     const defaults = segsenseDefaults()
@@ -93,7 +94,8 @@ export async function toBeRobustTo(this: MatcherState, received: unknown, transf
     const plan = planRequirement(transform, requirementOptions, robustDefaults(defaults), `toBeRobustTo(${transform.name})`)
     const { metric, min } = plan.requirement
     const required = plan.required
-    const result = await sweep(received, samples, transform, plan.sweep)
+    const onProgress = progressReporter(`toBeRobustTo(${transform.name})`)
+    const result = await sweep(received, samples, transform, onProgress ? { ...plan.sweep, onProgress } : plan.sweep)
     const verdict = evaluateRequirement(result, plan.requirement)
     const pass = verdict.pass
     const isNot = Boolean(this.isNot)
@@ -123,7 +125,7 @@ export async function toBeRobustTo(this: MatcherState, received: unknown, transf
     if (this.task && (attach === 'always' || (attach === 'on-failure' && assertionFails))) {
       const png = await renderChartPng(result, { metric, min, required, classes: verdict.classes.map((c) => c.className) })
       const note = `${transform.name}: ${verdict.classes.map((c) => `${c.className} ${c.pass ? 'passes' : `stable in ${formatInterval(result, c.interval)}${c.failingSamples.length ? ` (mean), failing samples: ${c.failingSamples.join(', ')}` : ''}`}`).join('; ')} (required ${range})`
-      await this.task.context.annotate(note, assertionFails ? 'error' : 'notice', { contentType: 'image/png', body: png })
+      await annotateIfRunning(this.task, note, assertionFails ? 'error' : 'notice', { contentType: 'image/png', body: png })
     }
 
     if (!pass && !isNot) {
@@ -131,5 +133,5 @@ export async function toBeRobustTo(this: MatcherState, received: unknown, transf
       return { pass, message, actual: report.actual, expected: report.expected }
     }
     return { pass, message }
-  }, () => ({ pass: !this.isNot, message: () => 'not awaited (reported by the segsense setup entry)' }))
+  })
 }

@@ -15,8 +15,12 @@ import { sweep } from '../sweep/sweep.js'
 import type { Transform } from '../transforms/transform.js'
 import { aliased, segsenseDefaults } from './config.js'
 import { formatInterval } from '../report/format.js'
-import { type MatcherOutcome, recordSweep } from './meta.js'
+import { type MatcherOutcome, annotateIfRunning, recordSweep } from './meta.js'
+import { safeFileName } from '../io/file-name.js'
 import { tracked } from './pending.js'
+import { progressReporter } from './progress.js'
+import { reserveSnapshotSlot } from './snapshot-key.js'
+import { type StoredRecord, type SweepSettings, isRecordLine, parseRecordLine, recordLine, settingsChanges } from './snapshot-record.js'
 import { checkMatcherInput, resolveSamples } from './robust.js'
 
 /**
@@ -52,12 +56,17 @@ export interface SweepCapture {
   readonly result: SweepResult
   readonly tolerance: number
   readonly min: number
+  /** What produced the sweep, written as the record line. */
+  readonly settings: SweepSettings
 }
 
 interface StoredRow { readonly line: string; readonly scores: Score[]; readonly tolerance?: number }
 interface StoredBlock { readonly classes: string[]; readonly rows: Map<string, StoredRow> }
-/** A parsed snapshot: header lines verbatim, and per metric the rows keyed by their value text. */
-export interface StoredSweep { readonly header: string[]; readonly blocks: Map<string, StoredBlock> }
+/**
+ * A parsed snapshot: header lines verbatim, the record line read (none in snapshots written before it existed),
+ * and per metric the rows keyed by their value text.
+ */
+export interface StoredSweep { readonly header: string[]; readonly record?: StoredRecord; readonly blocks: Map<string, StoredBlock> }
 
 /** Canonical text of a swept value (the row key). */
 const valueKey = (v: number): string => String(v)
@@ -71,6 +80,7 @@ function headerLines(c: SweepCapture): string[] {
   return [
     `${result.transform.name} ${p.name}${p.unit ? ` (${p.unit})` : ''} · model ${result.model} · ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'} · ${result.reference}`,
     `tolerance ± ${c.tolerance} · stable at ${metric} >= ${c.min}: ${intervals.join(' · ')}`,
+    recordLine(c.settings),
   ]
 }
 
@@ -89,6 +99,7 @@ export function parseSweepSnapshot(input: string): StoredSweep {
   const header: string[] = []
   const blocks = new Map<string, StoredBlock>()
   let block: StoredBlock | undefined
+  let record: StoredRecord | undefined
   for (const raw of input.split('\n')) {
     const line = raw.trim()
     if (!line) continue
@@ -104,12 +115,13 @@ export function parseSweepSnapshot(input: string): StoredSweep {
       blocks.set(head[1] as string, block)
       continue
     }
+    if (isRecordLine(line)) record ??= parseRecordLine(line)
     header.push(line)
   }
-  return { header, blocks }
+  return { header, blocks, ...(record ? { record } : {}) }
 }
 
-/** Renders a capture as snapshot text: two header lines, then per metric a class line and one line per value. */
+/** Renders a capture as snapshot text: three header lines (the last the record line), then per metric a class line and one line per value. */
 export function renderSweepSnapshot(c: SweepCapture): string {
   const lines = headerLines(c)
   for (const metric of c.result.metrics) {
@@ -122,12 +134,27 @@ export function renderSweepSnapshot(c: SweepCapture): string {
 /** One moved value, for the failure message. */
 export interface MovedValue { readonly metric: string; readonly value: number; readonly detail: string }
 
+/** The outcome of comparing a capture with a stored snapshot. */
+export interface SweepSnapshotMatch {
+  readonly pass: boolean
+  /** The text to store: matching stored lines verbatim, new lines where something changed. */
+  readonly resolved: string
+  readonly moved: MovedValue[]
+  /** Grid, class or metric changes. */
+  readonly structural: string[]
+  /** Settings that differ from the stored record (model fingerprint, transform options). */
+  readonly settings: string[]
+}
+
 /**
  * Compares a capture with a stored snapshot: each row matches when every class score is within the tolerance
- * (the row's own `± t` first) and undefined scores stay undefined. The resolved text keeps every matching stored
- * line verbatim, so `vitest -u` rewrites only the values that moved (no churn) and the diff shows only them.
+ * (the row's own `± t` first) and undefined scores stay undefined, and the stored record (if any) names the same
+ * model fingerprint and transform options. The resolved text keeps every matching stored line verbatim, so
+ * `vitest -u` rewrites only what moved (no churn) and the diff shows only that. `update` (vitest's `-u`): a stored
+ * snapshot without a record (written before records existed) does not match, so that `-u` adds the record;
+ * otherwise it matches as before.
  */
-export function matchSweepSnapshot(c: SweepCapture, stored: StoredSweep): { pass: boolean; resolved: string; moved: MovedValue[]; structural: string[] } {
+export function matchSweepSnapshot(c: SweepCapture, stored: StoredSweep, options: { readonly update?: boolean } = {}): SweepSnapshotMatch {
   const moved: MovedValue[] = []
   const structural: string[] = []
   const body: string[] = []
@@ -164,9 +191,10 @@ export function matchSweepSnapshot(c: SweepCapture, stored: StoredSweep): { pass
     })
     if (block) for (const key of block.rows.keys()) if (!seen.has(key)) structural.push(`${metric}: value ${key} is no longer swept`)
   }
-  const pass = moved.length === 0 && structural.length === 0
+  const settings = stored.record ? settingsChanges(stored.record, c.settings) : []
+  const pass = moved.length === 0 && structural.length === 0 && settings.length === 0 && (stored.record !== undefined || !options.update)
   const header = pass && stored.header.length ? stored.header : headerLines(c)
-  return { pass, resolved: `\n${[...header, ...body].join('\n')}\n`, moved, structural }
+  return { pass, resolved: `\n${[...header, ...body].join('\n')}\n`, moved, structural, settings }
 }
 
 /**
@@ -175,8 +203,8 @@ export function matchSweepSnapshot(c: SweepCapture, stored: StoredSweep): { pass
  * writes it; `vitest -u` updates it (only the moved values); under CI a missing snapshot fails and the received
  * one is attached to the test. **Must be awaited.**
  */
-export async function toMatchSweepSnapshot(this: MatcherState, received: unknown, transform: Transform, options: SweepSnapshotOptions = {}): Promise<MatcherOutcome> {
-  return tracked(`toMatchSweepSnapshot(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`, this.task?.id, async () => {
+export function toMatchSweepSnapshot(this: MatcherState, received: unknown, transform: Transform, options: SweepSnapshotOptions = {}): Promise<MatcherOutcome> {
+  return tracked(`toMatchSweepSnapshot(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`, this.task?.id, Boolean(this.soft), async () => {
     checkMatcherInput('toMatchSweepSnapshot', received, transform)
     if (this.isNot) throw new SegsenseError('E_BAD_PARAMETER', 'toMatchSweepSnapshot cannot be used with .not')
     checkKnownKeys(options, SNAPSHOT_OPTION_KEYS, `toMatchSweepSnapshot(${transform.name}) options`)
@@ -190,15 +218,26 @@ export async function toMatchSweepSnapshot(this: MatcherState, received: unknown
       ?? aliased('configureSegsense', 'intervalMin', defaults.intervalMin, 'snapshotMin', defaults.snapshotMin) ?? 0.8
     if (typeof min !== 'number' || !(min >= 0 && min <= 1)) throw new SegsenseError('E_BAD_PARAMETER', `${where}: intervalMin must be a score in [0, 1], got ${describeValue(min)}`)
     const scoreClasses = aliased(where, 'scoreClasses', options.scoreClasses, 'classes', options.classes)
-    const result = await sweep(received, samples, transform, {
-      ...gridOf(options),
-      metrics: options.metrics ?? [defaults.metric ?? 'dice'],
-      ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
-      ...(scoreClasses ? { scoreClasses } : {}),
-      ...(options.reference ? { reference: options.reference } : {}),
-      batchSize: options.batchSize ?? defaults.batchSize ?? DEFAULT_BATCH_SIZE,
-    })
-    const capture: SweepCapture = { result, tolerance, min }
+    const slot = reserveSnapshotSlot(this.snapshotState, this.task)
+    const onProgress = progressReporter(where)
+    let result: SweepResult
+    try {
+      result = await sweep(received, samples, transform, {
+        ...gridOf(options),
+        metrics: options.metrics ?? [defaults.metric ?? 'dice'],
+        ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
+        ...(scoreClasses ? { scoreClasses } : {}),
+        ...(options.reference ? { reference: options.reference } : {}),
+        batchSize: options.batchSize ?? defaults.batchSize ?? DEFAULT_BATCH_SIZE,
+        ...(onProgress ? { onProgress } : {}),
+      })
+    } catch (error) {
+      slot.release()
+      throw error
+    }
+    const settings: SweepSettings = { model: (received as { fingerprint?: string }).fingerprint, transform: transform.name, options: transform.options as Readonly<Record<string, unknown>> }
+    const capture: SweepCapture = { result, tolerance, min, settings }
+    const mode = this.snapshotState.snapshotUpdateState
     let last: ReturnType<typeof matchSweepSnapshot> | undefined
     const adapter = {
       name: 'segsense-sweep',
@@ -206,12 +245,11 @@ export async function toMatchSweepSnapshot(this: MatcherState, received: unknown
       render: renderSweepSnapshot,
       parseExpected: parseSweepSnapshot,
       match: (captured: SweepCapture, expected: StoredSweep) => {
-        last = matchSweepSnapshot(captured, expected)
+        last = matchSweepSnapshot(captured, expected, { update: mode === 'all' })
         return { pass: last.pass, resolved: last.resolved }
       },
     }
-    const mode = this.snapshotState.snapshotUpdateState
-    const outcome = (await Snapshots.toMatchDomainSnapshot.call(this, adapter, capture)) as MatcherOutcome
+    const outcome = (await slot.match(() => Snapshots.toMatchDomainSnapshot.call(this, adapter, capture))) as MatcherOutcome
     recordSweep(this.task as { meta: object } | undefined, { matcher: 'toMatchSweepSnapshot', pass: outcome.pass, result })
     if (outcome.pass) return outcome
 
@@ -221,10 +259,10 @@ export async function toMatchSweepSnapshot(this: MatcherState, received: unknown
       let where = ''
       if (this.task) {
         const dir = await mkdtemp(join(tmpdir(), 'segsense-'))
-        const file = join(dir, `${transform.name}.received.snap.txt`)
+        const file = join(dir, `${safeFileName(transform.name, 'transform')}.received.snap.txt`)
         await writeFile(file, renderSweepSnapshot(capture))
-        const annotation = await this.task.context.annotate(`received sweep snapshot for ${transform.name}`, 'error', { path: file, contentType: 'text/plain' })
-        where = `\nThe received snapshot was written to ${annotation.attachment?.path ?? file}.`
+        const annotation = await annotateIfRunning(this.task, `received sweep snapshot for ${transform.name}`, 'error', { path: file, contentType: 'text/plain' })
+        where = `\nThe received snapshot was written to ${annotation?.attachment?.path ?? file}.`
       }
       const text = [
         hint, '',
@@ -233,11 +271,16 @@ export async function toMatchSweepSnapshot(this: MatcherState, received: unknown
       ].join('\n')
       return { pass: false, message: () => text }
     }
-    const details = [
-      ...last.structural,
-      ...last.moved.map((m) => `${m.metric} at ${m.value}: ${m.detail}`),
-    ]
-    const text = [hint, '', `Sweep of ${transform.name} moved beyond ± ${tolerance} at ${last.moved.length} value(s)${last.structural.length ? ' and the grid or classes changed' : ''}:`, ...details.map((d) => `  ${d}`), '', 'Run `vitest -u` to accept the new curve.'].join('\n')
+    const lines = [hint, '']
+    if (last.settings.length) {
+      lines.push(`Sweep of ${transform.name} was recorded with other settings (the snapshot would not describe this model and transform):`, ...last.settings.map((d) => `  ${d}`), '')
+    }
+    const details = [...last.structural, ...last.moved.map((m) => `${m.metric} at ${m.value}: ${m.detail}`)]
+    if (details.length) {
+      lines.push(`Sweep of ${transform.name} moved beyond ± ${tolerance} at ${last.moved.length} value(s)${last.structural.length ? ' and the grid or classes changed' : ''}:`, ...details.map((d) => `  ${d}`), '')
+    }
+    lines.push(`Run \`vitest -u\` to accept the new ${last.settings.length && !details.length ? 'settings' : 'curve'}.`)
+    const text = lines.join('\n')
     return { ...outcome, message: () => text }
-  }, () => ({ pass: !this.isNot, message: () => 'not awaited (reported by the segsense setup entry)' }))
+  })
 }

@@ -1,4 +1,6 @@
 import { basename } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { SegsenseError, describeValue } from '../core/errors.js'
 import { afterAll, describe, expect, test } from 'vitest'
 import type { SegmentationModel } from '../models/model.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
@@ -19,7 +21,8 @@ export interface RobustnessSuiteOptions {
 }
 
 /**
- * Declares one vitest test per requirement of a robustness spec file (paths in the spec resolve relative to it),
+ * Declares one vitest test per requirement of a robustness spec file, given as a path or a `file:` URL (paths in
+ * the spec resolve relative to it),
  * inside a `describe` named after the spec. The model and samples load once, on the first test, and the model is
  * closed after the last. An invalid spec throws `E_SCHEMA` while vitest collects the file, listing each problem
  * with its JSON path.
@@ -27,11 +30,11 @@ export interface RobustnessSuiteOptions {
  * @example
  * // robustness.test.ts
  * import { robustnessSuite } from 'segsense/vitest'
- * robustnessSuite(new URL('./robustness.json', import.meta.url).pathname)
+ * robustnessSuite(new URL('./robustness.json', import.meta.url))
  */
-export function robustnessSuite(specPath: string, options: RobustnessSuiteOptions = {}): void {
+export function robustnessSuite(specPath: string | URL, options: RobustnessSuiteOptions = {}): void {
   checkKnownKeys(options, optionKeys<RobustnessSuiteOptions>({ attach: true, timeout: true }), 'robustnessSuite options')
-  const spec = loadSpec(specPath)
+  const spec = loadSpec(specFilePath(specPath))
   expect.extend({ toBeRobustTo, toMatchSweepSnapshot })
   describe(spec.name ?? `robustness spec ${basename(spec.file)}`, () => {
     let opened: Promise<{ model: SegmentationModel; samples: Sample[] }> | undefined
@@ -51,4 +54,17 @@ export function robustnessSuite(specPath: string, options: RobustnessSuiteOption
       }, options.timeout ?? 600_000)
     }
   })
+}
+
+/**
+ * The file path of a spec given as a path or a `file:` URL. A URL is decoded (`fileURLToPath`): its `.pathname`
+ * keeps `%20` for a space and breaks on such folders.
+ */
+export function specFilePath(spec: string | URL): string {
+  if (typeof spec === 'string') return spec
+  if (spec instanceof URL) {
+    if (spec.protocol !== 'file:') throw new SegsenseError('E_BAD_PARAMETER', `robustnessSuite: a spec URL must be a file: URL, got ${spec.href}`)
+    return fileURLToPath(spec)
+  }
+  throw new SegsenseError('E_BAD_PARAMETER', `robustnessSuite: the spec must be a file path or a file: URL, got ${describeValue(spec)}`)
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { consumerWorkspace, repo, reportedTests, runVitest } from './harness.js'
@@ -15,9 +15,9 @@ describe('toBeRobustTo in a real vitest run', () => {
   let tests: ReturnType<typeof reportedTests> = []
   beforeAll(async () => {
     const cwd = join(ws.root, 'projects/gate')
-    ;({ output, code } = await runVitest(cwd, [], { ci: false }))
+    ;({ output, code } = await runVitest(cwd, [], { ci: false, env: { SEGSENSE_PROGRESS: '0.1' } }))
     tests = reportedTests(cwd)
-  })
+  }, 120_000)
   const byName = (name: string) => tests.find((t) => t.name === name)!
 
   it('passes a robust model and fails a fragile one; .not works', () => {
@@ -61,14 +61,49 @@ describe('toBeRobustTo in a real vitest run', () => {
     expect(sweeps[0]!.result.values).toEqual([-180, -150, -120, -90, -60, -30, 0, 30, 60, 90, 120, 150, 180])
   })
 
+  it('shows the progress of a slow sweep in the terminal, under the test name', () => {
+    expect(byName('a slow sweep shows progress').state).toBe('passed')
+    // each console.error reaches the terminal as its own block headed by the test's name
+    const block = output.split(/\n(?=std(?:out|err) \| )/).filter((b) => b.startsWith('stderr | gate.test.ts > a slow sweep shows progress')).join('\n')
+    expect(block).toMatch(/^segsense: toBeRobustTo\(rotate\) \d+\/13 predictions \(\d+%\), \d+\.\d s$/m)
+    expect(block).toMatch(/^segsense: toBeRobustTo\(rotate\) 13\/13 predictions \(100%\), \d+\.\d s, done$/m)
+  })
+
   it('refuses minDice with another metric (it would gate nsd silently), naming the fix', () => {
     expect(byName('minDice with another metric is refused').state).toBe('failed')
     expect(byName('minDice with another metric is refused').errors[0]).toContain('toBeRobustTo(rotate): minDice gates Dice only, but metric is "nsd"; write { metric: "nsd", min: ... }')
   })
 
-  it('fails an un-awaited call inside its own test, with no unhandled rejection', () => {
-    expect(byName('forgot await').errors[0]).toMatch(/toBeRobustTo\(rotate\) was not awaited/)
-    expect(output).not.toMatch(/Unhandled Rejection/)
+  it('fails an un-awaited call inside its own test, whatever the timing, with no unhandled rejection', () => {
+    const fast = byName('not awaited: a fast failing sweep, then the test awaits something else')
+    expect(fast.state).toBe('failed')
+    expect(fast.errors[0]).toMatch(/toBeRobustTo\(rotate\) was not awaited/)
+    // the matcher's own failure travels with it
+    expect(fast.errors[0]).toContain('expect(model).toBeRobustTo(transform)')
+    const slow = byName('not awaited: a slow failing sweep')
+    expect(slow.state).toBe('failed')
+    expect(slow.errors[0]).toMatch(/toBeRobustTo\(rotate\) was not awaited/)
+    expect(slow.errors[0]).toContain('Values that failed')
+    const passing = byName('not awaited: a passing call')
+    expect(passing.state).toBe('failed')
+    expect(passing.errors[0]).toMatch(/toBeRobustTo\(rotate\) was not awaited/)
+    expect(output).not.toMatch(/Unhandled/)
+  })
+
+  it('does not blame a call awaited late, or through Promise.all', () => {
+    expect(byName('awaited after other work: passes').state).toBe('passed')
+    const all = byName('awaited through Promise.all: fails with the matcher message only')
+    expect(all.state).toBe('failed')
+    expect(all.errors).toHaveLength(1)
+    expect(all.errors[0]).not.toMatch(/not awaited/)
+    expect(all.errors[0]).toContain('expect(model).toBeRobustTo(transform)')
+  })
+
+  it('an un-awaited failing call fails the run even with --dangerouslyIgnoreUnhandledErrors', async () => {
+    const cwd = join(ws.root, 'projects/gate')
+    const run = await runVitest(cwd, ['unawaited.test.ts', '--dangerouslyIgnoreUnhandledErrors', '-t', 'fast failing'], { ci: false })
+    expect(run.code, run.output).not.toBe(0)
+    expect(reportedTests(cwd).find((t) => t.state !== 'skipped')).toMatchObject({ name: 'not awaited: a fast failing sweep, then the test awaits something else', state: 'failed' })
   })
 })
 
@@ -78,21 +113,22 @@ describe('toMatchSweepSnapshot in real vitest runs', () => {
   const snap = () => readFileSync(snapFile(), 'utf8')
 
   it('writes the snapshot on the first local run, readable with one line per value', async () => {
-    const run = await runVitest(cwd(), [], { ci: false })
+    const run = await runVitest(cwd(), ['snapshot.test.ts'], { ci: false })
     expect(run.code, run.output).toBe(0)
     expect(run.output).toMatch(/Snapshots\s+1 written/)
     const text = snap()
     expect(text).toContain('rotate angle (deg) · model threshold · 1 sample · truth')
     expect(text).toContain('tolerance ± 0.02 · stable at dice >= 0.8: disc')
     expect(text).toMatch(/^dice: disc$/m)
+    expect(text).toMatch(/^recorded: model none · rotate \{.*"padding":"zeros".*\}$/m)
     for (const v of [-90, -60, -30, 0, 30, 60, 90]) expect(text).toMatch(new RegExp(`^${v}: [01]\\.\\d{4}$`, 'm'))
   })
 
   it('passes a drift within tolerance, and -u does not rewrite it', async () => {
     const before = snap()
-    const run = await runVitest(cwd(), [], { ci: false, env: { SEGSENSE_DROP: '5' } })
+    const run = await runVitest(cwd(), ['snapshot.test.ts'], { ci: false, env: { SEGSENSE_DROP: '5' } })
     expect(run.code, run.output).toBe(0)
-    const update = await runVitest(cwd(), ['-u'], { ci: false, env: { SEGSENSE_DROP: '5' } })
+    const update = await runVitest(cwd(), ['snapshot.test.ts', '-u'], { ci: false, env: { SEGSENSE_DROP: '5' } })
     expect(update.code, update.output).toBe(0)
     expect(update.output).not.toMatch(/updated/)
     expect(snap()).toBe(before)
@@ -100,7 +136,7 @@ describe('toMatchSweepSnapshot in real vitest runs', () => {
 
   it('fails a drift beyond tolerance with a diff of only the moved values', async () => {
     const before = snap()
-    const run = await runVitest(cwd(), [], { ci: false, env: { SEGSENSE_DROP: '40' } })
+    const run = await runVitest(cwd(), ['snapshot.test.ts'], { ci: false, env: { SEGSENSE_DROP: '40' } })
     expect(run.code).toBe(1)
     expect(run.output).toMatch(/Sweep of rotate moved beyond ± 0\.02 at \d+ value\(s\)/)
     expect(run.output).toMatch(/dice at 0: disc 1\.0000 -> 0\.9\d+/)
@@ -113,16 +149,38 @@ describe('toMatchSweepSnapshot in real vitest runs', () => {
 
   it('updates with -u', async () => {
     const before = snap()
-    const run = await runVitest(cwd(), ['-u'], { ci: false, env: { SEGSENSE_DROP: '40' } })
+    const run = await runVitest(cwd(), ['snapshot.test.ts', '-u'], { ci: false, env: { SEGSENSE_DROP: '40' } })
     expect(run.code, run.output).toBe(0)
     expect(run.output).toMatch(/Snapshots\s+1 updated/)
     expect(snap()).not.toBe(before)
-    expect((await runVitest(cwd(), [], { ci: false, env: { SEGSENSE_DROP: '40' } })).code).toBe(0)
+    expect((await runVitest(cwd(), ['snapshot.test.ts'], { ci: false, env: { SEGSENSE_DROP: '40' } })).code).toBe(0)
+  })
+
+  it('fails when the transform settings changed, though the curve is within tolerance, naming the setting; -u accepts them', async () => {
+    const padded = { SEGSENSE_DROP: '40', SEGSENSE_PADDING: 'border' }
+    const run = await runVitest(cwd(), ['snapshot.test.ts'], { ci: false, env: padded })
+    expect(run.code, run.output).toBe(1)
+    expect(run.output).toContain('Sweep of rotate was recorded with other settings')
+    expect(run.output).toContain('rotate option padding: "zeros" -> "border"')
+    const update = await runVitest(cwd(), ['snapshot.test.ts', '-u'], { ci: false, env: padded })
+    expect(update.code, update.output).toBe(0)
+    expect(update.output).toMatch(/Snapshots\s+1 updated/)
+    expect(snap()).toMatch(/^recorded: model none · rotate \{.*"padding":"border".*\}$/m)
+  })
+
+  it('-u adds the record to a snapshot stored before settings were recorded', async () => {
+    // (that such a snapshot still passes without -u is pinned by test/unit/vitest/snapshot-record.test.ts)
+    const padded = { SEGSENSE_DROP: '40', SEGSENSE_PADDING: 'border' }
+    writeFileSync(snapFile(), snap().replace(/^recorded: .*\n/m, ''))
+    expect(snap()).not.toContain('recorded:')
+    const update = await runVitest(cwd(), ['snapshot.test.ts', '-u'], { ci: false, env: padded })
+    expect(update.code, update.output).toBe(0)
+    expect(snap()).toMatch(/^recorded: model none · rotate \{.*"padding":"border".*\}$/m)
   })
 
   it('refuses to write a missing snapshot under CI, says how to create it and attaches the received one', async () => {
     rmSync(snapFile())
-    const run = await runVitest(cwd(), [], { ci: true })
+    const run = await runVitest(cwd(), ['snapshot.test.ts'], { ci: true })
     expect(run.code).toBe(1)
     expect(run.output).toContain('New sweep snapshot for rotate was not written')
     expect(run.output).toContain('vitest -u')
@@ -133,13 +191,42 @@ describe('toMatchSweepSnapshot in real vitest runs', () => {
   })
 
   it('reports obsolete snapshots as vitest does, and fails on them under CI', async () => {
-    expect((await runVitest(cwd(), [], { ci: false })).code).toBe(0)
+    expect((await runVitest(cwd(), ['snapshot.test.ts'], { ci: false })).code).toBe(0)
     const renamed = { SEGSENSE_TEST_NAME: 'renamed curve' }
-    const local = await runVitest(cwd(), [], { ci: false, env: renamed })
+    const local = await runVitest(cwd(), ['snapshot.test.ts'], { ci: false, env: renamed })
     expect(local.output).toMatch(/1 obsolete/)
-    const ci = await runVitest(cwd(), [], { ci: true, env: { ...renamed } })
+    const ci = await runVitest(cwd(), ['snapshot.test.ts'], { ci: true, env: { ...renamed } })
     expect(ci.code).toBe(1)
     expect(ci.output).toMatch(/Obsolete snapshots found/)
+  })
+
+  it('several calls in one test keep the key of their call, whichever finishes first; so do test.concurrent tests', async () => {
+    const run = await runVitest(cwd(), ['order.test.ts'], { ci: false })
+    expect(run.code, run.output).toBe(0)
+    const text = readFileSync(join(cwd(), '__snapshots__/order.test.ts.snap'), 'utf8')
+    const entry = (key: string) => text.split('exports[`').find((e) => e.startsWith(`${key}\``)) ?? ''
+    const transformOf = (key: string) => /^(rotate|brightness) /m.exec(entry(key))?.[1]
+    expect(transformOf('two curves in one Promise.all 1')).toBe('rotate')
+    expect(transformOf('two curves in one Promise.all 2')).toBe('brightness')
+    expect(transformOf('concurrent rotate 1')).toBe('rotate')
+    expect(transformOf('concurrent rotate 2')).toBe('brightness')
+    expect(transformOf('concurrent brightness 1')).toBe('brightness')
+    expect(transformOf('concurrent brightness 2')).toBe('rotate')
+    // the other model slow now: the calls finish in the other order and still match their own snapshots
+    const swapped = await runVitest(cwd(), ['order.test.ts'], { ci: true, env: { SEGSENSE_SWAP: '1' } })
+    expect(swapped.code, swapped.output).toBe(0)
+  })
+
+  it('sanitises a transform name that becomes a file name on the CI refusal path', async () => {
+    const tmp = join(ws.root, 'tmp/a/b')
+    mkdirSync(tmp, { recursive: true })
+    const run = await runVitest(cwd(), ['names.test.ts'], { ci: true, env: { TMPDIR: tmp } })
+    expect(run.code).toBe(1)
+    const tests = reportedTests(cwd())
+    expect(tests.map((t) => t.errors[0]?.match(/New sweep snapshot for (.*) was not written/)?.[1])).toEqual(['../../escaped', 'a/b'])
+    for (const t of tests) expect(readFileSync(t.annotations[0]!.path!, 'utf8')).toMatch(/^0: 1\.0000$/m)
+    // nothing written outside the temporary folder (before: tmp/a/escaped.received.snap.txt)
+    expect(readdirSync(join(ws.root, 'tmp/a'))).toEqual(['b'])
   })
 })
 
@@ -177,8 +264,10 @@ describe('robustness specs in real vitest runs', () => {
     expect(t!.errors[0]).toMatch(/LV stable for rotate in \[.*\], required \[-180 deg, 180 deg\]/)
   })
 
-  it('an invalid spec fails the file with the JSON path of each problem', async () => {
-    const run = await runVitest(cwd(), [], { ci: true, env: { SEGSENSE_SPEC: 'invalid.json' } })
+  it('an invalid spec fails the file with the JSON path of each problem (spec given as a URL, in a folder with a space)', async () => {
+    const spaced = join(ws.root, 'projects/spec with space')
+    cpSync(cwd(), spaced, { recursive: true })
+    const run = await runVitest(spaced, [], { ci: true, env: { SEGSENSE_SPEC: 'invalid.json' } })
     expect(run.code).toBe(1)
     expect(run.output).toContain('invalid.json is invalid')
     expect(run.output).toContain('/requirements/0/minDice must be number')

@@ -86,28 +86,39 @@ try {
     assert(t.annotations.length === 1 && t.annotations[0].contentType === 'image/png' && t.annotations[0].type === 'error', JSON.stringify(t.annotations))
     assert(tests['robust model passes the full circle'].meta.segsense.sweeps[0].pass === true, 'no task meta')
   })
-  check('an un-awaited call fails its own test, with no unhandled rejection', () => {
-    assert(/toBeRobustTo\(rotate\) was not awaited/.test(tests['forgot await'].errors[0]), tests['forgot await'].errors[0])
-    assert(!/Unhandled Rejection/.test(gate.output), 'an unhandled rejection was reported')
+  check('an un-awaited call fails its own test whatever the timing, with no unhandled rejection', () => {
+    for (const name of ['not awaited: a fast failing sweep, then the test awaits something else', 'not awaited: a slow failing sweep', 'not awaited: a passing call']) {
+      assert(tests[name]?.state === 'failed' && /toBeRobustTo\(rotate\) was not awaited/.test(tests[name].errors[0]), `${name}: ${JSON.stringify(tests[name]?.errors)}`)
+    }
+    assert(tests['awaited after other work: passes']?.state === 'passed', 'a call awaited late was blamed')
+    assert(!/Unhandled/.test(gate.output), 'an unhandled rejection was reported')
   })
 
   const snapFile = join(root, 'projects/snapshot/__snapshots__/snapshot.test.ts.snap')
   check('toMatchSweepSnapshot: written, tolerant, failing beyond tolerance, updated with -u', () => {
-    const first = vitest('snapshot')
+    const first = vitest('snapshot', ['snapshot.test.ts'])
     assert(first.code === 0 && /Snapshots\s+1 written/.test(first.output), first.output)
     const stored = readFileSync(snapFile, 'utf8')
-    assert(vitest('snapshot', [], { SEGSENSE_DROP: '5' }).code === 0, 'a drift within tolerance failed')
-    assert(vitest('snapshot', ['-u'], { SEGSENSE_DROP: '5' }).code === 0 && readFileSync(snapFile, 'utf8') === stored, '-u rewrote a snapshot within tolerance')
-    const drift = vitest('snapshot', [], { SEGSENSE_DROP: '40' })
+    assert(vitest('snapshot', ['snapshot.test.ts'], { SEGSENSE_DROP: '5' }).code === 0, 'a drift within tolerance failed')
+    assert(vitest('snapshot', ['snapshot.test.ts', '-u'], { SEGSENSE_DROP: '5' }).code === 0 && readFileSync(snapFile, 'utf8') === stored, '-u rewrote a snapshot within tolerance')
+    const drift = vitest('snapshot', ['snapshot.test.ts'], { SEGSENSE_DROP: '40' })
     assert(drift.code === 1 && /Sweep of rotate moved beyond ± 0\.02/.test(drift.output), drift.output)
-    const update = vitest('snapshot', ['-u'], { SEGSENSE_DROP: '40' })
+    const update = vitest('snapshot', ['snapshot.test.ts', '-u'], { SEGSENSE_DROP: '40' })
     assert(update.code === 0 && readFileSync(snapFile, 'utf8') !== stored, update.output)
   })
   check('toMatchSweepSnapshot refuses to write a missing snapshot under CI', () => {
     rmSync(snapFile)
-    const ci = vitest('snapshot', [], {}, true)
+    const ci = vitest('snapshot', ['snapshot.test.ts'], {}, true)
     assert(ci.code === 1 && ci.output.includes('New sweep snapshot for rotate was not written'), ci.output)
     assert(!existsSync(snapFile), 'the snapshot was written under CI')
+  })
+  check('toMatchSweepSnapshot keeps the key of each call in one Promise.all and in test.concurrent', () => {
+    const first = vitest('snapshot', ['order.test.ts'])
+    assert(first.code === 0, first.output)
+    const text = readFileSync(join(root, 'projects/snapshot/__snapshots__/order.test.ts.snap'), 'utf8')
+    assert(/exports\[`two curves in one Promise\.all 1`\] = `\nrotate /.test(text) && /exports\[`concurrent brightness 1`\] = `\nbrightness /.test(text), text)
+    const swapped = vitest('snapshot', ['order.test.ts'], { SEGSENSE_SWAP: '1' }, true)
+    assert(swapped.code === 0, swapped.output)
   })
   check('the typings type-check with skipLibCheck false, and reject an unknown option', () => {
     const tsc = join(repo, 'node_modules/typescript/bin/tsc')

@@ -10,6 +10,10 @@ const model = functionModel('threshold', { 1: 'disc' }, (img) => {
   return labelMap(img.width, img.height, out)
 })
 
+// SEGSENSE_PADDING = the rotation's padding: a transform setting that barely moves this curve.
+const padding = process.env.SEGSENSE_PADDING as 'zeros' | 'border' | undefined
+const transform = padding ? rotate.with({ padding }) : rotate
+
 test(process.env.SEGSENSE_TEST_NAME ?? 'rotation curve', async () => {
-  await expect(model).toMatchSweepSnapshot(rotate, { samples: [centred], range: [-90, 90], step: 30, scoreTolerance: 0.02 })
+  await expect(model).toMatchSweepSnapshot(transform, { samples: [centred], range: [-90, 90], step: 30, scoreTolerance: 0.02 })
 })
