@@ -1,7 +1,8 @@
 // The README's quick start, kept identical to it (test/e2e/readme.test.ts checks).
+import { fileURLToPath } from 'node:url'
 import { loadSample, functionModel, labelMap, sweep, rotate, summarize } from 'segsense'
 
-const dir = new URL('../../fixtures/samples/cardiac/', import.meta.url).pathname
+const dir = fileURLToPath(new URL('../../fixtures/samples/cardiac/', import.meta.url))
 const sample = await loadSample('sa-01', `${dir}sa-01.png`, `${dir}sa-01-mask.png`)
 // A stand-in model: "LV" = bright pixels within 16 px of where the heart usually lies.
 const [hx, hy] = [148, 103]
