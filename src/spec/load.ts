@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import { SegsenseError } from '../core/errors.js'
+import { readJsonFile } from './json-file.js'
 import { transformByName } from '../transforms/registry.js'
 import { withDefaults } from './plan.js'
 import { describeError } from './schema-errors.js'
@@ -50,21 +50,7 @@ export function validateSpec(json: unknown): { valid: true; spec: RobustnessSpec
  *   no permission), or `E_SCHEMA` (not JSON, or invalid: every problem listed with its JSON path).
  */
 export function loadSpec(path: string): LoadedSpec {
-  const file = resolve(path)
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    const missing = code === 'ENOENT' || code === 'ENOTDIR'
-    throw new SegsenseError(missing ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ', `${missing ? 'robustness spec not found' : 'cannot read robustness spec'} ${file}: ${(e as Error).message}`, { cause: e, details: { file } })
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (e) {
-    throw new SegsenseError('E_SCHEMA', `robustness spec ${file} is not valid JSON: ${(e as Error).message}`, { cause: e, details: { file } })
-  }
+  const { file, json } = readJsonFile(path, 'robustness spec')
   const v = validateSpec(json)
   if (!v.valid) {
     throw new SegsenseError('E_SCHEMA', `robustness spec ${file} is invalid:\n${v.errors.map((e) => `  ${e}`).join('\n')}`, { details: { file, errors: v.errors } })

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import { SegsenseError } from '../core/errors.js'
+import { readJsonFile } from './json-file.js'
 import type { Classes } from '../core/types.js'
 import type { OnnxModelOptions } from '../models/onnx-options.js'
 import { describeError } from './schema-errors.js'
@@ -21,21 +21,7 @@ let compiled: ValidateFunction | undefined
  *   its JSON path).
  */
 export function loadModelConfig(path: string): ModelConfig {
-  const file = resolve(path)
-  let text: string
-  try {
-    text = readFileSync(file, 'utf8')
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    const missing = code === 'ENOENT' || code === 'ENOTDIR'
-    throw new SegsenseError(missing ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ', `${missing ? 'model config not found' : 'cannot read model config'} ${file}: ${(e as Error).message}`, { cause: e, details: { file } })
-  }
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (e) {
-    throw new SegsenseError('E_SCHEMA', `model config ${file} is not valid JSON: ${(e as Error).message}`, { cause: e, details: { file } })
-  }
+  const { file, json } = readJsonFile(path, 'model config')
   // The spec's model block, with nothing required: the command line may give the file and the classes.
   compiled ??= new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: false, verbose: true }).compile({ ...specSchema.properties.model, required: [] })
   if (!compiled(json)) {
