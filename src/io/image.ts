@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto'
 import { open, readFile, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import sharp, { type Metadata, type OutputInfo } from 'sharp'
+import type { Metadata, OutputInfo } from 'sharp'
+import { loadSharp } from './sharp.js'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { MAX_PIXELS } from '../core/limits.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
@@ -97,6 +98,7 @@ export interface DecodedSamples {
  * @throws SegsenseError `E_IMAGE_TOO_LARGE`, or `E_IMAGE_DECODE` with sharp's reason.
  */
 export async function decodeWithSharp(bytes: Uint8Array, name: string, maxPixels: number, keepAlpha: boolean): Promise<DecodedSamples> {
+  const sharp = await loadSharp()
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   // failOn 'error' aborts on truncated or corrupt pixel data but tolerates benign warnings such as a
   // known-bad sRGB profile. The header is read without sharp's pixel limit so that our own check below

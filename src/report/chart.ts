@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import { loadSharp } from '../io/sharp.js'
 import type { TopLevelSpec } from 'vega-lite'
 import { SegsenseError } from '../core/errors.js'
 import type { MetricName } from '../metrics/overlap.js'
@@ -156,6 +156,7 @@ export async function renderSvg(spec: ChartSpec): Promise<string> {
 
 /** Renders SVG text to PNG bytes with sharp at `scale` times its CSS size (default 2); XML-invalid code points are replaced first. */
 export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
+  const sharp = await loadSharp()
   const png = await sharp(Buffer.from(xmlValid(svg)), { density: 72 * scale }).png().toBuffer()
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
 }

@@ -1,4 +1,4 @@
-import sharp from 'sharp'
+import { loadSharp } from '../io/sharp.js'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { SweepResult } from '../sweep/result.js'
 import type { SweepFrames } from '../sweep/sweep.js'
@@ -32,6 +32,7 @@ const CAPTION = 34
  * @throws SegsenseError `E_BAD_PARAMETER` for a bad delay or size, or a sample without frames.
  */
 export async function sweepGif(result: SweepResult, frames: SweepFrames, sample?: string, options: GifOptions = {}): Promise<Uint8Array> {
+  const sharp = await loadSharp()
   const delay = options.delay ?? 400
   if (!Number.isInteger(delay) || delay < 0 || delay > 65535) throw new SegsenseError('E_BAD_PARAMETER', `GIF frame delay must be an integer number of ms in [0, 65535], got ${describeValue(options.delay)}`)
   const loop = options.loop ?? 0

@@ -1,4 +1,5 @@
-import sharp, { type OverlayOptions as SharpOverlay } from 'sharp'
+import type { OverlayOptions as SharpOverlay } from 'sharp'
+import { loadSharp } from '../io/sharp.js'
 import { emptyBounds, extendBounds } from '../core/bounds.js'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { LabelMap, Raster } from '../core/types.js'
@@ -151,6 +152,7 @@ export interface OverlayPngOptions extends OverlayOptions {
 
 /** The overlay of {@link overlayPixels} as PNG bytes, with a legend below it unless `legend: false`. */
 export async function overlayPng(image: Raster, reference: LabelMap | undefined, prediction: LabelMap | undefined, options: OverlayPngOptions): Promise<Uint8Array> {
+  const sharp = await loadSharp()
   const fitted = options.size === undefined ? { image, reference, prediction } : fitFrame(image, reference, prediction, options.size)
   const px = overlayPixels(fitted.image, fitted.reference, fitted.prediction, options)
   const base = sharp(toBuffer(px.data), { raw: { width: px.width, height: px.height, channels: 3 } })
@@ -307,6 +309,7 @@ const GAP = 4
  * @throws SegsenseError `E_BAD_PARAMETER` for a sample without frames or frames that do not match the result's values.
  */
 export async function frameStrip(result: SweepResult, frames: SweepFrames, sample?: string, options: FrameStripOptions = {}): Promise<Uint8Array> {
+  const sharp = await loadSharp()
   const { id, frames: kept } = sampleFrames(frames, sample)
   if (kept.length !== result.values.length) {
     throw new SegsenseError('E_BAD_PARAMETER', `frame strip: sample ${JSON.stringify(id)} has ${kept.length} frames for ${result.values.length} swept values`)

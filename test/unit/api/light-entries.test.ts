@@ -1,6 +1,8 @@
 // `segsense/transforms` and `segsense/metrics` are light: importing them (from dist/, as a consumer does) loads no
-// native module and no chart library. Checked in a fresh node process with a module-resolve log, against a control
-// (the root entry, which loads sharp) so that an empty log cannot pass.
+// native module, no chart library and no JSON-schema validator; the matchers (what every vitest worker imports)
+// and the root load no native module nor chart library until an image is read, a model loaded or a chart drawn.
+// Checked in a fresh node process with a module-resolve log, against a control (the root loads ajv, for specs) so
+// that an empty log cannot pass.
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -26,10 +28,17 @@ function packagesLoadedBy(entry: string): Promise<string[]> {
 }
 
 describe('light entries', () => {
-  it('segsense/transforms and segsense/metrics load no sharp, onnxruntime, vega or ajv; the root does load sharp', async () => {
+  it('segsense/transforms and segsense/metrics load no sharp, onnxruntime, vega or ajv; the root does load ajv', async () => {
     const [transforms, metrics, root] = await Promise.all(['transforms/index.js', 'metrics/index.js', 'index.js'].map(packagesLoadedBy))
     expect(transforms!.filter((p) => HEAVY.test(`/node_modules/${p}/`))).toEqual([])
     expect(metrics!.filter((p) => HEAVY.test(`/node_modules/${p}/`))).toEqual([])
-    expect(root).toContain('sharp')
+    expect(root).toContain('ajv')
+  })
+
+  it('the root and the matchers load sharp, onnxruntime and vega only when used', async () => {
+    const NATIVE_OR_CHARTS = /^(sharp|@img\/.*|onnxruntime-node|onnxruntime-common|vega|vega-.*)$/
+    const [root, matchers] = await Promise.all(['index.js', 'vitest/matchers.js'].map(packagesLoadedBy))
+    expect(root!.filter((p) => NATIVE_OR_CHARTS.test(p))).toEqual([])
+    expect(matchers!.filter((p) => NATIVE_OR_CHARTS.test(p))).toEqual([])
   })
 })
