@@ -61,6 +61,18 @@ export function checkKnownKeys(options: unknown, known: readonly string[], where
 }
 
 /**
+ * The value of an option that has a new and a deprecated name: the new name's value, else the old one's.
+ * @throws SegsenseError `E_BAD_PARAMETER` when both are given (`${where}: give scoreClasses, not both scoreClasses
+ *   and classes (its deprecated name)`).
+ */
+export function aliased<T>(where: string, name: string, value: T | undefined, oldName: string, oldValue: T | undefined): T | undefined {
+  if (value !== undefined && oldValue !== undefined) {
+    throw new SegsenseError('E_BAD_PARAMETER', `${where}: give ${name}, not both ${name} and ${oldName} (its deprecated name)`)
+  }
+  return value ?? oldValue
+}
+
+/**
  * The keys of an options type as a list, written as `{ key: true, ... }` so that the compiler checks the list is
  * complete: a key added to the type but not here (or left here after it is removed) is a type error.
  *

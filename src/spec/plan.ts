@@ -1,5 +1,5 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
-import { checkKnownKeys, optionKeys } from '../core/options.js'
+import { aliased, checkKnownKeys, optionKeys } from '../core/options.js'
 import { DEFAULT_BATCH_SIZE } from '../models/model.js'
 import { type EmptyPolicy, type MetricName, checkMetricNames } from '../metrics/overlap.js'
 import type { GridOptions } from '../sweep/grid.js'
@@ -52,11 +52,11 @@ export interface RequirementOptions extends GridOptions {
  */
 export type RequirementDefaults = Omit<RequirementOptions, keyof GridOptions>
 
-// Every key of RequirementDefaults, checked exhaustive by the compiler (`satisfies`).
-const DEFAULT_KEYS = Object.keys({
+// Every key of RequirementDefaults (the compiler checks the list is complete).
+const DEFAULT_KEYS = optionKeys<RequirementDefaults>({
   min: true, minDice: true, metric: true, nsdTolerance: true, scoreClasses: true, classes: true, aggregate: true,
   reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
-} satisfies Record<keyof RequirementDefaults, true>) as (keyof RequirementDefaults)[]
+}) as readonly (keyof RequirementDefaults)[]
 
 // Alias pairs count as one option: a threshold given as minDice hides a default min, and so on.
 const ALIASES: readonly (readonly [keyof RequirementDefaults, keyof RequirementDefaults])[] = [['min', 'minDice'], ['scoreClasses', 'classes']]
@@ -186,11 +186,7 @@ export function resolveEmptyPolicy(value: RequirementOptions['emptyPolicy'], wha
 export function planRequirement(transform: Transform, options: RequirementOptions, defaults: RequirementDefaults = {}, where = `requirement on ${transform.name}`): RequirementPlan {
   checkKnownKeys(options, REQUIREMENT_KEYS, where)
   checkKnownKeys(defaults, DEFAULT_KEYS, `${where} (defaults)`)
-  for (const [given, what] of [[options, where], [defaults, `${where} (configured defaults)`]] as const) {
-    if (given.scoreClasses !== undefined && given.classes !== undefined) {
-      throw new SegsenseError('E_BAD_PARAMETER', `${what}: give scoreClasses, not both scoreClasses and classes (its deprecated name)`)
-    }
-  }
+  for (const [given, what] of [[options, where], [defaults, `${where} (configured defaults)`]] as const) aliased(what, 'scoreClasses', given.scoreClasses, 'classes', given.classes)
   // The threshold keeps its own layering (resolveThreshold), so that an error says which layer gave it.
   const { min: _min, minDice: _minDice, ...rest } = defaults
   const o = withDefaults(options, rest)

@@ -8,7 +8,7 @@ import type { SweepResult } from '../sweep/result.js'
 import { type SweepProgress, sweep } from '../sweep/sweep.js'
 import { transformByName } from '../transforms/registry.js'
 import { classesOf, onnxOptionsOf } from './model-config.js'
-import { type RequirementDefaults, type RequirementPlan, planRequirement, withDefaults } from './plan.js'
+import { type RequirementDefaults, type RequirementOptions, type RequirementPlan, planRequirement, withDefaults } from './plan.js'
 import type { LoadedSpec, SpecRequirement } from './types.js'
 
 /** Loads a spec's model (ONNX) and samples. Close the model when done. */
@@ -29,13 +29,20 @@ export function requirementName(r: SpecRequirement, plan: Pick<RequirementPlan, 
 }
 
 /**
+ * The requirement options of a spec requirement (all but its `name`, `transform` and `options`), with the spec's
+ * own `defaults` under them: what `toBeRobustTo` and `planRequirement` take.
+ */
+export function specRequirementOptions(r: SpecRequirement, defaults: RequirementDefaults = {}): RequirementOptions {
+  const { name: _name, transform: _transform, options: _options, ...requirement } = r
+  return withDefaults(requirement, defaults)
+}
+
+/**
  * A spec requirement planned: its test name and its {@link RequirementPlan}. `defaults` are the spec's own (its
  * top-level `defaults`), under the requirement's keys.
  */
 export function planSpecRequirement(r: SpecRequirement, defaults: RequirementDefaults = {}): RequirementPlan & { readonly name: string } {
-  // name, transform and options are the spec's own keys; the rest is the requirement.
-  const { name: _name, transform, options, ...requirement } = r
-  const plan = planRequirement(transformByName(transform, options), withDefaults(requirement, defaults), {}, `spec requirement ${JSON.stringify(r.name ?? r.transform)}`)
+  const plan = planRequirement(transformByName(r.transform, r.options), specRequirementOptions(r, defaults), {}, `spec requirement ${JSON.stringify(r.name ?? r.transform)}`)
   return { ...plan, name: requirementName(r, plan) }
 }
 

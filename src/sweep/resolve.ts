@@ -1,5 +1,5 @@
 import { SegsenseError, assertInteger, describeValue } from '../core/errors.js'
-import { checkKnownKeys, nearest, optionKeys } from '../core/options.js'
+import { aliased, checkKnownKeys, nearest, optionKeys } from '../core/options.js'
 import { assertSameSize, classIds } from '../core/raster.js'
 import type { Classes, Sample } from '../core/types.js'
 import { checkTolerance } from '../metrics/distance.js'
@@ -214,10 +214,7 @@ export function resolveSweep(model: SegmentationModel, samples: Sample | readonl
     throw new SegsenseError('E_BAD_PARAMETER', `sweep option batchTimeout must be a number of milliseconds in (0, ${MAX_TIMEOUT_MS}], got ${describeValue(batchTimeout)}`, { details: { batchTimeout } })
   }
   const keepFrames = resolveKeep(options.keep, list)
-  if (options.scoreClasses !== undefined && options.classes !== undefined) {
-    throw new SegsenseError('E_BAD_PARAMETER', 'sweep: give scoreClasses, not both scoreClasses and classes (its deprecated name)')
-  }
-  const { classes, includeBackground } = resolveClasses(model, options.scoreClasses ?? options.classes)
+  const { classes, includeBackground } = resolveClasses(model, aliased('sweep', 'scoreClasses', options.scoreClasses, 'classes', options.classes))
   return {
     model,
     transform,

@@ -2,7 +2,7 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import type { MetricName } from '../metrics/overlap.js'
-import { type RequirementDefaults, type Threshold, defaultsOf } from '../spec/plan.js'
+import type { RequirementDefaults, Threshold } from '../spec/plan.js'
 
 /** When a matcher attaches its chart to the test report. */
 export type AttachPolicy = 'on-failure' | 'always' | 'never'
@@ -59,17 +59,4 @@ export function configureSegsense(defaults: SegsenseDefaults): void {
 /** The defaults set by {@link configureSegsense}. */
 export function segsenseDefaults(): SegsenseDefaults {
   return current
-}
-
-/** The new name's value, else the deprecated alias's; both given is an error naming them. */
-export function aliased<T>(where: string, name: string, value: T | undefined, oldName: string, oldValue: T | undefined): T | undefined {
-  if (value !== undefined && oldValue !== undefined) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${where}: give ${name}, not both ${name} and ${oldName} (its deprecated name)`)
-  }
-  return value ?? oldValue
-}
-
-/** The requirement defaults of `toBeRobustTo` from the configured defaults (the planner applies their rules). */
-export function robustDefaults(d: SegsenseDefaults): RequirementDefaults {
-  return defaultsOf(d)
 }

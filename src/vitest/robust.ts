@@ -4,12 +4,12 @@ import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import type { SegmentationModel } from '../models/model.js'
 import { renderChartPng } from '../report/chart.js'
-import { type RequirementOptions, planRequirement } from '../spec/plan.js'
+import { type RequirementOptions, defaultsOf, planRequirement } from '../spec/plan.js'
 import { evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
 import type { SweepResult } from '../sweep/result.js'
 import { sweep } from '../sweep/sweep.js'
 import type { Transform } from '../transforms/transform.js'
-import { type AttachPolicy, robustDefaults, segsenseDefaults } from './config.js'
+import { type AttachPolicy, segsenseDefaults } from './config.js'
 import { formatInterval, formatScore, formatValue, table } from '../report/format.js'
 import { type MatcherOutcome, annotateIfRunning, recordSweep } from './meta.js'
 import { tracked } from './pending.js'
@@ -91,7 +91,7 @@ export function toBeRobustTo(this: MatcherState, received: unknown, transform: T
     const defaults = segsenseDefaults()
     const samples = resolveSamples('toBeRobustTo', options.samples)
     const { samples: _samples, attach: _attach, ...requirementOptions } = options
-    const plan = planRequirement(transform, requirementOptions, robustDefaults(defaults), `toBeRobustTo(${transform.name})`)
+    const plan = planRequirement(transform, requirementOptions, defaultsOf(defaults), `toBeRobustTo(${transform.name})`)
     const { metric, min } = plan.requirement
     const required = plan.required
     const onProgress = progressReporter(`toBeRobustTo(${transform.name})`)

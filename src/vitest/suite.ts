@@ -6,8 +6,7 @@ import type { SegmentationModel } from '../models/model.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import { loadSpec } from '../spec/load.js'
-import { withDefaults } from '../spec/plan.js'
-import { openSpec, planSpecRequirement } from '../spec/run.js'
+import { openSpec, planSpecRequirement, specRequirementOptions } from '../spec/run.js'
 import type { AttachPolicy } from './config.js'
 import { type RobustOptions, toBeRobustTo } from './robust.js'
 import { toMatchSweepSnapshot } from './snapshot.js'
@@ -45,7 +44,7 @@ export function robustnessSuite(specPath: string | URL, options: RobustnessSuite
       // Planned here, while vitest collects: a bad requirement fails the file at once, naming the requirement.
       const plan = planSpecRequirement(requirement, spec.defaults)
       // The spec's defaults sit between the requirement and those of configureSegsense (which the matcher applies).
-      const { name: _name, transform: _transform, options: _options, ...requirementOptions } = withDefaults(requirement, spec.defaults ?? {})
+      const requirementOptions = specRequirementOptions(requirement, spec.defaults)
       test(plan.name, async ({ expect: localExpect }) => {
         opened ??= openSpec(spec)
         const { model, samples } = await opened
