@@ -22,6 +22,15 @@ export function messageOf(fn: () => unknown): string {
   return ''
 }
 
+/** Expects `caught` to be a SegsenseError of `code` whose message contains each fragment, and returns it. */
+function expectSegsenseError(caught: unknown, code: SegsenseErrorCode, fragments: readonly string[]): SegsenseError {
+  expect(isSegsenseError(caught), `expected a SegsenseError ${code}, got ${String(caught)}`).toBe(true)
+  const err = caught as SegsenseError
+  expect(err.code, err.message).toBe(code)
+  for (const f of fragments) expect(err.message).toContain(f)
+  return err
+}
+
 /** Awaits `promise`, expects it to reject with a SegsenseError of `code` whose message contains each fragment. */
 export async function expectRejection(promise: Promise<unknown>, code: SegsenseErrorCode, ...fragments: string[]): Promise<SegsenseError> {
   let caught: unknown
@@ -30,9 +39,16 @@ export async function expectRejection(promise: Promise<unknown>, code: SegsenseE
   } catch (e) {
     caught = e
   }
-  expect(isSegsenseError(caught), `expected a SegsenseError ${code}, got ${String(caught)}`).toBe(true)
-  const err = caught as SegsenseError
-  expect(err.code, err.message).toBe(code)
-  for (const f of fragments) expect(err.message).toContain(f)
-  return err
+  return expectSegsenseError(caught, code, fragments)
+}
+
+/** Calls `fn`, expects it to throw a SegsenseError of `code` whose message contains each fragment. */
+export function expectThrow(fn: () => unknown, code: SegsenseErrorCode, ...fragments: string[]): SegsenseError {
+  let caught: unknown
+  try {
+    fn()
+  } catch (e) {
+    caught = e
+  }
+  return expectSegsenseError(caught, code, fragments)
 }

@@ -3,7 +3,7 @@
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { type SegsenseError, isSegsenseError } from '../../../src/core/errors.js'
+import type { SegsenseError } from '../../../src/core/errors.js'
 import { checkKnownKeys, editDistance, nearest } from '../../../src/core/options.js'
 import { labelMap, raster, sample } from '../../../src/core/raster.js'
 import { loadImage, saveImage } from '../../../src/io/image.js'
@@ -28,21 +28,11 @@ import { configureSegsense } from '../../../src/vitest/config.js'
 import { toBeRobustTo } from '../../../src/vitest/robust.js'
 import { toMatchSweepSnapshot } from '../../../src/vitest/snapshot.js'
 import { repo } from '../../e2e/harness.js'
-import { expectRejection } from '../../support/helpers.js'
+import { expectRejection, expectThrow } from '../../support/helpers.js'
 
 /** The error `fn` throws (sync), expected to be E_BAD_PARAMETER naming `key` and suggesting `guess`. */
 function unknownKey(fn: () => unknown, key: string, guess?: string): SegsenseError {
-  let caught: unknown
-  try {
-    fn()
-  } catch (e) {
-    caught = e
-  }
-  expect(isSegsenseError(caught, 'E_BAD_PARAMETER'), String(caught)).toBe(true)
-  const err = caught as SegsenseError
-  expect(err.message).toContain(`unknown key "${key}"`)
-  if (guess) expect(err.message).toContain(`did you mean '${guess}'?`)
-  return err
+  return expectThrow(fn, 'E_BAD_PARAMETER', `unknown key "${key}"`, ...(guess ? [`did you mean '${guess}'?`] : []))
 }
 
 const model = functionModel('m', { 1: 'fg' }, (img) => labelMap(img.width, img.height, img.data.map((v) => (v > 0.5 ? 1 : 0))))

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { isSegsenseError } from '../../../src/core/errors.js'
 import { MAX_GRID_VALUES, fromWorking, sweepValues, toWorking } from '../../../src/sweep/grid.js'
 import type { TransformParameter } from '../../../src/transforms/transform.js'
 import { planRequirement } from '../../../src/spec/plan.js'
 import { rotate } from '../../../src/transforms/geometric.js'
+import { expectThrow } from '../../support/helpers.js'
 
 const linear: TransformParameter = { name: 'shift', unit: '', neutral: 0, scale: 'linear', defaultRange: [-1, 1], defaultStep: 0.5 }
 const angle: TransformParameter = { name: 'angle', unit: 'deg', neutral: 0, scale: 'circular', period: 360, defaultRange: [-180, 180], defaultStep: 90 }
@@ -14,14 +14,7 @@ const dihedral: TransformParameter = {
 }
 
 function badParameter(fn: () => unknown, ...fragments: string[]): void {
-  let error: unknown
-  try {
-    fn()
-  } catch (e) {
-    error = e
-  }
-  expect(isSegsenseError(error, 'E_BAD_PARAMETER'), String(error)).toBe(true)
-  for (const f of fragments) expect((error as Error).message).toContain(f)
+  expectThrow(fn, 'E_BAD_PARAMETER', ...fragments)
 }
 
 describe('sweepValues: range and step', () => {
