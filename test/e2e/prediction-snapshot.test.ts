@@ -129,6 +129,18 @@ describe('toMatchPredictionSnapshot in real vitest runs', () => {
     }
   })
 
+  it('a near miss within budget passes, and with attach: always its diff image is attached as a notice', async () => {
+    // stored now: fragile at 30 degrees, robust at 0; the robust model moves only the two rotated predictions (284, 159 px)
+    const run = await runVitest(cwd(), [], { ci: true, env: { SEGSENSE_MODEL: 'robust', SEGSENSE_BUDGET: '300', SEGSENSE_ATTACH: 'always' } })
+    expect(run.code, run.output).toBe(0)
+    const [t] = reportedTests(cwd())
+    expect(t!.annotations).toHaveLength(1)
+    expect(t!.annotations[0]!.type).toBe('notice')
+    expect(t!.annotations[0]!.message).toMatch(/^segmentation under rotation 1: 2 prediction\(s\) moved within budget, worst sa-01 rotate=30 \d+ px/)
+    const diff = await decodePng(readFileSync(t!.annotations[0]!.path!))
+    expect([diff.width, diff.height]).toEqual([3 * 256 + 8, 2 * 256 + 4])
+  })
+
   it('reports obsolete files (a renamed test) under CI, and removes them with -u', async () => {
     // (the local warning is pinned by test/unit/vitest/prediction-obsolete.test.ts)
     const renamed = { SEGSENSE_TEST_NAME: 'renamed' }
