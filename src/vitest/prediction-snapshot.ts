@@ -6,14 +6,14 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Classes, LabelMap, Raster, Sample } from '../core/types.js'
 import { DEFAULT_BATCH_SIZE, type SegmentationModel } from '../models/model.js'
-import { stableJson } from '../models/fingerprint.js'
 import { predictionDiffPng } from '../report/prediction-diff.js'
 import { classPalette } from '../report/palette.js'
 import type { Transform } from '../transforms/transform.js'
 import { type AttachPolicy, segsenseDefaults } from './config.js'
 import { type MatcherOutcome, annotateIfRunning } from './meta.js'
 import { tracked } from './pending.js'
-import { type PredictionBudget, type PredictionComparison, boundaryBand, comparePredictions, labelMapHash } from './prediction-compare.js'
+import { type PredictionBudget, boundaryBand, labelMapHash } from './prediction-compare.js'
+import { type Moved, type Prediction, compareWithSnapshot, failureLines, predictionKey, predictionLabel as label, worstFirst } from './prediction-verdict.js'
 import {
   type PredictionSidecar, type StoredPrediction, currentRuntime, predictionDir, predictionPng, readPredictionPng, readSidecar,
   removeFiles, snapshotFileName, writeAtomic,
@@ -52,23 +52,6 @@ const PREDICTION_OPTION_KEYS = optionKeys<PredictionSnapshotOptions>({
   transform: true, values: true, maxChangedPixels: true, maxChangedRatio: true, minDice: true, ignoreBoundary: true, attach: true, batchSize: true,
 })
 
-/** One prediction of this run. */
-interface Prediction {
-  readonly sample: string
-  readonly value?: number
-  readonly image: Raster
-  readonly map: LabelMap
-  readonly sha256: string
-  readonly file: string
-}
-
-/** A prediction that moved (beyond budget, or within it: a near miss). */
-interface Moved {
-  readonly prediction: Prediction
-  readonly stored: LabelMap
-  readonly comparison: PredictionComparison
-}
-
 const where = 'toMatchPredictionSnapshot'
 const bad = (what: string, value: unknown): SegsenseError => new SegsenseError('E_BAD_PARAMETER', `${where}: ${what}, got ${describeValue(value)}`)
 
@@ -101,28 +84,20 @@ export function resolveBudget(options: PredictionSnapshotOptions, classes: Class
   }
 }
 
-/** Text of the changed-pixel budget, e.g. `<= 50 px and <= 1 %`. */
-function budgetText(b: PredictionBudget): string {
-  const parts: string[] = []
-  if (Number.isFinite(b.maxChangedPixels)) parts.push(`changed pixels <= ${b.maxChangedPixels}`)
-  if (Number.isFinite(b.maxChangedRatio)) parts.push(`changed ratio <= ${b.maxChangedRatio}`)
-  const dice = Object.entries(b.minDice)
-  if (dice.length) parts.push(`Dice vs stored ${dice.map(([n, v]) => `${n} >= ${v}`).join(', ')}`)
-  if (b.ignoreBoundary) parts.push(`outside a ${b.ignoreBoundary} px boundary band`)
-  return parts.join(', ')
-}
-
-const label = (p: { sample: string; value?: number }, transform: Transform | undefined): string =>
-  p.value === undefined || !transform ? p.sample : `${p.sample} ${transform.name}=${p.value}`
-const keyOf = (p: { sample: string; value?: number }): string => `${p.sample}\u0000${p.value ?? ''}`
-
-/** One line per moved prediction: changed pixels, the classes gained and lost, the Dice that failed. */
-function movedLine(m: Moved, transform: Transform | undefined, budget: PredictionBudget): string {
-  const c = m.comparison
-  const pct = c.compared ? ((100 * c.changed) / c.compared).toFixed(2) : '0'
-  const classes = c.classes.filter((k) => k.gained || k.lost).map((k) => `${k.className} gained ${k.gained}, lost ${k.lost}, Dice ${k.dice.toFixed(4)}`)
-  const dice = c.diceFailures.length ? `; Dice below budget: ${c.diceFailures.map((k) => `${k.className} ${k.dice.toFixed(4)} < ${budget.minDice[k.className]}`).join(', ')}` : ''
-  return `${label(m.prediction, transform)}: ${c.changed} px changed (${pct} %, allowed ${Number.isFinite(c.allowed) ? c.allowed : 'any'})${classes.length ? `; ${classes.join('; ')}` : ''}${dice}`
+/** The checked options of one call: unknown keys, a transform without values (or the reverse), bad budgets refused. */
+function resolveOptions(options: PredictionSnapshotOptions, classes: Classes): { transform: Transform | undefined; values: readonly (number | undefined)[]; attach: AttachPolicy; batchSize: number; budget: PredictionBudget } {
+  if (options === null || typeof options !== 'object') throw bad('options must be an object', options)
+  checkKnownKeys(options, PREDICTION_OPTION_KEYS, `${where} options`)
+  const { transform, values } = options
+  if (transform !== undefined && (typeof transform !== 'object' || typeof transform.image !== 'function' || !transform.parameter)) throw bad('transform must be a segsense Transform (e.g. rotate)', transform)
+  if (transform && (!Array.isArray(values) || values.length === 0)) throw bad(`values must list the ${transform.name} values to predict at (e.g. [-10, 0, 10])`, values)
+  if (!transform && values !== undefined) throw bad('values needs a transform to apply them', values)
+  for (const v of values ?? []) if (typeof v !== 'number' || !Number.isFinite(v)) throw bad('values must be finite numbers', v)
+  const attach = options.attach ?? segsenseDefaults().attach ?? 'on-failure'
+  if (!['on-failure', 'always', 'never'].includes(attach)) throw bad("attach must be 'on-failure', 'always' or 'never'", attach)
+  const batchSize = options.batchSize ?? segsenseDefaults().batchSize ?? DEFAULT_BATCH_SIZE
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw bad('batchSize must be an integer >= 1', batchSize)
+  return { transform, values: transform ? (values as readonly number[]) : [undefined], attach, batchSize, budget: resolveBudget(options, classes) }
 }
 
 // Call numbers per test (and retry): the snapshot key of a call is taken when it is made, so calls in one
@@ -152,8 +127,8 @@ async function predictAll(model: SegmentationModel, samples: readonly Sample[], 
   }
   const seen = new Set<string>()
   for (const p of out) {
-    if (seen.has(keyOf(p))) throw new SegsenseError('E_BAD_PARAMETER', `${where}: two samples are both named ${JSON.stringify(p.sample)} (sample ids name the snapshot files)`)
-    seen.add(keyOf(p))
+    if (seen.has(predictionKey(p))) throw new SegsenseError('E_BAD_PARAMETER', `${where}: two samples are both named ${JSON.stringify(p.sample)} (sample ids name the snapshot files)`)
+    seen.add(predictionKey(p))
   }
   return out
 }
@@ -173,26 +148,15 @@ export function toMatchPredictionSnapshot(this: MatcherState, received: unknown,
       throw bad('expect(model) needs a SegmentationModel (from loadOnnxModel or functionModel)', received)
     }
     if (this.isNot) throw new SegsenseError('E_BAD_PARAMETER', `${where} cannot be used with .not`)
-    if (options === null || typeof options !== 'object') throw bad('options must be an object', options)
-    checkKnownKeys(options, PREDICTION_OPTION_KEYS, `${where} options`)
     const m = model as SegmentationModel
     const list = resolveSamples(where, samples)
-    const { transform } = options
-    if (transform !== undefined && (typeof transform !== 'object' || typeof transform.image !== 'function' || !transform.parameter)) throw bad('transform must be a segsense Transform (e.g. rotate)', transform)
-    if (transform && (!Array.isArray(options.values) || options.values.length === 0)) throw bad(`values must list the ${transform.name} values to predict at (e.g. [-10, 0, 10])`, options.values)
-    if (!transform && options.values !== undefined) throw bad('values needs a transform to apply them', options.values)
-    for (const v of options.values ?? []) if (typeof v !== 'number' || !Number.isFinite(v)) throw bad('values must be finite numbers', v)
-    const attach = options.attach ?? segsenseDefaults().attach ?? 'on-failure'
-    if (!['on-failure', 'always', 'never'].includes(attach)) throw bad("attach must be 'on-failure', 'always' or 'never'", attach)
-    const batchSize = options.batchSize ?? segsenseDefaults().batchSize ?? DEFAULT_BATCH_SIZE
-    if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw bad('batchSize must be an integer >= 1', batchSize)
-    const budget = resolveBudget(options, m.classes)
+    const { transform, values, attach, batchSize, budget } = resolveOptions(options, m.classes)
     if (!this.testPath) throw new SegsenseError('E_BAD_PARAMETER', `${where}: no test file (call it inside a vitest test)`)
 
     const dir = predictionDir(this.testPath)
     const sidecarName = snapshotFileName([key], '.json')
     const sidecarPath = join(dir, sidecarName)
-    const predictions = await predictAll(m, list, transform, transform ? (options.values as number[]) : [undefined], batchSize, key)
+    const predictions = await predictAll(m, list, transform, values, batchSize, key)
     const runtime = currentRuntime(m)
     const sidecar: PredictionSidecar = {
       segsense: 'prediction-snapshot', version: 1, test: key,
@@ -234,35 +198,10 @@ export function toMatchPredictionSnapshot(this: MatcherState, received: unknown,
       return { pass: false, message: () => text }
     }
 
-    // Compare: the hash first, pixels only where it differs.
-    const structural: string[] = []
-    if (stableJson(stored.model.classes) !== stableJson(m.classes)) structural.push(`class map changed: ${stableJson(stored.model.classes)} -> ${stableJson(m.classes)}`)
-    const byKey = new Map(stored.predictions.map((p) => [keyOf(p), p]))
-    const moved: Moved[] = []
-    const fresh: Prediction[] = []
-    const sizes: string[] = []
-    for (const p of predictions) {
-      const s = byKey.get(keyOf(p))
-      byKey.delete(keyOf(p))
-      if (!s) { structural.push(`${label(p, transform)} is new (not in the snapshot)`); fresh.push(p); continue }
-      if (s.sha256 === p.sha256 && s.file === p.file) continue
-      const old = await readPredictionPng(join(dir, s.file))
-      if (old.width !== p.map.width || old.height !== p.map.height) {
-        sizes.push(`${label(p, transform)}: the stored prediction is ${old.width}x${old.height}, the new one ${p.map.width}x${p.map.height}`)
-        fresh.push(p)
-        continue
-      }
-      const comparison = comparePredictions(old, p.map, m.classes, budget)
-      if (comparison.changed > 0 || !comparison.pass) moved.push({ prediction: p, stored: old, comparison })
-    }
-    const gone = [...byKey.values()]
-    for (const s of gone) structural.push(`${label(s, transform)} is no longer predicted`)
-    const failing = moved.filter((x) => !x.comparison.pass)
-    const pass = !structural.length && !sizes.length && !failing.length
-
+    const verdict = await compareWithSnapshot(stored, predictions, m.classes, budget, (file) => readPredictionPng(join(dir, file)), transform)
+    const { moved, failing, fresh, gone, pass } = verdict
     const palette = classPalette(m.classes)
     const diffRows = (list: readonly Moved[]) => list.slice(0, 8).map((x) => ({ image: x.prediction.image, stored: x.stored, now: x.prediction.map, ...(budget.ignoreBoundary ? { ignore: boundaryBand(x.stored, budget.ignoreBoundary) } : {}) }))
-    const worstFirst = (list: readonly Moved[]) => [...list].sort((a, b) => b.comparison.changed - a.comparison.changed)
 
     // The diff image, written to a temporary file and attached by path (vitest copies it to its attachments folder).
     const attachDiff = async (list: readonly Moved[], note: string, type: 'error' | 'notice'): Promise<string | undefined> => {
@@ -284,8 +223,8 @@ export function toMatchPredictionSnapshot(this: MatcherState, received: unknown,
     if (mode === 'all') {
       // -u: rewrite only what moved beyond budget (or is new, or changed size); what stayed within budget stays.
       const rewrite = [...failing.map((x) => x.prediction), ...fresh]
-      const kept = new Map(stored.predictions.map((p) => [keyOf(p), p]))
-      const merged = predictions.map((p, k) => (rewrite.includes(p) ? sidecar.predictions[k] : kept.get(keyOf(p))) as StoredPrediction)
+      const kept = new Map(stored.predictions.map((p) => [predictionKey(p), p]))
+      const merged = predictions.map((p, k) => (rewrite.includes(p) ? sidecar.predictions[k] : kept.get(predictionKey(p))) as StoredPrediction)
       await removeFiles(dir, gone.map((s) => s.file))
       for (const p of rewrite) await writeAtomic(join(dir, p.file), await predictionPng(p.map))
       await writeAtomic(sidecarPath, `${JSON.stringify({ ...sidecar, predictions: merged }, null, 2)}\n`)
@@ -294,22 +233,8 @@ export function toMatchPredictionSnapshot(this: MatcherState, received: unknown,
     }
 
     count('unmatched')
-    const lines = [hint, '']
-    if (sizes.length) lines.push('Prediction sizes changed:', ...sizes.map((s) => `  ${s}`), '')
-    if (structural.length) lines.push('The snapshot does not cover the same predictions:', ...structural.map((s) => `  ${s}`), '')
+    const lines = [hint, '', ...failureLines(verdict, { budget, transform, total: predictions.length, stored, fingerprint: m.fingerprint, runtime })]
     const worst = worstFirst(failing)
-    if (worst.length) {
-      lines.push(`${worst.length} of ${predictions.length} prediction(s) moved beyond the budget (${budgetText(budget)}):`, ...worst.map((x) => `  ${movedLine(x, transform, budget)}`))
-      const w = worst[0]!
-      lines.push(`Worst: ${label(w.prediction, transform)}, ${w.comparison.changed} px changed.`, '')
-    }
-    const why: string[] = []
-    if ((stored.model.fingerprint ?? null) !== (m.fingerprint ?? null)) why.push(`the model changed (fingerprint ${stored.model.fingerprint ?? 'none'} -> ${m.fingerprint ?? 'none'})`)
-    const was = stored.runtime
-    if (was && (was.onnxruntime !== runtime.onnxruntime || was.platform !== runtime.platform)) {
-      why.push(`the snapshot was recorded with onnxruntime ${was.onnxruntime ?? '-'} on ${was.platform}, this run uses onnxruntime ${runtime.onnxruntime ?? '-'} on ${runtime.platform}: predictions can differ across runtimes and platforms`)
-    }
-    if (why.length) lines.push(...why.map((s) => `Note: ${s}.`), '')
     if (worst.length && attach !== 'never') {
       const path = await attachDiff(worst, `${key}: ${worst.length} prediction(s) moved, worst ${label(worst[0]!.prediction, transform)} ${worst[0]!.comparison.changed} px (${legend})`, 'error')
       if (path) lines.push(`Diff image (${legend}): ${path}`, '')
