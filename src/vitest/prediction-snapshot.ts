@@ -75,7 +75,8 @@ export function resolveBudget(options: PredictionSnapshotOptions, classes: Class
       dice[name] = checkDice(v, name)
     }
   }
-  const none = pixels === undefined && ratio === undefined && minDice === undefined
+  // An empty per-class map sets no budget: it must not open the changed-pixel budget either.
+  const none = pixels === undefined && ratio === undefined && Object.keys(dice).length === 0
   return {
     maxChangedPixels: pixels ?? (none ? 0 : Infinity),
     maxChangedRatio: ratio ?? Infinity,

@@ -99,6 +99,7 @@ describe('resolveBudget', () => {
     expect(resolveBudget({ minDice: { LV: 0.98 } }, cls)).toEqual({ maxChangedPixels: Infinity, maxChangedRatio: Infinity, minDice: { LV: 0.98 }, ignoreBoundary: 0 })
     expect(resolveBudget({ maxChangedRatio: 0.01, minDice: 0.9 }, cls)).toEqual({ maxChangedPixels: Infinity, maxChangedRatio: 0.01, minDice: { RV: 0.9, LV: 0.9 }, ignoreBoundary: 0 })
     expect(resolveBudget({ ignoreBoundary: 2 }, cls).maxChangedPixels).toBe(0)
+    expect(resolveBudget({ minDice: {} }, cls).maxChangedPixels).toBe(0)
   })
   it('rejects bad budgets, naming the value and what was expected', () => {
     expectThrow(() => resolveBudget({ maxChangedPixels: 2.5 }, cls), 'E_BAD_PARAMETER', 'maxChangedPixels must be an integer >= 0', '2.5')
