@@ -69,3 +69,11 @@ export function thresholdKey(metric: MetricName): 'min' | 'max' {
 export function limitOf(x: { readonly min?: number | undefined; readonly max?: number | undefined }): number {
   return (x.min ?? x.max) as number
 }
+
+/**
+ * One failing value in words: `hd95 7.2 mm > 5 mm`, `hd95 infinite or undefined (max 5 mm)`, `dice 0.7123 < 0.85`.
+ */
+export function describeFailure(metric: MetricName, score: Score | undefined, limit: number): string {
+  if (metricDirection(metric) === 'lower') return typeof score === 'number' ? `${metric} ${formatMetricScore(metric, score)} > ${limit} mm` : `${metric} infinite or undefined (max ${limit} mm)`
+  return typeof score === 'number' ? `${metric} ${formatMetricScore(metric, score)} < ${limit}` : `${metric} undefined (min ${limit})`
+}

@@ -8,7 +8,7 @@ import { type RequirementOptions, defaultsOf, planRequirement } from '../spec/pl
 import { evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
 import type { SweepResult } from '../sweep/result.js'
 import { sweep } from '../sweep/sweep.js'
-import { limitOf, formatMetricScore, meets, thresholdKey } from '../sweep/threshold.js'
+import { describeFailure, formatMetricScore, limitOf, meets, thresholdKey } from '../sweep/threshold.js'
 import type { SliceSelection } from '../sweep/volume.js'
 import type { Transform } from '../transforms/transform.js'
 import { type AttachPolicy, segsenseDefaults } from './config.js'
@@ -66,8 +66,9 @@ function failureReport(result: SweepResult, verdict: RequirementVerdict): { tabl
   const { metric } = verdict
   const each = verdict.aggregate === 'each'
   const lower = verdict.direction === 'lower'
-  const rows: string[][] = [['class', ...(each ? ['sample'] : []), result.transform.parameter.name, metric, lower ? 'max' : 'min']]
-  for (const f of verdict.failures) rows.push([f.className, ...(each ? [f.sample ?? ''] : []), formatValue(result, f.value), formatMetricScore(metric, f.score), lower ? `${limitOf(f)} mm` : String(limitOf(f))])
+  // A distance fails in words, in mm ("hd95 7.2 mm > 5 mm"); a score keeps its score and min columns.
+  const rows: string[][] = [['class', ...(each ? ['sample'] : []), result.transform.parameter.name, ...(lower ? ['failure'] : [metric, 'min'])]]
+  for (const f of verdict.failures) rows.push([f.className, ...(each ? [f.sample ?? ''] : []), formatValue(result, f.value), ...(lower ? [describeFailure(metric, f.score, limitOf(f))] : [formatScore(f.score), String(limitOf(f))])])
   // One row per (sample,) value listing every checked class, so that the diff marks only the failing rows.
   const curves = each ? result.samples.map((s) => ({ label: `${s.id} `, scores: s.scores[metric] ?? {} })) : [{ label: '', scores: result.mean[metric] ?? {} }]
   const actual: string[] = []
