@@ -145,6 +145,18 @@ describe('distances as gates', () => {
     expect(validateSweepResult(mixed).valid).toBe(true)
   })
 
+  it('image sweeps score the distances too: in the truth spacing, an empty prediction infinite and failing', async () => {
+    const [nx, ny] = vol.image.dims
+    const k = 6
+    const image = { width: nx, height: ny, channels: 1, data: vol.image.data.slice(k * nx * ny, (k + 1) * nx * ny), spacing: [1, 1] as const }
+    const truth = labelMap(nx, ny, vol.truth!.data.slice(k * nx * ny, (k + 1) * nx * ny), [1, 1])
+    const result = await sweep(thresholdModel().model, { id: 'slice', image, truth }, gain, { values: [0.3, 1, 2], metrics: ['hd', 'dice'] })
+    expect(result.mean.hd?.ball?.slice(0, 2)).toEqual([null, 0])
+    expect(result.mean.hd?.ball?.[2]).toBeGreaterThan(2)
+    expect(evaluateRequirement(result, { metric: 'hd', max: 1e9 }).failures.map((f) => f.value)).toEqual([0.3])
+    expect(validateSweepResult(result).valid).toBe(true)
+  })
+
   it('summarize: the AUC of a distance is the normalised area of max(0, 1 - d/max), a null counting 0', async () => {
     const result = await sweep(thresholdModel().model, vol, gain, { values: [0.3, 0.8, 1, 1.25, 2], metrics: ['hd95'] })
     const d = result.mean.hd95!.ball!
