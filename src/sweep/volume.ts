@@ -18,7 +18,8 @@ import { type AssemblyPlan, type SweepOptions, assembleResult } from './sweep.js
  * Which slices of a volume a volume sweep predicts: `'axial'` (default), `'coronal'` or `'sagittal'` take every
  * slice along the voxel axis closest to the world S, A or R axis of the volume's affine (`'axial'` is k for a volume
  * stored axial and RAS-like); `{ axis: 0 | 1 | 2, indices? }` names the voxel axis (i, j, k) and optionally the slice
- * indices along it (scores then cover those slices only).
+ * indices along it (scores then cover those slices only: the voxel counts of those slices, and distances on the
+ * volume's grid with every other slice empty in both prediction and truth).
  *
  * A slice along k is the row-major `dims[0] x dims[1]` image as stored (x = i, y = j); along j it is x = i, y = k;
  * along i it is x = j, y = k (no flip: the model sees the voxel order). Its `spacing` is that of its two axes.
