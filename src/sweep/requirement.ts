@@ -1,5 +1,7 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { MetricName } from '../metrics/overlap.js'
+import { aggregate } from './aggregate.js'
+import type { BootstrapOptions } from './bootstrap.js'
 import type { Score, SweepResult } from './result.js'
 import { type CategoricalStability, type Interval, stableInterval } from './stability.js'
 
@@ -7,7 +9,7 @@ import { type CategoricalStability, type Interval, stableInterval } from './stab
  * A robustness requirement on a finished sweep: every swept value must score at least `min` (per class) on
  * `metric`, for the mean curve (`aggregate: 'mean'`) or for every sample (`aggregate: 'each'`).
  */
-export interface Requirement {
+export interface Requirement extends BootstrapOptions {
   /** Threshold, one for all checked classes or per class name. */
   readonly min: number | Readonly<Record<string, number>>
   /** Metric to check; default `dice`. */
@@ -18,6 +20,8 @@ export interface Requirement {
   readonly classes?: readonly string[]
   /** `mean` (default): the mean over samples must pass; `each`: every sample must pass on its own. */
   readonly aggregate?: 'mean' | 'each'
+  // BootstrapOptions: `confidence` (when set, the lower bound of the mean's percentile bootstrap band must meet the
+  // threshold; only with aggregate 'mean'), `resamples` and `seed` of that bootstrap (see aggregate()).
 }
 
 /** One swept value that missed its threshold. `sample` is null for the mean curve. */
@@ -27,6 +31,8 @@ export interface Failure {
   readonly value: number
   readonly score: Score
   readonly min: number
+  /** With `confidence`: the lower confidence bound of the mean at this value (what was checked). */
+  readonly lower?: Score
 }
 
 /** The verdict of {@link evaluateRequirement} for one class. */
@@ -38,6 +44,8 @@ export interface ClassVerdict {
   readonly interval: Interval | CategoricalStability | null
   /** Samples whose own curve fails somewhere (`aggregate: 'each'`; empty for `mean`). */
   readonly failingSamples: string[]
+  /** With `confidence`: stable interval of the mean's lower confidence bound at `min` (what must cover the range). */
+  readonly lowerInterval?: Interval | CategoricalStability | null
 }
 
 /** What {@link evaluateRequirement} returns: plain JSON. */
@@ -45,6 +53,8 @@ export interface RequirementVerdict {
   readonly pass: boolean
   readonly metric: MetricName
   readonly aggregate: 'mean' | 'each'
+  /** The confidence level checked (the lower bound of the mean had to pass); absent without `confidence`. */
+  readonly confidence?: number
   readonly classes: ClassVerdict[]
   /** Every failing (class, sample, value), in class then sample then value order. */
   readonly failures: Failure[]
@@ -94,6 +104,12 @@ export function requirementThresholds(result: Pick<SweepResult, 'classes'>, requ
 /**
  * Checks a finished sweep against a requirement: passes when every swept value meets the threshold for every
  * checked class (an undefined score never passes). Pure; used by the vitest matcher, specs and the CLI.
+ *
+ * With `confidence` (aggregate `mean` only), what must meet the threshold is the lower bound of the mean's
+ * percentile bootstrap band over samples (see `aggregate`; seeded by `seed`, `resamples` replicates): the gate
+ * passes only when the mean is at or above `min` with that confidence. A failure then carries the bound
+ * (`lower`) beside the mean (`score`), and each class verdict the stable interval of the bound (`lowerInterval`).
+ * @throws SegsenseError `E_BAD_PARAMETER` for bad options, `confidence` with aggregate `each`.
  */
 export function evaluateRequirement(result: SweepResult, requirement: Requirement): RequirementVerdict {
   const metric = requirement.metric ?? 'dice'
@@ -101,6 +117,11 @@ export function evaluateRequirement(result: SweepResult, requirement: Requiremen
   if (aggregate !== 'mean' && aggregate !== 'each') throw new SegsenseError('E_BAD_PARAMETER', `aggregate must be 'mean' or 'each', got ${describeValue(aggregate)}`)
   if (!result.metrics.includes(metric)) throw new SegsenseError('E_BAD_PARAMETER', `metric ${JSON.stringify(metric)} was not computed by the sweep (metrics: ${result.metrics.join(', ')})`)
   const thresholds = requirementThresholds(result, requirement)
+  const { confidence } = requirement
+  if (confidence !== undefined && aggregate === 'each') {
+    throw new SegsenseError('E_BAD_PARAMETER', `confidence bounds the mean over samples; with aggregate 'each' every sample must pass on its own, so there is no mean to bound: drop confidence or use aggregate 'mean'`, { details: { confidence } })
+  }
+  if (confidence !== undefined) return evaluateWithConfidence(result, requirement, metric, thresholds)
   const failures: Failure[] = []
   const classes: ClassVerdict[] = []
   for (const [className, min] of thresholds) {
@@ -126,4 +147,31 @@ export function evaluateRequirement(result: SweepResult, requirement: Requiremen
     classes.push({ className, min, pass, interval: stableInterval(result, { className, metric, min }), failingSamples })
   }
   return { pass: failures.length === 0, metric, aggregate, classes, failures }
+}
+
+/** {@link evaluateRequirement} with `confidence`: the lower bound of the mean's bootstrap band must meet the threshold. */
+function evaluateWithConfidence(result: SweepResult, requirement: Requirement, metric: MetricName, thresholds: Map<string, number>): RequirementVerdict {
+  const agg = aggregate(result, {
+    min: Object.fromEntries(thresholds),
+    metric,
+    ...(requirement.confidence !== undefined ? { confidence: requirement.confidence } : {}),
+    ...(requirement.resamples !== undefined ? { resamples: requirement.resamples } : {}),
+    ...(requirement.seed !== undefined ? { seed: requirement.seed } : {}),
+  })
+  const failures: Failure[] = []
+  const classes: ClassVerdict[] = []
+  for (const [className, min] of thresholds) {
+    const a = agg.classes[className]
+    if (!a) continue
+    let pass = true
+    result.values.forEach((value, k) => {
+      const lower = a.lower[k] ?? null
+      if (lower === null || !(lower >= min)) {
+        failures.push({ className, sample: null, value, score: a.mean[k] ?? null, min, lower })
+        pass = false
+      }
+    })
+    classes.push({ className, min, pass, interval: a.interval, failingSamples: [], lowerInterval: a.lowerInterval })
+  }
+  return { pass: failures.length === 0, metric, aggregate: 'mean', confidence: agg.confidence, classes, failures }
 }
