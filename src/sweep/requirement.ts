@@ -55,6 +55,9 @@ export interface RequirementVerdict {
   readonly aggregate: 'mean' | 'each'
   /** The confidence level checked (the lower bound of the mean had to pass); absent without `confidence`. */
   readonly confidence?: number
+  /** With `confidence`: the bootstrap's replicates and seed (a chart of the band uses the same). */
+  readonly resamples?: number
+  readonly seed?: number
   readonly classes: ClassVerdict[]
   /** Every failing (class, sample, value), in class then sample then value order. */
   readonly failures: Failure[]
@@ -173,5 +176,5 @@ function evaluateWithConfidence(result: SweepResult, requirement: Requirement, m
     })
     classes.push({ className, min, pass, interval: a.interval, failingSamples: [], lowerInterval: a.lowerInterval })
   }
-  return { pass: failures.length === 0, metric, aggregate: 'mean', confidence: agg.confidence, classes, failures }
+  return { pass: failures.length === 0, metric, aggregate: 'mean', confidence: agg.confidence, resamples: agg.resamples, seed: agg.seed, classes, failures }
 }

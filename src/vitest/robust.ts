@@ -5,7 +5,8 @@ import type { Sample } from '../core/types.js'
 import type { SegmentationModel } from '../models/model.js'
 import { renderChartPng } from '../report/chart.js'
 import { type RequirementOptions, defaultsOf, planRequirement } from '../spec/plan.js'
-import { evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
+import { evaluateRequirement, type ClassVerdict, type RequirementVerdict } from '../sweep/requirement.js'
+import { takeOver } from '../sweep/confusion.js'
 import type { SweepResult } from '../sweep/result.js'
 import { sweep } from '../sweep/sweep.js'
 import type { Transform } from '../transforms/transform.js'
@@ -58,8 +59,9 @@ export function resolveSamples(matcher: string, samples: readonly Sample[] | und
 function failureReport(result: SweepResult, verdict: RequirementVerdict): { table: string[]; actual: string[]; expected: string[] } {
   const { metric } = verdict
   const each = verdict.aggregate === 'each'
-  const rows: string[][] = [['class', ...(each ? ['sample'] : []), result.transform.parameter.name, metric, 'min']]
-  for (const f of verdict.failures) rows.push([f.className, ...(each ? [f.sample ?? ''] : []), formatValue(result, f.value), formatScore(f.score), String(f.min)])
+  const bound = verdict.confidence !== undefined ? [`${percent(verdict.confidence)} lower`] : []
+  const rows: string[][] = [['class', ...(each ? ['sample'] : []), result.transform.parameter.name, metric, ...bound, 'min']]
+  for (const f of verdict.failures) rows.push([f.className, ...(each ? [f.sample ?? ''] : []), formatValue(result, f.value), formatScore(f.score), ...(bound.length ? [formatScore(f.lower)] : []), String(f.min)])
   // One row per (sample,) value listing every checked class, so that the diff marks only the failing rows.
   const curves = each ? result.samples.map((s) => ({ label: `${s.id} `, scores: s.scores[metric] ?? {} })) : [{ label: '', scores: result.mean[metric] ?? {} }]
   const actual: string[] = []
@@ -79,6 +81,34 @@ function failureReport(result: SweepResult, verdict: RequirementVerdict): { tabl
   return { table: table(rows), actual, expected }
 }
 
+/** `95 %` for 0.95. */
+function percent(share: number): string {
+  return `${Number((share * 100).toPrecision(3))} %`
+}
+
+/** The stable interval(s) of a class as the messages give them: the mean's, and with `confidence` its lower bound's too. */
+function intervalsText(result: SweepResult, verdict: RequirementVerdict, c: ClassVerdict): string {
+  const mean = formatInterval(result, c.interval)
+  if (verdict.confidence === undefined) return mean
+  return `${mean} (mean), ${formatInterval(result, c.lowerInterval ?? null)} (${percent(verdict.confidence)} lower bound)`
+}
+
+/**
+ * Which class takes over a failing class at its worst failing value (the lowest score; an undefined one first), from
+ * the sweep's confusion counts: `at 40 deg, 61 % of LV pixels predicted as MYO`. Nothing when the class keeps most
+ * of its pixels or no count says otherwise.
+ */
+function takeOverText(result: SweepResult, verdict: RequirementVerdict, className: string): string | undefined {
+  const failed = verdict.failures.filter((f) => f.className === className)
+  let worst = failed[0]
+  for (const f of failed) if (worst && (f.score ?? -1) < (worst.score ?? -1)) worst = f
+  if (!worst) return undefined
+  const k = result.values.indexOf(worst.value)
+  const t = takeOver(result, className, k)
+  if (!t || t.share === 0) return undefined
+  return `at ${formatValue(result, worst.value)}, ${percent(t.share)} of ${className} pixels predicted as ${t.predicted} (${percent(t.kept)} kept)`
+}
+
 /**
  * The `toBeRobustTo` matcher: sweeps `transform` over the required range on the samples and passes when every
  * swept value meets the threshold for every checked class. **Must be awaited**: `await expect(model).toBeRobustTo(...)`
@@ -95,7 +125,9 @@ export function toBeRobustTo(this: MatcherState, received: unknown, transform: T
     const { metric, min } = plan.requirement
     const required = plan.required
     const onProgress = progressReporter(`toBeRobustTo(${transform.name})`)
-    const result = await sweep(received, samples, transform, onProgress ? { ...plan.sweep, onProgress } : plan.sweep)
+    // Confusion counts cost one pass per prediction; they name the class that takes over in a failure message.
+    const sweepOptions = { ...plan.sweep, confusion: true }
+    const result = await sweep(received, samples, transform, onProgress ? { ...sweepOptions, onProgress } : sweepOptions)
     const verdict = evaluateRequirement(result, plan.requirement)
     const pass = verdict.pass
     const isNot = Boolean(this.isNot)
@@ -104,11 +136,14 @@ export function toBeRobustTo(this: MatcherState, received: unknown, transform: T
 
     const hint = this.utils.matcherHint('toBeRobustTo', 'model', 'transform', { isNot, promise: this.promise })
     const range = `[${formatValue(result, required[0])}, ${formatValue(result, required[1])}]`
-    const over = `${verdict.aggregate === 'each' ? `each of ${samples.length} samples` : `the mean over ${samples.length} sample${samples.length === 1 ? '' : 's'}`}`
+    const over = `${verdict.aggregate === 'each' ? `each of ${samples.length} samples` : `the ${verdict.confidence !== undefined ? `${percent(verdict.confidence)} lower confidence bound of the ` : ''}mean over ${samples.length} sample${samples.length === 1 ? '' : 's'}`}${plan.sweep.repeats !== undefined && plan.sweep.repeats > 1 ? ` (${plan.sweep.repeats} draws each)` : ''}`
     const thresholds = verdict.classes.map((c) => `${c.className} >= ${c.min}`).join(', ')
     const requirement = `Required: ${metric} ${thresholds} under ${transform.name} over ${range} (${plan.gridText}), ${over}`
-    const intervals = verdict.classes.map((c) =>
-      c.pass ? `${c.className} passes over the whole required range` : `${c.className} stable for ${transform.name} in ${formatInterval(result, c.interval)}, required ${range}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`)
+    const intervals = verdict.classes.flatMap((c) => {
+      if (c.pass) return [`${c.className} passes over the whole required range${verdict.confidence !== undefined ? ` (stable in ${intervalsText(result, verdict, c)})` : ''}`]
+      const taken = takeOverText(result, verdict, c.className)
+      return [`${c.className} stable for ${transform.name} in ${intervalsText(result, verdict, c)}, required ${range}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`, ...(taken ? [`  ${taken}`] : [])]
+    })
 
     let report: ReturnType<typeof failureReport> | undefined
     // Sample/class pairs with nothing to score (null, left out of the means): said, so that a null is explained.
@@ -123,8 +158,9 @@ export function toBeRobustTo(this: MatcherState, received: unknown, transform: T
 
     const attach = options.attach ?? defaults.attach ?? 'on-failure'
     if (this.task && (attach === 'always' || (attach === 'on-failure' && assertionFails))) {
-      const png = await renderChartPng(result, { metric, min, required, classes: verdict.classes.map((c) => c.className) })
-      const note = `${transform.name}: ${verdict.classes.map((c) => `${c.className} ${c.pass ? 'passes' : `stable in ${formatInterval(result, c.interval)}${c.failingSamples.length ? ` (mean), failing samples: ${c.failingSamples.join(', ')}` : ''}`}`).join('; ')} (required ${range})`
+      const band = verdict.confidence !== undefined ? { confidence: verdict.confidence, resamples: verdict.resamples, seed: verdict.seed } : {}
+      const png = await renderChartPng(result, { metric, min, required, classes: verdict.classes.map((c) => c.className), ...band })
+      const note = `${transform.name}: ${verdict.classes.map((c) => `${c.className} ${c.pass ? 'passes' : `stable in ${intervalsText(result, verdict, c)}${c.failingSamples.length ? ` (mean), failing samples: ${c.failingSamples.join(', ')}` : ''}`}`).join('; ')} (required ${range})`
       await annotateIfRunning(this.task, note, assertionFails ? 'error' : 'notice', { contentType: 'image/png', body: png })
     }
 
