@@ -30,6 +30,11 @@ export interface SweepCommandOptions extends CommonOptions, ModelFlags {
   readonly check?: boolean
   readonly batchSize?: number
   readonly emptyPolicy?: 'best' | 'nan'
+  readonly confidence?: number
+  readonly resamples?: number
+  readonly seed?: number
+  readonly repeats?: number
+  readonly confusion?: boolean
   readonly out?: string
   readonly json?: boolean
   readonly sample?: string
@@ -66,6 +71,10 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
     ...(scoreClasses ? { scoreClasses } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.emptyPolicy ? { emptyPolicy: options.emptyPolicy } : {}),
+    ...(options.confidence !== undefined ? { confidence: options.confidence } : {}),
+    ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.repeats !== undefined ? { repeats: options.repeats } : {}),
   }, {}, 'segsense sweep')
   const { metric } = plan.requirement
   const paths = samplePaths(options.image ?? [], options.truth ?? [])
@@ -77,6 +86,7 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   try {
     result = await sweep(model, samples, transform, {
       ...plan.sweep,
+      ...(options.confusion ? { confusion: true } : {}),
       reference: withTruth ? 'truth' : 'prediction',
       // Only the frames the report draws: one sample's (memory grew with samples x values when all were kept).
       ...(options.out ? { keep: { frames: [options.sample ?? (samples[0] as Sample).id] } } : {}),
@@ -88,8 +98,9 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   }
   const plain = { ...result }
   // Judged over the swept values (all of them: the range given is the range swept).
-  const entry: ReportEntry = { result: plain, metric, min, ...(options.range ? { required: plan.required } : {}) }
   const verdict = evaluateRequirement(plain, plan.requirement)
+  // With --confidence the summary and the chart need the verdict's lower bound (the same bootstrap).
+  const entry: ReportEntry = { result: plain, metric, min, ...(options.range ? { required: plan.required } : {}), ...(verdict.confidence !== undefined ? { verdict } : {}) }
   // The shape of an entry of `segsense check --json`: the verdict holds each class's stable interval and pass.
   if (options.json) process.stdout.write(`${JSON.stringify({ pass: verdict.pass, required: plan.required, modelSettings: model.config, verdict, result: plain }, null, 2)}\n`)
   else {
