@@ -94,14 +94,20 @@ function intervalsText(result: SweepResult, verdict: RequirementVerdict, c: Clas
 }
 
 /**
- * Which class takes over a failing class at its worst failing value (the lowest score; an undefined one first), from
- * the sweep's confusion counts: `at 40 deg, 61 % of LV pixels predicted as MYO`. Nothing when the class keeps most
- * of its pixels or no count says otherwise.
+ * Which class takes over a failing class at its worst failing value (the lowest score, an undefined one first; among
+ * equal scores the one nearest the neutral value, where the failure begins), from the sweep's confusion counts:
+ * `at 40 deg, 61 % of LV pixels predicted as MYO`. Nothing when no pixel of the class went elsewhere.
  */
 function takeOverText(result: SweepResult, verdict: RequirementVerdict, className: string): string | undefined {
+  const neutral = result.transform.parameter.neutral
   const failed = verdict.failures.filter((f) => f.className === className)
   let worst = failed[0]
-  for (const f of failed) if (worst && (f.score ?? -1) < (worst.score ?? -1)) worst = f
+  for (const f of failed) {
+    if (!worst) break
+    const a = f.score ?? -1
+    const b = worst.score ?? -1
+    if (a < b || (a === b && Math.abs(f.value - neutral) < Math.abs(worst.value - neutral))) worst = f
+  }
   if (!worst) return undefined
   const k = result.values.indexOf(worst.value)
   const t = takeOver(result, className, k)
