@@ -25,7 +25,10 @@ export interface WidthSpread {
   readonly q1: number | null
   readonly q3: number | null
   readonly iqr: number | null
-  /** Samples whose interval reaches an edge of the swept range: their width is a lower bound. */
+  /**
+   * Samples whose interval reaches an edge of the swept range other than the neutral value: their width is a lower
+   * bound. (A range starting at the neutral value, as noise std from 0, censors nothing there: it cannot go lower.)
+   */
   readonly censored: number
 }
 
@@ -87,14 +90,14 @@ function thresholdOf(min: AggregateOptions['min'], className: string): number | 
   return t
 }
 
-function widthSpread(intervals: readonly (Interval | CategoricalStability | null)[]): WidthSpread | null {
+function widthSpread(intervals: readonly (Interval | CategoricalStability | null)[], neutral: number): WidthSpread | null {
   const widths: number[] = []
   let censored = 0
   for (const iv of intervals) {
     if (iv !== null && iv.kind === 'categorical') return null
     // A sample failing at the neutral value is stable nowhere: width 0, not left out (that would flatter the median).
     widths.push(iv === null ? 0 : iv.width)
-    if (iv !== null && (iv.censoredLow || iv.censoredHigh)) censored++
+    if (iv !== null && ((iv.censoredLow && iv.from !== neutral) || (iv.censoredHigh && iv.to !== neutral))) censored++
   }
   widths.sort((a, b) => a - b)
   if (widths.length === 0) return { count: 0, median: null, q1: null, q3: null, iqr: null, censored: 0 }
@@ -183,7 +186,7 @@ export function aggregate(result: SweepResult, options: AggregateOptions): Aggre
       count,
       robustness,
       samples,
-      widths: widthSpread(samples.map((s) => s.interval)),
+      widths: widthSpread(samples.map((s) => s.interval), result.transform.parameter.neutral),
       interval: curveInterval(result, mean, t),
       lowerInterval: curveInterval(result, lower, t),
     }

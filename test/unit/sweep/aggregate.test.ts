@@ -83,6 +83,14 @@ describe('aggregate', () => {
     expect(lower.width).toBeLessThan(mean.width)
   })
 
+  it('does not count a range edge at the neutral value as censoring a width', () => {
+    // Neutral 0 at the left edge (as noise std): every interval starts there, which says nothing about its width.
+    const oneSided = [[1, 0.9, 0.5], [1, 0.95, 0.9], [1, 0.85, 0.85]]
+    const a = aggregate(result([0, 1, 2], { LV: oneSided }, { ...shift, defaultRange: [0, 2] }), { min: 0.8, resamples: 200 }).classes.LV
+    expect(a?.samples.map((s) => s.interval?.kind === 'interval' && s.interval.censoredLow)).toEqual([true, true, true])
+    expect(a?.widths?.censored).toBe(2)
+  })
+
   it('collapses the band for identical samples', () => {
     const same = Array.from({ length: 5 }, () => [0.6, 0.9, 1, 0.9, 0.7])
     const a = aggregate(result(values, { LV: same }), { min: 0.8, resamples: 200 }).classes.LV
