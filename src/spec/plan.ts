@@ -58,7 +58,7 @@ export interface RequirementOptions extends GridOptions {
   /**
    * Seeded draws per swept value of a random transform (noise, elastic, the random corruptions): the score of a
    * sample is the mean over its draws. Default 1 (the transform as configured); > 1 with a deterministic transform
-   * is an error.
+   * is an error when given on the requirement, and ignored when it comes from defaults.
    */
   readonly repeats?: number
 }
@@ -230,6 +230,9 @@ export function planRequirement(transform: Transform, options: RequirementOption
   const emptyPolicy = resolveEmptyPolicy(o.emptyPolicy, `${where}: emptyPolicy`)
   const scoreClasses = o.scoreClasses ?? o.classes
   const bootstrap = planBootstrap(o, aggregate, where)
+  // repeats from the defaults applies to random transforms only (a default of 5 must not break every rotate
+  // requirement); given on the requirement itself it is checked against the transform by the sweep.
+  const repeats = options.repeats ?? (transform.random === true ? o.repeats : undefined)
   const sweep: SweepOptions = {
     ...gridOf(options),
     metrics: [metric],
@@ -237,7 +240,7 @@ export function planRequirement(transform: Transform, options: RequirementOption
     ...(reference ? { reference } : {}),
     ...(emptyPolicy ? { emptyPolicy } : {}),
     ...(o.batchTimeout !== undefined ? { batchTimeout: o.batchTimeout } : {}),
-    ...(o.repeats !== undefined ? { repeats: o.repeats } : {}),
+    ...(repeats !== undefined ? { repeats } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE,
   }
