@@ -1,6 +1,7 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkSeed, createRng } from '../transforms/random.js'
 import type { Transform } from '../transforms/transform.js'
+import { meanCurve } from './reduce.js'
 import type { SweepPlan } from './resolve.js'
 import { type RawScores, type RunControl, runBatches } from './run.js'
 
@@ -39,22 +40,9 @@ export function repeatSeeds(seed: number, count: number): number[] {
   return Array.from({ length: count }, () => rng.nextUint32())
 }
 
-/** Per-element mean over draws, skipping NaN (NaN when every draw is undefined). */
+/** Per-element mean over draws, skipping NaN (NaN when every draw is undefined), as the runner's raw curves hold it. */
 function meanOver(curves: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array((curves[0] as Float64Array).length)
-  for (let k = 0; k < out.length; k++) {
-    let sum = 0
-    let c = 0
-    for (const curve of curves) {
-      const v = curve[k] as number
-      if (Number.isFinite(v)) {
-        sum += v
-        c++
-      }
-    }
-    out[k] = c > 0 ? sum / c : Number.NaN
-  }
-  return out
+  return Float64Array.from(meanCurve(curves, (curves[0] as Float64Array).length).mean, (v) => v ?? Number.NaN)
 }
 
 /** What {@link runRepeats} returns: the draws' mean as one run, each draw's raw scores, and the draw seeds. */

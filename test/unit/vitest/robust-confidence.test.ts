@@ -10,20 +10,12 @@ import { rotate } from '../../../src/transforms/geometric.js'
 import { brightness } from '../../../src/transforms/intensity.js'
 import type { SweepRecord } from '../../../src/vitest/meta.js'
 import { toBeRobustTo } from '../../../src/vitest/robust.js'
+import { failureOf as failure } from '../../support/helpers.js'
 import { scene, sceneModel } from '../../support/report.js'
 
 expect.extend({ toBeRobustTo })
 type Robust = { toBeRobustTo: (t: unknown, o?: object) => Promise<void> }
 const robust = (model: SegmentationModel) => expect(model) as unknown as Robust
-
-async function failure(p: Promise<void>): Promise<string> {
-  try {
-    await p
-  } catch (e) {
-    return (e as Error).message
-  }
-  throw new Error('expected the matcher to fail')
-}
 
 /** Scenes whose truth marks `extra` more pixels (top rows) as disc than the image shows: Dice below 1, differing by sample. */
 function scenes(extras: readonly number[]): Sample[] {
