@@ -42,6 +42,13 @@ describe('sweep option repeats', () => {
     expect(repeatSeeds(9, 3).slice(0, 2)).toEqual(seeds)
   })
 
+  it('keeps the frames of the first draw only', async () => {
+    const r = await sweep(model, samples, noise, { values, repeats: 2, keep: 'frames' })
+    const single = await sweep(model, samples, noise.with({ seed: repeatSeeds(0, 1)[0] as number }), { values, keep: 'frames' })
+    expect(r.frames.samples.map((s) => s.frames.length)).toEqual([3, 3])
+    expect(r.frames.samples[0]?.frames[2]?.image.data).toEqual(single.frames.samples[0]?.frames[2]?.image.data)
+  })
+
   it('counts progress over every draw', async () => {
     const seen: number[] = []
     await sweep(model, samples, corruptions.gaussianNoise, { values: [0, 1], repeats: 2, onProgress: (p) => { seen.push(p.done); expect(p.total).toBe(8) }, batchSize: 2 })
