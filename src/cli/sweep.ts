@@ -75,6 +75,7 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
     ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.repeats !== undefined ? { repeats: options.repeats } : {}),
+    ...(options.confusion ? { confusion: true } : {}),
   }, {}, 'segsense sweep')
   const { metric } = plan.requirement
   const paths = samplePaths(options.image ?? [], options.truth ?? [])
@@ -86,7 +87,6 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   try {
     result = await sweep(model, samples, transform, {
       ...plan.sweep,
-      ...(options.confusion ? { confusion: true } : {}),
       reference: withTruth ? 'truth' : 'prediction',
       // Only the frames the report draws: one sample's (memory grew with samples x values when all were kept).
       ...(options.out ? { keep: { frames: [options.sample ?? (samples[0] as Sample).id] } } : {}),

@@ -61,6 +61,11 @@ export interface RequirementOptions extends GridOptions {
    * is an error when given on the requirement, and ignored when it comes from defaults.
    */
   readonly repeats?: number
+  /**
+   * Keep the class confusion counts per value in the result (`result.confusion`; the report draws them). Default
+   * false. `toBeRobustTo` counts them anyway to name the class that takes over in its message.
+   */
+  readonly confusion?: boolean
 }
 
 /**
@@ -73,7 +78,7 @@ export type RequirementDefaults = Omit<RequirementOptions, keyof GridOptions>
 const DEFAULT_KEYS = optionKeys<RequirementDefaults>({
   min: true, minDice: true, metric: true, nsdTolerance: true, scoreClasses: true, classes: true, aggregate: true,
   reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
-  confidence: true, resamples: true, seed: true, repeats: true,
+  confidence: true, resamples: true, seed: true, repeats: true, confusion: true,
 }) as readonly (keyof RequirementDefaults)[]
 
 // Alias pairs count as one option: a threshold given as minDice hides a default min, and so on.
@@ -106,7 +111,7 @@ export function withDefaults<T extends RequirementDefaults>(options: T, defaults
 export const REQUIREMENT_KEYS = optionKeys<RequirementOptions>({
   range: true, step: true, steps: true, values: true, min: true, minDice: true, metric: true, nsdTolerance: true,
   scoreClasses: true, classes: true, aggregate: true, reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
-  confidence: true, resamples: true, seed: true, repeats: true,
+  confidence: true, resamples: true, seed: true, repeats: true, confusion: true,
 })
 
 /** A requirement planned into what `sweep` and `evaluateRequirement` take. */
@@ -241,6 +246,7 @@ export function planRequirement(transform: Transform, options: RequirementOption
     ...(emptyPolicy ? { emptyPolicy } : {}),
     ...(o.batchTimeout !== undefined ? { batchTimeout: o.batchTimeout } : {}),
     ...(repeats !== undefined ? { repeats } : {}),
+    ...(o.confusion !== undefined ? { confusion: o.confusion } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE,
   }

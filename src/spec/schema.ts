@@ -34,6 +34,7 @@ const requirementOptions = {
   resamples: { type: 'integer', minimum: 100, maximum: 1_000_000, description: 'bootstrap replicates of confidence (default 2000)' },
   seed: { type: 'integer', minimum: 0, maximum: 4_294_967_295, description: 'seed of the bootstrap and of the draws of repeats (default 0)' },
   repeats: { type: 'integer', minimum: 1, description: 'seeded draws per value of a random transform, scored by their mean (default 1)' },
+  confusion: { type: 'boolean', description: 'keep the class confusion counts per value in the result (default false)' },
 } as const
 
 // OnnxInputOptions, closed: a misspelt key (normalise) is an error, not a default silently applied.

@@ -31,7 +31,7 @@ export interface RobustOptions extends RequirementOptions {
 const ROBUST_OPTION_KEYS = optionKeys<RobustOptions>({
   range: true, step: true, steps: true, values: true, min: true, minDice: true, metric: true, nsdTolerance: true,
   scoreClasses: true, classes: true, aggregate: true, reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
-  confidence: true, resamples: true, seed: true, repeats: true, samples: true, attach: true,
+  confidence: true, resamples: true, seed: true, repeats: true, confusion: true, samples: true, attach: true,
 })
 
 /** Checks that `received` looks like a SegmentationModel and `transform` like a Transform. */
@@ -131,9 +131,12 @@ export function toBeRobustTo(this: MatcherState, received: unknown, transform: T
     const { metric, min } = plan.requirement
     const required = plan.required
     const onProgress = progressReporter(`toBeRobustTo(${transform.name})`)
-    // Confusion counts cost one pass per prediction; they name the class that takes over in a failure message.
+    // Confusion counts cost one pass per prediction; they name the class that takes over in a failure message, and
+    // stay in the recorded result only when asked for.
     const sweepOptions = { ...plan.sweep, confusion: true }
-    const result = await sweep(received, samples, transform, onProgress ? { ...sweepOptions, onProgress } : sweepOptions)
+    const swept = await sweep(received, samples, transform, onProgress ? { ...sweepOptions, onProgress } : sweepOptions)
+    const { confusion: _confusion, ...withoutConfusion } = swept
+    const result: SweepResult = plan.sweep.confusion === true ? swept : withoutConfusion
     const verdict = evaluateRequirement(result, plan.requirement)
     const pass = verdict.pass
     const isNot = Boolean(this.isNot)
@@ -147,7 +150,7 @@ export function toBeRobustTo(this: MatcherState, received: unknown, transform: T
     const requirement = `Required: ${metric} ${thresholds} under ${transform.name} over ${range} (${plan.gridText}), ${over}`
     const intervals = verdict.classes.flatMap((c) => {
       if (c.pass) return [`${c.className} passes over the whole required range${verdict.confidence !== undefined ? ` (stable in ${intervalsText(result, verdict, c)})` : ''}`]
-      const taken = takeOverText(result, verdict, c.className)
+      const taken = takeOverText(swept, verdict, c.className)
       return [`${c.className} stable for ${transform.name} in ${intervalsText(result, verdict, c)}, required ${range}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`, ...(taken ? [`  ${taken}`] : [])]
     })
 

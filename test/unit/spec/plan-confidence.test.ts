@@ -21,6 +21,12 @@ describe('planRequirement: confidence, resamples, seed, repeats', () => {
     expectThrow(() => planRequirement(rotate, { min: 0.8 }, { confidence: 0.95, aggregate: 'each' }), 'E_BAD_PARAMETER', "aggregate 'each'")
   })
 
+  it('passes confusion to the sweep', () => {
+    expect(planRequirement(rotate, { min: 0.8, confusion: true }).sweep.confusion).toBe(true)
+    expect(planRequirement(rotate, { min: 0.8 }, { confusion: true }).sweep.confusion).toBe(true)
+    expect(planRequirement(rotate, { min: 0.8 }).sweep).not.toHaveProperty('confusion')
+  })
+
   it('takes repeats from the defaults for random transforms only', () => {
     expect(planRequirement(noise, { min: 0.8 }, { repeats: 3 }).sweep.repeats).toBe(3)
     expect(planRequirement(rotate, { min: 0.8 }, { repeats: 3 }).sweep).not.toHaveProperty('repeats')

@@ -25,14 +25,14 @@ describe('the spec schema and the option types agree', () => {
     expect(specSchema.properties.model.properties.input.additionalProperties).toBe(false)
     expect(specSchema.properties.model.properties.output.additionalProperties).toBe(false)
     expect(Object.keys(specSchema.properties.requirements.items.properties).sort()).toEqual(
-      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'confidence', 'emptyPolicy', 'metric', 'min', 'minDice', 'name', 'nsdTolerance', 'options', 'range', 'reference', 'repeats', 'resamples', 'scoreClasses', 'seed', 'step', 'steps', 'transform', 'values'],
+      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'confidence', 'confusion', 'emptyPolicy', 'metric', 'min', 'minDice', 'name', 'nsdTolerance', 'options', 'range', 'reference', 'repeats', 'resamples', 'scoreClasses', 'seed', 'step', 'steps', 'transform', 'values'],
     )
   })
 
   it("the spec's defaults have exactly the keys of RequirementDefaults (every requirement key but name, transform, options, grid)", () => {
     expectTypeOf<SchemaDefaultsKeys>().toEqualTypeOf<keyof RequirementDefaults>()
     expect(Object.keys(specSchema.properties.defaults.properties).sort()).toEqual(
-      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'confidence', 'emptyPolicy', 'metric', 'min', 'minDice', 'nsdTolerance', 'reference', 'repeats', 'resamples', 'scoreClasses', 'seed'],
+      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'confidence', 'confusion', 'emptyPolicy', 'metric', 'min', 'minDice', 'nsdTolerance', 'reference', 'repeats', 'resamples', 'scoreClasses', 'seed'],
     )
   })
 

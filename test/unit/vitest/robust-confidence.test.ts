@@ -58,9 +58,14 @@ describe('toBeRobustTo with confidence', () => {
 })
 
 describe('toBeRobustTo names the class that takes over', () => {
-  it('at the worst failing value, from the confusion counts', async () => {
+  it('at the worst failing value, from the confusion counts, kept in the recorded result only when asked for', async ({ task }) => {
     // Brightness x1.5 lifts the square (0.6) over the disc threshold (0.75): every square pixel becomes disc.
-    const message = await failure(robust(model).toBeRobustTo(brightness, { values: [1, 1.5], samples: [scene('a', 32)], min: 0.9, attach: 'never' }))
+    const options = { values: [1, 1.5], samples: [scene('a', 32)], min: 0.9, attach: 'never' }
+    const message = await failure(robust(model).toBeRobustTo(brightness, options))
     expect(message).toMatch(/square stable for brightness in .*\n {2}at 1\.5x?, 100 % of square pixels predicted as disc \(0 % kept\)/)
+    await failure(robust(model).toBeRobustTo(brightness, { ...options, confusion: true }))
+    const records = (task.meta as { segsense?: { sweeps: SweepRecord[] } }).segsense?.sweeps ?? []
+    expect(records[0]?.result.confusion).toBeUndefined()
+    expect(records[1]?.result.confusion?.classes).toEqual(['background', 'disc', 'square'])
   })
 })
