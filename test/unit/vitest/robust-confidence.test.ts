@@ -7,7 +7,7 @@ import type { SegmentationModel } from '../../../src/models/model.js'
 import { aggregate } from '../../../src/sweep/aggregate.js'
 import { sweep } from '../../../src/sweep/sweep.js'
 import { rotate } from '../../../src/transforms/geometric.js'
-import { brightness } from '../../../src/transforms/intensity.js'
+import { brightness, noise } from '../../../src/transforms/intensity.js'
 import type { SweepRecord } from '../../../src/vitest/meta.js'
 import { toBeRobustTo } from '../../../src/vitest/robust.js'
 import { failureOf as failure } from '../../support/helpers.js'
@@ -54,6 +54,16 @@ describe('toBeRobustTo with confidence', () => {
   it("refuses confidence with aggregate 'each' before sweeping", async () => {
     const message = await failure(robust(model).toBeRobustTo(rotate, { values: [0], samples, min: 0.5, confidence: 0.95, aggregate: 'each', attach: 'never' }))
     expect(message).toMatch(/confidence bounds the mean over samples; with aggregate 'each'/)
+  })
+})
+
+describe('toBeRobustTo with repeats', () => {
+  it('sweeps the draws of a random transform, says so, and refuses a deterministic one', async ({ task }) => {
+    const message = await failure(robust(model).toBeRobustTo(noise, { values: [0, 0.3], samples: [scene('a', 32)], min: 0.99, repeats: 2, seed: 4, attach: 'never' }))
+    expect(message).toContain('the mean over 1 sample (2 draws each)')
+    const records = (task.meta as { segsense?: { sweeps: SweepRecord[] } }).segsense?.sweeps ?? []
+    expect(records[0]?.result.repeats).toMatchObject({ count: 2, seed: 4 })
+    expect(await failure(robust(model).toBeRobustTo(rotate, { values: [0], samples: [scene('a', 32)], min: 0.5, repeats: 2, attach: 'never' }))).toMatch(/transform "rotate" is deterministic/)
   })
 })
 
