@@ -31,9 +31,11 @@ export function checkRepeats(transform: Transform, repeats: unknown, seed: unkno
 }
 
 /**
- * The transform seeds of `count` draws derived from a sweep's `seed`: the first `count` 32-bit outputs of
- * `createRng(seed)`. The same seed always gives the same draws; a prefix of a longer list is the shorter one, so
- * `repeats: 5` repeats the draws of `repeats: 3` and adds two.
+ * The transform seeds of `count` draws derived from a sweep's `seed`: the first `count` 32-bit outputs of segsense's
+ * seeded generator (xoshiro128**, the transforms' own) started at `seed`. The same seed always gives the same draws;
+ * a prefix of a longer list is the shorter one, so `repeats: 5` repeats the draws of `repeats: 3` and adds two.
+ * @example
+ * repeatSeeds(1, 3) // the transform seeds of sweep(..., { repeats: 3, seed: 1 })
  */
 export function repeatSeeds(seed: number, count: number): number[] {
   const rng = createRng(seed)
