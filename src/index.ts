@@ -43,6 +43,11 @@ export { sweepVolumes, type SliceSelection, type VolumeSweepOptions } from './sw
 export { stableInterval, type Interval, type CategoricalStability, type StabilityOptions } from './sweep/stability.js'
 export { summarize, type SummarizeOptions, type Summary, type ClassSummary, type Breakdown, type Slopes } from './sweep/summarize.js'
 export { evaluateRequirement, type Requirement, type Failure, type ClassVerdict, type RequirementVerdict } from './sweep/requirement.js'
+export { aggregate, type AggregateOptions, type Aggregate, type ClassAggregate, type WidthSpread } from './sweep/aggregate.js'
+export type { BootstrapOptions } from './sweep/bootstrap.js'
+export type { SweepConfusion, SweepRepeats } from './sweep/result.js'
+export { takeOver, type TakeOver } from './sweep/confusion.js'
+export { repeatSeeds } from './sweep/repeats.js'
 
 // Requirements and robustness specs
 export { planRequirement, type Threshold, type RequirementOptions, type RequirementDefaults, type RequirementPlan } from './spec/plan.js'
@@ -53,6 +58,7 @@ export { openSpec, runSpec, checkSpec, type RequirementOutcome, type RunSpecOpti
 
 // Reports
 export { chartSpec, heatmapSpec, renderChartPng, renderChartSvg, type ChartOptions, type ChartSpec, type HeatmapData, type HeatmapOptions, type JsonObject, type JsonValue } from './report/chart.js'
+export { confusionSpec, type ConfusionChartOptions } from './report/confusion-chart.js'
 export { overlayPng, frameStrip, type OverlayOptions, type OverlayPngOptions, type FrameStripOptions } from './report/overlay.js'
 export { sweepGif, type GifOptions } from './report/gif.js'
 export { writeReport, type ReportEntry, type ReportOptions, type ReportTest, type WrittenReport } from './report/html.js'

@@ -32,6 +32,11 @@ export interface SweepCommandOptions extends CommonOptions, ModelFlags {
   readonly check?: boolean
   readonly batchSize?: number
   readonly emptyPolicy?: 'best' | 'nan'
+  readonly confidence?: number
+  readonly resamples?: number
+  readonly seed?: number
+  readonly repeats?: number
+  readonly confusion?: boolean
   readonly out?: string
   readonly json?: boolean
   readonly sample?: string
@@ -79,6 +84,11 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
     ...(scoreClasses ? { scoreClasses } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.emptyPolicy ? { emptyPolicy: options.emptyPolicy } : {}),
+    ...(options.confidence !== undefined ? { confidence: options.confidence } : {}),
+    ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.repeats !== undefined ? { repeats: options.repeats } : {}),
+    ...(options.confusion ? { confusion: true } : {}),
   }, {}, 'segsense sweep')
   const { metric } = plan.requirement
   const paths = samplePaths(options.image ?? [], options.truth ?? [])
@@ -101,8 +111,9 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   }
   const plain = { ...result }
   // Judged over the swept values (all of them: the range given is the range swept).
-  const entry: ReportEntry = { result: plain, metric, [key]: min, ...(options.range ? { required: plan.required } : {}) }
   const verdict = evaluateRequirement(plain, plan.requirement)
+  // With --confidence the summary and the chart need the verdict's lower bound (the same bootstrap).
+  const entry: ReportEntry = { result: plain, metric, [key]: min, ...(options.range ? { required: plan.required } : {}), ...(verdict.confidence !== undefined ? { verdict } : {}) }
   // The shape of an entry of `segsense check --json`: the verdict holds each class's stable interval and pass.
   if (options.json) process.stdout.write(`${JSON.stringify({ pass: verdict.pass, required: plan.required, modelSettings: model.config, verdict, result: plain }, null, 2)}\n`)
   else {
