@@ -1,0 +1,415 @@
+/**
+ * NIfTI-1 and NIfTI-2 volumes (.nii, .nii.gz; either endianness) read with nifti-reader-js (header) and
+ * node:zlib (gzip), both loaded on first use. Volumes come out in RAS+ voxel order (see {@link loadNifti}).
+ */
+import { SegsenseError, describeValue } from '../core/errors.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
+import type { LabelMap, LabelVolume, Raster, Volume } from '../core/types.js'
+import { readSource, sourceName, type ImageSource } from './image.js'
+
+type NiftiModule = typeof import('nifti-reader-js')
+let loading: Promise<NiftiModule> | undefined
+function loadReader(): Promise<NiftiModule> {
+  loading ??= import('nifti-reader-js')
+  return loading
+}
+
+/**
+ * How a NIfTI volume's values become intensities. Default `'percentile'`: the 0.5th and 99.5th percentiles of the
+ * volume (all voxels of the chosen 3D volume) map to 0 and 1, values outside are clipped (robust to a few hot
+ * voxels, unlike min-max). `[lo, hi]`: that fixed window, clipped. `'minmax'`: the volume's min and max.
+ * `'none'`: the values as stored after scl_slope/scl_inter (e.g. CT in Hounsfield units). RGB24 volumes are
+ * divided by 255 unless `'none'`.
+ */
+export type NiftiWindow = 'percentile' | 'minmax' | 'none' | readonly [lo: number, hi: number]
+
+/** Options of {@link loadNifti}. */
+export interface LoadNiftiOptions {
+  /** Intensity scaling (default `'percentile'`, 0.5-99.5 %); see {@link NiftiWindow}. */
+  readonly window?: NiftiWindow
+  /** Which 3D volume of a 4D file (0-based; default 0). */
+  readonly volume?: number
+  /** Voxel limit (default 1 600 000 000 bytes' worth: 400 M voxels); `Infinity` disables it. */
+  readonly maxVoxels?: number
+}
+
+/** Options of {@link loadNiftiLabels}. */
+export interface LoadNiftiLabelsOptions {
+  /** Which 3D volume of a 4D file (0-based; default 0). */
+  readonly volume?: number
+  /** Voxel limit, as {@link LoadNiftiOptions.maxVoxels}. */
+  readonly maxVoxels?: number
+}
+
+/** The keys of {@link LoadNiftiOptions}. */
+export const LOAD_NIFTI_KEYS = optionKeys<LoadNiftiOptions>({ window: true, volume: true, maxVoxels: true })
+
+const DEFAULT_MAX_VOXELS = 400_000_000
+
+/** NIfTI datatype code -> [bytes per value, reader name]. */
+const TYPES: Readonly<Record<number, readonly [number, string]>> = {
+  2: [1, 'uint8'],
+  4: [2, 'int16'],
+  8: [4, 'int32'],
+  16: [4, 'float32'],
+  64: [8, 'float64'],
+  128: [3, 'rgb24'],
+  256: [1, 'int8'],
+  512: [2, 'uint16'],
+  768: [4, 'uint32'],
+}
+
+interface Decoded {
+  readonly name: string
+  /** Dims in the file's voxel order. */
+  readonly dims: readonly [number, number, number]
+  readonly channels: number
+  /** Values in the file's voxel order (i fastest), channels interleaved, before any scaling. */
+  readonly values: Float64Array
+  readonly slope: number
+  readonly inter: number
+  /** Row-major 4x4, file voxel -> world (RAS mm). */
+  readonly affine: number[]
+  readonly integer: boolean
+}
+
+function decodeError(name: string, why: string, cause?: unknown): SegsenseError {
+  return new SegsenseError('E_IMAGE_DECODE', `cannot decode NIfTI ${name}: ${why}`, { details: { file: name }, ...(cause === undefined ? {} : { cause }) })
+}
+
+/** The sform (NIfTI-1: float32 at 280; NIfTI-2: float64 at 400), read from the raw header. */
+function sform(view: DataView, nifti2: boolean, le: boolean): number[] {
+  const out: number[] = []
+  for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) out.push(nifti2 ? view.getFloat64(400 + (r * 4 + c) * 8, le) : view.getFloat32(280 + (r * 4 + c) * 4, le))
+  return [...out, 0, 0, 0, 1]
+}
+
+async function decode(source: ImageSource, volume: number, maxVoxels: number, what: string): Promise<Decoded> {
+  const name = sourceName(source)
+  let bytes = await readSource(source, what)
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    const { gunzipSync } = await import('node:zlib')
+    try {
+      bytes = gunzipSync(bytes)
+    } catch (e) {
+      throw decodeError(name, `gzip: ${(e as Error).message}`, e)
+    }
+  }
+  const nifti = await loadReader()
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
+  if (!nifti.isNIFTI(buffer)) throw decodeError(name, 'not a NIfTI-1 or NIfTI-2 file (no n+1/ni1/n+2 magic); .hdr/.img pairs are not read')
+  let header: ReturnType<NiftiModule['readHeader']>
+  try {
+    header = nifti.readHeader(buffer)
+  } catch (e) {
+    throw decodeError(name, (e as Error).message, e)
+  }
+  const nifti2 = nifti.isNIFTI2(buffer)
+  const type = TYPES[header.datatypeCode]
+  if (type === undefined) throw decodeError(name, `datatype ${header.datatypeCode} is not supported (expected uint8, int8, int16, uint16, int32, uint32, float32, float64 or RGB24)`)
+  const d = header.dims
+  const ndim = d[0] ?? 0
+  const nx = Math.max(1, d[1] ?? 1)
+  const ny = ndim >= 2 ? Math.max(1, d[2] ?? 1) : 1
+  const nz = ndim >= 3 ? Math.max(1, d[3] ?? 1) : 1
+  const nt = ndim >= 4 ? Math.max(1, d[4] ?? 1) : 1
+  if (ndim > 4 && d.slice(5, ndim + 1).some((v) => v > 1)) throw decodeError(name, `${ndim} dimensions (${d.slice(1, ndim + 1).join(' x ')}); segsense reads 3D and 4D volumes`)
+  if (!Number.isInteger(volume) || volume < 0 || volume >= nt) {
+    throw new SegsenseError('E_BAD_PARAMETER', `volume ${describeValue(volume)} is out of range: NIfTI ${name} has ${nt} volume${nt === 1 ? '' : 's'} (0..${nt - 1})`, { details: { file: name, volume, volumes: nt } })
+  }
+  const nvox = nx * ny * nz
+  if (nvox > maxVoxels) throw new SegsenseError('E_IMAGE_TOO_LARGE', `NIfTI ${name} is ${nx} x ${ny} x ${nz} = ${nvox} voxels, over the limit of ${maxVoxels} (raise maxVoxels for trusted large volumes)`, { details: { file: name } })
+  const [size, kind] = type
+  const start = Number(header.vox_offset) + volume * nvox * size
+  if (start + nvox * size > bytes.byteLength) throw decodeError(name, `the file holds ${bytes.byteLength} bytes, volume ${volume} needs bytes ${start}..${start + nvox * size}`)
+  const le = header.littleEndian
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const channels = kind === 'rgb24' ? 3 : 1
+  const values = new Float64Array(nvox * channels)
+  const at = start
+  switch (kind) {
+    case 'uint8':
+    case 'rgb24':
+      for (let i = 0; i < values.length; i++) values[i] = bytes[at + i] as number
+      break
+    case 'int8':
+      for (let i = 0; i < nvox; i++) values[i] = view.getInt8(at + i)
+      break
+    case 'int16':
+      for (let i = 0; i < nvox; i++) values[i] = view.getInt16(at + 2 * i, le)
+      break
+    case 'uint16':
+      for (let i = 0; i < nvox; i++) values[i] = view.getUint16(at + 2 * i, le)
+      break
+    case 'int32':
+      for (let i = 0; i < nvox; i++) values[i] = view.getInt32(at + 4 * i, le)
+      break
+    case 'uint32':
+      for (let i = 0; i < nvox; i++) values[i] = view.getUint32(at + 4 * i, le)
+      break
+    case 'float32':
+      for (let i = 0; i < nvox; i++) values[i] = view.getFloat32(at + 4 * i, le)
+      break
+    default:
+      for (let i = 0; i < nvox; i++) values[i] = view.getFloat64(at + 8 * i, le)
+  }
+  // nibabel's choice (get_best_affine): the sform when sform_code > 0, else the qform when qform_code > 0, else
+  // pixdim scaling. nifti-reader-js prefers the qform, so the sform is read here from the raw header.
+  let affine: number[]
+  if (header.sform_code > 0) affine = sform(new DataView(buffer), nifti2, le)
+  else if (header.qform_code > 0) affine = header.affine.flat()
+  else affine = [Math.abs(header.pixDims[1] || 1), 0, 0, 0, 0, Math.abs(header.pixDims[2] || 1), 0, 0, 0, 0, Math.abs(header.pixDims[3] || 1), 0, 0, 0, 0, 1]
+  if (affine.some((v) => !Number.isFinite(v))) throw decodeError(name, `its affine is not finite: [${affine.join(', ')}]`)
+  const slopeOk = Number.isFinite(header.scl_slope) && header.scl_slope !== 0
+  return {
+    name,
+    dims: [nx, ny, nz],
+    channels,
+    values,
+    slope: slopeOk ? header.scl_slope : 1,
+    inter: slopeOk && Number.isFinite(header.scl_inter) ? header.scl_inter : 0,
+    affine,
+    integer: kind !== 'float32' && kind !== 'float64',
+  }
+}
+
+interface Reorientation {
+  readonly dims: [number, number, number]
+  readonly affine: number[]
+  readonly spacing: [number, number, number]
+  /** For each output voxel index, the input voxel index. */
+  readonly source: Uint32Array
+}
+
+/**
+ * Closest-canonical RAS+ voxel order, as nibabel's `as_closest_canonical`: output axis a (R, A, S) is the input axis
+ * whose affine column points most along world axis a, flipped when it points the other way. Axes are only permuted
+ * and flipped, never resampled, so voxel values are kept exactly.
+ */
+function reorient(dims: readonly [number, number, number], affine: readonly number[]): Reorientation {
+  const col = (c: number) => [affine[c] as number, affine[4 + c] as number, affine[8 + c] as number]
+  const cols = [col(0), col(1), col(2)]
+  const norms = cols.map((v) => Math.hypot(v[0]!, v[1]!, v[2]!) || 1)
+  // Greedy: the input axis with the largest |direction cosine| claims its world axis first.
+  const pairs: [number, number, number][] = []
+  for (let i = 0; i < 3; i++) for (let w = 0; w < 3; w++) pairs.push([Math.abs(cols[i]![w]!) / norms[i]!, i, w])
+  pairs.sort((a, b) => b[0] - a[0])
+  const axisOf = [-1, -1, -1] // world axis -> input axis
+  const used = [false, false, false]
+  for (const [, i, w] of pairs) if (axisOf[w] === -1 && !used[i]) {
+    axisOf[w] = i
+    used[i] = true
+  }
+  const perm = axisOf as [number, number, number]
+  const flip = perm.map((i, w) => cols[i]![w]! < 0)
+  const out: [number, number, number] = [dims[perm[0]]!, dims[perm[1]]!, dims[perm[2]]!]
+  // old index = M new + b: column w of M is ±e_perm[w]; b holds n-1 on flipped axes.
+  const m = new Array<number>(16).fill(0)
+  m[15] = 1
+  for (let w = 0; w < 3; w++) {
+    const i = perm[w]!
+    m[i * 4 + w] = flip[w] ? -1 : 1
+    if (flip[w]) m[i * 4 + 3] = dims[i]! - 1
+  }
+  const newAffine = new Array<number>(16).fill(0)
+  for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) {
+    let s = 0
+    for (let k = 0; k < 4; k++) s += (affine[r * 4 + k] as number) * (m[k * 4 + c] as number)
+    newAffine[r * 4 + c] = s
+  }
+  const strides = [1, dims[0], dims[0] * dims[1]]
+  const source = new Uint32Array(out[0] * out[1] * out[2])
+  let p = 0
+  const step = [0, 0, 0]
+  const base = [0, 0, 0]
+  for (let w = 0; w < 3; w++) {
+    const i = perm[w]!
+    step[w] = flip[w] ? -strides[i]! : strides[i]!
+    base[w] = flip[w] ? (dims[i]! - 1) * strides[i]! : 0
+  }
+  for (let k = 0; k < out[2]; k++)
+    for (let j = 0; j < out[1]; j++) {
+      let q = base[0]! + base[1]! + base[2]! + j * step[1]! + k * step[2]!
+      for (let i = 0; i < out[0]; i++, q += step[0]!) source[p++] = q
+    }
+  const spacing: [number, number, number] = [norms[perm[0]]!, norms[perm[1]]!, norms[perm[2]]!]
+  return { dims: out, affine: newAffine, spacing, source }
+}
+
+function percentile(sorted: Float64Array, q: number): number {
+  const pos = (sorted.length - 1) * q
+  const lo = Math.floor(pos)
+  const hi = Math.min(sorted.length - 1, lo + 1)
+  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo)
+}
+
+function checkVolumeIndex(value: unknown): number {
+  if (value === undefined) return 0
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new SegsenseError('E_BAD_PARAMETER', `volume must be a non-negative integer, got ${describeValue(value)}`)
+  return value
+}
+
+function checkMaxVoxels(value: unknown): number {
+  if (value === undefined) return DEFAULT_MAX_VOXELS
+  if (value === Infinity || (typeof value === 'number' && Number.isInteger(value) && value >= 1)) return value
+  throw new SegsenseError('E_BAD_PARAMETER', `maxVoxels must be a positive integer or Infinity, got ${describeValue(value)}`)
+}
+
+/**
+ * Loads a NIfTI-1 or NIfTI-2 file (.nii or .nii.gz, little or big endian) as a {@link Volume}.
+ *
+ * Orientation: voxels are reordered (permuted and flipped, never resampled) to the closest canonical RAS+ order,
+ * as nibabel's `as_closest_canonical`: i runs toward the patient's Right, j toward Anterior, k toward Superior.
+ * The affine is taken as nibabel does (sform, else qform, else pixdim) and updated to match, so `volume.affine`
+ * still maps voxels to the same world points. Why: an image and its label map then index the same anatomy
+ * whatever order their headers were written in, and voxel (i, j, k) equals nibabel's
+ * `as_closest_canonical(img).get_fdata()[i, j, k]`. An axial slice (axis k) drawn as a raster has the patient's
+ * right on the image's right (neurological convention) and anterior at the bottom (rows run posterior to
+ * anterior).
+ *
+ * Values: scl_slope/scl_inter are applied (when the slope is finite and non-zero), then the `window`
+ * (default: 0.5-99.5 percentile window to [0, 1], see {@link NiftiWindow}).
+ *
+ * @throws SegsenseError `E_FILE_NOT_FOUND`; `E_IMAGE_DECODE` (not NIfTI, unsupported datatype, truncated);
+ *   `E_IMAGE_TOO_LARGE`; `E_BAD_PARAMETER` (a volume index past the last, a bad window).
+ * @example
+ * const t1 = await loadNifti('sub-01_T1w.nii.gz', { window: 'minmax' })   // t1.dims, t1.spacing, t1.affine
+ */
+export async function loadNifti(source: ImageSource, options: LoadNiftiOptions = {}): Promise<Volume> {
+  checkKnownKeys(options, LOAD_NIFTI_KEYS, 'loadNifti options')
+  const { window = 'percentile' } = options
+  const okWindow =
+    window === 'percentile' ||
+    window === 'minmax' ||
+    window === 'none' ||
+    (Array.isArray(window) && window.length === 2 && window.every((v) => typeof v === 'number' && Number.isFinite(v)) && (window[1] as number) > (window[0] as number))
+  if (!okWindow) throw new SegsenseError('E_BAD_PARAMETER', `NIfTI window must be 'percentile', 'minmax', 'none' or [lo, hi] with lo < hi, got ${describeValue(window)}`, { details: { window } })
+  const d = await decode(source, checkVolumeIndex(options.volume), checkMaxVoxels(options.maxVoxels), 'image')
+  const r = reorient(d.dims, d.affine)
+  const ch = d.channels
+  const data = new Float32Array(r.source.length * ch)
+  const scale = ch === 3 ? (window === 'none' ? 1 : 255) : 1
+  for (let p = 0; p < r.source.length; p++) {
+    const q = (r.source[p] as number) * ch
+    for (let c = 0; c < ch; c++) data[p * ch + c] = ch === 3 ? (d.values[q + c] as number) / scale : (d.values[q + c] as number) * d.slope + d.inter
+  }
+  if (ch === 1 && window !== 'none') {
+    let lo: number
+    let hi: number
+    if (Array.isArray(window)) [lo, hi] = window as [number, number]
+    else if (window === 'minmax') {
+      lo = Infinity
+      hi = -Infinity
+      for (let i = 0; i < data.length; i++) {
+        const v = data[i] as number
+        if (v < lo) lo = v
+        if (v > hi) hi = v
+      }
+    } else {
+      const sorted = Float64Array.from(data).sort()
+      lo = percentile(sorted, 0.005)
+      hi = percentile(sorted, 0.995)
+    }
+    const span = hi - lo
+    for (let i = 0; i < data.length; i++) {
+      const y = span > 0 ? ((data[i] as number) - lo) / span : 0
+      data[i] = y < 0 ? 0 : y > 1 ? 1 : y
+    }
+  }
+  if (data.some((v) => Number.isNaN(v))) throw decodeError(d.name, 'it holds NaN voxels; segsense volumes must be finite')
+  return { dims: r.dims, channels: ch, data, spacing: r.spacing, affine: r.affine }
+}
+
+/**
+ * Loads a NIfTI label map as a {@link LabelVolume}, in the same RAS+ voxel order as {@link loadNifti}. scl_slope and
+ * scl_inter are never applied: ids are the stored values, kept exactly (float files are accepted when every voxel
+ * holds an integer). Uint8Array when every id is <= 255, else Uint16Array.
+ *
+ * @throws SegsenseError `E_BAD_MASK` for colour files, negative, fractional or > 65535 values; the errors of
+ *   {@link loadNifti}.
+ * @example
+ * const labels = await loadNiftiLabels('sub-01_dseg.nii.gz')
+ */
+export async function loadNiftiLabels(source: ImageSource, options: LoadNiftiLabelsOptions = {}): Promise<LabelVolume> {
+  checkKnownKeys(options, optionKeys<LoadNiftiLabelsOptions>({ volume: true, maxVoxels: true }), 'loadNiftiLabels options')
+  const d = await decode(source, checkVolumeIndex(options.volume), checkMaxVoxels(options.maxVoxels), 'mask')
+  if (d.channels !== 1) throw new SegsenseError('E_BAD_MASK', `label map ${d.name} is an RGB24 volume; a label map stores one integer id per voxel`, { details: { file: d.name } })
+  let max = 0
+  for (let i = 0; i < d.values.length; i++) {
+    const v = d.values[i] as number
+    if (!(v >= 0 && v <= 65535 && Number.isInteger(v))) {
+      throw new SegsenseError('E_BAD_MASK', `label map ${d.name}: voxel ${i} holds ${v}; label ids must be integers in 0..65535`, { details: { file: d.name, voxel: i, value: v } })
+    }
+    if (v > max) max = v
+  }
+  const r = reorient(d.dims, d.affine)
+  const data = max > 255 ? new Uint16Array(r.source.length) : new Uint8Array(r.source.length)
+  for (let p = 0; p < r.source.length; p++) data[p] = d.values[r.source[p] as number] as number
+  return { dims: r.dims, data, spacing: r.spacing, affine: r.affine }
+}
+
+/** Tolerances of {@link checkSameGrid}: spacing relative, affine entries in mm (header floats are float32). */
+const GRID_TOLERANCE = { spacing: 1e-3, affine: 1e-2 }
+
+/**
+ * Throws unless a label volume lies on its image's grid: same dims, spacing within 0.1 %, every affine entry within
+ * 0.01 mm (after both were brought to RAS+ order, so headers written in different voxel orders still agree).
+ *
+ * @throws SegsenseError `E_SIZE_MISMATCH` naming both sources and what differs.
+ */
+export function checkSameGrid(image: Pick<Volume, 'dims' | 'spacing' | 'affine'>, labels: Pick<LabelVolume, 'dims' | 'spacing' | 'affine'>, imageName: string, labelName: string): void {
+  let why: string | undefined
+  if (image.dims.some((v, i) => v !== labels.dims[i])) why = `dims ${image.dims.join(' x ')} vs ${labels.dims.join(' x ')}`
+  else if (image.spacing.some((v, i) => Math.abs(v - (labels.spacing[i] as number)) > GRID_TOLERANCE.spacing * Math.max(v, 1e-6)))
+    why = `spacing [${image.spacing.join(', ')}] vs [${labels.spacing.join(', ')}] mm`
+  else if (image.affine.some((v, i) => Math.abs(v - (labels.affine[i] as number)) > GRID_TOLERANCE.affine))
+    why = `affine [${image.affine.map((v) => +v.toFixed(3)).join(', ')}] vs [${labels.affine.map((v) => +v.toFixed(3)).join(', ')}]`
+  if (why !== undefined) {
+    throw new SegsenseError('E_SIZE_MISMATCH', `label map ${labelName} is not on the grid of image ${imageName}: ${why}`, { details: { image: imageName, mask: labelName } })
+  }
+}
+
+/** A volume axis by name: `'i'` (x, columns), `'j'` (y, rows) or `'k'` (slices). */
+export type VolumeAxis = 'i' | 'j' | 'k'
+
+const AXES: readonly VolumeAxis[] = ['i', 'j', 'k']
+
+function planeOf(dims: readonly [number, number, number], axis: VolumeAxis, index: number, what: string): { a: number; w: number; h: number; sx: number; sy: number; sz: number } {
+  if (!AXES.includes(axis)) throw new SegsenseError('E_BAD_PARAMETER', `axis must be 'i', 'j' or 'k', got ${describeValue(axis)}`, { details: { axis } })
+  const a = AXES.indexOf(axis)
+  const n = dims[a] as number
+  if (!Number.isInteger(index) || index < 0 || index >= n) {
+    throw new SegsenseError('E_BAD_PARAMETER', `slice ${describeValue(index)} is out of range: ${what} has ${n} slices along ${axis} (0..${n - 1})`, { details: { axis, slice: index, count: n } })
+  }
+  const strides = [1, dims[0], dims[0] * dims[1]]
+  // The slice's x is the lower remaining axis, its y the higher one.
+  const [xa, ya] = [0, 1, 2].filter((v) => v !== a) as [number, number]
+  return { a, w: dims[xa] as number, h: dims[ya] as number, sx: strides[xa] as number, sy: strides[ya] as number, sz: (strides[a] as number) * index }
+}
+
+/**
+ * One slice of a volume as a {@link Raster}: along `k` the raster is (i, j), along `j` (i, k), along `i` (j, k); the
+ * raster's x is the lower remaining axis and its y the higher one. `spacing` follows.
+ * @throws SegsenseError `E_BAD_PARAMETER` for an unknown axis or a slice index out of range.
+ */
+export function volumeSlice(volume: Volume, axis: VolumeAxis, index: number): Raster {
+  const { w, h, sx, sy, sz, a } = planeOf(volume.dims, axis, index, 'the volume')
+  const ch = volume.channels
+  const data = new Float32Array(w * h * ch)
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const q = (sz + y * sy + x * sx) * ch
+      for (let c = 0; c < ch; c++) data[(y * w + x) * ch + c] = volume.data[q + c] as number
+    }
+  const [xa, ya] = [0, 1, 2].filter((v) => v !== a) as [number, number]
+  return { width: w, height: h, channels: ch, data, spacing: [volume.spacing[xa] as number, volume.spacing[ya] as number] }
+}
+
+/** One slice of a label volume as a {@link LabelMap}, laid out as {@link volumeSlice}. */
+export function labelVolumeSlice(labels: LabelVolume, axis: VolumeAxis, index: number): LabelMap {
+  const { w, h, sx, sy, sz, a } = planeOf(labels.dims, axis, index, 'the label volume')
+  const data = labels.data instanceof Uint16Array ? new Uint16Array(w * h) : new Uint8Array(w * h)
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = labels.data[sz + y * sy + x * sx] as number
+  const [xa, ya] = [0, 1, 2].filter((v) => v !== a) as [number, number]
+  return { width: w, height: h, data, spacing: [labels.spacing[xa] as number, labels.spacing[ya] as number] }
+}
