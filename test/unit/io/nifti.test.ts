@@ -1,0 +1,165 @@
+// NIfTI loading on real files: nibabel 5.0's test data (fixtures/formats/nifti, see fixtures/README.md) and label
+// maps derived from anatomical.nii by fixtures/formats/make_nifti.py. Reference values from nibabel
+// (/usr/bin/python3, Debian python3-nibabel): `c = nib.as_closest_canonical(img)`, then c.get_fdata()[i, j, k].
+import { readFileSync } from 'node:fs'
+import { gunzipSync } from 'node:zlib'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadImage } from '../../../src/io/image.js'
+import { loadMask, loadSample } from '../../../src/io/mask.js'
+import { checkSameGrid, labelVolumeSlice, loadNifti, loadNiftiLabels, volumeSlice } from '../../../src/io/nifti.js'
+import { expectRejection, expectThrow } from '../../support/helpers.js'
+
+const dir = new URL('../../../fixtures/formats/nifti/', import.meta.url).pathname
+const f = (name: string) => join(dir, name)
+const at = (v: { dims: readonly number[] }, i: number, j: number, k: number) => (k * (v.dims[1] as number) + j) * (v.dims[0] as number) + i
+
+describe('loadNifti', () => {
+  it('reads big-endian NIfTI-1 (LAS on disk) into RAS+ voxel order with the RAS affine, as nibabel', async () => {
+    // python3 -c "import nibabel as nib; c=nib.as_closest_canonical(nib.load('anatomical.nii')); a=c.get_fdata();
+    //   print(c.shape, c.affine.ravel().tolist(), a[0,0,0], a[1,0,0], a[10,20,12], a[32,40,24])"
+    // -> (33, 41, 25) [2,0,0,-32, 0,2,0,-40, 0,0,2,-16, 0,0,0,1] 9595.0 8381.0 11650.0 2743.0
+    // On disk the first axis runs to the left: nib.load('anatomical.nii').get_fdata()[32,0,0] -> 9595.0 ([0,0,0] is 10712).
+    const v = await loadNifti(f('anatomical.nii'), { window: 'none' })
+    expect(v.dims).toEqual([33, 41, 25])
+    expect(v.channels).toBe(1)
+    expect(v.spacing).toEqual([2, 2, 2])
+    expect(v.affine).toEqual([2, 0, 0, -32, 0, 2, 0, -40, 0, 0, 2, -16, 0, 0, 0, 1])
+    expect(v.data[at(v, 0, 0, 0)]).toBe(9595)
+    expect(v.data[at(v, 1, 0, 0)]).toBe(8381)
+    expect(v.data[at(v, 10, 20, 12)]).toBe(11650)
+    expect(v.data[at(v, 32, 40, 24)]).toBe(2743)
+  })
+
+  it('scales to [0, 1] by the 0.5-99.5 percentile window by default; minmax and fixed windows too', async () => {
+    // python3 -c "import nibabel as nib, numpy as np; a=nib.load('anatomical.nii').get_fdata(); print(np.percentile(a,[0.5,99.5]), a.min(), a.max())"
+    // -> [751.44 13014.8] -610.0 30393.0
+    const v = await loadNifti(f('anatomical.nii'))
+    expect(v.data[at(v, 10, 20, 12)]).toBeCloseTo((11650 - 751.44) / (13014.8 - 751.44), 5)
+    expect(Math.min(...v.data)).toBe(0)
+    expect(Math.max(...v.data)).toBe(1)
+    const mm = await loadNifti(f('anatomical.nii'), { window: 'minmax' })
+    expect(mm.data[at(mm, 10, 20, 12)]).toBeCloseTo((11650 + 610) / (30393 + 610), 6)
+    const fixed = await loadNifti(f('anatomical.nii'), { window: [0, 20000] })
+    expect(fixed.data[at(fixed, 10, 20, 12)]).toBeCloseTo(11650 / 20000, 6)
+    await expectRejection(loadNifti(f('anatomical.nii'), { window: [5, 5] }), 'E_BAD_PARAMETER', 'window')
+    await expectRejection(loadNifti(f('anatomical.nii'), { windows: 'none' } as never), 'E_BAD_PARAMETER', 'window')
+  })
+
+  it('applies scl_slope / scl_inter to images', async () => {
+    // anatomical_scaled.nii.gz: the same int16 voxels with scl_slope 0.5, scl_inter 10 (make_nifti.py);
+    // python3 -c "import nibabel as nib; print(nib.as_closest_canonical(nib.load('anatomical_scaled.nii.gz')).get_fdata()[0,0,0])" -> 4807.5
+    const v = await loadNifti(f('anatomical_scaled.nii.gz'), { window: 'none' })
+    expect(v.data[at(v, 0, 0, 0)]).toBe(4807.5)
+    expect(v.data[at(v, 10, 20, 12)]).toBe(11650 * 0.5 + 10)
+  })
+
+  it('reads NIfTI-2 (gzip, sform) and 4D files by volume index', async () => {
+    // python3 -c "import nibabel as nib; n=nib.load('example_nifti2.nii.gz'); c=nib.as_closest_canonical(n.slicer[...,0]); a=c.get_fdata();
+    //   print(n.shape, c.header.get_zooms()[:3], a[0,0,0], a[1,0,0], a[3,4,1], c.affine[:3].round(6).tolist())"
+    // -> (32, 20, 12, 2) (2.0, 2.0000000529526707, 2.1999991881052705) 469.0 461.0 393.0
+    //    [[2,0,0,55.855103], [0,1.973711,-0.355528,-35.722942], [0,0.323208,2.171082,-7.248798]]
+    const v0 = await loadNifti(f('example_nifti2.nii.gz'), { window: 'none' })
+    expect(v0.dims).toEqual([32, 20, 12])
+    expect(v0.data[at(v0, 0, 0, 0)]).toBe(469)
+    expect(v0.data[at(v0, 1, 0, 0)]).toBe(461)
+    expect(v0.data[at(v0, 3, 4, 1)]).toBe(393)
+    const affine = [2, 0, 0, 55.855103, 0, 1.973711, -0.355528, -35.722942, 0, 0.323208, 2.171082, -7.248798, 0, 0, 0, 1]
+    v0.affine.forEach((a, i) => expect(a).toBeCloseTo(affine[i] as number, 5))
+    expect(v0.spacing[1]).toBeCloseTo(2.0000000529526707, 6)
+    expect(v0.spacing[2]).toBeCloseTo(2.1999991881052705, 6)
+    // python3 -c "...c=nib.as_closest_canonical(n.slicer[...,1]); print(c.get_fdata()[0,0,0], c.get_fdata()[3,4,1])" -> 428.0 400.0
+    const v1 = await loadNifti(f('example_nifti2.nii.gz'), { window: 'none', volume: 1 })
+    expect([v1.data[at(v1, 0, 0, 0)], v1.data[at(v1, 3, 4, 1)]]).toEqual([428, 400])
+    await expectRejection(loadNifti(f('example_nifti2.nii.gz'), { volume: 2 }), 'E_BAD_PARAMETER', '2 volumes')
+    // functional.nii: 4D int16 with scl_slope 0.0754..., scl_inter 3100.76 (nib.load(...).dataobj.slope / .inter)
+    // python3 -c "import nibabel as nib; i=nib.load('functional.nii'); print(nib.as_closest_canonical(i.slicer[...,0]).get_fdata()[0,0,0],
+    //   nib.as_closest_canonical(i.slicer[...,3]).get_fdata()[5,6,1])" -> 3808.606932938099 3905.957329392433
+    const fn0 = await loadNifti(f('functional.nii'), { window: 'none' })
+    expect(fn0.dims).toEqual([17, 21, 3])
+    expect(fn0.data[0]).toBeCloseTo(3808.606932938099, 2)
+    const fn3 = await loadNifti(f('functional.nii'), { window: 'none', volume: 3 })
+    expect(fn3.data[at(fn3, 5, 6, 1)]).toBeCloseTo(3905.957329392433, 2)
+  })
+
+  it('reads uint8 little-endian files; the same bytes load from a Buffer', async () => {
+    // python3 -c "import nibabel as nib; s=nib.load('standard.nii.gz'); print(s.shape, s.header.get_zooms(), s.get_fdata()[1,0,0], s.get_fdata().sum())"
+    // -> (4, 5, 7) (1.0, 3.0, 2.0) 255.0 7650.0
+    const v = await loadNifti(f('standard.nii.gz'), { window: 'none' })
+    expect(v.dims).toEqual([4, 5, 7])
+    expect(v.spacing).toEqual([1, 3, 2])
+    expect(v.data[1]).toBe(255)
+    expect(v.data.reduce((s, x) => s + x, 0)).toBe(7650)
+    const bytes = new Uint8Array(gunzipSync(readFileSync(f('standard.nii.gz'))))
+    expect((await loadNifti(bytes, { window: 'none' })).data).toEqual(v.data)
+  })
+
+  it('rejects what is not NIfTI with typed errors', async () => {
+    await expectRejection(loadNifti(f('missing.nii.gz')), 'E_FILE_NOT_FOUND', 'missing.nii.gz')
+    await expectRejection(loadNifti(new Uint8Array(400)), 'E_IMAGE_DECODE', 'not a NIfTI')
+    const truncated = readFileSync(f('anatomical.nii')).subarray(0, 2000)
+    await expectRejection(loadNifti(new Uint8Array(truncated)), 'E_IMAGE_DECODE', 'bytes')
+    await expectRejection(loadNifti(f('anatomical.nii'), { maxVoxels: 1000 }), 'E_IMAGE_TOO_LARGE', '33 x 41 x 25')
+  })
+})
+
+describe('loadNiftiLabels', () => {
+  it('a label map written in another voxel order lines up with its image; ids are never scaled', async () => {
+    // anatomical_labels_las (uint8, LAS on disk) and anatomical_labels_ras (uint16, RAS on disk) hold the same labels.
+    // python3 -c "import nibabel as nib, numpy as np; l=nib.as_closest_canonical(nib.load('anatomical_labels_las.nii.gz')).get_fdata();
+    //   print(l[0,0,0], l[1,0,0], l[10,20,12], np.bincount(l.astype(int).ravel()))" -> 2.0 1.0 2.0 [26 20283 13516]
+    const las = await loadNiftiLabels(f('anatomical_labels_las.nii.gz'))
+    const ras = await loadNiftiLabels(f('anatomical_labels_ras.nii.gz'))
+    expect(las.dims).toEqual([33, 41, 25])
+    expect(las.data).toBeInstanceOf(Uint8Array)
+    expect(Array.from(ras.data)).toEqual(Array.from(las.data))
+    expect(ras.affine).toEqual(las.affine)
+    expect([las.data[at(las, 0, 0, 0)], las.data[at(las, 1, 0, 0)], las.data[at(las, 10, 20, 12)]]).toEqual([2, 1, 2])
+    const counts = [0, 0, 0]
+    for (const id of las.data) counts[id]!++
+    expect(counts).toEqual([26, 20283, 13516])
+    // scl_slope 2 / scl_inter 1 in the header: nibabel gives 5.0 at [0,0,0]; segsense keeps the stored id 2.
+    const slope = await loadNiftiLabels(f('anatomical_labels_slope.nii.gz'))
+    expect(Array.from(slope.data)).toEqual(Array.from(las.data))
+    // The image's grid.
+    const image = await loadNifti(f('anatomical.nii'))
+    checkSameGrid(image, ras, 'anatomical.nii', 'anatomical_labels_ras.nii.gz')
+  })
+
+  it('a label map on another grid is an error naming both files; fractional or negative ids are refused', async () => {
+    const image = await loadNifti(f('anatomical.nii'))
+    const shifted = await loadNiftiLabels(f('anatomical_labels_shifted.nii.gz'))
+    expectThrow(() => checkSameGrid(image, shifted, 'anatomical.nii', 'anatomical_labels_shifted.nii.gz'), 'E_SIZE_MISMATCH', 'anatomical.nii', 'anatomical_labels_shifted.nii.gz', 'affine')
+    await expectRejection(loadSample('a', f('anatomical.nii'), f('anatomical_labels_shifted.nii.gz')), 'E_SIZE_MISMATCH', 'anatomical_labels_shifted.nii.gz', 'anatomical.nii')
+    // anatomical.nii as a label map: its stored int16 values include negatives (min -610), which are no ids.
+    await expectRejection(loadNiftiLabels(f('anatomical.nii')), 'E_BAD_MASK', 'anatomical.nii', '-')
+  })
+})
+
+describe('slices: loadImage / loadMask / loadSample on NIfTI', () => {
+  it('cuts the same slice from image and label map along each axis', async () => {
+    const v = await loadNifti(f('anatomical.nii'), { window: 'none' })
+    const j20 = await loadImage(f('anatomical.nii'), { axis: 'j', slice: 20, window: 'none' })
+    // Along j the raster is (i, k): 33 wide, 25 high, spacing [2, 2].
+    expect([j20.width, j20.height, j20.channels]).toEqual([33, 25, 1])
+    expect(j20.spacing).toEqual([2, 2])
+    expect(j20.data[12 * 33 + 10]).toBe(11650)
+    expect(volumeSlice(v, 'j', 20).data).toEqual(j20.data)
+    const i3 = volumeSlice(v, 'i', 3)
+    expect([i3.width, i3.height]).toEqual([41, 25])
+    expect(i3.data[7 * 41 + 9]).toBe(v.data[at(v, 3, 9, 7)])
+    // Default: the middle slice along k.
+    const mid = await loadImage(f('anatomical.nii'), { window: 'none' })
+    expect(mid.data).toEqual(volumeSlice(v, 'k', 12).data)
+    expectThrow(() => volumeSlice(v, 'k', 25), 'E_BAD_PARAMETER', '25 slices along k')
+    expectThrow(() => volumeSlice(v, 'z' as never, 0), 'E_BAD_PARAMETER', "'i', 'j' or 'k'")
+    // The mask from the RAS-written file, slice for slice.
+    const m = await loadMask(f('anatomical_labels_ras.nii.gz'), { axis: 'j', slice: 20 })
+    const las = await loadNiftiLabels(f('anatomical_labels_las.nii.gz'))
+    expect(Array.from(m.data)).toEqual(Array.from(labelVolumeSlice(las, 'j', 20).data))
+    const s = await loadSample('brain', f('anatomical.nii'), f('anatomical_labels_ras.nii.gz'), { axis: 'k', slice: 12 })
+    expect([s.image.width, s.image.height, s.truth?.width, s.truth?.height]).toEqual([33, 41, 33, 41])
+    expect(s.truth?.data[20 * 33 + 10]).toBe(2)
+    await expectRejection(loadImage(f('anatomical.nii'), { frame: 1 }), 'E_BAD_PARAMETER', 'frame')
+  })
+})
