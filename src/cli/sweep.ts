@@ -33,6 +33,12 @@ export interface SweepCommandOptions extends CommonOptions, ModelFlags {
   readonly out?: string
   readonly json?: boolean
   readonly sample?: string
+  /** NIfTI / DICOM folder: the axis to slice along (i, j or k). */
+  readonly axis?: string
+  /** NIfTI / DICOM folder: the slice index along --axis (default the middle). */
+  readonly slice?: number
+  /** Multi-frame DICOM: the frame (default 0). */
+  readonly frame?: number
 }
 
 /** One `warning:` line per sample/class pair the sweep could not score (empty string when there is none). */
@@ -70,7 +76,13 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   const { metric } = plan.requirement
   const paths = samplePaths(options.image ?? [], options.truth ?? [])
   const withTruth = paths.every((p) => p.truth)
-  const samples: Sample[] = await Promise.all(paths.map((p) => loadSample(p.id, p.image, p.truth)))
+  if (options.axis !== undefined && !['i', 'j', 'k'].includes(options.axis)) throw new UsageError(`--axis must be i, j or k, got ${options.axis}`)
+  const medical = {
+    ...(options.axis !== undefined ? { axis: options.axis as 'i' | 'j' | 'k' } : {}),
+    ...(options.slice !== undefined ? { slice: options.slice } : {}),
+    ...(options.frame !== undefined ? { frame: options.frame } : {}),
+  }
+  const samples: Sample[] = await Promise.all(paths.map((p) => loadSample(p.id, p.image, p.truth, medical)))
   const model = await loadOnnxModel(modelSettings.file, modelSettings.options)
   const progress = createProgress({ quiet: Boolean(options.quiet) })
   let result

@@ -501,8 +501,8 @@ export interface LoadDicomSeriesOptions {
  * with x and y negated); `spacing` is [column spacing, row spacing, distance between slice positions]. Files that
  * are not DICOM (no 'DICM' preamble) are skipped.
  *
- * @throws SegsenseError `E_FILE_NOT_FOUND`/`E_FILE_READ` for the folder, `E_BAD_PARAMETER` when it holds no DICOM
- *   image, more than one series, or slices of different sizes or orientations, and the errors of {@link loadDicom}.
+ * @throws SegsenseError `E_FILE_NOT_FOUND`; `E_FILE_READ` for a folder that cannot be read or holds no DICOM file;
+ *   `E_BAD_PARAMETER` when it holds more than one series, or slices of different sizes or orientations, and the errors of {@link loadDicom}.
  * @example
  * const volume = await loadDicomSeries('scans/patient1/series3')
  */
@@ -527,7 +527,7 @@ export async function loadDicomSeries(dir: string, options: LoadDicomSeriesOptio
     slices.push(await parse(bytes, path))
   }
   const first = slices[0]
-  if (first === undefined) throw new SegsenseError('E_BAD_PARAMETER', `folder ${dir} holds no DICOM file (none has the 'DICM' preamble)`, { details: { file: dir } })
+  if (first === undefined) throw new SegsenseError('E_FILE_READ', `cannot read folder ${dir} as a DICOM series: it holds no DICOM file (none has the 'DICM' preamble)`, { details: { file: dir } })
   const { rows, columns } = first.meta
   const series = new Set(slices.map((s) => s.meta.seriesInstanceUid))
   if (series.size > 1) throw new SegsenseError('E_BAD_PARAMETER', `folder ${dir} holds ${series.size} DICOM series (${[...series].join(', ')}); give a folder with one series`, { details: { file: dir } })

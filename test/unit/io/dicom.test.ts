@@ -141,7 +141,8 @@ describe('loadDicomSeries', () => {
     const radial = '/usr/lib/python3/dist-packages/pydicom/data/test_files/dicomdirtests/98892003/MR700'
     if (existsSync(radial)) await expectRejection(loadDicomSeries(radial), 'E_BAD_PARAMETER')
     const empty = new URL('../../../fixtures/formats/nifti/', import.meta.url).pathname
-    await expectRejection(loadDicomSeries(empty), 'E_BAD_PARAMETER', 'no DICOM file', empty)
+    await expectRejection(loadDicomSeries(empty), 'E_FILE_READ', 'no DICOM file', empty)
+    await expectRejection(loadImage(empty), 'E_FILE_READ', 'no DICOM file')
   })
 })
 
