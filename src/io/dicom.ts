@@ -1,7 +1,8 @@
 /**
  * DICOM images (one file, one frame of a multi-frame file, or a folder holding one series) read with
  * dicom-parser, which is loaded on first use. Pixel data: native (uncompressed) in explicit or implicit VR,
- * little or big endian, deflated, and RLE Lossless (decoded here). JPEG-family transfer syntaxes are refused.
+ * little or big endian, deflated, RLE Lossless (decoded here), JPEG-LS and JPEG 2000 (optional codecs, see
+ * dicom-codecs.ts). JPEG baseline, extended and lossless are refused.
  */
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -11,6 +12,7 @@ import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Raster, Volume } from '../core/types.js'
 import { checkMaxPixels, readSource, sourceName, type ImageSource } from './image.js'
 import { tooLarge } from './png.js'
+import { codecFor, decodeCompressedFrame } from './dicom-codecs.js'
 
 type DicomParserModule = typeof import('dicom-parser')
 let loading: Promise<DicomParserModule> | undefined
@@ -167,14 +169,16 @@ async function parse(bytes: Uint8Array, name: string): Promise<Parsed> {
   if (ds.elements.x7fe00010 === undefined || rows === undefined || columns === undefined) {
     throw new SegsenseError('E_UNSUPPORTED_SOP_CLASS', `DICOM ${name} has no image (no Pixel Data, Rows or Columns; SOP class ${sopClassUid ?? 'not given'})`, { details: { file: name, sopClassUid } })
   }
-  if (!NATIVE.has(ts) && ts !== TS.rle) {
+  if (!NATIVE.has(ts) && ts !== TS.rle && codecFor(ts) === undefined) {
     throw new SegsenseError(
       'E_UNSUPPORTED_TRANSFER_SYNTAX',
-      `DICOM ${name} stores its pixels as ${transferSyntaxName(ts)} (transfer syntax ${ts}), which segsense does not decode; convert it to an uncompressed or RLE transfer syntax first (e.g. dcmdjpeg or gdcmconv --raw)`,
+      `DICOM ${name} stores its pixels as ${transferSyntaxName(ts)} (transfer syntax ${ts}), which segsense does not decode (it reads uncompressed, RLE, and with optional codecs JPEG-LS and JPEG 2000); convert it first, e.g. with dcmdjpeg or gdcmconv --raw`,
       { details: { file: name, transferSyntaxUid: ts } },
     )
   }
-  const photometric = (optionalString(ds, 'x00280004') ?? 'MONOCHROME2').toUpperCase()
+  let photometric = (optionalString(ds, 'x00280004') ?? 'MONOCHROME2').toUpperCase()
+  // JPEG 2000's colour transforms are undone by the decoder: its output is RGB.
+  if ((photometric === 'YBR_RCT' || photometric === 'YBR_ICT') && codecFor(ts)?.decoder === 'J2KDecoder') photometric = 'RGB'
   const samplesPerPixel = ds.uint16('x00280002') ?? 1
   const bitsAllocated = ds.uint16('x00280100') ?? 16
   const bitsStored = ds.uint16('x00280101') ?? bitsAllocated
@@ -269,31 +273,28 @@ function decodeRle(frame: Uint8Array, segments: number, planeSize: number, name:
 }
 
 /**
- * The stored integer samples of one frame, interleaved (RGBRGB for colour), as float64-exact numbers in a
- * Float64Array: masked to Bits Stored and sign-extended when Pixel Representation is 1.
+ * The stored integer samples of one frame, interleaved (RGBRGB for colour), as exact numbers in a Float64Array:
+ * native pixel data read in place, RLE decoded here, JPEG-LS / JPEG 2000 by their optional codec.
  */
 async function frameSamples(p: Parsed, frame: number): Promise<Float64Array> {
   const { ds, meta, name, samplesPerPixel: spp } = p
   const n = meta.rows * meta.columns
   const bytesPer = meta.bitsAllocated / 8
   const el = ds.elements.x7fe00010 as Element
-  const out = new Float64Array(n * spp)
   let raw: Uint8Array
   let littleEndian = p.ts !== TS.explicitBE
   let planar = p.planar === 1
-  if (p.ts === TS.rle) {
-    const dp = await loadParser()
-    let fragment: Uint8Array
-    try {
-      const fragments = el.fragments ?? []
-      fragment =
-        p.frames === 1
-          ? dp.readEncapsulatedPixelDataFromFragments(ds, el, 0, fragments.length)
-          : el.basicOffsetTable && el.basicOffsetTable.length > 0
-            ? dp.readEncapsulatedImageFrame(ds, el, frame)
-            : dp.readEncapsulatedPixelDataFromFragments(ds, el, frame, 1)
-    } catch (e) {
-      throw new SegsenseError('E_IMAGE_DECODE', `cannot decode DICOM ${name}: frame ${frame} of the RLE pixel data: ${e instanceof Error ? e.message : String(e)}`, { cause: e, details: { file: name } })
+  const codec = codecFor(p.ts)
+  if (p.ts === TS.rle || codec !== undefined) {
+    const fragment = await encapsulatedFrame(p, frame)
+    if (codec !== undefined) {
+      const decoded = await decodeCompressedFrame(codec, p.ts, fragment, name)
+      if (decoded.width !== meta.columns || decoded.height !== meta.rows || decoded.components !== spp || decoded.data.length !== n * spp * decoded.bytesPerSample) {
+        throw new SegsenseError('E_IMAGE_DECODE', `cannot decode DICOM ${name}: the ${codec.name} stream of frame ${frame} is ${decoded.width}x${decoded.height}x${decoded.components}, the header says ${meta.columns}x${meta.rows}x${spp}`, {
+          details: { file: name, frame },
+        })
+      }
+      return samplesOf(decoded.data, decoded.bytesPerSample, true, false, p)
     }
     // RLE segments are byte planes: for each sample, most significant byte first. Reassemble little-endian planar.
     const planes = decodeRle(fragment, spp * bytesPer, n, name)
@@ -317,16 +318,43 @@ async function frameSamples(p: Parsed, frame: number): Promise<Float64Array> {
     }
     raw = ds.byteArray.subarray(start, start + frameBytes)
   }
+  return samplesOf(raw, bytesPer, littleEndian, planar, p)
+}
+
+/** The bytes of one frame of encapsulated pixel data (one fragment per frame, or all fragments of a single frame). */
+async function encapsulatedFrame(p: Parsed, frame: number): Promise<Uint8Array> {
+  const dp = await loadParser()
+  const el = p.ds.elements.x7fe00010 as Element
+  try {
+    const fragments = el.fragments ?? []
+    return p.frames === 1
+      ? dp.readEncapsulatedPixelDataFromFragments(p.ds, el, 0, fragments.length)
+      : el.basicOffsetTable && el.basicOffsetTable.length > 0
+        ? dp.readEncapsulatedImageFrame(p.ds, el, frame)
+        : dp.readEncapsulatedPixelDataFromFragments(p.ds, el, frame, 1)
+  } catch (e) {
+    throw new SegsenseError('E_IMAGE_DECODE', `cannot decode DICOM ${p.name}: frame ${frame} of the encapsulated pixel data: ${e instanceof Error ? e.message : String(e)}`, { cause: e, details: { file: p.name } })
+  }
+}
+
+/**
+ * Stored samples (`bytesPer` bytes each) -> numbers, masked to Bits Stored and sign-extended when Pixel
+ * Representation is 1; planar colour (RRR GGG BBB) is interleaved on the way.
+ */
+function samplesOf(raw: Uint8Array, bytesPer: number, littleEndian: boolean, planar: boolean, p: Parsed): Float64Array {
+  const { meta, samplesPerPixel: spp } = p
+  const n = meta.rows * meta.columns
+  const out = new Float64Array(n * spp)
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength)
-  const mask = meta.bitsStored === 32 ? 0xffffffff : 2 ** meta.bitsStored - 1
-  const signBit = 2 ** (meta.bitsStored - 1)
+  const bits = Math.min(meta.bitsStored, bytesPer * 8)
+  const mask = bits === 32 ? 0xffffffff : 2 ** bits - 1
+  const signBit = 2 ** (bits - 1)
   const signed = meta.pixelRepresentation === 1
   for (let i = 0; i < n * spp; i++) {
     let v = bytesPer === 1 ? (raw[i] as number) : bytesPer === 2 ? view.getUint16(2 * i, littleEndian) : view.getUint32(4 * i, littleEndian)
     v = mask === 0xffffffff ? v : v & mask
     if (v < 0) v += 4294967296
     if (signed && v >= signBit) v -= 2 * signBit
-    // Planar configuration 1 (RRR...GGG...BBB) is interleaved here, so one layout follows.
     if (planar && spp > 1) {
       const s = Math.floor(i / n)
       out[(i - s * n) * spp + s] = v
@@ -429,7 +457,11 @@ function rasterSpacing(meta: Omit<DicomMeta, 'window'>): readonly [number, numbe
  * (DICOM stores the row spacing, i.e. y, first). MONOCHROME1 is inverted so that bright means high in every file.
  *
  * @param source a file path or the file's bytes.
- * @throws SegsenseError `E_UNSUPPORTED_TRANSFER_SYNTAX` naming the UID (JPEG, JPEG-LS, JPEG 2000);
+ * JPEG-LS and JPEG 2000 frames are decoded by the optional packages `@cornerstonejs/codec-charls` and
+ * `@cornerstonejs/codec-openjpeg` when they are installed.
+ *
+ * @throws SegsenseError `E_UNSUPPORTED_TRANSFER_SYNTAX` naming the UID (JPEG baseline, extended and lossless; JPEG-LS
+ *   or JPEG 2000 without their codec package);
  *   `E_UNSUPPORTED_SOP_CLASS` for DICOM SEG, RT STRUCT and other objects without an image;
  *   `E_IMAGE_DECODE`, `E_IMAGE_TOO_LARGE`, `E_FILE_NOT_FOUND`, `E_BAD_PARAMETER` (a frame past the last).
  * @example

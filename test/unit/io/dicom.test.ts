@@ -100,8 +100,18 @@ describe('loadDicom', () => {
     expect(f7.image.spacing).toBeUndefined()
   })
 
-  it('refuses JPEG-family transfer syntaxes naming the UID, and RT STRUCT naming the SOP class', async () => {
-    await expectRejection(loadDicom(f('MR_small_jpeg_ls_lossless.dcm')), 'E_UNSUPPORTED_TRANSFER_SYNTAX', '1.2.840.10008.1.2.4.80', 'JPEG-LS', 'MR_small_jpeg_ls_lossless.dcm')
+  it('decodes JPEG-LS and JPEG 2000 lossless (optional codecs) to the same values as the uncompressed file', async () => {
+    const plain = await loadDicom(f('MR_small.dcm'), { window: 'none' })
+    const ls = await loadDicom(f('MR_small_jpeg_ls_lossless.dcm'), { window: 'none' })
+    const j2k = await loadDicom(f('MR_small_jp2klossless.dcm'), { window: 'none' })
+    expect(ls.meta.transferSyntaxUid).toBe('1.2.840.10008.1.2.4.80')
+    expect(j2k.meta.transferSyntaxUid).toBe('1.2.840.10008.1.2.4.90')
+    expect(ls.image.data).toEqual(plain.image.data)
+    expect(j2k.image.data).toEqual(plain.image.data)
+  })
+
+  it('refuses JPEG baseline/extended naming the UID, and RT STRUCT naming the SOP class', async () => {
+    await expectRejection(loadDicom(f('JPEG-lossy.dcm')), 'E_UNSUPPORTED_TRANSFER_SYNTAX', '1.2.840.10008.1.2.4.51', 'JPEG', 'JPEG-lossy.dcm')
     await expectRejection(loadDicom(f('rtstruct.dcm')), 'E_UNSUPPORTED_SOP_CLASS', '1.2.840.10008.5.1.4.1.1.481.3', 'RT STRUCT')
   })
 
