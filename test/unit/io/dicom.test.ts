@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadDicom, loadDicomSeries } from '../../../src/io/dicom.js'
 import { loadImage } from '../../../src/io/image.js'
-import { loadMask } from '../../../src/io/mask.js'
+import { loadMask, loadSample } from '../../../src/io/mask.js'
 import { expectRejection } from '../../support/helpers.js'
 
 const dir = new URL('../../../fixtures/formats/dicom/', import.meta.url).pathname
@@ -50,6 +50,23 @@ describe('loadDicom', () => {
     // python3 -c "import pydicom; a=pydicom.dcmread('MR_small.dcm').pixel_array; print(a.min(), a.max())" -> 127 2145
     expect(minmax.image.data[32 * 64 + 32]).toBeCloseTo((182 - 127) / (2145 - 127), 6)
     expect(minmax.meta.window).toBeNull()
+  })
+
+  it('masks Bits Stored, sign-extends 12-bit signed values and inverts MONOCHROME1', async () => {
+    // make_dicom.py: MR_small - 1000 as 12-bit two's complement in 16 bits; MR_small | 0xA000 with 12 bits stored.
+    // pydicom 2.3 returns the raw words here (pixel_array[32,32] -> 3278 and 41142), so the expected values are the
+    // standard's: 3278 = (182 - 1000) & 0xFFF sign-extended from bit 11 -> -818; 41142 & 0xFFF -> 182.
+    const signed = await loadDicom(f('MR_small_12bit_signed.dcm'), { window: 'none' })
+    expect(signed.image.data[32 * 64 + 32]).toBe(-818)
+    expect(signed.image.data[10 * 64 + 50]).toBe(104)
+    const junk = await loadDicom(f('MR_small_12bit_junk.dcm'), { window: 'none' })
+    const plain = await loadDicom(f('MR_small.dcm'), { window: 'none' })
+    expect(junk.image.data).toEqual(plain.image.data)
+    // MONOCHROME1: the same window, inverted, so bright still means a high value.
+    const m1 = await loadDicom(f('MR_small_monochrome1.dcm'))
+    expect(m1.meta.photometricInterpretation).toBe('MONOCHROME1')
+    expect(m1.image.data[32 * 64 + 32]).toBeCloseTo(1 - 0.23889931207004378, 6)
+    expect((await loadDicom(f('MR_small_monochrome1.dcm'), { window: 'none' })).image.data).toEqual(plain.image.data)
   })
 
   it('rescales CT to Hounsfield units and uses min-max without a window', async () => {
@@ -197,6 +214,10 @@ describe.skipIf(!existsSync(join(sunny, 'dicom')))('Sunnybrook DICOM (../shared/
       // Pixel Spacing is (row, column); Raster.spacing is (x, y) = (column, row).
       expect(tags.pixelSpacing).toEqual(entry.spacing_mm)
       expect(image.spacing).toEqual([entry.spacing_mm[1], entry.spacing_mm[0]])
+      // With its expert mask (8-bit PNG) as one sample: the DICOM's spacing comes along.
+      const withMask = await loadSample(id, join(sunny, 'dicom', name), join(sunny, 'slices', `${id}-mask.png`))
+      expect(withMask.image.spacing).toEqual(image.spacing)
+      expect(new Set(withMask.truth?.data)).toContain(3)
       for (let i = 0; i < image.data.length; i++) {
         if (image.data[i] !== Math.round((twin.data[i] as number) * 65535)) throw new Error(`${id}: pixel ${i} is ${image.data[i]}, the PNG has ${Math.round((twin.data[i] as number) * 65535)}`)
       }
