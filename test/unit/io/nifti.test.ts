@@ -136,6 +136,27 @@ describe('loadNiftiLabels', () => {
   })
 })
 
+describe('Colin27 T1 (LAS on disk) and its Brodmann labels (RAS on disk), from Debian mricron-data', () => {
+  it('line up voxel for voxel and slice for slice', async () => {
+    // make_colin27.py: ch2 / brodmann, every 2nd voxel, slices 40..119; python3 -c "import nibabel as nib;
+    //   t=nib.as_closest_canonical(nib.load('colin27_t1_las.nii.gz')); b=nib.load('colin27_brodmann_ras.nii.gz');
+    //   print(t.affine.ravel(), t.get_fdata()[45,54,20], t.get_fdata()[30,70,10], b.get_fdata()[30,70,10], (b.get_fdata()[:,:,20]>0).sum())"
+    // -> [2,0,0,-90, 0,2,0,-125, 0,0,2,-31, 0,0,0,1] 52.0 85.0 48.0 3792
+    const t1 = await loadNifti(f('colin27_t1_las.nii.gz'), { window: 'none' })
+    const ba = await loadNiftiLabels(f('colin27_brodmann_ras.nii.gz'))
+    expect(t1.dims).toEqual([91, 109, 40])
+    expect(t1.affine).toEqual([2, 0, 0, -90, 0, 2, 0, -125, 0, 0, 2, -31, 0, 0, 0, 1])
+    checkSameGrid(t1, ba, 'colin27_t1_las.nii.gz', 'colin27_brodmann_ras.nii.gz')
+    expect([t1.data[at(t1, 45, 54, 20)], t1.data[at(t1, 30, 70, 10)]]).toEqual([52, 85])
+    expect(ba.data[at(ba, 30, 70, 10)]).toBe(48)
+    const s = await loadSample('colin27', f('colin27_t1_las.nii.gz'), f('colin27_brodmann_ras.nii.gz'), { slice: 20 })
+    expect([s.image.width, s.image.height, s.image.spacing]).toEqual([91, 109, [2, 2]])
+    expect(s.truth?.data.reduce((n, id) => n + (id > 0 ? 1 : 0), 0)).toBe(3792)
+    // Default window: percentiles 0.5 and 99.5 of the volume are 0 and 162 (np.percentile(t.get_fdata(), [0.5, 99.5])).
+    expect(s.image.data[54 * 91 + 45]).toBeCloseTo(52 / 162, 6)
+  })
+})
+
 describe('slices: loadImage / loadMask / loadSample on NIfTI', () => {
   it('cuts the same slice from image and label map along each axis', async () => {
     const v = await loadNifti(f('anatomical.nii'), { window: 'none' })
