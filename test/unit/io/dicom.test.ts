@@ -130,6 +130,8 @@ describe('loadDicom', () => {
   it('refuses JPEG baseline/extended naming the UID, and RT STRUCT naming the SOP class', async () => {
     await expectRejection(loadDicom(f('JPEG-lossy.dcm')), 'E_UNSUPPORTED_TRANSFER_SYNTAX', '1.2.840.10008.1.2.4.51', 'JPEG', 'JPEG-lossy.dcm')
     await expectRejection(loadDicom(f('rtstruct.dcm')), 'E_UNSUPPORTED_SOP_CLASS', '1.2.840.10008.5.1.4.1.1.481.3', 'RT STRUCT')
+    await expectRejection(loadDicom(f('MR_small_as_seg_sop_class.dcm')), 'E_UNSUPPORTED_SOP_CLASS', '1.2.840.10008.5.1.4.1.1.66.4', 'DICOM SEG')
+    await expectRejection(loadMask(f('MR_small_as_seg_sop_class.dcm')), 'E_UNSUPPORTED_SOP_CLASS', 'DICOM SEG')
   })
 
   it('rejects bad options and non-DICOM bytes with typed errors', async () => {

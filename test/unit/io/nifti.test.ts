@@ -2,7 +2,7 @@
 // maps derived from anatomical.nii by fixtures/formats/make_nifti.py. Reference values from nibabel
 // (/usr/bin/python3, Debian python3-nibabel): `c = nib.as_closest_canonical(img)`, then c.get_fdata()[i, j, k].
 import { readFileSync } from 'node:fs'
-import { gunzipSync } from 'node:zlib'
+import { gunzipSync, gzipSync } from 'node:zlib'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadImage } from '../../../src/io/image.js'
@@ -92,6 +92,39 @@ describe('loadNifti', () => {
     expect(v.data.reduce((s, x) => s + x, 0)).toBe(7650)
     const bytes = new Uint8Array(gunzipSync(readFileSync(f('standard.nii.gz'))))
     expect((await loadNifti(bytes, { window: 'none' })).data).toEqual(v.data)
+  })
+
+  it('reads int8, uint16, int32, uint32, float64 and RGB24; .nii and .nii.gz of one file load the same', async () => {
+    // make_nifti.py: v = i + 4 j + 20 k - 50 on a 4 x 5 x 7 RAS grid; python3 -c "import nibabel as nib;
+    //   print([nib.load(f'dtype_{n}.nii.gz').get_data_dtype() for n in ['int8','uint16','int32','uint32','float64']])"
+    // -> int8, uint16, int32, uint32, float64 (datatype codes 256, 512, 8, 768, 64); RGB24 is code 128.
+    const expected: Record<string, (v: number) => number> = {
+      int8: (v) => v,
+      uint16: (v) => v + 50,
+      int32: (v) => v * 1000,
+      uint32: (v) => (v + 50) * 100000,
+      float64: (v) => v / 8,
+    }
+    for (const [name, fn] of Object.entries(expected)) {
+      const vol = await loadNifti(f(`dtype_${name}.nii.gz`), { window: 'none' })
+      expect(vol.dims, name).toEqual([4, 5, 7])
+      for (const [i, j, k] of [[0, 0, 0], [3, 4, 6], [1, 2, 3]] as const) expect(vol.data[at(vol, i, j, k)], `${name} ${i},${j},${k}`).toBe(fn(i + 4 * j + 20 * k - 50))
+    }
+    const rgb = await loadNifti(f('dtype_rgb24.nii.gz'))
+    expect(rgb.channels).toBe(3)
+    const p = at(rgb, 1, 2, 3) * 3 // v + 50 = 69
+    expect(Array.from(rgb.data.slice(p, p + 3)).map((x) => Math.round(x * 255))).toEqual([69, 138, 186])
+    expect((await loadImage(f('dtype_rgb24.nii.gz'), { slice: 3 })).channels).toBe(3)
+    // Label maps: uint16 ids kept; ids above 65535, fractions and colour are refused.
+    const ids = await loadNiftiLabels(f('dtype_uint16.nii.gz'))
+    expect(ids.data[at(ids, 3, 4, 6)]).toBe(139)
+    await expectRejection(loadNiftiLabels(f('dtype_uint32.nii.gz')), 'E_BAD_MASK', 'dtype_uint32.nii.gz', '0..65535')
+    await expectRejection(loadNiftiLabels(f('dtype_float64.nii.gz')), 'E_BAD_MASK', '-6.25')
+    await expectRejection(loadNiftiLabels(f('dtype_rgb24.nii.gz')), 'E_BAD_MASK', 'RGB24')
+    // The same bytes gzipped: identical volume.
+    const plain = await loadNifti(f('anatomical.nii'), { window: 'none' })
+    const gz = await loadNifti(new Uint8Array(gzipSync(readFileSync(f('anatomical.nii')))), { window: 'none' })
+    expect(gz.data).toEqual(plain.data)
   })
 
   it('rejects what is not NIfTI with typed errors', async () => {
