@@ -59,13 +59,29 @@ const TYPES: Readonly<Record<number, readonly [number, string]>> = {
   768: [4, 'uint32'],
 }
 
+type NumericArray = Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array
+
+const ARRAYS: Readonly<Record<string, new (buffer: ArrayBuffer, offset: number, length: number) => NumericArray>> = {
+  uint8: Uint8Array,
+  rgb24: Uint8Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  uint16: Uint16Array,
+  int32: Int32Array,
+  uint32: Uint32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+}
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+
 interface Decoded {
   readonly name: string
   /** Dims in the file's voxel order. */
   readonly dims: readonly [number, number, number]
   readonly channels: number
-  /** Values in the file's voxel order (i fastest), channels interleaved, before any scaling. */
-  readonly values: Float64Array
+  /** Values in the file's voxel order (i fastest), channels interleaved, before any scaling (a view on the file). */
+  readonly values: NumericArray
   readonly slope: number
   readonly inter: number
   /** Row-major 4x4, file voxel -> world (RAS mm). */
@@ -123,36 +139,22 @@ async function decode(source: ImageSource, volume: number, maxVoxels: number, wh
   const start = Number(header.vox_offset) + volume * nvox * size
   if (start + nvox * size > bytes.byteLength) throw decodeError(name, `the file holds ${bytes.byteLength} bytes, volume ${volume} needs bytes ${start}..${start + nvox * size}`)
   const le = header.littleEndian
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const channels = kind === 'rgb24' ? 3 : 1
-  const values = new Float64Array(nvox * channels)
-  const at = start
-  switch (kind) {
-    case 'uint8':
-    case 'rgb24':
-      for (let i = 0; i < values.length; i++) values[i] = bytes[at + i] as number
-      break
-    case 'int8':
-      for (let i = 0; i < nvox; i++) values[i] = view.getInt8(at + i)
-      break
-    case 'int16':
-      for (let i = 0; i < nvox; i++) values[i] = view.getInt16(at + 2 * i, le)
-      break
-    case 'uint16':
-      for (let i = 0; i < nvox; i++) values[i] = view.getUint16(at + 2 * i, le)
-      break
-    case 'int32':
-      for (let i = 0; i < nvox; i++) values[i] = view.getInt32(at + 4 * i, le)
-      break
-    case 'uint32':
-      for (let i = 0; i < nvox; i++) values[i] = view.getUint32(at + 4 * i, le)
-      break
-    case 'float32':
-      for (let i = 0; i < nvox; i++) values[i] = view.getFloat32(at + 4 * i, le)
-      break
-    default:
-      for (let i = 0; i < nvox; i++) values[i] = view.getFloat64(at + 8 * i, le)
+  const count = nvox * channels
+  // A typed-array view in host byte order: copy the voxel bytes into an aligned buffer (a gunzipped buffer or a
+  // file's vox_offset need not be aligned), swapping bytes when the file's endianness differs.
+  const copy = new Uint8Array(count * (size / channels))
+  copy.set(bytes.subarray(start, start + copy.length))
+  const width = size / channels
+  if (width > 1 && le !== HOST_LITTLE_ENDIAN) {
+    for (let p = 0; p < copy.length; p += width)
+      for (let a = p, b = p + width - 1; a < b; a++, b--) {
+        const t = copy[a] as number
+        copy[a] = copy[b] as number
+        copy[b] = t
+      }
   }
+  const values = new (ARRAYS[kind] as (typeof ARRAYS)[string])(copy.buffer, 0, count)
   // nibabel's choice (get_best_affine): the sform when sform_code > 0, else the qform when qform_code > 0, else
   // pixdim scaling. nifti-reader-js prefers the qform, so the sform is read here from the raw header.
   let affine: number[]
@@ -177,8 +179,9 @@ interface Reorientation {
   readonly dims: [number, number, number]
   readonly affine: number[]
   readonly spacing: [number, number, number]
-  /** For each output voxel index, the input voxel index. */
-  readonly source: Uint32Array
+  /** Input voxel index of output voxel (0, 0, 0), and the input index steps of one output step along i, j, k. */
+  readonly base: number
+  readonly step: readonly [number, number, number]
 }
 
 /**
@@ -218,29 +221,104 @@ function reorient(dims: readonly [number, number, number], affine: readonly numb
     newAffine[r * 4 + c] = s
   }
   const strides = [1, dims[0], dims[0] * dims[1]]
-  const source = new Uint32Array(out[0] * out[1] * out[2])
-  let p = 0
-  const step = [0, 0, 0]
-  const base = [0, 0, 0]
+  const step: [number, number, number] = [0, 0, 0]
+  let base = 0
   for (let w = 0; w < 3; w++) {
     const i = perm[w]!
     step[w] = flip[w] ? -strides[i]! : strides[i]!
-    base[w] = flip[w] ? (dims[i]! - 1) * strides[i]! : 0
+    if (flip[w]) base += (dims[i]! - 1) * strides[i]!
   }
-  for (let k = 0; k < out[2]; k++)
-    for (let j = 0; j < out[1]; j++) {
-      let q = base[0]! + base[1]! + base[2]! + j * step[1]! + k * step[2]!
-      for (let i = 0; i < out[0]; i++, q += step[0]!) source[p++] = q
-    }
   const spacing: [number, number, number] = [norms[perm[0]]!, norms[perm[1]]!, norms[perm[2]]!]
-  return { dims: out, affine: newAffine, spacing, source }
+  return { dims: out, affine: newAffine, spacing, base, step }
 }
 
-function percentile(sorted: Float64Array, q: number): number {
-  const pos = (sorted.length - 1) * q
+/**
+ * Copies `src` (file voxel order, `ch` interleaved channels) into `dst` in the reoriented order, mapping each value
+ * with `a * v + b`. Nested loops over the output with running input offsets: no index table, no per-voxel call.
+ */
+function copyReoriented(src: NumericArray, dst: Float32Array | Uint8Array | Uint16Array, r: Reorientation, ch: number, a: number, b: number): void {
+  const [nx, ny, nz] = r.dims
+  const [si, sj, sk] = r.step
+  let p = 0
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++) {
+      let q = r.base + j * sj + k * sk
+      if (ch === 1) for (let i = 0; i < nx; i++, q += si) dst[p++] = (src[q] as number) * a + b
+      else
+        for (let i = 0; i < nx; i++, q += si)
+          for (let c = 0; c < ch; c++) dst[p++] = (src[q * ch + c] as number) * a + b
+    }
+}
+
+/**
+ * Percentiles (numpy's linear interpolation) of integer values from a histogram: exact, O(n), no copy. Undefined
+ * when the values span more than 2^20 integers (then {@link percentile} selects on a copy).
+ */
+function integerPercentiles(values: NumericArray, qs: readonly number[]): number[] | undefined {
+  let min = Infinity
+  let max = -Infinity
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as number
+    if (v < min) min = v
+    if (v > max) max = v
+  }
+  if (!(max - min < 1 << 20)) return undefined
+  const counts = new Float64Array(max - min + 1)
+  for (let i = 0; i < values.length; i++) {
+    const b = (values[i] as number) - min
+    counts[b] = (counts[b] as number) + 1
+  }
+  // The value of order statistic r (0-based): walk the cumulative counts.
+  const orderStat = (r: number): number => {
+    let seen = 0
+    for (let b = 0; b < counts.length; b++) {
+      seen += counts[b] as number
+      if (seen > r) return b + min
+    }
+    return max
+  }
+  return qs.map((q) => {
+    const pos = (values.length - 1) * q
+    const lo = Math.floor(pos)
+    const a = orderStat(lo)
+    return pos === lo ? a : a + (orderStat(lo + 1) - a) * (pos - lo)
+  })
+}
+
+/** The k-th smallest value of `values` (0-based), by quickselect; reorders `values`. */
+function select(values: Float32Array, k: number): number {
+  let lo = 0
+  let hi = values.length - 1
+  while (hi > lo) {
+    const pivot = values[(lo + hi) >> 1] as number
+    let i = lo
+    let j = hi
+    while (i <= j) {
+      while ((values[i] as number) < pivot) i++
+      while ((values[j] as number) > pivot) j--
+      if (i <= j) {
+        const t = values[i] as number
+        values[i++] = values[j] as number
+        values[j--] = t
+      }
+    }
+    if (k <= j) hi = j
+    else if (k >= i) lo = i
+    else return values[k] as number
+  }
+  return values[k] as number
+}
+
+/** Percentile q (0..1) with linear interpolation between order statistics, as numpy's default; reorders `values`. */
+function percentile(values: Float32Array, q: number): number {
+  const pos = (values.length - 1) * q
   const lo = Math.floor(pos)
-  const hi = Math.min(sorted.length - 1, lo + 1)
-  return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo)
+  const a = select(values, lo)
+  if (pos === lo) return a
+  // After selecting lo, every value above index lo is >= a: the next order statistic is their minimum.
+  let b = Infinity
+  for (let i = lo + 1; i < values.length; i++) if ((values[i] as number) < b) b = values[i] as number
+  return a + (b - a) * (pos - lo)
 }
 
 function checkVolumeIndex(value: unknown): number {
@@ -287,11 +365,14 @@ export async function loadNifti(source: ImageSource, options: LoadNiftiOptions =
   const d = await decode(source, checkVolumeIndex(options.volume), checkMaxVoxels(options.maxVoxels), 'image')
   const r = reorient(d.dims, d.affine)
   const ch = d.channels
-  const data = new Float32Array(r.source.length * ch)
-  const scale = ch === 3 ? (window === 'none' ? 1 : 255) : 1
-  for (let p = 0; p < r.source.length; p++) {
-    const q = (r.source[p] as number) * ch
-    for (let c = 0; c < ch; c++) data[p * ch + c] = ch === 3 ? (d.values[q + c] as number) / scale : (d.values[q + c] as number) * d.slope + d.inter
+  const data = new Float32Array(r.dims[0] * r.dims[1] * r.dims[2] * ch)
+  if (ch === 3) copyReoriented(d.values, data, r, ch, window === 'none' ? 1 : 1 / 255, 0)
+  else copyReoriented(d.values, data, r, ch, d.slope, d.inter)
+  if (!d.integer || d.slope !== 1 || d.inter !== 0) {
+    // Float files (or float scaling) may hold NaN or infinities, which would poison the window and the model.
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i] as number)) throw decodeError(d.name, `voxel ${i} (RAS order) is ${data[i]}; segsense volumes must be finite`)
+    }
   }
   if (ch === 1 && window !== 'none') {
     let lo: number
@@ -306,9 +387,13 @@ export async function loadNifti(source: ImageSource, options: LoadNiftiOptions =
         if (v > hi) hi = v
       }
     } else {
-      const sorted = Float64Array.from(data).sort()
-      lo = percentile(sorted, 0.005)
-      hi = percentile(sorted, 0.995)
+      const exact = d.integer && d.slope > 0 ? integerPercentiles(d.values, [0.005, 0.995]) : undefined
+      if (exact) [lo, hi] = exact.map((v) => v * d.slope + d.inter) as [number, number]
+      else {
+        const scratch = data.slice()
+        lo = percentile(scratch, 0.005)
+        hi = percentile(scratch, 0.995)
+      }
     }
     const span = hi - lo
     for (let i = 0; i < data.length; i++) {
@@ -316,7 +401,6 @@ export async function loadNifti(source: ImageSource, options: LoadNiftiOptions =
       data[i] = y < 0 ? 0 : y > 1 ? 1 : y
     }
   }
-  if (data.some((v) => Number.isNaN(v))) throw decodeError(d.name, 'it holds NaN voxels; segsense volumes must be finite')
   return { dims: r.dims, channels: ch, data, spacing: r.spacing, affine: r.affine }
 }
 
@@ -343,8 +427,9 @@ export async function loadNiftiLabels(source: ImageSource, options: LoadNiftiLab
     if (v > max) max = v
   }
   const r = reorient(d.dims, d.affine)
-  const data = max > 255 ? new Uint16Array(r.source.length) : new Uint8Array(r.source.length)
-  for (let p = 0; p < r.source.length; p++) data[p] = d.values[r.source[p] as number] as number
+  const n = r.dims[0] * r.dims[1] * r.dims[2]
+  const data = max > 255 ? new Uint16Array(n) : new Uint8Array(n)
+  copyReoriented(d.values, data, r, 1, 1, 0)
   return { dims: r.dims, data, spacing: r.spacing, affine: r.affine }
 }
 

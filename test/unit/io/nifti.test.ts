@@ -46,6 +46,17 @@ describe('loadNifti', () => {
     await expectRejection(loadNifti(f('anatomical.nii'), { windows: 'none' } as never), 'E_BAD_PARAMETER', 'window')
   })
 
+  it('the default window matches numpy percentiles on float voxels (selection) and on scaled integers (histogram)', async () => {
+    // python3 -c "import nibabel as nib, numpy as np; a=nib.load('dtype_float64.nii.gz').get_fdata(); print(np.percentile(a,[0.5,99.5]), a[1,2,1])"
+    // -> [-6.163125 11.038125] -2.625
+    const f64 = await loadNifti(f('dtype_float64.nii.gz'))
+    expect(f64.data[at(f64, 1, 2, 1)]).toBeCloseTo((-2.625 + 6.163125) / (11.038125 + 6.163125), 6)
+    // python3 -c "import nibabel as nib, numpy as np; a=nib.as_closest_canonical(nib.load('functional.nii').slicer[...,0]).get_fdata();
+    //   lo,hi=np.percentile(a,[0.5,99.5]); print(lo, hi, (a[5,6,1]-lo)/(hi-lo))" -> 1456.1922889500856 4971.129775306584 0.6947057574190834
+    const fn = await loadNifti(f('functional.nii'))
+    expect(fn.data[at(fn, 5, 6, 1)]).toBeCloseTo(0.6947057574190834, 6)
+  })
+
   it('applies scl_slope / scl_inter to images', async () => {
     // anatomical_scaled.nii.gz: the same int16 voxels with scl_slope 0.5, scl_inter 10 (make_nifti.py);
     // python3 -c "import nibabel as nib; print(nib.as_closest_canonical(nib.load('anatomical_scaled.nii.gz')).get_fdata()[0,0,0])" -> 4807.5
@@ -184,7 +195,7 @@ describe('Colin27 T1 (LAS on disk) and its Brodmann labels (RAS on disk), from D
     expect(ba.data[at(ba, 30, 70, 10)]).toBe(48)
     const s = await loadSample('colin27', f('colin27_t1_las.nii.gz'), f('colin27_brodmann_ras.nii.gz'), { slice: 20 })
     expect([s.image.width, s.image.height, s.image.spacing]).toEqual([91, 109, [2, 2]])
-    expect(s.truth?.data.reduce((n, id) => n + (id > 0 ? 1 : 0), 0)).toBe(3792)
+    expect(Array.from(s.truth?.data ?? []).filter((id) => id > 0).length).toBe(3792)
     // Default window: percentiles 0.5 and 99.5 of the volume are 0 and 162 (np.percentile(t.get_fdata(), [0.5, 99.5])).
     expect(s.image.data[54 * 91 + 45]).toBeCloseTo(52 / 162, 6)
   })
