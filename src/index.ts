@@ -20,9 +20,9 @@ export {
   loadDicom, loadDicomSeries, isDicom, type LoadDicomOptions, type LoadDicomSeriesOptions, type DicomImage, type DicomMeta, type DicomWindow,
 } from './io/dicom.js'
 export {
-  loadNifti, loadNiftiLabels, checkSameGrid, volumeSlice, labelVolumeSlice, type LoadNiftiOptions, type LoadNiftiLabelsOptions, type NiftiWindow,
-  type VolumeAxis,
+  loadNifti, loadNiftiLabels, checkSameGrid, type LoadNiftiOptions, type LoadNiftiLabelsOptions, type NiftiWindow,
 } from './io/nifti.js'
+export { volumeSlice, labelVolumeSlice, volumeSlices, type VolumeAxis, type VolumeSlicesOptions } from './io/volume.js'
 export type { MedicalSliceOptions } from './io/medical.js'
 export type { Volume, LabelVolume } from './core/types.js'
 export { encodePng, decodePng, isPng, type EncodePngOptions, type PngPixels, type PngColourType } from './io/png.js'

@@ -7,7 +7,8 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import type { LabelMap, Raster } from '../core/types.js'
 import type { ImageSource } from './image.js'
 import type { DicomWindow } from './dicom.js'
-import type { NiftiWindow, VolumeAxis } from './nifti.js'
+import type { NiftiWindow } from './nifti.js'
+import type { VolumeAxis } from './volume.js'
 
 /** The medical-format options of loadImage/loadMask (see each format's loader for their meaning). */
 export interface MedicalSliceOptions {
@@ -71,7 +72,7 @@ export async function loadMedicalImage(format: 'dicom' | 'dicom-folder' | 'nifti
     const { loadDicom } = await import('./dicom.js')
     return (await loadDicom(source, pick(options, ['frame', 'window', 'windowIndex', 'maxPixels']) as Parameters<typeof loadDicom>[1])).image
   }
-  const { volumeSlice } = await import('./nifti.js')
+  const { volumeSlice } = await import('./volume.js')
   if (format === 'dicom-folder') {
     notFor('a DICOM folder', options, ['frame', 'volume'], name)
     const { loadDicomSeries } = await import('./dicom.js')
@@ -94,7 +95,8 @@ export async function loadMedicalMask(format: 'dicom' | 'dicom-folder' | 'nifti'
     return loadDicomLabels(source, pick(options, ['frame', 'maxPixels']))
   }
   notFor('a NIfTI label map', options, ['frame'], name)
-  const { loadNiftiLabels, labelVolumeSlice } = await import('./nifti.js')
+  const { loadNiftiLabels } = await import('./nifti.js')
+  const { labelVolumeSlice } = await import('./volume.js')
   const v = await loadNiftiLabels(source, pick(options, ['volume']))
   const axis = options.axis ?? 'k'
   return labelVolumeSlice(v, axis, middle(v.dims[['i', 'j', 'k'].indexOf(axis)] ?? 0, options.slice))
@@ -106,7 +108,8 @@ export async function loadMedicalMask(format: 'dicom' | 'dicom-folder' | 'nifti'
  */
 export async function loadNiftiPair(imageSource: ImageSource, maskSource: ImageSource, options: MedicalSliceOptions, names: { image: string; mask: string }): Promise<{ image: Raster; truth: LabelMap }> {
   notFor('a NIfTI', options, ['frame', 'windowIndex'], names.image)
-  const { loadNifti, loadNiftiLabels, checkSameGrid, volumeSlice, labelVolumeSlice } = await import('./nifti.js')
+  const { loadNifti, loadNiftiLabels, checkSameGrid } = await import('./nifti.js')
+  const { volumeSlice, labelVolumeSlice } = await import('./volume.js')
   const [image, labels] = await Promise.all([loadNifti(imageSource, pick(options, ['window', 'volume']) as Parameters<typeof loadNifti>[1]), loadNiftiLabels(maskSource)])
   checkSameGrid(image, labels, names.image, names.mask)
   const axis = options.axis ?? 'k'

@@ -4,7 +4,7 @@
  */
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
-import type { LabelMap, LabelVolume, Raster, Volume } from '../core/types.js'
+import type { LabelVolume, Volume } from '../core/types.js'
 import { readSource, sourceName, type ImageSource } from './image.js'
 
 type NiftiModule = typeof import('nifti-reader-js')
@@ -452,49 +452,4 @@ export function checkSameGrid(image: Pick<Volume, 'dims' | 'spacing' | 'affine'>
   if (why !== undefined) {
     throw new SegsenseError('E_SIZE_MISMATCH', `label map ${labelName} is not on the grid of image ${imageName}: ${why}`, { details: { image: imageName, mask: labelName } })
   }
-}
-
-/** A volume axis by name: `'i'` (x, columns), `'j'` (y, rows) or `'k'` (slices). */
-export type VolumeAxis = 'i' | 'j' | 'k'
-
-const AXES: readonly VolumeAxis[] = ['i', 'j', 'k']
-
-function planeOf(dims: readonly [number, number, number], axis: VolumeAxis, index: number, what: string): { a: number; w: number; h: number; sx: number; sy: number; sz: number } {
-  if (!AXES.includes(axis)) throw new SegsenseError('E_BAD_PARAMETER', `axis must be 'i', 'j' or 'k', got ${describeValue(axis)}`, { details: { axis } })
-  const a = AXES.indexOf(axis)
-  const n = dims[a] as number
-  if (!Number.isInteger(index) || index < 0 || index >= n) {
-    throw new SegsenseError('E_BAD_PARAMETER', `slice ${describeValue(index)} is out of range: ${what} has ${n} slices along ${axis} (0..${n - 1})`, { details: { axis, slice: index, count: n } })
-  }
-  const strides = [1, dims[0], dims[0] * dims[1]]
-  // The slice's x is the lower remaining axis, its y the higher one.
-  const [xa, ya] = [0, 1, 2].filter((v) => v !== a) as [number, number]
-  return { a, w: dims[xa] as number, h: dims[ya] as number, sx: strides[xa] as number, sy: strides[ya] as number, sz: (strides[a] as number) * index }
-}
-
-/**
- * One slice of a volume as a {@link Raster}: along `k` the raster is (i, j), along `j` (i, k), along `i` (j, k); the
- * raster's x is the lower remaining axis and its y the higher one. `spacing` follows.
- * @throws SegsenseError `E_BAD_PARAMETER` for an unknown axis or a slice index out of range.
- */
-export function volumeSlice(volume: Volume, axis: VolumeAxis, index: number): Raster {
-  const { w, h, sx, sy, sz, a } = planeOf(volume.dims, axis, index, 'the volume')
-  const ch = volume.channels
-  const data = new Float32Array(w * h * ch)
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      const q = (sz + y * sy + x * sx) * ch
-      for (let c = 0; c < ch; c++) data[(y * w + x) * ch + c] = volume.data[q + c] as number
-    }
-  const [xa, ya] = [0, 1, 2].filter((v) => v !== a) as [number, number]
-  return { width: w, height: h, channels: ch, data, spacing: [volume.spacing[xa] as number, volume.spacing[ya] as number] }
-}
-
-/** One slice of a label volume as a {@link LabelMap}, laid out as {@link volumeSlice}. */
-export function labelVolumeSlice(labels: LabelVolume, axis: VolumeAxis, index: number): LabelMap {
-  const { w, h, sx, sy, sz, a } = planeOf(labels.dims, axis, index, 'the label volume')
-  const data = labels.data instanceof Uint16Array ? new Uint16Array(w * h) : new Uint8Array(w * h)
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = labels.data[sz + y * sy + x * sx] as number
-  const [xa, ya] = [0, 1, 2].filter((v) => v !== a) as [number, number]
-  return { width: w, height: h, data, spacing: [labels.spacing[xa] as number, labels.spacing[ya] as number] }
 }

@@ -7,7 +7,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadImage } from '../../../src/io/image.js'
 import { loadMask, loadSample } from '../../../src/io/mask.js'
-import { checkSameGrid, labelVolumeSlice, loadNifti, loadNiftiLabels, volumeSlice } from '../../../src/io/nifti.js'
+import { checkSameGrid, loadNifti, loadNiftiLabels } from '../../../src/io/nifti.js'
+import { labelVolumeSlice, volumeSlice, volumeSlices } from '../../../src/io/volume.js'
 import { expectRejection, expectThrow } from '../../support/helpers.js'
 
 const dir = new URL('../../../fixtures/formats/nifti/', import.meta.url).pathname
@@ -226,5 +227,12 @@ describe('slices: loadImage / loadMask / loadSample on NIfTI', () => {
     expect([s.image.width, s.image.height, s.truth?.width, s.truth?.height]).toEqual([33, 41, 33, 41])
     expect(s.truth?.data[20 * 33 + 10]).toBe(2)
     await expectRejection(loadImage(f('anatomical.nii'), { frame: 1 }), 'E_BAD_PARAMETER', 'frame')
+    // Every slice as a Sample, truth included.
+    const all = volumeSlices(v, las, { axis: 'j', id: 'brain' })
+    expect(all).toHaveLength(41)
+    expect(all[20]?.id).toBe('brain-j20')
+    expect(all[20]?.image.data).toEqual(j20.data)
+    expect(Array.from(all[20]?.truth?.data ?? [])).toEqual(Array.from(m.data))
+    expectThrow(() => volumeSlices(v, { ...las, dims: [33, 41, 24] }), 'E_SIZE_MISMATCH', '33 x 41 x 24')
   })
 })
