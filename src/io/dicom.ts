@@ -531,7 +531,7 @@ export interface LoadDicomSeriesOptions {
  * Voxel order: i along a row (the file's columns), j down the rows, k by increasing position along the normal, so
  * every slice k is the raster {@link loadDicom} gives for that file. `affine` maps voxels to RAS mm (DICOM's LPS
  * with x and y negated); `spacing` is [column spacing, row spacing, distance between slice positions]. Files that
- * are not DICOM (no 'DICM' preamble) are skipped.
+ * are not DICOM (no 'DICM' preamble) and a DICOMDIR are skipped.
  *
  * @throws SegsenseError `E_FILE_NOT_FOUND`; `E_FILE_READ` for a folder that cannot be read or holds no DICOM file;
  *   `E_BAD_PARAMETER` when it holds more than one series, or slices of different sizes or orientations, and the errors of {@link loadDicom}.
@@ -553,7 +553,8 @@ export async function loadDicomSeries(dir: string, options: LoadDicomSeriesOptio
   const slices: Parsed[] = []
   for (const n of names) {
     const path = join(dir, n)
-    if (!(await stat(path)).isFile()) continue
+    // DICOMDIR indexes files; it is DICOM but no slice.
+    if (!(await stat(path)).isFile() || n.toUpperCase() === 'DICOMDIR') continue
     const bytes = await readSource(path)
     if (!hasPreamble(bytes)) continue
     slices.push(await parse(bytes, path))

@@ -34,6 +34,16 @@ describe('loadDicom', () => {
     expect(loaded.map((r) => r.meta.transferSyntaxUid)).toEqual(['1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2', '1.2.840.10008.1.2.5'])
   })
 
+  it('reads the deflated explicit little-endian transfer syntax', async () => {
+    // python3 -c "import pydicom; d=pydicom.dcmread('image_dfl.dcm'); a=d.pixel_array; print(d.file_meta.TransferSyntaxUID, a.shape, a[100,100], a.sum())"
+    // -> 1.2.840.10008.1.2.1.99 (512, 512) 213 33322688
+    const { image, meta } = await loadDicom(f('image_dfl.dcm'), { window: 'none' })
+    expect(meta.transferSyntaxUid).toBe('1.2.840.10008.1.2.1.99')
+    expect([image.width, image.height]).toEqual([512, 512])
+    expect(image.data[100 * 512 + 100]).toBe(213)
+    expect(image.data.reduce((a, v) => a + v, 0)).toBe(33322688)
+  })
+
   it("applies the file's first VOI window by default and reports the useful tags", async () => {
     const { image, frames, meta } = await loadDicom(f('MR_small.dcm'))
     // Window Center 600, Width 1600 (pydicom: d.WindowCenter, d.WindowWidth); DICOM linear VOI of the stored 182:
@@ -147,7 +157,8 @@ describe('loadDicom', () => {
 
 describe('loadDicomSeries', () => {
   it('sorts slices by position along the normal, not by file name, and gives the RAS affine', async () => {
-    // series/b.dcm, c.dcm, a.dcm: MR_small + 1000 k at z = 6.6406 + 0.8 k (fixtures/formats/make_dicom.py);
+    // series/b.dcm, c.dcm, a.dcm: MR_small + 1000 k at z = 6.6406 + 0.8 k (fixtures/formats/make_dicom.py), beside a
+    // DICOMDIR and a text file, which are skipped;
     // python3 -c "import pydicom; [print(n, pydicom.dcmread(f'series/{n}.dcm').pixel_array[32,32]) for n in 'abc']" -> a 2182, b 182, c 1182
     const v = await loadDicomSeries(f('series'), { window: 'none' })
     expect(v.dims).toEqual([64, 64, 3])
