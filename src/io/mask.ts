@@ -212,7 +212,14 @@ export async function loadSample(id: string, imageSource: ImageSource, maskSourc
   if (typeof id !== 'string' || id === '') throw new SegsenseError('E_BAD_PARAMETER', `sample id must be a non-empty string, got ${describeValue(id)}`)
   checkKnownKeys(options, optionKeys<LoadSampleOptions>({ keepAlpha: true, grey: true, maxPixels: true, palette: true, frame: true, window: true, windowIndex: true, axis: true, slice: true, volume: true }), 'loadSample options')
   const { palette, ...imageOptions } = options
-  if (maskSource !== undefined && (await medicalFormat(imageSource)) === 'nifti' && (await medicalFormat(maskSource)) === 'nifti') {
+  const formats = maskSource === undefined ? [] : [await medicalFormat(imageSource), await medicalFormat(maskSource)]
+  if (formats.includes('nifti') && formats.includes('dicom-folder')) {
+    // A DICOM series keeps its acquired voxel order, a NIfTI volume is turned to RAS+: their slices need not match.
+    throw new SegsenseError('E_BAD_PARAMETER', `sample ${JSON.stringify(id)}: image ${sourceName(imageSource)} and mask ${sourceName(maskSource as ImageSource)} are a DICOM series and a NIfTI volume, whose slices are not in one voxel order; convert both to NIfTI (e.g. dcm2niix)`, {
+      details: { id },
+    })
+  }
+  if (maskSource !== undefined && formats[0] === 'nifti' && formats[1] === 'nifti') {
     const { keepAlpha: _k, grey: _g, maxPixels: _m, ...medical } = imageOptions
     const pair = await loadNiftiPair(imageSource, maskSource, medical, { image: sourceName(imageSource), mask: sourceName(maskSource) })
     return sample(id, pair.image, pair.truth)

@@ -227,6 +227,8 @@ describe('slices: loadImage / loadMask / loadSample on NIfTI', () => {
     expect([s.image.width, s.image.height, s.truth?.width, s.truth?.height]).toEqual([33, 41, 33, 41])
     expect(s.truth?.data[20 * 33 + 10]).toBe(2)
     await expectRejection(loadImage(f('anatomical.nii'), { frame: 1 }), 'E_BAD_PARAMETER', 'frame')
+    const series = new URL('../../../fixtures/formats/dicom/series', import.meta.url).pathname
+    await expectRejection(loadSample('mixed', series, f('anatomical_labels_ras.nii.gz')), 'E_BAD_PARAMETER', 'DICOM series and a NIfTI volume')
     // Every slice as a Sample, truth included.
     const all = volumeSlices(v, las, { axis: 'j', id: 'brain' })
     expect(all).toHaveLength(41)
