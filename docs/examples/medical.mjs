@@ -12,5 +12,5 @@ const series = await loadDicomSeries(`${dir}dicom/series`)   // sorted along the
 console.log(`series: ${series.dims.join('x')} voxels, ${series.spacing.map((s) => s.toFixed(2)).join(' x ')} mm`)
 const t1 = await loadNifti(`${dir}nifti/anatomical.nii`)   // RAS+, 0.5-99.5 % window
 console.log(`T1: ${t1.dims.join('x')} voxels of ${t1.spacing.join(' x ')} mm`)
-const brain = await loadSample('brain', `${dir}nifti/anatomical.nii`, `${dir}nifti/anatomical_labels_ras.nii.gz`, { axis: 'k', slice: 12 })
+const brain = await loadSample('brain', `${dir}nifti/anatomical.nii`, `${dir}nifti/anatomical_labels_ras.nii.gz`, { axis: 2, slice: 12 })
 console.log(`slice k=12: ${brain.image.width}x${brain.image.height}, truth ids ${[...new Set(brain.truth.data)].sort()}`)

@@ -85,7 +85,7 @@ export function program(run: (code: Promise<number> | number) => void): Command 
     .option('--output-threshold <t>', 'threshold of a sigmoid output (default 0.5)', number('--output-threshold'))
     .option('--score-classes <names>', 'class names to check with --check, e.g. LV,MYO (default every class)')
     .option('-i, --image <file|dir>', 'image file or folder (repeatable); .dcm, a folder of one DICOM series, .nii or .nii.gz too', collect, [])
-    .option('--axis <i|j|k>', 'NIfTI or DICOM series: the axis to slice along (default k)')
+    .option('--axis <i|j|k>', 'NIfTI or DICOM series: the voxel axis to slice along, i, j or k (or 0, 1, 2; default k)')
     .option('--slice <n>', 'NIfTI or DICOM series: the slice index along --axis (default the middle slice)', index('--slice'))
     .option('--frame <n>', 'multi-frame DICOM: the frame (default 0)', index('--frame'))
     .option('-t, --truth <file|dir>', 'truth mask per --image, in the same order, or a folder of masks (repeatable)', collect, [])

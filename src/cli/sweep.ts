@@ -35,7 +35,7 @@ export interface SweepCommandOptions extends CommonOptions, ModelFlags {
   readonly out?: string
   readonly json?: boolean
   readonly sample?: string
-  /** NIfTI / DICOM folder: the axis to slice along (i, j or k). */
+  /** NIfTI / DICOM folder: the axis to slice along (i, j or k, or 0, 1, 2). */
   readonly axis?: string
   /** NIfTI / DICOM folder: the slice index along --axis (default the middle). */
   readonly slice?: number
@@ -89,9 +89,11 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   const { metric } = plan.requirement
   const paths = samplePaths(options.image ?? [], options.truth ?? [])
   const withTruth = paths.every((p) => p.truth)
-  if (options.axis !== undefined && !['i', 'j', 'k'].includes(options.axis)) throw new UsageError(`--axis must be i, j or k, got ${options.axis}`)
+  // --axis takes the voxel axis by letter (i, j, k) or number (0, 1, 2).
+  const axis = options.axis === undefined ? undefined : ['i', 'j', 'k'].indexOf(options.axis) >= 0 ? ['i', 'j', 'k'].indexOf(options.axis) : ['0', '1', '2'].indexOf(options.axis)
+  if (axis === -1) throw new UsageError(`--axis must be i, j or k (or 0, 1, 2), got ${options.axis}`)
   const medical = {
-    ...(options.axis !== undefined ? { axis: options.axis as 'i' | 'j' | 'k' } : {}),
+    ...(axis !== undefined ? { axis: axis as 0 | 1 | 2 } : {}),
     ...(options.slice !== undefined ? { slice: options.slice } : {}),
     ...(options.frame !== undefined ? { frame: options.frame } : {}),
   }

@@ -21,7 +21,7 @@ export interface MedicalSliceOptions {
   readonly window?: DicomWindow | NiftiWindow
   /** DICOM: which of the file's VOI windows (default 0). */
   readonly windowIndex?: number
-  /** NIfTI or DICOM folder: the axis to slice along, `'i'`, `'j'` or `'k'` (default `'k'`). */
+  /** NIfTI or DICOM folder: the voxel axis to slice along, 0 (i), 1 (j) or 2 (k) (default 2). */
   readonly axis?: VolumeAxis
   /** NIfTI or DICOM folder: the slice index along `axis` (default the middle one, floor(n / 2)). */
   readonly slice?: number
@@ -66,7 +66,7 @@ function middle(n: number, slice: number | undefined): number {
 
 /** One 2D image from a DICOM file or folder or a NIfTI volume, for loadImage. */
 export async function loadMedicalImage(format: 'dicom' | 'dicom-folder' | 'nifti', source: ImageSource, options: MedicalSliceOptions & { maxPixels?: number }, name: string): Promise<Raster> {
-  const axis = options.axis ?? 'k'
+  const axis = options.axis ?? 2
   if (format === 'dicom') {
     notFor('a DICOM file', options, ['axis', 'slice', 'volume'], name)
     const { loadDicom } = await import('./dicom.js')
@@ -77,12 +77,12 @@ export async function loadMedicalImage(format: 'dicom' | 'dicom-folder' | 'nifti
     notFor('a DICOM folder', options, ['frame', 'volume'], name)
     const { loadDicomSeries } = await import('./dicom.js')
     const v = await loadDicomSeries(source as string, pick(options, ['window', 'windowIndex']) as Parameters<typeof loadDicomSeries>[1])
-    return volumeSlice(v, axis, middle(v.dims[['i', 'j', 'k'].indexOf(axis)] ?? 0, options.slice))
+    return volumeSlice(v, axis, middle(v.dims[axis] ?? 0, options.slice))
   }
   notFor('a NIfTI', options, ['frame', 'windowIndex'], name)
   const { loadNifti } = await import('./nifti.js')
   const v = await loadNifti(source, pick(options, ['window', 'volume']) as Parameters<typeof loadNifti>[1])
-  return volumeSlice(v, axis, middle(v.dims[['i', 'j', 'k'].indexOf(axis)] ?? 0, options.slice))
+  return volumeSlice(v, axis, middle(v.dims[axis] ?? 0, options.slice))
 }
 
 /** One 2D label map from a DICOM file or a NIfTI label volume, for loadMask. */
@@ -98,8 +98,8 @@ export async function loadMedicalMask(format: 'dicom' | 'dicom-folder' | 'nifti'
   const { loadNiftiLabels } = await import('./nifti.js')
   const { labelVolumeSlice } = await import('./volume.js')
   const v = await loadNiftiLabels(source, pick(options, ['volume']))
-  const axis = options.axis ?? 'k'
-  return labelVolumeSlice(v, axis, middle(v.dims[['i', 'j', 'k'].indexOf(axis)] ?? 0, options.slice))
+  const axis = options.axis ?? 2
+  return labelVolumeSlice(v, axis, middle(v.dims[axis] ?? 0, options.slice))
 }
 
 /**
@@ -112,7 +112,7 @@ export async function loadNiftiPair(imageSource: ImageSource, maskSource: ImageS
   const { volumeSlice, labelVolumeSlice } = await import('./volume.js')
   const [image, labels] = await Promise.all([loadNifti(imageSource, pick(options, ['window', 'volume']) as Parameters<typeof loadNifti>[1]), loadNiftiLabels(maskSource)])
   checkSameGrid(image, labels, names.image, names.mask)
-  const axis = options.axis ?? 'k'
-  const slice = middle(image.dims[['i', 'j', 'k'].indexOf(axis)] ?? 0, options.slice)
+  const axis = options.axis ?? 2
+  const slice = middle(image.dims[axis] ?? 0, options.slice)
   return { image: volumeSlice(image, axis, slice), truth: labelVolumeSlice(labels, axis, slice) }
 }

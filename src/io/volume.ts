@@ -6,17 +6,23 @@ import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { sample } from '../core/raster.js'
 import type { LabelMap, LabelVolume, Raster, Sample, Volume } from '../core/types.js'
 
-/** A volume axis by name: `'i'` (x, columns), `'j'` (y, rows) or `'k'` (slices). */
-export type VolumeAxis = 'i' | 'j' | 'k'
+/** A voxel axis, as the volume sweep's `slices: { axis }`: 0 (i: x, columns), 1 (j: y, rows) or 2 (k: slices). */
+export type VolumeAxis = 0 | 1 | 2
 
-const AXES: readonly VolumeAxis[] = ['i', 'j', 'k']
+const AXES: readonly VolumeAxis[] = [0, 1, 2]
+const NAMES = ['i', 'j', 'k'] as const
+
+/** Throws `E_BAD_PARAMETER` unless `axis` is 0, 1 or 2. */
+export function checkAxis(axis: unknown): asserts axis is VolumeAxis {
+  if (!AXES.includes(axis as VolumeAxis)) throw new SegsenseError('E_BAD_PARAMETER', `axis must be 0 (i), 1 (j) or 2 (k), got ${describeValue(axis)}`, { details: { axis } })
+}
 
 function planeOf(dims: readonly [number, number, number], axis: VolumeAxis, index: number, what: string): { a: number; w: number; h: number; sx: number; sy: number; sz: number } {
-  if (!AXES.includes(axis)) throw new SegsenseError('E_BAD_PARAMETER', `axis must be 'i', 'j' or 'k', got ${describeValue(axis)}`, { details: { axis } })
-  const a = AXES.indexOf(axis)
+  checkAxis(axis)
+  const a = axis
   const n = dims[a] as number
   if (!Number.isInteger(index) || index < 0 || index >= n) {
-    throw new SegsenseError('E_BAD_PARAMETER', `slice ${describeValue(index)} is out of range: ${what} has ${n} slices along ${axis} (0..${n - 1})`, { details: { axis, slice: index, count: n } })
+    throw new SegsenseError('E_BAD_PARAMETER', `slice ${describeValue(index)} is out of range: ${what} has ${n} slices along ${NAMES[a]} (0..${n - 1})`, { details: { axis, slice: index, count: n } })
   }
   const strides = [1, dims[0], dims[0] * dims[1]]
   // The slice's x is the lower remaining axis, its y the higher one.
@@ -53,29 +59,29 @@ export function labelVolumeSlice(labels: LabelVolume, axis: VolumeAxis, index: n
 
 /** Options of {@link volumeSlices}. */
 export interface VolumeSlicesOptions {
-  /** The axis to slice along (default `'k'`). */
+  /** The axis to slice along (default 2, k). */
   readonly axis?: VolumeAxis
   /** Sample id prefix (default `'slice'`): ids are `${id}-${axis}${index}`, e.g. `slice-k12`. */
   readonly id?: string
 }
 
 /**
- * Every slice of a volume along `axis` as a {@link Sample}, with the label volume's slice as truth when given (the
+ * Every slice of a volume along `axis` as a {@link Sample} (ids `${id}-k0`, `${id}-k1`, ... with the axis letter), with the label volume's slice as truth when given (the
  * two must have the same dims). Slices are laid out as {@link volumeSlice}.
  * @throws SegsenseError `E_SIZE_MISMATCH` when the label volume's dims differ; `E_BAD_PARAMETER` for a bad axis.
  * @example
- * const samples = volumeSlices(await loadNifti('t1.nii.gz'), await loadNiftiLabels('seg.nii.gz'), { axis: 'k', id: 'sub-01' })
+ * const samples = volumeSlices(await loadNifti('t1.nii.gz'), await loadNiftiLabels('seg.nii.gz'), { axis: 2, id: 'sub-01' })
  */
 export function volumeSlices(volume: Volume, truth?: LabelVolume, options: VolumeSlicesOptions = {}): Sample[] {
   checkKnownKeys(options, optionKeys<VolumeSlicesOptions>({ axis: true, id: true }), 'volumeSlices options')
-  const axis = options.axis ?? 'k'
+  const axis = options.axis ?? 2
   const id = options.id ?? 'slice'
+  checkAxis(axis)
   if (truth && truth.dims.some((v, i) => v !== volume.dims[i])) {
     throw new SegsenseError('E_SIZE_MISMATCH', `label volume is ${truth.dims.join(' x ')} but the volume is ${volume.dims.join(' x ')}; they must be the same size`, { details: { volume: volume.dims, truth: truth.dims } })
   }
-  const n = volume.dims[AXES.indexOf(axis)]
-  if (n === undefined) throw new SegsenseError('E_BAD_PARAMETER', `axis must be 'i', 'j' or 'k', got ${describeValue(axis)}`, { details: { axis } })
+  const n = volume.dims[axis]
   const out: Sample[] = []
-  for (let s = 0; s < n; s++) out.push(sample(`${id}-${axis}${s}`, volumeSlice(volume, axis, s), truth ? labelVolumeSlice(truth, axis, s) : undefined))
+  for (let s = 0; s < n; s++) out.push(sample(`${id}-${NAMES[axis]}${s}`, volumeSlice(volume, axis, s), truth ? labelVolumeSlice(truth, axis, s) : undefined))
   return out
 }

