@@ -17,6 +17,14 @@ export { raster, labelMap, sample } from './core/raster.js'
 // Files
 export { DEFAULT_MAX_PIXELS, loadImage, saveImage, type ImageSource, type LoadImageOptions, type SaveImageOptions } from './io/image.js'
 export { loadMask, saveMask, loadSample, type LoadMaskOptions, type LoadSampleOptions, type MaskPalette } from './io/mask.js'
+export {
+  loadDicom, loadDicomSeries, isDicom, type LoadDicomOptions, type LoadDicomSeriesOptions, type DicomImage, type DicomMeta, type DicomWindow,
+} from './io/dicom.js'
+export {
+  loadNifti, loadNiftiLabels, checkSameGrid, type LoadNiftiOptions, type LoadNiftiLabelsOptions, type NiftiWindow,
+} from './io/nifti.js'
+export { volumeSlice, labelVolumeSlice, volumeSlices, type VolumeAxis, type VolumeSlicesOptions } from './io/volume.js'
+export type { MedicalSliceOptions } from './io/medical.js'
 export { encodePng, decodePng, isPng, type EncodePngOptions, type PngPixels, type PngColourType } from './io/png.js'
 
 // Transforms and metrics: the light entries, whole

@@ -40,6 +40,12 @@ export interface SweepCommandOptions extends CommonOptions, ModelFlags {
   readonly out?: string
   readonly json?: boolean
   readonly sample?: string
+  /** NIfTI / DICOM folder: the axis to slice along (i, j or k, or 0, 1, 2). */
+  readonly axis?: string
+  /** NIfTI / DICOM folder: the slice index along --axis (default the middle). */
+  readonly slice?: number
+  /** Multi-frame DICOM: the frame (default 0). */
+  readonly frame?: number
 }
 
 /** One `warning:` line per sample/class pair the sweep could not score (empty string when there is none). */
@@ -93,7 +99,15 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   const { metric } = plan.requirement
   const paths = samplePaths(options.image ?? [], options.truth ?? [])
   const withTruth = paths.every((p) => p.truth)
-  const samples: Sample[] = await Promise.all(paths.map((p) => loadSample(p.id, p.image, p.truth)))
+  // --axis takes the voxel axis by letter (i, j, k) or number (0, 1, 2).
+  const axis = options.axis === undefined ? undefined : ['i', 'j', 'k'].indexOf(options.axis) >= 0 ? ['i', 'j', 'k'].indexOf(options.axis) : ['0', '1', '2'].indexOf(options.axis)
+  if (axis === -1) throw new UsageError(`--axis must be i, j or k (or 0, 1, 2), got ${options.axis}`)
+  const medical = {
+    ...(axis !== undefined ? { axis: axis as 0 | 1 | 2 } : {}),
+    ...(options.slice !== undefined ? { slice: options.slice } : {}),
+    ...(options.frame !== undefined ? { frame: options.frame } : {}),
+  }
+  const samples: Sample[] = await Promise.all(paths.map((p) => loadSample(p.id, p.image, p.truth, medical)))
   const model = await loadOnnxModel(modelSettings.file, modelSettings.options)
   const progress = createProgress({ quiet: Boolean(options.quiet) })
   let result
