@@ -175,6 +175,7 @@ function resolveKeep(keep: SweepOptions['keep'], samples: readonly Sample[]): Re
 export const SWEEP_OPTION_KEYS = optionKeys<SweepOptions>({
   range: true, step: true, steps: true, values: true, metrics: true, nsdTolerance: true, scoreClasses: true, classes: true,
   reference: true, batchSize: true, emptyPolicy: true, onProgress: true, signal: true, keep: true, batchTimeout: true,
+  cache: true, refine: true,
 })
 
 /**

@@ -5,8 +5,11 @@ import type { SegmentationModel } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
 import type { GridOptions } from './grid.js'
 import { reduceScores } from './reduce.js'
+import { type CacheOptions, checkCacheOption, openCache } from './cache.js'
+import { type ProgressCounter, type Run, evaluateValues, mergeRuns } from './evaluate.js'
+import { type RefineOptions, type Refinement, refineRun, resolveRefine } from './refine.js'
 import { type SweepPlan, resolveSweep } from './resolve.js'
-import { type RawScores, runBatches } from './run.js'
+import type { RawScores } from './run.js'
 import { SWEEP_SCHEMA_VERSION, type SweepParameter, type SweepResult, type SweepWarning } from './result.js'
 
 /** Progress of a sweep, counted in predicted images (with `reference: 'prediction'`, the clean predictions count too). */
@@ -62,6 +65,19 @@ export interface SweepOptions extends GridOptions {
    * Default `'none'`: nothing is kept and memory stays flat.
    */
   readonly keep?: 'none' | 'frames' | KeepFrames
+  /**
+   * The result cache (docs/performance.md): on by default for models with a `fingerprint` (`loadOnnxModel` sets
+   * one; a function model without one is never cached). `false` turns it off (so does the environment variable
+   * `SEGSENSE_CACHE=0`); `{ dir, maxBytes }` sets the folder (default `SEGSENSE_CACHE_DIR`, else
+   * `node_modules/.cache/segsense`) and its size bound. Cached scores are the scores the same sweep computed.
+   */
+  readonly cache?: boolean | CacheOptions
+  /**
+   * Bisect the crossings of these thresholds after the grid until each bracket is at most `tolerance` wide,
+   * predicting only the new values: `{ min: { LV: 0.8 }, tolerance: 1 }` (a number `min` means every scored class).
+   * The result keeps every evaluated value and lists the added ones in `refined`.
+   */
+  readonly refine?: RefineOptions
 }
 
 /** `keep: { frames: [...] }`: the ids of the samples whose frames a sweep keeps. */
@@ -153,8 +169,16 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
 export async function sweep(model: SegmentationModel, samples: Sample | readonly Sample[], transform: Transform, options: SweepOptions = {}): Promise<SweepResult> {
   const t0 = performance.now()
   const plan = resolveSweep(model, samples, transform, options)
-  const raw = await runBatches(plan, { onProgress: options.onProgress, signal: options.signal })
-  return assembleResult(plan, raw, performance.now() - t0)
+  checkCacheOption(options.cache)
+  const refine = resolveRefine(options.refine, plan)
+  const store = openCache(options.cache, plan.model.fingerprint)
+  const control = { onProgress: options.onProgress, signal: options.signal }
+  const counter: ProgressCounter = { done: 0, total: 0 }
+  const evaluate = (values: readonly number[], before?: Run): Promise<Run> => evaluateValues(plan, values, store, control, counter, before?.references)
+  let run = await evaluate(plan.values)
+  let refinement: Refinement | undefined
+  if (refine) ({ run, refinement } = await refineRun(plan, refine, run, evaluate, mergeRuns))
+  return assembleResult({ ...plan, values: run.values }, run.raw, performance.now() - t0, run.cached, refinement)
 }
 
 /** The warnings of a run: one per sample/class pair whose untransformed reference lacks the class. */
@@ -167,7 +191,7 @@ function warningsOf(plan: SweepPlan, raw: RawScores): SweepWarning[] {
 }
 
 /** The plain-JSON result of a finished run (with its frames attached, non-enumerable, when kept). */
-function assembleResult(plan: SweepPlan, raw: RawScores, totalMs: number): SweepResult {
+function assembleResult(plan: SweepPlan, raw: RawScores, totalMs: number, cached: number, refined: Refinement | undefined): SweepResult {
   const { metrics, classNames, values, transform } = plan
   const reduced = reduceScores(raw.scores, metrics, classNames, values.length)
   const warnings = warningsOf(plan, raw)
@@ -185,7 +209,8 @@ function assembleResult(plan: SweepPlan, raw: RawScores, totalMs: number): Sweep
     mean: reduced.mean,
     meanCounts: reduced.meanCounts,
     ...(warnings.length ? { warnings } : {}),
-    timing: { totalMs, predictMs: raw.predictMs, transformMs: raw.transformMs, scoreMs: raw.scoreMs, predictions: raw.predictions },
+    ...(refined ? { refined } : {}),
+    timing: { totalMs, predictMs: raw.predictMs, transformMs: raw.transformMs, scoreMs: raw.scoreMs, predictions: raw.predictions, ...(cached ? { cached } : {}) },
   }
   if (raw.frames) {
     const samples = plan.samples.flatMap((s, i) => (raw.frames?.[i] ? [{ id: s.id, frames: raw.frames[i] }] : []))
