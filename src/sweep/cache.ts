@@ -84,7 +84,34 @@ export function checkCacheOption(option: unknown): void {
 }
 
 /**
- * The cache a sweep uses, or null when it runs uncached: `cache: false`, `SEGSENSE_CACHE=0` (also `false`/`off`),
+ * Whether a transform is one of segsense's own, or made from one with `.with()`: the built-in of that name, given the
+ * same options, has the very same parameter object (`defineTransform` hands it to every `.with()` product), which a
+ * user's `defineTransform` under a built-in name does not. The registry is loaded lazily: it imports every transform.
+ */
+async function builtIn(transform: SweepPlan['transform']): Promise<boolean> {
+  const { transformsByName } = await import('../transforms/registry.js')
+  return Object.values(transformsByName).some((t) => {
+    if (t.name !== transform.name) return false
+    if (t.parameter === transform.parameter) return true
+    try {
+      return t.with(transform.options ?? {}).parameter === transform.parameter
+    } catch {
+      return false
+    }
+  })
+}
+
+/**
+ * The cache of a planned sweep, or null when it runs uncached: see {@link openCache}, and a transform that is not
+ * built into segsense (its code is no part of any key, so an edited transform could hit a stale entry).
+ */
+export async function cacheFor(option: boolean | CacheOptions | undefined, plan: SweepPlan): Promise<CacheStore | null> {
+  if (option === false || typeof plan.model.fingerprint !== 'string' || !(await builtIn(plan.transform))) return null
+  return openCache(option, plan.model.fingerprint)
+}
+
+/**
+ * The cache folder, or null when a sweep runs uncached: `cache: false`, `SEGSENSE_CACHE=0` (also `false`/`off`),
  * a model without a `fingerprint` (a function model: its code is not part of any key, so a hit could be stale), or a
  * folder that cannot be created or written (one warning, then uncached). The folder is `cache.dir`, else
  * `SEGSENSE_CACHE_DIR`, else `.cache/segsense` in the nearest `node_modules` above the working directory (none: one
@@ -148,9 +175,8 @@ function runtime(): string {
 }
 
 /**
- * The part of every entry key a whole sweep shares: the model's fingerprint, the transform (name, options and the
- * source of its functions, so an edited user transform misses), what is scored and how, onnxruntime, platform and
- * segsense versions. The batch size is not part of it (batching does not change a prediction).
+ * The part of every entry key a whole sweep shares: the model's fingerprint, the transform (a built-in one: name,
+ * parameter and options), what is scored and how, onnxruntime, platform and segsense versions. The batch size is not part of it (batching does not change a prediction).
  * @internal
  */
 export function sweepDigest(plan: SweepPlan): string {
@@ -160,7 +186,7 @@ export function sweepDigest(plan: SweepPlan): string {
     format: FORMAT,
     runtime: runtime(),
     model: plan.model.fingerprint,
-    transform: { name: t.name, options: t.options ?? {}, code: sha256(`${String(t.image)}\n${String(t.labels)}`), parameter: t.parameter.name },
+    transform: { name: t.name, options: t.options ?? {}, parameter: t.parameter.name },
     metrics: [...plan.metrics].sort(),
     classes: plan.classes,
     includeBackground: plan.includeBackground,

@@ -5,7 +5,7 @@ import type { SegmentationModel } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
 import type { GridOptions } from './grid.js'
 import { reduceScores } from './reduce.js'
-import { type CacheOptions, checkCacheOption, openCache } from './cache.js'
+import { type CacheOptions, cacheFor, checkCacheOption } from './cache.js'
 import { type ProgressCounter, type Run, evaluateValues, mergeRuns } from './evaluate.js'
 import { type RefineOptions, type Refinement, refineRun, resolveRefine } from './refine.js'
 import { type SweepPlan, resolveSweep } from './resolve.js'
@@ -67,7 +67,8 @@ export interface SweepOptions extends GridOptions {
   readonly keep?: 'none' | 'frames' | KeepFrames
   /**
    * The result cache (docs/performance.md): on by default for models with a `fingerprint` (`loadOnnxModel` sets
-   * one; a function model without one is never cached). `false` turns it off (so does the environment variable
+   * one; a function model without one is never cached) and segsense's own transforms (a `defineTransform` one is
+   * never cached: its code is no part of the key). `false` turns it off (so does the environment variable
    * `SEGSENSE_CACHE=0`); `{ dir, maxBytes }` sets the folder (default `SEGSENSE_CACHE_DIR`, else
    * `node_modules/.cache/segsense`) and its size bound. Cached scores are the scores the same sweep computed.
    */
@@ -171,7 +172,7 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
   const plan = resolveSweep(model, samples, transform, options)
   checkCacheOption(options.cache)
   const refine = resolveRefine(options.refine, plan)
-  const store = openCache(options.cache, plan.model.fingerprint)
+  const store = await cacheFor(options.cache, plan)
   const control = { onProgress: options.onProgress, signal: options.signal }
   const counter: ProgressCounter = { done: 0, total: 0 }
   const evaluate = (values: readonly number[], before?: Run): Promise<Run> => evaluateValues(plan, values, store, control, counter, before?.references)
