@@ -91,6 +91,8 @@ export function program(run: (code: Promise<number> | number) => void): Command 
     .option('--check', 'exit 1 when a swept value scores below --min')
     .option('--batch-size <n>', 'images per model call', integer('--batch-size'))
     .addOption(new Option('--empty-policy <policy>', 'score where reference and prediction are both empty at a value: best (1) or nan (not scored)').choices(['best', 'nan']))
+    .option('--refine <tolerance>', 'after the grid, bisect each crossing of --min until its bracket is at most this wide (parameter units)', number('--refine'))
+    .option('--no-cache', 'do not read or write the result cache (also SEGSENSE_CACHE=0)')
     .option('--sample <id>', 'sample shown in the report\'s frame strip and GIF (default the first)')
     .option('-o, --out <dir>', 'write an HTML report to this folder')
     .option('--json', 'print { pass, required, modelSettings, verdict, result } as JSON on stdout (verdict: per class the stable interval and pass)')

@@ -30,6 +30,10 @@ export interface SweepCommandOptions extends CommonOptions, ModelFlags {
   readonly check?: boolean
   readonly batchSize?: number
   readonly emptyPolicy?: 'best' | 'nan'
+  /** `--refine <tolerance>`: bisect the threshold crossings after the grid. */
+  readonly refine?: number
+  /** `--no-cache` sets it false. */
+  readonly cache?: boolean
   readonly out?: string
   readonly json?: boolean
   readonly sample?: string
@@ -66,6 +70,7 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
     ...(scoreClasses ? { scoreClasses } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.emptyPolicy ? { emptyPolicy: options.emptyPolicy } : {}),
+    ...(options.refine !== undefined ? { refine: { tolerance: options.refine } } : {}),
   }, {}, 'segsense sweep')
   const { metric } = plan.requirement
   const paths = samplePaths(options.image ?? [], options.truth ?? [])
@@ -78,6 +83,7 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
     result = await sweep(model, samples, transform, {
       ...plan.sweep,
       reference: withTruth ? 'truth' : 'prediction',
+      ...(options.cache === false ? { cache: false } : {}),
       // Only the frames the report draws: one sample's (memory grew with samples x values when all were kept).
       ...(options.out ? { keep: { frames: [options.sample ?? (samples[0] as Sample).id] } } : {}),
       onProgress: (p) => progress.update(`${model.name} ${transform.name}`, p),

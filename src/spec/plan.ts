@@ -3,6 +3,7 @@ import { aliased, checkKnownKeys, optionKeys } from '../core/options.js'
 import { DEFAULT_BATCH_SIZE } from '../models/model.js'
 import { type EmptyPolicy, type MetricName, checkMetricNames } from '../metrics/overlap.js'
 import type { GridOptions } from '../sweep/grid.js'
+import type { RefineOptions } from '../sweep/refine.js'
 import type { Requirement } from '../sweep/requirement.js'
 import type { SweepOptions } from '../sweep/sweep.js'
 import type { Transform } from '../transforms/transform.js'
@@ -44,6 +45,18 @@ export interface RequirementOptions extends GridOptions {
   readonly emptyPolicy?: EmptyPolicy['bothEmpty'] | EmptyPolicy
   /** Milliseconds one model call (one batch) may take before the sweep fails with `E_TIMEOUT`; default no limit. */
   readonly batchTimeout?: number
+  /**
+   * Refine the stable interval after the grid: bisect each crossing of the threshold (`min` on `metric`, per
+   * `aggregate`) until its bracket is at most `tolerance` wide (the parameter's unit). Refinement only adds values,
+   * so it can only add failures: a gate that passes refined passes on its grid too.
+   */
+  readonly refine?: RequirementRefine
+}
+
+/** The `refine` option of a requirement: the thresholds come from the requirement itself. */
+export interface RequirementRefine {
+  /** Largest bracket width left around a crossing, in the parameter's unit; > 0. */
+  readonly tolerance: number
 }
 
 /**
@@ -55,7 +68,7 @@ export type RequirementDefaults = Omit<RequirementOptions, keyof GridOptions>
 // Every key of RequirementDefaults (the compiler checks the list is complete).
 const DEFAULT_KEYS = optionKeys<RequirementDefaults>({
   min: true, minDice: true, metric: true, nsdTolerance: true, scoreClasses: true, classes: true, aggregate: true,
-  reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
+  reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true, refine: true,
 }) as readonly (keyof RequirementDefaults)[]
 
 // Alias pairs count as one option: a threshold given as minDice hides a default min, and so on.
@@ -88,6 +101,7 @@ export function withDefaults<T extends RequirementDefaults>(options: T, defaults
 export const REQUIREMENT_KEYS = optionKeys<RequirementOptions>({
   range: true, step: true, steps: true, values: true, min: true, minDice: true, metric: true, nsdTolerance: true,
   scoreClasses: true, classes: true, aggregate: true, reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
+  refine: true,
 })
 
 /** A requirement planned into what `sweep` and `evaluateRequirement` take. */
@@ -171,6 +185,16 @@ export function resolveEmptyPolicy(value: RequirementOptions['emptyPolicy'], wha
   return { bothEmpty }
 }
 
+/** The sweep's `refine` of a requirement: its thresholds (a number over `scoreClasses` as a per-class map), metric and aggregate. */
+function requirementRefine(refine: RequirementRefine, min: Threshold, metric: MetricName, aggregate: 'mean' | 'each', scoreClasses: readonly string[] | undefined, where: string): RefineOptions {
+  if (refine === null || typeof refine !== 'object') {
+    throw new SegsenseError('E_BAD_PARAMETER', `${where}: refine must be { tolerance }, got ${describeValue(refine)}`, { details: { value: refine } })
+  }
+  checkKnownKeys(refine, optionKeys<RequirementRefine>({ tolerance: true }), `${where}: refine`)
+  const thresholds = typeof min === 'number' && scoreClasses ? Object.fromEntries(scoreClasses.map((c) => [c, min])) : min
+  return { min: thresholds, tolerance: refine.tolerance, metric, aggregate }
+}
+
 /**
  * Plans a requirement: the sweep options, the check, and the required range, from the options as a matcher, a
  * spec or the CLI states them. The one place that maps a requirement to `sweep` (so that every option reaches
@@ -204,6 +228,7 @@ export function planRequirement(transform: Transform, options: RequirementOption
     ...(reference ? { reference } : {}),
     ...(emptyPolicy ? { emptyPolicy } : {}),
     ...(o.batchTimeout !== undefined ? { batchTimeout: o.batchTimeout } : {}),
+    ...(o.refine !== undefined ? { refine: requirementRefine(o.refine, min, metric, aggregate, scoreClasses, where) } : {}),
     batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE,
   }
   return {

@@ -30,6 +30,13 @@ const requirementOptions = {
     ],
   },
   batchTimeout: { type: 'number', exclusiveMinimum: 0, maximum: 2_147_483_647, description: 'milliseconds one model call (one batch) may take' },
+  refine: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['tolerance'],
+    description: 'bisect each crossing of the threshold after the grid until its bracket is at most tolerance wide (parameter units)',
+    properties: { tolerance: { type: 'number', exclusiveMinimum: 0 } },
+  },
 } as const
 
 // OnnxInputOptions, closed: a misspelt key (normalise) is an error, not a default silently applied.

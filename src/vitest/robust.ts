@@ -30,7 +30,7 @@ export interface RobustOptions extends RequirementOptions {
 const ROBUST_OPTION_KEYS = optionKeys<RobustOptions>({
   range: true, step: true, steps: true, values: true, min: true, minDice: true, metric: true, nsdTolerance: true,
   scoreClasses: true, classes: true, aggregate: true, reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
-  samples: true, attach: true,
+  samples: true, attach: true, refine: true,
 })
 
 /** Checks that `received` looks like a SegmentationModel and `transform` like a Transform. */

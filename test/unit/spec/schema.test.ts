@@ -25,14 +25,14 @@ describe('the spec schema and the option types agree', () => {
     expect(specSchema.properties.model.properties.input.additionalProperties).toBe(false)
     expect(specSchema.properties.model.properties.output.additionalProperties).toBe(false)
     expect(Object.keys(specSchema.properties.requirements.items.properties).sort()).toEqual(
-      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'emptyPolicy', 'metric', 'min', 'minDice', 'name', 'nsdTolerance', 'options', 'range', 'reference', 'scoreClasses', 'step', 'steps', 'transform', 'values'],
+      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'emptyPolicy', 'metric', 'min', 'minDice', 'name', 'nsdTolerance', 'options', 'range', 'reference', 'refine', 'scoreClasses', 'step', 'steps', 'transform', 'values'],
     )
   })
 
   it("the spec's defaults have exactly the keys of RequirementDefaults (every requirement key but name, transform, options, grid)", () => {
     expectTypeOf<SchemaDefaultsKeys>().toEqualTypeOf<keyof RequirementDefaults>()
     expect(Object.keys(specSchema.properties.defaults.properties).sort()).toEqual(
-      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'emptyPolicy', 'metric', 'min', 'minDice', 'nsdTolerance', 'reference', 'scoreClasses'],
+      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'emptyPolicy', 'metric', 'min', 'minDice', 'nsdTolerance', 'reference', 'refine', 'scoreClasses'],
     )
   })
 
@@ -52,6 +52,8 @@ describe('the spec schema and the option types agree', () => {
     expect(errors(spec({ min: 0.9, emptyPolicy: { bothEmpty: 'best' } }))).toEqual([])
     expect(errors(spec({ min: 0.9, emptyPolicy: 'zero' })).join('\n')).toMatch(/\/requirements\/0\/emptyPolicy/)
     expect(errors(spec({ min: 0.9, batchTimeout: 0 })).join('\n')).toMatch(/\/requirements\/0\/batchTimeout must be > 0/)
+    expect(errors(spec({ min: 0.9, refine: { tolerance: 1 } }))).toEqual([])
+    expect(errors(spec({ min: 0.9, refine: { tolerance: 0 } })).join('\n')).toMatch(/\/requirements\/0\/refine\/tolerance must be > 0/)
   })
 
   it('top-level defaults complete every requirement: a threshold there is enough; the two-key rules see the result', () => {

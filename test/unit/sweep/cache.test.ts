@@ -101,7 +101,7 @@ describe('sweep result cache', () => {
     expect(files).toHaveLength(10)
     const flipped = files[3] as string
     const bytes = readFileSync(flipped)
-    bytes[bytes.length - 3] ^= 0x01 // one bit of one score
+    bytes[bytes.length - 3] = (bytes[bytes.length - 3] as number) ^ 0x01 // one bit of one score
     writeFileSync(flipped, bytes)
     writeFileSync(files[7] as string, bytes.subarray(0, 20)) // a partial write
     const again = await sweep(m, samples, rotate, { ...grid, cache: { dir } })
