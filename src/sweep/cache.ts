@@ -257,6 +257,7 @@ export function readEntry(store: CacheStore, key: string): Buffer | null {
 }
 
 let tmpCounter = 0
+const madeShards = new Set<string>()
 
 /**
  * Writes an entry atomically: a temp file beside it (unique per process and call), then a rename, so a reader sees
@@ -268,19 +269,29 @@ export function writeEntry(store: CacheStore, key: string, payload: Uint8Array):
   const path = entryPath(store, key)
   const header = Buffer.from(`${MAGIC} ${key} ${sha256(payload)} ${payload.length}\n`, 'latin1')
   const tmp = `${path}.${process.pid}.${(tmpCounter++).toString(36)}${randomBytes(3).toString('hex')}.tmp`
-  try {
-    mkdirSync(dirname(path), { recursive: true })
-    writeFileSync(tmp, Buffer.concat([header, payload]))
-    renameSync(tmp, path)
-    return header.length + payload.length
-  } catch (error) {
+  const shard = dirname(path)
+  const bytes = Buffer.concat([header, payload])
+  for (let attempt = 0; ; attempt++) {
     try {
-      unlinkSync(tmp)
-    } catch {
-      // The temp file was never created.
+      // One mkdir per shard folder and process (a write is otherwise a syscall more); again if the folder vanished.
+      if (!madeShards.has(shard) || attempt > 0) {
+        mkdirSync(shard, { recursive: true })
+        madeShards.add(shard)
+      }
+      writeFileSync(tmp, bytes)
+      renameSync(tmp, path)
+      return bytes.length
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      if (code === 'ENOENT' && attempt === 0) continue
+      try {
+        unlinkSync(tmp)
+      } catch {
+        // The temp file was never created.
+      }
+      disable(store.dir, `cannot write to ${store.dir} (${code ?? String(error)})`)
+      return 0
     }
-    disable(store.dir, `cannot write to ${store.dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
-    return 0
   }
 }
 
