@@ -217,6 +217,31 @@ describe('sweep result cache', () => {
     expect(scoresOf(wider)).toEqual(scoresOf(await sweep(m, samples, rotate, { range: [-45, 45], step: 15, reference: 'prediction', cache: false })))
   })
 
+  it('refinement reuses cached values: a re-run predicts nothing, a finer tolerance only the new bisection values', async () => {
+    const dir = tempDir()
+    const m = model('m1')
+    // Dice 1 while factor * 1 > 0.5: the bracket [0.5, 1] is halved geometrically to 0.7071, then 0.5946
+    const refined = { values: [0.25, 0.5, 1], cache: { dir }, refine: { min: 0.8, tolerance: 0.1 } }
+    const first = await sweep(m, samples, brightness, refined)
+    expect(first.refined?.values.map((v) => Number(v.toFixed(4)))).toEqual([0.5946, 0.7071])
+    expect(m.predicted).toBe(10)
+    const again = await sweep(m, samples, brightness, refined)
+    expect(again.timing).toMatchObject({ predictions: 0, cached: 10 })
+    expect(scoresOf(again)).toEqual(scoresOf(first))
+    const finer = await sweep(m, samples, brightness, { ...refined, refine: { min: 0.8, tolerance: 0.05 } })
+    expect(finer.timing).toMatchObject({ predictions: 2, cached: 10 })
+  })
+
+  it('a sample whose frames are kept is predicted again (frames are not cached); the others are read', async () => {
+    const dir = tempDir()
+    const m = model('m1')
+    const cold = await sweep(m, samples, rotate, { ...grid, cache: { dir } })
+    const kept = await sweep(m, samples, rotate, { ...grid, cache: { dir }, keep: { frames: ['b'] } })
+    expect(kept.timing).toMatchObject({ predictions: 5, cached: 5 })
+    expect(kept.frames.samples.map((s) => [s.id, s.frames.map((f) => f.value)])).toEqual([['b', [-30, -15, 0, 15, 30]]])
+    expect(scoresOf(kept)).toEqual(scoresOf(cold))
+  })
+
   it('reports progress over cached and predicted pairs alike', async () => {
     const dir = tempDir()
     const m = model('m1')

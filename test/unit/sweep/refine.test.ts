@@ -78,6 +78,13 @@ describe('refine', () => {
     expect(m.images).toBe(3 + 2)
   })
 
+  it('keeps the frames of the refined values in value order', async () => {
+    const r = await sweep(stepModel(1.25), [square('a')], offset, { range: [0, 40], step: 20, keep: 'frames', refine: { min: 0.5, tolerance: 5 } })
+    const frames = r.frames.samples[0]?.frames ?? []
+    expect(frames.map((f) => f.value)).toEqual(r.values)
+    expect(frames.map((f) => f.prediction.data.some((v) => v === 1))).toEqual([true, true, false, false, false])
+  })
+
   it('adds nothing when no curve crosses its threshold', async () => {
     const m = stepModel(3)
     const r = await sweep(m, [square('a')], offset, { range: [0, 40], step: 10, refine: { min: 0.8, tolerance: 1 } })
