@@ -33,6 +33,8 @@ const FORMAT = 1
 const MAGIC = `segsense-cache/${FORMAT}`
 /** Eviction stops at this fraction of the bound, so that a full cache is not pruned again after every sweep. */
 const PRUNE_TO = 0.75
+/** A folder is scanned for eviction at most this often (by any process), unless a process wrote maxBytes/8 since. */
+const PRUNE_INTERVAL_MS = 10 * 60 * 1000
 /** Temp files older than this are leftovers of a killed writer. */
 const STALE_TMP_MS = 10 * 60 * 1000
 
@@ -106,8 +108,14 @@ async function builtIn(transform: SweepPlan['transform']): Promise<boolean> {
  * built into segsense (its code is no part of any key, so an edited transform could hit a stale entry).
  */
 export async function cacheFor(option: boolean | CacheOptions | undefined, plan: SweepPlan): Promise<CacheStore | null> {
-  if (option === false || typeof plan.model.fingerprint !== 'string' || !(await builtIn(plan.transform))) return null
+  if (option === false || envOff() || typeof plan.model.fingerprint !== 'string' || !(await builtIn(plan.transform))) return null
   return openCache(option, plan.model.fingerprint)
+}
+
+/** `SEGSENSE_CACHE=0` (also `false`, `off`). */
+function envOff(): boolean {
+  const env = process.env.SEGSENSE_CACHE?.trim().toLowerCase()
+  return env === '0' || env === 'false' || env === 'off'
 }
 
 /**
@@ -118,9 +126,7 @@ export async function cacheFor(option: boolean | CacheOptions | undefined, plan:
  * warning, uncached); nothing is written outside it.
  */
 export function openCache(option: boolean | CacheOptions | undefined, fingerprint: string | undefined): CacheStore | null {
-  if (option === false) return null
-  const env = process.env.SEGSENSE_CACHE?.trim().toLowerCase()
-  if (env === '0' || env === 'false' || env === 'off') return null
+  if (option === false || envOff()) return null
   if (typeof fingerprint !== 'string' || fingerprint === '') return null
   const given = typeof option === 'object' ? option : {}
   let root = given.dir ?? (process.env.SEGSENSE_CACHE_DIR || undefined)
@@ -312,6 +318,36 @@ export function decodeLabels(payload: Buffer): LabelMap | null {
   // Copied into a fresh, aligned buffer: the file's buffer may start at any byte.
   const data = b === 1 ? new Uint8Array(body) : b === 2 ? new Uint16Array(new Uint8Array(body).buffer) : null
   return data ? { width, height, data } : null
+}
+
+const writtenSincePrune = new Map<string, number>()
+
+/**
+ * Prunes the folder after a sweep wrote `written` bytes, but scans it (one stat per entry) at most every 10 minutes,
+ * by whichever process comes first (the mtime of `last-prune` in the folder says when), unless this process alone
+ * has written an eighth of the bound since its last scan.
+ * @internal
+ */
+export function maybePrune(store: CacheStore, written: number): void {
+  const since = (writtenSincePrune.get(store.dir) ?? 0) + written
+  const marker = join(store.dir, 'last-prune')
+  let last = 0
+  try {
+    last = statSync(marker).mtimeMs
+  } catch {
+    // Never pruned.
+  }
+  if (since < store.maxBytes / 8 && Date.now() - last < PRUNE_INTERVAL_MS) {
+    writtenSincePrune.set(store.dir, since)
+    return
+  }
+  writtenSincePrune.set(store.dir, 0)
+  try {
+    writeFileSync(marker, '')
+  } catch {
+    // A read-only folder is not written by sweeps either.
+  }
+  pruneCache(store)
 }
 
 /** What {@link pruneCache} found and removed. */

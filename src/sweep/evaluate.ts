@@ -4,7 +4,7 @@
  * new scores are written back. Runs over different values of the same sweep merge into one (refinement adds values).
  */
 import type { LabelMap } from '../core/types.js'
-import { type CacheStore, cleanKey, decodeLabels, encodeLabels, pruneCache, readEntry, sampleDigest, scoreKey, sweepDigest, writeEntry } from './cache.js'
+import { type CacheStore, cleanKey, decodeLabels, encodeLabels, maybePrune, readEntry, sampleDigest, scoreKey, sweepDigest, writeEntry } from './cache.js'
 import type { SweepPlan } from './resolve.js'
 import { type RawScores, type RunControl, runBatches } from './run.js'
 import type { SweepFrame } from './sweep.js'
@@ -200,7 +200,7 @@ export async function evaluateValues(plan: SweepPlan, values: readonly number[],
       }
     })
   }
-  if (written > 0) pruneCache(store)
+  if (written > 0) maybePrune(store, written)
   const emptyReferences: { sample: number; className: string }[] = []
   present.forEach((row, s) => row?.forEach((has, ci) => has || emptyReferences.push({ sample: s, className: plan.classNames[ci] as string })))
   const raw: RawScores = { scores, frames, emptyReferences, references: refs as LabelMap[], predictions, predictMs, transformMs, scoreMs }

@@ -66,7 +66,7 @@ function model(fingerprint: string | undefined, cut = 0.5): SegmentationModel & 
 
 const samples = [square('a'), square('b', 2)]
 const grid = { range: [-30, 30] as [number, number], step: 15 }
-const entries = (dir: string): string[] => (existsSync(join(dir, 'v1')) ? readdirSync(join(dir, 'v1'), { recursive: true, withFileTypes: true }) : []).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name))
+const entries = (dir: string): string[] => (existsSync(join(dir, 'v1')) ? readdirSync(join(dir, 'v1'), { recursive: true, withFileTypes: true }) : []).filter((e) => e.isFile() && e.name.endsWith('.entry')).map((e) => join(e.parentPath, e.name))
 /** A result without its timing (which differs between cached and uncached runs by design). */
 const scoresOf = (r: Awaited<ReturnType<typeof sweep>>) => {
   const { timing: _timing, ...rest } = r
@@ -290,5 +290,14 @@ describe('cache entries', () => {
     // below the bound nothing goes
     expect(pruneCache(store).removed).toBe(0)
     expect(statSync(store.dir).isDirectory()).toBe(true)
+  })
+
+  it('a sweep keeps its folder under the bound', async () => {
+    const dir = tempDir()
+    await sweep(model('m1'), samples, rotate, { ...grid, cache: { dir, maxBytes: 2000 } })
+    const sizes = entries(dir).map((f) => statSync(f).size)
+    expect(sizes.length).toBeGreaterThan(0)
+    expect(sizes.length).toBeLessThan(10)
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1500)
   })
 })
