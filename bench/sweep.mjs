@@ -22,7 +22,7 @@ async function bare() {
 }
 async function swept() {
   const t0 = performance.now()
-  const r = await sweep(model, samples, rotate, { ...grid, batchSize: BATCH, cache: false })
+  const r = await sweep(model, samples, rotate, { ...grid, batchSize: BATCH })
   return { ms: performance.now() - t0, timing: r.timing }
 }
 
