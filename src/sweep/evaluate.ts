@@ -82,6 +82,18 @@ function emptyTable(plan: SweepPlan, K: number): Table {
   return plan.metrics.map(() => plan.classNames.map(() => new Float64Array(K)))
 }
 
+const planDigests = new WeakMap<SweepPlan, { readonly sweepKey: string; readonly digests: readonly string[] }>()
+
+/** The sweep's and the samples' digests, hashed once per plan (refinement rounds evaluate the same plan again). */
+function digestsOf(plan: SweepPlan): { readonly sweepKey: string; readonly digests: readonly string[] } {
+  let d = planDigests.get(plan)
+  if (!d) {
+    d = { sweepKey: sweepDigest(plan), digests: plan.samples.map((s) => sampleDigest(s, plan.reference === 'truth')) }
+    planDigests.set(plan, d)
+  }
+  return d
+}
+
 /**
  * Scores `plan` at `values` (ascending, or the plan's categorical order): from the cache where it holds them, else
  * predicted. `references` (per sample, optional) are clean predictions already made, so `reference: 'prediction'`
@@ -116,8 +128,7 @@ export async function evaluateValues(plan: SweepPlan, values: readonly number[],
   }
 
   // Look up every (sample, value) score; the frames of kept samples are never cached, so those samples run whole.
-  const sweepKey = sweepDigest(plan)
-  const digests = plan.samples.map((s) => sampleDigest(s, !byPrediction))
+  const { sweepKey, digests } = digestsOf(plan)
   const scores: Table[] = plan.samples.map(() => emptyTable(plan, K))
   const present: (boolean[] | undefined)[] = new Array(n)
   const missing: number[][] = plan.samples.map(() => [])
