@@ -4,7 +4,7 @@
  * new scores are written back. Runs over different values of the same sweep merge into one (refinement adds values).
  */
 import type { LabelMap } from '../core/types.js'
-import { type CacheStore, cleanKey, decodeLabels, encodeLabels, maybePrune, readEntry, sampleDigest, scoreKey, sweepDigest, writeEntry } from './cache.js'
+import { type CacheStore, cleanKey, decodeLabels, encodeLabels, maybePrune, readEntry, sampleDigest, scoreKey, sweepDigest, writeEntries } from './cache.js'
 import type { SweepPlan } from './resolve.js'
 import { type RawScores, type RunControl, runBatches } from './run.js'
 import type { SweepFrame } from './sweep.js'
@@ -186,7 +186,7 @@ export async function evaluateValues(plan: SweepPlan, values: readonly number[],
   let predictMs = 0
   let transformMs = 0
   let scoreMs = 0
-  let written = 0
+  const pending: { key: string; payload: Uint8Array }[] = []
   for (const group of plans) {
     const raw = await run(group.samples, group.ks, group.given)
     predictions += raw.predictions
@@ -200,17 +200,18 @@ export async function evaluateValues(plan: SweepPlan, values: readonly number[],
       const sub = raw.scores[gi] as Table
       group.ks.forEach((k, j) => {
         sub.forEach((row, mi) => row.forEach((curve, ci) => (((table[mi] as Float64Array[])[ci] as Float64Array)[k] = curve[j] as number)))
-        written += writeEntry(store, scoreKey(sweepKey, digests[s] as string, values[k] as number), encodeScores(plan, table, k, has))
+        pending.push({ key: scoreKey(sweepKey, digests[s] as string, values[k] as number), payload: encodeScores(plan, table, k, has) })
       })
       // A kept sample always runs whole, so its frames are in value order already.
       if (frames && raw.frames?.[gi]) frames[s] = raw.frames[gi] as SweepFrame[]
       if (byPrediction && !group.given) {
         const clean = raw.references[gi] as LabelMap
         refs[s] = clean
-        written += writeEntry(store, cleanKeys[s] as string, encodeLabels(clean))
+        pending.push({ key: cleanKeys[s] as string, payload: encodeLabels(clean) })
       }
     })
   }
+  const written = pending.length > 0 ? await writeEntries(store, pending) : 0
   if (written > 0) maybePrune(store, written)
   const emptyReferences: { sample: number; className: string }[] = []
   present.forEach((row, s) => row?.forEach((has, ci) => has || emptyReferences.push({ sample: s, className: plan.classNames[ci] as string })))
