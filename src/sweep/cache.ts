@@ -7,7 +7,7 @@
  * entry's mtime). See docs/performance.md, "Cache".
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
@@ -285,38 +285,13 @@ function writeFailed(store: CacheStore, tmp: string, error: unknown): 0 {
   return 0
 }
 
-/**
- * Writes an entry atomically: a temp file beside it (unique per process and call), then a rename, so a reader sees
- * the old entry, the new one or none, never half of one. Returns the bytes written (0 when the cache turned off).
- * @internal
- */
-export function writeEntry(store: CacheStore, key: string, payload: Uint8Array): number {
-  if (disabledDirs.has(store.dir)) return 0
-  const { path, tmp, bytes } = prepareEntry(store, key, payload)
-  const shard = dirname(path)
-  for (let attempt = 0; ; attempt++) {
-    try {
-      // One mkdir per shard folder and process (a write is otherwise a syscall more); again if the folder vanished.
-      if (!madeShards.has(shard) || attempt > 0) {
-        mkdirSync(shard, { recursive: true })
-        madeShards.add(shard)
-      }
-      writeFileSync(tmp, bytes)
-      renameSync(tmp, path)
-      return bytes.length
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && attempt === 0) continue
-      return writeFailed(store, tmp, error)
-    }
-  }
-}
-
 /** Writes in flight at once: file creation waits on the disk, so overlapping writes hide most of that wait. */
 const WRITE_CONCURRENCY = 16
 
 /**
- * {@link writeEntry} for many entries, up to 16 at a time (each still a temp file and a rename). Returns the bytes
- * written.
+ * Writes entries, up to 16 at a time, each atomically: a temp file beside it (unique per process and call), then a
+ * rename, so a reader sees the old entry, the new one or none, never half of one. One mkdir per shard folder and
+ * process, again if the folder vanished. Returns the bytes written (0 for entries after the cache turned off).
  * @internal
  */
 export async function writeEntries(store: CacheStore, entries: readonly { readonly key: string; readonly payload: Uint8Array }[]): Promise<number> {

@@ -14,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 // entry with its own payload (a different letter and size per child), so the renames of both interleave.
 const child = (letter: string, size: number): string => `
 import { functionModel, labelMap, raster, sample, rotate, sweep } from ${JSON.stringify(join(repo, 'dist/index.js'))}
-import { writeEntry } from ${JSON.stringify(join(repo, 'dist/sweep/cache.js'))}
+import { writeEntries } from ${JSON.stringify(join(repo, 'dist/sweep/cache.js'))}
 const N = 32
 const img = new Float32Array(N * N), truth = new Uint8Array(N * N)
 for (let y = 8; y < 24; y++) for (let x = 8; x < 24; x++) { img[y * N + x] = 1; truth[y * N + x] = 1 }
@@ -23,7 +23,7 @@ const model = { ...inner, fingerprint: 'threshold-0.5' }
 const r = await sweep(model, [sample('a', raster(N, N, 1, img), labelMap(N, N, truth))], rotate, { range: [-90, 90], step: 5, cache: { dir: ${JSON.stringify(dir)} } })
 const store = { dir: ${JSON.stringify(join(dir, 'v1'))}, maxBytes: 1e9 }
 const payload = Buffer.alloc(${size}, ${JSON.stringify(letter)})
-for (let i = 0; i < 100; i++) writeEntry(store, 'ee'.repeat(32), payload)
+for (let i = 0; i < 100; i++) await writeEntries(store, [{ key: 'ee'.repeat(32), payload }, { key: 'ee'.repeat(32), payload }])
 process.stdout.write(JSON.stringify(r.mean))
 `
 

@@ -6,7 +6,7 @@ import { labelMap, raster, sample } from '../../../src/core/raster.js'
 import type { Raster, Sample } from '../../../src/core/types.js'
 import { type SegmentationModel, functionModel } from '../../../src/models/model.js'
 import { validateSweepResult } from '../../../src/report/schema/validate.js'
-import { type CacheStore, pruneCache, readEntry, writeEntry } from '../../../src/sweep/cache.js'
+import { type CacheStore, pruneCache, readEntry, writeEntries } from '../../../src/sweep/cache.js'
 import { evaluateRequirement } from '../../../src/sweep/requirement.js'
 import { sweep, type SweepOptions } from '../../../src/sweep/sweep.js'
 import { rotate } from '../../../src/transforms/geometric.js'
@@ -260,11 +260,11 @@ describe('sweep result cache', () => {
 })
 
 describe('cache entries', () => {
-  it('are read back whole, and a wrong key or a truncated file is a miss', () => {
+  it('are read back whole, and a wrong key or a truncated file is a miss', async () => {
     const store: CacheStore = { dir: join(tempDir(), 'v1'), maxBytes: 1e6 }
     const key = 'ab'.repeat(32)
     expect(readEntry(store, key)).toBeNull()
-    writeEntry(store, key, Buffer.from('payload'))
+    await writeEntries(store, [{ key, payload: Buffer.from('payload') }])
     expect(readEntry(store, key)?.toString()).toBe('payload')
     expect(readEntry(store, 'cd'.repeat(32))).toBeNull()
     const path = entries(join(store.dir, '..'))[0] as string
@@ -272,10 +272,10 @@ describe('cache entries', () => {
     expect(readEntry(store, key)).toBeNull()
   })
 
-  it('are evicted least recently used first once the folder passes its bound', () => {
+  it('are evicted least recently used first once the folder passes its bound', async () => {
     const store: CacheStore = { dir: join(tempDir(), 'v1'), maxBytes: 4000 }
     const keys = Array.from({ length: 8 }, (_, i) => `${i}`.repeat(64))
-    keys.forEach((k) => writeEntry(store, k, Buffer.alloc(900, 1)))
+    await writeEntries(store, keys.map((key) => ({ key, payload: Buffer.alloc(900, 1) })))
     // entry i last used i minutes ago, then entry 7 (the oldest) read again: it becomes the most recent
     const now = Date.now() / 1000
     keys.forEach((k, i) => {
