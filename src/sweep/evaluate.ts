@@ -160,7 +160,8 @@ export async function evaluateValues(plan: SweepPlan, values: readonly number[],
     else groups.set(key, [s])
   })
   const refs: (LabelMap | undefined)[] = plan.samples.map((sample, s) => (byPrediction ? references[s] : sample.truth))
-  const cleanKeys = byPrediction ? plan.samples.map((sample) => cleanKey(plan.model.fingerprint as string, sampleDigest({ id: '', image: sample.image }, false))) : []
+  // Under reference: 'prediction' a sample's digest covers its image only: the key of its clean prediction.
+  const cleanKeys = byPrediction ? digests.map((d) => cleanKey(plan.model.fingerprint as string, d)) : []
   let cleansToPredict = 0
   const plans: { samples: number[]; ks: number[]; given: LabelMap[] | undefined }[] = []
   for (const [key, samples] of groups) {
