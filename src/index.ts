@@ -48,6 +48,8 @@ export {
 } from './sweep/result.js'
 export { sweep, framesOf, type KeepFrames, type SweepOptions, type SweepProgress, type SweepFrame, type SweepFrames, type SweepResultWithFrames } from './sweep/sweep.js'
 export { sweepVolumes, type SliceSelection, type VolumeSweepOptions } from './sweep/volume.js'
+export { type CacheOptions, DEFAULT_CACHE_MAX_BYTES } from './sweep/cache.js'
+export type { RefineOptions, Refinement } from './sweep/refine.js'
 export { stableInterval, type Interval, type CategoricalStability, type StabilityOptions } from './sweep/stability.js'
 export { summarize, type SummarizeOptions, type Summary, type ClassSummary, type Breakdown, type Slopes } from './sweep/summarize.js'
 export { evaluateRequirement, type Requirement, type Failure, type ClassVerdict, type RequirementVerdict } from './sweep/requirement.js'
@@ -58,7 +60,7 @@ export { takeOver, type TakeOver } from './sweep/confusion.js'
 export { repeatSeeds } from './sweep/repeats.js'
 
 // Requirements and robustness specs
-export { planRequirement, type Threshold, type RequirementOptions, type RequirementDefaults, type RequirementPlan } from './spec/plan.js'
+export { planRequirement, type Threshold, type RequirementOptions, type RequirementDefaults, type RequirementPlan, type RequirementRefine } from './spec/plan.js'
 export type { SpecRequirement, RobustnessSpec, LoadedSpec } from './spec/types.js'
 export { validateSpec, loadSpec } from './spec/load.js'
 export { specSchema } from './spec/schema.js'

@@ -107,6 +107,8 @@ export function program(run: (code: Promise<number> | number) => void): Command 
     .option('--seed <n>', 'seed of the bootstrap and of the --repeats draws, an integer >= 0 (default 0)', number('--seed'))
     .option('--repeats <n>', 'seeded draws per value of a random transform (noise, elastic, ...), scored by their mean (default 1)', integer('--repeats'))
     .option('--confusion', 'keep the class confusion counts per value (in --json and the report)')
+    .option('--refine <tolerance>', 'after the grid, bisect each crossing of --min until its bracket is at most this wide (parameter units)', number('--refine'))
+    .option('--no-cache', 'do not read or write the result cache (also SEGSENSE_CACHE=0)')
     .option('--sample <id>', 'sample shown in the report\'s frame strip and GIF (default the first)')
     .option('-o, --out <dir>', 'write an HTML report to this folder')
     .option('--json', 'print { pass, required, modelSettings, verdict, result } as JSON on stdout (verdict: per class the stable interval and pass)')

@@ -37,6 +37,10 @@ export interface SweepCommandOptions extends CommonOptions, ModelFlags {
   readonly seed?: number
   readonly repeats?: number
   readonly confusion?: boolean
+  /** `--refine <tolerance>`: bisect the threshold crossings after the grid. */
+  readonly refine?: number
+  /** `--no-cache` sets it false. */
+  readonly cache?: boolean
   readonly out?: string
   readonly json?: boolean
   readonly sample?: string
@@ -95,6 +99,7 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.repeats !== undefined ? { repeats: options.repeats } : {}),
     ...(options.confusion ? { confusion: true } : {}),
+    ...(options.refine !== undefined ? { refine: { tolerance: options.refine } } : {}),
   }, {}, 'segsense sweep')
   const { metric } = plan.requirement
   const paths = samplePaths(options.image ?? [], options.truth ?? [])
@@ -115,6 +120,7 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
     result = await sweep(model, samples, transform, {
       ...plan.sweep,
       reference: withTruth ? 'truth' : 'prediction',
+      ...(options.cache === false ? { cache: false } : {}),
       // Only the frames the report draws: one sample's (memory grew with samples x values when all were kept).
       ...(options.out ? { keep: { frames: [options.sample ?? (samples[0] as Sample).id] } } : {}),
       onProgress: (p) => progress.update(`${model.name} ${transform.name}`, p),

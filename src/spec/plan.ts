@@ -4,6 +4,7 @@ import { DEFAULT_BATCH_SIZE } from '../models/model.js'
 import { type EmptyPolicy, type MetricName, checkMetricNames, isDistanceMetric } from '../metrics/overlap.js'
 import type { GridOptions } from '../sweep/grid.js'
 import { bootstrapSettings } from '../sweep/bootstrap.js'
+import type { RefineOptions } from '../sweep/refine.js'
 import type { Requirement } from '../sweep/requirement.js'
 import { thresholdKey, wrongKey } from '../sweep/threshold.js'
 import type { SweepOptions } from '../sweep/sweep.js'
@@ -72,6 +73,18 @@ export interface RequirementOptions extends GridOptions {
    * false. `toBeRobustTo` counts them anyway to name the class that takes over in its message.
    */
   readonly confusion?: boolean
+  /**
+   * Refine the stable interval after the grid: bisect each crossing of the threshold (`min` on `metric`, per
+   * `aggregate`) until its bracket is at most `tolerance` wide (the parameter's unit). Refinement only adds values,
+   * so it can only add failures: a gate that passes refined passes on its grid too.
+   */
+  readonly refine?: RequirementRefine
+}
+
+/** The `refine` option of a requirement: the thresholds come from the requirement itself. */
+export interface RequirementRefine {
+  /** Largest bracket width left around a crossing, in the parameter's unit; > 0. */
+  readonly tolerance: number
 }
 
 /**
@@ -85,6 +98,7 @@ const DEFAULT_KEYS = optionKeys<RequirementDefaults>({
   min: true, max: true, minDice: true, metric: true, nsdTolerance: true, scoreClasses: true, classes: true, aggregate: true,
   reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
   confidence: true, resamples: true, seed: true, repeats: true, confusion: true,
+  refine: true,
 }) as readonly (keyof RequirementDefaults)[]
 
 // Alias pairs count as one option: a threshold given as minDice hides a default min, and so on.
@@ -118,6 +132,7 @@ export const REQUIREMENT_KEYS = optionKeys<RequirementOptions>({
   range: true, step: true, steps: true, values: true, min: true, max: true, minDice: true, metric: true, nsdTolerance: true,
   scoreClasses: true, classes: true, aggregate: true, reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
   confidence: true, resamples: true, seed: true, repeats: true, confusion: true,
+  refine: true,
 })
 
 /** A requirement planned into what `sweep` and `evaluateRequirement` take. */
@@ -209,6 +224,18 @@ export function resolveEmptyPolicy(value: RequirementOptions['emptyPolicy'], wha
   return { bothEmpty }
 }
 
+/** The sweep's `refine` of a requirement: its thresholds (a number over `scoreClasses` as a per-class map), metric and aggregate. */
+function requirementRefine(refine: RequirementRefine, min: Threshold, metric: MetricName, aggregate: 'mean' | 'each', scoreClasses: readonly string[] | undefined, where: string): RefineOptions {
+  if (refine === null || typeof refine !== 'object') {
+    throw new SegsenseError('E_BAD_PARAMETER', `${where}: refine must be { tolerance }, got ${describeValue(refine)}`, { details: { value: refine } })
+  }
+  checkKnownKeys(refine, optionKeys<RequirementRefine>({ tolerance: true }), `${where}: refine`)
+  // Refinement bisects crossings of a score's min; a distance's max (and its infinite values) is not bisected.
+  if (isDistanceMetric(metric)) throw new SegsenseError('E_BAD_PARAMETER', `${where}: refine is not supported for the distance metric ${metric}; refine a score metric or use a finer grid`, { details: { metric } })
+  const thresholds = typeof min === 'number' && scoreClasses ? Object.fromEntries(scoreClasses.map((c) => [c, min])) : min
+  return { min: thresholds, tolerance: refine.tolerance, metric, aggregate }
+}
+
 /**
  * The bootstrap part of a requirement, checked before anything is swept: `confidence` with its `resamples` and
  * `seed`, or nothing without `confidence`.
@@ -249,6 +276,9 @@ export function planRequirement(transform: Transform, options: RequirementOption
   const emptyPolicy = resolveEmptyPolicy(o.emptyPolicy, `${where}: emptyPolicy`)
   const scoreClasses = o.scoreClasses ?? o.classes
   const bootstrap = planBootstrap(o, aggregate, where)
+  if (bootstrap.confidence !== undefined && isDistanceMetric(metric)) {
+    throw new SegsenseError('E_BAD_PARAMETER', `${where}: confidence is not supported for the distance metric ${metric} (it bounds a score's mean from below); drop confidence or gate a score metric`, { details: { metric } })
+  }
   // repeats from the defaults applies to random transforms only (a default of 5 must not break every rotate
   // requirement); given on the requirement itself it is checked against the transform by the sweep.
   const repeats = options.repeats ?? (transform.random === true ? o.repeats : undefined)
@@ -262,6 +292,7 @@ export function planRequirement(transform: Transform, options: RequirementOption
     ...(repeats !== undefined ? { repeats } : {}),
     ...(o.confusion !== undefined ? { confusion: o.confusion } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.refine !== undefined ? { refine: requirementRefine(o.refine, min, metric, aggregate, scoreClasses, where) } : {}),
     batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE,
   }
   return {

@@ -45,6 +45,13 @@ const requirementOptions = {
   seed: { type: 'integer', minimum: 0, maximum: 4_294_967_295, description: 'seed of the bootstrap and of the draws of repeats (default 0)' },
   repeats: { type: 'integer', minimum: 1, description: 'seeded draws per value of a random transform, scored by their mean (default 1)' },
   confusion: { type: 'boolean', description: 'keep the class confusion counts per value in the result (default false)' },
+  refine: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['tolerance'],
+    description: 'bisect each crossing of the threshold after the grid until its bracket is at most tolerance wide (parameter units)',
+    properties: { tolerance: { type: 'number', exclusiveMinimum: 0 } },
+  },
 } as const
 
 // OnnxInputOptions, closed: a misspelt key (normalise) is an error, not a default silently applied.

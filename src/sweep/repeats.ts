@@ -86,6 +86,7 @@ export async function runRepeats(plan: SweepPlan, control: RunControl = {}): Pro
     frames: first.frames,
     emptyReferences: first.emptyReferences,
     confusion,
+    references: first.references,
     predictions: total('predictions'),
     predictMs: total('predictMs'),
     transformMs: total('transformMs'),

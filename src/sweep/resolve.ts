@@ -183,6 +183,7 @@ export const SWEEP_OPTION_KEYS = optionKeys<SweepOptions>({
   range: true, step: true, steps: true, values: true, metrics: true, nsdTolerance: true, scoreClasses: true, classes: true,
   reference: true, batchSize: true, emptyPolicy: true, onProgress: true, signal: true, keep: true, batchTimeout: true,
   repeats: true, seed: true, confusion: true,
+  cache: true, refine: true,
 })
 
 /**

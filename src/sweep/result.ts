@@ -1,5 +1,6 @@
 import type { MetricName } from '../metrics/overlap.js'
 import type { TransformParameter } from '../transforms/transform.js'
+import type { Refinement } from './refine.js'
 
 /** Version of the {@link SweepResult} JSON layout; bumped on incompatible changes. */
 export const SWEEP_SCHEMA_VERSION = 1 as const
@@ -83,6 +84,8 @@ export interface SweepTiming {
   readonly scoreMs: number
   /** Images predicted, including the clean predictions used as reference with `reference: 'prediction'`. */
   readonly predictions: number
+  /** (sample, value) scores read from the result cache instead of computed; absent when none were. */
+  readonly cached?: number
 }
 
 /**
@@ -131,6 +134,11 @@ export interface SweepResult {
   readonly confusion?: SweepConfusion
   /** The draws of a random transform; present when swept with `repeats` > 1 (each sample then has `repeats`). */
   readonly repeats?: SweepRepeats
+  /**
+   * Present when the sweep refined its stable interval (`refine` option): the values bisection added (they are in
+   * `values` too, which stays sorted), the tolerance, metric, aggregate and thresholds it refined.
+   */
+  readonly refined?: Refinement
   readonly timing: SweepTiming
 }
 

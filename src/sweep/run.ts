@@ -25,6 +25,8 @@ export interface RawScores {
   readonly emptyReferences: readonly { readonly sample: number; readonly className: string }[]
   /** With `confusion`: per value, the row-major confusion matrix summed over samples; else null. */
   readonly confusion: readonly Float64Array[] | null
+  /** Per sample, the untransformed reference mask: its truth, or the model's clean prediction. */
+  readonly references: readonly LabelMap[]
   readonly predictions: number
   readonly predictMs: number
   readonly transformMs: number
@@ -35,6 +37,11 @@ export interface RawScores {
 export interface RunControl {
   readonly onProgress?: ((progress: SweepProgress) => void) | undefined
   readonly signal?: AbortSignal | undefined
+  /**
+   * `reference: 'prediction'`: the clean predictions of the plan's samples, already made (a cache, an earlier run
+   * of the same sweep); they are not predicted again.
+   */
+  readonly references?: readonly LabelMap[] | undefined
 }
 
 function aborted(what: string, done: number, total: number, signal: AbortSignal): SegsenseError {
@@ -69,13 +76,15 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
   const { model, transform, samples: list, values, metrics, classNames, reference, batchSize, what } = plan
   const n = list.length
   const K = values.length
-  const total = n * K + (reference === 'prediction' ? n : 0)
+  const given = reference === 'prediction' && control.references?.length === n ? control.references : undefined
+  const cleans = reference === 'prediction' && !given ? n : 0
+  const total = n * K + cleans
   let done = 0
   let predictMs = 0
   let transformMs = 0
   let scoreMs = 0
   const { signal } = control
-  const batches = Math.ceil(n * K / batchSize) + (reference === 'prediction' ? Math.ceil(n / batchSize) : 0)
+  const batches = Math.ceil(n * K / batchSize) + Math.ceil(cleans / batchSize)
   let batch = 0
 
   const predict = async (images: Raster[]): Promise<LabelMap[]> => {
@@ -102,6 +111,7 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
   // Reference masks before any transform: the truth, or the model's own clean predictions (batched too).
   const refs: LabelMap[] = new Array<LabelMap>(n)
   if (reference === 'truth') list.forEach((s, i) => (refs[i] = s.truth as LabelMap))
+  else if (given) given.forEach((r, i) => (refs[i] = r))
   else {
     for (let start = 0; start < n; start += batchSize) {
       if (signal?.aborted) throw aborted(what, done, total, signal)
@@ -169,5 +179,5 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
     done += end - start
     progress()
   }
-  return { scores, frames: kept, emptyReferences, confusion, predictions: done, predictMs, transformMs, scoreMs }
+  return { scores, frames: kept, emptyReferences, confusion, references: refs, predictions: done, predictMs, transformMs, scoreMs }
 }

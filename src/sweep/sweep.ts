@@ -7,6 +7,9 @@ import type { GridOptions } from './grid.js'
 import { confusionJson } from './confusion.js'
 import { reduceScores } from './reduce.js'
 import { type RepeatedScores, runRepeats } from './repeats.js'
+import { type CacheOptions, cacheFor, checkCacheOption } from './cache.js'
+import { type ProgressCounter, type Run, evaluateValues, mergeRuns } from './evaluate.js'
+import { type RefineOptions, type Refinement, refineRun, resolveRefine } from './refine.js'
 import { type SweepPlan, resolveSweep } from './resolve.js'
 import { type RawScores, runBatches } from './run.js'
 import { type VolumeSweepOptions, isVolumeInput, sweepVolumes } from './volume.js'
@@ -76,6 +79,20 @@ export interface SweepOptions extends GridOptions {
   readonly seed?: number
   /** Keep the class confusion counts per value, summed over samples (`result.confusion`). Default false. */
   readonly confusion?: boolean
+  /**
+   * The result cache (docs/performance.md): on by default for models with a `fingerprint` (`loadOnnxModel` sets
+   * one; a function model without one is never cached) and segsense's own transforms (a `defineTransform` one is
+   * never cached: its code is no part of the key). `false` turns it off (so does the environment variable
+   * `SEGSENSE_CACHE=0`); `{ dir, maxBytes }` sets the folder (default `SEGSENSE_CACHE_DIR`, else
+   * `node_modules/.cache/segsense`) and its size bound. Cached scores are the scores the same sweep computed.
+   */
+  readonly cache?: boolean | CacheOptions
+  /**
+   * Bisect the crossings of these thresholds after the grid until each bracket is at most `tolerance` wide,
+   * predicting only the new values: `{ min: { LV: 0.8 }, tolerance: 1 }` (a number `min` means every scored class).
+   * The result keeps every evaluated value and lists the added ones in `refined`.
+   */
+  readonly refine?: RefineOptions
 }
 
 /** `keep: { frames: [...] }`: the ids of the samples whose frames a sweep keeps. */
@@ -172,14 +189,30 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
   // Volumes ({ image: { dims } }) are swept slice by slice and scored in 3D (sweep/volume.ts).
   if (isVolumeInput(samples)) return sweepVolumes(model, samples as VolumeSample | readonly VolumeSample[], transform, options as VolumeSweepOptions)
   const t0 = performance.now()
-  const plan = resolveSweep(model, samples as Sample | readonly Sample[], transform, options as SweepOptions)
+  const imageOptions = options as SweepOptions
+  const plan = resolveSweep(model, samples as Sample | readonly Sample[], transform, imageOptions)
+  checkCacheOption(imageOptions.cache)
   const control = { onProgress: options.onProgress, signal: options.signal }
-  if (plan.repeats > 1) {
-    const repeated = await runRepeats(plan, control)
-    return assembleResult(plan, repeated.raw, performance.now() - t0, repeated)
+  if (plan.repeats > 1 || plan.confusion) {
+    // Repeated draws and confusion counts run uncached and unrefined: a cache entry holds one draw's scores and no
+    // confusion counts, and a refined run would merge scores without their counts.
+    if (imageOptions.refine !== undefined) {
+      throw new SegsenseError('E_BAD_PARAMETER', `sweep option refine cannot be combined with ${plan.repeats > 1 ? 'repeats > 1' : 'confusion'}: refine the interval without them, or sweep a finer grid`)
+    }
+    if (plan.repeats > 1) {
+      const repeated = await runRepeats(plan, control)
+      return assembleResult(plan, repeated.raw, performance.now() - t0, { repeated })
+    }
+    return assembleResult(plan, await runBatches(plan, control), performance.now() - t0)
   }
-  const raw = await runBatches(plan, control)
-  return assembleResult(plan, raw, performance.now() - t0)
+  const refine = resolveRefine(imageOptions.refine, plan)
+  const store = await cacheFor(imageOptions.cache, plan)
+  const counter: ProgressCounter = { done: 0, total: 0 }
+  const evaluate = (values: readonly number[], before?: Run): Promise<Run> => evaluateValues(plan, values, store, control, counter, before?.references)
+  let run = await evaluate(plan.values)
+  let refinement: Refinement | undefined
+  if (refine) ({ run, refinement } = await refineRun(plan, refine, run, evaluate, mergeRuns))
+  return assembleResult({ ...plan, values: run.values }, run.raw, performance.now() - t0, { cached: run.cached, refined: refinement })
 }
 
 /** What {@link assembleResult} reads of a plan: the volume sweep's samples are volumes, so only their ids count. */
@@ -195,7 +228,15 @@ function warningsOf(plan: AssemblyPlan, raw: RawScores): SweepWarning[] {
 }
 
 /** The plain-JSON result of a finished run (with its frames attached, non-enumerable, when kept). */
-export function assembleResult(plan: AssemblyPlan, raw: RawScores, totalMs: number, repeated?: RepeatedScores): SweepResult {
+/** What a run adds to its result beyond the raw scores: repeated draws, cache hits, refined values. */
+export interface AssemblyExtras {
+  readonly repeated?: RepeatedScores
+  readonly cached?: number
+  readonly refined?: Refinement | undefined
+}
+
+export function assembleResult(plan: AssemblyPlan, raw: RawScores, totalMs: number, extras: AssemblyExtras = {}): SweepResult {
+  const { repeated, cached, refined } = extras
   const { metrics, classNames, values, transform } = plan
   const reduced = reduceScores(raw.scores, metrics, classNames, values.length)
   const draws = repeated?.draws.map((d) => reduceScores(d.scores, metrics, classNames, values.length).samples)
@@ -216,7 +257,8 @@ export function assembleResult(plan: AssemblyPlan, raw: RawScores, totalMs: numb
     ...(warnings.length ? { warnings } : {}),
     ...(plan.confusion && raw.confusion ? { confusion: confusionJson(plan.confusion, raw.confusion) } : {}),
     ...(repeated ? { repeats: { count: repeated.seeds.length, seed: plan.seed, seeds: [...repeated.seeds] } } : {}),
-    timing: { totalMs, predictMs: raw.predictMs, transformMs: raw.transformMs, scoreMs: raw.scoreMs, predictions: raw.predictions },
+    ...(refined ? { refined } : {}),
+    timing: { totalMs, predictMs: raw.predictMs, transformMs: raw.transformMs, scoreMs: raw.scoreMs, predictions: raw.predictions, ...(cached ? { cached } : {}) },
   }
   if (raw.frames) {
     const samples = plan.samples.flatMap((s, i) => (raw.frames?.[i] ? [{ id: s.id, frames: raw.frames[i] }] : []))

@@ -362,5 +362,5 @@ async function runVolumes(plan: Run, jobs: readonly VolumeJob[], control: Pick<V
       scoreMs += performance.now() - t
     }
   }
-  return { scores, frames: null, confusion: null, emptyReferences, predictions: done, predictMs, transformMs, scoreMs }
+  return { scores, frames: null, confusion: null, references: [], emptyReferences, predictions: done, predictMs, transformMs, scoreMs }
 }

@@ -8,7 +8,7 @@ import { type RequirementOptions, defaultsOf, planRequirement } from '../spec/pl
 import { evaluateRequirement, type ClassVerdict, type RequirementVerdict } from '../sweep/requirement.js'
 import { takeOver } from '../sweep/confusion.js'
 import type { SweepResult } from '../sweep/result.js'
-import { sweep } from '../sweep/sweep.js'
+import { type SweepOptions, sweep } from '../sweep/sweep.js'
 import { describeFailure, formatMetricScore, limitOf, meets, thresholdKey } from '../sweep/threshold.js'
 import { isVolumeInput, type SliceSelection } from '../sweep/volume.js'
 import type { Transform } from '../transforms/transform.js'
@@ -38,7 +38,7 @@ export interface RobustOptions extends RequirementOptions {
 const ROBUST_OPTION_KEYS = optionKeys<RobustOptions>({
   range: true, step: true, steps: true, values: true, min: true, max: true, minDice: true, metric: true, nsdTolerance: true,
   scoreClasses: true, classes: true, aggregate: true, reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
-  confidence: true, resamples: true, seed: true, repeats: true, confusion: true, samples: true, attach: true, slices: true,
+  confidence: true, resamples: true, seed: true, repeats: true, confusion: true, samples: true, attach: true, slices: true, refine: true,
 })
 
 /** Checks that `received` looks like a SegmentationModel and `transform` like a Transform. */
@@ -109,20 +109,32 @@ function intervalsText(result: SweepResult, verdict: RequirementVerdict, c: Clas
  * `at 40 deg, 61 % of LV pixels predicted as MYO`. Nothing when no pixel of the class went elsewhere.
  */
 function takeOverText(result: SweepResult, verdict: RequirementVerdict, className: string): string | undefined {
-  const neutral = result.transform.parameter.neutral
-  const failed = verdict.failures.filter((f) => f.className === className)
-  let worst = failed[0]
-  for (const f of failed) {
-    if (!worst) break
-    const a = f.score ?? -1
-    const b = worst.score ?? -1
-    if (a < b || (a === b && Math.abs(f.value - neutral) < Math.abs(worst.value - neutral))) worst = f
-  }
-  if (!worst) return undefined
-  const k = result.values.indexOf(worst.value)
-  const t = takeOver(result, className, k)
+  const value = worstFailure(result, verdict, className)
+  if (value === undefined) return undefined
+  const t = takeOver(result, className, result.values.indexOf(value))
   if (!t || t.share === 0) return undefined
-  return `at ${formatValue(result, worst.value)}, ${percent(t.share)} of ${className} pixels predicted as ${t.predicted} (${percent(t.kept)} kept)`
+  return `at ${formatValue(result, value)}, ${percent(t.share)} of ${className} pixels predicted as ${t.predicted} (${percent(t.kept)} kept)`
+}
+
+/** The worst failing value of a class: the lowest score (an undefined one first), nearest the neutral value on ties. */
+function worstFailure(result: SweepResult, verdict: RequirementVerdict, className: string): number | undefined {
+  const neutral = result.transform.parameter.neutral
+  let worst: RequirementVerdict['failures'][number] | undefined
+  for (const f of verdict.failures) {
+    if (f.className !== className) continue
+    const a = f.score ?? -1
+    const b = worst ? worst.score ?? -1 : Infinity
+    if (!worst || a < b || (a === b && Math.abs(f.value - neutral) < Math.abs(worst.value - neutral))) worst = f
+  }
+  return worst?.value
+}
+
+/** A sweep of the failing classes' worst values with confusion counts (uncached): what {@link takeOverText} reads. */
+async function confusionSweep(model: SegmentationModel, samples: readonly Sample[], transform: Transform, options: SweepOptions, verdict: RequirementVerdict, result: SweepResult): Promise<SweepResult | undefined> {
+  const values = [...new Set(verdict.classes.filter((c) => !c.pass).map((c) => worstFailure(result, verdict, c.className)).filter((v): v is number => v !== undefined))]
+  if (values.length === 0) return undefined
+  const { range: _range, step: _step, steps: _steps, values: _values, refine: _refine, cache: _cache, onProgress: _progress, ...rest } = options
+  return sweep(model, samples, transform, { ...rest, values, confusion: true, cache: false })
 }
 
 /**
@@ -143,13 +155,9 @@ export function toBeRobustTo(this: MatcherState, received: unknown, transform: T
     const threshold = plan.requirement[key]
     const required = plan.required
     const onProgress = progressReporter(`toBeRobustTo(${transform.name})`)
-    // Confusion counts cost one pass per prediction; they name the class that takes over in a failure message, and
-    // stay in the recorded result only when asked for. Volumes (slices) are scored in 3D without them.
     const volumes = isVolumeInput(samples)
-    const sweepOptions = { ...plan.sweep, ...(onProgress ? { onProgress } : {}), ...(slices !== undefined ? { slices } : {}), ...(volumes ? {} : { confusion: true }) }
-    const swept = await sweep(received, samples as Sample[], transform, sweepOptions)
-    const { confusion: _confusion, ...withoutConfusion } = swept
-    const result: SweepResult = plan.sweep.confusion === true ? swept : withoutConfusion
+    const sweepOptions = { ...plan.sweep, ...(onProgress ? { onProgress } : {}), ...(slices !== undefined ? { slices } : {}) }
+    const result = await sweep(received, samples as Sample[], transform, sweepOptions)
     const verdict = evaluateRequirement(result, plan.requirement)
     const pass = verdict.pass
     const isNot = Boolean(this.isNot)
@@ -161,9 +169,12 @@ export function toBeRobustTo(this: MatcherState, received: unknown, transform: T
     const over = `${verdict.aggregate === 'each' ? `each of ${samples.length} samples` : `the ${verdict.confidence !== undefined ? `${percent(verdict.confidence)} lower confidence bound of the ` : ''}mean over ${samples.length} sample${samples.length === 1 ? '' : 's'}`}${plan.sweep.repeats !== undefined && plan.sweep.repeats > 1 ? ` (${plan.sweep.repeats} draws each)` : ''}`
     const thresholds = verdict.classes.map((c) => `${c.className} ${key === 'max' ? `<= ${limitOf(c)} mm` : `>= ${limitOf(c)}`}`).join(', ')
     const requirement = `Required: ${metric} ${thresholds} under ${transform.name} over ${range} (${plan.gridText}), ${over}`
+    // Which class takes over a failing class: the confusion counts of the worst failing values only, swept again
+    // (one prediction per sample and value, on failure only; the main sweep stays cacheable and refinable).
+    const confusionAtWorst = !pass && !isNot && !volumes ? (result.confusion ? result : await confusionSweep(received, samples as Sample[], transform, plan.sweep, verdict, result)) : undefined
     const intervals = verdict.classes.flatMap((c) => {
       if (c.pass) return [`${c.className} passes over the whole required range${verdict.confidence !== undefined ? ` (stable in ${intervalsText(result, verdict, c)})` : ''}`]
-      const taken = takeOverText(swept, verdict, c.className)
+      const taken = confusionAtWorst ? takeOverText(confusionAtWorst, verdict, c.className) : undefined
       return [`${c.className} stable for ${transform.name} in ${intervalsText(result, verdict, c)}, required ${range}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`, ...(taken ? [`  ${taken}`] : [])]
     })
 

@@ -153,6 +153,21 @@ describe('segsense sweep', () => {
     expect(bad.stderr).toMatch(/nsdTolerance must be a finite number >= 0.*-1/)
   })
 
+  it('--refine bisects the crossings of --min after the grid and lists the added values; --no-cache is accepted', async () => {
+    const run = await segsense(['sweep', '-m', fragile, '-c', '1=RV,2=MYO,3=LV', '-i', image(1), '-t', mask(1), '-T', 'rotate', '--values', '0,90', '--score-classes', 'LV', '--min', '0.8', '--refine', '10', '--no-cache', '--json', '-q'])
+    expect(run.code, run.stderr).toBe(0)
+    const result = JSON.parse(run.stdout).result
+    expect(result.refined).toMatchObject({ tolerance: 10, metric: 'dice', aggregate: 'mean', min: { LV: 0.8 } })
+    expect(result.refined.values.length).toBeGreaterThan(0)
+    expect(result.values).toEqual([...result.values].sort((a: number, b: number) => a - b))
+    // the LV crossing is bracketed by neighbours at most 10 deg apart, one passing and one failing
+    const lv = result.mean.dice.LV as number[]
+    const k = lv.findIndex((v) => v < 0.8)
+    expect(k).toBeGreaterThan(0)
+    expect(result.values[k] - result.values[k - 1]).toBeLessThanOrEqual(10)
+    expect(result.timing.predictions).toBe(result.values.length)
+  })
+
   it("without --truth scores against the model's own clean prediction (Dice 1 at the neutral value)", async () => {
     const run = await segsense(['sweep', '-m', fragile, '-c', '1=RV,2=MYO,3=LV', '-i', image(3), '-T', 'brightness', '--values', '0.5,1,2', '--json', '-q'])
     expect(run.code, run.stderr).toBe(0)

@@ -162,6 +162,19 @@ export const sweepResultSchema = {
         seeds: { type: 'array', items: { type: 'integer', minimum: 0 } },
       },
     },
+    refined: {
+      type: 'object',
+      description: 'The stable-interval refinement: the values bisection added (also in values), its tolerance, metric, aggregate and thresholds.',
+      required: ['values', 'tolerance', 'metric', 'aggregate', 'min'],
+      additionalProperties: false,
+      properties: {
+        values: { type: 'array', items: { type: 'number' } },
+        tolerance: { type: 'number', exclusiveMinimum: 0 },
+        metric: { enum: [...METRIC_NAMES] },
+        aggregate: { enum: ['mean', 'each'] },
+        min: { type: 'object', additionalProperties: { type: 'number', minimum: 0, maximum: 1 } },
+      },
+    },
     timing: {
       type: 'object',
       required: ['totalMs', 'predictMs', 'transformMs', 'scoreMs', 'predictions'],
@@ -172,6 +185,7 @@ export const sweepResultSchema = {
         transformMs: nonNegative,
         scoreMs: nonNegative,
         predictions: { type: 'integer', minimum: 0 },
+        cached: { type: 'integer', minimum: 0, description: '(sample, value) scores read from the result cache.' },
       },
     },
   },

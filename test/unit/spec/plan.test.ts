@@ -17,6 +17,14 @@ describe('planRequirement: one mapping from a requirement to sweep options', () 
     expect(plan.gridText).toBe('step 10')
   })
 
+  it('refine takes its thresholds, metric and aggregate from the requirement', () => {
+    expect(planRequirement(rotate, { min: { LV: 0.9 }, metric: 'iou', aggregate: 'each', refine: { tolerance: 1 } }).sweep.refine).toEqual({ min: { LV: 0.9 }, tolerance: 1, metric: 'iou', aggregate: 'each' })
+    // a number over a class subset refines only those classes; a number alone, every scored class
+    expect(planRequirement(rotate, { min: 0.8, scoreClasses: ['LV', 'MYO'], refine: { tolerance: 2 } }).sweep.refine).toEqual({ min: { LV: 0.8, MYO: 0.8 }, tolerance: 2, metric: 'dice', aggregate: 'mean' })
+    expect(planRequirement(rotate, { min: 0.8 }, { refine: { tolerance: 2 } }).sweep.refine).toMatchObject({ min: 0.8, tolerance: 2 })
+    expect(messageOf(() => planRequirement(rotate, { min: 0.8, refine: { tol: 1 } as never }))).toContain("refine: unknown key \"tol\"")
+  })
+
   it('fills the defaults: dice, mean, batch 16, the transform range; values give the required extent', () => {
     const plan = planRequirement(rotate, { values: [20, -40, 0], min: 0.5 })
     expect(plan.sweep).toEqual({ values: [20, -40, 0], metrics: ['dice'], batchSize: 16 })

@@ -49,6 +49,16 @@ describe('configureSegsense takes every requirement default of toBeRobustTo', ()
     expect(record?.result.timing.predictions).toBe(3)
   })
 
+  it('refine reaches the sweep: the crossings of the gate are bisected and recorded', async ({ task }) => {
+    configureSegsense({ samples: noTruth, reference: 'prediction', attach: 'never' })
+    const message = await failure(robust(threshold).toBeRobustTo(rotate, { values: [0, 20, 40], min: 0.95, refine: { tolerance: 5 } }))
+    expect(message).toContain('Values that failed')
+    const result = sweepsOf(task)[0]?.result
+    expect(result?.refined).toMatchObject({ tolerance: 5, metric: 'dice', aggregate: 'mean', min: { fg: 0.95 } })
+    expect(result?.refined?.values.length).toBeGreaterThan(0)
+    for (const v of result?.refined?.values ?? []) expect(result?.values).toContain(v)
+  })
+
   it('the options of the call win over the configured defaults', async ({ task }) => {
     configureSegsense({ samples: noTruth, min: 0.9, reference: 'prediction', emptyPolicy: 'nan', attach: 'never' })
     await robust(threshold).toBeRobustTo(rotate, { values: [0], emptyPolicy: 'best', min: 0.5 })
