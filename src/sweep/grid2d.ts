@@ -13,18 +13,18 @@ import { type SweepOptions, optionsJson, parameterJson, warningsOf } from './swe
 
 /**
  * A grid axis that sweeps an option of the other axis' transform instead of a transform of its own: each cell
- * applies one transform, `other.with(axis.with(value))`, at the other axis' value. This is how two parameters of
+ * applies one transform, `other.with(axis.vary(value))`, at the other axis' value. This is how two parameters of
  * the same transform form a grid (misas' figure 4, spike position x spike intensity, is one spike per cell):
  *
  * ```ts
- * sweepGrid(model, samples, [spike, { parameter: spikePosition.parameter, with: (x) => ({ position: [x, 0.1] }) }])
+ * sweepGrid(model, samples, [spike, { parameter: spikePosition.parameter, vary: (x) => ({ position: [x, 0.1] }) }])
  * ```
  */
 export interface GridOptionAxis<Options extends object = object> {
   /** The parameter this axis sweeps: name, unit, neutral value, scale, default range and step (as a transform's). */
   readonly parameter: TransformParameter
-  /** The options of the other axis' transform at a value of this axis (passed to its `.with()`). */
-  readonly with: (value: number) => Partial<Options>
+  /** The options of the other axis' transform at a value of this axis (passed to its `.with()`): `(x) => ({ position: [x, 0.1] })`. */
+  readonly vary: (value: number) => Partial<Options>
 }
 
 /** One axis of {@link sweepGrid}: a transform (sweeping its own parameter) or a {@link GridOptionAxis}. */
@@ -33,8 +33,8 @@ export type GridAxis<Options extends object = object> = Transform<Options> | Gri
 /** The two axes of {@link sweepGrid}: two transforms, or a transform and an option axis of it (either order). */
 export type GridAxes<Options extends object = object> =
   | readonly [Transform, Transform]
-  | readonly [Transform<Options>, GridOptionAxis<Options>]
-  | readonly [GridOptionAxis<Options>, Transform<Options>]
+  | readonly [Transform<Options>, NoInfer<GridOptionAxis<Options>>]
+  | readonly [NoInfer<GridOptionAxis<Options>>, Transform<Options>]
 
 /**
  * Options of {@link sweepGrid}: each axis' grid, and what to score and how to run as {@link sweep} takes them (but
@@ -66,7 +66,7 @@ function isTransform(axis: unknown): axis is Transform {
 
 function isOptionAxis(axis: unknown): axis is GridOptionAxis {
   const a = axis as Partial<GridOptionAxis> | null
-  return !!a && typeof a === 'object' && typeof a.with === 'function' && !!a.parameter && typeof (a as Partial<Transform>).image !== 'function'
+  return !!a && typeof a === 'object' && typeof a.vary === 'function' && !!a.parameter && typeof (a as Partial<Transform>).image !== 'function'
 }
 
 /** The grid of each axis from `axes` and `ranges`. */
@@ -137,14 +137,14 @@ function sequentialCells(a: Transform, b: Transform, va: number[], vb: number[])
   }
 }
 
-/** One transform per cell: `t.with(axis.with(option value))` at the transform axis' value. */
+/** One transform per cell: `t.with(axis.vary(option value))` at the transform axis' value. */
 function variantCells(t: Transform, axis: GridOptionAxis, optionAt: 0 | 1, vt: number[], vo: number[]): CellPlan {
   // Built once per option value, so that a bad option fails before the first prediction.
   const variants = vo.map((v) => {
     let changes: unknown
     try {
-      changes = axis.with(v)
-      if (changes === null || typeof changes !== 'object') throw new SegsenseError('E_BAD_PARAMETER', `with(${v}) must return an options object, got ${describeValue(changes)}`)
+      changes = axis.vary(v)
+      if (changes === null || typeof changes !== 'object') throw new SegsenseError('E_BAD_PARAMETER', `vary(${v}) must return an options object, got ${describeValue(changes)}`)
       return t.with(changes as object)
     } catch (e) {
       if (!isSegsenseError(e)) throw e
@@ -172,7 +172,7 @@ function variantCells(t: Transform, axis: GridOptionAxis, optionAt: 0 | 1, vt: n
 
 function planCells(axes: GridAxes, options: GridSweepOptions): CellPlan {
   if (!Array.isArray(axes) || axes.length !== 2) {
-    throw new SegsenseError('E_BAD_PARAMETER', `sweepGrid: axes must be two transforms [a, b], or a transform and an option axis { parameter, with }, got ${describeValue(axes)}`)
+    throw new SegsenseError('E_BAD_PARAMETER', `sweepGrid: axes must be two transforms [a, b], or a transform and an option axis { parameter, vary }, got ${describeValue(axes)}`)
   }
   const kinds = axes.map((axis, k) => {
     if (isTransform(axis)) {
@@ -180,11 +180,11 @@ function planCells(axes: GridAxes, options: GridSweepOptions): CellPlan {
       return 'transform'
     }
     if (isOptionAxis(axis)) {
-      checkKnownKeys(axis, optionKeys<GridOptionAxis>({ parameter: true, with: true }), `sweepGrid option axis ${k}`)
+      checkKnownKeys(axis, optionKeys<GridOptionAxis>({ parameter: true, vary: true }), `sweepGrid option axis ${k}`)
       checkParameter(axis.parameter, k)
       return 'option'
     }
-    throw new SegsenseError('E_BAD_PARAMETER', `sweepGrid axis ${k} must be a Transform (e.g. rotate) or an option axis { parameter, with: (value) => options }, got ${describeValue(axis)}`)
+    throw new SegsenseError('E_BAD_PARAMETER', `sweepGrid axis ${k} must be a Transform (e.g. rotate) or an option axis { parameter, vary: (value) => options }, got ${describeValue(axis)}`)
   })
   const grids = axisGrids(options)
   const names = axes.map((axis) => (isTransform(axis) ? axis.name : 'option axis'))
@@ -219,9 +219,9 @@ function gridTable<T>(table: Partial<Record<string, Record<string, T[]>>>, n: nu
  *
  * - **Two transforms** `[a, b]` (e.g. `[rotate, zoom]`): each cell applies `a` at its value, then `b`; the truth is
  *   moved by the spatial ones in the same order.
- * - **Two parameters of one transform** `[t, { parameter, with }]` (either order): each cell applies one transform,
- *   `t.with(with(value))`, at `t`'s value; e.g. misas' spike position x spike intensity:
- *   `[spike, { parameter: spikePosition.parameter, with: (x) => ({ position: [x, 0.1] }) }]`.
+ * - **Two parameters of one transform** `[t, { parameter, vary }]` (either order): each cell applies one transform,
+ *   `t.with(vary(value))`, at `t`'s value; e.g. misas' spike position x spike intensity:
+ *   `[spike, { parameter: spikePosition.parameter, vary: (x) => ({ position: [x, 0.1] }) }]`.
  *
  * Runs on the sweep's runner (batches of `batchSize`, one batch of images alive at a time); every option but the
  * grid means what it means for `sweep`. Read the result with {@link stableRegion}; draw it with `gridHeatmapSpec`.

@@ -33,7 +33,7 @@ export interface SegsenseMatchers {
   toBeRobustTo(transform: Transform, options: RobustOptions): Promise<void>
   /**
    * The two-parameter form: sweeps the grid of two transforms (`[rotate, zoom]`, applied in that order) or of two
-   * parameters of one transform (`[spike, { parameter, with }]`, see `sweepGrid`) and fails when any cell scores
+   * parameters of one transform (`[spike, { parameter, vary }]`, see `sweepGrid`) and fails when any cell scores
    * below `min`. The failure gives each class' stable region (the passing cells connected to the neutral cell) with
    * its extent per axis, the grid as text and the failing cells; a heatmap is attached. **Must be awaited.**
    *

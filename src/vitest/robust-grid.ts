@@ -126,7 +126,7 @@ export function toBeRobustToGrid(this: MatcherState, received: unknown, axes: Gr
     const { samples: _samples, attach: _attach, axes: grids, ranges, ...requirementOptions } = options
     // The requirement (threshold, metric, classes, ...) is planned as for one transform; only the grid differs.
     const anchor = (Array.isArray(axes) ? axes.find((a) => typeof (a as Partial<Transform>)?.image === 'function') : undefined) as Transform | undefined
-    if (!anchor) throw new SegsenseError('E_BAD_PARAMETER', `${label}: give two axes [a, b], at least one of them a Transform (e.g. [rotate, zoom], or [spike, { parameter, with }]), got ${describeValue(axes)}`)
+    if (!anchor) throw new SegsenseError('E_BAD_PARAMETER', `${label}: give two axes [a, b], at least one of them a Transform (e.g. [rotate, zoom], or [spike, { parameter, vary }]), got ${describeValue(axes)}`)
     const plan = planRequirement(anchor, requirementOptions, defaultsOf(defaults), label)
     const onProgress = progressReporter(label)
     const result = await sweepGrid(model as SegmentationModel, [...samples], axes, {

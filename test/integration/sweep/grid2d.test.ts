@@ -93,7 +93,7 @@ describe('sweepGrid: two transforms', () => {
 
 describe('sweepGrid: two parameters of one transform', () => {
   const s = square('sq', 25, 25, 14)
-  const position = { parameter: spikePosition.parameter, with: (x: number) => ({ position: [x, 0.1] as const }) }
+  const position = { parameter: spikePosition.parameter, vary: (x: number) => ({ position: [x, 0.1] as const }) }
 
   it('applies one spike per cell (spike position x spike intensity, misas figure 4); each column equals a spike sweep', async () => {
     const grid = await sweepGrid(thresholdModel, s, [spike, position], { axes: [{ values: [0, 1, 3] }, { values: [0.1, 0.5, 0.9] }] })
@@ -114,9 +114,9 @@ describe('sweepGrid: two parameters of one transform', () => {
   })
 
   it('names the option axis when its options are bad, and refuses two option axes', async () => {
-    const bad = { parameter: spikePosition.parameter, with: (x: number) => ({ positon: [x, 0.1] }) }
+    const bad = { parameter: spikePosition.parameter, vary: (x: number) => ({ positon: [x, 0.1] }) }
     await expectRejection(sweepGrid(thresholdModel, s, [spike, bad] as never, { axes: [{}, { values: [0.5] }] }), 'E_BAD_PARAMETER', 'option axis 1 (x = 0.5) on spike', "did you mean 'position'")
-    const out = { parameter: spikePosition.parameter, with: (x: number) => ({ position: [x * 2, 0.1] as const }) }
+    const out = { parameter: spikePosition.parameter, vary: (x: number) => ({ position: [x * 2, 0.1] as const }) }
     await expectRejection(sweepGrid(thresholdModel, s, [spike, out], { axes: [{}, { values: [0.9] }] }), 'E_BAD_PARAMETER', 'option axis 1 (x = 0.9)')
     await expectRejection(sweepGrid(thresholdModel, s, [position, position] as never), 'E_BAD_PARAMETER', 'one of the two axes must be a Transform')
     await expectRejection(sweepGrid(thresholdModel, s, [spike, { ...position, parameter: { ...spikePosition.parameter, scale: 'wobbly' } }] as never), 'E_BAD_PARAMETER', 'option axis 1', 'parameter.scale')

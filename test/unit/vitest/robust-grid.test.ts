@@ -70,6 +70,6 @@ describe('toBeRobustTo([a, b])', () => {
     await expect(robust(follows).toBeRobustTo(axes, { ...grid, min: 0.9, rnages: [] })).rejects.toThrow(/unknown key "rnages" \(did you mean 'ranges'\?\)/)
     await expect(robust(follows).toBeRobustTo(axes, { ...grid, min: 0.9, step: 1 })).rejects.toThrow(/unknown key "step"/)
     await expect(robust(follows).toBeRobustTo(axes, { ...grid })).rejects.toThrow(/needs a threshold/)
-    await expect(robust(follows).toBeRobustTo([{ parameter: translate.parameter, with: () => ({}) }, { parameter: translate.parameter, with: () => ({}) }], { ...grid, min: 0.9 })).rejects.toThrow(/at least one of them a Transform/)
+    await expect(robust(follows).toBeRobustTo([{ parameter: translate.parameter, vary: () => ({}) }, { parameter: translate.parameter, vary: () => ({}) }], { ...grid, min: 0.9 })).rejects.toThrow(/at least one of them a Transform/)
   })
 })
