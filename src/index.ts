@@ -51,6 +51,7 @@ export { stableRegion, type StableRegion, type RegionOptions, type AxisExtent } 
 export { evaluateGridRequirement, type GridVerdict, type GridClassVerdict, type GridFailure } from './sweep/grid-requirement.js'
 export { gridHeatmapSpec, type GridHeatmapOptions } from './report/chart.js'
 export { validateGridResult, assertGridResult, gridResultSchema, type GridResultValidation } from './report/schema/grid-result.js'
+export type { GridReportEntry } from './report/grid-section.js'
 
 // Requirements and robustness specs
 export { planRequirement, type Threshold, type RequirementOptions, type RequirementDefaults, type RequirementPlan } from './spec/plan.js'
