@@ -8,6 +8,7 @@ import { gridHeatmapSpec, renderSvg } from './chart.js'
 import { formatValue, roundForDisplay } from './format.js'
 import { validateGridResult } from './schema/grid-result.js'
 import { escapeXml as esc } from './xml.js'
+import type { ReportTest } from './html.js'
 
 /** One grid of a report: the result and what to judge it by. */
 export interface GridReportEntry {
@@ -18,6 +19,10 @@ export interface GridReportEntry {
   readonly min?: number | Readonly<Record<string, number>>
   /** Metric judged and drawn; default `dice` (or the grid's first metric). */
   readonly metric?: MetricName
+  /** Overall status, when the caller decided it (e.g. a matcher under `.not`); default the verdict's. */
+  readonly pass?: boolean
+  /** The test that ran the grid. */
+  readonly test?: ReportTest
 }
 
 /** A grid entry checked and judged, ready to write. */
@@ -27,6 +32,7 @@ export interface PreparedGrid {
   readonly entry: GridReportEntry
   readonly metric: MetricName
   readonly verdict: GridVerdict
+  readonly pass: boolean
 }
 
 function isEntry(x: GridResult | GridReportEntry): x is GridReportEntry {
@@ -48,7 +54,7 @@ export function prepareGrids(inputs: readonly (GridResult | GridReportEntry)[], 
     const { result } = entry
     const metric = entry.metric ?? (result.metrics.includes('dice') ? 'dice' : (result.metrics[0] as MetricName))
     const verdict = evaluateGridRequirement(result, { min: entry.min ?? defaultMin, metric })
-    return { id: `grid-${String(index + 1).padStart(2, '0')}`, title: entry.title ?? `${result.model} · ${result.axes.map(axisName).join(' x ')}`, entry, metric, verdict }
+    return { id: `grid-${String(index + 1).padStart(2, '0')}`, title: entry.title ?? `${result.model} · ${result.axes.map(axisName).join(' x ')}`, entry, metric, verdict, pass: entry.pass ?? verdict.pass }
   })
 }
 
@@ -78,8 +84,8 @@ export async function gridSections(grids: readonly PreparedGrid[], scope: (svg: 
     const [a, b] = result.axes
     const span = (x: GridAxisRecord): string => `${esc(axisName(x))} from ${esc(value(x, x.values[0] as number))} to ${esc(value(x, x.values[x.values.length - 1] as number))} (${x.values.length} values${x.role === 'option' ? ', an option of the other axis\' transform' : ''})`
     sections.push(`<section class="sweep grid" id="${esc(g.id)}">
-<h2>${esc(g.id.replace('grid-', 'grid #'))} ${esc(g.title)} ${badge(g.verdict.pass)}</h2>
-<p class="meta">${span(a)} x ${span(b)} · ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'} · ${result.timing.predictions} predictions in ${esc(roundForDisplay(result.timing.totalMs / 1000))} s. Stable region: the cells connected to the neutral cell (dot) that meet the threshold (orange outline); dark outline: cells below it.</p>
+<h2>${esc(g.id.replace('grid-', 'grid #'))} ${esc(g.title)} ${badge(g.pass)}</h2>
+${g.entry.test ? `<p class="meta test">test <code>${esc(g.entry.test.file)}</code> › <strong>${esc(g.entry.test.name)}</strong>${g.entry.test.state ? ` (${esc(g.entry.test.state)})` : ''}</p>\n` : ''}<p class="meta">${span(a)} x ${span(b)} · ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'} · ${result.timing.predictions} predictions in ${esc(roundForDisplay(result.timing.totalMs / 1000))} s. Stable region: the cells connected to the neutral cell (dot) that meet the threshold (orange outline); dark outline: cells below it.</p>
 <table><tr><th>class</th><th>threshold</th><th>stable region</th><th>every cell</th></tr>${rows.join('')}</table>
 <div class="figs">${figs.join('\n')}</div>
 </section>`)
@@ -89,5 +95,5 @@ export async function gridSections(grids: readonly PreparedGrid[], scope: (svg: 
 
 /** What `results.json` stores per grid. */
 export function gridJson(grids: readonly PreparedGrid[]): object[] {
-  return grids.map((g) => ({ id: g.id, title: g.title, pass: g.verdict.pass, metric: g.metric, verdict: g.verdict, result: g.entry.result }))
+  return grids.map((g) => ({ id: g.id, title: g.title, test: g.entry.test ?? null, pass: g.pass, metric: g.metric, verdict: g.verdict, result: g.entry.result }))
 }

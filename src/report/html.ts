@@ -338,7 +338,7 @@ ${scoresTable(result, p.metric)}
   sections.push(...await gridSections(grids, scopeSvgIds, badge))
   const judged = prepared.filter((p) => p.pass !== null)
   const failed = judged.filter((p) => p.pass === false).length
-  const gridsFailed = grids.filter((g) => !g.verdict.pass).length
+  const gridsFailed = grids.filter((g) => !g.pass).length
   const counts = `${prepared.length} sweep${prepared.length === 1 ? '' : 's'}${judged.length ? ` · ${judged.length - failed} passed · ${failed} failed` : ''}${grids.length ? ` · ${grids.length} grid${grids.length === 1 ? '' : 's'} (${grids.length - gridsFailed} passed · ${gridsFailed} failed)` : ''}`
   const html = `<!doctype html>
 <html lang="en">

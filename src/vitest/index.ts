@@ -18,7 +18,7 @@ export {
   matchers, toBeRobustTo, toMatchSweepSnapshot, configureSegsense, robustnessSuite,
   type SegsenseMatchers, type RobustOptions, type SweepSnapshotOptions, type SegsenseDefaults, type AttachPolicy,
   type RobustnessSuiteOptions, type SweepRecord, type SegsenseTaskMeta,
-  type GridRobustOptions,
+  type GridRobustOptions, type GridRecord,
 } from './matchers.js'
 
 expect.extend(matchers)

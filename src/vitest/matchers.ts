@@ -13,7 +13,7 @@ export { configureSegsense, type AttachPolicy, type SegsenseDefaults } from './c
 export { toBeRobustTo, type RobustOptions } from './robust.js'
 export type { GridRobustOptions } from './robust-grid.js'
 export { toMatchSweepSnapshot, type SweepSnapshotOptions } from './snapshot.js'
-export type { SweepRecord, SegsenseTaskMeta } from './meta.js'
+export type { SweepRecord, GridRecord, SegsenseTaskMeta } from './meta.js'
 export { robustnessSuite, type RobustnessSuiteOptions } from './suite.js'
 
 /** The raw matchers, for `expect.extend(matchers)`. */

@@ -13,7 +13,7 @@ import type { GridAxisRecord, GridResult } from '../sweep/grid-result.js'
 import type { StableRegion } from '../sweep/stable-region.js'
 import type { Transform } from '../transforms/transform.js'
 import { type AttachPolicy, segsenseDefaults } from './config.js'
-import { type MatcherOutcome, annotateIfRunning } from './meta.js'
+import { type MatcherOutcome, annotateIfRunning, recordGrid } from './meta.js'
 import { tracked } from './pending.js'
 import { progressReporter } from './progress.js'
 
@@ -139,6 +139,7 @@ export function toBeRobustToGrid(this: MatcherState, received: unknown, axes: Gr
     const { pass } = verdict
     const isNot = Boolean(this.isNot)
     const assertionFails = pass === isNot
+    recordGrid(this.task as { meta: object } | undefined, { matcher: 'toBeRobustTo', pass: !assertionFails, result, verdict, min: plan.requirement.min })
 
     const name = result.axes.map((a) => (a.role === 'option' ? `${a.transform} ${a.parameter.name}` : a.transform)).join(' x ')
     const hint = this.utils.matcherHint('toBeRobustTo', 'model', '[a, b]', { isNot, promise: this.promise })
