@@ -121,17 +121,40 @@ function record(role: GridAxisRecord['role'], t: Transform, parameter: Transform
   return { role, transform: t.name, parameter: parameterJson({ parameter }), options: optionsJson(t), values }
 }
 
+/**
+ * `fn(input, i)` remembered for the last (input, i): the runner visits the cells of a sample row by row (j fastest),
+ * so the first transform runs once per row instead of once per cell.
+ */
+function lastOf<T extends object>(fn: (input: T, i: number) => T): (input: T, i: number) => T {
+  let input: T | undefined
+  let index = -1
+  let output: T | undefined
+  return (x, i) => {
+    if (x !== input || i !== index) {
+      output = fn(x, i)
+      input = x
+      index = i
+    }
+    return output as T
+  }
+}
+
 /** Two transforms applied one after the other (first axis first), the truth moved by the spatial ones in the same order. */
 function sequentialCells(a: Transform, b: Transform, va: number[], vb: number[]): CellPlan {
+  const first = lastOf<Raster>((img, i) => a.image(img, va[i] as number))
+  const firstLabels = lastOf<LabelMap>((mask, i) => (a.spatial && a.labels ? a.labels(mask, va[i] as number) : mask))
   return {
     name: `${a.name} x ${b.name}`,
     spatial: a.spatial || b.spatial,
-    image: (img, i, j) => b.image(a.image(img, va[i] as number), vb[j] as number),
+    image: (img, i, j) => {
+      const mid = first(img, i)
+      const out = b.image(mid, vb[j] as number)
+      // The remembered image is shared by the row: a model must never be handed it (it may write into its input).
+      return out.data === mid.data ? { ...out, data: out.data.slice() } : out
+    },
     labels: (mask, i, j) => {
-      let out = mask
-      if (a.spatial && a.labels) out = a.labels(out, va[i] as number)
-      if (b.spatial && b.labels) out = b.labels(out, vb[j] as number)
-      return out
+      const out = firstLabels(mask, i)
+      return b.spatial && b.labels ? b.labels(out, vb[j] as number) : out
     },
     records: [record('transform', a, a.parameter, va), record('transform', b, b.parameter, vb)],
   }

@@ -76,6 +76,32 @@ describe('sweepGrid: two transforms', () => {
     expect(stableRegion(grid, { className: 'square', min: 0.9 })!.cells).toBe(9)
   })
 
+  it('runs the first transform once per row of a sample, not once per cell, and never hands a model a shared image', async () => {
+    let images = 0
+    let masks = 0
+    const counted = defineTransform({
+      name: 'counted', parameter: rotate.parameter, spatial: true,
+      image: (img, v) => (images++, rotate.image(img, v)),
+      labels: (mask, v) => (masks++, rotate.labels!(mask, v)),
+    })
+    const seen = new Set<Float32Array>()
+    // Writes into every image it is handed (as a careless model may): cells that shared one buffer would see 0s.
+    const scribbler = functionModel('scribbler', { 1: 'square' }, (im) => {
+      expect(seen.has(im.data)).toBe(false)
+      seen.add(im.data)
+      const out = thresholdModel.predict([im])
+      im.data.fill(0)
+      return out.then((o) => o[0]!)
+    })
+    const other = square('sq2', 10, 30, 12)
+    const grid = await sweepGrid(scribbler, [s, other], [counted, translate], { axes: [{ values: [-40, 40] }, { values: [0, 4] }], batchSize: 4 })
+    expect(images).toBe(6)
+    expect(masks).toBe(6)
+    expect(grid.axes[1].values).toEqual([0, 4])
+    const plain = await sweepGrid(thresholdModel, [s, other], [rotate, translate], { axes: [{ values: [-40, 40] }, { values: [0, 4] }] })
+    expect(grid.mean).toEqual(plain.mean)
+  })
+
   it('rejects bad axes and options, naming the axis', async () => {
     await expectRejection(sweepGrid(thresholdModel, s, [rotate] as never), 'E_BAD_PARAMETER', 'axes must be two')
     await expectRejection(sweepGrid(thresholdModel, s, [rotate, {}] as never), 'E_BAD_PARAMETER', 'axis 1 must be a Transform')
