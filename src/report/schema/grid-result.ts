@@ -1,8 +1,6 @@
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
-import { SegsenseError } from '../../core/errors.js'
 import { METRIC_NAMES } from '../../metrics/overlap.js'
-import { describeError } from '../../spec/schema-errors.js'
 import { GRID_SCHEMA_VERSION, type GridResult } from '../../sweep/grid-result.js'
+import { type Validation, jsonValidator, validOrThrow } from './checker.js'
 import { sweepResultSchema } from './sweep-result.schema.js'
 
 // The parts a grid result shares with a sweep result come from the sweep schema, so that the two cannot drift.
@@ -73,16 +71,7 @@ export const gridResultSchema = {
 } as const
 
 /** Outcome of {@link validateGridResult}: the typed result, or readable errors (`<JSON pointer> <what is wrong>`). */
-export type GridResultValidation = { readonly valid: true; readonly result: GridResult } | { readonly valid: false; readonly errors: string[] }
-
-const MAX_LISTED_ERRORS = 20
-
-let compiled: ValidateFunction | undefined
-
-function validator(): ValidateFunction {
-  compiled ??= new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: true }).compile(gridResultSchema)
-  return compiled
-}
+export type GridResultValidation = Validation<GridResult>
 
 /** The consistency rules a schema cannot express. */
 function consistencyErrors(r: GridResult): string[] {
@@ -144,32 +133,15 @@ function consistencyErrors(r: GridResult): string[] {
  * const v = validateGridResult(JSON.parse(text)); if (!v.valid) console.error(v.errors.join('\n'))
  */
 export function validateGridResult(json: unknown): GridResultValidation {
-  let data = json
-  if (typeof json === 'string') {
-    try {
-      data = JSON.parse(json)
-    } catch (e) {
-      return { valid: false, errors: [`/ is not valid JSON: ${(e as Error).message}`] }
-    }
-  }
-  const validate = validator()
-  if (!validate(data)) {
-    const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map(describeError)
-    return { valid: false, errors: [...new Set(errors)] }
-  }
-  const result = data as GridResult
-  const errors = consistencyErrors(result)
-  return errors.length > 0 ? { valid: false, errors } : { valid: true, result }
+  return validator(json)
 }
+
+const validator = jsonValidator<GridResult>(gridResultSchema, consistencyErrors)
 
 /**
  * Like {@link validateGridResult}, but returns the typed result or throws.
  * @throws SegsenseError `E_SCHEMA` listing the problems (`details.errors` holds all of them).
  */
 export function assertGridResult(json: unknown, what = 'grid result'): GridResult {
-  const v = validateGridResult(json)
-  if (v.valid) return v.result
-  const listed = v.errors.slice(0, MAX_LISTED_ERRORS)
-  const more = v.errors.length > listed.length ? `\n  ... and ${v.errors.length - listed.length} more` : ''
-  throw new SegsenseError('E_SCHEMA', `${what} does not match the GridResult schema (version ${GRID_SCHEMA_VERSION}):\n  ${listed.join('\n  ')}${more}`, { details: { errors: v.errors } })
+  return validOrThrow(validateGridResult(json), what, 'GridResult', GRID_SCHEMA_VERSION)
 }
