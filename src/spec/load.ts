@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import { SegsenseError } from '../core/errors.js'
+import { isDistanceMetric } from '../metrics/overlap.js'
 import { readJsonFile } from './json-file.js'
 import { transformByName } from '../transforms/registry.js'
 import { withDefaults } from './plan.js'
@@ -30,7 +31,11 @@ export function validateSpec(json: unknown): { valid: true; spec: RobustnessSpec
     if (r.scoreClasses !== undefined && r.classes !== undefined) errors.push(`/requirements/${i}: give "scoreClasses", not both "scoreClasses" and "classes" (its deprecated name)`)
     // The rules that involve two keys hold for the requirement as its defaults complete it.
     const full = withDefaults(r, defaults)
-    if (full.min === undefined && full.minDice === undefined) errors.push(`/requirements/${i} must have property "min" (or the spec's /defaults must)`)
+    const distance = full.metric !== undefined && isDistanceMetric(full.metric)
+    if (distance && full.max === undefined) errors.push(`/requirements/${i} must have property "max" (mm; metric ${full.metric} is a distance) (or the spec's /defaults must)`)
+    if (distance && r.min !== undefined) errors.push(`/requirements/${i}/min: metric ${full.metric} is a distance (lower is better): write "max" in mm`)
+    if (!distance && r.max !== undefined) errors.push(`/requirements/${i}/max is the threshold of the distance metrics (hd, hd95, assd, masd); metric ${full.metric ?? 'dice'} takes "min"`)
+    if (!distance && full.min === undefined && full.minDice === undefined) errors.push(`/requirements/${i} must have property "min" (or the spec's /defaults must)`)
     if (full.minDice !== undefined && full.metric !== undefined && full.metric !== 'dice') {
       errors.push(`/requirements/${i}/minDice gates Dice only, but metric is ${JSON.stringify(full.metric)}: write "min"`)
     }

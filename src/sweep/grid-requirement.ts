@@ -1,5 +1,5 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
-import type { MetricName } from '../metrics/overlap.js'
+import { type MetricName, isDistanceMetric } from '../metrics/overlap.js'
 import type { GridResult } from './grid-result.js'
 import { type Requirement, requirementThresholds } from './requirement.js'
 import type { Score } from './result.js'
@@ -48,6 +48,7 @@ export function evaluateGridRequirement(result: GridResult, requirement: Require
   const aggregate = requirement.aggregate ?? 'mean'
   if (aggregate !== 'mean' && aggregate !== 'each') throw new SegsenseError('E_BAD_PARAMETER', `aggregate must be 'mean' or 'each', got ${describeValue(aggregate)}`)
   if (!result.metrics.includes(metric)) throw new SegsenseError('E_BAD_PARAMETER', `metric ${JSON.stringify(metric)} was not computed by the grid (metrics: ${result.metrics.join(', ')})`)
+  if (isDistanceMetric(metric)) throw new SegsenseError('E_BAD_PARAMETER', `grids gate scores with min; ${metric} is a distance (max), not supported in grids yet`)
   const thresholds = requirementThresholds(result, requirement)
   const [va, vb] = [result.axes[0].values, result.axes[1].values]
   const failures: GridFailure[] = []

@@ -1,6 +1,7 @@
 import { SegsenseError, describeValue, isSegsenseError } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { LabelMap, Raster, Sample } from '../core/types.js'
+import { isDistanceMetric } from '../metrics/overlap.js'
 import type { SegmentationModel } from '../models/model.js'
 import { defineTransform, type Transform, type TransformParameter } from '../transforms/transform.js'
 import { type GridOptions, sweepValues } from './grid.js'
@@ -17,13 +18,13 @@ import { type SweepOptions, optionsJson, parameterJson, warningsOf } from './swe
  * the same transform form a grid (misas' figure 4, spike position x spike intensity, is one spike per cell):
  *
  * ```ts
- * sweepGrid(model, samples, [spike, { parameter: spikePosition.parameter, vary: (x) => ({ position: [x, 0.1] }) }])
+ * sweepGrid(model, samples, [spike, { parameter: spikePosition.parameter, vary: (y) => ({ position: [0.1, y] }) }])
  * ```
  */
 export interface GridOptionAxis<Options extends object = object> {
   /** The parameter this axis sweeps: name, unit, neutral value, scale, default range and step (as a transform's). */
   readonly parameter: TransformParameter
-  /** The options of the other axis' transform at a value of this axis (passed to its `.with()`): `(x) => ({ position: [x, 0.1] })`. */
+  /** The options of the other axis' transform at a value of this axis (passed to its `.with()`): `(y) => ({ position: [0.1, y] })`. */
   readonly vary: (value: number) => Partial<Options>
 }
 
@@ -244,7 +245,7 @@ function gridTable<T>(table: Partial<Record<string, Record<string, T[]>>>, n: nu
  *   moved by the spatial ones in the same order.
  * - **Two parameters of one transform** `[t, { parameter, vary }]` (either order): each cell applies one transform,
  *   `t.with(vary(value))`, at `t`'s value; e.g. misas' spike position x spike intensity:
- *   `[spike, { parameter: spikePosition.parameter, vary: (x) => ({ position: [x, 0.1] }) }]`.
+ *   `[spike, { parameter: spikePosition.parameter, vary: (y) => ({ position: [0.1, y] }) }]`.
  *
  * Runs on the sweep's runner (batches of `batchSize`, one batch of images alive at a time); every option but the
  * grid means what it means for `sweep`. Read the result with {@link stableRegion}; draw it with `gridHeatmapSpec`.
@@ -276,6 +277,9 @@ export async function sweepGrid<Options extends object>(model: SegmentationModel
     with: () => { throw new SegsenseError('E_BAD_PARAMETER', 'a grid cell transform takes no options') },
   }
   const { axes: _axes, ranges: _ranges, ...sweepOptions } = options
+  // Grids gate scores (higher is better, at most 1): a distance (+Infinity when one mask is empty) has no stable region at a min.
+  const distances = (options.metrics ?? []).filter((m) => isDistanceMetric(m))
+  if (distances.length) throw new SegsenseError('E_BAD_PARAMETER', `sweepGrid option metrics: ${distances.join(', ')} ${distances.length === 1 ? 'is a distance' : 'are distances'}; grids take the scores dice, iou, precision, recall and nsd (distances are not supported in grids yet)`)
   const cellIndices = Array.from({ length: n * m }, (_, c) => c)
   const resolved = resolveSweep(model, samples, cellTransform, { ...sweepOptions, values: cellIndices })
   const plan = { ...resolved, what: `grid sweep of ${JSON.stringify(cells.name)} on model ${JSON.stringify(model.name)}` }

@@ -27,6 +27,7 @@ export function reportEntries(test: ReportedTest): ReportEntry[] {
     ...(s.verdict ? { verdict: s.verdict } : {}),
     ...(s.required ? { required: s.required } : {}),
     ...(s.min !== undefined ? { min: s.min } : s.matcher === 'toMatchSweepSnapshot' ? { min: null } : {}),
+    ...(s.max !== undefined ? { max: s.max, metric: s.verdict?.metric ?? 'hd95' } : {}),
   }))
 }
 

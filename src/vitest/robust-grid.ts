@@ -34,7 +34,7 @@ export interface GridRobustOptions extends Omit<RequirementOptions, keyof GridOp
 }
 
 const GRID_ROBUST_OPTION_KEYS = optionKeys<GridRobustOptions>({
-  axes: true, ranges: true, min: true, minDice: true, metric: true, nsdTolerance: true, scoreClasses: true, classes: true,
+  axes: true, ranges: true, min: true, max: true, minDice: true, metric: true, nsdTolerance: true, scoreClasses: true, classes: true,
   aggregate: true, reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true, samples: true, attach: true,
 })
 
@@ -139,7 +139,7 @@ export function toBeRobustToGrid(this: MatcherState, received: unknown, axes: Gr
     const { pass } = verdict
     const isNot = Boolean(this.isNot)
     const assertionFails = pass === isNot
-    recordGrid(this.task as { meta: object } | undefined, { matcher: 'toBeRobustTo', pass: !assertionFails, result, verdict, min: plan.requirement.min })
+    recordGrid(this.task as { meta: object } | undefined, { matcher: 'toBeRobustTo', pass: !assertionFails, result, verdict, min: plan.requirement.min ?? {} })
 
     const name = result.axes.map((a) => (a.role === 'option' ? `${a.transform} ${a.parameter.name}` : a.transform)).join(' x ')
     const hint = this.utils.matcherHint('toBeRobustTo', 'model', '[a, b]', { isNot, promise: this.promise })

@@ -119,16 +119,16 @@ describe('sweepGrid: two transforms', () => {
 
 describe('sweepGrid: two parameters of one transform', () => {
   const s = square('sq', 25, 25, 14)
-  const position = { parameter: spikePosition.parameter, vary: (x: number) => ({ position: [x, 0.1] as const }) }
+  const position = { parameter: spikePosition.parameter, vary: (y: number) => ({ position: [0.1, y] as const }) }
 
   it('applies one spike per cell (spike position x spike intensity, misas figure 4); each column equals a spike sweep', async () => {
     const grid = await sweepGrid(thresholdModel, s, [spike, position], { axes: [{ values: [0, 1, 3] }, { values: [0.1, 0.5, 0.9] }] })
-    expect(grid.axes.map((a) => [a.role, a.transform, a.parameter.name])).toEqual([['transform', 'spike', 'intensity'], ['option', 'spike', 'x']])
+    expect(grid.axes.map((a) => [a.role, a.transform, a.parameter.name])).toEqual([['transform', 'spike', 'intensity'], ['option', 'spike', 'y']])
     expect(grid.neutral).toEqual([0, 1])
     const scores = grid.mean.dice!.square!
     for (const [j, x] of grid.axes[1].values.entries()) {
-      const column = await sweep(thresholdModel, s, spike.with({ position: [x, 0.1] }), { values: grid.axes[0].values })
-      expect(scores.map((row) => row[j]), `x = ${x}`).toEqual(column.mean.dice!.square)
+      const column = await sweep(thresholdModel, s, spike.with({ position: [0.1, x] }), { values: grid.axes[0].values })
+      expect(scores.map((row) => row[j]), `y = ${x}`).toEqual(column.mean.dice!.square)
     }
     // Intensity 0 leaves the image alone at every position; intensity 3 breaks the threshold model somewhere.
     expect(scores[0]).toEqual([1, 1, 1])
@@ -140,10 +140,10 @@ describe('sweepGrid: two parameters of one transform', () => {
   })
 
   it('names the option axis when its options are bad, and refuses two option axes', async () => {
-    const bad = { parameter: spikePosition.parameter, vary: (x: number) => ({ positon: [x, 0.1] }) }
-    await expectRejection(sweepGrid(thresholdModel, s, [spike, bad] as never, { axes: [{}, { values: [0.5] }] }), 'E_BAD_PARAMETER', 'option axis 1 (x = 0.5) on spike', "did you mean 'position'")
-    const out = { parameter: spikePosition.parameter, vary: (x: number) => ({ position: [x * 2, 0.1] as const }) }
-    await expectRejection(sweepGrid(thresholdModel, s, [spike, out], { axes: [{}, { values: [0.9] }] }), 'E_BAD_PARAMETER', 'option axis 1 (x = 0.9)')
+    const bad = { parameter: spikePosition.parameter, vary: (y: number) => ({ positon: [0.1, y] }) }
+    await expectRejection(sweepGrid(thresholdModel, s, [spike, bad] as never, { axes: [{}, { values: [0.5] }] }), 'E_BAD_PARAMETER', 'option axis 1 (y = 0.5) on spike', "did you mean 'position'")
+    const out = { parameter: spikePosition.parameter, vary: (y: number) => ({ position: [0.1, y * 2] as const }) }
+    await expectRejection(sweepGrid(thresholdModel, s, [spike, out], { axes: [{}, { values: [0.9] }] }), 'E_BAD_PARAMETER', 'option axis 1 (y = 0.9)')
     await expectRejection(sweepGrid(thresholdModel, s, [position, position] as never), 'E_BAD_PARAMETER', 'one of the two axes must be a Transform')
     await expectRejection(sweepGrid(thresholdModel, s, [spike, { ...position, parameter: { ...spikePosition.parameter, scale: 'wobbly' } }] as never), 'E_BAD_PARAMETER', 'option axis 1', 'parameter.scale')
   })

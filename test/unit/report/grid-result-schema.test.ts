@@ -30,10 +30,10 @@ describe('GridResult schema', () => {
     expect(gridResultSchema.$id).toBe('urn:segsense:schema:grid-result:1')
   })
 
-  it('refuses what JSON Schema sees: unknown keys, a wrong kind, scores outside [0, 1], a third axis', () => {
+  it('refuses what JSON Schema sees: unknown keys, a wrong kind, negative scores, a third axis', () => {
     expect(errorsOf(edited((j) => (j.extra = 1)))).toEqual(expect.arrayContaining([expect.stringContaining('extra')]))
     expect(errorsOf(edited((j) => (j.kind = 'sweep')))).toEqual(expect.arrayContaining([expect.stringMatching(/\/kind/)]))
-    expect(errorsOf(edited((j) => (j.mean.dice.LV[0][0] = 1.5)))).toEqual(expect.arrayContaining([expect.stringContaining('/mean/dice/LV/0/0')]))
+    expect(errorsOf(edited((j) => (j.mean.dice.LV[0][0] = -0.5)))).toEqual(expect.arrayContaining([expect.stringContaining('/mean/dice/LV/0/0')]))
     expect(errorsOf(edited((j) => j.axes.push(j.axes[0])))).not.toEqual([])
     expect(errorsOf(edited((j) => (j.axes[0].role = 'both')))).toEqual(expect.arrayContaining([expect.stringContaining('/axes/0/role')]))
     expect(errorsOf('{')).toEqual([expect.stringContaining('not valid JSON')])

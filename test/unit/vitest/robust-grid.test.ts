@@ -70,6 +70,7 @@ describe('toBeRobustTo([a, b])', () => {
     await expect(robust(follows).toBeRobustTo(axes, { ...grid, min: 0.9, rnages: [] })).rejects.toThrow(/unknown key "rnages" \(did you mean 'ranges'\?\)/)
     await expect(robust(follows).toBeRobustTo(axes, { ...grid, min: 0.9, step: 1 })).rejects.toThrow(/unknown key "step"/)
     await expect(robust(follows).toBeRobustTo(axes, { ...grid })).rejects.toThrow(/needs a threshold/)
+    await expect(robust(follows).toBeRobustTo(axes, { ...grid, metric: 'hd95', max: 5 })).rejects.toThrow(/hd95 is a distance; grids take the scores/)
     await expect(robust(follows).toBeRobustTo([{ parameter: translate.parameter, vary: () => ({}) }, { parameter: translate.parameter, vary: () => ({}) }], { ...grid, min: 0.9 })).rejects.toThrow(/at least one of them a Transform/)
   })
 })

@@ -11,6 +11,9 @@ test('typed matchers', async () => {
   await expect(model).toBeRobustTo(rotate, { samples, metric: 'nsd', nsdTolerance: 2, min: 0.9 })
   await expect(model).not.toBeRobustTo(rotate, { samples, values: [0, 90], min: 0.5, attach: 'always' })
   await expect(model).toMatchSweepSnapshot(rotate, { samples, range: [-180, 180], step: 15, scoreTolerance: 0.02, intervalMin: 0.8 })
+  await expect(model).toMatchPredictionSnapshot(samples, { maxChangedPixels: 50, maxChangedRatio: 0.01, minDice: { LV: 0.98 }, ignoreBoundary: 1, attach: 'always' })
+  await expect(model).toMatchPredictionSnapshot(samples, { transform: rotate, values: [-10, 0, 10], minDice: 0.99 })
+  await expect(model).toMatchPredictionSnapshot()
   // Deprecated aliases still type-check for one release.
   await expect(model).toBeRobustTo(rotate, { samples, minDice: 0.85 })
   await expect(model).toMatchSweepSnapshot(rotate, { samples, tolerance: 0.02 })
@@ -19,10 +22,10 @@ test('typed matchers', async () => {
 
   // Two-parameter grids: two transforms, or a transform and an option axis of it (its `vary` typed by the transform).
   await expect(model).toBeRobustTo([rotate, zoom], { samples, ranges: [[-15, 15], [0.9, 1.1]], min: 0.8 })
-  await expect(model).toBeRobustTo([spike, { parameter: spikePosition.parameter, vary: (x) => ({ position: [x, 0.1] }) }], { samples, axes: [{ values: [0, 1] }, { steps: 3 }], min: { LV: 0.8 } })
-  await sweepGrid(model, samples, [{ parameter: spikePosition.parameter, vary: (x) => ({ position: [x, 0.1] }) }, spike], { metrics: ['dice'] })
+  await expect(model).toBeRobustTo([spike, { parameter: spikePosition.parameter, vary: (y) => ({ position: [0.1, y] }) }], { samples, axes: [{ values: [0, 1] }, { steps: 3 }], min: { LV: 0.8 } })
+  await sweepGrid(model, samples, [{ parameter: spikePosition.parameter, vary: (y) => ({ position: [0.1, y] }) }, spike], { metrics: ['dice'] })
   // @ts-expect-error positon is not an option of spike
-  await sweepGrid(model, samples, [spike, { parameter: spikePosition.parameter, vary: (x) => ({ positon: [x, 0.1] }) }])
+  await sweepGrid(model, samples, [spike, { parameter: spikePosition.parameter, vary: (y) => ({ positon: [0.1, y] }) }])
   // @ts-expect-error the grid form takes axes/ranges, not a one-axis range
   await expect(model).toBeRobustTo([rotate, zoom], { samples, range: [-15, 15], min: 0.8 })
   // @ts-expect-error min must be a number or a per-class map
@@ -31,6 +34,10 @@ test('typed matchers', async () => {
   await expect(model).toBeRobustTo(rotate, { samples, min: 0.8, aggregate: 'median' })
   // @ts-expect-error a transform is required
   await expect(model).toBeRobustTo({ samples, min: 0.8 })
+  // @ts-expect-error minDice is a number or a per-class map
+  await expect(model).toMatchPredictionSnapshot(samples, { minDice: 'strict' })
+  // @ts-expect-error attach is 'on-failure', 'always' or 'never'
+  await expect(model).toMatchPredictionSnapshot(samples, { attach: 'near-miss' })
   // @ts-expect-error scoreTolerance is a number
   await expect(model).toMatchSweepSnapshot(rotate, { samples, scoreTolerance: '2%' })
 })
