@@ -26,14 +26,8 @@ const follows = functionModel('threshold', { 1: 'square' }, (im) => labelMap(im.
 const axes = [translate, translate.with({ axis: 'y' })]
 const grid = { samples, axes: [{ values: [-2, 2] }, { values: [-2, 2] }], attach: 'never' }
 
-async function failure(p: Promise<void>): Promise<string> {
-  try {
-    await p
-  } catch (e) {
-    return (e as Error).message
-  }
-  throw new Error('expected the matcher to fail')
-}
+/** The failure message of a matcher call that must fail. */
+const failure = (p: Promise<void>): Promise<string> => p.then(() => { throw new Error('expected the matcher to fail') }, (e: Error) => e.message)
 
 describe('toBeRobustTo([a, b])', () => {
   it('passes when every cell meets the threshold', async () => {
