@@ -111,6 +111,15 @@ describe('sweepGrid: two transforms', () => {
     await expectRejection(sweepGrid(thresholdModel, s, [rotate, zoom], { keep: 'frames' } as never), 'E_BAD_PARAMETER', 'sweepGrid options', 'keep')
   })
 
+  it('scores against the clean prediction moved through both transforms with reference: prediction (no truth)', async () => {
+    const noTruth = { id: 'bare', image: s.image }
+    const grid = await sweepGrid(thresholdModel, noTruth, [translate, zoom], { axes: [{ values: [-4, 4] }, { values: [0.9, 1.1] }], reference: 'prediction' })
+    expect(grid.reference).toBe('prediction')
+    expect(grid.timing.predictions).toBe(10)
+    for (const row of grid.mean.dice!.square!) for (const v of row) expect(v).toBeGreaterThan(0.9)
+    await expectRejection(sweepGrid(thresholdModel, noTruth, [translate, zoom]), 'E_MISSING_TRUTH', 'bare')
+  })
+
   it('takes ranges as a shorthand for each axis range', async () => {
     const grid = await sweepGrid(thresholdModel, s, [rotate, zoom], { ranges: [[-10, 10], [0.9, 1.1]], axes: [{ step: 10 }, { step: 0.1 }] })
     expect(grid.axes.map((a) => a.values)).toEqual([[-10, 0, 10], [0.9, 1, 1.1]])
