@@ -17,6 +17,14 @@ export { raster, labelMap, sample } from './core/raster.js'
 // Files
 export { DEFAULT_MAX_PIXELS, loadImage, saveImage, type ImageSource, type LoadImageOptions, type SaveImageOptions } from './io/image.js'
 export { loadMask, saveMask, loadSample, type LoadMaskOptions, type LoadSampleOptions, type MaskPalette } from './io/mask.js'
+export {
+  loadDicom, loadDicomSeries, isDicom, type LoadDicomOptions, type LoadDicomSeriesOptions, type DicomImage, type DicomMeta, type DicomWindow,
+} from './io/dicom.js'
+export {
+  loadNifti, loadNiftiLabels, checkSameGrid, type LoadNiftiOptions, type LoadNiftiLabelsOptions, type NiftiWindow,
+} from './io/nifti.js'
+export { volumeSlice, labelVolumeSlice, volumeSlices, type VolumeAxis, type VolumeSlicesOptions } from './io/volume.js'
+export type { MedicalSliceOptions } from './io/medical.js'
 export { encodePng, decodePng, isPng, type EncodePngOptions, type PngPixels, type PngColourType } from './io/png.js'
 
 // Transforms and metrics: the light entries, whole
@@ -43,6 +51,11 @@ export { sweepVolumes, type SliceSelection, type VolumeSweepOptions } from './sw
 export { stableInterval, type Interval, type CategoricalStability, type StabilityOptions } from './sweep/stability.js'
 export { summarize, type SummarizeOptions, type Summary, type ClassSummary, type Breakdown, type Slopes } from './sweep/summarize.js'
 export { evaluateRequirement, type Requirement, type Failure, type ClassVerdict, type RequirementVerdict } from './sweep/requirement.js'
+export { aggregate, type AggregateOptions, type Aggregate, type ClassAggregate, type WidthSpread } from './sweep/aggregate.js'
+export type { BootstrapOptions } from './sweep/bootstrap.js'
+export type { SweepConfusion, SweepRepeats } from './sweep/result.js'
+export { takeOver, type TakeOver } from './sweep/confusion.js'
+export { repeatSeeds } from './sweep/repeats.js'
 
 // Two-parameter grids
 export { sweepGrid, type GridAxis, type GridAxes, type GridOptionAxis, type GridSweepOptions } from './sweep/grid2d.js'
@@ -64,6 +77,7 @@ export { openSpec, runSpec, checkSpec, type RequirementOutcome, type RunSpecOpti
 
 // Reports
 export { chartSpec, heatmapSpec, renderChartPng, renderChartSvg, type ChartOptions, type ChartSpec, type HeatmapData, type HeatmapOptions, type JsonObject, type JsonValue } from './report/chart.js'
+export { confusionSpec, type ConfusionChartOptions } from './report/confusion-chart.js'
 export { overlayPng, frameStrip, type OverlayOptions, type OverlayPngOptions, type FrameStripOptions } from './report/overlay.js'
 export { sweepGif, type GifOptions } from './report/gif.js'
 export { writeReport, type ReportEntry, type ReportOptions, type ReportTest, type WrittenReport } from './report/html.js'

@@ -30,7 +30,7 @@ export async function runCheck(file: string, options: CheckOptions): Promise<num
     for (const o of outcomes) {
       lines.push(`${o.verdict.pass ? 'pass' : 'FAIL'}  ${o.name}`)
       for (const c of o.verdict.classes) {
-        lines.push(`      ${describeBound(o.verdict.metric, { direction: o.verdict.direction, limit: limitOf(c) }, c.className)}: ${c.pass ? 'passes' : `stable in ${formatInterval(o.result, c.interval)}`}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`)
+        lines.push(`      ${describeBound(o.verdict.metric, { direction: o.verdict.direction, limit: limitOf(c) }, c.className)}: ${c.pass ? 'passes' : `stable in ${formatInterval(o.result, c.interval)}${o.verdict.confidence !== undefined ? ` (mean), ${formatInterval(o.result, c.lowerInterval ?? null)} (${Number((o.verdict.confidence * 100).toPrecision(3))} % lower bound)` : ''}`}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`)
       }
       for (const w of o.result.warnings ?? []) lines.push(`      warning: ${w.message}`)
     }

@@ -36,6 +36,13 @@ const integer = (flag: string) => (text: string): number => {
   return v
 }
 
+// A 0-based index (--slice, --frame).
+const index = (flag: string) => (text: string): number => {
+  const v = number(flag)(text)
+  if (!Number.isInteger(v) || v < 0) throw new InvalidArgumentError(`${flag}: ${JSON.stringify(text)} is not an integer >= 0`)
+  return v
+}
+
 function common(cmd: Command): Command {
   return cmd
     .option('-q, --quiet', 'no progress output on stderr')
@@ -77,7 +84,10 @@ export function program(run: (code: Promise<number> | number) => void): Command 
     .addOption(new Option('--output-kind <kind>', 'how the output becomes class ids (default from the model)').choices(['logits', 'probabilities', 'sigmoid', 'labels']))
     .option('--output-threshold <t>', 'threshold of a sigmoid output (default 0.5)', number('--output-threshold'))
     .option('--score-classes <names>', 'class names to check with --check, e.g. LV,MYO (default every class)')
-    .option('-i, --image <file|dir>', 'image file or folder (repeatable)', collect, [])
+    .option('-i, --image <file|dir>', 'image file or folder (repeatable); .dcm, a folder of one DICOM series, .nii or .nii.gz too', collect, [])
+    .option('--axis <i|j|k>', 'NIfTI or DICOM series: the voxel axis to slice along, i, j or k (or 0, 1, 2; default k)')
+    .option('--slice <n>', 'NIfTI or DICOM series: the slice index along --axis (default the middle slice)', index('--slice'))
+    .option('--frame <n>', 'multi-frame DICOM: the frame (default 0)', index('--frame'))
     .option('-t, --truth <file|dir>', 'truth mask per --image, in the same order, or a folder of masks (repeatable)', collect, [])
     .requiredOption('-T, --transform <name>', 'transform name (see segsense transforms)')
     .option('--option <key=value>', 'transform option, e.g. padding=reflection (repeatable)', (v: string, prev: Record<string, unknown>) => { try { return parseOption(v, prev) } catch (e) { throw new InvalidArgumentError((e as Error).message) } })
@@ -92,6 +102,11 @@ export function program(run: (code: Promise<number> | number) => void): Command 
     .option('--check', 'exit 1 when a swept value scores below --min (or a distance lies above --max)')
     .option('--batch-size <n>', 'images per model call', integer('--batch-size'))
     .addOption(new Option('--empty-policy <policy>', 'score where reference and prediction are both empty at a value: best (1) or nan (not scored)').choices(['best', 'nan']))
+    .option('--confidence <level>', "pass/fail on the lower bound of the mean's bootstrap band over samples at this level, e.g. 0.95", number('--confidence'))
+    .option('--resamples <n>', 'bootstrap replicates of --confidence (default 2000)', integer('--resamples'))
+    .option('--seed <n>', 'seed of the bootstrap and of the --repeats draws, an integer >= 0 (default 0)', number('--seed'))
+    .option('--repeats <n>', 'seeded draws per value of a random transform (noise, elastic, ...), scored by their mean (default 1)', integer('--repeats'))
+    .option('--confusion', 'keep the class confusion counts per value (in --json and the report)')
     .option('--sample <id>', 'sample shown in the report\'s frame strip and GIF (default the first)')
     .option('-o, --out <dir>', 'write an HTML report to this folder')
     .option('--json', 'print { pass, required, modelSettings, verdict, result } as JSON on stdout (verdict: per class the stable interval and pass)')

@@ -1,4 +1,4 @@
-import { readdirSync, realpathSync, statSync } from 'node:fs'
+import { closeSync, openSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs'
 import { basename, extname, join, resolve } from 'node:path'
 import type { Classes } from '../core/types.js'
 import { table } from '../report/format.js'
@@ -114,6 +114,26 @@ export function imagesIn(dir: string): string[] {
     .map((f) => join(dir, f))
 }
 
+/**
+ * True for a folder holding DICOM files (`.dcm`, or the 'DICM' preamble) and no raster images: a DICOM series,
+ * which `--image` loads as one volume (a slice of it, chosen by --axis and --slice).
+ */
+export function isDicomSeriesFolder(dir: string): boolean {
+  if (imagesIn(dir).length > 0) return false
+  return readdirSync(dir).some((f) => {
+    const path = join(dir, f)
+    if (kindOf(path) !== 'file') return false
+    if (extname(f).toLowerCase() === '.dcm') return true
+    const head = Buffer.alloc(132)
+    const fd = openSync(path, 'r')
+    try {
+      return readSync(fd, head, 0, 132, 0) === 132 && head.toString('latin1', 128, 132) === 'DICM'
+    } finally {
+      closeSync(fd)
+    }
+  })
+}
+
 /** Mask file names tried for an image, in order: the same name, then `-mask`, `_gt`, ... with the image's extension, then the same with `.png`. */
 export function maskCandidates(image: string): string[] {
   const ext = extname(image)
@@ -143,7 +163,7 @@ export function samplePaths(images: readonly string[], truths: readonly string[]
   for (const p of images) {
     const kind = kindOf(p)
     if (kind === 'other') throw new UsageError(`--image ${p} is not a regular file or a folder`)
-    imageFiles.push(...(kind === 'dir' ? imagesIn(p) : [p]))
+    imageFiles.push(...(kind === 'dir' ? (isDicomSeriesFolder(p) ? [p] : imagesIn(p)) : [p]))
   }
   if (imageFiles.length === 0) throw new UsageError(`no images (.png, .jpg, .tif, .webp) in ${images.join(', ')}`)
   const seen = new Map<string, string>()
@@ -192,7 +212,7 @@ export function summaryTable(rows: readonly SummaryRow[]): string {
   const fmt = (x: number | null): string => (x === null ? '-' : x.toFixed(3))
   const out = [['sweep', 'model', 'transform', 'class', 'threshold', 'required', 'stable interval', 'AUC', 'worst', 'status']]
   for (const r of rows) {
-    out.push([r.sweep.replace('sweep-', '#'), r.model, r.transform, r.className, r.max != null ? `max ${r.max} mm` : r.min === null ? '-' : String(r.min), r.required, r.interval, fmt(r.auc), r.worst ? `${r.worst.score.toFixed(3)} at ${r.worst.value}` : '-', r.pass === null ? '-' : r.pass ? 'pass' : 'FAIL'])
+    out.push([r.sweep.replace('sweep-', '#'), r.model, r.transform, r.className, r.max != null ? `max ${r.max} mm` : r.min === null ? '-' : String(r.min), r.required, r.lowerInterval !== undefined ? `${r.interval}; ${Number(((r.confidence ?? 0) * 100).toPrecision(3))} % lower bound ${r.lowerInterval}` : r.interval, fmt(r.auc), r.worst ? `${r.worst.score.toFixed(3)} at ${r.worst.value}` : '-', r.pass === null ? '-' : r.pass ? 'pass' : 'FAIL'])
   }
   const lines = table(out)
   const width = Math.max(...lines.map((l) => l.length))

@@ -32,9 +32,20 @@ export interface SweepCommandOptions extends CommonOptions, ModelFlags {
   readonly check?: boolean
   readonly batchSize?: number
   readonly emptyPolicy?: 'best' | 'nan'
+  readonly confidence?: number
+  readonly resamples?: number
+  readonly seed?: number
+  readonly repeats?: number
+  readonly confusion?: boolean
   readonly out?: string
   readonly json?: boolean
   readonly sample?: string
+  /** NIfTI / DICOM folder: the axis to slice along (i, j or k, or 0, 1, 2). */
+  readonly axis?: string
+  /** NIfTI / DICOM folder: the slice index along --axis (default the middle). */
+  readonly slice?: number
+  /** Multi-frame DICOM: the frame (default 0). */
+  readonly frame?: number
 }
 
 /** One `warning:` line per sample/class pair the sweep could not score (empty string when there is none). */
@@ -79,11 +90,24 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
     ...(scoreClasses ? { scoreClasses } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.emptyPolicy ? { emptyPolicy: options.emptyPolicy } : {}),
+    ...(options.confidence !== undefined ? { confidence: options.confidence } : {}),
+    ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.repeats !== undefined ? { repeats: options.repeats } : {}),
+    ...(options.confusion ? { confusion: true } : {}),
   }, {}, 'segsense sweep')
   const { metric } = plan.requirement
   const paths = samplePaths(options.image ?? [], options.truth ?? [])
   const withTruth = paths.every((p) => p.truth)
-  const samples: Sample[] = await Promise.all(paths.map((p) => loadSample(p.id, p.image, p.truth)))
+  // --axis takes the voxel axis by letter (i, j, k) or number (0, 1, 2).
+  const axis = options.axis === undefined ? undefined : ['i', 'j', 'k'].indexOf(options.axis) >= 0 ? ['i', 'j', 'k'].indexOf(options.axis) : ['0', '1', '2'].indexOf(options.axis)
+  if (axis === -1) throw new UsageError(`--axis must be i, j or k (or 0, 1, 2), got ${options.axis}`)
+  const medical = {
+    ...(axis !== undefined ? { axis: axis as 0 | 1 | 2 } : {}),
+    ...(options.slice !== undefined ? { slice: options.slice } : {}),
+    ...(options.frame !== undefined ? { frame: options.frame } : {}),
+  }
+  const samples: Sample[] = await Promise.all(paths.map((p) => loadSample(p.id, p.image, p.truth, medical)))
   const model = await loadOnnxModel(modelSettings.file, modelSettings.options)
   const progress = createProgress({ quiet: Boolean(options.quiet) })
   let result
@@ -101,8 +125,9 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   }
   const plain = { ...result }
   // Judged over the swept values (all of them: the range given is the range swept).
-  const entry: ReportEntry = { result: plain, metric, [key]: min, ...(options.range ? { required: plan.required } : {}) }
   const verdict = evaluateRequirement(plain, plan.requirement)
+  // With --confidence the summary and the chart need the verdict's lower bound (the same bootstrap).
+  const entry: ReportEntry = { result: plain, metric, [key]: min, ...(options.range ? { required: plan.required } : {}), ...(verdict.confidence !== undefined ? { verdict } : {}) }
   // The shape of an entry of `segsense check --json`: the verdict holds each class's stable interval and pass.
   if (options.json) process.stdout.write(`${JSON.stringify({ pass: verdict.pass, required: plan.required, modelSettings: model.config, verdict, result: plain }, null, 2)}\n`)
   else {

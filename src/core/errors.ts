@@ -24,6 +24,10 @@ export type SegsenseErrorCode =
   | 'E_ABORTED'
   /** A model did not answer one `predict` batch within the sweep's `batchTimeout`; names the model and the batch. */
   | 'E_TIMEOUT'
+  /** A DICOM file's pixel data is in a transfer syntax segsense does not decode (JPEG family); names the UID. */
+  | 'E_UNSUPPORTED_TRANSFER_SYNTAX'
+  /** A DICOM object that is not an image segsense reads (DICOM SEG, RT STRUCT, no pixel data); names the SOP class. */
+  | 'E_UNSUPPORTED_SOP_CLASS'
 
 /**
  * The one error type segsense throws for bad input or a failed precondition.

@@ -11,6 +11,7 @@ import { MAX_PIXELS } from '../core/limits.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Raster } from '../core/types.js'
 import { encodePng, tooLarge } from './png.js'
+import { loadMedicalImage, medicalFormat, type MedicalSliceOptions } from './medical.js'
 
 /**
  * Default pixel limit (width x height) of the loaders: 100 megapixels, e.g. 10000 x 10000. A
@@ -20,10 +21,10 @@ import { encodePng, tooLarge } from './png.js'
 export const DEFAULT_MAX_PIXELS = MAX_PIXELS
 
 /** The keys of {@link LoadImageOptions}. */
-export const LOAD_IMAGE_KEYS = optionKeys<LoadImageOptions>({ keepAlpha: true, grey: true, maxPixels: true })
+export const LOAD_IMAGE_KEYS = optionKeys<LoadImageOptions>({ keepAlpha: true, grey: true, maxPixels: true, frame: true, window: true, windowIndex: true, axis: true, slice: true, volume: true })
 
-/** Options of {@link loadImage}. */
-export interface LoadImageOptions {
+/** Options of {@link loadImage}; the {@link MedicalSliceOptions} apply to DICOM and NIfTI sources only. */
+export interface LoadImageOptions extends MedicalSliceOptions {
   /** Keep an alpha channel as the last channel (default false: alpha is dropped). */
   readonly keepAlpha?: boolean
   /** Pixel limit checked before decoding (default {@link DEFAULT_MAX_PIXELS}); `Infinity` disables it. */
@@ -154,6 +155,11 @@ export async function decodeWithSharp(bytes: Uint8Array, name: string, maxPixels
  * EXIF orientation are not applied; spacing is not read (DPI in PNG/JPEG headers is usually a default,
  * not a physical pixel size).
  *
+ * DICOM and NIfTI: a path ending in `.dcm`/`.dicom`, a folder (a DICOM series), a path ending in `.nii`/`.nii.gz`, or
+ * bytes with a DICOM preamble or an uncompressed NIfTI header, load through `loadDicom`, `loadDicomSeries` or
+ * `loadNifti` (their `window` options; `spacing` is set); for volumes, `axis` and `slice` choose the 2D slice
+ * (default the middle slice along `k`), see `volumeSlice`.
+ *
  * @param source a file path or the encoded bytes.
  * @throws SegsenseError `E_FILE_NOT_FOUND`; `E_IMAGE_DECODE` naming the file (or "buffer of N bytes") and
  *   the reason; `E_IMAGE_TOO_LARGE` when width x height exceeds `maxPixels` (default 100 000 000).
@@ -163,6 +169,12 @@ export async function decodeWithSharp(bytes: Uint8Array, name: string, maxPixels
 export async function loadImage(source: ImageSource, options: LoadImageOptions = {}): Promise<Raster> {
   checkKnownKeys(options, LOAD_IMAGE_KEYS, 'loadImage options')
   const maxPixels = checkMaxPixels(options.maxPixels)
+  const format = await medicalFormat(source)
+  if (format !== undefined) {
+    const { keepAlpha: _keepAlpha, grey, ...medical } = options
+    const image = await loadMedicalImage(format, source, medical, sourceName(source))
+    return grey === true && image.channels === 3 ? toLuma(image) : image
+  }
   const bytes = await readSource(source)
   const name = sourceName(source)
   const s = await decodeWithSharp(bytes, name, maxPixels, options.keepAlpha === true)
@@ -195,6 +207,15 @@ export async function loadImage(source: ImageSource, options: LoadImageOptions =
   const out = new Float32Array(src.length)
   for (let i = 0; i < src.length; i++) out[i] = (src[i] as number) / scale
   return { width: s.width, height: s.height, channels: s.channels, data: out }
+}
+
+/** A colour raster's BT.601 luma (as the `grey` option does for 8/16-bit files). */
+function toLuma(image: Raster): Raster {
+  const n = image.width * image.height
+  const out = new Float32Array(n)
+  const d = image.data
+  for (let i = 0; i < n; i++) out[i] = 0.299 * (d[3 * i] as number) + 0.587 * (d[3 * i + 1] as number) + 0.114 * (d[3 * i + 2] as number)
+  return { ...image, channels: 1, data: out }
 }
 
 /**

@@ -7,12 +7,16 @@ import { sample } from '../core/raster.js'
 import type { LabelMap, Sample } from '../core/types.js'
 import { checkMaxPixels, decodeWithSharp, loadImage, readSource, sourceName, writeFileAtomic, type ImageSource, type LoadImageOptions } from './image.js'
 import { decodePng, encodePng, isPng, samplesPerPixel } from './png.js'
+import { loadMedicalMask, loadNiftiPair, medicalFormat, type MedicalSliceOptions } from './medical.js'
 
 /** Class id -> the [r, g, b] colour (0..255 each) that marks it in an RGB or palette mask. */
 export type MaskPalette = Readonly<Record<number, readonly [number, number, number]>>
 
-/** Options of {@link loadMask}. */
-export interface LoadMaskOptions {
+/**
+ * Options of {@link loadMask}. Of the {@link MedicalSliceOptions}, `frame` applies to a DICOM file and `axis`,
+ * `slice` and `volume` to a NIfTI label map (whose ids are read exactly, never scaled).
+ */
+export interface LoadMaskOptions extends Omit<MedicalSliceOptions, 'window' | 'windowIndex'> {
   /**
    * Class id -> colour, for colour masks (RGB, RGBA, and palette PNGs whose colours should be mapped
    * rather than their indices used). Ignored for grey masks, whose values are the ids.
@@ -133,8 +137,13 @@ function mapColours(samples: Uint8Array | Uint16Array, spp: number, bits: 8 | 16
  * const truth = await loadMask('case1_gt.png', { palette: { 1: [255, 0, 0], 2: [0, 255, 0] } })
  */
 export async function loadMask(source: ImageSource, options: LoadMaskOptions = {}): Promise<LabelMap> {
-  checkKnownKeys(options, optionKeys<LoadMaskOptions>({ palette: true, maxPixels: true }), 'loadMask options')
+  checkKnownKeys(options, optionKeys<LoadMaskOptions>({ palette: true, maxPixels: true, frame: true, axis: true, slice: true, volume: true }), 'loadMask options')
   const maxPixels = checkMaxPixels(options.maxPixels)
+  const format = await medicalFormat(source)
+  if (format !== undefined) {
+    const { palette: _palette, ...medical } = options
+    return loadMedicalMask(format, source, medical, sourceName(source))
+  }
   const bytes = await readSource(source, 'mask')
   const name = sourceName(source)
   if (options.palette !== undefined) checkPalette(options.palette, name)
@@ -201,9 +210,22 @@ export interface LoadSampleOptions extends LoadImageOptions {
  */
 export async function loadSample(id: string, imageSource: ImageSource, maskSource?: ImageSource, options: LoadSampleOptions = {}): Promise<Sample> {
   if (typeof id !== 'string' || id === '') throw new SegsenseError('E_BAD_PARAMETER', `sample id must be a non-empty string, got ${describeValue(id)}`)
-  checkKnownKeys(options, optionKeys<LoadSampleOptions>({ keepAlpha: true, grey: true, maxPixels: true, palette: true }), 'loadSample options')
+  checkKnownKeys(options, optionKeys<LoadSampleOptions>({ keepAlpha: true, grey: true, maxPixels: true, palette: true, frame: true, window: true, windowIndex: true, axis: true, slice: true, volume: true }), 'loadSample options')
   const { palette, ...imageOptions } = options
-  const maskOptions: LoadMaskOptions = { palette, maxPixels: options.maxPixels }
+  const formats = maskSource === undefined ? [] : [await medicalFormat(imageSource), await medicalFormat(maskSource)]
+  if (formats.includes('nifti') && formats.includes('dicom-folder')) {
+    // A DICOM series keeps its acquired voxel order, a NIfTI volume is turned to RAS+: their slices need not match.
+    throw new SegsenseError('E_BAD_PARAMETER', `sample ${JSON.stringify(id)}: image ${sourceName(imageSource)} and mask ${sourceName(maskSource as ImageSource)} are a DICOM series and a NIfTI volume, whose slices are not in one voxel order; convert both to NIfTI (e.g. dcm2niix)`, {
+      details: { id },
+    })
+  }
+  if (maskSource !== undefined && formats[0] === 'nifti' && formats[1] === 'nifti') {
+    const { keepAlpha: _k, grey: _g, maxPixels: _m, ...medical } = imageOptions
+    const pair = await loadNiftiPair(imageSource, maskSource, medical, { image: sourceName(imageSource), mask: sourceName(maskSource) })
+    return sample(id, pair.image, pair.truth)
+  }
+  const { frame, axis, slice, volume } = options
+  const maskOptions: LoadMaskOptions = { palette, maxPixels: options.maxPixels, frame, axis, slice, volume }
   const [image, truth] = await Promise.all([loadImage(imageSource, imageOptions), maskSource === undefined ? undefined : loadMask(maskSource, maskOptions)])
   if (truth && (truth.width !== image.width || truth.height !== image.height)) {
     const imageName = sourceName(imageSource)

@@ -47,3 +47,25 @@ export function confusionCounts(prediction: LabelMap, truth: LabelMap, ids: read
   }
   return out
 }
+
+/**
+ * Adds the class confusion counts of one prediction/truth pair to `into`, a row-major `size x size` matrix (row:
+ * the truth's class, column: the predicted class). `index[id]` is the row/column of class id `id`, or -1; pixels
+ * whose truth or predicted id has no row (an id `index` does not list) are not counted. One pass, no allocation.
+ *
+ * @throws SegsenseError `E_SIZE_MISMATCH` when the masks differ in size.
+ */
+export function addConfusion(prediction: LabelMap, truth: LabelMap, index: Int32Array, size: number, into: Float64Array): void {
+  assertSameSize(prediction, truth, 'prediction and truth')
+  const p = prediction.data
+  const g = truth.data
+  const n = index.length
+  for (let i = 0; i < p.length; i++) {
+    const a = p[i] as number
+    const b = g[i] as number
+    if (a >= n || b >= n) continue
+    const col = index[a] as number
+    const row = index[b] as number
+    if (row >= 0 && col >= 0) into[row * size + col]!++
+  }
+}

@@ -5,6 +5,8 @@ import type { MetricName } from '../metrics/overlap.js'
 import type { GridAxisRecord, GridResult } from '../sweep/grid-result.js'
 import type { SweepResult } from '../sweep/result.js'
 import { type AxisExtent, stableRegion } from '../sweep/stable-region.js'
+import { aggregate } from '../sweep/aggregate.js'
+import type { BootstrapOptions } from '../sweep/bootstrap.js'
 import { stableInterval } from '../sweep/stability.js'
 import { thresholdKey, wrongKey } from '../sweep/threshold.js'
 import { CLASS_COLOURS } from './palette.js'
@@ -28,8 +30,11 @@ export interface JsonObject {
  */
 export type ChartSpec = JsonObject
 
-/** Options of {@link chartSpec} and the renderers. */
-export interface ChartOptions {
+/**
+ * Options of {@link chartSpec} and the renderers. `confidence` (with `resamples` and `seed`, as `aggregate` takes
+ * them) draws the percentile bootstrap band of each mean curve (not with `sample`).
+ */
+export interface ChartOptions extends BootstrapOptions {
   /** Metric to plot; default `dice`. */
   readonly metric?: MetricName
   /** Classes to plot; default every scored class. */
@@ -107,6 +112,7 @@ export function chartSpec(result: SweepResult, options: ChartOptions = {}): Char
     }
     if (bands.length) layers.push({ data: { values: bands }, mark: { type: 'rect', opacity: 0.08 }, encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' }, color: colour } })
   }
+  if (options.confidence !== undefined && options.sample === undefined) layers.push(bandLayer(result, classes, metric, options, x, colour, label))
   layers.push({
     data: { values: points },
     mark: { type: 'line', point: true, strokeWidth: 2 },
@@ -129,6 +135,27 @@ export function chartSpec(result: SweepResult, options: ChartOptions = {}): Char
     config: { font: 'DejaVu Sans, Arial, sans-serif', legend: { symbolOpacity: 1, symbolType: 'stroke', symbolStrokeWidth: 3 } },
     layer: layers,
   } as unknown as ChartSpec
+}
+
+/**
+ * The bootstrap band of the mean curves (see `aggregate`): an area from the lower to the upper bound per class (a
+ * vertical rule per value on a categorical axis), faint, under the lines; undefined bounds break the area.
+ */
+function bandLayer(result: SweepResult, classes: readonly string[], metric: MetricName, options: ChartOptions, x: Record<string, unknown>, colour: Record<string, unknown>, label: (v: number) => string): Record<string, unknown> {
+  const { confidence, resamples, seed } = options
+  const agg = aggregate(result, { min: Object.fromEntries(classes.map((c) => [c, 0])), metric, confidence, ...(resamples !== undefined ? { resamples } : {}), ...(seed !== undefined ? { seed } : {}) })
+  const band: Record<string, unknown>[] = []
+  for (const className of classes) {
+    const a = agg.classes[className]
+    if (!a) continue
+    result.values.forEach((value, k) => band.push({ value, label: label(value), class: className, lower: a.lower[k] ?? null, upper: a.upper[k] ?? null }))
+  }
+  const categorical = result.transform.parameter.scale === 'categorical'
+  return {
+    data: { values: band },
+    mark: categorical ? { type: 'rule', strokeWidth: 6, opacity: 0.3 } : { type: 'area', opacity: 0.18 },
+    encoding: { x, y: { field: 'lower', type: 'quantitative', scale: { domain: [0, 1] } }, y2: { field: 'upper' }, color: colour },
+  }
 }
 
 /** vega and vega-lite, loaded on the first chart drawn (see {@link loadVega}). */

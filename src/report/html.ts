@@ -7,7 +7,8 @@ import type { SweepResult } from '../sweep/result.js'
 import { summarize } from '../sweep/summarize.js'
 import { thresholdKey } from '../sweep/threshold.js'
 import { framesOf, type SweepFrames } from '../sweep/sweep.js'
-import { renderChartSvg } from './chart.js'
+import { renderChartSvg, renderSvg } from './chart.js'
+import { confusionSpec } from './confusion-chart.js'
 import { stageFolder } from './folder.js'
 import { formatInterval, formatValue, roundForDisplay } from './format.js'
 import { sweepGif } from './gif.js'
@@ -102,6 +103,9 @@ export interface SummaryRow {
   readonly required: string
   /** Stable interval as text (`[-12.4 deg, 8.1 deg]`, `the full circle`, ...), `-` without threshold. */
   readonly interval: string
+  /** With a `confidence` verdict: the stable interval of the mean's lower confidence bound, as text, and its level. */
+  readonly lowerInterval?: string
+  readonly confidence?: number
   readonly auc: number | null
   readonly worst: { readonly value: string; readonly score: number } | null
   /** Every swept value meets the threshold; null without threshold. */
@@ -171,6 +175,7 @@ function prepare(input: SweepResult | ReportEntry, index: number, options: Repor
       ...(key === 'max' ? { min: null, max: classVerdict?.max ?? t } : { min: classVerdict?.min ?? t }),
       required: entry.required ? `${formatValue(result, entry.required[0])} to ${formatValue(result, entry.required[1])}` : 'all swept values',
       interval: t === null ? '-' : formatInterval(result, s?.interval ?? null),
+      ...(verdict?.confidence !== undefined && classVerdict?.lowerInterval !== undefined ? { lowerInterval: formatInterval(result, classVerdict.lowerInterval), confidence: verdict.confidence } : {}),
       auc: s?.auc ?? null,
       worst: s?.worst ? { value: formatValue(result, s.worst.value), score: s.worst.score } : null,
       pass: classVerdict ? classVerdict.pass : null,
@@ -240,6 +245,7 @@ details{margin-top:10px}
 .summary-wrap{overflow-x:auto;margin-bottom:24px;border:1px solid var(--line);border-radius:8px}
 #summary{width:100%}
 .test-ref{color:var(--muted);font-size:12px;min-width:12em;max-width:24em;margin-top:2px}
+#summary .lower{color:var(--muted);font-size:12px}
 details{overflow-x:auto}
 `
 
@@ -258,7 +264,7 @@ function summaryTable(prepared: readonly Prepared[]): string {
     const colour = CLASS_COLOURS[Math.max(0, p.entry.result.classes.indexOf(r.className)) % CLASS_COLOURS.length]
     return `<tr class="${r.pass === false ? 'fail' : ''}${i === 0 ? ' first' : ''}" data-sweep="${esc(p.id)}" data-class="${esc(r.className)}">${sweepCells}`
       + `<td class="class"><span class="swatch" style="background:${colour}"></span>${esc(r.className)}</td><td>${esc(r.metric)}</td>`
-      + `<td class="num">${r.max != null ? `max ${esc(String(r.max))} mm` : r.min === null ? '-' : esc(String(r.min))}</td><td>${esc(r.interval)}</td><td class="num">${fmt3(r.auc)}</td><td>${worst}</td><td class="status">${badge(r.pass ?? (p.verdict ? null : p.pass))}</td></tr>`
+      + `<td class="num">${r.max != null ? `max ${esc(String(r.max))} mm` : r.min === null ? '-' : esc(String(r.min))}</td><td>${esc(r.interval)}${r.lowerInterval !== undefined ? `<div class="lower">${esc(`${Number(((r.confidence ?? 0) * 100).toPrecision(3))} % lower bound: ${r.lowerInterval}`)}</div>` : ''}</td><td class="num">${fmt3(r.auc)}</td><td>${worst}</td><td class="status">${badge(r.pass ?? (p.verdict ? null : p.pass))}</td></tr>`
   }))
   return `<div class="summary-wrap"><table id="summary"><thead>${head}</thead><tbody>${body.join('\n')}</tbody></table></div>`
 }
@@ -316,8 +322,15 @@ async function writeFiles(prepared: readonly Prepared[], write: (name: string, b
   const sections: string[] = []
   for (const p of prepared) {
     const { result } = p.entry
-    const chart = scopeSvgIds(await renderChartSvg(result, { metric: p.metric, [thresholdKey(p.metric)]: p.min, ...(p.entry.required ? { required: p.entry.required } : {}), title: `${result.model}: ${p.metric} under ${result.transform.name}` }), p.id)
-    const figs = [`<figure class="chart">${chart}<figcaption>Mean ${esc(p.metric)} over ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'}; dashed: threshold${p.entry.required ? '; grey: required range' : ''}; bands: stable intervals</figcaption></figure>`]
+    const v = p.verdict
+    const band: { confidence?: number; resamples?: number; seed?: number } = v?.confidence !== undefined ? { confidence: v.confidence, ...(v.resamples !== undefined ? { resamples: v.resamples } : {}), ...(v.seed !== undefined ? { seed: v.seed } : {}) } : {}
+    const chart = scopeSvgIds(await renderChartSvg(result, { metric: p.metric, [thresholdKey(p.metric)]: p.min, ...(p.entry.required ? { required: p.entry.required } : {}), title: `${result.model}: ${p.metric} under ${result.transform.name}`, ...band }), p.id)
+    const bandText = band.confidence !== undefined ? `; shaded along each curve: its ${Number((band.confidence * 100).toPrecision(3))} % bootstrap band over samples` : ''
+    const figs = [`<figure class="chart">${chart}<figcaption>Mean ${esc(p.metric)} over ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'}; dashed: threshold${p.entry.required ? '; grey: required range' : ''}; bands: stable intervals${bandText}</figcaption></figure>`]
+    if (result.confusion) {
+      const svg = scopeSvgIds(await renderSvg(confusionSpec(result)), `${p.id}-confusion`)
+      figs.push(`<figure class="chart confusion">${svg}<figcaption>What each class's pixels were predicted as at each value (summed over samples)</figcaption></figure>`)
+    }
     const frames = p.entry.frames ?? framesOf(result)
     if (frames && frames.samples.length) {
       const sample = p.entry.sample ?? frames.samples[0]?.id

@@ -3,6 +3,7 @@ import { aliased, checkKnownKeys, optionKeys } from '../core/options.js'
 import { DEFAULT_BATCH_SIZE } from '../models/model.js'
 import { type EmptyPolicy, type MetricName, checkMetricNames, isDistanceMetric } from '../metrics/overlap.js'
 import type { GridOptions } from '../sweep/grid.js'
+import { bootstrapSettings } from '../sweep/bootstrap.js'
 import type { Requirement } from '../sweep/requirement.js'
 import { thresholdKey, wrongKey } from '../sweep/threshold.js'
 import type { SweepOptions } from '../sweep/sweep.js'
@@ -50,6 +51,27 @@ export interface RequirementOptions extends GridOptions {
   readonly emptyPolicy?: EmptyPolicy['bothEmpty'] | EmptyPolicy
   /** Milliseconds one model call (one batch) may take before the sweep fails with `E_TIMEOUT`; default no limit. */
   readonly batchTimeout?: number
+  /**
+   * Two-sided confidence level in (0, 1), e.g. 0.95: the lower bound of the mean's percentile bootstrap band over
+   * samples must meet the threshold (not the mean itself). Applies to the mean: an error with `aggregate: 'each'`.
+   * Default: none (the mean curve is checked).
+   */
+  readonly confidence?: number
+  /** Bootstrap replicates of `confidence`, an integer in 100..1000000; default 2000. */
+  readonly resamples?: number
+  /** Seed of the bootstrap and of the draws of `repeats`, an integer in 0..2^32-1; default 0. */
+  readonly seed?: number
+  /**
+   * Seeded draws per swept value of a random transform (noise, elastic, the random corruptions): the score of a
+   * sample is the mean over its draws. Default 1 (the transform as configured); > 1 with a deterministic transform
+   * is an error when given on the requirement, and ignored when it comes from defaults.
+   */
+  readonly repeats?: number
+  /**
+   * Keep the class confusion counts per value in the result (`result.confusion`; the report draws them). Default
+   * false. `toBeRobustTo` counts them anyway to name the class that takes over in its message.
+   */
+  readonly confusion?: boolean
 }
 
 /**
@@ -62,6 +84,7 @@ export type RequirementDefaults = Omit<RequirementOptions, keyof GridOptions>
 const DEFAULT_KEYS = optionKeys<RequirementDefaults>({
   min: true, max: true, minDice: true, metric: true, nsdTolerance: true, scoreClasses: true, classes: true, aggregate: true,
   reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
+  confidence: true, resamples: true, seed: true, repeats: true, confusion: true,
 }) as readonly (keyof RequirementDefaults)[]
 
 // Alias pairs count as one option: a threshold given as minDice hides a default min, and so on.
@@ -94,6 +117,7 @@ export function withDefaults<T extends RequirementDefaults>(options: T, defaults
 export const REQUIREMENT_KEYS = optionKeys<RequirementOptions>({
   range: true, step: true, steps: true, values: true, min: true, max: true, minDice: true, metric: true, nsdTolerance: true,
   scoreClasses: true, classes: true, aggregate: true, reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
+  confidence: true, resamples: true, seed: true, repeats: true, confusion: true,
 })
 
 /** A requirement planned into what `sweep` and `evaluateRequirement` take. */
@@ -186,6 +210,19 @@ export function resolveEmptyPolicy(value: RequirementOptions['emptyPolicy'], wha
 }
 
 /**
+ * The bootstrap part of a requirement, checked before anything is swept: `confidence` with its `resamples` and
+ * `seed`, or nothing without `confidence`.
+ * @throws SegsenseError `E_BAD_PARAMETER` for a bad level, count or seed, or `confidence` with aggregate `each`.
+ */
+function planBootstrap(o: RequirementOptions, aggregate: 'mean' | 'each', where: string): Pick<Requirement, 'confidence' | 'resamples' | 'seed'> {
+  if (o.confidence === undefined) return {}
+  if (aggregate === 'each') {
+    throw new SegsenseError('E_BAD_PARAMETER', `${where}: confidence bounds the mean over samples; with aggregate 'each' every sample must pass on its own, so there is no mean to bound: drop confidence or use aggregate 'mean'`)
+  }
+  return bootstrapSettings({ confidence: o.confidence, ...(o.resamples !== undefined ? { resamples: o.resamples } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) }, where)
+}
+
+/**
  * Plans a requirement: the sweep options, the check, and the required range, from the options as a matcher, a
  * spec or the CLI states them. The one place that maps a requirement to `sweep` (so that every option reaches
  * it from every entry point). Thresholds are checked against the sweep's classes later, by `evaluateRequirement`.
@@ -211,6 +248,10 @@ export function planRequirement(transform: Transform, options: RequirementOption
   const reference = oneOf(o.reference, ['truth', 'prediction'] as const, `${where}: reference`)
   const emptyPolicy = resolveEmptyPolicy(o.emptyPolicy, `${where}: emptyPolicy`)
   const scoreClasses = o.scoreClasses ?? o.classes
+  const bootstrap = planBootstrap(o, aggregate, where)
+  // repeats from the defaults applies to random transforms only (a default of 5 must not break every rotate
+  // requirement); given on the requirement itself it is checked against the transform by the sweep.
+  const repeats = options.repeats ?? (transform.random === true ? o.repeats : undefined)
   const sweep: SweepOptions = {
     ...gridOf(options),
     metrics: [metric],
@@ -218,12 +259,15 @@ export function planRequirement(transform: Transform, options: RequirementOption
     ...(reference ? { reference } : {}),
     ...(emptyPolicy ? { emptyPolicy } : {}),
     ...(o.batchTimeout !== undefined ? { batchTimeout: o.batchTimeout } : {}),
+    ...(repeats !== undefined ? { repeats } : {}),
+    ...(o.confusion !== undefined ? { confusion: o.confusion } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
     batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE,
   }
   return {
     transform,
     sweep,
-    requirement: { [thresholdKey(metric)]: min, metric, aggregate, ...(scoreClasses ? { scoreClasses } : {}) },
+    requirement: { [thresholdKey(metric)]: min, metric, aggregate, ...(scoreClasses ? { scoreClasses } : {}), ...bootstrap },
     required: requiredRange(transform, options),
     gridText: describeGrid(transform, options),
   }

@@ -40,6 +40,11 @@ const requirementOptions = {
     ],
   },
   batchTimeout: { type: 'number', exclusiveMinimum: 0, maximum: 2_147_483_647, description: 'milliseconds one model call (one batch) may take' },
+  confidence: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, description: "the lower bound of the mean's bootstrap band at this level must meet the threshold (aggregate mean only)" },
+  resamples: { type: 'integer', minimum: 100, maximum: 1_000_000, description: 'bootstrap replicates of confidence (default 2000)' },
+  seed: { type: 'integer', minimum: 0, maximum: 4_294_967_295, description: 'seed of the bootstrap and of the draws of repeats (default 0)' },
+  repeats: { type: 'integer', minimum: 1, description: 'seeded draws per value of a random transform, scored by their mean (default 1)' },
+  confusion: { type: 'boolean', description: 'keep the class confusion counts per value in the result (default false)' },
 } as const
 
 // OnnxInputOptions, closed: a misspelt key (normalise) is an error, not a default silently applied.

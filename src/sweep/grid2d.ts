@@ -39,9 +39,9 @@ export type GridAxes<Options extends object = object> =
 
 /**
  * Options of {@link sweepGrid}: each axis' grid, and what to score and how to run as {@link sweep} takes them (but
- * `keep`: a grid keeps no frames).
+ * `keep`: a grid keeps no frames; and not yet `repeats`, `seed` and `confusion`).
  */
-export interface GridSweepOptions extends Omit<SweepOptions, keyof GridOptions | 'keep' | 'classes'> {
+export interface GridSweepOptions extends Omit<SweepOptions, keyof GridOptions | 'keep' | 'classes' | 'repeats' | 'seed' | 'confusion'> {
   /**
    * Per axis, the grid exactly as `sweep` takes it (`range` with `step` or `steps`, or `values`); default each
    * parameter's default range and step. Each axis includes its neutral value.

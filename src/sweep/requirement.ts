@@ -1,5 +1,7 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { type MetricName, metricDirection } from '../metrics/overlap.js'
+import { aggregate } from './aggregate.js'
+import type { BootstrapOptions } from './bootstrap.js'
 import type { Score, SweepResult } from './result.js'
 import { type CategoricalStability, type Interval, stableInterval } from './stability.js'
 import { meets, wrongKey } from './threshold.js'
@@ -9,7 +11,7 @@ import { meets, wrongKey } from './threshold.js'
  * `metric`, or for a distance metric (`hd`, `hd95`, `assd`, `masd`) at most `max` mm, for the mean curve
  * (`aggregate: 'mean'`) or for every sample (`aggregate: 'each'`).
  */
-export interface Requirement {
+export interface Requirement extends BootstrapOptions {
   /** Threshold of a score metric, one for all checked classes or per class name. */
   readonly min?: number | Readonly<Record<string, number>>
   /** Threshold of a distance metric in mm (lower is better), one for all checked classes or per class name. */
@@ -22,6 +24,8 @@ export interface Requirement {
   readonly classes?: readonly string[]
   /** `mean` (default): the mean over samples must pass; `each`: every sample must pass on its own. */
   readonly aggregate?: 'mean' | 'each'
+  // BootstrapOptions: `confidence` (when set, the lower bound of the mean's percentile bootstrap band must meet the
+  // threshold; only with aggregate 'mean'), `resamples` and `seed` of that bootstrap (see aggregate()).
 }
 
 /**
@@ -35,6 +39,8 @@ export interface Failure {
   readonly score: Score
   readonly min?: number
   readonly max?: number
+  /** With `confidence`: the lower confidence bound of the mean at this value (what was checked). */
+  readonly lower?: Score
 }
 
 /** The verdict of {@link evaluateRequirement} for one class. */
@@ -49,6 +55,8 @@ export interface ClassVerdict {
   readonly interval: Interval | CategoricalStability | null
   /** Samples whose own curve fails somewhere (`aggregate: 'each'`; empty for `mean`). */
   readonly failingSamples: string[]
+  /** With `confidence`: stable interval of the mean's lower confidence bound at `min` (what must cover the range). */
+  readonly lowerInterval?: Interval | CategoricalStability | null
 }
 
 /** What {@link evaluateRequirement} returns: plain JSON. */
@@ -58,6 +66,11 @@ export interface RequirementVerdict {
   /** `higher` (thresholds are `min`) or `lower` (a distance: thresholds are `max`, in mm). */
   readonly direction: 'higher' | 'lower'
   readonly aggregate: 'mean' | 'each'
+  /** The confidence level checked (the lower bound of the mean had to pass); absent without `confidence`. */
+  readonly confidence?: number
+  /** With `confidence`: the bootstrap's replicates and seed (a chart of the band uses the same). */
+  readonly resamples?: number
+  readonly seed?: number
   readonly classes: ClassVerdict[]
   /** Every failing (class, sample, value), in class then sample then value order. */
   readonly failures: Failure[]
@@ -119,6 +132,12 @@ export function requirementThresholds(result: Pick<SweepResult, 'classes'>, requ
  * Checks a finished sweep against a requirement: passes when every swept value meets the threshold for every
  * checked class (`>= min`, or `<= max` mm for a distance; an undefined score or an infinite distance never passes).
  * Pure; used by the vitest matcher, specs and the CLI.
+ *
+ * With `confidence` (aggregate `mean`, score metrics only), what must meet the threshold is the lower bound of the
+ * mean's percentile bootstrap band over samples (see `aggregate`; seeded by `seed`, `resamples` replicates): the gate
+ * passes only when the mean is at or above `min` with that confidence. A failure then carries the bound (`lower`)
+ * beside the mean (`score`), and each class verdict the stable interval of the bound (`lowerInterval`).
+ * @throws SegsenseError `E_BAD_PARAMETER` for bad options, `confidence` with aggregate `each` or with a distance.
  */
 export function evaluateRequirement(result: SweepResult, requirement: Requirement): RequirementVerdict {
   const metric = requirement.metric ?? 'dice'
@@ -128,6 +147,16 @@ export function evaluateRequirement(result: SweepResult, requirement: Requiremen
   const thresholds = requirementThresholds(result, requirement)
   const direction = metricDirection(metric)
   const key = direction === 'lower' ? 'max' : 'min'
+  const { confidence } = requirement
+  if (confidence !== undefined && aggregate === 'each') {
+    throw new SegsenseError('E_BAD_PARAMETER', `confidence bounds the mean over samples; with aggregate 'each' every sample must pass on its own, so there is no mean to bound: drop confidence or use aggregate 'mean'`, { details: { confidence } })
+  }
+  if (confidence !== undefined && direction === 'lower') {
+    // The band of a distance would have to bound the mean from above, and an infinite distance has no bootstrap:
+    // refused rather than checked with the wrong bound.
+    throw new SegsenseError('E_BAD_PARAMETER', `confidence is not supported for the distance metric ${metric} (it bounds a score's mean from below); drop confidence or gate a score metric`, { details: { confidence, metric } })
+  }
+  if (confidence !== undefined) return evaluateWithConfidence(result, requirement, metric, thresholds)
   const failures: Failure[] = []
   const classes: ClassVerdict[] = []
   for (const [className, limit] of thresholds) {
@@ -155,4 +184,32 @@ export function evaluateRequirement(result: SweepResult, requirement: Requiremen
     classes.push({ className, [key]: limit, pass, interval: stableInterval(result, { className, metric, [key]: limit }), failingSamples })
   }
   return { pass: failures.length === 0, metric, direction, aggregate, classes, failures }
+}
+
+/** {@link evaluateRequirement} with `confidence`: the lower bound of the mean's bootstrap band must meet the threshold. */
+function evaluateWithConfidence(result: SweepResult, requirement: Requirement, metric: MetricName, thresholds: Map<string, number>): RequirementVerdict {
+  const agg = aggregate(result, {
+    min: Object.fromEntries(thresholds),
+    metric,
+    ...(requirement.confidence !== undefined ? { confidence: requirement.confidence } : {}),
+    ...(requirement.resamples !== undefined ? { resamples: requirement.resamples } : {}),
+    ...(requirement.seed !== undefined ? { seed: requirement.seed } : {}),
+  })
+  const failures: Failure[] = []
+  const classes: ClassVerdict[] = []
+  for (const [className, min] of thresholds) {
+    const a = agg.classes[className]
+    // Never a silent pass: a checked class the aggregate did not produce is an error, not a skipped check.
+    if (!a) throw new SegsenseError('E_BAD_PARAMETER', `class ${JSON.stringify(className)} has no ${metric} scores to bound in the result`, { details: { className } })
+    let pass = true
+    result.values.forEach((value, k) => {
+      const lower = a.lower[k] ?? null
+      if (lower === null || !(lower >= min)) {
+        failures.push({ className, sample: null, value, score: a.mean[k] ?? null, min, lower })
+        pass = false
+      }
+    })
+    classes.push({ className, min, pass, interval: a.interval, failingSamples: [], lowerInterval: a.lowerInterval })
+  }
+  return { pass: failures.length === 0, metric, direction: 'higher', aggregate: 'mean', confidence: agg.confidence, resamples: agg.resamples, seed: agg.seed, classes, failures }
 }

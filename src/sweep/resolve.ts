@@ -6,7 +6,9 @@ import { checkTolerance } from '../metrics/distance.js'
 import { DEFAULT_EMPTY_POLICY, DEFAULT_NSD_TOLERANCE, type EmptyPolicy, type MetricName, checkMetricNames } from '../metrics/overlap.js'
 import { DEFAULT_BATCH_SIZE, type SegmentationModel } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
+import { type ConfusionLabels, checkConfusionOption, confusionLabels } from './confusion.js'
 import { sweepValues } from './grid.js'
+import { checkRepeats } from './repeats.js'
 import type { SweepOptions } from './sweep.js'
 
 /**
@@ -33,6 +35,11 @@ export interface SweepPlan {
   readonly batchTimeout: number | undefined
   /** Names the sweep in messages: `sweep of "rotate" on model "unet"`. */
   readonly what: string
+  /** Draws per value of a random transform (1: the transform as configured), and the seed their seeds derive from. */
+  readonly repeats: number
+  readonly seed: number
+  /** The classes the confusion counts are kept for; null without `confusion`. */
+  readonly confusion: ConfusionLabels | null
 }
 
 function resolveClasses(model: SegmentationModel, option: SweepOptions['scoreClasses']): { classes: Classes; includeBackground: boolean } {
@@ -175,6 +182,7 @@ function resolveKeep(keep: SweepOptions['keep'], samples: readonly Sample[]): Re
 export const SWEEP_OPTION_KEYS = optionKeys<SweepOptions>({
   range: true, step: true, steps: true, values: true, metrics: true, nsdTolerance: true, scoreClasses: true, classes: true,
   reference: true, batchSize: true, emptyPolicy: true, onProgress: true, signal: true, keep: true, batchTimeout: true,
+  repeats: true, seed: true, confusion: true,
 })
 
 /**
@@ -243,5 +251,7 @@ export function resolveRun(model: SegmentationModel, transform: Transform, optio
     emptyPolicy,
     batchTimeout,
     what: `sweep of ${JSON.stringify(transform.name)} on model ${JSON.stringify(model.name)}`,
+    ...checkRepeats(transform, options.repeats, options.seed),
+    confusion: checkConfusionOption(options.confusion) ? confusionLabels(model.classes) : null,
   }
 }

@@ -31,7 +31,33 @@ export interface SweepParameter extends Omit<TransformParameter, 'categories'> {
 export interface SampleScores {
   /** The sample's id. */
   readonly id: string
+  /** With `repeats`: the mean over the sample's draws (undefined scores skipped), per value. */
   readonly scores: ScoreTable
+  /** With `repeats` > 1: the scores of each draw, in the order of `SweepResult.repeats.seeds`. */
+  readonly repeats?: ScoreTable[]
+}
+
+/**
+ * Class confusion counts of a sweep run with `confusion: true`: per swept value, a matrix of pixel counts summed
+ * over samples (and over draws with `repeats`), `counts[k][t][p]` = pixels of truth class `classes[t]` predicted as
+ * `classes[p]` at `values[k]`. Rows and columns are every model class plus background (id 0 first); pixels with an
+ * id outside `ids` are not counted.
+ */
+export interface SweepConfusion {
+  /** Class names in matrix order. */
+  readonly classes: string[]
+  /** Their class ids. */
+  readonly ids: number[]
+  readonly counts: number[][][]
+}
+
+/** The draws of a sweep with `repeats` > 1: how many and the seed of each (derived from the sweep's `seed`). */
+export interface SweepRepeats {
+  readonly count: number
+  /** The sweep's `seed` the draw seeds were derived from. */
+  readonly seed: number
+  /** The transform's `seed` option in each draw. */
+  readonly seeds: number[]
 }
 
 /**
@@ -101,6 +127,10 @@ export interface SweepResult {
    * (3D Dice from the voxel counts of all slices, distances in 3D with the volume's spacing), not per slice.
    */
   readonly volumes?: SweepVolumes
+  /** Class confusion counts per value; present when swept with `confusion: true`. */
+  readonly confusion?: SweepConfusion
+  /** The draws of a random transform; present when swept with `repeats` > 1 (each sample then has `repeats`). */
+  readonly repeats?: SweepRepeats
   readonly timing: SweepTiming
 }
 

@@ -1,6 +1,7 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { assertSameSize, classIds, withData } from '../core/raster.js'
 import type { LabelMap, Raster, Sample } from '../core/types.js'
+import { addConfusion } from '../metrics/confusion.js'
 import { scoreMasks } from '../metrics/overlap.js'
 import { checkPrediction } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
@@ -22,6 +23,8 @@ export interface RawScores {
    * clean prediction) holds no pixel of the class. Their curves are NaN at every value.
    */
   readonly emptyReferences: readonly { readonly sample: number; readonly className: string }[]
+  /** With `confusion`: per value, the row-major confusion matrix summed over samples; else null. */
+  readonly confusion: readonly Float64Array[] | null
   readonly predictions: number
   readonly predictMs: number
   readonly transformMs: number
@@ -121,6 +124,8 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
   const scores: Float64Array[][][] = list.map(() => metrics.map(() => classNames.map(() => new Float64Array(K))))
   const keep = plan.keepFrames
   const kept: (SweepFrame[] | null)[] | null = keep ? list.map((s) => (keep.has(s.id) ? new Array<SweepFrame>(K) : null)) : null
+  const labels = plan.confusion
+  const confusion = labels ? values.map(() => new Float64Array(labels.ids.length * labels.ids.length)) : null
   const scoreOptions = { classes: plan.classes, metrics, emptyPolicy: plan.emptyPolicy, includeBackground: plan.includeBackground, nsdTolerance: plan.nsdTolerance }
   const pairs = n * K
   for (let start = 0; start < pairs; start += batchSize) {
@@ -152,6 +157,7 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
       const keptFrames = kept?.[s]
       if (keptFrames) keptFrames[k] = { value, image, reference: ref, prediction }
       const scored = scoreMasks(prediction, ref, scoreOptions)
+      if (labels && confusion) addConfusion(prediction, ref, labels.index, labels.ids.length, confusion[k] as Float64Array)
       const table = scores[s] as Float64Array[][]
       const has = present[s] as boolean[]
       metrics.forEach((m, mi) => {
@@ -163,5 +169,5 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
     done += end - start
     progress()
   }
-  return { scores, frames: kept, emptyReferences, predictions: done, predictMs, transformMs, scoreMs }
+  return { scores, frames: kept, emptyReferences, confusion, predictions: done, predictMs, transformMs, scoreMs }
 }

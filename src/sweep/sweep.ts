@@ -4,7 +4,9 @@ import type { EmptyPolicy, MetricName } from '../metrics/overlap.js'
 import type { SegmentationModel } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
 import type { GridOptions } from './grid.js'
+import { confusionJson } from './confusion.js'
 import { reduceScores } from './reduce.js'
+import { type RepeatedScores, runRepeats } from './repeats.js'
 import { type SweepPlan, resolveSweep } from './resolve.js'
 import { type RawScores, runBatches } from './run.js'
 import { type VolumeSweepOptions, isVolumeInput, sweepVolumes } from './volume.js'
@@ -63,6 +65,17 @@ export interface SweepOptions extends GridOptions {
    * Default `'none'`: nothing is kept and memory stays flat.
    */
   readonly keep?: 'none' | 'frames' | KeepFrames
+  /**
+   * Seeded draws per swept value of a random transform (`transform.random`: noise, elastic, the random corruptions):
+   * the sweep runs once per draw with the transform's `seed` option set to a seed derived from `seed`, stores each
+   * draw's scores (`samples[i].repeats`) and scores a sample by the mean over its draws. Default 1: the transform as
+   * configured. More than 1 with a deterministic transform is an error.
+   */
+  readonly repeats?: number
+  /** Seed the draws of `repeats` are derived from, an integer in 0..2^32-1; default 0. */
+  readonly seed?: number
+  /** Keep the class confusion counts per value, summed over samples (`result.confusion`). Default false. */
+  readonly confusion?: boolean
 }
 
 /** `keep: { frames: [...] }`: the ids of the samples whose frames a sweep keeps. */
@@ -162,7 +175,12 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
   if (isVolumeInput(samples)) return sweepVolumes(model, samples as VolumeSample | readonly VolumeSample[], transform, options as VolumeSweepOptions)
   const t0 = performance.now()
   const plan = resolveSweep(model, samples as Sample | readonly Sample[], transform, options as SweepOptions)
-  const raw = await runBatches(plan, { onProgress: options.onProgress, signal: options.signal })
+  const control = { onProgress: options.onProgress, signal: options.signal }
+  if (plan.repeats > 1) {
+    const repeated = await runRepeats(plan, control)
+    return assembleResult(plan, repeated.raw, performance.now() - t0, repeated)
+  }
+  const raw = await runBatches(plan, control)
   return assembleResult(plan, raw, performance.now() - t0)
 }
 
@@ -179,9 +197,10 @@ export function warningsOf(plan: AssemblyPlan, raw: RawScores): SweepWarning[] {
 }
 
 /** The plain-JSON result of a finished run (with its frames attached, non-enumerable, when kept). */
-export function assembleResult(plan: AssemblyPlan, raw: RawScores, totalMs: number): SweepResult {
+export function assembleResult(plan: AssemblyPlan, raw: RawScores, totalMs: number, repeated?: RepeatedScores): SweepResult {
   const { metrics, classNames, values, transform } = plan
   const reduced = reduceScores(raw.scores, metrics, classNames, values.length)
+  const draws = repeated?.draws.map((d) => reduceScores(d.scores, metrics, classNames, values.length).samples)
   const warnings = warningsOf(plan, raw)
   const result: SweepResult = {
     schemaVersion: SWEEP_SCHEMA_VERSION,
@@ -193,10 +212,12 @@ export function assembleResult(plan: AssemblyPlan, raw: RawScores, totalMs: numb
     reference: plan.reference,
     emptyPolicy: { bothEmpty: plan.emptyPolicy.bothEmpty },
     ...(metrics.includes('nsd') ? { nsdTolerance: plan.nsdTolerance } : {}),
-    samples: plan.samples.map((s, i) => ({ id: s.id, scores: reduced.samples[i] ?? {} })),
+    samples: plan.samples.map((s, i) => ({ id: s.id, scores: reduced.samples[i] ?? {}, ...(draws ? { repeats: draws.map((d) => d[i] ?? {}) } : {}) })),
     mean: reduced.mean,
     meanCounts: reduced.meanCounts,
     ...(warnings.length ? { warnings } : {}),
+    ...(plan.confusion && raw.confusion ? { confusion: confusionJson(plan.confusion, raw.confusion) } : {}),
+    ...(repeated ? { repeats: { count: repeated.seeds.length, seed: plan.seed, seeds: [...repeated.seeds] } } : {}),
     timing: { totalMs, predictMs: raw.predictMs, transformMs: raw.transformMs, scoreMs: raw.scoreMs, predictions: raw.predictions },
   }
   if (raw.frames) {

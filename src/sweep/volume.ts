@@ -29,9 +29,10 @@ export type SliceSelection = 'axial' | 'coronal' | 'sagittal' | { readonly axis:
 /**
  * Options of a volume sweep: those of `sweep` on images (grid, `metrics`, `scoreClasses`, `batchSize`,
  * `emptyPolicy`, `nsdTolerance`, `onProgress`, `signal`, `batchTimeout`) plus `slices`. Volumes are always scored
- * against their truth (no `reference: 'prediction'`) and keep no frames.
+ * against their truth (no `reference: 'prediction'`) and keep no frames; `confusion`, `repeats`, `cache` and
+ * `refine` are image-sweep options only.
  */
-export interface VolumeSweepOptions extends Omit<SweepOptions, 'keep' | 'reference'> {
+export interface VolumeSweepOptions extends Omit<SweepOptions, 'keep' | 'reference' | 'confusion' | 'repeats' | 'seed' | 'cache' | 'refine'> {
   /** Which slices to predict; default `'axial'`. */
   readonly slices?: SliceSelection
   /** Only `'truth'` (the default) for volumes. */
@@ -361,5 +362,5 @@ async function runVolumes(plan: Run, jobs: readonly VolumeJob[], control: Pick<V
       scoreMs += performance.now() - t
     }
   }
-  return { scores, frames: null, emptyReferences, predictions: done, predictMs, transformMs, scoreMs }
+  return { scores, frames: null, confusion: null, emptyReferences, predictions: done, predictMs, transformMs, scoreMs }
 }

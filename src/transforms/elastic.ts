@@ -108,6 +108,7 @@ export const elastic: Transform<ElasticOptions> = defineTransform<ElasticOptions
   name: 'elastic',
   parameter: { name: 'maxDisplacement', unit: 'px', neutral: 0, scale: 'linear', defaultRange: [0, 10], defaultStep: 1 },
   spatial: true,
+  random: true,
   options: { seed: 0, controlPoints: 7, lockedBorders: 2 },
   validate: (o) => {
     checkSeed(o.seed, 'elastic: option seed')

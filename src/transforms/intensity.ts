@@ -204,6 +204,7 @@ export const noise: Transform<NoiseOptions> = defineTransform<NoiseOptions>({
   name: 'noise',
   parameter: { name: 'std', unit: '', neutral: 0, scale: 'linear', defaultRange: [0, 0.3], defaultStep: 0.02 },
   spatial: false,
+  random: true,
   options: { seed: 0, kind: 'gaussian' },
   validate: (o) => {
     checkSeed(o.seed, 'noise: option seed')

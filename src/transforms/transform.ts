@@ -36,6 +36,11 @@ export interface Transform<Options extends object = object> {
   readonly parameter: TransformParameter
   /** True when the transform moves pixels (the truth must be transformed too). */
   readonly spatial: boolean
+  /**
+   * True when the transform draws from a seeded generator (its `seed` option): one seed is one draw, and a sweep
+   * with `repeats: n` runs n seeds. Absent (false) for deterministic transforms.
+   */
+  readonly random?: boolean
   /** The options this instance was made with (after defaults). Plain JSON. */
   readonly options: Readonly<Options>
   /** Transforms an image. */
@@ -54,6 +59,11 @@ export interface TransformDefinition<Options extends object = object> {
   readonly name: string
   readonly parameter: TransformParameter
   readonly spatial: boolean
+  /**
+   * The transform draws from a seeded generator; it must then have a `seed` option (see {@link Transform.random}).
+   * A function decides per instance, from its options (motion is random only with `times: 'random'`).
+   */
+  readonly random?: boolean | ((options: Options) => boolean)
   /**
    * Default options (plain JSON). Its keys are the transform's options: `.with()` rejects any other key
    * (a key without a default is declared with `null`).
@@ -116,6 +126,8 @@ export function defineTransform<Options extends object = object>(definition: Tra
       },
     }
     if (labels) (t as { labels?: Transform<Options>['labels'] }).labels = (mask, value) => labels(mask, value, frozen)
+    const random = typeof definition.random === 'function' ? definition.random(frozen as Options) : definition.random
+    if (random === true) (t as { random?: boolean }).random = true
     return Object.freeze(t)
   }
   return make((definition.options ?? {}) as Options)

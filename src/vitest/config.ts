@@ -40,7 +40,7 @@ export interface SegsenseDefaults extends RequirementDefaults {
 const DEFAULT_KEYS = optionKeys<SegsenseDefaults>({
   samples: true, min: true, max: true, minDice: true, metric: true, attach: true, batchSize: true, scoreTolerance: true, tolerance: true,
   intervalMin: true, snapshotMin: true, nsdTolerance: true, scoreClasses: true, classes: true, aggregate: true,
-  reference: true, emptyPolicy: true, batchTimeout: true,
+  reference: true, emptyPolicy: true, batchTimeout: true, confidence: true, resamples: true, seed: true, repeats: true, confusion: true,
 })
 
 let current: SegsenseDefaults = {}

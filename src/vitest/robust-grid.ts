@@ -22,7 +22,7 @@ import { progressReporter } from './progress.js'
  * the one-axis grid, each axis' grid as `sweepGrid` takes it (`axes`, `ranges`), the samples, and when to attach
  * the heatmap.
  */
-export interface GridRobustOptions extends Omit<RequirementOptions, keyof GridOptions> {
+export interface GridRobustOptions extends Omit<RequirementOptions, keyof GridOptions | 'confidence' | 'resamples' | 'seed' | 'repeats' | 'confusion'> {
   /** Per axis, `{ range, step | steps | values }`; default each parameter's default grid. */
   readonly axes?: GridSweepOptions['axes']
   /** Shorthand for each axis' range: `ranges: [[-30, 30], [0.8, 1.25]]`. */
@@ -129,8 +129,11 @@ export function toBeRobustToGrid(this: MatcherState, received: unknown, axes: Gr
     if (!anchor) throw new SegsenseError('E_BAD_PARAMETER', `${label}: give two axes [a, b], at least one of them a Transform (e.g. [rotate, zoom], or [spike, { parameter, vary }]), got ${describeValue(axes)}`)
     const plan = planRequirement(anchor, requirementOptions, defaultsOf(defaults), label)
     const onProgress = progressReporter(label)
+    // Grids check the mean (or each sample) without a bootstrap band, draws of random transforms or confusion counts
+    // yet: those sweep options, which configured defaults may bring, are left out.
+    const { repeats: _repeats, seed: _seed, confusion: _confusion, ...sweepOptions } = plan.sweep
     const result = await sweepGrid(model as SegmentationModel, [...samples], axes, {
-      ...plan.sweep,
+      ...sweepOptions,
       ...(grids !== undefined ? { axes: grids } : {}),
       ...(ranges !== undefined ? { ranges } : {}),
       ...(onProgress ? { onProgress } : {}),

@@ -42,7 +42,7 @@ describe('segsense transforms and --help', () => {
     expect(run.stdout).toMatch(/^rotate\s+angle\s+deg\s+0\s+circular\s+-180 \.\. 180\s+10\s+yes\s+interpolation=bilinear, padding=zeros, maskInterpolation=nearest$/m)
     expect(run.stdout).toMatch(/^brightness\s+factor\s+x\s+1\s+log\s+0\.25 \.\. 4\s+0\.25\s+no\s+mode=pil$/m)
     // Each transform's options, the names --option takes, with their defaults; - for none.
-    expect(run.stdout).toMatch(/^motion\s.*translation=\[0,0\], segments=2, axis=y, times=null, clip=false$/m)
+    expect(run.stdout).toMatch(/^motion\s.*translation=\[0,0\], segments=2, axis=y, times=null, seed=0, clip=false$/m)
     expect(run.stdout).toMatch(/^flip\s.*yes\s+-$/m)
     const json = JSON.parse((await segsense(['transforms', '--json'])).stdout) as { name: string; neutral: number; options: Record<string, unknown> }[]
     expect(json.find((t) => t.name === 'noise')?.options).toEqual({ seed: 0, kind: 'gaussian' })

@@ -22,6 +22,16 @@ export function messageOf(fn: () => unknown): string {
   return ''
 }
 
+/** The message `promise` rejects with (a matcher's failure); throws when it resolves. */
+export async function failureOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise
+  } catch (e) {
+    return (e as Error).message
+  }
+  throw new Error('expected a failure, but the promise resolved')
+}
+
 /** Expects `caught` to be a SegsenseError of `code` whose message contains each fragment, and returns it. */
 function expectSegsenseError(caught: unknown, code: SegsenseErrorCode, fragments: readonly string[]): SegsenseError {
   expect(isSegsenseError(caught), `expected a SegsenseError ${code}, got ${String(caught)}`).toBe(true)

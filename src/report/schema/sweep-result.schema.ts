@@ -87,7 +87,11 @@ export const sweepResultSchema = {
         type: 'object',
         required: ['id', 'scores'],
         additionalProperties: false,
-        properties: { id: { type: 'string' }, scores: scoreTable },
+        properties: {
+          id: { type: 'string' },
+          scores: scoreTable,
+          repeats: { type: 'array', minItems: 2, items: scoreTable, description: 'With repeats: the scores of each draw (scores is their mean).' },
+        },
       },
     },
     mean: { ...scoreTable, description: 'Mean over samples, skipping null; null where every sample is null.' },
@@ -134,6 +138,28 @@ export const sweepResultSchema = {
             },
           },
         },
+      },
+    },
+    confusion: {
+      type: 'object',
+      description: 'With confusion: per value, pixel counts summed over samples; counts[k][t][p] = truth class classes[t] predicted as classes[p].',
+      required: ['classes', 'ids', 'counts'],
+      additionalProperties: false,
+      properties: {
+        classes: { type: 'array', items: { type: 'string' }, minItems: 1 },
+        ids: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1 },
+        counts: { type: 'array', items: { type: 'array', items: { type: 'array', items: { type: 'number', minimum: 0 } } } },
+      },
+    },
+    repeats: {
+      type: 'object',
+      description: 'With repeats > 1: the number of draws of the random transform, the sweep seed and the seed of each draw.',
+      required: ['count', 'seed', 'seeds'],
+      additionalProperties: false,
+      properties: {
+        count: { type: 'integer', minimum: 2 },
+        seed: { type: 'integer', minimum: 0 },
+        seeds: { type: 'array', items: { type: 'integer', minimum: 0 } },
       },
     },
     timing: {

@@ -52,7 +52,18 @@ function consistencyErrors(r: SweepResult): string[] {
     if (ids.has(s.id)) errors.push(`/samples/${i}/id ${JSON.stringify(s.id)} is used by an earlier sample`)
     ids.add(s.id)
     checkTable(s.scores as Record<string, Record<string, unknown[]>>, `/samples/${i}/scores`)
+    s.repeats?.forEach((t, d) => checkTable(t as Record<string, Record<string, unknown[]>>, `/samples/${i}/repeats/${d}`))
+    if (s.repeats && s.repeats.length !== r.repeats?.count) errors.push(`/samples/${i}/repeats has ${s.repeats.length} draws, /repeats/count says ${String(r.repeats?.count)}`)
   })
+  if (r.repeats && r.repeats.seeds.length !== r.repeats.count) errors.push(`/repeats/seeds has ${r.repeats.seeds.length} seeds for ${r.repeats.count} draws`)
+  if (r.confusion) {
+    const C = r.confusion.classes.length
+    if (r.confusion.ids.length !== C) errors.push(`/confusion/ids has ${r.confusion.ids.length} ids for ${C} classes`)
+    if (r.confusion.counts.length !== K) errors.push(`/confusion/counts has ${r.confusion.counts.length} matrices for ${K} values`)
+    r.confusion.counts.forEach((m, k) => {
+      if (m.length !== C || m.some((row) => row.length !== C)) errors.push(`/confusion/counts/${k} must be a ${C} x ${C} matrix`)
+    })
+  }
   r.warnings?.forEach((w, i) => {
     if (!ids.has(w.sample)) errors.push(`/warnings/${i}/sample ${JSON.stringify(w.sample)} is not a sample id`)
     if (!r.classes.includes(w.className)) errors.push(`/warnings/${i}/className ${JSON.stringify(w.className)} is not listed in /classes`)

@@ -26,6 +26,9 @@ export const SEVERITY: TransformParameter = {
   categories: { 0: 'clean', 1: 'severity 1', 2: 'severity 2', 3: 'severity 3', 4: 'severity 4', 5: 'severity 5' },
 }
 
+// The corruptions that draw from their seed (the others ignore it): sweeps with `repeats` need one of these.
+const RANDOM_CORRUPTIONS: ReadonlySet<string> = new Set(['gaussianNoise', 'shotNoise', 'impulseNoise', 'speckleNoise', 'motionBlur', 'elastic'])
+
 /** Returns the severity, an integer in 0..5, or rejects it. */
 function checkSeverity(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 5) reject(`corruptions.${name}`, 'severity', v, 'an integer in 0..5 (0 = clean)', { transform: name, value: v })
@@ -57,6 +60,7 @@ export function corruption<P>(name: string, table: readonly P[], kernel: Corrupt
     name,
     parameter: SEVERITY,
     spatial: spatial !== undefined,
+    random: RANDOM_CORRUPTIONS.has(name),
     options: { seed: 0, quantize: false },
     validate: (o: CorruptionOptions) => {
       checkSeed(o.seed, `corruptions.${name}: option seed`)

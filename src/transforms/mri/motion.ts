@@ -5,6 +5,7 @@ import { copyRaster, writeChannel } from '../kernels/channels.js'
 import { gridSampleMinFill, type AffineMap } from '../kernels/grid-sample.js'
 import { defineTransform, type ImageAxis, type Transform } from '../transform.js'
 import { checkAxis, checkBoolean, checkInteger, checkNumber, reject } from '../validate.js'
+import { checkSeed, createRng } from '../random.js'
 import { axisSpectrum, unshift } from './kspace.js'
 
 /** Options of {@link motion}. */
@@ -17,9 +18,13 @@ export interface MotionOptions {
   readonly axis: ImageAxis
   /**
    * Movement times in (0, 1), strictly increasing, `segments − 1` of them (TorchIO `times`), or null for
-   * equally spaced `k / segments` (TorchIO's, without its random jitter). Default null.
+   * equally spaced `k / segments` (TorchIO's, without its random jitter), or `'random'` for TorchIO
+   * `RandomMotion`'s: `k / segments + U(−0.3, 0.3) / segments`, drawn from `seed` (the transform is then random:
+   * a sweep's `repeats` draws several). Default null.
    */
-  readonly times: readonly number[] | null
+  readonly times: readonly number[] | null | 'random'
+  /** Seed of `times: 'random'` (ignored otherwise), an integer in 0..2^32-1. Default 0. */
+  readonly seed: number
   /** Clamp the output to [0, 1]. Default false. */
   readonly clip: boolean
 }
@@ -34,11 +39,17 @@ function rigidMap(W: number, H: number, degrees: number, tx: number, ty: number)
   return { a: c, b: -s, c: cx - c * cx + s * cy - tx, d: s, e: c, f: cy - s * cx - c * cy - ty }
 }
 
-/** The movement times: the given ones, or `k / segments`. */
+/** The movement times: the given ones, `k / segments`, or those jittered by ±0.3 of a step from `seed` (TorchIO). */
 function motionTimes(o: MotionOptions): number[] {
   const n = o.segments - 1
-  if (o.times !== null) return [...o.times]
-  return Array.from({ length: n }, (_, k) => (k + 1) / o.segments)
+  if (Array.isArray(o.times)) return [...o.times]
+  const step = 1 / o.segments
+  if (o.times === 'random') {
+    const rng = createRng(o.seed)
+    // A jitter below half a step keeps the times increasing and inside (0, 1).
+    return Array.from({ length: n }, (_, k) => (k + 1) * step + (rng.next() * 0.6 - 0.3) * step)
+  }
+  return Array.from({ length: n }, (_, k) => (k + 1) * step)
 }
 
 /**
@@ -105,17 +116,19 @@ export const motion: Transform<MotionOptions> = defineTransform<MotionOptions>({
   name: 'motion',
   parameter: { name: 'degrees', unit: 'deg', neutral: 0, scale: 'linear', defaultRange: [-10, 10], defaultStep: 2 },
   spatial: false,
-  options: { translation: [0, 0], segments: 2, axis: 'y', times: null, clip: false },
+  random: (o) => o.times === 'random',
+  options: { translation: [0, 0], segments: 2, axis: 'y', times: null, seed: 0, clip: false },
   validate: (o) => {
     if (!Array.isArray(o.translation) || o.translation.length !== 2 || !o.translation.every((v) => typeof v === 'number' && Number.isFinite(v))) {
       reject('motion', 'option translation', o.translation, 'two finite numbers [tx, ty] in px')
     }
     checkInteger('motion', 'option segments', o.segments, 2)
     checkAxis('motion', o.axis)
-    if (o.times !== null) {
+    checkSeed(o.seed, 'motion: option seed')
+    if (o.times !== null && o.times !== 'random') {
       const t = o.times
       const ok = Array.isArray(t) && t.length === o.segments - 1 && t.every((v, k) => typeof v === 'number' && v > 0 && v < 1 && (k === 0 || v > (t[k - 1] as number)))
-      if (!ok) reject('motion', 'option times', t, `null or ${o.segments - 1} increasing numbers in (0, 1)`)
+      if (!ok) reject('motion', 'option times', t, `null or ${o.segments - 1} increasing numbers in (0, 1), or 'random'`)
     }
     checkBoolean('motion', 'option clip', o.clip)
   },

@@ -26,14 +26,14 @@ describe('the spec schema and the option types agree', () => {
     expect(specSchema.properties.model.properties.input.additionalProperties).toBe(false)
     expect(specSchema.properties.model.properties.output.additionalProperties).toBe(false)
     expect(Object.keys(specSchema.properties.requirements.items.properties).sort()).toEqual(
-      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'emptyPolicy', 'max', 'metric', 'min', 'minDice', 'name', 'nsdTolerance', 'options', 'range', 'reference', 'scoreClasses', 'step', 'steps', 'transform', 'values'],
+      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'confidence', 'confusion', 'emptyPolicy', 'max', 'metric', 'min', 'minDice', 'name', 'nsdTolerance', 'options', 'range', 'reference', 'repeats', 'resamples', 'scoreClasses', 'seed', 'step', 'steps', 'transform', 'values'],
     )
   })
 
   it("the spec's defaults have exactly the keys of RequirementDefaults (every requirement key but name, transform, options, grid)", () => {
     expectTypeOf<SchemaDefaultsKeys>().toEqualTypeOf<keyof RequirementDefaults>()
     expect(Object.keys(specSchema.properties.defaults.properties).sort()).toEqual(
-      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'emptyPolicy', 'max', 'metric', 'min', 'minDice', 'nsdTolerance', 'reference', 'scoreClasses'],
+      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'confidence', 'confusion', 'emptyPolicy', 'max', 'metric', 'min', 'minDice', 'nsdTolerance', 'reference', 'repeats', 'resamples', 'scoreClasses', 'seed'],
     )
   })
 
@@ -53,6 +53,12 @@ describe('the spec schema and the option types agree', () => {
     expect(errors(spec({ min: 0.9, emptyPolicy: { bothEmpty: 'best' } }))).toEqual([])
     expect(errors(spec({ min: 0.9, emptyPolicy: 'zero' })).join('\n')).toMatch(/\/requirements\/0\/emptyPolicy/)
     expect(errors(spec({ min: 0.9, batchTimeout: 0 })).join('\n')).toMatch(/\/requirements\/0\/batchTimeout must be > 0/)
+  })
+
+  it('accepts confidence, resamples, seed and repeats; refuses a level outside (0, 1) and zero repeats', () => {
+    expect(errors(spec({ min: 0.9, confidence: 0.95, resamples: 500, seed: 3, repeats: 4 }))).toEqual([])
+    expect(errors(spec({ min: 0.9, confidence: 1 })).join('\n')).toMatch(/\/requirements\/0\/confidence must be < 1/)
+    expect(errors(spec({ min: 0.9, repeats: 0 })).join('\n')).toMatch(/\/requirements\/0\/repeats must be >= 1/)
   })
 
   it('top-level defaults complete every requirement: a threshold there is enough; the two-key rules see the result', () => {

@@ -1,0 +1,74 @@
+import { SegsenseError, describeValue } from '../core/errors.js'
+import type { Classes } from '../core/types.js'
+import type { SweepConfusion, SweepResult } from './result.js'
+
+/** The classes a sweep's confusion matrices count, and where each class id sits in them. @internal */
+export interface ConfusionLabels {
+  /** Class ids in matrix order: background 0 first, then the model's other ids ascending. */
+  readonly ids: readonly number[]
+  /** Their names (the model's, `background` for an unnamed 0). */
+  readonly names: readonly string[]
+  /** `index[id]`: row/column of class id `id`, -1 for an id that is not counted. */
+  readonly index: Int32Array
+}
+
+/**
+ * The confusion labels of a model: every class id of `classes` plus background 0 (named `background` when the model
+ * does not name it). @internal
+ */
+export function confusionLabels(classes: Classes): ConfusionLabels {
+  const ids = [...new Set([0, ...Object.keys(classes).map(Number)])].filter((id) => Number.isInteger(id) && id >= 0).sort((a, b) => a - b)
+  const names = ids.map((id) => classes[id] ?? (id === 0 ? 'background' : String(id)))
+  const index = new Int32Array((ids[ids.length - 1] as number) + 1).fill(-1)
+  ids.forEach((id, i) => (index[id] = i))
+  return { ids, names, index }
+}
+
+/** Checks the sweep option `confusion` (a boolean; default false). @internal */
+export function checkConfusionOption(value: unknown): boolean {
+  if (value === undefined) return false
+  if (typeof value !== 'boolean') throw new SegsenseError('E_BAD_PARAMETER', `sweep option confusion must be true or false, got ${describeValue(value)}`, { details: { value } })
+  return value
+}
+
+/** The JSON form of per-value confusion matrices (`counts[k]`: row-major size x size). @internal */
+export function confusionJson(labels: ConfusionLabels, counts: readonly Float64Array[]): SweepConfusion {
+  const C = labels.ids.length
+  return {
+    classes: [...labels.names],
+    ids: [...labels.ids],
+    counts: counts.map((m) => Array.from({ length: C }, (_, r) => Array.from(m.subarray(r * C, r * C + C)))),
+  }
+}
+
+/** What takes over a class at one value: the predicted class that gets the largest share of its truth pixels. */
+export interface TakeOver {
+  /** The class whose truth pixels are counted. */
+  readonly className: string
+  /** The other class (or background) predicted most often on them. */
+  readonly predicted: string
+  /** Its share of the class's truth pixels, summed over samples, in [0, 1]. */
+  readonly share: number
+  /** The share predicted correctly. */
+  readonly kept: number
+}
+
+/**
+ * Which class takes over `className`'s pixels at value index `k` of a result swept with `confusion`: the class other
+ * than itself predicted on the largest share of its truth pixels. `undefined` without confusion counts, for a class
+ * the matrices do not list, or when the class has no truth pixel at that value.
+ */
+export function takeOver(result: Pick<SweepResult, 'confusion'>, className: string, k: number): TakeOver | undefined {
+  const c = result.confusion
+  const row = c?.classes.indexOf(className) ?? -1
+  const counts = c?.counts[k]?.[row]
+  if (!c || row < 0 || !counts) return undefined
+  let total = 0
+  let best = -1
+  for (let j = 0; j < counts.length; j++) {
+    total += counts[j] as number
+    if (j !== row && (best < 0 || (counts[j] as number) > (counts[best] as number))) best = j
+  }
+  if (total === 0 || best < 0) return undefined
+  return { className, predicted: c.classes[best] as string, share: (counts[best] as number) / total, kept: (counts[row] as number) / total }
+}
