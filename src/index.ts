@@ -59,6 +59,17 @@ export type { SweepConfusion, SweepRepeats } from './sweep/result.js'
 export { takeOver, type TakeOver } from './sweep/confusion.js'
 export { repeatSeeds } from './sweep/repeats.js'
 
+// Two-parameter grids
+export { sweepGrid, type GridAxis, type GridAxes, type GridOptionAxis, type GridSweepOptions } from './sweep/grid2d.js'
+export {
+  GRID_SCHEMA_VERSION, type GridResult, type GridAxisRecord, type GridSampleScores, type ScoreGrid, type GridScoreTable, type GridScoreCounts,
+} from './sweep/grid-result.js'
+export { stableRegion, type StableRegion, type RegionOptions, type AxisExtent } from './sweep/stable-region.js'
+export { evaluateGridRequirement, type GridVerdict, type GridClassVerdict, type GridFailure } from './sweep/grid-requirement.js'
+export { gridHeatmapSpec, type GridHeatmapOptions } from './report/chart.js'
+export { validateGridResult, assertGridResult, gridResultSchema, type GridResultValidation } from './report/schema/grid-result.js'
+export type { GridReportEntry } from './report/grid-section.js'
+
 // Requirements and robustness specs
 export { planRequirement, type Threshold, type RequirementOptions, type RequirementDefaults, type RequirementPlan, type RequirementRefine } from './spec/plan.js'
 export type { SpecRequirement, RobustnessSpec, LoadedSpec } from './spec/types.js'

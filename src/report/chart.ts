@@ -2,7 +2,9 @@ import { loadSharp } from '../io/sharp.js'
 import type { TopLevelSpec } from 'vega-lite'
 import { SegsenseError } from '../core/errors.js'
 import type { MetricName } from '../metrics/overlap.js'
+import type { GridAxisRecord, GridResult } from '../sweep/grid-result.js'
 import type { SweepResult } from '../sweep/result.js'
+import { type AxisExtent, stableRegion } from '../sweep/stable-region.js'
 import { aggregate } from '../sweep/aggregate.js'
 import type { BootstrapOptions } from '../sweep/bootstrap.js'
 import { stableInterval } from '../sweep/stability.js'
@@ -228,6 +230,12 @@ export interface HeatmapOptions {
   readonly min?: number
   /** Cell size in CSS px; default 28. */
   readonly cell?: number
+  /** Cells of a stable region, `region[j][i]` as `scores`: drawn with a thick orange outline (see {@link gridHeatmapSpec}). */
+  readonly region?: readonly (readonly boolean[])[]
+  /** The neutral cell `[i, j]` (x index, y index), marked with a dot above its score. */
+  readonly neutral?: readonly [number, number]
+  /** A line under the title. */
+  readonly subtitle?: string
 }
 
 /**
@@ -245,15 +253,19 @@ export function heatmapSpec(data: HeatmapData, options: HeatmapOptions = {}): Ch
   y.values.forEach((yv, j) => x.values.forEach((xv, i) => {
     const s = scores[j]?.[i]
     const score = typeof s === 'number' && Number.isFinite(s) ? s : null
-    points.push({ x: String(xv), y: String(yv), score, text: score === null ? '–' : score.toFixed(2), fails: options.min !== undefined && (score === null || score < options.min) })
+    points.push({
+      x: String(xv), y: String(yv), score, text: score === null ? '–' : score.toFixed(2), fails: options.min !== undefined && (score === null || score < options.min),
+      region: options.region?.[j]?.[i] === true, neutral: options.neutral?.[0] === i && options.neutral[1] === j,
+    })
   }))
   const title = (p: HeatmapData['x']): string => `${p.name}${p.unit ? ` (${p.unit})` : ''}`
   const cell = options.cell ?? 28
+  const heading = options.title ?? `${metric} over ${x.name} and ${y.name}`
   const xEnc = { field: 'x', type: 'ordinal', title: title(x), sort: x.values.map(String) }
   const yEnc = { field: 'y', type: 'ordinal', title: title(y), sort: y.values.map(String).reverse() }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: options.title ?? `${metric} over ${x.name} and ${y.name}`,
+    title: options.subtitle ? { text: heading, subtitle: options.subtitle } : heading,
     width: cell * x.values.length,
     height: cell * y.values.length,
     background: 'white',
@@ -278,6 +290,60 @@ export function heatmapSpec(data: HeatmapData, options: HeatmapOptions = {}): Ch
           color: { condition: { test: 'datum.score !== null && datum.score > 0.6', value: '#111' }, value: 'white' },
         },
       },
+      ...(options.region ? [{ transform: [{ filter: 'datum.region' }], mark: { type: 'rect', filled: false, stroke: '#ff7f0e', strokeWidth: 3 } }] : []),
+      ...(options.neutral ? [{ transform: [{ filter: 'datum.neutral' }], mark: { type: 'text', text: '●', fontSize: 7, dy: -Math.round(cell / 3), color: '#ff7f0e' } }] : []),
     ],
   } as unknown as ChartSpec
+}
+
+/** Options of {@link gridHeatmapSpec}. */
+export interface GridHeatmapOptions {
+  /** The class drawn; default the first scored class. */
+  readonly className?: string
+  /** Metric; default `dice`. */
+  readonly metric?: MetricName
+  /** Threshold: cells below it are outlined dark, and the stable region at it ({@link stableRegion}) orange. */
+  readonly min?: number
+  /** A sample id; default the mean over samples. */
+  readonly sample?: string
+  /** Chart title; default `<model>: <metric> of <class> under <axis 0> x <axis 1>`. */
+  readonly title?: string
+  /** Cell size in CSS px; default 28. */
+  readonly cell?: number
+}
+
+/**
+ * The heatmap of a {@link GridResult} for one class: the first axis along x, the second along y, one cell per pair
+ * coloured by score; with `min`, failing cells outlined dark and the stable region (the passing cells connected
+ * to the neutral cell, marked with a dot) outlined orange, its extent in the subtitle.
+ * @throws SegsenseError `E_BAD_PARAMETER` for a class, metric or sample the grid lacks.
+ */
+export function gridHeatmapSpec(result: GridResult, options: GridHeatmapOptions = {}): ChartSpec {
+  const metric = options.metric ?? 'dice'
+  const className = options.className ?? (result.classes[0] as string)
+  const table = options.sample === undefined ? result.mean : result.samples.find((s) => s.id === options.sample)?.scores
+  const grid = table?.[metric]?.[className]
+  if (!grid) {
+    throw new SegsenseError('E_BAD_PARAMETER', `grid heatmap: no ${metric} scores for class ${JSON.stringify(className)}${options.sample === undefined ? '' : ` of sample ${JSON.stringify(options.sample)}`} (metrics: ${result.metrics.join(', ')}; classes: ${result.classes.join(', ')})`)
+  }
+  const [a, b] = result.axes
+  const axisName = (axis: GridAxisRecord): string => (axis.role === 'option' ? `${axis.transform} ${axis.parameter.name}` : `${axis.transform}: ${axis.parameter.name}`)
+  const region = options.min === undefined ? undefined : stableRegion(result, { className, metric, min: options.min, ...(options.sample === undefined ? {} : { sample: options.sample }) })
+  const transpose = <T>(rows: readonly (readonly T[])[]): T[][] => b.values.map((_, j) => a.values.map((_, i) => rows[i]?.[j] as T))
+  const extent = (e: AxisExtent, axis: GridAxisRecord): string => `${axis.parameter.name} ${e.from} to ${e.to}${axis.parameter.unit ? ` ${axis.parameter.unit}` : ''}`
+  const subtitle = options.min === undefined ? undefined
+    : region ? `stable region at ${metric} >= ${options.min} (orange): ${region.cells} of ${region.total} cells, ${extent(region.extent[0], a)}, ${extent(region.extent[1], b)}`
+      : `no stable region at ${metric} >= ${options.min}: the neutral cell fails`
+  return heatmapSpec(
+    { x: { name: axisName(a), unit: a.parameter.unit, values: a.values }, y: { name: axisName(b), unit: b.parameter.unit, values: b.values }, scores: transpose(grid) },
+    {
+      title: options.title ?? `${result.model}: ${metric} of ${className} under ${axisName(a)} x ${axisName(b)}`,
+      metric,
+      ...(options.min === undefined ? {} : { min: options.min }),
+      ...(options.cell === undefined ? {} : { cell: options.cell }),
+      ...(region ? { region: transpose(region.mask) } : {}),
+      neutral: [result.neutral[0], result.neutral[1]],
+      ...(subtitle ? { subtitle } : {}),
+    },
+  )
 }

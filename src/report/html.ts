@@ -14,6 +14,8 @@ import { formatInterval, formatValue, roundForDisplay } from './format.js'
 import { sweepGif } from './gif.js'
 import { frameStrip } from './overlay.js'
 import { CLASS_COLOURS } from './palette.js'
+import { type GridReportEntry, type PreparedGrid, gridJson, gridSections, prepareGrids } from './grid-section.js'
+import type { GridResult } from '../sweep/grid-result.js'
 import { validateSweepResult } from './schema/validate.js'
 import { escapeXml } from './xml.js'
 
@@ -80,6 +82,8 @@ export interface ReportOptions {
   readonly gif?: boolean
   /** Date printed in the header; default now. */
   readonly date?: Date
+  /** Two-parameter grids (`sweepGrid` results) to report after the sweeps: a heatmap per class with its stable region. */
+  readonly grids?: readonly (GridResult | GridReportEntry)[]
 }
 
 /** One row of the summary table: one class of one sweep. */
@@ -290,10 +294,11 @@ function scoresTable(result: SweepResult, metric: MetricName): string {
  *   folder cannot be written or holds other files.
  */
 export async function writeReport(inputs: readonly (SweepResult | ReportEntry)[], dir: string, options: ReportOptions = {}): Promise<WrittenReport> {
-  if (!Array.isArray(inputs) || inputs.length === 0) throw new SegsenseError('E_BAD_PARAMETER', `writeReport needs at least one sweep result, got ${describeValue(inputs)}`)
+  if (!Array.isArray(inputs) || (inputs.length === 0 && !options.grids?.length)) throw new SegsenseError('E_BAD_PARAMETER', `writeReport needs at least one sweep result, got ${describeValue(inputs)}`)
   if (typeof dir !== 'string' || dir === '') throw new SegsenseError('E_BAD_PARAMETER', `writeReport: dir must be a folder path, got ${describeValue(dir)}`)
-  checkKnownKeys(options, optionKeys<ReportOptions>({ title: true, subtitle: true, min: true, columns: true, cell: true, delay: true, gif: true, date: true }), 'writeReport options')
+  checkKnownKeys(options, optionKeys<ReportOptions>({ title: true, subtitle: true, min: true, columns: true, cell: true, delay: true, gif: true, date: true, grids: true }), 'writeReport options')
   const prepared = inputs.map((x, i) => prepare(x, i, options))
+  const grids = prepareGrids(options.grids ?? [], options.min ?? 0.8)
   const out = resolve(dir)
   const stage = await stageFolder(out)
   const files: string[] = []
@@ -301,7 +306,7 @@ export async function writeReport(inputs: readonly (SweepResult | ReportEntry)[]
     files.push(await stage.write(name, bytes))
   }
   try {
-    const written = await writeFiles(prepared, write, options)
+    const written = await writeFiles(prepared, write, options, grids)
     await stage.commit()
     return { dir: out, index: join(out, 'index.html'), files, rows: prepared.flatMap((p) => p.rows), sweeps: written }
   } catch (e) {
@@ -311,7 +316,7 @@ export async function writeReport(inputs: readonly (SweepResult | ReportEntry)[]
 }
 
 /** Writes every file of the report through `write`; index.html last. */
-async function writeFiles(prepared: readonly Prepared[], write: (name: string, bytes: Uint8Array | string) => Promise<void>, options: ReportOptions): Promise<WrittenReport['sweeps']> {
+async function writeFiles(prepared: readonly Prepared[], write: (name: string, bytes: Uint8Array | string) => Promise<void>, options: ReportOptions, grids: readonly PreparedGrid[] = []): Promise<WrittenReport['sweeps']> {
   const date = options.date ?? new Date()
   const title = options.title ?? 'segsense report'
   const sections: string[] = []
@@ -353,9 +358,11 @@ ${testLine}<p class="meta">${esc(param.name)}${param.unit ? ` (${esc(param.unit)
 ${scoresTable(result, p.metric)}
 </section>`)
   }
+  sections.push(...await gridSections(grids, scopeSvgIds, badge))
   const judged = prepared.filter((p) => p.pass !== null)
   const failed = judged.filter((p) => p.pass === false).length
-  const counts = `${prepared.length} sweep${prepared.length === 1 ? '' : 's'}${judged.length ? ` · ${judged.length - failed} passed · ${failed} failed` : ''}`
+  const gridsFailed = grids.filter((g) => !g.pass).length
+  const counts = `${prepared.length} sweep${prepared.length === 1 ? '' : 's'}${judged.length ? ` · ${judged.length - failed} passed · ${failed} failed` : ''}${grids.length ? ` · ${grids.length} grid${grids.length === 1 ? '' : 's'} (${grids.length - gridsFailed} passed · ${gridsFailed} failed)` : ''}`
   const html = `<!doctype html>
 <html lang="en">
 <head>
@@ -384,6 +391,7 @@ ${sections.join('\n')}
       id: p.id, title: p.title, test: p.entry.test ?? null, pass: p.pass, ...(thresholdKey(p.metric) === 'max' ? { max: p.min } : { min: p.entry.min === null ? null : p.min }), metric: p.metric,
       required: p.entry.required ?? null, verdict: p.verdict, result: p.entry.result,
     })),
+    ...(grids.length ? { grids: gridJson(grids) } : {}),
   }
   await write('results.json', `${JSON.stringify(json, null, 2)}\n`)
   await write('index.html', html)

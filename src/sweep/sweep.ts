@@ -135,7 +135,8 @@ export function framesOf(result: SweepResult): SweepFrames | undefined {
 }
 
 
-function parameterJson(t: Transform): SweepParameter {
+/** A transform's parameter as stored in a result (plain JSON; category keys as strings). */
+export function parameterJson(t: Pick<Transform, 'parameter'>): SweepParameter {
   const p = t.parameter
   const out: { -readonly [K in keyof SweepParameter]: SweepParameter[K] } = {
     name: p.name,
@@ -150,7 +151,8 @@ function parameterJson(t: Transform): SweepParameter {
   return out
 }
 
-function optionsJson(t: Transform): Record<string, unknown> {
+/** A transform's options as plain JSON, for a result. @throws SegsenseError `E_BAD_PARAMETER` when they are not JSON. */
+export function optionsJson(t: Transform): Record<string, unknown> {
   try {
     return JSON.parse(JSON.stringify(t.options ?? {})) as Record<string, unknown>
   } catch (cause) {
@@ -219,7 +221,7 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
 export type AssemblyPlan = Omit<SweepPlan, 'samples'> & { readonly samples: readonly { readonly id: string }[] }
 
 /** The warnings of a run: one per sample/class pair whose untransformed reference lacks the class. */
-function warningsOf(plan: AssemblyPlan, raw: RawScores): SweepWarning[] {
+export function warningsOf(plan: AssemblyPlan, raw: RawScores): SweepWarning[] {
   const what = plan.reference === 'truth' ? 'the truth' : 'the clean prediction'
   return raw.emptyReferences.map(({ sample, className }) => {
     const id = (plan.samples[sample] as { id: string }).id

@@ -20,6 +20,7 @@ export {
   matchers, toBeRobustTo, toMatchSweepSnapshot, toMatchPredictionSnapshot, configureSegsense, robustnessSuite,
   type SegsenseMatchers, type RobustOptions, type SweepSnapshotOptions, type PredictionSnapshotOptions, type SegsenseDefaults, type AttachPolicy,
   type RobustnessSuiteOptions, type SweepRecord, type SegsenseTaskMeta,
+  type GridRobustOptions, type GridRecord,
 } from './matchers.js'
 
 expect.extend(matchers)

@@ -4,16 +4,19 @@
  * @packageDocumentation
  */
 import type { Transform } from '../transforms/transform.js'
+import type { GridAxes } from '../sweep/grid2d.js'
 import { type RobustOptions, toBeRobustTo } from './robust.js'
+import type { GridRobustOptions } from './robust-grid.js'
 import { type SweepSnapshotOptions, toMatchSweepSnapshot } from './snapshot.js'
 import { type PredictionSnapshotOptions, toMatchPredictionSnapshot } from './prediction-snapshot.js'
 import type { Sample } from '../core/types.js'
 
 export { configureSegsense, type AttachPolicy, type SegsenseDefaults } from './config.js'
 export { toBeRobustTo, type RobustOptions } from './robust.js'
+export type { GridRobustOptions } from './robust-grid.js'
 export { toMatchSweepSnapshot, type SweepSnapshotOptions } from './snapshot.js'
 export { toMatchPredictionSnapshot, type PredictionSnapshotOptions } from './prediction-snapshot.js'
-export type { SweepRecord, SegsenseTaskMeta } from './meta.js'
+export type { SweepRecord, GridRecord, SegsenseTaskMeta } from './meta.js'
 export { robustnessSuite, type RobustnessSuiteOptions } from './suite.js'
 
 /** The raw matchers, for `expect.extend(matchers)`. */
@@ -31,6 +34,16 @@ export interface SegsenseMatchers {
    * await expect(model).toBeRobustTo(rotate, { samples, range: [-15, 15], step: 5, minDice: 0.85 })
    */
   toBeRobustTo(transform: Transform, options: RobustOptions): Promise<void>
+  /**
+   * The two-parameter form: sweeps the grid of two transforms (`[rotate, zoom]`, applied in that order) or of two
+   * parameters of one transform (`[spike, { parameter, vary }]`, see `sweepGrid`) and fails when any cell scores
+   * below `min`. The failure gives each class' stable region (the passing cells connected to the neutral cell) with
+   * its extent per axis, the grid as text and the failing cells; a heatmap is attached. **Must be awaited.**
+   *
+   * @example
+   * await expect(model).toBeRobustTo([rotate, zoom], { samples, ranges: [[-15, 15], [0.9, 1.1]], min: 0.8 })
+   */
+  toBeRobustTo<Options extends object>(axes: GridAxes<Options>, options: GridRobustOptions): Promise<void>
   /**
    * Sweeps `transform` and compares the mean curves and stable intervals with the snapshot in `__snapshots__`,
    * within `tolerance` (default 0.02). First local run writes it, `vitest -u` updates it, CI refuses to write.

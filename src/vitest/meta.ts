@@ -1,6 +1,8 @@
 import type { TestAnnotation, TestAttachment, TestContext } from 'vitest'
 import type { SweepResult } from '../sweep/result.js'
 import type { RequirementVerdict } from '../sweep/requirement.js'
+import type { GridResult } from '../sweep/grid-result.js'
+import type { GridVerdict } from '../sweep/grid-requirement.js'
 
 /** One matcher's sweep as stored in `task.meta.segsense.sweeps` (plain JSON; the JSON reporter keeps it). */
 export interface SweepRecord {
@@ -17,9 +19,19 @@ export interface SweepRecord {
   readonly max?: number | Readonly<Record<string, number>>
 }
 
+/** One grid of `toBeRobustTo([a, b])` as stored in `task.meta.segsense.grids` (plain JSON). */
+export interface GridRecord {
+  readonly matcher: 'toBeRobustTo'
+  /** Did the assertion pass (after `.not`)? */
+  readonly pass: boolean
+  readonly result: GridResult
+  readonly verdict: GridVerdict
+  readonly min: number | Readonly<Record<string, number>>
+}
+
 /** What segsense keeps in `task.meta`. */
 export interface SegsenseTaskMeta {
-  segsense?: { sweeps: SweepRecord[] }
+  segsense?: { sweeps: SweepRecord[]; grids?: GridRecord[] }
 }
 
 /** Appends a sweep record to a task's meta (no-op without a task, e.g. the global expect in test.concurrent). */
@@ -28,6 +40,14 @@ export function recordSweep(task: { meta: object } | undefined, record: SweepRec
   const meta = task.meta as SegsenseTaskMeta
   meta.segsense ??= { sweeps: [] }
   meta.segsense.sweeps.push(record)
+}
+
+/** Appends a grid record to a task's meta (no-op without a task). */
+export function recordGrid(task: { meta: object } | undefined, record: GridRecord): void {
+  if (!task) return
+  const meta = task.meta as SegsenseTaskMeta
+  meta.segsense ??= { sweeps: [] }
+  ;(meta.segsense.grids ??= []).push(record)
 }
 
 /** What a segsense matcher returns to vitest (vitest 4.1 does not export its SyncExpectationResult). */

@@ -1,7 +1,8 @@
 // What the vitest reporter turns a test's segsense meta into: report entries linked to the test.
 import type { TestCase } from 'vitest/node'
+import type { GridReportEntry } from '../report/grid-section.js'
 import type { ReportEntry } from '../report/html.js'
-import type { SegsenseTaskMeta, SweepRecord } from './meta.js'
+import type { GridRecord, SegsenseTaskMeta, SweepRecord } from './meta.js'
 
 /** The parts of vitest's TestCase that {@link reportEntries} reads. */
 export type ReportedTest = Pick<TestCase, 'name' | 'fullName' | 'meta'> & {
@@ -27,5 +28,19 @@ export function reportEntries(test: ReportedTest): ReportEntry[] {
     ...(s.required ? { required: s.required } : {}),
     ...(s.min !== undefined ? { min: s.min } : s.matcher === 'toMatchSweepSnapshot' ? { min: null } : {}),
     ...(s.max !== undefined ? { max: s.max, metric: s.verdict?.metric ?? 'hd95' } : {}),
+  }))
+}
+
+/** The grid entries of one test (`toBeRobustTo([a, b])`), linked to the test file and name. */
+export function gridReportEntries(test: ReportedTest): GridReportEntry[] {
+  const meta = test.meta() as SegsenseTaskMeta
+  const grids: readonly GridRecord[] = Array.isArray(meta.segsense?.grids) ? meta.segsense.grids : []
+  const state = test.result().state
+  return grids.map((g) => ({
+    result: g.result,
+    title: `${test.name}: ${g.result.model} · ${g.result.axes.map((a) => `${a.transform} ${a.parameter.name}`).join(' x ')}`,
+    min: g.min,
+    pass: g.pass,
+    test: { file: test.module.relativeModuleId, name: test.fullName, state, matcher: g.matcher },
   }))
 }

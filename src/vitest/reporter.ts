@@ -14,7 +14,8 @@
 import { resolve } from 'node:path'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import { type ReportEntry, type ReportOptions, writeReport } from '../report/html.js'
-import { reportEntries } from './report-entries.js'
+import type { GridReportEntry } from '../report/grid-section.js'
+import { gridReportEntries, reportEntries } from './report-entries.js'
 
 /** Options of the reporter (the second element of `['segsense/reporter', { ... }]`). */
 export interface SegsenseReporterOptions extends Pick<ReportOptions, 'min' | 'columns' | 'cell' | 'delay'> {
@@ -43,17 +44,22 @@ export default class SegsenseReporter implements Reporter {
     // Files in path order, tests in declaration order: the same report for the same run, sharded or not.
     const modules = [...testModules].sort((a, b) => a.relativeModuleId.localeCompare(b.relativeModuleId))
     const entries: ReportEntry[] = []
-    for (const m of modules) for (const t of m.children.allTests()) entries.push(...reportEntries(t))
+    const grids: GridReportEntry[] = []
+    for (const m of modules) for (const t of m.children.allTests()) {
+      entries.push(...reportEntries(t))
+      grids.push(...gridReportEntries(t))
+    }
     const log = (line: string): void => (this.vitest ? this.vitest.logger.log(line) : void process.stdout.write(`${line}\n`))
-    if (entries.length === 0) {
+    if (entries.length === 0 && grids.length === 0) {
       if (this.options.silent === false) log('segsense report: no sweeps in this run')
       return
     }
     const root = this.vitest?.config.root ?? process.cwd()
     const dir = resolve(root, this.options.outputDir ?? 'segsense-report')
     const { outputDir: _o, title, silent: _s, ...report } = this.options
-    const written = await writeReport(entries, dir, { title: title ?? 'segsense report', ...report })
+    const written = await writeReport(entries, dir, { title: title ?? 'segsense report', ...report, ...(grids.length ? { grids } : {}) })
     const failed = written.sweeps.filter((s) => s.pass === false).length
-    log(`segsense report: ${entries.length} sweep${entries.length === 1 ? '' : 's'}${failed ? ` (${failed} failed)` : ''} -> ${written.index}`)
+    const gridText = grids.length ? `, ${grids.length} grid${grids.length === 1 ? '' : 's'}` : ''
+    log(`segsense report: ${entries.length} sweep${entries.length === 1 ? '' : 's'}${failed ? ` (${failed} failed)` : ''}${gridText} -> ${written.index}`)
   }
 }

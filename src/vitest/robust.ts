@@ -17,6 +17,8 @@ import { formatInterval, formatScore, formatValue, table } from '../report/forma
 import { type MatcherOutcome, annotateIfRunning, recordSweep } from './meta.js'
 import { tracked } from './pending.js'
 import { progressReporter } from './progress.js'
+import { type GridRobustOptions, toBeRobustToGrid } from './robust-grid.js'
+import type { GridAxes } from '../sweep/grid2d.js'
 
 /**
  * Options of `toBeRobustTo`: the requirement (grid, `min`, `metric`, `scoreClasses`, ...; the same keys as a spec
@@ -142,7 +144,13 @@ async function confusionSweep(model: SegmentationModel, samples: readonly Sample
  * swept value meets the threshold for every checked class. **Must be awaited**: `await expect(model).toBeRobustTo(...)`
  * (the setup entry fails a test that forgets it).
  */
-export function toBeRobustTo(this: MatcherState, received: unknown, transform: Transform, options: RobustOptions = {}): Promise<MatcherOutcome> {
+export function toBeRobustTo(this: MatcherState, received: unknown, transform: Transform | GridAxes, options: RobustOptions | GridRobustOptions = {}): Promise<MatcherOutcome> {
+  // Two axes [a, b]: the grid form (robust-grid.ts).
+  if (Array.isArray(transform)) return toBeRobustToGrid.call(this, received, transform as GridAxes, options as GridRobustOptions)
+  return robustToTransform.call(this, received, transform as Transform, options as RobustOptions)
+}
+
+function robustToTransform(this: MatcherState, received: unknown, transform: Transform, options: RobustOptions): Promise<MatcherOutcome> {
   return tracked(`toBeRobustTo(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`, this.task?.id, Boolean(this.soft), async () => {
     checkMatcherInput('toBeRobustTo', received, transform)
     checkKnownKeys(options, ROBUST_OPTION_KEYS, `toBeRobustTo(${transform.name}) options`)

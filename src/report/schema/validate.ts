@@ -1,25 +1,12 @@
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
-import { SegsenseError } from '../../core/errors.js'
 import { isDistanceMetric } from '../../metrics/overlap.js'
-import { describeError } from '../../spec/schema-errors.js'
 import type { SweepResult } from '../../sweep/result.js'
+import { type Validation, jsonValidator, validOrThrow } from './checker.js'
 import { sweepResultSchema } from './sweep-result.schema.js'
 
 export { sweepResultSchema } from './sweep-result.schema.js'
 
 /** Outcome of {@link validateSweepResult}: the typed result, or readable errors (`<JSON pointer> <what is wrong>`). */
-export type SweepResultValidation = { readonly valid: true; readonly result: SweepResult } | { readonly valid: false; readonly errors: string[] }
-
-/** Most errors listed in an `E_SCHEMA` message (the rest are counted). */
-const MAX_LISTED_ERRORS = 20
-
-let compiled: ValidateFunction | undefined
-
-function validator(): ValidateFunction {
-  // Compiled on first use: the schema never changes and compiling costs a few milliseconds.
-  compiled ??= new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: true }).compile(sweepResultSchema)
-  return compiled
-}
+export type SweepResultValidation = Validation<SweepResult>
 
 /** Checks what JSON Schema cannot: lengths and keys that must agree with `values`, `metrics` and `classes`. */
 function consistencyErrors(r: SweepResult): string[] {
@@ -107,33 +94,15 @@ function consistencyErrors(r: SweepResult): string[] {
  * const v = validateSweepResult(JSON.parse(text)); if (!v.valid) console.error(v.errors.join('\n'))
  */
 export function validateSweepResult(json: unknown): SweepResultValidation {
-  let data = json
-  if (typeof json === 'string') {
-    try {
-      data = JSON.parse(json)
-    } catch (e) {
-      return { valid: false, errors: [`/ is not valid JSON: ${(e as Error).message}`] }
-    }
-  }
-  const validate = validator()
-  if (!validate(data)) {
-    // propertyNames failures come as a pair (the enum and a generic "property name must be valid"): keep the first.
-    const errors = (validate.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map(describeError)
-    return { valid: false, errors: [...new Set(errors)] }
-  }
-  const result = data as SweepResult
-  const errors = consistencyErrors(result)
-  return errors.length > 0 ? { valid: false, errors } : { valid: true, result }
+  return validator(json)
 }
+
+const validator = jsonValidator<SweepResult>(sweepResultSchema, consistencyErrors)
 
 /**
  * Like {@link validateSweepResult}, but returns the typed result or throws.
  * @throws SegsenseError `E_SCHEMA` listing the problems (`details.errors` holds all of them).
  */
 export function assertSweepResult(json: unknown, what = 'sweep result'): SweepResult {
-  const v = validateSweepResult(json)
-  if (v.valid) return v.result
-  const listed = v.errors.slice(0, MAX_LISTED_ERRORS)
-  const more = v.errors.length > listed.length ? `\n  ... and ${v.errors.length - listed.length} more` : ''
-  throw new SegsenseError('E_SCHEMA', `${what} does not match the SweepResult schema (version 1):\n  ${listed.join('\n  ')}${more}`, { details: { errors: v.errors } })
+  return validOrThrow(validateSweepResult(json), what, 'SweepResult', 1)
 }

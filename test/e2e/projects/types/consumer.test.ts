@@ -1,6 +1,6 @@
 // Type-checked by tsc in the e2e suite (never run): the matcher typings a user gets from `segsense/vitest`.
 import { expect, test } from 'vitest'
-import { functionModel, labelMap, rotate, zoom, type Sample } from 'segsense'
+import { functionModel, labelMap, rotate, zoom, spike, spikePosition, sweepGrid, type Sample } from 'segsense'
 
 declare const samples: Sample[]
 const model = functionModel('m', { 1: 'LV' }, (img) => labelMap(img.width, img.height))
@@ -20,6 +20,14 @@ test('typed matchers', async () => {
   const returned: Promise<void> = expect(model).toBeRobustTo(rotate, { samples, min: 0.8 })
   await returned
 
+  // Two-parameter grids: two transforms, or a transform and an option axis of it (its `vary` typed by the transform).
+  await expect(model).toBeRobustTo([rotate, zoom], { samples, ranges: [[-15, 15], [0.9, 1.1]], min: 0.8 })
+  await expect(model).toBeRobustTo([spike, { parameter: spikePosition.parameter, vary: (y) => ({ position: [0.1, y] }) }], { samples, axes: [{ values: [0, 1] }, { steps: 3 }], min: { LV: 0.8 } })
+  await sweepGrid(model, samples, [{ parameter: spikePosition.parameter, vary: (y) => ({ position: [0.1, y] }) }, spike], { metrics: ['dice'] })
+  // @ts-expect-error positon is not an option of spike
+  await sweepGrid(model, samples, [spike, { parameter: spikePosition.parameter, vary: (y) => ({ positon: [0.1, y] }) }])
+  // @ts-expect-error the grid form takes axes/ranges, not a one-axis range
+  await expect(model).toBeRobustTo([rotate, zoom], { samples, range: [-15, 15], min: 0.8 })
   // @ts-expect-error min must be a number or a per-class map
   await expect(model).toBeRobustTo(rotate, { samples, min: 'high' })
   // @ts-expect-error aggregate is 'mean' or 'each'
