@@ -2,7 +2,7 @@ import { assertFinite } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { MetricName } from '../metrics/overlap.js'
 import { toWorking } from './grid.js'
-import type { Score, SweepResult } from './result.js'
+import type { Score, SweepParameter, SweepResult } from './result.js'
 import { type CategoricalStability, type Interval, type Ring, categoricalOf, curveOf, intervalOf, neutralIndex, ringOf } from './stability.js'
 
 /** Options of {@link summarize}. */
@@ -120,6 +120,17 @@ function plainMean(m: readonly Score[], f: (v: number) => number): number | null
   return count === 0 ? null : sum / count
 }
 
+/**
+ * Normalised AUC of one curve (a sample's or the mean's) as {@link summarize} reports it: `trapz(m, u) / (u_last −
+ * u_first)` in the working axis (u = ln θ for log parameters), over the defined scores only; the plain mean over
+ * values for categorical parameters; `null` when no score is defined. `compareModels` applies it to every sample's
+ * curve.
+ */
+export function curveAuc(parameter: Pick<SweepParameter, 'scale'>, values: readonly number[], scores: readonly Score[]): number | null {
+  if (parameter.scale === 'categorical') return plainMean(scores, (v) => v)
+  return normalisedArea(values.map((v) => toWorking(parameter, v)), scores, (v) => v)
+}
+
 function worstOf(values: readonly number[], m: readonly Score[]): ClassSummary['worst'] {
   let worst: { value: number; score: number } | null = null
   m.forEach((s, i) => {
@@ -209,7 +220,7 @@ export function summarize(result: SweepResult, options: SummarizeOptions): Summa
         className,
         neutralScore: m0,
         interval: categoricalOf(parameter, values, m, options.min),
-        auc: plainMean(m, (v) => v),
+        auc: curveAuc(parameter, values, m),
         degradationArea: m0 === null ? null : plainMean(m, drop),
         worst: worstOf(values, m),
         breakdown: null,
@@ -223,7 +234,7 @@ export function summarize(result: SweepResult, options: SummarizeOptions): Summa
       className,
       neutralScore: m0,
       interval,
-      auc: normalisedArea(u, m, (v) => v),
+      auc: curveAuc(parameter, values, m),
       degradationArea: m0 === null ? null : normalisedArea(u, m, drop),
       worst: worstOf(values, m),
       breakdown: breakdownOf(ring, interval),
