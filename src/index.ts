@@ -41,6 +41,7 @@ export { sweep, framesOf, type KeepFrames, type SweepOptions, type SweepProgress
 export { stableInterval, type Interval, type CategoricalStability, type StabilityOptions } from './sweep/stability.js'
 export { summarize, type SummarizeOptions, type Summary, type ClassSummary, type Breakdown, type Slopes } from './sweep/summarize.js'
 export { evaluateRequirement, type Requirement, type Failure, type ClassVerdict, type RequirementVerdict } from './sweep/requirement.js'
+export { compareModels, type CompareOptions, type ComparisonSettings, type ModelComparison, type ClassComparison, type ModelSide } from './sweep/compare.js'
 
 // Requirements and robustness specs
 export { planRequirement, type Threshold, type RequirementOptions, type RequirementDefaults, type RequirementPlan } from './spec/plan.js'

@@ -12,22 +12,30 @@ import { type WilcoxonMethod, wilcoxonSignedRank } from './wilcoxon.js'
 export const DEFAULT_COMPARE_MIN = 0.8
 
 /**
- * Options of {@link compareModels}. The bootstrap options (`confidence`, `resamples`, `seed`) are those of
- * `bootstrapMean`; giving `confidence` also moves the decision from the AUC difference to its lower bound.
+ * How a comparison decides: the bootstrap options (`confidence`, `resamples`, `seed`, as `bootstrapMean` takes them;
+ * giving `confidence` also moves the decision from the AUC difference to its lower bound) and the `margin`. The
+ * keys `toBeAtLeastAsRobustAs`, a spec's comparison requirement and `segsense compare` add to a requirement.
  */
-export interface CompareOptions extends BootstrapOptions {
-  /** Threshold of the stable intervals (one number or per class name, a score in [0, 1]); default 0.8. */
-  readonly min?: number | Readonly<Record<string, number>>
-  /** Metric compared; default `dice`. Both results must hold it. */
-  readonly metric?: MetricName
-  /** Class names compared; default every class with a threshold (all scored classes for one number). */
-  readonly scoreClasses?: readonly string[]
+export interface ComparisonSettings extends BootstrapOptions {
   /**
    * How much lower the candidate's AUC may be than the baseline's and still pass (a score difference in [0, 1]);
    * default 0: not lower at all.
    */
   readonly margin?: number
 }
+
+/** Options of {@link compareModels}. */
+export interface CompareOptions extends ComparisonSettings {
+  /** Threshold of the stable intervals (one number or per class name, a score in [0, 1]); default 0.8. */
+  readonly min?: number | Readonly<Record<string, number>>
+  /** Metric compared; default `dice`. Both results must hold it. */
+  readonly metric?: MetricName
+  /** Class names compared; default every class with a threshold (all scored classes for one number). */
+  readonly scoreClasses?: readonly string[]
+}
+
+/** The keys of {@link ComparisonSettings}. */
+export const COMPARISON_KEYS = optionKeys<ComparisonSettings>({ margin: true, confidence: true, resamples: true, seed: true })
 
 /** One model's side of a {@link ClassComparison}. */
 export interface ModelSide {

@@ -6,8 +6,8 @@
  * export default defineConfig({ test: { setupFiles: ['segsense/vitest'] } })
  * ```
  *
- * It registers `toBeRobustTo` and `toMatchSweepSnapshot` with `expect.extend`, and fails a test whose matcher call
- * was not awaited (vitest itself does not track async custom matchers).
+ * It registers `toBeRobustTo`, `toMatchSweepSnapshot` and `toBeAtLeastAsRobustAs` with `expect.extend`, and fails a
+ * test whose matcher call was not awaited (vitest itself does not track async custom matchers).
  * @packageDocumentation
  */
 import { afterEach, expect } from 'vitest'
@@ -15,9 +15,9 @@ import { type SegsenseMatchers, matchers } from './matchers.js'
 import { enableCallTracking, settleCalls } from './pending.js'
 
 export {
-  matchers, toBeRobustTo, toMatchSweepSnapshot, configureSegsense, robustnessSuite,
+  matchers, toBeRobustTo, toMatchSweepSnapshot, toBeAtLeastAsRobustAs, configureSegsense, robustnessSuite,
   type SegsenseMatchers, type RobustOptions, type SweepSnapshotOptions, type SegsenseDefaults, type AttachPolicy,
-  type RobustnessSuiteOptions, type SweepRecord, type SegsenseTaskMeta,
+  type RobustnessSuiteOptions, type SweepRecord, type SegsenseTaskMeta, type AtLeastAsRobustOptions,
 } from './matchers.js'
 
 expect.extend(matchers)

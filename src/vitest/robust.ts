@@ -11,7 +11,7 @@ import { sweep } from '../sweep/sweep.js'
 import type { Transform } from '../transforms/transform.js'
 import { type AttachPolicy, segsenseDefaults } from './config.js'
 import { formatInterval, formatScore, formatValue, table } from '../report/format.js'
-import { type MatcherOutcome, annotateIfRunning, recordSweep } from './meta.js'
+import { type MatcherOutcome, attachChart, recordSweep } from './meta.js'
 import { tracked } from './pending.js'
 import { progressReporter } from './progress.js'
 
@@ -121,12 +121,8 @@ export function toBeRobustTo(this: MatcherState, received: unknown, transform: T
       return [hint, '', `${requirement}.`, ...intervals, ...warnings, '', `Values that failed (${verdict.failures.length}):`, ...report.table.map((l) => `  ${l}`)].join('\n')
     }
 
-    const attach = options.attach ?? defaults.attach ?? 'on-failure'
-    if (this.task && (attach === 'always' || (attach === 'on-failure' && assertionFails))) {
-      const png = await renderChartPng(result, { metric, min, required, classes: verdict.classes.map((c) => c.className) })
-      const note = `${transform.name}: ${verdict.classes.map((c) => `${c.className} ${c.pass ? 'passes' : `stable in ${formatInterval(result, c.interval)}${c.failingSamples.length ? ` (mean), failing samples: ${c.failingSamples.join(', ')}` : ''}`}`).join('; ')} (required ${range})`
-      await annotateIfRunning(this.task, note, assertionFails ? 'error' : 'notice', { contentType: 'image/png', body: png })
-    }
+    const note = `${transform.name}: ${verdict.classes.map((c) => `${c.className} ${c.pass ? 'passes' : `stable in ${formatInterval(result, c.interval)}${c.failingSamples.length ? ` (mean), failing samples: ${c.failingSamples.join(', ')}` : ''}`}`).join('; ')} (required ${range})`
+    await attachChart(this.task, options.attach ?? defaults.attach ?? 'on-failure', assertionFails, note, () => renderChartPng(result, { metric, min, required, classes: verdict.classes.map((c) => c.className) }))
 
     if (!pass && !isNot) {
       report ??= failureReport(result, verdict)

@@ -1,0 +1,112 @@
+import type { MatcherState } from 'vitest'
+import { SegsenseError, describeValue } from '../core/errors.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
+import type { Sample } from '../core/types.js'
+import type { SegmentationModel } from '../models/model.js'
+import { comparisonLines, renderComparisonPng } from '../report/compare.js'
+import { formatValue } from '../report/format.js'
+import { type RequirementDefaults, type RequirementOptions, type RequirementPlan, defaultsOf, planRequirement } from '../spec/plan.js'
+import { type ComparisonSettings, DEFAULT_COMPARE_MIN, type ModelComparison, compareModels } from '../sweep/compare.js'
+import type { SweepResult } from '../sweep/result.js'
+import { sweep } from '../sweep/sweep.js'
+import type { Transform } from '../transforms/transform.js'
+import { type AttachPolicy, segsenseDefaults } from './config.js'
+import { type MatcherOutcome, attachChart, recordSweep } from './meta.js'
+import { tracked } from './pending.js'
+import { progressReporter } from './progress.js'
+import { checkMatcherInput, resolveSamples } from './robust.js'
+
+/**
+ * Options of `toBeAtLeastAsRobustAs`: the grid and scoring keys of a requirement (`range`, `step`, `metric`,
+ * `scoreClasses`, `reference`, ...; `min` is the threshold of the stable intervals reported, default 0.8), the
+ * comparison's `margin`, `confidence`, `resamples` and `seed`, the samples, and when to attach the chart.
+ */
+export interface AtLeastAsRobustOptions extends Omit<RequirementOptions, 'aggregate'>, ComparisonSettings {
+  /** Samples both models are swept on; default the `samples` set with `configureSegsense`. */
+  readonly samples?: readonly Sample[]
+  /** When to attach the chart of both curves to the test report; default `on-failure`. */
+  readonly attach?: AttachPolicy
+}
+
+const AT_LEAST_KEYS = optionKeys<AtLeastAsRobustOptions>({
+  range: true, step: true, steps: true, values: true, min: true, minDice: true, metric: true, nsdTolerance: true,
+  scoreClasses: true, classes: true, reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
+  margin: true, confidence: true, resamples: true, seed: true, samples: true, attach: true,
+})
+
+/**
+ * Plans a comparison like a requirement: the same planner, with the threshold of the stable intervals defaulting
+ * to {@link DEFAULT_COMPARE_MIN} when neither the options nor `defaults` give one (a comparison needs no gate).
+ */
+export function planComparison(transform: Transform, options: Omit<RequirementOptions, 'aggregate'>, defaults: RequirementDefaults, where: string): RequirementPlan {
+  const withMin = options.min === undefined && options.minDice === undefined && defaults.min === undefined && defaults.minDice === undefined ? { ...defaults, min: DEFAULT_COMPARE_MIN } : defaults
+  return planRequirement(transform, options, withMin, where)
+}
+
+/** The comparison settings (`margin`, `confidence`, `resamples`, `seed`) of `options`, without undefined values. */
+export function comparisonSettingsOf(options: ComparisonSettings): ComparisonSettings {
+  return {
+    ...(options.margin !== undefined ? { margin: options.margin } : {}),
+    ...(options.confidence !== undefined ? { confidence: options.confidence } : {}),
+    ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  }
+}
+
+/** The first line of a comparison's verdict: `a is less robust to rotate than b` or `a is at least as robust ...`. */
+export function comparisonHeadline(comparison: ModelComparison, candidate: Pick<SweepResult, 'transform' | 'values' | 'samples'>): string {
+  const range = `${comparison.metric} over [${formatValue(candidate, candidate.values[0] as number)}, ${formatValue(candidate, candidate.values[candidate.values.length - 1] as number)}], ${candidate.values.length} values, ${candidate.samples.length} samples`
+  const rule = comparison.decision === 'lower-bound' ? `lower ${Math.round(comparison.confidence * 100)}% bound of the AUC difference >= -${comparison.margin}` : `AUC difference >= -${comparison.margin}`
+  const verb = comparison.pass ? 'is at least as robust to' : 'is less robust to'
+  return `${comparison.candidate} ${verb} ${comparison.transform} than ${comparison.baseline} (${range}; required: ${rule})`
+}
+
+/**
+ * The `toBeAtLeastAsRobustAs` matcher: sweeps the candidate (`expect(candidate)`) and the baseline once each on the
+ * same samples and grid, compares them with `compareModels`, and passes when no compared class's AUC is lower than
+ * the baseline's by more than `margin` (at the lower confidence bound when `confidence` is given). **Must be awaited.**
+ */
+export function toBeAtLeastAsRobustAs(this: MatcherState, received: unknown, baseline: SegmentationModel, transform: Transform, options: AtLeastAsRobustOptions = {}): Promise<MatcherOutcome> {
+  const name = `toBeAtLeastAsRobustAs(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`
+  return tracked(name, this.task?.id, Boolean(this.soft), async () => {
+    checkMatcherInput('toBeAtLeastAsRobustAs', received, transform)
+    const b = baseline as Partial<SegmentationModel> | null
+    if (!b || typeof b !== 'object' || typeof b.predict !== 'function' || typeof b.classes !== 'object') {
+      throw new SegsenseError('E_BAD_PARAMETER', `toBeAtLeastAsRobustAs(baseline, transform, options): baseline must be a SegmentationModel (from loadOnnxModel or functionModel), got ${describeValue(baseline)}`)
+    }
+    checkKnownKeys(options, AT_LEAST_KEYS, `${name} options`)
+    const defaults = segsenseDefaults()
+    const samples = resolveSamples('toBeAtLeastAsRobustAs', options.samples)
+    const { samples: _samples, attach: _attach, margin: _m, confidence: _c, resamples: _r, seed: _s, ...requirementOptions } = options
+    const plan = planComparison(transform, requirementOptions, defaultsOf(defaults), name)
+    const settings = comparisonSettingsOf(options)
+    const results: SweepResult[] = []
+    for (const model of [received, baseline]) {
+      const onProgress = progressReporter(`${name} ${model.name}`)
+      results.push(await sweep(model, samples, transform, onProgress ? { ...plan.sweep, onProgress } : plan.sweep))
+    }
+    const [a, bResult] = results as [SweepResult, SweepResult]
+    const { min, metric, scoreClasses } = plan.requirement
+    const comparison = compareModels(a, bResult, { min, metric, ...(scoreClasses ? { scoreClasses } : {}), ...settings })
+    const pass = comparison.pass
+    const isNot = Boolean(this.isNot)
+    const assertionFails = pass === isNot
+    recordSweep(this.task as { meta: object } | undefined, { matcher: 'toBeAtLeastAsRobustAs', pass: !assertionFails, result: a, baseline: bResult, comparison, required: plan.required, min })
+
+    const hint = this.utils.matcherHint('toBeAtLeastAsRobustAs', 'candidate', 'baseline, transform', { isNot, promise: this.promise })
+    const sweeps = { candidate: a, baseline: bResult, comparison }
+    const lines = comparisonLines(sweeps).map((l) => `  ${l}`)
+    const warnings = [...(a.warnings ?? []), ...(bResult.warnings ?? [])]
+    const notScored = warnings.length ? ['', `Not scored (${warnings.length}):`, ...warnings.map((w) => `  ${w.message}`)] : []
+    const message = (): string => [
+      hint, '',
+      `${comparisonHeadline(comparison, a)}${isNot ? ', but it was expected to be less robust' : ''}:`,
+      ...lines,
+      ...notScored,
+      '',
+      `AUC: candidate − baseline, mean over samples with its ${Math.round(comparison.confidence * 100)}% paired bootstrap interval; p: paired Wilcoxon signed-rank test on the per-sample AUCs; stable: candidate vs baseline at ${metric} >= ${typeof min === 'number' ? min : Object.entries(min).map(([c, t]) => `${t} (${c})`).join(', ')}.`,
+    ].join('\n')
+    await attachChart(this.task, options.attach ?? defaults.attach ?? 'on-failure', assertionFails, `${comparisonHeadline(comparison, a)}: ${comparisonLines(sweeps).join('; ')}`, () => renderComparisonPng(sweeps))
+    return { pass, message }
+  })
+}
