@@ -54,7 +54,7 @@ export function comparisonChartSpec({ candidate, baseline, comparison }: Compare
           x: xEncoding(candidate),
           y: { field: 'score', type: 'quantitative', title: comparison.metric, scale: { domain: [0, 1] } },
           color: colourOf(candidate, classes),
-          strokeDash: { field: 'model', type: 'nominal', title: 'model', scale: { domain: models, range: [[1, 0], [6, 4]] } },
+          strokeDash: { field: 'model', type: 'nominal', title: 'model', scale: { domain: models, range: [[1, 0], [6, 4]] }, legend: { symbolStrokeWidth: 2, labelLimit: 320, encode: { symbols: { update: { stroke: { value: '#333' } } } } } },
         },
       },
       {
