@@ -8,7 +8,7 @@ import { writeReport } from '../../../src/report/html.js'
 import { compareModels } from '../../../src/sweep/compare.js'
 import { sweep } from '../../../src/sweep/sweep.js'
 import { rotate } from '../../../src/transforms/geometric.js'
-import { reportEntries } from '../../../src/vitest/report-entries.js'
+import { type ReportedTest, reportEntries } from '../../../src/vitest/report-entries.js'
 import { scene, sceneModel, xmlTags } from '../../support/report.js'
 
 const dirs: string[] = []
@@ -38,7 +38,7 @@ describe('comparison report', async () => {
     dirs.push(dir)
     const [entry] = reportEntries({
       name: 'no worse', fullName: 'models > no worse', module: { relativeModuleId: 'test/models.test.ts' }, result: () => ({ state: 'failed' }),
-      meta: () => ({ segsense: { sweeps: [{ matcher: 'toBeAtLeastAsRobustAs', pass: false, result: candidate, baseline, comparison, min: 0.8 }] } }),
+      meta: () => ({ segsense: { sweeps: [{ matcher: 'toBeAtLeastAsRobustAs', pass: false, result: candidate, baseline, comparison, min: 0.8 }] } }) as ReturnType<ReportedTest['meta']>,
     })
     expect(entry).toMatchObject({ title: 'no worse: top-blind vs threshold · rotate', baseline, comparison })
     const written = await writeReport([entry!], dir)
