@@ -4,11 +4,12 @@ import { loadSample } from '../io/mask.js'
 import type { MetricName } from '../metrics/overlap.js'
 import { loadOnnxModel } from '../models/onnx.js'
 import { type ReportEntry, reportRows, writeReport } from '../report/html.js'
-import { planRequirement } from '../spec/plan.js'
+import { type RequirementPlan, planRequirement } from '../spec/plan.js'
 import { evaluateRequirement } from '../sweep/requirement.js'
 import type { SweepResult } from '../sweep/result.js'
 import { framesOf, sweep } from '../sweep/sweep.js'
 import { transformByName } from '../transforms/registry.js'
+import type { Transform } from '../transforms/transform.js'
 import { createProgress } from './progress.js'
 import { type ModelFlags, describeModelSettings, modelOptionsFrom } from './model-options.js'
 import { type CommonOptions, EXIT, UsageError, parseNames, parseRange, parseValues, samplePaths, summaryTable } from './shared.js'
@@ -40,15 +41,15 @@ export function warningLines(result: Pick<SweepResult, 'warnings'>): string {
   return (result.warnings ?? []).map((w) => `warning: ${w.message}\n`).join('')
 }
 
+/** The flags `segsense sweep` and `segsense compare` share, as `planFlags` reads them. */
+export type SweepFlags = Omit<SweepCommandOptions, 'check' | 'out' | 'json' | 'sample' | keyof ModelFlags | keyof CommonOptions>
+
 /**
- * `segsense sweep`: one transform swept on the user's model and images. Scores against `--truth` masks, or without
- * them against the model's own clean prediction. Prints the summary (or the result JSON with `--json`), writes an
- * HTML report with `--out`, and with `--check` exits 1 when a swept value scores below `--min`.
+ * The requirement plan of a command's grid and scoring flags (`--range`, `--step`, `--steps`, `--values`, `--min`,
+ * `--metric`, `--nsd-tolerance`, `--score-classes`, `--batch-size`, `--empty-policy`), through `planRequirement`.
+ * @throws UsageError for contradicting grid flags, an empty list or a threshold outside [0, 1].
  */
-export async function runSweep(options: SweepCommandOptions): Promise<number> {
-  const modelSettings = modelOptionsFrom(options)
-  if (!options.transform) throw new UsageError('--transform is required (see segsense transforms)')
-  const transform = transformByName(options.transform, options.option)
+export function planFlags(transform: Transform, options: SweepFlags, where: string): { plan: RequirementPlan; min: number } {
   // An empty --values or --range is a mistake, not a request for the default grid.
   if (options.values !== undefined && (options.range !== undefined || options.step !== undefined || options.steps !== undefined)) throw new UsageError('--values cannot be combined with --range, --step or --steps')
   if (options.step !== undefined && options.steps !== undefined) throw new UsageError('give --step or --steps, not both')
@@ -66,7 +67,20 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
     ...(scoreClasses ? { scoreClasses } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.emptyPolicy ? { emptyPolicy: options.emptyPolicy } : {}),
-  }, {}, 'segsense sweep')
+  }, {}, where)
+  return { plan, min }
+}
+
+/**
+ * `segsense sweep`: one transform swept on the user's model and images. Scores against `--truth` masks, or without
+ * them against the model's own clean prediction. Prints the summary (or the result JSON with `--json`), writes an
+ * HTML report with `--out`, and with `--check` exits 1 when a swept value scores below `--min`.
+ */
+export async function runSweep(options: SweepCommandOptions): Promise<number> {
+  const modelSettings = modelOptionsFrom(options)
+  if (!options.transform) throw new UsageError('--transform is required (see segsense transforms)')
+  const transform = transformByName(options.transform, options.option)
+  const { plan, min } = planFlags(transform, options, 'segsense sweep')
   const { metric } = plan.requirement
   const paths = samplePaths(options.image ?? [], options.truth ?? [])
   const withTruth = paths.every((p) => p.truth)

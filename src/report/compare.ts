@@ -2,7 +2,7 @@
 import type { ModelComparison } from '../sweep/compare.js'
 import type { SweepResult } from '../sweep/result.js'
 import { type ChartSpec, renderSvg, svgToPng } from './chart.js'
-import { formatInterval, roundForDisplay } from './format.js'
+import { formatInterval, formatValue, roundForDisplay } from './format.js'
 import { CLASS_COLOURS } from './palette.js'
 import { escapeXml } from './xml.js'
 
@@ -96,6 +96,15 @@ export function differenceChartSpec({ candidate, comparison }: Pick<ComparedSwee
 /** The comparison chart ({@link comparisonChartSpec}) as PNG bytes, for a test attachment. */
 export async function renderComparisonPng(sweeps: ComparedSweeps): Promise<Uint8Array> {
   return svgToPng(await renderSvg(comparisonChartSpec(sweeps)))
+}
+
+/** The first line of a comparison's verdict: `a is less robust to rotate than b` or `a is at least as robust ...`. */
+export function comparisonHeadline(comparison: ModelComparison, candidate: Pick<SweepResult, 'transform' | 'values' | 'samples'>): string {
+  const range = `${comparison.metric} over [${formatValue(candidate, candidate.values[0] as number)}, ${formatValue(candidate, candidate.values[candidate.values.length - 1] as number)}], ${candidate.values.length} values, ${candidate.samples.length} samples`
+  const floor = comparison.margin === 0 ? '0' : `-${comparison.margin}`
+  const rule = comparison.decision === 'lower-bound' ? `lower ${Math.round(comparison.confidence * 100)}% bound of the AUC difference >= ${floor}` : `AUC difference >= ${floor}`
+  const verb = comparison.pass ? 'is at least as robust to' : 'is less robust to'
+  return `${comparison.candidate} ${verb} ${comparison.transform} than ${comparison.baseline} (${range}; required: ${rule})`
 }
 
 /** `-0.310 [-0.360, -0.260]`, or `undefined` without pairs. */

@@ -1,7 +1,7 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { MetricName } from '../metrics/overlap.js'
-import { type BootstrapOptions, bootstrapMean, bootstrapSettings, resamplingPlan } from './bootstrap.js'
+import { type BootstrapOptions, type BootstrapSettings, bootstrapMean, bootstrapSettings, resamplingPlan } from './bootstrap.js'
 import { requirementThresholds } from './requirement.js'
 import type { Score, SweepResult } from './result.js'
 import { type CategoricalStability, type Interval, stableInterval } from './stability.js'
@@ -93,6 +93,19 @@ export interface ModelComparison {
 
 const COMPARE_KEYS = optionKeys<CompareOptions>({ min: true, metric: true, scoreClasses: true, margin: true, confidence: true, resamples: true, seed: true })
 
+/**
+ * Checks comparison settings (`what` names their owner in messages) and applies the defaults: callers that sweep
+ * first check them before the sweeps, so that a bad margin does not cost two sweeps.
+ * @throws SegsenseError `E_BAD_PARAMETER` for a margin outside [0, 1] or bad bootstrap options.
+ */
+export function comparisonSettings(options: ComparisonSettings, what: string): BootstrapSettings & { readonly margin: number } {
+  const margin = options.margin ?? 0
+  if (typeof margin !== 'number' || !(margin >= 0 && margin <= 1)) {
+    throw new SegsenseError('E_BAD_PARAMETER', `${what} option margin must be a score difference in [0, 1] such as 0.02, got ${describeValue(margin)}`, { details: { value: margin } })
+  }
+  return { ...bootstrapSettings(options, what), margin }
+}
+
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b)
 }
@@ -156,11 +169,7 @@ export function compareModels(candidate: SweepResult, baseline: SweepResult, opt
     }
   }
   const metric = options.metric ?? 'dice'
-  const margin = options.margin ?? 0
-  if (typeof margin !== 'number' || !(margin >= 0 && margin <= 1)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `compareModels option margin must be a score difference in [0, 1] such as 0.02, got ${describeValue(margin)}`, { details: { value: margin } })
-  }
-  const settings = bootstrapSettings(options, 'compareModels')
+  const { margin, ...settings } = comparisonSettings(options, 'compareModels')
   checkPaired(candidate, baseline, metric)
   const requirement = { min: options.min ?? DEFAULT_COMPARE_MIN, ...(options.scoreClasses ? { scoreClasses: options.scoreClasses } : {}) }
   const thresholds = requirementThresholds(candidate, requirement)

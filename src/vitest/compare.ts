@@ -3,10 +3,9 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import type { SegmentationModel } from '../models/model.js'
-import { comparisonLines, renderComparisonPng } from '../report/compare.js'
-import { formatValue } from '../report/format.js'
+import { comparisonHeadline, comparisonLines, renderComparisonPng } from '../report/compare.js'
 import { type RequirementDefaults, type RequirementOptions, type RequirementPlan, defaultsOf, planRequirement } from '../spec/plan.js'
-import { type ComparisonSettings, DEFAULT_COMPARE_MIN, type ModelComparison, compareModels } from '../sweep/compare.js'
+import { type ComparisonSettings, DEFAULT_COMPARE_MIN, compareModels, comparisonSettings } from '../sweep/compare.js'
 import type { SweepResult } from '../sweep/result.js'
 import { sweep } from '../sweep/sweep.js'
 import type { Transform } from '../transforms/transform.js'
@@ -53,14 +52,6 @@ export function comparisonSettingsOf(options: ComparisonSettings): ComparisonSet
   }
 }
 
-/** The first line of a comparison's verdict: `a is less robust to rotate than b` or `a is at least as robust ...`. */
-export function comparisonHeadline(comparison: ModelComparison, candidate: Pick<SweepResult, 'transform' | 'values' | 'samples'>): string {
-  const range = `${comparison.metric} over [${formatValue(candidate, candidate.values[0] as number)}, ${formatValue(candidate, candidate.values[candidate.values.length - 1] as number)}], ${candidate.values.length} values, ${candidate.samples.length} samples`
-  const rule = comparison.decision === 'lower-bound' ? `lower ${Math.round(comparison.confidence * 100)}% bound of the AUC difference >= -${comparison.margin}` : `AUC difference >= -${comparison.margin}`
-  const verb = comparison.pass ? 'is at least as robust to' : 'is less robust to'
-  return `${comparison.candidate} ${verb} ${comparison.transform} than ${comparison.baseline} (${range}; required: ${rule})`
-}
-
 /**
  * The `toBeAtLeastAsRobustAs` matcher: sweeps the candidate (`expect(candidate)`) and the baseline once each on the
  * same samples and grid, compares them with `compareModels`, and passes when no compared class's AUC is lower than
@@ -80,6 +71,7 @@ export function toBeAtLeastAsRobustAs(this: MatcherState, received: unknown, bas
     const { samples: _samples, attach: _attach, margin: _m, confidence: _c, resamples: _r, seed: _s, ...requirementOptions } = options
     const plan = planComparison(transform, requirementOptions, defaultsOf(defaults), name)
     const settings = comparisonSettingsOf(options)
+    comparisonSettings(settings, name) // before the sweeps
     const results: SweepResult[] = []
     for (const model of [received, baseline]) {
       const onProgress = progressReporter(`${name} ${model.name}`)
