@@ -30,7 +30,10 @@ export function validateSpec(json: unknown): { valid: true; spec: RobustnessSpec
     if (r.scoreClasses !== undefined && r.classes !== undefined) errors.push(`/requirements/${i}: give "scoreClasses", not both "scoreClasses" and "classes" (its deprecated name)`)
     // The rules that involve two keys hold for the requirement as its defaults complete it.
     const full = withDefaults(r, defaults)
-    if (full.min === undefined && full.minDice === undefined) errors.push(`/requirements/${i} must have property "min" (or the spec's /defaults must)`)
+    // A comparison (with a baseline) needs no gate: its min is the stable intervals' threshold, 0.8 by default.
+    if (full.min === undefined && full.minDice === undefined && !r.baseline) errors.push(`/requirements/${i} must have property "min" (or the spec's /defaults must)`)
+    if (r.margin !== undefined && !r.baseline) errors.push(`/requirements/${i}/margin applies to a comparison: add "baseline": { "onnx": ... }`)
+    if (r.baseline && full.aggregate !== undefined && full.aggregate !== 'mean') errors.push(`/requirements/${i}/aggregate: a comparison with a baseline compares mean curves; leave aggregate out`)
     if (full.minDice !== undefined && full.metric !== undefined && full.metric !== 'dice') {
       errors.push(`/requirements/${i}/minDice gates Dice only, but metric is ${JSON.stringify(full.metric)}: write "min"`)
     }
@@ -61,6 +64,7 @@ export function loadSpec(path: string): LoadedSpec {
     ...spec,
     file,
     model: { ...spec.model, onnx: resolve(dir, spec.model.onnx) },
+    requirements: spec.requirements.map((r) => (r.baseline ? { ...r, baseline: { ...r.baseline, onnx: resolve(dir, r.baseline.onnx) } } : r)),
     samples: spec.samples.map((s) => ({ ...s, image: resolve(dir, s.image), ...(s.truth ? { truth: resolve(dir, s.truth) } : {}) })),
   }
 }

@@ -4,10 +4,9 @@ import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import type { SegmentationModel } from '../models/model.js'
 import { comparisonHeadline, comparisonLines, renderComparisonPng } from '../report/compare.js'
-import { type RequirementDefaults, type RequirementOptions, type RequirementPlan, defaultsOf, planRequirement } from '../spec/plan.js'
-import { type ComparisonSettings, DEFAULT_COMPARE_MIN, compareModels, comparisonSettings } from '../sweep/compare.js'
-import type { SweepResult } from '../sweep/result.js'
-import { sweep } from '../sweep/sweep.js'
+import { comparisonSettingsOf, planComparison, runComparison, withoutComparisonSettings } from '../spec/comparison.js'
+import { type RequirementOptions, defaultsOf } from '../spec/plan.js'
+import { type ComparisonSettings, comparisonSettings } from '../sweep/compare.js'
 import type { Transform } from '../transforms/transform.js'
 import { type AttachPolicy, segsenseDefaults } from './config.js'
 import { type MatcherOutcome, attachChart, recordSweep } from './meta.js'
@@ -34,25 +33,6 @@ const AT_LEAST_KEYS = optionKeys<AtLeastAsRobustOptions>({
 })
 
 /**
- * Plans a comparison like a requirement: the same planner, with the threshold of the stable intervals defaulting
- * to {@link DEFAULT_COMPARE_MIN} when neither the options nor `defaults` give one (a comparison needs no gate).
- */
-export function planComparison(transform: Transform, options: Omit<RequirementOptions, 'aggregate'>, defaults: RequirementDefaults, where: string): RequirementPlan {
-  const withMin = options.min === undefined && options.minDice === undefined && defaults.min === undefined && defaults.minDice === undefined ? { ...defaults, min: DEFAULT_COMPARE_MIN } : defaults
-  return planRequirement(transform, options, withMin, where)
-}
-
-/** The comparison settings (`margin`, `confidence`, `resamples`, `seed`) of `options`, without undefined values. */
-export function comparisonSettingsOf(options: ComparisonSettings): ComparisonSettings {
-  return {
-    ...(options.margin !== undefined ? { margin: options.margin } : {}),
-    ...(options.confidence !== undefined ? { confidence: options.confidence } : {}),
-    ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
-    ...(options.seed !== undefined ? { seed: options.seed } : {}),
-  }
-}
-
-/**
  * The `toBeAtLeastAsRobustAs` matcher: sweeps the candidate (`expect(candidate)`) and the baseline once each on the
  * same samples and grid, compares them with `compareModels`, and passes when no compared class's AUC is lower than
  * the baseline's by more than `margin` (at the lower confidence bound when `confidence` is given). **Must be awaited.**
@@ -68,18 +48,13 @@ export function toBeAtLeastAsRobustAs(this: MatcherState, received: unknown, bas
     checkKnownKeys(options, AT_LEAST_KEYS, `${name} options`)
     const defaults = segsenseDefaults()
     const samples = resolveSamples('toBeAtLeastAsRobustAs', options.samples)
-    const { samples: _samples, attach: _attach, margin: _m, confidence: _c, resamples: _r, seed: _s, ...requirementOptions } = options
-    const plan = planComparison(transform, requirementOptions, defaultsOf(defaults), name)
+    const { samples: _samples, attach: _attach, ...rest } = options
+    const plan = planComparison(transform, withoutComparisonSettings(rest), defaultsOf(defaults), name)
     const settings = comparisonSettingsOf(options)
     comparisonSettings(settings, name) // before the sweeps
-    const results: SweepResult[] = []
-    for (const model of [received, baseline]) {
-      const onProgress = progressReporter(`${name} ${model.name}`)
-      results.push(await sweep(model, samples, transform, onProgress ? { ...plan.sweep, onProgress } : plan.sweep))
-    }
-    const [a, bResult] = results as [SweepResult, SweepResult]
-    const { min, metric, scoreClasses } = plan.requirement
-    const comparison = compareModels(a, bResult, { min, metric, ...(scoreClasses ? { scoreClasses } : {}), ...settings })
+    const reporters = new Map([received, baseline].map((m) => [m.name, progressReporter(`${name} ${m.name}`)]))
+    const { candidate: a, baseline: bResult, comparison } = await runComparison(received, baseline, samples, plan, settings, (model, p) => reporters.get(model)?.(p))
+    const { min, metric } = plan.requirement
     const pass = comparison.pass
     const isNot = Boolean(this.isNot)
     const assertionFails = pass === isNot

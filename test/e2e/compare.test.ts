@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { consumerWorkspace, reportedTests, runVitest } from './harness.js'
 
 // A real vitest run of toBeAtLeastAsRobustAs on the bundled models and samples (test/e2e/projects/compare),
-// both directions: about 45 s on 2 cores.
+// both directions, and a spec requirement with a baseline: about 50 s on 2 cores.
 let ws: ReturnType<typeof consumerWorkspace>
 beforeAll(() => { ws = consumerWorkspace() })
 afterAll(() => ws?.dispose())
@@ -26,7 +26,7 @@ describe('toBeAtLeastAsRobustAs in a real vitest run', () => {
     expect(failed.state).toBe('failed')
     const message = failed.errors[0]!
     expect(message).toContain('expect(candidate).toBeAtLeastAsRobustAs(baseline, transform)')
-    expect(message).toContain('cardiac-fragile is less robust to rotate than cardiac-robust (dice over [-60 deg, 60 deg], 5 values, 8 samples; required: lower 95% bound of the AUC difference >= -0.02)')
+    expect(message).toContain('cardiac-fragile is less robust to rotate than cardiac-robust (dice over [-60 deg, 60 deg], 3 values, 8 samples; required: lower 95% bound of the AUC difference >= -0.02)')
     const line = /LV AUC (-0\.\d{3}) \[(-0\.\d{3}), (-0\.\d{3})\], p = ([\d.]+); stable \[[^\]]+\] vs \[[^\]]+\] \(fails\)/.exec(message)
     expect(line, message).not.toBeNull()
     const [difference, lower, upper, p] = line!.slice(1).map(Number) as [number, number, number, number]
@@ -36,6 +36,14 @@ describe('toBeAtLeastAsRobustAs in a real vitest run', () => {
     expect(p).toBeLessThan(0.05)
     // scoreClasses: LV only
     expect(message).not.toMatch(/^\s+MYO AUC/m)
+  })
+
+  it('runs a spec requirement with a baseline as a comparison', () => {
+    const spec = byName('no less robust to rotation than cardiac-robust')
+    expect(spec.state).toBe('failed')
+    expect(spec.errors[0]).toContain('cardiac-fragile is less robust to rotate than cardiac-robust (dice over [-90 deg, 90 deg], 3 values, 2 samples; required: AUC difference >= -0.02)')
+    expect(spec.errors[0]).toMatch(/^\s+LV AUC -0\.\d{3} \[/m)
+    expect(spec.meta.segsense!.sweeps[0]).toMatchObject({ matcher: 'toBeAtLeastAsRobustAs', pass: false })
   })
 
   it('attaches a chart of both curves to the failing test, and records both sweeps and the comparison', () => {

@@ -5,8 +5,8 @@ import { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, loadOnnxModel, r
 const samples = await loadFixtureSamples('cardiac')
 const fragile = await loadOnnxModel(fixtureModelPath('cardiac-fragile'), { classes: CARDIAC_CLASSES })
 const robust = await loadOnnxModel(fixtureModelPath('cardiac-robust'), { classes: CARDIAC_CLASSES })
-// 5 values x 8 samples x 2 models per call: about 20 s each here
-const grid = { samples, range: [-60, 60] as [number, number], step: 30, margin: 0.02 }
+// 3 values x 8 samples x 2 models per call: about 12 s each here
+const grid = { samples, range: [-60, 60] as [number, number], step: 60, margin: 0.02 }
 
 test('robust is at least as robust as fragile', async () => {
   await expect(robust).toBeAtLeastAsRobustAs(fragile, rotate, grid)
