@@ -46,6 +46,12 @@ describe('toBeAtLeastAsRobustAs in a real vitest run', () => {
     expect(spec.meta.segsense!.sweeps[0]).toMatchObject({ matcher: 'toBeAtLeastAsRobustAs', pass: false })
   })
 
+  it('.not passes for a less robust model; a baseline that is not a model and a misspelt option are refused', () => {
+    expect(byName('not: a model blind to the left half is less robust than one that sees everything').state).toBe('passed')
+    expect(byName('a baseline that is not a model is refused').errors[0]).toContain('toBeAtLeastAsRobustAs(baseline, transform, options): baseline must be a SegmentationModel')
+    expect(byName('a misspelt option is refused').errors[0]).toContain(`toBeAtLeastAsRobustAs(rotate) options: unknown key "margn" (did you mean 'margin'?)`)
+  })
+
   it('attaches a chart of both curves to the failing test, and records both sweeps and the comparison', () => {
     const failed = byName('fragile is not at least as robust as robust')
     expect(failed.annotations).toHaveLength(1)
