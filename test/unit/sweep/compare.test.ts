@@ -89,6 +89,13 @@ describe('compareModels', () => {
     expect(c).toMatchObject({ pass: false, candidate: 'cand', baseline: 'base', transform: 'rotate', metric: 'dice', margin: 0 })
   })
 
+  it('pairs samples by id, whatever their order', () => {
+    const cand = result('cand', flat(a))
+    const base = result('base', flat(b))
+    const reversed = { ...base, samples: [...base.samples].reverse() }
+    expect(compareModels(cand, reversed).classes[0]!.auc).toEqual(compareModels(cand, base).classes[0]!.auc)
+  })
+
   it('leaves out unscored samples; a class with no pair fails', () => {
     const cand = result('cand', { s1: values.map(() => 0.9), s2: values.map(() => null) })
     const base = result('base', { s1: values.map(() => 0.8), s2: values.map(() => 0.8) })
