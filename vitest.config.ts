@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // The consumer projects are run by the e2e tests in their own vitest processes.
-    exclude: [...configDefaults.exclude, 'test/e2e/projects/**'],
+    exclude: [...configDefaults.exclude, 'test/e2e/projects/**', 'test/case-studies/**'],
     // Generous limits: these are hang guards, not speed checks (speed is measured by npm run bench), and the
     // e2e hooks run whole vitest processes on a shared 2-core machine.
     // Two workers on the 2-core machines: the e2e files mostly wait on child processes (vitest runs, the CLI,

@@ -10,6 +10,7 @@
  */
 // Core types and errors
 export type { Raster, LabelMap, Sample, Classes } from './core/types.js'
+export type { Volume, LabelVolume, VolumeSample } from './core/types.js'
 export { SegsenseError, isSegsenseError, type SegsenseErrorCode } from './core/errors.js'
 export { raster, labelMap, sample } from './core/raster.js'
 
@@ -35,9 +36,10 @@ export { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, type FixtureMode
 export { type GridOptions, MAX_GRID_VALUES, sweepValues } from './sweep/grid.js'
 export {
   SWEEP_SCHEMA_VERSION, type Score, type ClassCurves, type ScoreTable, type ScoreCounts, type SweepParameter,
-  type SampleScores, type SweepTiming, type SweepResult, type SweepWarning,
+  type SampleScores, type SweepTiming, type SweepResult, type SweepWarning, type SweepVolumes, type VolumeSlices,
 } from './sweep/result.js'
 export { sweep, framesOf, type KeepFrames, type SweepOptions, type SweepProgress, type SweepFrame, type SweepFrames, type SweepResultWithFrames } from './sweep/sweep.js'
+export { sweepVolumes, type SliceSelection, type VolumeSweepOptions } from './sweep/volume.js'
 export { stableInterval, type Interval, type CategoricalStability, type StabilityOptions } from './sweep/stability.js'
 export { summarize, type SummarizeOptions, type Summary, type ClassSummary, type Breakdown, type Slopes } from './sweep/summarize.js'
 export { evaluateRequirement, type Requirement, type Failure, type ClassVerdict, type RequirementVerdict } from './sweep/requirement.js'

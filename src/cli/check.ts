@@ -4,6 +4,7 @@ import { formatInterval } from '../report/format.js'
 import { writeReport } from '../report/html.js'
 import { loadSpec } from '../spec/load.js'
 import { runSpec } from '../spec/run.js'
+import { describeBound, limitOf, thresholdKey } from '../sweep/threshold.js'
 import { createProgress } from './progress.js'
 import { type CommonOptions, EXIT } from './shared.js'
 
@@ -36,14 +37,14 @@ export async function runCheck(file: string, options: CheckOptions): Promise<num
         continue
       }
       for (const c of o.verdict.classes) {
-        lines.push(`      ${c.className} ${o.verdict.metric} >= ${c.min}: ${c.pass ? 'passes' : `stable in ${formatInterval(o.result, c.interval)}`}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`)
+        lines.push(`      ${describeBound(o.verdict.metric, { direction: o.verdict.direction, limit: limitOf(c) }, c.className)}: ${c.pass ? 'passes' : `stable in ${formatInterval(o.result, c.interval)}`}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`)
       }
       for (const w of o.result.warnings ?? []) lines.push(`      warning: ${w.message}`)
     }
     process.stdout.write(`${lines.join('\n')}\n`)
   }
   if (options.out) {
-    const report = await writeReport(outcomes.map((o) => ({ result: o.result, verdict: o.verdict, required: o.required, title: o.name, min: Object.fromEntries(o.verdict.classes.map((c) => [c.className, c.min])), metric: o.verdict.metric, ...(o.comparison ?? {}) })), resolve(options.out), { title: `segsense check: ${spec.name ?? spec.file}` })
+    const report = await writeReport(outcomes.map((o) => ({ result: o.result, verdict: o.verdict, required: o.required, title: o.name, [thresholdKey(o.verdict.metric)]: Object.fromEntries(o.verdict.classes.map((c) => [c.className, limitOf(c)])), metric: o.verdict.metric, ...(o.comparison ?? {}) })), resolve(options.out), { title: `segsense check: ${spec.name ?? spec.file}` })
     ;(options.json ? process.stderr : process.stdout).write(`report: ${report.index}\n`)
   }
   return failed.length ? EXIT.failed : EXIT.ok

@@ -76,7 +76,8 @@ function sweepFlags(cmd: Command): Command {
     .option('--values <list>', 'explicit values, e.g. 0,90,180')
     .addOption(new Option('--metric <name>', 'metric').choices([...METRIC_NAMES]).default('dice'))
     .option('--nsd-tolerance <t>', 'tolerance of --metric nsd, in the truth spacing units (pixels without spacing)', number('--nsd-tolerance'))
-    .option('--min <score>', 'threshold of the stable intervals (and of sweep --check)', number('--min'), 0.8)
+    .option('--min <score>', 'threshold of a score metric for the stable intervals (and sweep --check\'s pass/fail; default 0.8)', number('--min'))
+    .option('--max <mm>', 'threshold of a distance metric (hd, hd95, assd, masd), in mm: pass/fail when every value is <= max (sweep only)', number('--max'))
     .option('--batch-size <n>', 'images per model call', integer('--batch-size'))
     .addOption(new Option('--empty-policy <policy>', 'score where reference and prediction are both empty at a value: best (1) or nan (not scored)').choices(['best', 'nan']))
 }
@@ -99,7 +100,7 @@ export function program(run: (code: Promise<number> | number) => void): Command 
 
   sweepFlags(common(prog.command('sweep'))
     .description("sweep one transform on your ONNX model and images; without --truth, score against the model's own clean prediction"))
-    .option('--check', 'exit 1 when a swept value scores below --min')
+    .option('--check', 'exit 1 when a swept value scores below --min (or a distance lies above --max)')
     .option('--sample <id>', 'sample shown in the report\'s frame strip and GIF (default the first)')
     .option('-o, --out <dir>', 'write an HTML report to this folder')
     .option('--json', 'print { pass, required, modelSettings, verdict, result } as JSON on stdout (verdict: per class the stable interval and pass)')

@@ -192,7 +192,7 @@ export function summaryTable(rows: readonly SummaryRow[]): string {
   const fmt = (x: number | null): string => (x === null ? '-' : x.toFixed(3))
   const out = [['sweep', 'model', 'transform', 'class', 'threshold', 'required', 'stable interval', 'AUC', 'worst', 'status']]
   for (const r of rows) {
-    out.push([r.sweep.replace('sweep-', '#'), r.model, r.transform, r.className, r.min === null ? '-' : String(r.min), r.required, r.interval, fmt(r.auc), r.worst ? `${r.worst.score.toFixed(3)} at ${r.worst.value}` : '-', r.pass === null ? '-' : r.pass ? 'pass' : 'FAIL'])
+    out.push([r.sweep.replace('sweep-', '#'), r.model, r.transform, r.className, r.max != null ? `max ${r.max} mm` : r.min === null ? '-' : String(r.min), r.required, r.interval, fmt(r.auc), r.worst ? `${r.worst.score.toFixed(3)} at ${r.worst.value}` : '-', r.pass === null ? '-' : r.pass ? 'pass' : 'FAIL'])
   }
   const lines = table(out)
   const width = Math.max(...lines.map((l) => l.length))

@@ -6,6 +6,7 @@ import { loadOnnxModel } from '../models/onnx.js'
 import { type ReportEntry, reportRows, writeReport } from '../report/html.js'
 import { type RequirementPlan, planRequirement } from '../spec/plan.js'
 import { evaluateRequirement } from '../sweep/requirement.js'
+import { describeBound, thresholdKey } from '../sweep/threshold.js'
 import type { SweepResult } from '../sweep/result.js'
 import { framesOf, sweep } from '../sweep/sweep.js'
 import { transformByName } from '../transforms/registry.js'
@@ -28,6 +29,7 @@ export interface SweepCommandOptions extends CommonOptions, ModelFlags {
   readonly metric?: string
   readonly nsdTolerance?: number
   readonly min?: number
+  readonly max?: number
   readonly check?: boolean
   readonly batchSize?: number
   readonly emptyPolicy?: 'best' | 'nan'
@@ -53,16 +55,27 @@ export function planFlags(transform: Transform, options: SweepFlags, where: stri
   // An empty --values or --range is a mistake, not a request for the default grid.
   if (options.values !== undefined && (options.range !== undefined || options.step !== undefined || options.steps !== undefined)) throw new UsageError('--values cannot be combined with --range, --step or --steps')
   if (options.step !== undefined && options.steps !== undefined) throw new UsageError('give --step or --steps, not both')
-  const min = options.min ?? 0.8
-  if (!(min >= 0 && min <= 1)) throw new UsageError(`--min: ${min} is not a score in [0, 1] (every metric is a score in [0, 1])`)
+  const metricName = (options.metric ?? 'dice') as MetricName
+  const key = thresholdKey(metricName)
+  let min: number
+  if (key === 'max') {
+    if (options.min !== undefined) throw new UsageError(`--min: --metric ${metricName} is a distance in mm (lower is better); give --max <mm>`)
+    if (options.max === undefined) throw new UsageError(`--metric ${metricName} needs --max <mm> (a distance, lower is better), e.g. --max 5`)
+    min = options.max
+    if (!(min >= 0 && Number.isFinite(min))) throw new UsageError(`--max: ${min} is not a distance >= 0 mm`)
+  } else {
+    if (options.max !== undefined) throw new UsageError(`--max is the threshold of the distance metrics (hd, hd95, assd, masd); --metric ${metricName} takes --min`)
+    min = options.min ?? 0.8
+    if (!(min >= 0 && min <= 1)) throw new UsageError(`--min: ${min} is not a score in [0, 1] (--metric ${metricName} is a score in [0, 1])`)
+  }
   const scoreClasses = options.scoreClasses !== undefined ? parseNames('--score-classes', options.scoreClasses) : undefined
   const plan = planRequirement(transform, {
     ...(options.range !== undefined ? { range: parseRange(options.range) } : {}),
     ...(options.step !== undefined ? { step: options.step } : {}),
     ...(options.steps !== undefined ? { steps: options.steps } : {}),
     ...(options.values !== undefined ? { values: parseValues(options.values) } : {}),
-    min,
-    metric: (options.metric ?? 'dice') as MetricName,
+    [key]: min,
+    metric: metricName,
     ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
     ...(scoreClasses ? { scoreClasses } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
@@ -82,6 +95,7 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   const transform = transformByName(options.transform, options.option)
   const { plan, min } = planFlags(transform, options, 'segsense sweep')
   const { metric } = plan.requirement
+  const key = thresholdKey(metric)
   const paths = samplePaths(options.image ?? [], options.truth ?? [])
   const withTruth = paths.every((p) => p.truth)
   const samples: Sample[] = await Promise.all(paths.map((p) => loadSample(p.id, p.image, p.truth)))
@@ -102,19 +116,19 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   }
   const plain = { ...result }
   // Judged over the swept values (all of them: the range given is the range swept).
-  const entry: ReportEntry = { result: plain, metric, min, ...(options.range ? { required: plan.required } : {}) }
+  const entry: ReportEntry = { result: plain, metric, [key]: min, ...(options.range ? { required: plan.required } : {}) }
   const verdict = evaluateRequirement(plain, plan.requirement)
   // The shape of an entry of `segsense check --json`: the verdict holds each class's stable interval and pass.
   if (options.json) process.stdout.write(`${JSON.stringify({ pass: verdict.pass, required: plan.required, modelSettings: model.config, verdict, result: plain }, null, 2)}\n`)
   else {
     const rows = reportRows([entry])
-    const header = `${model.name}: ${transform.name} on ${samples.length} sample${samples.length === 1 ? '' : 's'}, scored against ${withTruth ? 'the truth' : "the model's clean prediction (no --truth)"}, ${metric} >= ${min}`
+    const header = `${model.name}: ${transform.name} on ${samples.length} sample${samples.length === 1 ? '' : 's'}, scored against ${withTruth ? 'the truth' : "the model's clean prediction (no --truth)"}, ${describeBound(metric, { direction: key === 'max' ? 'lower' : 'higher', limit: min })}`
     process.stdout.write(`${header}\nmodel settings: ${describeModelSettings(model.config, modelSettings.options)}\n\n${summaryTable(rows)}\n`)
     process.stdout.write(warningLines(plain))
   }
   if (options.out) {
     const frames = framesOf(result)
-    const report = await writeReport([{ ...entry, ...(options.sample ? { sample: options.sample } : {}), ...(frames ? { frames } : {}) }], resolve(options.out), { title: `segsense sweep: ${model.name}`, min })
+    const report = await writeReport([{ ...entry, ...(options.sample ? { sample: options.sample } : {}), ...(frames ? { frames } : {}) }], resolve(options.out), { title: `segsense sweep: ${model.name}`, ...(key === 'min' ? { min } : {}) })
     ;(options.json ? process.stderr : process.stdout).write(`${options.json ? '' : '\n'}report: ${report.index}\n`)
   }
   return options.check && !verdict.pass ? EXIT.failed : EXIT.ok

@@ -3,17 +3,40 @@ import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { classIds } from '../core/raster.js'
 import type { Classes, LabelMap } from '../core/types.js'
 import { type ClassCounts, confusionCounts } from './confusion.js'
-import { checkTolerance, surfaceDistances } from './distance.js'
+import { type BoundaryDistances, checkTolerance, surfaceDistances } from './distance.js'
 
 /**
- * The metrics a sweep can score, each in [0, 1] and higher is better: the confusion-matrix metrics (`dice`, `iou`,
+ * The metrics a sweep can score. Scores in [0, 1], higher is better: the confusion-matrix metrics (`dice`, `iou`,
  * `precision`, `recall`) and `nsd`, the normalised surface distance (surface Dice) at a tolerance: the share of
  * boundary pixels of both masks within the tolerance of the other's boundary (MONAI `SurfaceDiceMetric`).
+ * Distances in the truth's spacing units (mm; pixels without spacing), lower is better ({@link DistanceMetricName}):
+ * `hd`, `hd95`, `assd`, `masd` (see `boundaryDistances`).
  */
-export type MetricName = 'dice' | 'iou' | 'precision' | 'recall' | 'nsd'
+export type MetricName = 'dice' | 'iou' | 'precision' | 'recall' | 'nsd' | DistanceMetricName
+
+/** The boundary distances a sweep can score: lower is better, in the truth's spacing units (mm). */
+export type DistanceMetricName = 'hd' | 'hd95' | 'assd' | 'masd'
 
 /** Every {@link MetricName}, in a stable order. */
-export const METRIC_NAMES: readonly MetricName[] = Object.freeze(['dice', 'iou', 'precision', 'recall', 'nsd'])
+export const METRIC_NAMES: readonly MetricName[] = Object.freeze(['dice', 'iou', 'precision', 'recall', 'nsd', 'hd', 'hd95', 'assd', 'masd'])
+
+/** The {@link DistanceMetricName}s, in a stable order. */
+export const DISTANCE_METRIC_NAMES: readonly DistanceMetricName[] = Object.freeze(['hd', 'hd95', 'assd', 'masd'])
+
+/** Whether `metric` is a boundary distance (lower is better, unit mm), as opposed to a score in [0, 1]. */
+export function isDistanceMetric(metric: string): metric is DistanceMetricName {
+  return (DISTANCE_METRIC_NAMES as readonly string[]).includes(metric)
+}
+
+/**
+ * Which way a metric improves: `'higher'` for the scores in [0, 1] (a threshold is a `min`), `'lower'` for the
+ * distances (a threshold is a `max`, in mm).
+ * @example
+ * metricDirection('hd95') // 'lower'
+ */
+export function metricDirection(metric: MetricName): 'higher' | 'lower' {
+  return isDistanceMetric(metric) ? 'lower' : 'higher'
+}
 
 /** Default NSD tolerance: 1 in the truth's spacing units (mm), or 1 pixel when the truth has no spacing. */
 export const DEFAULT_NSD_TOLERANCE = 1
@@ -63,7 +86,8 @@ function bothEmptyValue(policy: EmptyPolicy): number {
   return policy.bothEmpty === 'nan' ? Number.NaN : 1
 }
 
-const METRIC_FUNCTIONS: Readonly<Record<Exclude<MetricName, 'nsd'>, (c: ClassCounts, p: EmptyPolicy) => number>> = { dice, iou, precision, recall }
+/** The confusion-count metrics, by name. */
+export const COUNT_METRICS: Readonly<Record<Exclude<MetricName, 'nsd' | DistanceMetricName>, (c: ClassCounts, p: EmptyPolicy) => number>> = { dice, iou, precision, recall }
 
 /** Options of {@link scoreMasks}. */
 export interface ScoreOptions {
@@ -94,9 +118,12 @@ export function checkMetricNames(metrics: readonly unknown[]): asserts metrics i
 }
 
 /**
- * Scores a predicted mask against the truth, per metric and class, from one pass over both masks.
+ * Scores a predicted mask against the truth, per metric and class, from one pass over both masks (and one boundary
+ * distance computation per class when `nsd` or a distance is asked for).
  *
- * @returns `{ [metric]: { [className]: score } }`, scores in [0, 1] (NaN only with `bothEmpty: 'nan'`).
+ * @returns `{ [metric]: { [className]: score } }`, scores in [0, 1] (NaN only with `bothEmpty: 'nan'`); distances
+ *   in the truth's spacing units: 0 (or NaN under `bothEmpty: 'nan'`) when neither mask holds the class, `+Infinity`
+ *   when exactly one does (sweeps store it as `null`, and it never passes a `max`).
  * @throws SegsenseError `E_SIZE_MISMATCH` when the masks differ in size, `E_BAD_PARAMETER` for an unknown metric.
  * @example
  * scoreMasks(pred, truth, { classes: { 1: 'RV', 2: 'MYO', 3: 'LV' }, metrics: ['dice', 'iou'] }).dice.LV
@@ -109,12 +136,15 @@ export function scoreMasks(prediction: LabelMap, truth: LabelMap, options: Score
   const ids = classIds(options.classes, options.includeBackground ?? false)
   const counts = confusionCounts(prediction, truth, ids)
   const out = {} as Record<MetricName, Record<string, number>>
+  const surface = metrics.some((m) => m === 'nsd' || isDistanceMetric(m)) ? surfacePerClass(prediction, truth, options, policy) : null
   for (const m of metrics) {
-    if (m === 'nsd') {
-      out.nsd = nsdPerClass(prediction, truth, options, policy)
+    if (m === 'nsd' || isDistanceMetric(m)) {
+      const perClass: Record<string, number> = {}
+      for (const [name, d] of Object.entries(surface as Record<string, BoundaryDistances>)) perClass[name] = sweepDistance(d, m)
+      out[m] = perClass
       continue
     }
-    const fn = METRIC_FUNCTIONS[m]
+    const fn = COUNT_METRICS[m]
     const perClass: Record<string, number> = {}
     for (const id of ids) perClass[options.classes[id] as string] = fn(counts.get(id) as ClassCounts, policy)
     out[m] = perClass
@@ -122,16 +152,24 @@ export function scoreMasks(prediction: LabelMap, truth: LabelMap, options: Score
   return out
 }
 
-// NSD per class with the overlap metrics' empty policy: absent from both -> 1 ('best') or NaN, one side empty -> 0.
-function nsdPerClass(prediction: LabelMap, truth: LabelMap, options: ScoreOptions, policy: EmptyPolicy): Record<string, number> {
+/**
+ * A sweep's value of `nsd` or a distance metric from a class's {@link BoundaryDistances} (computed with the empty
+ * policy `{ bothEmpty, oneEmpty: 'worst' }`): NSD as computed (one side empty -> 0); a distance is `+Infinity` when
+ * exactly one mask holds the class (no finite distance exists, and a cap such as the image diagonal could pass a
+ * loose `max`).
+ */
+export function sweepDistance(d: BoundaryDistances, metric: 'nsd' | DistanceMetricName): number {
+  if (metric === 'nsd') return d.nsd
+  return d.case === 'predictionEmpty' || d.case === 'truthEmpty' ? Number.POSITIVE_INFINITY : d[metric]
+}
+
+// Boundary distances per class with the overlap metrics' empty policy: absent from both -> best or NaN.
+function surfacePerClass(prediction: LabelMap, truth: LabelMap, options: ScoreOptions, policy: EmptyPolicy): Record<string, BoundaryDistances> {
   const tolerance = options.nsdTolerance ?? DEFAULT_NSD_TOLERANCE
   checkTolerance(tolerance, 'nsdTolerance')
-  const distances = surfaceDistances(prediction, truth, options.classes, {
+  return surfaceDistances(prediction, truth, options.classes, {
     tolerance,
     includeBackground: options.includeBackground ?? false,
     emptyPolicy: { bothEmpty: policy.bothEmpty, oneEmpty: 'worst' },
   })
-  const out: Record<string, number> = {}
-  for (const [name, d] of Object.entries(distances)) out[name] = d.nsd
-  return out
 }

@@ -4,6 +4,7 @@ import { SegsenseError } from '../core/errors.js'
 import type { MetricName } from '../metrics/overlap.js'
 import type { SweepResult } from '../sweep/result.js'
 import { stableInterval } from '../sweep/stability.js'
+import { thresholdKey, wrongKey } from '../sweep/threshold.js'
 import { CLASS_COLOURS } from './palette.js'
 import { xmlValid } from './xml.js'
 
@@ -33,9 +34,11 @@ export interface ChartOptions {
   readonly classes?: readonly string[]
   /** Threshold(s) drawn as dashed rules; one number or per class name. */
   readonly min?: number | Readonly<Record<string, number>>
+  /** For a distance metric (`hd`, `hd95`, `assd`, `masd`): threshold(s) in mm, drawn like `min`, in its place. */
+  readonly max?: number | Readonly<Record<string, number>>
   /** A required parameter range, shaded grey. */
   readonly required?: readonly [number, number]
-  /** Shade each class's stable interval at its threshold (needs `min`). Default true. */
+  /** Shade each class's stable interval at its threshold (needs `min`, or `max` for a distance). Default true. */
   readonly shadeStable?: boolean
   /** A sample id; default the mean over samples. */
   readonly sample?: string
@@ -54,10 +57,17 @@ function thresholdOf(min: ChartOptions['min'], className: string): number | unde
 /**
  * Builds the Vega-Lite spec of a sweep: score against parameter, one line per class (undefined scores break the
  * line), dashed threshold rules, the required range shaded grey and each class's stable interval as a band.
- * Log-scale parameters get a log x axis; categorical ones an ordinal axis with the category names.
+ * Log-scale parameters get a log x axis; categorical ones an ordinal axis with the category names. A distance metric
+ * is drawn in mm from 0 up (axis title `hd95 (mm, lower is better)`), its threshold from `max`; an infinite distance
+ * (`null`) breaks the line like an undefined score.
  */
 export function chartSpec(result: SweepResult, options: ChartOptions = {}): ChartSpec {
   const metric = options.metric ?? 'dice'
+  const key = thresholdKey(metric)
+  const other = key === 'min' ? 'max' : 'min'
+  if (options[other] !== undefined) throw wrongKey(metric, 'chart')
+  const threshold = options[key]
+  const distance = key === 'max'
   const classes = options.classes ?? result.classes
   const curves = options.sample === undefined ? result.mean[metric] : result.samples.find((s) => s.id === options.sample)?.scores[metric]
   if (!curves) {
@@ -81,12 +91,12 @@ export function chartSpec(result: SweepResult, options: ChartOptions = {}): Char
   if (options.required && !categorical) {
     layers.push({ data: { values: [{ from: options.required[0], to: options.required[1] }] }, mark: { type: 'rect', color: '#888', opacity: 0.15 }, encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' } } })
   }
-  if (options.min !== undefined && options.shadeStable !== false && !categorical) {
+  if (threshold !== undefined && options.shadeStable !== false && !categorical) {
     const bands: Record<string, unknown>[] = []
     for (const className of classes) {
-      const min = thresholdOf(options.min, className)
-      if (min === undefined) continue
-      const interval = stableInterval(result, { className, metric, min, ...(options.sample === undefined ? {} : { sample: options.sample }) })
+      const limit = thresholdOf(threshold, className)
+      if (limit === undefined) continue
+      const interval = stableInterval(result, { className, metric, [key]: limit, ...(options.sample === undefined ? {} : { sample: options.sample }) })
       if (!interval || interval.kind !== 'interval') continue
       const lo = result.values[0] as number, hi = result.values[result.values.length - 1] as number
       // A wrapped interval (from > to on a circular axis) is two bands: [from, hi] and [lo, to].
@@ -98,11 +108,11 @@ export function chartSpec(result: SweepResult, options: ChartOptions = {}): Char
   layers.push({
     data: { values: points },
     mark: { type: 'line', point: true, strokeWidth: 2 },
-    encoding: { x, y: { field: 'score', type: 'quantitative', title: metric, scale: { domain: [0, 1] } }, color: colour },
+    encoding: { x, y: distance ? { field: 'score', type: 'quantitative', title: `${metric} (mm, lower is better)`, scale: { zero: true } } : { field: 'score', type: 'quantitative', title: metric, scale: { domain: [0, 1] } }, color: colour },
   })
-  if (options.min !== undefined) {
+  if (threshold !== undefined) {
     const rules = classes.flatMap((className) => {
-      const min = thresholdOf(options.min, className)
+      const min = thresholdOf(threshold, className)
       return min === undefined ? [] : [{ min, class: className }]
     })
     if (rules.length) layers.push({ data: { values: rules }, mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'min', type: 'quantitative' }, color: colour } })

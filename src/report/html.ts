@@ -2,9 +2,10 @@ import { join, resolve } from 'node:path'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { MetricName } from '../metrics/overlap.js'
-import { evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
+import { type ClassVerdict, evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
 import type { SweepResult } from '../sweep/result.js'
 import { summarize } from '../sweep/summarize.js'
+import { thresholdKey } from '../sweep/threshold.js'
 import { framesOf, type SweepFrames } from '../sweep/sweep.js'
 import type { ModelComparison } from '../sweep/compare.js'
 import { renderChartSvg } from './chart.js'
@@ -41,6 +42,11 @@ export interface ReportEntry {
    * threshold (a sweep snapshot test): no class is judged by a score, and its status is `pass` alone.
    */
   readonly min?: number | Readonly<Record<string, number>> | null
+  /**
+   * Threshold(s) in mm when `metric` is a distance (`hd`, `hd95`, `assd`, `masd`: lower is better), in place of
+   * `min`; without it a distance entry judges no class.
+   */
+  readonly max?: number | Readonly<Record<string, number>> | null
   /** Metric judged and charted; default `dice` (or the result's first metric). */
   readonly metric?: MetricName
   /**
@@ -90,8 +96,10 @@ export interface SummaryRow {
   readonly transform: string
   readonly className: string
   readonly metric: MetricName
-  /** Threshold, or null when the entry sets none for this class. */
+  /** Threshold, or null when the entry sets none for this class (or its metric is a distance). */
   readonly min: number | null
+  /** A distance metric's threshold in mm; present only for distance metrics (null when none is set). */
+  readonly max?: number | null
   /** The range judged, as text (`-90 deg to 90 deg`), or `all swept values`. */
   readonly required: string
   /** Stable interval as text (`[-12.4 deg, 8.1 deg]`, `the full circle`, ...), `-` without threshold. */
@@ -150,24 +158,26 @@ function prepare(input: SweepResult | ReportEntry, index: number, options: Repor
   const result = entry.result
   const comparison = entry.baseline ? entry.comparison : undefined
   const metric = entry.metric ?? comparison?.metric ?? (result.metrics.includes('dice') ? 'dice' : (result.metrics[0] as MetricName))
-  // No threshold at all: an empty per-class map judges no class (not the report's default threshold).
-  const min = entry.min === null ? {} : entry.min ?? options.min ?? 0.8
+  // No threshold at all: an empty per-class map judges no class (not the report's default threshold). A distance
+  // takes max (mm), never the report's default score threshold.
+  const key = thresholdKey(metric)
+  const min = key === 'max' ? entry.max ?? {} : entry.min === null ? {} : entry.min ?? options.min ?? 0.8
   const id = `sweep-${String(index + 1).padStart(2, '0')}`
   const title = entry.title ?? (comparison ? `${result.model} vs ${comparison.baseline} · ${result.transform.name}` : `${result.model} · ${result.transform.name}`)
   let verdict = entry.verdict ?? null
   if (!verdict) {
     const judged = result.classes.filter((c) => thresholdFor(min, c) !== null)
-    verdict = judged.length ? evaluateRequirement(entry.required ? within(result, entry.required) : result, { min, metric, classes: judged }) : null
+    verdict = judged.length ? evaluateRequirement(entry.required ? within(result, entry.required) : result, { [key]: min, metric, classes: judged }) : null
   }
   const rows: SummaryRow[] = result.classes.map((className) => {
     const t = thresholdFor(min, className)
-    const s = summarize(result, { min: t ?? 0, metric }).classes[className]
+    const s = summarize(result, { [key]: t ?? 0, metric }).classes[className]
     // A comparison judges its classes by the comparison, not by a threshold.
     const compared = comparison?.classes.find((c) => c.className === className)
-    const classVerdict = compared ? { min: compared.min, pass: compared.pass } : comparison ? undefined : verdict?.classes.find((c) => c.className === className)
+    const classVerdict: Pick<ClassVerdict, 'min' | 'max' | 'pass'> | undefined = compared ? { min: compared.min, pass: compared.pass } : comparison ? undefined : verdict?.classes.find((c) => c.className === className)
     return {
       sweep: id, title, model: result.model, transform: result.transform.name, className, metric,
-      min: classVerdict?.min ?? t,
+      ...(key === 'max' ? { min: null, max: classVerdict?.max ?? t } : { min: classVerdict?.min ?? t }),
       required: entry.required ? `${formatValue(result, entry.required[0])} to ${formatValue(result, entry.required[1])}` : 'all swept values',
       interval: t === null ? '-' : formatInterval(result, s?.interval ?? null),
       auc: s?.auc ?? null,
@@ -257,7 +267,7 @@ function summaryTable(prepared: readonly Prepared[]): string {
     const colour = CLASS_COLOURS[Math.max(0, p.entry.result.classes.indexOf(r.className)) % CLASS_COLOURS.length]
     return `<tr class="${r.pass === false ? 'fail' : ''}${i === 0 ? ' first' : ''}" data-sweep="${esc(p.id)}" data-class="${esc(r.className)}">${sweepCells}`
       + `<td class="class"><span class="swatch" style="background:${colour}"></span>${esc(r.className)}</td><td>${esc(r.metric)}</td>`
-      + `<td class="num">${r.min === null ? '-' : esc(String(r.min))}</td><td>${esc(r.interval)}</td><td class="num">${fmt3(r.auc)}</td><td>${worst}</td><td class="status">${badge(r.pass ?? (p.verdict ? null : p.pass))}</td></tr>`
+      + `<td class="num">${r.max != null ? `max ${esc(String(r.max))} mm` : r.min === null ? '-' : esc(String(r.min))}</td><td>${esc(r.interval)}</td><td class="num">${fmt3(r.auc)}</td><td>${worst}</td><td class="status">${badge(r.pass ?? (p.verdict ? null : p.pass))}</td></tr>`
   }))
   return `<div class="summary-wrap"><table id="summary"><thead>${head}</thead><tbody>${body.join('\n')}</tbody></table></div>`
 }
@@ -316,7 +326,7 @@ async function writeFiles(prepared: readonly Prepared[], write: (name: string, b
     const { result } = p.entry
     const { baseline, comparison } = p.entry
     const compared = baseline && comparison ? await comparisonFigures({ candidate: result, baseline, comparison }, (svg, suffix) => scopeSvgIds(svg, `${p.id}-${suffix}`)) : ''
-    const figs = compared ? [] : [`<figure class="chart">${scopeSvgIds(await renderChartSvg(result, { metric: p.metric, min: p.min, ...(p.entry.required ? { required: p.entry.required } : {}), title: `${result.model}: ${p.metric} under ${result.transform.name}` }), p.id)}<figcaption>Mean ${esc(p.metric)} over ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'}; dashed: threshold${p.entry.required ? '; grey: required range' : ''}; bands: stable intervals</figcaption></figure>`]
+    const figs = compared ? [] : [`<figure class="chart">${scopeSvgIds(await renderChartSvg(result, { metric: p.metric, [thresholdKey(p.metric)]: p.min, ...(p.entry.required ? { required: p.entry.required } : {}), title: `${result.model}: ${p.metric} under ${result.transform.name}` }), p.id)}<figcaption>Mean ${esc(p.metric)} over ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'}; dashed: threshold${p.entry.required ? '; grey: required range' : ''}; bands: stable intervals</figcaption></figure>`]
     const frames = p.entry.frames ?? framesOf(result)
     if (frames && frames.samples.length) {
       const sample = p.entry.sample ?? frames.samples[0]?.id
@@ -372,7 +382,7 @@ ${sections.join('\n')}
     title,
     generated: date.toISOString(),
     sweeps: prepared.map((p) => ({
-      id: p.id, title: p.title, test: p.entry.test ?? null, pass: p.pass, min: p.entry.min === null ? null : p.min, metric: p.metric,
+      id: p.id, title: p.title, test: p.entry.test ?? null, pass: p.pass, ...(thresholdKey(p.metric) === 'max' ? { max: p.min } : { min: p.entry.min === null ? null : p.min }), metric: p.metric,
       required: p.entry.required ?? null, verdict: p.verdict, result: p.entry.result,
       ...(p.entry.baseline && p.entry.comparison ? { baseline: p.entry.baseline, comparison: p.entry.comparison } : {}),
     })),

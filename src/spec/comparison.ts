@@ -63,6 +63,7 @@ export function comparisonVerdict(comparison: ModelComparison): RequirementVerdi
   return {
     pass: comparison.pass,
     metric: comparison.metric,
+    direction: 'higher',
     aggregate: 'mean',
     classes: comparison.classes.map((c) => ({ className: c.className, min: c.min, pass: c.pass, interval: c.candidate.interval, failingSamples: [] })),
     failures: [],

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import { SegsenseError } from '../core/errors.js'
+import { isDistanceMetric } from '../metrics/overlap.js'
 import { readJsonFile } from './json-file.js'
 import { transformByName } from '../transforms/registry.js'
 import { withDefaults } from './plan.js'
@@ -30,8 +31,13 @@ export function validateSpec(json: unknown): { valid: true; spec: RobustnessSpec
     if (r.scoreClasses !== undefined && r.classes !== undefined) errors.push(`/requirements/${i}: give "scoreClasses", not both "scoreClasses" and "classes" (its deprecated name)`)
     // The rules that involve two keys hold for the requirement as its defaults complete it.
     const full = withDefaults(r, defaults)
+    const distance = full.metric !== undefined && isDistanceMetric(full.metric)
+    if (distance && r.baseline) errors.push(`/requirements/${i}/metric: a comparison with a baseline compares score metrics (dice, iou, precision, recall, nsd), not the distance ${full.metric}`)
+    if (distance && full.max === undefined && !r.baseline) errors.push(`/requirements/${i} must have property "max" (mm; metric ${full.metric} is a distance) (or the spec's /defaults must)`)
+    if (distance && r.min !== undefined) errors.push(`/requirements/${i}/min: metric ${full.metric} is a distance (lower is better): write "max" in mm`)
+    if (!distance && r.max !== undefined) errors.push(`/requirements/${i}/max is the threshold of the distance metrics (hd, hd95, assd, masd); metric ${full.metric ?? 'dice'} takes "min"`)
     // A comparison (with a baseline) needs no gate: its min is the stable intervals' threshold, 0.8 by default.
-    if (full.min === undefined && full.minDice === undefined && !r.baseline) errors.push(`/requirements/${i} must have property "min" (or the spec's /defaults must)`)
+    if (!distance && full.min === undefined && full.minDice === undefined && !r.baseline) errors.push(`/requirements/${i} must have property "min" (or the spec's /defaults must)`)
     if (r.margin !== undefined && !r.baseline) errors.push(`/requirements/${i}/margin applies to a comparison: add "baseline": { "onnx": ... }`)
     if (r.baseline && full.aggregate !== undefined && full.aggregate !== 'mean') errors.push(`/requirements/${i}/aggregate: a comparison with a baseline compares mean curves; leave aggregate out`)
     if (full.minDice !== undefined && full.metric !== undefined && full.metric !== 'dice') {

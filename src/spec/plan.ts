@@ -1,9 +1,10 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { aliased, checkKnownKeys, optionKeys } from '../core/options.js'
 import { DEFAULT_BATCH_SIZE } from '../models/model.js'
-import { type EmptyPolicy, type MetricName, checkMetricNames } from '../metrics/overlap.js'
+import { type EmptyPolicy, type MetricName, checkMetricNames, isDistanceMetric } from '../metrics/overlap.js'
 import type { GridOptions } from '../sweep/grid.js'
 import type { Requirement } from '../sweep/requirement.js'
+import { thresholdKey, wrongKey } from '../sweep/threshold.js'
 import type { SweepOptions } from '../sweep/sweep.js'
 import type { Transform } from '../transforms/transform.js'
 
@@ -15,8 +16,13 @@ export type Threshold = number | Readonly<Record<string, number>>
  * `segsense sweep --check` all take these keys (the spec schema is tested against this type).
  */
 export interface RequirementOptions extends GridOptions {
-  /** Threshold on `metric`, one for all classes or per class name; every metric is a score in [0, 1]. */
+  /** Threshold on a score `metric` (in [0, 1], higher is better), one for all classes or per class name. */
   readonly min?: Threshold
+  /**
+   * Threshold on a distance `metric` (`hd`, `hd95`, `assd`, `masd`: mm, lower is better), in place of `min`:
+   * `{ metric: 'hd95', max: 5 }` or per class `{ max: { LV: 5 } }`.
+   */
+  readonly max?: Threshold
   /**
    * @deprecated Use `min`. Kept for one release as an alias of `min` that is valid only with `metric: 'dice'`
    * (the default): with any other metric it is an error, never a silent gate on that metric.
@@ -54,7 +60,7 @@ export type RequirementDefaults = Omit<RequirementOptions, keyof GridOptions>
 
 // Every key of RequirementDefaults (the compiler checks the list is complete).
 const DEFAULT_KEYS = optionKeys<RequirementDefaults>({
-  min: true, minDice: true, metric: true, nsdTolerance: true, scoreClasses: true, classes: true, aggregate: true,
+  min: true, max: true, minDice: true, metric: true, nsdTolerance: true, scoreClasses: true, classes: true, aggregate: true,
   reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
 }) as readonly (keyof RequirementDefaults)[]
 
@@ -86,7 +92,7 @@ export function withDefaults<T extends RequirementDefaults>(options: T, defaults
 
 /** The keys of {@link RequirementOptions}, the only keys {@link planRequirement} accepts. */
 export const REQUIREMENT_KEYS = optionKeys<RequirementOptions>({
-  range: true, step: true, steps: true, values: true, min: true, minDice: true, metric: true, nsdTolerance: true,
+  range: true, step: true, steps: true, values: true, min: true, max: true, minDice: true, metric: true, nsdTolerance: true,
   scoreClasses: true, classes: true, aggregate: true, reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
 })
 
@@ -146,11 +152,19 @@ function explicitThreshold(where: string, options: Pick<RequirementOptions, 'min
 
 /**
  * Resolves the threshold of a requirement: `min`, or the deprecated alias `minDice` (Dice only), else the same from
- * the defaults. Thresholds are checked to lie in [0, 1] by `evaluateRequirement`.
+ * the defaults; for a distance metric `max` (mm), else the defaults' `max`. Thresholds are checked to lie in [0, 1] by `evaluateRequirement`.
  * @throws SegsenseError `E_BAD_PARAMETER` when both are given, when `minDice` meets another metric, or when there
  *   is no threshold at all.
  */
-export function resolveThreshold(where: string, options: Pick<RequirementOptions, 'min' | 'minDice'>, metric: MetricName, defaults: Pick<RequirementOptions, 'min' | 'minDice'> = {}): Threshold {
+export function resolveThreshold(where: string, options: Pick<RequirementOptions, 'min' | 'max' | 'minDice'>, metric: MetricName, defaults: Pick<RequirementOptions, 'min' | 'max' | 'minDice'> = {}): Threshold {
+  if (isDistanceMetric(metric)) {
+    // A distance is gated by max (mm): a min here is a mistake, a min in the defaults belongs to score metrics.
+    if (options.min !== undefined || options.minDice !== undefined) throw wrongKey(metric, where)
+    const max = options.max ?? defaults.max
+    if (max === undefined) throw new SegsenseError('E_BAD_PARAMETER', `${where} needs a threshold: ${metric} is a distance in mm (lower is better), so { metric: '${metric}', max: 5 } (or per class { max: { LV: 5 } })`)
+    return max
+  }
+  if (options.max !== undefined) throw wrongKey(metric, where)
   const min = explicitThreshold(where, options, metric) ?? explicitThreshold(`${where} (configured defaults)`, defaults, metric)
   if (min === undefined) {
     throw new SegsenseError('E_BAD_PARAMETER', `${where} needs a threshold: { min: 0.85 } (or per class { min: { LV: 0.9 } }) on metric ${metric}`)
@@ -188,7 +202,7 @@ export function planRequirement(transform: Transform, options: RequirementOption
   checkKnownKeys(defaults, DEFAULT_KEYS, `${where} (defaults)`)
   for (const [given, what] of [[options, where], [defaults, `${where} (configured defaults)`]] as const) aliased(what, 'scoreClasses', given.scoreClasses, 'classes', given.classes)
   // The threshold keeps its own layering (resolveThreshold), so that an error says which layer gave it.
-  const { min: _min, minDice: _minDice, ...rest } = defaults
+  const { min: _min, max: _max, minDice: _minDice, ...rest } = defaults
   const o = withDefaults(options, rest)
   const metric = o.metric ?? 'dice'
   checkMetricNames([metric])
@@ -209,7 +223,7 @@ export function planRequirement(transform: Transform, options: RequirementOption
   return {
     transform,
     sweep,
-    requirement: { min, metric, aggregate, ...(scoreClasses ? { scoreClasses } : {}) },
+    requirement: { [thresholdKey(metric)]: min, metric, aggregate, ...(scoreClasses ? { scoreClasses } : {}) },
     required: requiredRange(transform, options),
     gridText: describeGrid(transform, options),
   }

@@ -8,12 +8,22 @@ const threshold = {
   ],
 } as const
 
+// A distance threshold in mm (metrics hd, hd95, assd, masd; lower is better).
+const distanceThreshold = {
+  description: 'threshold of a distance metric (hd, hd95, assd, masd) in mm: every value must be <= max',
+  oneOf: [
+    { type: 'number', minimum: 0 },
+    { type: 'object', minProperties: 1, additionalProperties: { type: 'number', minimum: 0 } },
+  ],
+} as const
+
 // Class names to check (a subset of the model's classes).
 const classNames = { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 } as const
 
 // The keys a requirement shares with the spec's defaults (RequirementDefaults): all but name, transform, options, grid.
 const requirementOptions = {
   min: threshold,
+  max: distanceThreshold,
   minDice: { ...threshold, description: 'deprecated: the name of min for metric dice (an error with any other metric)' },
   metric: { enum: [...METRIC_NAMES] },
   nsdTolerance: { type: 'number', minimum: 0, description: "tolerance of metric nsd, in the truth's spacing units (pixels without spacing)" },

@@ -1,6 +1,6 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
-import type { MetricName } from '../metrics/overlap.js'
+import { METRIC_NAMES, type MetricName, isDistanceMetric } from '../metrics/overlap.js'
 import { type BootstrapOptions, type BootstrapSettings, bootstrapMean, bootstrapSettings, resamplingPlan } from './bootstrap.js'
 import { requirementThresholds } from './requirement.js'
 import type { Score, SweepResult } from './result.js'
@@ -169,6 +169,9 @@ export function compareModels(candidate: SweepResult, baseline: SweepResult, opt
     }
   }
   const metric = options.metric ?? 'dice'
+  if (isDistanceMetric(metric)) {
+    throw new SegsenseError('E_BAD_PARAMETER', `compareModels compares score metrics (higher is better: ${METRIC_NAMES.filter((m) => !isDistanceMetric(m)).join(', ')}), not the distance ${metric}`, { details: { metric } })
+  }
   const { margin, ...settings } = comparisonSettings(options, 'compareModels')
   checkPaired(candidate, baseline, metric)
   const requirement = { min: options.min ?? DEFAULT_COMPARE_MIN, ...(options.scoreClasses ? { scoreClasses: options.scoreClasses } : {}) }

@@ -10,6 +10,8 @@ export interface MeanCurve {
 /**
  * The mean over curves at each index, skipping undefined (NaN) scores, with the number averaged; `null` where
  * every score is undefined (count 0). A mean over 1 of 20 samples then reads as such, not as a mean over 20.
+ * An infinite score (a distance where exactly one mask holds the class) is averaged, not skipped: the mean is
+ * infinite, stored as `null` with a count > 0, so a missed class can never vanish from a mean that then passes.
  */
 export function meanCurve(curves: readonly Float64Array[], length: number): MeanCurve {
   const mean: Score[] = new Array<Score>(length)
@@ -19,12 +21,12 @@ export function meanCurve(curves: readonly Float64Array[], length: number): Mean
     let c = 0
     for (const curve of curves) {
       const v = curve[k] as number
-      if (Number.isFinite(v)) {
+      if (!Number.isNaN(v)) {
         sum += v
         c++
       }
     }
-    mean[k] = c > 0 ? sum / c : null
+    mean[k] = c > 0 && Number.isFinite(sum) ? sum / c : null
     count[k] = c
   }
   return { mean, count }

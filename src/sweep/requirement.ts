@@ -1,15 +1,19 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
-import type { MetricName } from '../metrics/overlap.js'
+import { type MetricName, metricDirection } from '../metrics/overlap.js'
 import type { Score, SweepResult } from './result.js'
 import { type CategoricalStability, type Interval, stableInterval } from './stability.js'
+import { meets, wrongKey } from './threshold.js'
 
 /**
  * A robustness requirement on a finished sweep: every swept value must score at least `min` (per class) on
- * `metric`, for the mean curve (`aggregate: 'mean'`) or for every sample (`aggregate: 'each'`).
+ * `metric`, or for a distance metric (`hd`, `hd95`, `assd`, `masd`) at most `max` mm, for the mean curve
+ * (`aggregate: 'mean'`) or for every sample (`aggregate: 'each'`).
  */
 export interface Requirement {
-  /** Threshold, one for all checked classes or per class name. */
-  readonly min: number | Readonly<Record<string, number>>
+  /** Threshold of a score metric, one for all checked classes or per class name. */
+  readonly min?: number | Readonly<Record<string, number>>
+  /** Threshold of a distance metric in mm (lower is better), one for all checked classes or per class name. */
+  readonly max?: number | Readonly<Record<string, number>>
   /** Metric to check; default `dice`. */
   readonly metric?: MetricName
   /** Class names to check; default every class with a threshold (all scored classes for a single number). */
@@ -20,21 +24,28 @@ export interface Requirement {
   readonly aggregate?: 'mean' | 'each'
 }
 
-/** One swept value that missed its threshold. `sample` is null for the mean curve. */
+/**
+ * One swept value that missed its threshold. `sample` is null for the mean curve. `min` for a score metric, `max`
+ * (mm) for a distance; a `null` distance is infinite (or undefined) and always fails.
+ */
 export interface Failure {
   readonly className: string
   readonly sample: string | null
   readonly value: number
   readonly score: Score
-  readonly min: number
+  readonly min?: number
+  readonly max?: number
 }
 
 /** The verdict of {@link evaluateRequirement} for one class. */
 export interface ClassVerdict {
   readonly className: string
-  readonly min: number
+  /** The threshold of a score metric. */
+  readonly min?: number
+  /** The threshold of a distance metric, in mm. */
+  readonly max?: number
   readonly pass: boolean
-  /** Stable interval of the mean curve at `min` (null when the neutral value fails). */
+  /** Stable interval of the mean curve at the threshold (null when the neutral value fails). */
   readonly interval: Interval | CategoricalStability | null
   /** Samples whose own curve fails somewhere (`aggregate: 'each'`; empty for `mean`). */
   readonly failingSamples: string[]
@@ -44,17 +55,26 @@ export interface ClassVerdict {
 export interface RequirementVerdict {
   readonly pass: boolean
   readonly metric: MetricName
+  /** `higher` (thresholds are `min`) or `lower` (a distance: thresholds are `max`, in mm). */
+  readonly direction: 'higher' | 'lower'
   readonly aggregate: 'mean' | 'each'
   readonly classes: ClassVerdict[]
   /** Every failing (class, sample, value), in class then sample then value order. */
   readonly failures: Failure[]
 }
 
-// Every sweep metric (dice, iou, precision, recall, nsd) lies in [0, 1], higher is better: a threshold outside
-// that range would let any model pass (min <= 0) or none (min > 1), so it is a mistake, never a setting.
-function checkThreshold(value: unknown, what: string): number {
+// Every score metric (dice, iou, precision, recall, nsd) lies in [0, 1], higher is better: a threshold outside
+// that range would let any model pass (min <= 0) or none (min > 1), so it is a mistake, never a setting. A distance
+// threshold (max, mm) is a finite number >= 0.
+function checkThreshold(value: unknown, what: string, direction: 'higher' | 'lower'): number {
+  if (direction === 'lower') {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a finite number >= 0 (a distance in mm), got ${describeValue(value)}`, { details: { value } })
+    }
+    return value
+  }
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a number in [0, 1] (every sweep metric is a score in [0, 1]), got ${describeValue(value)}`, { details: { value } })
+    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a number in [0, 1] (a score metric is in [0, 1]; distances take max), got ${describeValue(value)}`, { details: { value } })
   }
   return value
 }
@@ -65,14 +85,18 @@ function checkThreshold(value: unknown, what: string): number {
  */
 export function requirementThresholds(result: Pick<SweepResult, 'classes'>, requirement: Requirement): Map<string, number> {
   const out = new Map<string, number>()
-  const { min } = requirement
+  const metric = requirement.metric ?? 'dice'
+  const direction = metricDirection(metric)
+  const key = direction === 'lower' ? 'max' : 'min'
+  if (requirement[key === 'max' ? 'min' : 'max'] !== undefined) throw wrongKey(metric, 'requirement')
+  const min = requirement[key]
   const subset = requirement.scoreClasses ?? requirement.classes
   const scored = new Set(result.classes)
   const unknown = (name: string, where: string): never => {
     throw new SegsenseError('E_BAD_PARAMETER', `${where} names class ${JSON.stringify(name)}, which the sweep did not score; scored classes: ${result.classes.join(', ')}`, { details: { className: name } })
   }
   if (typeof min === 'number') {
-    const t = checkThreshold(min, 'threshold (min)')
+    const t = checkThreshold(min, `threshold (${key})`, direction)
     for (const name of subset ?? result.classes) {
       if (!scored.has(name)) unknown(name, 'scoreClasses option')
       out.set(name, t)
@@ -82,10 +106,10 @@ export function requirementThresholds(result: Pick<SweepResult, 'classes'>, requ
     for (const name of names) {
       if (!scored.has(name)) unknown(name, subset ? 'scoreClasses option' : 'per-class threshold')
       if (!(name in min)) throw new SegsenseError('E_BAD_PARAMETER', `no threshold for class ${JSON.stringify(name)}: the per-class thresholds name ${Object.keys(min).join(', ')}`)
-      out.set(name, checkThreshold(min[name], `threshold for class ${JSON.stringify(name)}`))
+      out.set(name, checkThreshold(min[name], `threshold for class ${JSON.stringify(name)}`, direction))
     }
   } else {
-    throw new SegsenseError('E_BAD_PARAMETER', `threshold (min) must be a number or a { className: number } map, got ${describeValue(min)}`)
+    throw new SegsenseError('E_BAD_PARAMETER', `threshold (${key}) must be a number or a { className: number } map${min === undefined ? ` (${metric} takes ${key})` : ''}, got ${describeValue(min)}`)
   }
   if (out.size === 0) throw new SegsenseError('E_BAD_PARAMETER', 'the requirement checks no class (empty scoreClasses or thresholds)')
   return out
@@ -93,7 +117,8 @@ export function requirementThresholds(result: Pick<SweepResult, 'classes'>, requ
 
 /**
  * Checks a finished sweep against a requirement: passes when every swept value meets the threshold for every
- * checked class (an undefined score never passes). Pure; used by the vitest matcher, specs and the CLI.
+ * checked class (`>= min`, or `<= max` mm for a distance; an undefined score or an infinite distance never passes).
+ * Pure; used by the vitest matcher, specs and the CLI.
  */
 export function evaluateRequirement(result: SweepResult, requirement: Requirement): RequirementVerdict {
   const metric = requirement.metric ?? 'dice'
@@ -101,9 +126,12 @@ export function evaluateRequirement(result: SweepResult, requirement: Requiremen
   if (aggregate !== 'mean' && aggregate !== 'each') throw new SegsenseError('E_BAD_PARAMETER', `aggregate must be 'mean' or 'each', got ${describeValue(aggregate)}`)
   if (!result.metrics.includes(metric)) throw new SegsenseError('E_BAD_PARAMETER', `metric ${JSON.stringify(metric)} was not computed by the sweep (metrics: ${result.metrics.join(', ')})`)
   const thresholds = requirementThresholds(result, requirement)
+  const direction = metricDirection(metric)
+  const key = direction === 'lower' ? 'max' : 'min'
   const failures: Failure[] = []
   const classes: ClassVerdict[] = []
-  for (const [className, min] of thresholds) {
+  for (const [className, limit] of thresholds) {
+    const bound = { direction, limit }
     const curves = aggregate === 'mean'
       ? [{ sample: null, scores: result.mean[metric]?.[className] ?? [] }]
       : result.samples.map((s) => ({ sample: s.id, scores: s.scores[metric]?.[className] ?? [] }))
@@ -113,8 +141,9 @@ export function evaluateRequirement(result: SweepResult, requirement: Requiremen
       let sampleFails = false
       result.values.forEach((value, k) => {
         const score = scores[k] ?? null
-        if (score === null || !(score >= min)) {
-          failures.push({ className, sample, value, score, min })
+        // A null (undefined, or an infinite distance) never passes.
+        if (!meets(score, bound)) {
+          failures.push({ className, sample, value, score, [key]: limit })
           sampleFails = true
         }
       })
@@ -123,7 +152,7 @@ export function evaluateRequirement(result: SweepResult, requirement: Requiremen
         if (sample !== null) failingSamples.push(sample)
       }
     }
-    classes.push({ className, min, pass, interval: stableInterval(result, { className, metric, min }), failingSamples })
+    classes.push({ className, [key]: limit, pass, interval: stableInterval(result, { className, metric, [key]: limit }), failingSamples })
   }
-  return { pass: failures.length === 0, metric, aggregate, classes, failures }
+  return { pass: failures.length === 0, metric, direction, aggregate, classes, failures }
 }

@@ -184,6 +184,17 @@ export const SWEEP_OPTION_KEYS = optionKeys<SweepOptions>({
  *   `E_SIZE_MISMATCH` (a sample's image and truth differ, or its data length does not match its size).
  */
 export function resolveSweep(model: SegmentationModel, samples: Sample | readonly Sample[], transform: Transform, options: SweepOptions): SweepPlan {
+  checkRunArguments(model, transform, options)
+  checkKnownKeys(options, SWEEP_OPTION_KEYS, 'sweep options')
+  const list: readonly Sample[] = Array.isArray(samples) ? samples : [samples as Sample]
+  const reference = options.reference ?? 'truth'
+  if (reference !== 'truth' && reference !== 'prediction') throw new SegsenseError('E_BAD_PARAMETER', `sweep option reference must be 'truth' or 'prediction', got ${describeValue(reference)}`)
+  checkSamples(list, reference)
+  const keepFrames = resolveKeep(options.keep, list)
+  return { ...resolveRun(model, transform, options), samples: list, reference, keepFrames }
+}
+
+function checkRunArguments(model: SegmentationModel, transform: Transform, options: object): void {
   if (!model || typeof model.predict !== 'function') throw new SegsenseError('E_BAD_PARAMETER', `sweep: model must be a SegmentationModel with predict(images), got ${describeValue(model)}`)
   if (!transform || typeof transform.image !== 'function' || !transform.parameter) {
     throw new SegsenseError('E_BAD_PARAMETER', `sweep: transform must be a Transform (see defineTransform), got ${describeValue(transform)}`)
@@ -192,11 +203,16 @@ export function resolveSweep(model: SegmentationModel, samples: Sample | readonl
     throw new SegsenseError('E_BAD_PARAMETER', `transform ${JSON.stringify(transform.name)} is spatial but has no labels(mask, value) function`)
   }
   if (options === null || typeof options !== 'object') throw new SegsenseError('E_BAD_PARAMETER', `sweep: options must be an object, got ${describeValue(options)}`)
-  checkKnownKeys(options, SWEEP_OPTION_KEYS, 'sweep options')
-  const list: readonly Sample[] = Array.isArray(samples) ? samples : [samples as Sample]
-  const reference = options.reference ?? 'truth'
-  if (reference !== 'truth' && reference !== 'prediction') throw new SegsenseError('E_BAD_PARAMETER', `sweep option reference must be 'truth' or 'prediction', got ${describeValue(reference)}`)
-  checkSamples(list, reference)
+}
+
+/**
+ * The part of a {@link SweepPlan} that does not depend on the samples: grid, metrics, classes, batching, policies.
+ * The image sweep and the volume sweep (`sweepVolumes`) both resolve their options with it; the caller checks the
+ * option keys (each has its own list).
+ * @throws SegsenseError `E_BAD_PARAMETER` for a bad model, transform, option or grid.
+ */
+export function resolveRun(model: SegmentationModel, transform: Transform, options: Omit<SweepOptions, 'keep' | 'reference'>): Omit<SweepPlan, 'samples' | 'reference' | 'keepFrames'> {
+  checkRunArguments(model, transform, options)
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
   assertInteger(batchSize, 'sweep option batchSize', 1)
   const metrics = options.metrics ?? ['dice']
@@ -213,22 +229,18 @@ export function resolveSweep(model: SegmentationModel, samples: Sample | readonl
   if (batchTimeout !== undefined && (typeof batchTimeout !== 'number' || !(batchTimeout > 0 && batchTimeout <= MAX_TIMEOUT_MS))) {
     throw new SegsenseError('E_BAD_PARAMETER', `sweep option batchTimeout must be a number of milliseconds in (0, ${MAX_TIMEOUT_MS}], got ${describeValue(batchTimeout)}`, { details: { batchTimeout } })
   }
-  const keepFrames = resolveKeep(options.keep, list)
   const { classes, includeBackground } = resolveClasses(model, aliased('sweep', 'scoreClasses', options.scoreClasses, 'classes', options.classes))
   return {
     model,
     transform,
-    samples: list,
     values: sweepValues(transform.parameter, options),
     metrics: [...metrics],
     classes,
     classNames: classIds(classes, includeBackground).map((id) => classes[id] as string),
     includeBackground,
-    reference,
     batchSize,
     nsdTolerance,
     emptyPolicy,
-    keepFrames,
     batchTimeout,
     what: `sweep of ${JSON.stringify(transform.name)} on model ${JSON.stringify(model.name)}`,
   }

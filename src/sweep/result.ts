@@ -6,8 +6,9 @@ export const SWEEP_SCHEMA_VERSION = 1 as const
 
 /**
  * One score in a result. `null` is an undefined score: NaN is not JSON, so a NaN from the empty-mask policy
- * `bothEmpty: 'nan'` (and a mean over samples that are all undefined) is stored as `null`. A `null` never
- * passes a threshold.
+ * `bothEmpty: 'nan'` (and a mean over samples that are all undefined) is stored as `null`. A distance metric
+ * (`hd`, `hd95`, `assd`, `masd`) is also `null` where it is infinite: exactly one of prediction and reference holds
+ * the class (in a mean: some sample's is infinite, `meanCounts` > 0). A `null` never passes a threshold.
  */
 export type Score = number | null
 
@@ -95,5 +96,30 @@ export interface SweepResult {
   readonly meanCounts?: ScoreCounts
   /** What was not scored and why, one entry per sample/class pair; present only when there is something to report. */
   readonly warnings?: SweepWarning[]
+  /**
+   * Present when the samples were volumes swept slice by slice (`sweepVolumes`): every score is then one per volume
+   * (3D Dice from the voxel counts of all slices, distances in 3D with the volume's spacing), not per slice.
+   */
+  readonly volumes?: SweepVolumes
   readonly timing: SweepTiming
+}
+
+/** How a volume sweep cut its volumes (`SweepResult.volumes`). */
+export interface SweepVolumes {
+  /** `'axial'`, `'coronal'`, `'sagittal'` (the voxel axis closest to that world axis of the affine), or `'axis'` (given). */
+  readonly slicing: 'axial' | 'coronal' | 'sagittal' | 'axis'
+  /** Per volume, in sample order: its grid and the slices swept. */
+  readonly samples: readonly VolumeSlices[]
+}
+
+/** One volume of a volume sweep: its dims and spacing, the voxel axis it was sliced along and the slice indices. */
+export interface VolumeSlices {
+  readonly id: string
+  readonly dims: readonly [number, number, number]
+  /** Millimetres along i, j, k: the distances were measured with it. */
+  readonly spacing: readonly [number, number, number]
+  /** 0 (i), 1 (j) or 2 (k). */
+  readonly axis: 0 | 1 | 2
+  /** The slice indices along `axis` that were predicted and scored (every slice unless `indices` was given). */
+  readonly slices: readonly number[]
 }

@@ -1,8 +1,9 @@
-import { SegsenseError, assertFinite, describeValue } from '../core/errors.js'
+import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { MetricName } from '../metrics/overlap.js'
 import { fromWorking, toWorking } from './grid.js'
 import type { Score, SweepParameter, SweepResult } from './result.js'
+import { boundOf, oriented } from './threshold.js'
 
 /**
  * The parameter interval around the neutral value in which a score stays at or above a threshold
@@ -67,9 +68,14 @@ export interface CurveOptions {
   readonly sample?: string
 }
 
-/** Options of {@link stableInterval}: the curve and the threshold `min` (a score passes when `>= min`). */
+/**
+ * Options of {@link stableInterval}: the curve and the threshold: `min` for the scores in [0, 1] (a score passes
+ * when `>= min`), `max` for the distances `hd`, `hd95`, `assd`, `masd` (passes when `<= max`, in mm). Exactly the
+ * one the metric's direction calls for.
+ */
 export interface StabilityOptions extends CurveOptions {
-  readonly min: number
+  readonly min?: number
+  readonly max?: number
 }
 
 /**
@@ -251,20 +257,30 @@ export function intervalOf(ring: Ring, min: number, values: readonly number[]): 
 
 /**
  * The stable interval of one class's curve at an absolute threshold: the largest interval around the neutral
- * value in which the score stays `>= min` (algorithms.md 5.2 item 1). An undefined (`null`) score never passes.
+ * value in which the score stays `>= min` (algorithms.md 5.2 item 1), or a distance stays `<= max` (mm). An
+ * undefined (`null`) score, and so an infinite distance, never passes.
  *
  * @returns an {@link Interval}, `null` when the neutral value itself fails, or {@link CategoricalStability} for
  *   categorical parameters.
- * @throws SegsenseError `E_BAD_PARAMETER` for an unknown class, metric or sample, a non-finite `min`, or a result
- *   whose values miss the neutral value.
+ * @throws SegsenseError `E_BAD_PARAMETER` for an unknown class, metric or sample, a non-finite `min`, `min` on a
+ *   distance or `max` on a score, or a result whose values miss the neutral value.
  * @example
  * stableInterval(result, { className: 'LV', min: 0.8 }) // { kind: 'interval', from: -21.5, to: 33.2, ... }
+ * stableInterval(result, { className: 'LV', metric: 'hd95', max: 5 }) // where hd95 stays <= 5 mm
  */
 export function stableInterval(result: SweepResult, options: StabilityOptions): Interval | CategoricalStability | null {
-  checkKnownKeys(options, optionKeys<StabilityOptions>({ className: true, metric: true, sample: true, min: true }), 'stableInterval options')
-  assertFinite(options.min, 'min')
+  checkKnownKeys(options, optionKeys<StabilityOptions>({ className: true, metric: true, sample: true, min: true, max: true }), 'stableInterval options')
+  const bound = boundOf(options.metric ?? 'dice', options, 'stableInterval')
   const scores = curveOf(result, options)
   const parameter = result.transform.parameter
-  if (parameter.scale === 'categorical') return categoricalOf(parameter, result.values, scores, options.min)
-  return intervalOf(ringOf(parameter, result.values, scores), options.min, result.values)
+  // Distances are walked negated (-d >= -max): the same walk, crossings and interpolation as for scores.
+  const sign = bound.direction === 'lower' ? -1 : 1
+  const curve = oriented(scores, bound.direction)
+  if (parameter.scale === 'categorical') return unorient(categoricalOf(parameter, result.values, curve, sign * bound.limit), sign)
+  return intervalOf(ringOf(parameter, result.values, curve), sign * bound.limit, result.values)
+}
+
+/** A categorical stability of a negated curve, with its worst score back in the metric's own sign. @internal */
+export function unorient(c: CategoricalStability, sign: 1 | -1): CategoricalStability {
+  return sign === 1 || c.worst.score === null ? c : { ...c, worst: { value: c.worst.value, score: -c.worst.score } }
 }

@@ -1,14 +1,16 @@
-import { assertFinite } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { MetricName } from '../metrics/overlap.js'
 import { toWorking } from './grid.js'
 import type { Score, SweepParameter, SweepResult } from './result.js'
-import { type CategoricalStability, type Interval, type Ring, categoricalOf, curveOf, intervalOf, neutralIndex, ringOf } from './stability.js'
+import { type CategoricalStability, type Interval, type Ring, categoricalOf, curveOf, intervalOf, neutralIndex, ringOf, unorient } from './stability.js'
+import { boundOf, oriented } from './threshold.js'
 
 /** Options of {@link summarize}. */
 export interface SummarizeOptions {
-  /** Threshold: a score passes when `>= min`. */
-  readonly min: number
+  /** Threshold of a score in [0, 1]: it passes when `>= min`. */
+  readonly min?: number
+  /** Threshold of a distance (`hd`, `hd95`, `assd`, `masd`, in mm): it passes when `<= max`. */
+  readonly max?: number
   /** Metric to summarise; default `dice`. */
   readonly metric?: MetricName
   /** A sample id; without it the mean curves are summarised. */
@@ -56,11 +58,18 @@ export interface ClassSummary {
    * for circular parameters): the mean score over the swept range. Undefined scores are left out (the area then
    * spans the defined points only); a single defined point gives its score; `null` when no score is defined.
    * Categorical parameters: the plain mean over values.
+   *
+   * Distances (lower is better) have no such area: for them `auc` is the normalised area of the margin kept,
+   * `max(0, 1 − d / max)`, in [0, 1] and higher is better like a score's (1: zero distance everywhere, 0: at or past
+   * `max` everywhere). A `null` distance (infinite, or undefined) counts as margin 0, since it never passes either.
    */
   readonly auc: number | null
-  /** Degradation area `trapz(max(0, m* − m), u) / (u_last − u_first)`, same conventions; `null` when `m*` is undefined. */
+  /**
+   * Degradation area `trapz(max(0, m* − m), u) / (u_last − u_first)`, same conventions; `null` when `m*` is undefined.
+   * Distances: `max(0, d − d*)`, the mean growth of the distance (mm) over the neutral one.
+   */
   readonly degradationArea: number | null
-  /** The lowest defined score and the (first) value where it occurs; `null` when no score is defined. */
+  /** The worst defined score (the lowest; for a distance the largest) and the (first) value where it occurs; `null` when no score is defined. */
   readonly worst: { readonly value: number; readonly score: number } | null
   /** `null` for categorical parameters. */
   readonly breakdown: Breakdown | null
@@ -76,7 +85,12 @@ export interface Summary {
   /** Axis of AUC, slopes and breakdown distances: `log` means u = ln θ. */
   readonly workingAxis: 'linear' | 'log'
   readonly metric: MetricName
-  readonly min: number
+  /** `higher` (scores, threshold `min`) or `lower` (distances in mm, threshold `max`). */
+  readonly direction: 'higher' | 'lower'
+  /** The threshold of a score metric (absent for distances). */
+  readonly min?: number
+  /** The threshold of a distance metric, in mm (absent for scores). */
+  readonly max?: number
   readonly reference: SweepResult['reference']
   /** The sample summarised, or null for the mean over samples. */
   readonly sample: string | null
@@ -123,12 +137,22 @@ function plainMean(m: readonly Score[], f: (v: number) => number): number | null
 /**
  * Normalised AUC of one curve (a sample's or the mean's) as {@link summarize} reports it: `trapz(m, u) / (u_last −
  * u_first)` in the working axis (u = ln θ for log parameters), over the defined scores only; the plain mean over
- * values for categorical parameters; `null` when no score is defined. `compareModels` applies it to every sample's
- * curve.
+ * values for categorical parameters; `null` when no score is defined. `summarize` passes a distance's margin curve;
+ * `compareModels` applies it to every sample's score curve.
  */
 export function curveAuc(parameter: Pick<SweepParameter, 'scale'>, values: readonly number[], scores: readonly Score[]): number | null {
   if (parameter.scale === 'categorical') return plainMean(scores, (v) => v)
   return normalisedArea(values.map((v) => toWorking(parameter, v)), scores, (v) => v)
+}
+
+// The margin a distance keeps below max, in [0, 1]; a null (infinite or undefined) keeps none. All null: null.
+function marginCurve(d: readonly Score[], max: number): Score[] {
+  if (d.every((v) => v === null)) return d.map(() => null)
+  return d.map((v) => (v === null ? 0 : max > 0 ? Math.max(0, 1 - v / max) : v === 0 ? 1 : 0))
+}
+
+function unorientWorst(worst: ClassSummary['worst'], sign: 1 | -1): ClassSummary['worst'] {
+  return worst === null || sign === 1 ? worst : { value: worst.value, score: -worst.score }
 }
 
 function worstOf(values: readonly number[], m: readonly Score[]): ClassSummary['worst'] {
@@ -194,7 +218,8 @@ function slopesOf(ring: Ring): Slopes {
 /**
  * Summarises every class of a sweep at threshold `min` (algorithms.md 5.2 items 1-5): stable interval, normalised
  * AUC and degradation area over the swept range, worst case, breakdown distance and local slopes. Plain JSON
- * (no NaN or Infinity: undefined quantities are `null`).
+ * (no NaN or Infinity: undefined quantities are `null`). A distance metric takes `max` (mm) instead: its AUC is that
+ * of the margin `max(0, 1 − d/max)` (see {@link ClassSummary.auc}), its slopes are distance gained per working unit.
  *
  * @throws SegsenseError `E_BAD_PARAMETER` for an unknown metric or sample, a non-finite `min`, or values without
  *   the neutral value.
@@ -202,9 +227,12 @@ function slopesOf(ring: Ring): Slopes {
  * const { classes } = summarize(result, { min: 0.8 }); classes.LV.interval, classes.LV.auc
  */
 export function summarize(result: SweepResult, options: SummarizeOptions): Summary {
-  checkKnownKeys(options, optionKeys<SummarizeOptions>({ min: true, metric: true, sample: true }), 'summarize options')
-  assertFinite(options.min, 'min')
+  checkKnownKeys(options, optionKeys<SummarizeOptions>({ min: true, max: true, metric: true, sample: true }), 'summarize options')
   const metric = options.metric ?? 'dice'
+  const bound = boundOf(metric, options, 'summarize')
+  // Distances are summarised negated (higher is better again), and their scores reported back in mm.
+  const sign = bound.direction === 'lower' ? -1 : 1
+  const threshold = sign * bound.limit
   const parameter = result.transform.parameter
   const values = result.values
   const i0 = neutralIndex(parameter, values)
@@ -212,31 +240,34 @@ export function summarize(result: SweepResult, options: SummarizeOptions): Summa
   const u = values.map((v) => toWorking(parameter, v))
   const classes: Record<string, ClassSummary> = {}
   for (const className of result.classes) {
-    const m = curveOf(result, { className, metric, ...(options.sample !== undefined ? { sample: options.sample } : {}) })
+    const raw = curveOf(result, { className, metric, ...(options.sample !== undefined ? { sample: options.sample } : {}) })
+    const m = oriented(raw, bound.direction)
     const m0 = m[i0] ?? null
     const drop = (v: number): number => Math.max(0, (m0 as number) - v)
+    // A distance's AUC is of its margin max(0, 1 - d/max), a null counting as 0; a score's is of the score itself.
+    const margin = bound.direction === 'lower' ? marginCurve(raw, bound.limit) : raw
     if (categorical) {
       classes[className] = {
         className,
-        neutralScore: m0,
-        interval: categoricalOf(parameter, values, m, options.min),
-        auc: curveAuc(parameter, values, m),
+        neutralScore: raw[i0] ?? null,
+        interval: unorient(categoricalOf(parameter, values, m, threshold), sign),
+        auc: curveAuc(parameter, values, margin),
         degradationArea: m0 === null ? null : plainMean(m, drop),
-        worst: worstOf(values, m),
+        worst: unorientWorst(worstOf(values, m), sign),
         breakdown: null,
         slopes: null,
       }
       continue
     }
     const ring = ringOf(parameter, values, m)
-    const interval = intervalOf(ring, options.min, values)
+    const interval = intervalOf(ring, threshold, values)
     classes[className] = {
       className,
-      neutralScore: m0,
+      neutralScore: raw[i0] ?? null,
       interval,
-      auc: curveAuc(parameter, values, m),
+      auc: curveAuc(parameter, values, margin),
       degradationArea: m0 === null ? null : normalisedArea(u, m, drop),
-      worst: worstOf(values, m),
+      worst: unorientWorst(worstOf(values, m), sign),
       breakdown: breakdownOf(ring, interval),
       slopes: slopesOf(ring),
     }
@@ -247,7 +278,8 @@ export function summarize(result: SweepResult, options: SummarizeOptions): Summa
     parameter: { name: parameter.name, unit: parameter.unit, scale: parameter.scale, neutral: parameter.neutral },
     workingAxis: parameter.scale === 'log' ? 'log' : 'linear',
     metric,
-    min: options.min,
+    direction: bound.direction,
+    ...(bound.direction === 'lower' ? { max: bound.limit } : { min: bound.limit }),
     reference: result.reference,
     sample: options.sample ?? null,
     range: [values[0] as number, values[values.length - 1] as number],

@@ -1,5 +1,5 @@
 import { SegsenseError } from '../core/errors.js'
-import type { Classes, LabelMap, Raster, Sample } from '../core/types.js'
+import type { Classes, LabelMap, Raster, Sample, VolumeSample } from '../core/types.js'
 import type { EmptyPolicy, MetricName } from '../metrics/overlap.js'
 import type { SegmentationModel } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
@@ -7,6 +7,7 @@ import type { GridOptions } from './grid.js'
 import { reduceScores } from './reduce.js'
 import { type SweepPlan, resolveSweep } from './resolve.js'
 import { type RawScores, runBatches } from './run.js'
+import { type VolumeSweepOptions, isVolumeInput, sweepVolumes } from './volume.js'
 import { SWEEP_SCHEMA_VERSION, type SweepParameter, type SweepResult, type SweepWarning } from './result.js'
 
 /** Progress of a sweep, counted in predicted images (with `reference: 'prediction'`, the clean predictions count too). */
@@ -138,6 +139,9 @@ function optionsJson(t: Transform): Record<string, unknown> {
  * `reference: 'prediction'`, has no pixel of the class) is `null` at every value, skipped by the means, and listed
  * in `warnings`: it would score 1 (both empty) or 0 (one stray pixel), never how well the class is segmented.
  *
+ * Given volumes (`VolumeSample`s: `{ id, image: Volume, truth: LabelVolume }`), the sweep runs slice by slice and
+ * scores each volume in 3D: see {@link sweepVolumes} and its `slices` option.
+ *
  * @returns a {@link SweepResult}: plain JSON, scores `number | null` (`null` for a pair with nothing to score, and
  *   under `bothEmpty: 'nan'`).
  * @throws SegsenseError `E_MISSING_TRUTH` (a sample without truth under `reference: 'truth'`, naming it),
@@ -150,24 +154,30 @@ function optionsJson(t: Transform): Record<string, unknown> {
  */
 export async function sweep(model: SegmentationModel, samples: Sample | readonly Sample[], transform: Transform, options: SweepOptions & { readonly keep: 'frames' | KeepFrames }): Promise<SweepResultWithFrames>
 export async function sweep(model: SegmentationModel, samples: Sample | readonly Sample[], transform: Transform, options?: SweepOptions): Promise<SweepResult>
-export async function sweep(model: SegmentationModel, samples: Sample | readonly Sample[], transform: Transform, options: SweepOptions = {}): Promise<SweepResult> {
+export async function sweep(model: SegmentationModel, volumes: VolumeSample | readonly VolumeSample[], transform: Transform, options?: VolumeSweepOptions): Promise<SweepResult>
+export async function sweep(model: SegmentationModel, samples: Sample | readonly Sample[] | VolumeSample | readonly VolumeSample[], transform: Transform, options: SweepOptions | VolumeSweepOptions = {}): Promise<SweepResult> {
+  // Volumes ({ image: { dims } }) are swept slice by slice and scored in 3D (sweep/volume.ts).
+  if (isVolumeInput(samples)) return sweepVolumes(model, samples as VolumeSample | readonly VolumeSample[], transform, options as VolumeSweepOptions)
   const t0 = performance.now()
-  const plan = resolveSweep(model, samples, transform, options)
+  const plan = resolveSweep(model, samples as Sample | readonly Sample[], transform, options as SweepOptions)
   const raw = await runBatches(plan, { onProgress: options.onProgress, signal: options.signal })
   return assembleResult(plan, raw, performance.now() - t0)
 }
 
+/** What {@link assembleResult} reads of a plan: the volume sweep's samples are volumes, so only their ids count. */
+export type AssemblyPlan = Omit<SweepPlan, 'samples'> & { readonly samples: readonly { readonly id: string }[] }
+
 /** The warnings of a run: one per sample/class pair whose untransformed reference lacks the class. */
-function warningsOf(plan: SweepPlan, raw: RawScores): SweepWarning[] {
+function warningsOf(plan: AssemblyPlan, raw: RawScores): SweepWarning[] {
   const what = plan.reference === 'truth' ? 'the truth' : 'the clean prediction'
   return raw.emptyReferences.map(({ sample, className }) => {
-    const id = (plan.samples[sample] as Sample).id
+    const id = (plan.samples[sample] as { id: string }).id
     return { sample: id, className, reason: 'empty-reference', message: `sample ${JSON.stringify(id)}: ${what} has no ${className}; not scored` }
   })
 }
 
 /** The plain-JSON result of a finished run (with its frames attached, non-enumerable, when kept). */
-function assembleResult(plan: SweepPlan, raw: RawScores, totalMs: number): SweepResult {
+export function assembleResult(plan: AssemblyPlan, raw: RawScores, totalMs: number): SweepResult {
   const { metrics, classNames, values, transform } = plan
   const reduced = reduceScores(raw.scores, metrics, classNames, values.length)
   const warnings = warningsOf(plan, raw)

@@ -27,7 +27,7 @@ export interface AtLeastAsRobustOptions extends Omit<RequirementOptions, 'aggreg
 }
 
 const AT_LEAST_KEYS = optionKeys<AtLeastAsRobustOptions>({
-  range: true, step: true, steps: true, values: true, min: true, minDice: true, metric: true, nsdTolerance: true,
+  range: true, step: true, steps: true, values: true, min: true, max: true, minDice: true, metric: true, nsdTolerance: true,
   scoreClasses: true, classes: true, reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
   margin: true, confidence: true, resamples: true, seed: true, samples: true, attach: true,
 })
@@ -71,7 +71,7 @@ export function toBeAtLeastAsRobustAs(this: MatcherState, received: unknown, bas
       ...lines,
       ...notScored,
       '',
-      `AUC: candidate − baseline, mean over samples with its ${Math.round(comparison.confidence * 100)}% paired bootstrap interval; p: paired Wilcoxon signed-rank test on the per-sample AUCs; stable: candidate vs baseline at ${metric} >= ${typeof min === 'number' ? min : Object.entries(min).map(([c, t]) => `${t} (${c})`).join(', ')}.`,
+      `AUC: candidate − baseline, mean over samples with its ${Math.round(comparison.confidence * 100)}% paired bootstrap interval; p: paired Wilcoxon signed-rank test on the per-sample AUCs; stable: candidate vs baseline at ${metric} >= ${comparison.classes.map((c) => c.min).every((t, _, all) => t === all[0]) ? comparison.classes[0]?.min : comparison.classes.map((c) => `${c.min} (${c.className})`).join(', ')}.`,
     ].join('\n')
     await attachChart(this.task, options.attach ?? defaults.attach ?? 'on-failure', assertionFails, `${comparisonHeadline(comparison, a)}: ${comparisonLines(sweeps).join('; ')}`, () => renderComparisonPng(sweeps))
     return { pass, message }

@@ -18,6 +18,8 @@ export interface SegsenseDefaults extends RequirementDefaults {
   readonly samples?: readonly Sample[]
   /** Default threshold of `toBeRobustTo` on `metric` (number or per class name). */
   readonly min?: Threshold
+  /** Default threshold in mm of `toBeRobustTo` when `metric` is a distance (`hd`, `hd95`, `assd`, `masd`). */
+  readonly max?: Threshold
   /** @deprecated Use `min`; an alias valid only with the default metric `dice`. Removed in 1.0. */
   readonly minDice?: Threshold
   /** Metric checked by `toBeRobustTo` and stored by `toMatchSweepSnapshot`; default `dice`. */
@@ -36,7 +38,7 @@ export interface SegsenseDefaults extends RequirementDefaults {
 
 /** The keys of {@link SegsenseDefaults}. */
 const DEFAULT_KEYS = optionKeys<SegsenseDefaults>({
-  samples: true, min: true, minDice: true, metric: true, attach: true, batchSize: true, scoreTolerance: true, tolerance: true,
+  samples: true, min: true, max: true, minDice: true, metric: true, attach: true, batchSize: true, scoreTolerance: true, tolerance: true,
   intervalMin: true, snapshotMin: true, nsdTolerance: true, scoreClasses: true, classes: true, aggregate: true,
   reference: true, emptyPolicy: true, batchTimeout: true,
 })

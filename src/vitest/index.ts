@@ -6,17 +6,19 @@
  * export default defineConfig({ test: { setupFiles: ['segsense/vitest'] } })
  * ```
  *
- * It registers `toBeRobustTo`, `toMatchSweepSnapshot` and `toBeAtLeastAsRobustAs` with `expect.extend`, and fails a
- * test whose matcher call was not awaited (vitest itself does not track async custom matchers).
+ * It registers `toBeRobustTo`, `toMatchSweepSnapshot`, `toMatchPredictionSnapshot` and `toBeAtLeastAsRobustAs` with
+ * `expect.extend`, fails a test whose matcher call was not awaited (vitest itself does not track async custom
+ * matchers), and reports obsolete prediction snapshot files when a test file ends.
  * @packageDocumentation
  */
-import { afterEach, expect } from 'vitest'
+import { afterAll, afterEach, expect } from 'vitest'
 import { type SegsenseMatchers, matchers } from './matchers.js'
 import { enableCallTracking, settleCalls } from './pending.js'
+import { obsoleteCheck } from './prediction-obsolete.js'
 
 export {
-  matchers, toBeRobustTo, toMatchSweepSnapshot, toBeAtLeastAsRobustAs, configureSegsense, robustnessSuite,
-  type SegsenseMatchers, type RobustOptions, type SweepSnapshotOptions, type SegsenseDefaults, type AttachPolicy,
+  matchers, toBeRobustTo, toMatchSweepSnapshot, toMatchPredictionSnapshot, toBeAtLeastAsRobustAs, configureSegsense, robustnessSuite,
+  type SegsenseMatchers, type RobustOptions, type SweepSnapshotOptions, type PredictionSnapshotOptions, type SegsenseDefaults, type AttachPolicy,
   type RobustnessSuiteOptions, type SweepRecord, type SegsenseTaskMeta, type AtLeastAsRobustOptions,
 } from './matchers.js'
 
@@ -31,6 +33,15 @@ afterEach(async (context) => {
   if (errors.length > 1) throw new AggregateError(errors, errors.map((e) => e.message).join('\n\n'))
 }, 2 ** 31 - 1)
 enableCallTracking()
+
+// Obsolete prediction snapshot files of this test file (vitest tracks only its .snap keys). The file's suite is the
+// hook's second argument on vitest 4.1 (which refuses a first parameter that is not a destructured context) and was
+// the first before: a parameterless function that finds it among its arguments works with both.
+afterAll(function obsoletePredictions(): Promise<void> {
+  // eslint-disable-next-line prefer-rest-params
+  const suite = [...arguments].find((a: unknown) => Array.isArray((a as { tasks?: unknown } | null)?.tasks))
+  return obsoleteCheck(suite, expect.getState().snapshotState?.snapshotUpdateState)
+})
 
 // The matchers' types on `expect(...)`. Vitest 4 and 5 both build their `Assertion` as a mapped type over
 // `Chai.Assertion`, so augmenting it types the matchers on both majors, also with `skipLibCheck: false`

@@ -8,18 +8,21 @@ import type { Transform } from '../transforms/transform.js'
 import { type AtLeastAsRobustOptions, toBeAtLeastAsRobustAs } from './compare.js'
 import { type RobustOptions, toBeRobustTo } from './robust.js'
 import { type SweepSnapshotOptions, toMatchSweepSnapshot } from './snapshot.js'
+import { type PredictionSnapshotOptions, toMatchPredictionSnapshot } from './prediction-snapshot.js'
+import type { Sample } from '../core/types.js'
 
 export { configureSegsense, type AttachPolicy, type SegsenseDefaults } from './config.js'
 export { toBeRobustTo, type RobustOptions } from './robust.js'
 export { toMatchSweepSnapshot, type SweepSnapshotOptions } from './snapshot.js'
+export { toMatchPredictionSnapshot, type PredictionSnapshotOptions } from './prediction-snapshot.js'
 export { toBeAtLeastAsRobustAs, type AtLeastAsRobustOptions } from './compare.js'
 export type { SweepRecord, SegsenseTaskMeta } from './meta.js'
 export { robustnessSuite, type RobustnessSuiteOptions } from './suite.js'
 
 /** The raw matchers, for `expect.extend(matchers)`. */
-export const matchers = { toBeRobustTo, toMatchSweepSnapshot, toBeAtLeastAsRobustAs }
+export const matchers = { toBeRobustTo, toMatchSweepSnapshot, toMatchPredictionSnapshot, toBeAtLeastAsRobustAs }
 
-/** Types of the segsense matchers on `expect(model)`. Both are async: **always `await` them**. */
+/** Types of the segsense matchers on `expect(model)`. All are async: **always `await` them**. */
 export interface SegsenseMatchers {
   /**
    * Sweeps `transform` over `range` (with `step`, `steps` or `values`) on `samples` and fails when any swept value
@@ -40,6 +43,18 @@ export interface SegsenseMatchers {
    * await expect(model).toMatchSweepSnapshot(rotate, { samples, range: [-180, 180], step: 15, tolerance: 0.02 })
    */
   toMatchSweepSnapshot(transform: Transform, options?: SweepSnapshotOptions): Promise<void>
+  /**
+   * Predicts on `samples` (or the `configureSegsense` samples), transformed by `transform` at each of `values` when
+   * given, and compares each label map with the one stored in `__snapshots__/<file>.predictions/` exactly on class
+   * ids, within the budgets (`maxChangedPixels`, `maxChangedRatio`, `minDice` against the stored prediction,
+   * `ignoreBoundary`; default: 0 changed pixels). The failure names each prediction that moved, the classes' pixels
+   * gained and lost and the worst; a diff image is attached. First local run writes, `vitest -u` rewrites what
+   * moved, CI refuses to write. **Must be awaited.**
+   *
+   * @example
+   * await expect(model).toMatchPredictionSnapshot(samples, { transform: rotate, values: [-10, 0, 10], maxChangedPixels: 50 })
+   */
+  toMatchPredictionSnapshot(samples?: readonly Sample[], options?: PredictionSnapshotOptions): Promise<void>
   /**
    * Sweeps this model (the candidate) and `baseline` once each on the same samples and grid and fails when, for a
    * compared class, the candidate's normalised AUC is lower than the baseline's by more than `margin` (default 0;

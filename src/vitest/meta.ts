@@ -20,6 +20,8 @@ export interface SweepRecord {
   /** The required range (toBeRobustTo only). */
   readonly required?: readonly [number, number]
   readonly min?: number | Readonly<Record<string, number>>
+  /** The threshold in mm of a distance metric (toBeRobustTo with `max`). */
+  readonly max?: number | Readonly<Record<string, number>>
 }
 
 /** What segsense keeps in `task.meta`. */

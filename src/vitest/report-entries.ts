@@ -27,5 +27,6 @@ export function reportEntries(test: ReportedTest): ReportEntry[] {
     ...(s.baseline && s.comparison ? { baseline: s.baseline, comparison: s.comparison } : {}),
     ...(s.required ? { required: s.required } : {}),
     ...(s.min !== undefined ? { min: s.min } : s.matcher === 'toMatchSweepSnapshot' ? { min: null } : {}),
+    ...(s.max !== undefined ? { max: s.max, metric: s.verdict?.metric ?? 'hd95' } : {}),
   }))
 }

@@ -1,13 +1,15 @@
 import type { MatcherState } from 'vitest'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
-import type { Sample } from '../core/types.js'
+import type { Sample, VolumeSample } from '../core/types.js'
 import type { SegmentationModel } from '../models/model.js'
 import { renderChartPng } from '../report/chart.js'
 import { type RequirementOptions, defaultsOf, planRequirement } from '../spec/plan.js'
 import { evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
 import type { SweepResult } from '../sweep/result.js'
 import { sweep } from '../sweep/sweep.js'
+import { describeFailure, formatMetricScore, limitOf, meets, thresholdKey } from '../sweep/threshold.js'
+import type { SliceSelection } from '../sweep/volume.js'
 import type { Transform } from '../transforms/transform.js'
 import { type AttachPolicy, segsenseDefaults } from './config.js'
 import { formatInterval, formatScore, formatValue, table } from '../report/format.js'
@@ -20,17 +22,22 @@ import { progressReporter } from './progress.js'
  * file's requirement), the samples, and when to attach the chart.
  */
 export interface RobustOptions extends RequirementOptions {
-  /** Samples to sweep; default the `samples` set with `configureSegsense`. */
-  readonly samples?: readonly Sample[]
+  /**
+   * Samples to sweep; default the `samples` set with `configureSegsense`. Volumes (`VolumeSample`s) are swept slice
+   * by slice and scored in 3D (see `sweepVolumes`).
+   */
+  readonly samples?: readonly Sample[] | readonly VolumeSample[]
+  /** Volumes only: which slices to predict (`'axial'` by default; see `SliceSelection`). */
+  readonly slices?: SliceSelection
   /** When to attach the chart PNG to the test report; default `on-failure`. */
   readonly attach?: AttachPolicy
 }
 
 // Written out (not REQUIREMENT_KEYS plus two) so that the compiler flags a key added to RobustOptions alone.
 const ROBUST_OPTION_KEYS = optionKeys<RobustOptions>({
-  range: true, step: true, steps: true, values: true, min: true, minDice: true, metric: true, nsdTolerance: true,
+  range: true, step: true, steps: true, values: true, min: true, max: true, minDice: true, metric: true, nsdTolerance: true,
   scoreClasses: true, classes: true, aggregate: true, reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
-  samples: true, attach: true,
+  samples: true, attach: true, slices: true,
 })
 
 /** Checks that `received` looks like a SegmentationModel and `transform` like a Transform. */
@@ -46,8 +53,8 @@ export function checkMatcherInput(matcher: string, received: unknown, transform:
 }
 
 /** The samples of a matcher call, or of configureSegsense; a clear error when there are none. */
-export function resolveSamples(matcher: string, samples: readonly Sample[] | undefined): Sample[] {
-  const list = samples ?? segsenseDefaults().samples
+export function resolveSamples<T extends Sample | VolumeSample = Sample>(matcher: string, samples: readonly T[] | undefined): T[] {
+  const list = samples ?? (segsenseDefaults().samples as readonly T[] | undefined)
   if (!list || list.length === 0) {
     throw new SegsenseError('E_BAD_PARAMETER', `${matcher} needs samples: pass { samples } or set them once with configureSegsense({ samples })`)
   }
@@ -58,8 +65,10 @@ export function resolveSamples(matcher: string, samples: readonly Sample[] | und
 function failureReport(result: SweepResult, verdict: RequirementVerdict): { table: string[]; actual: string[]; expected: string[] } {
   const { metric } = verdict
   const each = verdict.aggregate === 'each'
-  const rows: string[][] = [['class', ...(each ? ['sample'] : []), result.transform.parameter.name, metric, 'min']]
-  for (const f of verdict.failures) rows.push([f.className, ...(each ? [f.sample ?? ''] : []), formatValue(result, f.value), formatScore(f.score), String(f.min)])
+  const lower = verdict.direction === 'lower'
+  // A distance fails in words, in mm ("hd95 7.2 mm > 5 mm"); a score keeps its score and min columns.
+  const rows: string[][] = [['class', ...(each ? ['sample'] : []), result.transform.parameter.name, ...(lower ? ['failure'] : [metric, 'min'])]]
+  for (const f of verdict.failures) rows.push([f.className, ...(each ? [f.sample ?? ''] : []), formatValue(result, f.value), ...(lower ? [describeFailure(metric, f.score, limitOf(f))] : [formatScore(f.score), String(limitOf(f))])])
   // One row per (sample,) value listing every checked class, so that the diff marks only the failing rows.
   const curves = each ? result.samples.map((s) => ({ label: `${s.id} `, scores: s.scores[metric] ?? {} })) : [{ label: '', scores: result.mean[metric] ?? {} }]
   const actual: string[] = []
@@ -67,10 +76,11 @@ function failureReport(result: SweepResult, verdict: RequirementVerdict): { tabl
   for (const { label, scores } of curves) {
     result.values.forEach((value, k) => {
       const head = `${label}${result.transform.name}(${formatValue(result, value)}):`
-      const got = verdict.classes.map((c) => `${c.className} ${formatScore(scores[c.className]?.[k])}`)
+      const got = verdict.classes.map((c) => `${c.className} ${formatMetricScore(metric, scores[c.className]?.[k])}`)
       const want = verdict.classes.map((c) => {
         const s = scores[c.className]?.[k]
-        return typeof s === 'number' && s >= c.min ? `${c.className} ${formatScore(s)}` : `${c.className} >= ${c.min}`
+        const bound = { direction: verdict.direction, limit: limitOf(c) }
+        return meets(s, bound) ? `${c.className} ${formatMetricScore(metric, s)}` : `${c.className} ${lower ? '<=' : '>='} ${limitOf(c)}${lower ? ' mm' : ''}`
       })
       actual.push(`${head} ${got.join(', ')}`)
       expected.push(`${head} ${want.join(', ')}`)
@@ -89,23 +99,26 @@ export function toBeRobustTo(this: MatcherState, received: unknown, transform: T
     checkMatcherInput('toBeRobustTo', received, transform)
     checkKnownKeys(options, ROBUST_OPTION_KEYS, `toBeRobustTo(${transform.name}) options`)
     const defaults = segsenseDefaults()
-    const samples = resolveSamples('toBeRobustTo', options.samples)
-    const { samples: _samples, attach: _attach, ...requirementOptions } = options
+    const samples = resolveSamples<Sample | VolumeSample>('toBeRobustTo', options.samples)
+    const { samples: _samples, attach: _attach, slices, ...requirementOptions } = options
     const plan = planRequirement(transform, requirementOptions, defaultsOf(defaults), `toBeRobustTo(${transform.name})`)
-    const { metric, min } = plan.requirement
+    const { metric } = plan.requirement
+    const key = thresholdKey(metric)
+    const threshold = plan.requirement[key]
     const required = plan.required
     const onProgress = progressReporter(`toBeRobustTo(${transform.name})`)
-    const result = await sweep(received, samples, transform, onProgress ? { ...plan.sweep, onProgress } : plan.sweep)
+    const sweepOptions = { ...plan.sweep, ...(onProgress ? { onProgress } : {}), ...(slices !== undefined ? { slices } : {}) }
+    const result = await sweep(received, samples as Sample[], transform, sweepOptions)
     const verdict = evaluateRequirement(result, plan.requirement)
     const pass = verdict.pass
     const isNot = Boolean(this.isNot)
     const assertionFails = pass === isNot
-    recordSweep(this.task as { meta: object } | undefined, { matcher: 'toBeRobustTo', pass: !assertionFails, result, verdict, required, min })
+    recordSweep(this.task as { meta: object } | undefined, { matcher: 'toBeRobustTo', pass: !assertionFails, result, verdict, required, [key]: threshold })
 
     const hint = this.utils.matcherHint('toBeRobustTo', 'model', 'transform', { isNot, promise: this.promise })
     const range = `[${formatValue(result, required[0])}, ${formatValue(result, required[1])}]`
     const over = `${verdict.aggregate === 'each' ? `each of ${samples.length} samples` : `the mean over ${samples.length} sample${samples.length === 1 ? '' : 's'}`}`
-    const thresholds = verdict.classes.map((c) => `${c.className} >= ${c.min}`).join(', ')
+    const thresholds = verdict.classes.map((c) => `${c.className} ${key === 'max' ? `<= ${limitOf(c)} mm` : `>= ${limitOf(c)}`}`).join(', ')
     const requirement = `Required: ${metric} ${thresholds} under ${transform.name} over ${range} (${plan.gridText}), ${over}`
     const intervals = verdict.classes.map((c) =>
       c.pass ? `${c.className} passes over the whole required range` : `${c.className} stable for ${transform.name} in ${formatInterval(result, c.interval)}, required ${range}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`)
@@ -122,7 +135,7 @@ export function toBeRobustTo(this: MatcherState, received: unknown, transform: T
     }
 
     const note = `${transform.name}: ${verdict.classes.map((c) => `${c.className} ${c.pass ? 'passes' : `stable in ${formatInterval(result, c.interval)}${c.failingSamples.length ? ` (mean), failing samples: ${c.failingSamples.join(', ')}` : ''}`}`).join('; ')} (required ${range})`
-    await attachChart(this.task, options.attach ?? defaults.attach ?? 'on-failure', assertionFails, note, () => renderChartPng(result, { metric, min, required, classes: verdict.classes.map((c) => c.className) }))
+    await attachChart(this.task, options.attach ?? defaults.attach ?? 'on-failure', assertionFails, note, () => renderChartPng(result, { metric, [key]: threshold, required, classes: verdict.classes.map((c) => c.className) }))
 
     if (!pass && !isNot) {
       report ??= failureReport(result, verdict)

@@ -5,7 +5,7 @@ import { type MatcherState, Snapshots } from 'vitest'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { aliased, checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
-import { METRIC_NAMES, type MetricName } from '../metrics/overlap.js'
+import { METRIC_NAMES, type MetricName, isDistanceMetric } from '../metrics/overlap.js'
 import type { GridOptions } from '../sweep/grid.js'
 import type { Score, SweepResult } from '../sweep/result.js'
 import { DEFAULT_BATCH_SIZE } from '../models/model.js'
@@ -76,10 +76,13 @@ function headerLines(c: SweepCapture): string[] {
   const { result } = c
   const p = result.transform.parameter
   const metric = result.metrics[0] as MetricName
-  const intervals = result.classes.map((className) => `${className} ${formatInterval(result, stableInterval(result, { className, metric, min: c.min }))}`)
+  // A distance (mm, lower is better) has no interval at intervalMin, a score threshold: the header says so instead.
+  const stable = isDistanceMetric(metric)
+    ? `${metric} in mm, lower is better`
+    : `stable at ${metric} >= ${c.min}: ${result.classes.map((className) => `${className} ${formatInterval(result, stableInterval(result, { className, metric, min: c.min }))}`).join(' · ')}`
   return [
     `${result.transform.name} ${p.name}${p.unit ? ` (${p.unit})` : ''} · model ${result.model} · ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'} · ${result.reference}`,
-    `tolerance ± ${c.tolerance} · stable at ${metric} >= ${c.min}: ${intervals.join(' · ')}`,
+    `tolerance ± ${c.tolerance} · ${stable}`,
     recordLine(c.settings),
   ]
 }

@@ -1,12 +1,15 @@
 import { METRIC_NAMES } from '../../metrics/overlap.js'
 import { SWEEP_SCHEMA_VERSION } from '../../sweep/result.js'
 
-/** A score: a number in [0, 1], or `null` for an undefined score (NaN is not JSON; `null` never passes a threshold). */
+/**
+ * A score: a number >= 0 (in [0, 1] for the score metrics, checked by `validateSweepResult`; a distance in mm for
+ * hd, hd95, assd, masd), or `null` for an undefined score or an infinite distance (neither is JSON; `null` never
+ * passes a threshold).
+ */
 const score = {
   type: ['number', 'null'],
   minimum: 0,
-  maximum: 1,
-  description: 'Score in [0, 1]; null = undefined (nothing to score: the untransformed reference lacks the class, see warnings; both masks empty under bothEmpty "nan"; or a mean over only undefined scores).',
+  description: 'Score in [0, 1], or a distance in mm (hd, hd95, assd, masd); null = undefined (nothing to score: the untransformed reference lacks the class, see warnings; both masks empty under bothEmpty "nan"; or a mean over only undefined scores) or, for a distance, infinite (exactly one of prediction and reference holds the class; in a mean: some sample\'s is, meanCounts > 0).',
 } as const
 
 /** Per class name: one score per swept value, in the order of `values`. */
@@ -106,6 +109,30 @@ export const sweepResultSchema = {
           className: { type: 'string', description: 'Class name.' },
           reason: { enum: ['empty-reference'], description: 'empty-reference: the untransformed reference (truth or clean prediction) has no pixel of the class; the pair is null at every value.' },
           message: { type: 'string' },
+        },
+      },
+    },
+    volumes: {
+      type: 'object',
+      description: 'Present when the samples were volumes swept slice by slice: scores are per volume (3D Dice from the summed voxel counts, distances in 3D with the spacing).',
+      required: ['slicing', 'samples'],
+      additionalProperties: false,
+      properties: {
+        slicing: { enum: ['axial', 'coronal', 'sagittal', 'axis'] },
+        samples: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['id', 'dims', 'spacing', 'axis', 'slices'],
+            additionalProperties: false,
+            properties: {
+              id: { type: 'string' },
+              dims: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 3, maxItems: 3 },
+              spacing: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 3, maxItems: 3, description: 'mm along i, j, k' },
+              axis: { enum: [0, 1, 2], description: 'the voxel axis the slices were taken along' },
+              slices: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1, description: 'slice indices swept' },
+            },
+          },
         },
       },
     },

@@ -1,5 +1,6 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import { SegsenseError } from '../../core/errors.js'
+import { isDistanceMetric } from '../../metrics/overlap.js'
 import { describeError } from '../../spec/schema-errors.js'
 import type { SweepResult } from '../../sweep/result.js'
 import { sweepResultSchema } from './sweep-result.schema.js'
@@ -45,11 +46,20 @@ function consistencyErrors(r: SweepResult): string[] {
         counts.forEach((count, k) => {
           const mean = r.mean[m as keyof typeof r.mean]?.[c]?.[k]
           if (count > n) errors.push(`/meanCounts/${m}/${c}/${k} is ${count}, more than the ${n} samples`)
-          else if ((count === 0) !== (mean === null)) errors.push(`/meanCounts/${m}/${c}/${k} is ${count} but /mean/${m}/${c}/${k} is ${String(mean)} (a mean is null exactly when it averaged 0 samples)`)
+          // A distance's mean is null with a count > 0 when some sample's distance is infinite.
+          else if (count === 0 ? mean !== null : mean === null && !isDistanceMetric(m)) errors.push(`/meanCounts/${m}/${c}/${k} is ${count} but /mean/${m}/${c}/${k} is ${String(mean)} (a mean is null exactly when it averaged 0 samples)`)
         })
       }
     }
   }
+  const scoreRange = (table: Record<string, Record<string, unknown[]>>, path: string): void => {
+    for (const [m, curves] of Object.entries(table)) {
+      if (isDistanceMetric(m)) continue
+      for (const [c, curve] of Object.entries(curves)) curve.forEach((v, k) => typeof v === 'number' && v > 1 && errors.push(`${path}/${m}/${c}/${k} is ${v}: ${m} is a score in [0, 1]`))
+    }
+  }
+  scoreRange(r.mean as Record<string, Record<string, unknown[]>>, '/mean')
+  r.samples.forEach((s, i) => scoreRange(s.scores as Record<string, Record<string, unknown[]>>, `/samples/${i}/scores`))
   const ids = new Set<string>()
   r.samples.forEach((s, i) => {
     if (ids.has(s.id)) errors.push(`/samples/${i}/id ${JSON.stringify(s.id)} is used by an earlier sample`)

@@ -21,12 +21,14 @@ export interface SpikeOptions {
 export interface SpikePositionOptions {
   /** Spike intensity ratio r (fixed). Default 0.5 (misas' position sweep). */
   readonly intensity: number
-  /** Spike y position in [0, 1] (fixed). Default 0.1 (misas). */
-  readonly y: number
+  /**
+   * Spike x (column) position in [0, 1] of the shifted spectrum (fixed). Default 0.1, misas' `spikePositionY`
+   * (misas' "Y" indexes the last numpy axis: the column).
+   */
+  readonly x: number
   /** Clamp the output to [0, 1]. Default false. */
   readonly clip: boolean
 }
-
 
 /**
  * TorchIO `Spike.add_artifact` with one spike, per channel: `S = fftshift(fft2(x)); S[i, j] += r·max(S);
@@ -114,20 +116,26 @@ export const spike: Transform<SpikeOptions> = defineTransform<SpikeOptions>({
 })
 
 /**
- * k-space spike swept over its x position (misas' position series): the parameter is the spike's x in
- * [0, 1] of the shifted spectrum, with fixed `intensity` (default 0.5) and `y` (default 0.1).
- * No position leaves the image unchanged; the neutral value 0.5 marks the centre column of k-space
- * (the stripes then vary along y only). Labels untouched.
+ * k-space spike swept over its row position, as misas' `spikePosTransform` / `get_spike_pos_series`: the parameter
+ * `y` is the spike's row in [0, 1] of the shifted spectrum, with fixed `intensity` (default 0.5) and column `x`
+ * (default 0.1). misas calls the swept value `spikePositionX`, but it indexes numpy's row axis of the `(1, H, W)`
+ * image TorchIO receives, so it is a row (y) here; `spikePosition.image(img, v)` equals misas
+ * `spikePosTransform(img, v, x, intensity)` (before misas' 8-bit quantisation). No position leaves the image
+ * unchanged; the neutral value 0.5 marks the centre row of k-space (the stripes then vary along x only).
+ * Labels untouched.
+ *
+ * @example
+ * spikePosition.with({ intensity: 0.5, x: 0.1, clip: true }).image(img, 0.3) // misas spikePosTransform(img, 0.3, 0.1, 0.5)
  */
 export const spikePosition: Transform<SpikePositionOptions> = defineTransform<SpikePositionOptions>({
   name: 'spikePosition',
-  parameter: { name: 'x', unit: '', neutral: 0.5, scale: 'linear', defaultRange: [0.1, 0.9], defaultStep: 0.1 },
+  parameter: { name: 'y', unit: '', neutral: 0.5, scale: 'linear', defaultRange: [0.1, 0.9], defaultStep: 0.1 },
   spatial: false,
-  options: { intensity: 0.5, y: 0.1, clip: false },
+  options: { intensity: 0.5, x: 0.1, clip: false },
   validate: (o) => {
     checkNumber('spikePosition', 'option intensity', o.intensity)
-    checkNumber('spikePosition', 'option y', o.y, 'unit')
+    checkNumber('spikePosition', 'option x', o.x, 'unit')
     checkBoolean('spikePosition', 'option clip', o.clip)
   },
-  image: (img, value, o) => spikeArtifact(img, o.intensity, [checkNumber('spikePosition', 'x', value, 'unit'), o.y], o.clip),
+  image: (img, value, o) => spikeArtifact(img, o.intensity, [o.x, checkNumber('spikePosition', 'y', value, 'unit')], o.clip),
 })

@@ -120,6 +120,15 @@ try {
     const swapped = vitest('snapshot', ['order.test.ts'], { SEGSENSE_SWAP: '1' }, true)
     assert(swapped.code === 0, swapped.output)
   })
+  check('toMatchPredictionSnapshot: written locally, fails when the model changes, obsolete files fail under CI', () => {
+    const first = vitest('predictions')
+    assert(first.code === 0 && /Snapshots\s+1 written/.test(first.output), first.output)
+    const moved = vitest('predictions', [], { SEGSENSE_MODEL: 'robust' }, true)
+    assert(moved.code === 1 && /4 of 4 prediction\(s\) moved beyond the budget/.test(moved.output), moved.output)
+    // the obsolete check reads the file's suite from the setup entry's afterAll
+    const renamed = vitest('predictions', [], { SEGSENSE_TEST_NAME: 'renamed' }, true)
+    assert(renamed.code === 1 && renamed.output.includes('Obsolete prediction snapshots found'), renamed.output)
+  })
   check('the typings type-check with skipLibCheck false, and reject an unknown option', () => {
     const tsc = join(repo, 'node_modules/typescript/bin/tsc')
     const ok = spawnSync(node22, [tsc, '-p', 'tsconfig.json'], { cwd: join(root, 'projects/types'), encoding: 'utf8' })

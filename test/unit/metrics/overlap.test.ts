@@ -94,7 +94,7 @@ describe('errors', () => {
     expect((err as SegsenseError).message).toMatch(/4x4 vs 4x5/)
   })
   it('an unknown metric is E_BAD_PARAMETER', () => {
-    expect(() => scoreMasks(labelMap(2, 2), labelMap(2, 2), { classes, metrics: ['hd' as 'dice'] })).toThrow(/unknown metric "hd"/)
+    expect(() => scoreMasks(labelMap(2, 2), labelMap(2, 2), { classes, metrics: ['hd99' as 'dice'] })).toThrow(/unknown metric "hd99"/)
   })
   it('16-bit masks with large ids are counted', () => {
     const a = labelMap(3, 1, Uint16Array.from([1000, 1000, 0]))

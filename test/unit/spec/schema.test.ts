@@ -16,8 +16,9 @@ type SchemaDefaultsKeys = keyof typeof specSchema.properties.defaults.properties
 describe('the spec schema and the option types agree', () => {
   it('a requirement in the schema has exactly the keys of SpecRequirement (checked by tsc)', () => {
     expectTypeOf<SchemaRequirementKeys>().toEqualTypeOf<keyof SpecRequirement>()
-    // Every option toBeRobustTo takes is a spec key, but the samples (the spec's own) and the chart policy.
-    expectTypeOf<Exclude<keyof RobustOptions, 'samples' | 'attach'>>().toEqualTypeOf<keyof RequirementOptions>()
+    // Every option toBeRobustTo takes is a spec key, but the samples (the spec's own), the chart policy and the
+    // slicing of volumes (a spec's samples are image files).
+    expectTypeOf<Exclude<keyof RobustOptions, 'samples' | 'attach' | 'slices'>>().toEqualTypeOf<keyof RequirementOptions>()
     expectTypeOf<keyof RequirementOptions>().toMatchTypeOf<keyof SpecRequirement>()
     // model.input and model.output are closed objects with exactly the keys of the adapter's options.
     expectTypeOf<keyof typeof specSchema.properties.model.properties.input.properties>().toEqualTypeOf<keyof OnnxInputOptions>()
@@ -25,14 +26,14 @@ describe('the spec schema and the option types agree', () => {
     expect(specSchema.properties.model.properties.input.additionalProperties).toBe(false)
     expect(specSchema.properties.model.properties.output.additionalProperties).toBe(false)
     expect(Object.keys(specSchema.properties.requirements.items.properties).sort()).toEqual(
-      ['aggregate', 'baseline', 'batchSize', 'batchTimeout', 'classes', 'confidence', 'emptyPolicy', 'margin', 'metric', 'min', 'minDice', 'name', 'nsdTolerance', 'options', 'range', 'reference', 'resamples', 'scoreClasses', 'seed', 'step', 'steps', 'transform', 'values'],
+      ['aggregate', 'baseline', 'batchSize', 'batchTimeout', 'classes', 'confidence', 'emptyPolicy', 'margin', 'max', 'metric', 'min', 'minDice', 'name', 'nsdTolerance', 'options', 'range', 'reference', 'resamples', 'scoreClasses', 'seed', 'step', 'steps', 'transform', 'values'],
     )
   })
 
   it("the spec's defaults have exactly the keys of RequirementDefaults (every requirement key but name, transform, options, grid)", () => {
     expectTypeOf<SchemaDefaultsKeys>().toEqualTypeOf<keyof RequirementDefaults>()
     expect(Object.keys(specSchema.properties.defaults.properties).sort()).toEqual(
-      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'emptyPolicy', 'metric', 'min', 'minDice', 'nsdTolerance', 'reference', 'scoreClasses'],
+      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'emptyPolicy', 'max', 'metric', 'min', 'minDice', 'nsdTolerance', 'reference', 'scoreClasses'],
     )
   })
 

@@ -197,7 +197,7 @@ describe('sweep', () => {
   })
 
   it('validates its options', async () => {
-    for (const options of [{ batchSize: 0 }, { metrics: ['hd'] as never }, { scoreClasses: ['nope'] }, { step: -1 }, { reference: 'gt' as never }]) {
+    for (const options of [{ batchSize: 0 }, { metrics: ['hd99'] as never }, { scoreClasses: ['nope'] }, { step: -1 }, { reference: 'gt' as never }]) {
       expect((await rejection(sweep(thresholdModel(), square('a'), shift, options))).code).toBe('E_BAD_PARAMETER')
     }
     const e = await rejection(sweep(thresholdModel(), [square('a'), square('a')], shift))

@@ -144,7 +144,7 @@ describe('spike (TorchIO Spike, §1.1 and §1.13)', () => {
     }
   })
 
-  it('treats RGB channels independently, clips only when asked, and spikePosition moves the x frequency', () => {
+  it('treats RGB channels independently, clips only when asked, and spikePosition moves the row (y) frequency', () => {
     const img = randomImage(8, 8, 9, 3)
     const out = spike.image(img, 2)
     for (let ch = 0; ch < 3; ch++) {
@@ -156,9 +156,25 @@ describe('spike (TorchIO Spike, §1.1 and §1.13)', () => {
     const clipped = spike.with({ clip: true }).image(img, 2)
     expect(Math.max(...clipped.data)).toBeLessThanOrEqual(1)
     expect(Math.min(...clipped.data)).toBeGreaterThanOrEqual(0)
-    const p = spikePosition.with({ intensity: 1, y: 0.75 }).image(ref8, 0.5)
-    const q = spike.with({ position: [0.5, 0.75] }).image(ref8, 1)
+    const p = spikePosition.with({ intensity: 1, x: 0.75 }).image(ref8, 0.5)
+    const q = spike.with({ position: [0.75, 0.5] }).image(ref8, 1)
     expect(maxDiff(p.data, q.data)).toBe(0)
+  })
+
+  it('spikePosition sweeps the row as misas spikePosTransform does (non-square reference vector)', () => {
+    // misas spikePosTransform(img, X, Y, r) passes positions [[0, X, Y]] with the (1, H, W) image to TorchIO Spike:
+    // X picks the row, Y the column. numpy emulation of TorchIO Spike.add_artifact (reference/algorithms.md 1.1):
+    //   img = np.arange(48).reshape(1, 6, 8) / 47; S = np.fft.fftshift(np.fft.fftn(img))
+    //   S[0, floor(0.3 * 6), floor(0.1 * 8)] += S.max() * 0.5; out = np.real(np.fft.ifftn(np.fft.ifftshift(S)))[0]
+    const img = raster(8, 6, 1, Float32Array.from({ length: 48 }, (_, k) => k / 47))
+    const out = spikePosition.with({ intensity: 0.5, x: 0.1 }).image(img, 0.3)
+    const expected: [number, number, number][] = [[0, 0, 0.25], [1, 0, -0.228723], [0, 1, 0.045213], [5, 2, 0.571809], [7, 5, 1.125]]
+    for (const [x, y, v] of expected) expect(at(out, x, y)).toBeCloseTo(v, 5)
+    // The old convention (x swept at row 0.1) differs: the swap is pinned.
+    const swapped = spike.with({ position: [0.3, 0.1] }).image(img, 0.5)
+    expect(maxDiff(swapped.data, out.data)).toBeGreaterThan(0.1)
+    expect(spikePosition.parameter.name).toBe('y')
+    expect(() => spikePosition.with({ y: 0.1 } as never)).toThrow(/unknown key "y" \(did you mean 'x'\?\)/)
   })
 
   it('rejects bad options and values', () => {

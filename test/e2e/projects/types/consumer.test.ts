@@ -11,6 +11,9 @@ test('typed matchers', async () => {
   await expect(model).toBeRobustTo(rotate, { samples, metric: 'nsd', nsdTolerance: 2, min: 0.9 })
   await expect(model).not.toBeRobustTo(rotate, { samples, values: [0, 90], min: 0.5, attach: 'always' })
   await expect(model).toMatchSweepSnapshot(rotate, { samples, range: [-180, 180], step: 15, scoreTolerance: 0.02, intervalMin: 0.8 })
+  await expect(model).toMatchPredictionSnapshot(samples, { maxChangedPixels: 50, maxChangedRatio: 0.01, minDice: { LV: 0.98 }, ignoreBoundary: 1, attach: 'always' })
+  await expect(model).toMatchPredictionSnapshot(samples, { transform: rotate, values: [-10, 0, 10], minDice: 0.99 })
+  await expect(model).toMatchPredictionSnapshot()
   // Deprecated aliases still type-check for one release.
   await expect(model).toBeRobustTo(rotate, { samples, minDice: 0.85 })
   await expect(model).toMatchSweepSnapshot(rotate, { samples, tolerance: 0.02 })
@@ -29,6 +32,10 @@ test('typed matchers', async () => {
   await expect(model).toBeAtLeastAsRobustAs(model, rotate, { samples, aggregate: 'each' })
   // @ts-expect-error the baseline comes first
   await expect(model).toBeAtLeastAsRobustAs(rotate, { samples })
+  // @ts-expect-error minDice is a number or a per-class map
+  await expect(model).toMatchPredictionSnapshot(samples, { minDice: 'strict' })
+  // @ts-expect-error attach is 'on-failure', 'always' or 'never'
+  await expect(model).toMatchPredictionSnapshot(samples, { attach: 'near-miss' })
   // @ts-expect-error scoreTolerance is a number
   await expect(model).toMatchSweepSnapshot(rotate, { samples, scoreTolerance: '2%' })
 })

@@ -1,0 +1,94 @@
+// Case study 3, real data (docs/case-studies/real-data.md): the bundled models, trained on synthetic phantoms, on
+// real short-axis cine MRI with expert contours (Sunnybrook Cardiac Data, CC0), read from ../shared/data/sunnybrook-lv
+// (never copied into the repository). Which preparation (intensity window, orientation, scale) helps, and how far
+// from usable are they? npm run case-study:real-data
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { CARDIAC_CLASSES, dihedral, fixtureModelPath, loadOnnxModel, loadSample, raster, renderChartPng, rotate, sample, summarize, sweep, zoom } from 'segsense'
+import { caseStudyArgs, fmt, fmtInterval, log, markdownTable, writeFigure, writeNumbers, writeTable } from './lib.mjs'
+
+const args = caseStudyArgs()
+const data = process.env.SEGSENSE_SUNNYBROOK ?? fileURLToPath(new URL('../../../shared/data/sunnybrook-lv/', import.meta.url))
+if (!existsSync(join(data, 'slices.json'))) {
+  console.error(`[case study] skipped: the Sunnybrook subset is not at ${data} (set SEGSENSE_SUNNYBROOK to its folder)`)
+  process.exit(0)
+}
+const MIN = 0.8
+const SCORED = ['MYO', 'LV']
+// End-diastole slices carry both contours (myocardium and cavity); end-systole ones only the cavity.
+const meta = JSON.parse(readFileSync(join(data, 'slices.json'), 'utf8')).filter((m) => m.myocardium_annotated)
+const chosen = args.quick ? meta.filter((_, i) => i % 12 === 0) : meta
+const loaded = await Promise.all(chosen.map((m) => loadSample(m.id, join(data, 'slices', `${m.id}.png`), join(data, 'slices', `${m.id}-mask.png`))))
+
+/** Intensities mapped linearly so that the `lo` and `hi` quantiles of the image become 0 and 1, then clipped. */
+function windowed(img, lo, hi) {
+  const sorted = Float32Array.from(img.data).sort()
+  const a = sorted[Math.floor(lo * (sorted.length - 1))]
+  const b = sorted[Math.floor(hi * (sorted.length - 1))]
+  const scale = b > a ? 1 / (b - a) : 0
+  return raster(img.width, img.height, img.channels, img.data.map((v) => Math.min(1, Math.max(0, (v - a) * scale))))
+}
+// The 16-bit PNGs hold the DICOM values (max 900-2000): scaled by bit depth they are nearly black.
+const preparations = {
+  'bit depth (as loaded)': loaded,
+  'min-max': loaded.map((s) => sample(s.id, windowed(s.image, 0, 1), s.truth)),
+  'percentile 1-99 %': loaded.map((s) => sample(s.id, windowed(s.image, 0.01, 0.99), s.truth)),
+  'percentile 0-99.5 %': loaded.map((s) => sample(s.id, windowed(s.image, 0, 0.995), s.truth)),
+}
+
+const models = {}
+for (const name of ['cardiac-fragile', 'cardiac-robust']) models[name] = await loadOnnxModel(fixtureModelPath(name), { classes: CARDIAC_CLASSES })
+const numbers = { min: MIN, slices: loaded.length, preparation: {}, orientation: {}, scale: {}, rotation: {} }
+const prepRows = []
+const sweepRows = []
+const median = (xs) => {
+  const s = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b)
+  return s.length ? (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2 : null
+}
+try {
+  // 1. Intensity: the clean prediction (one value, the neutral rotation) under each preparation.
+  for (const [prep, samples] of Object.entries(preparations)) {
+    const row = [prep]
+    numbers.preparation[prep] = {}
+    for (const [name, model] of Object.entries(models)) {
+      log(name, prep)
+      const r = await sweep(model, samples, rotate, { values: [0], scoreClasses: SCORED })
+      const perSample = r.samples.map((s) => s.scores.dice.LV[0])
+      numbers.preparation[prep][name] = { lv: r.mean.dice.LV[0], myo: r.mean.dice.MYO[0], lvMedian: median(perSample) }
+      row.push(`${fmt(r.mean.dice.LV[0])} / ${fmt(r.mean.dice.MYO[0])}`)
+    }
+    prepRows.push(row)
+  }
+  const best = Object.entries(numbers.preparation).reduce((b, [p, v]) => (v['cardiac-robust'].lv > numbers.preparation[b]['cardiac-robust'].lv ? p : b), 'min-max')
+  numbers.bestPreparation = best
+  const samples = preparations[best]
+
+  // 2.-4. Orientation, scale (the synthetic training data have 1.5 mm pixels; these 1.29-1.37 mm) and rotation.
+  const sweeps = [
+    { key: 'orientation', transform: dihedral, options: {}, unit: '' },
+    { key: 'scale', transform: zoom, options: { range: [0.5, 2], step: args.quick ? 0.5 : 0.1 }, unit: 'x' },
+    { key: 'rotation', transform: rotate, options: { range: [-180, 180], step: args.quick ? 60 : 15 }, unit: 'deg' },
+  ]
+  for (const { key, transform, options, unit } of sweeps) {
+    const row = [transform.name]
+    for (const [name, model] of Object.entries(models)) {
+      log(name, transform.name, 'with', best)
+      const r = await sweep(model, samples, transform, { ...options, scoreClasses: SCORED })
+      const s = summarize(r, { min: MIN }).classes.LV
+      const lv = r.mean.dice.LV
+      const k = lv.reduce((b, v, i) => ((v ?? -1) > (lv[b] ?? -1) ? i : b), 0)
+      numbers[key][name] = { values: r.values, lvDice: lv, myoDice: r.mean.dice.MYO, interval: s.interval, auc: s.auc, best: { value: r.values[k], lv: lv[k] }, neutral: s.neutralScore }
+      row.push(`${fmt(s.neutralScore)} at neutral; best ${fmt(lv[k])} at ${r.values[k]}${unit ? ` ${unit}` : ''}; >= ${MIN}: ${fmtInterval(s.interval, unit)}`)
+      writeFigure(args, `case-real-${key}-${name}`, await renderChartPng(r, { min: MIN, title: `${name} on Sunnybrook (${best}): ${transform.name}`, width: 480, height: 260 }))
+    }
+    sweepRows.push(row)
+  }
+} finally {
+  for (const model of Object.values(models)) await model.close?.()
+}
+
+writeNumbers(args, 'real-data', numbers)
+writeTable(args, 'real-data.md', 'preparation', markdownTable(['intensity preparation', 'fragile: LV / MYO Dice', 'robust: LV / MYO Dice'], prepRows))
+writeTable(args, 'real-data.md', 'sweeps', markdownTable(['sweep (LV Dice)', 'fragile', 'robust'], sweepRows))
+log('done')
