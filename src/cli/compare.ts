@@ -5,6 +5,7 @@ import { loadOnnxModel } from '../models/onnx.js'
 import { comparisonHeadline, comparisonLines } from '../report/compare.js'
 import { table } from '../report/format.js'
 import { writeReport } from '../report/html.js'
+import { comparisonSettingsOf } from '../spec/comparison.js'
 import { compareModels, comparisonSettings } from '../sweep/compare.js'
 import type { SweepResult } from '../sweep/result.js'
 import { sweep } from '../sweep/sweep.js'
@@ -42,12 +43,7 @@ export async function runCompare(options: CompareCommandOptions): Promise<number
   if (!options.transform) throw new UsageError('--transform is required (see segsense transforms)')
   const transform = transformByName(options.transform, options.option)
   const { plan } = planFlags(transform, options, 'segsense compare')
-  const decision = {
-    ...(options.margin !== undefined ? { margin: options.margin } : {}),
-    ...(options.confidence !== undefined ? { confidence: options.confidence } : {}),
-    ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
-    ...(options.seed !== undefined ? { seed: options.seed } : {}),
-  }
+  const decision = comparisonSettingsOf(options)
   comparisonSettings(decision, 'segsense compare') // before the sweeps
   const paths = samplePaths(options.image ?? [], options.truth ?? [])
   const withTruth = paths.every((p) => p.truth)
