@@ -69,6 +69,7 @@ export { evaluateGridRequirement, type GridVerdict, type GridClassVerdict, type 
 export { gridHeatmapSpec, type GridHeatmapOptions } from './report/chart.js'
 export { validateGridResult, assertGridResult, gridResultSchema, type GridResultValidation } from './report/schema/grid-result.js'
 export type { GridReportEntry } from './report/grid-section.js'
+export { compareModels, type CompareOptions, type ComparisonSettings, type ModelComparison, type ClassComparison, type ModelSide } from './sweep/compare.js'
 
 // Requirements and robustness specs
 export { planRequirement, type Threshold, type RequirementOptions, type RequirementDefaults, type RequirementPlan, type RequirementRefine } from './spec/plan.js'

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `segsense` command: `demo`, `sweep`, `check` and `transforms`.
+ * The `segsense` command: `demo`, `sweep`, `compare`, `check` and `transforms`.
  * Exit codes: 0 ok, 1 a requirement failed, 2 a usage or input error (one line on stderr; the stack with `--debug`).
  * @packageDocumentation
  */
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { METRIC_NAMES } from '../metrics/overlap.js'
 import { runCheck } from './check.js'
+import { runCompare } from './compare.js'
 import { DEMO_OUT, runDemo } from './demo.js'
 import { EXIT, UsageError, collect, oneLine, parseNumber, parseOption } from './shared.js'
 import { runSweep } from './sweep.js'
@@ -49,24 +50,12 @@ function common(cmd: Command): Command {
     .option('--debug', 'print stack traces of errors')
 }
 
-/** Builds the command-line program; `run` receives each command's exit code. */
-export function program(run: (code: Promise<number> | number) => void): Command {
-  const prog = new Command('segsense')
-    .description('Robustness sweeps for image-segmentation models: sweep a transformation, score against the transformed truth, report the stable interval.')
-    .version(version())
-    // Usage errors on one line, as every other error.
-    .configureOutput({ outputError: (text, write) => write(`segsense: ${text.trim().replace(/^error: /, '')} (see segsense --help)\n`) })
-    .exitOverride()
-    .configureHelp({ sortSubcommands: false })
-
-  common(prog.command('demo'))
-    .description('sweep the bundled fragile and robust cardiac models on the bundled samples (rotate, zoom, brightness, contrast, spike) and write an HTML report')
-    .option('-o, --out <dir>', 'report folder', DEMO_OUT)
-    .option('--min <dice>', 'Dice threshold for stable intervals and pass/fail', number('--min'), 0.8)
-    .action((o) => run(runDemo(o)))
-
-  common(prog.command('sweep'))
-    .description("sweep one transform on your ONNX model and images; without --truth, score against the model's own clean prediction")
+/**
+ * The flags `segsense sweep` and `segsense compare` share: the model's settings, the samples, the transform and its
+ * grid, the metric and threshold, batching and the empty-mask policy.
+ */
+function sweepFlags(cmd: Command): Command {
+  return cmd
     .option('-m, --model <file>', 'ONNX model file (required, unless --model-config names it)')
     .option('-c, --model-classes <list>', "the model's class ids and names, e.g. 1=RV,2=MYO,3=LV (required, unless --model-config has them)")
     .addOption(new Option('--classes <list>', 'deprecated name of --model-classes').hideHelp())
@@ -83,7 +72,7 @@ export function program(run: (code: Promise<number> | number) => void): Command 
     .option('--output-name <name>', 'model output to read (default the first score map)')
     .addOption(new Option('--output-kind <kind>', 'how the output becomes class ids (default from the model)').choices(['logits', 'probabilities', 'sigmoid', 'labels']))
     .option('--output-threshold <t>', 'threshold of a sigmoid output (default 0.5)', number('--output-threshold'))
-    .option('--score-classes <names>', 'class names to check with --check, e.g. LV,MYO (default every class)')
+    .option('--score-classes <names>', 'class names to check (sweep --check) or compare, e.g. LV,MYO (default every class)')
     .option('-i, --image <file|dir>', 'image file or folder (repeatable); .dcm, a folder of one DICOM series, .nii or .nii.gz too', collect, [])
     .option('--axis <i|j|k>', 'NIfTI or DICOM series: the voxel axis to slice along, i, j or k (or 0, 1, 2; default k)')
     .option('--slice <n>', 'NIfTI or DICOM series: the slice index along --axis (default the middle slice)', index('--slice'))
@@ -97,11 +86,31 @@ export function program(run: (code: Promise<number> | number) => void): Command 
     .option('--values <list>', 'explicit values, e.g. 0,90,180')
     .addOption(new Option('--metric <name>', 'metric').choices([...METRIC_NAMES]).default('dice'))
     .option('--nsd-tolerance <t>', 'tolerance of --metric nsd, in the truth spacing units (pixels without spacing)', number('--nsd-tolerance'))
-    .option('--min <score>', 'threshold of a score metric for the stable interval and pass/fail (default 0.8)', number('--min'))
-    .option('--max <mm>', 'threshold of a distance metric (hd, hd95, assd, masd), in mm: pass/fail when every value is <= max', number('--max'))
-    .option('--check', 'exit 1 when a swept value scores below --min (or a distance lies above --max)')
+    .option('--min <score>', 'threshold of a score metric for the stable intervals (and sweep --check\'s pass/fail; default 0.8)', number('--min'))
+    .option('--max <mm>', 'threshold of a distance metric (hd, hd95, assd, masd), in mm: pass/fail when every value is <= max (sweep only)', number('--max'))
     .option('--batch-size <n>', 'images per model call', integer('--batch-size'))
     .addOption(new Option('--empty-policy <policy>', 'score where reference and prediction are both empty at a value: best (1) or nan (not scored)').choices(['best', 'nan']))
+}
+
+/** Builds the command-line program; `run` receives each command's exit code. */
+export function program(run: (code: Promise<number> | number) => void): Command {
+  const prog = new Command('segsense')
+    .description('Robustness sweeps for image-segmentation models: sweep a transformation, score against the transformed truth, report the stable interval.')
+    .version(version())
+    // Usage errors on one line, as every other error.
+    .configureOutput({ outputError: (text, write) => write(`segsense: ${text.trim().replace(/^error: /, '')} (see segsense --help)\n`) })
+    .exitOverride()
+    .configureHelp({ sortSubcommands: false })
+
+  common(prog.command('demo'))
+    .description('sweep the bundled fragile and robust cardiac models on the bundled samples (rotate, zoom, brightness, contrast, spike) and write an HTML report')
+    .option('-o, --out <dir>', 'report folder', DEMO_OUT)
+    .option('--min <dice>', 'Dice threshold for stable intervals and pass/fail', number('--min'), 0.8)
+    .action((o) => run(runDemo(o)))
+
+  sweepFlags(common(prog.command('sweep'))
+    .description("sweep one transform on your ONNX model and images; without --truth, score against the model's own clean prediction"))
+    .option('--check', 'exit 1 when a swept value scores below --min (or a distance lies above --max)')
     .option('--confidence <level>', "pass/fail on the lower bound of the mean's bootstrap band over samples at this level, e.g. 0.95", number('--confidence'))
     .option('--resamples <n>', 'bootstrap replicates of --confidence (default 2000)', integer('--resamples'))
     .option('--seed <n>', 'seed of the bootstrap and of the --repeats draws, an integer >= 0 (default 0)', number('--seed'))
@@ -113,6 +122,18 @@ export function program(run: (code: Promise<number> | number) => void): Command 
     .option('-o, --out <dir>', 'write an HTML report to this folder')
     .option('--json', 'print { pass, required, modelSettings, verdict, result } as JSON on stdout (verdict: per class the stable interval and pass)')
     .action((o) => run(runSweep(o)))
+
+  sweepFlags(common(prog.command('compare'))
+    .description('sweep a candidate (--model) and a baseline (--baseline) on the same images and grid and compare their robustness; exit 1 when the candidate is less robust'))
+    .requiredOption('-b, --baseline <file>', 'ONNX file of the baseline model (same settings and classes as --model, unless --baseline-config)')
+    .option('--baseline-config <file.json>', "the baseline's settings as a spec's model block (default those of --model)")
+    .option('--margin <d>', "how much lower the candidate's AUC may be than the baseline's (default 0)", number('--margin'))
+    .option('--confidence <level>', 'decide at the lower bound of this two-sided bootstrap interval, e.g. 0.95 (default: at the AUC difference, interval at 0.95)', number('--confidence'))
+    .option('--resamples <n>', 'bootstrap resamples (default 2000)', integer('--resamples'))
+    .option('--seed <n>', 'bootstrap seed (default 0)', number('--seed'))
+    .option('-o, --out <dir>', 'write an HTML report (both curves, the difference and its band) to this folder')
+    .option('--json', 'print { pass, comparison, candidate, baseline } as JSON on stdout (candidate/baseline: the sweep results)')
+    .action((o) => run(runCompare(o)))
 
   common(prog.command('check'))
     .description('run a robustness spec (JSON); exit 1 when a requirement fails')

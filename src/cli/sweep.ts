@@ -4,12 +4,13 @@ import { loadSample } from '../io/mask.js'
 import type { MetricName } from '../metrics/overlap.js'
 import { loadOnnxModel } from '../models/onnx.js'
 import { type ReportEntry, reportRows, writeReport } from '../report/html.js'
-import { planRequirement } from '../spec/plan.js'
+import { type RequirementPlan, planRequirement } from '../spec/plan.js'
 import { evaluateRequirement } from '../sweep/requirement.js'
 import { describeBound, thresholdKey } from '../sweep/threshold.js'
 import type { SweepResult } from '../sweep/result.js'
 import { framesOf, sweep } from '../sweep/sweep.js'
 import { transformByName } from '../transforms/registry.js'
+import type { Transform } from '../transforms/transform.js'
 import { createProgress } from './progress.js'
 import { type ModelFlags, describeModelSettings, modelOptionsFrom } from './model-options.js'
 import { type CommonOptions, EXIT, UsageError, parseNames, parseRange, parseValues, samplePaths, summaryTable } from './shared.js'
@@ -57,15 +58,18 @@ export function warningLines(result: Pick<SweepResult, 'warnings'>): string {
   return (result.warnings ?? []).map((w) => `warning: ${w.message}\n`).join('')
 }
 
+/** The flags `segsense sweep` and `segsense compare` share, as `planFlags` reads them. */
+export type SweepFlags = Omit<SweepCommandOptions, 'check' | 'out' | 'json' | 'sample' | 'confidence' | 'resamples' | 'seed' | 'repeats' | 'confusion' | 'refine' | 'cache' | keyof ModelFlags | keyof CommonOptions>
+
+/** The requirement options only `segsense sweep` has (compare's --confidence, --resamples and --seed are its own). */
+export type SweepOnlyFlags = Pick<SweepCommandOptions, 'confidence' | 'resamples' | 'seed' | 'repeats' | 'confusion' | 'refine'>
+
 /**
- * `segsense sweep`: one transform swept on the user's model and images. Scores against `--truth` masks, or without
- * them against the model's own clean prediction. Prints the summary (or the result JSON with `--json`), writes an
- * HTML report with `--out`, and with `--check` exits 1 when a swept value scores below `--min`.
+ * The requirement plan of a command's grid and scoring flags (`--range`, `--step`, `--steps`, `--values`, `--min`,
+ * `--metric`, `--nsd-tolerance`, `--score-classes`, `--batch-size`, `--empty-policy`), through `planRequirement`.
+ * @throws UsageError for contradicting grid flags, an empty list or a threshold outside [0, 1].
  */
-export async function runSweep(options: SweepCommandOptions): Promise<number> {
-  const modelSettings = modelOptionsFrom(options)
-  if (!options.transform) throw new UsageError('--transform is required (see segsense transforms)')
-  const transform = transformByName(options.transform, options.option)
+export function planFlags(transform: Transform, options: SweepFlags, where: string, only: SweepOnlyFlags = {}): { plan: RequirementPlan; min: number } {
   // An empty --values or --range is a mistake, not a request for the default grid.
   if (options.values !== undefined && (options.range !== undefined || options.step !== undefined || options.steps !== undefined)) throw new UsageError('--values cannot be combined with --range, --step or --steps')
   if (options.step !== undefined && options.steps !== undefined) throw new UsageError('give --step or --steps, not both')
@@ -94,16 +98,22 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
     ...(scoreClasses ? { scoreClasses } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.emptyPolicy ? { emptyPolicy: options.emptyPolicy } : {}),
-    ...(options.confidence !== undefined ? { confidence: options.confidence } : {}),
-    ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
-    ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    ...(options.repeats !== undefined ? { repeats: options.repeats } : {}),
-    ...(options.confusion ? { confusion: true } : {}),
-    ...(options.refine !== undefined ? { refine: { tolerance: options.refine } } : {}),
-  }, {}, 'segsense sweep')
-  const { metric } = plan.requirement
-  const paths = samplePaths(options.image ?? [], options.truth ?? [])
-  const withTruth = paths.every((p) => p.truth)
+    ...(only.confidence !== undefined ? { confidence: only.confidence } : {}),
+    ...(only.resamples !== undefined ? { resamples: only.resamples } : {}),
+    ...(only.seed !== undefined ? { seed: only.seed } : {}),
+    ...(only.repeats !== undefined ? { repeats: only.repeats } : {}),
+    ...(only.confusion ? { confusion: true } : {}),
+    ...(only.refine !== undefined ? { refine: { tolerance: only.refine } } : {}),
+  }, {}, where)
+  return { plan, min }
+}
+
+/**
+ * Loads the samples of `--image`/`--truth`, with `--axis`, `--slice` and `--frame` for NIfTI, DICOM series and
+ * multi-frame DICOM files.
+ * @throws UsageError for an --axis that is not i, j, k or 0, 1, 2.
+ */
+export async function loadFlagSamples(paths: readonly { id: string; image: string; truth?: string | undefined }[], options: Pick<SweepCommandOptions, 'axis' | 'slice' | 'frame'>): Promise<Sample[]> {
   // --axis takes the voxel axis by letter (i, j, k) or number (0, 1, 2).
   const axis = options.axis === undefined ? undefined : ['i', 'j', 'k'].indexOf(options.axis) >= 0 ? ['i', 'j', 'k'].indexOf(options.axis) : ['0', '1', '2'].indexOf(options.axis)
   if (axis === -1) throw new UsageError(`--axis must be i, j or k (or 0, 1, 2), got ${options.axis}`)
@@ -112,7 +122,24 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
     ...(options.slice !== undefined ? { slice: options.slice } : {}),
     ...(options.frame !== undefined ? { frame: options.frame } : {}),
   }
-  const samples: Sample[] = await Promise.all(paths.map((p) => loadSample(p.id, p.image, p.truth, medical)))
+  return Promise.all(paths.map((p) => loadSample(p.id, p.image, p.truth, medical)))
+}
+
+/**
+ * `segsense sweep`: one transform swept on the user's model and images. Scores against `--truth` masks, or without
+ * them against the model's own clean prediction. Prints the summary (or the result JSON with `--json`), writes an
+ * HTML report with `--out`, and with `--check` exits 1 when a swept value scores below `--min`.
+ */
+export async function runSweep(options: SweepCommandOptions): Promise<number> {
+  const modelSettings = modelOptionsFrom(options)
+  if (!options.transform) throw new UsageError('--transform is required (see segsense transforms)')
+  const transform = transformByName(options.transform, options.option)
+  const { plan, min } = planFlags(transform, options, 'segsense sweep', options)
+  const { metric } = plan.requirement
+  const key = thresholdKey(metric)
+  const paths = samplePaths(options.image ?? [], options.truth ?? [])
+  const withTruth = paths.every((p) => p.truth)
+  const samples = await loadFlagSamples(paths, options)
   const model = await loadOnnxModel(modelSettings.file, modelSettings.options)
   const progress = createProgress({ quiet: Boolean(options.quiet) })
   let result

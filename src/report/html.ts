@@ -2,12 +2,14 @@ import { join, resolve } from 'node:path'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { MetricName } from '../metrics/overlap.js'
-import { evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
+import { type ClassVerdict, evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
 import type { SweepResult } from '../sweep/result.js'
 import { summarize } from '../sweep/summarize.js'
 import { thresholdKey } from '../sweep/threshold.js'
 import { framesOf, type SweepFrames } from '../sweep/sweep.js'
+import type { ModelComparison } from '../sweep/compare.js'
 import { renderChartSvg, renderSvg } from './chart.js'
+import { comparisonFigures } from './compare.js'
 import { confusionSpec } from './confusion-chart.js'
 import { stageFolder } from './folder.js'
 import { formatInterval, formatValue, roundForDisplay } from './format.js'
@@ -63,6 +65,10 @@ export interface ReportEntry {
   readonly test?: ReportTest
   /** The sample shown in the frame strip and GIF; default the first with frames. */
   readonly sample?: string
+  /** A model comparison (`toBeAtLeastAsRobustAs`, `segsense compare`): `result` is the candidate's sweep, this the baseline's. */
+  readonly baseline?: SweepResult
+  /** The comparison of `result` (candidate) with `baseline`: the section shows both curves, the difference and its band. */
+  readonly comparison?: ModelComparison
 }
 
 /** Options of {@link writeReport}. */
@@ -153,14 +159,19 @@ function prepare(input: SweepResult | ReportEntry, index: number, options: Repor
   if (!v.valid) {
     throw new SegsenseError('E_SCHEMA', `report: sweep ${index + 1} is not a valid SweepResult:\n  ${v.errors.slice(0, 10).join('\n  ')}`, { details: { errors: v.errors } })
   }
+  if (entry.baseline) {
+    const b = validateSweepResult(entry.baseline)
+    if (!b.valid) throw new SegsenseError('E_SCHEMA', `report: the baseline of sweep ${index + 1} is not a valid SweepResult:\n  ${b.errors.slice(0, 10).join('\n  ')}`, { details: { errors: b.errors } })
+  }
   const result = entry.result
-  const metric = entry.metric ?? (result.metrics.includes('dice') ? 'dice' : (result.metrics[0] as MetricName))
+  const comparison = entry.baseline ? entry.comparison : undefined
+  const metric = entry.metric ?? comparison?.metric ?? (result.metrics.includes('dice') ? 'dice' : (result.metrics[0] as MetricName))
   // No threshold at all: an empty per-class map judges no class (not the report's default threshold). A distance
   // takes max (mm), never the report's default score threshold.
   const key = thresholdKey(metric)
   const min = key === 'max' ? entry.max ?? {} : entry.min === null ? {} : entry.min ?? options.min ?? 0.8
   const id = `sweep-${String(index + 1).padStart(2, '0')}`
-  const title = entry.title ?? `${result.model} · ${result.transform.name}`
+  const title = entry.title ?? (comparison ? `${result.model} vs ${comparison.baseline} · ${result.transform.name}` : `${result.model} · ${result.transform.name}`)
   let verdict = entry.verdict ?? null
   if (!verdict) {
     const judged = result.classes.filter((c) => thresholdFor(min, c) !== null)
@@ -169,7 +180,9 @@ function prepare(input: SweepResult | ReportEntry, index: number, options: Repor
   const rows: SummaryRow[] = result.classes.map((className) => {
     const t = thresholdFor(min, className)
     const s = summarize(result, { [key]: t ?? 0, metric }).classes[className]
-    const classVerdict = verdict?.classes.find((c) => c.className === className)
+    // A comparison judges its classes by the comparison, not by a threshold.
+    const compared = comparison?.classes.find((c) => c.className === className)
+    const classVerdict: Pick<ClassVerdict, 'min' | 'max' | 'pass' | 'lowerInterval'> | undefined = compared ? { min: compared.min, pass: compared.pass } : comparison ? undefined : verdict?.classes.find((c) => c.className === className)
     return {
       sweep: id, title, model: result.model, transform: result.transform.name, className, metric,
       ...(key === 'max' ? { min: null, max: classVerdict?.max ?? t } : { min: classVerdict?.min ?? t }),
@@ -181,7 +194,7 @@ function prepare(input: SweepResult | ReportEntry, index: number, options: Repor
       pass: classVerdict ? classVerdict.pass : null,
     }
   })
-  const pass = entry.pass ?? verdict?.pass ?? null
+  const pass = entry.pass ?? comparison?.pass ?? verdict?.pass ?? null
   return { id, title, entry, metric, min, verdict, pass, rows }
 }
 
@@ -322,11 +335,13 @@ async function writeFiles(prepared: readonly Prepared[], write: (name: string, b
   const sections: string[] = []
   for (const p of prepared) {
     const { result } = p.entry
+    const { baseline, comparison } = p.entry
+    const compared = baseline && comparison ? await comparisonFigures({ candidate: result, baseline, comparison }, (svg, suffix) => scopeSvgIds(svg, `${p.id}-${suffix}`)) : ''
     const v = p.verdict
     const band: { confidence?: number; resamples?: number; seed?: number } = v?.confidence !== undefined ? { confidence: v.confidence, ...(v.resamples !== undefined ? { resamples: v.resamples } : {}), ...(v.seed !== undefined ? { seed: v.seed } : {}) } : {}
-    const chart = scopeSvgIds(await renderChartSvg(result, { metric: p.metric, [thresholdKey(p.metric)]: p.min, ...(p.entry.required ? { required: p.entry.required } : {}), title: `${result.model}: ${p.metric} under ${result.transform.name}`, ...band }), p.id)
+    const chart = compared ? '' : scopeSvgIds(await renderChartSvg(result, { metric: p.metric, [thresholdKey(p.metric)]: p.min, ...(p.entry.required ? { required: p.entry.required } : {}), title: `${result.model}: ${p.metric} under ${result.transform.name}`, ...band }), p.id)
     const bandText = band.confidence !== undefined ? `; shaded along each curve: its ${Number((band.confidence * 100).toPrecision(3))} % bootstrap band over samples` : ''
-    const figs = [`<figure class="chart">${chart}<figcaption>Mean ${esc(p.metric)} over ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'}; dashed: threshold${p.entry.required ? '; grey: required range' : ''}; bands: stable intervals${bandText}</figcaption></figure>`]
+    const figs = compared ? [] : [`<figure class="chart">${chart}<figcaption>Mean ${esc(p.metric)} over ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'}; dashed: threshold${p.entry.required ? '; grey: required range' : ''}; bands: stable intervals${bandText}</figcaption></figure>`]
     if (result.confusion) {
       const svg = scopeSvgIds(await renderSvg(confusionSpec(result)), `${p.id}-confusion`)
       figs.push(`<figure class="chart confusion">${svg}<figcaption>What each class's pixels were predicted as at each value (summed over samples)</figcaption></figure>`)
@@ -354,7 +369,7 @@ async function writeFiles(prepared: readonly Prepared[], write: (name: string, b
     sections.push(`<section class="sweep" id="${esc(p.id)}">
 <h2>${esc(p.id.replace('sweep-', '#'))} ${esc(p.title)} ${badge(p.pass)}</h2>
 ${testLine}<p class="meta">${esc(param.name)}${param.unit ? ` (${esc(param.unit)})` : ''} from ${esc(formatValue(result, result.values[0] as number))} to ${esc(formatValue(result, result.values[result.values.length - 1] as number))}, ${result.values.length} values${required}${opts} · ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'} · ${result.timing.predictions} predictions in ${esc(roundForDisplay(result.timing.totalMs / 1000))} s</p>
-<div class="figs">${figs.join('\n')}</div>
+${compared}${figs.length ? `<div class="figs">${figs.join('\n')}</div>` : ''}
 ${scoresTable(result, p.metric)}
 </section>`)
   }
@@ -390,6 +405,7 @@ ${sections.join('\n')}
     sweeps: prepared.map((p) => ({
       id: p.id, title: p.title, test: p.entry.test ?? null, pass: p.pass, ...(thresholdKey(p.metric) === 'max' ? { max: p.min } : { min: p.entry.min === null ? null : p.min }), metric: p.metric,
       required: p.entry.required ?? null, verdict: p.verdict, result: p.entry.result,
+      ...(p.entry.baseline && p.entry.comparison ? { baseline: p.entry.baseline, comparison: p.entry.comparison } : {}),
     })),
     ...(grids.length ? { grids: gridJson(grids) } : {}),
   }

@@ -32,10 +32,14 @@ export function validateSpec(json: unknown): { valid: true; spec: RobustnessSpec
     // The rules that involve two keys hold for the requirement as its defaults complete it.
     const full = withDefaults(r, defaults)
     const distance = full.metric !== undefined && isDistanceMetric(full.metric)
-    if (distance && full.max === undefined) errors.push(`/requirements/${i} must have property "max" (mm; metric ${full.metric} is a distance) (or the spec's /defaults must)`)
+    if (distance && r.baseline) errors.push(`/requirements/${i}/metric: a comparison with a baseline compares score metrics (dice, iou, precision, recall, nsd), not the distance ${full.metric}`)
+    if (distance && full.max === undefined && !r.baseline) errors.push(`/requirements/${i} must have property "max" (mm; metric ${full.metric} is a distance) (or the spec's /defaults must)`)
     if (distance && r.min !== undefined) errors.push(`/requirements/${i}/min: metric ${full.metric} is a distance (lower is better): write "max" in mm`)
     if (!distance && r.max !== undefined) errors.push(`/requirements/${i}/max is the threshold of the distance metrics (hd, hd95, assd, masd); metric ${full.metric ?? 'dice'} takes "min"`)
-    if (!distance && full.min === undefined && full.minDice === undefined) errors.push(`/requirements/${i} must have property "min" (or the spec's /defaults must)`)
+    // A comparison (with a baseline) needs no gate: its min is the stable intervals' threshold, 0.8 by default.
+    if (!distance && full.min === undefined && full.minDice === undefined && !r.baseline) errors.push(`/requirements/${i} must have property "min" (or the spec's /defaults must)`)
+    if (r.margin !== undefined && !r.baseline) errors.push(`/requirements/${i}/margin applies to a comparison: add "baseline": { "onnx": ... }`)
+    if (r.baseline && full.aggregate !== undefined && full.aggregate !== 'mean') errors.push(`/requirements/${i}/aggregate: a comparison with a baseline compares mean curves; leave aggregate out`)
     if (full.minDice !== undefined && full.metric !== undefined && full.metric !== 'dice') {
       errors.push(`/requirements/${i}/minDice gates Dice only, but metric is ${JSON.stringify(full.metric)}: write "min"`)
     }
@@ -66,6 +70,7 @@ export function loadSpec(path: string): LoadedSpec {
     ...spec,
     file,
     model: { ...spec.model, onnx: resolve(dir, spec.model.onnx) },
+    requirements: spec.requirements.map((r) => (r.baseline ? { ...r, baseline: { ...r.baseline, onnx: resolve(dir, r.baseline.onnx) } } : r)),
     samples: spec.samples.map((s) => ({ ...s, image: resolve(dir, s.image), ...(s.truth ? { truth: resolve(dir, s.truth) } : {}) })),
   }
 }

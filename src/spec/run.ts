@@ -7,6 +7,9 @@ import { evaluateRequirement, type RequirementVerdict } from '../sweep/requireme
 import type { SweepResult } from '../sweep/result.js'
 import { type SweepProgress, sweep } from '../sweep/sweep.js'
 import { transformByName } from '../transforms/registry.js'
+import type { OnnxModelOptions } from '../models/onnx-options.js'
+import { type ComparisonSettings, type ModelComparison, comparisonSettings } from '../sweep/compare.js'
+import { comparisonSettingsOf, comparisonVerdict, planComparison, runComparison, withoutComparisonSettings } from './comparison.js'
 import { classesOf, onnxOptionsOf } from './model-config.js'
 import { type RequirementDefaults, type RequirementOptions, type RequirementPlan, planRequirement, withDefaults } from './plan.js'
 import type { LoadedSpec, SpecRequirement } from './types.js'
@@ -33,8 +36,20 @@ export function requirementName(r: SpecRequirement, plan: Pick<RequirementPlan, 
  * own `defaults` under them: what `toBeRobustTo` and `planRequirement` take.
  */
 export function specRequirementOptions(r: SpecRequirement, defaults: RequirementDefaults = {}): RequirementOptions {
-  const { name: _name, transform: _transform, options: _options, ...requirement } = r
-  return withDefaults(requirement, defaults)
+  const { name: _name, transform: _transform, options: _options, baseline, ...requirement } = r
+  // A comparison's settings go to the comparison (specComparisonSettings), not to the requirement planner.
+  return withDefaults(baseline ? withoutComparisonSettings(requirement) : requirement, defaults)
+}
+
+/** The comparison settings of a spec requirement with a `baseline` (`margin`, `confidence`, `resamples`, `seed`). */
+export function specComparisonSettings(r: SpecRequirement): ComparisonSettings {
+  return comparisonSettingsOf(r)
+}
+
+/** The `loadOnnxModel` file and options of a comparison requirement's baseline; its classes default to the spec model's. */
+export function baselineModelOf(spec: LoadedSpec, r: SpecRequirement): { file: string; options: OnnxModelOptions } | undefined {
+  if (!r.baseline) return undefined
+  return { file: r.baseline.onnx, options: onnxOptionsOf(r.baseline, classesOf(r.baseline.classes ?? spec.model.classes)) }
 }
 
 /**
@@ -42,16 +57,23 @@ export function specRequirementOptions(r: SpecRequirement, defaults: Requirement
  * top-level `defaults`), under the requirement's keys.
  */
 export function planSpecRequirement(r: SpecRequirement, defaults: RequirementDefaults = {}): RequirementPlan & { readonly name: string } {
-  const plan = planRequirement(transformByName(r.transform, r.options), specRequirementOptions(r, defaults), {}, `spec requirement ${JSON.stringify(r.name ?? r.transform)}`)
+  const where = `spec requirement ${JSON.stringify(r.name ?? r.transform)}`
+  const transform = transformByName(r.transform, r.options)
+  const plan = r.baseline ? planComparison(transform, specRequirementOptions(r, defaults), {}, where) : planRequirement(transform, specRequirementOptions(r, defaults), {}, where)
+  if (r.baseline) comparisonSettings(specComparisonSettings(r), where)
   return { ...plan, name: requirementName(r, plan) }
 }
 
 /** One requirement checked by {@link runSpec}. */
 export interface RequirementOutcome {
   readonly name: string
+  /** The sweep (of the spec's model, for a comparison). */
   readonly result: SweepResult
+  /** The requirement's verdict; for a comparison, per class the comparison's pass (see `comparison`). */
   readonly verdict: RequirementVerdict
   readonly required: readonly [number, number]
+  /** A requirement with a `baseline`: the baseline's sweep and the comparison. */
+  readonly comparison?: { readonly baseline: SweepResult; readonly comparison: ModelComparison }
 }
 
 /** Options of {@link runSpec}. */
@@ -71,8 +93,20 @@ export async function runSpec(spec: LoadedSpec, options: RunSpecOptions = {}): P
   const { model, samples } = await openSpec(spec)
   try {
     const outcomes: RequirementOutcome[] = []
-    for (const plan of plans) {
+    for (const [i, plan] of plans.entries()) {
       const onProgress = options.onProgress
+      const requirement = spec.requirements[i] as SpecRequirement
+      const baselineModel = baselineModelOf(spec, requirement)
+      if (baselineModel) {
+        const baseline = await loadOnnxModel(baselineModel.file, baselineModel.options)
+        try {
+          const c = await runComparison(model, baseline, samples, plan, specComparisonSettings(requirement), onProgress ? (m, p) => onProgress(`${plan.name} (${m})`, p) : undefined)
+          outcomes.push({ name: plan.name, result: c.candidate, verdict: comparisonVerdict(c.comparison), required: plan.required, comparison: { baseline: c.baseline, comparison: c.comparison } })
+        } finally {
+          await baseline.close?.()
+        }
+        continue
+      }
       const result = await sweep(model, samples, plan.transform, { ...plan.sweep, ...(onProgress ? { onProgress: (p: SweepProgress) => onProgress(plan.name, p) } : {}) })
       outcomes.push({ name: plan.name, result, verdict: evaluateRequirement(result, plan.requirement), required: plan.required })
     }

@@ -96,6 +96,29 @@ const modelOutput = {
   },
 } as const
 
+// A model block: the spec's model, and a comparison requirement's baseline.
+const modelBlock = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    onnx: { type: 'string', minLength: 1, description: 'path to the .onnx file, relative to the spec file' },
+    name: { type: 'string', minLength: 1 },
+    classes: { type: 'object', minProperties: 1, propertyNames: { pattern: '^[0-9]+$' }, additionalProperties: { type: 'string', minLength: 1 } },
+    input: modelInput,
+    output: modelOutput,
+    batchSize: { type: 'integer', minimum: 1 },
+  },
+} as const
+
+// The keys that make a requirement a comparison with a baseline model (ComparisonSettings and `baseline`).
+const comparisonOptions = {
+  baseline: { ...modelBlock, required: ['onnx'], description: "a baseline model (the spec's model block; classes default to the model's): the requirement becomes a comparison" },
+  margin: { type: 'number', minimum: 0, maximum: 1, description: "how much lower the model's AUC may be than the baseline's" },
+  confidence: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+  resamples: { type: 'integer', minimum: 100, maximum: 1_000_000 },
+  seed: { type: 'integer', minimum: 0, maximum: 4_294_967_295 },
+} as const
+
 /**
  * JSON Schema (draft 2020-12) of a robustness spec file; see `RobustnessSpec` in `spec/types.ts`. A requirement's
  * keys are exactly those of `SpecRequirement`, the `defaults` keys those of `RequirementDefaults`
@@ -112,19 +135,7 @@ export const specSchema = {
   properties: {
     $schema: { type: 'string' },
     name: { type: 'string', minLength: 1 },
-    model: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['onnx', 'classes'],
-      properties: {
-        onnx: { type: 'string', minLength: 1, description: 'path to the .onnx file, relative to the spec file' },
-        name: { type: 'string', minLength: 1 },
-        classes: { type: 'object', minProperties: 1, propertyNames: { pattern: '^[0-9]+$' }, additionalProperties: { type: 'string', minLength: 1 } },
-        input: modelInput,
-        output: modelOutput,
-        batchSize: { type: 'integer', minimum: 1 },
-      },
-    },
+    model: { ...modelBlock, required: ['onnx', 'classes'] },
     samples: {
       type: 'array',
       minItems: 1,
@@ -161,6 +172,7 @@ export const specSchema = {
           steps: { type: 'integer', minimum: 2 },
           values: { type: 'array', items: { type: 'number' }, minItems: 1 },
           ...requirementOptions,
+          ...comparisonOptions,
         },
       },
     },

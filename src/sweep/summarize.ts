@@ -1,7 +1,7 @@
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { MetricName } from '../metrics/overlap.js'
 import { toWorking } from './grid.js'
-import type { Score, SweepResult } from './result.js'
+import type { Score, SweepParameter, SweepResult } from './result.js'
 import { type CategoricalStability, type Interval, type Ring, categoricalOf, curveOf, intervalOf, neutralIndex, ringOf, unorient } from './stability.js'
 import { boundOf, oriented } from './threshold.js'
 
@@ -134,6 +134,17 @@ function plainMean(m: readonly Score[], f: (v: number) => number): number | null
   return count === 0 ? null : sum / count
 }
 
+/**
+ * Normalised AUC of one curve (a sample's or the mean's) as {@link summarize} reports it: `trapz(m, u) / (u_last −
+ * u_first)` in the working axis (u = ln θ for log parameters), over the defined scores only; the plain mean over
+ * values for categorical parameters; `null` when no score is defined. `summarize` passes a distance's margin curve;
+ * `compareModels` applies it to every sample's score curve.
+ */
+export function curveAuc(parameter: Pick<SweepParameter, 'scale'>, values: readonly number[], scores: readonly Score[]): number | null {
+  if (parameter.scale === 'categorical') return plainMean(scores, (v) => v)
+  return normalisedArea(values.map((v) => toWorking(parameter, v)), scores, (v) => v)
+}
+
 // The margin a distance keeps below max, in [0, 1]; a null (infinite or undefined) keeps none. All null: null.
 function marginCurve(d: readonly Score[], max: number): Score[] {
   if (d.every((v) => v === null)) return d.map(() => null)
@@ -235,13 +246,12 @@ export function summarize(result: SweepResult, options: SummarizeOptions): Summa
     const drop = (v: number): number => Math.max(0, (m0 as number) - v)
     // A distance's AUC is of its margin max(0, 1 - d/max), a null counting as 0; a score's is of the score itself.
     const margin = bound.direction === 'lower' ? marginCurve(raw, bound.limit) : raw
-    const aucOf = (area: (mm: readonly Score[], f: (v: number) => number) => number | null): number | null => area(margin, (v) => v)
     if (categorical) {
       classes[className] = {
         className,
         neutralScore: raw[i0] ?? null,
         interval: unorient(categoricalOf(parameter, values, m, threshold), sign),
-        auc: aucOf(plainMean),
+        auc: curveAuc(parameter, values, margin),
         degradationArea: m0 === null ? null : plainMean(m, drop),
         worst: unorientWorst(worstOf(values, m), sign),
         breakdown: null,
@@ -255,7 +265,7 @@ export function summarize(result: SweepResult, options: SummarizeOptions): Summa
       className,
       neutralScore: raw[i0] ?? null,
       interval,
-      auc: aucOf((mm, f) => normalisedArea(u, mm, f)),
+      auc: curveAuc(parameter, values, margin),
       degradationArea: m0 === null ? null : normalisedArea(u, m, drop),
       worst: unorientWorst(worstOf(values, m), sign),
       breakdown: breakdownOf(ring, interval),

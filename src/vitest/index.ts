@@ -6,9 +6,9 @@
  * export default defineConfig({ test: { setupFiles: ['segsense/vitest'] } })
  * ```
  *
- * It registers `toBeRobustTo`, `toMatchSweepSnapshot` and `toMatchPredictionSnapshot` with `expect.extend`, fails a
- * test whose matcher call was not awaited (vitest itself does not track async custom matchers), and reports obsolete
- * prediction snapshot files when a test file ends.
+ * It registers `toBeRobustTo`, `toMatchSweepSnapshot`, `toMatchPredictionSnapshot` and `toBeAtLeastAsRobustAs` with
+ * `expect.extend`, fails a test whose matcher call was not awaited (vitest itself does not track async custom
+ * matchers), and reports obsolete prediction snapshot files when a test file ends.
  * @packageDocumentation
  */
 import { afterAll, afterEach, expect } from 'vitest'
@@ -17,9 +17,9 @@ import { enableCallTracking, settleCalls } from './pending.js'
 import { obsoleteCheck } from './prediction-obsolete.js'
 
 export {
-  matchers, toBeRobustTo, toMatchSweepSnapshot, toMatchPredictionSnapshot, configureSegsense, robustnessSuite,
+  matchers, toBeRobustTo, toMatchSweepSnapshot, toMatchPredictionSnapshot, toBeAtLeastAsRobustAs, configureSegsense, robustnessSuite,
   type SegsenseMatchers, type RobustOptions, type SweepSnapshotOptions, type PredictionSnapshotOptions, type SegsenseDefaults, type AttachPolicy,
-  type RobustnessSuiteOptions, type SweepRecord, type SegsenseTaskMeta,
+  type RobustnessSuiteOptions, type SweepRecord, type SegsenseTaskMeta, type AtLeastAsRobustOptions,
   type GridRobustOptions, type GridRecord,
 } from './matchers.js'
 

@@ -3,8 +3,10 @@
  * (`import { matchers } from 'segsense/matchers'; expect.extend(matchers)`). `segsense/vitest` registers them.
  * @packageDocumentation
  */
+import type { SegmentationModel } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
 import type { GridAxes } from '../sweep/grid2d.js'
+import { type AtLeastAsRobustOptions, toBeAtLeastAsRobustAs } from './compare.js'
 import { type RobustOptions, toBeRobustTo } from './robust.js'
 import type { GridRobustOptions } from './robust-grid.js'
 import { type SweepSnapshotOptions, toMatchSweepSnapshot } from './snapshot.js'
@@ -16,11 +18,12 @@ export { toBeRobustTo, type RobustOptions } from './robust.js'
 export type { GridRobustOptions } from './robust-grid.js'
 export { toMatchSweepSnapshot, type SweepSnapshotOptions } from './snapshot.js'
 export { toMatchPredictionSnapshot, type PredictionSnapshotOptions } from './prediction-snapshot.js'
+export { toBeAtLeastAsRobustAs, type AtLeastAsRobustOptions } from './compare.js'
 export type { SweepRecord, GridRecord, SegsenseTaskMeta } from './meta.js'
 export { robustnessSuite, type RobustnessSuiteOptions } from './suite.js'
 
 /** The raw matchers, for `expect.extend(matchers)`. */
-export const matchers = { toBeRobustTo, toMatchSweepSnapshot, toMatchPredictionSnapshot }
+export const matchers = { toBeRobustTo, toMatchSweepSnapshot, toMatchPredictionSnapshot, toBeAtLeastAsRobustAs }
 
 /** Types of the segsense matchers on `expect(model)`. All are async: **always `await` them**. */
 export interface SegsenseMatchers {
@@ -65,4 +68,15 @@ export interface SegsenseMatchers {
    * await expect(model).toMatchPredictionSnapshot(samples, { transform: rotate, values: [-10, 0, 10], maxChangedPixels: 50 })
    */
   toMatchPredictionSnapshot(samples?: readonly Sample[], options?: PredictionSnapshotOptions): Promise<void>
+  /**
+   * Sweeps this model (the candidate) and `baseline` once each on the same samples and grid and fails when, for a
+   * compared class, the candidate's normalised AUC is lower than the baseline's by more than `margin` (default 0;
+   * at the lower bound of the paired bootstrap interval when `confidence` is given). The failure gives per class
+   * the AUC difference with its interval, the paired Wilcoxon p-value and both stable intervals; a chart of both
+   * curves is attached to the test report. **Must be awaited.**
+   *
+   * @example
+   * await expect(candidate).toBeAtLeastAsRobustAs(baseline, rotate, { samples, range: [-30, 30], step: 5, margin: 0.02 })
+   */
+  toBeAtLeastAsRobustAs(baseline: SegmentationModel, transform: Transform, options?: AtLeastAsRobustOptions): Promise<void>
 }

@@ -1,15 +1,22 @@
 import type { TestAnnotation, TestAttachment, TestContext } from 'vitest'
+import type { ModelComparison } from '../sweep/compare.js'
 import type { SweepResult } from '../sweep/result.js'
 import type { RequirementVerdict } from '../sweep/requirement.js'
 import type { GridResult } from '../sweep/grid-result.js'
 import type { GridVerdict } from '../sweep/grid-requirement.js'
+import type { AttachPolicy } from './config.js'
 
 /** One matcher's sweep as stored in `task.meta.segsense.sweeps` (plain JSON; the JSON reporter keeps it). */
 export interface SweepRecord {
-  readonly matcher: 'toBeRobustTo' | 'toMatchSweepSnapshot'
+  readonly matcher: 'toBeRobustTo' | 'toMatchSweepSnapshot' | 'toBeAtLeastAsRobustAs'
   /** Did the assertion pass (after `.not`)? */
   readonly pass: boolean
+  /** The sweep (of the candidate, for toBeAtLeastAsRobustAs). */
   readonly result: SweepResult
+  /** The baseline's sweep (toBeAtLeastAsRobustAs only). */
+  readonly baseline?: SweepResult
+  /** The model comparison (toBeAtLeastAsRobustAs only). */
+  readonly comparison?: ModelComparison
   /** Requirement verdict (toBeRobustTo only). */
   readonly verdict?: RequirementVerdict
   /** The required range (toBeRobustTo only). */
@@ -69,4 +76,13 @@ export async function annotateIfRunning(task: { readonly context: Pick<TestConte
   } catch {
     return undefined
   }
+}
+
+/**
+ * Attaches a chart PNG to the running test under the matchers' `attach` policy: `always`, or `on-failure` when the
+ * assertion fails. `render` runs only when the chart is attached (vega and sharp load on the first chart).
+ */
+export async function attachChart(task: { readonly context: Pick<TestContext, 'annotate'> } | undefined, attach: AttachPolicy, assertionFails: boolean, note: string, render: () => Promise<Uint8Array>): Promise<void> {
+  if (!task || !(attach === 'always' || (attach === 'on-failure' && assertionFails))) return
+  await annotateIfRunning(task, note, assertionFails ? 'error' : 'notice', { contentType: 'image/png', body: await render() })
 }

@@ -21,10 +21,11 @@ export function reportEntries(test: ReportedTest): ReportEntry[] {
   const state = test.result().state
   return sweeps.map((s) => ({
     result: s.result,
-    title: `${test.name}: ${s.result.model} · ${s.result.transform.name}`,
+    title: `${test.name}: ${s.result.model}${s.baseline ? ` vs ${s.baseline.model}` : ''} · ${s.result.transform.name}`,
     pass: s.pass,
     test: { file: test.module.relativeModuleId, name: test.fullName, state, matcher: s.matcher },
     ...(s.verdict ? { verdict: s.verdict } : {}),
+    ...(s.baseline && s.comparison ? { baseline: s.baseline, comparison: s.comparison } : {}),
     ...(s.required ? { required: s.required } : {}),
     ...(s.min !== undefined ? { min: s.min } : s.matcher === 'toMatchSweepSnapshot' ? { min: null } : {}),
     ...(s.max !== undefined ? { max: s.max, metric: s.verdict?.metric ?? 'hd95' } : {}),

@@ -14,7 +14,7 @@ import { isVolumeInput, type SliceSelection } from '../sweep/volume.js'
 import type { Transform } from '../transforms/transform.js'
 import { type AttachPolicy, segsenseDefaults } from './config.js'
 import { formatInterval, formatScore, formatValue, table } from '../report/format.js'
-import { type MatcherOutcome, annotateIfRunning, recordSweep } from './meta.js'
+import { type MatcherOutcome, attachChart, recordSweep } from './meta.js'
 import { tracked } from './pending.js'
 import { progressReporter } from './progress.js'
 import { type GridRobustOptions, toBeRobustToGrid } from './robust-grid.js'
@@ -197,13 +197,9 @@ function robustToTransform(this: MatcherState, received: unknown, transform: Tra
       return [hint, '', `${requirement}.`, ...intervals, ...warnings, '', `Values that failed (${verdict.failures.length}):`, ...report.table.map((l) => `  ${l}`)].join('\n')
     }
 
-    const attach = options.attach ?? defaults.attach ?? 'on-failure'
-    if (this.task && (attach === 'always' || (attach === 'on-failure' && assertionFails))) {
-      const band = verdict.confidence !== undefined ? { confidence: verdict.confidence, resamples: verdict.resamples, seed: verdict.seed } : {}
-      const png = await renderChartPng(result, { metric, [key]: threshold, required, classes: verdict.classes.map((c) => c.className), ...band })
-      const note = `${transform.name}: ${verdict.classes.map((c) => `${c.className} ${c.pass ? 'passes' : `stable in ${intervalsText(result, verdict, c)}${c.failingSamples.length ? ` (mean), failing samples: ${c.failingSamples.join(', ')}` : ''}`}`).join('; ')} (required ${range})`
-      await annotateIfRunning(this.task, note, assertionFails ? 'error' : 'notice', { contentType: 'image/png', body: png })
-    }
+    const band = verdict.confidence !== undefined ? { confidence: verdict.confidence, resamples: verdict.resamples, seed: verdict.seed } : {}
+    const note = `${transform.name}: ${verdict.classes.map((c) => `${c.className} ${c.pass ? 'passes' : `stable in ${intervalsText(result, verdict, c)}${c.failingSamples.length ? ` (mean), failing samples: ${c.failingSamples.join(', ')}` : ''}`}`).join('; ')} (required ${range})`
+    await attachChart(this.task, options.attach ?? defaults.attach ?? 'on-failure', assertionFails, note, () => renderChartPng(result, { metric, [key]: threshold, required, classes: verdict.classes.map((c) => c.className), ...band }))
 
     if (!pass && !isNot) {
       report ??= failureReport(result, verdict)

@@ -6,7 +6,9 @@ import type { SegmentationModel } from '../models/model.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import { loadSpec } from '../spec/load.js'
-import { openSpec, planSpecRequirement, specRequirementOptions } from '../spec/run.js'
+import { loadOnnxModel } from '../models/onnx.js'
+import { baselineModelOf, openSpec, planSpecRequirement, specComparisonSettings, specRequirementOptions } from '../spec/run.js'
+import { type AtLeastAsRobustOptions, toBeAtLeastAsRobustAs } from './compare.js'
 import type { AttachPolicy } from './config.js'
 import { type RobustOptions, toBeRobustTo } from './robust.js'
 import { toMatchSweepSnapshot } from './snapshot.js'
@@ -34,20 +36,32 @@ export interface RobustnessSuiteOptions {
 export function robustnessSuite(specPath: string | URL, options: RobustnessSuiteOptions = {}): void {
   checkKnownKeys(options, optionKeys<RobustnessSuiteOptions>({ attach: true, timeout: true }), 'robustnessSuite options')
   const spec = loadSpec(specFilePath(specPath))
-  expect.extend({ toBeRobustTo, toMatchSweepSnapshot })
+  expect.extend({ toBeRobustTo, toMatchSweepSnapshot, toBeAtLeastAsRobustAs })
   describe(spec.name ?? `robustness spec ${basename(spec.file)}`, () => {
     let opened: Promise<{ model: SegmentationModel; samples: Sample[] }> | undefined
+    // Baselines of comparison requirements, loaded by their first test, closed with the model.
+    const baselines: Promise<SegmentationModel>[] = []
     afterAll(async () => {
       if (opened) await (await opened).model.close?.()
+      for (const b of baselines) await (await b.catch(() => undefined))?.close?.()
     })
     for (const requirement of spec.requirements) {
       // Planned here, while vitest collects: a bad requirement fails the file at once, naming the requirement.
       const plan = planSpecRequirement(requirement, spec.defaults)
       // The spec's defaults sit between the requirement and those of configureSegsense (which the matcher applies).
       const requirementOptions = specRequirementOptions(requirement, spec.defaults)
+      const baselineModel = baselineModelOf(spec, requirement)
       test(plan.name, async ({ expect: localExpect }) => {
         opened ??= openSpec(spec)
         const { model, samples } = await opened
+        if (baselineModel) {
+          const loading = loadOnnxModel(baselineModel.file, baselineModel.options)
+          baselines.push(loading)
+          const compare = localExpect(model) as unknown as { toBeAtLeastAsRobustAs: (b: SegmentationModel, t: unknown, o: AtLeastAsRobustOptions) => Promise<void> }
+          const { aggregate: _aggregate, ...compared } = requirementOptions // a comparison compares mean curves
+          await compare.toBeAtLeastAsRobustAs(await loading, plan.transform, { ...compared, ...specComparisonSettings(requirement), samples, ...(options.attach ? { attach: options.attach } : {}) })
+          return
+        }
         const assertion = localExpect(model) as unknown as { toBeRobustTo: (t: unknown, o: RobustOptions) => Promise<void> }
         await assertion.toBeRobustTo(plan.transform, { ...requirementOptions, samples, ...(options.attach ? { attach: options.attach } : {}) })
       }, options.timeout ?? 600_000)

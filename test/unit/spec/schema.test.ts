@@ -26,7 +26,7 @@ describe('the spec schema and the option types agree', () => {
     expect(specSchema.properties.model.properties.input.additionalProperties).toBe(false)
     expect(specSchema.properties.model.properties.output.additionalProperties).toBe(false)
     expect(Object.keys(specSchema.properties.requirements.items.properties).sort()).toEqual(
-      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'confidence', 'confusion', 'emptyPolicy', 'max', 'metric', 'min', 'minDice', 'name', 'nsdTolerance', 'options', 'range', 'reference', 'refine', 'repeats', 'resamples', 'scoreClasses', 'seed', 'step', 'steps', 'transform', 'values'],
+      ['aggregate', 'baseline', 'batchSize', 'batchTimeout', 'classes', 'confidence', 'confusion', 'emptyPolicy', 'margin', 'max', 'metric', 'min', 'minDice', 'name', 'nsdTolerance', 'options', 'range', 'reference', 'refine', 'repeats', 'resamples', 'scoreClasses', 'seed', 'step', 'steps', 'transform', 'values'],
     )
   })
 
@@ -42,6 +42,16 @@ describe('the spec schema and the option types agree', () => {
     const v = validateSpec(json)
     return v.valid ? [] : v.errors
   }
+
+  it('a requirement with a baseline is a comparison: no min needed, margin only there, the baseline block closed', () => {
+    expect(errors(spec({ baseline: { onnx: 'old.onnx' }, margin: 0.02, confidence: 0.9, resamples: 500, seed: 3 }))).toEqual([])
+    expect(errors(spec({ baseline: { onnx: 'old.onnx', classes: { 3: 'LV' }, input: { fit: 'pad' } }, min: 0.7 }))).toEqual([])
+    expect(errors(spec({ min: 0.9, margin: 0.02 }))).toEqual(['/requirements/0/margin applies to a comparison: add "baseline": { "onnx": ... }'])
+    expect(errors(spec({ baseline: { onnx: 'old.onnx' }, aggregate: 'each' }))).toEqual(['/requirements/0/aggregate: a comparison with a baseline compares mean curves; leave aggregate out'])
+    expect(errors(spec({ baseline: { onnx: 'old.onnx', treshold: 1 } })).join('\n')).toMatch(/\/requirements\/0\/baseline/)
+    expect(errors(spec({ baseline: { classes: { 1: 'LV' } } })).join('\n')).toMatch(/\/requirements\/0\/baseline must have property "onnx"/)
+    expect(errors(spec({ baseline: { onnx: 'old.onnx' }, margin: 2 })).join('\n')).toMatch(/\/requirements\/0\/margin must be <= 1/)
+  })
 
   it('accepts min with any metric, nsdTolerance and scoreClasses', () => {
     expect(errors(spec({ min: 0.9, metric: 'nsd', nsdTolerance: 2, scoreClasses: ['LV'] }))).toEqual([])

@@ -17,6 +17,8 @@ test('typed matchers', async () => {
   // Deprecated aliases still type-check for one release.
   await expect(model).toBeRobustTo(rotate, { samples, minDice: 0.85 })
   await expect(model).toMatchSweepSnapshot(rotate, { samples, tolerance: 0.02 })
+  await expect(model).toBeAtLeastAsRobustAs(model, rotate, { samples, range: [-30, 30], step: 5, margin: 0.02, confidence: 0.95, resamples: 500, seed: 1 })
+  await expect(model).not.toBeAtLeastAsRobustAs(model, rotate)
   const returned: Promise<void> = expect(model).toBeRobustTo(rotate, { samples, min: 0.8 })
   await returned
 
@@ -34,6 +36,10 @@ test('typed matchers', async () => {
   await expect(model).toBeRobustTo(rotate, { samples, min: 0.8, aggregate: 'median' })
   // @ts-expect-error a transform is required
   await expect(model).toBeRobustTo({ samples, min: 0.8 })
+  // @ts-expect-error a comparison compares mean curves: no aggregate
+  await expect(model).toBeAtLeastAsRobustAs(model, rotate, { samples, aggregate: 'each' })
+  // @ts-expect-error the baseline comes first
+  await expect(model).toBeAtLeastAsRobustAs(rotate, { samples })
   // @ts-expect-error minDice is a number or a per-class map
   await expect(model).toMatchPredictionSnapshot(samples, { minDice: 'strict' })
   // @ts-expect-error attach is 'on-failure', 'always' or 'never'
