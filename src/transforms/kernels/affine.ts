@@ -7,20 +7,9 @@
 import { SegsenseError } from '../../core/errors.js'
 import type { LabelMap } from '../../core/types.js'
 import { reflectCoordinate } from './border.js'
+// Types only (erased): grid-sample.ts imports these kernels at run time, never the other way round.
+import type { AffineMap as Affine, Padding as PaddingRule } from './grid-sample.js'
 import { roundHalfEven } from './round.js'
-
-/** The coefficients of an affine map (see `AffineMap` in grid-sample.ts; repeated here to keep imports one-way). */
-interface Affine {
-  readonly a: number
-  readonly b: number
-  readonly c: number
-  readonly d: number
-  readonly e: number
-  readonly f: number
-}
-
-/** How samples outside the input are read (torch `padding_mode`). */
-type PaddingRule = 'zeros' | 'border' | 'reflection'
 
 function badCoordinate(kernel: string, u: number, v: number, x: number, y: number): SegsenseError {
   return new SegsenseError('E_BAD_PARAMETER', `${kernel}: the coordinate map gave a non-finite input coordinate (${u}, ${v}) at output pixel (${x}, ${y})`)
