@@ -16,9 +16,9 @@ const { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, loadOnnxModel, ro
 const samples = await loadFixtureSamples('cardiac')
 const images = samples.flatMap((s) => [-60, -20, 20, 60, 100, 140].map((v) => rotate.image(s.image, v)))
 const configs = [
-  { name: 'spinning off, arena off (default)', options: { spinning: false, memoryArena: false } },
+  { name: 'spinning off, arena off', options: { spinning: false, memoryArena: false } },
   { name: 'spinning on, arena off', options: { spinning: true, memoryArena: false } },
-  { name: 'spinning off, arena on', options: { spinning: false, memoryArena: true } },
+  { name: 'spinning off, arena on (segsense default)', options: { spinning: false, memoryArena: true } },
   { name: 'spinning on, arena on (onnxruntime default)', options: { spinning: true, memoryArena: true } },
 ]
 const models = []
