@@ -3,11 +3,11 @@
 // everything else too (transform image and truth, prepare the input, run, decode, score, bookkeeping).
 // Rounds interleave bare, adapter-only (model.predict on pre-rotated images) and sweep (and the baseline's sweep
 // with --baseline), after a warm-up; medians. Breakdown from the sweep's own timing plus the two floors:
-//   run = bare; input preparation + output decoding = adapter-only - bare; transform and scoring = sweep timing;
+//   run = bare with segsense's session options; input preparation + output decoding = adapter-only - that; transform and scoring = sweep timing;
 //   bookkeeping = sweep - (transform + predict + score).
 import { baselineDir, importDist, machine, median, round, writeResult } from '../lib.mjs'
 
-const ROUNDS = 3
+const ROUNDS = 5
 const BATCH = 16
 const grid = { range: [-180, 180], step: 30 }
 const lib = await importDist('index.js')
@@ -31,6 +31,22 @@ for (let i = 0; i < images.length; i += BATCH) {
 async function bare() {
   const t0 = performance.now()
   for (const f of feeds) await session.run(f)
+  return performance.now() - t0
+}
+// The same floor with segsense's session options and run size (spinning off, arena on, 4 images per run): what is
+// left between it and the sweep is JS work only.
+const RUN = 4
+const same = await ort.InferenceSession.create(path, { enableCpuMemArena: true, extra: { session: { intra_op: { allow_spinning: '0' } } } })
+const sameFeeds = []
+for (let i = 0; i < images.length; i += RUN) {
+  const chunk = images.slice(i, i + RUN)
+  const data = new Float32Array(chunk.length * W * H)
+  chunk.forEach((im, k) => data.set(im.data, k * W * H))
+  sameFeeds.push({ [same.inputNames[0]]: new ort.Tensor('float32', data, [chunk.length, 1, H, W]) })
+}
+async function bareSame() {
+  const t0 = performance.now()
+  for (const f of sameFeeds) await same.run(f)
   return performance.now() - t0
 }
 
@@ -62,21 +78,25 @@ if (baselineDir) {
 const swept = sweeper(counted, sweep)
 
 await bare()
+await bareSame()
 await adapter()
 await swept()
 if (baseline) await baseline.run()
 const rounds = []
 for (let i = 0; i < ROUNDS; i++) {
-  const r = { bare: await bare(), adapter: await adapter(), sweep: await swept() }
+  const r = { bare: await bare(), bareSame: await bareSame(), adapter: await adapter(), sweep: await swept() }
   if (baseline) r.baseline = await baseline.run()
   rounds.push(r)
 }
 await model.close()
 await session.release()
+await same.release()
 if (baseline) await baseline.model.close()
 
 const m = (f) => median(rounds.map(f))
 const bareMs = m((r) => r.bare)
+const bareSameMs = m((r) => r.bareSame)
+const ratiosSame = rounds.map((r) => r.sweep.ms / r.bareSame)
 const adapterMs = m((r) => r.adapter)
 const sweepMs = m((r) => r.sweep.ms)
 const transformMs = m((r) => r.sweep.timing.transformMs)
@@ -87,12 +107,13 @@ const out = {
   ...machine(),
   model: 'cardiac-fragile', samples: samples.length, values: values.length, images: images.length, batch: BATCH, rounds: ROUNDS,
   predictedBySweep: predicted / (ROUNDS + 1),
-  bareMs: round(bareMs), adapterMs: round(adapterMs), sweepMs: round(sweepMs),
+  bareMs: round(bareMs), bareSameOptionsMs: round(bareSameMs), adapterMs: round(adapterMs), sweepMs: round(sweepMs),
   ratio: round(median(ratios), 3), ratioPerRound: ratios.map((x) => round(x, 3)),
+  ratioSameOptions: round(median(ratiosSame), 3), ratioSameOptionsPerRound: ratiosSame.map((x) => round(x, 3)),
   breakdownMs: {
     transform: round(transformMs),
-    run: round(bareMs),
-    inputAndDecode: round(adapterMs - bareMs),
+    run: round(bareSameMs),
+    inputAndDecode: round(adapterMs - bareSameMs),
     scoring: round(scoreMs),
     bookkeeping: round(sweepMs - transformMs - predictMs - scoreMs),
     predictInSweep: round(predictMs),
@@ -107,16 +128,17 @@ ${out.date}, Node ${out.node}, ${out.cpu} x ${out.cores}, load average ${out.loa
 | run | ms |
 |---|---:|
 | bare: \`session.run\` on prepared tensors, default session options | ${out.bareMs} |
+| bare with segsense's session options (spinning off, arena on, runs of ${RUN}) | ${out.bareSameOptionsMs} |
 | adapter: \`model.predict\` on the pre-rotated images (input preparation, run, decoding) | ${out.adapterMs} |
 | sweep (rotate image and truth, predict, score, bookkeeping) | ${out.sweepMs} |
 ${baseline ? `| sweep of the baseline (${baselineDir}) | ${out.baselineSweepMs} |\n` : ''}
-**Sweep / bare: ${out.ratio}** (per round: ${out.ratioPerRound.join(', ')})${baseline ? `; baseline sweep / bare: ${out.baselineRatio}` : ''}. The sweep predicted ${out.predictedBySweep} of the ${out.images} images (rotate 180 repeats -180).
+**Sweep / bare: ${out.ratio}** (per round: ${out.ratioPerRound.join(', ')}); **sweep / bare with the same session options: ${out.ratioSameOptions}** (per round: ${out.ratioSameOptionsPerRound.join(', ')})${baseline ? `; baseline sweep / bare: ${out.baselineRatio}` : ''}. The sweep predicted ${out.predictedBySweep} of the ${out.images} images (rotate 180 repeats -180).
 
 | where the sweep's time goes | ms |
 |---|---:|
 | transform (image and truth) | ${b.transform} |
-| run (= bare) | ${b.run} |
-| input preparation + output decoding (adapter - bare) | ${b.inputAndDecode} |
+| run (= bare with the same session options) | ${b.run} |
+| input preparation + output decoding (adapter - that bare) | ${b.inputAndDecode} |
 | scoring | ${b.scoring} |
 | bookkeeping (sweep - transform - predict - score) | ${b.bookkeeping} |
 `
