@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { isSegsenseError } from '../../../src/core/errors.js'
 import { raster } from '../../../src/core/raster.js'
 import type { LabelMap, Raster } from '../../../src/core/types.js'
-import { DEFAULT_BATCH_SIZE } from '../../../src/models/model.js'
+import { DEFAULT_RUN_BATCH_SIZE } from '../../../src/models/onnx-options.js'
 import { loadOnnxModel, type OnnxModelOptions } from '../../../src/models/onnx.js'
 import { expectRejection } from '../../support/helpers.js'
 
@@ -78,7 +78,7 @@ describe('nhwc.onnx (N x H x W x 1 -> N x H x W x 2 logits, class 1 iff pixel > 
   it('infers NHWC, one channel, a dynamic size and batch, logits', async () => {
     const m = await loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'bright' } })
     expect(m.name).toBe('nhwc')
-    expect(m.config).toMatchObject({ layout: 'NHWC', channels: 1, size: { multipleOf: 32 }, batch: 'dynamic', batchSize: DEFAULT_BATCH_SIZE, kind: 'logits', inputRank: 4 })
+    expect(m.config).toMatchObject({ layout: 'NHWC', channels: 1, size: { multipleOf: 32 }, batch: 'dynamic', batchSize: DEFAULT_RUN_BATCH_SIZE, kind: 'logits', inputRank: 4 })
     await m.close()
   })
 
