@@ -1,6 +1,5 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
-import { DEFAULT_BATCH_SIZE } from './model.js'
-import { checkOptions, type OnnxInputOptions, type OnnxModelOptions, type OnnxOutputKind, type OnnxOutputOptions } from './onnx-options.js'
+import { DEFAULT_RUN_BATCH_SIZE, checkOptions, type OnnxInputOptions, type OnnxModelOptions, type OnnxOutputKind, type OnnxOutputOptions } from './onnx-options.js'
 import type { FitMode, Normalization, TensorLayout } from './prepare.js'
 
 /**
@@ -139,7 +138,7 @@ export function configureOnnx(metadata: OnnxModelMetadata, options: OnnxModelOpt
     // copied so a caller mutating its options later cannot change a loaded model
     ...(inOpt.normalize ? { normalize: { mean: [...inOpt.normalize.mean], std: [...inOpt.normalize.std] } } : {}),
     batch,
-    batchSize: batch === 'dynamic' ? (options.batchSize ?? DEFAULT_BATCH_SIZE) : batch,
+    batchSize: batch === 'dynamic' ? (options.batchSize ?? DEFAULT_RUN_BATCH_SIZE) : batch,
     outputName: output.name,
     kind,
     threshold: outOpt.threshold ?? 0.5,

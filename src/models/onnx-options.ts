@@ -70,18 +70,44 @@ export interface OnnxModelOptions {
   readonly input?: OnnxInputOptions
   /** Which output is read and how: name, kind, threshold. */
   readonly output?: OnnxOutputOptions
-  /** Images per `session.run` when the batch axis is dynamic (default `DEFAULT_BATCH_SIZE`, 16). */
+  /**
+   * Images per `session.run` when the batch axis is dynamic (default `DEFAULT_RUN_BATCH_SIZE`, 4: onnxruntime's
+   * memory arena grows with the batch, and larger batches measured no faster; docs/performance.md). A sweep's
+   * `batchSize` (images per `predict` call) is independent: one call is split into runs of this size.
+   */
   readonly batchSize?: number
   /** onnxruntime intra-op threads (`intraOpNumThreads`); default onnxruntime's choice. */
   readonly threads?: number
+  /**
+   * Whether onnxruntime's intra-op threads spin-wait for work between parallel sections
+   * (`session.intra_op.allow_spinning`). Default `false` (`DEFAULT_SPINNING`): spinning burns CPU between runs and
+   * slows a sweep when other processes compete for the cores (docs/performance.md has the measurement).
+   */
+  readonly spinning?: boolean
+  /**
+   * onnxruntime's CPU memory arena (`enableCpuMemArena`). Default `true` (`DEFAULT_MEMORY_ARENA`): without it every
+   * run allocates and frees its activations, measured 1.4-1.5x slower. The arena keeps its peak for the session's
+   * life and grows with `batchSize` (docs/performance.md); `false` trades that speed for memory.
+   */
+  readonly memoryArena?: boolean
 }
+
+/** Default of {@link OnnxModelOptions.spinning}, chosen by measurement (docs/performance.md). */
+export const DEFAULT_SPINNING = false
+/** Default of {@link OnnxModelOptions.memoryArena}, chosen by measurement (docs/performance.md). */
+export const DEFAULT_MEMORY_ARENA = true
+/**
+ * Default of {@link OnnxModelOptions.batchSize} (images per `session.run`), chosen by measurement: the smallest
+ * batch that runs as fast as larger ones, so the arena stays small (a 2160-prediction sweep under 300 MB peak RSS).
+ */
+export const DEFAULT_RUN_BATCH_SIZE = 4
 
 /** The keys of {@link OnnxInputOptions} (also those of a spec's `model.input` and the CLI's `--model-config`). */
 export const INPUT_KEYS = optionKeys<OnnxInputOptions>({ name: true, layout: true, channels: true, order: true, size: true, fit: true, normalize: true })
 /** The keys of {@link OnnxOutputOptions}. */
 export const OUTPUT_KEYS = optionKeys<OnnxOutputOptions>({ name: true, kind: true, threshold: true })
 /** The keys of {@link OnnxModelOptions}. */
-export const MODEL_KEYS = optionKeys<OnnxModelOptions>({ classes: true, name: true, input: true, output: true, batchSize: true, threads: true })
+export const MODEL_KEYS = optionKeys<OnnxModelOptions>({ classes: true, name: true, input: true, output: true, batchSize: true, threads: true, spinning: true, memoryArena: true })
 
 /** An `E_BAD_PARAMETER` error for a malformed option. */
 export function badParam(what: string, value: unknown, expected: string): SegsenseError {
@@ -104,13 +130,15 @@ export function checkClasses(classes: unknown): number[] {
 export function checkOptions(options: OnnxModelOptions): number[] {
   if (options === null || typeof options !== 'object') throw badParam('options', options, 'an object with at least { classes }')
   checkKnownKeys(options, MODEL_KEYS, 'loadOnnxModel options')
-  const { input = {}, output = {}, batchSize, threads } = options
+  const { input = {}, output = {}, batchSize, threads, spinning, memoryArena } = options
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw badParam('options.input', input, 'an object')
   if (output === null || typeof output !== 'object' || Array.isArray(output)) throw badParam('options.output', output, 'an object')
   checkKnownKeys(input, INPUT_KEYS, 'loadOnnxModel options.input')
   checkKnownKeys(output, OUTPUT_KEYS, 'loadOnnxModel options.output')
   if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) throw badParam('options.batchSize', batchSize, 'a positive integer')
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 0)) throw badParam('options.threads', threads, 'a non-negative integer (0 = onnxruntime default)')
+  if (spinning !== undefined && typeof spinning !== 'boolean') throw badParam('options.spinning', spinning, 'true or false')
+  if (memoryArena !== undefined && typeof memoryArena !== 'boolean') throw badParam('options.memoryArena', memoryArena, 'true or false')
   if (input.layout !== undefined && input.layout !== 'NCHW' && input.layout !== 'NHWC') throw badParam('input.layout', input.layout, "'NCHW' or 'NHWC'")
   if (input.channels !== undefined && input.channels !== 1 && input.channels !== 3) throw badParam('input.channels', input.channels, '1 or 3')
   if (input.order !== undefined && input.order !== 'RGB' && input.order !== 'BGR') throw badParam('input.order', input.order, "'RGB' or 'BGR'")

@@ -8,10 +8,12 @@ import type { Classes, LabelMap, Raster } from '../core/types.js'
 import { onnxFingerprint } from './fingerprint.js'
 import { checkPrediction, type SegmentationModel } from './model.js'
 import { NUMERIC_TYPES, configureOnnx, settleOutputKind, type OnnxConfig, type OnnxModelConfig } from './onnx-config.js'
-import { badParam, checkOptions, type OnnxModelOptions } from './onnx-options.js'
+import { DEFAULT_MEMORY_ARENA, DEFAULT_SPINNING, badParam, checkOptions, type OnnxModelOptions } from './onnx-options.js'
 import {
   convertChannels,
+  decodeFinite,
   firstNonFinite,
+  isIdentityPlan,
   planFit,
   planPadToMultiple,
   scoreLayout,
@@ -81,7 +83,7 @@ function loadOrt(): Promise<Ort> {
  */
 export async function loadOnnxModel(source: string | Uint8Array, options: OnnxModelOptions): Promise<OnnxSegmentationModel> {
   checkOptions(options) // before touching the file: a malformed option fails the same way for any model
-  const session = await createSession(source, options.threads)
+  const session = await createSession(source, options)
   const label = typeof source === 'string' ? source : `<memory: ${source.byteLength} bytes>` // names the model in messages
   const name = options.name ?? (typeof source === 'string' ? basename(source, extname(source)) : 'onnx-model')
   try {
@@ -94,8 +96,12 @@ export async function loadOnnxModel(source: string | Uint8Array, options: OnnxMo
   }
 }
 
-/** Opens an onnxruntime session on a model file or the model's bytes (CPU, warnings silenced). */
-async function createSession(source: string | Uint8Array, threads: number | undefined): Promise<{ ort: Ort; session: InferenceSession }> {
+/**
+ * Opens an onnxruntime session on a model file or the model's bytes (CPU, warnings silenced), with the options'
+ * threads, spin-waiting and memory arena (defaults chosen by measurement, docs/performance.md).
+ */
+async function createSession(source: string | Uint8Array, options: Pick<OnnxModelOptions, 'threads' | 'spinning' | 'memoryArena'>): Promise<{ ort: Ort; session: InferenceSession }> {
+  const { threads, spinning = DEFAULT_SPINNING, memoryArena = DEFAULT_MEMORY_ARENA } = options
   if (typeof source !== 'string' && !(source instanceof Uint8Array)) throw badParam('source', source, 'a file path or a Uint8Array of model bytes')
   if (typeof source === 'string') {
     let isFile = false
@@ -107,7 +113,13 @@ async function createSession(source: string | Uint8Array, threads: number | unde
     if (!isFile) throw new SegsenseError('E_FILE_NOT_FOUND', `ONNX model file ${JSON.stringify(source)} not found (or not a file)`, { details: { file: source } })
   }
   const ort = await loadOrt()
-  const sessionOptions: InferenceSession.SessionOptions = { executionProviders: ['cpu'], logSeverityLevel: 3 }
+  const sessionOptions: InferenceSession.SessionOptions = {
+    executionProviders: ['cpu'],
+    logSeverityLevel: 3,
+    enableCpuMemArena: memoryArena,
+    // onnxruntime reads session config entries as strings ('session.intra_op.allow_spinning').
+    extra: { session: { intra_op: { allow_spinning: spinning ? '1' : '0' } } },
+  }
   if (threads !== undefined && threads > 0) sessionOptions.intraOpNumThreads = threads
   try {
     // two calls, not one: create() is overloaded on the source type
@@ -136,6 +148,8 @@ class OnnxModel implements OnnxSegmentationModel {
   private session: InferenceSession | undefined
   private queue: Promise<unknown> = Promise.resolve()
   private closing: Promise<void> | undefined
+  /** The input tensor's buffer, kept between batches and calls (runs are serialised): no 2 MB allocation per batch. */
+  private input: Float32Array | undefined
 
   constructor(name: string, classes: Classes, ort: Ort, session: InferenceSession, config: OnnxConfig, fingerprint: string) {
     this.name = name
@@ -177,6 +191,12 @@ class OnnxModel implements OnnxSegmentationModel {
     return Array.isArray(size) ? planFit(img.width, img.height, size[0] as number, size[1] as number, this.config.fit) : planPadToMultiple(img.width, img.height, (size as { multipleOf: number }).multipleOf)
   }
 
+  /** A buffer of exactly `length` floats over the kept input buffer, grown when too small. */
+  private inputBuffer(length: number): Float32Array {
+    if (!this.input || this.input.length < length) this.input = new Float32Array(length)
+    return this.input.length === length ? this.input : this.input.subarray(0, length)
+  }
+
   private async predictNow(images: readonly Raster[]): Promise<LabelMap[]> {
     const session = this.session
     if (!session) throw new SegsenseError('E_MODEL_CLOSED', `model ${JSON.stringify(this.name)} was closed; load it again to predict`)
@@ -198,7 +218,7 @@ class OnnxModel implements OnnxSegmentationModel {
       const th = first.tensorHeight
       const slot = channels * tw * th
       const slots = Math.min(batchSize, batch === 'dynamic' ? members.length : batchSize)
-      const buffer = new Float32Array(slots * slot) // reused by every chunk of this group
+      const buffer = this.inputBuffer(slots * slot) // reused by every chunk, group and call
       for (let start = 0; start < members.length; start += batchSize) {
         const chunk = members.slice(start, start + batchSize)
         for (let k = 0; k < chunk.length; k++) {
@@ -279,13 +299,19 @@ class OnnxModel implements OnnxSegmentationModel {
       data = raw as NumericArray
     }
     const per = C * th * tw
-    const bad = firstNonFinite(data, 0, chunk.length * per)
-    if (bad >= 0) {
+    // The common case (float scores, tensor = image, argmax or threshold) decodes and checks finiteness in one pass.
+    const fused = kind !== 'labels' && (kind !== 'sigmoid' || C === 1) && (data instanceof Float32Array || data instanceof Float64Array) && chunk.every((i) => {
+      const p = plans[i] as FitPlan
+      return isIdentityPlan(p) && p.width === tw && p.height === th
+    })
+    const bad = fused ? -1 : firstNonFinite(data, 0, chunk.length * per)
+    const reject = (bad: number): SegsenseError => {
       const b = Math.floor(bad / per)
       const r = bad % per
       const [c, y, x] = outLayout === 'NCHW' ? [Math.floor(r / (th * tw)), Math.floor((r % (th * tw)) / tw), r % tw] : [r % C, Math.floor(r / C / tw), Math.floor(r / C) % tw]
-      throw fail(`holds ${data[bad]} at index ${bad} (batch ${b}, class ${c}, row ${y}, column ${x}); scores must be finite`, { index: bad })
+      return fail(`holds ${data[bad]} at index ${bad} (batch ${b}, class ${c}, row ${y}, column ${x}); scores must be finite`, { index: bad })
     }
+    if (bad >= 0) throw reject(bad)
     for (let k = 0; k < chunk.length; k++) {
       const i = chunk[k] as number
       const plan = plans[i] as FitPlan
@@ -309,7 +335,9 @@ class OnnxModel implements OnnxSegmentationModel {
         decoding = { kind: 'argmax' }
       }
       const labels = labelArray(plan.width * plan.height, maxId)
-      scoresToLabels(data, layoutK, plan, decoding, labels)
+      if (!fused) scoresToLabels(data, layoutK, plan, decoding, labels)
+      // A non-finite score: the first one in the whole batch is named, as the separate check would.
+      else if (!decodeFinite(data as Float32Array | Float64Array, layoutK, decoding, labels)) throw reject(firstNonFinite(data, 0, chunk.length * per))
       const img = images[i] as Raster
       const map: LabelMap = img.spacing ? { width: plan.width, height: plan.height, data: labels, spacing: img.spacing } : { width: plan.width, height: plan.height, data: labels }
       results[i] = checkPrediction(this.name, img, map)

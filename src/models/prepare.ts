@@ -254,11 +254,30 @@ export function writeTensor(
     scale[c] = 1 / s
     shift[c] = (0 - m) / s // not -m / s: -0 would leak into the padding
   }
-  const xs = tensorToImageAxis(TW, plan.scaledWidth, plan.offsetX, plan.width)
-  const ys = tensorToImageAxis(TH, plan.scaledHeight, plan.offsetY, plan.height)
   const plane = TW * TH
   const pixelStride = layout === 'NCHW' ? 1 : C
   const channelStride = layout === 'NCHW' ? plane : 1
+  if (isIdentityPlan(plan)) {
+    // The image sits on the tensor grid (pad to a multiple, or the tensor's own size): a copy, no interpolation.
+    // v * scale + shift is what the general path computes on grid points too, so the tensors are identical.
+    const H = plan.height
+    for (let ty = 0; ty < TH; ty++) {
+      let o = offset + ty * TW * pixelStride
+      let i = ty * W * C
+      const rowEnd = ty < H ? W : 0
+      for (let tx = 0; tx < TW; tx++, o += pixelStride) {
+        if (tx < rowEnd) {
+          for (let c = 0; c < C; c++) out[o + c * channelStride] = (src[i + c] as number) * (scale[c] as number) + (shift[c] as number)
+          i += C
+        } else {
+          for (let c = 0; c < C; c++) out[o + c * channelStride] = shift[c] as number
+        }
+      }
+    }
+    return
+  }
+  const xs = tensorToImageAxis(TW, plan.scaledWidth, plan.offsetX, plan.width)
+  const ys = tensorToImageAxis(TH, plan.scaledHeight, plan.offsetY, plan.height)
   for (let ty = 0; ty < TH; ty++) {
     const yValid = ys.valid[ty] === 1
     const r0 = (ys.lo[ty] as number) * W
@@ -285,6 +304,11 @@ export function writeTensor(
       }
     }
   }
+}
+
+/** Whether the image sits on the tensor's grid unscaled at offset 0 (pad to a multiple, or an image of the tensor's size). */
+export function isIdentityPlan(plan: FitPlan): boolean {
+  return plan.scaledWidth === plan.width && plan.scaledHeight === plan.height && plan.offsetX === 0 && plan.offsetY === 0
 }
 
 /**
@@ -368,7 +392,7 @@ export function scoresToLabels(scores: NumericArray, s: ScoreLayout, plan: FitPl
   const ys = imageToTensorAxis(H, plan.scaledHeight, plan.offsetY, s.height)
   const ps = s.pixelStride
   const C = s.channels
-  const identity = plan.scaledWidth === W && plan.scaledHeight === H && plan.offsetX === 0 && plan.offsetY === 0
+  const identity = isIdentityPlan(plan)
   for (let y = 0; y < H; y++) {
     const row = y * W
     if (ys.valid[y] !== 1) {
@@ -428,6 +452,48 @@ export function scoresToLabels(scores: NumericArray, s: ScoreLayout, plan: FitPl
       }
     }
   }
+}
+
+/**
+ * {@link scoresToLabels} fused with the finite check, for the common case of a score map exactly the image's size
+ * (an identity plan whose tensor is the image): one pass reads every score once, decodes it (`argmax` or
+ * `threshold`) into `out` and notes whether any score was NaN or infinite. Returns false then (`out` is not to be
+ * used; the caller finds the first bad index with {@link firstNonFinite} for its message). Decodes exactly as
+ * scoresToLabels does: ties go to the lower class id.
+ */
+export function decodeFinite(scores: Float32Array | Float64Array, s: ScoreLayout, decoding: ScoreDecoding, out: Uint8Array | Uint16Array): boolean {
+  const n = s.width * s.height
+  if (out.length !== n) throw new SegsenseError('E_SIZE_MISMATCH', `label buffer has ${out.length} values, expected ${s.width}x${s.height}`)
+  const ps = s.pixelStride
+  const cs = s.channelStride
+  const C = s.channels
+  // bad stays 0 while every score is finite: v - v is 0 for finite v and NaN otherwise, and NaN !== 0.
+  let bad = false
+  if (decoding.kind === 'threshold') {
+    const { threshold, classId } = decoding
+    for (let p = 0, i = s.base; p < n; p++, i += ps) {
+      const v = scores[i] as number
+      if (v - v !== 0) bad = true
+      out[p] = v > threshold ? classId : 0
+    }
+    return !bad
+  }
+  if (decoding.kind !== 'argmax') throw new SegsenseError('E_BAD_PARAMETER', `decodeFinite decodes argmax or threshold scores, not ${decoding.kind}`)
+  for (let p = 0, i = s.base; p < n; p++, i += ps) {
+    let best = 0
+    let bestV = scores[i] as number
+    if (bestV - bestV !== 0) bad = true
+    for (let c = 1, j = i + cs; c < C; c++, j += cs) {
+      const v = scores[j] as number
+      if (v - v !== 0) bad = true
+      if (v > bestV) {
+        bestV = v
+        best = c
+      }
+    }
+    out[p] = best
+  }
+  return !bad
 }
 
 /**

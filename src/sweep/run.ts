@@ -6,6 +6,7 @@ import { scoreMasks } from '../metrics/overlap.js'
 import { checkPrediction } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
 import { withDeadline } from './deadline.js'
+import { repeatedValues, samePixels } from './duplicates.js'
 import type { SweepPlan } from './resolve.js'
 import type { SweepFrame, SweepProgress } from './sweep.js'
 
@@ -138,19 +139,46 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
   const confusion = labels ? values.map(() => new Float64Array(labels.ids.length * labels.ids.length)) : null
   const scoreOptions = { classes: plan.classes, metrics, emptyPolicy: plan.emptyPolicy, includeBackground: plan.includeBackground, nsdTolerance: plan.nsdTolerance }
   const pairs = n * K
+  // A circular parameter's repeated value (rotate's 180 after -180) is predicted once per sample when its image is
+  // bit-identical to the first one's: the first's image and prediction are held until the repeat is scored.
+  const repeats = repeatedValues(values, transform.parameter)
+  const lastRepeat = new Int32Array(K).fill(-1)
+  repeats.forEach((first, k) => first >= 0 && (lastRepeat[first] = k))
+  const held = new Map<number, { image: Raster; prediction: LabelMap }>()
   for (let start = 0; start < pairs; start += batchSize) {
     if (signal?.aborted) throw aborted(what, done, total, signal)
     const end = Math.min(pairs, start + batchSize)
     let t = performance.now()
     const images: Raster[] = []
+    // Per batch slot: the held prediction it reuses, or the slot of this batch whose prediction it copies.
+    const reused: (LabelMap | number | undefined)[] = []
     for (let p = start; p < end; p++) {
       const source = (list[Math.floor(p / K)] as Sample).image
       const image = transform.image(source, values[p % K] as number)
       // An identity transform may hand back the caller's pixels: copy those only (fresh images are the sweep's own).
       images.push(image.data === source.data ? copyRaster(image) : image)
+      const first = repeats[p % K] as number
+      if (first < 0) continue
+      const at = p - (p % K) + first
+      const h = at >= start ? { image: images[at - start] as Raster, prediction: at - start } : held.get(at)
+      if (h && samePixels(h.image, image)) reused[p - start] = h.prediction
     }
     transformMs += performance.now() - t
-    const preds = await predict(images)
+    const toPredict = images.filter((_, i) => reused[i] === undefined)
+    const fresh = toPredict.length > 0 ? await predict(toPredict) : []
+    let next = 0
+    const preds: LabelMap[] = []
+    images.forEach((_, i) => {
+      const r = reused[i]
+      const from = typeof r === 'number' ? (preds[r] as LabelMap) : r
+      preds.push(from ? { ...from, data: from.data.slice() } : (fresh[next++] as LabelMap))
+    })
+    for (let p = start; p < end; p++) {
+      const k = p % K
+      if ((lastRepeat[k] as number) >= 0) held.set(p, { image: images[p - start] as Raster, prediction: preds[p - start] as LabelMap })
+      const first = repeats[k] as number
+      if (first >= 0 && lastRepeat[first] === k) held.delete(p - k + first)
+    }
     for (let p = start; p < end; p++) {
       const s = Math.floor(p / K)
       const k = p % K

@@ -5,6 +5,7 @@
 import { SegsenseError, describeValue } from '../../core/errors.js'
 import { withData, withLabels } from '../../core/raster.js'
 import type { LabelMap, Raster } from '../../core/types.js'
+import { affineBilinear, affineNearest, affineNearestLabels } from './affine.js'
 import { bilinearTaps } from './bilinear.js'
 import { reflectCoordinate } from './border.js'
 import { channelMin } from './channels.js'
@@ -125,13 +126,19 @@ function checkPadding(padding: unknown): Padding {
   return padding as Padding
 }
 
-/** Returns a coordinate evaluator writing (u, v) into `out` (shared, no allocation per pixel). */
-function evaluator(map: CoordinateMap): CoordinateFunction {
-  if (typeof map === 'function') return map
+/** Throws `E_BAD_PARAMETER` unless every coefficient of the affine map is finite. */
+function checkAffine(map: AffineMap): void {
   const { a, b, c, d, e, f } = map
   for (const [k, v] of Object.entries({ a, b, c, d, e, f })) {
     if (!Number.isFinite(v)) throw new SegsenseError('E_BAD_PARAMETER', `gridSample: affine map coefficient ${k} must be finite, got ${describeValue(v)}`, { details: { value: v } })
   }
+}
+
+/** Returns a coordinate evaluator writing (u, v) into `out` (shared, no allocation per pixel). */
+function evaluator(map: CoordinateMap): CoordinateFunction {
+  if (typeof map === 'function') return map
+  checkAffine(map)
+  const { a, b, c, d, e, f } = map
   return (x, y, out) => {
     out[0] = a * x + b * y + c
     out[1] = d * x + e * y + f
@@ -158,6 +165,13 @@ export function gridSample(img: Raster, map: CoordinateMap, options: GridSampleO
   const outH = checkOutputSize(options.height, img.height, 'height')
   const { width: W, height: H, channels: C, data: src } = img
   const out = new Float32Array(outW * outH * C)
+  if (typeof map !== 'function') {
+    // Affine maps (every geometric transform) take the specialised kernels: same arithmetic, bit-identical output.
+    checkAffine(map)
+    if (mode === 'bilinear') affineBilinear(src, W, H, C, map, padding, out, outW, outH)
+    else affineNearest(src, W, H, C, map, padding, out, outW, outH, 'gridSample')
+    return withData(img, out, outW, outH)
+  }
   const at = evaluator(map)
   const uv = new Float64Array(2)
   const taps = new Int32Array(4)
@@ -211,6 +225,10 @@ export function gridSampleLabels(mask: LabelMap, map: CoordinateMap, options: Gr
   const padding = checkPadding(options.padding ?? 'zeros')
   const outW = checkOutputSize(options.width, mask.width, 'width')
   const outH = checkOutputSize(options.height, mask.height, 'height')
+  if (typeof map !== 'function' && mode === 'nearest') {
+    checkAffine(map)
+    return withLabels(mask, affineNearestLabels(mask, map, padding, outW, outH), outW, outH)
+  }
   const { width: W, height: H, data: src } = mask
   const n = outW * outH
   const out = src instanceof Uint16Array ? new Uint16Array(n) : new Uint8Array(n)

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { isSegsenseError } from '../../../src/core/errors.js'
 import { raster } from '../../../src/core/raster.js'
 import type { LabelMap, Raster } from '../../../src/core/types.js'
-import { DEFAULT_BATCH_SIZE } from '../../../src/models/model.js'
+import { DEFAULT_RUN_BATCH_SIZE } from '../../../src/models/onnx-options.js'
 import { loadOnnxModel, type OnnxModelOptions } from '../../../src/models/onnx.js'
 import { expectRejection } from '../../support/helpers.js'
 
@@ -78,7 +78,7 @@ describe('nhwc.onnx (N x H x W x 1 -> N x H x W x 2 logits, class 1 iff pixel > 
   it('infers NHWC, one channel, a dynamic size and batch, logits', async () => {
     const m = await loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'bright' } })
     expect(m.name).toBe('nhwc')
-    expect(m.config).toMatchObject({ layout: 'NHWC', channels: 1, size: { multipleOf: 32 }, batch: 'dynamic', batchSize: DEFAULT_BATCH_SIZE, kind: 'logits', inputRank: 4 })
+    expect(m.config).toMatchObject({ layout: 'NHWC', channels: 1, size: { multipleOf: 32 }, batch: 'dynamic', batchSize: DEFAULT_RUN_BATCH_SIZE, kind: 'logits', inputRank: 4 })
     await m.close()
   })
 
@@ -226,6 +226,17 @@ describe('sigmoid.onnx (N x 1 x H x W -> sigmoid((pixel - 0.5) * 20))', () => {
     img.data[9 * 40 + 1] = Number.NaN
     const err = await expectRejection(m.predict([img]), 'E_MODEL_OUTPUT', 'sigmoid.onnx', 'NaN', 'row 5', 'column 7')
     expect((err as unknown as { details: { index: number } }).details.index).toBe(5 * 64 + 7)
+    await m.close()
+  })
+
+  it('rejects NaN when the image is the tensor size (decoded and checked in one pass), naming the first bad index', async () => {
+    const m = await loadOnnxModel(model('sigmoid.onnx'), { classes: { 1: 'fg' } })
+    const clean = hramp(64, 32)
+    const img = hramp(64, 32)
+    img.data[9 * 64 + 1] = Number.NaN
+    img.data[5 * 64 + 7] = Number.NaN
+    const err = await expectRejection(m.predict([clean, img]), 'E_MODEL_OUTPUT', 'sigmoid.onnx', 'NaN', 'batch 1', 'row 5', 'column 7')
+    expect((err as unknown as { details: { index: number } }).details.index).toBe(64 * 32 + 5 * 64 + 7)
     await m.close()
   })
 
@@ -438,6 +449,8 @@ describe('load errors', () => {
     await expectRejection(loadOnnxModel(model('nhwc.onnx'), {} as OnnxModelOptions), 'E_BAD_PARAMETER', 'classes')
     await expectRejection(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, batchSize: 0 }), 'E_BAD_PARAMETER', 'batchSize')
     await expectRejection(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, input: { fit: 'squash' as 'pad' } }), 'E_BAD_PARAMETER', 'fit')
+    await expectRejection(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, spinning: 'yes' as unknown as boolean }), 'E_BAD_PARAMETER', 'spinning')
+    await expectRejection(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, memoryArena: 1 as unknown as boolean }), 'E_BAD_PARAMETER', 'memoryArena')
     await expectRejection(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, input: { name: 'pixels' } }), 'E_MODEL_INPUT', 'pixels', 'image')
   })
 
@@ -486,6 +499,18 @@ describe.each(['cardiac-fragile.onnx', 'cardiac-robust.onnx'])('%s', (file) => {
       if (p?.data[i] !== best) diff++
     }
     expect(diff).toBe(0)
+  })
+
+  it('predicts the same with spinning and the memory arena on as with the defaults (off)', async () => {
+    const src = await load8bit('sa-02.png')
+    const img = raster(src.width, src.height, 1, Float32Array.from(src.data, (v) => v / 255))
+    const a = await loadOnnxModel(path, { classes })
+    const b = await loadOnnxModel(path, { classes, spinning: true, memoryArena: true, threads: 1 })
+    const [pa] = await a.predict([img])
+    const [pb] = await b.predict([img])
+    await Promise.all([a.close(), b.close()])
+    expect(Buffer.from(pb?.data as Uint8Array).equals(Buffer.from(pa?.data as Uint8Array))).toBe(true)
+    expect(new Set(pa?.data).size).toBe(4)
   })
 
   it('segments the held-out samples (batched, any size) with a sane Dice', async () => {

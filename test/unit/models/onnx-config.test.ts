@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { isSegsenseError, type SegsenseErrorCode } from '../../../src/core/errors.js'
 import { DEFAULT_BATCH_SIZE } from '../../../src/models/model.js'
 import { configureOnnx, settleOutputKind, type OnnxConfig, type OnnxModelMetadata, type OnnxValueMetadata } from '../../../src/models/onnx-config.js'
-import type { OnnxModelOptions } from '../../../src/models/onnx-options.js'
+import { DEFAULT_RUN_BATCH_SIZE, type OnnxModelOptions } from '../../../src/models/onnx-options.js'
 import { codeOf, messageOf } from '../../support/helpers.js'
 
 // Metadata written the way onnxruntime-node 1.30 reports it for the fixture models, e.g. nhwc.onnx:
@@ -27,7 +27,7 @@ describe('configureOnnx: inputs', () => {
       name: 'NCHW, 1 channel, dynamic size and batch (the cardiac fixtures)',
       metadata: model(image('batch', 1, 'height', 'width'), logits('batch', 4, 'height', 'width')),
       options: { classes: { 1: 'RV', 2: 'MYO', 3: 'LV' } },
-      expected: { inputName: 'image', inputRank: 4, layout: 'NCHW', channels: 1, size: { multipleOf: 32 }, batch: 'dynamic', batchSize: DEFAULT_BATCH_SIZE, outputName: 'logits', kind: 'logits' },
+      expected: { inputName: 'image', inputRank: 4, layout: 'NCHW', channels: 1, size: { multipleOf: 32 }, batch: 'dynamic', batchSize: DEFAULT_RUN_BATCH_SIZE, outputName: 'logits', kind: 'logits' },
     },
     {
       name: 'NHWC, 1 channel (nhwc.onnx)',
@@ -144,10 +144,11 @@ describe('configureOnnx: inputs', () => {
     })
   }
 
-  it('defaults: RGB, stretch, no normalisation, threshold 0.5, batch size 16', () => {
+  it('defaults: RGB, stretch, no normalisation, threshold 0.5, runs of 4 images (a sweep still hands 16 per call)', () => {
     const config = configureOnnx(model(image('N', 1, 'H', 'W'), logits('N', 2, 'H', 'W')), opts(), 'm.onnx')
-    expect(config).toMatchObject({ order: 'RGB', fit: 'stretch', threshold: 0.5, batchSize: 16 })
+    expect(config).toMatchObject({ order: 'RGB', fit: 'stretch', threshold: 0.5, batchSize: DEFAULT_RUN_BATCH_SIZE })
     expect('normalize' in config).toBe(false)
+    expect(DEFAULT_RUN_BATCH_SIZE).toBe(4)
     expect(DEFAULT_BATCH_SIZE).toBe(16)
   })
 

@@ -4,7 +4,9 @@ import { isSegsenseError } from '../../../src/core/errors.js'
 import {
   LUMA_601,
   convertChannels,
+  decodeFinite,
   firstNonFinite,
+  isIdentityPlan,
   planFit,
   planPadToMultiple,
   resizeScores,
@@ -277,5 +279,76 @@ describe('firstNonFinite', () => {
     expect(firstNonFinite(new Float64Array([0, 1, -Infinity]))).toBe(2)
     expect(firstNonFinite(new Float32Array([Number.NaN, 1, Infinity]), 1)).toBe(2)
     expect(firstNonFinite(new Int32Array([1, 2]))).toBe(-1)
+  })
+})
+
+describe('writeTensor on an identity plan (a plain copy)', () => {
+  it('equals the per-pixel formula v * (1 / std) + (0 - mean) / std, padding black, both layouts', () => {
+    const W = 5
+    const H = 3
+    const C = 3
+    const src = Float32Array.from({ length: W * H * C }, (_, i) => Math.sin(i * 1.7) - 0.2)
+    const plan = planPadToMultiple(W, H, 4)
+    expect(isIdentityPlan(plan)).toBe(true)
+    const mean = [0.1, -0.3, 0.5]
+    const std = [0.7, 1.3, 2]
+    for (const layout of ['NCHW', 'NHWC'] as const) {
+      const TW = plan.tensorWidth
+      const TH = plan.tensorHeight
+      const out = new Float32Array(2 + TW * TH * C)
+      writeTensor(src, C, plan, out, 2, layout, { mean, std })
+      const expected = new Float32Array(2 + TW * TH * C)
+      for (let y = 0; y < TH; y++) {
+        for (let x = 0; x < TW; x++) {
+          for (let c = 0; c < C; c++) {
+            const at = 2 + (layout === 'NCHW' ? c * TW * TH + y * TW + x : (y * TW + x) * C + c)
+            const s = std[c] as number
+            const m = mean[c] as number
+            const v = x < W && y < H ? (src[(y * W + x) * C + c] as number) : 0
+            expected[at] = v * Math.fround(1 / s) + Math.fround((0 - m) / s)
+          }
+        }
+      }
+      expect(Array.from(out)).toEqual(Array.from(expected))
+    }
+  })
+})
+
+describe('decodeFinite (argmax/threshold fused with the finite check)', () => {
+  const W = 7
+  const H = 5
+  const plan = planPadToMultiple(W, H, 1)
+  it('decodes exactly as scoresToLabels, ties to the lower id, both layouts', () => {
+    for (const layout of ['NCHW', 'NHWC'] as const) {
+      const C = 4
+      // Scores on a coarse grid so that ties occur.
+      const scores = Float32Array.from({ length: 2 * C * W * H }, (_, i) => Math.round(Math.sin(i * 2.3) * 3) / 2)
+      for (const k of [0, 1]) {
+        const s = scoreLayout(layout, k, C, W, H)
+        const a = new Uint8Array(W * H)
+        const b = new Uint8Array(W * H)
+        scoresToLabels(scores, s, plan, { kind: 'argmax' }, a)
+        expect(decodeFinite(scores, s, { kind: 'argmax' }, b)).toBe(true)
+        expect(Array.from(b)).toEqual(Array.from(a))
+        expect(new Set(a).size).toBeGreaterThan(1)
+      }
+    }
+  })
+  it('thresholds one channel like scoresToLabels', () => {
+    const scores = Float64Array.from({ length: W * H }, (_, i) => (i % 5) / 4)
+    const s = scoreLayout('NCHW', 0, 1, W, H)
+    const a = new Uint16Array(W * H)
+    const b = new Uint16Array(W * H)
+    const decoding = { kind: 'threshold', threshold: 0.5, classId: 300 } as const
+    scoresToLabels(scores, s, plan, decoding, a)
+    expect(decodeFinite(scores, s, decoding, b)).toBe(true)
+    expect(Array.from(b)).toEqual(Array.from(a))
+  })
+  it('reports NaN and infinities in any channel', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const scores = new Float32Array(3 * W * H)
+      scores[2 * W * H + 11] = bad
+      expect(decodeFinite(scores, scoreLayout('NCHW', 0, 3, W, H), { kind: 'argmax' }, new Uint8Array(W * H))).toBe(false)
+    }
   })
 })

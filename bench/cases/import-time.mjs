@@ -5,7 +5,7 @@
 // dynamic import (vitest itself already loaded), which is what every vitest worker pays on top of vitest.
 // Rounds are interleaved across entries so that machine load spreads evenly; medians are reported.
 //
-// Usage: node bench/import-time.mjs [baseline-checkout]
+// Usage: node bench/cases/import-time.mjs [baseline-checkout]
 // With a baseline (another checkout of segsense with its dist/ built, e.g. a git worktree of an older commit), both
 // are measured in the same run, rounds interleaved, so the two columns of results/import-time.md compare fairly
 // on a shared machine. `npm run bench` measures this checkout alone.
@@ -16,8 +16,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const repo = join(here, '..')
-const baseline = process.argv[2]
+const repo = join(here, '../..')
+const baseline = process.argv[2] ?? process.env.SEGSENSE_BENCH_BASELINE
 const ROUNDS = Number(process.env.ROUNDS ?? 7)
 const HEAVY = ['sharp', 'onnxruntime-node', 'vega', 'vega-lite']
 const repos = [{ label: 'this checkout', dir: repo }, ...(baseline ? [{ label: `baseline ${commitOf(baseline)}`, dir: baseline }] : [])]
@@ -108,15 +108,15 @@ for (const s of spaces) rmSync(s.root, { recursive: true, force: true })
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const runs = spaces.map((s) => ({ label: s.label, byFile: Object.keys(s.files), entries: Object.fromEntries(s.entries.map((e) => [e, { medianMs: Number(median(s.samples[e]).toFixed(1)), heavyModules: s.heavy[e] }])) }))
 const out = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, rounds: ROUNDS, runs }
-mkdirSync(join(here, 'results'), { recursive: true })
-writeFileSync(join(here, 'results/import-time.json'), `${JSON.stringify(out, null, 2)}\n`)
+mkdirSync(join(here, '..', 'results'), { recursive: true })
+writeFileSync(join(here, '../results/import-time.json'), `${JSON.stringify(out, null, 2)}\n`)
 const names = ['segsense', 'segsense/transforms', 'segsense/metrics', 'segsense/matchers', 'segsense/vitest']
 const cell = (run, e) => {
   const x = run.entries[e]
   if (!x) return 'n/a (no such entry)'
   return `${x.medianMs} ms${run.byFile.includes(e) ? ' [no entry then: its module, by file]' : ''}${x.heavyModules ? (x.heavyModules.length ? ` (loads ${x.heavyModules.join(', ')})` : ' (no heavy module)') : ''}`
 }
-const md = `# Import time of the public entries (bench/import-time.mjs)
+const md = `# Import time of the public entries (bench/cases/import-time.mjs)
 
 ${out.date}, Node ${out.node}, ${out.cpu}. Median wall time of \`await import(entry)\` in a fresh Node process
 (${ROUNDS} rounds, interleaved across entries${runs.length > 1 ? ' and checkouts' : ''}), from a consumer folder that has segsense as a dependency.
@@ -129,5 +129,5 @@ ${names.map((e) => `| \`${e}\` | ${runs.map((r) => cell(r, e)).join(' | ')} |`).
 
 Absolute times depend on the machine's load; compare within one run.
 `
-writeFileSync(join(here, 'results/import-time.md'), md)
+writeFileSync(join(here, '../results/import-time.md'), md)
 console.log(md)

@@ -3,13 +3,13 @@
 // sample). Counts predictions per sample and times both; without `--full` the 1-deg grid is not run whole: its time
 // is the refine run's time per prediction times 361 per sample, and its bounds are checked on 1-deg windows around
 // the refined ones (the 1-deg grid's crossing there, interpolated as stableInterval does). Runs on the built library
-// (`npm run build`, then `node bench/refine.mjs [--full]`); writes bench/results/refine.json and .md. Uncached
+// (`npm run build`, then `node bench/cases/refine.mjs [--full]`); writes bench/results/refine.json and .md. Uncached
 // (`cache: false`) so every prediction counts. Not a test.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, loadOnnxModel, rotate, stableInterval, sweep } from '../dist/index.js'
+import { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, loadOnnxModel, rotate, stableInterval, sweep } from '../../dist/index.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const full = process.argv.includes('--full')
@@ -88,10 +88,10 @@ if (full) {
 await model.close()
 
 const out = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, samples: samples.length, min: MIN, tolerance: TOLERANCE, grid1PerSample: GRID1, cases: rows, checks, ...(grid1 ? { grid1 } : {}) }
-mkdirSync(join(here, 'results'), { recursive: true })
-writeFileSync(join(here, 'results/refine.json'), `${JSON.stringify(out, null, 2)}\n`)
+mkdirSync(join(here, '..', 'results'), { recursive: true })
+writeFileSync(join(here, '..', 'results/refine.json'), `${JSON.stringify(out, null, 2)}\n`)
 const fmt = (iv) => (iv ? `${iv.from} .. ${iv.to}` : 'none')
-const md = `# Refine benchmark (bench/refine.mjs)
+const md = `# Refine benchmark (bench/cases/refine.mjs)
 
 ${out.date}, Node ${out.node}, ${out.cpu}. cardiac-fragile, rotate over [-180, 180], ${out.samples} samples, Dice >= ${MIN} on the mean curve,
 tolerance ${TOLERANCE} deg. A 1-deg grid costs ${GRID1} predictions per sample.
@@ -106,5 +106,5 @@ Refined bounds against the 1-deg grid's crossing on a window of integer angles a
 |---|---|---:|---:|---:|
 ${checks.map((c) => `| ${c.className} | ${c.side} | ${c.refined} | ${c.grid1 ?? 'no crossing'} | ${c.difference ?? ''} |`).join('\n')}
 ${grid1 ? `\nFull 1-deg grid: ${grid1.ms} ms, ${grid1.perSample} predictions per sample; intervals ${Object.entries(grid1.intervals).map(([c, iv]) => `${c} ${fmt(iv)}`).join('; ')}.\n` : ''}`
-writeFileSync(join(here, 'results/refine.md'), md)
+writeFileSync(join(here, '..', 'results/refine.md'), md)
 console.log(md)

@@ -1,16 +1,16 @@
 // Benchmark: the result cache, cold against warm, and what the cache costs a cold run (hashing, keys, writes).
 // A rotation sweep of the bundled fragile model over [-180, 180] step 10 on the 8 bundled samples (296 score
-// entries). Runs on the built library (`npm run build`, then `node bench/cache.mjs`); writes bench/results/cache.json
+// entries). Runs on the built library (`npm run build`, then `node bench/cases/cache.mjs`); writes bench/results/cache.json
 // and .md. Uses a fresh temp cache folder, removed at the end. `--uncached` also times the cold sweep with
 // `cache: false` (one more full sweep) for a direct comparison. Not a test.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, loadOnnxModel, rotate, sweep } from '../dist/index.js'
-import { resolveSweep } from '../dist/sweep/resolve.js'
-import { readEntry, sampleDigest, scoreKey, sweepDigest, writeEntries } from '../dist/sweep/cache.js'
-import { medianMs } from './timing.mjs'
+import { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, loadOnnxModel, rotate, sweep } from '../../dist/index.js'
+import { resolveSweep } from '../../dist/sweep/resolve.js'
+import { readEntry, sampleDigest, scoreKey, sweepDigest, writeEntries } from '../../dist/sweep/cache.js'
+import { medianMs } from '../timing.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const uncached = process.argv.includes('--uncached')
@@ -68,9 +68,9 @@ try {
     speedup: Number((coldMs / warmMs).toFixed(1)), ...(uncachedMs !== undefined ? { uncachedColdMs: Number(uncachedMs.toFixed(1)) } : {}),
     coldOverhead: { hashSamplesMs: Number(hashSamplesMs.toFixed(2)), keysMs: Number(keysMs.toFixed(2)), missesMs: Number(missesMs.toFixed(2)), writesMs: Number(writesMs.toFixed(2)), totalMs: Number(overheadMs.toFixed(2)), percentOfCold: Number((100 * overheadMs / coldMs).toFixed(2)) },
   }
-  mkdirSync(join(here, 'results'), { recursive: true })
-  writeFileSync(join(here, 'results/cache.json'), `${JSON.stringify(out, null, 2)}\n`)
-  const md = `# Result cache benchmark (bench/cache.mjs)
+  mkdirSync(join(here, '..', 'results'), { recursive: true })
+  writeFileSync(join(here, '..', 'results/cache.json'), `${JSON.stringify(out, null, 2)}\n`)
+  const md = `# Result cache benchmark (bench/cases/cache.mjs)
 
 ${out.date}, Node ${out.node}, ${out.cpu}. cardiac-fragile, rotate [-180, 180] step 10: ${out.samples} samples x ${out.values} values = ${out.entries} score entries.
 
@@ -86,7 +86,7 @@ What the cache adds to a cold run, timed alone: hashing the ${out.samples} sampl
 ${out.entries} lookups that miss ${out.coldOverhead.missesMs} ms, ${out.entries} entry writes (temp file + rename, 16 at a time) ${out.coldOverhead.writesMs} ms:
 ${out.coldOverhead.totalMs} ms, **${out.coldOverhead.percentOfCold}%** of the cold run.
 `
-  writeFileSync(join(here, 'results/cache.md'), md)
+  writeFileSync(join(here, '..', 'results/cache.md'), md)
   console.log(md)
 } finally {
   await model.close()

@@ -1,12 +1,12 @@
 // Benchmark of the metrics: per-class boundary distances (two exact EDTs per class) against the overlap metrics
 // (one pass over both masks) on the same 256x256 and 512x512 cardiac-like label maps, in one run, so the ratio
-// is what to read. `npm run build && node bench/metrics.mjs`; writes bench/results/metrics.{json,md}.
+// is what to read. `npm run build && node bench/cases/metrics.mjs`; writes bench/results/metrics.{json,md}.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { labelMap, scoreMasks, surfaceDistances } from '../dist/index.js'
-import { medianMs } from './timing.mjs'
+import { labelMap, scoreMasks, surfaceDistances } from '../../dist/index.js'
+import { medianMs } from '../timing.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const classes = { 1: 'RV', 2: 'MYO', 3: 'LV' }
@@ -37,17 +37,17 @@ for (const n of [256, 512]) {
 }
 
 const meta = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length }
-mkdirSync(join(here, 'results'), { recursive: true })
-writeFileSync(join(here, 'results', 'metrics.json'), JSON.stringify({ ...meta, rows }, null, 2) + '\n')
+mkdirSync(join(here, '..', 'results'), { recursive: true })
+writeFileSync(join(here, '..', 'results', 'metrics.json'), JSON.stringify({ ...meta, rows }, null, 2) + '\n')
 const md = [
   '# Metrics benchmark',
   '',
-  `${meta.date} · Node ${meta.node} · ${meta.cpu} × ${meta.cores}. Median ms per call (3 classes), \`node bench/metrics.mjs\`.`,
+  `${meta.date} · Node ${meta.node} · ${meta.cpu} × ${meta.cores}. Median ms per call (3 classes), \`node bench/cases/metrics.mjs\`.`,
   '',
   '| mask | overlap metrics (4, one pass) | boundary distances (hd, hd95, assd, masd, asd, nsd) | ratio |',
   '|---|---|---|---|',
   ...rows.map((r) => `| ${r.size} | ${r.overlapMs.toFixed(2)} ms | ${r.distanceMs.toFixed(2)} ms | ${r.ratio.toFixed(1)}x |`),
   '',
 ]
-writeFileSync(join(here, 'results', 'metrics.md'), md.join('\n'))
+writeFileSync(join(here, '..', 'results', 'metrics.md'), md.join('\n'))
 console.log(md.join('\n'))

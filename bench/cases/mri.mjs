@@ -1,13 +1,13 @@
 // Benchmark of the k-space path (issue 4): fft2+ifft2 at 256x256 and 216x256 (Bluestein rows), and the
-// spike, ghosting and motion transforms at 256x256. Runs on the built library: `npm run build && node bench/mri.mjs`.
+// spike, ghosting and motion transforms at 256x256. Runs on the built library: `npm run build && node bench/cases/mri.mjs`.
 // Writes bench/results/mri.json and bench/results/mri.md. Not a test: the figures depend on the machine.
 import { writeFileSync, mkdirSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { fft2, ifft2 } from '../dist/transforms/fft/index.js'
-import { spike, ghosting, motion } from '../dist/transforms/mri/index.js'
-import { medianMs } from './timing.mjs'
+import { fft2, ifft2 } from '../../dist/transforms/fft/index.js'
+import { spike, ghosting, motion } from '../../dist/transforms/mri/index.js'
+import { medianMs } from '../timing.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -34,10 +34,10 @@ for (const [name, fn] of cases) {
 const ratio = Number((results['fft2+ifft2 216x256'] / results['fft2+ifft2 256x256']).toFixed(3))
 console.log(`ratio 216x256 / 256x256: ${ratio} (target <= 4)`)
 const meta = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', date: new Date().toISOString() }
-mkdirSync(join(here, 'results'), { recursive: true })
-writeFileSync(join(here, 'results', 'mri.json'), JSON.stringify({ unit: 'ms/op (median)', results, ratio216over256: ratio, target: 4, ...meta }, null, 2) + '\n')
+mkdirSync(join(here, '..', 'results'), { recursive: true })
+writeFileSync(join(here, '..', 'results', 'mri.json'), JSON.stringify({ unit: 'ms/op (median)', results, ratio216over256: ratio, target: 4, ...meta }, null, 2) + '\n')
 const md = [
-  '# k-space benchmark (bench/mri.mjs)',
+  '# k-space benchmark (bench/cases/mri.mjs)',
   '',
   `${meta.date}, Node ${meta.node}, ${meta.cpu}. Median ms per operation.`,
   '',
@@ -48,4 +48,4 @@ const md = [
   `Non-power-of-two round trip (216x256, Bluestein along rows) / power-of-two (256x256): **${ratio}x** (target: within 4x).`,
   '',
 ]
-writeFileSync(join(here, 'results', 'mri.md'), md.join('\n'))
+writeFileSync(join(here, '..', 'results', 'mri.md'), md.join('\n'))
