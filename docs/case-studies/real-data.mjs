@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CARDIAC_CLASSES, dihedral, fixtureModelPath, loadOnnxModel, loadSample, raster, renderChartPng, rotate, sample, summarize, sweep, zoom } from 'segsense'
+import { CARDIAC_CLASSES, aggregate, dihedral, fixtureModelPath, loadOnnxModel, loadSample, raster, renderChartPng, rotate, sample, summarize, sweep, zoom } from 'segsense'
 import { caseStudyArgs, fmt, fmtInterval, log, markdownTable, writeFigure, writeNumbers, writeTable } from './lib.mjs'
 
 const args = caseStudyArgs()
@@ -15,6 +15,8 @@ if (!existsSync(join(data, 'slices.json'))) {
   process.exit(0)
 }
 const MIN = 0.8
+// 95 % percentile bootstrap bands over the slices, seeded: the same run gives the same numbers.
+const BAND = { confidence: 0.95, resamples: 2000, seed: 0 }
 const SCORED = ['MYO', 'LV']
 // End-diastole slices carry both contours (myocardium and cavity); end-systole ones only the cavity.
 const meta = JSON.parse(readFileSync(join(data, 'slices.json'), 'utf8')).filter((m) => m.myocardium_annotated)
@@ -55,8 +57,9 @@ try {
       log(name, prep)
       const r = await sweep(model, samples, rotate, { values: [0], scoreClasses: SCORED })
       const perSample = r.samples.map((s) => s.scores.dice.LV[0])
-      numbers.preparation[prep][name] = { lv: r.mean.dice.LV[0], myo: r.mean.dice.MYO[0], lvMedian: median(perSample) }
-      row.push(`${fmt(r.mean.dice.LV[0])} / ${fmt(r.mean.dice.MYO[0])}`)
+      const band = aggregate(r, { min: MIN, ...BAND }).classes
+      numbers.preparation[prep][name] = { lv: r.mean.dice.LV[0], lvLower: band.LV.lower[0], lvUpper: band.LV.upper[0], myo: r.mean.dice.MYO[0], myoLower: band.MYO.lower[0], myoUpper: band.MYO.upper[0], lvMedian: median(perSample) }
+      row.push(`${fmt(r.mean.dice.LV[0])} [${fmt(band.LV.lower[0])}, ${fmt(band.LV.upper[0])}] / ${fmt(r.mean.dice.MYO[0])} [${fmt(band.MYO.lower[0])}, ${fmt(band.MYO.upper[0])}]`)
     }
     prepRows.push(row)
   }
@@ -76,11 +79,12 @@ try {
       log(name, transform.name, 'with', best)
       const r = await sweep(model, samples, transform, { ...options, scoreClasses: SCORED })
       const s = summarize(r, { min: MIN }).classes.LV
+      const band = aggregate(r, { min: MIN, ...BAND }).classes.LV
       const lv = r.mean.dice.LV
       const k = lv.reduce((b, v, i) => ((v ?? -1) > (lv[b] ?? -1) ? i : b), 0)
-      numbers[key][name] = { values: r.values, lvDice: lv, myoDice: r.mean.dice.MYO, interval: s.interval, auc: s.auc, best: { value: r.values[k], lv: lv[k] }, neutral: s.neutralScore }
-      row.push(`${fmt(s.neutralScore)} at neutral; best ${fmt(lv[k])} at ${r.values[k]}${unit ? ` ${unit}` : ''}; >= ${MIN}: ${fmtInterval(s.interval, unit)}`)
-      writeFigure(args, `case-real-${key}-${name}`, await renderChartPng(r, { min: MIN, title: `${name} on Sunnybrook (${best}): ${transform.name}`, width: 480, height: 260 }))
+      numbers[key][name] = { values: r.values, lvDice: lv, lvLower: band.lower, lvUpper: band.upper, myoDice: r.mean.dice.MYO, interval: s.interval, lowerInterval: band.lowerInterval, auc: s.auc, best: { value: r.values[k], lv: lv[k] }, neutral: s.neutralScore }
+      row.push(`${fmt(s.neutralScore)} at neutral; best ${fmt(lv[k])} [${fmt(band.lower[k])}, ${fmt(band.upper[k])}] at ${r.values[k]}${unit ? ` ${unit}` : ''}; >= ${MIN}: ${fmtInterval(s.interval, unit)}`)
+      writeFigure(args, `case-real-${key}-${name}`, await renderChartPng(r, { ...BAND, min: MIN, title: `${name} on Sunnybrook (${best}): ${transform.name}`, width: 480, height: 260 }))
     }
     sweepRows.push(row)
   }
@@ -89,6 +93,6 @@ try {
 }
 
 writeNumbers(args, 'real-data', numbers)
-writeTable(args, 'real-data.md', 'preparation', markdownTable(['intensity preparation', 'fragile: LV / MYO Dice', 'robust: LV / MYO Dice'], prepRows))
+writeTable(args, 'real-data.md', 'preparation', markdownTable(['intensity preparation', 'fragile: LV / MYO Dice [95 % interval]', 'robust: LV / MYO Dice [95 % interval]'], prepRows))
 writeTable(args, 'real-data.md', 'sweeps', markdownTable(['sweep (LV Dice)', 'fragile', 'robust'], sweepRows))
 log('done')

@@ -1,11 +1,13 @@
 // Case study 1, model suitability (docs/case-studies/suitability.md): the bundled models given data prepared
 // another way, transposed and at another size, and the sweeps that say how to prepare it.
 // npm run case-study:suitability   (a full run rewrites docs/img/case-suitability-*.png and the page's tables)
-import { CARDIAC_CLASSES, dihedral, fixtureModelPath, loadFixtureSamples, loadOnnxModel, renderChartPng, resize, sample, summarize, sweep } from 'segsense'
+import { CARDIAC_CLASSES, aggregate, dihedral, fixtureModelPath, loadFixtureSamples, loadOnnxModel, renderChartPng, resize, sample, summarize, sweep } from 'segsense'
 import { caseStudyArgs, fmt, fmtInterval, log, markdownTable, writeFigure, writeNumbers, writeTable } from './lib.mjs'
 
 const args = caseStudyArgs()
 const MIN = 0.8
+// 95 % percentile bootstrap bands over samples, seeded: the same run gives the same numbers.
+const BAND = { confidence: 0.95, resamples: 2000, seed: 0 }
 const all = await loadFixtureSamples()
 const samples = all.slice(0, args.quick ? 3 : 8)
 // As a volume read in the other axis order gives it (NIfTI column-major read as row-major): every slice transposed.
@@ -27,23 +29,26 @@ for (const name of ['cardiac-fragile', 'cardiac-robust']) {
     let best = 0
     for (let k = 1; k < lv.length; k++) if ((lv[k] ?? -1) > (lv[best] ?? -1)) best = k
     const bestCode = orientation.values[best]
-    writeFigure(args, `case-suitability-orientation-${name}`, await renderChartPng(orientation, { min: MIN, title: `${name}: dihedral codes on transposed data` }))
+    const orientationBand = aggregate(orientation, { min: MIN, ...BAND }).classes.LV
+    writeFigure(args, `case-suitability-orientation-${name}`, await renderChartPng(orientation, { ...BAND, min: MIN, title: `${name}: dihedral codes on transposed data` }))
 
     // With the orientation fixed, which size? The resize sweep's parameter is the longer side in px.
     const oriented = finer.map((s) => sample(s.id, dihedral.image(s.image, bestCode), s.truth && dihedral.labels(s.truth, bestCode)))
     log(name, `size: resize sweep after dihedral ${bestCode}`)
     const sizes = await sweep(model, oriented, resize, { range: [128, 512], step: args.quick ? 128 : 32 })
-    writeFigure(args, `case-suitability-size-${name}`, await renderChartPng(sizes, { min: MIN, title: `${name}: resize (longer side, px)` }))
+    writeFigure(args, `case-suitability-size-${name}`, await renderChartPng(sizes, { ...BAND, min: MIN, title: `${name}: resize (longer side, px)` }))
     const sizeSummary = summarize(sizes, { min: MIN })
     const at = (v) => sizes.mean.dice.LV[sizes.values.indexOf(v)]
+    const sizeBand = aggregate(sizes, { min: MIN, ...BAND }).classes.LV
+    const ci = (band, k) => `[${fmt(band.lower[k])}, ${fmt(band.upper[k])}]`
     const bestSize = sizes.values[sizes.mean.dice.LV.reduce((b, v, k, a) => ((v ?? -1) > (a[b] ?? -1) ? k : b), 0)]
 
     numbers.models[name] = {
-      orientation: { values: orientation.values, lvDice: lv, myoDice: orientation.mean.dice.MYO, rvDice: orientation.mean.dice.RV, best: bestCode, asGiven: lv[0], atBest: lv[best] },
-      size: { values: sizes.values, lvDice: sizes.mean.dice.LV, interval: sizeSummary.classes.LV.interval, best: bestSize, atGiven: at(GIVEN_SIZE), atBest: at(bestSize) },
+      orientation: { values: orientation.values, lvDice: lv, lvLower: orientationBand.lower, lvUpper: orientationBand.upper, myoDice: orientation.mean.dice.MYO, rvDice: orientation.mean.dice.RV, best: bestCode, asGiven: lv[0], atBest: lv[best] },
+      size: { values: sizes.values, lvDice: sizes.mean.dice.LV, lvLower: sizeBand.lower, lvUpper: sizeBand.upper, interval: sizeSummary.classes.LV.interval, lowerInterval: sizeBand.lowerInterval, best: bestSize, atGiven: at(GIVEN_SIZE), atBest: at(bestSize) },
     }
-    orientationRows.push([name, ...orientation.values.map((_, k) => (k === best ? `**${fmt(lv[k])}**` : fmt(lv[k])))])
-    sizeRows.push([name, fmtInterval(sizeSummary.classes.LV.interval, 'px'), `${bestSize} px`, fmt(at(GIVEN_SIZE)), fmt(at(bestSize))])
+    orientationRows.push([name, ...orientation.values.map((_, k) => (k === best ? `**${fmt(lv[k])}** ${ci(orientationBand, k)}` : `${fmt(lv[k])} ${ci(orientationBand, k)}`))])
+    sizeRows.push([name, fmtInterval(sizeSummary.classes.LV.interval, 'px'), fmtInterval(sizeBand.lowerInterval, 'px'), `${bestSize} px`, `${fmt(at(GIVEN_SIZE))} ${ci(sizeBand, sizes.values.indexOf(GIVEN_SIZE))}`, `${fmt(at(bestSize))} ${ci(sizeBand, sizes.values.indexOf(bestSize))}`])
   } finally {
     await model.close?.()
   }
@@ -51,5 +56,5 @@ for (const name of ['cardiac-fragile', 'cardiac-robust']) {
 
 writeNumbers(args, 'suitability', numbers)
 writeTable(args, 'suitability.md', 'orientation', markdownTable(['model', ...dihedral.parameter.categories ? Object.values(dihedral.parameter.categories) : []], orientationRows))
-writeTable(args, 'suitability.md', 'size', markdownTable(['model', `LV Dice >= ${MIN} for sizes`, 'best size', `LV Dice at ${GIVEN_SIZE} px (as given)`, 'LV Dice at the best size'], sizeRows))
+writeTable(args, 'suitability.md', 'size', markdownTable(['model', `LV Dice >= ${MIN} for sizes (mean)`, '(95 % lower bound)', 'best size', `LV Dice at ${GIVEN_SIZE} px (as given)`, 'LV Dice at the best size'], sizeRows))
 log('done')
