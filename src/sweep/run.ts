@@ -1,11 +1,9 @@
-import { SegsenseError, describeValue } from '../core/errors.js'
 import { assertSameSize, classIds, withData } from '../core/raster.js'
 import type { LabelMap, Raster, Sample } from '../core/types.js'
 import { addConfusion } from '../metrics/confusion.js'
 import { scoreMasks } from '../metrics/overlap.js'
-import { checkPrediction } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
-import { withDeadline } from './deadline.js'
+import { aborted, batchPredictor } from './predict-batch.js'
 import { repeatedValues, samePixels } from './duplicates.js'
 import type { SweepPlan } from './resolve.js'
 import type { SweepFrame, SweepProgress } from './sweep.js'
@@ -45,9 +43,6 @@ export interface RunControl {
   readonly references?: readonly LabelMap[] | undefined
 }
 
-function aborted(what: string, done: number, total: number, signal: AbortSignal): SegsenseError {
-  return new SegsenseError('E_ABORTED', `${what} aborted after ${done} of ${total} predictions`, { cause: signal.reason, details: { done, total } })
-}
 
 /** A copy of a caller's raster: a model may write into what it is handed, and the caller's samples must survive it. */
 function copyRaster(img: Raster): Raster {
@@ -81,32 +76,13 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
   const cleans = reference === 'prediction' && !given ? n : 0
   const total = n * K + cleans
   let done = 0
-  let predictMs = 0
   let transformMs = 0
   let scoreMs = 0
   const { signal } = control
   const batches = Math.ceil(n * K / batchSize) + Math.ceil(cleans / batchSize)
-  let batch = 0
 
-  const predict = async (images: Raster[]): Promise<LabelMap[]> => {
-    const t = performance.now()
-    batch++
-    const number = batch
-    // predict is raced against the signal and the batch timeout: a model that never answers is abandoned.
-    const out = await withDeadline(Promise.resolve().then(() => model.predict(images)), {
-      signal,
-      timeout: plan.batchTimeout,
-      onAbort: () => aborted(what, done, total, signal as AbortSignal),
-      onTimeout: () => new SegsenseError('E_TIMEOUT', `model ${JSON.stringify(model.name)} did not answer batch ${number} of ${batches} (${images.length} image${images.length === 1 ? '' : 's'}) within the batchTimeout of ${plan.batchTimeout} ms (${what})`, {
-        details: { model: model.name, batch: number, batches, images: images.length, batchTimeout: plan.batchTimeout },
-      }),
-    })
-    predictMs += performance.now() - t
-    if (!Array.isArray(out) || out.length !== images.length) {
-      throw new SegsenseError('E_MODEL_OUTPUT', `model ${JSON.stringify(model.name)} returned ${Array.isArray(out) ? out.length : describeValue(out)} predictions for a batch of ${images.length} images`)
-    }
-    return out.map((p, i) => checkPrediction(model.name, images[i] as Raster, p))
-  }
+  const predictor = batchPredictor({ model, batchTimeout: plan.batchTimeout, what, batches, unit: 'image', signal, progress: () => ({ done, total }) })
+  const predict = (images: Raster[]): Promise<LabelMap[]> => predictor.predict(images)
   const progress = (): void => control.onProgress?.({ done, total })
 
   // Reference masks before any transform: the truth, or the model's own clean predictions (batched too).
@@ -207,5 +183,5 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
     done += end - start
     progress()
   }
-  return { scores, frames: kept, emptyReferences, confusion, references: refs, predictions: done, predictMs, transformMs, scoreMs }
+  return { scores, frames: kept, emptyReferences, confusion, references: refs, predictions: done, predictMs: predictor.ms, transformMs, scoreMs }
 }

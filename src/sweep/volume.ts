@@ -5,10 +5,9 @@ import type { LabelMap, LabelVolume, Raster, VolumeSample } from '../core/types.
 import { type ClassCounts, confusionCounts } from '../metrics/confusion.js'
 import { type BoundaryDistances, checkDims, checkSpacing3, volumeSurfaceDistances } from '../metrics/distance.js'
 import { COUNT_METRICS, isDistanceMetric, sweepDistance } from '../metrics/overlap.js'
-import { checkPrediction } from '../models/model.js'
 import type { SegmentationModel } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
-import { withDeadline } from './deadline.js'
+import { aborted, batchPredictor } from './predict-batch.js'
 import { resolveRun } from './resolve.js'
 import type { SweepResult, SweepVolumes, VolumeSlices } from './result.js'
 import type { RawScores } from './run.js'
@@ -193,9 +192,6 @@ function putSlice(job: VolumeJob, target: Uint16Array, s: number, mask: LabelMap
   else for (let y = 0, i = 0; y < height; y++) for (let x = 0; x < width; x++) target[base + x * strideX + y * strideY] = src[i++] as number
 }
 
-function aborted(what: string, done: number, total: number, signal: AbortSignal): SegsenseError {
-  return new SegsenseError('E_ABORTED', `${what} aborted after ${done} of ${total} predictions`, { cause: signal.reason, details: { done, total } })
-}
 
 /**
  * Sweeps a transform over volumes slice by slice: for every volume and swept value, each chosen slice is transformed
@@ -256,31 +252,14 @@ async function runVolumes(plan: Run, jobs: readonly VolumeJob[], control: Pick<V
   const batches = jobs.reduce((n, j) => n + Math.ceil(j.slices.length / batchSize) * K, 0)
   const { signal, onProgress } = control
   let done = 0
-  let batch = 0
-  let predictMs = 0
   let transformMs = 0
   let scoreMs = 0
   const ids = classIds(plan.classes, plan.includeBackground)
   const needVolumes = metrics.some((m) => m === 'nsd' || isDistanceMetric(m))
   const policy = { bothEmpty: plan.emptyPolicy.bothEmpty, oneEmpty: 'worst' } as const
 
-  const predict = async (images: Raster[]): Promise<LabelMap[]> => {
-    const t = performance.now()
-    const number = ++batch
-    const out = await withDeadline(Promise.resolve().then(() => model.predict(images)), {
-      signal,
-      timeout: plan.batchTimeout,
-      onAbort: () => aborted(what, done, total, signal as AbortSignal),
-      onTimeout: () => new SegsenseError('E_TIMEOUT', `model ${JSON.stringify(model.name)} did not answer batch ${number} of ${batches} (${images.length} slice${images.length === 1 ? '' : 's'}) within the batchTimeout of ${plan.batchTimeout} ms (${what})`, {
-        details: { model: model.name, batch: number, batches, images: images.length, batchTimeout: plan.batchTimeout },
-      }),
-    })
-    predictMs += performance.now() - t
-    if (!Array.isArray(out) || out.length !== images.length) {
-      throw new SegsenseError('E_MODEL_OUTPUT', `model ${JSON.stringify(model.name)} returned ${Array.isArray(out) ? out.length : describeValue(out)} predictions for a batch of ${images.length} slices`)
-    }
-    return out.map((p, i) => checkPrediction(model.name, images[i] as Raster, p))
-  }
+  const predictor = batchPredictor({ model, batchTimeout: plan.batchTimeout, what, batches, unit: 'slice', signal, progress: () => ({ done, total }) })
+  const predict = (images: Raster[]): Promise<LabelMap[]> => predictor.predict(images)
 
   const scores = jobs.map(() => metrics.map(() => classNames.map(() => new Float64Array(K))))
   const emptyReferences: { sample: number; className: string }[] = []
@@ -362,5 +341,5 @@ async function runVolumes(plan: Run, jobs: readonly VolumeJob[], control: Pick<V
       scoreMs += performance.now() - t
     }
   }
-  return { scores, frames: null, confusion: null, references: [], emptyReferences, predictions: done, predictMs, transformMs, scoreMs }
+  return { scores, frames: null, confusion: null, references: [], emptyReferences, predictions: done, predictMs: predictor.ms, transformMs, scoreMs }
 }
