@@ -88,6 +88,24 @@ try {
     }
     sweepRows.push(row)
   }
+
+  // 5. The preparations found, applied together: the best orientation, then the best scale, of each model.
+  numbers.combined = {}
+  const combinedRow = [`${best}, then each model's best orientation and scale`]
+  for (const [name, model] of Object.entries(models)) {
+    const k = numbers.orientation[name].best.value
+    const z = numbers.scale[name].best.value
+    const prepared = samples.map((s) => {
+      const image = zoom.image(dihedral.image(s.image, k), z)
+      const truth = s.truth && zoom.labels(dihedral.labels(s.truth, k), z)
+      return sample(s.id, image, truth)
+    })
+    const r = await sweep(model, prepared, rotate, { values: [0], scoreClasses: SCORED })
+    const band = aggregate(r, { min: MIN, ...BAND }).classes
+    numbers.combined[name] = { dihedral: k, zoom: z, lv: r.mean.dice.LV[0], lvLower: band.LV.lower[0], lvUpper: band.LV.upper[0], myo: r.mean.dice.MYO[0] }
+    combinedRow.push(`${fmt(r.mean.dice.LV[0])} [${fmt(band.LV.lower[0])}, ${fmt(band.LV.upper[0])}] / ${fmt(r.mean.dice.MYO[0])} (dihedral ${k}, zoom ${z})`)
+  }
+  prepRows.push(combinedRow)
 } finally {
   for (const model of Object.values(models)) await model.close?.()
 }
