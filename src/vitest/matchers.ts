@@ -28,16 +28,6 @@ export const matchers = { toBeRobustTo, toMatchSweepSnapshot, toMatchPredictionS
 /** Types of the segsense matchers on `expect(model)`. All are async: **always `await` them**. */
 export interface SegsenseMatchers {
   /**
-   * Sweeps `transform` over `range` (with `step`, `steps` or `values`) on `samples` and fails when any swept value
-   * scores below `minDice` (per class or for all) on the mean curve (or on every sample with `aggregate: 'each'`).
-   * The failure names the stable interval found beside the one required and lists the failing values; a chart of
-   * the curves is attached to the test report. **Must be awaited.**
-   *
-   * @example
-   * await expect(model).toBeRobustTo(rotate, { samples, range: [-15, 15], step: 5, minDice: 0.85 })
-   */
-  toBeRobustTo(transform: Transform, options: RobustOptions): Promise<void>
-  /**
    * The two-parameter form: sweeps the grid of two transforms (`[rotate, zoom]`, applied in that order) or of two
    * parameters of one transform (`[spike, { parameter, vary }]`, see `sweepGrid`) and fails when any cell scores
    * below `min`. The failure gives each class' stable region (the passing cells connected to the neutral cell) with
@@ -47,9 +37,21 @@ export interface SegsenseMatchers {
    * await expect(model).toBeRobustTo([rotate, zoom], { samples, ranges: [[-15, 15], [0.9, 1.1]], min: 0.8 })
    */
   toBeRobustTo<Options extends object>(axes: GridAxes<Options>, options: GridRobustOptions): Promise<void>
+  // Declared last: for a call that matches no overload, TypeScript reports the last one's error, so a misspelt option
+  // of the common one-transform form is named as such.
+  /**
+   * Sweeps `transform` over `range` (with `step`, `steps` or `values`) on `samples` and fails when any swept value
+   * scores below `min` (per class or for all; `max` in mm for a distance metric) on the mean curve (or on every sample with `aggregate: 'each'`).
+   * The failure names the stable interval found beside the one required and lists the failing values; a chart of
+   * the curves is attached to the test report. **Must be awaited.**
+   *
+   * @example
+   * await expect(model).toBeRobustTo(rotate, { samples, range: [-15, 15], step: 5, min: 0.85 })
+   */
+  toBeRobustTo(transform: Transform, options: RobustOptions): Promise<void>
   /**
    * Sweeps `transform` and compares the mean curves and stable intervals with the snapshot in `__snapshots__`,
-   * within `tolerance` (default 0.02). First local run writes it, `vitest -u` updates it, CI refuses to write.
+   * within `scoreTolerance` (default 0.02). First local run writes it, `vitest -u` updates it, CI refuses to write.
    * **Must be awaited.**
    *
    * @example
