@@ -79,7 +79,7 @@ export { specSchema } from './spec/schema.js'
 export { openSpec, runSpec, checkSpec, type RequirementOutcome, type RunSpecOptions } from './spec/run.js'
 
 // Reports
-export { chartSpec, heatmapSpec, renderChartPng, renderChartSvg, type ChartOptions, type ChartSpec, type HeatmapData, type HeatmapOptions, type JsonObject, type JsonValue } from './report/chart.js'
+export { chartSpec, heatmapSpec, renderChartPng, renderChartSvg, renderSpecPng, renderSpecSvg, type ChartOptions, type ChartSpec, type HeatmapData, type HeatmapOptions, type JsonObject, type JsonValue } from './report/chart.js'
 export { confusionSpec, type ConfusionChartOptions } from './report/confusion-chart.js'
 export { overlayPng, frameStrip, type OverlayOptions, type OverlayPngOptions, type FrameStripOptions } from './report/overlay.js'
 export { sweepGif, type GifOptions } from './report/gif.js'

@@ -2,8 +2,7 @@
 // augmentation) against the robust one (rotation/zoom/intensity/noise augmentation) under the paper's transforms.
 // npm run case-study:robustness   (a full run rewrites docs/img/case-robustness-*.png and the page's tables)
 import sharp from 'sharp'
-import { CARDIAC_CLASSES, aggregate, brightness, compareModels, contrast, fixtureModelPath, ghosting, gridHeatmapSpec, loadFixtureSamples, loadOnnxModel, motion, renderChartPng, rotate, spike, spikePosition, stableRegion, summarize, sweep, sweepGrid } from 'segsense'
-import { renderSvg, svgToPng } from '../../dist/report/chart.js'
+import { CARDIAC_CLASSES, aggregate, brightness, compareModels, contrast, fixtureModelPath, ghosting, gridHeatmapSpec, loadFixtureSamples, loadOnnxModel, motion, renderChartPng, renderSpecPng, rotate, spike, spikePosition, stableRegion, summarize, sweep, sweepGrid } from 'segsense'
 import { caseStudyArgs, fmt, fmtInterval, log, markdownTable, writeFigure, writeNumbers, writeTable } from './lib.mjs'
 
 const args = caseStudyArgs()
@@ -77,7 +76,7 @@ try {
     const failing = grid.mean.dice.LV.flat().filter((v) => v === null || v < MIN).length
     numbers.grid[name] = { region, cells: grid.mean.dice.LV.flat().length, failing, lvDice: grid.mean.dice.LV }
     gridRows.push([name, region ? `${region.cells} of ${region.total}` : 'none', region ? `${fmt(region.extent[0].from, 2)} to ${fmt(region.extent[0].to, 2)}` : '-', String(failing)])
-    heatmaps.push(await svgToPng(await renderSvg(gridHeatmapSpec(grid, { className: 'LV', min: MIN, title: `${name}: LV dice, spike intensity x row` }))))
+    heatmaps.push(await renderSpecPng(gridHeatmapSpec(grid, { className: 'LV', min: MIN, title: `${name}: LV dice, spike intensity x row` })))
   }
   const hm = await Promise.all(heatmaps.map((c) => sharp(c).metadata()))
   writeFigure(args, 'case-robustness-spike-grid', await sharp({ create: { width: hm[0].width + hm[1].width, height: Math.max(hm[0].height, hm[1].height), channels: 4, background: '#ffffff' } })

@@ -22,7 +22,7 @@ export interface JsonObject {
 
 /**
  * A Vega-Lite specification (https://vega.github.io/vega-lite/docs/spec.html) as plain JSON: what
- * {@link chartSpec} and {@link heatmapSpec} return and {@link renderSvg} draws (segsense's specs carry
+ * {@link chartSpec} and {@link heatmapSpec} return and {@link renderSpecSvg} draws (segsense's specs carry
  * `$schema: 'https://vega.github.io/schema/vega-lite/v6.json'`, so written to a file they open in the Vega editor).
  * segsense's own type rather than vega-lite's `TopLevelSpec`, whose typings fail to compile in projects with
  * `exactOptionalPropertyTypes` and `skipLibCheck: false`; a `TopLevelSpec` built with vega-lite's types passes
@@ -176,8 +176,13 @@ function loadVega(): Promise<VegaEngines> {
   return engines
 }
 
-/** Renders a Vega-Lite spec to an SVG string with vega in Node (no browser, no canvas, no network). */
-export async function renderSvg(spec: ChartSpec): Promise<string> {
+/**
+ * Renders a Vega-Lite spec (any of `chartSpec`, `heatmapSpec`, `gridHeatmapSpec`, or your own with inline data) to
+ * an SVG string with vega in Node: no browser, no canvas, no network (a spec that names a URL is refused).
+ * @example
+ * const svg = await renderSpecSvg(gridHeatmapSpec(grid, { className: 'LV', min: 0.8 }))
+ */
+export async function renderSpecSvg(spec: ChartSpec): Promise<string> {
   const { vega, compile } = await loadVega()
   // vega-lite's types stay inside this module (see ChartSpec); vega-lite validates the spec as it compiles.
   const compiled = compile(spec as unknown as TopLevelSpec).spec
@@ -200,9 +205,18 @@ export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
 }
 
+/**
+ * A Vega-Lite spec (see {@link renderSpecSvg}) as PNG bytes, at `scale` times its CSS size (default 2).
+ * @example
+ * writeFileSync('grid.png', await renderSpecPng(gridHeatmapSpec(grid, { className: 'LV', min: 0.8 })))
+ */
+export async function renderSpecPng(spec: ChartSpec, scale = 2): Promise<Uint8Array> {
+  return svgToPng(await renderSpecSvg(spec), scale)
+}
+
 /** The sweep chart of {@link chartSpec} as SVG text. */
 export async function renderChartSvg(result: SweepResult, options: ChartOptions = {}): Promise<string> {
-  return renderSvg(chartSpec(result, options))
+  return renderSpecSvg(chartSpec(result, options))
 }
 
 /** The sweep chart of {@link chartSpec} as PNG bytes (2x the CSS size). */

@@ -1,7 +1,7 @@
 // Charts and the HTML section of a model comparison (toBeAtLeastAsRobustAs, segsense compare, spec baselines).
 import type { ModelComparison } from '../sweep/compare.js'
 import type { SweepResult } from '../sweep/result.js'
-import { type ChartSpec, renderSvg, svgToPng } from './chart.js'
+import { type ChartSpec, renderSpecSvg, svgToPng } from './chart.js'
 import { formatInterval, formatValue, roundForDisplay } from './format.js'
 import { CLASS_COLOURS } from './palette.js'
 import { escapeXml } from './xml.js'
@@ -95,7 +95,7 @@ export function differenceChartSpec({ candidate, comparison }: Pick<ComparedSwee
 
 /** The comparison chart ({@link comparisonChartSpec}) as PNG bytes, for a test attachment. */
 export async function renderComparisonPng(sweeps: ComparedSweeps): Promise<Uint8Array> {
-  return svgToPng(await renderSvg(comparisonChartSpec(sweeps)))
+  return svgToPng(await renderSpecSvg(comparisonChartSpec(sweeps)))
 }
 
 /** The first line of a comparison's verdict: `a is less robust to rotate than b` or `a is at least as robust ...`. */
@@ -135,8 +135,8 @@ const fmt3 = (x: number | null): string => (x === null ? '-' : x.toFixed(3))
  */
 export async function comparisonFigures(sweeps: ComparedSweeps, scope: (svg: string, suffix: string) => string): Promise<string> {
   const { candidate, baseline, comparison } = sweeps
-  const both = scope(await renderSvg(comparisonChartSpec(sweeps)), 'cmp')
-  const diff = scope(await renderSvg(differenceChartSpec(sweeps)), 'diff')
+  const both = scope(await renderSpecSvg(comparisonChartSpec(sweeps)), 'cmp')
+  const diff = scope(await renderSpecSvg(differenceChartSpec(sweeps)), 'diff')
   const esc = escapeXml
   const unit = candidate.transform.parameter.unit
   const rows = comparison.classes.map((c) => `<tr class="${c.pass ? '' : 'fail'}"><td>${esc(c.className)}</td><td class="num">${fmt3(c.candidate.auc)}</td><td class="num">${fmt3(c.baseline.auc)}</td>`

@@ -4,7 +4,7 @@ import type { MetricName } from '../metrics/overlap.js'
 import { evaluateGridRequirement, type GridVerdict } from '../sweep/grid-requirement.js'
 import type { GridAxisRecord, GridResult } from '../sweep/grid-result.js'
 import type { StableRegion } from '../sweep/stable-region.js'
-import { gridHeatmapSpec, renderSvg } from './chart.js'
+import { gridHeatmapSpec, renderSpecSvg } from './chart.js'
 import { formatValue, roundForDisplay } from './format.js'
 import { validateGridResult } from './schema/grid-result.js'
 import { escapeXml as esc } from './xml.js'
@@ -78,7 +78,7 @@ export async function gridSections(grids: readonly PreparedGrid[], scope: (svg: 
     const rows = g.verdict.classes.map((c) => `<tr class="${c.pass ? '' : 'fail'}"><td>${esc(c.className)}</td><td class="num">${esc(String(c.min))}</td><td>${esc(regionText(result, c.region))}</td><td class="status">${badge(c.pass)}</td></tr>`)
     const figs: string[] = []
     for (const c of g.verdict.classes) {
-      const svg = scope(await renderSvg(gridHeatmapSpec(result, { className: c.className, metric: g.metric, min: c.min })), `${g.id}-${figs.length}`)
+      const svg = scope(await renderSpecSvg(gridHeatmapSpec(result, { className: c.className, metric: g.metric, min: c.min })), `${g.id}-${figs.length}`)
       figs.push(`<figure class="chart">${svg}</figure>`)
     }
     const [a, b] = result.axes

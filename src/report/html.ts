@@ -8,7 +8,7 @@ import { summarize } from '../sweep/summarize.js'
 import { thresholdKey } from '../sweep/threshold.js'
 import { framesOf, type SweepFrames } from '../sweep/sweep.js'
 import type { ModelComparison } from '../sweep/compare.js'
-import { renderChartSvg, renderSvg } from './chart.js'
+import { renderChartSvg, renderSpecSvg } from './chart.js'
 import { comparisonFigures } from './compare.js'
 import { confusionSpec } from './confusion-chart.js'
 import { stageFolder } from './folder.js'
@@ -343,7 +343,7 @@ async function writeFiles(prepared: readonly Prepared[], write: (name: string, b
     const bandText = band.confidence !== undefined ? `; shaded along each curve: its ${Number((band.confidence * 100).toPrecision(3))} % bootstrap band over samples` : ''
     const figs = compared ? [] : [`<figure class="chart">${chart}<figcaption>Mean ${esc(p.metric)} over ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'}; dashed: threshold${p.entry.required ? '; grey: required range' : ''}; bands: stable intervals${bandText}</figcaption></figure>`]
     if (result.confusion) {
-      const svg = scopeSvgIds(await renderSvg(confusionSpec(result)), `${p.id}-confusion`)
+      const svg = scopeSvgIds(await renderSpecSvg(confusionSpec(result)), `${p.id}-confusion`)
       figs.push(`<figure class="chart confusion">${svg}<figcaption>What each class's pixels were predicted as at each value (summed over samples)</figcaption></figure>`)
     }
     const frames = p.entry.frames ?? framesOf(result)

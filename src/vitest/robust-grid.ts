@@ -3,7 +3,7 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import type { SegmentationModel } from '../models/model.js'
-import { gridHeatmapSpec, renderSvg, svgToPng } from '../report/chart.js'
+import { gridHeatmapSpec, renderSpecSvg, svgToPng } from '../report/chart.js'
 import { formatScore, formatValue, table } from '../report/format.js'
 import { type RequirementOptions, defaultsOf, planRequirement } from '../spec/plan.js'
 import type { GridOptions } from '../sweep/grid.js'
@@ -162,7 +162,7 @@ export function toBeRobustToGrid(this: MatcherState, received: unknown, axes: Gr
     const attach = options.attach ?? defaults.attach ?? 'on-failure'
     if (this.task && (attach === 'always' || (attach === 'on-failure' && assertionFails))) {
       for (const c of verdict.classes) {
-        const png = await svgToPng(await renderSvg(gridHeatmapSpec(result, { className: c.className, metric: verdict.metric, min: c.min })))
+        const png = await svgToPng(await renderSpecSvg(gridHeatmapSpec(result, { className: c.className, metric: verdict.metric, min: c.min })))
         const note = `${name}: ${c.className} ${c.pass ? 'passes in every cell' : `stable region ${c.region ? describeRegion(result, c.region) : 'none'}`}`
         await annotateIfRunning(this.task, note, assertionFails ? 'error' : 'notice', { contentType: 'image/png', body: png })
       }

@@ -28,7 +28,7 @@ function probe(entry: string, draw = false): Promise<{ urls: string[]; required:
     let error
     try {
       const m = await import(${JSON.stringify(join(dist, entry))})
-      if (${draw}) await m.renderSvg({ data: { values: [{ a: 1 }] }, mark: 'point', encoding: { x: { field: 'a', type: 'quantitative' } } })
+      if (${draw}) await m.renderSpecSvg({ data: { values: [{ a: 1 }] }, mark: 'point', encoding: { x: { field: 'a', type: 'quantitative' } } })
     } catch (e) { error = String(e && e.message) }
     const required = Object.keys(createRequire(${JSON.stringify(`${repo}/`)}).cache)
     process.stdout.write(JSON.stringify({ required, error }))`

@@ -1,6 +1,6 @@
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { chartSpec, heatmapSpec, renderChartPng, renderChartSvg, renderSvg, svgToPng } from '../../../src/report/chart.js'
+import { chartSpec, heatmapSpec, renderChartPng, renderChartSvg, renderSpecSvg, svgToPng } from '../../../src/report/chart.js'
 import { CLASS_COLOURS } from '../../../src/report/palette.js'
 import { sweep } from '../../../src/sweep/sweep.js'
 import { rotate, zoom } from '../../../src/transforms/geometric.js'
@@ -65,7 +65,7 @@ describe('heatmap', () => {
   const data = { x: { name: 'angle', unit: 'deg', values: [-30, 0, 30] }, y: { name: 'zoom', unit: 'x', values: [0.8, 1, 1.25] }, scores: [[0.2, 0.9, 0.3], [0.8, 1, 0.7], [null, 0.95, 0.6]] }
 
   it('draws one cell per grid point with its score, outlining cells below min', async () => {
-    const svg = await renderSvg(heatmapSpec(data, { min: 0.75 }))
+    const svg = await renderSpecSvg(heatmapSpec(data, { min: 0.75 }))
     xmlTags(svg)
     const rects = [...svg.matchAll(/<g class="mark-rect role-mark[^"]*"[^>]*>([\s\S]*?)<\/g>/g)].map((m) => (m[1] as string).match(/<path\b/g)?.length ?? 0)
     // First layer: the 8 defined cells (Vega-Lite filters nulls); second: the undefined one in grey, outlined.

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { chartSpec, renderSvg } from '../../../src/report/chart.js'
+import { chartSpec, renderSpecSvg } from '../../../src/report/chart.js'
 import { confusionSpec } from '../../../src/report/confusion-chart.js'
 import { reportRows, writeReport } from '../../../src/report/html.js'
 import { aggregate } from '../../../src/sweep/aggregate.js'
@@ -42,7 +42,7 @@ describe('charts and report with confidence and confusion', async () => {
     const spec = confusionSpec(lit) as unknown as { data: { values: { value: string; truth: string; predicted: string; share: number }[] } }
     const square = spec.data.values.filter((p) => p.truth === 'square')
     expect(square).toEqual([{ value: '1', truth: 'square', predicted: 'square', share: 1 }, { value: '1.5', truth: 'square', predicted: 'disc', share: 1 }])
-    expect(xmlTags(await renderSvg(confusionSpec(lit)))).toContain('svg')
+    expect(xmlTags(await renderSpecSvg(confusionSpec(lit)))).toContain('svg')
     const { confusion: _c, ...without } = lit
     expectThrow(() => confusionSpec(without), 'E_BAD_PARAMETER', 'confusion: true')
   })

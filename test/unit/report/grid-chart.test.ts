@@ -1,6 +1,6 @@
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { gridHeatmapSpec, renderSvg, svgToPng } from '../../../src/report/chart.js'
+import { gridHeatmapSpec, renderSpecSvg, svgToPng } from '../../../src/report/chart.js'
 import { gridOf } from '../../support/grid.js'
 import { expectThrow } from '../../support/helpers.js'
 
@@ -19,7 +19,7 @@ function rectLayers(svg: string): number[] {
 describe('gridHeatmapSpec', () => {
   it('draws the grid with the first axis along x, outlines the stable region and names its extent', async () => {
     const spec = gridHeatmapSpec(grid, { className: 'LV', min: 0.5 })
-    const svg = await renderSvg(spec)
+    const svg = await renderSpecSvg(spec)
     // Scored cells, (no undefined cells,) then the region's 4 cells outlined orange.
     expect(rectLayers(svg)).toEqual([12, 0, 4])
     expect(svg.match(/<path\b[^>]*stroke="#ff7f0e"/g)).toHaveLength(4)
@@ -35,8 +35,8 @@ describe('gridHeatmapSpec', () => {
 
   it('says when the neutral cell fails, and draws no region without min', async () => {
     const failing = gridOf(['.#'], [0, 0])
-    expect(await renderSvg(gridHeatmapSpec(failing, { min: 0.5 }))).toContain('no stable region at dice &gt;= 0.5: the neutral cell fails')
-    const plain = await renderSvg(gridHeatmapSpec(grid))
+    expect(await renderSpecSvg(gridHeatmapSpec(failing, { min: 0.5 }))).toContain('no stable region at dice &gt;= 0.5: the neutral cell fails')
+    const plain = await renderSpecSvg(gridHeatmapSpec(grid))
     expect(plain).not.toContain('stroke="#ff7f0e"')
     expect(plain).not.toContain('stable region')
   })
