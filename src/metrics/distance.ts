@@ -2,6 +2,7 @@ import { SegsenseError, assertInteger, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { assertSameSize, checkSpacing, classIds } from '../core/raster.js'
 import type { Classes, LabelMap, LabelVolume } from '../core/types.js'
+import { atSortedPosition } from './quantile.js'
 
 /**
  * Boundary-distance metrics (Hausdorff, HD95, ASSD, MASD, directed ASD, NSD) in the MONAI / Metrics Reloaded
@@ -411,12 +412,9 @@ function sum(a: Float64Array): number {
   return s
 }
 
-// Linear-interpolation quantile of sorted values (np.percentile's default).
+// The p-th percentile (0..100) of sorted values, np.percentile's default.
 function quantile(sorted: Float64Array, p: number): number {
-  const h = ((sorted.length - 1) * p) / 100
-  const lo = Math.floor(h)
-  const hi = Math.min(lo + 1, sorted.length - 1)
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!)
+  return atSortedPosition(sorted, ((sorted.length - 1) * p) / 100)
 }
 
 function countAtMost(sorted: Float64Array, t: number): number {

@@ -1,4 +1,5 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
+import { atSortedPosition } from '../metrics/quantile.js'
 import { checkSeed, createRng } from '../transforms/random.js'
 import type { Score } from './result.js'
 
@@ -46,12 +47,7 @@ export function bootstrapSettings(options: BootstrapOptions = {}, what = 'bootst
  */
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length
-  if (n === 0) return Number.NaN
-  const h = (n - 1) * q
-  const lo = Math.floor(h)
-  const hi = Math.min(lo + 1, n - 1)
-  const a = sorted[lo] as number
-  return a + (h - lo) * ((sorted[hi] as number) - a)
+  return n === 0 ? Number.NaN : atSortedPosition(sorted, (n - 1) * q)
 }
 
 /**
