@@ -19,15 +19,20 @@ const values = sweepValues(rotate.parameter, grid)
 const images = samples.flatMap((s) => values.map((v) => rotate.image(s.image, v)))
 
 // Bare: a default session and the rotated images already in NCHW batches (the images are 256x256, the tensor size).
-const session = await ort.InferenceSession.create(path)
 const [W, H] = [images[0].width, images[0].height]
-const feeds = []
-for (let i = 0; i < images.length; i += BATCH) {
-  const chunk = images.slice(i, i + BATCH)
-  const data = new Float32Array(chunk.length * W * H)
-  chunk.forEach((im, k) => data.set(im.data, k * W * H))
-  feeds.push({ [session.inputNames[0]]: new ort.Tensor('float32', data, [chunk.length, 1, H, W]) })
+/** The images as NCHW input tensors of `session`, `size` per run, prepared before any timing. */
+function feedsFor(session, size) {
+  const feeds = []
+  for (let i = 0; i < images.length; i += size) {
+    const chunk = images.slice(i, i + size)
+    const data = new Float32Array(chunk.length * W * H)
+    chunk.forEach((im, k) => data.set(im.data, k * W * H))
+    feeds.push({ [session.inputNames[0]]: new ort.Tensor('float32', data, [chunk.length, 1, H, W]) })
+  }
+  return feeds
 }
+const session = await ort.InferenceSession.create(path)
+const feeds = feedsFor(session, BATCH)
 async function bare() {
   const t0 = performance.now()
   for (const f of feeds) await session.run(f)
@@ -37,13 +42,7 @@ async function bare() {
 // left between it and the sweep is JS work only.
 const RUN = 4
 const same = await ort.InferenceSession.create(path, { enableCpuMemArena: true, extra: { session: { intra_op: { allow_spinning: '0' } } } })
-const sameFeeds = []
-for (let i = 0; i < images.length; i += RUN) {
-  const chunk = images.slice(i, i + RUN)
-  const data = new Float32Array(chunk.length * W * H)
-  chunk.forEach((im, k) => data.set(im.data, k * W * H))
-  sameFeeds.push({ [same.inputNames[0]]: new ort.Tensor('float32', data, [chunk.length, 1, H, W]) })
-}
+const sameFeeds = feedsFor(same, RUN)
 async function bareSame() {
   const t0 = performance.now()
   for (const f of sameFeeds) await same.run(f)
