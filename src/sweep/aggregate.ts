@@ -1,7 +1,7 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { type MetricName, metricDirection } from '../metrics/overlap.js'
-import { type BootstrapOptions, bootstrapMean, bootstrapSettings, quantileSorted, resamplingPlan } from './bootstrap.js'
+import { type BootstrapOptions, bootstrapMean, bootstrapSettings, checkBootstrapSamples, quantileSorted, resamplingPlan } from './bootstrap.js'
 import type { Score, SweepResult } from './result.js'
 import { type CategoricalStability, type Interval, categoricalOf, intervalOf, passes, ringOf } from './stability.js'
 
@@ -150,6 +150,7 @@ export function aggregate(result: SweepResult, options: AggregateOptions): Aggre
     }
   }
   const n = result.samples.length
+  checkBootstrapSamples(n, 'aggregate')
   const K = result.values.length
   // One plan for everything: replicate r of every value and class uses the same samples.
   const plan = resamplingPlan(n, settings)

@@ -51,6 +51,17 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 }
 
 /**
+ * Throws `E_BAD_PARAMETER` (naming `what`) when a confidence bound is asked of fewer than 2 samples: resampling one
+ * sample gives that sample every time, so the bound would be the estimate itself, and a gate deciding at the bound
+ * would pass on no evidence of spread at all.
+ */
+export function checkBootstrapSamples(n: number, what: string): void {
+  if (n < 2) {
+    throw new SegsenseError('E_BAD_PARAMETER', `${what}: a confidence bound needs at least 2 samples; this result has ${n} (a bootstrap over one sample has no spread, so its bound would be the estimate itself)`, { details: { samples: n } })
+  }
+}
+
+/**
  * The resampling plan of a bootstrap over `n` units (samples): `resamples` rows of `n` indices drawn with
  * replacement, row-major in one array. Every statistic bootstrapped with the same plan is paired: replicate r of
  * two curves (or of two models' scores) uses the same samples, which is what keeps a band coherent across the

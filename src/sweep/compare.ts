@@ -1,7 +1,7 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { METRIC_NAMES, type MetricName, isDistanceMetric } from '../metrics/overlap.js'
-import { type BootstrapOptions, type BootstrapSettings, bootstrapMean, bootstrapSettings, resamplingPlan } from './bootstrap.js'
+import { type BootstrapOptions, type BootstrapSettings, bootstrapMean, bootstrapSettings, checkBootstrapSamples, resamplingPlan } from './bootstrap.js'
 import { requirementThresholds } from './requirement.js'
 import type { Score, SweepResult } from './result.js'
 import { type CategoricalStability, type Interval, stableInterval } from './stability.js'
@@ -179,6 +179,8 @@ export function compareModels(candidate: SweepResult, baseline: SweepResult, opt
   requirementThresholds(baseline, requirement) // the same classes must exist in both
   const bySample = new Map(baseline.samples.map((s) => [s.id, s]))
   const n = candidate.samples.length
+  // Deciding at the lower bound needs a bound with spread; without confidence the estimate decides (any n).
+  if (options.confidence !== undefined) checkBootstrapSamples(n, 'compareModels')
   // One plan for every class, value and both models: replicate r draws the same samples everywhere.
   const plan = resamplingPlan(n, settings)
   const parameter = candidate.transform.parameter

@@ -7,6 +7,7 @@ import { labelMap, raster } from '../../../src/core/raster.js'
 import { functionModel } from '../../../src/models/model.js'
 import { planRequirement } from '../../../src/spec/plan.js'
 import { aggregate } from '../../../src/sweep/aggregate.js'
+import { compareModels } from '../../../src/sweep/compare.js'
 import { evaluateRequirement } from '../../../src/sweep/requirement.js'
 import { sweep } from '../../../src/sweep/sweep.js'
 import { translate } from '../../../src/transforms/geometric.js'
@@ -30,6 +31,16 @@ describe('option combinations that are refused', () => {
     expectThrow(() => planRequirement(translate, { values: [0], metric: 'hd95', max: 5, confidence: 0.95 }, {}, 'test'), 'E_BAD_PARAMETER', 'confidence is not supported')
     expectThrow(() => planRequirement(translate, { values: [0], metric: 'hd95', max: 5, refine: { tolerance: 1 } }, {}, 'test'), 'E_BAD_PARAMETER', 'refine is not supported for the distance metric hd95')
     await expectRejection(sweep(model, samples, translate, { values: [-2, 0, 2], metrics: ['hd95'], refine: { min: 0.5, tolerance: 1, metric: 'hd95' }, cache: false }), 'E_BAD_PARAMETER', 'distances are not refined')
+  })
+
+  it('a confidence bound over one sample is refused (aggregate, gates, comparisons): its band would be the estimate itself', async () => {
+    const one = await sweep(model, samples.slice(0, 1), translate, { values: [-2, 0, 2], cache: false })
+    expect(evaluateRequirement(one, { min: 0.5 }).pass).toBe(true)
+    expectThrow(() => evaluateRequirement(one, { min: 0.5, confidence: 0.95 }), 'E_BAD_PARAMETER', 'needs at least 2 samples; this result has 1')
+    expectThrow(() => aggregate(one, { min: 0.5 }), 'E_BAD_PARAMETER', 'needs at least 2 samples')
+    // A comparison decides at its estimate without confidence (any n), at the bound only with spread.
+    expect(compareModels(one, one).pass).toBe(true)
+    expectThrow(() => compareModels(one, one, { confidence: 0.95 }), 'E_BAD_PARAMETER', 'compareModels: a confidence bound needs at least 2 samples')
   })
 
   it('refine is refused with confusion counts and with repeated draws, which it could not merge', async () => {
