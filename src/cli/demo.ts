@@ -4,7 +4,7 @@ import { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, type FixtureMode
 import type { SegmentationModel } from '../models/model.js'
 import { loadOnnxModel } from '../models/onnx.js'
 import { writeReport, type ReportEntry } from '../report/html.js'
-import type { GridOptions } from '../sweep/grid.js'
+import type { GridOptions } from '../results/values.js'
 import { sweep } from '../sweep/sweep.js'
 import { brightness, contrast } from '../transforms/intensity.js'
 import { rotate, zoom } from '../transforms/geometric.js'

@@ -8,7 +8,7 @@ import type { Classes } from '../core/types.js'
 import type { OnnxModelConfig } from '../models/onnx-config.js'
 import type { OnnxInputOptions, OnnxModelOptions, OnnxOutputKind, OnnxOutputOptions } from '../models/onnx-options.js'
 import type { FitMode, TensorLayout } from '../models/prepare.js'
-import { classesOf, loadModelConfig, onnxOptionsOf } from '../spec/model-config.js'
+import { classesOf, loadModelConfig, onnxOptionsOf } from '../requirements/model-config.js'
 import { UsageError, parseClasses, parseNumber } from './shared.js'
 
 /** The model flags of `segsense sweep`, as commander parses them. */

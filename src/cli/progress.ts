@@ -1,4 +1,4 @@
-import type { SweepProgress } from '../sweep/sweep.js'
+import type { SweepProgress } from '../sweep/types.js'
 
 /** Progress of one labelled task (a sweep), drawn on a stream. */
 export interface Progress {

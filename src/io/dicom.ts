@@ -10,7 +10,7 @@ import type { DataSet, Element } from 'dicom-parser'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Raster, Volume } from '../core/types.js'
-import { checkMaxPixels, readSource, sourceName, type ImageSource } from './image.js'
+import { checkMaxPixels, readSource, sourceName, type ImageSource } from './source.js'
 import { tooLarge } from './png.js'
 import { codecFor, decodeCompressedFrame } from './dicom-codecs.js'
 

@@ -1,9 +1,6 @@
 /**
  * Raster images from files or bytes (PNG, JPEG, TIFF, WebP and whatever else sharp reads), and PNG output.
  */
-import { randomBytes } from 'node:crypto'
-import { open, readFile, rename, rm } from 'node:fs/promises'
-import { basename, dirname, join } from 'node:path'
 import type { Metadata, OutputInfo } from 'sharp'
 import { loadSharp } from './sharp.js'
 import { SegsenseError, describeValue } from '../core/errors.js'
@@ -12,6 +9,8 @@ import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Raster } from '../core/types.js'
 import { encodePng, tooLarge } from './png.js'
 import { loadMedicalImage, medicalFormat, type MedicalSliceOptions } from './medical.js'
+import { type ImageSource, checkMaxPixels, readSource, sourceName } from './source.js'
+import { writeFileAtomic } from '../core/fs.js'
 
 /**
  * Default pixel limit (width x height) of the loaders: 100 megapixels, e.g. 10000 x 10000. A
@@ -34,42 +33,6 @@ export interface LoadImageOptions extends MedicalSliceOptions {
    * in float from the stored samples (with `keepAlpha`: luma + alpha). Grey files are grey already. Default false.
    */
   readonly grey?: boolean
-}
-
-/** Where an image comes from: a file path or the encoded bytes. */
-export type ImageSource = string | Uint8Array
-
-/** Names a source in messages: the path, or "buffer of N bytes". */
-export function sourceName(source: ImageSource): string {
-  return typeof source === 'string' ? source : `buffer of ${source.length} bytes`
-}
-
-/**
- * Reads a source's bytes.
- * @throws SegsenseError `E_FILE_NOT_FOUND` naming a missing path, `E_BAD_PARAMETER` for a source of the wrong type.
- */
-export async function readSource(source: ImageSource, what = 'image'): Promise<Uint8Array> {
-  if (source instanceof Uint8Array) return source
-  if (typeof source !== 'string') {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} source must be a file path or a Uint8Array of encoded bytes, got ${describeValue(source)}`)
-  }
-  try {
-    return await readFile(source)
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new SegsenseError('E_FILE_NOT_FOUND', `${what} file not found: ${source}`, { cause: e, details: { file: source } })
-    }
-    // There is no separate read-error code; an unreadable file is as good as an undecodable one.
-    throw new SegsenseError('E_IMAGE_DECODE', `cannot read ${what} file ${source}: ${(e as Error).message}`, { cause: e, details: { file: source } })
-  }
-}
-
-/** Validates a maxPixels option (positive integer or Infinity) and returns it with the default applied. */
-export function checkMaxPixels(value: unknown): number {
-  if (value === undefined) return DEFAULT_MAX_PIXELS
-  if (value === Infinity || (typeof value === 'number' && Number.isInteger(value) && value >= 1)) return value
-  throw new SegsenseError('E_BAD_PARAMETER', `maxPixels must be a positive integer or Infinity, got ${describeValue(value)}`, { details: { value } })
 }
 
 function decodeFailure(name: string, e: unknown): SegsenseError {
@@ -218,32 +181,6 @@ function toLuma(image: Raster): Raster {
   return { ...image, channels: 1, data: out }
 }
 
-/**
- * Writes `bytes` to `path` atomically: a temporary file in the same folder is written, flushed to
- * disk and renamed over `path`, so a crash leaves either the old file or the new one, never half a file.
- *
- * @throws SegsenseError `E_FILE_WRITE` naming the path and the reason (the temporary file is removed).
- */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  if (typeof path !== 'string' || path === '') throw new SegsenseError('E_BAD_PARAMETER', `output path must be a non-empty string, got ${describeValue(path)}`)
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
-  let created = false
-  try {
-    const fh = await open(tmp, 'wx')
-    created = true
-    try {
-      await fh.writeFile(bytes)
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
-    await rename(tmp, path)
-  } catch (e) {
-    if (created) await rm(tmp, { force: true }).catch(() => undefined)
-    throw new SegsenseError('E_FILE_WRITE', `cannot write ${path}: ${(e as Error).message}`, { cause: e, details: { file: path } })
-  }
-}
-
 /** Options of {@link saveImage}. */
 export interface SaveImageOptions {
   /** Bits per sample of the PNG: 8 (default) or 16. */
@@ -252,7 +189,7 @@ export interface SaveImageOptions {
 
 /**
  * Saves a raster as PNG (1-4 channels: grey, grey+alpha, RGB, RGBA). Values are clamped to [0, 1] and
- * rounded to 8 bits (default) or 16 bits. The write is atomic (see {@link writeFileAtomic}).
+ * rounded to 8 bits (default) or 16 bits. The write is atomic (core/fs.ts `writeFileAtomic`).
  *
  * @throws SegsenseError `E_FILE_WRITE` naming the path (e.g. its folder does not exist),
  *   `E_BAD_PARAMETER` for a raster PNG cannot hold.

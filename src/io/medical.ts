@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { LabelMap, Raster } from '../core/types.js'
-import type { ImageSource } from './image.js'
+import type { ImageSource } from './source.js'
 import type { DicomWindow } from './dicom.js'
 import type { NiftiWindow } from './nifti.js'
 import type { VolumeAxis } from './volume.js'

@@ -5,7 +5,7 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { LabelVolume, Volume } from '../core/types.js'
-import { readSource, sourceName, type ImageSource } from './image.js'
+import { readSource, sourceName, type ImageSource } from './source.js'
 
 type NiftiModule = typeof import('nifti-reader-js')
 let loading: Promise<NiftiModule> | undefined

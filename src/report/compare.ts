@@ -1,6 +1,6 @@
 // Charts and the HTML section of a model comparison (toBeAtLeastAsRobustAs, segsense compare, spec baselines).
-import type { ModelComparison } from '../sweep/compare.js'
-import type { SweepResult } from '../sweep/result.js'
+import type { ModelComparison } from '../analysis/compare.js'
+import type { SweepResult } from '../results/sweep-result.js'
 import { type ChartSpec, renderSpecSvg, svgToPng } from './chart.js'
 import { formatInterval, formatValue, roundForDisplay } from './format.js'
 import { CLASS_COLOURS } from './palette.js'

@@ -1,5 +1,5 @@
 import { SegsenseError } from '../core/errors.js'
-import type { SweepResult } from '../sweep/result.js'
+import type { SweepResult } from '../results/sweep-result.js'
 import type { ChartSpec } from './chart.js'
 import { CLASS_COLOURS } from './palette.js'
 

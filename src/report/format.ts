@@ -1,6 +1,6 @@
 // Display formatting shared by the matchers' messages, the HTML report and the command line.
-import type { SweepResult } from '../sweep/result.js'
-import type { CategoricalStability, Interval } from '../sweep/stability.js'
+import type { SweepResult } from '../results/sweep-result.js'
+import type { CategoricalStability, Interval } from '../analysis/stability.js'
 
 /** A parameter value for messages: `-15 deg`, `1.5x`, or a category name. */
 export function formatValue(result: Pick<SweepResult, 'transform'>, value: number): string {

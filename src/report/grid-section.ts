@@ -1,14 +1,14 @@
 // The HTML report's part for two-parameter grids: one section per grid, a heatmap per class with the stable region.
 import { SegsenseError } from '../core/errors.js'
 import type { MetricName } from '../metrics/overlap.js'
-import { evaluateGridRequirement, type GridVerdict } from '../sweep/grid-requirement.js'
-import type { GridAxisRecord, GridResult } from '../sweep/grid-result.js'
-import type { StableRegion } from '../sweep/stable-region.js'
+import { evaluateGridRequirement, type GridVerdict } from '../analysis/grid-requirement.js'
+import type { GridAxisRecord, GridResult } from '../results/grid-result.js'
+import type { StableRegion } from '../analysis/stable-region.js'
 import { gridHeatmapSpec, renderSpecSvg } from './chart.js'
 import { formatValue, roundForDisplay } from './format.js'
-import { validateGridResult } from './schema/grid-result.js'
+import { validateGridResult } from '../results/schema/grid-result.js'
 import { escapeXml as esc } from './xml.js'
-import type { ReportTest } from './html.js'
+import type { ReportTest } from './test-ref.js'
 
 /** One grid of a report: the result and what to judge it by. */
 export interface GridReportEntry {

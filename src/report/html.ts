@@ -2,12 +2,13 @@ import { join, resolve } from 'node:path'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { MetricName } from '../metrics/overlap.js'
-import { type ClassVerdict, evaluateRequirement, type RequirementVerdict } from '../sweep/requirement.js'
-import type { SweepResult } from '../sweep/result.js'
-import { summarize } from '../sweep/summarize.js'
-import { thresholdKey } from '../sweep/threshold.js'
-import { framesOf, type SweepFrames } from '../sweep/sweep.js'
-import type { ModelComparison } from '../sweep/compare.js'
+import { type ClassVerdict, evaluateRequirement, type RequirementVerdict } from '../analysis/requirement.js'
+import type { SweepResult } from '../results/sweep-result.js'
+import { summarize } from '../analysis/summarize.js'
+import { thresholdKey } from '../analysis/threshold.js'
+import { framesOf } from '../sweep/assemble.js'
+import { type SweepFrames } from '../sweep/types.js'
+import type { ModelComparison } from '../analysis/compare.js'
 import { renderChartSvg, renderSpecSvg } from './chart.js'
 import { comparisonFigures } from './compare.js'
 import { confusionSpec } from './confusion-chart.js'
@@ -17,21 +18,10 @@ import { sweepGif } from './gif.js'
 import { frameStrip } from './overlay.js'
 import { CLASS_COLOURS } from './palette.js'
 import { type GridReportEntry, type PreparedGrid, gridJson, gridSections, prepareGrids } from './grid-section.js'
-import type { GridResult } from '../sweep/grid-result.js'
-import { validateSweepResult } from './schema/validate.js'
+import type { GridResult } from '../results/grid-result.js'
+import { validateSweepResult } from '../results/schema/validate.js'
 import { escapeXml } from './xml.js'
-
-/** Where a sweep came from, when a test ran it (the vitest reporter fills this in). */
-export interface ReportTest {
-  /** Test file, relative to the project root. */
-  readonly file: string
-  /** Full test name (suite names joined with ` > `). */
-  readonly name: string
-  /** `passed`, `failed`, `skipped`, ... */
-  readonly state?: string
-  /** The matcher that ran the sweep. */
-  readonly matcher?: string
-}
+import type { ReportTest } from './test-ref.js'
 
 /** One sweep of a report, with what to judge it by and (optionally) its frames. */
 export interface ReportEntry {

@@ -9,22 +9,16 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { SegsenseError, describeValue } from '../core/errors.js'
+import { writeFileAtomic } from '../core/fs.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { LabelMap, Sample } from '../core/types.js'
 import { stableJson } from '../models/fingerprint.js'
-import type { SweepPlan } from './resolve.js'
+import type { CacheOptions, SweepPlan } from './types.js'
 
-/** Where the cache lives and how large it may grow (`sweep(..., { cache: { dir, maxBytes } })`). */
-export interface CacheOptions {
-  /** Cache folder; default `SEGSENSE_CACHE_DIR`, else `node_modules/.cache/segsense` of the nearest `node_modules` above the working directory. */
-  readonly dir?: string
-  /** Size bound in bytes; least recently used entries are removed past it. Default {@link DEFAULT_CACHE_MAX_BYTES}. */
-  readonly maxBytes?: number
-}
 
 /** Default size bound of the cache folder: 256 MiB. */
 export const DEFAULT_CACHE_MAX_BYTES = 256 * 1024 * 1024
@@ -108,7 +102,8 @@ async function builtIn(transform: SweepPlan['transform']): Promise<boolean> {
  * The cache of a planned sweep, or null when it runs uncached: see {@link openCache}, and a transform that is not
  * built into segsense (its code is no part of any key, so an edited transform could hit a stale entry).
  */
-export async function cacheFor(option: boolean | CacheOptions | undefined, plan: SweepPlan): Promise<CacheStore | null> {
+export async function cacheFor(plan: SweepPlan): Promise<CacheStore | null> {
+  const option = plan.cache
   if (option === false || envOff() || typeof plan.model.fingerprint !== 'string' || !(await builtIn(plan.transform))) return null
   return openCache(option, plan.model.fingerprint)
 }
@@ -263,24 +258,17 @@ export function readEntry(store: CacheStore, key: string): Buffer | null {
   return payload
 }
 
-let tmpCounter = 0
 const madeShards = new Set<string>()
 
 /** An entry's path, its bytes (header and payload) and a temp path beside it unique to this process and call. */
-function prepareEntry(store: CacheStore, key: string, payload: Uint8Array): { path: string; tmp: string; bytes: Buffer } {
+function prepareEntry(store: CacheStore, key: string, payload: Uint8Array): { path: string; bytes: Buffer } {
   const path = entryPath(store, key)
   const header = Buffer.from(`${MAGIC} ${key} ${sha256(payload)} ${payload.length}\n`, 'latin1')
-  const tmp = `${path}.${process.pid}.${(tmpCounter++).toString(36)}${randomBytes(3).toString('hex')}.tmp`
-  return { path, tmp, bytes: Buffer.concat([header, payload]) }
+  return { path, bytes: Buffer.concat([header, payload]) }
 }
 
 /** A write failed for good: its temp file is removed and the cache turned off for the process (one warning). */
-function writeFailed(store: CacheStore, tmp: string, error: unknown): 0 {
-  try {
-    unlinkSync(tmp)
-  } catch {
-    // The temp file was never created.
-  }
+function writeFailed(store: CacheStore, error: unknown): 0 {
   disable(store.dir, `cannot write to ${store.dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`)
   return 0
 }
@@ -299,7 +287,7 @@ export async function writeEntries(store: CacheStore, entries: readonly { readon
   let next = 0
   const one = async (key: string, payload: Uint8Array): Promise<number> => {
     if (disabledDirs.has(store.dir)) return 0
-    const { path, tmp, bytes } = prepareEntry(store, key, payload)
+    const { path, bytes } = prepareEntry(store, key, payload)
     const shard = dirname(path)
     for (let attempt = 0; ; attempt++) {
       try {
@@ -307,12 +295,14 @@ export async function writeEntries(store: CacheStore, entries: readonly { readon
           await mkdir(shard, { recursive: true })
           madeShards.add(shard)
         }
-        await writeFile(tmp, bytes)
-        await rename(tmp, path)
+        // Not durable: an entry lost in a crash is recomputed, and a torn one fails its checksum.
+        await writeFileAtomic(path, bytes, { durable: false })
         return bytes.length
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT' && attempt === 0) continue
-        return writeFailed(store, tmp, error)
+        const cause = (error as { cause?: unknown }).cause ?? error
+        // A concurrent prune may have removed the shard folder between mkdir and open: make it again, once.
+        if ((cause as NodeJS.ErrnoException).code === 'ENOENT' && attempt === 0) continue
+        return writeFailed(store, cause)
       }
     }
   }

@@ -5,9 +5,9 @@
  */
 import type { LabelMap } from '../core/types.js'
 import { type CacheStore, cleanKey, decodeLabels, encodeLabels, maybePrune, readEntry, sampleDigest, scoreKey, sweepDigest, writeEntries } from './cache.js'
-import type { SweepPlan } from './resolve.js'
+import type { SweepPlan } from './types.js'
 import { type RawScores, type RunControl, runBatches } from './run.js'
-import type { SweepFrame } from './sweep.js'
+import type { SweepFrame } from './types.js'
 
 /** Scores of a plan at some values (ascending), with the clean references known so far (per sample, or undefined). */
 export interface Run {

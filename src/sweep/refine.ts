@@ -8,45 +8,12 @@ import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { type MetricName, isDistanceMetric } from '../metrics/overlap.js'
 import type { TransformParameter } from '../transforms/transform.js'
 import type { Run } from './evaluate.js'
-import { MAX_GRID_VALUES, fromWorking, toWorking } from './grid.js'
-import { meanCurve, toScores } from './reduce.js'
-import type { SweepPlan } from './resolve.js'
-import type { Score } from './result.js'
-import { passes } from './stability.js'
+import { MAX_GRID_VALUES, fromWorking, toWorking } from '../results/values.js'
+import { meanCurve, toScores } from '../results/reduce.js'
+import type { Refinement, Score } from '../results/sweep-result.js'
+import { passes } from '../analysis/stability.js'
+import type { RefineOptions, RefineSettings, SweepPlan } from './types.js'
 
-/**
- * `sweep(..., { refine })`: bisect the crossings of these thresholds after the grid, until each bracket is at most
- * `tolerance` wide (parameter units).
- */
-export interface RefineOptions {
-  /** Threshold per class name, or one number for every scored class; a score passes when `>= min`. */
-  readonly min: number | Readonly<Record<string, number>>
-  /** Largest bracket width left around a crossing, in the parameter's unit; > 0. */
-  readonly tolerance: number
-  /** Metric whose curves are refined; default `dice` (it must be one of the sweep's metrics). */
-  readonly metric?: MetricName
-  /** `mean` (default): the mean curve over samples; `each`: every sample's own curve. */
-  readonly aggregate?: 'mean' | 'each'
-}
-
-/** What a sweep records about its refinement (`SweepResult.refined`). */
-export interface Refinement {
-  /** The values bisection added to the grid, ascending (all of them are in `values` too). */
-  readonly values: number[]
-  readonly tolerance: number
-  readonly metric: MetricName
-  readonly aggregate: 'mean' | 'each'
-  /** The thresholds refined, per class name. */
-  readonly min: Record<string, number>
-}
-
-/** Refinement options checked against a plan. @internal */
-export interface RefineSettings {
-  readonly thresholds: ReadonlyMap<string, number>
-  readonly tolerance: number
-  readonly metric: MetricName
-  readonly aggregate: 'mean' | 'each'
-}
 
 /** Most bisection rounds: 60 halvings take any finite bracket below any tolerance a double can hold. */
 const MAX_ROUNDS = 60

@@ -1,8 +1,8 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkSeed, createRng } from '../transforms/random.js'
 import type { Transform } from '../transforms/transform.js'
-import { meanCurve } from './reduce.js'
-import type { SweepPlan } from './resolve.js'
+import { meanCurve } from '../results/reduce.js'
+import type { SweepPlan } from './types.js'
 import { type RawScores, type RunControl, runBatches } from './run.js'
 
 /** Most draws a sweep takes (each is a whole sweep). */

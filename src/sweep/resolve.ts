@@ -7,40 +7,11 @@ import { DEFAULT_EMPTY_POLICY, DEFAULT_NSD_TOLERANCE, type EmptyPolicy, type Met
 import { DEFAULT_BATCH_SIZE, type SegmentationModel } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
 import { type ConfusionLabels, checkConfusionOption, confusionLabels } from './confusion.js'
-import { sweepValues } from './grid.js'
+import { sweepValues } from '../results/values.js'
 import { checkRepeats } from './repeats.js'
-import type { SweepOptions } from './sweep.js'
-
-/**
- * A sweep's options resolved once, checked and with every default applied: what the runner, the reducer and the
- * result assembly read. Nothing later validates an option again.
- */
-export interface SweepPlan {
-  readonly model: SegmentationModel
-  readonly transform: Transform
-  readonly samples: readonly Sample[]
-  readonly values: readonly number[]
-  readonly metrics: readonly MetricName[]
-  /** The scored classes, id -> name, and their names in id order (the result's `classes`). */
-  readonly classes: Classes
-  readonly classNames: readonly string[]
-  readonly includeBackground: boolean
-  readonly reference: 'truth' | 'prediction'
-  readonly batchSize: number
-  readonly nsdTolerance: number
-  readonly emptyPolicy: EmptyPolicy
-  /** Ids of the samples whose frames are kept; null when none are. */
-  readonly keepFrames: ReadonlySet<string> | null
-  /** Milliseconds one `model.predict` call may take before the sweep fails with `E_TIMEOUT`; undefined: no limit. */
-  readonly batchTimeout: number | undefined
-  /** Names the sweep in messages: `sweep of "rotate" on model "unet"`. */
-  readonly what: string
-  /** Draws per value of a random transform (1: the transform as configured), and the seed their seeds derive from. */
-  readonly repeats: number
-  readonly seed: number
-  /** The classes the confusion counts are kept for; null without `confusion`. */
-  readonly confusion: ConfusionLabels | null
-}
+import type { RunPlan, SweepOptions, SweepPlan } from './types.js'
+import { checkCacheOption } from './cache.js'
+import { resolveRefine } from './refine.js'
 
 function resolveClasses(model: SegmentationModel, option: SweepOptions['scoreClasses']): { classes: Classes; includeBackground: boolean } {
   let classes: Record<number, string>
@@ -200,7 +171,15 @@ export function resolveSweep(model: SegmentationModel, samples: Sample | readonl
   if (reference !== 'truth' && reference !== 'prediction') throw new SegsenseError('E_BAD_PARAMETER', `sweep option reference must be 'truth' or 'prediction', got ${describeValue(reference)}`)
   checkSamples(list, reference)
   const keepFrames = resolveKeep(options.keep, list)
-  return { ...resolveRun(model, transform, options), samples: list, reference, keepFrames }
+  const plan = { ...resolveRun(model, transform, options), samples: list, reference, keepFrames, cache: options.cache, refine: null }
+  checkCacheOption(options.cache)
+  if (options.refine === undefined) return plan
+  // Repeated draws and confusion counts run uncached and unrefined: a cache entry holds one draw's scores and no
+  // confusion counts, and a refined run would merge scores without their counts.
+  if (plan.repeats > 1 || plan.confusion) {
+    throw new SegsenseError('E_BAD_PARAMETER', `sweep option refine cannot be combined with ${plan.repeats > 1 ? 'repeats > 1' : 'confusion'}: refine the interval without them, or sweep a finer grid`)
+  }
+  return { ...plan, refine: resolveRefine(options.refine, plan) }
 }
 
 function checkRunArguments(model: SegmentationModel, transform: Transform, options: object): void {
@@ -220,7 +199,7 @@ function checkRunArguments(model: SegmentationModel, transform: Transform, optio
  * option keys (each has its own list).
  * @throws SegsenseError `E_BAD_PARAMETER` for a bad model, transform, option or grid.
  */
-export function resolveRun(model: SegmentationModel, transform: Transform, options: Omit<SweepOptions, 'keep' | 'reference'>): Omit<SweepPlan, 'samples' | 'reference' | 'keepFrames'> {
+export function resolveRun(model: SegmentationModel, transform: Transform, options: Omit<SweepOptions, 'keep' | 'reference'>): RunPlan {
   checkRunArguments(model, transform, options)
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
   assertInteger(batchSize, 'sweep option batchSize', 1)

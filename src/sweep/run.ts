@@ -5,8 +5,8 @@ import { scoreMasks } from '../metrics/overlap.js'
 import type { Transform } from '../transforms/transform.js'
 import { aborted, batchPredictor } from './predict-batch.js'
 import { repeatedValues, samePixels } from './duplicates.js'
-import type { SweepPlan } from './resolve.js'
-import type { SweepFrame, SweepProgress } from './sweep.js'
+import type { SweepPlan } from './types.js'
+import type { SweepFrame, SweepProgress } from './types.js'
 
 /**
  * What the runner measured: per sample, metric and class, one score per swept value (NaN = undefined), the kept

@@ -1,164 +1,16 @@
-import { SegsenseError } from '../core/errors.js'
-import type { Classes, LabelMap, Raster, Sample, VolumeSample } from '../core/types.js'
-import type { EmptyPolicy, MetricName } from '../metrics/overlap.js'
+import type { Sample, VolumeSample } from '../core/types.js'
 import type { SegmentationModel } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
-import type { GridOptions } from './grid.js'
-import { confusionJson } from './confusion.js'
-import { reduceScores } from './reduce.js'
-import { type RepeatedScores, runRepeats } from './repeats.js'
-import { type CacheOptions, cacheFor, checkCacheOption } from './cache.js'
+import type { Refinement, SweepResult } from '../results/sweep-result.js'
+import { assembleResult } from './assemble.js'
+import { runRepeats } from './repeats.js'
+import { cacheFor } from './cache.js'
 import { type ProgressCounter, type Run, evaluateValues, mergeRuns } from './evaluate.js'
-import { type RefineOptions, type Refinement, refineRun, resolveRefine } from './refine.js'
-import { type SweepPlan, resolveSweep } from './resolve.js'
-import { type RawScores, runBatches } from './run.js'
+import { refineRun } from './refine.js'
+import { resolveSweep } from './resolve.js'
+import { runBatches } from './run.js'
+import type { KeepFrames, SweepOptions, SweepResultWithFrames } from './types.js'
 import { type VolumeSweepOptions, isVolumeInput, sweepVolumes } from './volume.js'
-import { SWEEP_SCHEMA_VERSION, type SweepParameter, type SweepResult, type SweepWarning } from './result.js'
-
-/** Progress of a sweep, counted in predicted images (with `reference: 'prediction'`, the clean predictions count too). */
-export interface SweepProgress {
-  readonly done: number
-  readonly total: number
-}
-
-/** Options of {@link sweep}: the grid (see {@link GridOptions}) plus what to score and how to run. */
-export interface SweepOptions extends GridOptions {
-  /** Metrics to compute; default `['dice']`. */
-  readonly metrics?: readonly MetricName[]
-  /** Tolerance of the `nsd` metric in the truth's spacing units (pixels without spacing); default 1. */
-  readonly nsdTolerance?: number
-  /**
-   * Classes to score: a `Classes` map (id -> name), or names/ids picked from the model's classes.
-   * Default: the model's classes without id 0. Id 0 is scored when named here explicitly.
-   */
-  readonly scoreClasses?: Classes | readonly (string | number)[]
-  /** @deprecated Renamed `scoreClasses` (`classes` is the model's id -> name map); removed in 1.0. */
-  readonly classes?: Classes | readonly (string | number)[]
-  /**
-   * `'truth'` (default): score against the (transformed) ground truth; every sample needs one.
-   * `'prediction'`: no ground truth needed; score against the model's prediction on the untransformed image,
-   * moved with `transform.labels` for spatial transforms (an equivariance check).
-   */
-  readonly reference?: 'truth' | 'prediction'
-  /** Images per `model.predict` call; default 16 (`DEFAULT_BATCH_SIZE`). */
-  readonly batchSize?: number
-  /**
-   * Zero-denominator policy for the metrics; default `{ bothEmpty: 'best' }`. It decides values where a class has
-   * left the reference; a class the untransformed reference lacks is never scored (null, in `warnings`).
-   */
-  readonly emptyPolicy?: EmptyPolicy
-  /** Called after every batch. */
-  readonly onProgress?: (progress: SweepProgress) => void
-  /**
-   * Aborts the sweep with `E_ABORTED`: between batches, and during a `model.predict` call that has not answered yet
-   * (the call is abandoned, its late result dropped).
-   */
-  readonly signal?: AbortSignal
-  /**
-   * Milliseconds one `model.predict` call (one batch) may take; a model that has not answered by then fails the sweep
-   * with `E_TIMEOUT` naming the model and the batch. Default: no limit.
-   */
-  readonly batchTimeout?: number
-  /**
-   * `'frames'`: also keep, per sample and swept value, the transformed image, the transformed reference mask and
-   * the prediction (for overlays, frame strips and GIFs). They are attached to the result as the non-enumerable
-   * property `frames` (read it with {@link framesOf}), so the result stays plain JSON: `JSON.stringify` and
-   * `validateSweepResult` never see them. `{ frames: ['sa-01'] }`: keep the frames of these samples only (what a
-   * report draws: its strip and GIF show one sample), so memory grows with the values, not samples x values.
-   * Default `'none'`: nothing is kept and memory stays flat.
-   */
-  readonly keep?: 'none' | 'frames' | KeepFrames
-  /**
-   * Seeded draws per swept value of a random transform (`transform.random`: noise, elastic, the random corruptions):
-   * the sweep runs once per draw with the transform's `seed` option set to a seed derived from `seed`, stores each
-   * draw's scores (`samples[i].repeats`) and scores a sample by the mean over its draws. Default 1: the transform as
-   * configured. More than 1 with a deterministic transform is an error.
-   */
-  readonly repeats?: number
-  /** Seed the draws of `repeats` are derived from, an integer in 0..2^32-1; default 0. */
-  readonly seed?: number
-  /** Keep the class confusion counts per value, summed over samples (`result.confusion`). Default false. */
-  readonly confusion?: boolean
-  /**
-   * The result cache (docs/performance.md): on by default for models with a `fingerprint` (`loadOnnxModel` sets
-   * one; a function model without one is never cached) and segsense's own transforms (a `defineTransform` one is
-   * never cached: its code is no part of the key). `false` turns it off (so does the environment variable
-   * `SEGSENSE_CACHE=0`); `{ dir, maxBytes }` sets the folder (default `SEGSENSE_CACHE_DIR`, else
-   * `node_modules/.cache/segsense`) and its size bound. Cached scores are the scores the same sweep computed.
-   */
-  readonly cache?: boolean | CacheOptions
-  /**
-   * Bisect the crossings of these thresholds after the grid until each bracket is at most `tolerance` wide,
-   * predicting only the new values: `{ min: { LV: 0.8 }, tolerance: 1 }` (a number `min` means every scored class).
-   * The result keeps every evaluated value and lists the added ones in `refined`.
-   */
-  readonly refine?: RefineOptions
-}
-
-/** `keep: { frames: [...] }`: the ids of the samples whose frames a sweep keeps. */
-export interface KeepFrames {
-  readonly frames: readonly string[]
-}
-
-/** One kept frame of a sweep: what the model saw at one value, what it predicted and what it was scored against. */
-export interface SweepFrame {
-  /** The swept value. */
-  readonly value: number
-  /** The transformed image. */
-  readonly image: Raster
-  /** The transformed reference mask (the truth, or the clean prediction under `reference: 'prediction'`). */
-  readonly reference: LabelMap
-  /** The model's prediction on `image`. */
-  readonly prediction: LabelMap
-}
-
-/**
- * The frames a sweep kept with `keep: 'frames'` (every sample) or `keep: { frames: ids }` (those samples, in the
- * samples' order): per sample, one {@link SweepFrame} per swept value (in `values` order).
- */
-export interface SweepFrames {
-  /** The scored classes, id -> name (the overlays colour a label id by its name's position in `result.classes`). */
-  readonly classes: Classes
-  readonly samples: readonly { readonly id: string; readonly frames: readonly SweepFrame[] }[]
-}
-
-/** A sweep result with its kept frames (`keep: 'frames'`); `frames` is non-enumerable, so JSON leaves it out. */
-export type SweepResultWithFrames = SweepResult & { readonly frames: SweepFrames }
-
-/**
- * The frames a result kept (`sweep(..., { keep: 'frames' })`), or `undefined` for a result without them (one
- * parsed from JSON, or swept without `keep`).
- */
-export function framesOf(result: SweepResult): SweepFrames | undefined {
-  const frames = (result as Partial<SweepResultWithFrames>).frames
-  return frames && Array.isArray(frames.samples) ? frames : undefined
-}
-
-
-/** A transform's parameter as stored in a result (plain JSON; category keys as strings). */
-export function parameterJson(t: Pick<Transform, 'parameter'>): SweepParameter {
-  const p = t.parameter
-  const out: { -readonly [K in keyof SweepParameter]: SweepParameter[K] } = {
-    name: p.name,
-    unit: p.unit,
-    neutral: p.neutral,
-    scale: p.scale,
-    defaultRange: [p.defaultRange[0], p.defaultRange[1]],
-    defaultStep: p.defaultStep,
-  }
-  if (p.period !== undefined) out.period = p.period
-  if (p.categories !== undefined) out.categories = Object.fromEntries(Object.entries(p.categories).map(([k, v]) => [k, String(v)]))
-  return out
-}
-
-/** A transform's options as plain JSON, for a result. @throws SegsenseError `E_BAD_PARAMETER` when they are not JSON. */
-export function optionsJson(t: Transform): Record<string, unknown> {
-  try {
-    return JSON.parse(JSON.stringify(t.options ?? {})) as Record<string, unknown>
-  } catch (cause) {
-    throw new SegsenseError('E_BAD_PARAMETER', `transform ${JSON.stringify(t.name)}: options must be plain JSON to be stored in a sweep result`, { cause })
-  }
-}
 
 /**
  * Sweeps a transform's parameter: for every sample and swept value, transforms the image, predicts, and scores
@@ -192,81 +44,20 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
   if (isVolumeInput(samples)) return sweepVolumes(model, samples as VolumeSample | readonly VolumeSample[], transform, options as VolumeSweepOptions)
   const t0 = performance.now()
   const imageOptions = options as SweepOptions
-  const plan = resolveSweep(model, samples as Sample | readonly Sample[], transform, imageOptions)
-  checkCacheOption(imageOptions.cache)
+  const plan = resolveSweep(model, samples as Sample | readonly Sample[], transform, options as SweepOptions)
   const control = { onProgress: options.onProgress, signal: options.signal }
-  if (plan.repeats > 1 || plan.confusion) {
-    // Repeated draws and confusion counts run uncached and unrefined: a cache entry holds one draw's scores and no
-    // confusion counts, and a refined run would merge scores without their counts.
-    if (imageOptions.refine !== undefined) {
-      throw new SegsenseError('E_BAD_PARAMETER', `sweep option refine cannot be combined with ${plan.repeats > 1 ? 'repeats > 1' : 'confusion'}: refine the interval without them, or sweep a finer grid`)
-    }
-    if (plan.repeats > 1) {
-      const repeated = await runRepeats(plan, control)
-      return assembleResult(plan, repeated.raw, performance.now() - t0, { repeated })
-    }
-    return assembleResult(plan, await runBatches(plan, control), performance.now() - t0)
+  // Repeated draws and confusion counts run uncached and unrefined (resolveSweep refuses refine with them).
+  if (plan.repeats > 1) {
+    const repeated = await runRepeats(plan, control)
+    return assembleResult(plan, repeated.raw, performance.now() - t0, { repeated })
   }
-  const refine = resolveRefine(imageOptions.refine, plan)
-  const store = await cacheFor(imageOptions.cache, plan)
+  if (plan.confusion) return assembleResult(plan, await runBatches(plan, control), performance.now() - t0)
+  const store = await cacheFor(plan)
   const counter: ProgressCounter = { done: 0, total: 0 }
   const evaluate = (values: readonly number[], before?: Run): Promise<Run> => evaluateValues(plan, values, store, control, counter, before?.references)
   let run = await evaluate(plan.values)
   let refinement: Refinement | undefined
-  if (refine) ({ run, refinement } = await refineRun(plan, refine, run, evaluate, mergeRuns))
+  if (plan.refine) ({ run, refinement } = await refineRun(plan, plan.refine, run, evaluate, mergeRuns))
   return assembleResult({ ...plan, values: run.values }, run.raw, performance.now() - t0, { cached: run.cached, refined: refinement })
 }
 
-/** What {@link assembleResult} reads of a plan: the volume sweep's samples are volumes, so only their ids count. */
-export type AssemblyPlan = Omit<SweepPlan, 'samples'> & { readonly samples: readonly { readonly id: string }[] }
-
-/** The warnings of a run: one per sample/class pair whose untransformed reference lacks the class. */
-export function warningsOf(plan: AssemblyPlan, raw: RawScores): SweepWarning[] {
-  const what = plan.reference === 'truth' ? 'the truth' : 'the clean prediction'
-  return raw.emptyReferences.map(({ sample, className }) => {
-    const id = (plan.samples[sample] as { id: string }).id
-    return { sample: id, className, reason: 'empty-reference', message: `sample ${JSON.stringify(id)}: ${what} has no ${className}; not scored` }
-  })
-}
-
-/** The plain-JSON result of a finished run (with its frames attached, non-enumerable, when kept). */
-/** What a run adds to its result beyond the raw scores: repeated draws, cache hits, refined values. */
-export interface AssemblyExtras {
-  readonly repeated?: RepeatedScores
-  readonly cached?: number
-  readonly refined?: Refinement | undefined
-}
-
-export function assembleResult(plan: AssemblyPlan, raw: RawScores, totalMs: number, extras: AssemblyExtras = {}): SweepResult {
-  const { repeated, cached, refined } = extras
-  const { metrics, classNames, values, transform } = plan
-  const reduced = reduceScores(raw.scores, metrics, classNames, values.length)
-  const draws = repeated?.draws.map((d) => reduceScores(d.scores, metrics, classNames, values.length).samples)
-  const warnings = warningsOf(plan, raw)
-  const result: SweepResult = {
-    schemaVersion: SWEEP_SCHEMA_VERSION,
-    model: plan.model.name,
-    transform: { name: transform.name, parameter: parameterJson(transform), options: optionsJson(transform) },
-    values: [...values],
-    classes: [...classNames],
-    metrics: [...metrics],
-    reference: plan.reference,
-    emptyPolicy: { bothEmpty: plan.emptyPolicy.bothEmpty },
-    ...(metrics.includes('nsd') ? { nsdTolerance: plan.nsdTolerance } : {}),
-    samples: plan.samples.map((s, i) => ({ id: s.id, scores: reduced.samples[i] ?? {}, ...(draws ? { repeats: draws.map((d) => d[i] ?? {}) } : {}) })),
-    mean: reduced.mean,
-    meanCounts: reduced.meanCounts,
-    ...(warnings.length ? { warnings } : {}),
-    ...(plan.confusion && raw.confusion ? { confusion: confusionJson(plan.confusion, raw.confusion) } : {}),
-    ...(repeated ? { repeats: { count: repeated.seeds.length, seed: plan.seed, seeds: [...repeated.seeds] } } : {}),
-    ...(refined ? { refined } : {}),
-    timing: { totalMs, predictMs: raw.predictMs, transformMs: raw.transformMs, scoreMs: raw.scoreMs, predictions: raw.predictions, ...(cached ? { cached } : {}) },
-  }
-  if (raw.frames) {
-    const samples = plan.samples.flatMap((s, i) => (raw.frames?.[i] ? [{ id: s.id, frames: raw.frames[i] }] : []))
-    const frames: SweepFrames = { classes: { ...plan.classes }, samples }
-    // Non-enumerable: JSON.stringify, spreads and structuredClone skip it, so the result stays plain JSON data.
-    Object.defineProperty(result, 'frames', { value: frames, enumerable: false, writable: false, configurable: true })
-  }
-  return result
-}

@@ -9,9 +9,10 @@ import type { SegmentationModel } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
 import { aborted, batchPredictor } from './predict-batch.js'
 import { resolveRun } from './resolve.js'
-import type { SweepResult, SweepVolumes, VolumeSlices } from './result.js'
+import type { SweepResult, SweepVolumes, VolumeSlices } from '../results/sweep-result.js'
 import type { RawScores } from './run.js'
-import { type AssemblyPlan, type SweepOptions, assembleResult } from './sweep.js'
+import { type AssemblyPlan, assembleResult } from './assemble.js'
+import { type SweepOptions } from './types.js'
 
 /**
  * Which slices of a volume a volume sweep predicts: `'axial'` (default), `'coronal'` or `'sagittal'` take every

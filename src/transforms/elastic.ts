@@ -4,7 +4,8 @@
  */
 import type { LabelMap } from '../core/types.js'
 import { copyRaster } from './kernels/channels.js'
-import { gridSampleLabels, gridSampleMinFill, type CoordinateFunction } from './kernels/grid-sample.js'
+import { gridSampleLabels, gridSampleMinFill } from './kernels/grid-sample.js'
+import { type CoordinateFunction } from './kernels/sampling.js'
 import { defineTransform, type Transform } from './transform.js'
 import { checkSeed, createRng } from './random.js'
 import { checkInteger, checkNumber } from './validate.js'

@@ -6,16 +6,8 @@
 import { checkPixelBudget } from '../core/limits.js'
 import type { LabelMap, Raster } from '../core/types.js'
 import { defineTransform, type ImageAxis, type Transform } from './transform.js'
-import {
-  areaResize,
-  fastaiAffine,
-  gridSample,
-  gridSampleLabels,
-  type AffineMap,
-  type Interpolation,
-  type MaskInterpolation,
-  type Padding,
-} from './kernels/grid-sample.js'
+import { areaResize, fastaiAffine, gridSample, gridSampleLabels } from './kernels/grid-sample.js'
+import { type AffineMap, type Interpolation, type MaskInterpolation, type Padding } from './kernels/sampling.js'
 import { checkAxis, checkChoice, checkInteger, checkNumber, reject } from './validate.js'
 
 /** Options shared by the resampling transforms (rotate, zoom, translate). */

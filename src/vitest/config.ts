@@ -2,7 +2,7 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import type { MetricName } from '../metrics/overlap.js'
-import type { RequirementDefaults, Threshold } from '../spec/plan.js'
+import type { RequirementDefaults, Threshold } from '../requirements/plan.js'
 
 /** When a matcher attaches its chart to the test report. */
 export type AttachPolicy = 'on-failure' | 'always' | 'never'

@@ -1,9 +1,9 @@
 import type { TestAnnotation, TestAttachment, TestContext } from 'vitest'
-import type { ModelComparison } from '../sweep/compare.js'
-import type { SweepResult } from '../sweep/result.js'
-import type { RequirementVerdict } from '../sweep/requirement.js'
-import type { GridResult } from '../sweep/grid-result.js'
-import type { GridVerdict } from '../sweep/grid-requirement.js'
+import type { ModelComparison } from '../analysis/compare.js'
+import type { SweepResult } from '../results/sweep-result.js'
+import type { RequirementVerdict } from '../analysis/requirement.js'
+import type { GridResult } from '../results/grid-result.js'
+import type { GridVerdict } from '../analysis/grid-requirement.js'
 import type { AttachPolicy } from './config.js'
 
 /** One matcher's sweep as stored in `task.meta.segsense.sweeps` (plain JSON; the JSON reporter keeps it). */

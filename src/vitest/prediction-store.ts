@@ -9,6 +9,7 @@ import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promise
 import { createRequire } from 'node:module'
 import { basename, dirname, join } from 'node:path'
 import { SegsenseError } from '../core/errors.js'
+import { writeFileAtomic } from '../core/fs.js'
 import type { Classes, LabelMap } from '../core/types.js'
 import { safeFileName } from '../io/file-name.js'
 import { decodePng, encodePng } from '../io/png.js'
@@ -77,17 +78,9 @@ export function currentRuntime(model: { readonly fingerprint?: string }): Predic
   return { onnxruntime, platform: `${process.platform}-${process.arch}`, node: process.version }
 }
 
-/** Writes `bytes` to `path` through a temporary file and a rename. */
+/** Writes a prediction snapshot's file atomically (its folder created first). */
 export async function writeAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true })
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-  try {
-    await writeFile(tmp, bytes)
-    await rename(tmp, path)
-  } catch (cause) {
-    await rm(tmp, { force: true })
-    throw new SegsenseError('E_FILE_WRITE', `cannot write prediction snapshot ${path}: ${(cause as Error).message}`, { cause })
-  }
+  await writeFileAtomic(path, bytes, { what: 'prediction snapshot', makeDir: true, durable: false })
 }
 
 /** Reads a sidecar; `undefined` when there is none. */

@@ -4,7 +4,7 @@
  * under the test's name, and `--silent` hides them. (Annotations would not do: the default reporter prints them
  * only for failed tests, and every report keeps them.)
  */
-import type { SweepProgress } from '../sweep/sweep.js'
+import type { SweepProgress } from '../sweep/types.js'
 
 /** When progress lines start, and how often they come at most; default 3 s. */
 const DEFAULT_EVERY_MS = 3000

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { validateSweepResult } from '../../src/report/schema/validate.js'
+import { validateSweepResult } from '../../src/results/schema/validate.js'
 import { consumerWorkspace, runVitest } from './harness.js'
 
 interface ReportJson { sweeps: { id: string; title: string; pass: boolean; required: [number, number] | null; test: { file: string; name: string; state: string; matcher: string }; result: unknown }[] }

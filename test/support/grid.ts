@@ -1,5 +1,5 @@
 // A hand-made GridResult drawn as a picture, for the stable-region, schema and chart tests.
-import type { GridAxisRecord, GridResult } from '../../src/sweep/grid-result.js'
+import type { GridAxisRecord, GridResult } from '../../src/results/grid-result.js'
 
 /**
  * A grid result from a picture: one string per row (first axis), one character per column (second axis);

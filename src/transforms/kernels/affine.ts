@@ -8,7 +8,7 @@ import { SegsenseError } from '../../core/errors.js'
 import type { LabelMap } from '../../core/types.js'
 import { reflectCoordinate } from './border.js'
 // Types only (erased): grid-sample.ts imports these kernels at run time, never the other way round.
-import type { AffineMap as Affine, Padding as PaddingRule } from './grid-sample.js'
+import type { AffineMap as Affine, Padding as PaddingRule } from './sampling.js'
 import { roundHalfEven } from './round.js'
 
 function badCoordinate(kernel: string, u: number, v: number, x: number, y: number): SegsenseError {

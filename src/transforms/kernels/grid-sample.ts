@@ -10,35 +10,7 @@ import { bilinearTaps } from './bilinear.js'
 import { reflectCoordinate } from './border.js'
 import { channelMin } from './channels.js'
 import { roundHalfEven } from './round.js'
-
-/** Image interpolation of {@link gridSample}. */
-export type Interpolation = 'bilinear' | 'nearest'
-/** What a sample outside the image reads (torch `padding_mode`). */
-export type Padding = 'zeros' | 'border' | 'reflection'
-/** Mask interpolation of {@link gridSampleLabels}. */
-export type MaskInterpolation = 'nearest' | 'onehot-bilinear'
-
-/**
- * A pixel-space affine map from output pixel centre (x, y) to input coordinate (u, v):
- * `u = a*x + b*y + c`, `v = d*x + e*y + f`. Pixel j has its centre at j (align_corners=true).
- */
-export interface AffineMap {
-  readonly a: number
-  readonly b: number
-  readonly c: number
-  readonly d: number
-  readonly e: number
-  readonly f: number
-}
-
-/**
- * Output pixel (x, y) -> input coordinate, written to `out[0]` (u, column) and `out[1]` (v, row).
- * Used for non-affine warps; called once per output pixel, so it must not allocate.
- */
-export type CoordinateFunction = (x: number, y: number, out: Float64Array) => void
-
-/** An affine map (fast path) or a per-pixel coordinate function. */
-export type CoordinateMap = AffineMap | CoordinateFunction
+import type { AffineMap, CoordinateFunction, CoordinateMap, Interpolation, MaskInterpolation, Padding } from './sampling.js'
 
 /** Options of {@link gridSample}. */
 export interface GridSampleOptions {

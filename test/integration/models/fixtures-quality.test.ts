@@ -3,7 +3,7 @@ import type { Sample } from '../../../src/core/types.js'
 import { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples } from '../../../src/models/fixtures.js'
 import { loadOnnxModel } from '../../../src/models/onnx.js'
 import type { SegmentationModel } from '../../../src/models/model.js'
-import { stableInterval } from '../../../src/sweep/stability.js'
+import { stableInterval } from '../../../src/analysis/stability.js'
 import { sweep } from '../../../src/sweep/sweep.js'
 import { rotate } from '../../../src/transforms/geometric.js'
 

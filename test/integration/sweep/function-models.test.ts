@@ -3,9 +3,9 @@ import { labelMap, raster } from '../../../src/core/raster.js'
 import type { LabelMap, Raster } from '../../../src/core/types.js'
 import { functionModel } from '../../../src/models/model.js'
 import { sweep } from '../../../src/sweep/sweep.js'
-import { stableInterval } from '../../../src/sweep/stability.js'
-import { summarize } from '../../../src/sweep/summarize.js'
-import { validateSweepResult } from '../../../src/report/schema/validate.js'
+import { stableInterval } from '../../../src/analysis/stability.js'
+import { summarize } from '../../../src/analysis/summarize.js'
+import { validateSweepResult } from '../../../src/results/schema/validate.js'
 import { dihedral, rotate } from '../../../src/transforms/geometric.js'
 
 const SIZE = 64

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { validateSweepResult } from '../../../src/report/schema/validate.js'
-import { takeOver } from '../../../src/sweep/confusion.js'
+import { validateSweepResult } from '../../../src/results/schema/validate.js'
+import { takeOver } from '../../../src/analysis/take-over.js'
 import { sweep } from '../../../src/sweep/sweep.js'
 import { rotate } from '../../../src/transforms/geometric.js'
 import { brightness } from '../../../src/transforms/intensity.js'

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest'
 import { labelMap, raster, sample } from '../../../src/core/raster.js'
 import { functionModel } from '../../../src/models/model.js'
-import { framesOf, sweep } from '../../../src/sweep/sweep.js'
+import { sweep } from '../../../src/sweep/sweep.js'
+import { framesOf } from '../../../src/sweep/assemble.js'
 import { rotate } from '../../../src/transforms/geometric.js'
 import { expectRejection } from '../../support/helpers.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { validateSweepResult } from '../../../src/report/schema/validate.js'
+import { validateSweepResult } from '../../../src/results/schema/validate.js'
 import { repeatSeeds } from '../../../src/sweep/repeats.js'
 import { sweep } from '../../../src/sweep/sweep.js'
 import { corruptions } from '../../../src/transforms/corruptions/index.js'

@@ -3,9 +3,10 @@ import { SegsenseError, isSegsenseError } from '../../../src/core/errors.js'
 import { labelMap, raster, sample } from '../../../src/core/raster.js'
 import type { LabelMap, Raster, Sample } from '../../../src/core/types.js'
 import { type SegmentationModel, functionModel } from '../../../src/models/model.js'
-import { assertSweepResult, sweepResultSchema, validateSweepResult } from '../../../src/report/schema/validate.js'
-import { evaluateRequirement } from '../../../src/sweep/requirement.js'
-import { type SweepProgress, sweep } from '../../../src/sweep/sweep.js'
+import { assertSweepResult, sweepResultSchema, validateSweepResult } from '../../../src/results/schema/validate.js'
+import { evaluateRequirement } from '../../../src/analysis/requirement.js'
+import { sweep } from '../../../src/sweep/sweep.js'
+import { type SweepProgress } from '../../../src/sweep/types.js'
 import { defineTransform } from '../../../src/transforms/transform.js'
 
 const W = 8

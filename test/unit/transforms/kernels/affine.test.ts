@@ -3,7 +3,8 @@ import { labelMap, raster } from '../../../../src/core/raster.js'
 import type { LabelMap, Raster } from '../../../../src/core/types.js'
 import { createRng } from '../../../../src/transforms/random.js'
 import { dihedralMap, rotateMap, zoomMap } from '../../../../src/transforms/geometric.js'
-import { type AffineMap, type CoordinateFunction, gridSample, gridSampleLabels } from '../../../../src/transforms/kernels/grid-sample.js'
+import { gridSample, gridSampleLabels } from '../../../../src/transforms/kernels/grid-sample.js'
+import { type AffineMap, type CoordinateFunction } from '../../../../src/transforms/kernels/sampling.js'
 import { codeOf } from '../../../support/helpers.js'
 
 // The specialised affine kernels (kernels/affine.ts) must give bit-identical output to the general grid sampler,

@@ -1,0 +1,43 @@
+/**
+ * Where the loaders' bytes come from: a file path or the encoded bytes, named the same way in every message, and the
+ * pixel limit every decoder checks before it allocates.
+ */
+import { readFile } from 'node:fs/promises'
+import { SegsenseError, describeValue } from '../core/errors.js'
+import { MAX_PIXELS } from '../core/limits.js'
+
+/** Where an image comes from: a file path or the encoded bytes. */
+export type ImageSource = string | Uint8Array
+
+/** Names a source in messages: the path, or "buffer of N bytes". */
+export function sourceName(source: ImageSource): string {
+  return typeof source === 'string' ? source : `buffer of ${source.length} bytes`
+}
+
+/**
+ * Reads a source's bytes.
+ * @throws SegsenseError `E_FILE_NOT_FOUND` naming a missing path, `E_BAD_PARAMETER` for a source of the wrong type.
+ */
+export async function readSource(source: ImageSource, what = 'image'): Promise<Uint8Array> {
+  if (source instanceof Uint8Array) return source
+  if (typeof source !== 'string') {
+    throw new SegsenseError('E_BAD_PARAMETER', `${what} source must be a file path or a Uint8Array of encoded bytes, got ${describeValue(source)}`)
+  }
+  try {
+    return await readFile(source)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new SegsenseError('E_FILE_NOT_FOUND', `${what} file not found: ${source}`, { cause: e, details: { file: source } })
+    }
+    // There is no separate read-error code; an unreadable file is as good as an undecodable one.
+    throw new SegsenseError('E_IMAGE_DECODE', `cannot read ${what} file ${source}: ${(e as Error).message}`, { cause: e, details: { file: source } })
+  }
+}
+
+/** Validates a maxPixels option (positive integer or Infinity) and returns it with the default applied. */
+export function checkMaxPixels(value: unknown): number {
+  if (value === undefined) return MAX_PIXELS
+  if (value === Infinity || (typeof value === 'number' && Number.isInteger(value) && value >= 1)) return value
+  throw new SegsenseError('E_BAD_PARAMETER', `maxPixels must be a positive integer or Infinity, got ${describeValue(value)}`, { details: { value } })
+}
