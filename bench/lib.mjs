@@ -12,7 +12,9 @@ export const resultsDir = join(benchDir, 'results')
  * The dist/ folder of a baseline checkout to measure beside this one (`--baseline DIR` of bench/run.mjs, passed as
  * SEGSENSE_BENCH_BASELINE), or undefined.
  */
-export const baselineDir = process.env.SEGSENSE_BENCH_BASELINE ? resolve(process.env.SEGSENSE_BENCH_BASELINE) : undefined
+export const baselineDir = process.env.SEGSENSE_BENCH_BASELINE
+  ? resolve(process.env.SEGSENSE_BENCH_BASELINE)
+  : undefined
 
 /** Imports a module of this checkout's dist (default) or of the baseline's. */
 export function importDist(path, from = repoDir) {
@@ -21,13 +23,22 @@ export function importDist(path, from = repoDir) {
 
 /** Date, Node, CPU, cores and the 1-minute load average now (the machine is shared: the load says how quiet it was). */
 export function machine() {
-  return { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, load1: Number(loadavg()[0].toFixed(2)) }
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    load1: Number(loadavg()[0].toFixed(2)),
+  }
 }
 
 /** Writes bench/results/NAME.json and NAME.md (temp file, then rename) and prints the markdown. */
 export function writeResult(name, json, markdown) {
   mkdirSync(resultsDir, { recursive: true })
-  for (const [ext, text] of [['json', `${JSON.stringify(json, null, 2)}\n`], ['md', markdown.endsWith('\n') ? markdown : `${markdown}\n`]]) {
+  for (const [ext, text] of [
+    ['json', `${JSON.stringify(json, null, 2)}\n`],
+    ['md', markdown.endsWith('\n') ? markdown : `${markdown}\n`],
+  ]) {
     const file = join(resultsDir, `${name}.${ext}`)
     writeFileSync(`${file}.tmp`, text)
     renameSync(`${file}.tmp`, file)

@@ -10,7 +10,10 @@ import { loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { benchDir } from './lib.mjs'
 
-const all = readdirSync(join(benchDir, 'cases')).filter((f) => f.endsWith('.mjs')).map((f) => f.slice(0, -4)).sort()
+const all = readdirSync(join(benchDir, 'cases'))
+  .filter((f) => f.endsWith('.mjs'))
+  .map((f) => f.slice(0, -4))
+  .sort()
 // The usual order: the long runs first would leave the kernels measured on a warm, busy machine; keep it fixed.
 const ORDER = ['import-time', 'startup', 'kernels', 'metrics', 'mri', 'overhead', 'batch', 'spinning', 'memory']
 const ordered = [...ORDER.filter((c) => all.includes(c)), ...all.filter((c) => !ORDER.includes(c))]
@@ -22,13 +25,17 @@ for (let i = 2; i < process.argv.length; i++) {
   if (a === '--case') wanted.push(...(process.argv[++i] ?? '').split(',').filter(Boolean))
   else if (a === '--baseline') baseline = resolve(process.argv[++i] ?? '')
   else {
-    console.error(`bench/run.mjs: unknown argument ${JSON.stringify(a)}; use --case NAME (one of ${all.join(', ')}) and --baseline DIR`)
+    console.error(
+      `bench/run.mjs: unknown argument ${JSON.stringify(a)}; use --case NAME (one of ${all.join(', ')}) and --baseline DIR`,
+    )
     process.exit(2)
   }
 }
 const unknown = wanted.filter((c) => !all.includes(c))
 if (unknown.length) {
-  console.error(`bench/run.mjs: no case ${unknown.map((c) => JSON.stringify(c)).join(', ')}; the cases are ${all.join(', ')}`)
+  console.error(
+    `bench/run.mjs: no case ${unknown.map((c) => JSON.stringify(c)).join(', ')}; the cases are ${all.join(', ')}`,
+  )
   process.exit(2)
 }
 const cases = wanted.length ? ordered.filter((c) => wanted.includes(c)) : ordered
@@ -42,7 +49,11 @@ for (const c of cases) {
   console.log(`\n== bench case ${c} (load average ${loadavg()[0].toFixed(2)})`)
   const r = spawnSync(process.execPath, ['--expose-gc', join(benchDir, 'cases', `${c}.mjs`)], { stdio: 'inherit', env })
   if (r.status !== 0) failed++
-  console.log(`== ${c}: ${r.status === 0 ? 'done' : `failed (exit ${r.status})`} in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+  console.log(
+    `== ${c}: ${r.status === 0 ? 'done' : `failed (exit ${r.status})`} in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  )
 }
-console.log(`\n${cases.length} case(s) in ${((performance.now() - t0) / 1000).toFixed(1)} s${failed ? `, ${failed} failed` : ''}`)
+console.log(
+  `\n${cases.length} case(s) in ${((performance.now() - t0) / 1000).toFixed(1)} s${failed ? `, ${failed} failed` : ''}`,
+)
 process.exit(failed ? 1 : 0)

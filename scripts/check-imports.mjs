@@ -8,8 +8,19 @@ import ts from 'typescript'
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..')
 const src = join(root, 'src')
 // Lower index = lower layer. A folder may import its own layer's other folders only where listed as peers.
-const LAYERS = [['core'], ['io', 'transforms', 'metrics'], ['models'], ['results'], ['analysis'], ['sweep'],
-  ['requirements'], ['history'], ['report'], ['vitest', 'cli'], ['index.ts']]
+const LAYERS = [
+  ['core'],
+  ['io', 'transforms', 'metrics'],
+  ['models'],
+  ['results'],
+  ['analysis'],
+  ['sweep'],
+  ['requirements'],
+  ['history'],
+  ['report'],
+  ['vitest', 'cli'],
+  ['index.ts'],
+]
 const layerOf = (file) => {
   const top = relative(src, file).split('/')[0]
   const i = LAYERS.findIndex((l) => l.includes(top))
@@ -32,12 +43,25 @@ function importsOf(file) {
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true)
   const specs = []
   const visit = (node) => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier &&
-      ts.isStringLiteral(node.moduleSpecifier)) specs.push(node.moduleSpecifier.text)
-    else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword &&
-      node.arguments[0] && ts.isStringLiteral(node.arguments[0])) specs.push(node.arguments[0].text)
-    else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) &&
-      ts.isStringLiteral(node.argument.literal)) specs.push(node.argument.literal.text)
+    if (
+      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) &&
+      node.moduleSpecifier &&
+      ts.isStringLiteral(node.moduleSpecifier)
+    )
+      specs.push(node.moduleSpecifier.text)
+    else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    )
+      specs.push(node.arguments[0].text)
+    else if (
+      ts.isImportTypeNode(node) &&
+      ts.isLiteralTypeNode(node.argument) &&
+      ts.isStringLiteral(node.argument.literal)
+    )
+      specs.push(node.argument.literal.text)
     ts.forEachChild(node, visit)
   }
   visit(sf)
@@ -74,7 +98,12 @@ function strong(v) {
       component.push(w)
     } while (w !== v)
     if (component.length > 1 || graph.get(v).includes(v)) {
-      problems.push(`import circle: ${component.map((f) => relative(root, f)).sort().join(', ')}`)
+      problems.push(
+        `import circle: ${component
+          .map((f) => relative(root, f))
+          .sort()
+          .join(', ')}`,
+      )
     }
   }
 }

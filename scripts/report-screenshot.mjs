@@ -9,7 +9,10 @@ import sharp from 'sharp'
 
 const dir = resolve(process.argv[2] ?? 'segsense-demo')
 const out = resolve(process.argv[3] ?? 'docs/img/report.png')
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] })
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu'],
+})
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1660 } })
   await page.goto(pathToFileURL(resolve(dir, 'index.html')).href, { waitUntil: 'load' })

@@ -5,10 +5,12 @@ import { importDist, machine, median, round, writeResult } from '../lib.mjs'
 
 const ROUNDS = 3
 const SIZES = [1, 4, 8, 16, 32]
-const { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, loadOnnxModel, rotate, sweep } = await importDist('index.js')
+const { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, loadOnnxModel, rotate, sweep } =
+  await importDist('index.js')
 const samples = await loadFixtureSamples('cardiac')
 const models = []
-for (const batchSize of SIZES) models.push(await loadOnnxModel(fixtureModelPath('cardiac-fragile'), { classes: CARDIAC_CLASSES, batchSize }))
+for (const batchSize of SIZES)
+  models.push(await loadOnnxModel(fixtureModelPath('cardiac-fragile'), { classes: CARDIAC_CLASSES, batchSize }))
 const grid = { range: [-180, 180], step: 30 }
 async function run(i) {
   const t0 = performance.now()

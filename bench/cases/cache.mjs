@@ -7,7 +7,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, loadOnnxModel, rotate, sweep } from '../../dist/index.js'
+import {
+  CARDIAC_CLASSES,
+  fixtureModelPath,
+  loadFixtureSamples,
+  loadOnnxModel,
+  rotate,
+  sweep,
+} from '../../dist/index.js'
 import { resolveSweep } from '../../dist/sweep/resolve.js'
 import { readEntry, sampleDigest, scoreKey, sweepDigest, writeEntries } from '../../dist/sweep/cache.js'
 import { medianMs } from '../timing.mjs'
@@ -46,27 +53,54 @@ try {
   const entries = samples.length * plan.values.length
   const hashSamplesMs = medianMs(() => samples.map((s) => sampleDigest(s, true)), { warmup: 2, rounds: 7 })
   const digests = samples.map((s) => sampleDigest(s, true))
-  const keysMs = medianMs(() => {
-    const sweepKey = sweepDigest(plan)
-    for (const d of digests) for (const v of plan.values) scoreKey(sweepKey, d, v)
-  }, { warmup: 2, rounds: 7 })
+  const keysMs = medianMs(
+    () => {
+      const sweepKey = sweepDigest(plan)
+      for (const d of digests) for (const v of plan.values) scoreKey(sweepKey, d, v)
+    },
+    { warmup: 2, rounds: 7 },
+  )
   const scratch = { dir: join(dir, 'scratch'), maxBytes: 1e9 }
-  const payload = Buffer.from(JSON.stringify({ present: { RV: true, MYO: true, LV: true }, scores: { dice: { RV: 0.9123456789012345, MYO: 0.8123456789012345, LV: 0.9523456789012345 } } }))
+  const payload = Buffer.from(
+    JSON.stringify({
+      present: { RV: true, MYO: true, LV: true },
+      scores: { dice: { RV: 0.9123456789012345, MYO: 0.8123456789012345, LV: 0.9523456789012345 } },
+    }),
+  )
   const sweepKey = sweepDigest(plan)
   const keys = digests.flatMap((d) => plan.values.map((v) => scoreKey(sweepKey, d, v)))
   t = performance.now()
   for (const k of keys) readEntry(scratch, k)
   const missesMs = performance.now() - t
   t = performance.now()
-  await writeEntries(scratch, keys.map((key) => ({ key, payload })))
+  await writeEntries(
+    scratch,
+    keys.map((key) => ({ key, payload })),
+  )
   const writesMs = performance.now() - t
   const overheadMs = hashSamplesMs + keysMs + missesMs + writesMs
 
   const out = {
-    date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, samples: samples.length, values: plan.values.length, entries,
-    coldMs: Number(coldMs.toFixed(1)), coldPredictMs: Number(cold.timing.predictMs.toFixed(1)), firstWarmMs: Number(firstWarmMs.toFixed(1)), warmMs: Number(warmMs.toFixed(1)),
-    speedup: Number((coldMs / warmMs).toFixed(1)), ...(uncachedMs !== undefined ? { uncachedColdMs: Number(uncachedMs.toFixed(1)) } : {}),
-    coldOverhead: { hashSamplesMs: Number(hashSamplesMs.toFixed(2)), keysMs: Number(keysMs.toFixed(2)), missesMs: Number(missesMs.toFixed(2)), writesMs: Number(writesMs.toFixed(2)), totalMs: Number(overheadMs.toFixed(2)), percentOfCold: Number((100 * overheadMs / coldMs).toFixed(2)) },
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model,
+    samples: samples.length,
+    values: plan.values.length,
+    entries,
+    coldMs: Number(coldMs.toFixed(1)),
+    coldPredictMs: Number(cold.timing.predictMs.toFixed(1)),
+    firstWarmMs: Number(firstWarmMs.toFixed(1)),
+    warmMs: Number(warmMs.toFixed(1)),
+    speedup: Number((coldMs / warmMs).toFixed(1)),
+    ...(uncachedMs !== undefined ? { uncachedColdMs: Number(uncachedMs.toFixed(1)) } : {}),
+    coldOverhead: {
+      hashSamplesMs: Number(hashSamplesMs.toFixed(2)),
+      keysMs: Number(keysMs.toFixed(2)),
+      missesMs: Number(missesMs.toFixed(2)),
+      writesMs: Number(writesMs.toFixed(2)),
+      totalMs: Number(overheadMs.toFixed(2)),
+      percentOfCold: Number(((100 * overheadMs) / coldMs).toFixed(2)),
+    },
   }
   mkdirSync(join(here, '..', 'results'), { recursive: true })
   writeFileSync(join(here, '..', 'results/cache.json'), `${JSON.stringify(out, null, 2)}\n`)

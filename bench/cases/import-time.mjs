@@ -20,7 +20,10 @@ const repo = join(here, '../..')
 const baseline = process.argv[2] ?? process.env.SEGSENSE_BENCH_BASELINE
 const ROUNDS = Number(process.env.ROUNDS ?? 7)
 const HEAVY = ['sharp', 'onnxruntime-node', 'vega', 'vega-lite']
-const repos = [{ label: 'this checkout', dir: repo }, ...(baseline ? [{ label: `baseline ${commitOf(baseline)}`, dir: baseline }] : [])]
+const repos = [
+  { label: 'this checkout', dir: repo },
+  ...(baseline ? [{ label: `baseline ${commitOf(baseline)}`, dir: baseline }] : []),
+]
 
 function commitOf(dir) {
   try {
@@ -42,11 +45,16 @@ function workspace(dir) {
     if (!name.startsWith('.')) symlinkSync(join(repo, 'node_modules', name), join(root, 'node_modules', name))
   }
   // Records every resolved module URL (the loader hook runs on its own thread and posts them back).
-  writeFileSync(join(root, 'hooks.mjs'), `let port
+  writeFileSync(
+    join(root, 'hooks.mjs'),
+    `let port
 export function initialize(data) { port = data.port }
 export async function resolve(specifier, context, next) { const r = await next(specifier, context); port.postMessage(r.url); return r }
-`)
-  writeFileSync(join(root, 'measure.mjs'), `import { register } from 'node:module'
+`,
+  )
+  writeFileSync(
+    join(root, 'measure.mjs'),
+    `import { register } from 'node:module'
 import { MessageChannel } from 'node:worker_threads'
 const seen = []
 const { port1, port2 } = new MessageChannel()
@@ -59,17 +67,24 @@ await new Promise((r) => setTimeout(r, 50))
 port1.close()
 const heavy = ${JSON.stringify(HEAVY)}.filter((h) => seen.some((u) => u.includes('/node_modules/' + h + '/')))
 console.log(JSON.stringify({ ms, heavy }))
-`)
+`,
+  )
   // The vitest entry, timed inside a real vitest run.
   mkdirSync(join(root, 'vt'))
-  writeFileSync(join(root, 'vt/vitest.config.mjs'), `export default { test: { include: ['t.test.mjs'], pool: 'forks' } }\n`)
-  writeFileSync(join(root, 'vt/t.test.mjs'), `import { test } from 'vitest'
+  writeFileSync(
+    join(root, 'vt/vitest.config.mjs'),
+    `export default { test: { include: ['t.test.mjs'], pool: 'forks' } }\n`,
+  )
+  writeFileSync(
+    join(root, 'vt/t.test.mjs'),
+    `import { test } from 'vitest'
 import { writeFileSync } from 'node:fs'
 const t0 = performance.now()
 await import('segsense/vitest')
 const ms = performance.now() - t0
 test('imported', () => { writeFileSync(process.env.OUT, JSON.stringify({ ms })) })
-`)
+`,
+  )
   symlinkSync(join(root, 'node_modules'), join(root, 'vt/node_modules'), 'dir')
   const exportsMap = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).exports
   const entries = ['segsense', 'segsense/transforms', 'segsense/metrics', 'segsense/matchers', 'segsense/vitest']
@@ -78,7 +93,8 @@ test('imported', () => { writeFileSync(process.env.OUT, JSON.stringify({ ms })) 
   const files = {}
   for (const e of entries) {
     const sub = e.slice('segsense/'.length)
-    if (e !== 'segsense' && !(`./${sub}` in exportsMap)) files[e] = join(root, 'node_modules/segsense/dist', sub, 'index.js')
+    if (e !== 'segsense' && !(`./${sub}` in exportsMap))
+      files[e] = join(root, 'node_modules/segsense/dist', sub, 'index.js')
   }
   return { root, entries, files }
 }
@@ -86,14 +102,27 @@ test('imported', () => { writeFileSync(process.env.OUT, JSON.stringify({ ms })) 
 function once(root, entry, file) {
   if (entry === 'segsense/vitest') {
     const out = join(root, 'vt/out.json')
-    execFileSync(process.execPath, [join(repo, 'node_modules/vitest/vitest.mjs'), 'run'], { cwd: join(root, 'vt'), env: { ...process.env, OUT: out, CI: 'true' }, stdio: 'ignore' })
+    execFileSync(process.execPath, [join(repo, 'node_modules/vitest/vitest.mjs'), 'run'], {
+      cwd: join(root, 'vt'),
+      env: { ...process.env, OUT: out, CI: 'true' },
+      stdio: 'ignore',
+    })
     return { ...JSON.parse(readFileSync(out, 'utf8')), heavy: null }
   }
-  return JSON.parse(execFileSync(process.execPath, ['measure.mjs', file ?? entry], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop())
+  return JSON.parse(
+    execFileSync(process.execPath, ['measure.mjs', file ?? entry], { cwd: root, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop(),
+  )
 }
 
 const spaces = repos.map((r) => ({ ...r, ...workspace(r.dir), samples: {}, heavy: {} }))
-for (const s of spaces) for (const e of s.entries) { s.samples[e] = []; once(s.root, e, s.files[e]) } // warm the file cache
+for (const s of spaces)
+  for (const e of s.entries) {
+    s.samples[e] = []
+    once(s.root, e, s.files[e])
+  } // warm the file cache
 for (let r = 0; r < ROUNDS; r++) {
   for (const e of ['segsense', 'segsense/transforms', 'segsense/metrics', 'segsense/matchers', 'segsense/vitest']) {
     for (const s of spaces) {
@@ -106,7 +135,13 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 for (const s of spaces) rmSync(s.root, { recursive: true, force: true })
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const runs = spaces.map((s) => ({ label: s.label, byFile: Object.keys(s.files), entries: Object.fromEntries(s.entries.map((e) => [e, { medianMs: Number(median(s.samples[e]).toFixed(1)), heavyModules: s.heavy[e] }])) }))
+const runs = spaces.map((s) => ({
+  label: s.label,
+  byFile: Object.keys(s.files),
+  entries: Object.fromEntries(
+    s.entries.map((e) => [e, { medianMs: Number(median(s.samples[e]).toFixed(1)), heavyModules: s.heavy[e] }]),
+  ),
+}))
 const out = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, rounds: ROUNDS, runs }
 mkdirSync(join(here, '..', 'results'), { recursive: true })
 writeFileSync(join(here, '../results/import-time.json'), `${JSON.stringify(out, null, 2)}\n`)

@@ -11,7 +11,10 @@ import { baselineDir, importDist, machine, round, writeResult } from '../lib.mjs
 
 if (process.argv[2] === '--child') {
   const { values: n, batchSize, memoryArena, from } = JSON.parse(process.argv[3])
-  const { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, loadOnnxModel, rotate, sweep } = await importDist('index.js', from)
+  const { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, loadOnnxModel, rotate, sweep } = await importDist(
+    'index.js',
+    from,
+  )
   const options = { classes: CARDIAC_CLASSES }
   if (batchSize !== undefined) options.batchSize = batchSize
   if (memoryArena !== undefined) options.memoryArena = memoryArena
@@ -24,7 +27,13 @@ if (process.argv[2] === '--child') {
   const ms = performance.now() - t0
   await model.close()
   const at = (f) => rss[Math.min(rss.length - 1, Math.floor(f * rss.length))][1] / 2 ** 20
-  const result = { peakMB: process.resourceUsage().maxRSS / 1024, rssAt25: at(0.25), rssAtEnd: at(1), predictions: samples.length * n, ms }
+  const result = {
+    peakMB: process.resourceUsage().maxRSS / 1024,
+    rssAt25: at(0.25),
+    rssAtEnd: at(1),
+    predictions: samples.length * n,
+    ms,
+  }
   if (process.send) process.send(result)
   else console.log(JSON.stringify(result))
   process.exit(0)
@@ -32,7 +41,9 @@ if (process.argv[2] === '--child') {
 
 function child(config) {
   return new Promise((resolve, reject) => {
-    const c = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(config)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const c = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(config)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    })
     c.on('message', resolve)
     c.on('exit', (code) => code !== 0 && reject(new Error(`memory child ${JSON.stringify(config)} exited ${code}`)))
   })
@@ -48,11 +59,20 @@ const configs = [
   { label: 'batch 16, arena off', values: short, batchSize: 16, memoryArena: false },
   { label: 'the defaults (batchSize and memoryArena not given)', values: 360 },
 ]
-if (baselineDir) configs.splice(4, 0, { label: `baseline ${baselineDir} (its defaults)`, values: short, from: baselineDir })
+if (baselineDir)
+  configs.splice(4, 0, { label: `baseline ${baselineDir} (its defaults)`, values: short, from: baselineDir })
 const rows = []
 for (const c of configs) {
   const r = await child(c)
-  rows.push({ config: c.label, values: c.values, predictions: r.predictions, peakRssMB: round(r.peakMB), rssAfterQuarterMB: round(r.rssAt25), rssAtEndMB: round(r.rssAtEnd), seconds: round(r.ms / 1000) })
+  rows.push({
+    config: c.label,
+    values: c.values,
+    predictions: r.predictions,
+    peakRssMB: round(r.peakMB),
+    rssAfterQuarterMB: round(r.rssAt25),
+    rssAtEndMB: round(r.rssAtEnd),
+    seconds: round(r.ms / 1000),
+  })
   console.log(rows.at(-1))
 }
 const out = { ...machine(), rows, targetPeakMB: 300 }
@@ -63,7 +83,10 @@ const md = [
   '',
   '| configuration | values x 6 samples | peak RSS MB | RSS after 1/4 MB | RSS at end MB | s |',
   '|---|---:|---:|---:|---:|---:|',
-  ...rows.map((r) => `| ${r.config} | ${r.values} x 6 = ${r.predictions} | ${r.peakRssMB} | ${r.rssAfterQuarterMB} | ${r.rssAtEndMB} | ${r.seconds} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.config} | ${r.values} x 6 = ${r.predictions} | ${r.peakRssMB} | ${r.rssAfterQuarterMB} | ${r.rssAtEndMB} | ${r.seconds} |`,
+  ),
   '',
 ]
 writeResult('memory', out, md.join('\n'))

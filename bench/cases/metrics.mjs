@@ -31,12 +31,20 @@ const rows = []
 for (const n of [256, 512]) {
   const truth = heart(n, 0, 1)
   const pred = heart(n, n / 64, 1.05)
-  const overlap = medianMs(() => scoreMasks(pred, truth, { classes, metrics: ['dice', 'iou', 'precision', 'recall'] }), timing)
+  const overlap = medianMs(
+    () => scoreMasks(pred, truth, { classes, metrics: ['dice', 'iou', 'precision', 'recall'] }),
+    timing,
+  )
   const distance = medianMs(() => surfaceDistances(pred, truth, classes), timing)
   rows.push({ size: `${n}x${n}`, overlapMs: overlap, distanceMs: distance, ratio: distance / overlap })
 }
 
-const meta = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length }
+const meta = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+}
 mkdirSync(join(here, '..', 'results'), { recursive: true })
 writeFileSync(join(here, '..', 'results', 'metrics.json'), JSON.stringify({ ...meta, rows }, null, 2) + '\n')
 const md = [
@@ -46,7 +54,9 @@ const md = [
   '',
   '| mask | overlap metrics (4, one pass) | boundary distances (hd, hd95, assd, masd, asd, nsd) | ratio |',
   '|---|---|---|---|',
-  ...rows.map((r) => `| ${r.size} | ${r.overlapMs.toFixed(2)} ms | ${r.distanceMs.toFixed(2)} ms | ${r.ratio.toFixed(1)}x |`),
+  ...rows.map(
+    (r) => `| ${r.size} | ${r.overlapMs.toFixed(2)} ms | ${r.distanceMs.toFixed(2)} ms | ${r.ratio.toFixed(1)}x |`,
+  ),
   '',
 ]
 writeFileSync(join(here, '..', 'results', 'metrics.md'), md.join('\n'))

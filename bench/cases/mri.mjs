@@ -13,7 +13,9 @@ const here = dirname(fileURLToPath(import.meta.url))
 
 function image(w, h) {
   const data = new Float32Array(w * h)
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = (x - w / 2) ** 2 + (y - h / 2) ** 2 < (w / 3) ** 2 ? 0.8 : 0.1 + 0.1 * Math.sin(x / 7)
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++)
+      data[y * w + x] = (x - w / 2) ** 2 + (y - h / 2) ** 2 < (w / 3) ** 2 ? 0.8 : 0.1 + 0.1 * Math.sin(x / 7)
   return { width: w, height: h, channels: 1, data }
 }
 
@@ -35,7 +37,10 @@ const ratio = Number((results['fft2+ifft2 216x256'] / results['fft2+ifft2 256x25
 console.log(`ratio 216x256 / 256x256: ${ratio} (target <= 4)`)
 const meta = { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', date: new Date().toISOString() }
 mkdirSync(join(here, '..', 'results'), { recursive: true })
-writeFileSync(join(here, '..', 'results', 'mri.json'), JSON.stringify({ unit: 'ms/op (median)', results, ratio216over256: ratio, target: 4, ...meta }, null, 2) + '\n')
+writeFileSync(
+  join(here, '..', 'results', 'mri.json'),
+  JSON.stringify({ unit: 'ms/op (median)', results, ratio216over256: ratio, target: 4, ...meta }, null, 2) + '\n',
+)
 const md = [
   '# k-space benchmark (bench/cases/mri.mjs)',
   '',

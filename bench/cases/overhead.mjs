@@ -41,7 +41,10 @@ async function bare() {
 // The same floor with segsense's session options and run size (spinning off, arena on, 4 images per run): what is
 // left between it and the sweep is JS work only.
 const RUN = 4
-const same = await ort.InferenceSession.create(path, { enableCpuMemArena: true, extra: { session: { intra_op: { allow_spinning: '0' } } } })
+const same = await ort.InferenceSession.create(path, {
+  enableCpuMemArena: true,
+  extra: { session: { intra_op: { allow_spinning: '0' } } },
+})
 const sameFeeds = feedsFor(same, RUN)
 async function bareSame() {
   const t0 = performance.now()
@@ -51,7 +54,11 @@ async function bareSame() {
 
 const model = await loadOnnxModel(path, { classes: CARDIAC_CLASSES })
 let predicted = 0
-const counted = { name: model.name, classes: model.classes, predict: (imgs) => ((predicted += imgs.length), model.predict(imgs)) }
+const counted = {
+  name: model.name,
+  classes: model.classes,
+  predict: (imgs) => ((predicted += imgs.length), model.predict(imgs)),
+}
 async function adapter() {
   const t0 = performance.now()
   for (let i = 0; i < images.length; i += BATCH) await model.predict(images.slice(i, i + BATCH))
@@ -68,11 +75,14 @@ let baseline
 if (baselineDir) {
   const b = await importDist('index.js', baselineDir)
   const bm = await b.loadOnnxModel(path, { classes: CARDIAC_CLASSES })
-  baseline = { model: bm, run: async () => {
-    const t0 = performance.now()
-    const r = await b.sweep(bm, samples, b.rotate, { ...grid, batchSize: BATCH })
-    return { ms: performance.now() - t0, timing: r.timing }
-  } }
+  baseline = {
+    model: bm,
+    run: async () => {
+      const t0 = performance.now()
+      const r = await b.sweep(bm, samples, b.rotate, { ...grid, batchSize: BATCH })
+      return { ms: performance.now() - t0, timing: r.timing }
+    },
+  }
 }
 const swept = sweeper(counted, sweep)
 
@@ -104,11 +114,21 @@ const scoreMs = m((r) => r.sweep.timing.scoreMs)
 const ratios = rounds.map((r) => r.sweep.ms / r.bare)
 const out = {
   ...machine(),
-  model: 'cardiac-fragile', samples: samples.length, values: values.length, images: images.length, batch: BATCH, rounds: ROUNDS,
+  model: 'cardiac-fragile',
+  samples: samples.length,
+  values: values.length,
+  images: images.length,
+  batch: BATCH,
+  rounds: ROUNDS,
   predictedBySweep: predicted / (ROUNDS + 1),
-  bareMs: round(bareMs), bareSameOptionsMs: round(bareSameMs), adapterMs: round(adapterMs), sweepMs: round(sweepMs),
-  ratio: round(median(ratios), 3), ratioPerRound: ratios.map((x) => round(x, 3)),
-  ratioSameOptions: round(median(ratiosSame), 3), ratioSameOptionsPerRound: ratiosSame.map((x) => round(x, 3)),
+  bareMs: round(bareMs),
+  bareSameOptionsMs: round(bareSameMs),
+  adapterMs: round(adapterMs),
+  sweepMs: round(sweepMs),
+  ratio: round(median(ratios), 3),
+  ratioPerRound: ratios.map((x) => round(x, 3)),
+  ratioSameOptions: round(median(ratiosSame), 3),
+  ratioSameOptionsPerRound: ratiosSame.map((x) => round(x, 3)),
   breakdownMs: {
     transform: round(transformMs),
     run: round(bareSameMs),
@@ -117,7 +137,13 @@ const out = {
     bookkeeping: round(sweepMs - transformMs - predictMs - scoreMs),
     predictInSweep: round(predictMs),
   },
-  ...(baseline ? { baseline: baselineDir, baselineSweepMs: round(m((r) => r.baseline.ms)), baselineRatio: round(median(rounds.map((r) => r.baseline.ms / r.bare)), 3) } : {}),
+  ...(baseline
+    ? {
+        baseline: baselineDir,
+        baselineSweepMs: round(m((r) => r.baseline.ms)),
+        baselineRatio: round(median(rounds.map((r) => r.baseline.ms / r.bare)), 3),
+      }
+    : {}),
 }
 const b = out.breakdownMs
 const md = `# Sweep overhead over bare inference (bench/cases/overhead.mjs)

@@ -9,7 +9,15 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, loadOnnxModel, rotate, stableInterval, sweep } from '../../dist/index.js'
+import {
+  CARDIAC_CLASSES,
+  fixtureModelPath,
+  loadFixtureSamples,
+  loadOnnxModel,
+  rotate,
+  stableInterval,
+  sweep,
+} from '../../dist/index.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const full = process.argv.includes('--full')
@@ -42,7 +50,7 @@ async function grid1Crossing(className, bound, side) {
     if ((side === 'to') !== pa) continue
     const sa = at(a) ?? 0
     const sb = at(b) ?? 0
-    return { crossing: a + (MIN - sa) / (sb - sa) * (b - a), predictions: r.timing.predictions }
+    return { crossing: a + ((MIN - sa) / (sb - sa)) * (b - a), predictions: r.timing.predictions }
   }
   return { crossing: null, predictions: r.timing.predictions }
 }
@@ -50,15 +58,40 @@ async function grid1Crossing(className, bound, side) {
 const rows = []
 for (const c of cases) {
   const t = performance.now()
-  const r = await sweep(model, samples, rotate, { range: [-180, 180], step: c.step, cache: false, refine: { min: c.min, tolerance: TOLERANCE } })
+  const r = await sweep(model, samples, rotate, {
+    range: [-180, 180],
+    step: c.step,
+    cache: false,
+    refine: { min: c.min, tolerance: TOLERANCE },
+  })
   const ms = performance.now() - t
   const perSample = r.timing.predictions / samples.length
   const intervals = {}
   for (const className of Object.keys(r.refined.min)) {
     const iv = stableInterval(r, { className, min: MIN })
-    intervals[className] = iv && iv.kind === 'interval' ? { from: Number(iv.from.toFixed(3)), to: Number(iv.to.toFixed(3)), gridFrom: iv.gridFrom, gridTo: iv.gridTo, censoredLow: iv.censoredLow, censoredHigh: iv.censoredHigh } : null
+    intervals[className] =
+      iv && iv.kind === 'interval'
+        ? {
+            from: Number(iv.from.toFixed(3)),
+            to: Number(iv.to.toFixed(3)),
+            gridFrom: iv.gridFrom,
+            gridTo: iv.gridTo,
+            censoredLow: iv.censoredLow,
+            censoredHigh: iv.censoredHigh,
+          }
+        : null
   }
-  rows.push({ step: c.step, classes: Object.keys(r.refined.min), coarse: r.values.length - r.refined.values.length, refined: r.refined.values.length, perSample, ms: Number(ms.toFixed(0)), msPerPrediction: Number((ms / r.timing.predictions).toFixed(1)), grid1EstimateMs: Number((ms / r.timing.predictions * GRID1 * samples.length).toFixed(0)), intervals })
+  rows.push({
+    step: c.step,
+    classes: Object.keys(r.refined.min),
+    coarse: r.values.length - r.refined.values.length,
+    refined: r.refined.values.length,
+    perSample,
+    ms: Number(ms.toFixed(0)),
+    msPerPrediction: Number((ms / r.timing.predictions).toFixed(1)),
+    grid1EstimateMs: Number(((ms / r.timing.predictions) * GRID1 * samples.length).toFixed(0)),
+    intervals,
+  })
 }
 
 // Each refined bound of the first case's classes against the 1-deg grid near it.
@@ -69,7 +102,13 @@ for (const [className, iv] of Object.entries(first.intervals)) {
   for (const side of ['from', 'to']) {
     if (side === 'from' ? iv.censoredLow : iv.censoredHigh) continue
     const g = await grid1Crossing(className, iv[side], side)
-    checks.push({ className, side, refined: iv[side], grid1: g.crossing === null ? null : Number(g.crossing.toFixed(3)), difference: g.crossing === null ? null : Number(Math.abs(g.crossing - iv[side]).toFixed(3)) })
+    checks.push({
+      className,
+      side,
+      refined: iv[side],
+      grid1: g.crossing === null ? null : Number(g.crossing.toFixed(3)),
+      difference: g.crossing === null ? null : Number(Math.abs(g.crossing - iv[side]).toFixed(3)),
+    })
   }
 }
 
@@ -81,13 +120,25 @@ if (full) {
   const intervals = {}
   for (const className of r.classes) {
     const iv = stableInterval(r, { className, min: MIN })
-    intervals[className] = iv && iv.kind === 'interval' ? { from: Number(iv.from.toFixed(3)), to: Number(iv.to.toFixed(3)) } : null
+    intervals[className] =
+      iv && iv.kind === 'interval' ? { from: Number(iv.from.toFixed(3)), to: Number(iv.to.toFixed(3)) } : null
   }
   grid1 = { ms: Number(ms.toFixed(0)), perSample: r.timing.predictions / samples.length, intervals }
 }
 await model.close()
 
-const out = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, samples: samples.length, min: MIN, tolerance: TOLERANCE, grid1PerSample: GRID1, cases: rows, checks, ...(grid1 ? { grid1 } : {}) }
+const out = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpu: cpus()[0]?.model,
+  samples: samples.length,
+  min: MIN,
+  tolerance: TOLERANCE,
+  grid1PerSample: GRID1,
+  cases: rows,
+  checks,
+  ...(grid1 ? { grid1 } : {}),
+}
 mkdirSync(join(here, '..', 'results'), { recursive: true })
 writeFileSync(join(here, '..', 'results/refine.json'), `${JSON.stringify(out, null, 2)}\n`)
 const fmt = (iv) => (iv ? `${iv.from} .. ${iv.to}` : 'none')
@@ -98,13 +149,30 @@ tolerance ${TOLERANCE} deg. A 1-deg grid costs ${GRID1} predictions per sample.
 
 | coarse step | refined classes | grid values | bisection values | predictions / sample | ms | 1-deg grid ms (estimated) | stable intervals |
 |---:|---|---:|---:|---:|---:|---:|---|
-${rows.map((r) => `| ${r.step} | ${r.classes.join(', ')} | ${r.coarse} | ${r.refined} | **${r.perSample}** | ${r.ms} | ${r.grid1EstimateMs} | ${Object.entries(r.intervals).map(([c, iv]) => `${c} ${fmt(iv)}`).join('; ')} |`).join('\n')}
+${rows
+  .map(
+    (r) =>
+      `| ${r.step} | ${r.classes.join(', ')} | ${r.coarse} | ${r.refined} | **${r.perSample}** | ${r.ms} | ${r.grid1EstimateMs} | ${Object.entries(
+        r.intervals,
+      )
+        .map(([c, iv]) => `${c} ${fmt(iv)}`)
+        .join('; ')} |`,
+  )
+  .join('\n')}
 
 Refined bounds against the 1-deg grid's crossing on a window of integer angles around them (step ${first.step}, all classes):
 
 | class | bound | refined | 1-deg grid | difference |
 |---|---|---:|---:|---:|
 ${checks.map((c) => `| ${c.className} | ${c.side} | ${c.refined} | ${c.grid1 ?? 'no crossing'} | ${c.difference ?? ''} |`).join('\n')}
-${grid1 ? `\nFull 1-deg grid: ${grid1.ms} ms, ${grid1.perSample} predictions per sample; intervals ${Object.entries(grid1.intervals).map(([c, iv]) => `${c} ${fmt(iv)}`).join('; ')}.\n` : ''}`
+${
+  grid1
+    ? `\nFull 1-deg grid: ${grid1.ms} ms, ${grid1.perSample} predictions per sample; intervals ${Object.entries(
+        grid1.intervals,
+      )
+        .map(([c, iv]) => `${c} ${fmt(iv)}`)
+        .join('; ')}.\n`
+    : ''
+}`
 writeFileSync(join(here, '..', 'results/refine.md'), md)
 console.log(md)

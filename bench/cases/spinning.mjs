@@ -22,7 +22,8 @@ const configs = [
   { name: 'spinning on, arena on (onnxruntime default)', options: { spinning: true, memoryArena: true } },
 ]
 const models = []
-for (const c of configs) models.push(await loadOnnxModel(fixtureModelPath('cardiac-fragile'), { classes: CARDIAC_CLASSES, ...c.options }))
+for (const c of configs)
+  models.push(await loadOnnxModel(fixtureModelPath('cardiac-fragile'), { classes: CARDIAC_CLASSES, ...c.options }))
 
 async function measure(model) {
   const c0 = process.cpuUsage()
@@ -35,12 +36,18 @@ async function measure(model) {
 
 const conditions = {}
 for (const condition of ['as is', 'contended (2 busy processes)']) {
-  const busy = condition.startsWith('contended') ? [0, 1].map(() => fork(fileURLToPath(import.meta.url), ['--busy'], { stdio: 'ignore' })) : []
+  const busy = condition.startsWith('contended')
+    ? [0, 1].map(() => fork(fileURLToPath(import.meta.url), ['--busy'], { stdio: 'ignore' }))
+    : []
   for (const m of models) await measure(m) // warm-up
   const rounds = configs.map(() => [])
   for (let r = 0; r < ROUNDS; r++) for (let i = 0; i < models.length; i++) rounds[i].push(await measure(models[i]))
   for (const b of busy) b.kill()
-  conditions[condition] = configs.map((c, i) => ({ config: c.name, wallMs: round(median(rounds[i].map((x) => x.wall))), cpuMs: round(median(rounds[i].map((x) => x.cpu))) }))
+  conditions[condition] = configs.map((c, i) => ({
+    config: c.name,
+    wallMs: round(median(rounds[i].map((x) => x.wall))),
+    cpuMs: round(median(rounds[i].map((x) => x.cpu))),
+  }))
 }
 for (const m of models) await m.close()
 const out = { ...machine(), images: images.length, batch: BATCH, rounds: ROUNDS, conditions }
@@ -51,7 +58,9 @@ const md = [
   '',
   '| condition | session options | wall ms | CPU ms |',
   '|---|---|---:|---:|',
-  ...Object.entries(conditions).flatMap(([cond, rows]) => rows.map((r) => `| ${cond} | ${r.config} | ${r.wallMs} | ${r.cpuMs} |`)),
+  ...Object.entries(conditions).flatMap(([cond, rows]) =>
+    rows.map((r) => `| ${cond} | ${r.config} | ${r.wallMs} | ${r.cpuMs} |`),
+  ),
   '',
 ]
 writeResult('spinning', out, md.join('\n'))

@@ -17,11 +17,21 @@ if (process.argv[2] === '--child') {
   await lib.sweep(model, samples, lib.rotate, { values: [-10, 0, 10] })
   const t4 = performance.now()
   await model.close()
-  console.log(JSON.stringify({ importMs: t1 - t0, loadMs: t2 - t1, cleanMs: t3 - t2, sweepMs: t4 - t3, totalMs: t4 - t0 }))
+  console.log(
+    JSON.stringify({ importMs: t1 - t0, loadMs: t2 - t1, cleanMs: t3 - t2, sweepMs: t4 - t3, totalMs: t4 - t0 }),
+  )
   process.exit(0)
 }
 const runs = []
-for (let i = 0; i < 3; i++) runs.push(JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child'], { encoding: 'utf8' }).trim().split('\n').at(-1)))
+for (let i = 0; i < 3; i++)
+  runs.push(
+    JSON.parse(
+      execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child'], { encoding: 'utf8' })
+        .trim()
+        .split('\n')
+        .at(-1),
+    ),
+  )
 const keys = ['importMs', 'loadMs', 'cleanMs', 'sweepMs', 'totalMs']
 const med = Object.fromEntries(keys.map((k) => [k, round(median(runs.map((r) => r[k])))]))
 const out = { ...machine(), runs: runs.length, ...med }

@@ -41,7 +41,10 @@ export function writeFigure(args, name, png) {
 /** Writes the numbers of a study as `<dir>/<study>.json` (rounded to 4 decimals); returns the path. */
 export function writeNumbers(args, study, numbers) {
   const path = join(args.results, `${study}.json`)
-  writeAtomic(path, `${JSON.stringify(numbers, (_, v) => (typeof v === 'number' ? Math.round(v * 1e4) / 1e4 : v), 2)}\n`)
+  writeAtomic(
+    path,
+    `${JSON.stringify(numbers, (_, v) => (typeof v === 'number' ? Math.round(v * 1e4) / 1e4 : v), 2)}\n`,
+  )
   return path
 }
 

@@ -5,11 +5,26 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { CARDIAC_CLASSES, aggregate, dihedral, fixtureModelPath, loadOnnxModel, loadSample, raster, renderChartPng, rotate, sample, summarize, sweep, zoom } from 'segsense'
+import {
+  CARDIAC_CLASSES,
+  aggregate,
+  dihedral,
+  fixtureModelPath,
+  loadOnnxModel,
+  loadSample,
+  raster,
+  renderChartPng,
+  rotate,
+  sample,
+  summarize,
+  sweep,
+  zoom,
+} from 'segsense'
 import { caseStudyArgs, fmt, fmtInterval, log, markdownTable, writeFigure, writeNumbers, writeTable } from './lib.mjs'
 
 const args = caseStudyArgs()
-const data = process.env.SEGSENSE_SUNNYBROOK ?? fileURLToPath(new URL('../../../shared/data/sunnybrook-lv/', import.meta.url))
+const data =
+  process.env.SEGSENSE_SUNNYBROOK ?? fileURLToPath(new URL('../../../shared/data/sunnybrook-lv/', import.meta.url))
 if (!existsSync(join(data, 'slices.json'))) {
   console.error(`[case study] skipped: the Sunnybrook subset is not at ${data} (set SEGSENSE_SUNNYBROOK to its folder)`)
   process.exit(0)
@@ -21,7 +36,9 @@ const SCORED = ['MYO', 'LV']
 // End-diastole slices carry both contours (myocardium and cavity); end-systole ones only the cavity.
 const meta = JSON.parse(readFileSync(join(data, 'slices.json'), 'utf8')).filter((m) => m.myocardium_annotated)
 const chosen = args.quick ? meta.filter((_, i) => i % 12 === 0) : meta
-const loaded = await Promise.all(chosen.map((m) => loadSample(m.id, join(data, 'slices', `${m.id}.png`), join(data, 'slices', `${m.id}-mask.png`))))
+const loaded = await Promise.all(
+  chosen.map((m) => loadSample(m.id, join(data, 'slices', `${m.id}.png`), join(data, 'slices', `${m.id}-mask.png`))),
+)
 
 /** Intensities mapped linearly so that the `lo` and `hi` quantiles of the image become 0 and 1, then clipped. */
 function windowed(img, lo, hi) {
@@ -29,7 +46,12 @@ function windowed(img, lo, hi) {
   const a = sorted[Math.floor(lo * (sorted.length - 1))]
   const b = sorted[Math.floor(hi * (sorted.length - 1))]
   const scale = b > a ? 1 / (b - a) : 0
-  return raster(img.width, img.height, img.channels, img.data.map((v) => Math.min(1, Math.max(0, (v - a) * scale))))
+  return raster(
+    img.width,
+    img.height,
+    img.channels,
+    img.data.map((v) => Math.min(1, Math.max(0, (v - a) * scale))),
+  )
 }
 // The 16-bit PNGs hold the DICOM values (max 900-2000): scaled by bit depth they are nearly black.
 const preparations = {
@@ -40,7 +62,8 @@ const preparations = {
 }
 
 const models = {}
-for (const name of ['cardiac-fragile', 'cardiac-robust']) models[name] = await loadOnnxModel(fixtureModelPath(name), { classes: CARDIAC_CLASSES })
+for (const name of ['cardiac-fragile', 'cardiac-robust'])
+  models[name] = await loadOnnxModel(fixtureModelPath(name), { classes: CARDIAC_CLASSES })
 const numbers = { min: MIN, slices: loaded.length, preparation: {}, orientation: {}, scale: {}, rotation: {} }
 const prepRows = []
 const sweepRows = []
@@ -58,12 +81,25 @@ try {
       const r = await sweep(model, samples, rotate, { values: [0], scoreClasses: SCORED })
       const perSample = r.samples.map((s) => s.scores.dice.LV[0])
       const band = aggregate(r, { min: MIN, ...BAND }).classes
-      numbers.preparation[prep][name] = { lv: r.mean.dice.LV[0], lvLower: band.LV.lower[0], lvUpper: band.LV.upper[0], myo: r.mean.dice.MYO[0], myoLower: band.MYO.lower[0], myoUpper: band.MYO.upper[0], lvMedian: median(perSample) }
-      row.push(`${fmt(r.mean.dice.LV[0])} [${fmt(band.LV.lower[0])}, ${fmt(band.LV.upper[0])}] / ${fmt(r.mean.dice.MYO[0])} [${fmt(band.MYO.lower[0])}, ${fmt(band.MYO.upper[0])}]`)
+      numbers.preparation[prep][name] = {
+        lv: r.mean.dice.LV[0],
+        lvLower: band.LV.lower[0],
+        lvUpper: band.LV.upper[0],
+        myo: r.mean.dice.MYO[0],
+        myoLower: band.MYO.lower[0],
+        myoUpper: band.MYO.upper[0],
+        lvMedian: median(perSample),
+      }
+      row.push(
+        `${fmt(r.mean.dice.LV[0])} [${fmt(band.LV.lower[0])}, ${fmt(band.LV.upper[0])}] / ${fmt(r.mean.dice.MYO[0])} [${fmt(band.MYO.lower[0])}, ${fmt(band.MYO.upper[0])}]`,
+      )
     }
     prepRows.push(row)
   }
-  const best = Object.entries(numbers.preparation).reduce((b, [p, v]) => (v['cardiac-robust'].lv > numbers.preparation[b]['cardiac-robust'].lv ? p : b), 'min-max')
+  const best = Object.entries(numbers.preparation).reduce(
+    (b, [p, v]) => (v['cardiac-robust'].lv > numbers.preparation[b]['cardiac-robust'].lv ? p : b),
+    'min-max',
+  )
   numbers.bestPreparation = best
   const samples = preparations[best]
 
@@ -82,9 +118,32 @@ try {
       const band = aggregate(r, { min: MIN, ...BAND }).classes.LV
       const lv = r.mean.dice.LV
       const k = lv.reduce((b, v, i) => ((v ?? -1) > (lv[b] ?? -1) ? i : b), 0)
-      numbers[key][name] = { values: r.values, lvDice: lv, lvLower: band.lower, lvUpper: band.upper, myoDice: r.mean.dice.MYO, interval: s.interval, lowerInterval: band.lowerInterval, auc: s.auc, best: { value: r.values[k], lv: lv[k] }, neutral: s.neutralScore }
-      row.push(`${fmt(s.neutralScore)} at neutral; best ${fmt(lv[k])} [${fmt(band.lower[k])}, ${fmt(band.upper[k])}] at ${r.values[k]}${unit ? ` ${unit}` : ''}; >= ${MIN}: ${fmtInterval(s.interval, unit)}`)
-      writeFigure(args, `case-real-${key}-${name}`, await renderChartPng(r, { ...BAND, min: MIN, title: `${name} on Sunnybrook (${best}): ${transform.name}`, width: 480, height: 260 }))
+      numbers[key][name] = {
+        values: r.values,
+        lvDice: lv,
+        lvLower: band.lower,
+        lvUpper: band.upper,
+        myoDice: r.mean.dice.MYO,
+        interval: s.interval,
+        lowerInterval: band.lowerInterval,
+        auc: s.auc,
+        best: { value: r.values[k], lv: lv[k] },
+        neutral: s.neutralScore,
+      }
+      row.push(
+        `${fmt(s.neutralScore)} at neutral; best ${fmt(lv[k])} [${fmt(band.lower[k])}, ${fmt(band.upper[k])}] at ${r.values[k]}${unit ? ` ${unit}` : ''}; >= ${MIN}: ${fmtInterval(s.interval, unit)}`,
+      )
+      writeFigure(
+        args,
+        `case-real-${key}-${name}`,
+        await renderChartPng(r, {
+          ...BAND,
+          min: MIN,
+          title: `${name} on Sunnybrook (${best}): ${transform.name}`,
+          width: 480,
+          height: 260,
+        }),
+      )
     }
     sweepRows.push(row)
   }
@@ -102,8 +161,17 @@ try {
     })
     const r = await sweep(model, prepared, rotate, { values: [0], scoreClasses: SCORED })
     const band = aggregate(r, { min: MIN, ...BAND }).classes
-    numbers.combined[name] = { dihedral: k, zoom: z, lv: r.mean.dice.LV[0], lvLower: band.LV.lower[0], lvUpper: band.LV.upper[0], myo: r.mean.dice.MYO[0] }
-    combinedRow.push(`${fmt(r.mean.dice.LV[0])} [${fmt(band.LV.lower[0])}, ${fmt(band.LV.upper[0])}] / ${fmt(r.mean.dice.MYO[0])} (dihedral ${k}, zoom ${z})`)
+    numbers.combined[name] = {
+      dihedral: k,
+      zoom: z,
+      lv: r.mean.dice.LV[0],
+      lvLower: band.LV.lower[0],
+      lvUpper: band.LV.upper[0],
+      myo: r.mean.dice.MYO[0],
+    }
+    combinedRow.push(
+      `${fmt(r.mean.dice.LV[0])} [${fmt(band.LV.lower[0])}, ${fmt(band.LV.upper[0])}] / ${fmt(r.mean.dice.MYO[0])} (dihedral ${k}, zoom ${z})`,
+    )
   }
   prepRows.push(combinedRow)
 } finally {
@@ -111,6 +179,14 @@ try {
 }
 
 writeNumbers(args, 'real-data', numbers)
-writeTable(args, 'real-data.md', 'preparation', markdownTable(['intensity preparation', 'fragile: LV / MYO Dice [95 % interval]', 'robust: LV / MYO Dice [95 % interval]'], prepRows))
+writeTable(
+  args,
+  'real-data.md',
+  'preparation',
+  markdownTable(
+    ['intensity preparation', 'fragile: LV / MYO Dice [95 % interval]', 'robust: LV / MYO Dice [95 % interval]'],
+    prepRows,
+  ),
+)
 writeTable(args, 'real-data.md', 'sweeps', markdownTable(['sweep (LV Dice)', 'fragile', 'robust'], sweepRows))
 log('done')

@@ -1,7 +1,14 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { type MetricName, metricDirection } from '../metrics/overlap.js'
-import { type BootstrapOptions, bootstrapMean, bootstrapSettings, checkBootstrapSamples, quantileSorted, resamplingPlan } from './stats/bootstrap.js'
+import {
+  type BootstrapOptions,
+  bootstrapMean,
+  bootstrapSettings,
+  checkBootstrapSamples,
+  quantileSorted,
+  resamplingPlan,
+} from './stats/bootstrap.js'
 import type { Score, SweepResult } from '../results/sweep-result.js'
 import { type CategoricalStability, type Interval, categoricalOf, intervalOf, passes, ringOf } from './stability.js'
 
@@ -72,10 +79,20 @@ export interface Aggregate {
   readonly classes: Readonly<Record<string, ClassAggregate>>
 }
 
-const AGGREGATE_KEYS = optionKeys<AggregateOptions>({ min: true, metric: true, confidence: true, resamples: true, seed: true })
+const AGGREGATE_KEYS = optionKeys<AggregateOptions>({
+  min: true,
+  metric: true,
+  confidence: true,
+  resamples: true,
+  seed: true,
+})
 
 /** The stable interval of any curve over the result's values (the {@link stableInterval} rules). */
-export function curveInterval(result: Pick<SweepResult, 'transform' | 'values'>, scores: readonly Score[], min: number): Interval | CategoricalStability | null {
+export function curveInterval(
+  result: Pick<SweepResult, 'transform' | 'values'>,
+  scores: readonly Score[],
+  min: number,
+): Interval | CategoricalStability | null {
   const parameter = result.transform.parameter
   if (parameter.scale === 'categorical') return categoricalOf(parameter, result.values, scores, min)
   return intervalOf(ringOf(parameter, result.values, scores), min, result.values)
@@ -85,12 +102,19 @@ function thresholdOf(min: AggregateOptions['min'], className: string): number | 
   const t = typeof min === 'number' ? min : min[className]
   if (t === undefined) return undefined
   if (typeof t !== 'number' || !Number.isFinite(t)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `aggregate option min${typeof min === 'number' ? '' : ` for class ${JSON.stringify(className)}`} must be a finite number, got ${describeValue(t)}`, { details: { value: t } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `aggregate option min${typeof min === 'number' ? '' : ` for class ${JSON.stringify(className)}`} must be a finite number, got ${describeValue(t)}`,
+      { details: { value: t } },
+    )
   }
   return t
 }
 
-function widthSpread(intervals: readonly (Interval | CategoricalStability | null)[], neutral: number): WidthSpread | null {
+function widthSpread(
+  intervals: readonly (Interval | CategoricalStability | null)[],
+  neutral: number,
+): WidthSpread | null {
   const widths: number[] = []
   let censored = 0
   for (const iv of intervals) {
@@ -127,26 +151,44 @@ function widthSpread(intervals: readonly (Interval | CategoricalStability | null
  * agg.classes.LV.lowerInterval // where the mean Dice is >= 0.8 with 95 % confidence
  */
 export function aggregate(result: SweepResult, options: AggregateOptions): Aggregate {
-  if (options === null || typeof options !== 'object') throw new SegsenseError('E_BAD_PARAMETER', `aggregate: options must be an object with min, got ${describeValue(options)}`)
+  if (options === null || typeof options !== 'object')
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `aggregate: options must be an object with min, got ${describeValue(options)}`,
+    )
   checkKnownKeys(options, AGGREGATE_KEYS, 'aggregate options')
   const settings = bootstrapSettings(options, 'aggregate')
   const metric = options.metric ?? 'dice'
   const table = result.mean[metric]
   if (!result.metrics.includes(metric) || !table) {
-    throw new SegsenseError('E_BAD_PARAMETER', `aggregate: metric ${describeValue(metric)} was not computed by the sweep (metrics: ${result.metrics.join(', ')})`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `aggregate: metric ${describeValue(metric)} was not computed by the sweep (metrics: ${result.metrics.join(', ')})`,
+    )
   }
   if (metricDirection(metric) === 'lower') {
     // Bands bound a score's mean from below; a distance's mean (null when a distance is infinite) needs the other
     // bound and a policy for infinity: refused rather than answered with the wrong one.
-    throw new SegsenseError('E_BAD_PARAMETER', `aggregate: the distance metric ${metric} is not supported (lower is better; bands and intervals here are for score metrics)`, { details: { metric } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `aggregate: the distance metric ${metric} is not supported (lower is better; bands and intervals here are for score metrics)`,
+      { details: { metric } },
+    )
   }
   const { min } = options
   if (typeof min !== 'number' && (min === null || typeof min !== 'object')) {
-    throw new SegsenseError('E_BAD_PARAMETER', `aggregate option min must be a number or a { className: number } map, got ${describeValue(min)}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `aggregate option min must be a number or a { className: number } map, got ${describeValue(min)}`,
+    )
   }
   if (typeof min === 'object') {
     for (const name of Object.keys(min)) {
-      if (!result.classes.includes(name)) throw new SegsenseError('E_BAD_PARAMETER', `aggregate option min names class ${JSON.stringify(name)}, which the sweep did not score; scored classes: ${result.classes.join(', ')}`)
+      if (!result.classes.includes(name))
+        throw new SegsenseError(
+          'E_BAD_PARAMETER',
+          `aggregate option min names class ${JSON.stringify(name)}, which the sweep did not score; scored classes: ${result.classes.join(', ')}`,
+        )
     }
   }
   const n = result.samples.length
@@ -161,7 +203,11 @@ export function aggregate(result: SweepResult, options: AggregateOptions): Aggre
     const unscored = new Set((result.warnings ?? []).filter((w) => w.className === className).map((w) => w.sample))
     const curves = result.samples.map((s) => {
       const c = s.scores[metric]?.[className]
-      if (!c || c.length !== K) throw new SegsenseError('E_BAD_PARAMETER', `aggregate: sample ${JSON.stringify(s.id)} has no ${metric} curve of class ${JSON.stringify(className)} with ${K} scores`)
+      if (!c || c.length !== K)
+        throw new SegsenseError(
+          'E_BAD_PARAMETER',
+          `aggregate: sample ${JSON.stringify(s.id)} has no ${metric} curve of class ${JSON.stringify(className)} with ${K} scores`,
+        )
       return c
     })
     const mean: Score[] = []
@@ -182,7 +228,10 @@ export function aggregate(result: SweepResult, options: AggregateOptions): Aggre
       for (const i of scoredIdx) if (passes(column[i], t)) pass++
       robustness.push(scoredIdx.length === 0 ? null : pass / scoredIdx.length)
     }
-    const samples = scoredIdx.map((i) => ({ id: (result.samples[i] as SweepResult['samples'][number]).id, interval: curveInterval(result, curves[i] as Score[], t) }))
+    const samples = scoredIdx.map((i) => ({
+      id: (result.samples[i] as SweepResult['samples'][number]).id,
+      interval: curveInterval(result, curves[i] as Score[], t),
+    }))
     classes[className] = {
       className,
       min: t,
@@ -192,12 +241,16 @@ export function aggregate(result: SweepResult, options: AggregateOptions): Aggre
       count,
       robustness,
       samples,
-      widths: widthSpread(samples.map((s) => s.interval), result.transform.parameter.neutral),
+      widths: widthSpread(
+        samples.map((s) => s.interval),
+        result.transform.parameter.neutral,
+      ),
       interval: curveInterval(result, mean, t),
       lowerInterval: curveInterval(result, lower, t),
     }
   }
-  if (Object.keys(classes).length === 0) throw new SegsenseError('E_BAD_PARAMETER', 'aggregate: no class has a threshold (min)')
+  if (Object.keys(classes).length === 0)
+    throw new SegsenseError('E_BAD_PARAMETER', 'aggregate: no class has a threshold (min)')
   return {
     model: result.model,
     transform: result.transform.name,

@@ -1,7 +1,14 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { METRIC_NAMES, type MetricName, isDistanceMetric } from '../metrics/overlap.js'
-import { type BootstrapOptions, type BootstrapSettings, bootstrapMean, bootstrapSettings, checkBootstrapSamples, resamplingPlan } from './stats/bootstrap.js'
+import {
+  type BootstrapOptions,
+  type BootstrapSettings,
+  bootstrapMean,
+  bootstrapSettings,
+  checkBootstrapSamples,
+  resamplingPlan,
+} from './stats/bootstrap.js'
 import { requirementThresholds } from './requirement.js'
 import type { Score, SweepResult } from '../results/sweep-result.js'
 import { type CategoricalStability, type Interval, stableInterval } from './stability.js'
@@ -35,7 +42,12 @@ export interface CompareOptions extends ComparisonSettings {
 }
 
 /** The keys of {@link ComparisonSettings}. */
-export const COMPARISON_KEYS = optionKeys<ComparisonSettings>({ margin: true, confidence: true, resamples: true, seed: true })
+export const COMPARISON_KEYS = optionKeys<ComparisonSettings>({
+  margin: true,
+  confidence: true,
+  resamples: true,
+  seed: true,
+})
 
 /** One model's side of a {@link ClassComparison}. */
 export interface ModelSide {
@@ -91,17 +103,32 @@ export interface ModelComparison {
   readonly classes: ClassComparison[]
 }
 
-const COMPARE_KEYS = optionKeys<CompareOptions>({ min: true, metric: true, scoreClasses: true, margin: true, confidence: true, resamples: true, seed: true })
+const COMPARE_KEYS = optionKeys<CompareOptions>({
+  min: true,
+  metric: true,
+  scoreClasses: true,
+  margin: true,
+  confidence: true,
+  resamples: true,
+  seed: true,
+})
 
 /**
  * Checks comparison settings (`what` names their owner in messages) and applies the defaults: callers that sweep
  * first check them before the sweeps, so that a bad margin does not cost two sweeps.
  * @throws SegsenseError `E_BAD_PARAMETER` for a margin outside [0, 1] or bad bootstrap options.
  */
-export function comparisonSettings(options: ComparisonSettings, what: string): BootstrapSettings & { readonly margin: number } {
+export function comparisonSettings(
+  options: ComparisonSettings,
+  what: string,
+): BootstrapSettings & { readonly margin: number } {
   const margin = options.margin ?? 0
   if (typeof margin !== 'number' || !(margin >= 0 && margin <= 1)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} option margin must be a score difference in [0, 1] such as 0.02, got ${describeValue(margin)}`, { details: { value: margin } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${what} option margin must be a score difference in [0, 1] such as 0.02, got ${describeValue(margin)}`,
+      { details: { value: margin } },
+    )
   }
   return { ...bootstrapSettings(options, what), margin }
 }
@@ -113,25 +140,52 @@ function same(a: unknown, b: unknown): boolean {
 /** Both results must come from the same sweep setting: transform, values, reference and samples. */
 function checkPaired(a: SweepResult, b: SweepResult, metric: MetricName): void {
   const bad = (message: string, details: Record<string, unknown>): never => {
-    throw new SegsenseError('E_BAD_PARAMETER', `compareModels: ${message}; sweep both models with the same samples, transform and grid`, { details })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `compareModels: ${message}; sweep both models with the same samples, transform and grid`,
+      { details },
+    )
   }
   if (a.transform.name !== b.transform.name || !same(a.transform.options, b.transform.options)) {
-    bad(`the candidate was swept with ${a.transform.name} ${JSON.stringify(a.transform.options)}, the baseline with ${b.transform.name} ${JSON.stringify(b.transform.options)}`, { candidate: a.transform, baseline: b.transform })
+    bad(
+      `the candidate was swept with ${a.transform.name} ${JSON.stringify(a.transform.options)}, the baseline with ${b.transform.name} ${JSON.stringify(b.transform.options)}`,
+      { candidate: a.transform, baseline: b.transform },
+    )
   }
   if (a.values.length !== b.values.length) {
-    throw new SegsenseError('E_SIZE_MISMATCH', `compareModels: the candidate was swept at ${a.values.length} values, the baseline at ${b.values.length}; sweep both on the same grid`, { details: { candidate: a.values, baseline: b.values } })
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `compareModels: the candidate was swept at ${a.values.length} values, the baseline at ${b.values.length}; sweep both on the same grid`,
+      { details: { candidate: a.values, baseline: b.values } },
+    )
   }
   const k = a.values.findIndex((v, i) => v !== b.values[i])
   if (k >= 0) bad(`swept value ${k + 1} differs: ${a.values[k]} (candidate) vs ${b.values[k]} (baseline)`, { index: k })
-  if (a.reference !== b.reference) bad(`the candidate was scored against the ${a.reference}, the baseline against the ${b.reference}`, { candidate: a.reference, baseline: b.reference })
+  if (a.reference !== b.reference)
+    bad(`the candidate was scored against the ${a.reference}, the baseline against the ${b.reference}`, {
+      candidate: a.reference,
+      baseline: b.reference,
+    })
   if (a.samples.length !== b.samples.length) {
-    throw new SegsenseError('E_SIZE_MISMATCH', `compareModels: the candidate was swept on ${a.samples.length} samples, the baseline on ${b.samples.length}; the comparison pairs them by sample`, { details: { candidate: a.samples.length, baseline: b.samples.length } })
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `compareModels: the candidate was swept on ${a.samples.length} samples, the baseline on ${b.samples.length}; the comparison pairs them by sample`,
+      { details: { candidate: a.samples.length, baseline: b.samples.length } },
+    )
   }
   const ids = new Set(b.samples.map((s) => s.id))
   const missing = a.samples.find((s) => !ids.has(s.id))
-  if (missing) bad(`sample ${JSON.stringify(missing.id)} of the candidate is not among the baseline's (${b.samples.map((s) => s.id).join(', ')})`, { sample: missing.id })
-  for (const [r, role] of [[a, 'candidate'], [b, 'baseline']] as const) {
-    if (!r.metrics.includes(metric)) bad(`the ${role}'s sweep has no ${metric} scores (metrics: ${r.metrics.join(', ')})`, { metric })
+  if (missing)
+    bad(
+      `sample ${JSON.stringify(missing.id)} of the candidate is not among the baseline's (${b.samples.map((s) => s.id).join(', ')})`,
+      { sample: missing.id },
+    )
+  for (const [r, role] of [
+    [a, 'candidate'],
+    [b, 'baseline'],
+  ] as const) {
+    if (!r.metrics.includes(metric))
+      bad(`the ${role}'s sweep has no ${metric} scores (metrics: ${r.metrics.join(', ')})`, { metric })
   }
 }
 
@@ -161,20 +215,37 @@ function sideOf(result: SweepResult, className: string, metric: MetricName, min:
  * const c = compareModels(await sweep(candidate, samples, rotate), await sweep(baseline, samples, rotate), { margin: 0.02 })
  * c.classes[0].auc // { difference: -0.31, lower: -0.36, upper: -0.26 }
  */
-export function compareModels(candidate: SweepResult, baseline: SweepResult, options: CompareOptions = {}): ModelComparison {
+export function compareModels(
+  candidate: SweepResult,
+  baseline: SweepResult,
+  options: CompareOptions = {},
+): ModelComparison {
   checkKnownKeys(options, COMPARE_KEYS, 'compareModels options')
-  for (const [r, role] of [[candidate, 'candidate'], [baseline, 'baseline']] as const) {
+  for (const [r, role] of [
+    [candidate, 'candidate'],
+    [baseline, 'baseline'],
+  ] as const) {
     if (!r || typeof r !== 'object' || !Array.isArray(r.values) || !Array.isArray(r.samples)) {
-      throw new SegsenseError('E_BAD_PARAMETER', `compareModels: the ${role} must be a SweepResult (from sweep()), got ${describeValue(r)}`)
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `compareModels: the ${role} must be a SweepResult (from sweep()), got ${describeValue(r)}`,
+      )
     }
   }
   const metric = options.metric ?? 'dice'
   if (isDistanceMetric(metric)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `compareModels compares score metrics (higher is better: ${METRIC_NAMES.filter((m) => !isDistanceMetric(m)).join(', ')}), not the distance ${metric}`, { details: { metric } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `compareModels compares score metrics (higher is better: ${METRIC_NAMES.filter((m) => !isDistanceMetric(m)).join(', ')}), not the distance ${metric}`,
+      { details: { metric } },
+    )
   }
   const { margin, ...settings } = comparisonSettings(options, 'compareModels')
   checkPaired(candidate, baseline, metric)
-  const requirement = { min: options.min ?? DEFAULT_COMPARE_MIN, ...(options.scoreClasses ? { scoreClasses: options.scoreClasses } : {}) }
+  const requirement = {
+    min: options.min ?? DEFAULT_COMPARE_MIN,
+    ...(options.scoreClasses ? { scoreClasses: options.scoreClasses } : {}),
+  }
   const thresholds = requirementThresholds(candidate, requirement)
   requirementThresholds(baseline, requirement) // the same classes must exist in both
   const bySample = new Map(baseline.samples.map((s) => [s.id, s]))
@@ -210,7 +281,10 @@ export function compareModels(candidate: SweepResult, baseline: SweepResult, opt
     const test = pairs ? wilcoxonSignedRank(aucA, aucB) : null
     const decisive = options.confidence !== undefined ? boot.lower : boot.mean
     classes.push({
-      className, min, candidate: a, baseline: b,
+      className,
+      min,
+      candidate: a,
+      baseline: b,
       auc: { difference: boot.mean, lower: boot.lower, upper: boot.upper },
       pairs,
       widthDifference: a.width === null || b.width === null ? null : a.width - b.width,

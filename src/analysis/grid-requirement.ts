@@ -46,28 +46,40 @@ export interface GridVerdict {
 export function evaluateGridRequirement(result: GridResult, requirement: Requirement): GridVerdict {
   const metric = requirement.metric ?? 'dice'
   const aggregate = requirement.aggregate ?? 'mean'
-  if (aggregate !== 'mean' && aggregate !== 'each') throw new SegsenseError('E_BAD_PARAMETER', `aggregate must be 'mean' or 'each', got ${describeValue(aggregate)}`)
-  if (!result.metrics.includes(metric)) throw new SegsenseError('E_BAD_PARAMETER', `metric ${JSON.stringify(metric)} was not computed by the grid (metrics: ${result.metrics.join(', ')})`)
-  if (isDistanceMetric(metric)) throw new SegsenseError('E_BAD_PARAMETER', `grids gate scores with min; ${metric} is a distance (max), not supported in grids yet`)
+  if (aggregate !== 'mean' && aggregate !== 'each')
+    throw new SegsenseError('E_BAD_PARAMETER', `aggregate must be 'mean' or 'each', got ${describeValue(aggregate)}`)
+  if (!result.metrics.includes(metric))
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `metric ${JSON.stringify(metric)} was not computed by the grid (metrics: ${result.metrics.join(', ')})`,
+    )
+  if (isDistanceMetric(metric))
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `grids gate scores with min; ${metric} is a distance (max), not supported in grids yet`,
+    )
   const thresholds = requirementThresholds(result, requirement)
   const [va, vb] = [result.axes[0].values, result.axes[1].values]
   const failures: GridFailure[] = []
   const classes: GridClassVerdict[] = []
   for (const [className, min] of thresholds) {
-    const grids = aggregate === 'mean'
-      ? [{ sample: null, grid: result.mean[metric]?.[className] ?? [] }]
-      : result.samples.map((s) => ({ sample: s.id, grid: s.scores[metric]?.[className] ?? [] }))
+    const grids =
+      aggregate === 'mean'
+        ? [{ sample: null, grid: result.mean[metric]?.[className] ?? [] }]
+        : result.samples.map((s) => ({ sample: s.id, grid: s.scores[metric]?.[className] ?? [] }))
     const failingSamples: string[] = []
     let pass = true
     for (const { sample, grid } of grids) {
       let fails = false
-      va.forEach((a, i) => vb.forEach((b, j) => {
-        const score = grid[i]?.[j] ?? null
-        if (score === null || !(score >= min)) {
-          failures.push({ className, sample, cell: [i, j], values: [a, b], score, min })
-          fails = true
-        }
-      }))
+      va.forEach((a, i) =>
+        vb.forEach((b, j) => {
+          const score = grid[i]?.[j] ?? null
+          if (score === null || !(score >= min)) {
+            failures.push({ className, sample, cell: [i, j], values: [a, b], score, min })
+            fails = true
+          }
+        }),
+      )
       if (fails) {
         pass = false
         if (sample !== null) failingSamples.push(sample)

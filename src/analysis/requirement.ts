@@ -82,12 +82,20 @@ export interface RequirementVerdict {
 function checkThreshold(value: unknown, what: string, direction: 'higher' | 'lower'): number {
   if (direction === 'lower') {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a finite number >= 0 (a distance in mm), got ${describeValue(value)}`, { details: { value } })
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `${what} must be a finite number >= 0 (a distance in mm), got ${describeValue(value)}`,
+        { details: { value } },
+      )
     }
     return value
   }
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a number in [0, 1] (a score metric is in [0, 1]; distances take max), got ${describeValue(value)}`, { details: { value } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${what} must be a number in [0, 1] (a score metric is in [0, 1]; distances take max), got ${describeValue(value)}`,
+      { details: { value } },
+    )
   }
   return value
 }
@@ -96,7 +104,10 @@ function checkThreshold(value: unknown, what: string, direction: 'higher' | 'low
  * Resolves which classes a requirement checks and each one's threshold.
  * @throws SegsenseError `E_BAD_PARAMETER` for a class the result did not score or a non-numeric threshold.
  */
-export function requirementThresholds(result: Pick<SweepResult, 'classes'>, requirement: Requirement): Map<string, number> {
+export function requirementThresholds(
+  result: Pick<SweepResult, 'classes'>,
+  requirement: Requirement,
+): Map<string, number> {
   const out = new Map<string, number>()
   const metric = requirement.metric ?? 'dice'
   const direction = metricDirection(metric)
@@ -106,7 +117,11 @@ export function requirementThresholds(result: Pick<SweepResult, 'classes'>, requ
   const subset = requirement.scoreClasses ?? requirement.classes
   const scored = new Set(result.classes)
   const unknown = (name: string, where: string): never => {
-    throw new SegsenseError('E_BAD_PARAMETER', `${where} names class ${JSON.stringify(name)}, which the sweep did not score; scored classes: ${result.classes.join(', ')}`, { details: { className: name } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${where} names class ${JSON.stringify(name)}, which the sweep did not score; scored classes: ${result.classes.join(', ')}`,
+      { details: { className: name } },
+    )
   }
   if (typeof min === 'number') {
     const t = checkThreshold(min, `threshold (${key})`, direction)
@@ -118,13 +133,21 @@ export function requirementThresholds(result: Pick<SweepResult, 'classes'>, requ
     const names = subset ?? Object.keys(min)
     for (const name of names) {
       if (!scored.has(name)) unknown(name, subset ? 'scoreClasses option' : 'per-class threshold')
-      if (!(name in min)) throw new SegsenseError('E_BAD_PARAMETER', `no threshold for class ${JSON.stringify(name)}: the per-class thresholds name ${Object.keys(min).join(', ')}`)
+      if (!(name in min))
+        throw new SegsenseError(
+          'E_BAD_PARAMETER',
+          `no threshold for class ${JSON.stringify(name)}: the per-class thresholds name ${Object.keys(min).join(', ')}`,
+        )
       out.set(name, checkThreshold(min[name], `threshold for class ${JSON.stringify(name)}`, direction))
     }
   } else {
-    throw new SegsenseError('E_BAD_PARAMETER', `threshold (${key}) must be a number or a { className: number } map${min === undefined ? ` (${metric} takes ${key})` : ''}, got ${describeValue(min)}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `threshold (${key}) must be a number or a { className: number } map${min === undefined ? ` (${metric} takes ${key})` : ''}, got ${describeValue(min)}`,
+    )
   }
-  if (out.size === 0) throw new SegsenseError('E_BAD_PARAMETER', 'the requirement checks no class (empty scoreClasses or thresholds)')
+  if (out.size === 0)
+    throw new SegsenseError('E_BAD_PARAMETER', 'the requirement checks no class (empty scoreClasses or thresholds)')
   return out
 }
 
@@ -142,28 +165,42 @@ export function requirementThresholds(result: Pick<SweepResult, 'classes'>, requ
 export function evaluateRequirement(result: SweepResult, requirement: Requirement): RequirementVerdict {
   const metric = requirement.metric ?? 'dice'
   const aggregate = requirement.aggregate ?? 'mean'
-  if (aggregate !== 'mean' && aggregate !== 'each') throw new SegsenseError('E_BAD_PARAMETER', `aggregate must be 'mean' or 'each', got ${describeValue(aggregate)}`)
-  if (!result.metrics.includes(metric)) throw new SegsenseError('E_BAD_PARAMETER', `metric ${JSON.stringify(metric)} was not computed by the sweep (metrics: ${result.metrics.join(', ')})`)
+  if (aggregate !== 'mean' && aggregate !== 'each')
+    throw new SegsenseError('E_BAD_PARAMETER', `aggregate must be 'mean' or 'each', got ${describeValue(aggregate)}`)
+  if (!result.metrics.includes(metric))
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `metric ${JSON.stringify(metric)} was not computed by the sweep (metrics: ${result.metrics.join(', ')})`,
+    )
   const thresholds = requirementThresholds(result, requirement)
   const direction = metricDirection(metric)
   const key = direction === 'lower' ? 'max' : 'min'
   const { confidence } = requirement
   if (confidence !== undefined && aggregate === 'each') {
-    throw new SegsenseError('E_BAD_PARAMETER', `confidence bounds the mean over samples; with aggregate 'each' every sample must pass on its own, so there is no mean to bound: drop confidence or use aggregate 'mean'`, { details: { confidence } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `confidence bounds the mean over samples; with aggregate 'each' every sample must pass on its own, so there is no mean to bound: drop confidence or use aggregate 'mean'`,
+      { details: { confidence } },
+    )
   }
   if (confidence !== undefined && direction === 'lower') {
     // The band of a distance would have to bound the mean from above, and an infinite distance has no bootstrap:
     // refused rather than checked with the wrong bound.
-    throw new SegsenseError('E_BAD_PARAMETER', `confidence is not supported for the distance metric ${metric} (it bounds a score's mean from below); drop confidence or gate a score metric`, { details: { confidence, metric } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `confidence is not supported for the distance metric ${metric} (it bounds a score's mean from below); drop confidence or gate a score metric`,
+      { details: { confidence, metric } },
+    )
   }
   if (confidence !== undefined) return evaluateWithConfidence(result, requirement, metric, thresholds)
   const failures: Failure[] = []
   const classes: ClassVerdict[] = []
   for (const [className, limit] of thresholds) {
     const bound = { direction, limit }
-    const curves = aggregate === 'mean'
-      ? [{ sample: null, scores: result.mean[metric]?.[className] ?? [] }]
-      : result.samples.map((s) => ({ sample: s.id, scores: s.scores[metric]?.[className] ?? [] }))
+    const curves =
+      aggregate === 'mean'
+        ? [{ sample: null, scores: result.mean[metric]?.[className] ?? [] }]
+        : result.samples.map((s) => ({ sample: s.id, scores: s.scores[metric]?.[className] ?? [] }))
     const failingSamples: string[] = []
     let pass = true
     for (const { sample, scores } of curves) {
@@ -181,13 +218,24 @@ export function evaluateRequirement(result: SweepResult, requirement: Requiremen
         if (sample !== null) failingSamples.push(sample)
       }
     }
-    classes.push({ className, [key]: limit, pass, interval: stableInterval(result, { className, metric, [key]: limit }), failingSamples })
+    classes.push({
+      className,
+      [key]: limit,
+      pass,
+      interval: stableInterval(result, { className, metric, [key]: limit }),
+      failingSamples,
+    })
   }
   return { pass: failures.length === 0, metric, direction, aggregate, classes, failures }
 }
 
 /** {@link evaluateRequirement} with `confidence`: the lower bound of the mean's bootstrap band must meet the threshold. */
-function evaluateWithConfidence(result: SweepResult, requirement: Requirement, metric: MetricName, thresholds: Map<string, number>): RequirementVerdict {
+function evaluateWithConfidence(
+  result: SweepResult,
+  requirement: Requirement,
+  metric: MetricName,
+  thresholds: Map<string, number>,
+): RequirementVerdict {
   const agg = aggregate(result, {
     min: Object.fromEntries(thresholds),
     metric,
@@ -200,7 +248,12 @@ function evaluateWithConfidence(result: SweepResult, requirement: Requirement, m
   for (const [className, min] of thresholds) {
     const a = agg.classes[className]
     // Never a silent pass: a checked class the aggregate did not produce is an error, not a skipped check.
-    if (!a) throw new SegsenseError('E_BAD_PARAMETER', `class ${JSON.stringify(className)} has no ${metric} scores to bound in the result`, { details: { className } })
+    if (!a)
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `class ${JSON.stringify(className)} has no ${metric} scores to bound in the result`,
+        { details: { className } },
+      )
     let pass = true
     result.values.forEach((value, k) => {
       const lower = a.lower[k] ?? null
@@ -211,5 +264,15 @@ function evaluateWithConfidence(result: SweepResult, requirement: Requirement, m
     })
     classes.push({ className, min, pass, interval: a.interval, failingSamples: [], lowerInterval: a.lowerInterval })
   }
-  return { pass: failures.length === 0, metric, direction: 'higher', aggregate: 'mean', confidence: agg.confidence, resamples: agg.resamples, seed: agg.seed, classes, failures }
+  return {
+    pass: failures.length === 0,
+    metric,
+    direction: 'higher',
+    aggregate: 'mean',
+    confidence: agg.confidence,
+    resamples: agg.resamples,
+    seed: agg.seed,
+    classes,
+    failures,
+  }
 }

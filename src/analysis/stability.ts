@@ -88,15 +88,30 @@ export function curveOf(result: SweepResult, options: CurveOptions): Score[] {
   let table = result.mean
   if (sample !== undefined) {
     const s = result.samples.find((x) => x.id === sample)
-    if (!s) throw new SegsenseError('E_BAD_PARAMETER', `sample ${describeValue(sample)} is not in the sweep result (samples: ${describeValue(result.samples.map((x) => x.id))})`)
+    if (!s)
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `sample ${describeValue(sample)} is not in the sweep result (samples: ${describeValue(result.samples.map((x) => x.id))})`,
+      )
     table = s.scores
   }
   const perClass = table[metric]
-  if (!perClass) throw new SegsenseError('E_BAD_PARAMETER', `metric ${describeValue(metric)} is not in the sweep result (metrics: ${describeValue(result.metrics)})`)
+  if (!perClass)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `metric ${describeValue(metric)} is not in the sweep result (metrics: ${describeValue(result.metrics)})`,
+    )
   const curve = Object.prototype.hasOwnProperty.call(perClass, className) ? perClass[className] : undefined
-  if (!curve) throw new SegsenseError('E_BAD_PARAMETER', `class ${describeValue(className)} is not in the sweep result (classes: ${describeValue(result.classes)})`)
+  if (!curve)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `class ${describeValue(className)} is not in the sweep result (classes: ${describeValue(result.classes)})`,
+    )
   if (curve.length !== result.values.length) {
-    throw new SegsenseError('E_BAD_PARAMETER', `the ${metric} curve of class ${JSON.stringify(className)} has ${curve.length} scores for ${result.values.length} swept values`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `the ${metric} curve of class ${JSON.stringify(className)} has ${curve.length} scores for ${result.values.length} swept values`,
+    )
   }
   return curve
 }
@@ -109,7 +124,10 @@ export function neutralIndex(parameter: Pick<SweepParameter, 'neutral' | 'name'>
   const tol = 1e-9 * Math.max(1, span, Math.abs(parameter.neutral))
   const near = values.findIndex((v) => Math.abs(v - parameter.neutral) <= tol)
   if (near < 0) {
-    throw new SegsenseError('E_BAD_PARAMETER', `the swept values ${describeValue(values)} do not include the neutral value ${parameter.name}=${parameter.neutral}; summaries are measured from it`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `the swept values ${describeValue(values)} do not include the neutral value ${parameter.name}=${parameter.neutral}; summaries are measured from it`,
+    )
   }
   return near
 }
@@ -149,9 +167,16 @@ export function ringOf(parameter: SweepParameter, values: readonly number[], sco
       const a = scores[0] ?? null
       const b = scores[K] ?? null
       const merged = a === null || b === null ? null : Math.min(a, b)
-      return { theta: values.slice(0, K), scores: [merged, ...scores.slice(1, K)], neutral: i0 === K ? 0 : i0, period: P, scale: parameter.scale }
+      return {
+        theta: values.slice(0, K),
+        scores: [merged, ...scores.slice(1, K)],
+        neutral: i0 === K ? 0 : i0,
+        period: P,
+        scale: parameter.scale,
+      }
     }
-    if (gap > tol && gap <= maxStep + tol) return { theta: [...values], scores: [...scores], neutral: i0, period: P, scale: parameter.scale }
+    if (gap > tol && gap <= maxStep + tol)
+      return { theta: [...values], scores: [...scores], neutral: i0, period: P, scale: parameter.scale }
   }
   return { theta: [...values], scores: [...scores], neutral: i0, period: null, scale: parameter.scale }
 }
@@ -184,7 +209,8 @@ export function walk(ring: Ring, dir: -1 | 1, min: number): Side {
     } else next = (ring.theta[f] as number) + (pos - (ring.theta[j] as number))
     const mf = ring.scores[f]
     if (!passes(mf, min)) {
-      if (typeof mf !== 'number' || !Number.isFinite(mf)) return { bound: pos, grid: pos, censored: false, undefinedScore: true }
+      if (typeof mf !== 'number' || !Number.isFinite(mf))
+        return { bound: pos, grid: pos, censored: false, undefinedScore: true }
       const mj = ring.scores[j] as number
       const uj = toWorking(ring, pos)
       const uf = toWorking(ring, next)
@@ -206,7 +232,12 @@ function wrapInto(x: number, first: number, last: number, period: number): numbe
 }
 
 /** Categorical stability of one curve. @internal */
-export function categoricalOf(parameter: SweepParameter, values: readonly number[], scores: readonly Score[], min: number): CategoricalStability {
+export function categoricalOf(
+  parameter: SweepParameter,
+  values: readonly number[],
+  scores: readonly Score[],
+  min: number,
+): CategoricalStability {
   const failing: number[] = []
   let worst: { value: number; score: number | null } = { value: parameter.neutral, score: null }
   values.forEach((v, i) => {
@@ -214,7 +245,12 @@ export function categoricalOf(parameter: SweepParameter, values: readonly number
     if (!passes(s, min)) failing.push(v)
     if (s !== null && Number.isFinite(s) && (worst.score === null || s < worst.score)) worst = { value: v, score: s }
   })
-  return { kind: 'categorical', passFraction: values.length === 0 ? 0 : (values.length - failing.length) / values.length, failing, worst }
+  return {
+    kind: 'categorical',
+    passFraction: values.length === 0 ? 0 : (values.length - failing.length) / values.length,
+    failing,
+    worst,
+  }
 }
 
 /** The stable interval of a ring (null when the neutral point fails). @internal */
@@ -225,7 +261,19 @@ export function intervalOf(ring: Ring, min: number, values: readonly number[]): 
   const extra: { ratio?: number; wraps?: boolean; full?: boolean } = {}
   if (ring.period !== null) {
     if (ring.scores.every((s) => passes(s, min))) {
-      return { kind: 'interval', from: first, to: first + ring.period, gridFrom: first, gridTo: last, censoredLow: false, censoredHigh: false, width: ring.period, containsNeutral: true, wraps: false, full: true }
+      return {
+        kind: 'interval',
+        from: first,
+        to: first + ring.period,
+        gridFrom: first,
+        gridTo: last,
+        censoredLow: false,
+        censoredHigh: false,
+        width: ring.period,
+        containsNeutral: true,
+        wraps: false,
+        full: true,
+      }
     }
   }
   const lo = walk(ring, -1, min)
@@ -249,7 +297,18 @@ export function intervalOf(ring: Ring, min: number, values: readonly number[]): 
       gridTo = wrapInto(gridTo, first, last, P)
     }
   }
-  const out: Interval = { kind: 'interval', from, to, gridFrom, gridTo, censoredLow: lo.censored, censoredHigh: hi.censored, width, containsNeutral: true, ...extra }
+  const out: Interval = {
+    kind: 'interval',
+    from,
+    to,
+    gridFrom,
+    gridTo,
+    censoredLow: lo.censored,
+    censoredHigh: hi.censored,
+    width,
+    containsNeutral: true,
+    ...extra,
+  }
   if (lo.undefinedScore) (out as { undefinedLow?: boolean }).undefinedLow = true
   if (hi.undefinedScore) (out as { undefinedHigh?: boolean }).undefinedHigh = true
   return out
@@ -269,14 +328,19 @@ export function intervalOf(ring: Ring, min: number, values: readonly number[]): 
  * stableInterval(result, { className: 'LV', metric: 'hd95', max: 5 }) // where hd95 stays <= 5 mm
  */
 export function stableInterval(result: SweepResult, options: StabilityOptions): Interval | CategoricalStability | null {
-  checkKnownKeys(options, optionKeys<StabilityOptions>({ className: true, metric: true, sample: true, min: true, max: true }), 'stableInterval options')
+  checkKnownKeys(
+    options,
+    optionKeys<StabilityOptions>({ className: true, metric: true, sample: true, min: true, max: true }),
+    'stableInterval options',
+  )
   const bound = boundOf(options.metric ?? 'dice', options, 'stableInterval')
   const scores = curveOf(result, options)
   const parameter = result.transform.parameter
   // Distances are walked negated (-d >= -max): the same walk, crossings and interpolation as for scores.
   const sign = bound.direction === 'lower' ? -1 : 1
   const curve = oriented(scores, bound.direction)
-  if (parameter.scale === 'categorical') return unorient(categoricalOf(parameter, result.values, curve, sign * bound.limit), sign)
+  if (parameter.scale === 'categorical')
+    return unorient(categoricalOf(parameter, result.values, curve, sign * bound.limit), sign)
   return intervalOf(ringOf(parameter, result.values, curve), sign * bound.limit, result.values)
 }
 

@@ -73,7 +73,11 @@ export function axisWraps(parameter: Pick<SweepParameter, 'scale' | 'period'>, v
  * fails. `wrap[a]` makes the first and last index of axis a neighbours (a closed circular axis).
  * `pass[i][j]` must be a full rectangle.
  */
-export function connectedRegion(pass: readonly (readonly boolean[])[], start: readonly [number, number], wrap: readonly [boolean, boolean] = [false, false]): boolean[][] | null {
+export function connectedRegion(
+  pass: readonly (readonly boolean[])[],
+  start: readonly [number, number],
+  wrap: readonly [boolean, boolean] = [false, false],
+): boolean[][] | null {
   const n = pass.length
   const m = n > 0 ? (pass[0] as readonly boolean[]).length : 0
   const [si, sj] = start
@@ -85,8 +89,20 @@ export function connectedRegion(pass: readonly (readonly boolean[])[], start: re
   seen[si * m + sj] = 1
   queue[tail++] = si * m + sj
   const visit = (i: number, j: number): void => {
-    if (i < 0) { if (!wrap[0]) return; i = n - 1 } else if (i >= n) { if (!wrap[0]) return; i = 0 }
-    if (j < 0) { if (!wrap[1]) return; j = m - 1 } else if (j >= m) { if (!wrap[1]) return; j = 0 }
+    if (i < 0) {
+      if (!wrap[0]) return
+      i = n - 1
+    } else if (i >= n) {
+      if (!wrap[0]) return
+      i = 0
+    }
+    if (j < 0) {
+      if (!wrap[1]) return
+      j = m - 1
+    } else if (j >= m) {
+      if (!wrap[1]) return
+      j = 0
+    }
     const c = i * m + j
     if (seen[c] || !pass[i]?.[j]) return
     seen[c] = 1
@@ -115,7 +131,12 @@ export function axisExtent(values: readonly number[], occupied: readonly boolean
   const last = occupied.lastIndexOf(true)
   const full = occupied.every(Boolean)
   const at = (fromIndex: number, toIndex: number, wrapsHere: boolean): AxisExtent => ({
-    from: values[fromIndex] as number, to: values[toIndex] as number, fromIndex, toIndex, wraps: wrapsHere, full,
+    from: values[fromIndex] as number,
+    to: values[toIndex] as number,
+    fromIndex,
+    toIndex,
+    wraps: wrapsHere,
+    full,
   })
   if (!wraps || full) return at(first, last, false)
   // Widest circular run of unoccupied indices: the region's extent is what lies outside it.
@@ -150,17 +171,28 @@ export function stableRegion(result: GridResult, options: RegionOptions): Stable
   const metric = options.metric ?? 'dice'
   const { className, min } = options
   if (typeof min !== 'number' || !(min >= 0 && min <= 1)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `stableRegion: min must be a number in [0, 1], got ${describeValue(min)}`, { details: { min } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `stableRegion: min must be a number in [0, 1], got ${describeValue(min)}`,
+      { details: { min } },
+    )
   }
   let table = result.mean
   if (options.sample !== undefined) {
     const s = result.samples.find((x) => x.id === options.sample)
-    if (!s) throw new SegsenseError('E_BAD_PARAMETER', `stableRegion: no sample ${JSON.stringify(options.sample)} in the grid (samples: ${result.samples.map((x) => x.id).join(', ')})`)
+    if (!s)
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `stableRegion: no sample ${JSON.stringify(options.sample)} in the grid (samples: ${result.samples.map((x) => x.id).join(', ')})`,
+      )
     table = s.scores
   }
   const grid = table[metric]?.[className]
   if (!grid) {
-    throw new SegsenseError('E_BAD_PARAMETER', `stableRegion: the grid has no ${metric} scores for class ${JSON.stringify(className)} (metrics: ${result.metrics.join(', ')}; classes: ${result.classes.join(', ')})`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `stableRegion: the grid has no ${metric} scores for class ${JSON.stringify(className)} (metrics: ${result.metrics.join(', ')}; classes: ${result.classes.join(', ')})`,
+    )
   }
   const pass = grid.map((row) => row.map((s) => typeof s === 'number' && s >= min))
   const [a, b] = result.axes
@@ -170,12 +202,14 @@ export function stableRegion(result: GridResult, options: RegionOptions): Stable
   let cells = 0
   const rows = new Array<boolean>(a.values.length).fill(false)
   const cols = new Array<boolean>(b.values.length).fill(false)
-  mask.forEach((row, i) => row.forEach((inside, j) => {
-    if (!inside) return
-    cells++
-    rows[i] = true
-    cols[j] = true
-  }))
+  mask.forEach((row, i) =>
+    row.forEach((inside, j) => {
+      if (!inside) return
+      cells++
+      rows[i] = true
+      cols[j] = true
+    }),
+  )
   return {
     className,
     metric,

@@ -2,7 +2,17 @@ import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { MetricName } from '../metrics/overlap.js'
 import { toWorking } from '../results/values.js'
 import type { Score, SweepParameter, SweepResult } from '../results/sweep-result.js'
-import { type CategoricalStability, type Interval, type Ring, categoricalOf, curveOf, intervalOf, neutralIndex, ringOf, unorient } from './stability.js'
+import {
+  type CategoricalStability,
+  type Interval,
+  type Ring,
+  categoricalOf,
+  curveOf,
+  intervalOf,
+  neutralIndex,
+  ringOf,
+  unorient,
+} from './stability.js'
 import { boundOf, oriented } from './threshold.js'
 
 /** Options of {@link summarize}. */
@@ -140,9 +150,17 @@ function plainMean(m: readonly Score[], f: (v: number) => number): number | null
  * values for categorical parameters; `null` when no score is defined. `summarize` passes a distance's margin curve;
  * `compareModels` applies it to every sample's score curve.
  */
-export function curveAuc(parameter: Pick<SweepParameter, 'scale'>, values: readonly number[], scores: readonly Score[]): number | null {
+export function curveAuc(
+  parameter: Pick<SweepParameter, 'scale'>,
+  values: readonly number[],
+  scores: readonly Score[],
+): number | null {
   if (parameter.scale === 'categorical') return plainMean(scores, (v) => v)
-  return normalisedArea(values.map((v) => toWorking(parameter, v)), scores, (v) => v)
+  return normalisedArea(
+    values.map((v) => toWorking(parameter, v)),
+    scores,
+    (v) => v,
+  )
 }
 
 // The margin a distance keeps below max, in [0, 1]; a null (infinite or undefined) keeps none. All null: null.
@@ -158,7 +176,8 @@ function unorientWorst(worst: ClassSummary['worst'], sign: 1 | -1): ClassSummary
 function worstOf(values: readonly number[], m: readonly Score[]): ClassSummary['worst'] {
   let worst: { value: number; score: number } | null = null
   m.forEach((s, i) => {
-    if (typeof s === 'number' && Number.isFinite(s) && (worst === null || s < worst.score)) worst = { value: values[i] as number, score: s }
+    if (typeof s === 'number' && Number.isFinite(s) && (worst === null || s < worst.score))
+      worst = { value: values[i] as number, score: s }
   })
   return worst
 }
@@ -210,7 +229,8 @@ function slopesOf(ring: Ring): Slopes {
     const b = ring.scores[j]
     if (!num(a) || !num(b)) continue
     const slope = Math.abs(b - a) / (u(j, offset) - u(i, 0))
-    if (best === null || slope > best.slope) best = { slope, between: [ring.theta[i] as number, ring.theta[j] as number] }
+    if (best === null || slope > best.slope)
+      best = { slope, between: [ring.theta[i] as number, ring.theta[j] as number] }
   }
   return { minus: neighbour(-1), plus: neighbour(1), maxAdjacent: best }
 }
@@ -227,7 +247,11 @@ function slopesOf(ring: Ring): Slopes {
  * const { classes } = summarize(result, { min: 0.8 }); classes.LV.interval, classes.LV.auc
  */
 export function summarize(result: SweepResult, options: SummarizeOptions): Summary {
-  checkKnownKeys(options, optionKeys<SummarizeOptions>({ min: true, max: true, metric: true, sample: true }), 'summarize options')
+  checkKnownKeys(
+    options,
+    optionKeys<SummarizeOptions>({ min: true, max: true, metric: true, sample: true }),
+    'summarize options',
+  )
   const metric = options.metric ?? 'dice'
   const bound = boundOf(metric, options, 'summarize')
   // Distances are summarised negated (higher is better again), and their scores reported back in mm.
@@ -240,7 +264,11 @@ export function summarize(result: SweepResult, options: SummarizeOptions): Summa
   const u = values.map((v) => toWorking(parameter, v))
   const classes: Record<string, ClassSummary> = {}
   for (const className of result.classes) {
-    const raw = curveOf(result, { className, metric, ...(options.sample !== undefined ? { sample: options.sample } : {}) })
+    const raw = curveOf(result, {
+      className,
+      metric,
+      ...(options.sample !== undefined ? { sample: options.sample } : {}),
+    })
     const m = oriented(raw, bound.direction)
     const m0 = m[i0] ?? null
     const drop = (v: number): number => Math.max(0, (m0 as number) - v)

@@ -30,5 +30,10 @@ export function takeOver(result: Pick<SweepResult, 'confusion'>, className: stri
     if (j !== row && (best < 0 || (counts[j] as number) > (counts[best] as number))) best = j
   }
   if (total === 0 || best < 0) return undefined
-  return { className, predicted: c.classes[best] as string, share: (counts[best] as number) / total, kept: (counts[row] as number) / total }
+  return {
+    className,
+    predicted: c.classes[best] as string,
+    share: (counts[best] as number) / total,
+    kept: (counts[row] as number) / total,
+  }
 }

@@ -16,13 +16,21 @@ export interface Bound {
  * metric's direction calls for.
  * @throws SegsenseError `E_BAD_PARAMETER` naming `where` when the other one (or neither, or a non-finite number) is given.
  */
-export function boundOf(metric: MetricName, options: { readonly min?: number | undefined; readonly max?: number | undefined }, where: string): Bound {
+export function boundOf(
+  metric: MetricName,
+  options: { readonly min?: number | undefined; readonly max?: number | undefined },
+  where: string,
+): Bound {
   const direction = metricDirection(metric)
   const [key, other] = direction === 'lower' ? (['max', 'min'] as const) : (['min', 'max'] as const)
   if (options[other] !== undefined) throw wrongKey(metric, where)
   const limit = options[key]
   if (typeof limit !== 'number' || !Number.isFinite(limit)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${where}: ${key} must be a finite number (${direction === 'lower' ? `${metric} is a distance in mm, lower is better` : `${metric} is a score, higher is better`}), got ${describeValue(limit)}`, { details: { [key]: limit } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${where}: ${key} must be a finite number (${direction === 'lower' ? `${metric} is a distance in mm, lower is better` : `${metric} is a score, higher is better`}), got ${describeValue(limit)}`,
+      { details: { [key]: limit } },
+    )
   }
   return { direction, limit }
 }
@@ -30,8 +38,16 @@ export function boundOf(metric: MetricName, options: { readonly min?: number | u
 /** The error for a threshold given under the wrong name: `min` on a distance, or `max` on a score. */
 export function wrongKey(metric: MetricName, where: string): SegsenseError {
   return metricDirection(metric) === 'lower'
-    ? new SegsenseError('E_BAD_PARAMETER', `${where}: ${metric} is a distance (lower is better): give max (in mm, e.g. { metric: '${metric}', max: 5 }), not min`, { details: { metric } })
-    : new SegsenseError('E_BAD_PARAMETER', `${where}: ${metric} is a score (higher is better): give min, not max (max is the threshold of the distances hd, hd95, assd, masd)`, { details: { metric } })
+    ? new SegsenseError(
+        'E_BAD_PARAMETER',
+        `${where}: ${metric} is a distance (lower is better): give max (in mm, e.g. { metric: '${metric}', max: 5 }), not min`,
+        { details: { metric } },
+      )
+    : new SegsenseError(
+        'E_BAD_PARAMETER',
+        `${where}: ${metric} is a score (higher is better): give min, not max (max is the threshold of the distances hd, hd95, assd, masd)`,
+        { details: { metric } },
+      )
 }
 
 /** Whether a score meets a bound: defined, finite, and on the right side (an infinite distance is `null`: never). */
@@ -56,7 +72,8 @@ export function describeBound(metric: MetricName, bound: Bound, className?: stri
 
 /** A score for messages: a distance with its unit (`7.2 mm`, `infinite` for `null`), a score with 4 decimals. */
 export function formatMetricScore(metric: MetricName, score: Score | undefined): string {
-  if (metricDirection(metric) === 'lower') return typeof score === 'number' ? `${Number(score.toFixed(2))} mm` : 'infinite or undefined'
+  if (metricDirection(metric) === 'lower')
+    return typeof score === 'number' ? `${Number(score.toFixed(2))} mm` : 'infinite or undefined'
   return typeof score === 'number' ? score.toFixed(4) : 'undefined'
 }
 
@@ -74,6 +91,11 @@ export function limitOf(x: { readonly min?: number | undefined; readonly max?: n
  * One failing value in words: `hd95 7.2 mm > 5 mm`, `hd95 infinite or undefined (max 5 mm)`, `dice 0.7123 < 0.85`.
  */
 export function describeFailure(metric: MetricName, score: Score | undefined, limit: number): string {
-  if (metricDirection(metric) === 'lower') return typeof score === 'number' ? `${metric} ${formatMetricScore(metric, score)} > ${limit} mm` : `${metric} infinite or undefined (max ${limit} mm)`
-  return typeof score === 'number' ? `${metric} ${formatMetricScore(metric, score)} < ${limit}` : `${metric} undefined (min ${limit})`
+  if (metricDirection(metric) === 'lower')
+    return typeof score === 'number'
+      ? `${metric} ${formatMetricScore(metric, score)} > ${limit} mm`
+      : `${metric} infinite or undefined (max ${limit} mm)`
+  return typeof score === 'number'
+    ? `${metric} ${formatMetricScore(metric, score)} < ${limit}`
+    : `${metric} undefined (min ${limit})`
 }

@@ -25,26 +25,60 @@ export async function runCheck(file: string, options: CheckOptions): Promise<num
   progress.end()
   const failed = outcomes.filter((o) => !o.verdict.pass)
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(outcomes.map((o) => ({ name: o.name, pass: o.verdict.pass, required: o.required, verdict: o.verdict, result: o.result, ...(o.comparison ?? {}) })), null, 2)}\n`)
+    process.stdout.write(
+      `${JSON.stringify(
+        outcomes.map((o) => ({
+          name: o.name,
+          pass: o.verdict.pass,
+          required: o.required,
+          verdict: o.verdict,
+          result: o.result,
+          ...(o.comparison ?? {}),
+        })),
+        null,
+        2,
+      )}\n`,
+    )
   } else {
-    const lines = [`${spec.name ?? spec.file}: ${outcomes.length - failed.length} of ${outcomes.length} requirements pass`, '']
+    const lines = [
+      `${spec.name ?? spec.file}: ${outcomes.length - failed.length} of ${outcomes.length} requirements pass`,
+      '',
+    ]
     for (const o of outcomes) {
       lines.push(`${o.verdict.pass ? 'pass' : 'FAIL'}  ${o.name}`)
       if (o.comparison) {
         const sweeps = { candidate: o.result, ...o.comparison }
-        lines.push(`      ${comparisonHeadline(o.comparison.comparison, o.result)}`, ...comparisonLines(sweeps).map((l) => `      ${l}`))
-        for (const w of [...(o.result.warnings ?? []), ...(o.comparison.baseline.warnings ?? [])]) lines.push(`      warning: ${w.message}`)
+        lines.push(
+          `      ${comparisonHeadline(o.comparison.comparison, o.result)}`,
+          ...comparisonLines(sweeps).map((l) => `      ${l}`),
+        )
+        for (const w of [...(o.result.warnings ?? []), ...(o.comparison.baseline.warnings ?? [])])
+          lines.push(`      warning: ${w.message}`)
         continue
       }
       for (const c of o.verdict.classes) {
-        lines.push(`      ${describeBound(o.verdict.metric, { direction: o.verdict.direction, limit: limitOf(c) }, c.className)}: ${c.pass ? 'passes' : `stable in ${formatInterval(o.result, c.interval)}${o.verdict.confidence !== undefined ? ` (mean), ${formatInterval(o.result, c.lowerInterval ?? null)} (${Number((o.verdict.confidence * 100).toPrecision(3))} % lower bound)` : ''}`}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`)
+        lines.push(
+          `      ${describeBound(o.verdict.metric, { direction: o.verdict.direction, limit: limitOf(c) }, c.className)}: ${c.pass ? 'passes' : `stable in ${formatInterval(o.result, c.interval)}${o.verdict.confidence !== undefined ? ` (mean), ${formatInterval(o.result, c.lowerInterval ?? null)} (${Number((o.verdict.confidence * 100).toPrecision(3))} % lower bound)` : ''}`}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`,
+        )
       }
       for (const w of o.result.warnings ?? []) lines.push(`      warning: ${w.message}`)
     }
     process.stdout.write(`${lines.join('\n')}\n`)
   }
   if (options.out) {
-    const report = await writeReport(outcomes.map((o) => ({ result: o.result, verdict: o.verdict, required: o.required, title: o.name, [thresholdKey(o.verdict.metric)]: Object.fromEntries(o.verdict.classes.map((c) => [c.className, limitOf(c)])), metric: o.verdict.metric, ...(o.comparison ?? {}) })), resolve(options.out), { title: `segsense check: ${spec.name ?? spec.file}` })
+    const report = await writeReport(
+      outcomes.map((o) => ({
+        result: o.result,
+        verdict: o.verdict,
+        required: o.required,
+        title: o.name,
+        [thresholdKey(o.verdict.metric)]: Object.fromEntries(o.verdict.classes.map((c) => [c.className, limitOf(c)])),
+        metric: o.verdict.metric,
+        ...(o.comparison ?? {}),
+      })),
+      resolve(options.out),
+      { title: `segsense check: ${spec.name ?? spec.file}` },
+    )
     ;(options.json ? process.stderr : process.stdout).write(`report: ${report.index}\n`)
   }
   return failed.length ? EXIT.failed : EXIT.ok

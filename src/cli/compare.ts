@@ -38,7 +38,11 @@ export async function runCompare(options: CompareCommandOptions): Promise<number
   if (!options.baseline && !options.baselineConfig) throw new UsageError('--baseline <file.onnx> is required')
   const { name: _name, ...shared } = candidateSettings.options
   const baselineSettings = options.baselineConfig
-    ? modelOptionsFrom({ modelConfig: options.baselineConfig, ...(options.baseline ? { model: options.baseline } : {}), ...(options.modelClasses ? { modelClasses: options.modelClasses } : {}) })
+    ? modelOptionsFrom({
+        modelConfig: options.baselineConfig,
+        ...(options.baseline ? { model: options.baseline } : {}),
+        ...(options.modelClasses ? { modelClasses: options.modelClasses } : {}),
+      })
     : { file: resolve(options.baseline as string), options: shared }
   if (!options.transform) throw new UsageError('--transform is required (see segsense transforms)')
   const transform = transformByName(options.transform, options.option)
@@ -54,7 +58,13 @@ export async function runCompare(options: CompareCommandOptions): Promise<number
   for (const { file, options: modelOptions } of [candidateSettings, baselineSettings]) {
     const model = await loadOnnxModel(file, modelOptions)
     try {
-      results.push(await sweep(model, samples, transform, { ...plan.sweep, reference: withTruth ? 'truth' : 'prediction', onProgress: (p) => progress.update(`${model.name} ${transform.name}`, p) }))
+      results.push(
+        await sweep(model, samples, transform, {
+          ...plan.sweep,
+          reference: withTruth ? 'truth' : 'prediction',
+          onProgress: (p) => progress.update(`${model.name} ${transform.name}`, p),
+        }),
+      )
       settings.push(`${model.name}: ${describeModelSettings(model.config, modelOptions)}`)
     } finally {
       await model.close?.()
@@ -63,25 +73,47 @@ export async function runCompare(options: CompareCommandOptions): Promise<number
   progress.end()
   const [candidate, baseline] = results as [SweepResult, SweepResult]
   const { min, metric, scoreClasses } = plan.requirement
-  const comparison = compareModels(candidate, baseline, { min, metric, ...(scoreClasses ? { scoreClasses } : {}), ...decision })
+  const comparison = compareModels(candidate, baseline, {
+    min,
+    metric,
+    ...(scoreClasses ? { scoreClasses } : {}),
+    ...decision,
+  })
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ pass: comparison.pass, required: plan.required, comparison, candidate, baseline }, null, 2)}\n`)
+    process.stdout.write(
+      `${JSON.stringify({ pass: comparison.pass, required: plan.required, comparison, candidate, baseline }, null, 2)}\n`,
+    )
   } else {
     const f = (x: number | null): string => (x === null ? '-' : x.toFixed(3))
-    const rows = [['class', 'AUC candidate', 'AUC baseline', 'p', 'status'], ...comparison.classes.map((c) => [c.className, f(c.candidate.auc), f(c.baseline.auc), c.wilcoxon ? String(Number(c.wilcoxon.pvalue.toPrecision(2))) : '-', c.pass ? 'pass' : 'FAIL'])]
-    process.stdout.write([
-      `${comparisonHeadline(comparison, candidate)}`,
-      ...settings.map((s) => `model settings of ${s}`),
-      '',
-      ...table(rows),
-      '',
-      ...comparisonLines({ candidate, baseline, comparison }),
-      '',
-    ].join('\n'))
+    const rows = [
+      ['class', 'AUC candidate', 'AUC baseline', 'p', 'status'],
+      ...comparison.classes.map((c) => [
+        c.className,
+        f(c.candidate.auc),
+        f(c.baseline.auc),
+        c.wilcoxon ? String(Number(c.wilcoxon.pvalue.toPrecision(2))) : '-',
+        c.pass ? 'pass' : 'FAIL',
+      ]),
+    ]
+    process.stdout.write(
+      [
+        `${comparisonHeadline(comparison, candidate)}`,
+        ...settings.map((s) => `model settings of ${s}`),
+        '',
+        ...table(rows),
+        '',
+        ...comparisonLines({ candidate, baseline, comparison }),
+        '',
+      ].join('\n'),
+    )
     process.stdout.write(warningLines(candidate) + warningLines(baseline))
   }
   if (options.out) {
-    const report = await writeReport([{ result: candidate, baseline, comparison, metric, min, required: plan.required }], resolve(options.out), { title: `segsense compare: ${candidate.model} vs ${baseline.model}` })
+    const report = await writeReport(
+      [{ result: candidate, baseline, comparison, metric, min, required: plan.required }],
+      resolve(options.out),
+      { title: `segsense compare: ${candidate.model} vs ${baseline.model}` },
+    )
     ;(options.json ? process.stderr : process.stdout).write(`${options.json ? '' : '\n'}report: ${report.index}\n`)
   }
   return comparison.pass ? EXIT.ok : EXIT.failed

@@ -81,7 +81,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       for (const model of models) {
         // Keep only the frames the report draws (one sample's strip and GIF): memory stays flat in the samples.
         const keep = { frames: samples.slice(0, 1).map((s) => s.id) }
-        const result = await sweep(model, samples, transform, { ...grid, keep, onProgress: (p) => progress.update(`${model.name} ${transform.name}`, p) })
+        const result = await sweep(model, samples, transform, {
+          ...grid,
+          keep,
+          onProgress: (p) => progress.update(`${model.name} ${transform.name}`, p),
+        })
         progress.end()
         entries.push({ result: { ...result }, frames: result.frames, min, required })
       }
@@ -92,8 +96,13 @@ export async function runDemo(options: DemoOptions): Promise<number> {
       subtitle: `${names.join(' vs ')} on ${samples.length} synthetic short-axis cardiac MR samples, Dice >= ${min} required over each transform's required range`,
       min,
     })
-    if (!options.quiet) process.stderr.write(`${entries.length} sweeps and the report in ${((performance.now() - started) / 1000).toFixed(1)} s\n`)
-    process.stdout.write(`segsense demo: ${names.join(', ')} on ${samples.length} samples; stable interval at Dice >= ${min}, status over the required range\n\n${summaryTable(report.rows)}\n\nreport: ${report.index}\n`)
+    if (!options.quiet)
+      process.stderr.write(
+        `${entries.length} sweeps and the report in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      )
+    process.stdout.write(
+      `segsense demo: ${names.join(', ')} on ${samples.length} samples; stable interval at Dice >= ${min}, status over the required range\n\n${summaryTable(report.rows)}\n\nreport: ${report.index}\n`,
+    )
     return EXIT.ok
   } finally {
     for (const m of models) await m.close?.()

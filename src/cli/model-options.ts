@@ -52,14 +52,18 @@ export function parseNumberList(flag: string, text: string): number[] {
  */
 export function modelOptionsFrom(flags: ModelFlags): { file: string; options: OnnxModelOptions } {
   const config = flags.modelConfig ? loadModelConfig(flags.modelConfig) : {}
-  if (flags.modelClasses && flags.classes) throw new UsageError('give --model-classes, not both --model-classes and --classes (its deprecated name)')
+  if (flags.modelClasses && flags.classes)
+    throw new UsageError('give --model-classes, not both --model-classes and --classes (its deprecated name)')
   const file = flags.model !== undefined ? resolve(flags.model) : config.onnx
   if (!file) throw new UsageError('--model <file.onnx> is required (or "onnx" in --model-config)')
   const classesText = flags.modelClasses ?? flags.classes
   let classes: Classes
   if (classesText !== undefined) classes = parseClasses(classesText)
   else if (config.classes) classes = classesOf(config.classes)
-  else throw new UsageError("--model-classes is required: the model's class ids and names (e.g. --model-classes 1=RV,2=MYO,3=LV)")
+  else
+    throw new UsageError(
+      "--model-classes is required: the model's class ids and names (e.g. --model-classes 1=RV,2=MYO,3=LV)",
+    )
   const base = onnxOptionsOf(config, classes)
 
   const input: { -readonly [K in keyof OnnxInputOptions]: OnnxInputOptions[K] } = { ...base.input }
@@ -67,12 +71,14 @@ export function modelOptionsFrom(flags: ModelFlags): { file: string; options: On
   if (flags.inputLayout !== undefined) input.layout = flags.inputLayout
   if (flags.inputChannels !== undefined) input.channels = Number(flags.inputChannels) as 1 | 3
   if (flags.inputOrder !== undefined) input.order = flags.inputOrder
-  if (flags.inputSize !== undefined && flags.inputMultipleOf !== undefined) throw new UsageError('give --input-size or --input-multiple-of, not both')
+  if (flags.inputSize !== undefined && flags.inputMultipleOf !== undefined)
+    throw new UsageError('give --input-size or --input-multiple-of, not both')
   if (flags.inputSize !== undefined) input.size = parseSize(flags.inputSize)
   if (flags.inputMultipleOf !== undefined) input.size = { multipleOf: flags.inputMultipleOf }
   if (flags.inputFit !== undefined) input.fit = flags.inputFit
   if (flags.inputMean !== undefined || flags.inputStd !== undefined) {
-    const mean = flags.inputMean !== undefined ? parseNumberList('--input-mean', flags.inputMean) : input.normalize?.mean
+    const mean =
+      flags.inputMean !== undefined ? parseNumberList('--input-mean', flags.inputMean) : input.normalize?.mean
     const std = flags.inputStd !== undefined ? parseNumberList('--input-std', flags.inputStd) : input.normalize?.std
     if (!mean) throw new UsageError('--input-std needs --input-mean (normalisation is (x - mean) / std)')
     if (!std) throw new UsageError('--input-mean needs --input-std (normalisation is (x - mean) / std)')
@@ -103,10 +109,15 @@ export function describeModelSettings(config: OnnxModelConfig, options: OnnxMode
     ? `size ${config.size[0]}x${config.size[1]} (${config.fit})`
     : `padded to a multiple of ${(config.size as { multipleOf: number }).multipleOf}`
   const channels = `${config.channels} channel${config.channels === 1 ? '' : 's'}${config.channels === 3 ? ` ${config.order}` : ''}`
-  const normalize = config.normalize ? `normalised (x - ${list(config.normalize.mean)}) / ${list(config.normalize.std)}` : 'not normalised (default)'
+  const normalize = config.normalize
+    ? `normalised (x - ${list(config.normalize.mean)}) / ${list(config.normalize.std)}`
+    : 'not normalised (default)'
   const kind = config.kind ?? 'unknown kind'
-  const decoding = kind === 'sigmoid'
-    ? `sigmoid, threshold ${config.threshold}${options.output?.threshold === undefined ? ' (default)' : ''}`
-    : kind === 'labels' ? 'labels' : `${kind} (argmax)`
+  const decoding =
+    kind === 'sigmoid'
+      ? `sigmoid, threshold ${config.threshold}${options.output?.threshold === undefined ? ' (default)' : ''}`
+      : kind === 'labels'
+        ? 'labels'
+        : `${kind} (argmax)`
   return `input ${JSON.stringify(config.inputName)} ${config.layout}, ${channels}, ${size}, ${normalize}; output ${JSON.stringify(config.outputName)}: ${decoding}`
 }

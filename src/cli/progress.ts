@@ -40,7 +40,7 @@ export function createProgress(options: ProgressOptions = {}): Progress {
   let started = 0
   let lastDraw = 0
   let last: SweepProgress = { done: 0, total: 0 }
-  const rate = (now: number): number => (last.done / Math.max(1e-3, (now - started) / 1000))
+  const rate = (now: number): number => last.done / Math.max(1e-3, (now - started) / 1000)
   const line = (now: number): string => {
     const r = rate(now)
     const eta = r > 0 ? (last.total - last.done) / r : Infinity
@@ -50,7 +50,10 @@ export function createProgress(options: ProgressOptions = {}): Progress {
     if (options.quiet || label === null) return
     const now = performance.now()
     if (tty) stream.write('\r\x1b[K')
-    else stream.write(`${label}: ${last.done}/${last.total} images in ${((now - started) / 1000).toFixed(1)} s (${rate(now).toFixed(1)}/s)\n`)
+    else
+      stream.write(
+        `${label}: ${last.done}/${last.total} images in ${((now - started) / 1000).toFixed(1)} s (${rate(now).toFixed(1)}/s)\n`,
+      )
   }
   return {
     update(l, p) {

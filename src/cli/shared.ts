@@ -24,9 +24,15 @@ export interface CommonOptions {
 /** Parses `1=RV,2=MYO,3=LV` into a Classes map. */
 export function parseClasses(text: string): Classes {
   const classes: Record<number, string> = {}
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(\d+)\s*=\s*(.+)$/.exec(part)
-    if (!m) throw new UsageError(`--model-classes: ${JSON.stringify(part)} is not id=name (e.g. --model-classes 1=RV,2=MYO,3=LV)`)
+    if (!m)
+      throw new UsageError(
+        `--model-classes: ${JSON.stringify(part)} is not id=name (e.g. --model-classes 1=RV,2=MYO,3=LV)`,
+      )
     const id = Number(m[1])
     if (id in classes) throw new UsageError(`--model-classes: id ${id} is given twice`)
     classes[id] = (m[2] as string).trim()
@@ -38,7 +44,8 @@ export function parseClasses(text: string): Classes {
 /** Parses a number option, naming it in the error. */
 export function parseNumber(option: string, text: string): number {
   const v = Number(text)
-  if (text.trim() === '' || !Number.isFinite(v)) throw new UsageError(`${option}: ${JSON.stringify(text)} is not a number`)
+  if (text.trim() === '' || !Number.isFinite(v))
+    throw new UsageError(`${option}: ${JSON.stringify(text)} is not a number`)
   return v
 }
 
@@ -51,14 +58,21 @@ export function parseRange(text: string): [number, number] {
 
 /** Parses `a,b,c` into numbers; an empty list is an error (it must not mean "the default grid"). */
 export function parseValues(text: string): number[] {
-  if (text.trim() === '') throw new UsageError('--values needs at least one value (e.g. --values 0,90,180); leave it out for the default grid')
+  if (text.trim() === '')
+    throw new UsageError(
+      '--values needs at least one value (e.g. --values 0,90,180); leave it out for the default grid',
+    )
   return text.split(',').map((s) => parseNumber('--values', s.trim()))
 }
 
 /** Parses `LV,MYO` into names; an empty list is an error. */
 export function parseNames(flag: string, text: string): string[] {
-  const names = text.split(',').map((c) => c.trim()).filter(Boolean)
-  if (names.length === 0) throw new UsageError(`${flag} needs at least one name (e.g. ${flag} LV,MYO); leave it out for every class`)
+  const names = text
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean)
+  if (names.length === 0)
+    throw new UsageError(`${flag} needs at least one name (e.g. ${flag} LV,MYO); leave it out for every class`)
   return names
 }
 
@@ -109,7 +123,12 @@ function identity(path: string): string {
  */
 export function imagesIn(dir: string): string[] {
   return readdirSync(dir)
-    .filter((f) => IMAGE_EXT.has(extname(f).toLowerCase()) && !MASK_NAME.test(basename(f, extname(f))) && kindOf(join(dir, f)) === 'file')
+    .filter(
+      (f) =>
+        IMAGE_EXT.has(extname(f).toLowerCase()) &&
+        !MASK_NAME.test(basename(f, extname(f))) &&
+        kindOf(join(dir, f)) === 'file',
+    )
     .sort()
     .map((f) => join(dir, f))
 }
@@ -157,7 +176,10 @@ function uniqueId(stem: string, used: Set<string>): string {
  * folder: an image never pairs with itself, and an image given twice is an error. Ids are the file names without
  * extension, made unique with `-2`, `-3`, ...
  */
-export function samplePaths(images: readonly string[], truths: readonly string[]): { id: string; image: string; truth?: string }[] {
+export function samplePaths(
+  images: readonly string[],
+  truths: readonly string[],
+): { id: string; image: string; truth?: string }[] {
   if (images.length === 0) throw new UsageError('give at least one --image (a file or a folder)')
   const imageFiles: string[] = []
   for (const p of images) {
@@ -170,27 +192,40 @@ export function samplePaths(images: readonly string[], truths: readonly string[]
   for (const img of imageFiles) {
     const real = identity(img)
     const before = seen.get(real)
-    if (before !== undefined) throw new UsageError(`image ${img} is given twice (also as ${before}); give each image once`)
+    if (before !== undefined)
+      throw new UsageError(`image ${img} is given twice (also as ${before}); give each image once`)
     seen.set(real, img)
   }
   let truthFiles: (string | undefined)[] = imageFiles.map(() => undefined)
   const truthDirs = truths.filter((t) => kindOf(t) === 'dir')
-  if (truthDirs.length > 0 && truths.length > 1) throw new UsageError(`--truth ${truthDirs[0]} is a folder: give one --truth folder, or one --truth file per --image`)
+  if (truthDirs.length > 0 && truths.length > 1)
+    throw new UsageError(
+      `--truth ${truthDirs[0]} is a folder: give one --truth folder, or one --truth file per --image`,
+    )
   if (truths.length === 1 && truthDirs.length === 1) {
     const dir = truths[0] as string
     const names = new Set(readdirSync(dir))
     truthFiles = imageFiles.map((img) => {
       const self = identity(img)
       const candidates = maskCandidates(img)
-      const found = candidates.find((n) => names.has(n) && kindOf(join(dir, n)) === 'file' && identity(join(dir, n)) !== self)
-      if (!found) throw new UsageError(`no mask for ${img} in ${dir} (looked for ${[candidates[0], candidates[1], candidates[3]].join(', ')} and ${candidates.length - 3} more names)`)
+      const found = candidates.find(
+        (n) => names.has(n) && kindOf(join(dir, n)) === 'file' && identity(join(dir, n)) !== self,
+      )
+      if (!found)
+        throw new UsageError(
+          `no mask for ${img} in ${dir} (looked for ${[candidates[0], candidates[1], candidates[3]].join(', ')} and ${candidates.length - 3} more names)`,
+        )
       return join(dir, found)
     })
   } else if (truths.length > 0) {
-    if (truths.length !== imageFiles.length) throw new UsageError(`${imageFiles.length} image(s) but ${truths.length} --truth file(s): give one --truth per --image, in the same order, or a folder`)
+    if (truths.length !== imageFiles.length)
+      throw new UsageError(
+        `${imageFiles.length} image(s) but ${truths.length} --truth file(s): give one --truth per --image, in the same order, or a folder`,
+      )
     truthFiles = truths.map((t, i) => {
       if (kindOf(t) === 'other') throw new UsageError(`--truth ${t} is not a regular file`)
-      if (identity(t) === identity(imageFiles[i] as string)) throw new UsageError(`--truth ${t} is the image ${imageFiles[i]} itself`)
+      if (identity(t) === identity(imageFiles[i] as string))
+        throw new UsageError(`--truth ${t} is the image ${imageFiles[i]} itself`)
       return t
     })
   }
@@ -210,9 +245,24 @@ export function samplePaths(images: readonly string[], truths: readonly string[]
 /** The summary rows as a text table. */
 export function summaryTable(rows: readonly SummaryRow[]): string {
   const fmt = (x: number | null): string => (x === null ? '-' : x.toFixed(3))
-  const out = [['sweep', 'model', 'transform', 'class', 'threshold', 'required', 'stable interval', 'AUC', 'worst', 'status']]
+  const out = [
+    ['sweep', 'model', 'transform', 'class', 'threshold', 'required', 'stable interval', 'AUC', 'worst', 'status'],
+  ]
   for (const r of rows) {
-    out.push([r.sweep.replace('sweep-', '#'), r.model, r.transform, r.className, r.max != null ? `max ${r.max} mm` : r.min === null ? '-' : String(r.min), r.required, r.lowerInterval !== undefined ? `${r.interval}; ${Number(((r.confidence ?? 0) * 100).toPrecision(3))} % lower bound ${r.lowerInterval}` : r.interval, fmt(r.auc), r.worst ? `${r.worst.score.toFixed(3)} at ${r.worst.value}` : '-', r.pass === null ? '-' : r.pass ? 'pass' : 'FAIL'])
+    out.push([
+      r.sweep.replace('sweep-', '#'),
+      r.model,
+      r.transform,
+      r.className,
+      r.max != null ? `max ${r.max} mm` : r.min === null ? '-' : String(r.min),
+      r.required,
+      r.lowerInterval !== undefined
+        ? `${r.interval}; ${Number(((r.confidence ?? 0) * 100).toPrecision(3))} % lower bound ${r.lowerInterval}`
+        : r.interval,
+      fmt(r.auc),
+      r.worst ? `${r.worst.score.toFixed(3)} at ${r.worst.value}` : '-',
+      r.pass === null ? '-' : r.pass ? 'pass' : 'FAIL',
+    ])
   }
   const lines = table(out)
   const width = Math.max(...lines.map((l) => l.length))
@@ -222,5 +272,9 @@ export function summaryTable(rows: readonly SummaryRow[]): string {
 /** The message of an error as one line (multi-line messages are joined with `; `). */
 export function oneLine(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e)
-  return message.split('\n').map((l) => l.trim()).filter(Boolean).join('; ')
+  return message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('; ')
 }

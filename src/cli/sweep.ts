@@ -14,7 +14,16 @@ import { transformByName } from '../transforms/registry.js'
 import type { Transform } from '../transforms/transform.js'
 import { createProgress } from './progress.js'
 import { type ModelFlags, describeModelSettings, modelOptionsFrom } from './model-options.js'
-import { type CommonOptions, EXIT, UsageError, parseNames, parseRange, parseValues, samplePaths, summaryTable } from './shared.js'
+import {
+  type CommonOptions,
+  EXIT,
+  UsageError,
+  parseNames,
+  parseRange,
+  parseValues,
+  samplePaths,
+  summaryTable,
+} from './shared.js'
 
 /** Options of `segsense sweep`, as commander parses them. */
 export interface SweepCommandOptions extends CommonOptions, ModelFlags {
@@ -60,52 +69,92 @@ export function warningLines(result: Pick<SweepResult, 'warnings'>): string {
 }
 
 /** The flags `segsense sweep` and `segsense compare` share, as `planFlags` reads them. */
-export type SweepFlags = Omit<SweepCommandOptions, 'check' | 'out' | 'json' | 'sample' | 'confidence' | 'resamples' | 'seed' | 'repeats' | 'confusion' | 'refine' | 'cache' | keyof ModelFlags | keyof CommonOptions>
+export type SweepFlags = Omit<
+  SweepCommandOptions,
+  | 'check'
+  | 'out'
+  | 'json'
+  | 'sample'
+  | 'confidence'
+  | 'resamples'
+  | 'seed'
+  | 'repeats'
+  | 'confusion'
+  | 'refine'
+  | 'cache'
+  | keyof ModelFlags
+  | keyof CommonOptions
+>
 
 /** The requirement options only `segsense sweep` has (compare's --confidence, --resamples and --seed are its own). */
-export type SweepOnlyFlags = Pick<SweepCommandOptions, 'confidence' | 'resamples' | 'seed' | 'repeats' | 'confusion' | 'refine'>
+export type SweepOnlyFlags = Pick<
+  SweepCommandOptions,
+  'confidence' | 'resamples' | 'seed' | 'repeats' | 'confusion' | 'refine'
+>
 
 /**
  * The requirement plan of a command's grid and scoring flags (`--range`, `--step`, `--steps`, `--values`, `--min`,
  * `--metric`, `--nsd-tolerance`, `--score-classes`, `--batch-size`, `--empty-policy`), through `planRequirement`.
  * @throws UsageError for contradicting grid flags, an empty list or a threshold outside [0, 1].
  */
-export function planFlags(transform: Transform, options: SweepFlags, where: string, only: SweepOnlyFlags = {}): { plan: RequirementPlan; min: number } {
+export function planFlags(
+  transform: Transform,
+  options: SweepFlags,
+  where: string,
+  only: SweepOnlyFlags = {},
+): { plan: RequirementPlan; min: number } {
   // An empty --values or --range is a mistake, not a request for the default grid.
-  if (options.values !== undefined && (options.range !== undefined || options.step !== undefined || options.steps !== undefined)) throw new UsageError('--values cannot be combined with --range, --step or --steps')
-  if (options.step !== undefined && options.steps !== undefined) throw new UsageError('give --step or --steps, not both')
+  if (
+    options.values !== undefined &&
+    (options.range !== undefined || options.step !== undefined || options.steps !== undefined)
+  )
+    throw new UsageError('--values cannot be combined with --range, --step or --steps')
+  if (options.step !== undefined && options.steps !== undefined)
+    throw new UsageError('give --step or --steps, not both')
   const metricName = (options.metric ?? 'dice') as MetricName
   const key = thresholdKey(metricName)
   let min: number
   if (key === 'max') {
-    if (options.min !== undefined) throw new UsageError(`--min: --metric ${metricName} is a distance in mm (lower is better); give --max <mm>`)
-    if (options.max === undefined) throw new UsageError(`--metric ${metricName} needs --max <mm> (a distance, lower is better), e.g. --max 5`)
+    if (options.min !== undefined)
+      throw new UsageError(`--min: --metric ${metricName} is a distance in mm (lower is better); give --max <mm>`)
+    if (options.max === undefined)
+      throw new UsageError(`--metric ${metricName} needs --max <mm> (a distance, lower is better), e.g. --max 5`)
     min = options.max
     if (!(min >= 0 && Number.isFinite(min))) throw new UsageError(`--max: ${min} is not a distance >= 0 mm`)
   } else {
-    if (options.max !== undefined) throw new UsageError(`--max is the threshold of the distance metrics (hd, hd95, assd, masd); --metric ${metricName} takes --min`)
+    if (options.max !== undefined)
+      throw new UsageError(
+        `--max is the threshold of the distance metrics (hd, hd95, assd, masd); --metric ${metricName} takes --min`,
+      )
     min = options.min ?? 0.8
-    if (!(min >= 0 && min <= 1)) throw new UsageError(`--min: ${min} is not a score in [0, 1] (--metric ${metricName} is a score in [0, 1])`)
+    if (!(min >= 0 && min <= 1))
+      throw new UsageError(`--min: ${min} is not a score in [0, 1] (--metric ${metricName} is a score in [0, 1])`)
   }
-  const scoreClasses = options.scoreClasses !== undefined ? parseNames('--score-classes', options.scoreClasses) : undefined
-  const plan = planRequirement(transform, {
-    ...(options.range !== undefined ? { range: parseRange(options.range) } : {}),
-    ...(options.step !== undefined ? { step: options.step } : {}),
-    ...(options.steps !== undefined ? { steps: options.steps } : {}),
-    ...(options.values !== undefined ? { values: parseValues(options.values) } : {}),
-    [key]: min,
-    metric: metricName,
-    ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
-    ...(scoreClasses ? { scoreClasses } : {}),
-    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-    ...(options.emptyPolicy ? { emptyPolicy: options.emptyPolicy } : {}),
-    ...(only.confidence !== undefined ? { confidence: only.confidence } : {}),
-    ...(only.resamples !== undefined ? { resamples: only.resamples } : {}),
-    ...(only.seed !== undefined ? { seed: only.seed } : {}),
-    ...(only.repeats !== undefined ? { repeats: only.repeats } : {}),
-    ...(only.confusion ? { confusion: true } : {}),
-    ...(only.refine !== undefined ? { refine: { tolerance: only.refine } } : {}),
-  }, {}, where)
+  const scoreClasses =
+    options.scoreClasses !== undefined ? parseNames('--score-classes', options.scoreClasses) : undefined
+  const plan = planRequirement(
+    transform,
+    {
+      ...(options.range !== undefined ? { range: parseRange(options.range) } : {}),
+      ...(options.step !== undefined ? { step: options.step } : {}),
+      ...(options.steps !== undefined ? { steps: options.steps } : {}),
+      ...(options.values !== undefined ? { values: parseValues(options.values) } : {}),
+      [key]: min,
+      metric: metricName,
+      ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
+      ...(scoreClasses ? { scoreClasses } : {}),
+      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+      ...(options.emptyPolicy ? { emptyPolicy: options.emptyPolicy } : {}),
+      ...(only.confidence !== undefined ? { confidence: only.confidence } : {}),
+      ...(only.resamples !== undefined ? { resamples: only.resamples } : {}),
+      ...(only.seed !== undefined ? { seed: only.seed } : {}),
+      ...(only.repeats !== undefined ? { repeats: only.repeats } : {}),
+      ...(only.confusion ? { confusion: true } : {}),
+      ...(only.refine !== undefined ? { refine: { tolerance: only.refine } } : {}),
+    },
+    {},
+    where,
+  )
   return { plan, min }
 }
 
@@ -114,9 +163,17 @@ export function planFlags(transform: Transform, options: SweepFlags, where: stri
  * multi-frame DICOM files.
  * @throws UsageError for an --axis that is not i, j, k or 0, 1, 2.
  */
-export async function loadFlagSamples(paths: readonly { id: string; image: string; truth?: string | undefined }[], options: Pick<SweepCommandOptions, 'axis' | 'slice' | 'frame'>): Promise<Sample[]> {
+export async function loadFlagSamples(
+  paths: readonly { id: string; image: string; truth?: string | undefined }[],
+  options: Pick<SweepCommandOptions, 'axis' | 'slice' | 'frame'>,
+): Promise<Sample[]> {
   // --axis takes the voxel axis by letter (i, j, k) or number (0, 1, 2).
-  const axis = options.axis === undefined ? undefined : ['i', 'j', 'k'].indexOf(options.axis) >= 0 ? ['i', 'j', 'k'].indexOf(options.axis) : ['0', '1', '2'].indexOf(options.axis)
+  const axis =
+    options.axis === undefined
+      ? undefined
+      : ['i', 'j', 'k'].indexOf(options.axis) >= 0
+        ? ['i', 'j', 'k'].indexOf(options.axis)
+        : ['0', '1', '2'].indexOf(options.axis)
   if (axis === -1) throw new UsageError(`--axis must be i, j or k (or 0, 1, 2), got ${options.axis}`)
   const medical = {
     ...(axis !== undefined ? { axis: axis as 0 | 1 | 2 } : {}),
@@ -161,18 +218,33 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   // Judged over the swept values (all of them: the range given is the range swept).
   const verdict = evaluateRequirement(plain, plan.requirement)
   // With --confidence the summary and the chart need the verdict's lower bound (the same bootstrap).
-  const entry: ReportEntry = { result: plain, metric, [key]: min, ...(options.range ? { required: plan.required } : {}), ...(verdict.confidence !== undefined ? { verdict } : {}) }
+  const entry: ReportEntry = {
+    result: plain,
+    metric,
+    [key]: min,
+    ...(options.range ? { required: plan.required } : {}),
+    ...(verdict.confidence !== undefined ? { verdict } : {}),
+  }
   // The shape of an entry of `segsense check --json`: the verdict holds each class's stable interval and pass.
-  if (options.json) process.stdout.write(`${JSON.stringify({ pass: verdict.pass, required: plan.required, modelSettings: model.config, verdict, result: plain }, null, 2)}\n`)
+  if (options.json)
+    process.stdout.write(
+      `${JSON.stringify({ pass: verdict.pass, required: plan.required, modelSettings: model.config, verdict, result: plain }, null, 2)}\n`,
+    )
   else {
     const rows = reportRows([entry])
     const header = `${model.name}: ${transform.name} on ${samples.length} sample${samples.length === 1 ? '' : 's'}, scored against ${withTruth ? 'the truth' : "the model's clean prediction (no --truth)"}, ${describeBound(metric, { direction: key === 'max' ? 'lower' : 'higher', limit: min })}`
-    process.stdout.write(`${header}\nmodel settings: ${describeModelSettings(model.config, modelSettings.options)}\n\n${summaryTable(rows)}\n`)
+    process.stdout.write(
+      `${header}\nmodel settings: ${describeModelSettings(model.config, modelSettings.options)}\n\n${summaryTable(rows)}\n`,
+    )
     process.stdout.write(warningLines(plain))
   }
   if (options.out) {
     const frames = framesOf(result)
-    const report = await writeReport([{ ...entry, ...(options.sample ? { sample: options.sample } : {}), ...(frames ? { frames } : {}) }], resolve(options.out), { title: `segsense sweep: ${model.name}`, ...(key === 'min' ? { min } : {}) })
+    const report = await writeReport(
+      [{ ...entry, ...(options.sample ? { sample: options.sample } : {}), ...(frames ? { frames } : {}) }],
+      resolve(options.out),
+      { title: `segsense sweep: ${model.name}`, ...(key === 'min' ? { min } : {}) },
+    )
     ;(options.json ? process.stderr : process.stdout).write(`${options.json ? '' : '\n'}report: ${report.index}\n`)
   }
   return options.check && !verdict.pass ? EXIT.failed : EXIT.ok

@@ -34,7 +34,9 @@ export function transformInfos(): TransformInfo[] {
 /** `padding=zeros, seed=0, times=null`: the options as `--option` takes them (values as JSON), `-` for none. */
 function optionsText(options: Readonly<Record<string, unknown>>): string {
   const entries = Object.entries(options)
-  return entries.length ? entries.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ') : '-'
+  return entries.length
+    ? entries.map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ')
+    : '-'
 }
 
 /** `segsense transforms [--json]`. */
@@ -44,9 +46,34 @@ export function runTransforms(options: { json?: boolean }): number {
     process.stdout.write(`${JSON.stringify(infos, null, 2)}\n`)
     return EXIT.ok
   }
-  const rows = [['transform', 'parameter', 'unit', 'neutral', 'scale', 'default range', 'step', 'moves truth', 'options (--option key=value, defaults)']]
-  for (const t of infos) rows.push([t.name, t.parameter, t.unit || '-', String(t.neutral), t.scale, `${t.defaultRange[0]} .. ${t.defaultRange[1]}`, String(t.defaultStep), t.spatial ? 'yes' : 'no', optionsText(t.options)])
+  const rows = [
+    [
+      'transform',
+      'parameter',
+      'unit',
+      'neutral',
+      'scale',
+      'default range',
+      'step',
+      'moves truth',
+      'options (--option key=value, defaults)',
+    ],
+  ]
+  for (const t of infos)
+    rows.push([
+      t.name,
+      t.parameter,
+      t.unit || '-',
+      String(t.neutral),
+      t.scale,
+      `${t.defaultRange[0]} .. ${t.defaultRange[1]}`,
+      String(t.defaultStep),
+      t.spatial ? 'yes' : 'no',
+      optionsText(t.options),
+    ])
   const lines = table(rows)
-  process.stdout.write(`${[lines[0], '-'.repeat(Math.max(...lines.map((l) => l.length))), ...lines.slice(1)].join('\n')}\n`)
+  process.stdout.write(
+    `${[lines[0], '-'.repeat(Math.max(...lines.map((l) => l.length))), ...lines.slice(1)].join('\n')}\n`,
+  )
   return EXIT.ok
 }

@@ -13,8 +13,17 @@ export function emptyBounds(width: number, height: number): Bounds {
  * Grows `bounds` to hold every selected pixel of a `width` x `height` mask: a pixel is selected when its value is
  * non-zero, or, with `lut`, when `lut[value]` is non-zero (values beyond the table are not selected).
  */
-export function extendBounds(bounds: Bounds, mask: ArrayLike<number>, width: number, height: number, lut?: ArrayLike<number>): void {
-  let x0 = bounds[0] as number, y0 = bounds[1] as number, x1 = bounds[2] as number, y1 = bounds[3] as number
+export function extendBounds(
+  bounds: Bounds,
+  mask: ArrayLike<number>,
+  width: number,
+  height: number,
+  lut?: ArrayLike<number>,
+): void {
+  let x0 = bounds[0] as number,
+    y0 = bounds[1] as number,
+    x1 = bounds[2] as number,
+    y1 = bounds[3] as number
   const n = lut ? lut.length : 0
   for (let y = 0; y < height; y++) {
     const row = y * width

@@ -42,7 +42,11 @@ export class SegsenseError extends Error {
   /** Optional structured details (file, value, expected) for tooling. */
   readonly details?: Readonly<Record<string, unknown>>
 
-  constructor(code: SegsenseErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+  constructor(
+    code: SegsenseErrorCode,
+    message: string,
+    options?: { cause?: unknown; details?: Record<string, unknown> },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'SegsenseError'
     this.code = code
@@ -58,8 +62,12 @@ export function isSegsenseError(value: unknown, code?: SegsenseErrorCode): value
 /** Formats a value for an error message: numbers, strings and short arrays as written. */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value)
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value)
-  if (Array.isArray(value)) return value.length > 8 ? `[${value.slice(0, 8).map(describeValue).join(', ')}, … (${value.length})]` : `[${value.map(describeValue).join(', ')}]`
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined)
+    return String(value)
+  if (Array.isArray(value))
+    return value.length > 8
+      ? `[${value.slice(0, 8).map(describeValue).join(', ')}, … (${value.length})]`
+      : `[${value.map(describeValue).join(', ')}]`
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as unknown as { length: number }).length})`
   try {
     const s = JSON.stringify(value)
@@ -72,7 +80,9 @@ export function describeValue(value: unknown): string {
 /** Throws `E_BAD_PARAMETER` unless `value` is a finite number. `what` names the parameter. */
 export function assertFinite(value: unknown, what: string): asserts value is number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a finite number, got ${describeValue(value)}`, { details: { value } })
+    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a finite number, got ${describeValue(value)}`, {
+      details: { value },
+    })
   }
 }
 
@@ -80,6 +90,8 @@ export function assertFinite(value: unknown, what: string): asserts value is num
 export function assertInteger(value: unknown, what: string, min = -Infinity, max = Infinity): asserts value is number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const range = `${Number.isFinite(min) ? min : '-inf'}..${Number.isFinite(max) ? max : 'inf'}`
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be an integer in ${range}, got ${describeValue(value)}`, { details: { value, min, max } })
+    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be an integer in ${range}, got ${describeValue(value)}`, {
+      details: { value, min, max },
+    })
   }
 }

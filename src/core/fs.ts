@@ -25,11 +25,18 @@ let counter = 0
  * @throws SegsenseError `E_BAD_PARAMETER` for an empty path; `E_FILE_WRITE` naming the path and the reason (the
  *   system error is its `cause`, so a caller can tell ENOENT from ENOSPC).
  */
-export async function writeFileAtomic(path: string, bytes: Uint8Array | string, options: AtomicWriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  bytes: Uint8Array | string,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   if (typeof path !== 'string' || path === '') {
     throw new SegsenseError('E_BAD_PARAMETER', `output path must be a non-empty string, got ${describeValue(path)}`)
   }
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${(counter++).toString(36)}${randomBytes(4).toString('hex')}.tmp`)
+  const tmp = join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}.${(counter++).toString(36)}${randomBytes(4).toString('hex')}.tmp`,
+  )
   let created = false
   try {
     if (options.makeDir) await mkdir(dirname(path), { recursive: true })
@@ -45,6 +52,9 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string, 
   } catch (e) {
     if (created) await rm(tmp, { force: true }).catch(() => undefined)
     const what = options.what ? `${options.what} ` : ''
-    throw new SegsenseError('E_FILE_WRITE', `cannot write ${what}${path}: ${(e as Error).message}`, { cause: e, details: { file: path } })
+    throw new SegsenseError('E_FILE_WRITE', `cannot write ${what}${path}: ${(e as Error).message}`, {
+      cause: e,
+      details: { file: path },
+    })
   }
 }

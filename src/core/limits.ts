@@ -13,9 +13,19 @@ export const MAX_PIXELS = 100_000_000
  * @param what names the option or value that asked for the size, e.g. `resize: size`.
  * @param value the option's value as the caller gave it (shown in the message).
  */
-export function checkPixelBudget(width: number, height: number, what: string, value: unknown, maxPixels: number = MAX_PIXELS): void {
+export function checkPixelBudget(
+  width: number,
+  height: number,
+  what: string,
+  value: unknown,
+  maxPixels: number = MAX_PIXELS,
+): void {
   if (width * height <= maxPixels) return
-  throw new SegsenseError('E_IMAGE_TOO_LARGE', `${what} ${describeValue(value)} asks for a ${width}x${height} image (${width * height} pixels), more than the budget of ${maxPixels} pixels`, {
-    details: { option: what, value, width, height, maxPixels },
-  })
+  throw new SegsenseError(
+    'E_IMAGE_TOO_LARGE',
+    `${what} ${describeValue(value)} asks for a ${width}x${height} image (${width * height} pixels), more than the budget of ${maxPixels} pixels`,
+    {
+      details: { option: what, value, width, height, maxPixels },
+    },
+  )
 }

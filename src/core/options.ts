@@ -13,7 +13,11 @@ export function editDistance(a: string, b: string): number {
   for (let i = 1; i <= s.length; i++) {
     const row = [i]
     for (let j = 1; j <= t.length; j++) {
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (s[i - 1] === t[j - 1] ? 0 : 1))
+      row[j] = Math.min(
+        (prev[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (prev[j - 1] as number) + (s[i - 1] === t[j - 1] ? 0 : 1),
+      )
     }
     prev = row
   }
@@ -65,9 +69,18 @@ export function checkKnownKeys(options: unknown, known: readonly string[], where
  * @throws SegsenseError `E_BAD_PARAMETER` when both are given (`${where}: give scoreClasses, not both scoreClasses
  *   and classes (its deprecated name)`).
  */
-export function aliased<T>(where: string, name: string, value: T | undefined, oldName: string, oldValue: T | undefined): T | undefined {
+export function aliased<T>(
+  where: string,
+  name: string,
+  value: T | undefined,
+  oldName: string,
+  oldValue: T | undefined,
+): T | undefined {
   if (value !== undefined && oldValue !== undefined) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${where}: give ${name}, not both ${name} and ${oldName} (its deprecated name)`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${where}: give ${name}, not both ${name} and ${oldName} (its deprecated name)`,
+    )
   }
   return value ?? oldValue
 }

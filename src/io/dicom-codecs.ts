@@ -24,8 +24,18 @@ interface Codec {
   readonly decoder: string
 }
 
-const CHARLS: Codec = { name: 'JPEG-LS', pkg: '@cornerstonejs/codec-charls', entry: '@cornerstonejs/codec-charls/decodewasmjs', decoder: 'JpegLSDecoder' }
-const OPENJPEG: Codec = { name: 'JPEG 2000', pkg: '@cornerstonejs/codec-openjpeg', entry: '@cornerstonejs/codec-openjpeg/decodewasmjs', decoder: 'J2KDecoder' }
+const CHARLS: Codec = {
+  name: 'JPEG-LS',
+  pkg: '@cornerstonejs/codec-charls',
+  entry: '@cornerstonejs/codec-charls/decodewasmjs',
+  decoder: 'JpegLSDecoder',
+}
+const OPENJPEG: Codec = {
+  name: 'JPEG 2000',
+  pkg: '@cornerstonejs/codec-openjpeg',
+  entry: '@cornerstonejs/codec-openjpeg/decodewasmjs',
+  decoder: 'J2KDecoder',
+}
 
 /** Transfer syntax UID -> the optional codec that decodes it. */
 const CODECS: Readonly<Record<string, Codec>> = {
@@ -78,10 +88,18 @@ export interface DecodedFrame {
  * @throws SegsenseError `E_UNSUPPORTED_TRANSFER_SYNTAX` when the codec package is missing, `E_IMAGE_DECODE` when it
  *   rejects the stream.
  */
-export async function decodeCompressedFrame(codec: Codec, ts: string, encoded: Uint8Array, name: string): Promise<DecodedFrame> {
+export async function decodeCompressedFrame(
+  codec: Codec,
+  ts: string,
+  encoded: Uint8Array,
+  name: string,
+): Promise<DecodedFrame> {
   const mod = await loadCodec(codec, ts, name)
   const Decoder = mod[codec.decoder]
-  if (Decoder === undefined) throw new SegsenseError('E_IMAGE_DECODE', `cannot decode DICOM ${name}: ${codec.pkg} has no ${codec.decoder}`, { details: { file: name } })
+  if (Decoder === undefined)
+    throw new SegsenseError('E_IMAGE_DECODE', `cannot decode DICOM ${name}: ${codec.pkg} has no ${codec.decoder}`, {
+      details: { file: name },
+    })
   const decoder = new Decoder()
   try {
     decoder.getEncodedBuffer(encoded.length).set(encoded)
@@ -89,11 +107,20 @@ export async function decodeCompressedFrame(codec: Codec, ts: string, encoded: U
     const info = decoder.getFrameInfo()
     // The decoded buffer is a view into the wasm heap: copy it before the decoder is freed.
     const data = decoder.getDecodedBuffer().slice()
-    return { width: info.width, height: info.height, components: info.componentCount, bytesPerSample: info.bitsPerSample <= 8 ? 1 : 2, data }
+    return {
+      width: info.width,
+      height: info.height,
+      components: info.componentCount,
+      bytesPerSample: info.bitsPerSample <= 8 ? 1 : 2,
+      data,
+    }
   } catch (e) {
     if (e instanceof SegsenseError) throw e
     const reason = e instanceof Error ? e.message : typeof e === 'number' ? `codec error ${e}` : String(e)
-    throw new SegsenseError('E_IMAGE_DECODE', `cannot decode DICOM ${name}: ${codec.name} stream: ${reason}`, { cause: e, details: { file: name, reason } })
+    throw new SegsenseError('E_IMAGE_DECODE', `cannot decode DICOM ${name}: ${codec.name} stream: ${reason}`, {
+      cause: e,
+      details: { file: name, reason },
+    })
   } finally {
     decoder.delete()
   }

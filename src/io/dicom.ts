@@ -19,7 +19,9 @@ let loading: Promise<DicomParserModule> | undefined
 
 /** dicom-parser, loaded on first use (it is CommonJS: its functions sit on the default export). */
 function loadParser(): Promise<DicomParserModule> {
-  loading ??= import('dicom-parser').then((m) => ((m as unknown as { default?: DicomParserModule }).default ?? m) as DicomParserModule)
+  loading ??= import('dicom-parser').then(
+    (m) => ((m as unknown as { default?: DicomParserModule }).default ?? m) as DicomParserModule,
+  )
   return loading
 }
 
@@ -45,7 +47,12 @@ export interface LoadDicomOptions {
 }
 
 /** The keys of {@link LoadDicomOptions}. */
-export const LOAD_DICOM_KEYS = optionKeys<LoadDicomOptions>({ frame: true, window: true, windowIndex: true, maxPixels: true })
+export const LOAD_DICOM_KEYS = optionKeys<LoadDicomOptions>({
+  frame: true,
+  window: true,
+  windowIndex: true,
+  maxPixels: true,
+})
 
 /** The tags of a DICOM image that segsense reports (absent tags are undefined). */
 export interface DicomMeta {
@@ -105,7 +112,8 @@ const NOT_IMAGES: Readonly<Record<string, string>> = {
 }
 
 function transferSyntaxName(uid: string): string {
-  if (uid.startsWith('1.2.840.10008.1.2.4.5') || uid === '1.2.840.10008.1.2.4.70' || uid === '1.2.840.10008.1.2.4.57') return 'JPEG'
+  if (uid.startsWith('1.2.840.10008.1.2.4.5') || uid === '1.2.840.10008.1.2.4.70' || uid === '1.2.840.10008.1.2.4.57')
+    return 'JPEG'
   if (uid === '1.2.840.10008.1.2.4.80' || uid === '1.2.840.10008.1.2.4.81') return 'JPEG-LS'
   if (uid.startsWith('1.2.840.10008.1.2.4.9')) return 'JPEG 2000'
   if (uid.startsWith('1.2.840.10008.1.2.4.20')) return 'HTJ2K'
@@ -155,19 +163,30 @@ async function parse(bytes: Uint8Array, name: string): Promise<Parsed> {
     ds = dp.parseDicom(buffer, hasPreamble(bytes) ? undefined : { TransferSyntaxUID: TS.implicitLE })
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e)
-    throw new SegsenseError('E_IMAGE_DECODE', `cannot decode DICOM ${name}: ${reason}`, { cause: e, details: { file: name, reason } })
+    throw new SegsenseError('E_IMAGE_DECODE', `cannot decode DICOM ${name}: ${reason}`, {
+      cause: e,
+      details: { file: name, reason },
+    })
   }
   const sopClassUid = optionalString(ds, 'x00080016')
   if (sopClassUid !== undefined && NOT_IMAGES[sopClassUid] !== undefined) {
-    throw new SegsenseError('E_UNSUPPORTED_SOP_CLASS', `DICOM ${name} is a ${NOT_IMAGES[sopClassUid]} object (SOP class ${sopClassUid}), not an image; segsense does not read DICOM SEG or RT STRUCT truth yet: export the labels as PNG or NIfTI`, {
-      details: { file: name, sopClassUid },
-    })
+    throw new SegsenseError(
+      'E_UNSUPPORTED_SOP_CLASS',
+      `DICOM ${name} is a ${NOT_IMAGES[sopClassUid]} object (SOP class ${sopClassUid}), not an image; segsense does not read DICOM SEG or RT STRUCT truth yet: export the labels as PNG or NIfTI`,
+      {
+        details: { file: name, sopClassUid },
+      },
+    )
   }
   const ts = optionalString(ds, 'x00020010') ?? TS.implicitLE
   const rows = ds.uint16('x00280010')
   const columns = ds.uint16('x00280011')
   if (ds.elements.x7fe00010 === undefined || rows === undefined || columns === undefined) {
-    throw new SegsenseError('E_UNSUPPORTED_SOP_CLASS', `DICOM ${name} has no image (no Pixel Data, Rows or Columns; SOP class ${sopClassUid ?? 'not given'})`, { details: { file: name, sopClassUid } })
+    throw new SegsenseError(
+      'E_UNSUPPORTED_SOP_CLASS',
+      `DICOM ${name} has no image (no Pixel Data, Rows or Columns; SOP class ${sopClassUid ?? 'not given'})`,
+      { details: { file: name, sopClassUid } },
+    )
   }
   if (!NATIVE.has(ts) && ts !== TS.rle && codecFor(ts) === undefined) {
     throw new SegsenseError(
@@ -178,26 +197,40 @@ async function parse(bytes: Uint8Array, name: string): Promise<Parsed> {
   }
   let photometric = (optionalString(ds, 'x00280004') ?? 'MONOCHROME2').toUpperCase()
   // JPEG 2000's colour transforms are undone by the decoder: its output is RGB.
-  if ((photometric === 'YBR_RCT' || photometric === 'YBR_ICT') && codecFor(ts)?.decoder === 'J2KDecoder') photometric = 'RGB'
+  if ((photometric === 'YBR_RCT' || photometric === 'YBR_ICT') && codecFor(ts)?.decoder === 'J2KDecoder')
+    photometric = 'RGB'
   const samplesPerPixel = ds.uint16('x00280002') ?? 1
   const bitsAllocated = ds.uint16('x00280100') ?? 16
   const bitsStored = ds.uint16('x00280101') ?? bitsAllocated
   const pixelRepresentation = ds.uint16('x00280103') ?? 0
   const supported = ['MONOCHROME1', 'MONOCHROME2', 'RGB', 'YBR_FULL']
-  if (!supported.includes(photometric) || (samplesPerPixel !== 1 && samplesPerPixel !== 3) || (photometric.startsWith('MONO') !== (samplesPerPixel === 1))) {
-    throw new SegsenseError('E_IMAGE_DECODE', `cannot decode DICOM ${name}: photometric interpretation ${photometric} with ${samplesPerPixel} samples per pixel is not supported (expected MONOCHROME1/2, RGB or YBR_FULL)`, {
-      details: { file: name, photometric, samplesPerPixel },
-    })
+  if (
+    !supported.includes(photometric) ||
+    (samplesPerPixel !== 1 && samplesPerPixel !== 3) ||
+    photometric.startsWith('MONO') !== (samplesPerPixel === 1)
+  ) {
+    throw new SegsenseError(
+      'E_IMAGE_DECODE',
+      `cannot decode DICOM ${name}: photometric interpretation ${photometric} with ${samplesPerPixel} samples per pixel is not supported (expected MONOCHROME1/2, RGB or YBR_FULL)`,
+      {
+        details: { file: name, photometric, samplesPerPixel },
+      },
+    )
   }
   if (![8, 16, 32].includes(bitsAllocated) || bitsStored < 1 || bitsStored > bitsAllocated) {
-    throw new SegsenseError('E_IMAGE_DECODE', `cannot decode DICOM ${name}: ${bitsStored} bits stored in ${bitsAllocated} allocated are not supported (expected 8, 16 or 32 allocated)`, {
-      details: { file: name, bitsAllocated, bitsStored },
-    })
+    throw new SegsenseError(
+      'E_IMAGE_DECODE',
+      `cannot decode DICOM ${name}: ${bitsStored} bits stored in ${bitsAllocated} allocated are not supported (expected 8, 16 or 32 allocated)`,
+      {
+        details: { file: name, bitsAllocated, bitsStored },
+      },
+    )
   }
   const centers = numberList(ds, 'x00281050') ?? []
   const widths = numberList(ds, 'x00281051') ?? []
   const windows: [number, number][] = []
-  for (let i = 0; i < Math.min(centers.length, widths.length); i++) windows.push([centers[i] as number, widths[i] as number])
+  for (let i = 0; i < Math.min(centers.length, widths.length); i++)
+    windows.push([centers[i] as number, widths[i] as number])
   const ps = numberList(ds, 'x00280030')
   const pos = numberList(ds, 'x00200032')
   const ori = numberList(ds, 'x00200037')
@@ -241,7 +274,8 @@ export function isDicom(bytes: Uint8Array): boolean {
 /** Decodes one RLE Lossless frame (PS3.5 Annex G) into its byte planes: segment s fills `out` from `s * planeSize`. */
 function decodeRle(frame: Uint8Array, segments: number, planeSize: number, name: string): Uint8Array {
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength)
-  const fail = (why: string) => new SegsenseError('E_IMAGE_DECODE', `cannot decode DICOM ${name}: RLE ${why}`, { details: { file: name } })
+  const fail = (why: string) =>
+    new SegsenseError('E_IMAGE_DECODE', `cannot decode DICOM ${name}: RLE ${why}`, { details: { file: name } })
   if (frame.length < 64) throw fail('frame shorter than its 64-byte header')
   const count = view.getUint32(0, true)
   if (count !== segments) throw fail(`frame has ${count} segments, expected ${segments}`)
@@ -254,7 +288,7 @@ function decodeRle(frame: Uint8Array, segments: number, planeSize: number, name:
     const stop = o + planeSize
     // PackBits: n in 0..127 copies n + 1 literal bytes, n in -127..-1 repeats the next byte 1 - n times, -128 is a no-op.
     while (p < end && o < stop) {
-      const n = (frame[p++] as number) << 24 >> 24
+      const n = ((frame[p++] as number) << 24) >> 24
       if (n >= 0) {
         const len = Math.min(n + 1, stop - o, end - p)
         out.set(frame.subarray(p, p + len), o)
@@ -289,10 +323,19 @@ async function frameSamples(p: Parsed, frame: number): Promise<Float64Array> {
     const fragment = await encapsulatedFrame(p, frame)
     if (codec !== undefined) {
       const decoded = await decodeCompressedFrame(codec, p.ts, fragment, name)
-      if (decoded.width !== meta.columns || decoded.height !== meta.rows || decoded.components !== spp || decoded.data.length !== n * spp * decoded.bytesPerSample) {
-        throw new SegsenseError('E_IMAGE_DECODE', `cannot decode DICOM ${name}: the ${codec.name} stream of frame ${frame} is ${decoded.width}x${decoded.height}x${decoded.components}, the header says ${meta.columns}x${meta.rows}x${spp}`, {
-          details: { file: name, frame },
-        })
+      if (
+        decoded.width !== meta.columns ||
+        decoded.height !== meta.rows ||
+        decoded.components !== spp ||
+        decoded.data.length !== n * spp * decoded.bytesPerSample
+      ) {
+        throw new SegsenseError(
+          'E_IMAGE_DECODE',
+          `cannot decode DICOM ${name}: the ${codec.name} stream of frame ${frame} is ${decoded.width}x${decoded.height}x${decoded.components}, the header says ${meta.columns}x${meta.rows}x${spp}`,
+          {
+            details: { file: name, frame },
+          },
+        )
       }
       return samplesOf(decoded.data, decoded.bytesPerSample, true, false, p)
     }
@@ -312,9 +355,13 @@ async function frameSamples(p: Parsed, frame: number): Promise<Float64Array> {
     const frameBytes = n * spp * bytesPer
     const start = el.dataOffset + frame * frameBytes
     if (start + frameBytes > ds.byteArray.length || (el.length > 0 && (frame + 1) * frameBytes > el.length)) {
-      throw new SegsenseError('E_IMAGE_DECODE', `cannot decode DICOM ${name}: Pixel Data holds ${el.length} bytes, frame ${frame} needs bytes ${frame * frameBytes}..${(frame + 1) * frameBytes}`, {
-        details: { file: name, frame },
-      })
+      throw new SegsenseError(
+        'E_IMAGE_DECODE',
+        `cannot decode DICOM ${name}: Pixel Data holds ${el.length} bytes, frame ${frame} needs bytes ${frame * frameBytes}..${(frame + 1) * frameBytes}`,
+        {
+          details: { file: name, frame },
+        },
+      )
     }
     raw = ds.byteArray.subarray(start, start + frameBytes)
   }
@@ -333,7 +380,11 @@ async function encapsulatedFrame(p: Parsed, frame: number): Promise<Uint8Array> 
         ? dp.readEncapsulatedImageFrame(p.ds, el, frame)
         : dp.readEncapsulatedPixelDataFromFragments(p.ds, el, frame, 1)
   } catch (e) {
-    throw new SegsenseError('E_IMAGE_DECODE', `cannot decode DICOM ${p.name}: frame ${frame} of the encapsulated pixel data: ${e instanceof Error ? e.message : String(e)}`, { cause: e, details: { file: p.name } })
+    throw new SegsenseError(
+      'E_IMAGE_DECODE',
+      `cannot decode DICOM ${p.name}: frame ${frame} of the encapsulated pixel data: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e, details: { file: p.name } },
+    )
   }
 }
 
@@ -351,7 +402,12 @@ function samplesOf(raw: Uint8Array, bytesPer: number, littleEndian: boolean, pla
   const signBit = 2 ** (bits - 1)
   const signed = meta.pixelRepresentation === 1
   for (let i = 0; i < n * spp; i++) {
-    let v = bytesPer === 1 ? (raw[i] as number) : bytesPer === 2 ? view.getUint16(2 * i, littleEndian) : view.getUint32(4 * i, littleEndian)
+    let v =
+      bytesPer === 1
+        ? (raw[i] as number)
+        : bytesPer === 2
+          ? view.getUint16(2 * i, littleEndian)
+          : view.getUint32(4 * i, littleEndian)
     v = mask === 0xffffffff ? v : v & mask
     if (v < 0) v += 4294967296
     if (signed && v >= signBit) v -= 2 * signBit
@@ -364,7 +420,13 @@ function samplesOf(raw: Uint8Array, bytesPer: number, littleEndian: boolean, pla
 }
 
 /** Applies rescale, the window and MONOCHROME1 inversion: modality values -> the raster's intensities. */
-function toIntensities(values: Float64Array, p: Parsed, window: DicomWindow | undefined, windowIndex: number, range?: readonly [number, number]): { data: Float32Array; applied: readonly [number, number] | null } {
+function toIntensities(
+  values: Float64Array,
+  p: Parsed,
+  window: DicomWindow | undefined,
+  windowIndex: number,
+  range?: readonly [number, number],
+): { data: Float32Array; applied: readonly [number, number] | null } {
   const { meta } = p
   const slope = meta.rescaleSlope
   const inter = meta.rescaleIntercept
@@ -391,7 +453,8 @@ function toIntensities(values: Float64Array, p: Parsed, window: DicomWindow | un
       out[i + 1] = g / scale
       out[i + 2] = b / scale
     }
-    if (ybr && window !== 'none') for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, out[i] as number))
+    if (ybr && window !== 'none')
+      for (let i = 0; i < out.length; i++) out[i] = Math.min(1, Math.max(0, out[i] as number))
     return { data: out, applied: null }
   }
   for (let i = 0; i < values.length; i++) out[i] = (values[i] as number) * slope + inter
@@ -400,7 +463,11 @@ function toIntensities(values: Float64Array, p: Parsed, window: DicomWindow | un
   if (Array.isArray(window)) win = window as readonly [number, number]
   else if (window === undefined && p.windows.length > 0) {
     if (windowIndex >= p.windows.length) {
-      throw new SegsenseError('E_BAD_PARAMETER', `windowIndex ${windowIndex} is out of range: DICOM ${p.name} has ${p.windows.length} VOI window${p.windows.length === 1 ? '' : 's'}`, { details: { file: p.name, windowIndex } })
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `windowIndex ${windowIndex} is out of range: DICOM ${p.name} has ${p.windows.length} VOI window${p.windows.length === 1 ? '' : 's'}`,
+        { details: { file: p.name, windowIndex } },
+      )
     }
     win = p.windows[windowIndex] as readonly [number, number]
   }
@@ -432,17 +499,35 @@ function toIntensities(values: Float64Array, p: Parsed, window: DicomWindow | un
   return { data: out, applied: null }
 }
 
-function checkOptions(options: LoadDicomOptions, where: string): { frame: number; windowIndex: number; maxPixels: number } {
+function checkOptions(
+  options: LoadDicomOptions,
+  where: string,
+): { frame: number; windowIndex: number; maxPixels: number } {
   checkKnownKeys(options, LOAD_DICOM_KEYS, where)
   const { frame = 0, windowIndex = 0, window } = options
-  if (!Number.isInteger(frame) || frame < 0) throw new SegsenseError('E_BAD_PARAMETER', `frame must be a non-negative integer, got ${describeValue(frame)}`, { details: { frame } })
-  if (!Number.isInteger(windowIndex) || windowIndex < 0) throw new SegsenseError('E_BAD_PARAMETER', `windowIndex must be a non-negative integer, got ${describeValue(windowIndex)}`)
+  if (!Number.isInteger(frame) || frame < 0)
+    throw new SegsenseError('E_BAD_PARAMETER', `frame must be a non-negative integer, got ${describeValue(frame)}`, {
+      details: { frame },
+    })
+  if (!Number.isInteger(windowIndex) || windowIndex < 0)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `windowIndex must be a non-negative integer, got ${describeValue(windowIndex)}`,
+    )
   const okWindow =
     window === undefined ||
     window === 'none' ||
     window === 'minmax' ||
-    (Array.isArray(window) && window.length === 2 && window.every((v) => typeof v === 'number' && Number.isFinite(v)) && (window[1] as number) >= 1)
-  if (!okWindow) throw new SegsenseError('E_BAD_PARAMETER', `DICOM window must be 'none', 'minmax' or [center, width] with width >= 1, got ${describeValue(window)}`, { details: { window } })
+    (Array.isArray(window) &&
+      window.length === 2 &&
+      window.every((v) => typeof v === 'number' && Number.isFinite(v)) &&
+      (window[1] as number) >= 1)
+  if (!okWindow)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `DICOM window must be 'none', 'minmax' or [center, width] with width >= 1, got ${describeValue(window)}`,
+      { details: { window } },
+    )
   return { frame, windowIndex, maxPixels: checkMaxPixels(options.maxPixels) }
 }
 
@@ -472,13 +557,23 @@ export async function loadDicom(source: ImageSource, options: LoadDicomOptions =
   const name = sourceName(source)
   const p = await parse(await readSource(source), name)
   if (frame >= p.frames) {
-    throw new SegsenseError('E_BAD_PARAMETER', `frame ${frame} is out of range: DICOM ${name} has ${p.frames} frame${p.frames === 1 ? '' : 's'} (0..${p.frames - 1})`, { details: { file: name, frame, frames: p.frames } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `frame ${frame} is out of range: DICOM ${name} has ${p.frames} frame${p.frames === 1 ? '' : 's'} (0..${p.frames - 1})`,
+      { details: { file: name, frame, frames: p.frames } },
+    )
   }
   if (p.meta.rows * p.meta.columns > maxPixels) throw tooLarge(name, p.meta.columns, p.meta.rows, maxPixels)
   const values = await frameSamples(p, frame)
   const { data, applied } = toIntensities(values, p, options.window, windowIndex)
   const spacing = rasterSpacing(p.meta)
-  const image: Raster = { width: p.meta.columns, height: p.meta.rows, channels: p.samplesPerPixel, data, ...(spacing ? { spacing } : {}) }
+  const image: Raster = {
+    width: p.meta.columns,
+    height: p.meta.rows,
+    channels: p.samplesPerPixel,
+    data,
+    ...(spacing ? { spacing } : {}),
+  }
   return { image, frames: p.frames, meta: { ...p.meta, window: applied } }
 }
 
@@ -486,19 +581,40 @@ export async function loadDicom(source: ImageSource, options: LoadDicomOptions =
  * The stored label ids of one frame of a DICOM file (no rescale, no window): for label images stored as DICOM.
  * @throws SegsenseError `E_BAD_MASK` for colour or negative or > 65535 values, and the errors of {@link loadDicom}.
  */
-export async function loadDicomLabels(source: ImageSource, options: { frame?: number; maxPixels?: number } = {}): Promise<{ width: number; height: number; data: Uint8Array | Uint16Array; spacing?: readonly [number, number] }> {
+export async function loadDicomLabels(
+  source: ImageSource,
+  options: { frame?: number; maxPixels?: number } = {},
+): Promise<{ width: number; height: number; data: Uint8Array | Uint16Array; spacing?: readonly [number, number] }> {
   checkKnownKeys(options, ['frame', 'maxPixels'], 'loadMask options (DICOM)')
-  const { frame, maxPixels } = checkOptions({ frame: options.frame, maxPixels: options.maxPixels }, 'loadMask options (DICOM)')
+  const { frame, maxPixels } = checkOptions(
+    { frame: options.frame, maxPixels: options.maxPixels },
+    'loadMask options (DICOM)',
+  )
   const name = sourceName(source)
   const p = await parse(await readSource(source, 'mask'), name)
-  if (frame >= p.frames) throw new SegsenseError('E_BAD_PARAMETER', `frame ${frame} is out of range: DICOM ${name} has ${p.frames} frame${p.frames === 1 ? '' : 's'}`, { details: { file: name, frame } })
+  if (frame >= p.frames)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `frame ${frame} is out of range: DICOM ${name} has ${p.frames} frame${p.frames === 1 ? '' : 's'}`,
+      { details: { file: name, frame } },
+    )
   if (p.meta.rows * p.meta.columns > maxPixels) throw tooLarge(name, p.meta.columns, p.meta.rows, maxPixels)
-  if (p.samplesPerPixel !== 1) throw new SegsenseError('E_BAD_MASK', `mask ${name} is a colour DICOM (${p.meta.photometricInterpretation}); a label image stores one id per pixel`, { details: { file: name } })
+  if (p.samplesPerPixel !== 1)
+    throw new SegsenseError(
+      'E_BAD_MASK',
+      `mask ${name} is a colour DICOM (${p.meta.photometricInterpretation}); a label image stores one id per pixel`,
+      { details: { file: name } },
+    )
   const values = await frameSamples(p, frame)
   let max = 0
   for (let i = 0; i < values.length; i++) {
     const v = values[i] as number
-    if (v < 0 || v > 65535) throw new SegsenseError('E_BAD_MASK', `mask ${name}: pixel (${i % p.meta.columns}, ${Math.floor(i / p.meta.columns)}) has value ${v}; label ids must be integers in 0..65535`, { details: { file: name } })
+    if (v < 0 || v > 65535)
+      throw new SegsenseError(
+        'E_BAD_MASK',
+        `mask ${name}: pixel (${i % p.meta.columns}, ${Math.floor(i / p.meta.columns)}) has value ${v}; label ids must be integers in 0..65535`,
+        { details: { file: name } },
+      )
     if (v > max) max = v
   }
   const data = max > 255 ? Uint16Array.from(values) : Uint8Array.from(values)
@@ -539,16 +655,30 @@ export interface LoadDicomSeriesOptions {
  * const volume = await loadDicomSeries('scans/patient1/series3')
  */
 export async function loadDicomSeries(dir: string, options: LoadDicomSeriesOptions = {}): Promise<Volume> {
-  checkKnownKeys(options, optionKeys<LoadDicomSeriesOptions>({ window: true, windowIndex: true, maxPixels: true }), 'loadDicomSeries options')
-  const { windowIndex } = checkOptions({ window: options.window, windowIndex: options.windowIndex }, 'loadDicomSeries options')
+  checkKnownKeys(
+    options,
+    optionKeys<LoadDicomSeriesOptions>({ window: true, windowIndex: true, maxPixels: true }),
+    'loadDicomSeries options',
+  )
+  const { windowIndex } = checkOptions(
+    { window: options.window, windowIndex: options.windowIndex },
+    'loadDicomSeries options',
+  )
   const maxVoxels = options.maxPixels === undefined ? checkMaxPixels(undefined) * 16 : checkMaxPixels(options.maxPixels)
   let names: string[]
   try {
     names = (await readdir(dir)).sort()
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new SegsenseError('E_FILE_NOT_FOUND', `DICOM folder not found: ${dir}`, { cause: e, details: { file: dir } })
-    throw new SegsenseError('E_FILE_READ', `cannot read DICOM folder ${dir}: ${(e as Error).message}`, { cause: e, details: { file: dir } })
+    if (code === 'ENOENT')
+      throw new SegsenseError('E_FILE_NOT_FOUND', `DICOM folder not found: ${dir}`, {
+        cause: e,
+        details: { file: dir },
+      })
+    throw new SegsenseError('E_FILE_READ', `cannot read DICOM folder ${dir}: ${(e as Error).message}`, {
+      cause: e,
+      details: { file: dir },
+    })
   }
   const slices: Parsed[] = []
   for (const n of names) {
@@ -560,15 +690,29 @@ export async function loadDicomSeries(dir: string, options: LoadDicomSeriesOptio
     slices.push(await parse(bytes, path))
   }
   const first = slices[0]
-  if (first === undefined) throw new SegsenseError('E_FILE_READ', `cannot read folder ${dir} as a DICOM series: it holds no DICOM file (none has the 'DICM' preamble)`, { details: { file: dir } })
+  if (first === undefined)
+    throw new SegsenseError(
+      'E_FILE_READ',
+      `cannot read folder ${dir} as a DICOM series: it holds no DICOM file (none has the 'DICM' preamble)`,
+      { details: { file: dir } },
+    )
   const { rows, columns } = first.meta
   const series = new Set(slices.map((s) => s.meta.seriesInstanceUid))
-  if (series.size > 1) throw new SegsenseError('E_BAD_PARAMETER', `folder ${dir} holds ${series.size} DICOM series (${[...series].join(', ')}); give a folder with one series`, { details: { file: dir } })
+  if (series.size > 1)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `folder ${dir} holds ${series.size} DICOM series (${[...series].join(', ')}); give a folder with one series`,
+      { details: { file: dir } },
+    )
   for (const s of slices) {
     if (s.meta.rows !== rows || s.meta.columns !== columns || s.samplesPerPixel !== 1 || s.frames !== 1) {
-      throw new SegsenseError('E_BAD_PARAMETER', `DICOM series ${dir}: ${s.name} is ${s.meta.columns}x${s.meta.rows}x${s.samplesPerPixel} with ${s.frames} frame(s), ${first.name} is ${columns}x${rows}x1; a series needs single-frame grey slices of one size`, {
-        details: { file: s.name },
-      })
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `DICOM series ${dir}: ${s.name} is ${s.meta.columns}x${s.meta.rows}x${s.samplesPerPixel} with ${s.frames} frame(s), ${first.name} is ${columns}x${rows}x1; a series needs single-frame grey slices of one size`,
+        {
+          details: { file: s.name },
+        },
+      )
     }
   }
   if (rows * columns * slices.length > maxVoxels) throw tooLarge(dir, columns, rows * slices.length, maxVoxels)
@@ -577,20 +721,33 @@ export async function loadDicomSeries(dir: string, options: LoadDicomSeriesOptio
   const colDir = ori.slice(3, 6)
   const normal = cross(rowDir, colDir)
   const positioned = slices.every((s) => s.meta.imagePosition !== undefined)
-  const key = (s: Parsed) => (positioned ? dot(s.meta.imagePosition as readonly number[], normal) : (s.meta.instanceNumber ?? 0))
+  const key = (s: Parsed) =>
+    positioned ? dot(s.meta.imagePosition as readonly number[], normal) : (s.meta.instanceNumber ?? 0)
   slices.sort((a, b) => key(a) - key(b))
   for (const s of slices) {
     const o = s.meta.imageOrientation
     if (o && o.some((v, i) => Math.abs(v - (ori[i] as number)) > 1e-3)) {
-      throw new SegsenseError('E_BAD_PARAMETER', `DICOM series ${dir}: ${s.name} has Image Orientation [${o.join(', ')}], ${first.name} has [${ori.join(', ')}]; a series needs one orientation`, { details: { file: s.name } })
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `DICOM series ${dir}: ${s.name} has Image Orientation [${o.join(', ')}], ${first.name} has [${ori.join(', ')}]; a series needs one orientation`,
+        { details: { file: s.name } },
+      )
     }
   }
   const [dy, dx] = first.meta.pixelSpacing ?? [1, 1]
   let dz = first.meta.sliceThickness ?? 1
   if (positioned && slices.length > 1) {
-    const gaps = slices.slice(1).map((s, i) => key(s) - key(slices[i] as Parsed)).sort((a, b) => a - b)
+    const gaps = slices
+      .slice(1)
+      .map((s, i) => key(s) - key(slices[i] as Parsed))
+      .sort((a, b) => a - b)
     dz = gaps[Math.floor(gaps.length / 2)] as number
-    if (!(dz > 0)) throw new SegsenseError('E_BAD_PARAMETER', `DICOM series ${dir}: two slices share one position along the normal; a series needs distinct slice positions`, { details: { file: dir } })
+    if (!(dz > 0))
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `DICOM series ${dir}: two slices share one position along the normal; a series needs distinct slice positions`,
+        { details: { file: dir } },
+      )
   }
   const n = rows * columns
   const modality = new Float64Array(n * slices.length)

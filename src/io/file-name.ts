@@ -21,12 +21,17 @@ const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i
  * safeFileName('a/b')     // 'a_b'
  */
 export function safeFileName(name: string, fallback = 'unnamed'): string {
-  let out = String(name).normalize('NFC').replace(UNSAFE, '_').replace(/^[.\s]+/, '').replace(/[.\s]+$/, '')
+  let out = String(name)
+    .normalize('NFC')
+    .replace(UNSAFE, '_')
+    .replace(/^[.\s]+/, '')
+    .replace(/[.\s]+$/, '')
   if (WINDOWS_DEVICE.test(out)) out = `_${out}`
   const encoder = new TextEncoder()
   if (encoder.encode(out).length > MAX_BYTES) {
     let cut = ''
-    for (const ch of out) { // by code point: never splits a character
+    for (const ch of out) {
+      // by code point: never splits a character
       if (encoder.encode(cut + ch).length > MAX_BYTES) break
       cut += ch
     }

@@ -20,7 +20,17 @@ import { writeFileAtomic } from '../core/fs.js'
 export const DEFAULT_MAX_PIXELS = MAX_PIXELS
 
 /** The keys of {@link LoadImageOptions}. */
-export const LOAD_IMAGE_KEYS = optionKeys<LoadImageOptions>({ keepAlpha: true, grey: true, maxPixels: true, frame: true, window: true, windowIndex: true, axis: true, slice: true, volume: true })
+export const LOAD_IMAGE_KEYS = optionKeys<LoadImageOptions>({
+  keepAlpha: true,
+  grey: true,
+  maxPixels: true,
+  frame: true,
+  window: true,
+  windowIndex: true,
+  axis: true,
+  slice: true,
+  volume: true,
+})
 
 /** Options of {@link loadImage}; the {@link MedicalSliceOptions} apply to DICOM and NIfTI sources only. */
 export interface LoadImageOptions extends MedicalSliceOptions {
@@ -38,7 +48,10 @@ export interface LoadImageOptions extends MedicalSliceOptions {
 function decodeFailure(name: string, e: unknown): SegsenseError {
   if (e instanceof SegsenseError) return e
   const reason = e instanceof Error ? e.message : String(e)
-  return new SegsenseError('E_IMAGE_DECODE', `cannot decode image ${name}: ${reason}`, { cause: e, details: { file: name, reason } })
+  return new SegsenseError('E_IMAGE_DECODE', `cannot decode image ${name}: ${reason}`, {
+    cause: e,
+    details: { file: name, reason },
+  })
 }
 
 /** Stored samples of an image decoded by sharp: integers of `bits` bits, `channels` per pixel. */
@@ -61,7 +74,12 @@ export interface DecodedSamples {
  *
  * @throws SegsenseError `E_IMAGE_TOO_LARGE`, or `E_IMAGE_DECODE` with sharp's reason.
  */
-export async function decodeWithSharp(bytes: Uint8Array, name: string, maxPixels: number, keepAlpha: boolean): Promise<DecodedSamples> {
+export async function decodeWithSharp(
+  bytes: Uint8Array,
+  name: string,
+  maxPixels: number,
+  keepAlpha: boolean,
+): Promise<DecodedSamples> {
   const sharp = await loadSharp()
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   // failOn 'error' aborts on truncated or corrupt pixel data but tolerates benign warnings such as a
@@ -75,10 +93,17 @@ export async function decodeWithSharp(bytes: Uint8Array, name: string, maxPixels
     throw decodeFailure(name, e)
   }
   const { width, height } = meta
-  if (!width || !height) throw new SegsenseError('E_IMAGE_DECODE', `cannot decode image ${name}: no image size in its header`, { details: { file: name } })
+  if (!width || !height)
+    throw new SegsenseError('E_IMAGE_DECODE', `cannot decode image ${name}: no image size in its header`, {
+      details: { file: name },
+    })
   if (width * height > maxPixels) throw tooLarge(name, width, height, maxPixels)
   if (meta.depth !== 'uchar' && meta.depth !== 'ushort') {
-    throw new SegsenseError('E_IMAGE_DECODE', `cannot load image ${name}: samples are '${meta.depth}', expected 8- or 16-bit unsigned integers`, { details: { file: name, depth: meta.depth } })
+    throw new SegsenseError(
+      'E_IMAGE_DECODE',
+      `cannot load image ${name}: samples are '${meta.depth}', expected 8- or 16-bit unsigned integers`,
+      { details: { file: name, depth: meta.depth } },
+    )
   }
   const bits = meta.depth === 'ushort' ? 16 : 8
   const grey = meta.space === 'b-w' || meta.space === 'grey16'
@@ -91,16 +116,23 @@ export async function decodeWithSharp(bytes: Uint8Array, name: string, maxPixels
   try {
     let pipeline = load(Number.isFinite(maxPixels) ? maxPixels : false)
     if (!alpha) pipeline = pipeline.removeAlpha()
-    result = await pipeline.toColourspace(space).raw({ depth: bits === 16 ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true })
+    result = await pipeline
+      .toColourspace(space)
+      .raw({ depth: bits === 16 ? 'ushort' : 'uchar' })
+      .toBuffer({ resolveWithObject: true })
   } catch (e) {
     throw decodeFailure(name, e)
   }
   const { data, info } = result
   const expectChannels = grey && !alpha ? 1 : alpha ? 4 : 3
   if (info.channels !== expectChannels || info.width !== width || info.height !== height) {
-    throw new SegsenseError('E_IMAGE_DECODE', `cannot load image ${name}: sharp returned ${info.width}x${info.height}x${info.channels}, expected ${width}x${height}x${expectChannels}`, {
-      details: { file: name },
-    })
+    throw new SegsenseError(
+      'E_IMAGE_DECODE',
+      `cannot load image ${name}: sharp returned ${info.width}x${info.height}x${info.channels}, expected ${width}x${height}x${expectChannels}`,
+      {
+        details: { file: name },
+      },
+    )
   }
   let samples: Uint8Array | Uint16Array
   if (bits === 8) samples = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
@@ -162,7 +194,8 @@ export async function loadImage(source: ImageSource, options: LoadImageOptions =
     const out = new Float32Array(n * outCh)
     for (let i = 0; i < n; i++) {
       const p = i * inCh
-      out[i * outCh] = (0.299 * (src[p] as number) + 0.587 * (src[p + 1] as number) + 0.114 * (src[p + 2] as number)) / scale
+      out[i * outCh] =
+        (0.299 * (src[p] as number) + 0.587 * (src[p + 1] as number) + 0.114 * (src[p + 2] as number)) / scale
       if (s.alpha) out[i * outCh + 1] = (src[p + 3] as number) / scale
     }
     return { width: s.width, height: s.height, channels: outCh, data: out }
@@ -177,7 +210,8 @@ function toLuma(image: Raster): Raster {
   const n = image.width * image.height
   const out = new Float32Array(n)
   const d = image.data
-  for (let i = 0; i < n; i++) out[i] = 0.299 * (d[3 * i] as number) + 0.587 * (d[3 * i + 1] as number) + 0.114 * (d[3 * i + 2] as number)
+  for (let i = 0; i < n; i++)
+    out[i] = 0.299 * (d[3 * i] as number) + 0.587 * (d[3 * i + 1] as number) + 0.114 * (d[3 * i + 2] as number)
   return { ...image, channels: 1, data: out }
 }
 
@@ -197,7 +231,10 @@ export interface SaveImageOptions {
 export async function saveImage(image: Raster, path: string, options: SaveImageOptions = {}): Promise<void> {
   checkKnownKeys(options, optionKeys<SaveImageOptions>({ bitDepth: true }), 'saveImage options')
   if (image && ArrayBuffer.isView(image.data) && !(image.data instanceof Float32Array)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `saveImage expects a Raster with Float32Array data, got ${describeValue(image.data)}; use saveMask for label maps`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `saveImage expects a Raster with Float32Array data, got ${describeValue(image.data)}; use saveMask for label maps`,
+    )
   }
   const bytes = await encodePng(image, options)
   await writeFileAtomic(path, bytes)

@@ -40,20 +40,35 @@ function colourKey(r: number, g: number, b: number): number {
 
 function checkPalette(palette: unknown, name: string): ColourLookup {
   if (palette === null || typeof palette !== 'object' || Array.isArray(palette)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `palette must be an object of class id -> [r, g, b], got ${describeValue(palette)}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `palette must be an object of class id -> [r, g, b], got ${describeValue(palette)}`,
+    )
   }
   const byKey = new Map<number, number>()
   let wide = false
   for (const [key, colour] of Object.entries(palette)) {
     const id = Number(key)
-    if (!Number.isInteger(id) || id < 0 || id > 65535) throw new SegsenseError('E_BAD_PARAMETER', `palette key ${JSON.stringify(key)} must be a class id in 0..65535`)
-    if (!Array.isArray(colour) || colour.length !== 3 || !colour.every((c) => Number.isInteger(c) && c >= 0 && c <= 255)) {
-      throw new SegsenseError('E_BAD_PARAMETER', `palette colour of class ${id} must be [r, g, b] with integers in 0..255, got ${describeValue(colour)}`)
+    if (!Number.isInteger(id) || id < 0 || id > 65535)
+      throw new SegsenseError('E_BAD_PARAMETER', `palette key ${JSON.stringify(key)} must be a class id in 0..65535`)
+    if (
+      !Array.isArray(colour) ||
+      colour.length !== 3 ||
+      !colour.every((c) => Number.isInteger(c) && c >= 0 && c <= 255)
+    ) {
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `palette colour of class ${id} must be [r, g, b] with integers in 0..255, got ${describeValue(colour)}`,
+      )
     }
     const k = colourKey(colour[0], colour[1], colour[2])
     const other = byKey.get(k)
     if (other !== undefined) {
-      throw new SegsenseError('E_PALETTE', `palette for ${name} gives colour [${colour.join(', ')}] to both class ${other} and class ${id}`, { details: { file: name, colour, ids: [other, id] } })
+      throw new SegsenseError(
+        'E_PALETTE',
+        `palette for ${name} gives colour [${colour.join(', ')}] to both class ${other} and class ${id}`,
+        { details: { file: name, colour, ids: [other, id] } },
+      )
     }
     byKey.set(k, id)
     if (id > 255) wide = true
@@ -62,7 +77,9 @@ function checkPalette(palette: unknown, name: string): ColourLookup {
 }
 
 function describePalette(lookup: ColourLookup): string {
-  const entries = [...lookup.byKey.entries()].slice(0, 8).map(([k, id]) => `${id}: [${Math.floor(k / 4294967296)}, ${Math.floor(k / 65536) % 65536}, ${k % 65536}]`)
+  const entries = [...lookup.byKey.entries()]
+    .slice(0, 8)
+    .map(([k, id]) => `${id}: [${Math.floor(k / 4294967296)}, ${Math.floor(k / 65536) % 65536}, ${k % 65536}]`)
   return `{ ${entries.join(', ')}${lookup.byKey.size > 8 ? ', …' : ''} }`
 }
 
@@ -72,7 +89,15 @@ function describePalette(lookup: ColourLookup): string {
  * Without a palette, an image whose R, G and B are equal everywhere is a grey mask stored as RGB and
  * its value is the id; otherwise it is an `E_BAD_MASK`.
  */
-function mapColours(samples: Uint8Array | Uint16Array, spp: number, bits: 8 | 16, width: number, height: number, palette: MaskPalette | undefined, name: string): Uint8Array | Uint16Array {
+function mapColours(
+  samples: Uint8Array | Uint16Array,
+  spp: number,
+  bits: 8 | 16,
+  width: number,
+  height: number,
+  palette: MaskPalette | undefined,
+  name: string,
+): Uint8Array | Uint16Array {
   const n = width * height
   if (palette === undefined) {
     for (let i = 0; i < n; i++) {
@@ -139,7 +164,11 @@ function mapColours(samples: Uint8Array | Uint16Array, spp: number, bits: 8 | 16
  * const truth = await loadMask('case1_gt.png', { palette: { 1: [255, 0, 0], 2: [0, 255, 0] } })
  */
 export async function loadMask(source: ImageSource, options: LoadMaskOptions = {}): Promise<LabelMap> {
-  checkKnownKeys(options, optionKeys<LoadMaskOptions>({ palette: true, maxPixels: true, frame: true, axis: true, slice: true, volume: true }), 'loadMask options')
+  checkKnownKeys(
+    options,
+    optionKeys<LoadMaskOptions>({ palette: true, maxPixels: true, frame: true, axis: true, slice: true, volume: true }),
+    'loadMask options',
+  )
   const maxPixels = checkMaxPixels(options.maxPixels)
   const format = await medicalFormat(source)
   if (format !== undefined) {
@@ -170,7 +199,11 @@ export async function loadMask(source: ImageSource, options: LoadMaskOptions = {
         const idx = png.data[i] as number
         if (idx >= entries) {
           const x = i % width
-          throw new SegsenseError('E_IMAGE_DECODE', `cannot decode PNG ${name}: pixel (${x}, ${(i - x) / width}) has palette index ${idx} but the palette has ${entries} entries`, { details: { file: name } })
+          throw new SegsenseError(
+            'E_IMAGE_DECODE',
+            `cannot decode PNG ${name}: pixel (${x}, ${(i - x) / width}) has palette index ${idx} but the palette has ${entries} entries`,
+            { details: { file: name } },
+          )
         }
         rgb[3 * i] = pal[3 * idx] as number
         rgb[3 * i + 1] = pal[3 * idx + 1] as number
@@ -182,7 +215,11 @@ export async function loadMask(source: ImageSource, options: LoadMaskOptions = {
   }
   const s = await decodeWithSharp(bytes, name, maxPixels, false)
   if (s.grey) return { width: s.width, height: s.height, data: s.data }
-  return { width: s.width, height: s.height, data: mapColours(s.data, s.channels, s.bits, s.width, s.height, options.palette, name) }
+  return {
+    width: s.width,
+    height: s.height,
+    data: mapColours(s.data, s.channels, s.bits, s.width, s.height, options.palette, name),
+  }
 }
 
 /**
@@ -191,7 +228,10 @@ export async function loadMask(source: ImageSource, options: LoadMaskOptions = {
  */
 export async function saveMask(mask: LabelMap, path: string): Promise<void> {
   if (!mask || !(mask.data instanceof Uint8Array || mask.data instanceof Uint16Array)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `saveMask expects a LabelMap with Uint8Array or Uint16Array data, got ${describeValue(mask?.data ?? mask)}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `saveMask expects a LabelMap with Uint8Array or Uint16Array data, got ${describeValue(mask?.data ?? mask)}`,
+    )
   }
   await writeFileAtomic(path, await encodePng(mask))
 }
@@ -210,32 +250,71 @@ export interface LoadSampleOptions extends LoadImageOptions {
  * @example
  * const s = await loadSample('case1', 'case1.png', 'case1_gt.png')
  */
-export async function loadSample(id: string, imageSource: ImageSource, maskSource?: ImageSource, options: LoadSampleOptions = {}): Promise<Sample> {
-  if (typeof id !== 'string' || id === '') throw new SegsenseError('E_BAD_PARAMETER', `sample id must be a non-empty string, got ${describeValue(id)}`)
-  checkKnownKeys(options, optionKeys<LoadSampleOptions>({ keepAlpha: true, grey: true, maxPixels: true, palette: true, frame: true, window: true, windowIndex: true, axis: true, slice: true, volume: true }), 'loadSample options')
+export async function loadSample(
+  id: string,
+  imageSource: ImageSource,
+  maskSource?: ImageSource,
+  options: LoadSampleOptions = {},
+): Promise<Sample> {
+  if (typeof id !== 'string' || id === '')
+    throw new SegsenseError('E_BAD_PARAMETER', `sample id must be a non-empty string, got ${describeValue(id)}`)
+  checkKnownKeys(
+    options,
+    optionKeys<LoadSampleOptions>({
+      keepAlpha: true,
+      grey: true,
+      maxPixels: true,
+      palette: true,
+      frame: true,
+      window: true,
+      windowIndex: true,
+      axis: true,
+      slice: true,
+      volume: true,
+    }),
+    'loadSample options',
+  )
   const { palette, ...imageOptions } = options
   const formats = maskSource === undefined ? [] : [await medicalFormat(imageSource), await medicalFormat(maskSource)]
   if (formats.includes('nifti') && formats.includes('dicom-folder')) {
     // A DICOM series keeps its acquired voxel order, a NIfTI volume is turned to RAS+: their slices need not match.
-    throw new SegsenseError('E_BAD_PARAMETER', `sample ${JSON.stringify(id)}: image ${sourceName(imageSource)} and mask ${sourceName(maskSource as ImageSource)} are a DICOM series and a NIfTI volume, whose slices are not in one voxel order; convert both to NIfTI (e.g. dcm2niix)`, {
-      details: { id },
-    })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `sample ${JSON.stringify(id)}: image ${sourceName(imageSource)} and mask ${sourceName(maskSource as ImageSource)} are a DICOM series and a NIfTI volume, whose slices are not in one voxel order; convert both to NIfTI (e.g. dcm2niix)`,
+      {
+        details: { id },
+      },
+    )
   }
   if (maskSource !== undefined && formats[0] === 'nifti' && formats[1] === 'nifti') {
     const { keepAlpha: _k, grey: _g, maxPixels: _m, ...medical } = imageOptions
-    const pair = await loadNiftiPair(imageSource, maskSource, medical, { image: sourceName(imageSource), mask: sourceName(maskSource) })
+    const pair = await loadNiftiPair(imageSource, maskSource, medical, {
+      image: sourceName(imageSource),
+      mask: sourceName(maskSource),
+    })
     return sample(id, pair.image, pair.truth)
   }
   const { frame, axis, slice, volume } = options
   const maskOptions: LoadMaskOptions = { palette, maxPixels: options.maxPixels, frame, axis, slice, volume }
-  const [image, truth] = await Promise.all([loadImage(imageSource, imageOptions), maskSource === undefined ? undefined : loadMask(maskSource, maskOptions)])
+  const [image, truth] = await Promise.all([
+    loadImage(imageSource, imageOptions),
+    maskSource === undefined ? undefined : loadMask(maskSource, maskOptions),
+  ])
   if (truth && (truth.width !== image.width || truth.height !== image.height)) {
     const imageName = sourceName(imageSource)
     const maskName = sourceName(maskSource as ImageSource)
     throw new SegsenseError(
       'E_SIZE_MISMATCH',
       `sample ${JSON.stringify(id)}: image ${imageName} is ${image.width}x${image.height} but mask ${maskName} is ${truth.width}x${truth.height}; they must be the same size`,
-      { details: { id, image: imageName, mask: maskName, imageSize: [image.width, image.height], maskSize: [truth.width, truth.height] } },
+      {
+        details: {
+          id,
+          image: imageName,
+          mask: maskName,
+          imageSize: [image.width, image.height],
+          maskSize: [truth.width, truth.height],
+        },
+      },
     )
   }
   return sample(id, image, truth)

@@ -36,9 +36,20 @@ export const MEDICAL_KEYS = ['frame', 'window', 'windowIndex', 'axis', 'slice', 
 export async function medicalFormat(source: ImageSource): Promise<'dicom' | 'dicom-folder' | 'nifti' | undefined> {
   if (typeof source !== 'string') {
     if (!(source instanceof Uint8Array)) return undefined
-    if (source.length > 132 && source[128] === 0x44 && source[129] === 0x49 && source[130] === 0x43 && source[131] === 0x4d) return 'dicom'
+    if (
+      source.length > 132 &&
+      source[128] === 0x44 &&
+      source[129] === 0x49 &&
+      source[130] === 0x43 &&
+      source[131] === 0x4d
+    )
+      return 'dicom'
     const magic = (at: number) => String.fromCharCode(...source.subarray(at, at + 3))
-    if ((source.length >= 348 && (magic(344) === 'n+1' || magic(344) === 'ni1')) || (source.length >= 540 && (magic(4) === 'n+2' || magic(4) === 'ni2'))) return 'nifti'
+    if (
+      (source.length >= 348 && (magic(344) === 'n+1' || magic(344) === 'ni1')) ||
+      (source.length >= 540 && (magic(4) === 'n+2' || magic(4) === 'ni2'))
+    )
+      return 'nifti'
     return undefined
   }
   const lower = source.toLowerCase()
@@ -50,13 +61,24 @@ export async function medicalFormat(source: ImageSource): Promise<'dicom' | 'dic
 
 function pick<T extends object>(options: T, keys: readonly string[]): Partial<T> {
   const out: Record<string, unknown> = {}
-  for (const k of keys) if ((options as Record<string, unknown>)[k] !== undefined) out[k] = (options as Record<string, unknown>)[k]
+  for (const k of keys)
+    if ((options as Record<string, unknown>)[k] !== undefined) out[k] = (options as Record<string, unknown>)[k]
   return out as Partial<T>
 }
 
-function notFor(format: string, options: MedicalSliceOptions, keys: readonly (keyof MedicalSliceOptions)[], name: string): void {
+function notFor(
+  format: string,
+  options: MedicalSliceOptions,
+  keys: readonly (keyof MedicalSliceOptions)[],
+  name: string,
+): void {
   for (const k of keys) {
-    if (options[k] !== undefined) throw new SegsenseError('E_BAD_PARAMETER', `option ${k} does not apply to ${format} source ${name}, got ${describeValue(options[k])}`, { details: { option: k } })
+    if (options[k] !== undefined)
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `option ${k} does not apply to ${format} source ${name}, got ${describeValue(options[k])}`,
+        { details: { option: k } },
+      )
   }
 }
 
@@ -65,18 +87,31 @@ function middle(n: number, slice: number | undefined): number {
 }
 
 /** One 2D image from a DICOM file or folder or a NIfTI volume, for loadImage. */
-export async function loadMedicalImage(format: 'dicom' | 'dicom-folder' | 'nifti', source: ImageSource, options: MedicalSliceOptions & { maxPixels?: number }, name: string): Promise<Raster> {
+export async function loadMedicalImage(
+  format: 'dicom' | 'dicom-folder' | 'nifti',
+  source: ImageSource,
+  options: MedicalSliceOptions & { maxPixels?: number },
+  name: string,
+): Promise<Raster> {
   const axis = options.axis ?? 2
   if (format === 'dicom') {
     notFor('a DICOM file', options, ['axis', 'slice', 'volume'], name)
     const { loadDicom } = await import('./dicom.js')
-    return (await loadDicom(source, pick(options, ['frame', 'window', 'windowIndex', 'maxPixels']) as Parameters<typeof loadDicom>[1])).image
+    return (
+      await loadDicom(
+        source,
+        pick(options, ['frame', 'window', 'windowIndex', 'maxPixels']) as Parameters<typeof loadDicom>[1],
+      )
+    ).image
   }
   const { volumeSlice } = await import('./volume.js')
   if (format === 'dicom-folder') {
     notFor('a DICOM folder', options, ['frame', 'volume'], name)
     const { loadDicomSeries } = await import('./dicom.js')
-    const v = await loadDicomSeries(source as string, pick(options, ['window', 'windowIndex']) as Parameters<typeof loadDicomSeries>[1])
+    const v = await loadDicomSeries(
+      source as string,
+      pick(options, ['window', 'windowIndex']) as Parameters<typeof loadDicomSeries>[1],
+    )
     return volumeSlice(v, axis, middle(v.dims[axis] ?? 0, options.slice))
   }
   notFor('a NIfTI', options, ['frame', 'windowIndex'], name)
@@ -86,9 +121,19 @@ export async function loadMedicalImage(format: 'dicom' | 'dicom-folder' | 'nifti
 }
 
 /** One 2D label map from a DICOM file or a NIfTI label volume, for loadMask. */
-export async function loadMedicalMask(format: 'dicom' | 'dicom-folder' | 'nifti', source: ImageSource, options: MedicalSliceOptions & { maxPixels?: number }, name: string): Promise<LabelMap> {
+export async function loadMedicalMask(
+  format: 'dicom' | 'dicom-folder' | 'nifti',
+  source: ImageSource,
+  options: MedicalSliceOptions & { maxPixels?: number },
+  name: string,
+): Promise<LabelMap> {
   notFor(format === 'nifti' ? 'a NIfTI label map' : 'a DICOM mask', options, ['window', 'windowIndex'], name)
-  if (format === 'dicom-folder') throw new SegsenseError('E_BAD_PARAMETER', `mask ${name} is a folder; DICOM label series are not read as masks (give one DICOM file, a NIfTI or a PNG)`, { details: { file: name } })
+  if (format === 'dicom-folder')
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `mask ${name} is a folder; DICOM label series are not read as masks (give one DICOM file, a NIfTI or a PNG)`,
+      { details: { file: name } },
+    )
   if (format === 'dicom') {
     notFor('a DICOM file', options, ['axis', 'slice', 'volume'], name)
     const { loadDicomLabels } = await import('./dicom.js')
@@ -106,11 +151,19 @@ export async function loadMedicalMask(format: 'dicom' | 'dicom-folder' | 'nifti'
  * For loadSample: when image and mask are both NIfTI, the label volume must lie on the image's grid (checked on
  * the whole volumes, see `checkSameGrid`) before the same slice is cut from both.
  */
-export async function loadNiftiPair(imageSource: ImageSource, maskSource: ImageSource, options: MedicalSliceOptions, names: { image: string; mask: string }): Promise<{ image: Raster; truth: LabelMap }> {
+export async function loadNiftiPair(
+  imageSource: ImageSource,
+  maskSource: ImageSource,
+  options: MedicalSliceOptions,
+  names: { image: string; mask: string },
+): Promise<{ image: Raster; truth: LabelMap }> {
   notFor('a NIfTI', options, ['frame', 'windowIndex'], names.image)
   const { loadNifti, loadNiftiLabels, checkSameGrid } = await import('./nifti.js')
   const { volumeSlice, labelVolumeSlice } = await import('./volume.js')
-  const [image, labels] = await Promise.all([loadNifti(imageSource, pick(options, ['window', 'volume']) as Parameters<typeof loadNifti>[1]), loadNiftiLabels(maskSource)])
+  const [image, labels] = await Promise.all([
+    loadNifti(imageSource, pick(options, ['window', 'volume']) as Parameters<typeof loadNifti>[1]),
+    loadNiftiLabels(maskSource),
+  ])
   checkSameGrid(image, labels, names.image, names.mask)
   const axis = options.axis ?? 2
   const slice = middle(image.dims[axis] ?? 0, options.slice)

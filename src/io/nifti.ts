@@ -59,7 +59,8 @@ const TYPES: Readonly<Record<number, readonly [number, string]>> = {
   768: [4, 'uint32'],
 }
 
-type NumericArray = Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array
+type NumericArray =
+  Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array
 
 const ARRAYS: Readonly<Record<string, new (buffer: ArrayBuffer, offset: number, length: number) => NumericArray>> = {
   uint8: Uint8Array,
@@ -90,13 +91,18 @@ interface Decoded {
 }
 
 function decodeError(name: string, why: string, cause?: unknown): SegsenseError {
-  return new SegsenseError('E_IMAGE_DECODE', `cannot decode NIfTI ${name}: ${why}`, { details: { file: name }, ...(cause === undefined ? {} : { cause }) })
+  return new SegsenseError('E_IMAGE_DECODE', `cannot decode NIfTI ${name}: ${why}`, {
+    details: { file: name },
+    ...(cause === undefined ? {} : { cause }),
+  })
 }
 
 /** The sform (NIfTI-1: float32 at 280; NIfTI-2: float64 at 400), read from the raw header. */
 function sform(view: DataView, nifti2: boolean, le: boolean): number[] {
   const out: number[] = []
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) out.push(nifti2 ? view.getFloat64(400 + (r * 4 + c) * 8, le) : view.getFloat32(280 + (r * 4 + c) * 4, le))
+  for (let r = 0; r < 3; r++)
+    for (let c = 0; c < 4; c++)
+      out.push(nifti2 ? view.getFloat64(400 + (r * 4 + c) * 8, le) : view.getFloat32(280 + (r * 4 + c) * 4, le))
   return [...out, 0, 0, 0, 1]
 }
 
@@ -113,7 +119,8 @@ async function decode(source: ImageSource, volume: number, maxVoxels: number, wh
   }
   const nifti = await loadReader()
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer
-  if (!nifti.isNIFTI(buffer)) throw decodeError(name, 'not a NIfTI-1 or NIfTI-2 file (no n+1/ni1/n+2 magic); .hdr/.img pairs are not read')
+  if (!nifti.isNIFTI(buffer))
+    throw decodeError(name, 'not a NIfTI-1 or NIfTI-2 file (no n+1/ni1/n+2 magic); .hdr/.img pairs are not read')
   let header: ReturnType<NiftiModule['readHeader']>
   try {
     header = nifti.readHeader(buffer)
@@ -122,22 +129,43 @@ async function decode(source: ImageSource, volume: number, maxVoxels: number, wh
   }
   const nifti2 = nifti.isNIFTI2(buffer)
   const type = TYPES[header.datatypeCode]
-  if (type === undefined) throw decodeError(name, `datatype ${header.datatypeCode} is not supported (expected uint8, int8, int16, uint16, int32, uint32, float32, float64 or RGB24)`)
+  if (type === undefined)
+    throw decodeError(
+      name,
+      `datatype ${header.datatypeCode} is not supported (expected uint8, int8, int16, uint16, int32, uint32, float32, float64 or RGB24)`,
+    )
   const d = header.dims
   const ndim = d[0] ?? 0
   const nx = Math.max(1, d[1] ?? 1)
   const ny = ndim >= 2 ? Math.max(1, d[2] ?? 1) : 1
   const nz = ndim >= 3 ? Math.max(1, d[3] ?? 1) : 1
   const nt = ndim >= 4 ? Math.max(1, d[4] ?? 1) : 1
-  if (ndim > 4 && d.slice(5, ndim + 1).some((v) => v > 1)) throw decodeError(name, `${ndim} dimensions (${d.slice(1, ndim + 1).join(' x ')}); segsense reads 3D and 4D volumes`)
+  if (ndim > 4 && d.slice(5, ndim + 1).some((v) => v > 1))
+    throw decodeError(
+      name,
+      `${ndim} dimensions (${d.slice(1, ndim + 1).join(' x ')}); segsense reads 3D and 4D volumes`,
+    )
   if (!Number.isInteger(volume) || volume < 0 || volume >= nt) {
-    throw new SegsenseError('E_BAD_PARAMETER', `volume ${describeValue(volume)} is out of range: NIfTI ${name} has ${nt} volume${nt === 1 ? '' : 's'} (0..${nt - 1})`, { details: { file: name, volume, volumes: nt } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `volume ${describeValue(volume)} is out of range: NIfTI ${name} has ${nt} volume${nt === 1 ? '' : 's'} (0..${nt - 1})`,
+      { details: { file: name, volume, volumes: nt } },
+    )
   }
   const nvox = nx * ny * nz
-  if (nvox > maxVoxels) throw new SegsenseError('E_IMAGE_TOO_LARGE', `NIfTI ${name} is ${nx} x ${ny} x ${nz} = ${nvox} voxels, over the limit of ${maxVoxels} (raise maxVoxels for trusted large volumes)`, { details: { file: name } })
+  if (nvox > maxVoxels)
+    throw new SegsenseError(
+      'E_IMAGE_TOO_LARGE',
+      `NIfTI ${name} is ${nx} x ${ny} x ${nz} = ${nvox} voxels, over the limit of ${maxVoxels} (raise maxVoxels for trusted large volumes)`,
+      { details: { file: name } },
+    )
   const [size, kind] = type
   const start = Number(header.vox_offset) + volume * nvox * size
-  if (start + nvox * size > bytes.byteLength) throw decodeError(name, `the file holds ${bytes.byteLength} bytes, volume ${volume} needs bytes ${start}..${start + nvox * size}`)
+  if (start + nvox * size > bytes.byteLength)
+    throw decodeError(
+      name,
+      `the file holds ${bytes.byteLength} bytes, volume ${volume} needs bytes ${start}..${start + nvox * size}`,
+    )
   const le = header.littleEndian
   const channels = kind === 'rgb24' ? 3 : 1
   const count = nvox * channels
@@ -160,8 +188,27 @@ async function decode(source: ImageSource, volume: number, maxVoxels: number, wh
   let affine: number[]
   if (header.sform_code > 0) affine = sform(new DataView(buffer), nifti2, le)
   else if (header.qform_code > 0) affine = header.affine.flat()
-  else affine = [Math.abs(header.pixDims[1] || 1), 0, 0, 0, 0, Math.abs(header.pixDims[2] || 1), 0, 0, 0, 0, Math.abs(header.pixDims[3] || 1), 0, 0, 0, 0, 1]
-  if (affine.some((v) => !Number.isFinite(v))) throw decodeError(name, `its affine is not finite: [${affine.join(', ')}]`)
+  else
+    affine = [
+      Math.abs(header.pixDims[1] || 1),
+      0,
+      0,
+      0,
+      0,
+      Math.abs(header.pixDims[2] || 1),
+      0,
+      0,
+      0,
+      0,
+      Math.abs(header.pixDims[3] || 1),
+      0,
+      0,
+      0,
+      0,
+      1,
+    ]
+  if (affine.some((v) => !Number.isFinite(v)))
+    throw decodeError(name, `its affine is not finite: [${affine.join(', ')}]`)
   const slopeOk = Number.isFinite(header.scl_slope) && header.scl_slope !== 0
   return {
     name,
@@ -199,10 +246,11 @@ function reorient(dims: readonly [number, number, number], affine: readonly numb
   pairs.sort((a, b) => b[0] - a[0])
   const axisOf = [-1, -1, -1] // world axis -> input axis
   const used = [false, false, false]
-  for (const [, i, w] of pairs) if (axisOf[w] === -1 && !used[i]) {
-    axisOf[w] = i
-    used[i] = true
-  }
+  for (const [, i, w] of pairs)
+    if (axisOf[w] === -1 && !used[i]) {
+      axisOf[w] = i
+      used[i] = true
+    }
   const perm = axisOf as [number, number, number]
   const flip = perm.map((i, w) => cols[i]![w]! < 0)
   const out: [number, number, number] = [dims[perm[0]]!, dims[perm[1]]!, dims[perm[2]]!]
@@ -215,11 +263,12 @@ function reorient(dims: readonly [number, number, number], affine: readonly numb
     if (flip[w]) m[i * 4 + 3] = dims[i]! - 1
   }
   const newAffine = new Array<number>(16).fill(0)
-  for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) {
-    let s = 0
-    for (let k = 0; k < 4; k++) s += (affine[r * 4 + k] as number) * (m[k * 4 + c] as number)
-    newAffine[r * 4 + c] = s
-  }
+  for (let r = 0; r < 4; r++)
+    for (let c = 0; c < 4; c++) {
+      let s = 0
+      for (let k = 0; k < 4; k++) s += (affine[r * 4 + k] as number) * (m[k * 4 + c] as number)
+      newAffine[r * 4 + c] = s
+    }
   const strides = [1, dims[0], dims[0] * dims[1]]
   const step: [number, number, number] = [0, 0, 0]
   let base = 0
@@ -236,7 +285,14 @@ function reorient(dims: readonly [number, number, number], affine: readonly numb
  * Copies `src` (file voxel order, `ch` interleaved channels) into `dst` in the reoriented order, mapping each value
  * with `a * v + b`. Nested loops over the output with running input offsets: no index table, no per-voxel call.
  */
-function copyReoriented(src: NumericArray, dst: Float32Array | Uint8Array | Uint16Array, r: Reorientation, ch: number, a: number, b: number): void {
+function copyReoriented(
+  src: NumericArray,
+  dst: Float32Array | Uint8Array | Uint16Array,
+  r: Reorientation,
+  ch: number,
+  a: number,
+  b: number,
+): void {
   const [nx, ny, nz] = r.dims
   const [si, sj, sk] = r.step
   let p = 0
@@ -323,14 +379,18 @@ function percentile(values: Float32Array, q: number): number {
 
 function checkVolumeIndex(value: unknown): number {
   if (value === undefined) return 0
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new SegsenseError('E_BAD_PARAMETER', `volume must be a non-negative integer, got ${describeValue(value)}`)
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+    throw new SegsenseError('E_BAD_PARAMETER', `volume must be a non-negative integer, got ${describeValue(value)}`)
   return value
 }
 
 function checkMaxVoxels(value: unknown): number {
   if (value === undefined) return DEFAULT_MAX_VOXELS
   if (value === Infinity || (typeof value === 'number' && Number.isInteger(value) && value >= 1)) return value
-  throw new SegsenseError('E_BAD_PARAMETER', `maxVoxels must be a positive integer or Infinity, got ${describeValue(value)}`)
+  throw new SegsenseError(
+    'E_BAD_PARAMETER',
+    `maxVoxels must be a positive integer or Infinity, got ${describeValue(value)}`,
+  )
 }
 
 /**
@@ -360,8 +420,16 @@ export async function loadNifti(source: ImageSource, options: LoadNiftiOptions =
     window === 'percentile' ||
     window === 'minmax' ||
     window === 'none' ||
-    (Array.isArray(window) && window.length === 2 && window.every((v) => typeof v === 'number' && Number.isFinite(v)) && (window[1] as number) > (window[0] as number))
-  if (!okWindow) throw new SegsenseError('E_BAD_PARAMETER', `NIfTI window must be 'percentile', 'minmax', 'none' or [lo, hi] with lo < hi, got ${describeValue(window)}`, { details: { window } })
+    (Array.isArray(window) &&
+      window.length === 2 &&
+      window.every((v) => typeof v === 'number' && Number.isFinite(v)) &&
+      (window[1] as number) > (window[0] as number))
+  if (!okWindow)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `NIfTI window must be 'percentile', 'minmax', 'none' or [lo, hi] with lo < hi, got ${describeValue(window)}`,
+      { details: { window } },
+    )
   const d = await decode(source, checkVolumeIndex(options.volume), checkMaxVoxels(options.maxVoxels), 'image')
   const r = reorient(d.dims, d.affine)
   const ch = d.channels
@@ -371,7 +439,8 @@ export async function loadNifti(source: ImageSource, options: LoadNiftiOptions =
   if (!d.integer || d.slope !== 1 || d.inter !== 0) {
     // Float files (or float scaling) may hold NaN or infinities, which would poison the window and the model.
     for (let i = 0; i < data.length; i++) {
-      if (!Number.isFinite(data[i] as number)) throw decodeError(d.name, `voxel ${i} (RAS order) is ${data[i]}; segsense volumes must be finite`)
+      if (!Number.isFinite(data[i] as number))
+        throw decodeError(d.name, `voxel ${i} (RAS order) is ${data[i]}; segsense volumes must be finite`)
     }
   }
   if (ch === 1 && window !== 'none') {
@@ -415,14 +484,27 @@ export async function loadNifti(source: ImageSource, options: LoadNiftiOptions =
  * const labels = await loadNiftiLabels('sub-01_dseg.nii.gz')
  */
 export async function loadNiftiLabels(source: ImageSource, options: LoadNiftiLabelsOptions = {}): Promise<LabelVolume> {
-  checkKnownKeys(options, optionKeys<LoadNiftiLabelsOptions>({ volume: true, maxVoxels: true }), 'loadNiftiLabels options')
+  checkKnownKeys(
+    options,
+    optionKeys<LoadNiftiLabelsOptions>({ volume: true, maxVoxels: true }),
+    'loadNiftiLabels options',
+  )
   const d = await decode(source, checkVolumeIndex(options.volume), checkMaxVoxels(options.maxVoxels), 'mask')
-  if (d.channels !== 1) throw new SegsenseError('E_BAD_MASK', `label map ${d.name} is an RGB24 volume; a label map stores one integer id per voxel`, { details: { file: d.name } })
+  if (d.channels !== 1)
+    throw new SegsenseError(
+      'E_BAD_MASK',
+      `label map ${d.name} is an RGB24 volume; a label map stores one integer id per voxel`,
+      { details: { file: d.name } },
+    )
   let max = 0
   for (let i = 0; i < d.values.length; i++) {
     const v = d.values[i] as number
     if (!(v >= 0 && v <= 65535 && Number.isInteger(v))) {
-      throw new SegsenseError('E_BAD_MASK', `label map ${d.name}: voxel ${i} holds ${v}; label ids must be integers in 0..65535`, { details: { file: d.name, voxel: i, value: v } })
+      throw new SegsenseError(
+        'E_BAD_MASK',
+        `label map ${d.name}: voxel ${i} holds ${v}; label ids must be integers in 0..65535`,
+        { details: { file: d.name, voxel: i, value: v } },
+      )
     }
     if (v > max) max = v
   }
@@ -442,14 +524,28 @@ const GRID_TOLERANCE = { spacing: 1e-3, affine: 1e-2 }
  *
  * @throws SegsenseError `E_SIZE_MISMATCH` naming both sources and what differs.
  */
-export function checkSameGrid(image: Pick<Volume, 'dims' | 'spacing' | 'affine'>, labels: Pick<LabelVolume, 'dims' | 'spacing' | 'affine'>, imageName: string, labelName: string): void {
+export function checkSameGrid(
+  image: Pick<Volume, 'dims' | 'spacing' | 'affine'>,
+  labels: Pick<LabelVolume, 'dims' | 'spacing' | 'affine'>,
+  imageName: string,
+  labelName: string,
+): void {
   let why: string | undefined
-  if (image.dims.some((v, i) => v !== labels.dims[i])) why = `dims ${image.dims.join(' x ')} vs ${labels.dims.join(' x ')}`
-  else if (image.spacing.some((v, i) => Math.abs(v - (labels.spacing[i] as number)) > GRID_TOLERANCE.spacing * Math.max(v, 1e-6)))
+  if (image.dims.some((v, i) => v !== labels.dims[i]))
+    why = `dims ${image.dims.join(' x ')} vs ${labels.dims.join(' x ')}`
+  else if (
+    image.spacing.some(
+      (v, i) => Math.abs(v - (labels.spacing[i] as number)) > GRID_TOLERANCE.spacing * Math.max(v, 1e-6),
+    )
+  )
     why = `spacing [${image.spacing.join(', ')}] vs [${labels.spacing.join(', ')}] mm`
   else if (image.affine.some((v, i) => Math.abs(v - (labels.affine[i] as number)) > GRID_TOLERANCE.affine))
     why = `affine [${image.affine.map((v) => +v.toFixed(3)).join(', ')}] vs [${labels.affine.map((v) => +v.toFixed(3)).join(', ')}]`
   if (why !== undefined) {
-    throw new SegsenseError('E_SIZE_MISMATCH', `label map ${labelName} is not on the grid of image ${imageName}: ${why}`, { details: { image: imageName, mask: labelName } })
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `label map ${labelName} is not on the grid of image ${imageName}: ${why}`,
+      { details: { image: imageName, mask: labelName } },
+    )
   }
 }

@@ -70,14 +70,24 @@ function crc32(bytes: Uint8Array, start: number, end: number): number {
   return (c ^ 0xffffffff) >>> 0
 }
 
-const VALID_DEPTHS: Record<number, readonly number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] }
+const VALID_DEPTHS: Record<number, readonly number[]> = {
+  0: [1, 2, 4, 8, 16],
+  2: [8, 16],
+  3: [1, 2, 4, 8],
+  4: [8, 16],
+  6: [8, 16],
+}
 
 function decodeError(name: string, reason: string): SegsenseError {
-  return new SegsenseError('E_IMAGE_DECODE', `cannot decode PNG ${name}: ${reason}`, { details: { file: name, reason } })
+  return new SegsenseError('E_IMAGE_DECODE', `cannot decode PNG ${name}: ${reason}`, {
+    details: { file: name, reason },
+  })
 }
 
 function readU32(b: Uint8Array, o: number): number {
-  return (((b[o] as number) << 24) | ((b[o + 1] as number) << 16) | ((b[o + 2] as number) << 8) | (b[o + 3] as number)) >>> 0
+  return (
+    (((b[o] as number) << 24) | ((b[o + 1] as number) << 16) | ((b[o + 2] as number) << 8) | (b[o + 3] as number)) >>> 0
+  )
 }
 
 /**
@@ -86,7 +96,11 @@ function readU32(b: Uint8Array, o: number): number {
  */
 export function readPngHeader(bytes: Uint8Array, name = `buffer of ${bytes.length} bytes`): PngHeader {
   if (!isPng(bytes)) throw decodeError(name, 'not a PNG file (bad signature)')
-  if (bytes.length < 33 || readU32(bytes, 8) !== 13 || String.fromCharCode(bytes[12]!, bytes[13]!, bytes[14]!, bytes[15]!) !== 'IHDR') {
+  if (
+    bytes.length < 33 ||
+    readU32(bytes, 8) !== 13 ||
+    String.fromCharCode(bytes[12]!, bytes[13]!, bytes[14]!, bytes[15]!) !== 'IHDR'
+  ) {
     throw decodeError(name, 'missing or truncated IHDR chunk')
   }
   if (crc32(bytes, 12, 29) !== readU32(bytes, 29)) throw decodeError(name, 'IHDR chunk has a bad CRC (corrupt file)')
@@ -95,8 +109,10 @@ export function readPngHeader(bytes: Uint8Array, name = `buffer of ${bytes.lengt
   const bitDepth = bytes[24] as number
   const colourType = bytes[25] as number
   const interlace = bytes[28] as number
-  if (width === 0 || height === 0 || width > 0x7fffffff || height > 0x7fffffff) throw decodeError(name, `invalid size ${width}x${height}`)
-  if (!VALID_DEPTHS[colourType]?.includes(bitDepth)) throw decodeError(name, `invalid colour type ${colourType} with bit depth ${bitDepth}`)
+  if (width === 0 || height === 0 || width > 0x7fffffff || height > 0x7fffffff)
+    throw decodeError(name, `invalid size ${width}x${height}`)
+  if (!VALID_DEPTHS[colourType]?.includes(bitDepth))
+    throw decodeError(name, `invalid colour type ${colourType} with bit depth ${bitDepth}`)
   if (bytes[26] !== 0 || bytes[27] !== 0) throw decodeError(name, 'unknown compression or filter method')
   if (interlace > 1) throw decodeError(name, `unknown interlace method ${interlace}`)
   return { width, height, bitDepth, colourType, interlaced: interlace === 1 }
@@ -151,10 +167,12 @@ function unfilter(raw: Uint8Array, start: number, stride: number, h: number, bpp
       case 0:
         break
       case 1:
-        for (let i = bpp; i < stride; i++) raw[row + i] = ((raw[row + i] as number) + (raw[row + i - bpp] as number)) & 0xff
+        for (let i = bpp; i < stride; i++)
+          raw[row + i] = ((raw[row + i] as number) + (raw[row + i - bpp] as number)) & 0xff
         break
       case 2:
-        if (prev >= 0) for (let i = 0; i < stride; i++) raw[row + i] = ((raw[row + i] as number) + (raw[prev + i] as number)) & 0xff
+        if (prev >= 0)
+          for (let i = 0; i < stride; i++) raw[row + i] = ((raw[row + i] as number) + (raw[prev + i] as number)) & 0xff
         break
       case 3:
         for (let i = 0; i < stride; i++) {
@@ -186,7 +204,10 @@ function unfilter(raw: Uint8Array, start: number, stride: number, h: number, bpp
  * @throws SegsenseError `E_IMAGE_DECODE` for a malformed or truncated file (reason in the message),
  *   `E_IMAGE_TOO_LARGE` when `width * height > maxPixels`.
  */
-export async function decodePng(bytes: Uint8Array, options: { name?: string; maxPixels?: number } = {}): Promise<PngPixels> {
+export async function decodePng(
+  bytes: Uint8Array,
+  options: { name?: string; maxPixels?: number } = {},
+): Promise<PngPixels> {
   const name = options.name ?? `buffer of ${bytes.length} bytes`
   const header = readPngHeader(bytes, name)
   const { width, height } = header
@@ -203,13 +224,16 @@ export async function decodePng(bytes: Uint8Array, options: { name?: string; max
     const type = String.fromCharCode(bytes[offset + 4]!, bytes[offset + 5]!, bytes[offset + 6]!, bytes[offset + 7]!)
     const dataStart = offset + 8
     const dataEnd = dataStart + length
-    if (length > 0x7fffffff || dataEnd + 4 > bytes.length) throw decodeError(name, `file is truncated inside the ${type} chunk at byte ${offset}`)
+    if (length > 0x7fffffff || dataEnd + 4 > bytes.length)
+      throw decodeError(name, `file is truncated inside the ${type} chunk at byte ${offset}`)
     // Critical chunks (upper-case first letter) must be intact; ancillary ones are skipped, as libpng does.
     const critical = (bytes[offset + 4]! & 0x20) === 0
-    if (critical && crc32(bytes, offset + 4, dataEnd) !== readU32(bytes, dataEnd)) throw decodeError(name, `${type} chunk has a bad CRC (corrupt file)`)
+    if (critical && crc32(bytes, offset + 4, dataEnd) !== readU32(bytes, dataEnd))
+      throw decodeError(name, `${type} chunk has a bad CRC (corrupt file)`)
     if (type === 'IDAT') idat.push(bytes.subarray(dataStart, dataEnd))
     else if (type === 'PLTE') {
-      if (length % 3 !== 0 || length === 0 || length > 768) throw decodeError(name, `PLTE chunk has invalid length ${length}`)
+      if (length % 3 !== 0 || length === 0 || length > 768)
+        throw decodeError(name, `PLTE chunk has invalid length ${length}`)
       palette = bytes.slice(dataStart, dataEnd)
     } else if (type === 'IEND') {
       sawEnd = true
@@ -236,7 +260,10 @@ export async function decodePng(bytes: Uint8Array, options: { name?: string; max
     // maxOutputLength bounds memory: a stream inflating to more than the header promises is corrupt.
     raw = await inflate(joined, { maxOutputLength: Math.max(expected, 1) })
   } catch (e) {
-    const reason = (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? `image data is larger than its ${width}x${height} header allows` : `image data does not inflate (${(e as Error).message})`
+    const reason =
+      (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
+        ? `image data is larger than its ${width}x${height} header allows`
+        : `image data does not inflate (${(e as Error).message})`
     throw decodeError(name, reason)
   }
   if (raw.length < expected) throw decodeError(name, `image data is truncated: ${raw.length} of ${expected} bytes`)
@@ -265,7 +292,9 @@ export async function decodePng(bytes: Uint8Array, options: { name?: string; max
     }
     start += p.h * (stride + 1)
   }
-  return palette ? { width, height, colourType, bitDepth, data: out, palette } : { width, height, colourType, bitDepth, data: out }
+  return palette
+    ? { width, height, colourType, bitDepth, data: out, palette }
+    : { width, height, colourType, bitDepth, data: out }
 }
 
 /** The `E_IMAGE_TOO_LARGE` error for a file over the pixel limit. */
@@ -297,18 +326,32 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 export async function encodePngPixels(png: PngPixels): Promise<Uint8Array> {
   const { width, height, colourType, bitDepth, data, palette } = png
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new SegsenseError('E_BAD_PARAMETER', `PNG size must be positive integers, got ${describeValue(width)}x${describeValue(height)}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `PNG size must be positive integers, got ${describeValue(width)}x${describeValue(height)}`,
+    )
   }
-  if (!VALID_DEPTHS[colourType]?.includes(bitDepth)) throw new SegsenseError('E_BAD_PARAMETER', `PNG colour type ${describeValue(colourType)} cannot have bit depth ${describeValue(bitDepth)}`)
+  if (!VALID_DEPTHS[colourType]?.includes(bitDepth))
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `PNG colour type ${describeValue(colourType)} cannot have bit depth ${describeValue(bitDepth)}`,
+    )
   const spp = samplesPerPixel(colourType)
   if (data.length !== width * height * spp) {
-    throw new SegsenseError('E_SIZE_MISMATCH', `PNG data has ${data.length} samples, expected ${width}x${height}x${spp} = ${width * height * spp}`)
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `PNG data has ${data.length} samples, expected ${width}x${height}x${spp} = ${width * height * spp}`,
+    )
   }
   if (colourType === 3 && (!palette || palette.length % 3 !== 0 || palette.length === 0 || palette.length > 768)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `a palette PNG needs 1..256 RGB palette entries, got ${describeValue(palette)}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `a palette PNG needs 1..256 RGB palette entries, got ${describeValue(palette)}`,
+    )
   }
   // A palette index must name an entry of the palette, not just fit the bit depth.
-  const maxSample = colourType === 3 && palette ? Math.min((1 << bitDepth) - 1, palette.length / 3 - 1) : (1 << bitDepth) - 1
+  const maxSample =
+    colourType === 3 && palette ? Math.min((1 << bitDepth) - 1, palette.length / 3 - 1) : (1 << bitDepth) - 1
   const bitsPerPixel = spp * bitDepth
   const bpp = Math.max(1, bitsPerPixel >> 3)
   const stride = Math.ceil((width * bitsPerPixel) / 8)
@@ -320,12 +363,17 @@ export async function encodePngPixels(png: PngPixels): Promise<Uint8Array> {
   const candidates = adaptive ? [0, 1, 2, 3, 4].map(() => new Uint8Array(stride)) : []
   for (let y = 0; y < height; y++) {
     const base = y * perRow
-    if (bitDepth === 8 && maxSample === 255) line.set(data.subarray(base, base + perRow)) // nothing can overflow
+    if (bitDepth === 8 && maxSample === 255)
+      line.set(data.subarray(base, base + perRow)) // nothing can overflow
     else {
       line.fill(0)
       for (let s = 0; s < perRow; s++) {
         const v = data[base + s] as number
-        if (v > maxSample) throw new SegsenseError('E_BAD_PARAMETER', `PNG sample ${v} at index ${base + s} exceeds the maximum ${maxSample} (${colourType === 3 ? 'palette size' : `${bitDepth} bits`})`)
+        if (v > maxSample)
+          throw new SegsenseError(
+            'E_BAD_PARAMETER',
+            `PNG sample ${v} at index ${base + s} exceeds the maximum ${maxSample} (${colourType === 3 ? 'palette size' : `${bitDepth} bits`})`,
+          )
         if (bitDepth === 8) line[s] = v
         else if (bitDepth === 16) {
           line[2 * s] = v >> 8
@@ -376,13 +424,22 @@ export async function encodePngPixels(png: PngPixels): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(parts))
 }
 
-function filterRow(f: number, line: Uint8Array, prev: Uint8Array, out: Uint8Array, stride: number, bpp: number, hasPrev: boolean): void {
+function filterRow(
+  f: number,
+  line: Uint8Array,
+  prev: Uint8Array,
+  out: Uint8Array,
+  stride: number,
+  bpp: number,
+  hasPrev: boolean,
+): void {
   switch (f) {
     case 0:
       out.set(line)
       return
     case 1:
-      for (let i = 0; i < stride; i++) out[i] = ((line[i] as number) - (i >= bpp ? (line[i - bpp] as number) : 0)) & 0xff
+      for (let i = 0; i < stride; i++)
+        out[i] = ((line[i] as number) - (i >= bpp ? (line[i - bpp] as number) : 0)) & 0xff
       return
     case 2:
       if (!hasPrev) out.set(line)
@@ -432,24 +489,50 @@ export async function encodePng(image: Raster | LabelMap, options: EncodePngOpti
     throw new SegsenseError('E_BAD_PARAMETER', `encodePng expects a Raster or LabelMap, got ${describeValue(image)}`)
   }
   const bitDepth = options.bitDepth
-  if (bitDepth !== undefined && bitDepth !== 8 && bitDepth !== 16) throw new SegsenseError('E_BAD_PARAMETER', `bitDepth must be 8 or 16, got ${describeValue(bitDepth)}`)
+  if (bitDepth !== undefined && bitDepth !== 8 && bitDepth !== 16)
+    throw new SegsenseError('E_BAD_PARAMETER', `bitDepth must be 8 or 16, got ${describeValue(bitDepth)}`)
   const { width, height } = image
   if (isLabelMap(image)) {
     const ids = image.data
-    if (ids.length !== width * height) throw new SegsenseError('E_SIZE_MISMATCH', `mask data has ${ids.length} values, expected ${width}x${height} = ${width * height}`)
+    if (ids.length !== width * height)
+      throw new SegsenseError(
+        'E_SIZE_MISMATCH',
+        `mask data has ${ids.length} values, expected ${width}x${height} = ${width * height}`,
+      )
     let max = 0
-    if (ids instanceof Uint16Array) for (let i = 0; i < ids.length; i++) if ((ids[i] as number) > max) max = ids[i] as number
-    if (bitDepth === 8 && max > 255) throw new SegsenseError('E_BAD_PARAMETER', `mask has class id ${max}, which does not fit an 8-bit PNG; use bitDepth 16`)
+    if (ids instanceof Uint16Array)
+      for (let i = 0; i < ids.length; i++) if ((ids[i] as number) > max) max = ids[i] as number
+    if (bitDepth === 8 && max > 255)
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `mask has class id ${max}, which does not fit an 8-bit PNG; use bitDepth 16`,
+      )
     const depth = bitDepth ?? (max > 255 ? 16 : 8)
-    const data = depth === 16 ? (ids instanceof Uint16Array ? ids : Uint16Array.from(ids)) : ids instanceof Uint8Array ? ids : Uint8Array.from(ids)
+    const data =
+      depth === 16
+        ? ids instanceof Uint16Array
+          ? ids
+          : Uint16Array.from(ids)
+        : ids instanceof Uint8Array
+          ? ids
+          : Uint8Array.from(ids)
     return encodePngPixels({ width, height, colourType: 0, bitDepth: depth, data })
   }
   const raster = image
-  if (!(raster.data instanceof Float32Array)) throw new SegsenseError('E_BAD_PARAMETER', `raster data must be a Float32Array, got ${describeValue(raster.data)}`)
+  if (!(raster.data instanceof Float32Array))
+    throw new SegsenseError('E_BAD_PARAMETER', `raster data must be a Float32Array, got ${describeValue(raster.data)}`)
   const colourType = ({ 1: 0, 2: 4, 3: 2, 4: 6 } as const)[raster.channels as 1 | 2 | 3 | 4]
-  if (colourType === undefined) throw new SegsenseError('E_BAD_PARAMETER', `PNG can store 1 to 4 channels, the raster has ${describeValue(raster.channels)}`)
+  if (colourType === undefined)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `PNG can store 1 to 4 channels, the raster has ${describeValue(raster.channels)}`,
+    )
   const n = width * height * raster.channels
-  if (raster.data.length !== n) throw new SegsenseError('E_SIZE_MISMATCH', `raster data has ${raster.data.length} values, expected ${width}x${height}x${raster.channels} = ${n}`)
+  if (raster.data.length !== n)
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `raster data has ${raster.data.length} values, expected ${width}x${height}x${raster.channels} = ${n}`,
+    )
   const depth = bitDepth ?? 8
   const scale = depth === 16 ? 65535 : 255
   const out = depth === 16 ? new Uint16Array(n) : new Uint8Array(n)

@@ -21,17 +21,26 @@ export function sourceName(source: ImageSource): string {
 export async function readSource(source: ImageSource, what = 'image'): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source
   if (typeof source !== 'string') {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} source must be a file path or a Uint8Array of encoded bytes, got ${describeValue(source)}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${what} source must be a file path or a Uint8Array of encoded bytes, got ${describeValue(source)}`,
+    )
   }
   try {
     return await readFile(source)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new SegsenseError('E_FILE_NOT_FOUND', `${what} file not found: ${source}`, { cause: e, details: { file: source } })
+      throw new SegsenseError('E_FILE_NOT_FOUND', `${what} file not found: ${source}`, {
+        cause: e,
+        details: { file: source },
+      })
     }
     // There is no separate read-error code; an unreadable file is as good as an undecodable one.
-    throw new SegsenseError('E_IMAGE_DECODE', `cannot read ${what} file ${source}: ${(e as Error).message}`, { cause: e, details: { file: source } })
+    throw new SegsenseError('E_IMAGE_DECODE', `cannot read ${what} file ${source}: ${(e as Error).message}`, {
+      cause: e,
+      details: { file: source },
+    })
   }
 }
 
@@ -39,5 +48,9 @@ export async function readSource(source: ImageSource, what = 'image'): Promise<U
 export function checkMaxPixels(value: unknown): number {
   if (value === undefined) return MAX_PIXELS
   if (value === Infinity || (typeof value === 'number' && Number.isInteger(value) && value >= 1)) return value
-  throw new SegsenseError('E_BAD_PARAMETER', `maxPixels must be a positive integer or Infinity, got ${describeValue(value)}`, { details: { value } })
+  throw new SegsenseError(
+    'E_BAD_PARAMETER',
+    `maxPixels must be a positive integer or Infinity, got ${describeValue(value)}`,
+    { details: { value } },
+  )
 }

@@ -14,20 +14,39 @@ const NAMES = ['i', 'j', 'k'] as const
 
 /** Throws `E_BAD_PARAMETER` unless `axis` is 0, 1 or 2. */
 export function checkAxis(axis: unknown): asserts axis is VolumeAxis {
-  if (!AXES.includes(axis as VolumeAxis)) throw new SegsenseError('E_BAD_PARAMETER', `axis must be 0 (i), 1 (j) or 2 (k), got ${describeValue(axis)}`, { details: { axis } })
+  if (!AXES.includes(axis as VolumeAxis))
+    throw new SegsenseError('E_BAD_PARAMETER', `axis must be 0 (i), 1 (j) or 2 (k), got ${describeValue(axis)}`, {
+      details: { axis },
+    })
 }
 
-function planeOf(dims: readonly [number, number, number], axis: VolumeAxis, index: number, what: string): { a: number; w: number; h: number; sx: number; sy: number; sz: number } {
+function planeOf(
+  dims: readonly [number, number, number],
+  axis: VolumeAxis,
+  index: number,
+  what: string,
+): { a: number; w: number; h: number; sx: number; sy: number; sz: number } {
   checkAxis(axis)
   const a = axis
   const n = dims[a] as number
   if (!Number.isInteger(index) || index < 0 || index >= n) {
-    throw new SegsenseError('E_BAD_PARAMETER', `slice ${describeValue(index)} is out of range: ${what} has ${n} slices along ${NAMES[a]} (0..${n - 1})`, { details: { axis, slice: index, count: n } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `slice ${describeValue(index)} is out of range: ${what} has ${n} slices along ${NAMES[a]} (0..${n - 1})`,
+      { details: { axis, slice: index, count: n } },
+    )
   }
   const strides = [1, dims[0], dims[0] * dims[1]]
   // The slice's x is the lower remaining axis, its y the higher one.
   const [xa, ya] = [0, 1, 2].filter((v) => v !== a) as [number, number]
-  return { a, w: dims[xa] as number, h: dims[ya] as number, sx: strides[xa] as number, sy: strides[ya] as number, sz: (strides[a] as number) * index }
+  return {
+    a,
+    w: dims[xa] as number,
+    h: dims[ya] as number,
+    sx: strides[xa] as number,
+    sy: strides[ya] as number,
+    sz: (strides[a] as number) * index,
+  }
 }
 
 /**
@@ -45,7 +64,13 @@ export function volumeSlice(volume: Volume, axis: VolumeAxis, index: number): Ra
       for (let c = 0; c < ch; c++) data[(y * w + x) * ch + c] = volume.data[q + c] as number
     }
   const [xa, ya] = [0, 1, 2].filter((v) => v !== a) as [number, number]
-  return { width: w, height: h, channels: ch, data, spacing: [volume.spacing[xa] as number, volume.spacing[ya] as number] }
+  return {
+    width: w,
+    height: h,
+    channels: ch,
+    data,
+    spacing: [volume.spacing[xa] as number, volume.spacing[ya] as number],
+  }
 }
 
 /** One slice of a label volume as a {@link LabelMap}, laid out as {@link volumeSlice}. */
@@ -78,10 +103,21 @@ export function volumeSlices(volume: Volume, truth?: LabelVolume, options: Volum
   const id = options.id ?? 'slice'
   checkAxis(axis)
   if (truth && truth.dims.some((v, i) => v !== volume.dims[i])) {
-    throw new SegsenseError('E_SIZE_MISMATCH', `label volume is ${truth.dims.join(' x ')} but the volume is ${volume.dims.join(' x ')}; they must be the same size`, { details: { volume: volume.dims, truth: truth.dims } })
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `label volume is ${truth.dims.join(' x ')} but the volume is ${volume.dims.join(' x ')}; they must be the same size`,
+      { details: { volume: volume.dims, truth: truth.dims } },
+    )
   }
   const n = volume.dims[axis]
   const out: Sample[] = []
-  for (let s = 0; s < n; s++) out.push(sample(`${id}-${NAMES[axis]}${s}`, volumeSlice(volume, axis, s), truth ? labelVolumeSlice(truth, axis, s) : undefined))
+  for (let s = 0; s < n; s++)
+    out.push(
+      sample(
+        `${id}-${NAMES[axis]}${s}`,
+        volumeSlice(volume, axis, s),
+        truth ? labelVolumeSlice(truth, axis, s) : undefined,
+      ),
+    )
   return out
 }

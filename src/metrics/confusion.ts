@@ -17,7 +17,11 @@ export interface ClassCounts {
  *
  * @throws SegsenseError `E_SIZE_MISMATCH` when the masks differ in size.
  */
-export function confusionCounts(prediction: LabelMap, truth: LabelMap, ids: readonly number[]): Map<number, ClassCounts> {
+export function confusionCounts(
+  prediction: LabelMap,
+  truth: LabelMap,
+  ids: readonly number[],
+): Map<number, ClassCounts> {
   assertSameSize(prediction, truth, 'prediction and truth')
   const p = prediction.data
   const g = truth.data
@@ -55,7 +59,13 @@ export function confusionCounts(prediction: LabelMap, truth: LabelMap, ids: read
  *
  * @throws SegsenseError `E_SIZE_MISMATCH` when the masks differ in size.
  */
-export function addConfusion(prediction: LabelMap, truth: LabelMap, index: Int32Array, size: number, into: Float64Array): void {
+export function addConfusion(
+  prediction: LabelMap,
+  truth: LabelMap,
+  index: Int32Array,
+  size: number,
+  into: Float64Array,
+): void {
   assertSameSize(prediction, truth, 'prediction and truth')
   const p = prediction.data
   const g = truth.data

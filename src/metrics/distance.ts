@@ -75,9 +75,18 @@ export interface BoundaryDistances {
  * @example
  * Math.sqrt(squaredDistanceTransform(feature, 6, 5, [1, 1.5])[0]) // distance of pixel (0, 0)
  */
-export function squaredDistanceTransform(feature: ArrayLike<number>, width: number, height: number, spacing: readonly [number, number] = [1, 1]): Float64Array {
+export function squaredDistanceTransform(
+  feature: ArrayLike<number>,
+  width: number,
+  height: number,
+  spacing: readonly [number, number] = [1, 1],
+): Float64Array {
   checkSize(width, height)
-  if (feature.length !== width * height) throw new SegsenseError('E_SIZE_MISMATCH', `squaredDistanceTransform: feature has ${feature.length} values, expected width * height = ${width * height}`)
+  if (feature.length !== width * height)
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `squaredDistanceTransform: feature has ${feature.length} values, expected width * height = ${width * height}`,
+    )
   const [sx, sy] = checkSpacing(spacing, 'squaredDistanceTransform spacing') ?? [1, 1]
   return edt(feature, [width, height, 1], [sx, sy, 1])
 }
@@ -92,15 +101,27 @@ export function squaredDistanceTransform(feature: ArrayLike<number>, width: numb
  * @example
  * Math.sqrt(squaredDistanceTransform3d(feature, [64, 64, 20], [1, 1, 2.5])[0]) // mm from voxel (0, 0, 0)
  */
-export function squaredDistanceTransform3d(feature: ArrayLike<number>, dims: readonly [number, number, number], spacing: readonly [number, number, number] = [1, 1, 1]): Float64Array {
+export function squaredDistanceTransform3d(
+  feature: ArrayLike<number>,
+  dims: readonly [number, number, number],
+  spacing: readonly [number, number, number] = [1, 1, 1],
+): Float64Array {
   checkDims(dims, 'squaredDistanceTransform3d dims')
   const n = dims[0] * dims[1] * dims[2]
-  if (feature.length !== n) throw new SegsenseError('E_SIZE_MISMATCH', `squaredDistanceTransform3d: feature has ${feature.length} values, expected dims[0] * dims[1] * dims[2] = ${n}`)
+  if (feature.length !== n)
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `squaredDistanceTransform3d: feature has ${feature.length} values, expected dims[0] * dims[1] * dims[2] = ${n}`,
+    )
   return edt(feature, dims, checkSpacing3(spacing, 'squaredDistanceTransform3d spacing'))
 }
 
 // Separable EDT over a [nx, ny, nz] grid (x fastest): the 1D envelope along each axis of length > 1 in turn.
-function edt(feature: ArrayLike<number>, dims: readonly [number, number, number], spacing: readonly [number, number, number]): Float64Array {
+function edt(
+  feature: ArrayLike<number>,
+  dims: readonly [number, number, number],
+  spacing: readonly [number, number, number],
+): Float64Array {
   const [nx, ny, nz] = dims
   const g = new Float64Array(nx * ny * nz)
   for (let i = 0; i < g.length; i++) g[i] = feature[i] ? 0 : Number.POSITIVE_INFINITY
@@ -181,14 +202,32 @@ function envelope(f: Float64Array, n: number, s: number, out: Float64Array, v: I
  * @example
  * boundaryDistances(pred, truth, 32, 32, { tolerance: 2 }).hd95
  */
-export function boundaryDistances(prediction: ArrayLike<number>, truth: ArrayLike<number>, width: number, height: number, options: BoundaryDistanceOptions = {}): BoundaryDistances {
+export function boundaryDistances(
+  prediction: ArrayLike<number>,
+  truth: ArrayLike<number>,
+  width: number,
+  height: number,
+  options: BoundaryDistanceOptions = {},
+): BoundaryDistances {
   checkSize(width, height)
-  for (const [name, m] of [['prediction', prediction], ['truth', truth]] as const) {
-    if (m.length !== width * height) throw new SegsenseError('E_SIZE_MISMATCH', `boundaryDistances: ${name} has ${m.length} values, expected width * height = ${width * height}`)
+  for (const [name, m] of [
+    ['prediction', prediction],
+    ['truth', truth],
+  ] as const) {
+    if (m.length !== width * height)
+      throw new SegsenseError(
+        'E_SIZE_MISMATCH',
+        `boundaryDistances: ${name} has ${m.length} values, expected width * height = ${width * height}`,
+      )
   }
   const { spacing, tolerance, percentile, policy } = resolveOptions(options)
   const diagonal = Math.hypot(width * spacing[0], height * spacing[1])
-  return classDistances(prediction, truth, ANY, [width, height, 1], [spacing[0], spacing[1], 1], { tolerance, percentile, policy, diagonal })
+  return classDistances(prediction, truth, ANY, [width, height, 1], [spacing[0], spacing[1], 1], {
+    tolerance,
+    percentile,
+    policy,
+    diagonal,
+  })
 }
 
 /** Options of {@link volumeSurfaceDistances}: {@link SurfaceDistanceOptions} with a 3D spacing. */
@@ -209,20 +248,49 @@ export interface VolumeDistanceOptions extends Omit<SurfaceDistanceOptions, 'spa
  * @example
  * volumeSurfaceDistances(pred, truth, { 1: 'LV' }).LV.hd95 // mm
  */
-export function volumeSurfaceDistances(prediction: LabelVolume, truth: LabelVolume, classes: Classes, options: VolumeDistanceOptions = {}): Record<string, BoundaryDistances> {
-  checkKnownKeys(options, optionKeys<VolumeDistanceOptions>({ spacing: true, tolerance: true, percentile: true, emptyPolicy: true, includeBackground: true }), 'volumeSurfaceDistances options')
+export function volumeSurfaceDistances(
+  prediction: LabelVolume,
+  truth: LabelVolume,
+  classes: Classes,
+  options: VolumeDistanceOptions = {},
+): Record<string, BoundaryDistances> {
+  checkKnownKeys(
+    options,
+    optionKeys<VolumeDistanceOptions>({
+      spacing: true,
+      tolerance: true,
+      percentile: true,
+      emptyPolicy: true,
+      includeBackground: true,
+    }),
+    'volumeSurfaceDistances options',
+  )
   const dims = truth.dims
   checkDims(dims, 'truth volume dims')
   const n = dims[0] * dims[1] * dims[2]
-  if (prediction.dims[0] !== dims[0] || prediction.dims[1] !== dims[1] || prediction.dims[2] !== dims[2] || prediction.data.length !== n || truth.data.length !== n) {
-    throw new SegsenseError('E_SIZE_MISMATCH', `volumeSurfaceDistances: prediction ${prediction.dims.join('x')} (${prediction.data.length} ids) and truth ${dims.join('x')} (${truth.data.length} ids) must have the same dims and dims[0]·dims[1]·dims[2] ids`)
+  if (
+    prediction.dims[0] !== dims[0] ||
+    prediction.dims[1] !== dims[1] ||
+    prediction.dims[2] !== dims[2] ||
+    prediction.data.length !== n ||
+    truth.data.length !== n
+  ) {
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `volumeSurfaceDistances: prediction ${prediction.dims.join('x')} (${prediction.data.length} ids) and truth ${dims.join('x')} (${truth.data.length} ids) must have the same dims and dims[0]·dims[1]·dims[2] ids`,
+    )
   }
   const spacing = checkSpacing3(options.spacing ?? truth.spacing, 'volumeSurfaceDistances spacing')
   const { tolerance, percentile, policy } = resolveOptions({ ...options, spacing: undefined })
   const diagonal = Math.hypot(dims[0] * spacing[0], dims[1] * spacing[1], dims[2] * spacing[2])
   const out: Record<string, BoundaryDistances> = {}
   for (const id of classIds(classes, options.includeBackground ?? false)) {
-    out[classes[id] as string] = classDistances(prediction.data, truth.data, id, dims, spacing, { tolerance, percentile, policy, diagonal })
+    out[classes[id] as string] = classDistances(prediction.data, truth.data, id, dims, spacing, {
+      tolerance,
+      percentile,
+      policy,
+      diagonal,
+    })
   }
   return out
 }
@@ -245,7 +313,14 @@ interface ResolvedDistanceOptions {
  * boundaries and distances are those of the whole grid at the cost of the box.
  * @internal
  */
-export function classDistances(prediction: ArrayLike<number>, truth: ArrayLike<number>, id: number, dims: readonly [number, number, number], spacing: readonly [number, number, number], o: ResolvedDistanceOptions): BoundaryDistances {
+export function classDistances(
+  prediction: ArrayLike<number>,
+  truth: ArrayLike<number>,
+  id: number,
+  dims: readonly [number, number, number],
+  spacing: readonly [number, number, number],
+  o: ResolvedDistanceOptions,
+): BoundaryDistances {
   const box = unionBox(prediction, truth, id, dims)
   if (box === null) return emptyCase(0, 0, { prediction: 0, truth: 0 }, o.policy, o.diagonal)
   const bp = boundary(prediction, id, dims, box)
@@ -282,15 +357,40 @@ export function classDistances(prediction: ArrayLike<number>, truth: ArrayLike<n
  * @example
  * surfaceDistances(pred, truth, { 1: 'RV', 2: 'MYO', 3: 'LV' }, { tolerance: 2 }).LV.hd95
  */
-export function surfaceDistances(prediction: LabelMap, truth: LabelMap, classes: Classes, options: SurfaceDistanceOptions = {}): Record<string, BoundaryDistances> {
-  checkKnownKeys(options, optionKeys<SurfaceDistanceOptions>({ spacing: true, tolerance: true, percentile: true, emptyPolicy: true, includeBackground: true }), 'surfaceDistances options')
+export function surfaceDistances(
+  prediction: LabelMap,
+  truth: LabelMap,
+  classes: Classes,
+  options: SurfaceDistanceOptions = {},
+): Record<string, BoundaryDistances> {
+  checkKnownKeys(
+    options,
+    optionKeys<SurfaceDistanceOptions>({
+      spacing: true,
+      tolerance: true,
+      percentile: true,
+      emptyPolicy: true,
+      includeBackground: true,
+    }),
+    'surfaceDistances options',
+  )
   assertSameSize(prediction, truth, 'surfaceDistances: prediction and truth')
   const { width, height } = truth
-  const { spacing, tolerance, percentile, policy } = resolveOptions({ ...options, spacing: options.spacing ?? truth.spacing ?? [1, 1] })
+  const { spacing, tolerance, percentile, policy } = resolveOptions({
+    ...options,
+    spacing: options.spacing ?? truth.spacing ?? [1, 1],
+  })
   const resolved = { tolerance, percentile, policy, diagonal: Math.hypot(width * spacing[0], height * spacing[1]) }
   const out: Record<string, BoundaryDistances> = {}
   for (const id of classIds(classes, options.includeBackground ?? false)) {
-    out[classes[id] as string] = classDistances(prediction.data, truth.data, id, [width, height, 1], [spacing[0], spacing[1], 1], resolved)
+    out[classes[id] as string] = classDistances(
+      prediction.data,
+      truth.data,
+      id,
+      [width, height, 1],
+      [spacing[0], spacing[1], 1],
+      resolved,
+    )
   }
   return out
 }
@@ -300,7 +400,8 @@ function resolveOptions(options: BoundaryDistanceOptions) {
   const tolerance = options.tolerance ?? 1
   checkTolerance(tolerance, 'distance option tolerance')
   const percentile = options.percentile ?? 95
-  if (!Number.isFinite(percentile) || percentile < 0 || percentile > 100) throw badOption('percentile', percentile, 'a number in [0, 100]')
+  if (!Number.isFinite(percentile) || percentile < 0 || percentile > 100)
+    throw badOption('percentile', percentile, 'a number in [0, 100]')
   const policy = options.emptyPolicy ?? DEFAULT_DISTANCE_EMPTY_POLICY
   if (!['nan', 'best'].includes(policy.bothEmpty) || !['worst', 'nan'].includes(policy.oneEmpty)) {
     throw badOption('emptyPolicy', policy, "{ bothEmpty: 'nan' | 'best', oneEmpty: 'worst' | 'nan' }")
@@ -316,14 +417,24 @@ function checkSize(width: number, height: number): void {
 /** Throws `E_BAD_PARAMETER` unless `dims` is three integers >= 1. */
 export function checkDims(dims: unknown, what: string): asserts dims is readonly [number, number, number] {
   if (!Array.isArray(dims) || dims.length !== 3 || !dims.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be three integers >= 1 ([i, j, k]), got ${describeValue(dims)}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${what} must be three integers >= 1 ([i, j, k]), got ${describeValue(dims)}`,
+    )
   }
 }
 
 /** A checked 3D spacing: three finite numbers > 0 (mm along i, j, k). */
 export function checkSpacing3(spacing: unknown, what: string): readonly [number, number, number] {
-  if (!Array.isArray(spacing) || spacing.length !== 3 || !spacing.every((s) => typeof s === 'number' && Number.isFinite(s) && s > 0)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be three finite numbers > 0 (mm along i, j, k), got ${describeValue(spacing)}`)
+  if (
+    !Array.isArray(spacing) ||
+    spacing.length !== 3 ||
+    !spacing.every((s) => typeof s === 'number' && Number.isFinite(s) && s > 0)
+  ) {
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${what} must be three finite numbers > 0 (mm along i, j, k), got ${describeValue(spacing)}`,
+    )
   }
   return spacing as unknown as readonly [number, number, number]
 }
@@ -331,21 +442,38 @@ export function checkSpacing3(spacing: unknown, what: string): readonly [number,
 /** Throws `E_BAD_PARAMETER` unless `tolerance` (NSD) is a finite number >= 0; `what` names it in the message. */
 export function checkTolerance(tolerance: unknown, what: string): asserts tolerance is number {
   if (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a finite number >= 0 (in the truth's spacing units), got ${describeValue(tolerance)}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${what} must be a finite number >= 0 (in the truth's spacing units), got ${describeValue(tolerance)}`,
+    )
   }
 }
 
 function badOption(name: string, value: unknown, expected: string): SegsenseError {
-  return new SegsenseError('E_BAD_PARAMETER', `distance option ${name} is ${describeValue(value)}; expected ${expected}`, { details: { option: name } })
+  return new SegsenseError(
+    'E_BAD_PARAMETER',
+    `distance option ${name} is ${describeValue(value)}; expected ${expected}`,
+    { details: { option: name } },
+  )
 }
 
 /** [x0, y0, z0, w, h, d]: a box in a grid. */
 type Box = readonly [number, number, number, number, number, number]
 
 // The voxels of class `id` (ANY: non-zero) in either grid, their bounding box grown by 1 and clamped; null if none.
-function unionBox(a: ArrayLike<number>, b: ArrayLike<number>, id: number, dims: readonly [number, number, number]): Box | null {
+function unionBox(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  id: number,
+  dims: readonly [number, number, number],
+): Box | null {
   const [nx, ny, nz] = dims
-  let minX = nx, minY = ny, minZ = nz, maxX = -1, maxY = -1, maxZ = -1
+  let minX = nx,
+    minY = ny,
+    minZ = nz,
+    maxX = -1,
+    maxY = -1,
+    maxZ = -1
   for (let z = 0, i = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {
       for (let x = 0; x < nx; x++, i++) {
@@ -365,7 +493,14 @@ function unionBox(a: ArrayLike<number>, b: ArrayLike<number>, id: number, dims: 
   const x0 = Math.max(0, minX - 1)
   const y0 = Math.max(0, minY - 1)
   const z0 = Math.max(0, minZ - 1)
-  return [x0, y0, z0, Math.min(nx - 1, maxX + 1) - x0 + 1, Math.min(ny - 1, maxY + 1) - y0 + 1, Math.min(nz - 1, maxZ + 1) - z0 + 1]
+  return [
+    x0,
+    y0,
+    z0,
+    Math.min(nx - 1, maxX + 1) - x0 + 1,
+    Math.min(ny - 1, maxY + 1) - y0 + 1,
+    Math.min(nz - 1, maxZ + 1) - z0 + 1,
+  ]
 }
 
 // Inner boundary within the box: voxels of the class with a face neighbour outside it or outside the grid, along
@@ -428,11 +563,30 @@ function countAtMost(sorted: Float64Array, t: number): number {
   return lo
 }
 
-function emptyCase(nP: number, nT: number, boundaryPixels: BoundaryDistances['boundaryPixels'], policy: DistanceEmptyPolicy, diagonal: number): BoundaryDistances {
+function emptyCase(
+  nP: number,
+  nT: number,
+  boundaryPixels: BoundaryDistances['boundaryPixels'],
+  policy: DistanceEmptyPolicy,
+  diagonal: number,
+): BoundaryDistances {
   const both = nP === 0 && nT === 0
   const kase = both ? 'bothEmpty' : nP === 0 ? 'predictionEmpty' : 'truthEmpty'
   const [distance, nsd] = both
-    ? policy.bothEmpty === 'best' ? [0, 1] : [Number.NaN, Number.NaN]
-    : policy.oneEmpty === 'worst' ? [diagonal, 0] : [Number.NaN, Number.NaN]
-  return { case: kase, hd: distance, hd95: distance, assd: distance, masd: distance, asd: distance, nsd, boundaryPixels }
+    ? policy.bothEmpty === 'best'
+      ? [0, 1]
+      : [Number.NaN, Number.NaN]
+    : policy.oneEmpty === 'worst'
+      ? [diagonal, 0]
+      : [Number.NaN, Number.NaN]
+  return {
+    case: kase,
+    hd: distance,
+    hd95: distance,
+    assd: distance,
+    masd: distance,
+    asd: distance,
+    nsd,
+    boundaryPixels,
+  }
 }

@@ -18,7 +18,17 @@ export type MetricName = 'dice' | 'iou' | 'precision' | 'recall' | 'nsd' | Dista
 export type DistanceMetricName = 'hd' | 'hd95' | 'assd' | 'masd'
 
 /** Every {@link MetricName}, in a stable order. */
-export const METRIC_NAMES: readonly MetricName[] = Object.freeze(['dice', 'iou', 'precision', 'recall', 'nsd', 'hd', 'hd95', 'assd', 'masd'])
+export const METRIC_NAMES: readonly MetricName[] = Object.freeze([
+  'dice',
+  'iou',
+  'precision',
+  'recall',
+  'nsd',
+  'hd',
+  'hd95',
+  'assd',
+  'masd',
+])
 
 /** The {@link DistanceMetricName}s, in a stable order. */
 export const DISTANCE_METRIC_NAMES: readonly DistanceMetricName[] = Object.freeze(['hd', 'hd95', 'assd', 'masd'])
@@ -87,7 +97,9 @@ function bothEmptyValue(policy: EmptyPolicy): number {
 }
 
 /** The confusion-count metrics, by name. */
-export const COUNT_METRICS: Readonly<Record<Exclude<MetricName, 'nsd' | DistanceMetricName>, (c: ClassCounts, p: EmptyPolicy) => number>> = { dice, iou, precision, recall }
+export const COUNT_METRICS: Readonly<
+  Record<Exclude<MetricName, 'nsd' | DistanceMetricName>, (c: ClassCounts, p: EmptyPolicy) => number>
+> = { dice, iou, precision, recall }
 
 /** Options of {@link scoreMasks}. */
 export interface ScoreOptions {
@@ -103,16 +115,29 @@ export interface ScoreOptions {
   readonly nsdTolerance?: number
 }
 
-const SCORE_OPTION_KEYS = optionKeys<ScoreOptions>({ classes: true, metrics: true, emptyPolicy: true, includeBackground: true, nsdTolerance: true })
+const SCORE_OPTION_KEYS = optionKeys<ScoreOptions>({
+  classes: true,
+  metrics: true,
+  emptyPolicy: true,
+  includeBackground: true,
+  nsdTolerance: true,
+})
 
 /** Throws `E_BAD_PARAMETER` unless every entry is a known {@link MetricName}. */
 export function checkMetricNames(metrics: readonly unknown[]): asserts metrics is readonly MetricName[] {
   if (!Array.isArray(metrics) || metrics.length === 0) {
-    throw new SegsenseError('E_BAD_PARAMETER', `metrics must be a non-empty array of ${METRIC_NAMES.join(', ')}, got ${describeValue(metrics)}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `metrics must be a non-empty array of ${METRIC_NAMES.join(', ')}, got ${describeValue(metrics)}`,
+    )
   }
   for (const m of metrics) {
     if (!(METRIC_NAMES as readonly unknown[]).includes(m)) {
-      throw new SegsenseError('E_BAD_PARAMETER', `unknown metric ${describeValue(m)}; expected one of ${METRIC_NAMES.join(', ')}`, { details: { metric: m } })
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `unknown metric ${describeValue(m)}; expected one of ${METRIC_NAMES.join(', ')}`,
+        { details: { metric: m } },
+      )
     }
   }
 }
@@ -128,7 +153,11 @@ export function checkMetricNames(metrics: readonly unknown[]): asserts metrics i
  * @example
  * scoreMasks(pred, truth, { classes: { 1: 'RV', 2: 'MYO', 3: 'LV' }, metrics: ['dice', 'iou'] }).dice.LV
  */
-export function scoreMasks(prediction: LabelMap, truth: LabelMap, options: ScoreOptions): Record<MetricName, Record<string, number>> {
+export function scoreMasks(
+  prediction: LabelMap,
+  truth: LabelMap,
+  options: ScoreOptions,
+): Record<MetricName, Record<string, number>> {
   checkKnownKeys(options, SCORE_OPTION_KEYS, 'scoreMasks options')
   const metrics = options.metrics ?? ['dice']
   checkMetricNames(metrics)
@@ -136,11 +165,14 @@ export function scoreMasks(prediction: LabelMap, truth: LabelMap, options: Score
   const ids = classIds(options.classes, options.includeBackground ?? false)
   const counts = confusionCounts(prediction, truth, ids)
   const out = {} as Record<MetricName, Record<string, number>>
-  const surface = metrics.some((m) => m === 'nsd' || isDistanceMetric(m)) ? surfacePerClass(prediction, truth, options, policy) : null
+  const surface = metrics.some((m) => m === 'nsd' || isDistanceMetric(m))
+    ? surfacePerClass(prediction, truth, options, policy)
+    : null
   for (const m of metrics) {
     if (m === 'nsd' || isDistanceMetric(m)) {
       const perClass: Record<string, number> = {}
-      for (const [name, d] of Object.entries(surface as Record<string, BoundaryDistances>)) perClass[name] = sweepDistance(d, m)
+      for (const [name, d] of Object.entries(surface as Record<string, BoundaryDistances>))
+        perClass[name] = sweepDistance(d, m)
       out[m] = perClass
       continue
     }
@@ -164,7 +196,12 @@ export function sweepDistance(d: BoundaryDistances, metric: 'nsd' | DistanceMetr
 }
 
 // Boundary distances per class with the overlap metrics' empty policy: absent from both -> best or NaN.
-function surfacePerClass(prediction: LabelMap, truth: LabelMap, options: ScoreOptions, policy: EmptyPolicy): Record<string, BoundaryDistances> {
+function surfacePerClass(
+  prediction: LabelMap,
+  truth: LabelMap,
+  options: ScoreOptions,
+  policy: EmptyPolicy,
+): Record<string, BoundaryDistances> {
   const tolerance = options.nsdTolerance ?? DEFAULT_NSD_TOLERANCE
   checkTolerance(tolerance, 'nsdTolerance')
   return surfaceDistances(prediction, truth, options.classes, {

@@ -30,10 +30,17 @@ function fixturesDir(): string {
  */
 export function fixtureModelPath(name: FixtureModelName): string {
   if (!FIXTURE_MODELS.includes(name)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `unknown fixture model ${describeValue(name)}; expected one of ${FIXTURE_MODELS.join(', ')}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `unknown fixture model ${describeValue(name)}; expected one of ${FIXTURE_MODELS.join(', ')}`,
+    )
   }
   const path = `${fixturesDir()}models/${name}.onnx`
-  if (!existsSync(path)) throw new SegsenseError('E_FILE_NOT_FOUND', `fixture model file ${path} is missing (is the package installed completely?)`)
+  if (!existsSync(path))
+    throw new SegsenseError(
+      'E_FILE_NOT_FOUND',
+      `fixture model file ${path} is missing (is the package installed completely?)`,
+    )
   return path
 }
 
@@ -42,13 +49,20 @@ export function fixtureModelPath(name: FixtureModelName): string {
  * (256x256, 1.5 mm spacing, classes {@link CARDIAC_CLASSES}), in name order.
  */
 export async function loadFixtureSamples(set: FixtureSampleSet = 'cardiac'): Promise<Sample[]> {
-  if (set !== 'cardiac') throw new SegsenseError('E_BAD_PARAMETER', `unknown fixture sample set ${describeValue(set)}; expected 'cardiac'`)
+  if (set !== 'cardiac')
+    throw new SegsenseError('E_BAD_PARAMETER', `unknown fixture sample set ${describeValue(set)}; expected 'cardiac'`)
   const dir = `${fixturesDir()}samples/${set}/`
   const names = (await readdir(dir)).filter((f) => /^sa-\d+\.png$/.test(f)).sort()
-  return Promise.all(names.map(async (f) => {
-    const id = f.replace(/\.png$/, '')
-    const s = await loadSample(id, dir + f, `${dir}${id}-mask.png`)
-    // The generator draws at 1.5 mm per pixel; PNG files do not carry it.
-    return { ...s, image: { ...s.image, spacing: [1.5, 1.5] as const }, ...(s.truth ? { truth: { ...s.truth, spacing: [1.5, 1.5] as const } } : {}) }
-  }))
+  return Promise.all(
+    names.map(async (f) => {
+      const id = f.replace(/\.png$/, '')
+      const s = await loadSample(id, dir + f, `${dir}${id}-mask.png`)
+      // The generator draws at 1.5 mm per pixel; PNG files do not carry it.
+      return {
+        ...s,
+        image: { ...s.image, spacing: [1.5, 1.5] as const },
+        ...(s.truth ? { truth: { ...s.truth, spacing: [1.5, 1.5] as const } } : {}),
+      }
+    }),
+  )
 }

@@ -37,8 +37,16 @@ export interface SegmentationModel {
  * @example
  * const threshold = functionModel('threshold', { 1: 'fg' }, (img) => labelMap(img.width, img.height, img.data.map((v) => (v > 0.5 ? 1 : 0))))
  */
-export function functionModel(name: string, classes: Classes, fn: (img: Raster) => LabelMap | Promise<LabelMap>): SegmentationModel {
-  if (typeof fn !== 'function') throw new SegsenseError('E_BAD_PARAMETER', `functionModel ${JSON.stringify(name)}: fn must be a function, got ${describeValue(fn)}`)
+export function functionModel(
+  name: string,
+  classes: Classes,
+  fn: (img: Raster) => LabelMap | Promise<LabelMap>,
+): SegmentationModel {
+  if (typeof fn !== 'function')
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `functionModel ${JSON.stringify(name)}: fn must be a function, got ${describeValue(fn)}`,
+    )
   return {
     name,
     classes,
@@ -53,12 +61,23 @@ export function functionModel(name: string, classes: Classes, fn: (img: Raster) 
 /** Throws `E_MODEL_OUTPUT` unless `prediction` is a label map of the image's size. Returns it. */
 export function checkPrediction(modelName: string, img: Raster, prediction: LabelMap): LabelMap {
   if (!prediction || !(prediction.data instanceof Uint8Array || prediction.data instanceof Uint16Array)) {
-    throw new SegsenseError('E_MODEL_OUTPUT', `model ${JSON.stringify(modelName)} returned ${describeValue(prediction)}, expected a LabelMap with Uint8Array or Uint16Array data`)
+    throw new SegsenseError(
+      'E_MODEL_OUTPUT',
+      `model ${JSON.stringify(modelName)} returned ${describeValue(prediction)}, expected a LabelMap with Uint8Array or Uint16Array data`,
+    )
   }
-  if (prediction.width !== img.width || prediction.height !== img.height || prediction.data.length !== img.width * img.height) {
-    throw new SegsenseError('E_MODEL_OUTPUT', `model ${JSON.stringify(modelName)} returned a ${prediction.width}x${prediction.height} prediction (${prediction.data.length} values) for a ${img.width}x${img.height} image; expected the image's own size`, {
-      details: { model: modelName, got: [prediction.width, prediction.height], expected: [img.width, img.height] },
-    })
+  if (
+    prediction.width !== img.width ||
+    prediction.height !== img.height ||
+    prediction.data.length !== img.width * img.height
+  ) {
+    throw new SegsenseError(
+      'E_MODEL_OUTPUT',
+      `model ${JSON.stringify(modelName)} returned a ${prediction.width}x${prediction.height} prediction (${prediction.data.length} values) for a ${img.width}x${img.height} image; expected the image's own size`,
+      {
+        details: { model: modelName, got: [prediction.width, prediction.height], expected: [img.width, img.height] },
+      },
+    )
   }
   return prediction
 }

@@ -1,5 +1,12 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
-import { DEFAULT_RUN_BATCH_SIZE, checkOptions, type OnnxInputOptions, type OnnxModelOptions, type OnnxOutputKind, type OnnxOutputOptions } from './onnx-options.js'
+import {
+  DEFAULT_RUN_BATCH_SIZE,
+  checkOptions,
+  type OnnxInputOptions,
+  type OnnxModelOptions,
+  type OnnxOutputKind,
+  type OnnxOutputOptions,
+} from './onnx-options.js'
 import type { FitMode, Normalization, TensorLayout } from './prepare.js'
 
 /**
@@ -16,7 +23,12 @@ import type { FitMode, Normalization, TensorLayout } from './prepare.js'
  */
 export type OnnxValueMetadata =
   | { readonly name: string; readonly isTensor: false }
-  | { readonly name: string; readonly isTensor: true; readonly type: string; readonly shape: readonly (number | string)[] }
+  | {
+      readonly name: string
+      readonly isTensor: true
+      readonly type: string
+      readonly shape: readonly (number | string)[]
+    }
 
 /** A tensor entry of {@link OnnxValueMetadata}. */
 export type OnnxTensorMetadata = Extract<OnnxValueMetadata, { readonly isTensor: true }>
@@ -60,7 +72,17 @@ export interface OnnxConfig extends OnnxModelConfig {
 }
 
 /** Element types read as integer class ids. */
-export const INTEGER_TYPES: ReadonlySet<string> = new Set(['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'bool'])
+export const INTEGER_TYPES: ReadonlySet<string> = new Set([
+  'int8',
+  'uint8',
+  'int16',
+  'uint16',
+  'int32',
+  'uint32',
+  'int64',
+  'uint64',
+  'bool',
+])
 /** Element types a score map may have. */
 export const NUMERIC_TYPES: ReadonlySet<string> = new Set([...INTEGER_TYPES, 'float32', 'float64'])
 
@@ -70,12 +92,21 @@ function fixedDim(d: number | string | undefined): number | undefined {
 }
 
 function shapeText(shape: readonly (number | string)[]): string {
-  const dim = (d: number | string): string => (typeof d === 'number' && d > 0 ? String(d) : typeof d === 'string' && d !== '' ? d : '?')
+  const dim = (d: number | string): string =>
+    typeof d === 'number' && d > 0 ? String(d) : typeof d === 'string' && d !== '' ? d : '?'
   return shape.length === 0 ? '[unknown]' : `[${shape.map(dim).join(', ')}]`
 }
 
 function describeIo(list: readonly OnnxValueMetadata[]): string {
-  return list.map((m) => (m.isTensor ? `${JSON.stringify(m.name)} ${m.type} ${shapeText(m.shape)}` : `${JSON.stringify(m.name)} (not a tensor)`)).join(', ') || 'none'
+  return (
+    list
+      .map((m) =>
+        m.isTensor
+          ? `${JSON.stringify(m.name)} ${m.type} ${shapeText(m.shape)}`
+          : `${JSON.stringify(m.name)} (not a tensor)`,
+      )
+      .join(', ') || 'none'
+  )
 }
 
 /** Messages name the model the way the loader's errors do. */
@@ -116,9 +147,13 @@ export function configureOnnx(metadata: OnnxModelMetadata, options: OnnxModelOpt
   const channels = inferChannels(input, layout, inOpt.channels, where)
   const size = inferSize(input, layout, inOpt.size, where)
   if (inOpt.normalize && (inOpt.normalize.mean.length !== channels || inOpt.normalize.std.length !== channels)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${where.text}: input.normalize needs ${channels} mean and std values (one per model channel), got ${inOpt.normalize.mean.length} and ${inOpt.normalize.std.length}`, {
-      details: { file: source },
-    })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${where.text}: input.normalize needs ${channels} mean and std values (one per model channel), got ${inOpt.normalize.mean.length} and ${inOpt.normalize.std.length}`,
+      {
+        details: { file: source },
+      },
+    )
   }
   // An input of unknown shape takes one image per run: nothing says a larger batch is allowed.
   const batch: 'dynamic' | number = (shape.length === 0 ? 1 : fixedDim(shape[0])) ?? 'dynamic'
@@ -156,16 +191,23 @@ export function configureOnnx(metadata: OnnxModelMetadata, options: OnnxModelOpt
  * @throws SegsenseError `E_MODEL_OUTPUT` when the kind does not fit the channels or the classes; `where`
  * names the model in the message.
  */
-export function settleOutputKind(config: OnnxConfig, channels: number, outputType: string, where: string): OnnxConfig & { readonly kind: OnnxOutputKind } {
+export function settleOutputKind(
+  config: OnnxConfig,
+  channels: number,
+  outputType: string,
+  where: string,
+): OnnxConfig & { readonly kind: OnnxOutputKind } {
   const kind = config.kind ?? (INTEGER_TYPES.has(outputType) ? 'labels' : channels >= 2 ? 'logits' : 'sigmoid')
   const sigmoidClass = checkKind(config, kind, channels, where)
   // the same object when settled already: the session calls this once per batch
-  if (kind === config.kind && sigmoidClass === config.sigmoidClass) return config as OnnxConfig & { readonly kind: OnnxOutputKind }
+  if (kind === config.kind && sigmoidClass === config.sigmoidClass)
+    return config as OnnxConfig & { readonly kind: OnnxOutputKind }
   return { ...config, kind, sigmoidClass }
 }
 
 function selectInput(inputs: readonly OnnxValueMetadata[], name: string | undefined, where: Where): OnnxTensorMetadata {
-  const usable = (m: OnnxValueMetadata): m is OnnxTensorMetadata => m.isTensor && m.type === 'float32' && (m.shape.length === 4 || m.shape.length === 3 || m.shape.length === 0)
+  const usable = (m: OnnxValueMetadata): m is OnnxTensorMetadata =>
+    m.isTensor && m.type === 'float32' && (m.shape.length === 4 || m.shape.length === 3 || m.shape.length === 0)
   let input: OnnxValueMetadata | undefined
   if (name !== undefined) {
     input = inputs.find((i) => i.name === name)
@@ -175,11 +217,17 @@ function selectInput(inputs: readonly OnnxValueMetadata[], name: string | undefi
     input = inputs.find(usable)
   }
   if (!input || !usable(input)) {
-    throw inputError(where, ` has no usable image input (a float32 tensor N x C x H x W, N x H x W x C or N x H x W); inputs: ${describeIo(inputs)}`)
+    throw inputError(
+      where,
+      ` has no usable image input (a float32 tensor N x C x H x W, N x H x W x C or N x H x W); inputs: ${describeIo(inputs)}`,
+    )
   }
   // segsense feeds one tensor; a model needing more (a mask, a scalar) cannot be run with images alone.
   if (inputs.length > 1) {
-    throw inputError(where, ` has ${inputs.length} inputs (${describeIo(inputs)}); segsense feeds only the image input ${JSON.stringify(input.name)}`)
+    throw inputError(
+      where,
+      ` has ${inputs.length} inputs (${describeIo(inputs)}); segsense feeds only the image input ${JSON.stringify(input.name)}`,
+    )
   }
   return input
 }
@@ -197,24 +245,41 @@ function inferLayout(shape: readonly (number | string)[], option: TensorLayout |
   return 'NCHW'
 }
 
-function inferChannels(input: OnnxTensorMetadata, layout: TensorLayout, option: 1 | 3 | undefined, where: Where): number {
+function inferChannels(
+  input: OnnxTensorMetadata,
+  layout: TensorLayout,
+  option: 1 | 3 | undefined,
+  where: Where,
+): number {
   const shape = input.shape
   const axis = shape.length === 3 ? 1 : shape.length === 4 ? (layout === 'NCHW' ? shape[1] : shape[3]) : undefined
   const fixed = fixedDim(axis)
   if (fixed !== undefined) {
     if (option !== undefined && option !== fixed) {
-      throw inputError(where, `: input.channels ${option} cannot be met, input ${JSON.stringify(input.name)} ${shapeText(shape)} (${layout}) takes ${fixed} channel(s)`, {
-        channels: option,
-        modelChannels: fixed,
-      })
+      throw inputError(
+        where,
+        `: input.channels ${option} cannot be met, input ${JSON.stringify(input.name)} ${shapeText(shape)} (${layout}) takes ${fixed} channel(s)`,
+        {
+          channels: option,
+          modelChannels: fixed,
+        },
+      )
     }
     return fixed
   }
   if (option !== undefined) return option
-  throw inputError(where, `: the channel axis of input ${JSON.stringify(input.name)} ${shapeText(shape)} is not fixed; set input.channels (1 or 3)`)
+  throw inputError(
+    where,
+    `: the channel axis of input ${JSON.stringify(input.name)} ${shapeText(shape)} is not fixed; set input.channels (1 or 3)`,
+  )
 }
 
-function inferSize(input: OnnxTensorMetadata, layout: TensorLayout, option: OnnxInputOptions['size'], where: Where): OnnxModelConfig['size'] {
+function inferSize(
+  input: OnnxTensorMetadata,
+  layout: TensorLayout,
+  option: OnnxInputOptions['size'],
+  where: Where,
+): OnnxModelConfig['size'] {
   const shape = input.shape
   const [hAxis, wAxis] = shape.length === 3 ? [1, 2] : layout === 'NCHW' ? [2, 3] : [1, 2]
   const h = fixedDim(shape[hAxis])
@@ -222,7 +287,10 @@ function inferSize(input: OnnxTensorMetadata, layout: TensorLayout, option: Onnx
   const named = `input ${JSON.stringify(input.name)} ${shapeText(shape)}`
   if (h !== undefined && w !== undefined) {
     if (option !== undefined && (!isPair(option) || option[0] !== w || option[1] !== h)) {
-      throw inputError(where, `: input.size ${describeValue(option)} cannot be met, ${named} has the fixed size ${w}x${h}`)
+      throw inputError(
+        where,
+        `: input.size ${describeValue(option)} cannot be met, ${named} has the fixed size ${w}x${h}`,
+      )
     }
     return [w, h]
   }
@@ -240,25 +308,45 @@ function isPair(size: OnnxInputOptions['size']): size is readonly [number, numbe
   return Array.isArray(size)
 }
 
-function selectOutput(outputs: readonly OnnxValueMetadata[], name: string | undefined, where: Where): OnnxTensorMetadata {
+function selectOutput(
+  outputs: readonly OnnxValueMetadata[],
+  name: string | undefined,
+  where: Where,
+): OnnxTensorMetadata {
   // A 3-D float output is taken only when asked for by name: unnamed, it is more likely a feature map.
   const isScoreMap = (m: OnnxValueMetadata, named: boolean): boolean =>
-    m.isTensor && NUMERIC_TYPES.has(m.type) && (m.shape.length === 4 || m.shape.length === 0 || (m.shape.length === 3 && (named || INTEGER_TYPES.has(m.type))))
+    m.isTensor &&
+    NUMERIC_TYPES.has(m.type) &&
+    (m.shape.length === 4 || m.shape.length === 0 || (m.shape.length === 3 && (named || INTEGER_TYPES.has(m.type))))
   const scoreMapText = 'N x C x H x W, N x H x W x C or N x H x W labels'
   if (name !== undefined) {
     const m = outputs.find((o) => o.name === name)
-    if (!m) throw new SegsenseError('E_MODEL_OUTPUT', `${where.text} has no output named ${JSON.stringify(name)}; outputs: ${describeIo(outputs)}`, { details: { file: where.file } })
+    if (!m)
+      throw new SegsenseError(
+        'E_MODEL_OUTPUT',
+        `${where.text} has no output named ${JSON.stringify(name)}; outputs: ${describeIo(outputs)}`,
+        { details: { file: where.file } },
+      )
     if (!m.isTensor || !isScoreMap(m, true)) {
-      throw new SegsenseError('E_MODEL_OUTPUT', `${where.text}: output ${JSON.stringify(m.name)} ${m.isTensor ? `${m.type} ${shapeText(m.shape)}` : '(not a tensor)'} is not a score map (${scoreMapText})`, {
-        details: { file: where.file, output: m.name },
-      })
+      throw new SegsenseError(
+        'E_MODEL_OUTPUT',
+        `${where.text}: output ${JSON.stringify(m.name)} ${m.isTensor ? `${m.type} ${shapeText(m.shape)}` : '(not a tensor)'} is not a score map (${scoreMapText})`,
+        {
+          details: { file: where.file, output: m.name },
+        },
+      )
     }
     return m
   }
   const tensors = outputs.filter((m): m is OnnxTensorMetadata => m.isTensor)
-  const output = tensors.find((m) => isScoreMap(m, false) && m.shape.length !== 0) ?? tensors.find((m) => isScoreMap(m, false))
+  const output =
+    tensors.find((m) => isScoreMap(m, false) && m.shape.length !== 0) ?? tensors.find((m) => isScoreMap(m, false))
   if (!output) {
-    throw new SegsenseError('E_MODEL_OUTPUT', `${where.text} has no output shaped like a score map (${scoreMapText}); outputs: ${describeIo(outputs)}`, { details: { file: where.file } })
+    throw new SegsenseError(
+      'E_MODEL_OUTPUT',
+      `${where.text} has no output shaped like a score map (${scoreMapText}); outputs: ${describeIo(outputs)}`,
+      { details: { file: where.file } },
+    )
   }
   return output
 }
@@ -282,17 +370,29 @@ function checkKind(config: OnnxConfig, kind: OnnxOutputKind, channels: number | 
   const ids = config.classIds
   const maxId = ids[ids.length - 1] as number
   const foreground = ids.filter((id) => id !== 0)
-  const fail = (msg: string): SegsenseError => new SegsenseError('E_MODEL_OUTPUT', `${where}: ${msg}`, { details: { file: config.source, output: config.outputName, channels } })
+  const fail = (msg: string): SegsenseError =>
+    new SegsenseError('E_MODEL_OUTPUT', `${where}: ${msg}`, {
+      details: { file: config.source, output: config.outputName, channels },
+    })
   if (kind === 'logits' || kind === 'probabilities') {
-    if (channels !== undefined && channels < 2) throw fail(`output ${out} has ${channels} channel; kind '${kind}' needs 2 or more (use 'sigmoid' for one channel)`)
-    if (channels !== undefined && channels < maxId + 1) throw fail(`output ${out} has ${channels} class channels, fewer than the largest class id ${maxId} + 1`)
+    if (channels !== undefined && channels < 2)
+      throw fail(
+        `output ${out} has ${channels} channel; kind '${kind}' needs 2 or more (use 'sigmoid' for one channel)`,
+      )
+    if (channels !== undefined && channels < maxId + 1)
+      throw fail(`output ${out} has ${channels} class channels, fewer than the largest class id ${maxId} + 1`)
     return 0
   }
   if (kind === 'sigmoid') {
-    if (channels !== undefined && channels !== 1) throw fail(`output ${out} has ${channels} channels; kind 'sigmoid' needs exactly one`)
-    if (foreground.length !== 1) throw fail(`a one-channel sigmoid output ${out} predicts one class, but classes names ${foreground.length} non-background ids (${foreground.join(', ')})`)
+    if (channels !== undefined && channels !== 1)
+      throw fail(`output ${out} has ${channels} channels; kind 'sigmoid' needs exactly one`)
+    if (foreground.length !== 1)
+      throw fail(
+        `a one-channel sigmoid output ${out} predicts one class, but classes names ${foreground.length} non-background ids (${foreground.join(', ')})`,
+      )
     return foreground[0] as number
   }
-  if (channels !== undefined && channels !== 1) throw fail(`output ${out} has ${channels} channels; kind 'labels' needs a single channel of class ids`)
+  if (channels !== undefined && channels !== 1)
+    throw fail(`output ${out} has ${channels} channels; kind 'labels' needs a single channel of class ids`)
   return 0
 }

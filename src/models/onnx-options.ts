@@ -103,22 +103,46 @@ export const DEFAULT_MEMORY_ARENA = true
 export const DEFAULT_RUN_BATCH_SIZE = 4
 
 /** The keys of {@link OnnxInputOptions} (also those of a spec's `model.input` and the CLI's `--model-config`). */
-export const INPUT_KEYS = optionKeys<OnnxInputOptions>({ name: true, layout: true, channels: true, order: true, size: true, fit: true, normalize: true })
+export const INPUT_KEYS = optionKeys<OnnxInputOptions>({
+  name: true,
+  layout: true,
+  channels: true,
+  order: true,
+  size: true,
+  fit: true,
+  normalize: true,
+})
 /** The keys of {@link OnnxOutputOptions}. */
 export const OUTPUT_KEYS = optionKeys<OnnxOutputOptions>({ name: true, kind: true, threshold: true })
 /** The keys of {@link OnnxModelOptions}. */
-export const MODEL_KEYS = optionKeys<OnnxModelOptions>({ classes: true, name: true, input: true, output: true, batchSize: true, threads: true, spinning: true, memoryArena: true })
+export const MODEL_KEYS = optionKeys<OnnxModelOptions>({
+  classes: true,
+  name: true,
+  input: true,
+  output: true,
+  batchSize: true,
+  threads: true,
+  spinning: true,
+  memoryArena: true,
+})
 
 /** An `E_BAD_PARAMETER` error for a malformed option. */
 export function badParam(what: string, value: unknown, expected: string): SegsenseError {
-  return new SegsenseError('E_BAD_PARAMETER', `loadOnnxModel: ${what} must be ${expected}, got ${describeValue(value)}`, { details: { value } })
+  return new SegsenseError(
+    'E_BAD_PARAMETER',
+    `loadOnnxModel: ${what} must be ${expected}, got ${describeValue(value)}`,
+    { details: { value } },
+  )
 }
 
 /** Checks `options.classes`; returns its class ids in ascending order. */
 export function checkClasses(classes: unknown): number[] {
-  if (classes === null || typeof classes !== 'object' || Array.isArray(classes)) throw badParam('options.classes', classes, 'an object of class id -> name')
+  if (classes === null || typeof classes !== 'object' || Array.isArray(classes))
+    throw badParam('options.classes', classes, 'an object of class id -> name')
   const ids = Object.keys(classes).map(Number)
-  for (const id of ids) if (!Number.isInteger(id) || id < 0 || id > 65535) throw badParam('options.classes', classes, 'keyed by integer class ids in 0..65535')
+  for (const id of ids)
+    if (!Number.isInteger(id) || id < 0 || id > 65535)
+      throw badParam('options.classes', classes, 'keyed by integer class ids in 0..65535')
   if (ids.length === 0) throw badParam('options.classes', classes, 'a non-empty object of class id -> name')
   return ids.sort((a, b) => a - b)
 }
@@ -128,28 +152,46 @@ export function checkClasses(classes: unknown): number[] {
  * checked later. Returns the class ids of `options.classes`, ascending.
  */
 export function checkOptions(options: OnnxModelOptions): number[] {
-  if (options === null || typeof options !== 'object') throw badParam('options', options, 'an object with at least { classes }')
+  if (options === null || typeof options !== 'object')
+    throw badParam('options', options, 'an object with at least { classes }')
   checkKnownKeys(options, MODEL_KEYS, 'loadOnnxModel options')
   const { input = {}, output = {}, batchSize, threads, spinning, memoryArena } = options
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw badParam('options.input', input, 'an object')
-  if (output === null || typeof output !== 'object' || Array.isArray(output)) throw badParam('options.output', output, 'an object')
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    throw badParam('options.input', input, 'an object')
+  if (output === null || typeof output !== 'object' || Array.isArray(output))
+    throw badParam('options.output', output, 'an object')
   checkKnownKeys(input, INPUT_KEYS, 'loadOnnxModel options.input')
   checkKnownKeys(output, OUTPUT_KEYS, 'loadOnnxModel options.output')
-  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) throw badParam('options.batchSize', batchSize, 'a positive integer')
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 0)) throw badParam('options.threads', threads, 'a non-negative integer (0 = onnxruntime default)')
-  if (spinning !== undefined && typeof spinning !== 'boolean') throw badParam('options.spinning', spinning, 'true or false')
-  if (memoryArena !== undefined && typeof memoryArena !== 'boolean') throw badParam('options.memoryArena', memoryArena, 'true or false')
-  if (input.layout !== undefined && input.layout !== 'NCHW' && input.layout !== 'NHWC') throw badParam('input.layout', input.layout, "'NCHW' or 'NHWC'")
-  if (input.channels !== undefined && input.channels !== 1 && input.channels !== 3) throw badParam('input.channels', input.channels, '1 or 3')
-  if (input.order !== undefined && input.order !== 'RGB' && input.order !== 'BGR') throw badParam('input.order', input.order, "'RGB' or 'BGR'")
-  if (input.fit !== undefined && input.fit !== 'stretch' && input.fit !== 'pad' && input.fit !== 'crop') throw badParam('input.fit', input.fit, "'stretch', 'pad' or 'crop'")
+  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1))
+    throw badParam('options.batchSize', batchSize, 'a positive integer')
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 0))
+    throw badParam('options.threads', threads, 'a non-negative integer (0 = onnxruntime default)')
+  if (spinning !== undefined && typeof spinning !== 'boolean')
+    throw badParam('options.spinning', spinning, 'true or false')
+  if (memoryArena !== undefined && typeof memoryArena !== 'boolean')
+    throw badParam('options.memoryArena', memoryArena, 'true or false')
+  if (input.layout !== undefined && input.layout !== 'NCHW' && input.layout !== 'NHWC')
+    throw badParam('input.layout', input.layout, "'NCHW' or 'NHWC'")
+  if (input.channels !== undefined && input.channels !== 1 && input.channels !== 3)
+    throw badParam('input.channels', input.channels, '1 or 3')
+  if (input.order !== undefined && input.order !== 'RGB' && input.order !== 'BGR')
+    throw badParam('input.order', input.order, "'RGB' or 'BGR'")
+  if (input.fit !== undefined && input.fit !== 'stretch' && input.fit !== 'pad' && input.fit !== 'crop')
+    throw badParam('input.fit', input.fit, "'stretch', 'pad' or 'crop'")
   const size = input.size
   if (size !== undefined) {
-    if (!Array.isArray(size) && (size as unknown) !== null && typeof size === 'object') checkKnownKeys(size, ['multipleOf'], 'loadOnnxModel options.input.size')
+    if (!Array.isArray(size) && (size as unknown) !== null && typeof size === 'object')
+      checkKnownKeys(size, ['multipleOf'], 'loadOnnxModel options.input.size')
     if (Array.isArray(size)) {
-      if (size.length !== 2 || !size.every((v) => Number.isInteger(v) && v > 0)) throw badParam('input.size', size, 'two positive integers [w, h] or { multipleOf: n }')
+      if (size.length !== 2 || !size.every((v) => Number.isInteger(v) && v > 0))
+        throw badParam('input.size', size, 'two positive integers [w, h] or { multipleOf: n }')
       checkPixelBudget(size[0], size[1], 'loadOnnxModel: input.size', size)
-    } else if (typeof size !== 'object' || size === null || !Number.isInteger((size as { multipleOf: number }).multipleOf) || (size as { multipleOf: number }).multipleOf < 1) {
+    } else if (
+      typeof size !== 'object' ||
+      size === null ||
+      !Number.isInteger((size as { multipleOf: number }).multipleOf) ||
+      (size as { multipleOf: number }).multipleOf < 1
+    ) {
       throw badParam('input.size', size, 'two positive integers [w, h] or { multipleOf: n }')
     } else {
       // The smallest image is padded to multipleOf x multipleOf.
@@ -160,10 +202,14 @@ export function checkOptions(options: OnnxModelOptions): number[] {
   if (input.normalize !== undefined) {
     checkKnownKeys(input.normalize, ['mean', 'std'], 'loadOnnxModel options.input.normalize')
     const { mean, std } = input.normalize
-    if (!Array.isArray(mean) || !mean.every((v) => Number.isFinite(v))) throw badParam('input.normalize.mean', mean, 'an array of finite numbers')
-    if (!Array.isArray(std) || !std.every((v) => Number.isFinite(v) && v > 0)) throw badParam('input.normalize.std', std, 'an array of positive finite numbers')
+    if (!Array.isArray(mean) || !mean.every((v) => Number.isFinite(v)))
+      throw badParam('input.normalize.mean', mean, 'an array of finite numbers')
+    if (!Array.isArray(std) || !std.every((v) => Number.isFinite(v) && v > 0))
+      throw badParam('input.normalize.std', std, 'an array of positive finite numbers')
   }
-  if (output.kind !== undefined && !['logits', 'probabilities', 'sigmoid', 'labels'].includes(output.kind)) throw badParam('output.kind', output.kind, "'logits', 'probabilities', 'sigmoid' or 'labels'")
-  if (output.threshold !== undefined && !Number.isFinite(output.threshold)) throw badParam('output.threshold', output.threshold, 'a finite number')
+  if (output.kind !== undefined && !['logits', 'probabilities', 'sigmoid', 'labels'].includes(output.kind))
+    throw badParam('output.kind', output.kind, "'logits', 'probabilities', 'sigmoid' or 'labels'")
+  if (output.threshold !== undefined && !Number.isFinite(output.threshold))
+    throw badParam('output.threshold', output.threshold, 'a finite number')
   return checkClasses(options.classes)
 }

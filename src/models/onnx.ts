@@ -8,7 +8,13 @@ import type { Classes, LabelMap, Raster } from '../core/types.js'
 import { onnxFingerprint } from './fingerprint.js'
 import { checkPrediction, type SegmentationModel } from './model.js'
 import { NUMERIC_TYPES, configureOnnx, settleOutputKind, type OnnxConfig, type OnnxModelConfig } from './onnx-config.js'
-import { DEFAULT_MEMORY_ARENA, DEFAULT_SPINNING, badParam, checkOptions, type OnnxModelOptions } from './onnx-options.js'
+import {
+  DEFAULT_MEMORY_ARENA,
+  DEFAULT_SPINNING,
+  badParam,
+  checkOptions,
+  type OnnxModelOptions,
+} from './onnx-options.js'
 import {
   convertChannels,
   decodeFinite,
@@ -46,7 +52,11 @@ let ortModule: Promise<Ort> | undefined
 function loadOrt(): Promise<Ort> {
   ortModule ??= import('onnxruntime-node').catch((cause: unknown) => {
     ortModule = undefined
-    throw new SegsenseError('E_MODEL_LOAD', `cannot load onnxruntime-node (is it installed for this platform?): ${errorText(cause)}`, { cause })
+    throw new SegsenseError(
+      'E_MODEL_LOAD',
+      `cannot load onnxruntime-node (is it installed for this platform?): ${errorText(cause)}`,
+      { cause },
+    )
   })
   return ortModule
 }
@@ -81,13 +91,20 @@ function loadOrt(): Promise<Ort> {
  * const [mask] = await model.predict([image])
  * await model.close()
  */
-export async function loadOnnxModel(source: string | Uint8Array, options: OnnxModelOptions): Promise<OnnxSegmentationModel> {
+export async function loadOnnxModel(
+  source: string | Uint8Array,
+  options: OnnxModelOptions,
+): Promise<OnnxSegmentationModel> {
   checkOptions(options) // before touching the file: a malformed option fails the same way for any model
   const session = await createSession(source, options)
   const label = typeof source === 'string' ? source : `<memory: ${source.byteLength} bytes>` // names the model in messages
   const name = options.name ?? (typeof source === 'string' ? basename(source, extname(source)) : 'onnx-model')
   try {
-    const config = configureOnnx({ inputs: session.session.inputMetadata, outputs: session.session.outputMetadata }, options, label)
+    const config = configureOnnx(
+      { inputs: session.session.inputMetadata, outputs: session.session.outputMetadata },
+      options,
+      label,
+    )
     const fingerprint = onnxFingerprint(typeof source === 'string' ? await readFile(source) : source, options)
     return new OnnxModel(name, options.classes, session.ort, session.session, config, fingerprint)
   } catch (err) {
@@ -100,9 +117,13 @@ export async function loadOnnxModel(source: string | Uint8Array, options: OnnxMo
  * Opens an onnxruntime session on a model file or the model's bytes (CPU, warnings silenced), with the options'
  * threads, spin-waiting and memory arena (defaults chosen by measurement, docs/performance.md).
  */
-async function createSession(source: string | Uint8Array, options: Pick<OnnxModelOptions, 'threads' | 'spinning' | 'memoryArena'>): Promise<{ ort: Ort; session: InferenceSession }> {
+async function createSession(
+  source: string | Uint8Array,
+  options: Pick<OnnxModelOptions, 'threads' | 'spinning' | 'memoryArena'>,
+): Promise<{ ort: Ort; session: InferenceSession }> {
   const { threads, spinning = DEFAULT_SPINNING, memoryArena = DEFAULT_MEMORY_ARENA } = options
-  if (typeof source !== 'string' && !(source instanceof Uint8Array)) throw badParam('source', source, 'a file path or a Uint8Array of model bytes')
+  if (typeof source !== 'string' && !(source instanceof Uint8Array))
+    throw badParam('source', source, 'a file path or a Uint8Array of model bytes')
   if (typeof source === 'string') {
     let isFile = false
     try {
@@ -110,7 +131,12 @@ async function createSession(source: string | Uint8Array, options: Pick<OnnxMode
     } catch {
       isFile = false
     }
-    if (!isFile) throw new SegsenseError('E_FILE_NOT_FOUND', `ONNX model file ${JSON.stringify(source)} not found (or not a file)`, { details: { file: source } })
+    if (!isFile)
+      throw new SegsenseError(
+        'E_FILE_NOT_FOUND',
+        `ONNX model file ${JSON.stringify(source)} not found (or not a file)`,
+        { details: { file: source } },
+      )
   }
   const ort = await loadOrt()
   const sessionOptions: InferenceSession.SessionOptions = {
@@ -123,11 +149,20 @@ async function createSession(source: string | Uint8Array, options: Pick<OnnxMode
   if (threads !== undefined && threads > 0) sessionOptions.intraOpNumThreads = threads
   try {
     // two calls, not one: create() is overloaded on the source type
-    const session = typeof source === 'string' ? await ort.InferenceSession.create(source, sessionOptions) : await ort.InferenceSession.create(source, sessionOptions)
+    const session =
+      typeof source === 'string'
+        ? await ort.InferenceSession.create(source, sessionOptions)
+        : await ort.InferenceSession.create(source, sessionOptions)
     return { ort, session }
   } catch (cause) {
-    const message = typeof source === 'string' ? `cannot load ONNX model ${JSON.stringify(source)}` : `cannot load ONNX model from <memory: ${source.byteLength} bytes>`
-    throw new SegsenseError('E_MODEL_LOAD', `${message}: ${errorText(cause)}`, { cause, ...(typeof source === 'string' ? { details: { file: source } } : {}) })
+    const message =
+      typeof source === 'string'
+        ? `cannot load ONNX model ${JSON.stringify(source)}`
+        : `cannot load ONNX model from <memory: ${source.byteLength} bytes>`
+    throw new SegsenseError('E_MODEL_LOAD', `${message}: ${errorText(cause)}`, {
+      cause,
+      ...(typeof source === 'string' ? { details: { file: source } } : {}),
+    })
   }
 }
 
@@ -151,7 +186,14 @@ class OnnxModel implements OnnxSegmentationModel {
   /** The input tensor's buffer, kept between batches and calls (runs are serialised): no 2 MB allocation per batch. */
   private input: Float32Array | undefined
 
-  constructor(name: string, classes: Classes, ort: Ort, session: InferenceSession, config: OnnxConfig, fingerprint: string) {
+  constructor(
+    name: string,
+    classes: Classes,
+    ort: Ort,
+    session: InferenceSession,
+    config: OnnxConfig,
+    fingerprint: string,
+  ) {
     this.name = name
     this.classes = classes
     this.fingerprint = fingerprint
@@ -166,7 +208,10 @@ class OnnxModel implements OnnxSegmentationModel {
   }
 
   predict(images: readonly Raster[]): Promise<LabelMap[]> {
-    if (this.closing) return Promise.reject(new SegsenseError('E_MODEL_CLOSED', `model ${JSON.stringify(this.name)} was closed; load it again to predict`))
+    if (this.closing)
+      return Promise.reject(
+        new SegsenseError('E_MODEL_CLOSED', `model ${JSON.stringify(this.name)} was closed; load it again to predict`),
+      )
     // Serialise: batch buffers are reused and one session runs one batch at a time.
     const run = this.queue.then(() => this.predictNow(images))
     this.queue = run.catch(() => undefined)
@@ -184,11 +229,25 @@ class OnnxModel implements OnnxSegmentationModel {
   }
 
   private planFor(img: Raster, index: number): FitPlan {
-    if (!img || !(img.data instanceof Float32Array) || !Number.isInteger(img.width) || !Number.isInteger(img.height) || !Number.isInteger(img.channels) || img.data.length !== img.width * img.height * img.channels || img.width < 1 || img.height < 1) {
-      throw new SegsenseError('E_BAD_PARAMETER', `model ${JSON.stringify(this.name)}: image ${index} is not a valid Raster (${describeValue(img)})`)
+    if (
+      !img ||
+      !(img.data instanceof Float32Array) ||
+      !Number.isInteger(img.width) ||
+      !Number.isInteger(img.height) ||
+      !Number.isInteger(img.channels) ||
+      img.data.length !== img.width * img.height * img.channels ||
+      img.width < 1 ||
+      img.height < 1
+    ) {
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `model ${JSON.stringify(this.name)}: image ${index} is not a valid Raster (${describeValue(img)})`,
+      )
     }
     const size = this.config.size
-    return Array.isArray(size) ? planFit(img.width, img.height, size[0] as number, size[1] as number, this.config.fit) : planPadToMultiple(img.width, img.height, (size as { multipleOf: number }).multipleOf)
+    return Array.isArray(size)
+      ? planFit(img.width, img.height, size[0] as number, size[1] as number, this.config.fit)
+      : planPadToMultiple(img.width, img.height, (size as { multipleOf: number }).multipleOf)
   }
 
   /** A buffer of exactly `length` floats over the kept input buffer, grown when too small. */
@@ -199,8 +258,16 @@ class OnnxModel implements OnnxSegmentationModel {
 
   private async predictNow(images: readonly Raster[]): Promise<LabelMap[]> {
     const session = this.session
-    if (!session) throw new SegsenseError('E_MODEL_CLOSED', `model ${JSON.stringify(this.name)} was closed; load it again to predict`)
-    if (!Array.isArray(images)) throw new SegsenseError('E_BAD_PARAMETER', `model ${JSON.stringify(this.name)}: predict takes an array of rasters, got ${describeValue(images)}`)
+    if (!session)
+      throw new SegsenseError(
+        'E_MODEL_CLOSED',
+        `model ${JSON.stringify(this.name)} was closed; load it again to predict`,
+      )
+    if (!Array.isArray(images))
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `model ${JSON.stringify(this.name)}: predict takes an array of rasters, got ${describeValue(images)}`,
+      )
     const plans = images.map((img, i) => this.planFor(img, i))
     // Group by tensor size, keeping the callers' order within each group.
     const groups = new Map<string, number[]>()
@@ -229,10 +296,14 @@ class OnnxModel implements OnnxSegmentationModel {
             data = convertChannels(img, channels, this.config.order)
           } catch (err) {
             if (err instanceof SegsenseError) {
-              throw new SegsenseError('E_MODEL_INPUT', `model ${JSON.stringify(this.name)} (${this.config.source}): image ${i} has ${img.channels} channels, the model input takes ${channels}`, {
-                cause: err,
-                details: { image: i, imageChannels: img.channels, modelChannels: channels },
-              })
+              throw new SegsenseError(
+                'E_MODEL_INPUT',
+                `model ${JSON.stringify(this.name)} (${this.config.source}): image ${i} has ${img.channels} channels, the model input takes ${channels}`,
+                {
+                  cause: err,
+                  details: { image: i, imageChannels: img.channels, modelChannels: channels },
+                },
+              )
             }
             throw err
           }
@@ -240,17 +311,26 @@ class OnnxModel implements OnnxSegmentationModel {
         }
         const n = batch === 'dynamic' ? chunk.length : batch
         if (n > chunk.length) buffer.fill(0, chunk.length * slot, n * slot) // a fixed batch is padded with blank images
-        const dims = this.config.inputRank === 3 ? [n, th, tw] : layout === 'NCHW' ? [n, channels, th, tw] : [n, th, tw, channels]
-        const tensor = new this.ort.Tensor('float32', n * slot === buffer.length ? buffer : buffer.subarray(0, n * slot), dims)
+        const dims =
+          this.config.inputRank === 3 ? [n, th, tw] : layout === 'NCHW' ? [n, channels, th, tw] : [n, th, tw, channels]
+        const tensor = new this.ort.Tensor(
+          'float32',
+          n * slot === buffer.length ? buffer : buffer.subarray(0, n * slot),
+          dims,
+        )
         let out: Tensor
         try {
           const res = await session.run({ [this.config.inputName]: tensor }, [this.config.outputName])
           out = res[this.config.outputName] as Tensor
         } catch (cause) {
-          throw new SegsenseError('E_MODEL_INPUT', `model ${JSON.stringify(this.name)} (${this.config.source}) rejected an input of shape [${dims.join(', ')}]: ${errorText(cause)}`, {
-            cause,
-            details: { file: this.config.source, dims },
-          })
+          throw new SegsenseError(
+            'E_MODEL_INPUT',
+            `model ${JSON.stringify(this.name)} (${this.config.source}) rejected an input of shape [${dims.join(', ')}]: ${errorText(cause)}`,
+            {
+              cause,
+              details: { file: this.config.source, dims },
+            },
+          )
         }
         this.decode(out, n, tw, th, chunk, plans, images, results)
       }
@@ -258,27 +338,44 @@ class OnnxModel implements OnnxSegmentationModel {
     return results
   }
 
-  private decode(out: Tensor, n: number, tw: number, th: number, chunk: number[], plans: FitPlan[], images: readonly Raster[], results: LabelMap[]): void {
+  private decode(
+    out: Tensor,
+    n: number,
+    tw: number,
+    th: number,
+    chunk: number[],
+    plans: FitPlan[],
+    images: readonly Raster[],
+    results: LabelMap[],
+  ): void {
     const cfg = this.config
     const where = `model ${JSON.stringify(this.name)} (${cfg.source})`
     const dims = out.dims
     const fail = (msg: string, details: Record<string, unknown> = {}): SegsenseError =>
-      new SegsenseError('E_MODEL_OUTPUT', `${where}: output ${JSON.stringify(cfg.outputName)} ${msg}`, { details: { file: cfg.source, output: cfg.outputName, dims: [...dims], ...details } })
+      new SegsenseError('E_MODEL_OUTPUT', `${where}: output ${JSON.stringify(cfg.outputName)} ${msg}`, {
+        details: { file: cfg.source, output: cfg.outputName, dims: [...dims], ...details },
+      })
     if (!NUMERIC_TYPES.has(out.type)) throw fail(`has type ${out.type}; expected a float or integer score map`)
     let outLayout: TensorLayout
     let C: number
     if (dims.length === 3) {
-      if (dims[1] !== th || dims[2] !== tw) throw fail(`has shape [${dims.join(', ')}] for an input of ${tw}x${th}; expected a ${tw}x${th} score map`)
+      if (dims[1] !== th || dims[2] !== tw)
+        throw fail(`has shape [${dims.join(', ')}] for an input of ${tw}x${th}; expected a ${tw}x${th} score map`)
       outLayout = 'NCHW'
       C = 1
     } else if (dims.length === 4) {
       const nchw = dims[2] === th && dims[3] === tw
       const nhwc = dims[1] === th && dims[2] === tw
-      if (!nchw && !nhwc) throw fail(`has shape [${dims.join(', ')}] for an input of ${tw}x${th}; expected a ${tw}x${th} score map (N x C x H x W or N x H x W x C)`)
+      if (!nchw && !nhwc)
+        throw fail(
+          `has shape [${dims.join(', ')}] for an input of ${tw}x${th}; expected a ${tw}x${th} score map (N x C x H x W or N x H x W x C)`,
+        )
       outLayout = nchw && nhwc ? (cfg.inputRank === 4 ? cfg.layout : 'NCHW') : nchw ? 'NCHW' : 'NHWC'
       C = (outLayout === 'NCHW' ? dims[1] : dims[3]) as number
     } else {
-      throw fail(`has shape [${dims.join(', ')}]; it is not a score map (N x C x H x W, N x H x W x C or N x H x W labels)`)
+      throw fail(
+        `has shape [${dims.join(', ')}]; it is not a score map (N x C x H x W, N x H x W x C or N x H x W labels)`,
+      )
     }
     if (dims[0] !== n) throw fail(`has a batch of ${dims[0]} for ${n} input images`)
     this.settled = settleOutputKind(this.settled, C, out.type, where)
@@ -300,16 +397,26 @@ class OnnxModel implements OnnxSegmentationModel {
     }
     const per = C * th * tw
     // The common case (float scores, tensor = image, argmax or threshold) decodes and checks finiteness in one pass.
-    const fused = kind !== 'labels' && (kind !== 'sigmoid' || C === 1) && (data instanceof Float32Array || data instanceof Float64Array) && chunk.every((i) => {
-      const p = plans[i] as FitPlan
-      return isIdentityPlan(p) && p.width === tw && p.height === th
-    })
+    const fused =
+      kind !== 'labels' &&
+      (kind !== 'sigmoid' || C === 1) &&
+      (data instanceof Float32Array || data instanceof Float64Array) &&
+      chunk.every((i) => {
+        const p = plans[i] as FitPlan
+        return isIdentityPlan(p) && p.width === tw && p.height === th
+      })
     const bad = fused ? -1 : firstNonFinite(data, 0, chunk.length * per)
     const reject = (bad: number): SegsenseError => {
       const b = Math.floor(bad / per)
       const r = bad % per
-      const [c, y, x] = outLayout === 'NCHW' ? [Math.floor(r / (th * tw)), Math.floor((r % (th * tw)) / tw), r % tw] : [r % C, Math.floor(r / C / tw), Math.floor(r / C) % tw]
-      return fail(`holds ${data[bad]} at index ${bad} (batch ${b}, class ${c}, row ${y}, column ${x}); scores must be finite`, { index: bad })
+      const [c, y, x] =
+        outLayout === 'NCHW'
+          ? [Math.floor(r / (th * tw)), Math.floor((r % (th * tw)) / tw), r % tw]
+          : [r % C, Math.floor(r / C / tw), Math.floor(r / C) % tw]
+      return fail(
+        `holds ${data[bad]} at index ${bad} (batch ${b}, class ${c}, row ${y}, column ${x}); scores must be finite`,
+        { index: bad },
+      )
     }
     if (bad >= 0) throw reject(bad)
     for (let k = 0; k < chunk.length; k++) {
@@ -323,7 +430,8 @@ class OnnxModel implements OnnxSegmentationModel {
         const end = layoutK.base + per
         for (let p = layoutK.base; p < end; p++) {
           const v = data[p] as number
-          if (!Number.isInteger(v) || v < 0 || v > 65535) throw fail(`holds ${v} at index ${p}; class ids must be integers in 0..65535`, { index: p })
+          if (!Number.isInteger(v) || v < 0 || v > 65535)
+            throw fail(`holds ${v} at index ${p}; class ids must be integers in 0..65535`, { index: p })
           if (v > maxId) maxId = v
         }
         decoding = { kind: 'labels' }
@@ -337,9 +445,12 @@ class OnnxModel implements OnnxSegmentationModel {
       const labels = labelArray(plan.width * plan.height, maxId)
       if (!fused) scoresToLabels(data, layoutK, plan, decoding, labels)
       // A non-finite score: the first one in the whole batch is named, as the separate check would.
-      else if (!decodeFinite(data as Float32Array | Float64Array, layoutK, decoding, labels)) throw reject(firstNonFinite(data, 0, chunk.length * per))
+      else if (!decodeFinite(data as Float32Array | Float64Array, layoutK, decoding, labels))
+        throw reject(firstNonFinite(data, 0, chunk.length * per))
       const img = images[i] as Raster
-      const map: LabelMap = img.spacing ? { width: plan.width, height: plan.height, data: labels, spacing: img.spacing } : { width: plan.width, height: plan.height, data: labels }
+      const map: LabelMap = img.spacing
+        ? { width: plan.width, height: plan.height, data: labels, spacing: img.spacing }
+        : { width: plan.width, height: plan.height, data: labels }
       results[i] = checkPrediction(this.name, img, map)
     }
   }

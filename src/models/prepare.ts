@@ -48,14 +48,23 @@ export interface FitPlan {
  * - `crop`: scale so the shorter side (relative to the tensor) fills it, keeping aspect, centre crop.
  * Scaled sizes are rounded to whole pixels; centring puts any odd pixel on the bottom/right.
  */
-export function planFit(width: number, height: number, tensorWidth: number, tensorHeight: number, fit: FitMode): FitPlan {
+export function planFit(
+  width: number,
+  height: number,
+  tensorWidth: number,
+  tensorHeight: number,
+  fit: FitMode,
+): FitPlan {
   checkSize(width, height, 'image')
   checkSize(tensorWidth, tensorHeight, 'tensor')
   checkPixelBudget(tensorWidth, tensorHeight, 'input.size', [tensorWidth, tensorHeight])
   let sw = tensorWidth
   let sh = tensorHeight
   if (fit === 'pad' || fit === 'crop') {
-    const s = fit === 'pad' ? Math.min(tensorWidth / width, tensorHeight / height) : Math.max(tensorWidth / width, tensorHeight / height)
+    const s =
+      fit === 'pad'
+        ? Math.min(tensorWidth / width, tensorHeight / height)
+        : Math.max(tensorWidth / width, tensorHeight / height)
     sw = Math.max(1, Math.round(width * s))
     sh = Math.max(1, Math.round(height * s))
     // Rounding must not push a letterboxed side past the tensor or a cropped side below it.
@@ -90,17 +99,32 @@ export function planFit(width: number, height: number, tensorWidth: number, tens
 export function planPadToMultiple(width: number, height: number, multipleOf: number): FitPlan {
   checkSize(width, height, 'image')
   if (!Number.isInteger(multipleOf) || multipleOf < 1) {
-    throw new SegsenseError('E_BAD_PARAMETER', `size.multipleOf must be a positive integer, got ${describeValue(multipleOf)}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `size.multipleOf must be a positive integer, got ${describeValue(multipleOf)}`,
+    )
   }
   const tw = Math.ceil(width / multipleOf) * multipleOf
   const th = Math.ceil(height / multipleOf) * multipleOf
   checkPixelBudget(tw, th, 'input.size.multipleOf', multipleOf)
-  return { width, height, tensorWidth: tw, tensorHeight: th, scaledWidth: width, scaledHeight: height, offsetX: 0, offsetY: 0 }
+  return {
+    width,
+    height,
+    tensorWidth: tw,
+    tensorHeight: th,
+    scaledWidth: width,
+    scaledHeight: height,
+    offsetX: 0,
+    offsetY: 0,
+  }
 }
 
 function checkSize(w: number, h: number, what: string): void {
   if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} size must be positive integers, got ${describeValue(w)}x${describeValue(h)}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${what} size must be positive integers, got ${describeValue(w)}x${describeValue(h)}`,
+    )
   }
 }
 
@@ -119,7 +143,12 @@ function makeAxis(n: number): { lo: Int32Array; hi: Int32Array; w: Float64Array;
   return { lo: new Int32Array(n), hi: new Int32Array(n), w: new Float64Array(n), valid: new Uint8Array(n) }
 }
 
-function setTap(axis: { lo: Int32Array; hi: Int32Array; w: Float64Array; valid: Uint8Array }, i: number, coord: number, length: number): void {
+function setTap(
+  axis: { lo: Int32Array; hi: Int32Array; w: Float64Array; valid: Uint8Array },
+  i: number,
+  coord: number,
+  length: number,
+): void {
   const c = coord <= 0 ? 0 : coord >= length - 1 ? length - 1 : coord
   const lo = Math.floor(c)
   // On a grid point read one tap only: 0 * NaN would spread one bad pixel to its neighbours.
@@ -140,7 +169,12 @@ function ratio(src: number, dst: number): number {
  * tensor index `t` is scaled index `t - offset`, inside the image when `0 <= t - offset <= scaled - 1`,
  * and then reads image coordinate `(t - offset) * (imageLength - 1) / (scaled - 1)`.
  */
-export function tensorToImageAxis(tensorLength: number, scaledLength: number, offset: number, imageLength: number): AxisMap {
+export function tensorToImageAxis(
+  tensorLength: number,
+  scaledLength: number,
+  offset: number,
+  imageLength: number,
+): AxisMap {
   const axis = makeAxis(tensorLength)
   const r = ratio(imageLength, scaledLength)
   for (let t = 0; t < tensorLength; t++) {
@@ -158,7 +192,12 @@ export function tensorToImageAxis(tensorLength: number, scaledLength: number, of
  * Image pixels whose tensor coordinate lies outside the tensor by more than half a pixel (the parts a
  * centre crop cut away) are not valid.
  */
-export function imageToTensorAxis(imageLength: number, scaledLength: number, offset: number, tensorLength: number): AxisMap {
+export function imageToTensorAxis(
+  imageLength: number,
+  scaledLength: number,
+  offset: number,
+  tensorLength: number,
+): AxisMap {
   const axis = makeAxis(imageLength)
   const r = ratio(scaledLength, imageLength)
   for (let i = 0; i < imageLength; i++) {
@@ -220,9 +259,13 @@ export function convertChannels(img: Raster, channels: number, order: 'RGB' | 'B
     for (let p = 0, s = 0; p < n; p++, s += 2) out[p] = src[s] as number
     return out
   }
-  throw new SegsenseError('E_MODEL_INPUT', `cannot feed a ${ci}-channel image to a model input with ${channels} channels`, {
-    details: { imageChannels: ci, modelChannels: channels },
-  })
+  throw new SegsenseError(
+    'E_MODEL_INPUT',
+    `cannot feed a ${ci}-channel image to a model input with ${channels} channels`,
+    {
+      details: { imageChannels: ci, modelChannels: channels },
+    },
+  )
 }
 
 /**
@@ -244,7 +287,10 @@ export function writeTensor(
   const { width: W, tensorWidth: TW, tensorHeight: TH } = plan
   const C = channels
   if (src.length !== plan.width * plan.height * C) {
-    throw new SegsenseError('E_SIZE_MISMATCH', `image data has ${src.length} values, expected ${plan.width}x${plan.height}x${C}`)
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `image data has ${src.length} values, expected ${plan.width}x${plan.height}x${C}`,
+    )
   }
   const scale = new Float32Array(C)
   const shift = new Float32Array(C)
@@ -267,7 +313,8 @@ export function writeTensor(
       const rowEnd = ty < H ? W : 0
       for (let tx = 0; tx < TW; tx++, o += pixelStride) {
         if (tx < rowEnd) {
-          for (let c = 0; c < C; c++) out[o + c * channelStride] = (src[i + c] as number) * (scale[c] as number) + (shift[c] as number)
+          for (let c = 0; c < C; c++)
+            out[o + c * channelStride] = (src[i + c] as number) * (scale[c] as number) + (shift[c] as number)
           i += C
         } else {
           for (let c = 0; c < C; c++) out[o + c * channelStride] = shift[c] as number
@@ -308,7 +355,9 @@ export function writeTensor(
 
 /** Whether the image sits on the tensor's grid unscaled at offset 0 (pad to a multiple, or an image of the tensor's size). */
 export function isIdentityPlan(plan: FitPlan): boolean {
-  return plan.scaledWidth === plan.width && plan.scaledHeight === plan.height && plan.offsetX === 0 && plan.offsetY === 0
+  return (
+    plan.scaledWidth === plan.width && plan.scaledHeight === plan.height && plan.offsetX === 0 && plan.offsetY === 0
+  )
 }
 
 /**
@@ -325,7 +374,13 @@ export interface ScoreLayout {
 }
 
 /** Score layout of batch item `index` in an `N x C x H x W` or `N x H x W x C` tensor. */
-export function scoreLayout(layout: TensorLayout, index: number, channels: number, width: number, height: number): ScoreLayout {
+export function scoreLayout(
+  layout: TensorLayout,
+  index: number,
+  channels: number,
+  width: number,
+  height: number,
+): ScoreLayout {
   const plane = width * height
   return layout === 'NCHW'
     ? { base: index * channels * plane, channels, width, height, channelStride: plane, pixelStride: 1 }
@@ -333,7 +388,8 @@ export function scoreLayout(layout: TensorLayout, index: number, channels: numbe
 }
 
 /** Numeric array an output tensor may arrive in (int64 outputs are converted before use). */
-export type NumericArray = Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array
+export type NumericArray =
+  Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array
 
 /**
  * Resizes a score map (layout `s`) back to the image of `plan` (`plan.width x plan.height`), bilinear with
@@ -354,14 +410,34 @@ export function resizeScores(scores: NumericArray, s: ScoreLayout, plan: FitPlan
       const wy = ys.w[y] as number
       for (let x = 0; x < plan.width; x++) {
         if (xs.valid[x] !== 1) continue
-        out[c * plane + y * plan.width + x] = bilinear(scores, cb, s.pixelStride, r0, r1, xs.lo[x] as number, xs.hi[x] as number, xs.w[x] as number, wy)
+        out[c * plane + y * plan.width + x] = bilinear(
+          scores,
+          cb,
+          s.pixelStride,
+          r0,
+          r1,
+          xs.lo[x] as number,
+          xs.hi[x] as number,
+          xs.w[x] as number,
+          wy,
+        )
       }
     }
   }
   return out
 }
 
-function bilinear(a: NumericArray, cb: number, ps: number, r0: number, r1: number, x0: number, x1: number, wx: number, wy: number): number {
+function bilinear(
+  a: NumericArray,
+  cb: number,
+  ps: number,
+  r0: number,
+  r1: number,
+  x0: number,
+  x1: number,
+  wx: number,
+  wy: number,
+): number {
   const v00 = a[cb + (r0 + x0) * ps] as number
   const v01 = a[cb + (r0 + x1) * ps] as number
   const v10 = a[cb + (r1 + x0) * ps] as number
@@ -384,10 +460,17 @@ export type ScoreDecoding =
  * so boundaries fall where the interpolated scores cross, never on a smoothed label. Integer label maps
  * are sampled nearest. Pixels a centre crop cut away are 0 (background): the model never saw them.
  */
-export function scoresToLabels(scores: NumericArray, s: ScoreLayout, plan: FitPlan, decoding: ScoreDecoding, out: Uint8Array | Uint16Array): void {
+export function scoresToLabels(
+  scores: NumericArray,
+  s: ScoreLayout,
+  plan: FitPlan,
+  decoding: ScoreDecoding,
+  out: Uint8Array | Uint16Array,
+): void {
   const W = plan.width
   const H = plan.height
-  if (out.length !== W * H) throw new SegsenseError('E_SIZE_MISMATCH', `label buffer has ${out.length} values, expected ${W}x${H}`)
+  if (out.length !== W * H)
+    throw new SegsenseError('E_SIZE_MISMATCH', `label buffer has ${out.length} values, expected ${W}x${H}`)
   const xs = imageToTensorAxis(W, plan.scaledWidth, plan.offsetX, s.width)
   const ys = imageToTensorAxis(H, plan.scaledHeight, plan.offsetY, s.height)
   const ps = s.pixelStride
@@ -461,9 +544,15 @@ export function scoresToLabels(scores: NumericArray, s: ScoreLayout, plan: FitPl
  * used; the caller finds the first bad index with {@link firstNonFinite} for its message). Decodes exactly as
  * scoresToLabels does: ties go to the lower class id.
  */
-export function decodeFinite(scores: Float32Array | Float64Array, s: ScoreLayout, decoding: ScoreDecoding, out: Uint8Array | Uint16Array): boolean {
+export function decodeFinite(
+  scores: Float32Array | Float64Array,
+  s: ScoreLayout,
+  decoding: ScoreDecoding,
+  out: Uint8Array | Uint16Array,
+): boolean {
   const n = s.width * s.height
-  if (out.length !== n) throw new SegsenseError('E_SIZE_MISMATCH', `label buffer has ${out.length} values, expected ${s.width}x${s.height}`)
+  if (out.length !== n)
+    throw new SegsenseError('E_SIZE_MISMATCH', `label buffer has ${out.length} values, expected ${s.width}x${s.height}`)
   const ps = s.pixelStride
   const cs = s.channelStride
   const C = s.channels
@@ -478,7 +567,8 @@ export function decodeFinite(scores: Float32Array | Float64Array, s: ScoreLayout
     }
     return !bad
   }
-  if (decoding.kind !== 'argmax') throw new SegsenseError('E_BAD_PARAMETER', `decodeFinite decodes argmax or threshold scores, not ${decoding.kind}`)
+  if (decoding.kind !== 'argmax')
+    throw new SegsenseError('E_BAD_PARAMETER', `decodeFinite decodes argmax or threshold scores, not ${decoding.kind}`)
   for (let p = 0, i = s.base; p < n; p++, i += ps) {
     let best = 0
     let bestV = scores[i] as number

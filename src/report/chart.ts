@@ -76,9 +76,17 @@ export function chartSpec(result: SweepResult, options: ChartOptions = {}): Char
   const threshold = options[key]
   const distance = key === 'max'
   const classes = options.classes ?? result.classes
-  const curves = options.sample === undefined ? result.mean[metric] : result.samples.find((s) => s.id === options.sample)?.scores[metric]
+  const curves =
+    options.sample === undefined
+      ? result.mean[metric]
+      : result.samples.find((s) => s.id === options.sample)?.scores[metric]
   if (!curves) {
-    throw new SegsenseError('E_BAD_PARAMETER', options.sample === undefined ? `chart: the sweep has no ${metric} scores (metrics: ${result.metrics.join(', ')})` : `chart: no sample ${JSON.stringify(options.sample)} with ${metric} scores in the sweep`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      options.sample === undefined
+        ? `chart: the sweep has no ${metric} scores (metrics: ${result.metrics.join(', ')})`
+        : `chart: no sample ${JSON.stringify(options.sample)} with ${metric} scores in the sweep`,
+    )
   }
   const p = result.transform.parameter
   const categorical = p.scale === 'categorical'
@@ -87,43 +95,101 @@ export function chartSpec(result: SweepResult, options: ChartOptions = {}): Char
   const points: Record<string, unknown>[] = []
   for (const className of classes) {
     const scores = curves[className]
-    if (!scores) throw new SegsenseError('E_BAD_PARAMETER', `chart: class ${JSON.stringify(className)} is not in the sweep (classes: ${result.classes.join(', ')})`)
-    result.values.forEach((value, k) => points.push({ value, label: label(value), class: className, score: scores[k] ?? null }))
+    if (!scores)
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `chart: class ${JSON.stringify(className)} is not in the sweep (classes: ${result.classes.join(', ')})`,
+      )
+    result.values.forEach((value, k) =>
+      points.push({ value, label: label(value), class: className, score: scores[k] ?? null }),
+    )
   }
-  const colour = { field: 'class', type: 'nominal', title: 'class', scale: { domain: [...result.classes], range: result.classes.map((_, i) => CLASS_COLOURS[i % CLASS_COLOURS.length]) } }
+  const colour = {
+    field: 'class',
+    type: 'nominal',
+    title: 'class',
+    scale: {
+      domain: [...result.classes],
+      range: result.classes.map((_, i) => CLASS_COLOURS[i % CLASS_COLOURS.length]),
+    },
+  }
   const x = categorical
     ? { field: 'label', type: 'ordinal', title: xTitle, sort: result.values.map(label) }
-    : { field: 'value', type: 'quantitative', title: xTitle, scale: { type: p.scale === 'log' ? 'log' : 'linear', ...(p.scale === 'log' ? {} : { zero: false }), nice: false, domain: [result.values[0], result.values[result.values.length - 1]] } }
+    : {
+        field: 'value',
+        type: 'quantitative',
+        title: xTitle,
+        scale: {
+          type: p.scale === 'log' ? 'log' : 'linear',
+          ...(p.scale === 'log' ? {} : { zero: false }),
+          nice: false,
+          domain: [result.values[0], result.values[result.values.length - 1]],
+        },
+      }
   const layers: Record<string, unknown>[] = []
   if (options.required && !categorical) {
-    layers.push({ data: { values: [{ from: options.required[0], to: options.required[1] }] }, mark: { type: 'rect', color: '#888', opacity: 0.15 }, encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' } } })
+    layers.push({
+      data: { values: [{ from: options.required[0], to: options.required[1] }] },
+      mark: { type: 'rect', color: '#888', opacity: 0.15 },
+      encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' } },
+    })
   }
   if (threshold !== undefined && options.shadeStable !== false && !categorical) {
     const bands: Record<string, unknown>[] = []
     for (const className of classes) {
       const limit = thresholdOf(threshold, className)
       if (limit === undefined) continue
-      const interval = stableInterval(result, { className, metric, [key]: limit, ...(options.sample === undefined ? {} : { sample: options.sample }) })
+      const interval = stableInterval(result, {
+        className,
+        metric,
+        [key]: limit,
+        ...(options.sample === undefined ? {} : { sample: options.sample }),
+      })
       if (!interval || interval.kind !== 'interval') continue
-      const lo = result.values[0] as number, hi = result.values[result.values.length - 1] as number
+      const lo = result.values[0] as number,
+        hi = result.values[result.values.length - 1] as number
       // A wrapped interval (from > to on a circular axis) is two bands: [from, hi] and [lo, to].
-      const parts = interval.full ? [[lo, hi]] : interval.wraps ? [[interval.from, hi], [lo, interval.to]] : [[interval.from, interval.to]]
+      const parts = interval.full
+        ? [[lo, hi]]
+        : interval.wraps
+          ? [
+              [interval.from, hi],
+              [lo, interval.to],
+            ]
+          : [[interval.from, interval.to]]
       for (const [from, to] of parts) bands.push({ from, to, class: className })
     }
-    if (bands.length) layers.push({ data: { values: bands }, mark: { type: 'rect', opacity: 0.08 }, encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' }, color: colour } })
+    if (bands.length)
+      layers.push({
+        data: { values: bands },
+        mark: { type: 'rect', opacity: 0.08 },
+        encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' }, color: colour },
+      })
   }
-  if (options.confidence !== undefined && options.sample === undefined) layers.push(bandLayer(result, classes, metric, options, x, colour, label))
+  if (options.confidence !== undefined && options.sample === undefined)
+    layers.push(bandLayer(result, classes, metric, options, x, colour, label))
   layers.push({
     data: { values: points },
     mark: { type: 'line', point: true, strokeWidth: 2 },
-    encoding: { x, y: distance ? { field: 'score', type: 'quantitative', title: `${metric} (mm, lower is better)`, scale: { zero: true } } : { field: 'score', type: 'quantitative', title: metric, scale: { domain: [0, 1] } }, color: colour },
+    encoding: {
+      x,
+      y: distance
+        ? { field: 'score', type: 'quantitative', title: `${metric} (mm, lower is better)`, scale: { zero: true } }
+        : { field: 'score', type: 'quantitative', title: metric, scale: { domain: [0, 1] } },
+      color: colour,
+    },
   })
   if (threshold !== undefined) {
     const rules = classes.flatMap((className) => {
       const min = thresholdOf(threshold, className)
       return min === undefined ? [] : [{ min, class: className }]
     })
-    if (rules.length) layers.push({ data: { values: rules }, mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { y: { field: 'min', type: 'quantitative' }, color: colour } })
+    if (rules.length)
+      layers.push({
+        data: { values: rules },
+        mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 },
+        encoding: { y: { field: 'min', type: 'quantitative' }, color: colour },
+      })
   }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -132,7 +198,10 @@ export function chartSpec(result: SweepResult, options: ChartOptions = {}): Char
     height: options.height ?? 280,
     background: 'white',
     // Full-opacity legend symbols: the legend otherwise takes the faint look of the stable-interval bands.
-    config: { font: 'DejaVu Sans, Arial, sans-serif', legend: { symbolOpacity: 1, symbolType: 'stroke', symbolStrokeWidth: 3 } },
+    config: {
+      font: 'DejaVu Sans, Arial, sans-serif',
+      legend: { symbolOpacity: 1, symbolType: 'stroke', symbolStrokeWidth: 3 },
+    },
     layer: layers,
   } as unknown as ChartSpec
 }
@@ -141,20 +210,41 @@ export function chartSpec(result: SweepResult, options: ChartOptions = {}): Char
  * The bootstrap band of the mean curves (see `aggregate`): an area from the lower to the upper bound per class (a
  * vertical rule per value on a categorical axis), faint, under the lines; undefined bounds break the area.
  */
-function bandLayer(result: SweepResult, classes: readonly string[], metric: MetricName, options: ChartOptions, x: Record<string, unknown>, colour: Record<string, unknown>, label: (v: number) => string): Record<string, unknown> {
+function bandLayer(
+  result: SweepResult,
+  classes: readonly string[],
+  metric: MetricName,
+  options: ChartOptions,
+  x: Record<string, unknown>,
+  colour: Record<string, unknown>,
+  label: (v: number) => string,
+): Record<string, unknown> {
   const { confidence, resamples, seed } = options
-  const agg = aggregate(result, { min: Object.fromEntries(classes.map((c) => [c, 0])), metric, confidence, ...(resamples !== undefined ? { resamples } : {}), ...(seed !== undefined ? { seed } : {}) })
+  const agg = aggregate(result, {
+    min: Object.fromEntries(classes.map((c) => [c, 0])),
+    metric,
+    confidence,
+    ...(resamples !== undefined ? { resamples } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+  })
   const band: Record<string, unknown>[] = []
   for (const className of classes) {
     const a = agg.classes[className]
     if (!a) continue
-    result.values.forEach((value, k) => band.push({ value, label: label(value), class: className, lower: a.lower[k] ?? null, upper: a.upper[k] ?? null }))
+    result.values.forEach((value, k) =>
+      band.push({ value, label: label(value), class: className, lower: a.lower[k] ?? null, upper: a.upper[k] ?? null }),
+    )
   }
   const categorical = result.transform.parameter.scale === 'categorical'
   return {
     data: { values: band },
     mark: categorical ? { type: 'rule', strokeWidth: 6, opacity: 0.3 } : { type: 'area', opacity: 0.18 },
-    encoding: { x, y: { field: 'lower', type: 'quantitative', scale: { domain: [0, 1] } }, y2: { field: 'upper' }, color: colour },
+    encoding: {
+      x,
+      y: { field: 'lower', type: 'quantitative', scale: { domain: [0, 1] } },
+      y2: { field: 'upper' },
+      color: colour,
+    },
   }
 }
 
@@ -172,7 +262,10 @@ let engines: Promise<VegaEngines> | undefined
  * worker a few hundred ms.
  */
 function loadVega(): Promise<VegaEngines> {
-  engines ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vegaLite]) => ({ vega, compile: vegaLite.compile }))
+  engines ??= Promise.all([import('vega'), import('vega-lite')]).then(([vega, vegaLite]) => ({
+    vega,
+    compile: vegaLite.compile,
+  }))
   return engines
 }
 
@@ -188,7 +281,9 @@ export async function renderSpecSvg(spec: ChartSpec): Promise<string> {
   const compiled = compile(spec as unknown as TopLevelSpec).spec
   // No loader access: every chart inlines its data, so a URL in a spec is refused rather than fetched.
   const loader = vega.loader({ mode: 'http' })
-  loader.load = async (uri: string) => { throw new SegsenseError('E_BAD_PARAMETER', `chart specs must inline their data; refusing to load ${uri}`) }
+  loader.load = async (uri: string) => {
+    throw new SegsenseError('E_BAD_PARAMETER', `chart specs must inline their data; refusing to load ${uri}`)
+  }
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader })
   try {
     // vega escapes markup but passes control characters and lone surrogates through, which librsvg refuses.
@@ -201,7 +296,9 @@ export async function renderSpecSvg(spec: ChartSpec): Promise<string> {
 /** Renders SVG text to PNG bytes with sharp at `scale` times its CSS size (default 2); XML-invalid code points are replaced first. */
 export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
   const sharp = await loadSharp()
-  const png = await sharp(Buffer.from(xmlValid(svg)), { density: 72 * scale }).png().toBuffer()
+  const png = await sharp(Buffer.from(xmlValid(svg)), { density: 72 * scale })
+    .png()
+    .toBuffer()
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
 }
 
@@ -259,19 +356,33 @@ export interface HeatmapOptions {
  */
 export function heatmapSpec(data: HeatmapData, options: HeatmapOptions = {}): ChartSpec {
   const { x, y, scores } = data
-  if (!Array.isArray(scores) || scores.length !== y.values.length || scores.some((row) => !Array.isArray(row) || row.length !== x.values.length)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `heatmap: scores must be ${y.values.length} rows (y values) of ${x.values.length} scores (x values)`)
+  if (
+    !Array.isArray(scores) ||
+    scores.length !== y.values.length ||
+    scores.some((row) => !Array.isArray(row) || row.length !== x.values.length)
+  ) {
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `heatmap: scores must be ${y.values.length} rows (y values) of ${x.values.length} scores (x values)`,
+    )
   }
   const metric = options.metric ?? 'dice'
   const points: Record<string, unknown>[] = []
-  y.values.forEach((yv, j) => x.values.forEach((xv, i) => {
-    const s = scores[j]?.[i]
-    const score = typeof s === 'number' && Number.isFinite(s) ? s : null
-    points.push({
-      x: String(xv), y: String(yv), score, text: score === null ? '–' : score.toFixed(2), fails: options.min !== undefined && (score === null || score < options.min),
-      region: options.region?.[j]?.[i] === true, neutral: options.neutral?.[0] === i && options.neutral[1] === j,
-    })
-  }))
+  y.values.forEach((yv, j) =>
+    x.values.forEach((xv, i) => {
+      const s = scores[j]?.[i]
+      const score = typeof s === 'number' && Number.isFinite(s) ? s : null
+      points.push({
+        x: String(xv),
+        y: String(yv),
+        score,
+        text: score === null ? '–' : score.toFixed(2),
+        fails: options.min !== undefined && (score === null || score < options.min),
+        region: options.region?.[j]?.[i] === true,
+        neutral: options.neutral?.[0] === i && options.neutral[1] === j,
+      })
+    }),
+  )
   const title = (p: HeatmapData['x']): string => `${p.name}${p.unit ? ` (${p.unit})` : ''}`
   const cell = options.cell ?? 28
   const heading = options.title ?? `${metric} over ${x.name} and ${y.name}`
@@ -296,7 +407,14 @@ export function heatmapSpec(data: HeatmapData, options: HeatmapOptions = {}): Ch
         },
       },
       // Vega-Lite filters null scores out of the coloured layer: undefined cells get their own grey layer.
-      { transform: [{ filter: 'datum.score === null' }], mark: { type: 'rect', color: '#ccc', ...(options.min === undefined ? {} : { stroke: '#222', strokeWidth: 1.5 }) } },
+      {
+        transform: [{ filter: 'datum.score === null' }],
+        mark: {
+          type: 'rect',
+          color: '#ccc',
+          ...(options.min === undefined ? {} : { stroke: '#222', strokeWidth: 1.5 }),
+        },
+      },
       {
         mark: { type: 'text', fontSize: 9 },
         encoding: {
@@ -304,8 +422,22 @@ export function heatmapSpec(data: HeatmapData, options: HeatmapOptions = {}): Ch
           color: { condition: { test: 'datum.score !== null && datum.score > 0.6', value: '#111' }, value: 'white' },
         },
       },
-      ...(options.region ? [{ transform: [{ filter: 'datum.region' }], mark: { type: 'rect', filled: false, stroke: '#ff7f0e', strokeWidth: 3 } }] : []),
-      ...(options.neutral ? [{ transform: [{ filter: 'datum.neutral' }], mark: { type: 'text', text: '●', fontSize: 7, dy: -Math.round(cell / 3), color: '#ff7f0e' } }] : []),
+      ...(options.region
+        ? [
+            {
+              transform: [{ filter: 'datum.region' }],
+              mark: { type: 'rect', filled: false, stroke: '#ff7f0e', strokeWidth: 3 },
+            },
+          ]
+        : []),
+      ...(options.neutral
+        ? [
+            {
+              transform: [{ filter: 'datum.neutral' }],
+              mark: { type: 'text', text: '●', fontSize: 7, dy: -Math.round(cell / 3), color: '#ff7f0e' },
+            },
+          ]
+        : []),
     ],
   } as unknown as ChartSpec
 }
@@ -338,18 +470,39 @@ export function gridHeatmapSpec(result: GridResult, options: GridHeatmapOptions 
   const table = options.sample === undefined ? result.mean : result.samples.find((s) => s.id === options.sample)?.scores
   const grid = table?.[metric]?.[className]
   if (!grid) {
-    throw new SegsenseError('E_BAD_PARAMETER', `grid heatmap: no ${metric} scores for class ${JSON.stringify(className)}${options.sample === undefined ? '' : ` of sample ${JSON.stringify(options.sample)}`} (metrics: ${result.metrics.join(', ')}; classes: ${result.classes.join(', ')})`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `grid heatmap: no ${metric} scores for class ${JSON.stringify(className)}${options.sample === undefined ? '' : ` of sample ${JSON.stringify(options.sample)}`} (metrics: ${result.metrics.join(', ')}; classes: ${result.classes.join(', ')})`,
+    )
   }
   const [a, b] = result.axes
-  const axisName = (axis: GridAxisRecord): string => (axis.role === 'option' ? `${axis.transform} ${axis.parameter.name}` : `${axis.transform}: ${axis.parameter.name}`)
-  const region = options.min === undefined ? undefined : stableRegion(result, { className, metric, min: options.min, ...(options.sample === undefined ? {} : { sample: options.sample }) })
-  const transpose = <T>(rows: readonly (readonly T[])[]): T[][] => b.values.map((_, j) => a.values.map((_, i) => rows[i]?.[j] as T))
-  const extent = (e: AxisExtent, axis: GridAxisRecord): string => `${axis.parameter.name} ${e.from} to ${e.to}${axis.parameter.unit ? ` ${axis.parameter.unit}` : ''}`
-  const subtitle = options.min === undefined ? undefined
-    : region ? `stable region at ${metric} >= ${options.min} (orange): ${region.cells} of ${region.total} cells, ${extent(region.extent[0], a)}, ${extent(region.extent[1], b)}`
-      : `no stable region at ${metric} >= ${options.min}: the neutral cell fails`
+  const axisName = (axis: GridAxisRecord): string =>
+    axis.role === 'option' ? `${axis.transform} ${axis.parameter.name}` : `${axis.transform}: ${axis.parameter.name}`
+  const region =
+    options.min === undefined
+      ? undefined
+      : stableRegion(result, {
+          className,
+          metric,
+          min: options.min,
+          ...(options.sample === undefined ? {} : { sample: options.sample }),
+        })
+  const transpose = <T>(rows: readonly (readonly T[])[]): T[][] =>
+    b.values.map((_, j) => a.values.map((_, i) => rows[i]?.[j] as T))
+  const extent = (e: AxisExtent, axis: GridAxisRecord): string =>
+    `${axis.parameter.name} ${e.from} to ${e.to}${axis.parameter.unit ? ` ${axis.parameter.unit}` : ''}`
+  const subtitle =
+    options.min === undefined
+      ? undefined
+      : region
+        ? `stable region at ${metric} >= ${options.min} (orange): ${region.cells} of ${region.total} cells, ${extent(region.extent[0], a)}, ${extent(region.extent[1], b)}`
+        : `no stable region at ${metric} >= ${options.min}: the neutral cell fails`
   return heatmapSpec(
-    { x: { name: axisName(a), unit: a.parameter.unit, values: a.values }, y: { name: axisName(b), unit: b.parameter.unit, values: b.values }, scores: transpose(grid) },
+    {
+      x: { name: axisName(a), unit: a.parameter.unit, values: a.values },
+      y: { name: axisName(b), unit: b.parameter.unit, values: b.values },
+      scores: transpose(grid),
+    },
     {
       title: options.title ?? `${result.model}: ${metric} of ${className} under ${axisName(a)} x ${axisName(b)}`,
       metric,

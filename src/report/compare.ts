@@ -16,26 +16,49 @@ export interface ComparedSweeps {
 function xEncoding(result: SweepResult): Record<string, unknown> {
   const p = result.transform.parameter
   return {
-    field: 'value', type: 'quantitative', title: `${result.transform.name}: ${p.name}${p.unit ? ` (${p.unit})` : ''}`,
-    scale: { type: p.scale === 'log' ? 'log' : 'linear', ...(p.scale === 'log' ? {} : { zero: false }), nice: false, domain: [result.values[0], result.values[result.values.length - 1]] },
+    field: 'value',
+    type: 'quantitative',
+    title: `${result.transform.name}: ${p.name}${p.unit ? ` (${p.unit})` : ''}`,
+    scale: {
+      type: p.scale === 'log' ? 'log' : 'linear',
+      ...(p.scale === 'log' ? {} : { zero: false }),
+      nice: false,
+      domain: [result.values[0], result.values[result.values.length - 1]],
+    },
   }
 }
 
 function colourOf(result: SweepResult, classes: readonly string[]): Record<string, unknown> {
-  return { field: 'class', type: 'nominal', title: 'class', scale: { domain: [...classes], range: classes.map((c) => CLASS_COLOURS[Math.max(0, result.classes.indexOf(c)) % CLASS_COLOURS.length]) } }
+  return {
+    field: 'class',
+    type: 'nominal',
+    title: 'class',
+    scale: {
+      domain: [...classes],
+      range: classes.map((c) => CLASS_COLOURS[Math.max(0, result.classes.indexOf(c)) % CLASS_COLOURS.length]),
+    },
+  }
 }
 
 /**
  * Vega-Lite spec of both models' mean curves in one chart: one colour per compared class, the candidate solid, the
  * baseline dashed, each class's threshold as a thin rule.
  */
-export function comparisonChartSpec({ candidate, baseline, comparison }: ComparedSweeps, options: { readonly width?: number; readonly height?: number } = {}): ChartSpec {
+export function comparisonChartSpec(
+  { candidate, baseline, comparison }: ComparedSweeps,
+  options: { readonly width?: number; readonly height?: number } = {},
+): ChartSpec {
   const classes = comparison.classes.map((c) => c.className)
   const points: Record<string, unknown>[] = []
-  for (const [result, role] of [[candidate, 'candidate'], [baseline, 'baseline']] as const) {
+  for (const [result, role] of [
+    [candidate, 'candidate'],
+    [baseline, 'baseline'],
+  ] as const) {
     const curves = result.mean[comparison.metric] ?? {}
     for (const c of classes) {
-      result.values.forEach((value, k) => points.push({ value, class: c, model: `${result.model} (${role})`, score: curves[c]?.[k] ?? null }))
+      result.values.forEach((value, k) =>
+        points.push({ value, class: c, model: `${result.model} (${role})`, score: curves[c]?.[k] ?? null }),
+      )
     }
   }
   const models = [`${candidate.model} (candidate)`, `${baseline.model} (baseline)`]
@@ -45,7 +68,10 @@ export function comparisonChartSpec({ candidate, baseline, comparison }: Compare
     width: options.width ?? 480,
     height: options.height ?? 280,
     background: 'white',
-    config: { font: 'DejaVu Sans, Arial, sans-serif', legend: { symbolOpacity: 1, symbolType: 'stroke', symbolStrokeWidth: 2 } },
+    config: {
+      font: 'DejaVu Sans, Arial, sans-serif',
+      legend: { symbolOpacity: 1, symbolType: 'stroke', symbolStrokeWidth: 2 },
+    },
     layer: [
       {
         data: { values: points },
@@ -54,7 +80,23 @@ export function comparisonChartSpec({ candidate, baseline, comparison }: Compare
           x: xEncoding(candidate),
           y: { field: 'score', type: 'quantitative', title: comparison.metric, scale: { domain: [0, 1] } },
           color: colourOf(candidate, classes),
-          strokeDash: { field: 'model', type: 'nominal', title: 'model', scale: { domain: models, range: [[1, 0], [6, 4]] }, legend: { symbolStrokeWidth: 2, labelLimit: 320, encode: { symbols: { update: { stroke: { value: '#333' } } } } } },
+          strokeDash: {
+            field: 'model',
+            type: 'nominal',
+            title: 'model',
+            scale: {
+              domain: models,
+              range: [
+                [1, 0],
+                [6, 4],
+              ],
+            },
+            legend: {
+              symbolStrokeWidth: 2,
+              labelLimit: 320,
+              encode: { symbols: { update: { stroke: { value: '#333' } } } },
+            },
+          },
         },
       },
       {
@@ -70,11 +112,20 @@ export function comparisonChartSpec({ candidate, baseline, comparison }: Compare
  * Vega-Lite spec of the paired difference (candidate − baseline) of the mean score per swept value, with its
  * bootstrap band, a rule at 0 and a dashed rule at `-margin`.
  */
-export function differenceChartSpec({ candidate, comparison }: Pick<ComparedSweeps, 'candidate' | 'comparison'>, options: { readonly width?: number; readonly height?: number } = {}): ChartSpec {
+export function differenceChartSpec(
+  { candidate, comparison }: Pick<ComparedSweeps, 'candidate' | 'comparison'>,
+  options: { readonly width?: number; readonly height?: number } = {},
+): ChartSpec {
   const classes = comparison.classes.map((c) => c.className)
-  const points = comparison.classes.flatMap((c) => candidate.values.map((value, k) => ({
-    value, class: c.className, difference: c.curve.difference[k] ?? null, lower: c.curve.lower[k] ?? null, upper: c.curve.upper[k] ?? null,
-  })))
+  const points = comparison.classes.flatMap((c) =>
+    candidate.values.map((value, k) => ({
+      value,
+      class: c.className,
+      difference: c.curve.difference[k] ?? null,
+      lower: c.curve.lower[k] ?? null,
+      upper: c.curve.upper[k] ?? null,
+    })),
+  )
   const x = xEncoding(candidate)
   const colour = colourOf(candidate, classes)
   return {
@@ -85,10 +136,35 @@ export function differenceChartSpec({ candidate, comparison }: Pick<ComparedSwee
     background: 'white',
     config: { font: 'DejaVu Sans, Arial, sans-serif', legend: { symbolOpacity: 1 } },
     layer: [
-      { data: { values: points }, mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: { field: 'lower', type: 'quantitative', title: `${comparison.metric} difference` }, y2: { field: 'upper' }, color: colour } },
-      { data: { values: points }, mark: { type: 'line', point: true, strokeWidth: 2 }, encoding: { x, y: { field: 'difference', type: 'quantitative' }, color: colour } },
-      { data: { values: [{ y: 0 }] }, mark: { type: 'rule', color: '#444' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
-      ...(comparison.margin > 0 ? [{ data: { values: [{ y: -comparison.margin }] }, mark: { type: 'rule', color: '#c62828', strokeDash: [6, 4] }, encoding: { y: { field: 'y', type: 'quantitative' } } }] : []),
+      {
+        data: { values: points },
+        mark: { type: 'area', opacity: 0.18 },
+        encoding: {
+          x,
+          y: { field: 'lower', type: 'quantitative', title: `${comparison.metric} difference` },
+          y2: { field: 'upper' },
+          color: colour,
+        },
+      },
+      {
+        data: { values: points },
+        mark: { type: 'line', point: true, strokeWidth: 2 },
+        encoding: { x, y: { field: 'difference', type: 'quantitative' }, color: colour },
+      },
+      {
+        data: { values: [{ y: 0 }] },
+        mark: { type: 'rule', color: '#444' },
+        encoding: { y: { field: 'y', type: 'quantitative' } },
+      },
+      ...(comparison.margin > 0
+        ? [
+            {
+              data: { values: [{ y: -comparison.margin }] },
+              mark: { type: 'rule', color: '#c62828', strokeDash: [6, 4] },
+              encoding: { y: { field: 'y', type: 'quantitative' } },
+            },
+          ]
+        : []),
     ],
   } as unknown as ChartSpec
 }
@@ -99,10 +175,16 @@ export async function renderComparisonPng(sweeps: ComparedSweeps): Promise<Uint8
 }
 
 /** The first line of a comparison's verdict: `a is less robust to rotate than b` or `a is at least as robust ...`. */
-export function comparisonHeadline(comparison: ModelComparison, candidate: Pick<SweepResult, 'transform' | 'values' | 'samples'>): string {
+export function comparisonHeadline(
+  comparison: ModelComparison,
+  candidate: Pick<SweepResult, 'transform' | 'values' | 'samples'>,
+): string {
   const range = `${comparison.metric} over [${formatValue(candidate, candidate.values[0] as number)}, ${formatValue(candidate, candidate.values[candidate.values.length - 1] as number)}], ${candidate.values.length} values, ${candidate.samples.length} samples`
   const floor = comparison.margin === 0 ? '0' : `-${comparison.margin}`
-  const rule = comparison.decision === 'lower-bound' ? `lower ${Math.round(comparison.confidence * 100)}% bound of the AUC difference >= ${floor}` : `AUC difference >= ${floor}`
+  const rule =
+    comparison.decision === 'lower-bound'
+      ? `lower ${Math.round(comparison.confidence * 100)}% bound of the AUC difference >= ${floor}`
+      : `AUC difference >= ${floor}`
   const verb = comparison.pass ? 'is at least as robust to' : 'is less robust to'
   return `${comparison.candidate} ${verb} ${comparison.transform} than ${comparison.baseline} (${range}; required: ${rule})`
 }
@@ -123,7 +205,10 @@ export function formatP(p: number): string {
  * One line per class: `LV AUC -0.310 [-0.360, -0.260], p = 0.0078; stable [-20 deg, 19 deg] vs the full circle`.
  */
 export function comparisonLines({ candidate, baseline, comparison }: ComparedSweeps): string[] {
-  return comparison.classes.map((c) => `${c.className} AUC ${formatDifference(c.auc)}${c.wilcoxon ? `, ${formatP(c.wilcoxon.pvalue)}` : ''}; stable ${formatInterval(candidate, c.candidate.interval)} vs ${formatInterval(baseline, c.baseline.interval)}${c.pass ? '' : ' (fails)'}`)
+  return comparison.classes.map(
+    (c) =>
+      `${c.className} AUC ${formatDifference(c.auc)}${c.wilcoxon ? `, ${formatP(c.wilcoxon.pvalue)}` : ''}; stable ${formatInterval(candidate, c.candidate.interval)} vs ${formatInterval(baseline, c.baseline.interval)}${c.pass ? '' : ' (fails)'}`,
+  )
 }
 
 const fmt3 = (x: number | null): string => (x === null ? '-' : x.toFixed(3))
@@ -133,18 +218,27 @@ const fmt3 = (x: number | null): string => (x === null ? '-' : x.toFixed(3))
  * and a table per class (AUCs, difference with its interval, Wilcoxon p, stable intervals and their widths).
  * `scope` makes the SVG ids unique on the page.
  */
-export async function comparisonFigures(sweeps: ComparedSweeps, scope: (svg: string, suffix: string) => string): Promise<string> {
+export async function comparisonFigures(
+  sweeps: ComparedSweeps,
+  scope: (svg: string, suffix: string) => string,
+): Promise<string> {
   const { candidate, baseline, comparison } = sweeps
   const both = scope(await renderSpecSvg(comparisonChartSpec(sweeps)), 'cmp')
   const diff = scope(await renderSpecSvg(differenceChartSpec(sweeps)), 'diff')
   const esc = escapeXml
   const unit = candidate.transform.parameter.unit
-  const rows = comparison.classes.map((c) => `<tr class="${c.pass ? '' : 'fail'}"><td>${esc(c.className)}</td><td class="num">${fmt3(c.candidate.auc)}</td><td class="num">${fmt3(c.baseline.auc)}</td>`
-    + `<td>${esc(formatDifference(c.auc))}</td><td class="num">${c.wilcoxon ? esc(formatP(c.wilcoxon.pvalue).replace(/^p = /, '')) : '-'}</td>`
-    + `<td>${esc(formatInterval(candidate, c.candidate.interval))}</td><td>${esc(formatInterval(baseline, c.baseline.interval))}</td>`
-    + `<td class="num">${c.widthDifference === null ? '-' : esc(`${roundForDisplay(c.widthDifference)}${unit ? ` ${unit}` : ''}`)}</td>`
-    + `<td class="status">${c.pass ? '<span class="badge pass">pass</span>' : '<span class="badge fail">fail</span>'}</td></tr>`)
-  const decision = comparison.decision === 'lower-bound' ? `the lower ${Math.round(comparison.confidence * 100)}% bound of the AUC difference` : 'the AUC difference'
+  const rows = comparison.classes.map(
+    (c) =>
+      `<tr class="${c.pass ? '' : 'fail'}"><td>${esc(c.className)}</td><td class="num">${fmt3(c.candidate.auc)}</td><td class="num">${fmt3(c.baseline.auc)}</td>` +
+      `<td>${esc(formatDifference(c.auc))}</td><td class="num">${c.wilcoxon ? esc(formatP(c.wilcoxon.pvalue).replace(/^p = /, '')) : '-'}</td>` +
+      `<td>${esc(formatInterval(candidate, c.candidate.interval))}</td><td>${esc(formatInterval(baseline, c.baseline.interval))}</td>` +
+      `<td class="num">${c.widthDifference === null ? '-' : esc(`${roundForDisplay(c.widthDifference)}${unit ? ` ${unit}` : ''}`)}</td>` +
+      `<td class="status">${c.pass ? '<span class="badge pass">pass</span>' : '<span class="badge fail">fail</span>'}</td></tr>`,
+  )
+  const decision =
+    comparison.decision === 'lower-bound'
+      ? `the lower ${Math.round(comparison.confidence * 100)}% bound of the AUC difference`
+      : 'the AUC difference'
   return `<p class="meta">Candidate ${esc(candidate.model)} against baseline ${esc(baseline.model)} on the same ${candidate.samples.length} samples: passes when ${esc(decision)} is at least −${comparison.margin}. Differences are candidate − baseline, with paired ${Math.round(comparison.confidence * 100)}% percentile bootstrap intervals (${comparison.resamples} resamples, seed ${comparison.seed}); p: paired Wilcoxon signed-rank test on the per-sample AUCs.</p>
 <div class="figs"><figure class="chart">${both}<figcaption>Mean ${esc(comparison.metric)}: candidate solid, baseline dashed</figcaption></figure><figure class="chart">${diff}<figcaption>Difference of the mean ${esc(comparison.metric)} with its bootstrap band</figcaption></figure></div>
 <table class="comparison"><thead><tr><th>class</th><th>AUC candidate</th><th>AUC baseline</th><th>AUC difference</th><th>p</th><th>stable (candidate)</th><th>stable (baseline)</th><th>width difference</th><th>status</th></tr></thead><tbody>${rows.join('')}</tbody></table>`

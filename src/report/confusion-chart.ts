@@ -22,19 +22,30 @@ export interface ConfusionChartOptions {
  */
 export function confusionSpec(result: SweepResult, options: ConfusionChartOptions = {}): ChartSpec {
   const c = result.confusion
-  if (!c) throw new SegsenseError('E_BAD_PARAMETER', 'confusion chart: the sweep has no confusion counts; sweep with { confusion: true }')
+  if (!c)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      'confusion chart: the sweep has no confusion counts; sweep with { confusion: true }',
+    )
   const truthClasses = options.classes ?? result.classes.filter((name) => c.classes.includes(name))
   const p = result.transform.parameter
-  const label = (v: number): string => (p.scale === 'categorical' ? (p.categories?.[String(v)] ?? String(v)) : String(v))
+  const label = (v: number): string =>
+    p.scale === 'categorical' ? (p.categories?.[String(v)] ?? String(v)) : String(v)
   const points: Record<string, unknown>[] = []
   for (const truth of truthClasses) {
     const row = c.classes.indexOf(truth)
-    if (row < 0) throw new SegsenseError('E_BAD_PARAMETER', `confusion chart: class ${JSON.stringify(truth)} is not in the confusion counts (classes: ${c.classes.join(', ')})`)
+    if (row < 0)
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `confusion chart: class ${JSON.stringify(truth)} is not in the confusion counts (classes: ${c.classes.join(', ')})`,
+      )
     result.values.forEach((value, k) => {
       const counts = c.counts[k]?.[row] ?? []
       const total = counts.reduce((a, b) => a + b, 0)
       if (total === 0) return
-      counts.forEach((n, j) => n > 0 && points.push({ value: label(value), truth, predicted: c.classes[j], share: n / total }))
+      counts.forEach(
+        (n, j) => n > 0 && points.push({ value: label(value), truth, predicted: c.classes[j], share: n / total }),
+      )
     })
   }
   // Scored classes keep their colours from the curve chart; the others (background) are grey.
@@ -56,7 +67,13 @@ export function confusionSpec(result: SweepResult, options: ConfusionChartOption
       mark: { type: 'bar' },
       encoding: {
         x: { field: 'value', type: 'ordinal', title: xTitle, sort: result.values.map(label), axis: { labelAngle: 0 } },
-        y: { field: 'share', type: 'quantitative', title: 'share of its pixels', stack: 'normalize', axis: { format: '%' } },
+        y: {
+          field: 'share',
+          type: 'quantitative',
+          title: 'share of its pixels',
+          stack: 'normalize',
+          axis: { format: '%' },
+        },
         color: { field: 'predicted', type: 'nominal', title: 'predicted as', scale: { domain: [...c.classes], range } },
         order: { field: 'predicted', sort: 'ascending' },
       },

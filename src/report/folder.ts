@@ -47,11 +47,15 @@ function alive(pid: number): boolean {
 async function cleanLeftovers(dir: string): Promise<void> {
   const parent = dirname(dir)
   const names = await readdir(parent).catch(() => [] as string[])
-  const old = prefix(dir, 'old'), tmp = prefix(dir, 'tmp')
-  await Promise.all(names.map(async (name) => {
-    const pid = name.startsWith(tmp) ? Number(name.slice(tmp.length).split('-')[0]) : NaN
-    if (name.startsWith(old) || (name.startsWith(tmp) && !alive(pid))) await rm(join(parent, name), { recursive: true, force: true })
-  }))
+  const old = prefix(dir, 'old'),
+    tmp = prefix(dir, 'tmp')
+  await Promise.all(
+    names.map(async (name) => {
+      const pid = name.startsWith(tmp) ? Number(name.slice(tmp.length).split('-')[0]) : NaN
+      if (name.startsWith(old) || (name.startsWith(tmp) && !alive(pid)))
+        await rm(join(parent, name), { recursive: true, force: true })
+    }),
+  )
 }
 
 /** Refuses to replace a folder that holds anything but a report's own files (writeReport would delete them). */
@@ -63,10 +67,22 @@ async function checkReplaceable(dir: string): Promise<boolean> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false
     throw e
   }
-  if (!stat.isDirectory()) throw new SegsenseError('E_FILE_WRITE', `report folder ${dir} exists and is not a folder`, { details: { file: dir } })
+  if (!stat.isDirectory())
+    throw new SegsenseError('E_FILE_WRITE', `report folder ${dir} exists and is not a folder`, {
+      details: { file: dir },
+    })
   const foreign = (await readdir(dir)).filter((name) => !REPORT_FILE.test(name))
   if (foreign.length) {
-    throw new SegsenseError('E_FILE_WRITE', `report folder ${dir} holds files that are not part of a segsense report (${foreign.slice(0, 3).map((n) => JSON.stringify(n)).join(', ')}${foreign.length > 3 ? ', ...' : ''}); a report replaces its whole folder: give it a folder of its own`, { details: { file: dir } })
+    throw new SegsenseError(
+      'E_FILE_WRITE',
+      `report folder ${dir} holds files that are not part of a segsense report (${foreign
+        .slice(0, 3)
+        .map((n) => JSON.stringify(n))
+        .join(
+          ', ',
+        )}${foreign.length > 3 ? ', ...' : ''}); a report replaces its whole folder: give it a folder of its own`,
+      { details: { file: dir } },
+    )
   }
   return true
 }
@@ -86,7 +102,10 @@ export async function stageFolder(dir: string): Promise<StagedFolder> {
     await mkdir(staging)
   } catch (e) {
     if (e instanceof SegsenseError) throw e
-    throw new SegsenseError('E_FILE_WRITE', `cannot create report folder ${dir}: ${(e as Error).message}`, { cause: e, details: { file: dir } })
+    throw new SegsenseError('E_FILE_WRITE', `cannot create report folder ${dir}: ${(e as Error).message}`, {
+      cause: e,
+      details: { file: dir },
+    })
   }
   const step = (name: string): void => stagingHooks.afterStep?.(name)
   return {
@@ -103,7 +122,10 @@ export async function stageFolder(dir: string): Promise<StagedFolder> {
           await fh.close()
         }
       } catch (e) {
-        throw new SegsenseError('E_FILE_WRITE', `cannot write ${join(dir, name)}: ${(e as Error).message}`, { cause: e, details: { file: join(dir, name) } })
+        throw new SegsenseError('E_FILE_WRITE', `cannot write ${join(dir, name)}: ${(e as Error).message}`, {
+          cause: e,
+          details: { file: join(dir, name) },
+        })
       }
       step(`write ${name}`)
       return join(dir, name)
@@ -135,7 +157,10 @@ export async function stageFolder(dir: string): Promise<StagedFolder> {
         }
       } catch (e) {
         if (e instanceof SegsenseError) throw e
-        throw new SegsenseError('E_FILE_WRITE', `cannot replace report folder ${dir}: ${(e as Error).message}`, { cause: e, details: { file: dir } })
+        throw new SegsenseError('E_FILE_WRITE', `cannot replace report folder ${dir}: ${(e as Error).message}`, {
+          cause: e,
+          details: { file: dir },
+        })
       }
     },
     async discard() {

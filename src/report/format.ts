@@ -5,7 +5,8 @@ import type { CategoricalStability, Interval } from '../analysis/stability.js'
 /** A parameter value for messages: `-15 deg`, `1.5x`, or a category name. */
 export function formatValue(result: Pick<SweepResult, 'transform'>, value: number): string {
   const p = result.transform.parameter
-  if (p.scale === 'categorical') return p.categories?.[String(value)] ? `${value} (${p.categories[String(value)]})` : String(value)
+  if (p.scale === 'categorical')
+    return p.categories?.[String(value)] ? `${value} (${p.categories[String(value)]})` : String(value)
   const v = roundForDisplay(value)
   if (!p.unit) return v
   return p.unit === 'x' ? `${v}x` : `${v} ${p.unit}`
@@ -22,7 +23,10 @@ export function formatScore(score: number | null | undefined): string {
 }
 
 /** `[-12.4 deg, 8.1 deg]`, `full circle`, `none (fails at neutral)` or the categorical pass fraction. */
-export function formatInterval(result: Pick<SweepResult, 'transform'>, interval: Interval | CategoricalStability | null): string {
+export function formatInterval(
+  result: Pick<SweepResult, 'transform'>,
+  interval: Interval | CategoricalStability | null,
+): string {
   if (interval === null) return 'none (fails at the neutral value)'
   if (interval.kind === 'categorical') {
     return `${Math.round(interval.passFraction * 100)}% of values pass${interval.failing.length ? `; failing: ${interval.failing.map((v) => formatValue(result, v)).join(', ')}` : ''}`
@@ -36,6 +40,14 @@ export function formatInterval(result: Pick<SweepResult, 'transform'>, interval:
 /** Left-aligned text table with two spaces between columns. */
 export function table(rows: readonly (readonly string[])[]): string[] {
   const widths: number[] = []
-  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, cell.length) })
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] as number))).join('  ').trimEnd())
+  for (const row of rows)
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length)
+    })
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] as number)))
+      .join('  ')
+      .trimEnd(),
+  )
 }

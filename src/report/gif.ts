@@ -31,15 +31,31 @@ const CAPTION = 34
  * is kept even when two look alike, so frame k is always `result.values[k]`. Returns GIF bytes.
  * @throws SegsenseError `E_BAD_PARAMETER` for a bad delay or size, or a sample without frames.
  */
-export async function sweepGif(result: SweepResult, frames: SweepFrames, sample?: string, options: GifOptions = {}): Promise<Uint8Array> {
+export async function sweepGif(
+  result: SweepResult,
+  frames: SweepFrames,
+  sample?: string,
+  options: GifOptions = {},
+): Promise<Uint8Array> {
   const sharp = await loadSharp()
   const delay = options.delay ?? 400
-  if (!Number.isInteger(delay) || delay < 0 || delay > 65535) throw new SegsenseError('E_BAD_PARAMETER', `GIF frame delay must be an integer number of ms in [0, 65535], got ${describeValue(options.delay)}`)
+  if (!Number.isInteger(delay) || delay < 0 || delay > 65535)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `GIF frame delay must be an integer number of ms in [0, 65535], got ${describeValue(options.delay)}`,
+    )
   const loop = options.loop ?? 0
-  if (!Number.isInteger(loop) || loop < 0 || loop > 65535) throw new SegsenseError('E_BAD_PARAMETER', `GIF loop count must be an integer in [0, 65535], got ${describeValue(options.loop)}`)
+  if (!Number.isInteger(loop) || loop < 0 || loop > 65535)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `GIF loop count must be an integer in [0, 65535], got ${describeValue(options.loop)}`,
+    )
   const { id, frames: kept } = sampleFrames(frames, sample)
   if (kept.length === 0 || kept.length !== result.values.length) {
-    throw new SegsenseError('E_BAD_PARAMETER', `GIF: sample ${JSON.stringify(id)} has ${kept.length} frames for ${result.values.length} swept values`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `GIF: sample ${JSON.stringify(id)} has ${kept.length} frames for ${result.values.length} swept values`,
+    )
   }
   const palette = classPalette(frames.classes, result.classes)
   const list = displayFrames(kept, palette, options.crop)
@@ -53,20 +69,32 @@ export async function sweepGif(result: SweepResult, frames: SweepFrames, sample?
   const pages = Buffer.alloc(w * h * 4 * list.length)
   const font = 'font-family="DejaVu Sans, Arial, sans-serif"'
   for (const [k, f] of fitted.entries()) {
-    const px = overlayPixels(f.image, f.reference, f.prediction, { palette, ...(options.alpha === undefined ? {} : { alpha: options.alpha }) })
-    const line = result.classes.map((c) => {
-      const s = scores?.[c]?.[k]
-      return `${c} ${typeof s === 'number' ? s.toFixed(2) : '–'}`
-    }).join('  ')
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">`
-      + `<text x="${w / 2}" y="${ih + 14}" text-anchor="middle" font-size="12" font-weight="bold" ${font}>${escapeXml(`${result.transform.name} ${formatValue(result, list[k]?.value as number)}`)}</text>`
-      + `<text x="${w / 2}" y="${ih + 29}" text-anchor="middle" font-size="10" fill="#333" ${font}>${escapeXml(`${metric} ${line}`)}</text></svg>`
+    const px = overlayPixels(f.image, f.reference, f.prediction, {
+      palette,
+      ...(options.alpha === undefined ? {} : { alpha: options.alpha }),
+    })
+    const line = result.classes
+      .map((c) => {
+        const s = scores?.[c]?.[k]
+        return `${c} ${typeof s === 'number' ? s.toFixed(2) : '–'}`
+      })
+      .join('  ')
+    const svg =
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">` +
+      `<text x="${w / 2}" y="${ih + 14}" text-anchor="middle" font-size="12" font-weight="bold" ${font}>${escapeXml(`${result.transform.name} ${formatValue(result, list[k]?.value as number)}`)}</text>` +
+      `<text x="${w / 2}" y="${ih + 29}" text-anchor="middle" font-size="10" fill="#333" ${font}>${escapeXml(`${metric} ${line}`)}</text></svg>`
     const frame = await sharp({ create: { width: w, height: h, channels: 4, background: '#ffffff' } })
       .composite([
-        { input: Buffer.from(px.data.buffer, px.data.byteOffset, px.data.byteLength), raw: { width: px.width, height: px.height, channels: 3 }, left: Math.floor((w - px.width) / 2), top: 0 },
+        {
+          input: Buffer.from(px.data.buffer, px.data.byteOffset, px.data.byteLength),
+          raw: { width: px.width, height: px.height, channels: 3 },
+          left: Math.floor((w - px.width) / 2),
+          top: 0,
+        },
         { input: Buffer.from(svg), left: 0, top: 0 },
       ])
-      .raw().toBuffer()
+      .raw()
+      .toBuffer()
     frame.copy(pages, k * w * h * 4)
   }
   const gif = await sharp(pages, { raw: { width: w, height: h * list.length, channels: 4, pageHeight: h } })

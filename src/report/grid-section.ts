@@ -40,7 +40,8 @@ function isEntry(x: GridResult | GridReportEntry): x is GridReportEntry {
 }
 
 const axisName = (a: GridAxisRecord): string => `${a.transform} ${a.parameter.name}`
-const value = (a: GridAxisRecord, v: number): string => formatValue({ transform: { name: a.transform, parameter: a.parameter, options: a.options } }, v)
+const value = (a: GridAxisRecord, v: number): string =>
+  formatValue({ transform: { name: a.transform, parameter: a.parameter, options: a.options } }, v)
 
 /**
  * Validates and judges the grids of a report (every cell at `min`, on the mean grid).
@@ -50,11 +51,23 @@ export function prepareGrids(inputs: readonly (GridResult | GridReportEntry)[], 
   return inputs.map((input, index) => {
     const entry = isEntry(input) ? input : { result: input }
     const v = validateGridResult(entry.result)
-    if (!v.valid) throw new SegsenseError('E_SCHEMA', `report: grid ${index + 1} is not a valid GridResult:\n  ${v.errors.slice(0, 10).join('\n  ')}`, { details: { errors: v.errors } })
+    if (!v.valid)
+      throw new SegsenseError(
+        'E_SCHEMA',
+        `report: grid ${index + 1} is not a valid GridResult:\n  ${v.errors.slice(0, 10).join('\n  ')}`,
+        { details: { errors: v.errors } },
+      )
     const { result } = entry
     const metric = entry.metric ?? (result.metrics.includes('dice') ? 'dice' : (result.metrics[0] as MetricName))
     const verdict = evaluateGridRequirement(result, { min: entry.min ?? defaultMin, metric })
-    return { id: `grid-${String(index + 1).padStart(2, '0')}`, title: entry.title ?? `${result.model} · ${result.axes.map(axisName).join(' x ')}`, entry, metric, verdict, pass: entry.pass ?? verdict.pass }
+    return {
+      id: `grid-${String(index + 1).padStart(2, '0')}`,
+      title: entry.title ?? `${result.model} · ${result.axes.map(axisName).join(' x ')}`,
+      entry,
+      metric,
+      verdict,
+      pass: entry.pass ?? verdict.pass,
+    }
   })
 }
 
@@ -71,18 +84,29 @@ function regionText(result: GridResult, region: StableRegion | null): string {
  * The HTML sections of the grids: per grid a table (class, threshold, stable region and its extent, pass when
  * every cell passes) and one inline heatmap per class; `scope` makes each SVG's ids unique on the page.
  */
-export async function gridSections(grids: readonly PreparedGrid[], scope: (svg: string, prefix: string) => string, badge: (pass: boolean | null) => string): Promise<string[]> {
+export async function gridSections(
+  grids: readonly PreparedGrid[],
+  scope: (svg: string, prefix: string) => string,
+  badge: (pass: boolean | null) => string,
+): Promise<string[]> {
   const sections: string[] = []
   for (const g of grids) {
     const { result } = g.entry
-    const rows = g.verdict.classes.map((c) => `<tr class="${c.pass ? '' : 'fail'}"><td>${esc(c.className)}</td><td class="num">${esc(String(c.min))}</td><td>${esc(regionText(result, c.region))}</td><td class="status">${badge(c.pass)}</td></tr>`)
+    const rows = g.verdict.classes.map(
+      (c) =>
+        `<tr class="${c.pass ? '' : 'fail'}"><td>${esc(c.className)}</td><td class="num">${esc(String(c.min))}</td><td>${esc(regionText(result, c.region))}</td><td class="status">${badge(c.pass)}</td></tr>`,
+    )
     const figs: string[] = []
     for (const c of g.verdict.classes) {
-      const svg = scope(await renderSpecSvg(gridHeatmapSpec(result, { className: c.className, metric: g.metric, min: c.min })), `${g.id}-${figs.length}`)
+      const svg = scope(
+        await renderSpecSvg(gridHeatmapSpec(result, { className: c.className, metric: g.metric, min: c.min })),
+        `${g.id}-${figs.length}`,
+      )
       figs.push(`<figure class="chart">${svg}</figure>`)
     }
     const [a, b] = result.axes
-    const span = (x: GridAxisRecord): string => `${esc(axisName(x))} from ${esc(value(x, x.values[0] as number))} to ${esc(value(x, x.values[x.values.length - 1] as number))} (${x.values.length} values${x.role === 'option' ? ', an option of the other axis\' transform' : ''})`
+    const span = (x: GridAxisRecord): string =>
+      `${esc(axisName(x))} from ${esc(value(x, x.values[0] as number))} to ${esc(value(x, x.values[x.values.length - 1] as number))} (${x.values.length} values${x.role === 'option' ? ", an option of the other axis' transform" : ''})`
     sections.push(`<section class="sweep grid" id="${esc(g.id)}">
 <h2>${esc(g.id.replace('grid-', 'grid #'))} ${esc(g.title)} ${badge(g.pass)}</h2>
 ${g.entry.test ? `<p class="meta test">test <code>${esc(g.entry.test.file)}</code> › <strong>${esc(g.entry.test.name)}</strong>${g.entry.test.state ? ` (${esc(g.entry.test.state)})` : ''}</p>\n` : ''}<p class="meta">${span(a)} x ${span(b)} · ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'} · ${result.timing.predictions} predictions in ${esc(roundForDisplay(result.timing.totalMs / 1000))} s. Stable region: the cells connected to the neutral cell (dot) that meet the threshold (orange outline); dark outline: cells below it.</p>
@@ -95,5 +119,13 @@ ${g.entry.test ? `<p class="meta test">test <code>${esc(g.entry.test.file)}</cod
 
 /** What `results.json` stores per grid. */
 export function gridJson(grids: readonly PreparedGrid[]): object[] {
-  return grids.map((g) => ({ id: g.id, title: g.title, test: g.entry.test ?? null, pass: g.pass, metric: g.metric, verdict: g.verdict, result: g.entry.result }))
+  return grids.map((g) => ({
+    id: g.id,
+    title: g.title,
+    test: g.entry.test ?? null,
+    pass: g.pass,
+    metric: g.metric,
+    verdict: g.verdict,
+    result: g.entry.result,
+  }))
 }

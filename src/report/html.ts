@@ -147,38 +147,71 @@ function prepare(input: SweepResult | ReportEntry, index: number, options: Repor
   const entry: ReportEntry = isEntry(input) ? input : { result: input }
   const v = validateSweepResult(entry.result)
   if (!v.valid) {
-    throw new SegsenseError('E_SCHEMA', `report: sweep ${index + 1} is not a valid SweepResult:\n  ${v.errors.slice(0, 10).join('\n  ')}`, { details: { errors: v.errors } })
+    throw new SegsenseError(
+      'E_SCHEMA',
+      `report: sweep ${index + 1} is not a valid SweepResult:\n  ${v.errors.slice(0, 10).join('\n  ')}`,
+      { details: { errors: v.errors } },
+    )
   }
   if (entry.baseline) {
     const b = validateSweepResult(entry.baseline)
-    if (!b.valid) throw new SegsenseError('E_SCHEMA', `report: the baseline of sweep ${index + 1} is not a valid SweepResult:\n  ${b.errors.slice(0, 10).join('\n  ')}`, { details: { errors: b.errors } })
+    if (!b.valid)
+      throw new SegsenseError(
+        'E_SCHEMA',
+        `report: the baseline of sweep ${index + 1} is not a valid SweepResult:\n  ${b.errors.slice(0, 10).join('\n  ')}`,
+        { details: { errors: b.errors } },
+      )
   }
   const result = entry.result
   const comparison = entry.baseline ? entry.comparison : undefined
-  const metric = entry.metric ?? comparison?.metric ?? (result.metrics.includes('dice') ? 'dice' : (result.metrics[0] as MetricName))
+  const metric =
+    entry.metric ?? comparison?.metric ?? (result.metrics.includes('dice') ? 'dice' : (result.metrics[0] as MetricName))
   // No threshold at all: an empty per-class map judges no class (not the report's default threshold). A distance
   // takes max (mm), never the report's default score threshold.
   const key = thresholdKey(metric)
-  const min = key === 'max' ? entry.max ?? {} : entry.min === null ? {} : entry.min ?? options.min ?? 0.8
+  const min = key === 'max' ? (entry.max ?? {}) : entry.min === null ? {} : (entry.min ?? options.min ?? 0.8)
   const id = `sweep-${String(index + 1).padStart(2, '0')}`
-  const title = entry.title ?? (comparison ? `${result.model} vs ${comparison.baseline} · ${result.transform.name}` : `${result.model} · ${result.transform.name}`)
+  const title =
+    entry.title ??
+    (comparison
+      ? `${result.model} vs ${comparison.baseline} · ${result.transform.name}`
+      : `${result.model} · ${result.transform.name}`)
   let verdict = entry.verdict ?? null
   if (!verdict) {
     const judged = result.classes.filter((c) => thresholdFor(min, c) !== null)
-    verdict = judged.length ? evaluateRequirement(entry.required ? within(result, entry.required) : result, { [key]: min, metric, classes: judged }) : null
+    verdict = judged.length
+      ? evaluateRequirement(entry.required ? within(result, entry.required) : result, {
+          [key]: min,
+          metric,
+          classes: judged,
+        })
+      : null
   }
   const rows: SummaryRow[] = result.classes.map((className) => {
     const t = thresholdFor(min, className)
     const s = summarize(result, { [key]: t ?? 0, metric }).classes[className]
     // A comparison judges its classes by the comparison, not by a threshold.
     const compared = comparison?.classes.find((c) => c.className === className)
-    const classVerdict: Pick<ClassVerdict, 'min' | 'max' | 'pass' | 'lowerInterval'> | undefined = compared ? { min: compared.min, pass: compared.pass } : comparison ? undefined : verdict?.classes.find((c) => c.className === className)
+    const classVerdict: Pick<ClassVerdict, 'min' | 'max' | 'pass' | 'lowerInterval'> | undefined = compared
+      ? { min: compared.min, pass: compared.pass }
+      : comparison
+        ? undefined
+        : verdict?.classes.find((c) => c.className === className)
     return {
-      sweep: id, title, model: result.model, transform: result.transform.name, className, metric,
+      sweep: id,
+      title,
+      model: result.model,
+      transform: result.transform.name,
+      className,
+      metric,
       ...(key === 'max' ? { min: null, max: classVerdict?.max ?? t } : { min: classVerdict?.min ?? t }),
-      required: entry.required ? `${formatValue(result, entry.required[0])} to ${formatValue(result, entry.required[1])}` : 'all swept values',
+      required: entry.required
+        ? `${formatValue(result, entry.required[0])} to ${formatValue(result, entry.required[1])}`
+        : 'all swept values',
       interval: t === null ? '-' : formatInterval(result, s?.interval ?? null),
-      ...(verdict?.confidence !== undefined && classVerdict?.lowerInterval !== undefined ? { lowerInterval: formatInterval(result, classVerdict.lowerInterval), confidence: verdict.confidence } : {}),
+      ...(verdict?.confidence !== undefined && classVerdict?.lowerInterval !== undefined
+        ? { lowerInterval: formatInterval(result, classVerdict.lowerInterval), confidence: verdict.confidence }
+        : {}),
       auc: s?.auc ?? null,
       worst: s?.worst ? { value: formatValue(result, s.worst.value), score: s.worst.score } : null,
       pass: classVerdict ? classVerdict.pass : null,
@@ -194,8 +227,19 @@ function within(result: SweepResult, [from, to]: readonly [number, number]): Swe
   // The neutral value stays: stable intervals are grown from it.
   const keep = result.values.map((v) => v === neutral || (v >= Math.min(from, to) && v <= Math.max(from, to)))
   const pick = <T>(a: readonly T[]): T[] => a.filter((_, k) => keep[k])
-  const table = (t: SweepResult['mean']): SweepResult['mean'] => Object.fromEntries(Object.entries(t).map(([m, curves]) => [m, Object.fromEntries(Object.entries(curves ?? {}).map(([c, s]) => [c, pick(s)]))]))
-  return { ...result, values: pick(result.values), mean: table(result.mean), samples: result.samples.map((s) => ({ id: s.id, scores: table(s.scores) })) }
+  const table = (t: SweepResult['mean']): SweepResult['mean'] =>
+    Object.fromEntries(
+      Object.entries(t).map(([m, curves]) => [
+        m,
+        Object.fromEntries(Object.entries(curves ?? {}).map(([c, s]) => [c, pick(s)])),
+      ]),
+    )
+  return {
+    ...result,
+    values: pick(result.values),
+    mean: table(result.mean),
+    samples: result.samples.map((s) => ({ id: s.id, scores: table(s.scores) })),
+  }
 }
 
 /** The summary rows of a report (as {@link writeReport} tabulates them), without writing anything. */
@@ -213,7 +257,12 @@ function scopeSvgIds(svg: string, prefix: string): string {
 }
 
 const fmt3 = (x: number | null | undefined): string => (typeof x === 'number' ? x.toFixed(3) : '-')
-const badge = (pass: boolean | null): string => (pass === null ? '<span class="badge none">-</span>' : pass ? '<span class="badge pass">pass</span>' : '<span class="badge fail">fail</span>')
+const badge = (pass: boolean | null): string =>
+  pass === null
+    ? '<span class="badge none">-</span>'
+    : pass
+      ? '<span class="badge pass">pass</span>'
+      : '<span class="badge fail">fail</span>'
 
 const CSS = `
 :root{color-scheme:light;--fg:#1d2330;--muted:#5b6472;--line:#dde1e7;--pass:#17823b;--fail:#c62828}
@@ -253,29 +302,38 @@ details{overflow-x:auto}
 `
 
 function summaryTable(prepared: readonly Prepared[]): string {
-  const head = '<tr><th>sweep</th><th>model</th><th>transform</th><th>required</th><th>class</th><th>metric</th><th>threshold</th><th>stable interval</th><th>AUC</th><th>worst case</th><th>status</th></tr>'
+  const head =
+    '<tr><th>sweep</th><th>model</th><th>transform</th><th>required</th><th>class</th><th>metric</th><th>threshold</th><th>stable interval</th><th>AUC</th><th>worst case</th><th>status</th></tr>'
   // A row without a threshold in an entry without any (a snapshot test) shows the entry's own status.
-  const body = prepared.flatMap((p) => p.rows.map((r, i) => {
-    const worst = r.worst ? `${r.worst.score.toFixed(3)} at ${esc(r.worst.value)}` : '-'
-    // The sweep's own cells once, spanning its class rows.
-    const span = p.rows.length
-    const test = p.entry.test
-    const testRef = test ? `<div class="test-ref"><code>${esc(test.file)}</code> › ${esc(test.name)}</div>` : ''
-    const sweepCells = i === 0
-      ? `<td rowspan="${span}" class="sweep-cell"><a href="#${esc(p.id)}">${esc(p.id.replace('sweep-', '#'))}</a>${testRef}</td><td rowspan="${span}" class="sweep-cell">${esc(r.model)}</td><td rowspan="${span}" class="sweep-cell">${esc(r.transform)}</td><td rowspan="${span}" class="sweep-cell">${esc(r.required)}</td>`
-      : ''
-    const colour = CLASS_COLOURS[Math.max(0, p.entry.result.classes.indexOf(r.className)) % CLASS_COLOURS.length]
-    return `<tr class="${r.pass === false ? 'fail' : ''}${i === 0 ? ' first' : ''}" data-sweep="${esc(p.id)}" data-class="${esc(r.className)}">${sweepCells}`
-      + `<td class="class"><span class="swatch" style="background:${colour}"></span>${esc(r.className)}</td><td>${esc(r.metric)}</td>`
-      + `<td class="num">${r.max != null ? `max ${esc(String(r.max))} mm` : r.min === null ? '-' : esc(String(r.min))}</td><td>${esc(r.interval)}${r.lowerInterval !== undefined ? `<div class="lower">${esc(`${Number(((r.confidence ?? 0) * 100).toPrecision(3))} % lower bound: ${r.lowerInterval}`)}</div>` : ''}</td><td class="num">${fmt3(r.auc)}</td><td>${worst}</td><td class="status">${badge(r.pass ?? (p.verdict ? null : p.pass))}</td></tr>`
-  }))
+  const body = prepared.flatMap((p) =>
+    p.rows.map((r, i) => {
+      const worst = r.worst ? `${r.worst.score.toFixed(3)} at ${esc(r.worst.value)}` : '-'
+      // The sweep's own cells once, spanning its class rows.
+      const span = p.rows.length
+      const test = p.entry.test
+      const testRef = test ? `<div class="test-ref"><code>${esc(test.file)}</code> › ${esc(test.name)}</div>` : ''
+      const sweepCells =
+        i === 0
+          ? `<td rowspan="${span}" class="sweep-cell"><a href="#${esc(p.id)}">${esc(p.id.replace('sweep-', '#'))}</a>${testRef}</td><td rowspan="${span}" class="sweep-cell">${esc(r.model)}</td><td rowspan="${span}" class="sweep-cell">${esc(r.transform)}</td><td rowspan="${span}" class="sweep-cell">${esc(r.required)}</td>`
+          : ''
+      const colour = CLASS_COLOURS[Math.max(0, p.entry.result.classes.indexOf(r.className)) % CLASS_COLOURS.length]
+      return (
+        `<tr class="${r.pass === false ? 'fail' : ''}${i === 0 ? ' first' : ''}" data-sweep="${esc(p.id)}" data-class="${esc(r.className)}">${sweepCells}` +
+        `<td class="class"><span class="swatch" style="background:${colour}"></span>${esc(r.className)}</td><td>${esc(r.metric)}</td>` +
+        `<td class="num">${r.max != null ? `max ${esc(String(r.max))} mm` : r.min === null ? '-' : esc(String(r.min))}</td><td>${esc(r.interval)}${r.lowerInterval !== undefined ? `<div class="lower">${esc(`${Number(((r.confidence ?? 0) * 100).toPrecision(3))} % lower bound: ${r.lowerInterval}`)}</div>` : ''}</td><td class="num">${fmt3(r.auc)}</td><td>${worst}</td><td class="status">${badge(r.pass ?? (p.verdict ? null : p.pass))}</td></tr>`
+      )
+    }),
+  )
   return `<div class="summary-wrap"><table id="summary"><thead>${head}</thead><tbody>${body.join('\n')}</tbody></table></div>`
 }
 
 function scoresTable(result: SweepResult, metric: MetricName): string {
   const curves = result.mean[metric] ?? {}
   const head = `<tr><th>${esc(`${result.transform.parameter.name}${result.transform.parameter.unit ? ` (${result.transform.parameter.unit})` : ''}`)}</th>${result.classes.map((c) => `<th>${esc(c)}</th>`).join('')}</tr>`
-  const rows = result.values.map((v, k) => `<tr><td>${esc(formatValue(result, v))}</td>${result.classes.map((c) => `<td class="num">${fmt3(curves[c]?.[k])}</td>`).join('')}</tr>`)
+  const rows = result.values.map(
+    (v, k) =>
+      `<tr><td>${esc(formatValue(result, v))}</td>${result.classes.map((c) => `<td class="num">${fmt3(curves[c]?.[k])}</td>`).join('')}</tr>`,
+  )
   return `<details><summary>Mean ${esc(metric)} per value (${result.samples.length} sample${result.samples.length === 1 ? '' : 's'}, reference: ${esc(result.reference)})</summary><table>${head}${rows.join('')}</table></details>`
 }
 
@@ -296,10 +354,33 @@ function scoresTable(result: SweepResult, metric: MetricName): string {
  * @throws SegsenseError `E_SCHEMA` for an invalid result, `E_BAD_PARAMETER` for no sweeps, `E_FILE_WRITE` when the
  *   folder cannot be written or holds other files.
  */
-export async function writeReport(inputs: readonly (SweepResult | ReportEntry)[], dir: string, options: ReportOptions = {}): Promise<WrittenReport> {
-  if (!Array.isArray(inputs) || (inputs.length === 0 && !options.grids?.length)) throw new SegsenseError('E_BAD_PARAMETER', `writeReport needs at least one sweep result, got ${describeValue(inputs)}`)
-  if (typeof dir !== 'string' || dir === '') throw new SegsenseError('E_BAD_PARAMETER', `writeReport: dir must be a folder path, got ${describeValue(dir)}`)
-  checkKnownKeys(options, optionKeys<ReportOptions>({ title: true, subtitle: true, min: true, columns: true, cell: true, delay: true, gif: true, date: true, grids: true }), 'writeReport options')
+export async function writeReport(
+  inputs: readonly (SweepResult | ReportEntry)[],
+  dir: string,
+  options: ReportOptions = {},
+): Promise<WrittenReport> {
+  if (!Array.isArray(inputs) || (inputs.length === 0 && !options.grids?.length))
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `writeReport needs at least one sweep result, got ${describeValue(inputs)}`,
+    )
+  if (typeof dir !== 'string' || dir === '')
+    throw new SegsenseError('E_BAD_PARAMETER', `writeReport: dir must be a folder path, got ${describeValue(dir)}`)
+  checkKnownKeys(
+    options,
+    optionKeys<ReportOptions>({
+      title: true,
+      subtitle: true,
+      min: true,
+      columns: true,
+      cell: true,
+      delay: true,
+      gif: true,
+      date: true,
+      grids: true,
+    }),
+    'writeReport options',
+  )
   const prepared = inputs.map((x, i) => prepare(x, i, options))
   const grids = prepareGrids(options.grids ?? [], options.min ?? 0.8)
   const out = resolve(dir)
@@ -319,33 +400,81 @@ export async function writeReport(inputs: readonly (SweepResult | ReportEntry)[]
 }
 
 /** Writes every file of the report through `write`; index.html last. */
-async function writeFiles(prepared: readonly Prepared[], write: (name: string, bytes: Uint8Array | string) => Promise<void>, options: ReportOptions, grids: readonly PreparedGrid[] = []): Promise<WrittenReport['sweeps']> {
+async function writeFiles(
+  prepared: readonly Prepared[],
+  write: (name: string, bytes: Uint8Array | string) => Promise<void>,
+  options: ReportOptions,
+  grids: readonly PreparedGrid[] = [],
+): Promise<WrittenReport['sweeps']> {
   const date = options.date ?? new Date()
   const title = options.title ?? 'segsense report'
   const sections: string[] = []
   for (const p of prepared) {
     const { result } = p.entry
     const { baseline, comparison } = p.entry
-    const compared = baseline && comparison ? await comparisonFigures({ candidate: result, baseline, comparison }, (svg, suffix) => scopeSvgIds(svg, `${p.id}-${suffix}`)) : ''
+    const compared =
+      baseline && comparison
+        ? await comparisonFigures({ candidate: result, baseline, comparison }, (svg, suffix) =>
+            scopeSvgIds(svg, `${p.id}-${suffix}`),
+          )
+        : ''
     const v = p.verdict
-    const band: { confidence?: number; resamples?: number; seed?: number } = v?.confidence !== undefined ? { confidence: v.confidence, ...(v.resamples !== undefined ? { resamples: v.resamples } : {}), ...(v.seed !== undefined ? { seed: v.seed } : {}) } : {}
-    const chart = compared ? '' : scopeSvgIds(await renderChartSvg(result, { metric: p.metric, [thresholdKey(p.metric)]: p.min, ...(p.entry.required ? { required: p.entry.required } : {}), title: `${result.model}: ${p.metric} under ${result.transform.name}`, ...band }), p.id)
-    const bandText = band.confidence !== undefined ? `; shaded along each curve: its ${Number((band.confidence * 100).toPrecision(3))} % bootstrap band over samples` : ''
-    const figs = compared ? [] : [`<figure class="chart">${chart}<figcaption>Mean ${esc(p.metric)} over ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'}; dashed: threshold${p.entry.required ? '; grey: required range' : ''}; bands: stable intervals${bandText}</figcaption></figure>`]
+    const band: { confidence?: number; resamples?: number; seed?: number } =
+      v?.confidence !== undefined
+        ? {
+            confidence: v.confidence,
+            ...(v.resamples !== undefined ? { resamples: v.resamples } : {}),
+            ...(v.seed !== undefined ? { seed: v.seed } : {}),
+          }
+        : {}
+    const chart = compared
+      ? ''
+      : scopeSvgIds(
+          await renderChartSvg(result, {
+            metric: p.metric,
+            [thresholdKey(p.metric)]: p.min,
+            ...(p.entry.required ? { required: p.entry.required } : {}),
+            title: `${result.model}: ${p.metric} under ${result.transform.name}`,
+            ...band,
+          }),
+          p.id,
+        )
+    const bandText =
+      band.confidence !== undefined
+        ? `; shaded along each curve: its ${Number((band.confidence * 100).toPrecision(3))} % bootstrap band over samples`
+        : ''
+    const figs = compared
+      ? []
+      : [
+          `<figure class="chart">${chart}<figcaption>Mean ${esc(p.metric)} over ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'}; dashed: threshold${p.entry.required ? '; grey: required range' : ''}; bands: stable intervals${bandText}</figcaption></figure>`,
+        ]
     if (result.confusion) {
       const svg = scopeSvgIds(await renderSpecSvg(confusionSpec(result)), `${p.id}-confusion`)
-      figs.push(`<figure class="chart confusion">${svg}<figcaption>What each class's pixels were predicted as at each value (summed over samples)</figcaption></figure>`)
+      figs.push(
+        `<figure class="chart confusion">${svg}<figcaption>What each class's pixels were predicted as at each value (summed over samples)</figcaption></figure>`,
+      )
     }
     const frames = p.entry.frames ?? framesOf(result)
     if (frames && frames.samples.length) {
       const sample = p.entry.sample ?? frames.samples[0]?.id
-      const strip = await frameStrip(result, frames, sample, { ...(options.columns ? { columns: options.columns } : {}), cell: options.cell ?? 112 })
+      const strip = await frameStrip(result, frames, sample, {
+        ...(options.columns ? { columns: options.columns } : {}),
+        cell: options.cell ?? 112,
+      })
       await write(`${p.id}-strip.png`, strip)
       const sampleText = esc(sample ?? '')
-      const stripFig = (`<figure class="strip"><img src="${p.id}-strip.png" alt="frames of sample ${sampleText}"><figcaption>Sample ${sampleText}: prediction (translucent fill) and ${result.reference === 'truth' ? 'truth' : 'clean prediction'} (white-edged outline) at each value</figcaption></figure>`)
+      const stripFig = `<figure class="strip"><img src="${p.id}-strip.png" alt="frames of sample ${sampleText}"><figcaption>Sample ${sampleText}: prediction (translucent fill) and ${result.reference === 'truth' ? 'truth' : 'clean prediction'} (white-edged outline) at each value</figcaption></figure>`
       if (options.gif !== false) {
-        await write(`${p.id}.gif`, await sweepGif(result, frames, sample, { ...(options.delay === undefined ? {} : { delay: options.delay }), metric: p.metric }))
-        figs.push(`<figure class="gif"><img src="${p.id}.gif" alt="animation of sample ${sampleText}"><figcaption>Sample ${sampleText}, animated</figcaption></figure>`)
+        await write(
+          `${p.id}.gif`,
+          await sweepGif(result, frames, sample, {
+            ...(options.delay === undefined ? {} : { delay: options.delay }),
+            metric: p.metric,
+          }),
+        )
+        figs.push(
+          `<figure class="gif"><img src="${p.id}.gif" alt="animation of sample ${sampleText}"><figcaption>Sample ${sampleText}, animated</figcaption></figure>`,
+        )
       }
       figs.push(stripFig)
     }
@@ -354,8 +483,12 @@ async function writeFiles(prepared: readonly Prepared[], write: (name: string, b
       ? `<p class="meta test">test <code>${esc(test.file)}</code> › <strong>${esc(test.name)}</strong>${test.matcher ? ` (${esc(test.matcher)})` : ''} ${test.state ? `<span class="badge ${test.state === 'passed' ? 'pass' : test.state === 'failed' ? 'fail' : 'none'}">${esc(test.state)}</span>` : ''}</p>`
       : ''
     const param = result.transform.parameter
-    const opts = Object.keys(result.transform.options).length ? ` · options ${esc(JSON.stringify(result.transform.options))}` : ''
-    const required = p.entry.required ? ` · required ${esc(formatValue(result, p.entry.required[0]))} to ${esc(formatValue(result, p.entry.required[1]))}` : ''
+    const opts = Object.keys(result.transform.options).length
+      ? ` · options ${esc(JSON.stringify(result.transform.options))}`
+      : ''
+    const required = p.entry.required
+      ? ` · required ${esc(formatValue(result, p.entry.required[0]))} to ${esc(formatValue(result, p.entry.required[1]))}`
+      : ''
     sections.push(`<section class="sweep" id="${esc(p.id)}">
 <h2>${esc(p.id.replace('sweep-', '#'))} ${esc(p.title)} ${badge(p.pass)}</h2>
 ${testLine}<p class="meta">${esc(param.name)}${param.unit ? ` (${esc(param.unit)})` : ''} from ${esc(formatValue(result, result.values[0] as number))} to ${esc(formatValue(result, result.values[result.values.length - 1] as number))}, ${result.values.length} values${required}${opts} · ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'} · ${result.timing.predictions} predictions in ${esc(roundForDisplay(result.timing.totalMs / 1000))} s</p>
@@ -363,7 +496,7 @@ ${compared}${figs.length ? `<div class="figs">${figs.join('\n')}</div>` : ''}
 ${scoresTable(result, p.metric)}
 </section>`)
   }
-  sections.push(...await gridSections(grids, scopeSvgIds, badge))
+  sections.push(...(await gridSections(grids, scopeSvgIds, badge)))
   const judged = prepared.filter((p) => p.pass !== null)
   const failed = judged.filter((p) => p.pass === false).length
   const gridsFailed = grids.filter((g) => !g.pass).length
@@ -378,7 +511,12 @@ ${scoresTable(result, p.metric)}
 <style>${CSS}</style>
 </head>
 <body>
-<header><h1>${esc(title)}</h1><p>${options.subtitle ? `${esc(options.subtitle)} · ` : ''}${esc(counts)} · generated ${esc(date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC'))}</p></header>
+<header><h1>${esc(title)}</h1><p>${options.subtitle ? `${esc(options.subtitle)} · ` : ''}${esc(counts)} · generated ${esc(
+    date
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.\d+Z$/, ' UTC'),
+  )}</p></header>
 <main>
 <h2>Summary</h2>
 <p class="meta">Stable interval: the parameter range around the neutral value where the mean score stays at or above the threshold (interpolated between grid values; &lt;= / &gt;= mark a bound at the edge of the swept range). AUC: the mean score over the swept range. Status: every swept value inside the required range (or every swept value, when none is required) meets the threshold.</p>
@@ -393,8 +531,15 @@ ${sections.join('\n')}
     title,
     generated: date.toISOString(),
     sweeps: prepared.map((p) => ({
-      id: p.id, title: p.title, test: p.entry.test ?? null, pass: p.pass, ...(thresholdKey(p.metric) === 'max' ? { max: p.min } : { min: p.entry.min === null ? null : p.min }), metric: p.metric,
-      required: p.entry.required ?? null, verdict: p.verdict, result: p.entry.result,
+      id: p.id,
+      title: p.title,
+      test: p.entry.test ?? null,
+      pass: p.pass,
+      ...(thresholdKey(p.metric) === 'max' ? { max: p.min } : { min: p.entry.min === null ? null : p.min }),
+      metric: p.metric,
+      required: p.entry.required ?? null,
+      verdict: p.verdict,
+      result: p.entry.result,
       ...(p.entry.baseline && p.entry.comparison ? { baseline: p.entry.baseline, comparison: p.entry.comparison } : {}),
     })),
     ...(grids.length ? { grids: gridJson(grids) } : {}),

@@ -29,13 +29,18 @@ function colourIndex(palette: OverlayPalette): Uint16Array {
   let max = 0
   for (const e of palette) max = Math.max(max, e.id)
   const lut = new Uint16Array(max + 1)
-  palette.forEach((e, k) => { lut[e.id] = k + 1 })
+  palette.forEach((e, k) => {
+    lut[e.id] = k + 1
+  })
   return lut
 }
 
 function checkMask(mask: LabelMap | undefined, image: Raster, what: string): void {
   if (mask && (mask.width !== image.width || mask.height !== image.height)) {
-    throw new SegsenseError('E_SIZE_MISMATCH', `overlay: ${what} is ${mask.width}x${mask.height}, the image ${image.width}x${image.height}`)
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `overlay: ${what} is ${mask.width}x${mask.height}, the image ${image.width}x${image.height}`,
+    )
   }
 }
 
@@ -45,23 +50,37 @@ function checkMask(mask: LabelMap | undefined, image: Raster, what: string): voi
  * in the palette are not drawn. A contour pixel is a pixel of a coloured class with a 4-neighbour (inside the image)
  * of another label; its white edge, the pixels of other labels beside it that are no contour themselves.
  */
-export function overlayPixels(image: Raster, reference: LabelMap | undefined, prediction: LabelMap | undefined, options: OverlayOptions): RgbPixels {
+export function overlayPixels(
+  image: Raster,
+  reference: LabelMap | undefined,
+  prediction: LabelMap | undefined,
+  options: OverlayOptions,
+): RgbPixels {
   const { width: w, height: h, channels: c } = image
   checkMask(reference, image, 'the reference mask')
   checkMask(prediction, image, 'the prediction')
   const alpha = options.alpha ?? 0.45
-  if (!(alpha >= 0 && alpha <= 1)) throw new SegsenseError('E_BAD_PARAMETER', `overlay alpha must be in [0, 1], got ${describeValue(options.alpha)}`)
+  if (!(alpha >= 0 && alpha <= 1))
+    throw new SegsenseError('E_BAD_PARAMETER', `overlay alpha must be in [0, 1], got ${describeValue(options.alpha)}`)
   const lut = colourIndex(options.palette)
   const n = lut.length
-  const pr = new Uint8Array(options.palette.length + 1), pg = new Uint8Array(pr.length), pb = new Uint8Array(pr.length)
-  options.palette.forEach((e, k) => { pr[k + 1] = e.rgb[0]; pg[k + 1] = e.rgb[1]; pb[k + 1] = e.rgb[2] })
+  const pr = new Uint8Array(options.palette.length + 1),
+    pg = new Uint8Array(pr.length),
+    pb = new Uint8Array(pr.length)
+  options.palette.forEach((e, k) => {
+    pr[k + 1] = e.rgb[0]
+    pg[k + 1] = e.rgb[1]
+    pb[k + 1] = e.rgb[2]
+  })
   const out = new Uint8Array(w * h * 3)
   const src = image.data
   const pred = prediction?.data
   for (let i = 0, o = 0; i < w * h; i++, o += 3) {
     let r: number, g: number, b: number
     if (c >= 3) {
-      r = (src[i * c] as number) * 255; g = (src[i * c + 1] as number) * 255; b = (src[i * c + 2] as number) * 255
+      r = (src[i * c] as number) * 255
+      g = (src[i * c + 1] as number) * 255
+      b = (src[i * c + 2] as number) * 255
     } else {
       r = g = b = (src[i * c] as number) * 255
     }
@@ -89,7 +108,11 @@ export function overlayPixels(image: Raster, reference: LabelMap | undefined, pr
         const label = t[i] as number
         const k = label < n ? (lut[label] as number) : 0
         if (!k) continue
-        const edge = (x > 0 && t[i - 1] !== label) || (x < w - 1 && t[i + 1] !== label) || (y > 0 && t[i - w] !== label) || (y < h - 1 && t[i + w] !== label)
+        const edge =
+          (x > 0 && t[i - 1] !== label) ||
+          (x < w - 1 && t[i + 1] !== label) ||
+          (y > 0 && t[i - w] !== label) ||
+          (y < h - 1 && t[i + w] !== label)
         if (!edge) continue
         contour[i] = 1
         out[i * 3] = pr[k] as number
@@ -105,7 +128,8 @@ export function overlayPixels(image: Raster, reference: LabelMap | undefined, pr
         if (contour[i]) continue
         const label = t[i]
         const by = (j: number): boolean => contour[j] === 1 && t[j] !== label
-        if ((x > 0 && by(i - 1)) || (x < w - 1 && by(i + 1)) || (y > 0 && by(i - w)) || (y < h - 1 && by(i + w))) out.fill(255, i * 3, i * 3 + 3)
+        if ((x > 0 && by(i - 1)) || (x < w - 1 && by(i + 1)) || (y > 0 && by(i - w)) || (y < h - 1 && by(i + w)))
+          out.fill(255, i * 3, i * 3 + 3)
       }
     }
   }
@@ -122,12 +146,16 @@ export const LEGEND_HEIGHT = 40
  * swatch (the prediction) and a white-edged outline swatch (the reference), and the class name, escaped.
  */
 export function legendSvg(palette: OverlayPalette, x: number, y: number, referenceName = 'truth'): string {
-  const parts: string[] = [`<text x="${x}" y="${y + 13}" font-size="11" fill="#444" ${FONT}>fill: prediction · white-edged outline: ${escapeXml(referenceName)}</text>`]
+  const parts: string[] = [
+    `<text x="${x}" y="${y + 13}" font-size="11" fill="#444" ${FONT}>fill: prediction · white-edged outline: ${escapeXml(referenceName)}</text>`,
+  ]
   let cx = x
   for (const e of palette) {
     // Two swatches per class, drawn as the overlay draws them: the prediction's fill, the reference's outline.
     parts.push(`<rect x="${cx}" y="${y + 22}" width="14" height="14" fill="${e.colour}" fill-opacity="0.45"/>`)
-    parts.push(`<rect x="${cx + 18}" y="${y + 22}" width="14" height="14" fill="#999" stroke="#fff" stroke-width="4"/><rect x="${cx + 19}" y="${y + 23}" width="12" height="12" fill="none" stroke="${e.colour}" stroke-width="2"/>`)
+    parts.push(
+      `<rect x="${cx + 18}" y="${y + 22}" width="14" height="14" fill="#999" stroke="#fff" stroke-width="4"/><rect x="${cx + 19}" y="${y + 23}" width="12" height="12" fill="none" stroke="${e.colour}" stroke-width="2"/>`,
+    )
     parts.push(`<text x="${cx + 37}" y="${y + 34}" font-size="12" fill="#222" ${FONT}>${escapeXml(e.name)}</text>`)
     cx += 37 + 8 * Math.min(24, e.name.length) + 16
   }
@@ -151,9 +179,15 @@ export interface OverlayPngOptions extends OverlayOptions {
 }
 
 /** The overlay of {@link overlayPixels} as PNG bytes, with a legend below it unless `legend: false`. */
-export async function overlayPng(image: Raster, reference: LabelMap | undefined, prediction: LabelMap | undefined, options: OverlayPngOptions): Promise<Uint8Array> {
+export async function overlayPng(
+  image: Raster,
+  reference: LabelMap | undefined,
+  prediction: LabelMap | undefined,
+  options: OverlayPngOptions,
+): Promise<Uint8Array> {
   const sharp = await loadSharp()
-  const fitted = options.size === undefined ? { image, reference, prediction } : fitFrame(image, reference, prediction, options.size)
+  const fitted =
+    options.size === undefined ? { image, reference, prediction } : fitFrame(image, reference, prediction, options.size)
   const px = overlayPixels(fitted.image, fitted.reference, fitted.prediction, options)
   const base = sharp(toBuffer(px.data), { raw: { width: px.width, height: px.height, channels: 3 } })
   if (options.legend === false) return toBytes(await base.png().toBuffer())
@@ -161,8 +195,12 @@ export async function overlayPng(image: Raster, reference: LabelMap | undefined,
   const height = px.height + LEGEND_HEIGHT + 6
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${legendSvg(options.palette, 4, px.height + 4)}</svg>`
   const png = await sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
-    .composite([{ input: toBuffer(px.data), raw: { width: px.width, height: px.height, channels: 3 }, left: 0, top: 0 }, { input: Buffer.from(svg), left: 0, top: 0 }])
-    .png().toBuffer()
+    .composite([
+      { input: toBuffer(px.data), raw: { width: px.width, height: px.height, channels: 3 }, left: 0, top: 0 },
+      { input: Buffer.from(svg), left: 0, top: 0 },
+    ])
+    .png()
+    .toBuffer()
   return toBytes(png)
 }
 
@@ -170,10 +208,12 @@ export async function overlayPng(image: Raster, reference: LabelMap | undefined,
 function resizeLabels(mask: LabelMap, w: number, h: number): LabelMap {
   const out = mask.data instanceof Uint16Array ? new Uint16Array(w * h) : new Uint8Array(w * h)
   const src = mask.data
-  const sx = mask.width / w, sy = mask.height / h
+  const sx = mask.width / w,
+    sy = mask.height / h
   for (let y = 0; y < h; y++) {
     const row = Math.min(mask.height - 1, Math.floor((y + 0.5) * sy)) * mask.width
-    for (let x = 0; x < w; x++) out[y * w + x] = src[row + Math.min(mask.width - 1, Math.floor((x + 0.5) * sx))] as number
+    for (let x = 0; x < w; x++)
+      out[y * w + x] = src[row + Math.min(mask.width - 1, Math.floor((x + 0.5) * sx))] as number
   }
   return { width: w, height: h, data: out }
 }
@@ -183,16 +223,23 @@ function resizeRaster(image: Raster, w: number, h: number): Raster {
   const { width: iw, height: ih, channels: c } = image
   const src = image.data
   const out = new Float32Array(w * h * c)
-  const sx = iw / w, sy = ih / h
+  const sx = iw / w,
+    sy = ih / h
   for (let y = 0; y < h; y++) {
     const fy = Math.min(ih - 1, Math.max(0, (y + 0.5) * sy - 0.5))
-    const y0 = Math.floor(fy), y1 = Math.min(ih - 1, y0 + 1), ty = fy - y0
+    const y0 = Math.floor(fy),
+      y1 = Math.min(ih - 1, y0 + 1),
+      ty = fy - y0
     for (let x = 0; x < w; x++) {
       const fx = Math.min(iw - 1, Math.max(0, (x + 0.5) * sx - 0.5))
-      const x0 = Math.floor(fx), x1 = Math.min(iw - 1, x0 + 1), tx = fx - x0
+      const x0 = Math.floor(fx),
+        x1 = Math.min(iw - 1, x0 + 1),
+        tx = fx - x0
       for (let ch = 0; ch < c; ch++) {
-        const a = src[(y0 * iw + x0) * c + ch] as number, b = src[(y0 * iw + x1) * c + ch] as number
-        const d = src[(y1 * iw + x0) * c + ch] as number, e = src[(y1 * iw + x1) * c + ch] as number
+        const a = src[(y0 * iw + x0) * c + ch] as number,
+          b = src[(y0 * iw + x1) * c + ch] as number
+        const d = src[(y1 * iw + x0) * c + ch] as number,
+          e = src[(y1 * iw + x1) * c + ch] as number
         out[(y * w + x) * c + ch] = blendBilinear(a, b, d, e, tx, ty)
       }
     }
@@ -204,10 +251,17 @@ function resizeRaster(image: Raster, w: number, h: number): Raster {
  * Resamples a frame so that its longer side is `size` px (aspect kept): the image bilinearly, the masks by
  * nearest neighbour, so that contours are drawn at display resolution and stay 1 px sharp.
  */
-export function fitFrame(image: Raster, reference: LabelMap | undefined, prediction: LabelMap | undefined, size: number): { image: Raster; reference: LabelMap | undefined; prediction: LabelMap | undefined } {
-  if (!Number.isInteger(size) || size < 8) throw new SegsenseError('E_BAD_PARAMETER', `frame size must be an integer >= 8 px, got ${describeValue(size)}`)
+export function fitFrame(
+  image: Raster,
+  reference: LabelMap | undefined,
+  prediction: LabelMap | undefined,
+  size: number,
+): { image: Raster; reference: LabelMap | undefined; prediction: LabelMap | undefined } {
+  if (!Number.isInteger(size) || size < 8)
+    throw new SegsenseError('E_BAD_PARAMETER', `frame size must be an integer >= 8 px, got ${describeValue(size)}`)
   const k = size / Math.max(image.width, image.height)
-  const w = Math.max(1, Math.round(image.width * k)), h = Math.max(1, Math.round(image.height * k))
+  const w = Math.max(1, Math.round(image.width * k)),
+    h = Math.max(1, Math.round(image.height * k))
   if (w === image.width && h === image.height) return { image, reference, prediction }
   return {
     image: resizeRaster(image, w, h),
@@ -234,40 +288,71 @@ export function contentBox(frames: readonly SweepFrame[], palette: OverlayPalett
   const first = frames[0]
   if (!first) return null
   const { width: w, height: h } = first.image
-  if (frames.some((f) => f.image.width !== w || f.image.height !== h || f.reference.width !== w || f.reference.height !== h)) return null
+  if (
+    frames.some(
+      (f) => f.image.width !== w || f.image.height !== h || f.reference.width !== w || f.reference.height !== h,
+    )
+  )
+    return null
   const lut = colourIndex(palette)
   const bounds = emptyBounds(w, h)
   for (const f of frames) extendBounds(bounds, f.reference.data, w, h, lut)
   const [x0, y0, x1, y1] = bounds as unknown as [number, number, number, number]
   if (x1 < 0) return null
-  const side = Math.min(Math.max(w, h), Math.max(Math.ceil(Math.max(x1 - x0 + 1, y1 - y0 + 1) * (1 + 2 * margin)), Math.ceil(Math.max(w, h) / 4)))
-  const sw = Math.min(w, side), sh = Math.min(h, side)
-  const cx = (x0 + x1 + 1) / 2, cy = (y0 + y1 + 1) / 2
+  const side = Math.min(
+    Math.max(w, h),
+    Math.max(Math.ceil(Math.max(x1 - x0 + 1, y1 - y0 + 1) * (1 + 2 * margin)), Math.ceil(Math.max(w, h) / 4)),
+  )
+  const sw = Math.min(w, side),
+    sh = Math.min(h, side)
+  const cx = (x0 + x1 + 1) / 2,
+    cy = (y0 + y1 + 1) / 2
   const left = Math.min(w - sw, Math.max(0, Math.round(cx - sw / 2)))
   const top = Math.min(h - sh, Math.max(0, Math.round(cy - sh / 2)))
   return { left, top, width: sw, height: sh }
 }
 
 /** Crops an image and its masks to `box` (which must lie inside them). */
-export function cropFrame(image: Raster, reference: LabelMap | undefined, prediction: LabelMap | undefined, box: Box): { image: Raster; reference: LabelMap | undefined; prediction: LabelMap | undefined } {
+export function cropFrame(
+  image: Raster,
+  reference: LabelMap | undefined,
+  prediction: LabelMap | undefined,
+  box: Box,
+): { image: Raster; reference: LabelMap | undefined; prediction: LabelMap | undefined } {
   const { left, top, width: bw, height: bh } = box
   if (left < 0 || top < 0 || bw < 1 || bh < 1 || left + bw > image.width || top + bh > image.height) {
-    throw new SegsenseError('E_BAD_PARAMETER', `crop box ${describeValue(box)} does not lie inside the ${image.width}x${image.height} image`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `crop box ${describeValue(box)} does not lie inside the ${image.width}x${image.height} image`,
+    )
   }
   const c = image.channels
   const data = new Float32Array(bw * bh * c)
-  for (let y = 0; y < bh; y++) data.set(image.data.subarray(((top + y) * image.width + left) * c, ((top + y) * image.width + left + bw) * c), y * bw * c)
+  for (let y = 0; y < bh; y++)
+    data.set(
+      image.data.subarray(((top + y) * image.width + left) * c, ((top + y) * image.width + left + bw) * c),
+      y * bw * c,
+    )
   const cropMask = (m: LabelMap | undefined): LabelMap | undefined => {
     if (!m) return undefined
     const out = m.data instanceof Uint16Array ? new Uint16Array(bw * bh) : new Uint8Array(bw * bh)
-    for (let y = 0; y < bh; y++) out.set(m.data.subarray((top + y) * m.width + left, (top + y) * m.width + left + bw), y * bw)
+    for (let y = 0; y < bh; y++)
+      out.set(m.data.subarray((top + y) * m.width + left, (top + y) * m.width + left + bw), y * bw)
     return { width: bw, height: bh, data: out }
   }
-  return { image: { width: bw, height: bh, channels: c, data }, reference: cropMask(reference), prediction: cropMask(prediction) }
+  return {
+    image: { width: bw, height: bh, channels: c, data },
+    reference: cropMask(reference),
+    prediction: cropMask(prediction),
+  }
 }
 
 /** The frames of one sample, cropped to their {@link contentBox} when `crop` is `'auto'`. */
-export function displayFrames(frames: readonly SweepFrame[], palette: OverlayPalette, crop: 'auto' | 'none' = 'auto'): SweepFrame[] {
+export function displayFrames(
+  frames: readonly SweepFrame[],
+  palette: OverlayPalette,
+  crop: 'auto' | 'none' = 'auto',
+): SweepFrame[] {
   const box = crop === 'auto' ? contentBox(frames, palette) : null
   if (!box) return [...frames]
   return frames.map((f) => {
@@ -280,7 +365,10 @@ export function displayFrames(frames: readonly SweepFrame[], palette: OverlayPal
 export function sampleFrames(frames: SweepFrames, sample?: string): { id: string; frames: readonly SweepFrame[] } {
   const found = sample === undefined ? frames.samples[0] : frames.samples.find((s) => s.id === sample)
   if (!found) {
-    throw new SegsenseError('E_BAD_PARAMETER', `no frames for sample ${describeValue(sample)}; the sweep kept frames of ${frames.samples.map((s) => JSON.stringify(s.id)).join(', ') || 'no sample'}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `no frames for sample ${describeValue(sample)}; the sweep kept frames of ${frames.samples.map((s) => JSON.stringify(s.id)).join(', ') || 'no sample'}`,
+    )
   }
   return found
 }
@@ -308,24 +396,40 @@ const GAP = 4
  * frame and the legend below. Returns PNG bytes.
  * @throws SegsenseError `E_BAD_PARAMETER` for a sample without frames or frames that do not match the result's values.
  */
-export async function frameStrip(result: SweepResult, frames: SweepFrames, sample?: string, options: FrameStripOptions = {}): Promise<Uint8Array> {
+export async function frameStrip(
+  result: SweepResult,
+  frames: SweepFrames,
+  sample?: string,
+  options: FrameStripOptions = {},
+): Promise<Uint8Array> {
   const sharp = await loadSharp()
   const { id, frames: kept } = sampleFrames(frames, sample)
   if (kept.length !== result.values.length) {
-    throw new SegsenseError('E_BAD_PARAMETER', `frame strip: sample ${JSON.stringify(id)} has ${kept.length} frames for ${result.values.length} swept values`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `frame strip: sample ${JSON.stringify(id)} has ${kept.length} frames for ${result.values.length} swept values`,
+    )
   }
   const palette = classPalette(frames.classes, result.classes)
   const list = displayFrames(kept, palette, options.crop)
   const columns = options.columns ?? 9
-  if (!Number.isInteger(columns) || columns < 1) throw new SegsenseError('E_BAD_PARAMETER', `frame strip columns must be an integer >= 1, got ${describeValue(columns)}`)
+  if (!Number.isInteger(columns) || columns < 1)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `frame strip columns must be an integer >= 1, got ${describeValue(columns)}`,
+    )
   const cell = options.cell ?? 128
   const cols = Math.min(columns, list.length)
   const rows = Math.ceil(list.length / cols)
   const overlays = list.map((f) => {
     const fitted = fitFrame(f.image, f.reference, f.prediction, cell)
-    return overlayPixels(fitted.image, fitted.reference, fitted.prediction, { palette, ...(options.alpha === undefined ? {} : { alpha: options.alpha }) })
+    return overlayPixels(fitted.image, fitted.reference, fitted.prediction, {
+      palette,
+      ...(options.alpha === undefined ? {} : { alpha: options.alpha }),
+    })
   })
-  const cw = Math.max(...overlays.map((o) => o.width)), ch = Math.max(...overlays.map((o) => o.height))
+  const cw = Math.max(...overlays.map((o) => o.width)),
+    ch = Math.max(...overlays.map((o) => o.height))
   const legend = options.legend !== false
   const width = Math.max(cols * (cw + GAP) + GAP, legend ? 300 : 0)
   const gridHeight = rows * (ch + LABEL_BAND + GAP) + GAP
@@ -336,11 +440,23 @@ export async function frameStrip(result: SweepResult, frames: SweepFrames, sampl
     const top = GAP + Math.floor(k / cols) * (ch + LABEL_BAND + GAP)
     const f = list[k] as SweepFrame
     const neutral = f.value === result.transform.parameter.neutral
-    texts.push(`<text x="${GAP + (k % cols) * (cw + GAP) + cw / 2}" y="${top + ch + 13}" text-anchor="middle" font-size="11" fill="${neutral ? '#000' : '#333'}"${neutral ? ' font-weight="bold"' : ''} ${FONT}>${escapeXml(formatValue(result, f.value))}</text>`)
+    texts.push(
+      `<text x="${GAP + (k % cols) * (cw + GAP) + cw / 2}" y="${top + ch + 13}" text-anchor="middle" font-size="11" fill="${neutral ? '#000' : '#333'}"${neutral ? ' font-weight="bold"' : ''} ${FONT}>${escapeXml(formatValue(result, f.value))}</text>`,
+    )
     return { input: toBuffer(o.data), raw: { width: o.width, height: o.height, channels: 3 }, left, top }
   })
-  if (legend) texts.push(legendSvg(palette, GAP, gridHeight, result.reference === 'truth' ? 'truth' : 'clean prediction'))
-  composites.push({ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${texts.join('')}</svg>`), left: 0, top: 0 })
-  const png = await sharp({ create: { width, height, channels: 3, background: '#ffffff' } }).composite(composites).png().toBuffer()
+  if (legend)
+    texts.push(legendSvg(palette, GAP, gridHeight, result.reference === 'truth' ? 'truth' : 'clean prediction'))
+  composites.push({
+    input: Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${texts.join('')}</svg>`,
+    ),
+    left: 0,
+    top: 0,
+  })
+  const png = await sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
+    .composite(composites)
+    .png()
+    .toBuffer()
   return toBytes(png)
 }

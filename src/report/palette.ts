@@ -4,7 +4,16 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import type { Classes } from '../core/types.js'
 
 /** Colour of a class by its position among the result's classes, stable across charts and overlays. */
-export const CLASS_COLOURS: readonly string[] = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf']
+export const CLASS_COLOURS: readonly string[] = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+]
 
 /** An 8-bit RGB colour. */
 export type Rgb = readonly [number, number, number]
@@ -35,11 +44,16 @@ export function hexToRgb(hex: string): Rgb {
  * A class keeps its colour in every frame, whether or not it appears there.
  */
 export function classPalette(classes: Classes, order?: readonly string[]): OverlayPalette {
-  const ids = Object.keys(classes).map(Number).filter((id) => Number.isInteger(id) && id >= 0).sort((a, b) => a - b)
-  return ids.map((id, k) => {
-    const name = classes[id] as string
-    const at = order ? order.indexOf(name) : -1
-    const colour = CLASS_COLOURS[(at >= 0 ? at : k) % CLASS_COLOURS.length] as string
-    return { id, name, colour, rgb: hexToRgb(colour) }
-  }).sort((a, b) => (order ? order.indexOf(a.name) - order.indexOf(b.name) : a.id - b.id))
+  const ids = Object.keys(classes)
+    .map(Number)
+    .filter((id) => Number.isInteger(id) && id >= 0)
+    .sort((a, b) => a - b)
+  return ids
+    .map((id, k) => {
+      const name = classes[id] as string
+      const at = order ? order.indexOf(name) : -1
+      const colour = CLASS_COLOURS[(at >= 0 ? at : k) % CLASS_COLOURS.length] as string
+      return { id, name, colour, rgb: hexToRgb(colour) }
+    })
+    .sort((a, b) => (order ? order.indexOf(a.name) - order.indexOf(b.name) : a.id - b.id))
 }

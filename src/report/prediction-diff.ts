@@ -37,7 +37,10 @@ export interface PredictionDiffImage {
 const toRgba = (rgb: Uint8Array): Uint8Array => {
   const out = new Uint8Array((rgb.length / 3) * 4)
   for (let i = 0, o = 0; i < rgb.length; i += 3, o += 4) {
-    out[o] = rgb[i] as number; out[o + 1] = rgb[i + 1] as number; out[o + 2] = rgb[i + 2] as number; out[o + 3] = 255
+    out[o] = rgb[i] as number
+    out[o + 1] = rgb[i + 1] as number
+    out[o + 2] = rgb[i + 2] as number
+    out[o + 3] = 255
   }
   return out
 }
@@ -48,12 +51,21 @@ const toRgba = (rgb: Uint8Array): Uint8Array => {
  * so that the panel agrees with the counts exactly: pixelmatch tells the directions apart by brightness, and its
  * anti-aliasing detection may skip a changed pixel; the class ids decide both.
  */
-export function diffPanel(row: PredictionDiffRow, palette: OverlayPalette): { stored: Uint8Array; now: Uint8Array; diff: Uint8Array } {
+export function diffPanel(
+  row: PredictionDiffRow,
+  palette: OverlayPalette,
+): { stored: Uint8Array; now: Uint8Array; diff: Uint8Array } {
   const { width: w, height: h } = row.image
   const stored = overlayPixels(row.image, undefined, row.stored, { palette, alpha: 0.6 }).data
   const now = overlayPixels(row.image, undefined, row.now, { palette, alpha: 0.6 }).data
   const out = new Uint8Array(w * h * 4)
-  pixelmatch(toRgba(stored), toRgba(now), out, w, h, { threshold: 0, includeAA: false, alpha: FADE, diffColor: [...GAINED_COLOUR], diffColorAlt: [...LOST_COLOUR] })
+  pixelmatch(toRgba(stored), toRgba(now), out, w, h, {
+    threshold: 0,
+    includeAA: false,
+    alpha: FADE,
+    diffColor: [...GAINED_COLOUR],
+    diffColorAlt: [...LOST_COLOUR],
+  })
   let maxId = 0
   for (const e of palette) maxId = Math.max(maxId, e.id)
   const named = new Uint8Array(maxId + 1)
@@ -67,14 +79,22 @@ export function diffPanel(row: PredictionDiffRow, palette: OverlayPalette): { st
     let colour: Rgb | undefined
     if (s !== n && !(row.ignore && row.ignore[i])) colour = n <= maxId && named[n] ? GAINED_COLOUR : LOST_COLOUR
     if (colour) {
-      diff[i * 3] = colour[0]; diff[i * 3 + 1] = colour[1]; diff[i * 3 + 2] = colour[2]
+      diff[i * 3] = colour[0]
+      diff[i * 3 + 1] = colour[1]
+      diff[i * 3 + 2] = colour[2]
     } else {
       // pixelmatch's faded grey of the stored overlay (its drawGrayPixel), also where it marked a pixel that the
       // class ids do not call changed (none at threshold 0) or that lies in the ignored band.
       const o = i * 4
-      const y = 0.29889531 * (stored[i * 3] as number) + 0.58662247 * (stored[i * 3 + 1] as number) + 0.11448223 * (stored[i * 3 + 2] as number)
+      const y =
+        0.29889531 * (stored[i * 3] as number) +
+        0.58662247 * (stored[i * 3 + 1] as number) +
+        0.11448223 * (stored[i * 3 + 2] as number)
       const v = Math.round(255 + (y - 255) * FADE)
-      diff[i * 3] = diff[i * 3 + 1] = diff[i * 3 + 2] = out[o] === out[o + 1] && out[o + 1] === out[o + 2] ? (out[o] as number) : v
+      diff[i * 3] =
+        diff[i * 3 + 1] =
+        diff[i * 3 + 2] =
+          out[o] === out[o + 1] && out[o + 1] === out[o + 2] ? (out[o] as number) : v
     }
   }
   return { stored, now, diff }

@@ -15,5 +15,8 @@ export function xmlValid(text: string): string {
 
 /** Makes text valid XML ({@link xmlValid}) and escapes it for XML/SVG/HTML content and attribute values. */
 export function escapeXml(text: string): string {
-  return xmlValid(text).replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string)
+  return xmlValid(text).replace(
+    /[&<>"']/g,
+    (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string,
+  )
 }

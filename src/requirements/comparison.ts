@@ -2,7 +2,12 @@
 // `baseline`, segsense compare), planned by the same planner as every requirement.
 import type { Sample } from '../core/types.js'
 import type { SegmentationModel } from '../models/model.js'
-import { type ComparisonSettings, DEFAULT_COMPARE_MIN, type ModelComparison, compareModels } from '../analysis/compare.js'
+import {
+  type ComparisonSettings,
+  DEFAULT_COMPARE_MIN,
+  type ModelComparison,
+  compareModels,
+} from '../analysis/compare.js'
 import type { RequirementVerdict } from '../analysis/requirement.js'
 import type { SweepResult } from '../results/sweep-result.js'
 import { sweep } from '../sweep/sweep.js'
@@ -14,11 +19,17 @@ import { type RequirementDefaults, type RequirementOptions, type RequirementPlan
  * Plans a comparison like a requirement: the same planner, with the threshold of the stable intervals defaulting
  * to {@link DEFAULT_COMPARE_MIN} when neither the options nor `defaults` give one (a comparison needs no gate).
  */
-export function planComparison(transform: Transform, options: Omit<RequirementOptions, 'aggregate' | 'refine' | 'repeats' | 'confusion'>, defaults: RequirementDefaults, where: string): RequirementPlan {
+export function planComparison(
+  transform: Transform,
+  options: Omit<RequirementOptions, 'aggregate' | 'refine' | 'repeats' | 'confusion'>,
+  defaults: RequirementDefaults,
+  where: string,
+): RequirementPlan {
   // Both models are swept on one grid: no refinement (it would give each model other values), no draws, and the
   // comparison's own confidence, resamples and seed, so those defaults of toBeRobustTo do not apply here.
   const { confidence: _c, resamples: _r, seed: _s, refine: _f, repeats: _p, confusion: _u, ...base } = defaults
-  const noMin = options.min === undefined && options.minDice === undefined && base.min === undefined && base.minDice === undefined
+  const noMin =
+    options.min === undefined && options.minDice === undefined && base.min === undefined && base.minDice === undefined
   return planRequirement(transform, options, noMin ? { ...base, min: DEFAULT_COMPARE_MIN } : base, where)
 }
 
@@ -49,14 +60,32 @@ export interface ComparisonOutcome {
  * Sweeps `candidate` and `baseline` once each as `plan` says (the same samples and grid) and compares them.
  * `onProgress` receives each sweep's progress with the model's name.
  */
-export async function runComparison(candidate: SegmentationModel, baseline: SegmentationModel, samples: readonly Sample[], plan: RequirementPlan, settings: ComparisonSettings, onProgress?: (model: string, progress: SweepProgress) => void): Promise<ComparisonOutcome> {
+export async function runComparison(
+  candidate: SegmentationModel,
+  baseline: SegmentationModel,
+  samples: readonly Sample[],
+  plan: RequirementPlan,
+  settings: ComparisonSettings,
+  onProgress?: (model: string, progress: SweepProgress) => void,
+): Promise<ComparisonOutcome> {
   const results: SweepResult[] = []
   for (const model of [candidate, baseline]) {
-    results.push(await sweep(model, [...samples], plan.transform, onProgress ? { ...plan.sweep, onProgress: (p: SweepProgress) => onProgress(model.name, p) } : plan.sweep))
+    results.push(
+      await sweep(
+        model,
+        [...samples],
+        plan.transform,
+        onProgress ? { ...plan.sweep, onProgress: (p: SweepProgress) => onProgress(model.name, p) } : plan.sweep,
+      ),
+    )
   }
   const [a, b] = results as [SweepResult, SweepResult]
   const { min, metric, scoreClasses } = plan.requirement
-  return { candidate: a, baseline: b, comparison: compareModels(a, b, { min, metric, ...(scoreClasses ? { scoreClasses } : {}), ...settings }) }
+  return {
+    candidate: a,
+    baseline: b,
+    comparison: compareModels(a, b, { min, metric, ...(scoreClasses ? { scoreClasses } : {}), ...settings }),
+  }
 }
 
 /**
@@ -69,7 +98,13 @@ export function comparisonVerdict(comparison: ModelComparison): RequirementVerdi
     metric: comparison.metric,
     direction: 'higher',
     aggregate: 'mean',
-    classes: comparison.classes.map((c) => ({ className: c.className, min: c.min, pass: c.pass, interval: c.candidate.interval, failingSamples: [] })),
+    classes: comparison.classes.map((c) => ({
+      className: c.className,
+      min: c.min,
+      pass: c.pass,
+      interval: c.candidate.interval,
+      failingSamples: [],
+    })),
     failures: [],
   }
 }

@@ -15,11 +15,18 @@ export function readJsonFile(path: string, what: string): { file: string; json: 
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     const missing = code === 'ENOENT' || code === 'ENOTDIR'
-    throw new SegsenseError(missing ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ', `${missing ? `${what} not found` : `cannot read ${what}`} ${file}: ${(e as Error).message}`, { cause: e, details: { file } })
+    throw new SegsenseError(
+      missing ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ',
+      `${missing ? `${what} not found` : `cannot read ${what}`} ${file}: ${(e as Error).message}`,
+      { cause: e, details: { file } },
+    )
   }
   try {
     return { file, json: JSON.parse(text) as unknown }
   } catch (e) {
-    throw new SegsenseError('E_SCHEMA', `${what} ${file} is not valid JSON: ${(e as Error).message}`, { cause: e, details: { file } })
+    throw new SegsenseError('E_SCHEMA', `${what} ${file} is not valid JSON: ${(e as Error).message}`, {
+      cause: e,
+      details: { file },
+    })
   }
 }

@@ -23,10 +23,15 @@ let compiled: ValidateFunction | undefined
 export function loadModelConfig(path: string): ModelConfig {
   const { file, json } = readJsonFile(path, 'model config')
   // The spec's model block, with nothing required: the command line may give the file and the classes.
-  compiled ??= new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: false, verbose: true }).compile({ ...specSchema.properties.model, required: [] })
+  compiled ??= new Ajv2020({ allErrors: true, allowUnionTypes: true, strict: false, verbose: true }).compile({
+    ...specSchema.properties.model,
+    required: [],
+  })
   if (!compiled(json)) {
     const errors = [...new Set((compiled.errors ?? []).map(describeError))]
-    throw new SegsenseError('E_SCHEMA', `model config ${file} is invalid: ${errors.join('; ')}`, { details: { file, errors } })
+    throw new SegsenseError('E_SCHEMA', `model config ${file} is invalid: ${errors.join('; ')}`, {
+      details: { file, errors },
+    })
   }
   const config = json as ModelConfig
   return { ...config, ...(config.onnx ? { onnx: resolve(dirname(file), config.onnx) } : {}) }

@@ -95,14 +95,31 @@ export type RequirementDefaults = Omit<RequirementOptions, keyof GridOptions>
 
 // Every key of RequirementDefaults (the compiler checks the list is complete).
 const DEFAULT_KEYS = optionKeys<RequirementDefaults>({
-  min: true, max: true, minDice: true, metric: true, nsdTolerance: true, scoreClasses: true, classes: true, aggregate: true,
-  reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
-  confidence: true, resamples: true, seed: true, repeats: true, confusion: true,
+  min: true,
+  max: true,
+  minDice: true,
+  metric: true,
+  nsdTolerance: true,
+  scoreClasses: true,
+  classes: true,
+  aggregate: true,
+  reference: true,
+  batchSize: true,
+  emptyPolicy: true,
+  batchTimeout: true,
+  confidence: true,
+  resamples: true,
+  seed: true,
+  repeats: true,
+  confusion: true,
   refine: true,
 }) as readonly (keyof RequirementDefaults)[]
 
 // Alias pairs count as one option: a threshold given as minDice hides a default min, and so on.
-const ALIASES: readonly (readonly [keyof RequirementDefaults, keyof RequirementDefaults])[] = [['min', 'minDice'], ['scoreClasses', 'classes']]
+const ALIASES: readonly (readonly [keyof RequirementDefaults, keyof RequirementDefaults])[] = [
+  ['min', 'minDice'],
+  ['scoreClasses', 'classes'],
+]
 
 /** Only the requirement-default keys of `options` (e.g. of `configureSegsense`'s defaults), without undefined values. */
 export function defaultsOf(options: RequirementDefaults): RequirementDefaults {
@@ -129,9 +146,27 @@ export function withDefaults<T extends RequirementDefaults>(options: T, defaults
 
 /** The keys of {@link RequirementOptions}, the only keys {@link planRequirement} accepts. */
 export const REQUIREMENT_KEYS = optionKeys<RequirementOptions>({
-  range: true, step: true, steps: true, values: true, min: true, max: true, minDice: true, metric: true, nsdTolerance: true,
-  scoreClasses: true, classes: true, aggregate: true, reference: true, batchSize: true, emptyPolicy: true, batchTimeout: true,
-  confidence: true, resamples: true, seed: true, repeats: true, confusion: true,
+  range: true,
+  step: true,
+  steps: true,
+  values: true,
+  min: true,
+  max: true,
+  minDice: true,
+  metric: true,
+  nsdTolerance: true,
+  scoreClasses: true,
+  classes: true,
+  aggregate: true,
+  reference: true,
+  batchSize: true,
+  emptyPolicy: true,
+  batchTimeout: true,
+  confidence: true,
+  resamples: true,
+  seed: true,
+  repeats: true,
+  confusion: true,
   refine: true,
 })
 
@@ -174,17 +209,32 @@ function describeGrid(transform: Transform, options: GridOptions): string {
 function oneOf<T extends string>(value: unknown, allowed: readonly T[], what: string): T | undefined {
   if (value === undefined) return undefined
   if (!(allowed as readonly unknown[]).includes(value)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${describeValue(value)}`, { details: { value } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${what} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${describeValue(value)}`,
+      { details: { value } },
+    )
   }
   return value as T
 }
 
-function explicitThreshold(where: string, options: Pick<RequirementOptions, 'min' | 'minDice'>, metric: MetricName): Threshold | undefined {
+function explicitThreshold(
+  where: string,
+  options: Pick<RequirementOptions, 'min' | 'minDice'>,
+  metric: MetricName,
+): Threshold | undefined {
   if (options.min !== undefined && options.minDice !== undefined) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${where}: give min, not both min and minDice (minDice is the deprecated name of min for Dice)`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${where}: give min, not both min and minDice (minDice is the deprecated name of min for Dice)`,
+    )
   }
   if (options.minDice !== undefined && metric !== 'dice') {
-    throw new SegsenseError('E_BAD_PARAMETER', `${where}: minDice gates Dice only, but metric is ${JSON.stringify(metric)}; write { metric: ${JSON.stringify(metric)}, min: ... }`, { details: { metric } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${where}: minDice gates Dice only, but metric is ${JSON.stringify(metric)}; write { metric: ${JSON.stringify(metric)}, min: ... }`,
+      { details: { metric } },
+    )
   }
   return options.min ?? options.minDice
 }
@@ -195,18 +245,31 @@ function explicitThreshold(where: string, options: Pick<RequirementOptions, 'min
  * @throws SegsenseError `E_BAD_PARAMETER` when both are given, when `minDice` meets another metric, or when there
  *   is no threshold at all.
  */
-export function resolveThreshold(where: string, options: Pick<RequirementOptions, 'min' | 'max' | 'minDice'>, metric: MetricName, defaults: Pick<RequirementOptions, 'min' | 'max' | 'minDice'> = {}): Threshold {
+export function resolveThreshold(
+  where: string,
+  options: Pick<RequirementOptions, 'min' | 'max' | 'minDice'>,
+  metric: MetricName,
+  defaults: Pick<RequirementOptions, 'min' | 'max' | 'minDice'> = {},
+): Threshold {
   if (isDistanceMetric(metric)) {
     // A distance is gated by max (mm): a min here is a mistake, a min in the defaults belongs to score metrics.
     if (options.min !== undefined || options.minDice !== undefined) throw wrongKey(metric, where)
     const max = options.max ?? defaults.max
-    if (max === undefined) throw new SegsenseError('E_BAD_PARAMETER', `${where} needs a threshold: ${metric} is a distance in mm (lower is better), so { metric: '${metric}', max: 5 } (or per class { max: { LV: 5 } })`)
+    if (max === undefined)
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `${where} needs a threshold: ${metric} is a distance in mm (lower is better), so { metric: '${metric}', max: 5 } (or per class { max: { LV: 5 } })`,
+      )
     return max
   }
   if (options.max !== undefined) throw wrongKey(metric, where)
-  const min = explicitThreshold(where, options, metric) ?? explicitThreshold(`${where} (configured defaults)`, defaults, metric)
+  const min =
+    explicitThreshold(where, options, metric) ?? explicitThreshold(`${where} (configured defaults)`, defaults, metric)
   if (min === undefined) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${where} needs a threshold: { min: 0.85 } (or per class { min: { LV: 0.9 } }) on metric ${metric}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${where} needs a threshold: { min: 0.85 } (or per class { min: { LV: 0.9 } }) on metric ${metric}`,
+    )
   }
   return min
 }
@@ -219,20 +282,39 @@ export function resolveEmptyPolicy(value: RequirementOptions['emptyPolicy'], wha
   if (value === undefined) return undefined
   const bothEmpty = typeof value === 'object' && value !== null ? value.bothEmpty : value
   if (bothEmpty !== 'best' && bothEmpty !== 'nan') {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be 'best' or 'nan' (or { bothEmpty: 'best' | 'nan' }), got ${describeValue(value)}`, { details: { value } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${what} must be 'best' or 'nan' (or { bothEmpty: 'best' | 'nan' }), got ${describeValue(value)}`,
+      { details: { value } },
+    )
   }
   return { bothEmpty }
 }
 
 /** The sweep's `refine` of a requirement: its thresholds (a number over `scoreClasses` as a per-class map), metric and aggregate. */
-function requirementRefine(refine: RequirementRefine, min: Threshold, metric: MetricName, aggregate: 'mean' | 'each', scoreClasses: readonly string[] | undefined, where: string): RefineOptions {
+function requirementRefine(
+  refine: RequirementRefine,
+  min: Threshold,
+  metric: MetricName,
+  aggregate: 'mean' | 'each',
+  scoreClasses: readonly string[] | undefined,
+  where: string,
+): RefineOptions {
   if (refine === null || typeof refine !== 'object') {
-    throw new SegsenseError('E_BAD_PARAMETER', `${where}: refine must be { tolerance }, got ${describeValue(refine)}`, { details: { value: refine } })
+    throw new SegsenseError('E_BAD_PARAMETER', `${where}: refine must be { tolerance }, got ${describeValue(refine)}`, {
+      details: { value: refine },
+    })
   }
   checkKnownKeys(refine, optionKeys<RequirementRefine>({ tolerance: true }), `${where}: refine`)
   // Refinement bisects crossings of a score's min; a distance's max (and its infinite values) is not bisected.
-  if (isDistanceMetric(metric)) throw new SegsenseError('E_BAD_PARAMETER', `${where}: refine is not supported for the distance metric ${metric}; refine a score metric or use a finer grid`, { details: { metric } })
-  const thresholds = typeof min === 'number' && scoreClasses ? Object.fromEntries(scoreClasses.map((c) => [c, min])) : min
+  if (isDistanceMetric(metric))
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${where}: refine is not supported for the distance metric ${metric}; refine a score metric or use a finer grid`,
+      { details: { metric } },
+    )
+  const thresholds =
+    typeof min === 'number' && scoreClasses ? Object.fromEntries(scoreClasses.map((c) => [c, min])) : min
   return { min: thresholds, tolerance: refine.tolerance, metric, aggregate }
 }
 
@@ -241,12 +323,26 @@ function requirementRefine(refine: RequirementRefine, min: Threshold, metric: Me
  * `seed`, or nothing without `confidence`.
  * @throws SegsenseError `E_BAD_PARAMETER` for a bad level, count or seed, or `confidence` with aggregate `each`.
  */
-function planBootstrap(o: RequirementOptions, aggregate: 'mean' | 'each', where: string): Pick<Requirement, 'confidence' | 'resamples' | 'seed'> {
+function planBootstrap(
+  o: RequirementOptions,
+  aggregate: 'mean' | 'each',
+  where: string,
+): Pick<Requirement, 'confidence' | 'resamples' | 'seed'> {
   if (o.confidence === undefined) return {}
   if (aggregate === 'each') {
-    throw new SegsenseError('E_BAD_PARAMETER', `${where}: confidence bounds the mean over samples; with aggregate 'each' every sample must pass on its own, so there is no mean to bound: drop confidence or use aggregate 'mean'`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${where}: confidence bounds the mean over samples; with aggregate 'each' every sample must pass on its own, so there is no mean to bound: drop confidence or use aggregate 'mean'`,
+    )
   }
-  return bootstrapSettings({ confidence: o.confidence, ...(o.resamples !== undefined ? { resamples: o.resamples } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) }, where)
+  return bootstrapSettings(
+    {
+      confidence: o.confidence,
+      ...(o.resamples !== undefined ? { resamples: o.resamples } : {}),
+      ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    },
+    where,
+  )
 }
 
 /**
@@ -261,10 +357,19 @@ function planBootstrap(o: RequirementOptions, aggregate: 'mean' | 'each', where:
  * @throws SegsenseError `E_BAD_PARAMETER` for an unknown key (naming the nearest known one), a missing or ambiguous threshold, `minDice` with another metric,
  *   an unknown metric, aggregate, reference or emptyPolicy.
  */
-export function planRequirement(transform: Transform, options: RequirementOptions, defaults: RequirementDefaults = {}, where = `requirement on ${transform.name}`): RequirementPlan {
+export function planRequirement(
+  transform: Transform,
+  options: RequirementOptions,
+  defaults: RequirementDefaults = {},
+  where = `requirement on ${transform.name}`,
+): RequirementPlan {
   checkKnownKeys(options, REQUIREMENT_KEYS, where)
   checkKnownKeys(defaults, DEFAULT_KEYS, `${where} (defaults)`)
-  for (const [given, what] of [[options, where], [defaults, `${where} (configured defaults)`]] as const) aliased(what, 'scoreClasses', given.scoreClasses, 'classes', given.classes)
+  for (const [given, what] of [
+    [options, where],
+    [defaults, `${where} (configured defaults)`],
+  ] as const)
+    aliased(what, 'scoreClasses', given.scoreClasses, 'classes', given.classes)
   // The threshold keeps its own layering (resolveThreshold), so that an error says which layer gave it.
   const { min: _min, max: _max, minDice: _minDice, ...rest } = defaults
   const o = withDefaults(options, rest)
@@ -277,7 +382,11 @@ export function planRequirement(transform: Transform, options: RequirementOption
   const scoreClasses = o.scoreClasses ?? o.classes
   const bootstrap = planBootstrap(o, aggregate, where)
   if (bootstrap.confidence !== undefined && isDistanceMetric(metric)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${where}: confidence is not supported for the distance metric ${metric} (it bounds a score's mean from below); drop confidence or gate a score metric`, { details: { metric } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${where}: confidence is not supported for the distance metric ${metric} (it bounds a score's mean from below); drop confidence or gate a score metric`,
+      { details: { metric } },
+    )
   }
   // repeats from the defaults applies to random transforms only (a default of 5 must not break every rotate
   // requirement); given on the requirement itself it is checked against the transform by the sweep.
@@ -292,13 +401,21 @@ export function planRequirement(transform: Transform, options: RequirementOption
     ...(repeats !== undefined ? { repeats } : {}),
     ...(o.confusion !== undefined ? { confusion: o.confusion } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
-    ...(o.refine !== undefined ? { refine: requirementRefine(o.refine, min, metric, aggregate, scoreClasses, where) } : {}),
+    ...(o.refine !== undefined
+      ? { refine: requirementRefine(o.refine, min, metric, aggregate, scoreClasses, where) }
+      : {}),
     batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE,
   }
   return {
     transform,
     sweep,
-    requirement: { [thresholdKey(metric)]: min, metric, aggregate, ...(scoreClasses ? { scoreClasses } : {}), ...bootstrap },
+    requirement: {
+      [thresholdKey(metric)]: min,
+      metric,
+      aggregate,
+      ...(scoreClasses ? { scoreClasses } : {}),
+      ...bootstrap,
+    },
     required: requiredRange(transform, options),
     gridText: describeGrid(transform, options),
   }

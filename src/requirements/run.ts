@@ -10,16 +10,30 @@ import { type SweepProgress } from '../sweep/types.js'
 import { transformByName } from '../transforms/registry.js'
 import type { OnnxModelOptions } from '../models/onnx-options.js'
 import { type ComparisonSettings, type ModelComparison, comparisonSettings } from '../analysis/compare.js'
-import { comparisonSettingsOf, comparisonVerdict, planComparison, runComparison, withoutComparisonSettings } from './comparison.js'
+import {
+  comparisonSettingsOf,
+  comparisonVerdict,
+  planComparison,
+  runComparison,
+  withoutComparisonSettings,
+} from './comparison.js'
 import { classesOf, onnxOptionsOf } from './model-config.js'
-import { type RequirementDefaults, type RequirementOptions, type RequirementPlan, planRequirement, withDefaults } from './plan.js'
+import {
+  type RequirementDefaults,
+  type RequirementOptions,
+  type RequirementPlan,
+  planRequirement,
+  withDefaults,
+} from './plan.js'
 import type { LoadedSpec, SpecRequirement } from './types.js'
 
 /** Loads a spec's model (ONNX) and samples. Close the model when done. */
 export async function openSpec(spec: LoadedSpec): Promise<{ model: SegmentationModel; samples: Sample[] }> {
   const model = await loadOnnxModel(spec.model.onnx, onnxOptionsOf(spec.model, classesOf(spec.model.classes)))
   try {
-    const samples = await Promise.all(spec.samples.map((s, i) => loadSample(s.id ?? `sample-${i + 1}`, s.image, s.truth)))
+    const samples = await Promise.all(
+      spec.samples.map((s, i) => loadSample(s.id ?? `sample-${i + 1}`, s.image, s.truth)),
+    )
     return { model, samples }
   } catch (e) {
     await model.close?.()
@@ -48,19 +62,30 @@ export function specComparisonSettings(r: SpecRequirement): ComparisonSettings {
 }
 
 /** The `loadOnnxModel` file and options of a comparison requirement's baseline; its classes default to the spec model's. */
-export function baselineModelOf(spec: LoadedSpec, r: SpecRequirement): { file: string; options: OnnxModelOptions } | undefined {
+export function baselineModelOf(
+  spec: LoadedSpec,
+  r: SpecRequirement,
+): { file: string; options: OnnxModelOptions } | undefined {
   if (!r.baseline) return undefined
-  return { file: r.baseline.onnx, options: onnxOptionsOf(r.baseline, classesOf(r.baseline.classes ?? spec.model.classes)) }
+  return {
+    file: r.baseline.onnx,
+    options: onnxOptionsOf(r.baseline, classesOf(r.baseline.classes ?? spec.model.classes)),
+  }
 }
 
 /**
  * A spec requirement planned: its test name and its {@link RequirementPlan}. `defaults` are the spec's own (its
  * top-level `defaults`), under the requirement's keys.
  */
-export function planSpecRequirement(r: SpecRequirement, defaults: RequirementDefaults = {}): RequirementPlan & { readonly name: string } {
+export function planSpecRequirement(
+  r: SpecRequirement,
+  defaults: RequirementDefaults = {},
+): RequirementPlan & { readonly name: string } {
   const where = `spec requirement ${JSON.stringify(r.name ?? r.transform)}`
   const transform = transformByName(r.transform, r.options)
-  const plan = r.baseline ? planComparison(transform, specRequirementOptions(r, defaults), {}, where) : planRequirement(transform, specRequirementOptions(r, defaults), {}, where)
+  const plan = r.baseline
+    ? planComparison(transform, specRequirementOptions(r, defaults), {}, where)
+    : planRequirement(transform, specRequirementOptions(r, defaults), {}, where)
   if (r.baseline) comparisonSettings(specComparisonSettings(r), where)
   return { ...plan, name: requirementName(r, plan) }
 }
@@ -101,15 +126,36 @@ export async function runSpec(spec: LoadedSpec, options: RunSpecOptions = {}): P
       if (baselineModel) {
         const baseline = await loadOnnxModel(baselineModel.file, baselineModel.options)
         try {
-          const c = await runComparison(model, baseline, samples, plan, specComparisonSettings(requirement), onProgress ? (m, p) => onProgress(`${plan.name} (${m})`, p) : undefined)
-          outcomes.push({ name: plan.name, result: c.candidate, verdict: comparisonVerdict(c.comparison), required: plan.required, comparison: { baseline: c.baseline, comparison: c.comparison } })
+          const c = await runComparison(
+            model,
+            baseline,
+            samples,
+            plan,
+            specComparisonSettings(requirement),
+            onProgress ? (m, p) => onProgress(`${plan.name} (${m})`, p) : undefined,
+          )
+          outcomes.push({
+            name: plan.name,
+            result: c.candidate,
+            verdict: comparisonVerdict(c.comparison),
+            required: plan.required,
+            comparison: { baseline: c.baseline, comparison: c.comparison },
+          })
         } finally {
           await baseline.close?.()
         }
         continue
       }
-      const result = await sweep(model, samples, plan.transform, { ...plan.sweep, ...(onProgress ? { onProgress: (p: SweepProgress) => onProgress(plan.name, p) } : {}) })
-      outcomes.push({ name: plan.name, result, verdict: evaluateRequirement(result, plan.requirement), required: plan.required })
+      const result = await sweep(model, samples, plan.transform, {
+        ...plan.sweep,
+        ...(onProgress ? { onProgress: (p: SweepProgress) => onProgress(plan.name, p) } : {}),
+      })
+      outcomes.push({
+        name: plan.name,
+        result,
+        verdict: evaluateRequirement(result, plan.requirement),
+        required: plan.required,
+      })
     }
     return outcomes
   } finally {

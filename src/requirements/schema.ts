@@ -24,32 +24,73 @@ const classNames = { type: 'array', items: { type: 'string', minLength: 1 }, min
 const requirementOptions = {
   min: threshold,
   max: distanceThreshold,
-  minDice: { ...threshold, description: 'deprecated: the name of min for metric dice (an error with any other metric)' },
+  minDice: {
+    ...threshold,
+    description: 'deprecated: the name of min for metric dice (an error with any other metric)',
+  },
   metric: { enum: [...METRIC_NAMES] },
-  nsdTolerance: { type: 'number', minimum: 0, description: "tolerance of metric nsd, in the truth's spacing units (pixels without spacing)" },
+  nsdTolerance: {
+    type: 'number',
+    minimum: 0,
+    description: "tolerance of metric nsd, in the truth's spacing units (pixels without spacing)",
+  },
   scoreClasses: classNames,
   classes: { ...classNames, description: 'deprecated: the name of scoreClasses' },
   aggregate: { enum: ['mean', 'each'] },
   reference: { enum: ['truth', 'prediction'] },
   batchSize: { type: 'integer', minimum: 1 },
   emptyPolicy: {
-    description: "score where reference and prediction are both empty at a value: best (1) or nan (undefined)",
+    description: 'score where reference and prediction are both empty at a value: best (1) or nan (undefined)',
     oneOf: [
       { enum: ['best', 'nan'] },
-      { type: 'object', additionalProperties: false, required: ['bothEmpty'], properties: { bothEmpty: { enum: ['best', 'nan'] } } },
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['bothEmpty'],
+        properties: { bothEmpty: { enum: ['best', 'nan'] } },
+      },
     ],
   },
-  batchTimeout: { type: 'number', exclusiveMinimum: 0, maximum: 2_147_483_647, description: 'milliseconds one model call (one batch) may take' },
-  confidence: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, description: "the lower bound of the mean's bootstrap band at this level must meet the threshold (aggregate mean only)" },
-  resamples: { type: 'integer', minimum: 100, maximum: 1_000_000, description: 'bootstrap replicates of confidence (default 2000)' },
-  seed: { type: 'integer', minimum: 0, maximum: 4_294_967_295, description: 'seed of the bootstrap and of the draws of repeats (default 0)' },
-  repeats: { type: 'integer', minimum: 1, description: 'seeded draws per value of a random transform, scored by their mean (default 1)' },
-  confusion: { type: 'boolean', description: 'keep the class confusion counts per value in the result (default false)' },
+  batchTimeout: {
+    type: 'number',
+    exclusiveMinimum: 0,
+    maximum: 2_147_483_647,
+    description: 'milliseconds one model call (one batch) may take',
+  },
+  confidence: {
+    type: 'number',
+    exclusiveMinimum: 0,
+    exclusiveMaximum: 1,
+    description:
+      "the lower bound of the mean's bootstrap band at this level must meet the threshold (aggregate mean only)",
+  },
+  resamples: {
+    type: 'integer',
+    minimum: 100,
+    maximum: 1_000_000,
+    description: 'bootstrap replicates of confidence (default 2000)',
+  },
+  seed: {
+    type: 'integer',
+    minimum: 0,
+    maximum: 4_294_967_295,
+    description: 'seed of the bootstrap and of the draws of repeats (default 0)',
+  },
+  repeats: {
+    type: 'integer',
+    minimum: 1,
+    description: 'seeded draws per value of a random transform, scored by their mean (default 1)',
+  },
+  confusion: {
+    type: 'boolean',
+    description: 'keep the class confusion counts per value in the result (default false)',
+  },
   refine: {
     type: 'object',
     additionalProperties: false,
     required: ['tolerance'],
-    description: 'bisect each crossing of the threshold after the grid until its bracket is at most tolerance wide (parameter units)',
+    description:
+      'bisect each crossing of the threshold after the grid until its bracket is at most tolerance wide (parameter units)',
     properties: { tolerance: { type: 'number', exclusiveMinimum: 0 } },
   },
 } as const
@@ -66,8 +107,19 @@ const modelInput = {
     order: { enum: ['RGB', 'BGR'] },
     size: {
       oneOf: [
-        { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 2, maxItems: 2, description: '[w, h]: a fixed size the image is fitted to' },
-        { type: 'object', additionalProperties: false, required: ['multipleOf'], properties: { multipleOf: { type: 'integer', minimum: 1 } } },
+        {
+          type: 'array',
+          items: { type: 'integer', minimum: 1 },
+          minItems: 2,
+          maxItems: 2,
+          description: '[w, h]: a fixed size the image is fitted to',
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['multipleOf'],
+          properties: { multipleOf: { type: 'integer', minimum: 1 } },
+        },
       ],
     },
     fit: { enum: ['stretch', 'pad', 'crop'] },
@@ -103,7 +155,12 @@ const modelBlock = {
   properties: {
     onnx: { type: 'string', minLength: 1, description: 'path to the .onnx file, relative to the spec file' },
     name: { type: 'string', minLength: 1 },
-    classes: { type: 'object', minProperties: 1, propertyNames: { pattern: '^[0-9]+$' }, additionalProperties: { type: 'string', minLength: 1 } },
+    classes: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { pattern: '^[0-9]+$' },
+      additionalProperties: { type: 'string', minLength: 1 },
+    },
     input: modelInput,
     output: modelOutput,
     batchSize: { type: 'integer', minimum: 1 },
@@ -112,8 +169,18 @@ const modelBlock = {
 
 // The keys that make a requirement a comparison with a baseline model (ComparisonSettings and `baseline`).
 const comparisonOptions = {
-  baseline: { ...modelBlock, required: ['onnx'], description: "a baseline model (the spec's model block; classes default to the model's): the requirement becomes a comparison" },
-  margin: { type: 'number', minimum: 0, maximum: 1, description: "how much lower the model's AUC may be than the baseline's" },
+  baseline: {
+    ...modelBlock,
+    required: ['onnx'],
+    description:
+      "a baseline model (the spec's model block; classes default to the model's): the requirement becomes a comparison",
+  },
+  margin: {
+    type: 'number',
+    minimum: 0,
+    maximum: 1,
+    description: "how much lower the model's AUC may be than the baseline's",
+  },
   confidence: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
   resamples: { type: 'integer', minimum: 100, maximum: 1_000_000 },
   seed: { type: 'integer', minimum: 0, maximum: 4_294_967_295 },

@@ -41,7 +41,12 @@ export function toScores(curve: Float64Array): Score[] {
  * Reduces raw per-sample scores (`raw[sample][metric][class][value]`, NaN = undefined) to per-sample JSON
  * curves, the mean curves over samples, and how many samples each mean value averaged.
  */
-export function reduceScores(raw: readonly (readonly (readonly Float64Array[])[])[], metrics: readonly MetricName[], classNames: readonly string[], length: number): { samples: ScoreTable[]; mean: ScoreTable; meanCounts: ScoreCounts } {
+export function reduceScores(
+  raw: readonly (readonly (readonly Float64Array[])[])[],
+  metrics: readonly MetricName[],
+  classNames: readonly string[],
+  length: number,
+): { samples: ScoreTable[]; mean: ScoreTable; meanCounts: ScoreCounts } {
   const samples = raw.map((table) => {
     const scores: ScoreTable = {}
     metrics.forEach((m, mi) => {
@@ -57,7 +62,10 @@ export function reduceScores(raw: readonly (readonly (readonly Float64Array[])[]
     const curves: ClassCurves = {}
     const counts: Record<string, number[]> = {}
     classNames.forEach((c, ci) => {
-      const reduced = meanCurve(raw.map((table) => table[mi]?.[ci] as Float64Array), length)
+      const reduced = meanCurve(
+        raw.map((table) => table[mi]?.[ci] as Float64Array),
+        length,
+      )
       curves[c] = reduced.mean
       counts[c] = reduced.count
     })

@@ -17,7 +17,9 @@ export interface GridOptions {
 export const MAX_GRID_VALUES = 100_000
 
 function bad(option: string, value: unknown, expected: string): never {
-  throw new SegsenseError('E_BAD_PARAMETER', `sweep option ${option} ${expected}, got ${describeValue(value)}`, { details: { option, value } })
+  throw new SegsenseError('E_BAD_PARAMETER', `sweep option ${option} ${expected}, got ${describeValue(value)}`, {
+    details: { option, value },
+  })
 }
 
 /** Number of decimals needed to write `x` exactly as JavaScript prints it (1e-7 -> 7, 0.25 -> 2). */
@@ -57,8 +59,16 @@ export function fromWorking(parameter: Pick<TransformParameter, 'scale'>, u: num
 function checkValue(parameter: TransformParameter, option: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) bad(option, v, 'must be a finite number')
   if (parameter.scale === 'log' && !(v > 0)) bad(option, v, `must be > 0 (${parameter.name} is a log-scale factor)`)
-  if (parameter.scale === 'categorical' && parameter.categories && !Object.prototype.hasOwnProperty.call(parameter.categories, String(v))) {
-    bad(option, v, `must be one of the categories of ${parameter.name} (${Object.keys(parameter.categories).join(', ')})`)
+  if (
+    parameter.scale === 'categorical' &&
+    parameter.categories &&
+    !Object.prototype.hasOwnProperty.call(parameter.categories, String(v))
+  ) {
+    bad(
+      option,
+      v,
+      `must be one of the categories of ${parameter.name} (${Object.keys(parameter.categories).join(', ')})`,
+    )
   }
   return v
 }
@@ -100,8 +110,14 @@ export function sweepValues(parameter: TransformParameter, options: GridOptions 
     const to = checkValue(parameter, 'range[1]', r[1])
     if (from > to) bad('range', r, 'must have from <= to')
     if (steps !== undefined) {
-      if (categorical) bad('steps', steps, `does not apply to the categorical parameter ${parameter.name} (use values or range with step)`)
-      if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 2) bad('steps', steps, 'must be an integer >= 2')
+      if (categorical)
+        bad(
+          'steps',
+          steps,
+          `does not apply to the categorical parameter ${parameter.name} (use values or range with step)`,
+        )
+      if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 2)
+        bad('steps', steps, 'must be an integer >= 2')
       if (steps > MAX_GRID_VALUES) bad('steps', steps, `must be at most ${MAX_GRID_VALUES}`)
       grid = new Array<number>(steps)
       if (parameter.scale === 'log') {
@@ -122,7 +138,11 @@ export function sweepValues(parameter: TransformParameter, options: GridOptions 
       if (typeof s !== 'number' || !Number.isFinite(s) || !(s > 0)) bad('step', s, 'must be a finite number > 0')
       const n = Math.floor((to - from) / s + 1e-9)
       if (n + 2 > MAX_GRID_VALUES) {
-        throw new SegsenseError('E_BAD_PARAMETER', `sweep option step ${describeValue(s)} makes ${n + 1} values over [${from}, ${to}]; at most ${MAX_GRID_VALUES} are allowed`, { details: { option: 'step', value: s } })
+        throw new SegsenseError(
+          'E_BAD_PARAMETER',
+          `sweep option step ${describeValue(s)} makes ${n + 1} values over [${from}, ${to}]; at most ${MAX_GRID_VALUES} are allowed`,
+          { details: { option: 'step', value: s } },
+        )
       }
       const d = Math.max(decimals(from), decimals(s))
       grid = []
@@ -131,7 +151,8 @@ export function sweepValues(parameter: TransformParameter, options: GridOptions 
       const last = grid[grid.length - 1] as number
       if (last > to) grid[grid.length - 1] = to
       else if (to - last > 1e-9 * s) grid.push(to)
-      for (let i = 0; i < grid.length; i++) checkValue(parameter, `range [${from}, ${to}] with step ${s}: value`, grid[i])
+      for (let i = 0; i < grid.length; i++)
+        checkValue(parameter, `range [${from}, ${to}] with step ${s}: value`, grid[i])
     }
   }
   return withNeutral(parameter, grid)

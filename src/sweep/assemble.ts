@@ -6,7 +6,11 @@ import { SegsenseError } from '../core/errors.js'
 import type { Transform } from '../transforms/transform.js'
 import { reduceScores } from '../results/reduce.js'
 import {
-  SWEEP_SCHEMA_VERSION, type Refinement, type SweepParameter, type SweepResult, type SweepWarning,
+  SWEEP_SCHEMA_VERSION,
+  type Refinement,
+  type SweepParameter,
+  type SweepResult,
+  type SweepWarning,
 } from '../results/sweep-result.js'
 import { confusionJson } from './confusion.js'
 import type { RepeatedScores } from './repeats.js'
@@ -34,7 +38,8 @@ export function parameterJson(t: Pick<Transform, 'parameter'>): SweepParameter {
     defaultStep: p.defaultStep,
   }
   if (p.period !== undefined) out.period = p.period
-  if (p.categories !== undefined) out.categories = Object.fromEntries(Object.entries(p.categories).map(([k, v]) => [k, String(v)]))
+  if (p.categories !== undefined)
+    out.categories = Object.fromEntries(Object.entries(p.categories).map(([k, v]) => [k, String(v)]))
   return out
 }
 
@@ -43,19 +48,29 @@ export function optionsJson(t: Transform): Record<string, unknown> {
   try {
     return JSON.parse(JSON.stringify(t.options ?? {})) as Record<string, unknown>
   } catch (cause) {
-    throw new SegsenseError('E_BAD_PARAMETER', `transform ${JSON.stringify(t.name)}: options must be plain JSON to be stored in a sweep result`, { cause })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `transform ${JSON.stringify(t.name)}: options must be plain JSON to be stored in a sweep result`,
+      { cause },
+    )
   }
 }
 
 /** What {@link assembleResult} reads of a plan: the volume sweep's samples are volumes, so only their ids count. */
-export type AssemblyPlan = RunPlan & Pick<SweepPlan, 'reference' | 'keepFrames'> & { readonly samples: readonly { readonly id: string }[] }
+export type AssemblyPlan = RunPlan &
+  Pick<SweepPlan, 'reference' | 'keepFrames'> & { readonly samples: readonly { readonly id: string }[] }
 
 /** The warnings of a run: one per sample/class pair whose untransformed reference lacks the class. */
 export function warningsOf(plan: AssemblyPlan, raw: RawScores): SweepWarning[] {
   const what = plan.reference === 'truth' ? 'the truth' : 'the clean prediction'
   return raw.emptyReferences.map(({ sample, className }) => {
     const id = (plan.samples[sample] as { id: string }).id
-    return { sample: id, className, reason: 'empty-reference', message: `sample ${JSON.stringify(id)}: ${what} has no ${className}; not scored` }
+    return {
+      sample: id,
+      className,
+      reason: 'empty-reference',
+      message: `sample ${JSON.stringify(id)}: ${what} has no ${className}; not scored`,
+    }
   })
 }
 
@@ -67,7 +82,12 @@ export interface AssemblyExtras {
   readonly refined?: Refinement | undefined
 }
 
-export function assembleResult(plan: AssemblyPlan, raw: RawScores, totalMs: number, extras: AssemblyExtras = {}): SweepResult {
+export function assembleResult(
+  plan: AssemblyPlan,
+  raw: RawScores,
+  totalMs: number,
+  extras: AssemblyExtras = {},
+): SweepResult {
   const { repeated, cached, refined } = extras
   const { metrics, classNames, values, transform } = plan
   const reduced = reduceScores(raw.scores, metrics, classNames, values.length)
@@ -83,14 +103,25 @@ export function assembleResult(plan: AssemblyPlan, raw: RawScores, totalMs: numb
     reference: plan.reference,
     emptyPolicy: { bothEmpty: plan.emptyPolicy.bothEmpty },
     ...(metrics.includes('nsd') ? { nsdTolerance: plan.nsdTolerance } : {}),
-    samples: plan.samples.map((s, i) => ({ id: s.id, scores: reduced.samples[i] ?? {}, ...(draws ? { repeats: draws.map((d) => d[i] ?? {}) } : {}) })),
+    samples: plan.samples.map((s, i) => ({
+      id: s.id,
+      scores: reduced.samples[i] ?? {},
+      ...(draws ? { repeats: draws.map((d) => d[i] ?? {}) } : {}),
+    })),
     mean: reduced.mean,
     meanCounts: reduced.meanCounts,
     ...(warnings.length ? { warnings } : {}),
     ...(plan.confusion && raw.confusion ? { confusion: confusionJson(plan.confusion, raw.confusion) } : {}),
     ...(repeated ? { repeats: { count: repeated.seeds.length, seed: plan.seed, seeds: [...repeated.seeds] } } : {}),
     ...(refined ? { refined } : {}),
-    timing: { totalMs, predictMs: raw.predictMs, transformMs: raw.transformMs, scoreMs: raw.scoreMs, predictions: raw.predictions, ...(cached ? { cached } : {}) },
+    timing: {
+      totalMs,
+      predictMs: raw.predictMs,
+      transformMs: raw.transformMs,
+      scoreMs: raw.scoreMs,
+      predictions: raw.predictions,
+      ...(cached ? { cached } : {}),
+    },
   }
   if (raw.frames) {
     const samples = plan.samples.flatMap((s, i) => (raw.frames?.[i] ? [{ id: s.id, frames: raw.frames[i] }] : []))

@@ -7,7 +7,16 @@
  * entry's mtime). See docs/performance.md, "Cache".
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { createRequire } from 'node:module'
 import { mkdir } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
@@ -18,7 +27,6 @@ import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { LabelMap, Sample } from '../core/types.js'
 import { stableJson } from '../models/fingerprint.js'
 import type { CacheOptions, SweepPlan } from './types.js'
-
 
 /** Default size bound of the cache folder: 256 MiB. */
 export const DEFAULT_CACHE_MAX_BYTES = 256 * 1024 * 1024
@@ -68,15 +76,27 @@ function nearestNodeModules(from: string): string | undefined {
 export function checkCacheOption(option: unknown): void {
   if (option === undefined || typeof option === 'boolean') return
   if (option === null || typeof option !== 'object' || Array.isArray(option)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `sweep option cache must be true, false or { dir, maxBytes }, got ${describeValue(option)}`, { details: { value: option } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `sweep option cache must be true, false or { dir, maxBytes }, got ${describeValue(option)}`,
+      { details: { value: option } },
+    )
   }
   checkKnownKeys(option, optionKeys<CacheOptions>({ dir: true, maxBytes: true }), 'sweep option cache')
   const { dir, maxBytes } = option as CacheOptions
   if (dir !== undefined && (typeof dir !== 'string' || dir === '')) {
-    throw new SegsenseError('E_BAD_PARAMETER', `sweep option cache.dir must be a folder path, got ${describeValue(dir)}`, { details: { value: dir } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `sweep option cache.dir must be a folder path, got ${describeValue(dir)}`,
+      { details: { value: dir } },
+    )
   }
   if (maxBytes !== undefined && (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 1)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `sweep option cache.maxBytes must be an integer number of bytes >= 1, got ${describeValue(maxBytes)}`, { details: { value: maxBytes } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `sweep option cache.maxBytes must be an integer number of bytes >= 1, got ${describeValue(maxBytes)}`,
+      { details: { value: maxBytes } },
+    )
   }
 }
 
@@ -104,7 +124,8 @@ async function builtIn(transform: SweepPlan['transform']): Promise<boolean> {
  */
 export async function cacheFor(plan: SweepPlan): Promise<CacheStore | null> {
   const option = plan.cache
-  if (option === false || envOff() || typeof plan.model.fingerprint !== 'string' || !(await builtIn(plan.transform))) return null
+  if (option === false || envOff() || typeof plan.model.fingerprint !== 'string' || !(await builtIn(plan.transform)))
+    return null
   return openCache(option, plan.model.fingerprint)
 }
 
@@ -121,7 +142,10 @@ function envOff(): boolean {
  * `SEGSENSE_CACHE_DIR`, else `.cache/segsense` in the nearest `node_modules` above the working directory (none: one
  * warning, uncached); nothing is written outside it.
  */
-export function openCache(option: boolean | CacheOptions | undefined, fingerprint: string | undefined): CacheStore | null {
+export function openCache(
+  option: boolean | CacheOptions | undefined,
+  fingerprint: string | undefined,
+): CacheStore | null {
   if (option === false || envOff()) return null
   if (typeof fingerprint !== 'string' || fingerprint === '') return null
   const given = typeof option === 'object' ? option : {}
@@ -129,7 +153,10 @@ export function openCache(option: boolean | CacheOptions | undefined, fingerprin
   if (root === undefined) {
     const modules = nearestNodeModules(process.cwd())
     if (modules === undefined) {
-      warnOnce('(no node_modules)', `no node_modules folder at or above ${process.cwd()}; set SEGSENSE_CACHE_DIR or the cache.dir option`)
+      warnOnce(
+        '(no node_modules)',
+        `no node_modules folder at or above ${process.cwd()}; set SEGSENSE_CACHE_DIR or the cache.dir option`,
+      )
       return null
     }
     root = join(modules, '.cache', 'segsense')
@@ -184,18 +211,20 @@ function runtime(): string {
 export function sweepDigest(plan: SweepPlan): string {
   const t = plan.transform
   const nsd = plan.metrics.includes('nsd')
-  return sha256(stableJson({
-    format: FORMAT,
-    runtime: runtime(),
-    model: plan.model.fingerprint,
-    transform: { name: t.name, options: t.options ?? {}, parameter: t.parameter.name },
-    metrics: [...plan.metrics].sort(),
-    classes: plan.classes,
-    includeBackground: plan.includeBackground,
-    reference: plan.reference,
-    emptyPolicy: plan.emptyPolicy.bothEmpty,
-    ...(nsd ? { nsdTolerance: plan.nsdTolerance } : {}),
-  }))
+  return sha256(
+    stableJson({
+      format: FORMAT,
+      runtime: runtime(),
+      model: plan.model.fingerprint,
+      transform: { name: t.name, options: t.options ?? {}, parameter: t.parameter.name },
+      metrics: [...plan.metrics].sort(),
+      classes: plan.classes,
+      includeBackground: plan.includeBackground,
+      reference: plan.reference,
+      emptyPolicy: plan.emptyPolicy.bothEmpty,
+      ...(nsd ? { nsdTolerance: plan.nsdTolerance } : {}),
+    }),
+  )
 }
 
 function bytesOf(data: ArrayBufferView): Uint8Array {
@@ -282,7 +311,10 @@ const WRITE_CONCURRENCY = 16
  * process, again if the folder vanished. Returns the bytes written (0 for entries after the cache turned off).
  * @internal
  */
-export async function writeEntries(store: CacheStore, entries: readonly { readonly key: string; readonly payload: Uint8Array }[]): Promise<number> {
+export async function writeEntries(
+  store: CacheStore,
+  entries: readonly { readonly key: string; readonly payload: Uint8Array }[],
+): Promise<number> {
   let written = 0
   let next = 0
   const one = async (key: string, payload: Uint8Array): Promise<number> => {
@@ -318,7 +350,10 @@ export async function writeEntries(store: CacheStore, entries: readonly { readon
 
 /** A label map as an entry payload: `width height bytesPerId\n` and the ids. @internal */
 export function encodeLabels(map: LabelMap): Uint8Array {
-  return Buffer.concat([Buffer.from(`${map.width} ${map.height} ${map.data.BYTES_PER_ELEMENT}\n`, 'latin1'), bytesOf(map.data)])
+  return Buffer.concat([
+    Buffer.from(`${map.width} ${map.height} ${map.data.BYTES_PER_ELEMENT}\n`, 'latin1'),
+    bytesOf(map.data),
+  ])
 }
 
 /** The label map of a payload written by {@link encodeLabels}, or null when it does not fit its header. @internal */

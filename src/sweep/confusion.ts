@@ -17,7 +17,9 @@ export interface ConfusionLabels {
  * does not name it). @internal
  */
 export function confusionLabels(classes: Classes): ConfusionLabels {
-  const ids = [...new Set([0, ...Object.keys(classes).map(Number)])].filter((id) => Number.isInteger(id) && id >= 0).sort((a, b) => a - b)
+  const ids = [...new Set([0, ...Object.keys(classes).map(Number)])]
+    .filter((id) => Number.isInteger(id) && id >= 0)
+    .sort((a, b) => a - b)
   const names = ids.map((id) => classes[id] ?? (id === 0 ? 'background' : String(id)))
   const index = new Int32Array((ids[ids.length - 1] as number) + 1).fill(-1)
   ids.forEach((id, i) => (index[id] = i))
@@ -27,7 +29,12 @@ export function confusionLabels(classes: Classes): ConfusionLabels {
 /** Checks the sweep option `confusion` (a boolean; default false). @internal */
 export function checkConfusionOption(value: unknown): boolean {
   if (value === undefined) return false
-  if (typeof value !== 'boolean') throw new SegsenseError('E_BAD_PARAMETER', `sweep option confusion must be true or false, got ${describeValue(value)}`, { details: { value } })
+  if (typeof value !== 'boolean')
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `sweep option confusion must be true or false, got ${describeValue(value)}`,
+      { details: { value } },
+    )
   return value
 }
 

@@ -26,18 +26,22 @@ export function withDeadline<T>(work: Promise<T>, deadline: Deadline): Promise<T
       reject(deadline.onAbort())
     }
     // The work's outcome is always observed (second handler), so an abandoned rejection stays handled.
-    work.then((value) => {
-      settle()
-      resolve(value)
-    }, (error: unknown) => {
-      settle()
-      reject(error)
-    })
+    work.then(
+      (value) => {
+        settle()
+        resolve(value)
+      },
+      (error: unknown) => {
+        settle()
+        reject(error)
+      },
+    )
     if (signal?.aborted) return abort()
     signal?.addEventListener('abort', abort, { once: true })
-    if (timeout !== undefined) timer = setTimeout(() => {
-      settle()
-      reject(deadline.onTimeout())
-    }, timeout)
+    if (timeout !== undefined)
+      timer = setTimeout(() => {
+        settle()
+        reject(deadline.onTimeout())
+      }, timeout)
   })
 }

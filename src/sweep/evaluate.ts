@@ -4,7 +4,18 @@
  * new scores are written back. Runs over different values of the same sweep merge into one (refinement adds values).
  */
 import type { LabelMap } from '../core/types.js'
-import { type CacheStore, cleanKey, decodeLabels, encodeLabels, maybePrune, readEntry, sampleDigest, scoreKey, sweepDigest, writeEntries } from './cache.js'
+import {
+  type CacheStore,
+  cleanKey,
+  decodeLabels,
+  encodeLabels,
+  maybePrune,
+  readEntry,
+  sampleDigest,
+  scoreKey,
+  sweepDigest,
+  writeEntries,
+} from './cache.js'
 import type { SweepPlan } from './types.js'
 import { type RawScores, type RunControl, runBatches } from './run.js'
 import type { SweepFrame } from './types.js'
@@ -99,21 +110,39 @@ function digestsOf(plan: SweepPlan): { readonly sweepKey: string; readonly diges
  * predicted. `references` (per sample, optional) are clean predictions already made, so `reference: 'prediction'`
  * does not predict them again. Without a cache this is one `runBatches` call.
  */
-export async function evaluateValues(plan: SweepPlan, values: readonly number[], store: CacheStore | null, control: RunControl, counter: ProgressCounter, references: readonly (LabelMap | undefined)[] = []): Promise<Run> {
+export async function evaluateValues(
+  plan: SweepPlan,
+  values: readonly number[],
+  store: CacheStore | null,
+  control: RunControl,
+  counter: ProgressCounter,
+  references: readonly (LabelMap | undefined)[] = [],
+): Promise<Run> {
   const n = plan.samples.length
   const K = values.length
   const byPrediction = plan.reference === 'prediction'
   const report = (): void => control.onProgress?.({ done: counter.done, total: counter.total })
-  const run = async (samples: readonly number[], ks: readonly number[], given: readonly LabelMap[] | undefined): Promise<RawScores> => {
+  const run = async (
+    samples: readonly number[],
+    ks: readonly number[],
+    given: readonly LabelMap[] | undefined,
+  ): Promise<RawScores> => {
     const base = counter.done
-    const raw = await runBatches({ ...plan, samples: samples.map((s) => plan.samples[s] as SweepPlan['samples'][number]), values: ks.map((k) => values[k] as number) }, {
-      signal: control.signal,
-      references: given,
-      onProgress: (p) => {
-        counter.done = base + p.done
-        report()
+    const raw = await runBatches(
+      {
+        ...plan,
+        samples: samples.map((s) => plan.samples[s] as SweepPlan['samples'][number]),
+        values: ks.map((k) => values[k] as number),
       },
-    })
+      {
+        signal: control.signal,
+        references: given,
+        onProgress: (p) => {
+          counter.done = base + p.done
+          report()
+        },
+      },
+    )
     counter.done = base + raw.predictions
     return raw
   }
@@ -121,7 +150,8 @@ export async function evaluateValues(plan: SweepPlan, values: readonly number[],
   const allValues = Array.from({ length: K }, (_, k) => k)
 
   if (!store) {
-    const given = references.length === n && references.every((r) => r !== undefined) ? references as LabelMap[] : undefined
+    const given =
+      references.length === n && references.every((r) => r !== undefined) ? (references as LabelMap[]) : undefined
     counter.total += n * K + (byPrediction && !given ? n : 0)
     const raw = await run(all, allValues, given)
     return { values, raw, references: raw.references, cached: 0 }
@@ -200,8 +230,13 @@ export async function evaluateValues(plan: SweepPlan, values: readonly number[],
       const table = scores[s] as Table
       const sub = raw.scores[gi] as Table
       group.ks.forEach((k, j) => {
-        sub.forEach((row, mi) => row.forEach((curve, ci) => (((table[mi] as Float64Array[])[ci] as Float64Array)[k] = curve[j] as number)))
-        pending.push({ key: scoreKey(sweepKey, digests[s] as string, values[k] as number), payload: encodeScores(plan, table, k, has) })
+        sub.forEach((row, mi) =>
+          row.forEach((curve, ci) => (((table[mi] as Float64Array[])[ci] as Float64Array)[k] = curve[j] as number)),
+        )
+        pending.push({
+          key: scoreKey(sweepKey, digests[s] as string, values[k] as number),
+          payload: encodeScores(plan, table, k, has),
+        })
       })
       // A kept sample always runs whole, so its frames are in value order already.
       if (frames && raw.frames?.[gi]) frames[s] = raw.frames[gi] as SweepFrame[]
@@ -215,8 +250,20 @@ export async function evaluateValues(plan: SweepPlan, values: readonly number[],
   const written = pending.length > 0 ? await writeEntries(store, pending) : 0
   if (written > 0) maybePrune(store, written)
   const emptyReferences: { sample: number; className: string }[] = []
-  present.forEach((row, s) => row?.forEach((has, ci) => has || emptyReferences.push({ sample: s, className: plan.classNames[ci] as string })))
-  const raw: RawScores = { scores, frames, emptyReferences, confusion: null, references: refs as LabelMap[], predictions, predictMs, transformMs, scoreMs }
+  present.forEach((row, s) =>
+    row?.forEach((has, ci) => has || emptyReferences.push({ sample: s, className: plan.classNames[ci] as string })),
+  )
+  const raw: RawScores = {
+    scores,
+    frames,
+    emptyReferences,
+    confusion: null,
+    references: refs as LabelMap[],
+    predictions,
+    predictMs,
+    transformMs,
+    scoreMs,
+  }
   return { values, raw, references: refs, cached: hits }
 }
 
@@ -230,20 +277,26 @@ export function mergeRuns(a: Run, b: Run): Run {
   const ia = a.values.map((v) => index.get(v) as number)
   const ib = b.values.map((v) => index.get(v) as number)
   const K = values.length
-  const scores = a.raw.scores.map((table, s) => table.map((row, mi) => row.map((curve, ci) => {
-    const out = new Float64Array(K)
-    curve.forEach((v, j) => (out[ia[j] as number] = v))
-    ;((b.raw.scores[s] as Table)[mi] as Float64Array[])[ci]?.forEach((v, j) => (out[ib[j] as number] = v))
-    return out
-  })))
-  const frames = a.raw.frames && a.raw.frames.map((fa, s) => {
-    const fb = b.raw.frames?.[s]
-    if (!fa || !fb) return fa
-    const out = new Array<SweepFrame>(K)
-    fa.forEach((f, j) => (out[ia[j] as number] = f))
-    fb.forEach((f, j) => (out[ib[j] as number] = f))
-    return out
-  })
+  const scores = a.raw.scores.map((table, s) =>
+    table.map((row, mi) =>
+      row.map((curve, ci) => {
+        const out = new Float64Array(K)
+        curve.forEach((v, j) => (out[ia[j] as number] = v))
+        ;((b.raw.scores[s] as Table)[mi] as Float64Array[])[ci]?.forEach((v, j) => (out[ib[j] as number] = v))
+        return out
+      }),
+    ),
+  )
+  const frames =
+    a.raw.frames &&
+    a.raw.frames.map((fa, s) => {
+      const fb = b.raw.frames?.[s]
+      if (!fa || !fb) return fa
+      const out = new Array<SweepFrame>(K)
+      fa.forEach((f, j) => (out[ia[j] as number] = f))
+      fb.forEach((f, j) => (out[ib[j] as number] = f))
+      return out
+    })
   const references = a.references.map((r, s) => r ?? b.references[s])
   const raw: RawScores = {
     scores,

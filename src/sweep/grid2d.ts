@@ -5,7 +5,13 @@ import { isDistanceMetric } from '../metrics/overlap.js'
 import type { SegmentationModel } from '../models/model.js'
 import { defineTransform, type Transform, type TransformParameter } from '../transforms/transform.js'
 import { type GridOptions, sweepValues } from '../results/values.js'
-import { GRID_SCHEMA_VERSION, type GridAxisRecord, type GridResult, type GridScoreTable, type ScoreGrid } from '../results/grid-result.js'
+import {
+  GRID_SCHEMA_VERSION,
+  type GridAxisRecord,
+  type GridResult,
+  type GridScoreTable,
+  type ScoreGrid,
+} from '../results/grid-result.js'
 import { reduceScores } from '../results/reduce.js'
 import { resolveSweep } from './resolve.js'
 import type { ScoreTable } from '../results/sweep-result.js'
@@ -42,7 +48,10 @@ export type GridAxes<Options extends object = object> =
  * Options of {@link sweepGrid}: each axis' grid, and what to score and how to run as {@link sweep} takes them (but
  * `keep`: a grid keeps no frames; and not yet `repeats`, `seed`, `confusion`, `cache` and `refine`).
  */
-export interface GridSweepOptions extends Omit<SweepOptions, keyof GridOptions | 'keep' | 'classes' | 'repeats' | 'seed' | 'confusion' | 'cache' | 'refine'> {
+export interface GridSweepOptions extends Omit<
+  SweepOptions,
+  keyof GridOptions | 'keep' | 'classes' | 'repeats' | 'seed' | 'confusion' | 'cache' | 'refine'
+> {
   /**
    * Per axis, the grid exactly as `sweep` takes it (`range` with `step` or `steps`, or `values`); default each
    * parameter's default range and step. Each axis includes its neutral value.
@@ -55,8 +64,17 @@ export interface GridSweepOptions extends Omit<SweepOptions, keyof GridOptions |
 
 /** The keys `sweepGrid` takes (the compiler keeps the list in step with {@link GridSweepOptions}). */
 export const GRID_SWEEP_OPTION_KEYS = optionKeys<GridSweepOptions>({
-  axes: true, ranges: true, metrics: true, nsdTolerance: true, scoreClasses: true, reference: true, batchSize: true,
-  emptyPolicy: true, onProgress: true, signal: true, batchTimeout: true,
+  axes: true,
+  ranges: true,
+  metrics: true,
+  nsdTolerance: true,
+  scoreClasses: true,
+  reference: true,
+  batchSize: true,
+  emptyPolicy: true,
+  onProgress: true,
+  signal: true,
+  batchTimeout: true,
 })
 
 const GRID_KEYS = optionKeys<GridOptions>({ range: true, step: true, steps: true, values: true })
@@ -68,23 +86,42 @@ function isTransform(axis: unknown): axis is Transform {
 
 function isOptionAxis(axis: unknown): axis is GridOptionAxis {
   const a = axis as Partial<GridOptionAxis> | null
-  return !!a && typeof a === 'object' && typeof a.vary === 'function' && !!a.parameter && typeof (a as Partial<Transform>).image !== 'function'
+  return (
+    !!a &&
+    typeof a === 'object' &&
+    typeof a.vary === 'function' &&
+    !!a.parameter &&
+    typeof (a as Partial<Transform>).image !== 'function'
+  )
 }
 
 /** The grid of each axis from `axes` and `ranges`. */
 function axisGrids(options: GridSweepOptions): [GridOptions, GridOptions] {
   const { axes, ranges } = options
-  if (axes !== undefined && (!Array.isArray(axes) || axes.length !== 2 || !axes.every((a) => a !== null && typeof a === 'object'))) {
-    throw new SegsenseError('E_BAD_PARAMETER', `sweepGrid option axes must be two grids [{ range, step | steps | values }, { ... }], got ${describeValue(axes)}`)
+  if (
+    axes !== undefined &&
+    (!Array.isArray(axes) || axes.length !== 2 || !axes.every((a) => a !== null && typeof a === 'object'))
+  ) {
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `sweepGrid option axes must be two grids [{ range, step | steps | values }, { ... }], got ${describeValue(axes)}`,
+    )
   }
   if (ranges !== undefined && (!Array.isArray(ranges) || ranges.length !== 2)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `sweepGrid option ranges must be two ranges [[from, to], [from, to]], got ${describeValue(ranges)}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `sweepGrid option ranges must be two ranges [[from, to], [from, to]], got ${describeValue(ranges)}`,
+    )
   }
   return [0, 1].map((k) => {
     const grid = axes?.[k] ?? {}
     checkKnownKeys(grid, GRID_KEYS, `sweepGrid option axes[${k}]`)
     if (ranges === undefined) return grid
-    if (grid.range !== undefined) throw new SegsenseError('E_BAD_PARAMETER', `sweepGrid: give the range of axis ${k} once, in ranges or in axes[${k}].range, not both`)
+    if (grid.range !== undefined)
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `sweepGrid: give the range of axis ${k} once, in ranges or in axes[${k}].range, not both`,
+      )
     return { ...grid, range: ranges[k] as readonly [number, number] }
   }) as [GridOptions, GridOptions]
 }
@@ -95,7 +132,10 @@ function axisValues(parameter: TransformParameter, grid: GridOptions, k: number,
     return sweepValues(parameter, grid)
   } catch (e) {
     if (!isSegsenseError(e)) throw e
-    throw new SegsenseError(e.code, `sweepGrid axis ${k} (${name} ${parameter.name}): ${e.message}`, { cause: e, details: { axis: k } })
+    throw new SegsenseError(e.code, `sweepGrid axis ${k} (${name} ${parameter.name}): ${e.message}`, {
+      cause: e,
+      details: { axis: k },
+    })
   }
 }
 
@@ -119,7 +159,12 @@ interface CellPlan {
   readonly records: [GridAxisRecord, GridAxisRecord]
 }
 
-function record(role: GridAxisRecord['role'], t: Transform, parameter: TransformParameter, values: number[]): GridAxisRecord {
+function record(
+  role: GridAxisRecord['role'],
+  t: Transform,
+  parameter: TransformParameter,
+  values: number[],
+): GridAxisRecord {
   return { role, transform: t.name, parameter: parameterJson({ parameter }), options: optionsJson(t), values }
 }
 
@@ -169,14 +214,23 @@ function variantCells(t: Transform, axis: GridOptionAxis, optionAt: 0 | 1, vt: n
     let changes: unknown
     try {
       changes = axis.vary(v)
-      if (changes === null || typeof changes !== 'object') throw new SegsenseError('E_BAD_PARAMETER', `vary(${v}) must return an options object, got ${describeValue(changes)}`)
+      if (changes === null || typeof changes !== 'object')
+        throw new SegsenseError(
+          'E_BAD_PARAMETER',
+          `vary(${v}) must return an options object, got ${describeValue(changes)}`,
+        )
       return t.with(changes as object)
     } catch (e) {
       if (!isSegsenseError(e)) throw e
-      throw new SegsenseError(e.code, `sweepGrid option axis ${optionAt} (${axis.parameter.name} = ${v}) on ${t.name}: ${e.message}`, { cause: e, details: { axis: optionAt, value: v } })
+      throw new SegsenseError(
+        e.code,
+        `sweepGrid option axis ${optionAt} (${axis.parameter.name} = ${v}) on ${t.name}: ${e.message}`,
+        { cause: e, details: { axis: optionAt, value: v } },
+      )
     }
   })
-  const pick = (i: number, j: number): [Transform, number] => (optionAt === 1 ? [variants[j] as Transform, vt[i] as number] : [variants[i] as Transform, vt[j] as number])
+  const pick = (i: number, j: number): [Transform, number] =>
+    optionAt === 1 ? [variants[j] as Transform, vt[i] as number] : [variants[i] as Transform, vt[j] as number]
   const neutral = variants[vo.indexOf(axis.parameter.neutral)] as Transform
   const tRecord = record('transform', t, t.parameter, vt)
   const oRecord = record('option', neutral, axis.parameter, vo)
@@ -197,11 +251,18 @@ function variantCells(t: Transform, axis: GridOptionAxis, optionAt: 0 | 1, vt: n
 
 function planCells(axes: GridAxes, options: GridSweepOptions): CellPlan {
   if (!Array.isArray(axes) || axes.length !== 2) {
-    throw new SegsenseError('E_BAD_PARAMETER', `sweepGrid: axes must be two transforms [a, b], or a transform and an option axis { parameter, vary }, got ${describeValue(axes)}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `sweepGrid: axes must be two transforms [a, b], or a transform and an option axis { parameter, vary }, got ${describeValue(axes)}`,
+    )
   }
   const kinds = axes.map((axis, k) => {
     if (isTransform(axis)) {
-      if (axis.spatial && typeof axis.labels !== 'function') throw new SegsenseError('E_BAD_PARAMETER', `sweepGrid axis ${k}: transform ${JSON.stringify(axis.name)} is spatial but has no labels(mask, value) function`)
+      if (axis.spatial && typeof axis.labels !== 'function')
+        throw new SegsenseError(
+          'E_BAD_PARAMETER',
+          `sweepGrid axis ${k}: transform ${JSON.stringify(axis.name)} is spatial but has no labels(mask, value) function`,
+        )
       return 'transform'
     }
     if (isOptionAxis(axis)) {
@@ -209,15 +270,24 @@ function planCells(axes: GridAxes, options: GridSweepOptions): CellPlan {
       checkParameter(axis.parameter, k)
       return 'option'
     }
-    throw new SegsenseError('E_BAD_PARAMETER', `sweepGrid axis ${k} must be a Transform (e.g. rotate) or an option axis { parameter, vary: (value) => options }, got ${describeValue(axis)}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `sweepGrid axis ${k} must be a Transform (e.g. rotate) or an option axis { parameter, vary: (value) => options }, got ${describeValue(axis)}`,
+    )
   })
   const grids = axisGrids(options)
   const names = axes.map((axis) => (isTransform(axis) ? axis.name : 'option axis'))
-  const values = axes.map((axis, k) => axisValues(axis.parameter, grids[k] as GridOptions, k, names[k] as string)) as [number[], number[]]
+  const values = axes.map((axis, k) => axisValues(axis.parameter, grids[k] as GridOptions, k, names[k] as string)) as [
+    number[],
+    number[],
+  ]
   const [a, b] = axes
   if (isTransform(a) && isTransform(b)) return sequentialCells(a, b, values[0], values[1])
   if (kinds[0] === 'option' && kinds[1] === 'option') {
-    throw new SegsenseError('E_BAD_PARAMETER', 'sweepGrid: an option axis sweeps an option of the other axis\' transform, so one of the two axes must be a Transform')
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      "sweepGrid: an option axis sweeps an option of the other axis' transform, so one of the two axes must be a Transform",
+    )
   }
   return isTransform(a)
     ? variantCells(a, b as GridOptionAxis, 1, values[0], values[1])
@@ -229,7 +299,11 @@ function toGrid<T>(curve: readonly T[], n: number, m: number): T[][] {
   return Array.from({ length: n }, (_, i) => curve.slice(i * m, (i + 1) * m))
 }
 
-function gridTable<T>(table: Partial<Record<string, Record<string, T[]>>>, n: number, m: number): Partial<Record<string, Record<string, T[][]>>> {
+function gridTable<T>(
+  table: Partial<Record<string, Record<string, T[]>>>,
+  n: number,
+  m: number,
+): Partial<Record<string, Record<string, T[][]>>> {
   const out: Partial<Record<string, Record<string, T[][]>>> = {}
   for (const [metric, curves] of Object.entries(table)) {
     if (!curves) continue
@@ -257,9 +331,15 @@ function gridTable<T>(table: Partial<Record<string, Record<string, T[]>>>, n: nu
  * @example
  * const grid = await sweepGrid(model, samples, [rotate, zoom], { axes: [{ range: [-30, 30], step: 10 }, { values: [0.8, 1, 1.25] }] })
  */
-export async function sweepGrid<Options extends object>(model: SegmentationModel, samples: Sample | readonly Sample[], axes: GridAxes<Options>, options: GridSweepOptions = {}): Promise<GridResult> {
+export async function sweepGrid<Options extends object>(
+  model: SegmentationModel,
+  samples: Sample | readonly Sample[],
+  axes: GridAxes<Options>,
+  options: GridSweepOptions = {},
+): Promise<GridResult> {
   const t0 = performance.now()
-  if (options === null || typeof options !== 'object') throw new SegsenseError('E_BAD_PARAMETER', `sweepGrid: options must be an object, got ${describeValue(options)}`)
+  if (options === null || typeof options !== 'object')
+    throw new SegsenseError('E_BAD_PARAMETER', `sweepGrid: options must be an object, got ${describeValue(options)}`)
   checkKnownKeys(options, GRID_SWEEP_OPTION_KEYS, 'sweepGrid options')
   const cells = planCells(axes as GridAxes, options)
   const [ra, rb] = cells.records
@@ -270,20 +350,36 @@ export async function sweepGrid<Options extends object>(model: SegmentationModel
   // are the sweep runner's own.
   const cellTransform: Transform = {
     name: cells.name,
-    parameter: { name: 'cell', unit: '', neutral: neutral[0] * m + neutral[1], scale: 'linear', defaultRange: [0, n * m - 1], defaultStep: 1 },
+    parameter: {
+      name: 'cell',
+      unit: '',
+      neutral: neutral[0] * m + neutral[1],
+      scale: 'linear',
+      defaultRange: [0, n * m - 1],
+      defaultStep: 1,
+    },
     spatial: cells.spatial,
     options: {},
     image: (img, c) => cells.image(img, Math.floor(c / m), c % m),
     labels: (mask, c) => cells.labels(mask, Math.floor(c / m), c % m),
-    with: () => { throw new SegsenseError('E_BAD_PARAMETER', 'a grid cell transform takes no options') },
+    with: () => {
+      throw new SegsenseError('E_BAD_PARAMETER', 'a grid cell transform takes no options')
+    },
   }
   const { axes: _axes, ranges: _ranges, ...sweepOptions } = options
   // Grids gate scores (higher is better, at most 1): a distance (+Infinity when one mask is empty) has no stable region at a min.
   const distances = (options.metrics ?? []).filter((m) => isDistanceMetric(m))
-  if (distances.length) throw new SegsenseError('E_BAD_PARAMETER', `sweepGrid option metrics: ${distances.join(', ')} ${distances.length === 1 ? 'is a distance' : 'are distances'}; grids take the scores dice, iou, precision, recall and nsd (distances are not supported in grids yet)`)
+  if (distances.length)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `sweepGrid option metrics: ${distances.join(', ')} ${distances.length === 1 ? 'is a distance' : 'are distances'}; grids take the scores dice, iou, precision, recall and nsd (distances are not supported in grids yet)`,
+    )
   const cellIndices = Array.from({ length: n * m }, (_, c) => c)
   const resolved = resolveSweep(model, samples, cellTransform, { ...sweepOptions, values: cellIndices })
-  const plan = { ...resolved, what: `grid sweep of ${JSON.stringify(cells.name)} on model ${JSON.stringify(model.name)}` }
+  const plan = {
+    ...resolved,
+    what: `grid sweep of ${JSON.stringify(cells.name)} on model ${JSON.stringify(model.name)}`,
+  }
   const raw = await runBatches(plan, { onProgress: options.onProgress, signal: options.signal })
   const reduced = reduceScores(raw.scores, plan.metrics, plan.classNames, n * m)
   const warnings = warningsOf(plan, raw)
@@ -303,6 +399,12 @@ export async function sweepGrid<Options extends object>(model: SegmentationModel
     mean: asGrid(reduced.mean),
     meanCounts: gridTable(reduced.meanCounts, n, m),
     ...(warnings.length ? { warnings } : {}),
-    timing: { totalMs: performance.now() - t0, predictMs: raw.predictMs, transformMs: raw.transformMs, scoreMs: raw.scoreMs, predictions: raw.predictions },
+    timing: {
+      totalMs: performance.now() - t0,
+      predictMs: raw.predictMs,
+      transformMs: raw.transformMs,
+      scoreMs: raw.scoreMs,
+      predictions: raw.predictions,
+    },
   }
 }

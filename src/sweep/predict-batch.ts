@@ -9,7 +9,10 @@ import { withDeadline } from './deadline.js'
 
 /** The error of a sweep stopped by its signal, saying how far it got. */
 export function aborted(what: string, done: number, total: number, signal: AbortSignal): SegsenseError {
-  return new SegsenseError('E_ABORTED', `${what} aborted after ${done} of ${total} predictions`, { cause: signal.reason, details: { done, total } })
+  return new SegsenseError('E_ABORTED', `${what} aborted after ${done} of ${total} predictions`, {
+    cause: signal.reason,
+    details: { done, total },
+  })
 }
 
 /** What {@link batchPredictor} needs to know of its sweep. */
@@ -46,20 +49,31 @@ export function batchPredictor(context: BatchContext): BatchPredictor {
     async predict(images) {
       const t = performance.now()
       const number = ++batch
-      const out = await withDeadline(Promise.resolve().then(() => model.predict(images)), {
-        signal,
-        timeout: batchTimeout,
-        onAbort: () => {
-          const { done, total } = context.progress()
-          return aborted(what, done, total, signal as AbortSignal)
+      const out = await withDeadline(
+        Promise.resolve().then(() => model.predict(images)),
+        {
+          signal,
+          timeout: batchTimeout,
+          onAbort: () => {
+            const { done, total } = context.progress()
+            return aborted(what, done, total, signal as AbortSignal)
+          },
+          onTimeout: () =>
+            new SegsenseError(
+              'E_TIMEOUT',
+              `model ${JSON.stringify(model.name)} did not answer batch ${number} of ${batches} (${images.length} ${unit}${images.length === 1 ? '' : 's'}) within the batchTimeout of ${batchTimeout} ms (${what})`,
+              {
+                details: { model: model.name, batch: number, batches, images: images.length, batchTimeout },
+              },
+            ),
         },
-        onTimeout: () => new SegsenseError('E_TIMEOUT', `model ${JSON.stringify(model.name)} did not answer batch ${number} of ${batches} (${images.length} ${unit}${images.length === 1 ? '' : 's'}) within the batchTimeout of ${batchTimeout} ms (${what})`, {
-          details: { model: model.name, batch: number, batches, images: images.length, batchTimeout },
-        }),
-      })
+      )
       ms += performance.now() - t
       if (!Array.isArray(out) || out.length !== images.length) {
-        throw new SegsenseError('E_MODEL_OUTPUT', `model ${JSON.stringify(model.name)} returned ${Array.isArray(out) ? out.length : describeValue(out)} predictions for a batch of ${images.length} ${unit}s`)
+        throw new SegsenseError(
+          'E_MODEL_OUTPUT',
+          `model ${JSON.stringify(model.name)} returned ${Array.isArray(out) ? out.length : describeValue(out)} predictions for a batch of ${images.length} ${unit}s`,
+        )
       }
       return out.map((p, i) => checkPrediction(model.name, images[i] as Raster, p))
     },

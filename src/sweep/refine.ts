@@ -14,12 +14,13 @@ import type { Refinement, Score } from '../results/sweep-result.js'
 import { passes } from '../analysis/stability.js'
 import type { RefineOptions, RefineSettings, SweepPlan } from './types.js'
 
-
 /** Most bisection rounds: 60 halvings take any finite bracket below any tolerance a double can hold. */
 const MAX_ROUNDS = 60
 
 const bad = (what: string, value: unknown, expected: string): never => {
-  throw new SegsenseError('E_BAD_PARAMETER', `sweep option refine${what} ${expected}, got ${describeValue(value)}`, { details: { value } })
+  throw new SegsenseError('E_BAD_PARAMETER', `sweep option refine${what} ${expected}, got ${describeValue(value)}`, {
+    details: { value },
+  })
 }
 
 /**
@@ -29,18 +30,32 @@ const bad = (what: string, value: unknown, expected: string): never => {
  */
 export function resolveRefine(option: unknown, plan: SweepPlan): RefineSettings | null {
   if (option === undefined) return null
-  if (option === null || typeof option !== 'object' || Array.isArray(option)) bad('', option, 'must be { min, tolerance, metric?, aggregate? }')
-  checkKnownKeys(option, optionKeys<RefineOptions>({ min: true, tolerance: true, metric: true, aggregate: true }), 'sweep option refine')
+  if (option === null || typeof option !== 'object' || Array.isArray(option))
+    bad('', option, 'must be { min, tolerance, metric?, aggregate? }')
+  checkKnownKeys(
+    option,
+    optionKeys<RefineOptions>({ min: true, tolerance: true, metric: true, aggregate: true }),
+    'sweep option refine',
+  )
   const o = option as RefineOptions
-  if (plan.transform.parameter.scale === 'categorical') bad('', option, `does not apply to the categorical parameter ${plan.transform.parameter.name} (there is nothing between two categories)`)
-  if (typeof o.tolerance !== 'number' || !Number.isFinite(o.tolerance) || !(o.tolerance > 0)) bad('.tolerance', o.tolerance, 'must be a finite number > 0 (in the parameter\'s unit)')
+  if (plan.transform.parameter.scale === 'categorical')
+    bad(
+      '',
+      option,
+      `does not apply to the categorical parameter ${plan.transform.parameter.name} (there is nothing between two categories)`,
+    )
+  if (typeof o.tolerance !== 'number' || !Number.isFinite(o.tolerance) || !(o.tolerance > 0))
+    bad('.tolerance', o.tolerance, "must be a finite number > 0 (in the parameter's unit)")
   const metric = o.metric ?? 'dice'
-  if (!plan.metrics.includes(metric)) bad('.metric', metric, `must be one of the sweep's metrics (${plan.metrics.join(', ')})`)
+  if (!plan.metrics.includes(metric))
+    bad('.metric', metric, `must be one of the sweep's metrics (${plan.metrics.join(', ')})`)
   // Bisection brackets crossings of a score's min; a distance (lower is better, possibly infinite) is not refined.
-  if (isDistanceMetric(metric)) bad('.metric', metric, 'must be a score metric (dice, iou, precision, recall, nsd): distances are not refined')
+  if (isDistanceMetric(metric))
+    bad('.metric', metric, 'must be a score metric (dice, iou, precision, recall, nsd): distances are not refined')
   const aggregate = o.aggregate ?? 'mean'
   if (aggregate !== 'mean' && aggregate !== 'each') bad('.aggregate', aggregate, "must be 'mean' or 'each'")
-  const threshold = (v: unknown, what: string): number => (typeof v === 'number' && v >= 0 && v <= 1 ? v : bad(what, v, 'must be a number in [0, 1]'))
+  const threshold = (v: unknown, what: string): number =>
+    typeof v === 'number' && v >= 0 && v <= 1 ? v : bad(what, v, 'must be a number in [0, 1]')
   const thresholds = new Map<string, number>()
   if (typeof o.min === 'number') {
     const t = threshold(o.min, '.min')
@@ -66,7 +81,12 @@ export interface ThresholdCurve {
  * at the other, and which is wider than `tolerance`, its midpoint in the parameter's working axis (the geometric mean
  * for log parameters). Ascending, unique, none already in `values`. Pure.
  */
-export function bisectionValues(parameter: Pick<TransformParameter, 'scale'>, values: readonly number[], curves: readonly ThresholdCurve[], tolerance: number): number[] {
+export function bisectionValues(
+  parameter: Pick<TransformParameter, 'scale'>,
+  values: readonly number[],
+  curves: readonly ThresholdCurve[],
+  tolerance: number,
+): number[] {
   const out = new Set<number>()
   for (let i = 0; i + 1 < values.length; i++) {
     const a = values[i] as number
@@ -99,20 +119,41 @@ function curvesOf(run: Run, plan: SweepPlan, settings: RefineSettings): Threshol
  * round's new values (all brackets of a round in one call, so they share batches). Returns the merged run and the
  * values it added.
  */
-export async function refineRun(plan: SweepPlan, settings: RefineSettings, first: Run, evaluate: (values: readonly number[], before: Run) => Promise<Run>, merge: (a: Run, b: Run) => Run): Promise<{ run: Run; refinement: Refinement }> {
+export async function refineRun(
+  plan: SweepPlan,
+  settings: RefineSettings,
+  first: Run,
+  evaluate: (values: readonly number[], before: Run) => Promise<Run>,
+  merge: (a: Run, b: Run) => Run,
+): Promise<{ run: Run; refinement: Refinement }> {
   let run = first
   const added: number[] = []
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const next = bisectionValues(plan.transform.parameter, run.values, curvesOf(run, plan, settings), settings.tolerance)
+    const next = bisectionValues(
+      plan.transform.parameter,
+      run.values,
+      curvesOf(run, plan, settings),
+      settings.tolerance,
+    )
     if (next.length === 0) break
     if (run.values.length + next.length > MAX_GRID_VALUES) {
-      throw new SegsenseError('E_BAD_PARAMETER', `sweep option refine: the tolerance ${settings.tolerance} needs more than ${MAX_GRID_VALUES} values; give a larger tolerance`, { details: { tolerance: settings.tolerance } })
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `sweep option refine: the tolerance ${settings.tolerance} needs more than ${MAX_GRID_VALUES} values; give a larger tolerance`,
+        { details: { tolerance: settings.tolerance } },
+      )
     }
     run = merge(run, await evaluate(next, run))
     added.push(...next)
   }
   return {
     run,
-    refinement: { values: added.sort((a, b) => a - b), tolerance: settings.tolerance, metric: settings.metric, aggregate: settings.aggregate, min: Object.fromEntries(settings.thresholds) },
+    refinement: {
+      values: added.sort((a, b) => a - b),
+      tolerance: settings.tolerance,
+      metric: settings.metric,
+      aggregate: settings.aggregate,
+      min: Object.fromEntries(settings.thresholds),
+    },
   }
 }

@@ -16,15 +16,27 @@ export const MAX_REPEATS = 1000
 export function checkRepeats(transform: Transform, repeats: unknown, seed: unknown): { repeats: number; seed: number } {
   const n = repeats ?? 1
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_REPEATS) {
-    throw new SegsenseError('E_BAD_PARAMETER', `sweep option repeats must be an integer in 1..${MAX_REPEATS}, got ${describeValue(repeats)}`, { details: { value: repeats } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `sweep option repeats must be an integer in 1..${MAX_REPEATS}, got ${describeValue(repeats)}`,
+      { details: { value: repeats } },
+    )
   }
   const s = checkSeed(seed ?? 0, 'sweep option seed')
   if (n > 1) {
     if (transform.random !== true) {
-      throw new SegsenseError('E_BAD_PARAMETER', `sweep option repeats is ${n}, but transform ${JSON.stringify(transform.name)} is deterministic: every draw would give the same scores. repeats is for random transforms (noise, elastic, corruptions.gaussianNoise, ...)`, { details: { transform: transform.name, repeats: n } })
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `sweep option repeats is ${n}, but transform ${JSON.stringify(transform.name)} is deterministic: every draw would give the same scores. repeats is for random transforms (noise, elastic, corruptions.gaussianNoise, ...)`,
+        { details: { transform: transform.name, repeats: n } },
+      )
     }
     if (!transform.options || !Object.hasOwn(transform.options, 'seed')) {
-      throw new SegsenseError('E_BAD_PARAMETER', `transform ${JSON.stringify(transform.name)} is random but has no seed option, so repeats cannot draw it again: give it a seed option (defineTransform options: { seed: 0 })`, { details: { transform: transform.name } })
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `transform ${JSON.stringify(transform.name)} is random but has no seed option, so repeats cannot draw it again: give it a seed option (defineTransform options: { seed: 0 })`,
+        { details: { transform: transform.name } },
+      )
     }
   }
   return { repeats: n, seed: s }
@@ -68,19 +80,28 @@ export async function runRepeats(plan: SweepPlan, control: RunControl = {}): Pro
     const drawControl: RunControl = {
       signal: control.signal,
       // Every draw is a full run: its progress is offset by the draws before it.
-      onProgress: onProgress ? (p) => onProgress({ done: r * p.total + p.done, total: p.total * seeds.length }) : undefined,
+      onProgress: onProgress
+        ? (p) => onProgress({ done: r * p.total + p.done, total: p.total * seeds.length })
+        : undefined,
     }
     // Frames are kept for the first draw only: memory stays that of one sweep.
     draws.push(await runBatches({ ...plan, transform, keepFrames: r === 0 ? plan.keepFrames : null }, drawControl))
   }
   const first = draws[0] as RawScores
-  const scores = first.scores.map((table, s) => table.map((perClass, m) => perClass.map((_, c) => meanOver(draws.map((d) => d.scores[s]?.[m]?.[c] as Float64Array)))))
-  const confusion = first.confusion ? first.confusion.map((_, k) => {
-    const sum = new Float64Array((first.confusion?.[k] as Float64Array).length)
-    for (const d of draws) d.confusion?.[k]?.forEach((v, i) => (sum[i] = (sum[i] as number) + v))
-    return sum
-  }) : null
-  const total = (key: 'predictions' | 'predictMs' | 'transformMs' | 'scoreMs'): number => draws.reduce((a, d) => a + d[key], 0)
+  const scores = first.scores.map((table, s) =>
+    table.map((perClass, m) =>
+      perClass.map((_, c) => meanOver(draws.map((d) => d.scores[s]?.[m]?.[c] as Float64Array))),
+    ),
+  )
+  const confusion = first.confusion
+    ? first.confusion.map((_, k) => {
+        const sum = new Float64Array((first.confusion?.[k] as Float64Array).length)
+        for (const d of draws) d.confusion?.[k]?.forEach((v, i) => (sum[i] = (sum[i] as number) + v))
+        return sum
+      })
+    : null
+  const total = (key: 'predictions' | 'predictMs' | 'transformMs' | 'scoreMs'): number =>
+    draws.reduce((a, d) => a + d[key], 0)
   const raw: RawScores = {
     scores,
     frames: first.frames,

@@ -43,7 +43,6 @@ export interface RunControl {
   readonly references?: readonly LabelMap[] | undefined
 }
 
-
 /** A copy of a caller's raster: a model may write into what it is handed, and the caller's samples must survive it. */
 function copyRaster(img: Raster): Raster {
   return withData(img, img.data.slice())
@@ -79,9 +78,17 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
   let transformMs = 0
   let scoreMs = 0
   const { signal } = control
-  const batches = Math.ceil(n * K / batchSize) + Math.ceil(cleans / batchSize)
+  const batches = Math.ceil((n * K) / batchSize) + Math.ceil(cleans / batchSize)
 
-  const predictor = batchPredictor({ model, batchTimeout: plan.batchTimeout, what, batches, unit: 'image', signal, progress: () => ({ done, total }) })
+  const predictor = batchPredictor({
+    model,
+    batchTimeout: plan.batchTimeout,
+    what,
+    batches,
+    unit: 'image',
+    signal,
+    progress: () => ({ done, total }),
+  })
   const predict = (images: Raster[]): Promise<LabelMap[]> => predictor.predict(images)
   const progress = (): void => control.onProgress?.({ done, total })
 
@@ -106,14 +113,24 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
   const seen = new Uint8Array(Math.max(...ids) + 1)
   const present = refs.map((ref) => classesPresent(ref, ids, seen))
   const emptyReferences: { sample: number; className: string }[] = []
-  present.forEach((row, s) => row.forEach((has, ci) => has || emptyReferences.push({ sample: s, className: classNames[ci] as string })))
+  present.forEach((row, s) =>
+    row.forEach((has, ci) => has || emptyReferences.push({ sample: s, className: classNames[ci] as string })),
+  )
 
   const scores: Float64Array[][][] = list.map(() => metrics.map(() => classNames.map(() => new Float64Array(K))))
   const keep = plan.keepFrames
-  const kept: (SweepFrame[] | null)[] | null = keep ? list.map((s) => (keep.has(s.id) ? new Array<SweepFrame>(K) : null)) : null
+  const kept: (SweepFrame[] | null)[] | null = keep
+    ? list.map((s) => (keep.has(s.id) ? new Array<SweepFrame>(K) : null))
+    : null
   const labels = plan.confusion
   const confusion = labels ? values.map(() => new Float64Array(labels.ids.length * labels.ids.length)) : null
-  const scoreOptions = { classes: plan.classes, metrics, emptyPolicy: plan.emptyPolicy, includeBackground: plan.includeBackground, nsdTolerance: plan.nsdTolerance }
+  const scoreOptions = {
+    classes: plan.classes,
+    metrics,
+    emptyPolicy: plan.emptyPolicy,
+    includeBackground: plan.includeBackground,
+    nsdTolerance: plan.nsdTolerance,
+  }
   const pairs = n * K
   // A circular parameter's repeated value (rotate's 180 after -180) is predicted once per sample when its image is
   // bit-identical to the first one's: the first's image and prediction are held until the repeat is scored.
@@ -151,7 +168,8 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
     })
     for (let p = start; p < end; p++) {
       const k = p % K
-      if ((lastRepeat[k] as number) >= 0) held.set(p, { image: images[p - start] as Raster, prediction: preds[p - start] as LabelMap })
+      if ((lastRepeat[k] as number) >= 0)
+        held.set(p, { image: images[p - start] as Raster, prediction: preds[p - start] as LabelMap })
       const first = repeats[k] as number
       if (first >= 0 && lastRepeat[first] === k) held.delete(p - k + first)
     }
@@ -165,23 +183,41 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
       if (transform.spatial) ref = (transform.labels as NonNullable<Transform['labels']>)(ref, value)
       transformMs += performance.now() - t
       const at = `transform ${JSON.stringify(transform.name)} at ${transform.parameter.name}=${value} on sample ${JSON.stringify((list[s] as Sample).id)}`
-      assertSameSize(image, ref, `${at}: transformed image and ${reference === 'truth' ? 'truth' : 'reference prediction'}`)
+      assertSameSize(
+        image,
+        ref,
+        `${at}: transformed image and ${reference === 'truth' ? 'truth' : 'reference prediction'}`,
+      )
       t = performance.now()
       const prediction = preds[p - start] as LabelMap
       const keptFrames = kept?.[s]
       if (keptFrames) keptFrames[k] = { value, image, reference: ref, prediction }
       const scored = scoreMasks(prediction, ref, scoreOptions)
-      if (labels && confusion) addConfusion(prediction, ref, labels.index, labels.ids.length, confusion[k] as Float64Array)
+      if (labels && confusion)
+        addConfusion(prediction, ref, labels.index, labels.ids.length, confusion[k] as Float64Array)
       const table = scores[s] as Float64Array[][]
       const has = present[s] as boolean[]
       metrics.forEach((m, mi) => {
         const perClass = scored[m]
-        classNames.forEach((c, ci) => ((table[mi] as Float64Array[])[ci] as Float64Array)[k] = has[ci] ? perClass[c] as number : Number.NaN)
+        classNames.forEach(
+          (c, ci) =>
+            (((table[mi] as Float64Array[])[ci] as Float64Array)[k] = has[ci] ? (perClass[c] as number) : Number.NaN),
+        )
       })
       scoreMs += performance.now() - t
     }
     done += end - start
     progress()
   }
-  return { scores, frames: kept, emptyReferences, confusion, references: refs, predictions: done, predictMs: predictor.ms, transformMs, scoreMs }
+  return {
+    scores,
+    frames: kept,
+    emptyReferences,
+    confusion,
+    references: refs,
+    predictions: done,
+    predictMs: predictor.ms,
+    transformMs,
+    scoreMs,
+  }
 }

@@ -36,12 +36,38 @@ import { type VolumeSweepOptions, isVolumeInput, sweepVolumes } from './volume.j
  * @example
  * const result = await sweep(model, samples, rotate, { range: [-30, 30], step: 5, metrics: ['dice'] })
  */
-export async function sweep(model: SegmentationModel, samples: Sample | readonly Sample[], transform: Transform, options: SweepOptions & { readonly keep: 'frames' | KeepFrames }): Promise<SweepResultWithFrames>
-export async function sweep(model: SegmentationModel, samples: Sample | readonly Sample[], transform: Transform, options?: SweepOptions): Promise<SweepResult>
-export async function sweep(model: SegmentationModel, volumes: VolumeSample | readonly VolumeSample[], transform: Transform, options?: VolumeSweepOptions): Promise<SweepResult>
-export async function sweep(model: SegmentationModel, samples: Sample | readonly Sample[] | VolumeSample | readonly VolumeSample[], transform: Transform, options: SweepOptions | VolumeSweepOptions = {}): Promise<SweepResult> {
+export async function sweep(
+  model: SegmentationModel,
+  samples: Sample | readonly Sample[],
+  transform: Transform,
+  options: SweepOptions & { readonly keep: 'frames' | KeepFrames },
+): Promise<SweepResultWithFrames>
+export async function sweep(
+  model: SegmentationModel,
+  samples: Sample | readonly Sample[],
+  transform: Transform,
+  options?: SweepOptions,
+): Promise<SweepResult>
+export async function sweep(
+  model: SegmentationModel,
+  volumes: VolumeSample | readonly VolumeSample[],
+  transform: Transform,
+  options?: VolumeSweepOptions,
+): Promise<SweepResult>
+export async function sweep(
+  model: SegmentationModel,
+  samples: Sample | readonly Sample[] | VolumeSample | readonly VolumeSample[],
+  transform: Transform,
+  options: SweepOptions | VolumeSweepOptions = {},
+): Promise<SweepResult> {
   // Volumes ({ image: { dims } }) are swept slice by slice and scored in 3D (sweep/volume.ts).
-  if (isVolumeInput(samples)) return sweepVolumes(model, samples as VolumeSample | readonly VolumeSample[], transform, options as VolumeSweepOptions)
+  if (isVolumeInput(samples))
+    return sweepVolumes(
+      model,
+      samples as VolumeSample | readonly VolumeSample[],
+      transform,
+      options as VolumeSweepOptions,
+    )
   const t0 = performance.now()
   const imageOptions = options as SweepOptions
   const plan = resolveSweep(model, samples as Sample | readonly Sample[], transform, options as SweepOptions)
@@ -54,10 +80,13 @@ export async function sweep(model: SegmentationModel, samples: Sample | readonly
   if (plan.confusion) return assembleResult(plan, await runBatches(plan, control), performance.now() - t0)
   const store = await cacheFor(plan)
   const counter: ProgressCounter = { done: 0, total: 0 }
-  const evaluate = (values: readonly number[], before?: Run): Promise<Run> => evaluateValues(plan, values, store, control, counter, before?.references)
+  const evaluate = (values: readonly number[], before?: Run): Promise<Run> =>
+    evaluateValues(plan, values, store, control, counter, before?.references)
   let run = await evaluate(plan.values)
   let refinement: Refinement | undefined
   if (plan.refine) ({ run, refinement } = await refineRun(plan, plan.refine, run, evaluate, mergeRuns))
-  return assembleResult({ ...plan, values: run.values }, run.raw, performance.now() - t0, { cached: run.cached, refined: refinement })
+  return assembleResult({ ...plan, values: run.values }, run.raw, performance.now() - t0, {
+    cached: run.cached,
+    refined: refinement,
+  })
 }
-

@@ -121,7 +121,6 @@ export interface SweepFrames {
 /** A sweep result with its kept frames (`keep: 'frames'`); `frames` is non-enumerable, so JSON leaves it out. */
 export type SweepResultWithFrames = SweepResult & { readonly frames: SweepFrames }
 
-
 /**
  * `sweep(..., { refine })`: bisect the crossings of these thresholds after the grid, until each bracket is at most
  * `tolerance` wide (parameter units).

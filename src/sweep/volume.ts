@@ -24,7 +24,8 @@ import { type SweepOptions } from './types.js'
  * A slice along k is the row-major `dims[0] x dims[1]` image as stored (x = i, y = j); along j it is x = i, y = k;
  * along i it is x = j, y = k (no flip: the model sees the voxel order). Its `spacing` is that of its two axes.
  */
-export type SliceSelection = 'axial' | 'coronal' | 'sagittal' | { readonly axis: 0 | 1 | 2; readonly indices?: readonly number[] }
+export type SliceSelection =
+  'axial' | 'coronal' | 'sagittal' | { readonly axis: 0 | 1 | 2; readonly indices?: readonly number[] }
 
 /**
  * Options of a volume sweep: those of `sweep` on images (grid, `metrics`, `scoreClasses`, `batchSize`,
@@ -32,7 +33,10 @@ export type SliceSelection = 'axial' | 'coronal' | 'sagittal' | { readonly axis:
  * against their truth (no `reference: 'prediction'`) and keep no frames; `confusion`, `repeats`, `cache` and
  * `refine` are image-sweep options only.
  */
-export interface VolumeSweepOptions extends Omit<SweepOptions, 'keep' | 'reference' | 'confusion' | 'repeats' | 'seed' | 'cache' | 'refine'> {
+export interface VolumeSweepOptions extends Omit<
+  SweepOptions,
+  'keep' | 'reference' | 'confusion' | 'repeats' | 'seed' | 'cache' | 'refine'
+> {
   /** Which slices to predict; default `'axial'`. */
   readonly slices?: SliceSelection
   /** Only `'truth'` (the default) for volumes. */
@@ -41,14 +45,32 @@ export interface VolumeSweepOptions extends Omit<SweepOptions, 'keep' | 'referen
 
 /** The keys a volume sweep takes (the compiler keeps the list in step with {@link VolumeSweepOptions}). */
 export const VOLUME_SWEEP_OPTION_KEYS = optionKeys<VolumeSweepOptions>({
-  range: true, step: true, steps: true, values: true, metrics: true, nsdTolerance: true, scoreClasses: true, classes: true,
-  reference: true, batchSize: true, emptyPolicy: true, onProgress: true, signal: true, batchTimeout: true, slices: true,
+  range: true,
+  step: true,
+  steps: true,
+  values: true,
+  metrics: true,
+  nsdTolerance: true,
+  scoreClasses: true,
+  classes: true,
+  reference: true,
+  batchSize: true,
+  emptyPolicy: true,
+  onProgress: true,
+  signal: true,
+  batchTimeout: true,
+  slices: true,
 })
 
 /** Whether `samples` are volumes (`{ id, image: Volume }`) rather than images. */
 export function isVolumeInput(samples: unknown): boolean {
   const first = Array.isArray(samples) ? samples[0] : samples
-  return Boolean(first && typeof first === 'object' && (first as { image?: { dims?: unknown } }).image && Array.isArray((first as { image: { dims?: unknown } }).image.dims))
+  return Boolean(
+    first &&
+    typeof first === 'object' &&
+    (first as { image?: { dims?: unknown } }).image &&
+    Array.isArray((first as { image: { dims?: unknown } }).image.dims),
+  )
 }
 
 const WORLD_AXIS = { sagittal: 0, coronal: 1, axial: 2 } as const
@@ -93,42 +115,89 @@ function at(id: string): string {
 }
 
 function checkAffine(affine: unknown, what: string): void {
-  if (!Array.isArray(affine) || affine.length !== 16 || !affine.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what}: affine must be 16 finite numbers (row-major 4x4, voxel -> RAS mm), got ${describeValue(affine)}`)
+  if (
+    !Array.isArray(affine) ||
+    affine.length !== 16 ||
+    !affine.every((v) => typeof v === 'number' && Number.isFinite(v))
+  ) {
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${what}: affine must be 16 finite numbers (row-major 4x4, voxel -> RAS mm), got ${describeValue(affine)}`,
+    )
   }
 }
 
 /** Checks one volume sample and plans its slices. */
 function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
-  if (!s || typeof s.id !== 'string' || !s.image) throw new SegsenseError('E_BAD_PARAMETER', `sweep: a volume sample must be { id, image: Volume, truth: LabelVolume }, got ${describeValue(s)}`)
+  if (!s || typeof s.id !== 'string' || !s.image)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `sweep: a volume sample must be { id, image: Volume, truth: LabelVolume }, got ${describeValue(s)}`,
+    )
   const where = at(s.id)
   const img = s.image
   checkDims(img.dims, `${where}: image dims`)
-  if (!Number.isInteger(img.channels) || img.channels < 1) throw new SegsenseError('E_BAD_PARAMETER', `${where}: image channels must be an integer >= 1, got ${describeValue(img.channels)}`)
+  if (!Number.isInteger(img.channels) || img.channels < 1)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${where}: image channels must be an integer >= 1, got ${describeValue(img.channels)}`,
+    )
   const [d0, d1, d2] = img.dims
   const voxels = d0 * d1 * d2
-  if (!(img.data instanceof Float32Array)) throw new SegsenseError('E_BAD_PARAMETER', `${where}: image data must be a Float32Array, got ${describeValue(img.data)}`)
+  if (!(img.data instanceof Float32Array))
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${where}: image data must be a Float32Array, got ${describeValue(img.data)}`,
+    )
   if (img.data.length !== voxels * img.channels) {
-    throw new SegsenseError('E_SIZE_MISMATCH', `${where}: image data has ${img.data.length} values, expected ${d0}x${d1}x${d2}x${img.channels} = ${voxels * img.channels}`)
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `${where}: image data has ${img.data.length} values, expected ${d0}x${d1}x${d2}x${img.channels} = ${voxels * img.channels}`,
+    )
   }
   for (let i = 0; i < img.data.length; i++) {
     const v = img.data[i] as number
     // v - v is 0 for finite v and NaN for NaN and ±Infinity.
-    if (v - v !== 0) throw new SegsenseError('E_BAD_PARAMETER', `${where}: image has a non-finite value (${String(v)} at index ${i}); intensities must be finite numbers`)
+    if (v - v !== 0)
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `${where}: image has a non-finite value (${String(v)} at index ${i}); intensities must be finite numbers`,
+      )
   }
   const spacing = checkSpacing3(img.spacing, `${where}: image spacing`)
   checkAffine(img.affine, `${where}: image`)
   const truth = s.truth
-  if (!truth) throw new SegsenseError('E_MISSING_TRUTH', `${where} has no truth label volume; volumes are scored against their truth`, { details: { sample: s.id } })
-  if (!(truth.data instanceof Uint8Array || truth.data instanceof Uint16Array)) throw new SegsenseError('E_BAD_PARAMETER', `${where}: truth data must be a Uint8Array or Uint16Array of class ids, got ${describeValue(truth.data)}`)
-  if (!Array.isArray(truth.dims) || truth.dims.length !== 3 || truth.dims.some((d, i) => d !== img.dims[i]) || truth.data.length !== voxels) {
-    throw new SegsenseError('E_SIZE_MISMATCH', `${where}: truth ${describeValue(truth.dims)} with ${truth.data.length} ids does not match the image ${d0}x${d1}x${d2} (${voxels} voxels)`)
+  if (!truth)
+    throw new SegsenseError(
+      'E_MISSING_TRUTH',
+      `${where} has no truth label volume; volumes are scored against their truth`,
+      { details: { sample: s.id } },
+    )
+  if (!(truth.data instanceof Uint8Array || truth.data instanceof Uint16Array))
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${where}: truth data must be a Uint8Array or Uint16Array of class ids, got ${describeValue(truth.data)}`,
+    )
+  if (
+    !Array.isArray(truth.dims) ||
+    truth.dims.length !== 3 ||
+    truth.dims.some((d, i) => d !== img.dims[i]) ||
+    truth.data.length !== voxels
+  ) {
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `${where}: truth ${describeValue(truth.dims)} with ${truth.data.length} ids does not match the image ${d0}x${d1}x${d2} (${voxels} voxels)`,
+    )
   }
   let axis: 0 | 1 | 2
   let indices: readonly number[] | undefined
   if (typeof selection === 'string') {
     const world = WORLD_AXIS[selection]
-    if (world === undefined) throw new SegsenseError('E_BAD_PARAMETER', `sweep option slices must be 'axial', 'coronal', 'sagittal' or { axis: 0 | 1 | 2, indices? }, got ${describeValue(selection)}`)
+    if (world === undefined)
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `sweep option slices must be 'axial', 'coronal', 'sagittal' or { axis: 0 | 1 | 2, indices? }, got ${describeValue(selection)}`,
+      )
     axis = voxelAxisAlong(img.affine, world)
   } else {
     axis = selection.axis
@@ -136,10 +205,15 @@ function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
   }
   const n = img.dims[axis]
   const slices = indices ? [...indices] : Array.from({ length: n }, (_, i) => i)
-  if (slices.length === 0) throw new SegsenseError('E_BAD_PARAMETER', `sweep option slices.indices must list at least one slice`)
+  if (slices.length === 0)
+    throw new SegsenseError('E_BAD_PARAMETER', `sweep option slices.indices must list at least one slice`)
   const seen = new Set<number>()
   for (const k of slices) {
-    if (!Number.isInteger(k) || k < 0 || k >= n) throw new SegsenseError('E_BAD_PARAMETER', `sweep option slices.indices: ${describeValue(k)} is not a slice of ${where} (integers 0..${n - 1} along axis ${axis})`)
+    if (!Number.isInteger(k) || k < 0 || k >= n)
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `sweep option slices.indices: ${describeValue(k)} is not a slice of ${where} (integers 0..${n - 1} along axis ${axis})`,
+      )
     if (seen.has(k)) throw new SegsenseError('E_BAD_PARAMETER', `sweep option slices.indices lists slice ${k} twice`)
     seen.add(k)
   }
@@ -147,9 +221,16 @@ function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
   const strides = [1, d0, d0 * d1] as const
   const [ax, ay] = ([0, 1, 2] as const).filter((a) => a !== axis) as [0 | 1 | 2, 0 | 1 | 2]
   return {
-    sample: s, truth, axis, slices,
-    width: img.dims[ax], height: img.dims[ay], spacing: [spacing[ax], spacing[ay]],
-    strideX: strides[ax], strideY: strides[ay], strideS: strides[axis],
+    sample: s,
+    truth,
+    axis,
+    slices,
+    width: img.dims[ax],
+    height: img.dims[ay],
+    spacing: [spacing[ax], spacing[ay]],
+    strideX: strides[ax],
+    strideY: strides[ay],
+    strideS: strides[axis],
   }
 }
 
@@ -179,7 +260,8 @@ function sliceLabels(job: VolumeJob, data: Uint8Array | Uint16Array, s: number):
   if (job.axis === 2) out = data.subarray(base, base + width * height)
   else {
     out = data instanceof Uint8Array ? new Uint8Array(width * height) : new Uint16Array(width * height)
-    for (let y = 0, o = 0; y < height; y++) for (let x = 0; x < width; x++) out[o++] = data[base + x * strideX + y * strideY] as number
+    for (let y = 0, o = 0; y < height; y++)
+      for (let x = 0; x < width; x++) out[o++] = data[base + x * strideX + y * strideY] as number
   }
   return { width, height, data: out, spacing: job.spacing }
 }
@@ -190,9 +272,10 @@ function putSlice(job: VolumeJob, target: Uint16Array, s: number, mask: LabelMap
   const base = s * strideS
   const src = mask.data
   if (job.axis === 2) target.set(src, base)
-  else for (let y = 0, i = 0; y < height; y++) for (let x = 0; x < width; x++) target[base + x * strideX + y * strideY] = src[i++] as number
+  else
+    for (let y = 0, i = 0; y < height; y++)
+      for (let x = 0; x < width; x++) target[base + x * strideX + y * strideY] = src[i++] as number
 }
-
 
 /**
  * Sweeps a transform over volumes slice by slice: for every volume and swept value, each chosen slice is transformed
@@ -212,24 +295,47 @@ function putSlice(job: VolumeJob, target: Uint16Array, s: number, mask: LabelMap
  * @example
  * const result = await sweepVolumes(model, [{ id: 'p01', image, truth }], rotate, { range: [-20, 20], step: 5, metrics: ['dice', 'hd95'] })
  */
-export async function sweepVolumes(model: SegmentationModel, volumes: VolumeSample | readonly VolumeSample[], transform: Transform, options: VolumeSweepOptions = {}): Promise<SweepResult> {
+export async function sweepVolumes(
+  model: SegmentationModel,
+  volumes: VolumeSample | readonly VolumeSample[],
+  transform: Transform,
+  options: VolumeSweepOptions = {},
+): Promise<SweepResult> {
   const t0 = performance.now()
-  if (options === null || typeof options !== 'object') throw new SegsenseError('E_BAD_PARAMETER', `sweep: options must be an object, got ${describeValue(options)}`)
+  if (options === null || typeof options !== 'object')
+    throw new SegsenseError('E_BAD_PARAMETER', `sweep: options must be an object, got ${describeValue(options)}`)
   checkKnownKeys(options, VOLUME_SWEEP_OPTION_KEYS, 'sweep options (volumes)')
   const { slices: selection = 'axial', reference = 'truth', ...rest } = options
-  if (reference !== 'truth') throw new SegsenseError('E_BAD_PARAMETER', `sweep option reference: volumes are scored against their truth only, got ${describeValue(reference)}`)
+  if (reference !== 'truth')
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `sweep option reference: volumes are scored against their truth only, got ${describeValue(reference)}`,
+    )
   if (typeof selection === 'object' && selection !== null) {
     checkKnownKeys(selection, ['axis', 'indices'], 'sweep option slices')
-    if (![0, 1, 2].includes(selection.axis)) throw new SegsenseError('E_BAD_PARAMETER', `sweep option slices.axis must be 0 (i), 1 (j) or 2 (k), got ${describeValue(selection.axis)}`)
-    if (selection.indices !== undefined && !Array.isArray(selection.indices)) throw new SegsenseError('E_BAD_PARAMETER', `sweep option slices.indices must be an array of slice indices, got ${describeValue(selection.indices)}`)
+    if (![0, 1, 2].includes(selection.axis))
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `sweep option slices.axis must be 0 (i), 1 (j) or 2 (k), got ${describeValue(selection.axis)}`,
+      )
+    if (selection.indices !== undefined && !Array.isArray(selection.indices))
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `sweep option slices.indices must be an array of slice indices, got ${describeValue(selection.indices)}`,
+      )
   }
   const run = resolveRun(model, transform, rest)
   const list: readonly VolumeSample[] = Array.isArray(volumes) ? volumes : [volumes as VolumeSample]
-  if (list.length === 0) throw new SegsenseError('E_BAD_PARAMETER', 'sweep: volumes must hold at least one volume sample')
+  if (list.length === 0)
+    throw new SegsenseError('E_BAD_PARAMETER', 'sweep: volumes must hold at least one volume sample')
   const ids = new Set<string>()
   const jobs = list.map((s) => {
     const job = planVolume(s, selection)
-    if (ids.has(s.id)) throw new SegsenseError('E_BAD_PARAMETER', `sweep: sample id ${JSON.stringify(s.id)} is used twice; ids key the results`)
+    if (ids.has(s.id))
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `sweep: sample id ${JSON.stringify(s.id)} is used twice; ids key the results`,
+      )
     ids.add(s.id)
     return job
   })
@@ -238,7 +344,13 @@ export async function sweepVolumes(model: SegmentationModel, volumes: VolumeSamp
   const result = assembleResult(plan, raw, performance.now() - t0)
   const volumesJson: SweepVolumes = {
     slicing: typeof selection === 'string' ? selection : 'axis',
-    samples: jobs.map((j): VolumeSlices => ({ id: j.sample.id, dims: [...j.sample.image.dims], spacing: [...j.sample.image.spacing], axis: j.axis, slices: [...j.slices] })),
+    samples: jobs.map((j): VolumeSlices => ({
+      id: j.sample.id,
+      dims: [...j.sample.image.dims],
+      spacing: [...j.sample.image.spacing],
+      axis: j.axis,
+      slices: [...j.slices],
+    })),
   }
   return { ...result, volumes: volumesJson }
 }
@@ -246,7 +358,11 @@ export async function sweepVolumes(model: SegmentationModel, volumes: VolumeSamp
 type Run = ReturnType<typeof resolveRun>
 
 /** The streaming loop: per volume and value, slices in batches; counts summed, label volumes only for distances. */
-async function runVolumes(plan: Run, jobs: readonly VolumeJob[], control: Pick<VolumeSweepOptions, 'onProgress' | 'signal'>): Promise<RawScores> {
+async function runVolumes(
+  plan: Run,
+  jobs: readonly VolumeJob[],
+  control: Pick<VolumeSweepOptions, 'onProgress' | 'signal'>,
+): Promise<RawScores> {
   const { model, transform, values, metrics, classNames, batchSize, what } = plan
   const K = values.length
   const total = jobs.reduce((n, j) => n + j.slices.length * K, 0)
@@ -259,7 +375,15 @@ async function runVolumes(plan: Run, jobs: readonly VolumeJob[], control: Pick<V
   const needVolumes = metrics.some((m) => m === 'nsd' || isDistanceMetric(m))
   const policy = { bothEmpty: plan.emptyPolicy.bothEmpty, oneEmpty: 'worst' } as const
 
-  const predictor = batchPredictor({ model, batchTimeout: plan.batchTimeout, what, batches, unit: 'slice', signal, progress: () => ({ done, total }) })
+  const predictor = batchPredictor({
+    model,
+    batchTimeout: plan.batchTimeout,
+    what,
+    batches,
+    unit: 'slice',
+    signal,
+    progress: () => ({ done, total }),
+  })
   const predict = (images: Raster[]): Promise<LabelMap[]> => predictor.predict(images)
 
   const scores = jobs.map(() => metrics.map(() => classNames.map(() => new Float64Array(K))))
@@ -267,7 +391,10 @@ async function runVolumes(plan: Run, jobs: readonly VolumeJob[], control: Pick<V
   // One prediction buffer (and one reference buffer) for the largest volume, reused for every volume and value.
   const largest = needVolumes ? Math.max(...jobs.map((j) => j.truth.data.length)) : 0
   const predBuffer = new Uint16Array(largest)
-  const refBuffer = needVolumes && (transform.spatial || jobs.some((j) => j.slices.length !== j.sample.image.dims[j.axis])) ? new Uint16Array(largest) : null
+  const refBuffer =
+    needVolumes && (transform.spatial || jobs.some((j) => j.slices.length !== j.sample.image.dims[j.axis]))
+      ? new Uint16Array(largest)
+      : null
 
   for (const [v, job] of jobs.entries()) {
     const { sample, truth, slices } = job
@@ -291,7 +418,9 @@ async function runVolumes(plan: Run, jobs: readonly VolumeJob[], control: Pick<V
           const source = sliceImage(job, s)
           const image = transform.image(source, value)
           // An identity transform may hand back the volume's own pixels: a model may write into what it gets.
-          return image.data === source.data || image.data.buffer === sample.image.data.buffer ? { ...image, data: image.data.slice() } : image
+          return image.data === source.data || image.data.buffer === sample.image.data.buffer
+            ? { ...image, data: image.data.slice() }
+            : image
         })
         transformMs += performance.now() - t
         const preds = await predict(images)
@@ -302,7 +431,10 @@ async function runVolumes(plan: Run, jobs: readonly VolumeJob[], control: Pick<V
           transformMs += performance.now() - t
           const image = images[c] as Raster
           if (truthSlice.width !== image.width || truthSlice.height !== image.height) {
-            throw new SegsenseError('E_SIZE_MISMATCH', `transform ${JSON.stringify(transform.name)} at ${transform.parameter.name}=${value} on slice ${s} of ${at(sample.id)}: transformed image ${image.width}x${image.height} and truth ${truthSlice.width}x${truthSlice.height} differ; a volume sweep keeps the slice size`)
+            throw new SegsenseError(
+              'E_SIZE_MISMATCH',
+              `transform ${JSON.stringify(transform.name)} at ${transform.parameter.name}=${value} on slice ${s} of ${at(sample.id)}: transformed image ${image.width}x${image.height} and truth ${truthSlice.width}x${truthSlice.height} differ; a volume sweep keeps the slice size`,
+            )
           }
           t = performance.now()
           const p = preds[c] as LabelMap
@@ -326,7 +458,9 @@ async function runVolumes(plan: Run, jobs: readonly VolumeJob[], control: Pick<V
       if (pred && ref) {
         const grid = { dims: truth.dims, spacing: sample.image.spacing, affine: truth.affine }
         surface = volumeSurfaceDistances({ ...grid, data: pred }, { ...grid, data: ref }, plan.classes, {
-          tolerance: plan.nsdTolerance, emptyPolicy: policy, includeBackground: plan.includeBackground,
+          tolerance: plan.nsdTolerance,
+          emptyPolicy: policy,
+          includeBackground: plan.includeBackground,
         })
       }
       const table = scores[v] as Float64Array[][]
@@ -334,7 +468,8 @@ async function runVolumes(plan: Run, jobs: readonly VolumeJob[], control: Pick<V
         classNames.forEach((name, ci) => {
           let score: number
           if (!present[ci]) score = Number.NaN
-          else if (m === 'nsd' || isDistanceMetric(m)) score = sweepDistance((surface as Record<string, BoundaryDistances>)[name] as BoundaryDistances, m)
+          else if (m === 'nsd' || isDistanceMetric(m))
+            score = sweepDistance((surface as Record<string, BoundaryDistances>)[name] as BoundaryDistances, m)
           else score = COUNT_METRICS[m](sums[ci] as ClassCounts, plan.emptyPolicy)
           ;((table[mi] as Float64Array[])[ci] as Float64Array)[k] = score
         })
@@ -342,5 +477,15 @@ async function runVolumes(plan: Run, jobs: readonly VolumeJob[], control: Pick<V
       scoreMs += performance.now() - t
     }
   }
-  return { scores, frames: null, confusion: null, references: [], emptyReferences, predictions: done, predictMs: predictor.ms, transformMs, scoreMs }
+  return {
+    scores,
+    frames: null,
+    confusion: null,
+    references: [],
+    emptyReferences,
+    predictions: done,
+    predictMs: predictor.ms,
+    transformMs,
+    scoreMs,
+  }
 }

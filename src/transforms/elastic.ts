@@ -34,7 +34,12 @@ function bspline3(t: number): number {
  * with spacing Δ = size/(n − 3), point k at `−0.5 + (k − 1)·Δ`, interpolated by tensor-product cubic
  * B-splines. Each returned array is row-major (y·W + x).
  */
-export function elasticField(width: number, height: number, maxDisplacement: number, o: ElasticOptions): { dx: Float64Array; dy: Float64Array } {
+export function elasticField(
+  width: number,
+  height: number,
+  maxDisplacement: number,
+  o: ElasticOptions,
+): { dx: Float64Array; dy: Float64Array } {
   const n = o.controlPoints
   const rng = createRng(o.seed)
   const cx = new Float64Array(n * n)
@@ -44,7 +49,8 @@ export function elasticField(width: number, height: number, maxDisplacement: num
     for (let ky = 0; ky < n; ky++) {
       const ux = 2 * rng.next() - 1
       const uy = 2 * rng.next() - 1
-      const locked = kx < o.lockedBorders || ky < o.lockedBorders || kx >= n - o.lockedBorders || ky >= n - o.lockedBorders
+      const locked =
+        kx < o.lockedBorders || ky < o.lockedBorders || kx >= n - o.lockedBorders || ky >= n - o.lockedBorders
       cx[kx * n + ky] = locked ? 0 : ux * maxDisplacement
       cy[kx * n + ky] = locked ? 0 : uy * maxDisplacement
     }
@@ -52,7 +58,8 @@ export function elasticField(width: number, height: number, maxDisplacement: num
   const weights = (size: number): Float64Array => {
     const delta = size / (n - 3)
     const w = new Float64Array(size * n)
-    for (let p = 0; p < size; p++) for (let k = 0; k < n; k++) w[p * n + k] = bspline3((p - (-0.5 + (k - 1) * delta)) / delta)
+    for (let p = 0; p < size; p++)
+      for (let k = 0; k < n; k++) w[p * n + k] = bspline3((p - (-0.5 + (k - 1) * delta)) / delta)
     return w
   }
   const bx = weights(width)
@@ -107,7 +114,14 @@ function displacementMap(width: number, dx: Float64Array, dy: Float64Array): Coo
  */
 export const elastic: Transform<ElasticOptions> = defineTransform<ElasticOptions>({
   name: 'elastic',
-  parameter: { name: 'maxDisplacement', unit: 'px', neutral: 0, scale: 'linear', defaultRange: [0, 10], defaultStep: 1 },
+  parameter: {
+    name: 'maxDisplacement',
+    unit: 'px',
+    neutral: 0,
+    scale: 'linear',
+    defaultRange: [0, 10],
+    defaultStep: 1,
+  },
   spatial: true,
   random: true,
   options: { seed: 0, controlPoints: 7, lockedBorders: 2 },

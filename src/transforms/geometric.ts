@@ -80,7 +80,15 @@ export function rotateMap(degrees: number, width: number, height: number): Affin
  */
 export const rotate: Transform<ResampleOptions> = defineTransform<ResampleOptions>({
   name: 'rotate',
-  parameter: { name: 'angle', unit: 'deg', neutral: 0, scale: 'circular', period: 360, defaultRange: [-180, 180], defaultStep: 10 },
+  parameter: {
+    name: 'angle',
+    unit: 'deg',
+    neutral: 0,
+    scale: 'circular',
+    period: 360,
+    defaultRange: [-180, 180],
+    defaultStep: 10,
+  },
   spatial: true,
   options: RESAMPLE_DEFAULTS,
   validate: (o) => checkResampleOptions('rotate', o),
@@ -90,7 +98,10 @@ export const rotate: Transform<ResampleOptions> = defineTransform<ResampleOption
   },
   labels: (mask, value, o) => {
     checkNumber('rotate', 'angle', value)
-    return gridSampleLabels(mask, rotateMap(value, mask.width, mask.height), { mode: o.maskInterpolation, padding: o.padding })
+    return gridSampleLabels(mask, rotateMap(value, mask.width, mask.height), {
+      mode: o.maskInterpolation,
+      padding: o.padding,
+    })
   },
 })
 
@@ -112,7 +123,11 @@ export const DIHEDRAL_NAMES: Readonly<Record<number, string>> = Object.freeze({
  * The exact index map of fastai v1 `_dihedral(x, k)` on (C, H, W): `k&1` flips rows, `k&2` flips columns,
  * then `k&4` transposes (the output is H wide and W high). Returns the map and the output size.
  */
-export function dihedralMap(k: number, width: number, height: number): { map: AffineMap; width: number; height: number } {
+export function dihedralMap(
+  k: number,
+  width: number,
+  height: number,
+): { map: AffineMap; width: number; height: number } {
   const fv = (k & 1) !== 0
   const fh = (k & 2) !== 0
   if ((k & 4) === 0) {
@@ -141,17 +156,31 @@ function swapSpacing(spacing: readonly [number, number] | undefined, k: number):
  */
 export const dihedral: Transform<object> = defineTransform<object>({
   name: 'dihedral',
-  parameter: { name: 'k', unit: '', neutral: 0, scale: 'categorical', defaultRange: [0, 7], defaultStep: 1, categories: DIHEDRAL_NAMES },
+  parameter: {
+    name: 'k',
+    unit: '',
+    neutral: 0,
+    scale: 'categorical',
+    defaultRange: [0, 7],
+    defaultStep: 1,
+    categories: DIHEDRAL_NAMES,
+  },
   spatial: true,
   image: (img, value) => {
     const k = checkInteger('dihedral', 'k', value, 0, 7)
     const m = dihedralMap(k, img.width, img.height)
-    return withSpacing(gridSample(img, m.map, { mode: 'nearest', width: m.width, height: m.height }), swapSpacing(img.spacing, k))
+    return withSpacing(
+      gridSample(img, m.map, { mode: 'nearest', width: m.width, height: m.height }),
+      swapSpacing(img.spacing, k),
+    )
   },
   labels: (mask, value) => {
     const k = checkInteger('dihedral', 'k', value, 0, 7)
     const m = dihedralMap(k, mask.width, mask.height)
-    return withSpacing(gridSampleLabels(mask, m.map, { mode: 'nearest', width: m.width, height: m.height }), swapSpacing(mask.spacing, k))
+    return withSpacing(
+      gridSampleLabels(mask, m.map, { mode: 'nearest', width: m.width, height: m.height }),
+      swapSpacing(mask.spacing, k),
+    )
   },
 })
 
@@ -164,7 +193,15 @@ const FLIP_TO_DIHEDRAL = [0, 2, 1] as const
 /** Mirror: 0 none, 1 horizontal (left-right), 2 vertical (top-bottom). Exact permutations. */
 export const flip: Transform<object> = defineTransform<object>({
   name: 'flip',
-  parameter: { name: 'direction', unit: '', neutral: 0, scale: 'categorical', defaultRange: [0, 2], defaultStep: 1, categories: FLIP_NAMES },
+  parameter: {
+    name: 'direction',
+    unit: '',
+    neutral: 0,
+    scale: 'categorical',
+    defaultRange: [0, 2],
+    defaultStep: 1,
+    categories: FLIP_NAMES,
+  },
   spatial: true,
   image: (img, value) => {
     const k = FLIP_TO_DIHEDRAL[checkInteger('flip', 'direction', value, 0, 2)] as number
@@ -183,7 +220,11 @@ export function zoomMap(scale: number, width: number, height: number): AffineMap
   return fastaiAffine([1 / scale, 0, 0, 0, 1 / scale, 0], width, height)
 }
 
-function scaleSpacing(spacing: readonly [number, number] | undefined, fx: number, fy: number): readonly [number, number] | undefined {
+function scaleSpacing(
+  spacing: readonly [number, number] | undefined,
+  fx: number,
+  fy: number,
+): readonly [number, number] | undefined {
   return spacing ? [spacing[0] * fx, spacing[1] * fy] : undefined
 }
 
@@ -204,7 +245,10 @@ export const zoom: Transform<ResampleOptions> = defineTransform<ResampleOptions>
   },
   labels: (mask, value, o) => {
     const s = checkNumber('zoom', 'factor', value, 'positive')
-    const out = gridSampleLabels(mask, zoomMap(s, mask.width, mask.height), { mode: o.maskInterpolation, padding: o.padding })
+    const out = gridSampleLabels(mask, zoomMap(s, mask.width, mask.height), {
+      mode: o.maskInterpolation,
+      padding: o.padding,
+    })
     return withSpacing(out, scaleSpacing(mask.spacing, 1 / s, 1 / s))
   },
 })
@@ -228,9 +272,16 @@ export const translate: Transform<TranslateOptions> = defineTransform<TranslateO
     checkResampleOptions('translate', o)
     checkAxis('translate', o.axis)
   },
-  image: (img, value, o) => gridSample(img, translateMap(checkNumber('translate', 'shift', value), o.axis), { mode: o.interpolation, padding: o.padding }),
+  image: (img, value, o) =>
+    gridSample(img, translateMap(checkNumber('translate', 'shift', value), o.axis), {
+      mode: o.interpolation,
+      padding: o.padding,
+    }),
   labels: (mask, value, o) =>
-    gridSampleLabels(mask, translateMap(checkNumber('translate', 'shift', value), o.axis), { mode: o.maskInterpolation, padding: o.padding }),
+    gridSampleLabels(mask, translateMap(checkNumber('translate', 'shift', value), o.axis), {
+      mode: o.maskInterpolation,
+      padding: o.padding,
+    }),
 })
 
 // --------------------------------------------------------------------------------------------- cropPad
@@ -299,7 +350,13 @@ function resizeMap(inW: number, inH: number, outW: number, outH: number): Affine
 }
 
 /** New spacing: the input distance between neighbouring output samples (align_corners grid). */
-function resizeSpacing(spacing: readonly [number, number] | undefined, inW: number, inH: number, outW: number, outH: number): readonly [number, number] | undefined {
+function resizeSpacing(
+  spacing: readonly [number, number] | undefined,
+  inW: number,
+  inH: number,
+  outW: number,
+  outH: number,
+): readonly [number, number] | undefined {
   if (!spacing) return undefined
   const fx = outW > 1 ? (inW - 1) / (outW - 1) : inW
   const fy = outH > 1 ? (inH - 1) / (outH - 1) : inH
@@ -336,13 +393,23 @@ export const resize: Transform<ResizeOptions> = defineTransform<ResizeOptions>({
       const d = Math.min(img.height / outH, img.width / outW) / 2
       if (d > 1) src = areaResize(img, Math.floor(img.width * (1 / d)), Math.floor(img.height * (1 / d)))
     }
-    const out = gridSample(src, resizeMap(src.width, src.height, outW, outH), { mode: o.interpolation, padding: 'border', width: outW, height: outH })
+    const out = gridSample(src, resizeMap(src.width, src.height, outW, outH), {
+      mode: o.interpolation,
+      padding: 'border',
+      width: outW,
+      height: outH,
+    })
     return withSpacing(out, resizeSpacing(img.spacing, img.width, img.height, outW, outH))
   },
   labels: (mask, value, o) => {
     const [outW, outH] = resizeShape(mask.width, mask.height, checkTarget(value))
     checkPixelBudget(outW, outH, 'resize: size', value)
-    const out = gridSampleLabels(mask, resizeMap(mask.width, mask.height, outW, outH), { mode: o.maskInterpolation, padding: 'border', width: outW, height: outH })
+    const out = gridSampleLabels(mask, resizeMap(mask.width, mask.height, outW, outH), {
+      mode: o.maskInterpolation,
+      padding: 'border',
+      width: outW,
+      height: outH,
+    })
     return withSpacing(out, resizeSpacing(mask.spacing, mask.width, mask.height, outW, outH))
   },
 })

@@ -12,8 +12,28 @@ export {
   type TransformParameter,
 } from './transform.js'
 export type { Interpolation, MaskInterpolation, Padding } from './kernels/sampling.js'
-export { cropPad, dihedral, flip, resize, rotate, translate, zoom, type ResampleOptions, type ResizeOptions, type TranslateOptions } from './geometric.js'
-export { blur, brightness, contrast, gamma, noise, type LightingMode, type LightingOptions, type NoiseOptions } from './intensity.js'
+export {
+  cropPad,
+  dihedral,
+  flip,
+  resize,
+  rotate,
+  translate,
+  zoom,
+  type ResampleOptions,
+  type ResizeOptions,
+  type TranslateOptions,
+} from './geometric.js'
+export {
+  blur,
+  brightness,
+  contrast,
+  gamma,
+  noise,
+  type LightingMode,
+  type LightingOptions,
+  type NoiseOptions,
+} from './intensity.js'
 export {
   anisotropy,
   biasField,

@@ -53,7 +53,10 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z))
  * Builds a transform whose definition (including the parameter metadata) depends on its options:
  * `.with()` rebuilds through `build`, which `defineTransform` alone cannot do (its parameter is fixed).
  */
-function defineModalTransform<O extends object>(defaults: O, build: (options: O) => TransformDefinition<O>): Transform<O> {
+function defineModalTransform<O extends object>(
+  defaults: O,
+  build: (options: O) => TransformDefinition<O>,
+): Transform<O> {
   const make = (options: O): Transform<O> => {
     const t = defineTransform<O>({ ...build(options), options })
     return Object.freeze({
@@ -71,8 +74,22 @@ const LIGHTING_MODES: readonly LightingMode[] = ['pil', 'fastai']
 
 // ------------------------------------------------------------------------------------------ brightness
 
-const BRIGHTNESS_PIL: TransformParameter = { name: 'factor', unit: 'x', neutral: 1, scale: 'log', defaultRange: [0.25, 4], defaultStep: 0.25 }
-const BRIGHTNESS_FASTAI: TransformParameter = { name: 'change', unit: '', neutral: 0.5, scale: 'linear', defaultRange: [0.05, 0.95], defaultStep: 0.05 }
+const BRIGHTNESS_PIL: TransformParameter = {
+  name: 'factor',
+  unit: 'x',
+  neutral: 1,
+  scale: 'log',
+  defaultRange: [0.25, 4],
+  defaultStep: 0.25,
+}
+const BRIGHTNESS_FASTAI: TransformParameter = {
+  name: 'change',
+  unit: '',
+  neutral: 0.5,
+  scale: 'linear',
+  defaultRange: [0.05, 0.95],
+  defaultStep: 0.05,
+}
 
 /**
  * Brightness. `pil` (default): Pillow `ImageEnhance.Brightness` in float, `out = clamp(f·x, 0, 1)`
@@ -113,8 +130,22 @@ export const brightness: Transform<LightingOptions> = defineModalTransform<Light
 
 // -------------------------------------------------------------------------------------------- contrast
 
-const CONTRAST_PIL: TransformParameter = { name: 'factor', unit: 'x', neutral: 1, scale: 'log', defaultRange: [0.25, 4], defaultStep: 0.25 }
-const CONTRAST_FASTAI: TransformParameter = { name: 'scale', unit: 'x', neutral: 1, scale: 'log', defaultRange: [0.1, 7.1], defaultStep: 0.5 }
+const CONTRAST_PIL: TransformParameter = {
+  name: 'factor',
+  unit: 'x',
+  neutral: 1,
+  scale: 'log',
+  defaultRange: [0.25, 4],
+  defaultStep: 0.25,
+}
+const CONTRAST_FASTAI: TransformParameter = {
+  name: 'scale',
+  unit: 'x',
+  neutral: 1,
+  scale: 'log',
+  defaultRange: [0.1, 7.1],
+  defaultStep: 0.5,
+}
 
 /** Mean grey level as Pillow's Contrast sees it: ITU-R 601 luma for RGB, else the mean of all samples. */
 function meanLevel(img: Raster): number {
@@ -122,7 +153,8 @@ function meanLevel(img: Raster): number {
   const n = img.width * img.height
   let s = 0
   if (C === 3) {
-    for (let i = 0; i < n; i++) s += 0.299 * (data[3 * i] as number) + 0.587 * (data[3 * i + 1] as number) + 0.114 * (data[3 * i + 2] as number)
+    for (let i = 0; i < n; i++)
+      s += 0.299 * (data[3 * i] as number) + 0.587 * (data[3 * i + 1] as number) + 0.114 * (data[3 * i + 2] as number)
     return s / n
   }
   for (let i = 0; i < data.length; i++) s += data[i] as number
@@ -221,7 +253,6 @@ export const noise: Transform<NoiseOptions> = defineTransform<NoiseOptions>({
     return { ...img, data: out }
   },
 })
-
 
 /**
  * Rician magnitude noise (MONAI `RicianNoise` with a fixed, absolute σ): `out = sqrt((x + σ·z1)² + (σ·z2)²)`,

@@ -19,7 +19,11 @@ export interface Rng {
  */
 export function checkSeed(seed: unknown, what = 'seed'): number {
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be an integer in 0..4294967295, got ${describeValue(seed)}`, { details: { value: seed } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${what} must be an integer in 0..4294967295, got ${describeValue(seed)}`,
+      { details: { value: seed } },
+    )
   }
   return seed
 }
@@ -88,7 +92,11 @@ function rotl(x: number, k: number): number {
  */
 export function normalField(length: number, seed: number): Float64Array {
   if (!Number.isInteger(length) || length < 0) {
-    throw new SegsenseError('E_BAD_PARAMETER', `normalField length must be a non-negative integer, got ${describeValue(length)}`, { details: { value: length } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `normalField length must be a non-negative integer, got ${describeValue(length)}`,
+      { details: { value: length } },
+    )
   }
   const rng = createRng(seed)
   const out = new Float64Array(length)

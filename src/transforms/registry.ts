@@ -11,9 +11,25 @@ import type { Transform } from './transform.js'
  * and the imagecorruptions set as `corruptions.gaussianNoise` and so on.
  */
 export const transformsByName: Readonly<Record<string, Transform>> = Object.freeze({
-  rotate, dihedral, flip, zoom, translate, cropPad, resize,
-  brightness, contrast, gamma, noise, blur,
-  spike, spikePosition, ghosting, motion, biasField, anisotropy, elastic,
+  rotate,
+  dihedral,
+  flip,
+  zoom,
+  translate,
+  cropPad,
+  resize,
+  brightness,
+  contrast,
+  gamma,
+  noise,
+  blur,
+  spike,
+  spikePosition,
+  ghosting,
+  motion,
+  biasField,
+  anisotropy,
+  elastic,
   ...Object.fromEntries(Object.entries(corruptions).map(([name, t]) => [`corruptions.${name}`, t as Transform])),
 } as Record<string, Transform>)
 
@@ -24,7 +40,11 @@ export const transformsByName: Readonly<Record<string, Transform>> = Object.free
 export function transformByName(name: string, options?: Readonly<Record<string, unknown>>): Transform {
   const t = Object.hasOwn(transformsByName, name) ? transformsByName[name] : undefined
   if (!t) {
-    throw new SegsenseError('E_BAD_PARAMETER', `unknown transform ${describeValue(name)}; known transforms: ${Object.keys(transformsByName).join(', ')}`, { details: { transform: name } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `unknown transform ${describeValue(name)}; known transforms: ${Object.keys(transformsByName).join(', ')}`,
+      { details: { transform: name } },
+    )
   }
   return options && Object.keys(options).length ? t.with(options) : t
 }

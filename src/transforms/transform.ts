@@ -77,14 +77,24 @@ export interface TransformDefinition<Options extends object = object> {
 
 function validateParameter(name: string, p: TransformParameter): void {
   const bad = (what: string, v: unknown): never => {
-    throw new SegsenseError('E_BAD_PARAMETER', `transform ${JSON.stringify(name)}: parameter.${what} is invalid (${describeValue(v)})`, { details: { transform: name, field: what, value: v } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `transform ${JSON.stringify(name)}: parameter.${what} is invalid (${describeValue(v)})`,
+      { details: { transform: name, field: what, value: v } },
+    )
   }
   if (typeof p.name !== 'string' || p.name === '') bad('name', p.name)
   if (!Number.isFinite(p.neutral)) bad('neutral', p.neutral)
   if (!['linear', 'log', 'circular', 'categorical'].includes(p.scale)) bad('scale', p.scale)
   if (p.scale === 'log' && !(p.neutral > 0)) bad('neutral (log scale needs > 0)', p.neutral)
   if (p.scale === 'circular' && !(typeof p.period === 'number' && p.period > 0)) bad('period', p.period)
-  if (!Array.isArray(p.defaultRange) || p.defaultRange.length !== 2 || !p.defaultRange.every(Number.isFinite) || p.defaultRange[0] > p.defaultRange[1]) bad('defaultRange', p.defaultRange)
+  if (
+    !Array.isArray(p.defaultRange) ||
+    p.defaultRange.length !== 2 ||
+    !p.defaultRange.every(Number.isFinite) ||
+    p.defaultRange[0] > p.defaultRange[1]
+  )
+    bad('defaultRange', p.defaultRange)
   if (!(p.defaultStep > 0)) bad('defaultStep', p.defaultStep)
 }
 
@@ -98,16 +108,24 @@ function validateParameter(name: string, p: TransformParameter): void {
  *   image: (img, a) => ({ ...img, data: img.data.map((v) => (1 - a) * v + a * (1 - v)) }),
  * })
  */
-export function defineTransform<Options extends object = object>(definition: TransformDefinition<Options>): Transform<Options> {
+export function defineTransform<Options extends object = object>(
+  definition: TransformDefinition<Options>,
+): Transform<Options> {
   if (typeof definition.name !== 'string' || definition.name === '') {
-    throw new SegsenseError('E_BAD_PARAMETER', `defineTransform: name must be a non-empty string, got ${describeValue(definition.name)}`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `defineTransform: name must be a non-empty string, got ${describeValue(definition.name)}`,
+    )
   }
   validateParameter(definition.name, definition.parameter)
   if (typeof definition.image !== 'function') {
     throw new SegsenseError('E_BAD_PARAMETER', `transform ${JSON.stringify(definition.name)}: image must be a function`)
   }
   if (definition.spatial && typeof definition.labels !== 'function') {
-    throw new SegsenseError('E_BAD_PARAMETER', `transform ${JSON.stringify(definition.name)} is spatial, so it needs a labels(mask, value) function to move the truth with the image`)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `transform ${JSON.stringify(definition.name)} is spatial, so it needs a labels(mask, value) function to move the truth with the image`,
+    )
   }
   const known = Object.keys(definition.options ?? {})
   const make = (options: Options): Transform<Options> => {

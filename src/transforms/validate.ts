@@ -19,8 +19,16 @@ const EXPECTED: Readonly<Record<NumberRule, string>> = {
  * Throws `E_BAD_PARAMETER`: `${transform}: ${what} must be ${expected}, got <value>`.
  * `details` default to `{ transform, parameter: what, value }`.
  */
-export function reject(transform: string, what: string, value: unknown, expected: string, details: Readonly<Record<string, unknown>> = { transform, parameter: what, value }): never {
-  throw new SegsenseError('E_BAD_PARAMETER', `${transform}: ${what} must be ${expected}, got ${describeValue(value)}`, { details })
+export function reject(
+  transform: string,
+  what: string,
+  value: unknown,
+  expected: string,
+  details: Readonly<Record<string, unknown>> = { transform, parameter: what, value },
+): never {
+  throw new SegsenseError('E_BAD_PARAMETER', `${transform}: ${what} must be ${expected}, got ${describeValue(value)}`, {
+    details,
+  })
 }
 
 /** {@link reject} for an option: `${transform}: option ${option} must be ...`, details `{ transform, option, value }`. */
@@ -33,7 +41,8 @@ export function checkNumber(transform: string, what: string, value: unknown, rul
   const ok =
     typeof value === 'number' &&
     Number.isFinite(value) &&
-    (rule === 'finite' || (rule === 'positive' ? value > 0 : rule === 'nonnegative' ? value >= 0 : value >= 0 && value <= 1))
+    (rule === 'finite' ||
+      (rule === 'positive' ? value > 0 : rule === 'nonnegative' ? value >= 0 : value >= 0 && value <= 1))
   if (!ok) reject(transform, what, value, EXPECTED[rule])
   return value as number
 }
@@ -53,10 +62,16 @@ export function checkBoolean(transform: string, what: string, value: unknown): b
 }
 
 /** Returns option `value` if it is one of `choices`, else rejects it listing them (`'a', 'b' or 'c'`). */
-export function checkChoice<T extends string>(transform: string, option: string, value: unknown, choices: readonly T[]): T {
+export function checkChoice<T extends string>(
+  transform: string,
+  option: string,
+  value: unknown,
+  choices: readonly T[],
+): T {
   if (!choices.includes(value as T)) {
     const quoted = choices.map((c) => `'${c}'`)
-    const expected = quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}` : (quoted[0] ?? 'nothing')
+    const expected =
+      quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}` : (quoted[0] ?? 'nothing')
     rejectOption(transform, option, value, expected)
   }
   return value as T

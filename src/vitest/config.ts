@@ -38,9 +38,30 @@ export interface SegsenseDefaults extends RequirementDefaults {
 
 /** The keys of {@link SegsenseDefaults}. */
 const DEFAULT_KEYS = optionKeys<SegsenseDefaults>({
-  samples: true, min: true, max: true, minDice: true, metric: true, attach: true, batchSize: true, scoreTolerance: true, tolerance: true,
-  intervalMin: true, snapshotMin: true, nsdTolerance: true, scoreClasses: true, classes: true, aggregate: true,
-  reference: true, emptyPolicy: true, batchTimeout: true, confidence: true, resamples: true, seed: true, repeats: true, confusion: true, refine: true,
+  samples: true,
+  min: true,
+  max: true,
+  minDice: true,
+  metric: true,
+  attach: true,
+  batchSize: true,
+  scoreTolerance: true,
+  tolerance: true,
+  intervalMin: true,
+  snapshotMin: true,
+  nsdTolerance: true,
+  scoreClasses: true,
+  classes: true,
+  aggregate: true,
+  reference: true,
+  emptyPolicy: true,
+  batchTimeout: true,
+  confidence: true,
+  resamples: true,
+  seed: true,
+  repeats: true,
+  confusion: true,
+  refine: true,
 })
 
 let current: SegsenseDefaults = {}
@@ -53,7 +74,11 @@ let current: SegsenseDefaults = {}
  * configureSegsense({ samples: await loadFixtureSamples('cardiac'), min: 0.85, attach: 'always' })
  */
 export function configureSegsense(defaults: SegsenseDefaults): void {
-  if (defaults === null || typeof defaults !== 'object') throw new SegsenseError('E_BAD_PARAMETER', `configureSegsense: defaults must be an object, got ${describeValue(defaults)}`)
+  if (defaults === null || typeof defaults !== 'object')
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `configureSegsense: defaults must be an object, got ${describeValue(defaults)}`,
+    )
   checkKnownKeys(defaults, DEFAULT_KEYS, 'configureSegsense')
   current = { ...current, ...defaults }
 }

@@ -17,10 +17,25 @@ import { enableCallTracking, settleCalls } from './pending.js'
 import { obsoleteCheck } from './prediction-obsolete.js'
 
 export {
-  matchers, toBeRobustTo, toMatchSweepSnapshot, toMatchPredictionSnapshot, toBeAtLeastAsRobustAs, configureSegsense, robustnessSuite,
-  type SegsenseMatchers, type RobustOptions, type SweepSnapshotOptions, type PredictionSnapshotOptions, type SegsenseDefaults, type AttachPolicy,
-  type RobustnessSuiteOptions, type SweepRecord, type SegsenseTaskMeta, type AtLeastAsRobustOptions,
-  type GridRobustOptions, type GridRecord,
+  matchers,
+  toBeRobustTo,
+  toMatchSweepSnapshot,
+  toMatchPredictionSnapshot,
+  toBeAtLeastAsRobustAs,
+  configureSegsense,
+  robustnessSuite,
+  type SegsenseMatchers,
+  type RobustOptions,
+  type SweepSnapshotOptions,
+  type PredictionSnapshotOptions,
+  type SegsenseDefaults,
+  type AttachPolicy,
+  type RobustnessSuiteOptions,
+  type SweepRecord,
+  type SegsenseTaskMeta,
+  type AtLeastAsRobustOptions,
+  type GridRobustOptions,
+  type GridRecord,
 } from './matchers.js'
 
 expect.extend(matchers)
@@ -28,11 +43,14 @@ expect.extend(matchers)
 // Judges the test's matcher calls before vitest judges the test: an un-awaited call fails its own test, with its
 // own failure when it failed. The hook waits for such calls up to the test's timeout (so no sweep outlives its test
 // or reports into the next one); the hook's own timeout is out of the way (the largest setTimeout accepts).
-afterEach(async (context) => {
-  const errors = await settleCalls(context.task.id, context.task.timeout > 0 ? context.task.timeout : 600_000)
-  if (errors.length === 1) throw errors[0]
-  if (errors.length > 1) throw new AggregateError(errors, errors.map((e) => e.message).join('\n\n'))
-}, 2 ** 31 - 1)
+afterEach(
+  async (context) => {
+    const errors = await settleCalls(context.task.id, context.task.timeout > 0 ? context.task.timeout : 600_000)
+    if (errors.length === 1) throw errors[0]
+    if (errors.length > 1) throw new AggregateError(errors, errors.map((e) => e.message).join('\n\n'))
+  },
+  2 ** 31 - 1,
+)
 enableCallTracking()
 
 // Obsolete prediction snapshot files of this test file (vitest tracks only its .snap keys). The file's suite is the

@@ -80,5 +80,9 @@ export interface SegsenseMatchers {
    * @example
    * await expect(candidate).toBeAtLeastAsRobustAs(baseline, rotate, { samples, range: [-30, 30], step: 5, margin: 0.02 })
    */
-  toBeAtLeastAsRobustAs(baseline: SegmentationModel, transform: Transform, options?: AtLeastAsRobustOptions): Promise<void>
+  toBeAtLeastAsRobustAs(
+    baseline: SegmentationModel,
+    transform: Transform,
+    options?: AtLeastAsRobustOptions,
+  ): Promise<void>
 }

@@ -69,7 +69,12 @@ export interface MatcherOutcome {
  * `task.context.annotate`, or `undefined` when vitest refuses it: a call the test did not await may end after the
  * test did, and then its failure (reported by the setup entry) matters more than its attachment.
  */
-export async function annotateIfRunning(task: { readonly context: Pick<TestContext, 'annotate'> } | undefined, message: string, type: string, attachment: TestAttachment): Promise<TestAnnotation | undefined> {
+export async function annotateIfRunning(
+  task: { readonly context: Pick<TestContext, 'annotate'> } | undefined,
+  message: string,
+  type: string,
+  attachment: TestAttachment,
+): Promise<TestAnnotation | undefined> {
   if (!task) return undefined
   try {
     return await task.context.annotate(message, type, attachment)
@@ -82,7 +87,16 @@ export async function annotateIfRunning(task: { readonly context: Pick<TestConte
  * Attaches a chart PNG to the running test under the matchers' `attach` policy: `always`, or `on-failure` when the
  * assertion fails. `render` runs only when the chart is attached (vega and sharp load on the first chart).
  */
-export async function attachChart(task: { readonly context: Pick<TestContext, 'annotate'> } | undefined, attach: AttachPolicy, assertionFails: boolean, note: string, render: () => Promise<Uint8Array>): Promise<void> {
+export async function attachChart(
+  task: { readonly context: Pick<TestContext, 'annotate'> } | undefined,
+  attach: AttachPolicy,
+  assertionFails: boolean,
+  note: string,
+  render: () => Promise<Uint8Array>,
+): Promise<void> {
   if (!task || !(attach === 'always' || (attach === 'on-failure' && assertionFails))) return
-  await annotateIfRunning(task, note, assertionFails ? 'error' : 'notice', { contentType: 'image/png', body: await render() })
+  await annotateIfRunning(task, note, assertionFails ? 'error' : 'notice', {
+    contentType: 'image/png',
+    body: await render(),
+  })
 }

@@ -50,11 +50,21 @@ export class TrackedCall<T> implements Promise<T> {
       promise.catch(() => undefined) // vitest chains onto it at once; this only keeps it from ever counting as unhandled
     } else if (depth === call.userDepth) {
       // The verdict the test receives: recorded (which also handles it) and reported by settleCalls if not awaited.
-      call.settled = promise.then(() => { call.outcome = { failed: false } }, (error: unknown) => { call.outcome = { failed: true, error } })
+      call.settled = promise.then(
+        () => {
+          call.outcome = { failed: false }
+        },
+        (error: unknown) => {
+          call.outcome = { failed: true, error }
+        },
+      )
     }
   }
 
-  then<A = T, B = never>(onfulfilled?: ((value: T) => A | PromiseLike<A>) | null, onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+  then<A = T, B = never>(
+    onfulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
     if (this.#depth >= this.#call.userDepth) this.#call.awaited = true
     const next = this.#promise.then(onfulfilled, onrejected)
     // Past the promise the test received, chains are the test's own: plain promises (their rejections are theirs).
@@ -67,8 +77,14 @@ export class TrackedCall<T> implements Promise<T> {
 
   finally(onfinally?: (() => void) | null): Promise<T> {
     return this.then(
-      async (value) => { await onfinally?.(); return value },
-      async (reason: unknown) => { await onfinally?.(); throw reason },
+      async (value) => {
+        await onfinally?.()
+        return value
+      },
+      async (reason: unknown) => {
+        await onfinally?.()
+        throw reason
+      },
     )
   }
 }
@@ -78,7 +94,12 @@ export class TrackedCall<T> implements Promise<T> {
  * (the global `expect` in a `test.concurrent`) or without the setup entry (matchers registered by hand: nobody
  * would report a held-back failure). `soft`: the call is an `expect.soft` one (vitest chains once more).
  */
-export function tracked<T>(label: string, taskId: string | undefined, soft: boolean, work: () => Promise<T>): Promise<T> {
+export function tracked<T>(
+  label: string,
+  taskId: string | undefined,
+  soft: boolean,
+  work: () => Promise<T>,
+): Promise<T> {
   if (taskId === undefined || !settling) return work()
   const call: Call = { label, userDepth: soft ? 2 : 1, awaited: false }
   const list = callsByTest.get(taskId) ?? []
@@ -98,7 +119,9 @@ export async function settleCalls(taskId: string, waitMs: number): Promise<Error
   const unawaited = calls.filter((c) => !c.awaited)
   if (!unawaited.length) return []
   let timer: ReturnType<typeof setTimeout> | undefined
-  const deadline = new Promise<void>((resolve) => { timer = setTimeout(resolve, waitMs) })
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, waitMs)
+  })
   await Promise.race([Promise.all(unawaited.map((c) => c.settled)), deadline])
   clearTimeout(timer)
   return unawaited.map((c) => notAwaitedError(c, waitMs))
@@ -106,8 +129,12 @@ export async function settleCalls(taskId: string, waitMs: number): Promise<Error
 
 function notAwaitedError(call: Call, waitMs: number): Error {
   const fix = `segsense matchers are async: write \`await expect(model).${call.label.split('(')[0]}(...)\``
-  if (!call.outcome) return new Error(`${call.label} was not awaited, and was still running ${waitMs} ms after the test ended. ${fix}.`)
-  if (!call.outcome.failed) return new Error(`${call.label} was not awaited (it passed, but only because the test happened to wait long enough). ${fix}.`)
+  if (!call.outcome)
+    return new Error(`${call.label} was not awaited, and was still running ${waitMs} ms after the test ended. ${fix}.`)
+  if (!call.outcome.failed)
+    return new Error(
+      `${call.label} was not awaited (it passed, but only because the test happened to wait long enough). ${fix}.`,
+    )
   const { error } = call.outcome
   const head = `${call.label} was not awaited, and it failed (${fix}):`
   if (error instanceof Error) {

@@ -64,7 +64,13 @@ export function boundaryBand(map: LabelMap, k: number): Uint8Array {
     for (let x = 0; x < w; x++) {
       const i = y * w + x
       const v = data[i]
-      if ((x > 0 && data[i - 1] !== v) || (x < w - 1 && data[i + 1] !== v) || (y > 0 && data[i - w] !== v) || (y < h - 1 && data[i + w] !== v)) band[i] = 1
+      if (
+        (x > 0 && data[i - 1] !== v) ||
+        (x < w - 1 && data[i + 1] !== v) ||
+        (y > 0 && data[i - w] !== v) ||
+        (y < h - 1 && data[i + w] !== v)
+      )
+        band[i] = 1
     }
   }
   const r = k - 1
@@ -100,7 +106,12 @@ function dilate1d(src: Uint8Array, len: number, lines: number, r: number, step: 
  * gained and lost and the Dice against the stored prediction, the changed pixels, and the verdict against `budget`.
  * Pixels in the stored prediction's boundary band (`budget.ignoreBoundary`) count nowhere.
  */
-export function comparePredictions(stored: LabelMap, now: LabelMap, classes: Classes, budget: PredictionBudget): PredictionComparison {
+export function comparePredictions(
+  stored: LabelMap,
+  now: LabelMap,
+  classes: Classes,
+  budget: PredictionBudget,
+): PredictionComparison {
   const s = stored.data
   const p = now.data
   const band = budget.ignoreBoundary > 0 ? boundaryBand(stored, budget.ignoreBoundary) : undefined
@@ -127,14 +138,31 @@ export function comparePredictions(stored: LabelMap, now: LabelMap, classes: Cla
   let same = 0
   for (let id = 0; id <= maxId; id++) same += kept[id] as number
   const changed = compared - same
-  const ids = Object.keys(classes).map(Number).filter((id) => Number.isInteger(id) && id >= 0).sort((a, b) => a - b)
+  const ids = Object.keys(classes)
+    .map(Number)
+    .filter((id) => Number.isInteger(id) && id >= 0)
+    .sort((a, b) => a - b)
   const changes: ClassChange[] = ids.map((id) => {
     const tp = kept[id] as number
     const total = (inStored[id] as number) + (inNew[id] as number)
-    return { className: classes[id] as string, gained: (inNew[id] as number) - tp, lost: (inStored[id] as number) - tp, dice: total === 0 ? 1 : (2 * tp) / total }
+    return {
+      className: classes[id] as string,
+      gained: (inNew[id] as number) - tp,
+      lost: (inStored[id] as number) - tp,
+      dice: total === 0 ? 1 : (2 * tp) / total,
+    }
   })
   const byRatio = Number.isFinite(budget.maxChangedRatio) ? Math.floor(budget.maxChangedRatio * compared) : Infinity
   const allowed = Math.min(budget.maxChangedPixels, byRatio)
-  const diceFailures = changes.filter((c) => budget.minDice[c.className] !== undefined && c.dice < (budget.minDice[c.className] as number))
-  return { compared, changed, allowed, classes: changes, diceFailures, pass: changed <= allowed && diceFailures.length === 0 }
+  const diceFailures = changes.filter(
+    (c) => budget.minDice[c.className] !== undefined && c.dice < (budget.minDice[c.className] as number),
+  )
+  return {
+    compared,
+    changed,
+    allowed,
+    classes: changes,
+    diceFailures,
+    pass: changed <= allowed && diceFailures.length === 0,
+  }
 }

@@ -32,7 +32,10 @@ export interface TestOutcome {
  * The files of `testPath`'s prediction folder that no call of this run touched and no test that did not finish
  * (skipped, filtered out, failed) may still own. Forgets the folder's marks.
  */
-export async function obsoletePredictionFiles(testPath: string, tests: readonly TestOutcome[]): Promise<{ dir: string; files: string[] }> {
+export async function obsoletePredictionFiles(
+  testPath: string,
+  tests: readonly TestOutcome[],
+): Promise<{ dir: string; files: string[] }> {
   const dir = predictionDir(testPath)
   const used = touched.get(dir) ?? new Set<string>()
   touched.delete(dir)
@@ -63,7 +66,11 @@ export async function obsoletePredictionFiles(testPath: string, tests: readonly 
  * Reports the obsolete files of a test file as vitest reports obsolete snapshots: with `-u` (`all`) they are
  * removed; under CI (`none`) the file fails; otherwise a warning lists them.
  */
-export async function reportObsoletePredictions(testPath: string, tests: readonly TestOutcome[], mode: string | undefined): Promise<void> {
+export async function reportObsoletePredictions(
+  testPath: string,
+  tests: readonly TestOutcome[],
+  mode: string | undefined,
+): Promise<void> {
   const { dir, files } = await obsoletePredictionFiles(testPath, tests)
   if (!files.length) return
   const list = files.map((f) => `  ${f}`).join('\n')
@@ -71,9 +78,13 @@ export async function reportObsoletePredictions(testPath: string, tests: readonl
     await removeFiles(dir, files)
     console.warn(`segsense: removed ${files.length} obsolete prediction snapshot file(s) from ${dir}:\n${list}`)
   } else if (mode === 'none') {
-    throw new Error(`Obsolete prediction snapshots found when no snapshot update is expected (${files.length} file(s) in ${dir}):\n${list}\nRun \`vitest -u\` to remove them.`)
+    throw new Error(
+      `Obsolete prediction snapshots found when no snapshot update is expected (${files.length} file(s) in ${dir}):\n${list}\nRun \`vitest -u\` to remove them.`,
+    )
   } else {
-    console.warn(`segsense: ${files.length} obsolete prediction snapshot file(s) in ${dir} (run \`vitest -u\` to remove them):\n${list}`)
+    console.warn(
+      `segsense: ${files.length} obsolete prediction snapshot file(s) in ${dir} (run \`vitest -u\` to remove them):\n${list}`,
+    )
   }
 }
 

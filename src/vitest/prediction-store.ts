@@ -96,11 +96,24 @@ export async function readSidecar(path: string): Promise<PredictionSidecar | und
   try {
     data = JSON.parse(text)
   } catch (e) {
-    throw new SegsenseError('E_SCHEMA', `prediction snapshot ${path} is not valid JSON (${(e as Error).message}); delete it or run \`vitest -u\``)
+    throw new SegsenseError(
+      'E_SCHEMA',
+      `prediction snapshot ${path} is not valid JSON (${(e as Error).message}); delete it or run \`vitest -u\``,
+    )
   }
   const d = data as Partial<PredictionSidecar> | null
-  if (!d || d.segsense !== 'prediction-snapshot' || d.version !== 1 || !Array.isArray(d.predictions) || !d.model || typeof d.model.classes !== 'object') {
-    throw new SegsenseError('E_SCHEMA', `${path} is not a segsense prediction snapshot (version 1); delete it or run \`vitest -u\``)
+  if (
+    !d ||
+    d.segsense !== 'prediction-snapshot' ||
+    d.version !== 1 ||
+    !Array.isArray(d.predictions) ||
+    !d.model ||
+    typeof d.model.classes !== 'object'
+  ) {
+    throw new SegsenseError(
+      'E_SCHEMA',
+      `${path} is not a segsense prediction snapshot (version 1); delete it or run \`vitest -u\``,
+    )
   }
   return d as PredictionSidecar
 }
@@ -111,11 +124,17 @@ export async function readPredictionPng(path: string): Promise<LabelMap> {
   try {
     bytes = await readFile(path)
   } catch (e) {
-    throw new SegsenseError((e as { code?: string }).code === 'ENOENT' ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ', `stored prediction ${path} cannot be read (${(e as Error).message}); run \`vitest -u\` to write it again`)
+    throw new SegsenseError(
+      (e as { code?: string }).code === 'ENOENT' ? 'E_FILE_NOT_FOUND' : 'E_FILE_READ',
+      `stored prediction ${path} cannot be read (${(e as Error).message}); run \`vitest -u\` to write it again`,
+    )
   }
   const png = await decodePng(bytes, { name: path })
   if (png.colourType !== 0 || (png.bitDepth !== 8 && png.bitDepth !== 16)) {
-    throw new SegsenseError('E_IMAGE_DECODE', `stored prediction ${path} is not an 8- or 16-bit grey PNG of class ids; run \`vitest -u\` to write it again`)
+    throw new SegsenseError(
+      'E_IMAGE_DECODE',
+      `stored prediction ${path} is not an 8- or 16-bit grey PNG of class ids; run \`vitest -u\` to write it again`,
+    )
   }
   return { width: png.width, height: png.height, data: png.data }
 }

@@ -45,22 +45,34 @@ export interface SnapshotVerdict {
 }
 
 /** `sa-01 rotate=30`, or `sa-01` without a transform. */
-export const predictionLabel = (p: { readonly sample: string; readonly value?: number }, transform: Transform | undefined): string =>
-  p.value === undefined || !transform ? p.sample : `${p.sample} ${transform.name}=${p.value}`
+export const predictionLabel = (
+  p: { readonly sample: string; readonly value?: number },
+  transform: Transform | undefined,
+): string => (p.value === undefined || !transform ? p.sample : `${p.sample} ${transform.name}=${p.value}`)
 
 /** The identity of a prediction within one call: its sample and value. */
-export const predictionKey = (p: { readonly sample: string; readonly value?: number }): string => `${p.sample}\u0000${p.value ?? ''}`
+export const predictionKey = (p: { readonly sample: string; readonly value?: number }): string =>
+  `${p.sample}\u0000${p.value ?? ''}`
 
 /** Moved predictions, most changed pixels first. */
-export const worstFirst = (list: readonly Moved[]): Moved[] => [...list].sort((a, b) => b.comparison.changed - a.comparison.changed)
+export const worstFirst = (list: readonly Moved[]): Moved[] =>
+  [...list].sort((a, b) => b.comparison.changed - a.comparison.changed)
 
 /**
  * Compares this run's predictions with the stored snapshot: a prediction whose hash equals the stored one matches
  * without reading its PNG; the others are read and compared on class ids within `budget`.
  */
-export async function compareWithSnapshot(stored: PredictionSidecar, predictions: readonly Prediction[], classes: Classes, budget: PredictionBudget, readStored: (file: string) => Promise<LabelMap>, transform: Transform | undefined): Promise<SnapshotVerdict> {
+export async function compareWithSnapshot(
+  stored: PredictionSidecar,
+  predictions: readonly Prediction[],
+  classes: Classes,
+  budget: PredictionBudget,
+  readStored: (file: string) => Promise<LabelMap>,
+  transform: Transform | undefined,
+): Promise<SnapshotVerdict> {
   const structural: string[] = []
-  if (stableJson(stored.model.classes) !== stableJson(classes)) structural.push(`class map changed: ${stableJson(stored.model.classes)} -> ${stableJson(classes)}`)
+  if (stableJson(stored.model.classes) !== stableJson(classes))
+    structural.push(`class map changed: ${stableJson(stored.model.classes)} -> ${stableJson(classes)}`)
   const byKey = new Map(stored.predictions.map((p) => [predictionKey(p), p]))
   const moved: Moved[] = []
   const fresh: Prediction[] = []
@@ -76,7 +88,9 @@ export async function compareWithSnapshot(stored: PredictionSidecar, predictions
     if (s.sha256 === p.sha256 && s.file === p.file) continue
     const old = await readStored(s.file)
     if (old.width !== p.map.width || old.height !== p.map.height) {
-      sizes.push(`${predictionLabel(p, transform)}: the stored prediction is ${old.width}x${old.height}, the new one ${p.map.width}x${p.map.height}`)
+      sizes.push(
+        `${predictionLabel(p, transform)}: the stored prediction is ${old.width}x${old.height}, the new one ${p.map.width}x${p.map.height}`,
+      )
       fresh.push(p)
       continue
     }
@@ -86,7 +100,15 @@ export async function compareWithSnapshot(stored: PredictionSidecar, predictions
   const gone = [...byKey.values()]
   for (const s of gone) structural.push(`${predictionLabel(s, transform)} is no longer predicted`)
   const failing = moved.filter((x) => !x.comparison.pass)
-  return { moved, failing, fresh, gone, sizes, structural, pass: !structural.length && !sizes.length && !failing.length }
+  return {
+    moved,
+    failing,
+    fresh,
+    gone,
+    sizes,
+    structural,
+    pass: !structural.length && !sizes.length && !failing.length,
+  }
 }
 
 /** Text of the budgets, e.g. `changed pixels <= 50, Dice vs stored LV >= 0.98`. */
@@ -104,8 +126,12 @@ export function budgetText(b: PredictionBudget): string {
 export function movedLine(m: Moved, transform: Transform | undefined, budget: PredictionBudget): string {
   const c = m.comparison
   const pct = c.compared ? ((100 * c.changed) / c.compared).toFixed(2) : '0'
-  const classes = c.classes.filter((k) => k.gained || k.lost).map((k) => `${k.className} gained ${k.gained}, lost ${k.lost}, Dice ${k.dice.toFixed(4)}`)
-  const dice = c.diceFailures.length ? `; Dice below budget: ${c.diceFailures.map((k) => `${k.className} ${k.dice.toFixed(4)} < ${budget.minDice[k.className]}`).join(', ')}` : ''
+  const classes = c.classes
+    .filter((k) => k.gained || k.lost)
+    .map((k) => `${k.className} gained ${k.gained}, lost ${k.lost}, Dice ${k.dice.toFixed(4)}`)
+  const dice = c.diceFailures.length
+    ? `; Dice below budget: ${c.diceFailures.map((k) => `${k.className} ${k.dice.toFixed(4)} < ${budget.minDice[k.className]}`).join(', ')}`
+    : ''
   return `${predictionLabel(m.prediction, transform)}: ${c.changed} px changed (${pct} %, allowed ${Number.isFinite(c.allowed) ? c.allowed : 'any'})${classes.length ? `; ${classes.join('; ')}` : ''}${dice}`
 }
 
@@ -128,18 +154,25 @@ export interface FailureContext {
 export function failureLines(v: SnapshotVerdict, ctx: FailureContext): string[] {
   const lines: string[] = []
   if (v.sizes.length) lines.push('Prediction sizes changed:', ...v.sizes.map((s) => `  ${s}`), '')
-  if (v.structural.length) lines.push('The snapshot does not cover the same predictions:', ...v.structural.map((s) => `  ${s}`), '')
+  if (v.structural.length)
+    lines.push('The snapshot does not cover the same predictions:', ...v.structural.map((s) => `  ${s}`), '')
   const worst = worstFirst(v.failing)
   if (worst.length) {
-    lines.push(`${worst.length} of ${ctx.total} prediction(s) moved beyond the budget (${budgetText(ctx.budget)}):`, ...worst.map((x) => `  ${movedLine(x, ctx.transform, ctx.budget)}`))
+    lines.push(
+      `${worst.length} of ${ctx.total} prediction(s) moved beyond the budget (${budgetText(ctx.budget)}):`,
+      ...worst.map((x) => `  ${movedLine(x, ctx.transform, ctx.budget)}`),
+    )
     const w = worst[0] as Moved
     lines.push(`Worst: ${predictionLabel(w.prediction, ctx.transform)}, ${w.comparison.changed} px changed.`, '')
   }
   const notes: string[] = []
   const { model, runtime: was } = ctx.stored
-  if ((model.fingerprint ?? null) !== (ctx.fingerprint ?? null)) notes.push(`the model changed (fingerprint ${model.fingerprint ?? 'none'} -> ${ctx.fingerprint ?? 'none'})`)
+  if ((model.fingerprint ?? null) !== (ctx.fingerprint ?? null))
+    notes.push(`the model changed (fingerprint ${model.fingerprint ?? 'none'} -> ${ctx.fingerprint ?? 'none'})`)
   if (was && (was.onnxruntime !== ctx.runtime.onnxruntime || was.platform !== ctx.runtime.platform)) {
-    notes.push(`the snapshot was recorded with onnxruntime ${was.onnxruntime ?? '-'} on ${was.platform}, this run uses onnxruntime ${ctx.runtime.onnxruntime ?? '-'} on ${ctx.runtime.platform}: predictions can differ across runtimes and platforms`)
+    notes.push(
+      `the snapshot was recorded with onnxruntime ${was.onnxruntime ?? '-'} on ${was.platform}, this run uses onnxruntime ${ctx.runtime.onnxruntime ?? '-'} on ${ctx.runtime.platform}: predictions can differ across runtimes and platforms`,
+    )
   }
   if (notes.length) lines.push(...notes.map((s) => `Note: ${s}.`), '')
   return lines

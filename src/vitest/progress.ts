@@ -36,7 +36,12 @@ export function progressSettings(env: Readonly<Record<string, string | undefined
  * for `everyMs`, then at most every `everyMs`, and a last line when it ends (only if it wrote any). `undefined`
  * when disabled.
  */
-export function progressReporter(label: string, settings: ProgressSettings = progressSettings(), write: (line: string) => void = (line) => console.error(line), now: () => number = Date.now): ((p: SweepProgress) => void) | undefined {
+export function progressReporter(
+  label: string,
+  settings: ProgressSettings = progressSettings(),
+  write: (line: string) => void = (line) => console.error(line),
+  now: () => number = Date.now,
+): ((p: SweepProgress) => void) | undefined {
   if (!settings.enabled) return undefined
   const start = now()
   let last: number | undefined
@@ -46,6 +51,8 @@ export function progressReporter(label: string, settings: ProgressSettings = pro
     if (!(due || (done === total && last !== undefined))) return
     last = t
     const pct = total > 0 ? Math.floor((100 * done) / total) : 100
-    write(`segsense: ${label} ${done}/${total} predictions (${pct}%), ${((t - start) / 1000).toFixed(1)} s${done === total ? ', done' : ''}`)
+    write(
+      `segsense: ${label} ${done}/${total} predictions (${pct}%), ${((t - start) / 1000).toFixed(1)} s${done === total ? ', done' : ''}`,
+    )
   }
 }

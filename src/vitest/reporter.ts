@@ -45,11 +45,13 @@ export default class SegsenseReporter implements Reporter {
     const modules = [...testModules].sort((a, b) => a.relativeModuleId.localeCompare(b.relativeModuleId))
     const entries: ReportEntry[] = []
     const grids: GridReportEntry[] = []
-    for (const m of modules) for (const t of m.children.allTests()) {
-      entries.push(...reportEntries(t))
-      grids.push(...gridReportEntries(t))
-    }
-    const log = (line: string): void => (this.vitest ? this.vitest.logger.log(line) : void process.stdout.write(`${line}\n`))
+    for (const m of modules)
+      for (const t of m.children.allTests()) {
+        entries.push(...reportEntries(t))
+        grids.push(...gridReportEntries(t))
+      }
+    const log = (line: string): void =>
+      this.vitest ? this.vitest.logger.log(line) : void process.stdout.write(`${line}\n`)
     if (entries.length === 0 && grids.length === 0) {
       if (this.options.silent === false) log('segsense report: no sweeps in this run')
       return
@@ -57,9 +59,15 @@ export default class SegsenseReporter implements Reporter {
     const root = this.vitest?.config.root ?? process.cwd()
     const dir = resolve(root, this.options.outputDir ?? 'segsense-report')
     const { outputDir: _o, title, silent: _s, ...report } = this.options
-    const written = await writeReport(entries, dir, { title: title ?? 'segsense report', ...report, ...(grids.length ? { grids } : {}) })
+    const written = await writeReport(entries, dir, {
+      title: title ?? 'segsense report',
+      ...report,
+      ...(grids.length ? { grids } : {}),
+    })
     const failed = written.sweeps.filter((s) => s.pass === false).length
     const gridText = grids.length ? `, ${grids.length} grid${grids.length === 1 ? '' : 's'}` : ''
-    log(`segsense report: ${entries.length} sweep${entries.length === 1 ? '' : 's'}${failed ? ` (${failed} failed)` : ''}${gridText} -> ${written.index}`)
+    log(
+      `segsense report: ${entries.length} sweep${entries.length === 1 ? '' : 's'}${failed ? ` (${failed} failed)` : ''}${gridText} -> ${written.index}`,
+    )
   }
 }

@@ -12,7 +12,10 @@ interface Counters {
 }
 
 /** A task as far as its snapshot name goes. */
-interface NamedTask { readonly name: string; readonly suite?: NamedTask | undefined }
+interface NamedTask {
+  readonly name: string
+  readonly suite?: NamedTask | undefined
+}
 
 /** A snapshot number reserved for one matcher call. */
 export interface SnapshotSlot {
@@ -35,7 +38,13 @@ export function snapshotTestName(task: NamedTask): string {
  */
 export function reserveSnapshotSlot(snapshotState: unknown, task: NamedTask | undefined): SnapshotSlot {
   const counters = (snapshotState as { _counters?: Partial<Counters> } | undefined)?._counters
-  if (!task || !counters || typeof counters.get !== 'function' || typeof counters.set !== 'function' || typeof counters.increment !== 'function') {
+  if (
+    !task ||
+    !counters ||
+    typeof counters.get !== 'function' ||
+    typeof counters.set !== 'function' ||
+    typeof counters.increment !== 'function'
+  ) {
     return { match: (compare) => compare(), release: () => undefined }
   }
   const c = counters as Counters

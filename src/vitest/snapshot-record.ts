@@ -63,17 +63,28 @@ export function settingsChanges(stored: StoredRecord, now: SweepSettings): strin
   const changes: string[] = []
   const model = modelText(now.model)
   if (stored.model !== model) {
-    const parts = (fp: string) => new Map(fp.split(',').map((p) => { const i = p.indexOf(':'); return i > 0 ? [p.slice(0, i), p.slice(i + 1)] as const : [p, p] as const }))
+    const parts = (fp: string) =>
+      new Map(
+        fp.split(',').map((p) => {
+          const i = p.indexOf(':')
+          return i > 0 ? ([p.slice(0, i), p.slice(i + 1)] as const) : ([p, p] as const)
+        }),
+      )
     const before = parts(stored.model)
     const after = parts(model)
     const keys = [...new Set([...before.keys(), ...after.keys()])]
     if (stored.model === 'none' || model === 'none' || keys.length !== before.size || keys.length !== after.size) {
       changes.push(`model fingerprint: ${stored.model} -> ${model}`)
     } else {
-      for (const k of keys) if (before.get(k) !== after.get(k)) changes.push(`model ${k}: ${before.get(k)} -> ${after.get(k)}`)
+      for (const k of keys)
+        if (before.get(k) !== after.get(k)) changes.push(`model ${k}: ${before.get(k)} -> ${after.get(k)}`)
     }
   }
-  const current = new Map(Object.entries(now.options).filter(([, v]) => v !== undefined).map(([k, v]) => [k, stableJson(v)]))
+  const current = new Map(
+    Object.entries(now.options)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, stableJson(v)]),
+  )
   for (const k of [...new Set([...stored.options.keys(), ...current.keys()])].sort()) {
     const a = stored.options.get(k)
     const b = current.get(k)

@@ -20,14 +20,24 @@ import { safeFileName } from '../io/file-name.js'
 import { tracked } from './pending.js'
 import { progressReporter } from './progress.js'
 import { reserveSnapshotSlot } from './snapshot-key.js'
-import { type StoredRecord, type SweepSettings, isRecordLine, parseRecordLine, recordLine, settingsChanges } from './snapshot-record.js'
+import {
+  type StoredRecord,
+  type SweepSettings,
+  isRecordLine,
+  parseRecordLine,
+  recordLine,
+  settingsChanges,
+} from './snapshot-record.js'
 import { checkMatcherInput, resolveSamples } from './robust.js'
 
 /**
  * Options of `toMatchSweepSnapshot`: the sweep grid and the sweep keys of a requirement (`nsdTolerance`,
  * `scoreClasses` = the classes stored, `reference`, `batchSize`, as `toBeRobustTo`), the samples and the comparison.
  */
-export interface SweepSnapshotOptions extends GridOptions, Pick<RequirementOptions, 'nsdTolerance' | 'scoreClasses' | 'classes' | 'reference' | 'batchSize'> {
+export interface SweepSnapshotOptions
+  extends
+    GridOptions,
+    Pick<RequirementOptions, 'nsdTolerance' | 'scoreClasses' | 'classes' | 'reference' | 'batchSize'> {
   /** Samples to sweep; default the `samples` set with `configureSegsense`. */
   readonly samples?: readonly Sample[]
   /**
@@ -47,8 +57,21 @@ export interface SweepSnapshotOptions extends GridOptions, Pick<RequirementOptio
 
 /** The keys of {@link SweepSnapshotOptions}. */
 const SNAPSHOT_OPTION_KEYS = optionKeys<SweepSnapshotOptions>({
-  range: true, step: true, steps: true, values: true, nsdTolerance: true, scoreClasses: true, classes: true, reference: true,
-  batchSize: true, samples: true, scoreTolerance: true, tolerance: true, metrics: true, intervalMin: true, min: true,
+  range: true,
+  step: true,
+  steps: true,
+  values: true,
+  nsdTolerance: true,
+  scoreClasses: true,
+  classes: true,
+  reference: true,
+  batchSize: true,
+  samples: true,
+  scoreTolerance: true,
+  tolerance: true,
+  metrics: true,
+  intervalMin: true,
+  min: true,
 })
 
 /** What the snapshot adapter captures from a sweep. */
@@ -60,13 +83,24 @@ export interface SweepCapture {
   readonly settings: SweepSettings
 }
 
-interface StoredRow { readonly line: string; readonly scores: Score[]; readonly tolerance?: number }
-interface StoredBlock { readonly classes: string[]; readonly rows: Map<string, StoredRow> }
+interface StoredRow {
+  readonly line: string
+  readonly scores: Score[]
+  readonly tolerance?: number
+}
+interface StoredBlock {
+  readonly classes: string[]
+  readonly rows: Map<string, StoredRow>
+}
 /**
  * A parsed snapshot: header lines verbatim, the record line read (none in snapshots written before it existed),
  * and per metric the rows keyed by their value text.
  */
-export interface StoredSweep { readonly header: string[]; readonly record?: StoredRecord; readonly blocks: Map<string, StoredBlock> }
+export interface StoredSweep {
+  readonly header: string[]
+  readonly record?: StoredRecord
+  readonly blocks: Map<string, StoredBlock>
+}
 
 /** Canonical text of a swept value (the row key). */
 const valueKey = (v: number): string => String(v)
@@ -129,13 +163,24 @@ export function renderSweepSnapshot(c: SweepCapture): string {
   const lines = headerLines(c)
   for (const metric of c.result.metrics) {
     lines.push(`${metric}: ${c.result.classes.join(' ')}`)
-    c.result.values.forEach((v, k) => lines.push(rowLine(v, c.result.classes.map((name) => c.result.mean[metric]?.[name]?.[k] ?? null))))
+    c.result.values.forEach((v, k) =>
+      lines.push(
+        rowLine(
+          v,
+          c.result.classes.map((name) => c.result.mean[metric]?.[name]?.[k] ?? null),
+        ),
+      ),
+    )
   }
   return `\n${lines.join('\n')}\n`
 }
 
 /** One moved value, for the failure message. */
-export interface MovedValue { readonly metric: string; readonly value: number; readonly detail: string }
+export interface MovedValue {
+  readonly metric: string
+  readonly value: number
+  readonly detail: string
+}
 
 /** The outcome of comparing a capture with a stored snapshot. */
 export interface SweepSnapshotMatch {
@@ -157,7 +202,11 @@ export interface SweepSnapshotMatch {
  * snapshot without a record (written before records existed) does not match, so that `-u` adds the record;
  * otherwise it matches as before.
  */
-export function matchSweepSnapshot(c: SweepCapture, stored: StoredSweep, options: { readonly update?: boolean } = {}): SweepSnapshotMatch {
+export function matchSweepSnapshot(
+  c: SweepCapture,
+  stored: StoredSweep,
+  options: { readonly update?: boolean } = {},
+): SweepSnapshotMatch {
   const moved: MovedValue[] = []
   const structural: string[] = []
   const body: string[] = []
@@ -166,7 +215,8 @@ export function matchSweepSnapshot(c: SweepCapture, stored: StoredSweep, options
     const classes = c.result.classes
     body.push(`${metric}: ${classes.join(' ')}`)
     if (!block) structural.push(`metric ${metric} is not in the snapshot`)
-    else if (block.classes.join(' ') !== classes.join(' ')) structural.push(`${metric}: classes changed from ${block.classes.join(', ')} to ${classes.join(', ')}`)
+    else if (block.classes.join(' ') !== classes.join(' '))
+      structural.push(`${metric}: classes changed from ${block.classes.join(', ')} to ${classes.join(', ')}`)
     const seen = new Set<string>()
     c.result.values.forEach((value, k) => {
       const key = valueKey(value)
@@ -182,7 +232,8 @@ export function matchSweepSnapshot(c: SweepCapture, stored: StoredSweep, options
       const diffs: string[] = []
       now.forEach((s, i) => {
         const old = row.scores[i]
-        const same = s === null || old === null || old === undefined ? s === (old ?? null) : Math.abs(s - old) <= tol + 1e-12
+        const same =
+          s === null || old === null || old === undefined ? s === (old ?? null) : Math.abs(s - old) <= tol + 1e-12
         if (!same) diffs.push(`${classes[i]} ${scoreText(old)} -> ${scoreText(s)}`)
       })
       if (diffs.length) {
@@ -192,10 +243,16 @@ export function matchSweepSnapshot(c: SweepCapture, stored: StoredSweep, options
         body.push(row.line)
       }
     })
-    if (block) for (const key of block.rows.keys()) if (!seen.has(key)) structural.push(`${metric}: value ${key} is no longer swept`)
+    if (block)
+      for (const key of block.rows.keys())
+        if (!seen.has(key)) structural.push(`${metric}: value ${key} is no longer swept`)
   }
   const settings = stored.record ? settingsChanges(stored.record, c.settings) : []
-  const pass = moved.length === 0 && structural.length === 0 && settings.length === 0 && (stored.record !== undefined || !options.update)
+  const pass =
+    moved.length === 0 &&
+    structural.length === 0 &&
+    settings.length === 0 &&
+    (stored.record !== undefined || !options.update)
   const header = pass && stored.header.length ? stored.header : headerLines(c)
   return { pass, resolved: `\n${[...header, ...body].join('\n')}\n`, moved, structural, settings }
 }
@@ -206,84 +263,133 @@ export function matchSweepSnapshot(c: SweepCapture, stored: StoredSweep, options
  * writes it; `vitest -u` updates it (only the moved values); under CI a missing snapshot fails and the received
  * one is attached to the test. **Must be awaited.**
  */
-export function toMatchSweepSnapshot(this: MatcherState, received: unknown, transform: Transform, options: SweepSnapshotOptions = {}): Promise<MatcherOutcome> {
-  return tracked(`toMatchSweepSnapshot(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`, this.task?.id, Boolean(this.soft), async () => {
-    checkMatcherInput('toMatchSweepSnapshot', received, transform)
-    if (this.isNot) throw new SegsenseError('E_BAD_PARAMETER', 'toMatchSweepSnapshot cannot be used with .not')
-    checkKnownKeys(options, SNAPSHOT_OPTION_KEYS, `toMatchSweepSnapshot(${transform.name}) options`)
-    const defaults = segsenseDefaults()
-    const samples = resolveSamples('toMatchSweepSnapshot', options.samples)
-    const where = `toMatchSweepSnapshot(${transform.name})`
-    const tolerance = aliased(where, 'scoreTolerance', options.scoreTolerance, 'tolerance', options.tolerance)
-      ?? aliased('configureSegsense', 'scoreTolerance', defaults.scoreTolerance, 'tolerance', defaults.tolerance) ?? 0.02
-    if (typeof tolerance !== 'number' || !(tolerance >= 0) || !Number.isFinite(tolerance)) throw new SegsenseError('E_BAD_PARAMETER', `${where}: scoreTolerance must be a finite number >= 0 (an absolute score difference), got ${describeValue(tolerance)}`)
-    const min = aliased(where, 'intervalMin', options.intervalMin, 'min', options.min)
-      ?? aliased('configureSegsense', 'intervalMin', defaults.intervalMin, 'snapshotMin', defaults.snapshotMin) ?? 0.8
-    if (typeof min !== 'number' || !(min >= 0 && min <= 1)) throw new SegsenseError('E_BAD_PARAMETER', `${where}: intervalMin must be a score in [0, 1], got ${describeValue(min)}`)
-    const scoreClasses = aliased(where, 'scoreClasses', options.scoreClasses, 'classes', options.classes)
-    const slot = reserveSnapshotSlot(this.snapshotState, this.task)
-    const onProgress = progressReporter(where)
-    let result: SweepResult
-    try {
-      result = await sweep(received, samples, transform, {
-        ...gridOf(options),
-        metrics: options.metrics ?? [defaults.metric ?? 'dice'],
-        ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
-        ...(scoreClasses ? { scoreClasses } : {}),
-        ...(options.reference ? { reference: options.reference } : {}),
-        batchSize: options.batchSize ?? defaults.batchSize ?? DEFAULT_BATCH_SIZE,
-        ...(onProgress ? { onProgress } : {}),
-      })
-    } catch (error) {
-      slot.release()
-      throw error
-    }
-    const settings: SweepSettings = { model: (received as { fingerprint?: string }).fingerprint, transform: transform.name, options: transform.options as Readonly<Record<string, unknown>> }
-    const capture: SweepCapture = { result, tolerance, min, settings }
-    const mode = this.snapshotState.snapshotUpdateState
-    let last: ReturnType<typeof matchSweepSnapshot> | undefined
-    const adapter = {
-      name: 'segsense-sweep',
-      capture: (value: unknown) => value as SweepCapture,
-      render: renderSweepSnapshot,
-      parseExpected: parseSweepSnapshot,
-      match: (captured: SweepCapture, expected: StoredSweep) => {
-        last = matchSweepSnapshot(captured, expected, { update: mode === 'all' })
-        return { pass: last.pass, resolved: last.resolved }
-      },
-    }
-    const outcome = (await slot.match(() => Snapshots.toMatchDomainSnapshot.call(this, adapter, capture))) as MatcherOutcome
-    recordSweep(this.task as { meta: object } | undefined, { matcher: 'toMatchSweepSnapshot', pass: outcome.pass, result })
-    if (outcome.pass) return outcome
-
-    const hint = this.utils.matcherHint('toMatchSweepSnapshot', 'model', 'transform', { promise: this.promise })
-    if (!last) {
-      // No stored snapshot to compare with: only happens when writing is not allowed (CI / --update=none).
-      let where = ''
-      if (this.task) {
-        const dir = await mkdtemp(join(tmpdir(), 'segsense-'))
-        const file = join(dir, `${safeFileName(transform.name, 'transform')}.received.snap.txt`)
-        await writeFile(file, renderSweepSnapshot(capture))
-        const annotation = await annotateIfRunning(this.task, `received sweep snapshot for ${transform.name}`, 'error', { path: file, contentType: 'text/plain' })
-        where = `\nThe received snapshot was written to ${annotation?.attachment?.path ?? file}.`
+export function toMatchSweepSnapshot(
+  this: MatcherState,
+  received: unknown,
+  transform: Transform,
+  options: SweepSnapshotOptions = {},
+): Promise<MatcherOutcome> {
+  return tracked(
+    `toMatchSweepSnapshot(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`,
+    this.task?.id,
+    Boolean(this.soft),
+    async () => {
+      checkMatcherInput('toMatchSweepSnapshot', received, transform)
+      if (this.isNot) throw new SegsenseError('E_BAD_PARAMETER', 'toMatchSweepSnapshot cannot be used with .not')
+      checkKnownKeys(options, SNAPSHOT_OPTION_KEYS, `toMatchSweepSnapshot(${transform.name}) options`)
+      const defaults = segsenseDefaults()
+      const samples = resolveSamples('toMatchSweepSnapshot', options.samples)
+      const where = `toMatchSweepSnapshot(${transform.name})`
+      const tolerance =
+        aliased(where, 'scoreTolerance', options.scoreTolerance, 'tolerance', options.tolerance) ??
+        aliased('configureSegsense', 'scoreTolerance', defaults.scoreTolerance, 'tolerance', defaults.tolerance) ??
+        0.02
+      if (typeof tolerance !== 'number' || !(tolerance >= 0) || !Number.isFinite(tolerance))
+        throw new SegsenseError(
+          'E_BAD_PARAMETER',
+          `${where}: scoreTolerance must be a finite number >= 0 (an absolute score difference), got ${describeValue(tolerance)}`,
+        )
+      const min =
+        aliased(where, 'intervalMin', options.intervalMin, 'min', options.min) ??
+        aliased('configureSegsense', 'intervalMin', defaults.intervalMin, 'snapshotMin', defaults.snapshotMin) ??
+        0.8
+      if (typeof min !== 'number' || !(min >= 0 && min <= 1))
+        throw new SegsenseError(
+          'E_BAD_PARAMETER',
+          `${where}: intervalMin must be a score in [0, 1], got ${describeValue(min)}`,
+        )
+      const scoreClasses = aliased(where, 'scoreClasses', options.scoreClasses, 'classes', options.classes)
+      const slot = reserveSnapshotSlot(this.snapshotState, this.task)
+      const onProgress = progressReporter(where)
+      let result: SweepResult
+      try {
+        result = await sweep(received, samples, transform, {
+          ...gridOf(options),
+          metrics: options.metrics ?? [defaults.metric ?? 'dice'],
+          ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
+          ...(scoreClasses ? { scoreClasses } : {}),
+          ...(options.reference ? { reference: options.reference } : {}),
+          batchSize: options.batchSize ?? defaults.batchSize ?? DEFAULT_BATCH_SIZE,
+          ...(onProgress ? { onProgress } : {}),
+        })
+      } catch (error) {
+        slot.release()
+        throw error
       }
-      const text = [
-        hint, '',
-        `New sweep snapshot for ${transform.name} was not written: the update mode is ${JSON.stringify(mode)}.`,
-        'Snapshots are not written in CI by default. Run `vitest -u` (or `vitest --update=new`) locally and commit __snapshots__.' + where,
-      ].join('\n')
-      return { pass: false, message: () => text }
-    }
-    const lines = [hint, '']
-    if (last.settings.length) {
-      lines.push(`Sweep of ${transform.name} was recorded with other settings (the snapshot would not describe this model and transform):`, ...last.settings.map((d) => `  ${d}`), '')
-    }
-    const details = [...last.structural, ...last.moved.map((m) => `${m.metric} at ${m.value}: ${m.detail}`)]
-    if (details.length) {
-      lines.push(`Sweep of ${transform.name} moved beyond ± ${tolerance} at ${last.moved.length} value(s)${last.structural.length ? ' and the grid or classes changed' : ''}:`, ...details.map((d) => `  ${d}`), '')
-    }
-    lines.push(`Run \`vitest -u\` to accept the new ${last.settings.length && !details.length ? 'settings' : 'curve'}.`)
-    const text = lines.join('\n')
-    return { ...outcome, message: () => text }
-  })
+      const settings: SweepSettings = {
+        model: (received as { fingerprint?: string }).fingerprint,
+        transform: transform.name,
+        options: transform.options as Readonly<Record<string, unknown>>,
+      }
+      const capture: SweepCapture = { result, tolerance, min, settings }
+      const mode = this.snapshotState.snapshotUpdateState
+      let last: ReturnType<typeof matchSweepSnapshot> | undefined
+      const adapter = {
+        name: 'segsense-sweep',
+        capture: (value: unknown) => value as SweepCapture,
+        render: renderSweepSnapshot,
+        parseExpected: parseSweepSnapshot,
+        match: (captured: SweepCapture, expected: StoredSweep) => {
+          last = matchSweepSnapshot(captured, expected, { update: mode === 'all' })
+          return { pass: last.pass, resolved: last.resolved }
+        },
+      }
+      const outcome = (await slot.match(() =>
+        Snapshots.toMatchDomainSnapshot.call(this, adapter, capture),
+      )) as MatcherOutcome
+      recordSweep(this.task as { meta: object } | undefined, {
+        matcher: 'toMatchSweepSnapshot',
+        pass: outcome.pass,
+        result,
+      })
+      if (outcome.pass) return outcome
+
+      const hint = this.utils.matcherHint('toMatchSweepSnapshot', 'model', 'transform', { promise: this.promise })
+      if (!last) {
+        // No stored snapshot to compare with: only happens when writing is not allowed (CI / --update=none).
+        let where = ''
+        if (this.task) {
+          const dir = await mkdtemp(join(tmpdir(), 'segsense-'))
+          const file = join(dir, `${safeFileName(transform.name, 'transform')}.received.snap.txt`)
+          await writeFile(file, renderSweepSnapshot(capture))
+          const annotation = await annotateIfRunning(
+            this.task,
+            `received sweep snapshot for ${transform.name}`,
+            'error',
+            { path: file, contentType: 'text/plain' },
+          )
+          where = `\nThe received snapshot was written to ${annotation?.attachment?.path ?? file}.`
+        }
+        const text = [
+          hint,
+          '',
+          `New sweep snapshot for ${transform.name} was not written: the update mode is ${JSON.stringify(mode)}.`,
+          'Snapshots are not written in CI by default. Run `vitest -u` (or `vitest --update=new`) locally and commit __snapshots__.' +
+            where,
+        ].join('\n')
+        return { pass: false, message: () => text }
+      }
+      const lines = [hint, '']
+      if (last.settings.length) {
+        lines.push(
+          `Sweep of ${transform.name} was recorded with other settings (the snapshot would not describe this model and transform):`,
+          ...last.settings.map((d) => `  ${d}`),
+          '',
+        )
+      }
+      const details = [...last.structural, ...last.moved.map((m) => `${m.metric} at ${m.value}: ${m.detail}`)]
+      if (details.length) {
+        lines.push(
+          `Sweep of ${transform.name} moved beyond ± ${tolerance} at ${last.moved.length} value(s)${last.structural.length ? ' and the grid or classes changed' : ''}:`,
+          ...details.map((d) => `  ${d}`),
+          '',
+        )
+      }
+      lines.push(
+        `Run \`vitest -u\` to accept the new ${last.settings.length && !details.length ? 'settings' : 'curve'}.`,
+      )
+      const text = lines.join('\n')
+      return { ...outcome, message: () => text }
+    },
+  )
 }

@@ -7,7 +7,13 @@ import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import { loadSpec } from '../requirements/load.js'
 import { loadOnnxModel } from '../models/onnx.js'
-import { baselineModelOf, openSpec, planSpecRequirement, specComparisonSettings, specRequirementOptions } from '../requirements/run.js'
+import {
+  baselineModelOf,
+  openSpec,
+  planSpecRequirement,
+  specComparisonSettings,
+  specRequirementOptions,
+} from '../requirements/run.js'
 import { type AtLeastAsRobustOptions, toBeAtLeastAsRobustAs } from './compare.js'
 import type { AttachPolicy } from './config.js'
 import { type RobustOptions, toBeRobustTo } from './robust.js'
@@ -34,7 +40,11 @@ export interface RobustnessSuiteOptions {
  * robustnessSuite(new URL('./robustness.json', import.meta.url))
  */
 export function robustnessSuite(specPath: string | URL, options: RobustnessSuiteOptions = {}): void {
-  checkKnownKeys(options, optionKeys<RobustnessSuiteOptions>({ attach: true, timeout: true }), 'robustnessSuite options')
+  checkKnownKeys(
+    options,
+    optionKeys<RobustnessSuiteOptions>({ attach: true, timeout: true }),
+    'robustnessSuite options',
+  )
   const spec = loadSpec(specFilePath(specPath))
   expect.extend({ toBeRobustTo, toMatchSweepSnapshot, toBeAtLeastAsRobustAs })
   describe(spec.name ?? `robustness spec ${basename(spec.file)}`, () => {
@@ -51,20 +61,37 @@ export function robustnessSuite(specPath: string | URL, options: RobustnessSuite
       // The spec's defaults sit between the requirement and those of configureSegsense (which the matcher applies).
       const requirementOptions = specRequirementOptions(requirement, spec.defaults)
       const baselineModel = baselineModelOf(spec, requirement)
-      test(plan.name, async ({ expect: localExpect }) => {
-        opened ??= openSpec(spec)
-        const { model, samples } = await opened
-        if (baselineModel) {
-          const loading = loadOnnxModel(baselineModel.file, baselineModel.options)
-          baselines.push(loading)
-          const compare = localExpect(model) as unknown as { toBeAtLeastAsRobustAs: (b: SegmentationModel, t: unknown, o: AtLeastAsRobustOptions) => Promise<void> }
-          const { aggregate: _aggregate, ...compared } = requirementOptions // a comparison compares mean curves
-          await compare.toBeAtLeastAsRobustAs(await loading, plan.transform, { ...compared, ...specComparisonSettings(requirement), samples, ...(options.attach ? { attach: options.attach } : {}) })
-          return
-        }
-        const assertion = localExpect(model) as unknown as { toBeRobustTo: (t: unknown, o: RobustOptions) => Promise<void> }
-        await assertion.toBeRobustTo(plan.transform, { ...requirementOptions, samples, ...(options.attach ? { attach: options.attach } : {}) })
-      }, options.timeout ?? 600_000)
+      test(
+        plan.name,
+        async ({ expect: localExpect }) => {
+          opened ??= openSpec(spec)
+          const { model, samples } = await opened
+          if (baselineModel) {
+            const loading = loadOnnxModel(baselineModel.file, baselineModel.options)
+            baselines.push(loading)
+            const compare = localExpect(model) as unknown as {
+              toBeAtLeastAsRobustAs: (b: SegmentationModel, t: unknown, o: AtLeastAsRobustOptions) => Promise<void>
+            }
+            const { aggregate: _aggregate, ...compared } = requirementOptions // a comparison compares mean curves
+            await compare.toBeAtLeastAsRobustAs(await loading, plan.transform, {
+              ...compared,
+              ...specComparisonSettings(requirement),
+              samples,
+              ...(options.attach ? { attach: options.attach } : {}),
+            })
+            return
+          }
+          const assertion = localExpect(model) as unknown as {
+            toBeRobustTo: (t: unknown, o: RobustOptions) => Promise<void>
+          }
+          await assertion.toBeRobustTo(plan.transform, {
+            ...requirementOptions,
+            samples,
+            ...(options.attach ? { attach: options.attach } : {}),
+          })
+        },
+        options.timeout ?? 600_000,
+      )
     }
   })
 }
@@ -76,8 +103,12 @@ export function robustnessSuite(specPath: string | URL, options: RobustnessSuite
 export function specFilePath(spec: string | URL): string {
   if (typeof spec === 'string') return spec
   if (spec instanceof URL) {
-    if (spec.protocol !== 'file:') throw new SegsenseError('E_BAD_PARAMETER', `robustnessSuite: a spec URL must be a file: URL, got ${spec.href}`)
+    if (spec.protocol !== 'file:')
+      throw new SegsenseError('E_BAD_PARAMETER', `robustnessSuite: a spec URL must be a file: URL, got ${spec.href}`)
     return fileURLToPath(spec)
   }
-  throw new SegsenseError('E_BAD_PARAMETER', `robustnessSuite: the spec must be a file path or a file: URL, got ${describeValue(spec)}`)
+  throw new SegsenseError(
+    'E_BAD_PARAMETER',
+    `robustnessSuite: the spec must be a file path or a file: URL, got ${describeValue(spec)}`,
+  )
 }

@@ -15,7 +15,10 @@ const out = mkdtempSync(join(tmpdir(), 'segsense-case-'))
 afterAll(() => rmSync(out, { recursive: true, force: true }))
 
 async function study(name: string): Promise<{ numbers: any; stderr: string }> {
-  const { stderr } = await run(process.execPath, [`${root}docs/case-studies/${name}.mjs`, '--quick', '--out', out], { cwd: root, maxBuffer: 1 << 24 })
+  const { stderr } = await run(process.execPath, [`${root}docs/case-studies/${name}.mjs`, '--quick', '--out', out], {
+    cwd: root,
+    maxBuffer: 1 << 24,
+  })
   const path = join(out, `${name}.json`)
   return { numbers: existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined, stderr }
 }
@@ -57,7 +60,9 @@ describe('case studies (quick runs)', () => {
     const prep = numbers.preparation
     expect(prep['bit depth (as loaded)']['cardiac-robust'].lv).toBeLessThan(0.05)
     expect(prep[numbers.bestPreparation]['cardiac-robust'].lv).toBeGreaterThan(0.3)
-    expect(prep[numbers.bestPreparation]['cardiac-fragile'].lv).toBeLessThan(prep[numbers.bestPreparation]['cardiac-robust'].lv)
+    expect(prep[numbers.bestPreparation]['cardiac-fragile'].lv).toBeLessThan(
+      prep[numbers.bestPreparation]['cardiac-robust'].lv,
+    )
     expect(figure('case-real-rotation-cardiac-robust')).toBeGreaterThan(5000)
   })
 })

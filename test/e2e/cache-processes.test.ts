@@ -29,7 +29,12 @@ process.stdout.write(JSON.stringify(r.mean))
 
 function run(source: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--input-type=module', '-e', source], { env: { ...process.env, SEGSENSE_CACHE: '' } }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)))
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', source],
+      { env: { ...process.env, SEGSENSE_CACHE: '' } },
+      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
+    )
   })
 }
 

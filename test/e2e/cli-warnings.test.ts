@@ -15,19 +15,44 @@ const dir = mkdtempSync(join(tmpdir(), 'segsense-cli-warnings-'))
 const blank = join(dir, 'blank.png')
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 // A black scan: the model finds nothing in it.
-beforeAll(() => sharp({ create: { width: 256, height: 256, channels: 3, background: '#000' } }).greyscale().png().toFile(blank))
+beforeAll(() =>
+  sharp({ create: { width: 256, height: 256, channels: 3, background: '#000' } })
+    .greyscale()
+    .png()
+    .toFile(blank),
+)
 
 function segsense(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { cwd: repo, env: { ...process.env, FORCE_COLOR: '0' }, maxBuffer: 16 * 1024 * 1024, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr })
-    })
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { cwd: repo, env: { ...process.env, FORCE_COLOR: '0' }, maxBuffer: 16 * 1024 * 1024, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr })
+      },
+    )
   })
 }
 
 describe('nothing to score in the CLI', () => {
   it('segsense sweep prints a warning per sample/class not scored; --empty-policy nan reaches the sweep', async () => {
-    const args = ['sweep', '--model', model, '--model-classes', '1=RV,2=MYO,3=LV', '--image', blank, '--image', scan, '--transform', 'rotate', '--values', '0,30', '-q']
+    const args = [
+      'sweep',
+      '--model',
+      model,
+      '--model-classes',
+      '1=RV,2=MYO,3=LV',
+      '--image',
+      blank,
+      '--image',
+      scan,
+      '--transform',
+      'rotate',
+      '--values',
+      '0,30',
+      '-q',
+    ]
     const text = await segsense(args)
     expect(text.code, text.stderr).toBe(0)
     expect(text.stdout).toContain('warning: sample "blank": the clean prediction has no LV; not scored\n')
@@ -42,13 +67,19 @@ describe('nothing to score in the CLI', () => {
 
   it("segsense check applies the spec's defaults and prints the warnings under the requirement", async () => {
     const file = join(dir, 'spec.json')
-    writeFileSync(file, JSON.stringify({
-      name: 'defaults',
-      model: { onnx: model, classes: { 1: 'RV', 2: 'MYO', 3: 'LV' } },
-      samples: [{ id: 'blank', image: blank }, { id: 'scan', image: scan }],
-      defaults: { min: { LV: 0.5 }, reference: 'prediction' },
-      requirements: [{ name: 'small rotations', transform: 'rotate', values: [-10, 0, 10] }],
-    }))
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'defaults',
+        model: { onnx: model, classes: { 1: 'RV', 2: 'MYO', 3: 'LV' } },
+        samples: [
+          { id: 'blank', image: blank },
+          { id: 'scan', image: scan },
+        ],
+        defaults: { min: { LV: 0.5 }, reference: 'prediction' },
+        requirements: [{ name: 'small rotations', transform: 'rotate', values: [-10, 0, 10] }],
+      }),
+    )
     const run = await segsense(['check', file, '-q'])
     expect(run.code, run.stderr).toBe(0)
     expect(run.stdout).toMatch(/^pass {2}small rotations$/m)

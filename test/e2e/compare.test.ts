@@ -5,7 +5,9 @@ import { consumerWorkspace, reportedTests, runVitest } from './harness.js'
 // A real vitest run of toBeAtLeastAsRobustAs on the bundled models and samples (test/e2e/projects/compare),
 // both directions, and a spec requirement with a baseline: about 50 s on 2 cores.
 let ws: ReturnType<typeof consumerWorkspace>
-beforeAll(() => { ws = consumerWorkspace() })
+beforeAll(() => {
+  ws = consumerWorkspace()
+})
 afterAll(() => ws?.dispose())
 
 describe('toBeAtLeastAsRobustAs in a real vitest run', () => {
@@ -26,8 +28,13 @@ describe('toBeAtLeastAsRobustAs in a real vitest run', () => {
     expect(failed.state).toBe('failed')
     const message = failed.errors[0]!
     expect(message).toContain('expect(candidate).toBeAtLeastAsRobustAs(baseline, transform)')
-    expect(message).toContain('cardiac-fragile is less robust to rotate than cardiac-robust (dice over [-60 deg, 60 deg], 3 values, 8 samples; required: lower 95% bound of the AUC difference >= -0.02)')
-    const line = /LV AUC (-0\.\d{3}) \[(-0\.\d{3}), (-0\.\d{3})\], p = ([\d.]+); stable \[[^\]]+\] vs \[[^\]]+\] \(fails\)/.exec(message)
+    expect(message).toContain(
+      'cardiac-fragile is less robust to rotate than cardiac-robust (dice over [-60 deg, 60 deg], 3 values, 8 samples; required: lower 95% bound of the AUC difference >= -0.02)',
+    )
+    const line =
+      /LV AUC (-0\.\d{3}) \[(-0\.\d{3}), (-0\.\d{3})\], p = ([\d.]+); stable \[[^\]]+\] vs \[[^\]]+\] \(fails\)/.exec(
+        message,
+      )
     expect(line, message).not.toBeNull()
     const [difference, lower, upper, p] = line!.slice(1).map(Number) as [number, number, number, number]
     expect(lower).toBeLessThanOrEqual(difference)
@@ -41,15 +48,23 @@ describe('toBeAtLeastAsRobustAs in a real vitest run', () => {
   it('runs a spec requirement with a baseline as a comparison', () => {
     const spec = byName('no less robust to rotation than cardiac-robust')
     expect(spec.state).toBe('failed')
-    expect(spec.errors[0]).toContain('cardiac-fragile is less robust to rotate than cardiac-robust (dice over [-90 deg, 90 deg], 3 values, 2 samples; required: AUC difference >= -0.02)')
+    expect(spec.errors[0]).toContain(
+      'cardiac-fragile is less robust to rotate than cardiac-robust (dice over [-90 deg, 90 deg], 3 values, 2 samples; required: AUC difference >= -0.02)',
+    )
     expect(spec.errors[0]).toMatch(/^\s+LV AUC -0\.\d{3} \[/m)
     expect(spec.meta.segsense!.sweeps[0]).toMatchObject({ matcher: 'toBeAtLeastAsRobustAs', pass: false })
   })
 
   it('.not passes for a less robust model; a baseline that is not a model and a misspelt option are refused', () => {
-    expect(byName('not: a model blind to the left half is less robust than one that sees everything').state).toBe('passed')
-    expect(byName('a baseline that is not a model is refused').errors[0]).toContain('toBeAtLeastAsRobustAs(baseline, transform, options): baseline must be a SegmentationModel')
-    expect(byName('a misspelt option is refused').errors[0]).toContain(`toBeAtLeastAsRobustAs(rotate) options: unknown key "margn" (did you mean 'margin'?)`)
+    expect(byName('not: a model blind to the left half is less robust than one that sees everything').state).toBe(
+      'passed',
+    )
+    expect(byName('a baseline that is not a model is refused').errors[0]).toContain(
+      'toBeAtLeastAsRobustAs(baseline, transform, options): baseline must be a SegmentationModel',
+    )
+    expect(byName('a misspelt option is refused').errors[0]).toContain(
+      `toBeAtLeastAsRobustAs(rotate) options: unknown key "margn" (did you mean 'margin'?)`,
+    )
   })
 
   it('attaches a chart of both curves to the failing test, and records both sweeps and the comparison', () => {
@@ -58,8 +73,18 @@ describe('toBeAtLeastAsRobustAs in a real vitest run', () => {
     expect(failed.annotations[0]).toMatchObject({ type: 'error', contentType: 'image/png' })
     expect(failed.annotations[0]!.bodyLength).toBeGreaterThan(1000)
     expect(byName('robust is at least as robust as fragile').annotations).toEqual([])
-    const record = byName('robust is at least as robust as fragile').meta.segsense!.sweeps[0] as unknown as { matcher: string; pass: boolean; baseline: { model: string }; comparison: { pass: boolean; classes: { className: string; wilcoxon: { pvalue: number } }[] } }
-    expect(record).toMatchObject({ matcher: 'toBeAtLeastAsRobustAs', pass: true, baseline: { model: 'cardiac-fragile' }, comparison: { pass: true } })
+    const record = byName('robust is at least as robust as fragile').meta.segsense!.sweeps[0] as unknown as {
+      matcher: string
+      pass: boolean
+      baseline: { model: string }
+      comparison: { pass: boolean; classes: { className: string; wilcoxon: { pvalue: number } }[] }
+    }
+    expect(record).toMatchObject({
+      matcher: 'toBeAtLeastAsRobustAs',
+      pass: true,
+      baseline: { model: 'cardiac-fragile' },
+      comparison: { pass: true },
+    })
     expect(record.comparison.classes.map((c) => c.className)).toEqual(['RV', 'MYO', 'LV'])
   })
 })

@@ -24,7 +24,9 @@ describe('toBeRobustTo([a, b]) in a real vitest run', () => {
     expect(failing.state).toBe('failed')
     const message = failing.errors[0]!
     expect(message).toContain('expect(model).toBeRobustTo([a, b])')
-    expect(message).toContain('square stable region: 5 of 9 cells, translate shift -2 px to 2 px, translate shift -2 px to 2 px')
+    expect(message).toContain(
+      'square stable region: 5 of 9 cells, translate shift -2 px to 2 px, translate shift -2 px to 2 px',
+    )
     expect(message).toContain(['  -2 px  .#.', '   0 px  ###', '   2 px  .#.'].join('\n'))
     expect(message).toContain('Cells that failed (4):')
   })
@@ -35,7 +37,8 @@ describe('toBeRobustTo([a, b]) in a real vitest run', () => {
     expect(failing.annotations[0]).toMatchObject({ type: 'error', contentType: 'image/png' })
     expect(failing.annotations[0]!.bodyLength).toBeGreaterThan(1000)
     expect(byName('a model that follows the image passes every cell').annotations).toEqual([])
-    const grids = (failing.meta.segsense as unknown as { grids: { pass: boolean; result: { axes: unknown[] } }[] }).grids
+    const grids = (failing.meta.segsense as unknown as { grids: { pass: boolean; result: { axes: unknown[] } }[] })
+      .grids
     expect(grids).toHaveLength(1)
     expect(grids[0]!.pass).toBe(false)
     expect(grids[0]!.result.axes).toHaveLength(2)
@@ -44,8 +47,12 @@ describe('toBeRobustTo([a, b]) in a real vitest run', () => {
   it('segsense/reporter puts both grids in the HTML report, linked to their tests', () => {
     expect(run.output).toMatch(/segsense report: 0 sweeps, 2 grids -> /)
     const html = readFileSync(join(cwd(), 'segsense-report/index.html'), 'utf8')
-    expect(html).toContain('grid #01 a model that follows the image passes every cell: threshold · translate shift x translate shift <span class="badge pass">pass</span>')
-    expect(html).toContain('grid #02 a model that stays in place fails the corners: fixed-place · translate shift x translate shift <span class="badge fail">fail</span>')
+    expect(html).toContain(
+      'grid #01 a model that follows the image passes every cell: threshold · translate shift x translate shift <span class="badge pass">pass</span>',
+    )
+    expect(html).toContain(
+      'grid #02 a model that stays in place fails the corners: fixed-place · translate shift x translate shift <span class="badge fail">fail</span>',
+    )
     expect(html).toContain('<code>grid.test.ts</code>')
   })
 })

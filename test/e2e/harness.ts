@@ -29,17 +29,39 @@ export interface VitestRun {
  * Runs `vitest run` in `cwd` with `args`. `ci` decides whether vitest sees a CI environment: the suite itself
  * runs under CI=true, so every run sets it explicitly.
  */
-export function runVitest(cwd: string, args: string[], options: { ci: boolean; env?: Record<string, string> }): Promise<VitestRun> {
+export function runVitest(
+  cwd: string,
+  args: string[],
+  options: { ci: boolean; env?: Record<string, string> },
+): Promise<VitestRun> {
   const env: Record<string, string | undefined> = { ...process.env, ...options.env, FORCE_COLOR: '0', NO_COLOR: '1' }
   // std-env detects CI from many variables; clear the common ones for a "local" run.
-  for (const k of ['CI', 'GITHUB_ACTIONS', 'CONTINUOUS_INTEGRATION', 'BUILD_NUMBER', 'RUN_ID', 'VITEST', 'VITEST_MODE', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'TEST', 'NODE_ENV']) delete env[k]
+  for (const k of [
+    'CI',
+    'GITHUB_ACTIONS',
+    'CONTINUOUS_INTEGRATION',
+    'BUILD_NUMBER',
+    'RUN_ID',
+    'VITEST',
+    'VITEST_MODE',
+    'VITEST_POOL_ID',
+    'VITEST_WORKER_ID',
+    'TEST',
+    'NODE_ENV',
+  ])
+    delete env[k]
   if (options.ci) env.CI = 'true'
   return new Promise((resolve) => {
-    execFile(process.execPath, [vitestBin, 'run', ...args], { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 240_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
-      // eslint-disable-next-line no-control-regex
-      resolve({ code, output: `${stdout}\n${stderr}`.replace(/\u001b\[[0-9;]*m/g, '') })
-    })
+    execFile(
+      process.execPath,
+      [vitestBin, 'run', ...args],
+      { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 240_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
+        // eslint-disable-next-line no-control-regex
+        resolve({ code, output: `${stdout}\n${stderr}`.replace(/\u001b\[[0-9;]*m/g, '') })
+      },
+    )
   })
 }
 

@@ -8,7 +8,9 @@ import { consumerWorkspace, reportedTests, runVitest } from './harness.js'
 // Real vitest runs of toMatchPredictionSnapshot on the bundled cardiac models (test/e2e/projects/predictions):
 // 2 samples x rotate at [0, 30]; the fragile model is "the old model", the robust one "the retrained one".
 let ws: ReturnType<typeof consumerWorkspace>
-beforeAll(() => { ws = consumerWorkspace() })
+beforeAll(() => {
+  ws = consumerWorkspace()
+})
 afterAll(() => ws?.dispose())
 
 const cwd = () => join(ws.root, 'projects/predictions')
@@ -31,7 +33,9 @@ describe('toMatchPredictionSnapshot in real vitest runs', () => {
     expect(run.output).toContain('vitest -u')
     expect(existsSync(dir())).toBe(false)
     const [t] = reportedTests(cwd())
-    expect(t!.annotations.map((a) => a.message)).toEqual(['sa-01 rotate=0', 'sa-02 rotate=0', 'sa-01 rotate=30', 'sa-02 rotate=30'].map((p) => `received prediction ${p}`))
+    expect(t!.annotations.map((a) => a.message)).toEqual(
+      ['sa-01 rotate=0', 'sa-02 rotate=0', 'sa-01 rotate=30', 'sa-02 rotate=30'].map((p) => `received prediction ${p}`),
+    )
     for (const [k, a] of t!.annotations.entries()) received[PREDICTIONS[k]!] = readFileSync(a.path!)
   })
 
@@ -42,9 +46,18 @@ describe('toMatchPredictionSnapshot in real vitest runs', () => {
     expect(readdirSync(dir()).sort()).toEqual([`${KEY}.json`, ...PREDICTIONS.map((p) => `${KEY}.${p}.png`)].sort())
     const sidecar = JSON.parse(readFileSync(join(dir(), `${KEY}.json`), 'utf8'))
     expect(sidecar).toMatchObject({
-      segsense: 'prediction-snapshot', version: 1, test: KEY,
-      model: { name: 'cardiac-fragile', fingerprint: expect.stringMatching(/^file:[0-9a-f]{16},options:[0-9a-f]{16}$/), classes: { 1: 'RV', 2: 'MYO', 3: 'LV' } },
-      runtime: { onnxruntime: expect.stringMatching(/^\d+\.\d+\.\d+/), platform: `${process.platform}-${process.arch}` },
+      segsense: 'prediction-snapshot',
+      version: 1,
+      test: KEY,
+      model: {
+        name: 'cardiac-fragile',
+        fingerprint: expect.stringMatching(/^file:[0-9a-f]{16},options:[0-9a-f]{16}$/),
+        classes: { 1: 'RV', 2: 'MYO', 3: 'LV' },
+      },
+      runtime: {
+        onnxruntime: expect.stringMatching(/^\d+\.\d+\.\d+/),
+        platform: `${process.platform}-${process.arch}`,
+      },
       transform: { name: 'rotate', options: { padding: 'zeros' } },
     })
     for (const p of PREDICTIONS) {
@@ -84,7 +97,8 @@ describe('toMatchPredictionSnapshot in real vitest runs', () => {
     for (const p of PREDICTIONS) {
       const before = await ids(fragile[p]!)
       const after = await ids(png(p))
-      const gained = [0, 0, 0, 0], lost = [0, 0, 0, 0]
+      const gained = [0, 0, 0, 0],
+        lost = [0, 0, 0, 0]
       let changed = 0
       for (let i = 0; i < before.length; i++) {
         if (before[i] === after[i]) continue
@@ -98,8 +112,13 @@ describe('toMatchPredictionSnapshot in real vitest runs', () => {
       const [sample, value] = p.split('.rotate=')
       const line = failure.split('\n').find((l) => l.startsWith(`  ${sample} rotate=${value}:`))
       expect(line, p).toContain(`${changed} px changed`)
-      for (const [id, name] of [[1, 'RV'], [2, 'MYO'], [3, 'LV']] as const) {
-        if (gained[id] || lost[id]) expect(line, `${p} ${name}`).toContain(`${name} gained ${gained[id]}, lost ${lost[id]}`)
+      for (const [id, name] of [
+        [1, 'RV'],
+        [2, 'MYO'],
+        [3, 'LV'],
+      ] as const) {
+        if (gained[id] || lost[id])
+          expect(line, `${p} ${name}`).toContain(`${name} gained ${gained[id]}, lost ${lost[id]}`)
       }
     }
     const worst = Object.entries(changedOf).sort((a, b) => b[1] - a[1])[0]!
@@ -131,12 +150,17 @@ describe('toMatchPredictionSnapshot in real vitest runs', () => {
 
   it('a near miss within budget passes, and with attach: always its diff image is attached as a notice', async () => {
     // stored now: fragile at 30 degrees, robust at 0; the robust model moves only the two rotated predictions (284, 159 px)
-    const run = await runVitest(cwd(), [], { ci: true, env: { SEGSENSE_MODEL: 'robust', SEGSENSE_BUDGET: '300', SEGSENSE_ATTACH: 'always' } })
+    const run = await runVitest(cwd(), [], {
+      ci: true,
+      env: { SEGSENSE_MODEL: 'robust', SEGSENSE_BUDGET: '300', SEGSENSE_ATTACH: 'always' },
+    })
     expect(run.code, run.output).toBe(0)
     const [t] = reportedTests(cwd())
     expect(t!.annotations).toHaveLength(1)
     expect(t!.annotations[0]!.type).toBe('notice')
-    expect(t!.annotations[0]!.message).toMatch(/^segmentation under rotation 1: 2 prediction\(s\) moved within budget, worst sa-01 rotate=30 \d+ px/)
+    expect(t!.annotations[0]!.message).toMatch(
+      /^segmentation under rotation 1: 2 prediction\(s\) moved within budget, worst sa-01 rotate=30 \d+ px/,
+    )
     const diff = await decodePng(readFileSync(t!.annotations[0]!.path!))
     expect([diff.width, diff.height]).toEqual([3 * 256 + 8, 2 * 256 + 4])
   })
@@ -151,6 +175,8 @@ describe('toMatchPredictionSnapshot in real vitest runs', () => {
     const update = await runVitest(cwd(), ['-u'], { ci: false, env: renamed })
     expect(update.code, update.output).toBe(0)
     expect(update.output).toMatch(/removed 5 obsolete prediction snapshot file\(s\)/)
-    expect(readdirSync(dir()).sort()).toEqual(['renamed 1.json', ...PREDICTIONS.map((p) => `renamed 1.${p}.png`)].sort())
+    expect(readdirSync(dir()).sort()).toEqual(
+      ['renamed 1.json', ...PREDICTIONS.map((p) => `renamed 1.${p}.png`)].sort(),
+    )
   })
 })

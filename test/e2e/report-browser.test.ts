@@ -33,24 +33,70 @@ describe.skipIf(missing)('the HTML report in headless chromium', () => {
     const a = await sweep(model, samples, rotate, { range: [-90, 90], step: 30, keep: 'frames' })
     const b = await sweep(model, samples, brightness, { values: [0.5, 1, 2], keep: 'frames' })
     const c = await sweep(model, samples, rotate, { values: [-45, 0, 45] })
-    const written = await writeReport([{ result: a, required: [-30, 30], sample: `s2 ${evil}`, test: { file: `x/${evil}.test.ts`, name: evil, state: 'failed' } }, b, c], dir, { title: `report ${evil}` })
+    const written = await writeReport(
+      [
+        {
+          result: a,
+          required: [-30, 30],
+          sample: `s2 ${evil}`,
+          test: { file: `x/${evil}.test.ts`, name: evil, state: 'failed' },
+        },
+        b,
+        c,
+      ],
+      dir,
+      { title: `report ${evil}` },
+    )
     rows = written.rows.length
     // A report of long names: model, classes, transform options, test file and name.
     longDir = join(dir, 'long')
     const long = (what: string) => `${what}-${'really-quite-long-'.repeat(5)}end`
     const unbroken = `model_${'x'.repeat(160)}`
-    const longModel = { ...sceneModel({ 1: long('left-ventricle'), 2: long('myocardium') }, true), name: long('cardiac-segmentation-model') }
+    const longModel = {
+      ...sceneModel({ 1: long('left-ventricle'), 2: long('myocardium') }, true),
+      name: long('cardiac-segmentation-model'),
+    }
     const d = await sweep(longModel, samples, rotate.with({ padding: 'reflection' }), { range: [-90, 90], step: 30 })
-    await writeReport([{ result: d, required: [-30, 30], title: unbroken, test: { file: `test/${long('folder')}/${long('robustness')}.test.ts`, name: long('a test name that goes on'), state: 'passed', matcher: 'toMatchSweepSnapshot' } }, d], longDir)
+    await writeReport(
+      [
+        {
+          result: d,
+          required: [-30, 30],
+          title: unbroken,
+          test: {
+            file: `test/${long('folder')}/${long('robustness')}.test.ts`,
+            name: long('a test name that goes on'),
+            state: 'passed',
+            matcher: 'toMatchSweepSnapshot',
+          },
+        },
+        d,
+      ],
+      longDir,
+    )
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     })
     page = await browser.newPage()
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()) })
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text())
+    })
     page.on('pageerror', (e) => pageErrors.push(e.message))
     page.on('request', (r) => requests.push(r.url()))
-    page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss() })
+    page.on('dialog', async (d) => {
+      dialogs.push(d.message())
+      await d.dismiss()
+    })
     await page.goto(pathToFileURL(join(dir, 'index.html')).href, { waitUntil: 'load' })
   }, 60_000)
 
@@ -70,32 +116,61 @@ describe.skipIf(missing)('the HTML report in headless chromium', () => {
 
   it('shows the summary table with one row per sweep and class', async () => {
     expect(rows).toBe(6)
-    const cells = await page.$$eval('#summary tbody tr', (trs) => trs.map((tr) => [tr.getAttribute('data-sweep'), tr.querySelector('td.class')?.textContent, tr.querySelector('td.status')?.textContent]))
+    const cells = await page.$$eval('#summary tbody tr', (trs) =>
+      trs.map((tr) => [
+        tr.getAttribute('data-sweep'),
+        tr.querySelector('td.class')?.textContent,
+        tr.querySelector('td.status')?.textContent,
+      ]),
+    )
     expect(cells).toHaveLength(rows)
     expect(cells.map((c) => [c[0], c[1]])).toEqual([
-      ['sweep-01', evil], ['sweep-01', 'square & "co"'],
-      ['sweep-02', evil], ['sweep-02', 'square & "co"'],
-      ['sweep-03', evil], ['sweep-03', 'square & "co"'],
+      ['sweep-01', evil],
+      ['sweep-01', 'square & "co"'],
+      ['sweep-02', evil],
+      ['sweep-02', 'square & "co"'],
+      ['sweep-03', evil],
+      ['sweep-03', 'square & "co"'],
     ])
     for (const c of cells) expect(['pass', 'fail']).toContain(c[2])
     // The sweep's cells (number, model, transform, required range) span its class rows.
-    const sweepCells = await page.$$eval('#summary tbody td.sweep-cell', (tds) => tds.map((td) => [td.firstChild?.textContent, td.getAttribute('rowspan')]))
-    expect(sweepCells.slice(0, 4)).toEqual([['#01', '2'], ['top-blind', '2'], ['rotate', '2'], ['-30 deg to 30 deg', '2']])
+    const sweepCells = await page.$$eval('#summary tbody td.sweep-cell', (tds) =>
+      tds.map((td) => [td.firstChild?.textContent, td.getAttribute('rowspan')]),
+    )
+    expect(sweepCells.slice(0, 4)).toEqual([
+      ['#01', '2'],
+      ['top-blind', '2'],
+      ['rotate', '2'],
+      ['-30 deg to 30 deg', '2'],
+    ])
     expect(sweepCells.slice(4, 8).map((c) => c[0])).toEqual(['#02', 'top-blind', 'brightness', 'all swept values'])
     // The summary names the test that ran a sweep (file and name), when there is one.
-    expect(await page.$$eval('#summary tbody .test-ref', (d) => d.map((e) => e.textContent))).toEqual([`x/${evil}.test.ts › ${evil}`])
+    expect(await page.$$eval('#summary tbody .test-ref', (d) => d.map((e) => e.textContent))).toEqual([
+      `x/${evil}.test.ts › ${evil}`,
+    ])
     // Each row links to its sweep's section.
-    const targets = await page.$$eval('#summary tbody a', (as) => as.map((a) => a.ownerDocument.getElementById(a.getAttribute('href')!.slice(1)) !== null))
+    const targets = await page.$$eval('#summary tbody a', (as) =>
+      as.map((a) => a.ownerDocument.getElementById(a.getAttribute('href')!.slice(1)) !== null),
+    )
     expect(targets.every(Boolean)).toBe(true)
   })
 
   it('loads every image, inline chart, strip and GIF', async () => {
-    const images = await page.$$eval('img', (imgs) => imgs.map((i) => ({ src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0 })))
-    expect(images.map((i) => i.src)).toEqual(['sweep-01.gif', 'sweep-01-strip.png', 'sweep-02.gif', 'sweep-02-strip.png'])
+    const images = await page.$$eval('img', (imgs) =>
+      imgs.map((i) => ({ src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0 })),
+    )
+    expect(images.map((i) => i.src)).toEqual([
+      'sweep-01.gif',
+      'sweep-01-strip.png',
+      'sweep-02.gif',
+      'sweep-02-strip.png',
+    ])
     expect(images.every((i) => i.ok)).toBe(true)
     expect(await page.$$eval('section.sweep svg', (s) => s.length)).toBe(3)
     // The charts' lines drew: vega's line marks have a non-empty path.
-    const lines = await page.$$eval('section.sweep svg .mark-line path', (ps) => ps.map((p) => (p as unknown as { getTotalLength(): number }).getTotalLength()))
+    const lines = await page.$$eval('section.sweep svg .mark-line path', (ps) =>
+      ps.map((p) => (p as unknown as { getTotalLength(): number }).getTotalLength()),
+    )
     expect(lines).toHaveLength(6)
     expect(lines.every((l) => l > 10)).toBe(true)
   })
@@ -113,11 +188,13 @@ describe.skipIf(missing)('the HTML report in headless chromium', () => {
       expect(fit.right).toBeLessThanOrEqual(1280)
       expect(fit.page, 'the page scrolls sideways').toBeLessThanOrEqual(1280)
       // The status badges and the numbers stay on one line (the long names wrap instead).
-      const lines = await wide.$$eval('#summary td.status .badge, #summary td.num, #summary th', (els) => els.map((e) => {
-        const range = e.ownerDocument.createRange()
-        range.selectNodeContents(e)
-        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size
-      }))
+      const lines = await wide.$$eval('#summary td.status .badge, #summary td.num, #summary th', (els) =>
+        els.map((e) => {
+          const range = e.ownerDocument.createRange()
+          range.selectNodeContents(e)
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size
+        }),
+      )
       expect(lines.length).toBeGreaterThan(0)
       expect(Math.max(...lines)).toBe(1)
     } finally {

@@ -5,13 +5,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { validateSweepResult } from '../../src/results/schema/validate.js'
 import { consumerWorkspace, runVitest } from './harness.js'
 
-interface ReportJson { sweeps: { id: string; title: string; pass: boolean; required: [number, number] | null; test: { file: string; name: string; state: string; matcher: string }; result: unknown }[] }
+interface ReportJson {
+  sweeps: {
+    id: string
+    title: string
+    pass: boolean
+    required: [number, number] | null
+    test: { file: string; name: string; state: string; matcher: string }
+    result: unknown
+  }[]
+}
 
 let ws: ReturnType<typeof consumerWorkspace>
 const cwd = () => join(ws.root, 'projects/reporter')
 const out = () => join(cwd(), 'report-out')
 const readReport = (): ReportJson => JSON.parse(readFileSync(join(out(), 'results.json'), 'utf8')) as ReportJson
-const summary = (r: ReportJson) => r.sweeps.map((s) => [s.test.file, s.test.name, s.test.state, s.pass, s.result && (s.result as { transform: { name: string } }).transform.name])
+const summary = (r: ReportJson) =>
+  r.sweeps.map((s) => [
+    s.test.file,
+    s.test.name,
+    s.test.state,
+    s.pass,
+    s.result && (s.result as { transform: { name: string } }).transform.name,
+  ])
 
 const expected = [
   ['brightness.test.ts', 'brightness in its own file', 'passed', true, 'brightness'],
@@ -21,12 +37,16 @@ const expected = [
   ['rotation.test.ts', 'two sweeps in one test', 'passed', true, 'zoom'],
 ]
 
-beforeAll(() => { ws = consumerWorkspace() })
+beforeAll(() => {
+  ws = consumerWorkspace()
+})
 afterAll(() => ws?.dispose())
 
 describe('segsense/reporter', () => {
   let run: Awaited<ReturnType<typeof runVitest>>
-  beforeAll(async () => { run = await runVitest(cwd(), [], { ci: true }) }, 240_000)
+  beforeAll(async () => {
+    run = await runVitest(cwd(), [], { ci: true })
+  }, 240_000)
 
   it('writes one report with every sweep of the run, linked to its test file, name and status', () => {
     expect(run.code, run.output).toBe(1)
@@ -49,7 +69,9 @@ describe('segsense/reporter', () => {
 
   it('joins sharded runs: shards write blobs only, --merge-reports writes the report of the whole run', async () => {
     rmSync(out(), { recursive: true, force: true })
-    const shards = await Promise.all([1, 2].map((i) => runVitest(cwd(), [`--shard=${i}/2`, '--reporter=blob'], { ci: true })))
+    const shards = await Promise.all(
+      [1, 2].map((i) => runVitest(cwd(), [`--shard=${i}/2`, '--reporter=blob'], { ci: true })),
+    )
     expect(shards.map((s) => s.output).join('\n')).toMatch(/blob report written/)
     expect(existsSync(out())).toBe(false)
     const merged = await runVitest(cwd(), ['--merge-reports'], { ci: true })

@@ -6,7 +6,9 @@ import { consumerWorkspace, repo, reportedTests, runVitest } from './harness.js'
 
 // Real vitest runs on small consumer projects (test/e2e/projects) that use `segsense/vitest` as a user would.
 let ws: ReturnType<typeof consumerWorkspace>
-beforeAll(() => { ws = consumerWorkspace() })
+beforeAll(() => {
+  ws = consumerWorkspace()
+})
 afterAll(() => ws?.dispose())
 
 describe('toBeRobustTo in a real vitest run', () => {
@@ -30,7 +32,9 @@ describe('toBeRobustTo in a real vitest run', () => {
   it('fails with the stable interval found beside the one required, and the failing values', () => {
     const message = byName('fragile model fails beyond 60 degrees').errors[0]!
     expect(message).toContain('expect(model).toBeRobustTo(transform)')
-    expect(message).toMatch(/disc stable for rotate in \[-\d+(\.\d)? deg, \d+(\.\d)? deg\], required \[-120 deg, 120 deg\]/)
+    expect(message).toMatch(
+      /disc stable for rotate in \[-\d+(\.\d)? deg, \d+(\.\d)? deg\], required \[-120 deg, 120 deg\]/,
+    )
     expect(message).toMatch(/Values that failed \(\d+\):/)
     expect(message).toMatch(/disc\s+-120 deg\s+0\.0000\s+0\.8/)
     // The diff marks only failing rows: a passing row appears once, unmarked, in the reporter's diff.
@@ -64,14 +68,19 @@ describe('toBeRobustTo in a real vitest run', () => {
   it('shows the progress of a slow sweep in the terminal, under the test name', () => {
     expect(byName('a slow sweep shows progress').state).toBe('passed')
     // each console.error reaches the terminal as its own block headed by the test's name
-    const block = output.split(/\n(?=std(?:out|err) \| )/).filter((b) => b.startsWith('stderr | gate.test.ts > a slow sweep shows progress')).join('\n')
+    const block = output
+      .split(/\n(?=std(?:out|err) \| )/)
+      .filter((b) => b.startsWith('stderr | gate.test.ts > a slow sweep shows progress'))
+      .join('\n')
     expect(block).toMatch(/^segsense: toBeRobustTo\(rotate\) \d+\/13 predictions \(\d+%\), \d+\.\d s$/m)
     expect(block).toMatch(/^segsense: toBeRobustTo\(rotate\) 13\/13 predictions \(100%\), \d+\.\d s, done$/m)
   })
 
   it('refuses minDice with another metric (it would gate nsd silently), naming the fix', () => {
     expect(byName('minDice with another metric is refused').state).toBe('failed')
-    expect(byName('minDice with another metric is refused').errors[0]).toContain('toBeRobustTo(rotate): minDice gates Dice only, but metric is "nsd"; write { metric: "nsd", min: ... }')
+    expect(byName('minDice with another metric is refused').errors[0]).toContain(
+      'toBeRobustTo(rotate): minDice gates Dice only, but metric is "nsd"; write { metric: "nsd", min: ... }',
+    )
   })
 
   it('fails an un-awaited call inside its own test, whatever the timing, with no unhandled rejection', () => {
@@ -101,9 +110,16 @@ describe('toBeRobustTo in a real vitest run', () => {
 
   it('an un-awaited failing call fails the run even with --dangerouslyIgnoreUnhandledErrors', async () => {
     const cwd = join(ws.root, 'projects/gate')
-    const run = await runVitest(cwd, ['unawaited.test.ts', '--dangerouslyIgnoreUnhandledErrors', '-t', 'fast failing'], { ci: false })
+    const run = await runVitest(
+      cwd,
+      ['unawaited.test.ts', '--dangerouslyIgnoreUnhandledErrors', '-t', 'fast failing'],
+      { ci: false },
+    )
     expect(run.code, run.output).not.toBe(0)
-    expect(reportedTests(cwd).find((t) => t.state !== 'skipped')).toMatchObject({ name: 'not awaited: a fast failing sweep, then the test awaits something else', state: 'failed' })
+    expect(reportedTests(cwd).find((t) => t.state !== 'skipped')).toMatchObject({
+      name: 'not awaited: a fast failing sweep, then the test awaits something else',
+      state: 'failed',
+    })
   })
 })
 
@@ -223,7 +239,10 @@ describe('toMatchSweepSnapshot in real vitest runs', () => {
     const run = await runVitest(cwd(), ['names.test.ts'], { ci: true, env: { TMPDIR: tmp } })
     expect(run.code).toBe(1)
     const tests = reportedTests(cwd())
-    expect(tests.map((t) => t.errors[0]?.match(/New sweep snapshot for (.*) was not written/)?.[1])).toEqual(['../../escaped', 'a/b'])
+    expect(tests.map((t) => t.errors[0]?.match(/New sweep snapshot for (.*) was not written/)?.[1])).toEqual([
+      '../../escaped',
+      'a/b',
+    ])
     for (const t of tests) expect(readFileSync(t.annotations[0]!.path!, 'utf8')).toMatch(/^0: 1\.0000$/m)
     // nothing written outside the temporary folder (before: tmp/a/escaped.received.snap.txt)
     expect(readdirSync(join(ws.root, 'tmp/a'))).toEqual(['b'])
@@ -231,11 +250,17 @@ describe('toMatchSweepSnapshot in real vitest runs', () => {
 })
 
 describe('typings of segsense/vitest', () => {
-  const tsc = (project: string) => new Promise<{ code: number; output: string }>((resolve) => {
-    execFile(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', project], { cwd: join(ws.root, 'projects/types') }, (error, stdout, stderr) => {
-      resolve({ code: error ? 1 : 0, output: `${stdout}${stderr}` })
+  const tsc = (project: string) =>
+    new Promise<{ code: number; output: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [join(repo, 'node_modules/typescript/bin/tsc'), '-p', project],
+        { cwd: join(ws.root, 'projects/types') },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? 1 : 0, output: `${stdout}${stderr}` })
+        },
+      )
     })
-  })
 
   it('type-check a consumer test using the matchers, with @ts-expect-error on wrong options', async () => {
     const run = await tsc('tsconfig.json')
@@ -247,7 +272,9 @@ describe('typings of segsense/vitest', () => {
     const run = await tsc('tsconfig.negative.json')
     expect(run.code).toBe(1)
     // Two overloads (one transform, or the grid's two axes): tsc lists each one's error on its own line.
-    expect(run.output).toMatch(/negative\.ts\(6,\d+\): error TS\d+: [\s\S]*'rnage' does not exist in type 'RobustOptions'/)
+    expect(run.output).toMatch(
+      /negative\.ts\(6,\d+\): error TS\d+: [\s\S]*'rnage' does not exist in type 'RobustOptions'/,
+    )
   })
 })
 

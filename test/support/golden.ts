@@ -39,7 +39,8 @@ async function rgba(png: Uint8Array): Promise<{ data: Buffer; width: number; hei
 /** Differing pixels (diff mask alpha set) inside `r`. */
 function countIn(mask: Uint8Array, width: number, r: Region): number {
   let n = 0
-  for (let y = r.top; y < r.top + r.height; y++) for (let x = r.left; x < r.left + r.width; x++) if (mask[(y * width + x) * 4 + 3]) n++
+  for (let y = r.top; y < r.top + r.height; y++)
+    for (let x = r.left; x < r.left + r.width; x++) if (mask[(y * width + x) * 4 + 3]) n++
   return n
 }
 
@@ -47,7 +48,12 @@ function countIn(mask: Uint8Array, width: number, r: Region): number {
  * Compares the PNG `png` with the golden `<dir>/<name>.png`. On a mismatch the actual image and pixelmatch's diff
  * are written to the system temp folder, and the failure names them.
  */
-export async function expectGolden(dir: string, name: string, png: Uint8Array, options: GoldenOptions = {}): Promise<void> {
+export async function expectGolden(
+  dir: string,
+  name: string,
+  png: Uint8Array,
+  options: GoldenOptions = {},
+): Promise<void> {
   const golden = join(dir, `${name}.png`)
   if (process.env[UPDATE_GOLDEN] === '1') {
     mkdirSync(dirname(golden), { recursive: true })
@@ -55,23 +61,31 @@ export async function expectGolden(dir: string, name: string, png: Uint8Array, o
     console.warn(`golden ${golden} written (${UPDATE_GOLDEN}=1): review it before committing`)
     return
   }
-  if (!existsSync(golden)) throw new Error(`golden ${golden} is missing: create it with ${UPDATE_GOLDEN}=1, review it and commit it`)
+  if (!existsSync(golden))
+    throw new Error(`golden ${golden} is missing: create it with ${UPDATE_GOLDEN}=1, review it and commit it`)
   const actual = await rgba(png)
   const expected = await rgba(readFileSync(golden))
   expect([actual.width, actual.height], `${name}: size`).toEqual([expected.width, expected.height])
   const { width, height } = actual
   const budget = options.maxDiffPixels ?? 0
   const exactMask = new Uint8Array(width * height * 4)
-  const exactDiff = pixelmatch(actual.data, expected.data, exactMask, width, height, { threshold: 0, includeAA: true, diffMask: true })
+  const exactDiff = pixelmatch(actual.data, expected.data, exactMask, width, height, {
+    threshold: 0,
+    includeAA: true,
+    diffMask: true,
+  })
   const inExact = (options.exact ?? []).map((r) => countIn(exactMask, width, r))
-  const diff = budget === 0 ? exactDiff : pixelmatch(actual.data, expected.data, undefined, width, height, { threshold: 0.1 })
+  const diff =
+    budget === 0 ? exactDiff : pixelmatch(actual.data, expected.data, undefined, width, height, { threshold: 0.1 })
   if (diff <= budget && inExact.every((n) => n === 0)) return
   const out = join(tmpdir(), 'segsense-golden')
   mkdirSync(out, { recursive: true })
   writeFileSync(join(out, `${name}.actual.png`), png)
   const diffImage = new Uint8Array(width * height * 4)
   pixelmatch(actual.data, expected.data, diffImage, width, height, { threshold: 0, includeAA: true })
-  await sharp(diffImage, { raw: { width, height, channels: 4 } }).png().toFile(join(out, `${name}.diff.png`))
+  await sharp(diffImage, { raw: { width, height, channels: 4 } })
+    .png()
+    .toFile(join(out, `${name}.diff.png`))
   const where = `see ${join(out, `${name}.actual.png`)} and ${name}.diff.png beside it`
   expect(inExact, `${name}: pixels differing in the exact regions (${where})`).toEqual(inExact.map(() => 0))
   expect(diff, `${name}: ${diff} pixels differ, ${budget} allowed (${where})`).toBeLessThanOrEqual(budget)

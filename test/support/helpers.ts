@@ -42,7 +42,11 @@ function expectSegsenseError(caught: unknown, code: SegsenseErrorCode, fragments
 }
 
 /** Awaits `promise`, expects it to reject with a SegsenseError of `code` whose message contains each fragment. */
-export async function expectRejection(promise: Promise<unknown>, code: SegsenseErrorCode, ...fragments: string[]): Promise<SegsenseError> {
+export async function expectRejection(
+  promise: Promise<unknown>,
+  code: SegsenseErrorCode,
+  ...fragments: string[]
+): Promise<SegsenseError> {
   let caught: unknown
   try {
     await promise

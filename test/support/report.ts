@@ -8,12 +8,18 @@ export function scene(id: string, size = 48): Sample {
   const img = new Float32Array(size * size)
   const mask = new Uint8Array(size * size)
   const c = (size - 1) / 2
-  for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
-    const i = y * size + x
-    img[i] = 0.1
-    if ((x - (c - 9)) ** 2 + (y - c) ** 2 <= 36) { img[i] = 0.9; mask[i] = 1 }
-    else if (x >= c + 4 && x <= c + 12 && y >= c - 4 && y <= c + 4) { img[i] = 0.6; mask[i] = 2 }
-  }
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      const i = y * size + x
+      img[i] = 0.1
+      if ((x - (c - 9)) ** 2 + (y - c) ** 2 <= 36) {
+        img[i] = 0.9
+        mask[i] = 1
+      } else if (x >= c + 4 && x <= c + 12 && y >= c - 4 && y <= c + 4) {
+        img[i] = 0.6
+        mask[i] = 2
+      }
+    }
   return { id, image: raster(size, size, 1, img), truth: labelMap(size, size, mask) }
 }
 
@@ -41,7 +47,8 @@ export function xmlTags(xml: string): string[] {
   let at = 0
   for (let m = tag.exec(body); m; m = tag.exec(body)) {
     const between = body.slice(at, m.index)
-    if (/[<>]/.test(between)) throw new Error(`stray < or > before offset ${m.index}: ${JSON.stringify(between.slice(0, 80))}`)
+    if (/[<>]/.test(between))
+      throw new Error(`stray < or > before offset ${m.index}: ${JSON.stringify(between.slice(0, 80))}`)
     at = m.index + m[0].length
     const [, close, name, , selfClose] = m as unknown as [string, string, string, string, string]
     if (close) {

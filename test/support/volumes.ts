@@ -10,7 +10,12 @@ import { defineTransform } from '../../src/transforms/transform.js'
  * falls off linearly with the distance r from the centre, `1 - r / (2 radius)`, so a model thresholding at 0.5
  * finds exactly the ball and `gain` (below) grows or shrinks it: radius' = 2 radius (1 - 0.5 / gain).
  */
-export function ballVolume(id: string, dims: [number, number, number], spacing: [number, number, number], radius: number): VolumeSample {
+export function ballVolume(
+  id: string,
+  dims: [number, number, number],
+  spacing: [number, number, number],
+  radius: number,
+): VolumeSample {
   const [nx, ny, nz] = dims
   const image = new Float32Array(nx * ny * nz)
   const truth = new Uint8Array(nx * ny * nz)
@@ -43,9 +48,12 @@ export function thresholdModel() {
   const seen = { calls: 0, slices: 0 }
   const model = functionModel('threshold', { 1: 'ball' }, (img: Raster) => {
     seen.slices++
-    return labelMap(img.width, img.height, Uint8Array.from(img.data, (v) => (v >= 0.5 ? 1 : 0)))
+    return labelMap(
+      img.width,
+      img.height,
+      Uint8Array.from(img.data, (v) => (v >= 0.5 ? 1 : 0)),
+    )
   })
   const predict = model.predict.bind(model)
   return { seen, model: { ...model, predict: async (images: readonly Raster[]) => (seen.calls++, predict(images)) } }
 }
-

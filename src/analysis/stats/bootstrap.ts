@@ -31,11 +31,19 @@ export const DEFAULT_BOOTSTRAP: BootstrapSettings = { confidence: 0.95, resample
 export function bootstrapSettings(options: BootstrapOptions = {}, what = 'bootstrap'): BootstrapSettings {
   const confidence = options.confidence ?? DEFAULT_BOOTSTRAP.confidence
   if (typeof confidence !== 'number' || !(confidence > 0 && confidence < 1)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} option confidence must be a number in (0, 1) such as 0.95, got ${describeValue(confidence)}`, { details: { value: confidence } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${what} option confidence must be a number in (0, 1) such as 0.95, got ${describeValue(confidence)}`,
+      { details: { value: confidence } },
+    )
   }
   const resamples = options.resamples ?? DEFAULT_BOOTSTRAP.resamples
   if (typeof resamples !== 'number' || !Number.isInteger(resamples) || resamples < 100 || resamples > 1_000_000) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} option resamples must be an integer in 100..1000000, got ${describeValue(resamples)}`, { details: { value: resamples } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${what} option resamples must be an integer in 100..1000000, got ${describeValue(resamples)}`,
+      { details: { value: resamples } },
+    )
   }
   const seed = checkSeed(options.seed ?? DEFAULT_BOOTSTRAP.seed, `${what} option seed`)
   return { confidence, resamples, seed }
@@ -57,7 +65,11 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
  */
 export function checkBootstrapSamples(n: number, what: string): void {
   if (n < 2) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what}: a confidence bound needs at least 2 samples; this result has ${n} (a bootstrap over one sample has no spread, so its bound would be the estimate itself)`, { details: { samples: n } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `${what}: a confidence bound needs at least 2 samples; this result has ${n} (a bootstrap over one sample has no spread, so its bound would be the estimate itself)`,
+      { details: { samples: n } },
+    )
   }
 }
 
@@ -69,7 +81,9 @@ export function checkBootstrapSamples(n: number, what: string): void {
  */
 export function resamplingPlan(n: number, settings: BootstrapSettings): Uint32Array {
   if (!Number.isInteger(n) || n < 1) {
-    throw new SegsenseError('E_BAD_PARAMETER', `bootstrap needs at least one sample, got ${describeValue(n)}`, { details: { value: n } })
+    throw new SegsenseError('E_BAD_PARAMETER', `bootstrap needs at least one sample, got ${describeValue(n)}`, {
+      details: { value: n },
+    })
   }
   const rng = createRng(settings.seed)
   const plan = new Uint32Array(settings.resamples * n)
@@ -99,7 +113,10 @@ export interface MeanInterval {
 export function bootstrapMean(values: readonly Score[], plan: Uint32Array, settings: BootstrapSettings): MeanInterval {
   const n = values.length
   if (n === 0 || plan.length !== settings.resamples * n) {
-    throw new SegsenseError('E_SIZE_MISMATCH', `bootstrap plan of ${plan.length} indices does not fit ${n} samples x ${settings.resamples} resamples`)
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `bootstrap plan of ${plan.length} indices does not fit ${n} samples x ${settings.resamples} resamples`,
+    )
   }
   let sum = 0
   let count = 0

@@ -108,7 +108,10 @@ function rankSumCounts(n: number): Float64Array {
  */
 export function wilcoxonSignedRank(x: readonly (number | null)[], y?: readonly (number | null)[]): WilcoxonResult {
   if (y !== undefined && y.length !== x.length) {
-    throw new SegsenseError('E_SIZE_MISMATCH', `wilcoxon: x has ${x.length} values but y has ${y.length}; the test pairs them one to one`)
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `wilcoxon: x has ${x.length} values but y has ${y.length}; the test pairs them one to one`,
+    )
   }
   const d: number[] = []
   x.forEach((a, i) => {
@@ -116,7 +119,11 @@ export function wilcoxonSignedRank(x: readonly (number | null)[], y?: readonly (
     if (typeof a === 'number' && typeof b === 'number' && Number.isFinite(a) && Number.isFinite(b)) d.push(a - b)
   })
   const n = d.length
-  if (n === 0) throw new SegsenseError('E_BAD_PARAMETER', `wilcoxon: no pair with two defined values (got ${describeValue(x)}${y ? ` and ${describeValue(y)}` : ''})`)
+  if (n === 0)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `wilcoxon: no pair with two defined values (got ${describeValue(x)}${y ? ` and ${describeValue(y)}` : ''})`,
+    )
   const zeros = d.filter((v) => v === 0).length
   const nonZero = d.filter((v) => v !== 0)
   const m = nonZero.length

@@ -5,7 +5,8 @@ import { SegsenseError } from '../../core/errors.js'
 import { describeError } from './schema-errors.js'
 
 /** Outcome of a validation: the typed value, or readable errors (`<JSON pointer> <what is wrong>`). */
-export type Validation<T> = { readonly valid: true; readonly result: T } | { readonly valid: false; readonly errors: string[] }
+export type Validation<T> =
+  { readonly valid: true; readonly result: T } | { readonly valid: false; readonly errors: string[] }
 
 /** Most errors listed in an `E_SCHEMA` message (the rest are counted). */
 const MAX_LISTED_ERRORS = 20
@@ -14,7 +15,10 @@ const MAX_LISTED_ERRORS = 20
  * A validator for `schema`: parses a JSON string first, runs the schema (compiled on first use: it never changes and
  * compiling costs a few milliseconds), then `consistency` on a value that passed it.
  */
-export function jsonValidator<T>(schema: object, consistency: (value: T) => string[]): (json: unknown) => Validation<T> {
+export function jsonValidator<T>(
+  schema: object,
+  consistency: (value: T) => string[],
+): (json: unknown) => Validation<T> {
   let compiled: ValidateFunction | undefined
   return (json) => {
     let data = json
@@ -45,5 +49,9 @@ export function validOrThrow<T>(v: Validation<T>, what: string, schemaName: stri
   if (v.valid) return v.result
   const listed = v.errors.slice(0, MAX_LISTED_ERRORS)
   const more = v.errors.length > listed.length ? `\n  ... and ${v.errors.length - listed.length} more` : ''
-  throw new SegsenseError('E_SCHEMA', `${what} does not match the ${schemaName} schema (version ${version}):\n  ${listed.join('\n  ')}${more}`, { details: { errors: v.errors } })
+  throw new SegsenseError(
+    'E_SCHEMA',
+    `${what} does not match the ${schemaName} schema (version ${version}):\n  ${listed.join('\n  ')}${more}`,
+    { details: { errors: v.errors } },
+  )
 }

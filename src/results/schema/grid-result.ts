@@ -10,9 +10,13 @@ const score = sweep.mean.additionalProperties.additionalProperties.items
 /** Per class name: rows of scores, one row per value of the first axis, one score per value of the second. */
 const gridTable = {
   type: 'object',
-  description: 'Metric name -> class name -> grid[i][j], the score at axes[0].values[i] and axes[1].values[j]; exactly the metrics and classes listed.',
+  description:
+    'Metric name -> class name -> grid[i][j], the score at axes[0].values[i] and axes[1].values[j]; exactly the metrics and classes listed.',
   propertyNames: { enum: [...METRIC_NAMES] },
-  additionalProperties: { type: 'object', additionalProperties: { type: 'array', items: { type: 'array', items: score } } },
+  additionalProperties: {
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'array', items: score } },
+  },
 } as const
 
 const axis = {
@@ -20,11 +24,24 @@ const axis = {
   required: ['role', 'transform', 'parameter', 'options', 'values'],
   additionalProperties: false,
   properties: {
-    role: { enum: ['transform', 'option'], description: "transform: the axis sweeps the transform's own parameter (applied first axis first); option: it sweeps an option of the other axis' transform (one transform per cell)." },
-    transform: { type: 'string', minLength: 1, description: 'The transform applied along the axis, or whose option the axis sweeps.' },
+    role: {
+      enum: ['transform', 'option'],
+      description:
+        "transform: the axis sweeps the transform's own parameter (applied first axis first); option: it sweeps an option of the other axis' transform (one transform per cell).",
+    },
+    transform: {
+      type: 'string',
+      minLength: 1,
+      description: 'The transform applied along the axis, or whose option the axis sweeps.',
+    },
     parameter: sweep.transform.properties.parameter,
     options: { type: 'object', description: "The transform's options (plain JSON)." },
-    values: { type: 'array', minItems: 1, items: { type: 'number' }, description: 'Swept values, neutral included; ascending unless categorical.' },
+    values: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'number' },
+      description: 'Swept values, neutral included; ascending unless categorical.',
+    },
   },
 } as const
 
@@ -40,14 +57,42 @@ export const gridResultSchema = {
   $id: 'urn:segsense:schema:grid-result:1',
   title: 'segsense GridResult',
   type: 'object',
-  required: ['schemaVersion', 'kind', 'model', 'axes', 'neutral', 'classes', 'metrics', 'reference', 'emptyPolicy', 'samples', 'mean', 'meanCounts', 'timing'],
+  required: [
+    'schemaVersion',
+    'kind',
+    'model',
+    'axes',
+    'neutral',
+    'classes',
+    'metrics',
+    'reference',
+    'emptyPolicy',
+    'samples',
+    'mean',
+    'meanCounts',
+    'timing',
+  ],
   additionalProperties: false,
   properties: {
     schemaVersion: { const: GRID_SCHEMA_VERSION },
     kind: { const: 'grid' },
     model: sweep.model,
-    axes: { type: 'array', prefixItems: [axis, axis], minItems: 2, maxItems: 2, items: false, description: 'The two swept parameters: axes[0] indexes the rows of every grid, axes[1] the columns.' },
-    neutral: { type: 'array', prefixItems: [index, index], minItems: 2, maxItems: 2, items: false, description: 'Indices [i, j] of the neutral cell.' },
+    axes: {
+      type: 'array',
+      prefixItems: [axis, axis],
+      minItems: 2,
+      maxItems: 2,
+      items: false,
+      description: 'The two swept parameters: axes[0] indexes the rows of every grid, axes[1] the columns.',
+    },
+    neutral: {
+      type: 'array',
+      prefixItems: [index, index],
+      minItems: 2,
+      maxItems: 2,
+      items: false,
+      description: 'Indices [i, j] of the neutral cell.',
+    },
     classes: sweep.classes,
     metrics: sweep.metrics,
     reference: sweep.reference,
@@ -56,14 +101,23 @@ export const gridResultSchema = {
     samples: {
       type: 'array',
       minItems: 1,
-      items: { type: 'object', required: ['id', 'scores'], additionalProperties: false, properties: { id: { type: 'string' }, scores: gridTable } },
+      items: {
+        type: 'object',
+        required: ['id', 'scores'],
+        additionalProperties: false,
+        properties: { id: { type: 'string' }, scores: gridTable },
+      },
     },
     mean: { ...gridTable, description: 'Mean over samples, skipping null; null where every sample is null.' },
     meanCounts: {
       type: 'object',
-      description: 'Metric name -> class name -> per cell, the number of samples the mean averaged (0 where the mean is null).',
+      description:
+        'Metric name -> class name -> per cell, the number of samples the mean averaged (0 where the mean is null).',
       propertyNames: { enum: [...METRIC_NAMES] },
-      additionalProperties: { type: 'object', additionalProperties: { type: 'array', items: { type: 'array', items: index } } },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: { type: 'array', items: { type: 'array', items: index } },
+      },
     },
     warnings: sweep.warnings,
     timing: sweep.timing,
@@ -78,13 +132,16 @@ function consistencyErrors(r: GridResult): string[] {
   const errors: string[] = []
   const [n, m] = [r.axes[0].values.length, r.axes[1].values.length]
   const checkTable = (table: Record<string, Record<string, unknown[][]>>, path: string): void => {
-    for (const metric of r.metrics) if (!(metric in table)) errors.push(`${path} must have metric ${JSON.stringify(metric)} (listed in /metrics)`)
+    for (const metric of r.metrics)
+      if (!(metric in table)) errors.push(`${path} must have metric ${JSON.stringify(metric)} (listed in /metrics)`)
     for (const [metric, grids] of Object.entries(table)) {
       if (!(r.metrics as string[]).includes(metric)) errors.push(`${path}/${metric} is not listed in /metrics`)
-      for (const c of r.classes) if (!(c in grids)) errors.push(`${path}/${metric} must have class ${JSON.stringify(c)} (listed in /classes)`)
+      for (const c of r.classes)
+        if (!(c in grids)) errors.push(`${path}/${metric} must have class ${JSON.stringify(c)} (listed in /classes)`)
       for (const [c, grid] of Object.entries(grids)) {
         if (!r.classes.includes(c)) errors.push(`${path}/${metric}/${c} is not listed in /classes`)
-        if (grid.length !== n || grid.some((row) => row.length !== m)) errors.push(`${path}/${metric}/${c} must be ${n} rows (axes[0] values) of ${m} scores (axes[1] values)`)
+        if (grid.length !== n || grid.some((row) => row.length !== m))
+          errors.push(`${path}/${metric}/${c} must be ${n} rows (axes[0] values) of ${m} scores (axes[1] values)`)
       }
     }
   }
@@ -92,11 +149,17 @@ function consistencyErrors(r: GridResult): string[] {
   checkTable(r.meanCounts as Record<string, Record<string, unknown[][]>>, '/meanCounts')
   for (const [metric, grids] of Object.entries(r.meanCounts)) {
     for (const [c, counts] of Object.entries(grids)) {
-      counts.forEach((row, i) => row.forEach((count, j) => {
-        const mean = r.mean[metric as keyof typeof r.mean]?.[c]?.[i]?.[j]
-        if (count > r.samples.length) errors.push(`/meanCounts/${metric}/${c}/${i}/${j} is ${count}, more than the ${r.samples.length} samples`)
-        else if ((count === 0) !== (mean === null)) errors.push(`/meanCounts/${metric}/${c}/${i}/${j} is ${count} but /mean/${metric}/${c}/${i}/${j} is ${String(mean)} (a mean is null exactly when it averaged 0 samples)`)
-      }))
+      counts.forEach((row, i) =>
+        row.forEach((count, j) => {
+          const mean = r.mean[metric as keyof typeof r.mean]?.[c]?.[i]?.[j]
+          if (count > r.samples.length)
+            errors.push(`/meanCounts/${metric}/${c}/${i}/${j} is ${count}, more than the ${r.samples.length} samples`)
+          else if ((count === 0) !== (mean === null))
+            errors.push(
+              `/meanCounts/${metric}/${c}/${i}/${j} is ${count} but /mean/${metric}/${c}/${i}/${j} is ${String(mean)} (a mean is null exactly when it averaged 0 samples)`,
+            )
+        }),
+      )
     }
   }
   const ids = new Set<string>()
@@ -107,7 +170,8 @@ function consistencyErrors(r: GridResult): string[] {
   })
   r.warnings?.forEach((w, i) => {
     if (!ids.has(w.sample)) errors.push(`/warnings/${i}/sample ${JSON.stringify(w.sample)} is not a sample id`)
-    if (!r.classes.includes(w.className)) errors.push(`/warnings/${i}/className ${JSON.stringify(w.className)} is not listed in /classes`)
+    if (!r.classes.includes(w.className))
+      errors.push(`/warnings/${i}/className ${JSON.stringify(w.className)} is not listed in /classes`)
   })
   r.axes.forEach((a, k) => {
     const p = a.parameter
@@ -117,11 +181,15 @@ function consistencyErrors(r: GridResult): string[] {
     } else if (values.some((v, i) => i > 0 && !(v > (values[i - 1] as number)))) {
       errors.push(`/axes/${k}/values must ascend`)
     }
-    if (p.scale === 'log' && values.some((v) => !(v > 0))) errors.push(`/axes/${k}/values must be > 0 (log-scale parameter)`)
-    if (p.scale === 'circular' && p.period === undefined) errors.push(`/axes/${k}/parameter must have property "period" (circular parameter)`)
-    if (values[r.neutral[k] as number] !== p.neutral) errors.push(`/neutral/${k} must be the index of the neutral value ${p.neutral} in /axes/${k}/values`)
+    if (p.scale === 'log' && values.some((v) => !(v > 0)))
+      errors.push(`/axes/${k}/values must be > 0 (log-scale parameter)`)
+    if (p.scale === 'circular' && p.period === undefined)
+      errors.push(`/axes/${k}/parameter must have property "period" (circular parameter)`)
+    if (values[r.neutral[k] as number] !== p.neutral)
+      errors.push(`/neutral/${k} must be the index of the neutral value ${p.neutral} in /axes/${k}/values`)
   })
-  if (r.axes[0].role === 'option' && r.axes[1].role === 'option') errors.push('/axes: at most one axis may have role "option" (it sweeps an option of the other axis\' transform)')
+  if (r.axes[0].role === 'option' && r.axes[1].role === 'option')
+    errors.push('/axes: at most one axis may have role "option" (it sweeps an option of the other axis\' transform)')
   return errors
 }
 

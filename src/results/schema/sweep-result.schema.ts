@@ -9,7 +9,8 @@ import { SWEEP_SCHEMA_VERSION } from '../sweep-result.js'
 const score = {
   type: ['number', 'null'],
   minimum: 0,
-  description: 'Score in [0, 1], or a distance in mm (hd, hd95, assd, masd); null = undefined (nothing to score: the untransformed reference lacks the class, see warnings; both masks empty under bothEmpty "nan"; or a mean over only undefined scores) or, for a distance, infinite (exactly one of prediction and reference holds the class; in a mean: some sample\'s is, meanCounts > 0).',
+  description:
+    'Score in [0, 1], or a distance in mm (hd, hd95, assd, masd); null = undefined (nothing to score: the untransformed reference lacks the class, see warnings; both masks empty under bothEmpty "nan"; or a mean over only undefined scores) or, for a distance, infinite (exactly one of prediction and reference holds the class; in a mean: some sample\'s is, meanCounts > 0).',
 } as const
 
 /** Per class name: one score per swept value, in the order of `values`. */
@@ -40,7 +41,18 @@ export const sweepResultSchema = {
   $id: 'urn:segsense:schema:sweep-result:1',
   title: 'segsense SweepResult',
   type: 'object',
-  required: ['schemaVersion', 'model', 'transform', 'values', 'classes', 'metrics', 'reference', 'samples', 'mean', 'timing'],
+  required: [
+    'schemaVersion',
+    'model',
+    'transform',
+    'values',
+    'classes',
+    'metrics',
+    'reference',
+    'samples',
+    'mean',
+    'timing',
+  ],
   additionalProperties: false,
   properties: {
     schemaVersion: { const: SWEEP_SCHEMA_VERSION },
@@ -61,7 +73,12 @@ export const sweepResultSchema = {
             neutral: { type: 'number' },
             scale: { enum: ['linear', 'log', 'circular', 'categorical'] },
             period: { type: 'number', exclusiveMinimum: 0 },
-            defaultRange: { type: 'array', prefixItems: [{ type: 'number' }, { type: 'number' }], minItems: 2, maxItems: 2 },
+            defaultRange: {
+              type: 'array',
+              prefixItems: [{ type: 'number' }, { type: 'number' }],
+              minItems: 2,
+              maxItems: 2,
+            },
             defaultStep: { type: 'number', exclusiveMinimum: 0 },
             categories: { type: 'object', additionalProperties: { type: 'string' } },
           },
@@ -69,8 +86,19 @@ export const sweepResultSchema = {
         options: { type: 'object', description: "The transform's options (plain JSON)." },
       },
     },
-    values: { type: 'array', minItems: 1, items: { type: 'number' }, description: 'Swept values, neutral included; ascending unless categorical.' },
-    classes: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string' }, description: 'Names of the scored classes.' },
+    values: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'number' },
+      description: 'Swept values, neutral included; ascending unless categorical.',
+    },
+    classes: {
+      type: 'array',
+      minItems: 1,
+      uniqueItems: true,
+      items: { type: 'string' },
+      description: 'Names of the scored classes.',
+    },
     metrics: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...METRIC_NAMES] } },
     reference: { enum: ['truth', 'prediction'], description: 'What predictions were scored against.' },
     emptyPolicy: {
@@ -79,7 +107,11 @@ export const sweepResultSchema = {
       additionalProperties: false,
       properties: { bothEmpty: { enum: ['best', 'nan'] } },
     },
-    nsdTolerance: { type: 'number', minimum: 0, description: "Tolerance of the nsd metric, in the truth's spacing units (pixels without spacing)." },
+    nsdTolerance: {
+      type: 'number',
+      minimum: 0,
+      description: "Tolerance of the nsd metric, in the truth's spacing units (pixels without spacing).",
+    },
     samples: {
       type: 'array',
       minItems: 1,
@@ -90,20 +122,30 @@ export const sweepResultSchema = {
         properties: {
           id: { type: 'string' },
           scores: scoreTable,
-          repeats: { type: 'array', minItems: 2, items: scoreTable, description: 'With repeats: the scores of each draw (scores is their mean).' },
+          repeats: {
+            type: 'array',
+            minItems: 2,
+            items: scoreTable,
+            description: 'With repeats: the scores of each draw (scores is their mean).',
+          },
         },
       },
     },
     mean: { ...scoreTable, description: 'Mean over samples, skipping null; null where every sample is null.' },
     meanCounts: {
       type: 'object',
-      description: 'Metric name -> class name -> per swept value, the number of samples the mean averaged (0 where the mean is null).',
+      description:
+        'Metric name -> class name -> per swept value, the number of samples the mean averaged (0 where the mean is null).',
       propertyNames: { enum: [...METRIC_NAMES] },
-      additionalProperties: { type: 'object', additionalProperties: { type: 'array', items: { type: 'integer', minimum: 0 } } },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: { type: 'array', items: { type: 'integer', minimum: 0 } },
+      },
     },
     warnings: {
       type: 'array',
-      description: 'What was not scored and why: one entry per sample/class pair (absent when there is nothing to report).',
+      description:
+        'What was not scored and why: one entry per sample/class pair (absent when there is nothing to report).',
       items: {
         type: 'object',
         required: ['sample', 'className', 'reason', 'message'],
@@ -111,14 +153,19 @@ export const sweepResultSchema = {
         properties: {
           sample: { type: 'string', description: 'Sample id.' },
           className: { type: 'string', description: 'Class name.' },
-          reason: { enum: ['empty-reference'], description: 'empty-reference: the untransformed reference (truth or clean prediction) has no pixel of the class; the pair is null at every value.' },
+          reason: {
+            enum: ['empty-reference'],
+            description:
+              'empty-reference: the untransformed reference (truth or clean prediction) has no pixel of the class; the pair is null at every value.',
+          },
           message: { type: 'string' },
         },
       },
     },
     volumes: {
       type: 'object',
-      description: 'Present when the samples were volumes swept slice by slice: scores are per volume (3D Dice from the summed voxel counts, distances in 3D with the spacing).',
+      description:
+        'Present when the samples were volumes swept slice by slice: scores are per volume (3D Dice from the summed voxel counts, distances in 3D with the spacing).',
       required: ['slicing', 'samples'],
       additionalProperties: false,
       properties: {
@@ -132,9 +179,20 @@ export const sweepResultSchema = {
             properties: {
               id: { type: 'string' },
               dims: { type: 'array', items: { type: 'integer', minimum: 1 }, minItems: 3, maxItems: 3 },
-              spacing: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 3, maxItems: 3, description: 'mm along i, j, k' },
+              spacing: {
+                type: 'array',
+                items: { type: 'number', exclusiveMinimum: 0 },
+                minItems: 3,
+                maxItems: 3,
+                description: 'mm along i, j, k',
+              },
               axis: { enum: [0, 1, 2], description: 'the voxel axis the slices were taken along' },
-              slices: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1, description: 'slice indices swept' },
+              slices: {
+                type: 'array',
+                items: { type: 'integer', minimum: 0 },
+                minItems: 1,
+                description: 'slice indices swept',
+              },
             },
           },
         },
@@ -142,18 +200,23 @@ export const sweepResultSchema = {
     },
     confusion: {
       type: 'object',
-      description: 'With confusion: per value, pixel counts summed over samples; counts[k][t][p] = truth class classes[t] predicted as classes[p].',
+      description:
+        'With confusion: per value, pixel counts summed over samples; counts[k][t][p] = truth class classes[t] predicted as classes[p].',
       required: ['classes', 'ids', 'counts'],
       additionalProperties: false,
       properties: {
         classes: { type: 'array', items: { type: 'string' }, minItems: 1 },
         ids: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 1 },
-        counts: { type: 'array', items: { type: 'array', items: { type: 'array', items: { type: 'number', minimum: 0 } } } },
+        counts: {
+          type: 'array',
+          items: { type: 'array', items: { type: 'array', items: { type: 'number', minimum: 0 } } },
+        },
       },
     },
     repeats: {
       type: 'object',
-      description: 'With repeats > 1: the number of draws of the random transform, the sweep seed and the seed of each draw.',
+      description:
+        'With repeats > 1: the number of draws of the random transform, the sweep seed and the seed of each draw.',
       required: ['count', 'seed', 'seeds'],
       additionalProperties: false,
       properties: {
@@ -164,7 +227,8 @@ export const sweepResultSchema = {
     },
     refined: {
       type: 'object',
-      description: 'The stable-interval refinement: the values bisection added (also in values), its tolerance, metric, aggregate and thresholds.',
+      description:
+        'The stable-interval refinement: the values bisection added (also in values), its tolerance, metric, aggregate and thresholds.',
       required: ['values', 'tolerance', 'metric', 'aggregate', 'min'],
       additionalProperties: false,
       properties: {

@@ -8,6 +8,7 @@ export const contrast = corruption('contrast', [0.4, 0.3, 0.2, 0.1, 0.05], (img,
   for (let i = 0; i < src.length; i++) means[i % C] = (means[i % C] as number) + (src[i] as number)
   for (let ch = 0; ch < C; ch++) means[ch] = (means[ch] as number) / (src.length / C)
   const out = new Float64Array(src.length)
-  for (let i = 0; i < src.length; i++) out[i] = ((src[i] as number) - (means[i % C] as number)) * c + (means[i % C] as number)
+  for (let i = 0; i < src.length; i++)
+    out[i] = ((src[i] as number) - (means[i % C] as number)) * c + (means[i % C] as number)
   return out
 })

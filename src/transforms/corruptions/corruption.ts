@@ -27,11 +27,19 @@ export const SEVERITY: TransformParameter = {
 }
 
 // The corruptions that draw from their seed (the others ignore it): sweeps with `repeats` need one of these.
-const RANDOM_CORRUPTIONS: ReadonlySet<string> = new Set(['gaussianNoise', 'shotNoise', 'impulseNoise', 'speckleNoise', 'motionBlur', 'elastic'])
+const RANDOM_CORRUPTIONS: ReadonlySet<string> = new Set([
+  'gaussianNoise',
+  'shotNoise',
+  'impulseNoise',
+  'speckleNoise',
+  'motionBlur',
+  'elastic',
+])
 
 /** Returns the severity, an integer in 0..5, or rejects it. */
 function checkSeverity(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 5) reject(`corruptions.${name}`, 'severity', v, 'an integer in 0..5 (0 = clean)', { transform: name, value: v })
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 5)
+    reject(`corruptions.${name}`, 'severity', v, 'an integer in 0..5 (0 = clean)', { transform: name, value: v })
   return v as number
 }
 
@@ -55,7 +63,12 @@ export type CorruptionKernel<P> = (img: Raster, param: P, o: CorruptionOptions) 
  * Builds a severity transform from its table (severity s uses `table[s − 1]`) and kernel; `spatial`
  * gives the mask path of a corruption that moves pixels.
  */
-export function corruption<P>(name: string, table: readonly P[], kernel: CorruptionKernel<P>, spatial?: (mask: LabelMap, param: P, o: CorruptionOptions) => LabelMap): Transform<CorruptionOptions> {
+export function corruption<P>(
+  name: string,
+  table: readonly P[],
+  kernel: CorruptionKernel<P>,
+  spatial?: (mask: LabelMap, param: P, o: CorruptionOptions) => LabelMap,
+): Transform<CorruptionOptions> {
   const base = {
     name,
     parameter: SEVERITY,

@@ -23,11 +23,24 @@ export function defocusKernel(radius: number, aliasBlur: number): Kernel2D {
   }
   for (let i = 0; i < disk.length; i++) disk[i] = (disk[i] as number) / sum
   const g = cvGaussianKernel(radius <= 8 ? 3 : 5, aliasBlur)
-  const blurred = separableFilter({ width: size, height: size, channels: 1, data: Float32Array.from(disk) }, g, g, reflect101Index)
+  const blurred = separableFilter(
+    { width: size, height: size, channels: 1, data: Float32Array.from(disk) },
+    g,
+    g,
+    reflect101Index,
+  )
   return { size, data: blurred }
 }
 
 /** `defocus_blur`: disk kernel (radius, alias blur) = (3,.1) (4,.5) (6,.5) (8,.5) (10,.5). */
-export const defocusBlur = corruption('defocusBlur', [[3, 0.1], [4, 0.5], [6, 0.5], [8, 0.5], [10, 0.5]] as const, (img, [r, alias]) =>
-  filter2D(img, defocusKernel(r, alias)),
+export const defocusBlur = corruption(
+  'defocusBlur',
+  [
+    [3, 0.1],
+    [4, 0.5],
+    [6, 0.5],
+    [8, 0.5],
+    [10, 0.5],
+  ] as const,
+  (img, [r, alias]) => filter2D(img, defocusKernel(r, alias)),
 )

@@ -11,7 +11,12 @@ import { corruption } from './corruption.js'
  * `U(−0.005·H, 0.005·H)` per pixel, Gaussian-smoothed with σ = 0.01·(H, W) (scipy 'reflect', truncate 3),
  * times α. dx (columns) is drawn first, then dy (rows). Row-major.
  */
-export function corruptionElasticField(width: number, height: number, alpha: number, seed: number): { dx: Float64Array; dy: Float64Array } {
+export function corruptionElasticField(
+  width: number,
+  height: number,
+  alpha: number,
+  seed: number,
+): { dx: Float64Array; dy: Float64Array } {
   const rng = createRng(seed)
   const maxD = 0.005 * height
   const kx = gaussianKernel(0.01 * width, 3)

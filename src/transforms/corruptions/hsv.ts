@@ -25,7 +25,18 @@ export function hsv2rgb(h: number, s: number, v: number, rgb: Float64Array): voi
   const q = v * (1 - f * s)
   const t = v * (1 - (1 - f) * s)
   const sel = ((i % 6) + 6) % 6
-  const [r, g, b] = sel === 0 ? [v, t, p] : sel === 1 ? [q, v, p] : sel === 2 ? [p, v, t] : sel === 3 ? [p, q, v] : sel === 4 ? [t, p, v] : [v, p, q]
+  const [r, g, b] =
+    sel === 0
+      ? [v, t, p]
+      : sel === 1
+        ? [q, v, p]
+        : sel === 2
+          ? [p, v, t]
+          : sel === 3
+            ? [p, q, v]
+            : sel === 4
+              ? [t, p, v]
+              : [v, p, q]
   rgb[0] = r
   rgb[1] = g
   rgb[2] = b

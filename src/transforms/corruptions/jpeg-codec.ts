@@ -6,11 +6,44 @@ import type { Raster } from '../../core/types.js'
 
 /** JPEG Annex K luminance and chrominance quantisation tables, natural order (row = vertical frequency). */
 const LUMA_Q = [
-  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24,
-  35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51,
+  87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101,
+  72, 92, 95, 98, 112, 100, 103, 99,
 ]
 const CHROMA_Q = [
-  17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99, 99, 99, 99, ...new Array<number>(32).fill(99),
+  17,
+  18,
+  24,
+  47,
+  99,
+  99,
+  99,
+  99,
+  18,
+  21,
+  26,
+  66,
+  99,
+  99,
+  99,
+  99,
+  24,
+  26,
+  56,
+  99,
+  99,
+  99,
+  99,
+  99,
+  47,
+  66,
+  99,
+  99,
+  99,
+  99,
+  99,
+  99,
+  ...new Array<number>(32).fill(99),
 ]
 
 /** IJG `jpeg_quality_scaling` + `jpeg_add_quant_table` (baseline: entries clamped to 1..255). */
@@ -24,7 +57,9 @@ export function jpegQuantTable(quality: number, chroma = false): Int32Array {
 /** DCT-II basis A[u][x] = c(u)/2·cos((2x + 1)uπ/16), so that F = A·f·Aᵀ and f = Aᵀ·F·A. */
 const DCT = (() => {
   const a = new Float64Array(64)
-  for (let u = 0; u < 8; u++) for (let x = 0; x < 8; x++) a[u * 8 + x] = ((u === 0 ? Math.SQRT1_2 : 1) / 2) * Math.cos(((2 * x + 1) * u * Math.PI) / 16)
+  for (let u = 0; u < 8; u++)
+    for (let x = 0; x < 8; x++)
+      a[u * 8 + x] = ((u === 0 ? Math.SQRT1_2 : 1) / 2) * Math.cos(((2 * x + 1) * u * Math.PI) / 16)
   return a
 })()
 
@@ -124,7 +159,8 @@ export function jpegCompress(img: Raster, quality: number): Float64Array {
     for (let y = 0; y < h2; y++) {
       for (let x = 0; x < w2; x++) {
         let s = 0
-        for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) s += P[Math.min(2 * y + dy, H - 1) * W + Math.min(2 * x + dx, W - 1)] as number
+        for (let dy = 0; dy < 2; dy++)
+          for (let dx = 0; dx < 2; dx++) s += P[Math.min(2 * y + dy, H - 1) * W + Math.min(2 * x + dx, W - 1)] as number
         small[y * w2 + x] = Math.round(s / 4)
       }
     }

@@ -2,7 +2,10 @@
 import { corruption } from './corruption.js'
 
 /** PIL `BOX` resampling coefficients for one axis (Resample.c `precompute_coeffs`). */
-function boxCoefficients(inSize: number, outSize: number): { start: Int32Array; count: Int32Array; weights: Float64Array; k: number } {
+function boxCoefficients(
+  inSize: number,
+  outSize: number,
+): { start: Int32Array; count: Int32Array; weights: Float64Array; k: number } {
   const scale = inSize / outSize
   const filterscale = Math.max(scale, 1)
   const support = 0.5 * filterscale
@@ -44,7 +47,8 @@ export const pixelate = corruption('pixelate', [0.6, 0.5, 0.4, 0.3, 0.25], (img,
       for (let ch = 0; ch < C; ch++) {
         let s = 0
         const st = cx.start[x] as number
-        for (let j = 0; j < (cx.count[x] as number); j++) s += (cx.weights[x * cx.k + j] as number) * (src[(y * W + st + j) * C + ch] as number)
+        for (let j = 0; j < (cx.count[x] as number); j++)
+          s += (cx.weights[x * cx.k + j] as number) * (src[(y * W + st + j) * C + ch] as number)
         tmp[(y * w + x) * C + ch] = s
       }
     }
@@ -55,7 +59,8 @@ export const pixelate = corruption('pixelate', [0.6, 0.5, 0.4, 0.3, 0.25], (img,
       for (let ch = 0; ch < C; ch++) {
         let s = 0
         const st = cy.start[y] as number
-        for (let j = 0; j < (cy.count[y] as number); j++) s += (cy.weights[y * cy.k + j] as number) * (tmp[((st + j) * w + x) * C + ch] as number)
+        for (let j = 0; j < (cy.count[y] as number); j++)
+          s += (cy.weights[y * cy.k + j] as number) * (tmp[((st + j) * w + x) * C + ch] as number)
         small[(y * w + x) * C + ch] = s
       }
     }

@@ -9,7 +9,9 @@ function logFactorial(k: number): number {
     return s
   }
   const k2 = k * k
-  return k * Math.log(k) - k + 0.5 * Math.log(2 * Math.PI * k) + 1 / (12 * k) - 1 / (360 * k * k2) + 1 / (1260 * k2 * k2 * k)
+  return (
+    k * Math.log(k) - k + 0.5 * Math.log(2 * Math.PI * k) + 1 / (12 * k) - 1 / (360 * k * k2) + 1 / (1260 * k2 * k2 * k)
+  )
 }
 
 /** Poisson sample: multiplication method for λ < 10, Hörmann's PTRS (numpy's choice) above. */

@@ -47,17 +47,21 @@ function addClippedZoom(plane: Float64Array, W: number, H: number, z: number, ac
 }
 
 /** `zoom_blur`: `(x + Σ_z clipped_zoom(x, z))/(len(zs) + 1)`, zs = arange(1, 1.11, .01) … arange(1, 1.31, .03). */
-export const zoomBlur = corruption('zoomBlur', [arange(1.11, 0.01), arange(1.16, 0.01), arange(1.21, 0.02), arange(1.26, 0.02), arange(1.31, 0.03)], (img, zs) => {
-  const { width: W, height: H, channels: C } = img
-  const out = new Float64Array(img.data.length)
-  const plane = new Float64Array(W * H)
-  const acc = new Float64Array(W * H)
-  for (let ch = 0; ch < C; ch++) {
-    readChannel(img, ch, plane)
-    acc.set(plane)
-    for (const z of zs) addClippedZoom(plane, W, H, z, acc)
-    for (let i = 0; i < W * H; i++) acc[i] = (acc[i] as number) / (zs.length + 1)
-    writeChannel(out, acc, C, ch)
-  }
-  return out
-})
+export const zoomBlur = corruption(
+  'zoomBlur',
+  [arange(1.11, 0.01), arange(1.16, 0.01), arange(1.21, 0.02), arange(1.26, 0.02), arange(1.31, 0.03)],
+  (img, zs) => {
+    const { width: W, height: H, channels: C } = img
+    const out = new Float64Array(img.data.length)
+    const plane = new Float64Array(W * H)
+    const acc = new Float64Array(W * H)
+    for (let ch = 0; ch < C; ch++) {
+      readChannel(img, ch, plane)
+      acc.set(plane)
+      for (const z of zs) addClippedZoom(plane, W, H, z, acc)
+      for (let i = 0; i < W * H; i++) acc[i] = (acc[i] as number) / (zs.length + 1)
+      writeChannel(out, acc, C, ch)
+    }
+    return out
+  },
+)

@@ -128,7 +128,9 @@ function bluesteinPlan(n: number): Plan {
 
 function checkLength(n: unknown, what: string): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a positive integer length, got ${describeValue(n)}`, { details: { value: n } })
+    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a positive integer length, got ${describeValue(n)}`, {
+      details: { value: n },
+    })
   }
   return n
 }
@@ -153,7 +155,9 @@ function plan(n: number): Plan {
 export function fft1d(re: Float64Array, im: Float64Array, inverse = false): void {
   const n = re.length
   if (im.length !== n) {
-    throw new SegsenseError('E_SIZE_MISMATCH', `fft1d: re has ${n} values but im has ${im.length}`, { details: { re: n, im: im.length } })
+    throw new SegsenseError('E_SIZE_MISMATCH', `fft1d: re has ${n} values but im has ${im.length}`, {
+      details: { re: n, im: im.length },
+    })
   }
   if (n === 0) return
   const p = plan(n)
@@ -234,7 +238,11 @@ export function complexPlane(width: number, height: number): ComplexPlane {
 /** Copies one channel of a raster into a new complex plane (imaginary part 0), in Float64. */
 export function rasterToPlane(img: Raster, channel = 0): ComplexPlane {
   if (!Number.isInteger(channel) || channel < 0 || channel >= img.channels) {
-    throw new SegsenseError('E_BAD_PARAMETER', `channel must be an integer in 0..${img.channels - 1} for a ${img.channels}-channel image, got ${describeValue(channel)}`, { details: { value: channel } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `channel must be an integer in 0..${img.channels - 1} for a ${img.channels}-channel image, got ${describeValue(channel)}`,
+      { details: { value: channel } },
+    )
   }
   const plane = complexPlane(img.width, img.height)
   readChannel(img, channel, plane.re)
@@ -259,7 +267,10 @@ export function fft2(input: Raster | ComplexPlane, channel = 0): ComplexPlane {
     ? { width: input.width, height: input.height, re: Float64Array.from(input.re), im: Float64Array.from(input.im) }
     : rasterToPlane(input, channel)
   if (plane.re.length !== plane.width * plane.height || plane.im.length !== plane.re.length) {
-    throw new SegsenseError('E_SIZE_MISMATCH', `fft2: complex plane ${plane.width}x${plane.height} has ${plane.re.length}/${plane.im.length} values`)
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `fft2: complex plane ${plane.width}x${plane.height} has ${plane.re.length}/${plane.im.length} values`,
+    )
   }
   fft2InPlace(plane, false)
   return plane
@@ -268,9 +279,17 @@ export function fft2(input: Raster | ComplexPlane, channel = 0): ComplexPlane {
 /** Inverse 2D DFT (numpy `ifft2`, divides by width·height). Returns a new plane; take `.re` for a real image. */
 export function ifft2(input: ComplexPlane): ComplexPlane {
   if (input.re.length !== input.width * input.height || input.im.length !== input.re.length) {
-    throw new SegsenseError('E_SIZE_MISMATCH', `ifft2: complex plane ${input.width}x${input.height} has ${input.re.length}/${input.im.length} values`)
+    throw new SegsenseError(
+      'E_SIZE_MISMATCH',
+      `ifft2: complex plane ${input.width}x${input.height} has ${input.re.length}/${input.im.length} values`,
+    )
   }
-  const plane = { width: input.width, height: input.height, re: Float64Array.from(input.re), im: Float64Array.from(input.im) }
+  const plane = {
+    width: input.width,
+    height: input.height,
+    re: Float64Array.from(input.re),
+    im: Float64Array.from(input.im),
+  }
   fft2InPlace(plane, true)
   return plane
 }

@@ -4,7 +4,14 @@ import type { ComplexPlane } from './fft.js'
  * Circularly rolls a row-major `width x height` array by (sx, sy): `out[(x + sx) mod W, (y + sy) mod H] = in[x, y]`
  * (numpy `roll`). Writes into `out` (allocated when absent; must not be `data`).
  */
-export function roll2(data: Float64Array, width: number, height: number, sx: number, sy: number, out = new Float64Array(data.length)): Float64Array {
+export function roll2(
+  data: Float64Array,
+  width: number,
+  height: number,
+  sx: number,
+  sy: number,
+  out = new Float64Array(data.length),
+): Float64Array {
   const ox = ((sx % width) + width) % width
   const oy = ((sy % height) + height) % height
   for (let y = 0; y < height; y++) {

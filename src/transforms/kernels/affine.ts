@@ -12,7 +12,10 @@ import type { AffineMap as Affine, Padding as PaddingRule } from './sampling.js'
 import { roundHalfEven } from './round.js'
 
 function badCoordinate(kernel: string, u: number, v: number, x: number, y: number): SegsenseError {
-  return new SegsenseError('E_BAD_PARAMETER', `${kernel}: the coordinate map gave a non-finite input coordinate (${u}, ${v}) at output pixel (${x}, ${y})`)
+  return new SegsenseError(
+    'E_BAD_PARAMETER',
+    `${kernel}: the coordinate map gave a non-finite input coordinate (${u}, ${v}) at output pixel (${x}, ${y})`,
+  )
 }
 
 /** Border rule on one coordinate; zeros leaves it (taps are bounds-checked). */
@@ -26,7 +29,17 @@ function pad(u: number, size: number, padding: PaddingRule): number {
  * Bilinear resampling of interleaved `src` (W x H x C) through an affine map into `out` (outW x outH x C), torch
  * `grid_sample(align_corners=True)` semantics: with `zeros` padding, outside taps contribute 0.
  */
-export function affineBilinear(src: Float32Array, W: number, H: number, C: number, m: Affine, padding: PaddingRule, out: Float32Array, outW: number, outH: number): void {
+export function affineBilinear(
+  src: Float32Array,
+  W: number,
+  H: number,
+  C: number,
+  m: Affine,
+  padding: PaddingRule,
+  out: Float32Array,
+  outW: number,
+  outH: number,
+): void {
   const { a, b, c, d, e, f } = m
   const rowStride = W * C
   for (let y = 0; y < outH; y++) {
@@ -125,7 +138,13 @@ export function affineNearest(
 }
 
 /** {@link affineNearest} for a label map, into a fresh array of the mask's type. */
-export function affineNearestLabels(mask: LabelMap, m: Affine, padding: PaddingRule, outW: number, outH: number): Uint8Array | Uint16Array {
+export function affineNearestLabels(
+  mask: LabelMap,
+  m: Affine,
+  padding: PaddingRule,
+  outW: number,
+  outH: number,
+): Uint8Array | Uint16Array {
   const n = outW * outH
   const out = mask.data instanceof Uint16Array ? new Uint16Array(n) : new Uint8Array(n)
   affineNearest(mask.data, mask.width, mask.height, 1, m, padding, out, outW, outH, 'gridSampleLabels')

@@ -9,7 +9,14 @@
  * -1 for a tap outside the image, and their weights `(1 - du)(1 - dv)`, ... (weights of outside taps are kept:
  * images skip them, masks count them as background). Writes into `taps` and `weights`: no allocation per pixel.
  */
-export function bilinearTaps(u: number, v: number, W: number, H: number, taps: Int32Array, weights: Float64Array): void {
+export function bilinearTaps(
+  u: number,
+  v: number,
+  W: number,
+  H: number,
+  taps: Int32Array,
+  weights: Float64Array,
+): void {
   const x0 = Math.floor(u)
   const y0 = Math.floor(v)
   const x1 = x0 + 1

@@ -10,7 +10,13 @@ export function readChannel(img: Raster, ch: number, into: Float64Array): Float6
 }
 
 /** Writes a plane into channel `ch` of an interleaved output with `C` channels, optionally clamped to [0, 1]. */
-export function writeChannel(out: Float32Array | Float64Array, plane: ArrayLike<number>, C: number, ch: number, clip = false): void {
+export function writeChannel(
+  out: Float32Array | Float64Array,
+  plane: ArrayLike<number>,
+  C: number,
+  ch: number,
+  clip = false,
+): void {
   for (let i = 0, n = plane.length; i < n; i++) {
     let v = plane[i] as number
     if (clip) v = v < 0 ? 0 : v > 1 ? 1 : v

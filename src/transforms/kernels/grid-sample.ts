@@ -10,7 +10,14 @@ import { bilinearTaps } from './bilinear.js'
 import { reflectCoordinate } from './border.js'
 import { channelMin } from './channels.js'
 import { roundHalfEven } from './round.js'
-import type { AffineMap, CoordinateFunction, CoordinateMap, Interpolation, MaskInterpolation, Padding } from './sampling.js'
+import type {
+  AffineMap,
+  CoordinateFunction,
+  CoordinateMap,
+  Interpolation,
+  MaskInterpolation,
+  Padding,
+} from './sampling.js'
 
 /** Options of {@link gridSample}. */
 export interface GridSampleOptions {
@@ -86,14 +93,22 @@ export function fastaiAffine(
 function checkOutputSize(value: number | undefined, fallback: number, what: string): number {
   if (value === undefined) return fallback
   if (!Number.isInteger(value) || value < 1) {
-    throw new SegsenseError('E_BAD_PARAMETER', `gridSample: output ${what} must be a positive integer, got ${describeValue(value)}`, { details: { value } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `gridSample: output ${what} must be a positive integer, got ${describeValue(value)}`,
+      { details: { value } },
+    )
   }
   return value
 }
 
 function checkPadding(padding: unknown): Padding {
   if (!PADDINGS.includes(padding as Padding)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `gridSample: padding must be one of ${PADDINGS.join(', ')}, got ${describeValue(padding)}`, { details: { value: padding } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `gridSample: padding must be one of ${PADDINGS.join(', ')}, got ${describeValue(padding)}`,
+      { details: { value: padding } },
+    )
   }
   return padding as Padding
 }
@@ -102,7 +117,12 @@ function checkPadding(padding: unknown): Padding {
 function checkAffine(map: AffineMap): void {
   const { a, b, c, d, e, f } = map
   for (const [k, v] of Object.entries({ a, b, c, d, e, f })) {
-    if (!Number.isFinite(v)) throw new SegsenseError('E_BAD_PARAMETER', `gridSample: affine map coefficient ${k} must be finite, got ${describeValue(v)}`, { details: { value: v } })
+    if (!Number.isFinite(v))
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `gridSample: affine map coefficient ${k} must be finite, got ${describeValue(v)}`,
+        { details: { value: v } },
+      )
   }
 }
 
@@ -130,7 +150,11 @@ function evaluator(map: CoordinateMap): CoordinateFunction {
 export function gridSample(img: Raster, map: CoordinateMap, options: GridSampleOptions = {}): Raster {
   const mode = options.mode ?? 'bilinear'
   if (mode !== 'bilinear' && mode !== 'nearest') {
-    throw new SegsenseError('E_BAD_PARAMETER', `gridSample: mode must be 'bilinear' or 'nearest', got ${describeValue(mode)}`, { details: { value: mode } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `gridSample: mode must be 'bilinear' or 'nearest', got ${describeValue(mode)}`,
+      { details: { value: mode } },
+    )
   }
   const padding = checkPadding(options.padding ?? 'zeros')
   const outW = checkOutputSize(options.width, img.width, 'width')
@@ -155,7 +179,10 @@ export function gridSample(img: Raster, map: CoordinateMap, options: GridSampleO
       const u = padCoordinate(uv[0] as number, W, padding)
       const v = padCoordinate(uv[1] as number, H, padding)
       if (!Number.isFinite(u) || !Number.isFinite(v)) {
-        throw new SegsenseError('E_BAD_PARAMETER', `gridSample: the coordinate map gave a non-finite input coordinate (${uv[0]}, ${uv[1]}) at output pixel (${x}, ${y})`)
+        throw new SegsenseError(
+          'E_BAD_PARAMETER',
+          `gridSample: the coordinate map gave a non-finite input coordinate (${uv[0]}, ${uv[1]}) at output pixel (${x}, ${y})`,
+        )
       }
       if (mode === 'nearest') {
         const xi = roundHalfEven(u)
@@ -192,7 +219,11 @@ export function gridSample(img: Raster, map: CoordinateMap, options: GridSampleO
 export function gridSampleLabels(mask: LabelMap, map: CoordinateMap, options: GridSampleLabelsOptions = {}): LabelMap {
   const mode = options.mode ?? 'nearest'
   if (mode !== 'nearest' && mode !== 'onehot-bilinear') {
-    throw new SegsenseError('E_BAD_PARAMETER', `gridSampleLabels: mode must be 'nearest' or 'onehot-bilinear', got ${describeValue(mode)}`, { details: { value: mode } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `gridSampleLabels: mode must be 'nearest' or 'onehot-bilinear', got ${describeValue(mode)}`,
+      { details: { value: mode } },
+    )
   }
   const padding = checkPadding(options.padding ?? 'zeros')
   const outW = checkOutputSize(options.width, mask.width, 'width')
@@ -216,7 +247,10 @@ export function gridSampleLabels(mask: LabelMap, map: CoordinateMap, options: Gr
       const u = padCoordinate(uv[0] as number, W, padding)
       const v = padCoordinate(uv[1] as number, H, padding)
       if (!Number.isFinite(u) || !Number.isFinite(v)) {
-        throw new SegsenseError('E_BAD_PARAMETER', `gridSampleLabels: the coordinate map gave a non-finite input coordinate (${uv[0]}, ${uv[1]}) at output pixel (${x}, ${y})`)
+        throw new SegsenseError(
+          'E_BAD_PARAMETER',
+          `gridSampleLabels: the coordinate map gave a non-finite input coordinate (${uv[0]}, ${uv[1]}) at output pixel (${x}, ${y})`,
+        )
       }
       if (mode === 'nearest') {
         const xi = roundHalfEven(u)

@@ -33,7 +33,12 @@ function biasCoefficients(order: number, value: number, coefficients: readonly n
   const n3 = ((order + 1) * (order + 2) * (order + 3)) / 6
   const n2 = ((order + 1) * (order + 2)) / 2
   if (coefficients !== null && coefficients.length !== n3 && coefficients.length !== n2) {
-    reject('biasField', 'option coefficients', coefficients, `null, ${n3} (TorchIO 3D order) or ${n2} (2D) numbers for order ${order}`)
+    reject(
+      'biasField',
+      'option coefficients',
+      coefficients,
+      `null, ${n3} (TorchIO 3D order) or ${n2} (2D) numbers for order ${order}`,
+    )
   }
   let i = 0
   let i2 = 0
@@ -43,7 +48,8 @@ function biasCoefficients(order: number, value: number, coefficients: readonly n
       else if (coefficients.length === n2 && n2 !== n3) c[a * (order + 1) + b] = value * (coefficients[i2] as number)
       for (let cc = 0; cc <= order - a - b; cc++) {
         // TorchIO's enumeration: only z^0 terms survive in 2D (z = 0, 0**0 = 1).
-        if (coefficients !== null && (coefficients.length === n3) && cc === 0) c[a * (order + 1) + b] = value * (coefficients[i] as number)
+        if (coefficients !== null && coefficients.length === n3 && cc === 0)
+          c[a * (order + 1) + b] = value * (coefficients[i] as number)
         i++
       }
       i2++
@@ -56,7 +62,13 @@ function biasCoefficients(order: number, value: number, coefficients: readonly n
  * TorchIO v1 `BiasField.generate_bias_field` for a W x H image: `field = exp(Σ c_ab·X^a·Y^b)`, X over x
  * (TorchIO axis 0) and Y over y, both linspace(−1, 1). Returned row-major (index y·W + x), Float64.
  */
-export function biasFieldMap(width: number, height: number, order: number, value: number, coefficients: readonly number[] | null = null): Float64Array {
+export function biasFieldMap(
+  width: number,
+  height: number,
+  order: number,
+  value: number,
+  coefficients: readonly number[] | null = null,
+): Float64Array {
   const c = biasCoefficients(order, value, coefficients)
   const X = biasAxis(width)
   const Y = biasAxis(height)
@@ -91,13 +103,21 @@ export function biasFieldMap(width: number, height: number, order: number, value
  */
 export const biasField: Transform<BiasFieldOptions> = defineTransform<BiasFieldOptions>({
   name: 'biasField',
-  parameter: { name: 'coefficient', unit: '', neutral: 0, scale: 'linear', defaultRange: [-0.5, 0.5], defaultStep: 0.05 },
+  parameter: {
+    name: 'coefficient',
+    unit: '',
+    neutral: 0,
+    scale: 'linear',
+    defaultRange: [-0.5, 0.5],
+    defaultStep: 0.05,
+  },
   spatial: false,
   options: { order: 3, coefficients: null, clampField: false, clip: false },
   validate: (o) => {
     checkInteger('biasField', 'option order', o.order, 0, 10)
     if (o.coefficients !== null) {
-      if (!Array.isArray(o.coefficients) || !o.coefficients.every((v) => typeof v === 'number' && Number.isFinite(v))) reject('biasField', 'option coefficients', o.coefficients, 'null or an array of finite numbers')
+      if (!Array.isArray(o.coefficients) || !o.coefficients.every((v) => typeof v === 'number' && Number.isFinite(v)))
+        reject('biasField', 'option coefficients', o.coefficients, 'null or an array of finite numbers')
       biasCoefficients(o.order, 1, o.coefficients)
     }
     checkBoolean('biasField', 'option clampField', o.clampField)

@@ -22,7 +22,6 @@ export interface GhostingOptions {
   readonly clip: boolean
 }
 
-
 /**
  * TorchIO v1 `Ghosting.add_artifact` per channel: in the shifted spectrum, lines 0, n, 2n, … along `axis`
  * are multiplied by (1 − s), then the central lines (`restore`) get their original values back. Since the

@@ -69,7 +69,8 @@ export function motionArtifact(img: Raster, degrees: number, o: MotionOptions): 
   const n = o.segments - 1
   const times = motionTimes(o)
   const images: Raster[] = [img]
-  for (let k = 1; k <= n; k++) images.push(gridSampleMinFill(img, rigidMap(W, H, (deg * k) / n, (tx * k) / n, (ty * k) / n)))
+  for (let k = 1; k <= n; k++)
+    images.push(gridSampleMinFill(img, rigidMap(W, H, (deg * k) / n, (tx * k) / n, (ty * k) / n)))
   // Which image feeds each segment: identity order, then TorchIO's swap of 0 with the centre segment.
   const order = Array.from({ length: n + 1 }, (_, k) => k)
   let centre = times.findIndex((t) => t > 0.5)
@@ -120,7 +121,11 @@ export const motion: Transform<MotionOptions> = defineTransform<MotionOptions>({
   random: (o) => o.times === 'random',
   options: { translation: [0, 0], segments: 2, axis: 'y', times: null, seed: 0, clip: false },
   validate: (o) => {
-    if (!Array.isArray(o.translation) || o.translation.length !== 2 || !o.translation.every((v) => typeof v === 'number' && Number.isFinite(v))) {
+    if (
+      !Array.isArray(o.translation) ||
+      o.translation.length !== 2 ||
+      !o.translation.every((v) => typeof v === 'number' && Number.isFinite(v))
+    ) {
       reject('motion', 'option translation', o.translation, 'two finite numbers [tx, ty] in px')
     }
     checkInteger('motion', 'option segments', o.segments, 2)
@@ -128,8 +133,12 @@ export const motion: Transform<MotionOptions> = defineTransform<MotionOptions>({
     checkSeed(o.seed, 'motion: option seed')
     if (o.times !== null && o.times !== 'random') {
       const t = o.times
-      const ok = Array.isArray(t) && t.length === o.segments - 1 && t.every((v, k) => typeof v === 'number' && v > 0 && v < 1 && (k === 0 || v > (t[k - 1] as number)))
-      if (!ok) reject('motion', 'option times', t, `null or ${o.segments - 1} increasing numbers in (0, 1), or 'random'`)
+      const ok =
+        Array.isArray(t) &&
+        t.length === o.segments - 1 &&
+        t.every((v, k) => typeof v === 'number' && v > 0 && v < 1 && (k === 0 || v > (t[k - 1] as number)))
+      if (!ok)
+        reject('motion', 'option times', t, `null or ${o.segments - 1} increasing numbers in (0, 1), or 'random'`)
     }
     checkBoolean('motion', 'option clip', o.clip)
   },

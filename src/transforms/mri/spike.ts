@@ -37,7 +37,12 @@ export interface SpikePositionOptions {
  * channel has negative values (then `max(S)` is not the DC term and the full spectrum is searched):
  * `out[x, y] = x + Re(a·e^{2πi(fx·x/W + fy·y/H)})/N`, `a = r·max(S)`, `fx = i − W//2`, `fy = j − H//2`.
  */
-export function spikeArtifact(img: Raster, intensity: number, position: readonly [number, number], clip = false): Raster {
+export function spikeArtifact(
+  img: Raster,
+  intensity: number,
+  position: readonly [number, number],
+  clip = false,
+): Raster {
   const r = checkNumber('spike', 'intensity', intensity)
   const px = checkNumber('spike', 'position x', position[0], 'unit')
   const py = checkNumber('spike', 'position y', position[1], 'unit')
@@ -85,7 +90,6 @@ export function spikeArtifact(img: Raster, intensity: number, position: readonly
   }
   return { ...img, data: out }
 }
-
 
 /** Rejects a spike position that is not two numbers in [0, 1]. */
 function checkPosition(v: unknown): void {
@@ -137,5 +141,6 @@ export const spikePosition: Transform<SpikePositionOptions> = defineTransform<Sp
     checkNumber('spikePosition', 'option x', o.x, 'unit')
     checkBoolean('spikePosition', 'option clip', o.clip)
   },
-  image: (img, value, o) => spikeArtifact(img, o.intensity, [o.x, checkNumber('spikePosition', 'y', value, 'unit')], o.clip),
+  image: (img, value, o) =>
+    spikeArtifact(img, o.intensity, [o.x, checkNumber('spikePosition', 'y', value, 'unit')], o.clip),
 })

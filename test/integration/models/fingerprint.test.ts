@@ -17,16 +17,28 @@ describe('model fingerprints', () => {
     const base = await load(file('sigmoid.onnx'), { classes: { 1: 'fg' }, output: { threshold: 0.3 } })
     expect(base).toMatch(/^file:[0-9a-f]{16},options:[0-9a-f]{16}$/)
     // the same bytes from memory, another name and batch size: the same fingerprint
-    expect(await load(readFileSync(file('sigmoid.onnx')), { classes: { 1: 'fg' }, output: { threshold: 0.3 }, name: 'other', batchSize: 2 })).toBe(base)
+    expect(
+      await load(readFileSync(file('sigmoid.onnx')), {
+        classes: { 1: 'fg' },
+        output: { threshold: 0.3 },
+        name: 'other',
+        batchSize: 2,
+      }),
+    ).toBe(base)
     // another threshold: only the options part changes
     const other = await load(file('sigmoid.onnx'), { classes: { 1: 'fg' }, output: { threshold: 0.6 } })
     expect(other.split(',')[0]).toBe(base.split(',')[0])
     expect(other.split(',')[1]).not.toBe(base.split(',')[1])
     // another file
-    expect((await load(file('nhwc.onnx'), { classes: { 1: 'fg' }, output: { threshold: 0.3 } })).split(',')[0]).not.toBe(base.split(',')[0])
+    expect(
+      (await load(file('nhwc.onnx'), { classes: { 1: 'fg' }, output: { threshold: 0.3 } })).split(',')[0],
+    ).not.toBe(base.split(',')[0])
   })
 
   it('a function model has none', () => {
-    expect(functionModel('f', { 1: 'fg' }, (img) => labelMap(img.width, img.height, new Uint8Array(img.width * img.height))).fingerprint).toBeUndefined()
+    expect(
+      functionModel('f', { 1: 'fg' }, (img) => labelMap(img.width, img.height, new Uint8Array(img.width * img.height)))
+        .fingerprint,
+    ).toBeUndefined()
   })
 })

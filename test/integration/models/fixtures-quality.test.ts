@@ -13,9 +13,12 @@ let samples: Sample[]
 const models: Partial<Record<'cardiac-fragile' | 'cardiac-robust', SegmentationModel>> = {}
 beforeAll(async () => {
   samples = await loadFixtureSamples('cardiac')
-  for (const name of ['cardiac-fragile', 'cardiac-robust'] as const) models[name] = await loadOnnxModel(fixtureModelPath(name), { classes: CARDIAC_CLASSES })
+  for (const name of ['cardiac-fragile', 'cardiac-robust'] as const)
+    models[name] = await loadOnnxModel(fixtureModelPath(name), { classes: CARDIAC_CLASSES })
 })
-afterAll(async () => { for (const m of Object.values(models)) await m?.close?.() })
+afterAll(async () => {
+  for (const m of Object.values(models)) await m?.close?.()
+})
 
 describe('bundled cardiac fixtures', () => {
   it('ship at least 6 held-out samples with masks of the ACDC classes', () => {
@@ -39,7 +42,11 @@ describe('bundled cardiac fixtures', () => {
   // Issue 3: the fragile model's LV stable interval lies inside [-60, 60] (measured [-31.9, 25.7],
   // fixtures/README.md), and it is a real interval around 0, not a fluke at the neutral value.
   it('rotation -180..180 step 10: the fragile model breaks within [-60, 60], the robust one never', async () => {
-    const fragile = await sweep(models['cardiac-fragile']!, samples, rotate, { range: [-180, 180], step: 10, classes: ['LV'] })
+    const fragile = await sweep(models['cardiac-fragile']!, samples, rotate, {
+      range: [-180, 180],
+      step: 10,
+      classes: ['LV'],
+    })
     const f = stableInterval(fragile, { className: 'LV', min: 0.8 })
     if (!f || f.kind !== 'interval') throw new Error(`fragile: expected an interval, got ${JSON.stringify(f)}`)
     expect(f.full).toBeFalsy()
@@ -48,9 +55,15 @@ describe('bundled cardiac fixtures', () => {
     expect(f.from).toBeLessThanOrEqual(-10)
     expect(f.to).toBeGreaterThanOrEqual(10)
     expect(f.to).toBeLessThanOrEqual(60)
-    expect(Math.max(...fragile.mean.dice!.LV!.filter((_, k) => Math.abs(fragile.values[k]!) >= 120).map((v) => v ?? 0))).toBeLessThan(0.5)
+    expect(
+      Math.max(...fragile.mean.dice!.LV!.filter((_, k) => Math.abs(fragile.values[k]!) >= 120).map((v) => v ?? 0)),
+    ).toBeLessThan(0.5)
 
-    const robust = await sweep(models['cardiac-robust']!, samples, rotate, { range: [-180, 180], step: 10, classes: ['LV'] })
+    const robust = await sweep(models['cardiac-robust']!, samples, rotate, {
+      range: [-180, 180],
+      step: 10,
+      classes: ['LV'],
+    })
     expect(Math.min(...robust.mean.dice!.LV!.map((v) => v ?? 0))).toBeGreaterThanOrEqual(0.8)
     expect(stableInterval(robust, { className: 'LV', min: 0.8 })).toMatchObject({ kind: 'interval', full: true })
   })

@@ -36,16 +36,24 @@ process.stdout.write(JSON.stringify({ modules, native }))
 /** Imports `files` (absolute paths) in a new node process, optionally loads `model` with the first one's loadOnnxModel. */
 function probe(files: string[], model?: string): Promise<Loaded> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--input-type=module', '-e', PROBE, JSON.stringify([files, model ?? null])], { cwd: repo, timeout: 60_000 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`probe failed: ${error.message}\n${stderr}`))
-      else resolve(JSON.parse(stdout) as Loaded)
-    })
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', PROBE, JSON.stringify([files, model ?? null])],
+      { cwd: repo, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`probe failed: ${error.message}\n${stderr}`))
+        else resolve(JSON.parse(stdout) as Loaded)
+      },
+    )
   })
 }
 
 describe('onnxruntime-node is loaded lazily', () => {
   it('the built models folder exists (build before testing)', () => {
-    expect(existsSync(join(distModels, 'onnx.js')), 'dist/models/onnx.js missing: run npx tsc -p tsconfig.build.json').toBe(true)
+    expect(
+      existsSync(join(distModels, 'onnx.js')),
+      'dist/models/onnx.js missing: run npx tsc -p tsconfig.build.json',
+    ).toBe(true)
   })
 
   it('the probe sees onnxruntime once a model is loaded (the control: the probe can fail)', async () => {
@@ -59,7 +67,9 @@ describe('onnxruntime-node is loaded lazily', () => {
   })
 
   it('importing every file of dist/models loads neither', async () => {
-    const files = readdirSync(distModels).filter((f) => f.endsWith('.js')).map((f) => join(distModels, f))
+    const files = readdirSync(distModels)
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => join(distModels, f))
     expect(files.length).toBeGreaterThanOrEqual(6)
     expect(await probe(files)).toEqual({ modules: [], native: [] })
   })

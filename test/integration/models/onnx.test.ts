@@ -46,7 +46,12 @@ const vramp = (w: number, h: number): Raster => grey(w, h, (_x, y) => y / (h - 1
  * boundary may move by a pixel when a step-like score is resampled). Returns the mismatch count and
  * how many pixels of each label were checked.
  */
-function compare(pred: LabelMap, expected: (x: number, y: number) => number, near: (x: number, y: number) => boolean = () => false, tolerance = 0): { mismatches: number; counts: Map<number, number> } {
+function compare(
+  pred: LabelMap,
+  expected: (x: number, y: number) => number,
+  near: (x: number, y: number) => boolean = () => false,
+  tolerance = 0,
+): { mismatches: number; counts: Map<number, number> } {
   let mismatches = 0
   const counts = new Map<number, number>()
   for (let y = 0; y < pred.height; y++) {
@@ -78,7 +83,15 @@ describe('nhwc.onnx (N x H x W x 1 -> N x H x W x 2 logits, class 1 iff pixel > 
   it('infers NHWC, one channel, a dynamic size and batch, logits', async () => {
     const m = await loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'bright' } })
     expect(m.name).toBe('nhwc')
-    expect(m.config).toMatchObject({ layout: 'NHWC', channels: 1, size: { multipleOf: 32 }, batch: 'dynamic', batchSize: DEFAULT_RUN_BATCH_SIZE, kind: 'logits', inputRank: 4 })
+    expect(m.config).toMatchObject({
+      layout: 'NHWC',
+      channels: 1,
+      size: { multipleOf: 32 },
+      batch: 'dynamic',
+      batchSize: DEFAULT_RUN_BATCH_SIZE,
+      kind: 'logits',
+      inputRank: 4,
+    })
     await m.close()
   })
 
@@ -88,7 +101,11 @@ describe('nhwc.onnx (N x H x W x 1 -> N x H x W x 2 logits, class 1 iff pixel > 
     const [p] = await m.predict([img])
     expect(p).toMatchObject({ width: 70, height: 45 })
     const v = (x: number, y: number): number => img.data[y * 70 + x] as number
-    const r = compare(p as LabelMap, (x, y) => (v(x, y) > 0.5 ? 1 : 0), (x, y) => Math.abs(v(x, y) - 0.5) < 1e-4)
+    const r = compare(
+      p as LabelMap,
+      (x, y) => (v(x, y) > 0.5 ? 1 : 0),
+      (x, y) => Math.abs(v(x, y) - 0.5) < 1e-4,
+    )
     expect(r.mismatches).toBe(0)
     expect(r.counts.get(0)).toBeGreaterThan(1000)
     expect(r.counts.get(1)).toBeGreaterThan(1000)
@@ -102,7 +119,11 @@ describe('nhwc.onnx (N x H x W x 1 -> N x H x W x 2 logits, class 1 iff pixel > 
     const img = rgb(w, 10, (x) => [x / (w - 1), x / (w - 1), 0])
     const [p] = await m.predict([img])
     const luma = (x: number): number => 0.886 * (x / (w - 1))
-    const r = compare(p as LabelMap, (x) => (luma(x) > 0.5 ? 1 : 0), (x) => Math.abs(luma(x) - 0.5) < 1e-4)
+    const r = compare(
+      p as LabelMap,
+      (x) => (luma(x) > 0.5 ? 1 : 0),
+      (x) => Math.abs(luma(x) - 0.5) < 1e-4,
+    )
     expect(r.mismatches).toBe(0)
     // the boundary sits between x = 67 (luma 0.4988) and 68 (0.5063); red alone would put it at 60,
     // equal weights (2/3 ramp) at 90
@@ -112,11 +133,22 @@ describe('nhwc.onnx (N x H x W x 1 -> N x H x W x 2 logits, class 1 iff pixel > 
 })
 
 describe('fixed128.onnx (fixed 1 x 1 x 128 x 128 -> 1 x 2 x 128 x 128, class 1 iff pixel > 0.5)', () => {
-  const opts = (fit?: 'stretch' | 'pad' | 'crop'): OnnxModelOptions => ({ classes: { 1: 'bright' }, ...(fit ? { input: { fit } } : {}) })
+  const opts = (fit?: 'stretch' | 'pad' | 'crop'): OnnxModelOptions => ({
+    classes: { 1: 'bright' },
+    ...(fit ? { input: { fit } } : {}),
+  })
 
   it('infers the fixed size and the fixed batch of 1', async () => {
     const m = await loadOnnxModel(model('fixed128.onnx'), opts())
-    expect(m.config).toMatchObject({ layout: 'NCHW', channels: 1, size: [128, 128], fit: 'stretch', batch: 1, batchSize: 1, kind: 'logits' })
+    expect(m.config).toMatchObject({
+      layout: 'NCHW',
+      channels: 1,
+      size: [128, 128],
+      fit: 'stretch',
+      batch: 1,
+      batchSize: 1,
+      kind: 'logits',
+    })
     await m.close()
   })
 
@@ -133,7 +165,11 @@ describe('fixed128.onnx (fixed 1 x 1 x 128 x 128 -> 1 x 2 x 128 x 128, class 1 i
         expect(p).toMatchObject({ width: 100, height: 80 })
         const val = (x: number, y: number): number => img.data[y * 100 + x] as number
         // a ramp survives the align-corners resize there and back, so the boundary stays exact
-        const r = compare(p as LabelMap, (x, y) => (val(x, y) > 0.5 ? 1 : 0), (x, y) => Math.abs(val(x, y) - 0.5) < 1e-3)
+        const r = compare(
+          p as LabelMap,
+          (x, y) => (val(x, y) > 0.5 ? 1 : 0),
+          (x, y) => Math.abs(val(x, y) - 0.5) < 1e-3,
+        )
         expect(r.mismatches).toBe(0)
         expect(r.counts.get(1)).toBeGreaterThan(3000)
         expect(r.counts.get(0)).toBeGreaterThan(3000)
@@ -178,8 +214,17 @@ describe('fixed128.onnx (fixed 1 x 1 x 128 x 128 -> 1 x 2 x 128 x 128, class 1 i
   })
 
   it('rejects a size the fixed input cannot take', async () => {
-    await expectRejection(loadOnnxModel(model('fixed128.onnx'), { classes: { 1: 'a' }, input: { size: [64, 64] } }), 'E_MODEL_INPUT', 'fixed128.onnx', '128x128')
-    await expectRejection(loadOnnxModel(model('fixed128.onnx'), { classes: { 1: 'a' }, input: { size: { multipleOf: 16 } } }), 'E_MODEL_INPUT', 'fixed128.onnx')
+    await expectRejection(
+      loadOnnxModel(model('fixed128.onnx'), { classes: { 1: 'a' }, input: { size: [64, 64] } }),
+      'E_MODEL_INPUT',
+      'fixed128.onnx',
+      '128x128',
+    )
+    await expectRejection(
+      loadOnnxModel(model('fixed128.onnx'), { classes: { 1: 'a' }, input: { size: { multipleOf: 16 } } }),
+      'E_MODEL_INPUT',
+      'fixed128.onnx',
+    )
   })
 })
 
@@ -189,7 +234,11 @@ describe('sigmoid.onnx (N x 1 x H x W -> sigmoid((pixel - 0.5) * 20))', () => {
     expect(m.config).toMatchObject({ kind: 'sigmoid', threshold: 0.5, layout: 'NCHW', channels: 1 })
     const img = hramp(90, 20)
     const [p] = await m.predict([img])
-    const r = compare(p as LabelMap, (x) => (x / 89 > 0.5 ? 2 : 0), (x) => Math.abs(x / 89 - 0.5) < 1e-3)
+    const r = compare(
+      p as LabelMap,
+      (x) => (x / 89 > 0.5 ? 2 : 0),
+      (x) => Math.abs(x / 89 - 0.5) < 1e-3,
+    )
     expect(r.mismatches).toBe(0)
     expect(r.counts.get(2)).toBeGreaterThan(500)
     await m.close()
@@ -200,7 +249,11 @@ describe('sigmoid.onnx (N x 1 x H x W -> sigmoid((pixel - 0.5) * 20))', () => {
     // sigmoid((v - 0.5) * 20) > 0.9  <=>  v > 0.5 + ln(9) / 20
     const cut = 0.5 + Math.log(9) / 20
     const [p] = await m.predict([hramp(200, 3)])
-    const r = compare(p as LabelMap, (x) => (x / 199 > cut ? 1 : 0), (x) => Math.abs(x / 199 - cut) < 1e-3)
+    const r = compare(
+      p as LabelMap,
+      (x) => (x / 199 > cut ? 1 : 0),
+      (x) => Math.abs(x / 199 - cut) < 1e-3,
+    )
     expect(r.mismatches).toBe(0)
     expect(r.counts.get(0)).toBeGreaterThan(3 * 110)
     await m.close()
@@ -216,7 +269,12 @@ describe('sigmoid.onnx (N x 1 x H x W -> sigmoid((pixel - 0.5) * 20))', () => {
   })
 
   it('rejects several classes for one sigmoid channel', async () => {
-    await expectRejection(loadOnnxModel(model('sigmoid.onnx'), { classes: { 1: 'a', 2: 'b' } }), 'E_MODEL_OUTPUT', 'sigmoid.onnx', 'prob')
+    await expectRejection(
+      loadOnnxModel(model('sigmoid.onnx'), { classes: { 1: 'a', 2: 'b' } }),
+      'E_MODEL_OUTPUT',
+      'sigmoid.onnx',
+      'prob',
+    )
   })
 
   it('rejects NaN in the output, naming the file and the first bad index', async () => {
@@ -235,7 +293,15 @@ describe('sigmoid.onnx (N x 1 x H x W -> sigmoid((pixel - 0.5) * 20))', () => {
     const img = hramp(64, 32)
     img.data[9 * 64 + 1] = Number.NaN
     img.data[5 * 64 + 7] = Number.NaN
-    const err = await expectRejection(m.predict([clean, img]), 'E_MODEL_OUTPUT', 'sigmoid.onnx', 'NaN', 'batch 1', 'row 5', 'column 7')
+    const err = await expectRejection(
+      m.predict([clean, img]),
+      'E_MODEL_OUTPUT',
+      'sigmoid.onnx',
+      'NaN',
+      'batch 1',
+      'row 5',
+      'column 7',
+    )
     expect((err as unknown as { details: { index: number } }).details.index).toBe(64 * 32 + 5 * 64 + 7)
     await m.close()
   })
@@ -265,7 +331,11 @@ describe('multi.onnx (features N x 8, scores N x 3 x H x W)', () => {
     const img = grey(150, 40, (x, y) => ((x + y) % 150) / 149)
     const [p] = await m.predict([img])
     const val = (x: number, y: number): number => img.data[y * 150 + x] as number
-    const r = compare(p as LabelMap, (x, y) => (val(x, y) > 0.66 ? 2 : val(x, y) > 0.33 ? 1 : 0), (x, y) => band(val(x, y)))
+    const r = compare(
+      p as LabelMap,
+      (x, y) => (val(x, y) > 0.66 ? 2 : val(x, y) > 0.33 ? 1 : 0),
+      (x, y) => band(val(x, y)),
+    )
     expect(r.mismatches).toBe(0)
     for (const c of [0, 1, 2]) expect(r.counts.get(c)).toBeGreaterThan(1000)
     await m.close()
@@ -276,17 +346,33 @@ describe('multi.onnx (features N x 8, scores N x 3 x H x W)', () => {
     expect(m.config.size).toEqual([64, 64])
     const img = hramp(150, 40)
     const [p] = await m.predict([img])
-    const r = compare(p as LabelMap, (x) => (x / 149 > 0.66 ? 2 : x / 149 > 0.33 ? 1 : 0), (x) => band(x / 149))
+    const r = compare(
+      p as LabelMap,
+      (x) => (x / 149 > 0.66 ? 2 : x / 149 > 0.33 ? 1 : 0),
+      (x) => band(x / 149),
+    )
     expect(r.mismatches).toBe(0)
     await m.close()
   })
 
   it("rejects output.name 'features' as not a score map", async () => {
-    await expectRejection(loadOnnxModel(model('multi.onnx'), { classes: { 1: 'mid' }, output: { name: 'features' } }), 'E_MODEL_OUTPUT', 'multi.onnx', 'features', 'not a score map')
+    await expectRejection(
+      loadOnnxModel(model('multi.onnx'), { classes: { 1: 'mid' }, output: { name: 'features' } }),
+      'E_MODEL_OUTPUT',
+      'multi.onnx',
+      'features',
+      'not a score map',
+    )
   })
 
   it('rejects an output name the model does not have', async () => {
-    await expectRejection(loadOnnxModel(model('multi.onnx'), { classes: { 1: 'mid' }, output: { name: 'nope' } }), 'E_MODEL_OUTPUT', 'multi.onnx', 'nope', 'scores')
+    await expectRejection(
+      loadOnnxModel(model('multi.onnx'), { classes: { 1: 'mid' }, output: { name: 'nope' } }),
+      'E_MODEL_OUTPUT',
+      'multi.onnx',
+      'nope',
+      'scores',
+    )
   })
 
   it('rejects classes beyond the output channels', async () => {
@@ -340,7 +426,11 @@ describe('bgr-norm.onnx (N x 3 x H x W, BGR, ImageNet mean/std; class 1 iff red 
     const m = await loadOnnxModel(model('bgr-norm.onnx'), options)
     const g = vramp(20, 50)
     const [p] = await m.predict([g])
-    const r = compare(p as LabelMap, (_x, y) => (y / 49 > 0.5 ? 1 : 0), (_x, y) => Math.abs(y / 49 - 0.5) < 1e-3)
+    const r = compare(
+      p as LabelMap,
+      (_x, y) => (y / 49 > 0.5 ? 1 : 0),
+      (_x, y) => Math.abs(y / 49 - 0.5) < 1e-3,
+    )
     expect(r.mismatches).toBe(0)
     await m.close()
   })
@@ -349,11 +439,23 @@ describe('bgr-norm.onnx (N x 3 x H x W, BGR, ImageNet mean/std; class 1 iff red 
     const m = await loadOnnxModel(model('bgr-norm.onnx'), options)
     await expectRejection(m.predict([raster(4, 4, 5)]), 'E_MODEL_INPUT', 'bgr-norm.onnx', '5 channels')
     await m.close()
-    await expectRejection(loadOnnxModel(model('bgr-norm.onnx'), { classes: { 1: 'red' }, input: { channels: 1 } }), 'E_MODEL_INPUT', 'bgr-norm.onnx', '3 channel')
+    await expectRejection(
+      loadOnnxModel(model('bgr-norm.onnx'), { classes: { 1: 'red' }, input: { channels: 1 } }),
+      'E_MODEL_INPUT',
+      'bgr-norm.onnx',
+      '3 channel',
+    )
   })
 
   it('rejects a normalisation of the wrong length', async () => {
-    await expectRejection(loadOnnxModel(model('bgr-norm.onnx'), { classes: { 1: 'red' }, input: { normalize: { mean: [0.5], std: [0.5] } } }), 'E_BAD_PARAMETER', '3 mean')
+    await expectRejection(
+      loadOnnxModel(model('bgr-norm.onnx'), {
+        classes: { 1: 'red' },
+        input: { normalize: { mean: [0.5], std: [0.5] } },
+      }),
+      'E_BAD_PARAMETER',
+      '3 mean',
+    )
   })
 })
 
@@ -382,7 +484,11 @@ describe('batching', () => {
       expect(Array.from(a[i]?.data ?? [])).toEqual(Array.from(b[i]?.data ?? []))
       // and both agree with the analytic labels
       const img = images[i] as Raster
-      const r = compare(a[i] as LabelMap, (x, y) => ((img.data[y * 48 + x] as number) > 0.5 ? 1 : 0), (x, y) => Math.abs((img.data[y * 48 + x] as number) - 0.5) < 1e-4)
+      const r = compare(
+        a[i] as LabelMap,
+        (x, y) => ((img.data[y * 48 + x] as number) > 0.5 ? 1 : 0),
+        (x, y) => Math.abs((img.data[y * 48 + x] as number) - 0.5) < 1e-4,
+      )
       expect(r.mismatches).toBe(0)
     }
     await batched.close()
@@ -405,7 +511,11 @@ describe('batching', () => {
     expect(preds.map((p) => [p.width, p.height])).toEqual(sizes)
     preds.forEach((p, i) => {
       const img = images[i] as Raster
-      const r = compare(p, (x, y) => ((img.data[y * img.width + x] as number) > 0.5 ? 1 : 0), (x, y) => Math.abs((img.data[y * img.width + x] as number) - 0.5) < 1e-4)
+      const r = compare(
+        p,
+        (x, y) => ((img.data[y * img.width + x] as number) > 0.5 ? 1 : 0),
+        (x, y) => Math.abs((img.data[y * img.width + x] as number) - 0.5) < 1e-4,
+      )
       expect(r.mismatches).toBe(0)
     })
     expect(await m.predict([])).toEqual([])
@@ -424,7 +534,11 @@ describe('batching', () => {
 
 describe('load errors', () => {
   it('a missing file is E_FILE_NOT_FOUND naming it', async () => {
-    await expectRejection(loadOnnxModel(join(tmp, 'nope.onnx'), { classes: { 1: 'a' } }), 'E_FILE_NOT_FOUND', 'nope.onnx')
+    await expectRejection(
+      loadOnnxModel(join(tmp, 'nope.onnx'), { classes: { 1: 'a' } }),
+      'E_FILE_NOT_FOUND',
+      'nope.onnx',
+    )
   })
 
   it('a corrupt file is E_MODEL_LOAD naming it', async () => {
@@ -447,11 +561,32 @@ describe('load errors', () => {
 
   it('bad options are E_BAD_PARAMETER', async () => {
     await expectRejection(loadOnnxModel(model('nhwc.onnx'), {} as OnnxModelOptions), 'E_BAD_PARAMETER', 'classes')
-    await expectRejection(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, batchSize: 0 }), 'E_BAD_PARAMETER', 'batchSize')
-    await expectRejection(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, input: { fit: 'squash' as 'pad' } }), 'E_BAD_PARAMETER', 'fit')
-    await expectRejection(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, spinning: 'yes' as unknown as boolean }), 'E_BAD_PARAMETER', 'spinning')
-    await expectRejection(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, memoryArena: 1 as unknown as boolean }), 'E_BAD_PARAMETER', 'memoryArena')
-    await expectRejection(loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, input: { name: 'pixels' } }), 'E_MODEL_INPUT', 'pixels', 'image')
+    await expectRejection(
+      loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, batchSize: 0 }),
+      'E_BAD_PARAMETER',
+      'batchSize',
+    )
+    await expectRejection(
+      loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, input: { fit: 'squash' as 'pad' } }),
+      'E_BAD_PARAMETER',
+      'fit',
+    )
+    await expectRejection(
+      loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, spinning: 'yes' as unknown as boolean }),
+      'E_BAD_PARAMETER',
+      'spinning',
+    )
+    await expectRejection(
+      loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, memoryArena: 1 as unknown as boolean }),
+      'E_BAD_PARAMETER',
+      'memoryArena',
+    )
+    await expectRejection(
+      loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, input: { name: 'pixels' } }),
+      'E_MODEL_INPUT',
+      'pixels',
+      'image',
+    )
   })
 
   it('predict after close is refused', async () => {
@@ -481,13 +616,20 @@ describe.each(['cardiac-fragile.onnx', 'cardiac-robust.onnx'])('%s', (file) => {
     const m = await loadOnnxModel(path, { classes })
     expect(m.config).toMatchObject({ layout: 'NCHW', channels: 1, batch: 'dynamic', kind: 'logits' })
     const src = await load8bit('sa-01.png')
-    const img = raster(src.width, src.height, 1, Float32Array.from(src.data, (v) => v / 255))
+    const img = raster(
+      src.width,
+      src.height,
+      1,
+      Float32Array.from(src.data, (v) => v / 255),
+    )
     const [p] = await m.predict([img])
     await m.close()
     expect(p).toMatchObject({ width: src.width, height: src.height })
 
     const session = await ort.InferenceSession.create(path)
-    const feeds = { [session.inputNames[0] as string]: new ort.Tensor('float32', img.data, [1, 1, src.height, src.width]) }
+    const feeds = {
+      [session.inputNames[0] as string]: new ort.Tensor('float32', img.data, [1, 1, src.height, src.width]),
+    }
     const out = (await session.run(feeds))[session.outputNames[0] as string] as InstanceType<typeof ort.Tensor>
     await session.release()
     const logits = out.data as Float32Array
@@ -503,7 +645,12 @@ describe.each(['cardiac-fragile.onnx', 'cardiac-robust.onnx'])('%s', (file) => {
 
   it('predicts the same with spinning and the memory arena on as with the defaults (off)', async () => {
     const src = await load8bit('sa-02.png')
-    const img = raster(src.width, src.height, 1, Float32Array.from(src.data, (v) => v / 255))
+    const img = raster(
+      src.width,
+      src.height,
+      1,
+      Float32Array.from(src.data, (v) => v / 255),
+    )
     const a = await loadOnnxModel(path, { classes })
     const b = await loadOnnxModel(path, { classes, spinning: true, memoryArena: true, threads: 1 })
     const [pa] = await a.predict([img])
@@ -519,7 +666,14 @@ describe.each(['cardiac-fragile.onnx', 'cardiac-robust.onnx'])('%s', (file) => {
     const truths: Uint8Array[] = []
     for (let k = 1; k <= 8; k++) {
       const s = await load8bit(`sa-0${k}.png`)
-      images.push(raster(s.width, s.height, 1, Float32Array.from(s.data, (v) => v / 255)))
+      images.push(
+        raster(
+          s.width,
+          s.height,
+          1,
+          Float32Array.from(s.data, (v) => v / 255),
+        ),
+      )
       truths.push((await load8bit(`sa-0${k}-mask.png`)).data)
     }
     const preds = await m.predict(images)
@@ -545,7 +699,8 @@ describe.each(['cardiac-fragile.onnx', 'cardiac-robust.onnx'])('%s', (file) => {
     const cw = 150
     const ch = 137
     const crop = new Float32Array(cw * ch)
-    for (let y = 0; y < ch; y++) crop.set(first.data.subarray((y + 60) * first.width + 50, (y + 60) * first.width + 50 + cw), y * cw)
+    for (let y = 0; y < ch; y++)
+      crop.set(first.data.subarray((y + 60) * first.width + 50, (y + 60) * first.width + 50 + cw), y * cw)
     const [pc] = await m.predict([raster(cw, ch, 1, crop)])
     expect(pc).toMatchObject({ width: cw, height: ch })
     await m.close()
@@ -567,7 +722,11 @@ describe('an integer label output (N x H x W int64)', () => {
     const img = hramp(50, 20)
     const [p] = await m.predict([img])
     expect(p).toMatchObject({ width: 50, height: 20 })
-    const r = compare(p as LabelMap, (x) => (x / 49 > 0.5 ? 1 : 0), (x) => Math.abs(x / 49 - 0.5) < 1e-3)
+    const r = compare(
+      p as LabelMap,
+      (x) => (x / 49 > 0.5 ? 1 : 0),
+      (x) => Math.abs(x / 49 - 0.5) < 1e-3,
+    )
     expect(r.mismatches).toBe(0)
     await m.close()
   })
@@ -583,8 +742,15 @@ describe('an integer label output (N x H x W int64)', () => {
   })
 
   it('rejects a sigmoid kind for it and a labels kind for a score map', async () => {
-    await expectRejection(loadOnnxModel(bytes, { classes: { 1: 'a', 2: 'b' }, output: { kind: 'sigmoid' } }), 'E_MODEL_OUTPUT')
-    await expectRejection(loadOnnxModel(model('multi.onnx'), { classes: { 1: 'a' }, output: { kind: 'labels' } }), 'E_MODEL_OUTPUT', 'labels')
+    await expectRejection(
+      loadOnnxModel(bytes, { classes: { 1: 'a', 2: 'b' }, output: { kind: 'sigmoid' } }),
+      'E_MODEL_OUTPUT',
+    )
+    await expectRejection(
+      loadOnnxModel(model('multi.onnx'), { classes: { 1: 'a' }, output: { kind: 'labels' } }),
+      'E_MODEL_OUTPUT',
+      'labels',
+    )
   })
 })
 

@@ -42,9 +42,14 @@ function typecheck(name: string, source: string): Promise<{ code: number; output
   writeFileSync(join(dir, 'consumer.ts'), source.replaceAll('@models', join(distModels, 'index.js')))
   symlinkSync(join(work, 'node_modules'), join(dir, 'node_modules'), 'dir')
   return new Promise((resolve) => {
-    execFile(process.execPath, [tsc, '-p', dir, '--listFiles'], { cwd: dir, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout + stderr })
-    })
+    execFile(
+      process.execPath,
+      [tsc, '-p', dir, '--listFiles'],
+      { cwd: dir, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, output: stdout + stderr })
+      },
+    )
   })
 }
 
@@ -82,12 +87,16 @@ describe('public declarations of src/models', () => {
   it('no declaration file imports onnxruntime', () => {
     const files = readdirSync(distModels).filter((f) => f.endsWith('.d.ts'))
     expect(files).toContain('index.d.ts')
-    for (const f of files) expect(readFileSync(join(distModels, f), 'utf8'), f).not.toMatch(/(from|import\()\s*['"]onnxruntime/)
+    for (const f of files)
+      expect(readFileSync(join(distModels, f), 'utf8'), f).not.toMatch(/(from|import\()\s*['"]onnxruntime/)
   })
 
   it('type-check for a strict consumer without reading onnxruntime typings', async () => {
     const { code, output } = await typecheck('ok', CONSUMER)
-    expect(output.split('\n').filter((l) => l.includes('error TS')), output).toEqual([])
+    expect(
+      output.split('\n').filter((l) => l.includes('error TS')),
+      output,
+    ).toEqual([])
     expect(code).toBe(0)
     // --listFiles: every declaration file the compiler read
     expect(output).toContain(join(distModels, 'onnx.d.ts'))
@@ -95,7 +104,10 @@ describe('public declarations of src/models', () => {
   })
 
   it('the same check fails on a consumer error (the control)', async () => {
-    const { code, output } = await typecheck('bad', `${CONSUMER}\nconst wrong: OnnxModelOptions = { classes: CARDIAC_CLASSES, input: { layout: 'CHW' } }\nvoid wrong\n`)
+    const { code, output } = await typecheck(
+      'bad',
+      `${CONSUMER}\nconst wrong: OnnxModelOptions = { classes: CARDIAC_CLASSES, input: { layout: 'CHW' } }\nvoid wrong\n`,
+    )
     expect(code).not.toBe(0)
     expect(output).toContain('consumer.ts')
   })

@@ -11,7 +11,10 @@ import { messageOf } from '../../support/helpers.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'segsense-spec-compare-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-const samples = ['sa-01', 'sa-02'].map((id) => ({ image: join(repo, `fixtures/samples/cardiac/${id}.png`), truth: join(repo, `fixtures/samples/cardiac/${id}-mask.png`) }))
+const samples = ['sa-01', 'sa-02'].map((id) => ({
+  image: join(repo, `fixtures/samples/cardiac/${id}.png`),
+  truth: join(repo, `fixtures/samples/cardiac/${id}-mask.png`),
+}))
 
 function writeSpec(name: string, json: unknown): string {
   const file = join(dir, name)
@@ -25,7 +28,14 @@ describe('spec requirements with a baseline', () => {
       model: { onnx: fixtureModelPath('cardiac-fragile'), classes: { 1: 'RV', 2: 'MYO', 3: 'LV' } },
       samples,
       requirements: [
-        { name: 'no worse than robust', transform: 'rotate', values: [-90, 0, 90], baseline: { onnx: relative(dir, fixtureModelPath('cardiac-robust')) }, scoreClasses: ['LV'], margin: 0.02 },
+        {
+          name: 'no worse than robust',
+          transform: 'rotate',
+          values: [-90, 0, 90],
+          baseline: { onnx: relative(dir, fixtureModelPath('cardiac-robust')) },
+          scoreClasses: ['LV'],
+          margin: 0.02,
+        },
         { name: 'gate', transform: 'rotate', values: [0], min: 0.5 },
       ],
     })
@@ -33,7 +43,12 @@ describe('spec requirements with a baseline', () => {
     expect(planSpecRequirement(spec.requirements[0]!, spec.defaults).requirement.min).toBe(0.8)
     const [compared, gate] = await runSpec(spec)
     expect(compared!.comparison!.baseline.model).toBe('cardiac-robust')
-    expect(compared!.comparison!.comparison).toMatchObject({ pass: false, candidate: 'cardiac-fragile', baseline: 'cardiac-robust', margin: 0.02 })
+    expect(compared!.comparison!.comparison).toMatchObject({
+      pass: false,
+      candidate: 'cardiac-fragile',
+      baseline: 'cardiac-robust',
+      margin: 0.02,
+    })
     expect(compared!.verdict).toMatchObject({ pass: false, classes: [{ className: 'LV', min: 0.8, pass: false }] })
     expect(compared!.comparison!.comparison.classes[0]!.auc.difference!).toBeLessThan(-0.02)
     expect(gate).toMatchObject({ verdict: { pass: true } })
@@ -42,7 +57,8 @@ describe('spec requirements with a baseline', () => {
 
   it('refuses bad comparison settings before loading any model', () => {
     const file = writeSpec('bad.json', {
-      model: { onnx: 'missing.onnx', classes: { 3: 'LV' } }, samples,
+      model: { onnx: 'missing.onnx', classes: { 3: 'LV' } },
+      samples,
       requirements: [{ transform: 'rotate', baseline: { onnx: 'old.onnx' }, resamples: 100, seed: 1.5 }],
     })
     expect(messageOf(() => loadSpec(file))).toMatch(/\/requirements\/0\/seed must be integer/)

@@ -19,19 +19,32 @@ const SIZE = 64
 function square(id: string, x0: number, y0: number, side: number): Sample {
   const img = new Float32Array(SIZE * SIZE).fill(0.1)
   const mask = new Uint8Array(SIZE * SIZE)
-  for (let y = y0; y < y0 + side; y++) for (let x = x0; x < x0 + side; x++) {
-    img[y * SIZE + x] = 0.9
-    mask[y * SIZE + x] = 1
-  }
+  for (let y = y0; y < y0 + side; y++)
+    for (let x = x0; x < x0 + side; x++) {
+      img[y * SIZE + x] = 0.9
+      mask[y * SIZE + x] = 1
+    }
   return { id, image: raster(SIZE, SIZE, 1, img), truth: labelMap(SIZE, SIZE, mask) }
 }
 
 /** Predicts the square only where it was before any transform: the score shows where the transforms moved it. */
 function fixedModel(sample: Sample): SegmentationModel {
-  return functionModel('fixed-place', { 1: 'square' }, (img) => labelMap(img.width, img.height, Uint8Array.from(sample.truth!.data, (t, i) => (t === 1 && (img.data[i] as number) > 0.5 ? 1 : 0))))
+  return functionModel('fixed-place', { 1: 'square' }, (img) =>
+    labelMap(
+      img.width,
+      img.height,
+      Uint8Array.from(sample.truth!.data, (t, i) => (t === 1 && (img.data[i] as number) > 0.5 ? 1 : 0)),
+    ),
+  )
 }
 
-const thresholdModel = functionModel('threshold', { 1: 'square' }, (img) => labelMap(img.width, img.height, Uint8Array.from(img.data, (v) => (v > 0.5 ? 1 : 0))))
+const thresholdModel = functionModel('threshold', { 1: 'square' }, (img) =>
+  labelMap(
+    img.width,
+    img.height,
+    Uint8Array.from(img.data, (v) => (v > 0.5 ? 1 : 0)),
+  ),
+)
 
 /** `second` applied after `first` at a fixed value of `first`, swept over `second`'s parameter: the oracle of one grid row. */
 function after(first: Transform, a: number, second: Transform): Transform {
@@ -54,9 +67,15 @@ describe('sweepGrid: two transforms', () => {
   it('applies the first axis, then the second, to image and truth; every row equals a sweep of the composition', async () => {
     const model = fixedModel(s)
     const grid = await sweepGrid(model, s, [rotate, translate], { axes: [{ values: [-40, 40] }, { values: [-8, 8] }] })
-    expect(grid.axes.map((a) => a.values)).toEqual([[-40, 0, 40], [-8, 0, 8]])
+    expect(grid.axes.map((a) => a.values)).toEqual([
+      [-40, 0, 40],
+      [-8, 0, 8],
+    ])
     expect(grid.neutral).toEqual([1, 1])
-    expect(grid.axes.map((a) => [a.role, a.transform, a.parameter.name])).toEqual([['transform', 'rotate', 'angle'], ['transform', 'translate', 'shift']])
+    expect(grid.axes.map((a) => [a.role, a.transform, a.parameter.name])).toEqual([
+      ['transform', 'rotate', 'angle'],
+      ['transform', 'translate', 'shift'],
+    ])
     const scores = grid.mean.dice!.square!
     for (const [i, a] of grid.axes[0].values.entries()) {
       const row = await sweep(model, s, after(rotate, a, translate), { values: grid.axes[1].values })
@@ -64,14 +83,18 @@ describe('sweepGrid: two transforms', () => {
     }
     expect(scores[1]![1]).toBe(1)
     // Order matters: translate-then-rotate is another grid (the square sits off the rotation centre).
-    const swapped = await sweepGrid(model, s, [translate, rotate], { axes: [{ values: [-8, 8] }, { values: [-40, 40] }] })
+    const swapped = await sweepGrid(model, s, [translate, rotate], {
+      axes: [{ values: [-8, 8] }, { values: [-40, 40] }],
+    })
     const transposed = swapped.mean.dice!.square!
     expect(scores[0]![0]).not.toBe(transposed[0]![0])
     expect(grid.timing.predictions).toBe(9)
   })
 
   it('a model that follows the image scores 1 in every cell when the truth moves with it', async () => {
-    const grid = await sweepGrid(thresholdModel, s, [translate, zoom], { axes: [{ values: [-4, 4] }, { values: [0.9, 1.1] }] })
+    const grid = await sweepGrid(thresholdModel, s, [translate, zoom], {
+      axes: [{ values: [-4, 4] }, { values: [0.9, 1.1] }],
+    })
     for (const row of grid.mean.dice!.square!) for (const v of row) expect(v).toBeGreaterThan(0.9)
     expect(stableRegion(grid, { className: 'square', min: 0.9 })!.cells).toBe(9)
   })
@@ -80,7 +103,9 @@ describe('sweepGrid: two transforms', () => {
     let images = 0
     let masks = 0
     const counted = defineTransform({
-      name: 'counted', parameter: rotate.parameter, spatial: true,
+      name: 'counted',
+      parameter: rotate.parameter,
+      spatial: true,
       image: (img, v) => (images++, rotate.image(img, v)),
       labels: (mask, v) => (masks++, rotate.labels!(mask, v)),
     })
@@ -94,26 +119,63 @@ describe('sweepGrid: two transforms', () => {
       return out.then((o) => o[0]!)
     })
     const other = square('sq2', 10, 30, 12)
-    const grid = await sweepGrid(scribbler, [s, other], [counted, translate], { axes: [{ values: [-40, 40] }, { values: [0, 4] }], batchSize: 4 })
+    const grid = await sweepGrid(scribbler, [s, other], [counted, translate], {
+      axes: [{ values: [-40, 40] }, { values: [0, 4] }],
+      batchSize: 4,
+    })
     expect(images).toBe(6)
     expect(masks).toBe(6)
     expect(grid.axes[1].values).toEqual([0, 4])
-    const plain = await sweepGrid(thresholdModel, [s, other], [rotate, translate], { axes: [{ values: [-40, 40] }, { values: [0, 4] }] })
+    const plain = await sweepGrid(thresholdModel, [s, other], [rotate, translate], {
+      axes: [{ values: [-40, 40] }, { values: [0, 4] }],
+    })
     expect(grid.mean).toEqual(plain.mean)
   })
 
   it('rejects bad axes and options, naming the axis', async () => {
     await expectRejection(sweepGrid(thresholdModel, s, [rotate] as never), 'E_BAD_PARAMETER', 'axes must be two')
-    await expectRejection(sweepGrid(thresholdModel, s, [rotate, {}] as never), 'E_BAD_PARAMETER', 'axis 1 must be a Transform')
-    await expectRejection(sweepGrid(thresholdModel, s, [rotate, zoom], { axes: [{ range: [10, -10] }, {}] }), 'E_BAD_PARAMETER', 'sweepGrid axis 0 (rotate angle)', 'from <= to')
-    await expectRejection(sweepGrid(thresholdModel, s, [rotate, zoom], { axes: [{}, { rnage: [1, 2] } as never] }), 'E_BAD_PARAMETER', 'axes[1]', "did you mean 'range'")
-    await expectRejection(sweepGrid(thresholdModel, s, [rotate, zoom], { ranges: [[-10, 10], [0.9, 1.1]], axes: [{ range: [-5, 5] }, {}] }), 'E_BAD_PARAMETER', 'range of axis 0 once')
-    await expectRejection(sweepGrid(thresholdModel, s, [rotate, zoom], { keep: 'frames' } as never), 'E_BAD_PARAMETER', 'sweepGrid options', 'keep')
+    await expectRejection(
+      sweepGrid(thresholdModel, s, [rotate, {}] as never),
+      'E_BAD_PARAMETER',
+      'axis 1 must be a Transform',
+    )
+    await expectRejection(
+      sweepGrid(thresholdModel, s, [rotate, zoom], { axes: [{ range: [10, -10] }, {}] }),
+      'E_BAD_PARAMETER',
+      'sweepGrid axis 0 (rotate angle)',
+      'from <= to',
+    )
+    await expectRejection(
+      sweepGrid(thresholdModel, s, [rotate, zoom], { axes: [{}, { rnage: [1, 2] } as never] }),
+      'E_BAD_PARAMETER',
+      'axes[1]',
+      "did you mean 'range'",
+    )
+    await expectRejection(
+      sweepGrid(thresholdModel, s, [rotate, zoom], {
+        ranges: [
+          [-10, 10],
+          [0.9, 1.1],
+        ],
+        axes: [{ range: [-5, 5] }, {}],
+      }),
+      'E_BAD_PARAMETER',
+      'range of axis 0 once',
+    )
+    await expectRejection(
+      sweepGrid(thresholdModel, s, [rotate, zoom], { keep: 'frames' } as never),
+      'E_BAD_PARAMETER',
+      'sweepGrid options',
+      'keep',
+    )
   })
 
   it('scores against the clean prediction moved through both transforms with reference: prediction (no truth)', async () => {
     const noTruth = { id: 'bare', image: s.image }
-    const grid = await sweepGrid(thresholdModel, noTruth, [translate, zoom], { axes: [{ values: [-4, 4] }, { values: [0.9, 1.1] }], reference: 'prediction' })
+    const grid = await sweepGrid(thresholdModel, noTruth, [translate, zoom], {
+      axes: [{ values: [-4, 4] }, { values: [0.9, 1.1] }],
+      reference: 'prediction',
+    })
     expect(grid.reference).toBe('prediction')
     expect(grid.timing.predictions).toBe(10)
     for (const row of grid.mean.dice!.square!) for (const v of row) expect(v).toBeGreaterThan(0.9)
@@ -121,8 +183,17 @@ describe('sweepGrid: two transforms', () => {
   })
 
   it('takes ranges as a shorthand for each axis range', async () => {
-    const grid = await sweepGrid(thresholdModel, s, [rotate, zoom], { ranges: [[-10, 10], [0.9, 1.1]], axes: [{ step: 10 }, { step: 0.1 }] })
-    expect(grid.axes.map((a) => a.values)).toEqual([[-10, 0, 10], [0.9, 1, 1.1]])
+    const grid = await sweepGrid(thresholdModel, s, [rotate, zoom], {
+      ranges: [
+        [-10, 10],
+        [0.9, 1.1],
+      ],
+      axes: [{ step: 10 }, { step: 0.1 }],
+    })
+    expect(grid.axes.map((a) => a.values)).toEqual([
+      [-10, 0, 10],
+      [0.9, 1, 1.1],
+    ])
   })
 })
 
@@ -131,30 +202,61 @@ describe('sweepGrid: two parameters of one transform', () => {
   const position = { parameter: spikePosition.parameter, vary: (y: number) => ({ position: [0.1, y] as const }) }
 
   it('applies one spike per cell (spike position x spike intensity, misas figure 4); each column equals a spike sweep', async () => {
-    const grid = await sweepGrid(thresholdModel, s, [spike, position], { axes: [{ values: [0, 1, 3] }, { values: [0.1, 0.5, 0.9] }] })
-    expect(grid.axes.map((a) => [a.role, a.transform, a.parameter.name])).toEqual([['transform', 'spike', 'intensity'], ['option', 'spike', 'y']])
+    const grid = await sweepGrid(thresholdModel, s, [spike, position], {
+      axes: [{ values: [0, 1, 3] }, { values: [0.1, 0.5, 0.9] }],
+    })
+    expect(grid.axes.map((a) => [a.role, a.transform, a.parameter.name])).toEqual([
+      ['transform', 'spike', 'intensity'],
+      ['option', 'spike', 'y'],
+    ])
     expect(grid.neutral).toEqual([0, 1])
     const scores = grid.mean.dice!.square!
     for (const [j, x] of grid.axes[1].values.entries()) {
       const column = await sweep(thresholdModel, s, spike.with({ position: [0.1, x] }), { values: grid.axes[0].values })
-      expect(scores.map((row) => row[j]), `y = ${x}`).toEqual(column.mean.dice!.square)
+      expect(
+        scores.map((row) => row[j]),
+        `y = ${x}`,
+      ).toEqual(column.mean.dice!.square)
     }
     // Intensity 0 leaves the image alone at every position; intensity 3 breaks the threshold model somewhere.
     expect(scores[0]).toEqual([1, 1, 1])
     expect(Math.min(...(scores[2] as number[]))).toBeLessThan(0.9)
     // The option axis first gives the transposed grid.
-    const transposed = await sweepGrid(thresholdModel, s, [position, spike], { axes: [{ values: [0.1, 0.5, 0.9] }, { values: [0, 1, 3] }] })
+    const transposed = await sweepGrid(thresholdModel, s, [position, spike], {
+      axes: [{ values: [0.1, 0.5, 0.9] }, { values: [0, 1, 3] }],
+    })
     expect(transposed.mean.dice!.square).toEqual(grid.axes[1].values.map((_, j) => scores.map((row) => row[j])))
     expect(transposed.neutral).toEqual([1, 0])
   })
 
   it('names the option axis when its options are bad, and refuses two option axes', async () => {
     const bad = { parameter: spikePosition.parameter, vary: (y: number) => ({ positon: [0.1, y] }) }
-    await expectRejection(sweepGrid(thresholdModel, s, [spike, bad] as never, { axes: [{}, { values: [0.5] }] }), 'E_BAD_PARAMETER', 'option axis 1 (y = 0.5) on spike', "did you mean 'position'")
+    await expectRejection(
+      sweepGrid(thresholdModel, s, [spike, bad] as never, { axes: [{}, { values: [0.5] }] }),
+      'E_BAD_PARAMETER',
+      'option axis 1 (y = 0.5) on spike',
+      "did you mean 'position'",
+    )
     const out = { parameter: spikePosition.parameter, vary: (y: number) => ({ position: [0.1, y * 2] as const }) }
-    await expectRejection(sweepGrid(thresholdModel, s, [spike, out], { axes: [{}, { values: [0.9] }] }), 'E_BAD_PARAMETER', 'option axis 1 (y = 0.9)')
-    await expectRejection(sweepGrid(thresholdModel, s, [position, position] as never), 'E_BAD_PARAMETER', 'one of the two axes must be a Transform')
-    await expectRejection(sweepGrid(thresholdModel, s, [spike, { ...position, parameter: { ...spikePosition.parameter, scale: 'wobbly' } }] as never), 'E_BAD_PARAMETER', 'option axis 1', 'parameter.scale')
+    await expectRejection(
+      sweepGrid(thresholdModel, s, [spike, out], { axes: [{}, { values: [0.9] }] }),
+      'E_BAD_PARAMETER',
+      'option axis 1 (y = 0.9)',
+    )
+    await expectRejection(
+      sweepGrid(thresholdModel, s, [position, position] as never),
+      'E_BAD_PARAMETER',
+      'one of the two axes must be a Transform',
+    )
+    await expectRejection(
+      sweepGrid(thresholdModel, s, [
+        spike,
+        { ...position, parameter: { ...spikePosition.parameter, scale: 'wobbly' } },
+      ] as never),
+      'E_BAD_PARAMETER',
+      'option axis 1',
+      'parameter.scale',
+    )
   })
 })
 
@@ -169,7 +271,10 @@ describe('sweepGrid on a bundled ONNX model', () => {
 
   it('rotate x zoom, 3 x 3 cells on 2 samples: a schema-valid grid whose neutral cell is the clean score', async () => {
     let last = 0
-    const grid = await sweepGrid(model, samples, [rotate, zoom], { axes: [{ values: [-30, 30] }, { values: [0.8, 1.25] }], onProgress: (p) => (last = p.done) })
+    const grid = await sweepGrid(model, samples, [rotate, zoom], {
+      axes: [{ values: [-30, 30] }, { values: [0.8, 1.25] }],
+      onProgress: (p) => (last = p.done),
+    })
     expect(last).toBe(18)
     expect(grid.timing.predictions).toBe(18)
     expect(assertGridResult(JSON.parse(JSON.stringify(grid)))).toEqual(grid)

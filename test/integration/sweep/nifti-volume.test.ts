@@ -21,7 +21,11 @@ describe('NIfTI volumes in the volume sweep', () => {
     const model = await loadOnnxModel(fixtureModelPath('cardiac-fragile'), { classes: CARDIAC_CLASSES })
     try {
       const values = [0, 20]
-      const vol = await sweep(model, volume, rotate, { values, metrics: ['dice', 'hd95'], slices: { axis: 1, indices: [20] } })
+      const vol = await sweep(model, volume, rotate, {
+        values,
+        metrics: ['dice', 'hd95'],
+        slices: { axis: 1, indices: [20] },
+      })
       const slice = volumeSlices(image, truth, { axis: 1, id: 'brain' })[20]!
       const img = await sweep(model, slice, rotate, { values, metrics: ['dice', 'hd95'] })
       expect(vol.volumes?.samples[0]).toMatchObject({ dims: [33, 41, 25], axis: 1, slices: [20] })

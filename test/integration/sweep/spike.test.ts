@@ -11,15 +11,22 @@ function disc(r: number) {
   const img = new Float32Array(SIZE * SIZE)
   const mask = new Uint8Array(SIZE * SIZE)
   const c = (SIZE - 1) / 2
-  for (let y = 0; y < SIZE; y++) for (let x = 0; x < SIZE; x++) {
-    const inside = (x - c) ** 2 + (y - c) ** 2 <= r * r
-    img[y * SIZE + x] = inside ? 0.9 : 0.1
-    mask[y * SIZE + x] = inside ? 1 : 0
-  }
+  for (let y = 0; y < SIZE; y++)
+    for (let x = 0; x < SIZE; x++) {
+      const inside = (x - c) ** 2 + (y - c) ** 2 <= r * r
+      img[y * SIZE + x] = inside ? 0.9 : 0.1
+      mask[y * SIZE + x] = inside ? 1 : 0
+    }
   return { image: raster(SIZE, SIZE, 1, img), truth: labelMap(SIZE, SIZE, mask) }
 }
 
-const thresholdModel = functionModel('threshold', { 1: 'disc' }, (img) => labelMap(img.width, img.height, Uint8Array.from(img.data, (v) => (v > 0.5 ? 1 : 0))))
+const thresholdModel = functionModel('threshold', { 1: 'disc' }, (img) =>
+  labelMap(
+    img.width,
+    img.height,
+    Uint8Array.from(img.data, (v) => (v > 0.5 ? 1 : 0)),
+  ),
+)
 
 describe('spike sweep end to end', () => {
   it('a threshold model is perfect while the stripe amplitude r·mean stays below 0.4, then degrades', async () => {

@@ -41,7 +41,11 @@ beforeAll(async () => {
   })
   const spacing = [1.5, 1.5, 8] as const
   const affine = [1.5, 0, 0, 0, 0, 1.5, 0, 0, 0, 0, 8, 0, 0, 0, 0, 1]
-  volume = { id: 'stack', image: { dims: [w, h, n], channels: 1, data: image, spacing, affine }, truth: { dims: [w, h, n], data: truth, spacing, affine } }
+  volume = {
+    id: 'stack',
+    image: { dims: [w, h, n], channels: 1, data: image, spacing, affine },
+    truth: { dims: [w, h, n], data: truth, spacing, affine },
+  }
   // Export every slice of the volume to PNG and load it back as a 2D sample (1.5 mm, as the fixtures are).
   dir = await mkdtemp(join(tmpdir(), 'segsense-volume-'))
   slices = []

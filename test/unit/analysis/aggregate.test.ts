@@ -5,8 +5,22 @@ import { stableInterval } from '../../../src/analysis/stability.js'
 import { createRng } from '../../../src/transforms/random.js'
 import { expectThrow } from '../../support/helpers.js'
 
-const shift: SweepParameter = { name: 'shift', unit: 'px', neutral: 0, scale: 'linear', defaultRange: [-2, 2], defaultStep: 1 }
-const dihedral: SweepParameter = { name: 'k', unit: '', neutral: 0, scale: 'categorical', defaultRange: [0, 7], defaultStep: 1 }
+const shift: SweepParameter = {
+  name: 'shift',
+  unit: 'px',
+  neutral: 0,
+  scale: 'linear',
+  defaultRange: [-2, 2],
+  defaultStep: 1,
+}
+const dihedral: SweepParameter = {
+  name: 'k',
+  unit: '',
+  neutral: 0,
+  scale: 'categorical',
+  defaultRange: [0, 7],
+  defaultStep: 1,
+}
 
 /** A hand-written result: class LV (and more), dice only, `curves[i]` is sample i's curve; the mean as the sweep computes it. */
 function result(values: number[], curves: Record<string, Score[][]>, parameter: SweepParameter = shift): SweepResult {
@@ -27,7 +41,10 @@ function result(values: number[], curves: Record<string, Score[][]>, parameter: 
     classes,
     metrics: ['dice'],
     reference: 'truth',
-    samples: Array.from({ length: n }, (_, i) => ({ id: `s${i}`, scores: { dice: Object.fromEntries(classes.map((c) => [c, (curves[c] as Score[][])[i] as Score[]])) } })),
+    samples: Array.from({ length: n }, (_, i) => ({
+      id: `s${i}`,
+      scores: { dice: Object.fromEntries(classes.map((c) => [c, (curves[c] as Score[][])[i] as Score[]])) },
+    })),
     mean: { dice: mean },
     timing: { totalMs: 0, predictMs: 0, transformMs: 0, scoreMs: 0, predictions: 0 },
   }
@@ -68,11 +85,30 @@ describe('aggregate', () => {
     // Samples >= 0.8 per value: none; all but 0.75; all; all but 0.7; only 0.8 (>= counts).
     expect(a.robustness).toEqual([0, 5 / 6, 1, 5 / 6, 1 / 6])
     expect(a.samples.map((s) => s.id)).toEqual(['s0', 's1', 's2', 's3', 's4', 's5'])
-    for (const s of a.samples) expect(s.interval).toEqual(stableInterval(result(values, { LV: lv }), { className: 'LV', min: 0.8, sample: s.id }))
-    const widths = a.samples.map((s) => (s.interval && s.interval.kind === 'interval' ? s.interval.width : 0)).sort((x, y) => x - y)
+    for (const s of a.samples)
+      expect(s.interval).toEqual(
+        stableInterval(result(values, { LV: lv }), { className: 'LV', min: 0.8, sample: s.id }),
+      )
+    const widths = a.samples
+      .map((s) => (s.interval && s.interval.kind === 'interval' ? s.interval.width : 0))
+      .sort((x, y) => x - y)
     // numpy.percentile(widths, [25, 50, 75]) with linear interpolation.
-    const q = (p: number): number => { const h = (widths.length - 1) * p; const lo = Math.floor(h); return (widths[lo] as number) + (h - lo) * ((widths[Math.min(lo + 1, widths.length - 1)] as number) - (widths[lo] as number)) }
-    expect(a.widths).toEqual({ count: 6, median: q(0.5), q1: q(0.25), q3: q(0.75), iqr: q(0.75) - q(0.25), censored: 1 })
+    const q = (p: number): number => {
+      const h = (widths.length - 1) * p
+      const lo = Math.floor(h)
+      return (
+        (widths[lo] as number) +
+        (h - lo) * ((widths[Math.min(lo + 1, widths.length - 1)] as number) - (widths[lo] as number))
+      )
+    }
+    expect(a.widths).toEqual({
+      count: 6,
+      median: q(0.5),
+      q1: q(0.25),
+      q3: q(0.75),
+      iqr: q(0.75) - q(0.25),
+      censored: 1,
+    })
     expect(a.interval).toEqual(stableInterval(result(values, { LV: lv }), { className: 'LV', min: 0.8 }))
     // The lower bound lies below the mean, so its interval is inside the mean's.
     const mean = a.interval
@@ -85,8 +121,15 @@ describe('aggregate', () => {
 
   it('does not count a range edge at the neutral value as censoring a width', () => {
     // Neutral 0 at the left edge (as noise std): every interval starts there, which says nothing about its width.
-    const oneSided = [[1, 0.9, 0.5], [1, 0.95, 0.9], [1, 0.85, 0.85]]
-    const a = aggregate(result([0, 1, 2], { LV: oneSided }, { ...shift, defaultRange: [0, 2] }), { min: 0.8, resamples: 200 }).classes.LV
+    const oneSided = [
+      [1, 0.9, 0.5],
+      [1, 0.95, 0.9],
+      [1, 0.85, 0.85],
+    ]
+    const a = aggregate(result([0, 1, 2], { LV: oneSided }, { ...shift, defaultRange: [0, 2] }), {
+      min: 0.8,
+      resamples: 200,
+    }).classes.LV
     expect(a?.samples.map((s) => s.interval?.kind === 'interval' && s.interval.censoredLow)).toEqual([true, true, true])
     expect(a?.widths?.censored).toBe(2)
   })
@@ -104,8 +147,24 @@ describe('aggregate', () => {
   })
 
   it('leaves unscored samples out and keeps undefined scores undefined', () => {
-    const r = result(values, { LV: [[0.9, 0.9, 0.9, null, 0.9], [null, null, null, null, null], [0.8, 0.9, 1, null, 0.7]] })
-    const withWarning: SweepResult = { ...r, warnings: [{ sample: 's1', className: 'LV', reason: 'empty-reference', message: 'sample "s1": the truth has no LV; not scored' }] }
+    const r = result(values, {
+      LV: [
+        [0.9, 0.9, 0.9, null, 0.9],
+        [null, null, null, null, null],
+        [0.8, 0.9, 1, null, 0.7],
+      ],
+    })
+    const withWarning: SweepResult = {
+      ...r,
+      warnings: [
+        {
+          sample: 's1',
+          className: 'LV',
+          reason: 'empty-reference',
+          message: 'sample "s1": the truth has no LV; not scored',
+        },
+      ],
+    }
     const a = aggregate(withWarning, { min: 0.85, resamples: 200 }).classes.LV
     if (!a) throw new Error('no LV')
     expect(a.samples.map((s) => s.id)).toEqual(['s0', 's2'])
@@ -144,7 +203,11 @@ describe('aggregate', () => {
     let total = 0
     for (let t = 0; t < trials; t++) {
       const curves = Array.from({ length: 20 }, () => mu.map((m, k) => m + (rng.next() * 2 - 1) * (w[k] as number)))
-      const a = aggregate(result([0, 1, 2], { LV: curves }, { ...shift, defaultRange: [0, 2] }), { min: 0.5, resamples: 400, seed: t })
+      const a = aggregate(result([0, 1, 2], { LV: curves }, { ...shift, defaultRange: [0, 2] }), {
+        min: 0.5,
+        resamples: 400,
+        seed: t,
+      })
       const c = a.classes.LV
       if (!c) throw new Error('no LV')
       mu.forEach((m, k) => {

@@ -4,7 +4,15 @@ import type { Score, SweepParameter, SweepResult } from '../../../src/results/sw
 import { summarize } from '../../../src/analysis/summarize.js'
 import { codeOf, messageOf } from '../../support/helpers.js'
 
-const angle: SweepParameter = { name: 'angle', unit: 'deg', neutral: 0, scale: 'circular', period: 360, defaultRange: [-180, 180], defaultStep: 30 }
+const angle: SweepParameter = {
+  name: 'angle',
+  unit: 'deg',
+  neutral: 0,
+  scale: 'circular',
+  period: 360,
+  defaultRange: [-180, 180],
+  defaultStep: 30,
+}
 const values = [-30, -20, -10, 0, 10, 20, 30]
 
 /** A result written by hand: class LV, dice, one curve per sample (the mean is their mean). */
@@ -12,12 +20,20 @@ function result(model: string, curves: Record<string, Score[]>, over: number[] =
   const ids = Object.keys(curves)
   const mean = over.map((_, k) => ids.reduce((s, id) => s + ((curves[id] as Score[])[k] as number), 0) / ids.length)
   return {
-    schemaVersion: 1, model, transform: { name: 'rotate', parameter: angle, options: {} }, values: over, classes: ['LV'], metrics: ['dice'],
-    reference: 'truth', samples: ids.map((id) => ({ id, scores: { dice: { LV: curves[id] as Score[] } } })), mean: { dice: { LV: mean } },
+    schemaVersion: 1,
+    model,
+    transform: { name: 'rotate', parameter: angle, options: {} },
+    values: over,
+    classes: ['LV'],
+    metrics: ['dice'],
+    reference: 'truth',
+    samples: ids.map((id) => ({ id, scores: { dice: { LV: curves[id] as Score[] } } })),
+    mean: { dice: { LV: mean } },
     timing: { totalMs: 0, predictMs: 0, transformMs: 0, scoreMs: 0, predictions: 0 },
   }
 }
-const flat = (scores: number[], over: number[] = values): Record<string, Score[]> => Object.fromEntries(scores.map((s, i) => [`s${i + 1}`, over.map(() => s)]))
+const flat = (scores: number[], over: number[] = values): Record<string, Score[]> =>
+  Object.fromEntries(scores.map((s, i) => [`s${i + 1}`, over.map(() => s)]))
 
 // Flat curves: each sample's AUC is its score, so the AUC differences are known.
 const a = [0.62, 0.55, 0.48, 0.71, 0.5, 0.66, 0.58, 0.45]
@@ -33,7 +49,9 @@ describe('compareModels', () => {
     expect(lv.curve.difference.every((d) => Math.abs((d as number) + 0.1) < 1e-12)).toBe(true)
     expect(c.pass).toBe(false)
     // within the margin: passes
-    expect(compareModels(result('cand', flat(b.map((v) => v - 0.1))), result('base', flat(b)), { margin: 0.1 }).pass).toBe(true)
+    expect(
+      compareModels(result('cand', flat(b.map((v) => v - 0.1))), result('base', flat(b)), { margin: 0.1 }).pass,
+    ).toBe(true)
     expect(compareModels(result('cand', flat(b)), result('base', flat(b))).pass).toBe(true)
   })
 
@@ -77,7 +95,10 @@ describe('compareModels', () => {
   it('reports the stable intervals, their widths and the mean-curve AUCs', () => {
     // candidate collapses beyond +-10 deg, baseline holds the range
     const cand = result('cand', { s1: [0.2, 0.5, 0.9, 0.95, 0.9, 0.5, 0.2], s2: [0.3, 0.6, 0.85, 0.9, 0.85, 0.6, 0.3] })
-    const base = result('base', { s1: [0.9, 0.9, 0.92, 0.95, 0.92, 0.9, 0.9], s2: [0.88, 0.9, 0.9, 0.9, 0.9, 0.9, 0.88] })
+    const base = result('base', {
+      s1: [0.9, 0.9, 0.92, 0.95, 0.92, 0.9, 0.9],
+      s2: [0.88, 0.9, 0.9, 0.9, 0.9, 0.9, 0.88],
+    })
     const c = compareModels(cand, base, { min: 0.8 })
     const lv = c.classes[0]!
     expect(lv.candidate.auc).toBeCloseTo(summarize(cand, { min: 0.8 }).classes.LV!.auc!, 12)
@@ -86,7 +107,14 @@ describe('compareModels', () => {
     expect(lv.candidate.width).toBeLessThan(40)
     expect(lv.widthDifference).toBeCloseTo(lv.candidate.width! - 60, 12)
     expect(lv.wilcoxon!.method).toBe('exact')
-    expect(c).toMatchObject({ pass: false, candidate: 'cand', baseline: 'base', transform: 'rotate', metric: 'dice', margin: 0 })
+    expect(c).toMatchObject({
+      pass: false,
+      candidate: 'cand',
+      baseline: 'base',
+      transform: 'rotate',
+      metric: 'dice',
+      margin: 0,
+    })
   })
 
   it('pairs samples by id, whatever their order', () => {
@@ -101,7 +129,10 @@ describe('compareModels', () => {
     const base = result('base', { s1: values.map(() => 0.8), s2: values.map(() => 0.8) })
     const c = compareModels(cand, base)
     expect(c.classes[0]).toMatchObject({ pairs: 1, pass: true })
-    const none = compareModels(result('cand', { s1: values.map(() => null) }), result('base', { s1: values.map(() => 0.8) }))
+    const none = compareModels(
+      result('cand', { s1: values.map(() => null) }),
+      result('base', { s1: values.map(() => 0.8) }),
+    )
     expect(none.classes[0]).toMatchObject({ pairs: 0, pass: false, wilcoxon: null, auc: { difference: null } })
   })
 
@@ -111,15 +142,26 @@ describe('compareModels', () => {
     const six = [-30, -20, -10, 0, 10, 20]
     expect(codeOf(() => compareModels(result('c', flat(a, six), six), base))).toBe('E_SIZE_MISMATCH')
     const moved = [-30, -20, -10, 0, 10, 20, 40]
-    expect(messageOf(() => compareModels(result('c', flat(a, moved), moved), base))).toContain('swept value 7 differs: 40 (candidate) vs 30 (baseline)')
-    const renamed = { ...result('c', flat(a)), samples: result('c', flat(a)).samples.map((s, i) => (i === 2 ? { ...s, id: 'other' } : s)) }
-    expect(messageOf(() => compareModels(renamed, base))).toContain('sample "other" of the candidate is not among the baseline\'s')
+    expect(messageOf(() => compareModels(result('c', flat(a, moved), moved), base))).toContain(
+      'swept value 7 differs: 40 (candidate) vs 30 (baseline)',
+    )
+    const renamed = {
+      ...result('c', flat(a)),
+      samples: result('c', flat(a)).samples.map((s, i) => (i === 2 ? { ...s, id: 'other' } : s)),
+    }
+    expect(messageOf(() => compareModels(renamed, base))).toContain(
+      'sample "other" of the candidate is not among the baseline\'s',
+    )
     const zoomed = { ...result('c', flat(a)), transform: { name: 'zoom', parameter: angle, options: {} } }
     expect(codeOf(() => compareModels(zoomed, base))).toBe('E_BAD_PARAMETER')
-    expect(messageOf(() => compareModels(result('c', flat(a)), base, { marign: 0.1 } as never))).toContain("did you mean 'margin'?")
+    expect(messageOf(() => compareModels(result('c', flat(a)), base, { marign: 0.1 } as never))).toContain(
+      "did you mean 'margin'?",
+    )
     expect(codeOf(() => compareModels(result('c', flat(a)), base, { margin: -0.1 }))).toBe('E_BAD_PARAMETER')
     expect(codeOf(() => compareModels(result('c', flat(a)), base, { metric: 'iou' }))).toBe('E_BAD_PARAMETER')
-    expect(messageOf(() => compareModels(result('c', flat(a)), base, { metric: 'hd95' }))).toContain('compareModels compares score metrics (higher is better: dice, iou, precision, recall, nsd), not the distance hd95')
+    expect(messageOf(() => compareModels(result('c', flat(a)), base, { metric: 'hd95' }))).toContain(
+      'compareModels compares score metrics (higher is better: dice, iou, precision, recall, nsd), not the distance hd95',
+    )
     expect(codeOf(() => compareModels(result('c', flat(a)), base, { scoreClasses: ['RV'] }))).toBe('E_BAD_PARAMETER')
     expect(codeOf(() => compareModels(result('c', flat(a)), base, { resamples: 5 }))).toBe('E_BAD_PARAMETER')
   })

@@ -12,7 +12,11 @@ function result(curves: Score[][]): SweepResult {
   return {
     schemaVersion: 1,
     model: 'hand',
-    transform: { name: 't', parameter: { name: 'shift', unit: 'px', neutral: 0, scale: 'linear', defaultRange: [-1, 1], defaultStep: 1 }, options: {} },
+    transform: {
+      name: 't',
+      parameter: { name: 'shift', unit: 'px', neutral: 0, scale: 'linear', defaultRange: [-1, 1], defaultStep: 1 },
+      options: {},
+    },
     values,
     classes: ['LV'],
     metrics: ['dice'],
@@ -24,7 +28,11 @@ function result(curves: Score[][]): SweepResult {
 }
 
 describe('evaluateRequirement with confidence', () => {
-  const r = result([[0.99, 0.99, 0.99], [0.98, 0.98, 0.98], [0.61, 0.9, 0.61]])
+  const r = result([
+    [0.99, 0.99, 0.99],
+    [0.98, 0.98, 0.98],
+    [0.61, 0.9, 0.61],
+  ])
 
   it('checks the lower bound of the mean, not the mean', () => {
     expect(evaluateRequirement(r, { min: 0.85 }).pass).toBe(true)
@@ -33,15 +41,25 @@ describe('evaluateRequirement with confidence', () => {
     const agg = aggregate(r, { min: 0.85, confidence: 0.95, resamples: 1000, seed: 1 }).classes.LV
     // P(all three draws are the low sample) = 1/27 > 2.5 %: the bound at -1 and 1 is that sample's 0.61.
     expect(agg?.lower[0]).toBeCloseTo(0.61, 12)
-    expect(v.failures.map((f) => [f.value, f.score, f.lower])).toEqual([[-1, r.mean.dice?.LV?.[0], agg?.lower[0]], [1, r.mean.dice?.LV?.[2], agg?.lower[2]]])
+    expect(v.failures.map((f) => [f.value, f.score, f.lower])).toEqual([
+      [-1, r.mean.dice?.LV?.[0], agg?.lower[0]],
+      [1, r.mean.dice?.LV?.[2], agg?.lower[2]],
+    ])
     expect(v.classes[0]?.interval).toEqual(stableInterval(r, { className: 'LV', min: 0.85 }))
     expect(v.classes[0]?.lowerInterval).toEqual(agg?.lowerInterval)
   })
 
   it('passes when the samples agree, and refuses aggregate each', () => {
-    const same = result([[0.9, 0.95, 0.9], [0.9, 0.95, 0.9]])
+    const same = result([
+      [0.9, 0.95, 0.9],
+      [0.9, 0.95, 0.9],
+    ])
     expect(evaluateRequirement(same, { min: 0.85, confidence: 0.99, resamples: 200 }).pass).toBe(true)
-    expectThrow(() => evaluateRequirement(r, { min: 0.85, confidence: 0.95, aggregate: 'each' }), 'E_BAD_PARAMETER', "aggregate 'each'")
+    expectThrow(
+      () => evaluateRequirement(r, { min: 0.85, confidence: 0.95, aggregate: 'each' }),
+      'E_BAD_PARAMETER',
+      "aggregate 'each'",
+    )
     expectThrow(() => evaluateRequirement(r, { min: 0.85, confidence: 2 }), 'E_BAD_PARAMETER', 'confidence')
   })
 })

@@ -4,13 +4,47 @@ import type { Score, SweepParameter, SweepResult } from '../../../src/results/sw
 import { type CategoricalStability, type Interval, stableInterval } from '../../../src/analysis/stability.js'
 import { summarize } from '../../../src/analysis/summarize.js'
 
-const linear: SweepParameter = { name: 'shift', unit: 'px', neutral: 0, scale: 'linear', defaultRange: [-2, 2], defaultStep: 1 }
-const angle: SweepParameter = { name: 'angle', unit: 'deg', neutral: 0, scale: 'circular', period: 360, defaultRange: [-180, 180], defaultStep: 30 }
-const factor: SweepParameter = { name: 'scale', unit: 'x', neutral: 1, scale: 'log', defaultRange: [0.5, 2], defaultStep: 0.5 }
-const dihedral: SweepParameter = { name: 'k', unit: '', neutral: 0, scale: 'categorical', defaultRange: [0, 7], defaultStep: 1 }
+const linear: SweepParameter = {
+  name: 'shift',
+  unit: 'px',
+  neutral: 0,
+  scale: 'linear',
+  defaultRange: [-2, 2],
+  defaultStep: 1,
+}
+const angle: SweepParameter = {
+  name: 'angle',
+  unit: 'deg',
+  neutral: 0,
+  scale: 'circular',
+  period: 360,
+  defaultRange: [-180, 180],
+  defaultStep: 30,
+}
+const factor: SweepParameter = {
+  name: 'scale',
+  unit: 'x',
+  neutral: 1,
+  scale: 'log',
+  defaultRange: [0.5, 2],
+  defaultStep: 0.5,
+}
+const dihedral: SweepParameter = {
+  name: 'k',
+  unit: '',
+  neutral: 0,
+  scale: 'categorical',
+  defaultRange: [0, 7],
+  defaultStep: 1,
+}
 
 /** A SweepResult written by hand: one class 'LV', dice only, one sample whose curve is also the mean. */
-function result(parameter: SweepParameter, values: number[], curve: Score[], extra: Record<string, Score[]> = {}): SweepResult {
+function result(
+  parameter: SweepParameter,
+  values: number[],
+  curve: Score[],
+  extra: Record<string, Score[]> = {},
+): SweepResult {
   const curves = { LV: curve, ...extra }
   return {
     schemaVersion: 1,
@@ -26,7 +60,8 @@ function result(parameter: SweepParameter, values: number[], curve: Score[], ext
   }
 }
 
-const range = (from: number, to: number, step: number): number[] => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => from + i * step)
+const range = (from: number, to: number, step: number): number[] =>
+  Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => from + i * step)
 const angles = range(-180, 180, 30) // 13 values, both ends the same angle
 
 function interval(r: SweepResult, min: number): Interval {
@@ -73,7 +108,16 @@ describe('stableInterval: linear parameters', () => {
 
   it('never passes an undefined (null) score', () => {
     const i = interval(result(linear, [-2, -1, 0, 1, 2], [1, null, 0.9, 0.9, null]), 0.5)
-    expect(i).toMatchObject({ from: 0, to: 1, gridFrom: 0, gridTo: 1, censoredLow: false, censoredHigh: false, undefinedLow: true, undefinedHigh: true })
+    expect(i).toMatchObject({
+      from: 0,
+      to: 1,
+      gridFrom: 0,
+      gridTo: 1,
+      censoredLow: false,
+      censoredHigh: false,
+      undefinedLow: true,
+      undefinedHigh: true,
+    })
   })
 
   it('interpolates log-scale parameters in log space', () => {
@@ -107,7 +151,10 @@ describe('stableInterval: linear parameters', () => {
 
   it('reads one sample when asked', () => {
     const r = result(linear, [-1, 0, 1], [0.9, 0.9, 0.9])
-    const withSample: SweepResult = { ...r, samples: [...r.samples, { id: 'b', scores: { dice: { LV: [0.5, 0.9, 0.9] } } }] }
+    const withSample: SweepResult = {
+      ...r,
+      samples: [...r.samples, { id: 'b', scores: { dice: { LV: [0.5, 0.9, 0.9] } } }],
+    }
     expect(interval(withSample, 0.8).censoredLow).toBe(true)
     const b = stableInterval(withSample, { className: 'LV', min: 0.8, sample: 'b' }) as Interval
     expect(b.from).toBeCloseTo(-0.25, 12)
@@ -133,7 +180,14 @@ describe('stableInterval: circular parameters', () => {
 
   it('wraps on a grid that stops one step short of the seam', () => {
     const values = range(0, 330, 30)
-    const i = interval(result(angle, values, values.map((a) => (a === 180 ? 0.5 : 0.9))), 0.8)
+    const i = interval(
+      result(
+        angle,
+        values,
+        values.map((a) => (a === 180 ? 0.5 : 0.9)),
+      ),
+      0.8,
+    )
     // Low walk: 0 → 330 (= −30) … 210 (= −150), 180 (= −180) fails → −157.5 ≡ 202.5. High: 180 fails → 157.5.
     expect(i).toMatchObject({ wraps: true, full: false, gridFrom: 210, gridTo: 150 })
     expect(i.from).toBeCloseTo(202.5, 10)
@@ -143,7 +197,15 @@ describe('stableInterval: circular parameters', () => {
 
   it('reports the full period when every angle passes', () => {
     const i = interval(result(angle, angles, curve([])), 0.8)
-    expect(i).toMatchObject({ full: true, wraps: false, from: -180, to: 180, width: 360, censoredLow: false, censoredHigh: false })
+    expect(i).toMatchObject({
+      full: true,
+      wraps: false,
+      from: -180,
+      to: 180,
+      width: 360,
+      censoredLow: false,
+      censoredHigh: false,
+    })
   })
 
   it('counts -180 and 180 as one angle, scored by the worse of the two', () => {
@@ -157,14 +219,32 @@ describe('stableInterval: circular parameters', () => {
   })
 
   it('does not wrap when the sweep covers only part of the circle', () => {
-    const i = interval(result(angle, range(-90, 90, 30), range(-90, 90, 30).map(() => 0.9)), 0.8)
-    expect(i).toMatchObject({ from: -90, to: 90, censoredLow: true, censoredHigh: true, wraps: false, full: false, width: 180 })
+    const i = interval(
+      result(
+        angle,
+        range(-90, 90, 30),
+        range(-90, 90, 30).map(() => 0.9),
+      ),
+      0.8,
+    )
+    expect(i).toMatchObject({
+      from: -90,
+      to: 90,
+      censoredLow: true,
+      censoredHigh: true,
+      wraps: false,
+      full: false,
+      width: 180,
+    })
   })
 })
 
 describe('stableInterval: categorical parameters', () => {
   it('reports the pass fraction, the failing values and the worst one; null never passes', () => {
-    const v = stableInterval(result(dihedral, [0, 1, 2, 3, 4, 5, 6, 7], [0.95, 0.5, 0.9, 0.3, 0.85, null, 0.9, 0.79]), { className: 'LV', min: 0.8 }) as CategoricalStability
+    const v = stableInterval(result(dihedral, [0, 1, 2, 3, 4, 5, 6, 7], [0.95, 0.5, 0.9, 0.3, 0.85, null, 0.9, 0.79]), {
+      className: 'LV',
+      min: 0.8,
+    }) as CategoricalStability
     expect(v.kind).toBe('categorical')
     expect(v.passFraction).toBe(4 / 8)
     expect(v.failing).toEqual([1, 3, 5, 7])
@@ -214,7 +294,14 @@ describe('summarize', () => {
     expect(near?.breakdown?.censored).toBe(true) // the low side passed to its edge at distance 1 < 2.25
     const none = summarize(result(linear, [-1, 0, 1], [0.9, 0.9, 0.9]), { min: 0.8 }).classes.LV
     expect(none?.breakdown).toEqual({ distance: null, censored: true, side: null })
-    const full = summarize(result(angle, angles, angles.map(() => 0.9)), { min: 0.8 }).classes.LV
+    const full = summarize(
+      result(
+        angle,
+        angles,
+        angles.map(() => 0.9),
+      ),
+      { min: 0.8 },
+    ).classes.LV
     expect(full?.breakdown).toEqual({ distance: null, censored: false, side: null })
     const atNeutral = summarize(result(linear, [-1, 0, 1], [0.9, 0.7, 0.9]), { min: 0.8 }).classes.LV
     expect(atNeutral?.interval).toBeNull()
@@ -229,10 +316,19 @@ describe('summarize', () => {
   })
 
   it('leaves undefined scores out of AUC and summarises every class; output is JSON without NaN', () => {
-    const s = summarize(result(linear, [-2, -1, 0, 1, 2], [0.5, null, 0.9, 0.9, 0.7], { RV: [null, null, null, null, null] }), { min: 0.8 })
+    const s = summarize(
+      result(linear, [-2, -1, 0, 1, 2], [0.5, null, 0.9, 0.9, 0.7], { RV: [null, null, null, null, null] }),
+      { min: 0.8 },
+    )
     // Defined points -2, 0, 1, 2: trapz = 2·(0.5 + 0.9)/2 + (0.9 + 0.9)/2 + (0.9 + 0.7)/2 = 3.1, over 4.
     expect(s.classes.LV?.auc).toBeCloseTo(3.1 / 4, 12)
-    expect(s.classes.RV).toMatchObject({ auc: null, worst: null, neutralScore: null, interval: null, degradationArea: null })
+    expect(s.classes.RV).toMatchObject({
+      auc: null,
+      worst: null,
+      neutralScore: null,
+      interval: null,
+      degradationArea: null,
+    })
     expect(JSON.parse(JSON.stringify(s))).toEqual(s)
   })
 

@@ -11,20 +11,10 @@ function picture(mask: boolean[][]): string[] {
 
 describe('stableRegion', () => {
   it('follows a non-convex (U-shaped) region round failing cells and leaves out a passing island', () => {
-    const g = gridOf([
-      '#...#',
-      '#.#.#',
-      '#...#',
-      '#####',
-    ], [0, 0])
+    const g = gridOf(['#...#', '#.#.#', '#...#', '#####'], [0, 0])
     const r = stableRegion(g, { className: 'LV', min: 0.5 })
     expect(r).not.toBeNull()
-    expect(picture(r!.mask)).toEqual([
-      '#...#',
-      '#...#',
-      '#...#',
-      '#####',
-    ])
+    expect(picture(r!.mask)).toEqual(['#...#', '#...#', '#...#', '#####'])
     expect(r!.cells).toBe(11)
     expect(r!.total).toBe(20)
     // The extent is the bounding range along each axis, though the region is not a rectangle.
@@ -33,13 +23,10 @@ describe('stableRegion', () => {
   })
 
   it('keeps holes: a ring of passing cells round a failing centre', () => {
-    const g = gridOf([
-      '.....',
-      '.###.',
-      '.#.#.',
-      '.###.',
-      '.....',
-    ], [1, 2], { a: { values: [-20, -10, 0, 10, 20] }, b: { values: [0.5, 0.75, 1, 1.5, 2] } })
+    const g = gridOf(['.....', '.###.', '.#.#.', '.###.', '.....'], [1, 2], {
+      a: { values: [-20, -10, 0, 10, 20] },
+      b: { values: [0.5, 0.75, 1, 1.5, 2] },
+    })
     const r = stableRegion(g, { className: 'LV', min: 1 })!
     expect(picture(r.mask)).toEqual(['.....', '.###.', '.#.#.', '.###.', '.....'])
     expect(r.mask[2]![2]).toBe(false)
@@ -75,13 +62,18 @@ describe('stableRegion', () => {
   it('wraps round a closed circular axis: -180 and 180 deg are neighbours', () => {
     const angle: Partial<GridAxisRecord> = {
       values: [-180, -120, -60, 0, 60, 120, 180],
-      parameter: { name: 'angle', unit: 'deg', neutral: 0, scale: 'circular', period: 360, defaultRange: [-180, 180], defaultStep: 60 },
+      parameter: {
+        name: 'angle',
+        unit: 'deg',
+        neutral: 0,
+        scale: 'circular',
+        period: 360,
+        defaultRange: [-180, 180],
+        defaultStep: 60,
+      },
     }
     // Columns = angle. Neutral column 3 (0 deg); the passing path leaves at 180 and re-enters at -180.
-    const g = gridOf([
-      '#..####',
-      '#..#...',
-    ], [0, 3], { b: angle })
+    const g = gridOf(['#..####', '#..#...'], [0, 3], { b: angle })
     const r = stableRegion(g, { className: 'LV', min: 0.5 })!
     expect(picture(r.mask)).toEqual(['#..####', '#..#...'])
     expect(r.extent[1]).toMatchObject({ from: 0, to: -180, fromIndex: 3, toIndex: 0, wraps: true, full: false })
@@ -94,20 +86,18 @@ describe('stableRegion', () => {
     const g = gridOf(['#'], [0, 0])
     expectThrow(() => stableRegion(g, { className: 'RV', min: 0.5 }), 'E_BAD_PARAMETER', 'class "RV"', 'classes: LV')
     expectThrow(() => stableRegion(g, { className: 'LV', metric: 'iou', min: 0.5 }), 'E_BAD_PARAMETER', 'no iou scores')
-    expectThrow(() => stableRegion(g, { className: 'LV', min: 1.5 }), 'E_BAD_PARAMETER', 'min must be a number in [0, 1]')
+    expectThrow(
+      () => stableRegion(g, { className: 'LV', min: 1.5 }),
+      'E_BAD_PARAMETER',
+      'min must be a number in [0, 1]',
+    )
     expectThrow(() => stableRegion(g, { className: 'LV', min: 0.5, sample: 'x' }), 'E_BAD_PARAMETER', 'no sample "x"')
   })
 })
 
 describe('region helpers', () => {
   it('connectedRegion grows a spiral and stops at its walls', () => {
-    const pass = [
-      '#####',
-      '....#',
-      '###.#',
-      '#...#',
-      '#####',
-    ].map((r) => [...r].map((c) => c === '#'))
+    const pass = ['#####', '....#', '###.#', '#...#', '#####'].map((r) => [...r].map((c) => c === '#'))
     expect(picture(connectedRegion(pass, [2, 0])!)).toEqual(['#####', '....#', '###.#', '#...#', '#####'])
     expect(connectedRegion(pass, [1, 0])).toBeNull()
     expect(connectedRegion(pass, [9, 9])).toBeNull()
@@ -123,8 +113,22 @@ describe('region helpers', () => {
 
   it('axisExtent takes the circle minus its widest empty run', () => {
     const v = [-180, -120, -60, 0, 60, 120, 180]
-    expect(axisExtent(v, [true, true, false, false, false, true, true], true)).toMatchObject({ from: 120, to: -120, wraps: true })
-    expect(axisExtent(v, [false, false, true, true, true, false, false], true)).toMatchObject({ from: -60, to: 60, wraps: false })
-    expect(axisExtent(v, v.map(() => true), true)).toMatchObject({ from: -180, to: 180, full: true, wraps: false })
+    expect(axisExtent(v, [true, true, false, false, false, true, true], true)).toMatchObject({
+      from: 120,
+      to: -120,
+      wraps: true,
+    })
+    expect(axisExtent(v, [false, false, true, true, true, false, false], true)).toMatchObject({
+      from: -60,
+      to: 60,
+      wraps: false,
+    })
+    expect(
+      axisExtent(
+        v,
+        v.map(() => true),
+        true,
+      ),
+    ).toMatchObject({ from: -180, to: 180, full: true, wraps: false })
   })
 })

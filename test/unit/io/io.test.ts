@@ -38,8 +38,13 @@ async function writeWithSharp(
 async function readWithSharp(path: string | Uint8Array, space: 'b-w' | 'grey16' | 'srgb' | 'rgb16', keepAlpha = false) {
   let s = sharp(path)
   if (!keepAlpha) s = s.removeAlpha()
-  const { data, info } = await s.toColourspace(space).raw({ depth: space.endsWith('16') ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true })
-  const samples = space.endsWith('16') ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : new Uint8Array(data)
+  const { data, info } = await s
+    .toColourspace(space)
+    .raw({ depth: space.endsWith('16') ? 'ushort' : 'uchar' })
+    .toBuffer({ resolveWithObject: true })
+  const samples = space.endsWith('16')
+    ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
+    : new Uint8Array(data)
   return { samples: Array.from(samples), info }
 }
 
@@ -50,7 +55,7 @@ function rowFilters(png: Uint8Array): number[] {
   let width = 0
   let height = 0
   let bitsPerPixel = 0
-  for (let o = 8; o < png.length; ) {
+  for (let o = 8; o < png.length;) {
     const len = view.getUint32(o)
     const type = String.fromCharCode(...png.subarray(o + 4, o + 8))
     if (type === 'IHDR') {
@@ -94,12 +99,18 @@ describe('loadImage', () => {
     const img = await loadImage(path)
     expect([img.width, img.height, img.channels]).toEqual([256, 256, 1])
     expect(img.data[1000]).toBe(f32(1000 / 65535))
-    for (let i = 0; i < 65536; i++) if (img.data[i] !== f32(i / 65535)) expect.fail(`value ${i} loaded as ${img.data[i]}`)
+    for (let i = 0; i < 65536; i++)
+      if (img.data[i] !== f32(i / 65535)) expect.fail(`value ${i} loaded as ${img.data[i]}`)
   })
 
   it('round-trips 16-bit grey through saveImage({ bitDepth: 16 }) exactly', async () => {
     const ids = pseudoRandom(40 * 30, 65535)
-    const img = raster(40, 30, 1, ids.map((v) => v / 65535))
+    const img = raster(
+      40,
+      30,
+      1,
+      ids.map((v) => v / 65535),
+    )
     const path = join(dir, 'rt16.png')
     await saveImage(img, path, { bitDepth: 16 })
     const oracle = await readWithSharp(path, 'grey16')
@@ -112,13 +123,23 @@ describe('loadImage', () => {
 
   it('round-trips 8-bit grey and RGB through saveImage', async () => {
     const grey = pseudoRandom(17 * 9, 255, 3)
-    const g = raster(17, 9, 1, grey.map((v) => v / 255))
+    const g = raster(
+      17,
+      9,
+      1,
+      grey.map((v) => v / 255),
+    )
     await saveImage(g, join(dir, 'rt8.png'))
     expect((await readWithSharp(join(dir, 'rt8.png'), 'b-w')).samples).toEqual(grey)
     expect(Array.from((await loadImage(join(dir, 'rt8.png'))).data)).toEqual(Array.from(g.data))
 
     const rgb = pseudoRandom(17 * 9 * 3, 255, 5)
-    const c = raster(17, 9, 3, rgb.map((v) => v / 255))
+    const c = raster(
+      17,
+      9,
+      3,
+      rgb.map((v) => v / 255),
+    )
     await saveImage(c, join(dir, 'rtrgb.png'))
     const oracle = await readWithSharp(join(dir, 'rtrgb.png'), 'srgb')
     expect(oracle.info.channels).toBe(3)
@@ -142,7 +163,8 @@ describe('loadImage', () => {
     const dropped = await loadImage(path)
     expect(dropped.channels).toBe(3)
     const expectRgb: number[] = []
-    for (let i = 0; i < 12; i++) expectRgb.push(f32(rgba[4 * i]! / 255), f32(rgba[4 * i + 1]! / 255), f32(rgba[4 * i + 2]! / 255))
+    for (let i = 0; i < 12; i++)
+      expectRgb.push(f32(rgba[4 * i]! / 255), f32(rgba[4 * i + 1]! / 255), f32(rgba[4 * i + 2]! / 255))
     expect(Array.from(dropped.data)).toEqual(expectRgb)
     const kept = await loadImage(path, { keepAlpha: true })
     expect(kept.channels).toBe(4)
@@ -157,7 +179,13 @@ describe('loadImage', () => {
       const max = bitDepth === 16 ? 65535 : 255
       const samples = pseudoRandom(6 * 5 * 2, max, 13)
       samples[0] = 1000 % (max + 1)
-      const bytes = await encodePngPixels({ width: 6, height: 5, colourType: 4, bitDepth, data: bitDepth === 16 ? Uint16Array.from(samples) : Uint8Array.from(samples) })
+      const bytes = await encodePngPixels({
+        width: 6,
+        height: 5,
+        colourType: 4,
+        bitDepth,
+        data: bitDepth === 16 ? Uint16Array.from(samples) : Uint8Array.from(samples),
+      })
       const meta = await sharp(bytes).metadata()
       expect([meta.channels, meta.hasAlpha]).toEqual([2, true])
       const grey = await loadImage(bytes)
@@ -174,7 +202,9 @@ describe('loadImage', () => {
     const path = await writeWithSharp('luma.png', rgb, 2, 2, 3, (s) => s.png())
     const img = await loadImage(path, { grey: true })
     expect(img.channels).toBe(1)
-    const expected = [0, 1, 2, 3].map((i) => (0.299 * rgb[3 * i]! + 0.587 * rgb[3 * i + 1]! + 0.114 * rgb[3 * i + 2]!) / 255)
+    const expected = [0, 1, 2, 3].map(
+      (i) => (0.299 * rgb[3 * i]! + 0.587 * rgb[3 * i + 1]! + 0.114 * rgb[3 * i + 2]!) / 255,
+    )
     for (let i = 0; i < 4; i++) expect(img.data[i]).toBeCloseTo(expected[i]!, 6)
   })
 
@@ -190,7 +220,9 @@ describe('loadImage', () => {
     for (let i = 0; i < rgb.length; i++) maxErr = Math.max(maxErr, Math.abs(img.data[i]! - rgb[i]! / 255))
     expect(maxErr).toBeLessThan(0.08) // lossy, but the same picture
 
-    const greyPath = await writeWithSharp('g.jpg', new Uint8Array(w * h).fill(77), w, h, 1, (s) => s.toColourspace('b-w').jpeg())
+    const greyPath = await writeWithSharp('g.jpg', new Uint8Array(w * h).fill(77), w, h, 1, (s) =>
+      s.toColourspace('b-w').jpeg(),
+    )
     const g = await loadImage(greyPath)
     expect([g.width, g.height, g.channels]).toEqual([w, h, 1])
     expect(g.data[0]).toBeCloseTo(77 / 255, 1)
@@ -226,8 +258,11 @@ describe('loadMask', () => {
       const pick = pseudoRandom(w * h, colours - 1, colours)
       const rgb = new Uint8Array(w * h * 3)
       // distinct, well separated colours so that quantisation keeps them exact
-      for (let i = 0; i < w * h; i++) rgb.set([(pick[i]! * 37) % 256, (pick[i]! * 91) % 256, pick[i]! < 128 ? pick[i]! * 2 : 255 - pick[i]!], 3 * i)
-      const path = await writeWithSharp(`pal${colours}.png`, rgb, w, h, 3, (s) => s.png({ palette: true, colours, dither: 0, effort: 10 }))
+      for (let i = 0; i < w * h; i++)
+        rgb.set([(pick[i]! * 37) % 256, (pick[i]! * 91) % 256, pick[i]! < 128 ? pick[i]! * 2 : 255 - pick[i]!], 3 * i)
+      const path = await writeWithSharp(`pal${colours}.png`, rgb, w, h, 3, (s) =>
+        s.png({ palette: true, colours, dither: 0, effort: 10 }),
+      )
       const file = new Uint8Array(await readFile(path))
       const header = readPngHeader(file)
       expect(header.colourType).toBe(3)
@@ -239,7 +274,9 @@ describe('loadMask', () => {
       const oracle = await readWithSharp(path, 'srgb')
       for (let i = 0; i < w * h; i++) {
         const idx = mask.data[i]!
-        expect([palette![3 * idx], palette![3 * idx + 1], palette![3 * idx + 2]]).toEqual(oracle.samples.slice(3 * i, 3 * i + 3))
+        expect([palette![3 * idx], palette![3 * idx + 1], palette![3 * idx + 2]]).toEqual(
+          oracle.samples.slice(3 * i, 3 * i + 3),
+        )
       }
       expect(new Set(mask.data).size).toBe(new Set(pick).size)
     }
@@ -256,8 +293,17 @@ describe('loadMask', () => {
       expect(oracle.samples).toEqual(Array.from(indices).flatMap((i) => Array.from(pal.subarray(3 * i, 3 * i + 3))))
       expect(Array.from((await loadMask(bytes)).data)).toEqual(Array.from(indices))
     }
-    const bytes = await encodePngPixels({ width: 4, height: 3, colourType: 3, bitDepth: 8, data: indices, palette: pal })
-    const mapped = await loadMask(bytes, { palette: { 0: [0, 0, 0], 7: [255, 0, 0], 300: [0, 255, 0], 9: [0, 0, 255] } })
+    const bytes = await encodePngPixels({
+      width: 4,
+      height: 3,
+      colourType: 3,
+      bitDepth: 8,
+      data: indices,
+      palette: pal,
+    })
+    const mapped = await loadMask(bytes, {
+      palette: { 0: [0, 0, 0], 7: [255, 0, 0], 300: [0, 255, 0], 9: [0, 0, 255] },
+    })
     expect(mapped.data).toBeInstanceOf(Uint16Array)
     expect(Array.from(mapped.data)).toEqual(Array.from(indices, (i) => [0, 7, 300, 9][i]))
   })
@@ -266,7 +312,9 @@ describe('loadMask', () => {
     const w = 13
     const h = 11
     const grey = new Uint8Array(pseudoRandom(w * h, 255, 19))
-    const path = await writeWithSharp('interlaced.png', grey, w, h, 1, (s) => s.toColourspace('b-w').png({ progressive: true }))
+    const path = await writeWithSharp('interlaced.png', grey, w, h, 1, (s) =>
+      s.toColourspace('b-w').png({ progressive: true }),
+    )
     const bytes = new Uint8Array(await readFile(path))
     expect(readPngHeader(bytes).interlaced).toBe(true)
     expect(Array.from((await loadMask(path)).data)).toEqual(Array.from(grey))
@@ -281,7 +329,8 @@ describe('loadMask', () => {
     const h = 30
     const noise = pseudoRandom(w * h * 4, 40, 41)
     // gradients plus noise, so that all five filter types win on some row
-    const sample = (x: number, y: number, c: number, max: number) => Math.min(max, Math.round(((x * (c + 1) * 3 + y * 5) % 200 + noise[(y * w + x) * 4 + c]!) * (max / 255)))
+    const sample = (x: number, y: number, c: number, max: number) =>
+      Math.min(max, Math.round((((x * (c + 1) * 3 + y * 5) % 200) + noise[(y * w + x) * 4 + c]!) * (max / 255)))
     const cases = [
       { channels: 1, space: 'b-w', max: 255 },
       { channels: 3, space: 'srgb', max: 255 },
@@ -291,14 +340,24 @@ describe('loadMask', () => {
     const filtersSeen = new Set<number>()
     for (const { channels, space, max } of cases) {
       const values = new Array<number>(w * h * channels)
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) for (let c = 0; c < channels; c++) values[(y * w + x) * channels + c] = sample(x, y, c, max)
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++)
+          for (let c = 0; c < channels; c++) values[(y * w + x) * channels + c] = sample(x, y, c, max)
       const typed = max === 65535 ? Uint16Array.from(values) : Uint8Array.from(values)
-      const path = await writeWithSharp(`filtered-${space}.png`, typed, w, h, channels, (s) => s.toColourspace(space).png({ adaptiveFiltering: true, compressionLevel: 9 }))
+      const path = await writeWithSharp(`filtered-${space}.png`, typed, w, h, channels, (s) =>
+        s.toColourspace(space).png({ adaptiveFiltering: true, compressionLevel: 9 }),
+      )
       const file = new Uint8Array(await readFile(path))
       for (const f of rowFilters(file)) filtersSeen.add(f)
       expect(Array.from((await decodePng(file)).data)).toEqual(values)
       // our encoder, decoded by sharp
-      const ours = await encodePngPixels({ width: w, height: h, colourType: channels === 1 ? 0 : 2, bitDepth: max === 65535 ? 16 : 8, data: typed })
+      const ours = await encodePngPixels({
+        width: w,
+        height: h,
+        colourType: channels === 1 ? 0 : 2,
+        bitDepth: max === 65535 ? 16 : 8,
+        data: typed,
+      })
       const oursFilters = new Set(rowFilters(ours))
       expect(oursFilters.size).toBeGreaterThan(2)
       expect((await readWithSharp(ours, space)).samples).toEqual(values)
@@ -366,7 +425,9 @@ describe('loadMask', () => {
 
   it('reads an RGB file with equal channels as grey ids without a palette', async () => {
     const ids = [0, 1, 2, 2, 1, 0]
-    const path = await writeWithSharp('greyrgb.png', Uint8Array.from(ids.flatMap((v) => [v, v, v])), 3, 2, 3, (s) => s.png())
+    const path = await writeWithSharp('greyrgb.png', Uint8Array.from(ids.flatMap((v) => [v, v, v])), 3, 2, 3, (s) =>
+      s.png(),
+    )
     expect((await sharp(path).metadata()).channels).toBe(3)
     expect(Array.from((await loadMask(path)).data)).toEqual(ids)
   })
@@ -374,14 +435,25 @@ describe('loadMask', () => {
 
 describe('errors', () => {
   it('truncated PNG is E_IMAGE_DECODE naming the file, for images and masks', async () => {
-    const full = await encodePng(raster(64, 64, 3, pseudoRandom(64 * 64 * 3, 255, 37).map((v) => v / 255)))
+    const full = await encodePng(
+      raster(
+        64,
+        64,
+        3,
+        pseudoRandom(64 * 64 * 3, 255, 37).map((v) => v / 255),
+      ),
+    )
     const path = join(dir, 'truncated.png')
     await writeFile(path, full.subarray(0, Math.floor(full.length * 0.6)))
     const err = await expectRejection(loadImage(path), 'E_IMAGE_DECODE', path)
     expect(err.message.length).toBeGreaterThan(`cannot decode image ${path}: `.length) // carries sharp's reason
     await expectRejection(loadMask(path), 'E_IMAGE_DECODE', path, 'truncated')
     await expectRejection(loadImage(full.subarray(0, 100)), 'E_IMAGE_DECODE', 'buffer of 100 bytes')
-    const jpeg = await sharp(Buffer.from(pseudoRandom(64 * 64 * 3, 255, 43)), { raw: { width: 64, height: 64, channels: 3 } }).jpeg().toBuffer()
+    const jpeg = await sharp(Buffer.from(pseudoRandom(64 * 64 * 3, 255, 43)), {
+      raw: { width: 64, height: 64, channels: 3 },
+    })
+      .jpeg()
+      .toBuffer()
     const jpegPath = join(dir, 'truncated.jpg')
     await writeFile(jpegPath, jpeg.subarray(0, Math.floor(jpeg.length * 0.8)))
     await expectRejection(loadImage(jpegPath), 'E_IMAGE_DECODE', jpegPath)
@@ -404,7 +476,13 @@ describe('errors', () => {
     const rgb = new Uint8Array(4 * 3 * 3) // black everywhere
     rgb.set([12, 34, 56], (2 * 4 + 3) * 3) // pixel (3, 2)
     const path = await writeWithSharp('unknown.png', rgb, 4, 3, 3, (s) => s.png())
-    await expectRejection(loadMask(path, { palette: { 0: [0, 0, 0], 1: [255, 0, 0] } }), 'E_PALETTE', path, '(3, 2)', '[12, 34, 56]')
+    await expectRejection(
+      loadMask(path, { palette: { 0: [0, 0, 0], 1: [255, 0, 0] } }),
+      'E_PALETTE',
+      path,
+      '(3, 2)',
+      '[12, 34, 56]',
+    )
   })
 
   it('loadSample: mask and image of different sizes is E_SIZE_MISMATCH naming both files', async () => {
@@ -412,7 +490,15 @@ describe('errors', () => {
     const maskPath = join(dir, 's-mask.png')
     await saveImage(raster(5, 4, 1), imgPath)
     await saveMask({ width: 4, height: 5, data: new Uint8Array(20) }, maskPath)
-    await expectRejection(loadSample('case1', imgPath, maskPath), 'E_SIZE_MISMATCH', imgPath, maskPath, '5x4', '4x5', 'case1')
+    await expectRejection(
+      loadSample('case1', imgPath, maskPath),
+      'E_SIZE_MISMATCH',
+      imgPath,
+      maskPath,
+      '5x4',
+      '4x5',
+      'case1',
+    )
     const okMask = join(dir, 's-mask-ok.png')
     await saveMask({ width: 5, height: 4, data: new Uint8Array(20).fill(2) }, okMask)
     const s = await loadSample('case1', imgPath, okMask)
@@ -486,6 +572,10 @@ describe('saveImage / encodePng', () => {
     expect((await readWithSharp(await encodePng(mask), 'b-w')).samples).toEqual([0, 1, 2, 3, 4]) // ids, not scaled
     await expectRejection(encodePng(raster(1, 1, 1, [Number.NaN])), 'E_BAD_PARAMETER', 'NaN')
     await expectRejection(encodePng(raster(1, 1, 5)), 'E_BAD_PARAMETER', '5')
-    await expectRejection(encodePng({ width: 1, height: 1, data: Uint16Array.from([300]) }, { bitDepth: 8 }), 'E_BAD_PARAMETER', '300')
+    await expectRejection(
+      encodePng({ width: 1, height: 1, data: Uint16Array.from([300]) }, { bitDepth: 8 }),
+      'E_BAD_PARAMETER',
+      '300',
+    )
   })
 })

@@ -13,7 +13,8 @@ import { expectRejection, expectThrow } from '../../support/helpers.js'
 
 const dir = new URL('../../../fixtures/formats/nifti/', import.meta.url).pathname
 const f = (name: string) => join(dir, name)
-const at = (v: { dims: readonly number[] }, i: number, j: number, k: number) => (k * (v.dims[1] as number) + j) * (v.dims[0] as number) + i
+const at = (v: { dims: readonly number[] }, i: number, j: number, k: number) =>
+  (k * (v.dims[1] as number) + j) * (v.dims[0] as number) + i
 
 describe('loadNifti', () => {
   it('reads big-endian NIfTI-1 (LAS on disk) into RAS+ voxel order with the RAS affine, as nibabel', async () => {
@@ -76,7 +77,9 @@ describe('loadNifti', () => {
     expect(v0.data[at(v0, 0, 0, 0)]).toBe(469)
     expect(v0.data[at(v0, 1, 0, 0)]).toBe(461)
     expect(v0.data[at(v0, 3, 4, 1)]).toBe(393)
-    const affine = [2, 0, 0, 55.855103, 0, 1.973711, -0.355528, -35.722942, 0, 0.323208, 2.171082, -7.248798, 0, 0, 0, 1]
+    const affine = [
+      2, 0, 0, 55.855103, 0, 1.973711, -0.355528, -35.722942, 0, 0.323208, 2.171082, -7.248798, 0, 0, 0, 1,
+    ]
     v0.affine.forEach((a, i) => expect(a).toBeCloseTo(affine[i] as number, 5))
     expect(v0.spacing[1]).toBeCloseTo(2.0000000529526707, 6)
     expect(v0.spacing[2]).toBeCloseTo(2.1999991881052705, 6)
@@ -120,7 +123,12 @@ describe('loadNifti', () => {
     for (const [name, fn] of Object.entries(expected)) {
       const vol = await loadNifti(f(`dtype_${name}.nii.gz`), { window: 'none' })
       expect(vol.dims, name).toEqual([4, 5, 7])
-      for (const [i, j, k] of [[0, 0, 0], [3, 4, 6], [1, 2, 3]] as const) expect(vol.data[at(vol, i, j, k)], `${name} ${i},${j},${k}`).toBe(fn(i + 4 * j + 20 * k - 50))
+      for (const [i, j, k] of [
+        [0, 0, 0],
+        [3, 4, 6],
+        [1, 2, 3],
+      ] as const)
+        expect(vol.data[at(vol, i, j, k)], `${name} ${i},${j},${k}`).toBe(fn(i + 4 * j + 20 * k - 50))
     }
     const rgb = await loadNifti(f('dtype_rgb24.nii.gz'))
     expect(rgb.channels).toBe(3)
@@ -174,8 +182,19 @@ describe('loadNiftiLabels', () => {
   it('a label map on another grid is an error naming both files; fractional or negative ids are refused', async () => {
     const image = await loadNifti(f('anatomical.nii'))
     const shifted = await loadNiftiLabels(f('anatomical_labels_shifted.nii.gz'))
-    expectThrow(() => checkSameGrid(image, shifted, 'anatomical.nii', 'anatomical_labels_shifted.nii.gz'), 'E_SIZE_MISMATCH', 'anatomical.nii', 'anatomical_labels_shifted.nii.gz', 'affine')
-    await expectRejection(loadSample('a', f('anatomical.nii'), f('anatomical_labels_shifted.nii.gz')), 'E_SIZE_MISMATCH', 'anatomical_labels_shifted.nii.gz', 'anatomical.nii')
+    expectThrow(
+      () => checkSameGrid(image, shifted, 'anatomical.nii', 'anatomical_labels_shifted.nii.gz'),
+      'E_SIZE_MISMATCH',
+      'anatomical.nii',
+      'anatomical_labels_shifted.nii.gz',
+      'affine',
+    )
+    await expectRejection(
+      loadSample('a', f('anatomical.nii'), f('anatomical_labels_shifted.nii.gz')),
+      'E_SIZE_MISMATCH',
+      'anatomical_labels_shifted.nii.gz',
+      'anatomical.nii',
+    )
     // anatomical.nii as a label map: its stored int16 values include negatives (min -610), which are no ids.
     await expectRejection(loadNiftiLabels(f('anatomical.nii')), 'E_BAD_MASK', 'anatomical.nii', '-')
   })
@@ -228,7 +247,11 @@ describe('slices: loadImage / loadMask / loadSample on NIfTI', () => {
     expect(s.truth?.data[20 * 33 + 10]).toBe(2)
     await expectRejection(loadImage(f('anatomical.nii'), { frame: 1 }), 'E_BAD_PARAMETER', 'frame')
     const series = new URL('../../../fixtures/formats/dicom/series', import.meta.url).pathname
-    await expectRejection(loadSample('mixed', series, f('anatomical_labels_ras.nii.gz')), 'E_BAD_PARAMETER', 'DICOM series and a NIfTI volume')
+    await expectRejection(
+      loadSample('mixed', series, f('anatomical_labels_ras.nii.gz')),
+      'E_BAD_PARAMETER',
+      'DICOM series and a NIfTI volume',
+    )
     // Every slice as a Sample, truth included.
     const all = volumeSlices(v, las, { axis: 1, id: 'brain' })
     expect(all).toHaveLength(41)

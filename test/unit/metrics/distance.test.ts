@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { labelMap } from '../../../src/core/raster.js'
-import { type BoundaryDistances, boundaryDistances, squaredDistanceTransform, surfaceDistances } from '../../../src/metrics/distance.js'
+import {
+  type BoundaryDistances,
+  boundaryDistances,
+  squaredDistanceTransform,
+  surfaceDistances,
+} from '../../../src/metrics/distance.js'
 import { codeOf } from '../../support/helpers.js'
 
 /** A binary mask of width w, height h where `inside(row, col)` is foreground. */
@@ -11,8 +16,13 @@ function bin(w: number, h: number, inside: (r: number, c: number) => boolean): U
 }
 
 /** Each listed metric of `d` equals the reference to `digits` decimals. */
-function expectDistances(d: BoundaryDistances, expected: Partial<Record<'hd' | 'hd95' | 'assd' | 'masd' | 'asd' | 'nsd', number>>, digits = 6): void {
-  for (const [metric, value] of Object.entries(expected)) expect(d[metric as keyof typeof expected], metric).toBeCloseTo(value, digits)
+function expectDistances(
+  d: BoundaryDistances,
+  expected: Partial<Record<'hd' | 'hd95' | 'assd' | 'masd' | 'asd' | 'nsd', number>>,
+  digits = 6,
+): void {
+  for (const [metric, value] of Object.entries(expected))
+    expect(d[metric as keyof typeof expected], metric).toBeCloseTo(value, digits)
 }
 
 // Reference values: algorithms.md §4.8 (MONAI 1.5.0, Metrics Reloaded cb38dfc0, SciPy 1.10). The reference gives
@@ -40,21 +50,30 @@ describe('squaredDistanceTransform', () => {
 
   it('agrees with brute force on random masks and anisotropic spacing', () => {
     let seed = 7
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
-    for (const [w, h, sx, sy] of [[17, 11, 1, 1], [9, 23, 0.7, 1.9], [1, 5, 1, 1], [6, 1, 2, 1]] as const) {
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    for (const [w, h, sx, sy] of [
+      [17, 11, 1, 1],
+      [9, 23, 0.7, 1.9],
+      [1, 5, 1, 1],
+      [6, 1, 2, 1],
+    ] as const) {
       const f = Uint8Array.from({ length: w * h }, () => (rand() < 0.08 ? 1 : 0))
       f[Math.floor(rand() * w * h)] = 1
       const d = squaredDistanceTransform(f, w, h, [sx, sy])
       for (let i = 0; i < w * h; i++) {
         let best = Number.POSITIVE_INFINITY
-        for (let j = 0; j < w * h; j++) if (f[j]) best = Math.min(best, (((i % w) - (j % w)) * sx) ** 2 + ((Math.floor(i / w) - Math.floor(j / w)) * sy) ** 2)
+        for (let j = 0; j < w * h; j++)
+          if (f[j])
+            best = Math.min(best, (((i % w) - (j % w)) * sx) ** 2 + ((Math.floor(i / w) - Math.floor(j / w)) * sy) ** 2)
         expect(d[i]).toBeCloseTo(best, 9)
       }
     }
   })
 
   it('is Infinity everywhere without a feature pixel, and rejects a wrong length', () => {
-    expect([...squaredDistanceTransform(new Uint8Array(12), 4, 3)].every((v) => v === Number.POSITIVE_INFINITY)).toBe(true)
+    expect([...squaredDistanceTransform(new Uint8Array(12), 4, 3)].every((v) => v === Number.POSITIVE_INFINITY)).toBe(
+      true,
+    )
     expect(() => squaredDistanceTransform(new Uint8Array(5), 4, 3)).toThrow(/5 values, expected width \* height = 12/)
   })
 })
@@ -103,22 +122,28 @@ describe('boundaryDistances against brute force', () => {
   function brute(p: Uint8Array, g: Uint8Array, w: number, h: number, [sx, sy]: [number, number]) {
     const edge = (m: Uint8Array) => {
       const out: [number, number][] = []
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-        const at = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= w || yy >= h ? 0 : m[yy * w + xx])
-        if (m[y * w + x] && (!at(x - 1, y) || !at(x + 1, y) || !at(x, y - 1) || !at(x, y + 1))) out.push([x, y])
-      }
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) {
+          const at = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= w || yy >= h ? 0 : m[yy * w + xx])
+          if (m[y * w + x] && (!at(x - 1, y) || !at(x + 1, y) || !at(x, y - 1) || !at(x, y + 1))) out.push([x, y])
+        }
       return out
     }
-    const dir = (a: [number, number][], b: [number, number][]) => a.map(([x, y]) => Math.min(...b.map(([u, v]) => Math.hypot((x - u) * sx, (y - v) * sy))))
+    const dir = (a: [number, number][], b: [number, number][]) =>
+      a.map(([x, y]) => Math.min(...b.map(([u, v]) => Math.hypot((x - u) * sx, (y - v) * sy))))
     const bp = edge(p)
     const bg = edge(g)
     const all = [...dir(bp, bg), ...dir(bg, bp)]
-    return { hd: Math.max(...all), assd: all.reduce((s, v) => s + v, 0) / all.length, nsd: all.filter((v) => v <= 1.5).length / all.length }
+    return {
+      hd: Math.max(...all),
+      assd: all.reduce((s, v) => s + v, 0) / all.length,
+      nsd: all.filter((v) => v <= 1.5).length / all.length,
+    }
   }
 
   it('agrees on random blobs that touch the image edges, with anisotropic spacing', () => {
     let seed = 11
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     const blob = (w: number, h: number) => {
       const cx = rand() * w
       const cy = rand() * h
@@ -160,7 +185,9 @@ describe('empty masks and bad input', () => {
     expect(d.hd95).toBe(d.hd)
     expect(d.nsd).toBe(0)
     expect(boundaryDistances(square, empty, 10, 10).case).toBe('truthEmpty')
-    expect(boundaryDistances(square, empty, 10, 10, { emptyPolicy: { bothEmpty: 'nan', oneEmpty: 'nan' } }).assd).toBeNaN()
+    expect(
+      boundaryDistances(square, empty, 10, 10, { emptyPolicy: { bothEmpty: 'nan', oneEmpty: 'nan' } }).assd,
+    ).toBeNaN()
   })
 
   it('identical masks: every distance 0, NSD 1', () => {
@@ -173,18 +200,31 @@ describe('empty masks and bad input', () => {
     expect(codeOf(() => boundaryDistances(square, square, 10, 10, { tolerance: Number.NaN }))).toBe('E_BAD_PARAMETER')
     expect(codeOf(() => boundaryDistances(square, square, 10, 10, { percentile: 101 }))).toBe('E_BAD_PARAMETER')
     expect(codeOf(() => boundaryDistances(square, new Uint8Array(99), 10, 10))).toBe('E_SIZE_MISMATCH')
-    expect(() => boundaryDistances(square, square, 10, 10, { spacing: [0, 1] })).toThrow(/distance option spacing must be two positive finite numbers \[x, y\] in mm, got \[0, 1\]/)
+    expect(() => boundaryDistances(square, square, 10, 10, { spacing: [0, 1] })).toThrow(
+      /distance option spacing must be two positive finite numbers \[x, y\] in mm, got \[0, 1\]/,
+    )
   })
 })
 
 describe('surfaceDistances', () => {
   it('scores each class of a label map, in the truth spacing', () => {
-    const truth = labelMap(12, 12, Uint8Array.from(bin(12, 12, (r, c) => r >= 3 && r <= 8 && c >= 2 && c <= 8)), [1.0, 1.5])
-    const pred = labelMap(12, 12, Uint8Array.from(bin(12, 12, (r, c) => (r >= 3 && r <= 8 && c >= 3 && c <= 8) || (r <= 2 && c === 9))))
+    const truth = labelMap(
+      12,
+      12,
+      Uint8Array.from(bin(12, 12, (r, c) => r >= 3 && r <= 8 && c >= 2 && c <= 8)),
+      [1.0, 1.5],
+    )
+    const pred = labelMap(
+      12,
+      12,
+      Uint8Array.from(bin(12, 12, (r, c) => (r >= 3 && r <= 8 && c >= 3 && c <= 8) || (r <= 2 && c === 9))),
+    )
     const d = surfaceDistances(pred, truth, { 1: 'fg', 2: 'absent' })
     expect(d.fg!.hd).toBeCloseTo(4.609772, 6)
     expect(d.absent!.case).toBe('bothEmpty')
     expect(surfaceDistances(pred, truth, { 1: 'fg' }, { spacing: [1, 1] }).fg!.hd95).toBeCloseTo(2.153883, 6)
-    expect(() => surfaceDistances(labelMap(11, 12, new Uint8Array(132)), truth, { 1: 'fg' })).toThrow(/prediction and truth differ in size: 11x12 vs 12x12/)
+    expect(() => surfaceDistances(labelMap(11, 12, new Uint8Array(132)), truth, { 1: 'fg' })).toThrow(
+      /prediction and truth differ in size: 11x12 vs 12x12/,
+    )
   })
 })

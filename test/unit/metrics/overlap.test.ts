@@ -43,10 +43,18 @@ describe('overlap metrics against the reference vectors', () => {
   })
 
   it('IoU = Dice / (2 - Dice) for every class of a multi-class pair', () => {
-    const w = 40, h = 30
-    const t = new Uint8Array(w * h), q = new Uint8Array(w * h)
-    for (let i = 0; i < w * h; i++) { t[i] = (i * 7) % 4; q[i] = (i * 7 + (i % 5 === 0 ? 1 : 0)) % 4 }
-    const s = scoreMasks(labelMap(w, h, q), labelMap(w, h, t), { classes: { 1: 'a', 2: 'b', 3: 'c' }, metrics: ['dice', 'iou'] })
+    const w = 40,
+      h = 30
+    const t = new Uint8Array(w * h),
+      q = new Uint8Array(w * h)
+    for (let i = 0; i < w * h; i++) {
+      t[i] = (i * 7) % 4
+      q[i] = (i * 7 + (i % 5 === 0 ? 1 : 0)) % 4
+    }
+    const s = scoreMasks(labelMap(w, h, q), labelMap(w, h, t), {
+      classes: { 1: 'a', 2: 'b', 3: 'c' },
+      metrics: ['dice', 'iou'],
+    })
     for (const name of ['a', 'b', 'c']) {
       const d = s.dice[name]!
       expect(d).toBeGreaterThan(0)
@@ -82,19 +90,30 @@ describe('empty-mask policy', () => {
   it('background is scored only when asked', () => {
     const s = scoreMasks(some, some, { classes: { 0: 'bg', 1: 'fg' } })
     expect(Object.keys(s.dice)).toEqual(['fg'])
-    expect(scoreMasks(some, some, { classes: { 0: 'bg', 1: 'fg' }, includeBackground: true }).dice).toEqual({ bg: 1, fg: 1 })
+    expect(scoreMasks(some, some, { classes: { 0: 'bg', 1: 'fg' }, includeBackground: true }).dice).toEqual({
+      bg: 1,
+      fg: 1,
+    })
   })
 })
 
 describe('errors', () => {
   it('masks of different sizes are E_SIZE_MISMATCH naming both sizes', () => {
-    const err = (() => { try { scoreMasks(labelMap(4, 4), labelMap(4, 5), { classes }) } catch (e) { return e } })()
+    const err = (() => {
+      try {
+        scoreMasks(labelMap(4, 4), labelMap(4, 5), { classes })
+      } catch (e) {
+        return e
+      }
+    })()
     expect(err).toBeInstanceOf(SegsenseError)
     expect((err as SegsenseError).code).toBe('E_SIZE_MISMATCH')
     expect((err as SegsenseError).message).toMatch(/4x4 vs 4x5/)
   })
   it('an unknown metric is E_BAD_PARAMETER', () => {
-    expect(() => scoreMasks(labelMap(2, 2), labelMap(2, 2), { classes, metrics: ['hd99' as 'dice'] })).toThrow(/unknown metric "hd99"/)
+    expect(() => scoreMasks(labelMap(2, 2), labelMap(2, 2), { classes, metrics: ['hd99' as 'dice'] })).toThrow(
+      /unknown metric "hd99"/,
+    )
   })
   it('16-bit masks with large ids are counted', () => {
     const a = labelMap(3, 1, Uint16Array.from([1000, 1000, 0]))
@@ -111,7 +130,10 @@ describe('nsd', () => {
 
   it('matches the reference at tolerance 1 (default) and 2', () => {
     expect(scoreMasks(p, g, { classes, metrics: ['nsd'] }).nsd.fg).toBeCloseTo(0.555556, 6)
-    expect(scoreMasks(p, g, { classes, metrics: ['dice', 'nsd'], nsdTolerance: 2 })).toEqual({ dice: { fg: expect.closeTo(0.8, 9) }, nsd: { fg: 1 } })
+    expect(scoreMasks(p, g, { classes, metrics: ['dice', 'nsd'], nsdTolerance: 2 })).toEqual({
+      dice: { fg: expect.closeTo(0.8, 9) },
+      nsd: { fg: 1 },
+    })
   })
 
   it("measures the tolerance in the truth's spacing", () => {
@@ -130,6 +152,8 @@ describe('nsd', () => {
   })
 
   it('rejects a bad tolerance with E_BAD_PARAMETER', () => {
-    expect(() => scoreMasks(p, g, { classes, metrics: ['nsd'], nsdTolerance: -1 })).toThrow(/nsdTolerance must be a finite number >= 0.*got -1/)
+    expect(() => scoreMasks(p, g, { classes, metrics: ['nsd'], nsdTolerance: -1 })).toThrow(
+      /nsdTolerance must be a finite number >= 0.*got -1/,
+    )
   })
 })

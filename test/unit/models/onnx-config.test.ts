@@ -1,16 +1,30 @@
 import { describe, expect, it } from 'vitest'
 import { isSegsenseError, type SegsenseErrorCode } from '../../../src/core/errors.js'
 import { DEFAULT_BATCH_SIZE } from '../../../src/models/model.js'
-import { configureOnnx, settleOutputKind, type OnnxConfig, type OnnxModelMetadata, type OnnxValueMetadata } from '../../../src/models/onnx-config.js'
+import {
+  configureOnnx,
+  settleOutputKind,
+  type OnnxConfig,
+  type OnnxModelMetadata,
+  type OnnxValueMetadata,
+} from '../../../src/models/onnx-config.js'
 import { DEFAULT_RUN_BATCH_SIZE, type OnnxModelOptions } from '../../../src/models/onnx-options.js'
 import { codeOf, messageOf } from '../../support/helpers.js'
 
 // Metadata written the way onnxruntime-node 1.30 reports it for the fixture models, e.g. nhwc.onnx:
 // { name: 'image', isTensor: true, type: 'float32', shape: ['N', 'H', 'W', 1] } (symbolic dims are strings).
-const tensor = (name: string, type: string, shape: (number | string)[]): OnnxValueMetadata => ({ name, isTensor: true, type, shape })
+const tensor = (name: string, type: string, shape: (number | string)[]): OnnxValueMetadata => ({
+  name,
+  isTensor: true,
+  type,
+  shape,
+})
 const image = (...shape: (number | string)[]): OnnxValueMetadata => tensor('image', 'float32', shape)
 const logits = (...shape: (number | string)[]): OnnxValueMetadata => tensor('logits', 'float32', shape)
-const model = (inputs: OnnxValueMetadata | OnnxValueMetadata[], outputs: OnnxValueMetadata | OnnxValueMetadata[]): OnnxModelMetadata => ({
+const model = (
+  inputs: OnnxValueMetadata | OnnxValueMetadata[],
+  outputs: OnnxValueMetadata | OnnxValueMetadata[],
+): OnnxModelMetadata => ({
   inputs: Array.isArray(inputs) ? inputs : [inputs],
   outputs: Array.isArray(outputs) ? outputs : [outputs],
 })
@@ -22,12 +36,27 @@ function opts(extra: Partial<OnnxModelOptions> = {}): OnnxModelOptions {
 }
 
 describe('configureOnnx: inputs', () => {
-  const cases: { name: string; metadata: OnnxModelMetadata; options?: Partial<OnnxModelOptions>; expected: Partial<OnnxConfig> }[] = [
+  const cases: {
+    name: string
+    metadata: OnnxModelMetadata
+    options?: Partial<OnnxModelOptions>
+    expected: Partial<OnnxConfig>
+  }[] = [
     {
       name: 'NCHW, 1 channel, dynamic size and batch (the cardiac fixtures)',
       metadata: model(image('batch', 1, 'height', 'width'), logits('batch', 4, 'height', 'width')),
       options: { classes: { 1: 'RV', 2: 'MYO', 3: 'LV' } },
-      expected: { inputName: 'image', inputRank: 4, layout: 'NCHW', channels: 1, size: { multipleOf: 32 }, batch: 'dynamic', batchSize: DEFAULT_RUN_BATCH_SIZE, outputName: 'logits', kind: 'logits' },
+      expected: {
+        inputName: 'image',
+        inputRank: 4,
+        layout: 'NCHW',
+        channels: 1,
+        size: { multipleOf: 32 },
+        batch: 'dynamic',
+        batchSize: DEFAULT_RUN_BATCH_SIZE,
+        outputName: 'logits',
+        kind: 'logits',
+      },
     },
     {
       name: 'NHWC, 1 channel (nhwc.onnx)',
@@ -163,7 +192,12 @@ describe('configureOnnx: inputs', () => {
 
 describe('configureOnnx: outputs', () => {
   const input = image('N', 1, 'H', 'W')
-  const cases: { name: string; metadata: OnnxModelMetadata; options?: Partial<OnnxModelOptions>; expected: Partial<OnnxConfig> }[] = [
+  const cases: {
+    name: string
+    metadata: OnnxModelMetadata
+    options?: Partial<OnnxModelOptions>
+    expected: Partial<OnnxConfig>
+  }[] = [
     {
       name: 'two or more float channels: logits',
       metadata: model(input, logits('N', 3, 'H', 'W')),
@@ -210,7 +244,10 @@ describe('configureOnnx: outputs', () => {
     },
     {
       name: 'several outputs, no name: the score map, not the feature vector (multi.onnx)',
-      metadata: model(input, [tensor('features', 'float32', ['N', 8]), tensor('scores', 'float32', ['N', 3, 'H', 'W'])]),
+      metadata: model(input, [
+        tensor('features', 'float32', ['N', 8]),
+        tensor('scores', 'float32', ['N', 3, 'H', 'W']),
+      ]),
       options: { classes: { 1: 'mid', 2: 'high' } },
       expected: { outputName: 'scores', kind: 'logits' },
     },
@@ -231,13 +268,19 @@ describe('configureOnnx: outputs', () => {
     },
     {
       name: 'several outputs, by name: the second score map',
-      metadata: model(input, [tensor('aux', 'float32', ['N', 2, 'H', 'W']), tensor('main', 'float32', ['N', 4, 'H', 'W'])]),
+      metadata: model(input, [
+        tensor('aux', 'float32', ['N', 2, 'H', 'W']),
+        tensor('main', 'float32', ['N', 4, 'H', 'W']),
+      ]),
       options: { classes: { 1: 'a', 2: 'b', 3: 'c' }, output: { name: 'main' } },
       expected: { outputName: 'main', kind: 'logits' },
     },
     {
       name: 'several outputs, by name: a 3-D float map is taken as one sigmoid channel',
-      metadata: model(input, [tensor('aux', 'float32', ['N', 2, 'H', 'W']), tensor('mask', 'float32', ['N', 'H', 'W'])]),
+      metadata: model(input, [
+        tensor('aux', 'float32', ['N', 2, 'H', 'W']),
+        tensor('mask', 'float32', ['N', 'H', 'W']),
+      ]),
       options: { output: { name: 'mask' } },
       expected: { outputName: 'mask', kind: 'sigmoid', sigmoidClass: 1 },
     },
@@ -252,42 +295,230 @@ describe('configureOnnx: outputs', () => {
 describe('configureOnnx: impossible combinations', () => {
   const input = image('N', 1, 'H', 'W')
   const out = logits('N', 2, 'H', 'W')
-  const cases: { name: string; metadata: OnnxModelMetadata; options?: Partial<OnnxModelOptions>; code: SegsenseErrorCode; fragments: string[] }[] = [
+  const cases: {
+    name: string
+    metadata: OnnxModelMetadata
+    options?: Partial<OnnxModelOptions>
+    code: SegsenseErrorCode
+    fragments: string[]
+  }[] = [
     // inputs
-    { name: 'no float32 image-shaped input', metadata: model(tensor('ids', 'int64', ['N', 10]), out), code: 'E_MODEL_INPUT', fragments: ['no usable image input', '"ids" int64 [N, 10]'] },
-    { name: 'a float64 image input', metadata: model(tensor('image', 'float64', ['N', 1, 'H', 'W']), out), code: 'E_MODEL_INPUT', fragments: ['no usable image input'] },
-    { name: 'a 5-D input', metadata: model(image('N', 1, 'D', 'H', 'W'), out), code: 'E_MODEL_INPUT', fragments: ['no usable image input', '[N, 1, D, H, W]'] },
-    { name: 'a named input the model lacks', metadata: model(input, out), options: { input: { name: 'pixels' } }, code: 'E_MODEL_INPUT', fragments: ['no input named "pixels"', '"image" float32'] },
-    { name: 'a named input that is not a tensor', metadata: model({ name: 'seq', isTensor: false }, out), options: { input: { name: 'seq' } }, code: 'E_MODEL_INPUT', fragments: ['"seq" is not a tensor'] },
-    { name: 'a named input of the wrong rank', metadata: model(tensor('image', 'float32', ['N', 10]), out), options: { input: { name: 'image' } }, code: 'E_MODEL_INPUT', fragments: ['no usable image input'] },
-    { name: 'a second input', metadata: model([input, tensor('scale', 'float32', [1])], out), code: 'E_MODEL_INPUT', fragments: ['2 inputs', '"scale"'] },
-    { name: 'input.channels against a fixed channel axis', metadata: model(image('N', 3, 'H', 'W'), out), options: { input: { channels: 1 } }, code: 'E_MODEL_INPUT', fragments: ['input.channels 1', '3 channel'] },
-    { name: 'a dynamic channel axis without input.channels', metadata: model(image('N', 'C', 'H', 'W'), out), code: 'E_MODEL_INPUT', fragments: ['not fixed', 'input.channels'] },
-    { name: 'unknown input shape without input.channels', metadata: model(image(), out), code: 'E_MODEL_INPUT', fragments: ['[unknown]', 'not fixed'] },
-    { name: 'input.size against a fixed size', metadata: model(image(1, 1, 128, 128), out), options: { input: { size: [64, 64] } }, code: 'E_MODEL_INPUT', fragments: ['[64, 64]', '128x128'] },
-    { name: 'a multiple against a fixed size', metadata: model(image(1, 1, 128, 128), out), options: { input: { size: { multipleOf: 16 } } }, code: 'E_MODEL_INPUT', fragments: ['cannot be met', '128x128'] },
-    { name: 'one fixed side, no input.size', metadata: model(image('N', 1, 256, 'W'), out), code: 'E_MODEL_INPUT', fragments: ['fixes only one side'] },
-    { name: 'one fixed side, input.size disagreeing with it', metadata: model(image('N', 1, 256, 'W'), out), options: { input: { size: [256, 320] } }, code: 'E_MODEL_INPUT', fragments: ['fixes only one side'] },
-    { name: 'one fixed side, a multiple', metadata: model(image('N', 1, 'H', 256), out), options: { input: { size: { multipleOf: 32 } } }, code: 'E_MODEL_INPUT', fragments: ['fixes only one side'] },
-    { name: 'a normalisation of the wrong length', metadata: model(image('N', 3, 'H', 'W'), out), options: { input: { normalize: { mean: [0.5], std: [0.5] } } }, code: 'E_BAD_PARAMETER', fragments: ['3 mean and std values'] },
+    {
+      name: 'no float32 image-shaped input',
+      metadata: model(tensor('ids', 'int64', ['N', 10]), out),
+      code: 'E_MODEL_INPUT',
+      fragments: ['no usable image input', '"ids" int64 [N, 10]'],
+    },
+    {
+      name: 'a float64 image input',
+      metadata: model(tensor('image', 'float64', ['N', 1, 'H', 'W']), out),
+      code: 'E_MODEL_INPUT',
+      fragments: ['no usable image input'],
+    },
+    {
+      name: 'a 5-D input',
+      metadata: model(image('N', 1, 'D', 'H', 'W'), out),
+      code: 'E_MODEL_INPUT',
+      fragments: ['no usable image input', '[N, 1, D, H, W]'],
+    },
+    {
+      name: 'a named input the model lacks',
+      metadata: model(input, out),
+      options: { input: { name: 'pixels' } },
+      code: 'E_MODEL_INPUT',
+      fragments: ['no input named "pixels"', '"image" float32'],
+    },
+    {
+      name: 'a named input that is not a tensor',
+      metadata: model({ name: 'seq', isTensor: false }, out),
+      options: { input: { name: 'seq' } },
+      code: 'E_MODEL_INPUT',
+      fragments: ['"seq" is not a tensor'],
+    },
+    {
+      name: 'a named input of the wrong rank',
+      metadata: model(tensor('image', 'float32', ['N', 10]), out),
+      options: { input: { name: 'image' } },
+      code: 'E_MODEL_INPUT',
+      fragments: ['no usable image input'],
+    },
+    {
+      name: 'a second input',
+      metadata: model([input, tensor('scale', 'float32', [1])], out),
+      code: 'E_MODEL_INPUT',
+      fragments: ['2 inputs', '"scale"'],
+    },
+    {
+      name: 'input.channels against a fixed channel axis',
+      metadata: model(image('N', 3, 'H', 'W'), out),
+      options: { input: { channels: 1 } },
+      code: 'E_MODEL_INPUT',
+      fragments: ['input.channels 1', '3 channel'],
+    },
+    {
+      name: 'a dynamic channel axis without input.channels',
+      metadata: model(image('N', 'C', 'H', 'W'), out),
+      code: 'E_MODEL_INPUT',
+      fragments: ['not fixed', 'input.channels'],
+    },
+    {
+      name: 'unknown input shape without input.channels',
+      metadata: model(image(), out),
+      code: 'E_MODEL_INPUT',
+      fragments: ['[unknown]', 'not fixed'],
+    },
+    {
+      name: 'input.size against a fixed size',
+      metadata: model(image(1, 1, 128, 128), out),
+      options: { input: { size: [64, 64] } },
+      code: 'E_MODEL_INPUT',
+      fragments: ['[64, 64]', '128x128'],
+    },
+    {
+      name: 'a multiple against a fixed size',
+      metadata: model(image(1, 1, 128, 128), out),
+      options: { input: { size: { multipleOf: 16 } } },
+      code: 'E_MODEL_INPUT',
+      fragments: ['cannot be met', '128x128'],
+    },
+    {
+      name: 'one fixed side, no input.size',
+      metadata: model(image('N', 1, 256, 'W'), out),
+      code: 'E_MODEL_INPUT',
+      fragments: ['fixes only one side'],
+    },
+    {
+      name: 'one fixed side, input.size disagreeing with it',
+      metadata: model(image('N', 1, 256, 'W'), out),
+      options: { input: { size: [256, 320] } },
+      code: 'E_MODEL_INPUT',
+      fragments: ['fixes only one side'],
+    },
+    {
+      name: 'one fixed side, a multiple',
+      metadata: model(image('N', 1, 'H', 256), out),
+      options: { input: { size: { multipleOf: 32 } } },
+      code: 'E_MODEL_INPUT',
+      fragments: ['fixes only one side'],
+    },
+    {
+      name: 'a normalisation of the wrong length',
+      metadata: model(image('N', 3, 'H', 'W'), out),
+      options: { input: { normalize: { mean: [0.5], std: [0.5] } } },
+      code: 'E_BAD_PARAMETER',
+      fragments: ['3 mean and std values'],
+    },
     // malformed options: the function validates its own input
-    { name: 'no classes', metadata: model(input, out), options: { classes: undefined as unknown as OnnxModelOptions['classes'] }, code: 'E_BAD_PARAMETER', fragments: ['options.classes'] },
-    { name: 'empty classes', metadata: model(input, out), options: { classes: {} }, code: 'E_BAD_PARAMETER', fragments: ['non-empty'] },
-    { name: 'an unknown layout', metadata: model(input, out), options: { input: { layout: 'CHW' as 'NCHW' } }, code: 'E_BAD_PARAMETER', fragments: ['input.layout'] },
-    { name: 'batchSize 0', metadata: model(input, out), options: { batchSize: 0 }, code: 'E_BAD_PARAMETER', fragments: ['batchSize'] },
+    {
+      name: 'no classes',
+      metadata: model(input, out),
+      options: { classes: undefined as unknown as OnnxModelOptions['classes'] },
+      code: 'E_BAD_PARAMETER',
+      fragments: ['options.classes'],
+    },
+    {
+      name: 'empty classes',
+      metadata: model(input, out),
+      options: { classes: {} },
+      code: 'E_BAD_PARAMETER',
+      fragments: ['non-empty'],
+    },
+    {
+      name: 'an unknown layout',
+      metadata: model(input, out),
+      options: { input: { layout: 'CHW' as 'NCHW' } },
+      code: 'E_BAD_PARAMETER',
+      fragments: ['input.layout'],
+    },
+    {
+      name: 'batchSize 0',
+      metadata: model(input, out),
+      options: { batchSize: 0 },
+      code: 'E_BAD_PARAMETER',
+      fragments: ['batchSize'],
+    },
     // outputs
-    { name: 'a named output the model lacks', metadata: model(input, out), options: { output: { name: 'nope' } }, code: 'E_MODEL_OUTPUT', fragments: ['no output named "nope"', '"logits"'] },
-    { name: 'a named output that is no score map', metadata: model(input, [tensor('features', 'float32', ['N', 8]), out]), options: { output: { name: 'features' } }, code: 'E_MODEL_OUTPUT', fragments: ['"features" float32 [N, 8]', 'not a score map'] },
-    { name: 'a named output that is not a tensor', metadata: model(input, [{ name: 'seq', isTensor: false }, out]), options: { output: { name: 'seq' } }, code: 'E_MODEL_OUTPUT', fragments: ['(not a tensor)'] },
-    { name: 'no output shaped like a score map', metadata: model(input, tensor('features', 'float32', ['N', 8])), code: 'E_MODEL_OUTPUT', fragments: ['no output shaped like a score map'] },
-    { name: 'only an unnamed 3-D float output', metadata: model(input, tensor('mask', 'float32', ['N', 'H', 'W'])), code: 'E_MODEL_OUTPUT', fragments: ['no output shaped like a score map'] },
-    { name: 'a string output', metadata: model(input, tensor('names', 'string', ['N', 2, 'H', 'W'])), code: 'E_MODEL_OUTPUT', fragments: ['no output shaped like a score map'] },
-    { name: 'classes beyond the logits channels', metadata: model(input, out), options: { classes: { 1: 'a', 2: 'b' } }, code: 'E_MODEL_OUTPUT', fragments: ['2 class channels', 'largest class id 2'] },
-    { name: 'kind logits on one channel', metadata: model(input, logits('N', 1, 'H', 'W')), options: { output: { kind: 'logits' } }, code: 'E_MODEL_OUTPUT', fragments: ["kind 'logits' needs 2 or more"] },
-    { name: 'kind sigmoid on two channels', metadata: model(input, out), options: { output: { kind: 'sigmoid' } }, code: 'E_MODEL_OUTPUT', fragments: ["kind 'sigmoid' needs exactly one"] },
-    { name: 'one sigmoid channel, two foreground classes', metadata: model(input, logits('N', 1, 'H', 'W')), options: { classes: { 1: 'a', 2: 'b' } }, code: 'E_MODEL_OUTPUT', fragments: ['2 non-background ids (1, 2)'] },
-    { name: 'one sigmoid channel, background only', metadata: model(input, logits('N', 1, 'H', 'W')), options: { classes: { 0: 'bg' } }, code: 'E_MODEL_OUTPUT', fragments: ['0 non-background ids'] },
-    { name: 'kind labels on a 3-channel score map', metadata: model(input, logits('N', 3, 'H', 'W')), options: { output: { kind: 'labels' } }, code: 'E_MODEL_OUTPUT', fragments: ["kind 'labels' needs a single channel"] },
+    {
+      name: 'a named output the model lacks',
+      metadata: model(input, out),
+      options: { output: { name: 'nope' } },
+      code: 'E_MODEL_OUTPUT',
+      fragments: ['no output named "nope"', '"logits"'],
+    },
+    {
+      name: 'a named output that is no score map',
+      metadata: model(input, [tensor('features', 'float32', ['N', 8]), out]),
+      options: { output: { name: 'features' } },
+      code: 'E_MODEL_OUTPUT',
+      fragments: ['"features" float32 [N, 8]', 'not a score map'],
+    },
+    {
+      name: 'a named output that is not a tensor',
+      metadata: model(input, [{ name: 'seq', isTensor: false }, out]),
+      options: { output: { name: 'seq' } },
+      code: 'E_MODEL_OUTPUT',
+      fragments: ['(not a tensor)'],
+    },
+    {
+      name: 'no output shaped like a score map',
+      metadata: model(input, tensor('features', 'float32', ['N', 8])),
+      code: 'E_MODEL_OUTPUT',
+      fragments: ['no output shaped like a score map'],
+    },
+    {
+      name: 'only an unnamed 3-D float output',
+      metadata: model(input, tensor('mask', 'float32', ['N', 'H', 'W'])),
+      code: 'E_MODEL_OUTPUT',
+      fragments: ['no output shaped like a score map'],
+    },
+    {
+      name: 'a string output',
+      metadata: model(input, tensor('names', 'string', ['N', 2, 'H', 'W'])),
+      code: 'E_MODEL_OUTPUT',
+      fragments: ['no output shaped like a score map'],
+    },
+    {
+      name: 'classes beyond the logits channels',
+      metadata: model(input, out),
+      options: { classes: { 1: 'a', 2: 'b' } },
+      code: 'E_MODEL_OUTPUT',
+      fragments: ['2 class channels', 'largest class id 2'],
+    },
+    {
+      name: 'kind logits on one channel',
+      metadata: model(input, logits('N', 1, 'H', 'W')),
+      options: { output: { kind: 'logits' } },
+      code: 'E_MODEL_OUTPUT',
+      fragments: ["kind 'logits' needs 2 or more"],
+    },
+    {
+      name: 'kind sigmoid on two channels',
+      metadata: model(input, out),
+      options: { output: { kind: 'sigmoid' } },
+      code: 'E_MODEL_OUTPUT',
+      fragments: ["kind 'sigmoid' needs exactly one"],
+    },
+    {
+      name: 'one sigmoid channel, two foreground classes',
+      metadata: model(input, logits('N', 1, 'H', 'W')),
+      options: { classes: { 1: 'a', 2: 'b' } },
+      code: 'E_MODEL_OUTPUT',
+      fragments: ['2 non-background ids (1, 2)'],
+    },
+    {
+      name: 'one sigmoid channel, background only',
+      metadata: model(input, logits('N', 1, 'H', 'W')),
+      options: { classes: { 0: 'bg' } },
+      code: 'E_MODEL_OUTPUT',
+      fragments: ['0 non-background ids'],
+    },
+    {
+      name: 'kind labels on a 3-channel score map',
+      metadata: model(input, logits('N', 3, 'H', 'W')),
+      options: { output: { kind: 'labels' } },
+      code: 'E_MODEL_OUTPUT',
+      fragments: ["kind 'labels' needs a single channel"],
+    },
   ]
   for (const c of cases) {
     it(`${c.code}: ${c.name}`, () => {
@@ -313,18 +544,30 @@ describe('configureOnnx: impossible combinations', () => {
 
 describe('settleOutputKind (a dynamic channel axis, settled at the first run)', () => {
   const dynamic = (classes: OnnxModelOptions['classes'], kind?: OnnxModelOptions['output']): OnnxConfig =>
-    configureOnnx(model(image('N', 1, 'H', 'W'), logits('N', 'C', 'H', 'W')), opts({ classes, ...(kind ? { output: kind } : {}) }), 'm.onnx')
+    configureOnnx(
+      model(image('N', 1, 'H', 'W'), logits('N', 'C', 'H', 'W')),
+      opts({ classes, ...(kind ? { output: kind } : {}) }),
+      'm.onnx',
+    )
 
   it('infers logits, sigmoid or labels from the run', () => {
-    expect(settleOutputKind(dynamic({ 1: 'a', 2: 'b', 3: 'c' }), 4, 'float32', 'm')).toMatchObject({ kind: 'logits', sigmoidClass: 0 })
-    expect(settleOutputKind(dynamic({ 0: 'bg', 5: 'x' }), 1, 'float32', 'm')).toMatchObject({ kind: 'sigmoid', sigmoidClass: 5 })
+    expect(settleOutputKind(dynamic({ 1: 'a', 2: 'b', 3: 'c' }), 4, 'float32', 'm')).toMatchObject({
+      kind: 'logits',
+      sigmoidClass: 0,
+    })
+    expect(settleOutputKind(dynamic({ 0: 'bg', 5: 'x' }), 1, 'float32', 'm')).toMatchObject({
+      kind: 'sigmoid',
+      sigmoidClass: 5,
+    })
     expect(settleOutputKind(dynamic(FG), 1, 'int64', 'm')).toMatchObject({ kind: 'labels' })
   })
 
   it('checks the classes against the channels the run produced', () => {
     const config = dynamic({ 1: 'a', 2: 'b', 3: 'c' })
     expect(codeOf(() => settleOutputKind(config, 3, 'float32', 'model "m"'))).toBe('E_MODEL_OUTPUT')
-    expect(messageOf(() => settleOutputKind(config, 3, 'float32', 'model "m"'))).toContain('model "m": output "logits" has 3 class channels')
+    expect(messageOf(() => settleOutputKind(config, 3, 'float32', 'model "m"'))).toContain(
+      'model "m": output "logits" has 3 class channels',
+    )
   })
 
   it('keeps a kind asked for and checks it', () => {

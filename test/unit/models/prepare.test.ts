@@ -36,7 +36,16 @@ function ramp(w: number, h: number): Float32Array {
 
 describe('planPadToMultiple', () => {
   it('rounds each side up to the multiple and keeps the image at the top left', () => {
-    expect(planPadToMultiple(100, 80, 32)).toEqual({ width: 100, height: 80, tensorWidth: 128, tensorHeight: 96, scaledWidth: 100, scaledHeight: 80, offsetX: 0, offsetY: 0 })
+    expect(planPadToMultiple(100, 80, 32)).toEqual({
+      width: 100,
+      height: 80,
+      tensorWidth: 128,
+      tensorHeight: 96,
+      scaledWidth: 100,
+      scaledHeight: 80,
+      offsetX: 0,
+      offsetY: 0,
+    })
     expect(planPadToMultiple(64, 33, 16)).toMatchObject({ tensorWidth: 64, tensorHeight: 48 })
     expect(planPadToMultiple(1, 1, 32)).toMatchObject({ tensorWidth: 32, tensorHeight: 32 })
   })
@@ -63,15 +72,30 @@ describe('planPadToMultiple', () => {
 
 describe('planFit', () => {
   it('stretch fills the tensor', () => {
-    expect(planFit(100, 80, 128, 128, 'stretch')).toMatchObject({ scaledWidth: 128, scaledHeight: 128, offsetX: 0, offsetY: 0 })
+    expect(planFit(100, 80, 128, 128, 'stretch')).toMatchObject({
+      scaledWidth: 128,
+      scaledHeight: 128,
+      offsetX: 0,
+      offsetY: 0,
+    })
   })
   it('pad letterboxes keeping aspect, centred', () => {
     // scale = min(128/100, 128/80) = 1.28 -> 128 x 102.4 -> 102; offset (128 - 102) / 2 = 13
-    expect(planFit(100, 80, 128, 128, 'pad')).toMatchObject({ scaledWidth: 128, scaledHeight: 102, offsetX: 0, offsetY: 13 })
+    expect(planFit(100, 80, 128, 128, 'pad')).toMatchObject({
+      scaledWidth: 128,
+      scaledHeight: 102,
+      offsetX: 0,
+      offsetY: 13,
+    })
   })
   it('crop scales the shorter side to the tensor and centre-crops', () => {
     // scale = max(1.28, 1.6) = 1.6 -> 160 x 128; offset (128 - 160) / 2 = -16
-    expect(planFit(100, 80, 128, 128, 'crop')).toMatchObject({ scaledWidth: 160, scaledHeight: 128, offsetX: -16, offsetY: 0 })
+    expect(planFit(100, 80, 128, 128, 'crop')).toMatchObject({
+      scaledWidth: 160,
+      scaledHeight: 128,
+      offsetX: -16,
+      offsetY: 0,
+    })
   })
 })
 
@@ -94,7 +118,14 @@ describe('convertChannels', () => {
     expect(Array.from(convertChannels(grey, 3))).toEqual([0.25, 0.25, 0.25, 0.75, 0.75, 0.75])
   })
   it('swaps red and blue for a BGR model', () => {
-    expect(Array.from(convertChannels(rgb, 3, 'BGR'))).toEqual([0, 0, 1, Math.fround(0.6), Math.fround(0.4), Math.fround(0.2)])
+    expect(Array.from(convertChannels(rgb, 3, 'BGR'))).toEqual([
+      0,
+      0,
+      1,
+      Math.fround(0.6),
+      Math.fround(0.4),
+      Math.fround(0.2),
+    ])
   })
   it('passes matching channels through without a copy', () => {
     expect(convertChannels(rgb, 3, 'RGB')).toBe(rgb.data)
@@ -113,7 +144,8 @@ describe('writeTensor', () => {
     const plan = planPadToMultiple(2, 1, 1)
     const nchw = new Float32Array(6)
     writeTensor(src, 3, plan, nchw, 0, 'NCHW', norm)
-    const expected = (x: number, c: number): number => ((src[x * 3 + c] as number) - (norm.mean[c] as number)) / (norm.std[c] as number)
+    const expected = (x: number, c: number): number =>
+      ((src[x * 3 + c] as number) - (norm.mean[c] as number)) / (norm.std[c] as number)
     for (let c = 0; c < 3; c++) for (let x = 0; x < 2; x++) expect(nchw[c * 2 + x]).toBeCloseTo(expected(x, c), 5)
     const nhwc = new Float32Array(6)
     writeTensor(src, 3, plan, nhwc, 0, 'NHWC', norm)
@@ -203,13 +235,25 @@ describe('scoresToLabels', () => {
     expect(Array.from(out)).toEqual([0, 0, 0, 0, 1])
     // a 3-class NHWC map without resizing: pixel-wise argmax
     const three = new Uint8Array(2)
-    scoresToLabels(new Float32Array([0, 5, 1, 2, 1, 9]), scoreLayout('NHWC', 0, 3, 2, 1), planPadToMultiple(2, 1, 1), { kind: 'argmax' }, three)
+    scoresToLabels(
+      new Float32Array([0, 5, 1, 2, 1, 9]),
+      scoreLayout('NHWC', 0, 3, 2, 1),
+      planPadToMultiple(2, 1, 1),
+      { kind: 'argmax' },
+      three,
+    )
     expect(Array.from(three)).toEqual([1, 2])
   })
   it('thresholds a single channel to the given class id', () => {
     const plan = planPadToMultiple(4, 1, 4)
     const out = new Uint8Array(4)
-    scoresToLabels(new Float32Array([0.2, 0.5, 0.51, 0.9]), scoreLayout('NCHW', 0, 1, 4, 1), plan, { kind: 'threshold', threshold: 0.5, classId: 3 }, out)
+    scoresToLabels(
+      new Float32Array([0.2, 0.5, 0.51, 0.9]),
+      scoreLayout('NCHW', 0, 1, 4, 1),
+      plan,
+      { kind: 'threshold', threshold: 0.5, classId: 3 },
+      out,
+    )
     expect(Array.from(out)).toEqual([0, 0, 3, 3])
   })
   it('samples integer labels nearest, never producing an in-between id', () => {
@@ -223,13 +267,25 @@ describe('scoresToLabels', () => {
     const scores = new Float32Array(16)
     for (let i = 0; i < 16; i++) scores[i] = i % 4 >= 1 ? 1 : 0 // columns 1.. above threshold
     const out = new Uint8Array(6)
-    scoresToLabels(scores, scoreLayout('NCHW', 0, 1, 4, 4), plan, { kind: 'threshold', threshold: 0.5, classId: 1 }, out)
+    scoresToLabels(
+      scores,
+      scoreLayout('NCHW', 0, 1, 4, 4),
+      plan,
+      { kind: 'threshold', threshold: 0.5, classId: 1 },
+      out,
+    )
     expect(Array.from(out)).toEqual([0, 1, 1, 0, 1, 1])
   })
   it('labels pixels a centre crop cut away as background', () => {
     const plan = planFit(4, 1, 2, 1, 'crop') // image columns 0 and 3 fall outside
     const out = new Uint8Array(4).fill(9)
-    scoresToLabels(new Float32Array([1, 1]), scoreLayout('NCHW', 0, 1, 2, 1), plan, { kind: 'threshold', threshold: 0.5, classId: 1 }, out)
+    scoresToLabels(
+      new Float32Array([1, 1]),
+      scoreLayout('NCHW', 0, 1, 2, 1),
+      plan,
+      { kind: 'threshold', threshold: 0.5, classId: 1 },
+      out,
+    )
     expect(Array.from(out)).toEqual([0, 1, 1, 0])
   })
 
@@ -248,7 +304,13 @@ describe('scoresToLabels', () => {
       const tensor = new Float32Array(tw * th)
       writeTensor(src, 1, plan, tensor, 0, 'NCHW')
       const out = new Uint8Array(w * h)
-      scoresToLabels(tensor, scoreLayout('NCHW', 0, 1, tw, th), plan, { kind: 'threshold', threshold: 0.3, classId: 1 }, out)
+      scoresToLabels(
+        tensor,
+        scoreLayout('NCHW', 0, 1, tw, th),
+        plan,
+        { kind: 'threshold', threshold: 0.3, classId: 1 },
+        out,
+      )
       let mismatches = 0
       for (let i = 0; i < w * h; i++) if ((out[i] as number) !== ((src[i] as number) > 0.3 ? 1 : 0)) mismatches++
       expect(mismatches).toBe(0)
@@ -348,7 +410,9 @@ describe('decodeFinite (argmax/threshold fused with the finite check)', () => {
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
       const scores = new Float32Array(3 * W * H)
       scores[2 * W * H + 11] = bad
-      expect(decodeFinite(scores, scoreLayout('NCHW', 0, 3, W, H), { kind: 'argmax' }, new Uint8Array(W * H))).toBe(false)
+      expect(decodeFinite(scores, scoreLayout('NCHW', 0, 3, W, H), { kind: 'argmax' }, new Uint8Array(W * H))).toBe(
+        false,
+      )
     }
   })
 })

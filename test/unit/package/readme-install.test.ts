@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest'
 
 const root = new URL('../../../', import.meta.url).pathname
 const readme = readFileSync(`${root}README.md`, 'utf8')
-const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { engines: { node: string }; type: string; peerDependencies: { vitest: string } }
+const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as {
+  engines: { node: string }
+  type: string
+  peerDependencies: { vitest: string }
+}
 
 describe('README: Use it in your project', () => {
   const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1])

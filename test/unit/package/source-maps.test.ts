@@ -8,18 +8,28 @@ import { describe, expect, it } from 'vitest'
 
 const repo = new URL('../../../', import.meta.url).pathname.replace(/\/$/, '')
 
-interface SourceMap { sources: string[]; sourcesContent?: (string | null)[] }
+interface SourceMap {
+  sources: string[]
+  sourcesContent?: (string | null)[]
+}
 
 describe('shipped source maps', () => {
   if (!existsSync(join(repo, 'dist/index.js.map'))) throw new Error('dist/ is missing: run `npm run build` first')
   // --ignore-scripts: listing the package must not rebuild it.
-  const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as [{ files: { path: string }[] }]
+  const [pack] = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: repo,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }),
+  ) as [{ files: { path: string }[] }]
   const shipped = new Set(pack.files.map((f) => f.path))
   const maps = [...shipped].filter((p) => p.startsWith('dist/') && p.endsWith('.js.map'))
 
   it('ships a map for every JS file of dist/, and no TypeScript source', () => {
     expect(maps.length).toBeGreaterThan(50)
-    for (const js of [...shipped].filter((p) => p.startsWith('dist/') && p.endsWith('.js'))) expect(shipped.has(`${js}.map`), js).toBe(true)
+    for (const js of [...shipped].filter((p) => p.startsWith('dist/') && p.endsWith('.js')))
+      expect(shipped.has(`${js}.map`), js).toBe(true)
     expect([...shipped].filter((p) => p.startsWith('src/'))).toEqual([])
   })
 

@@ -33,11 +33,16 @@ function probe(entry: string, draw = false): Promise<{ urls: string[]; required:
     const required = Object.keys(createRequire(${JSON.stringify(`${repo}/`)}).cache)
     process.stdout.write(JSON.stringify({ required, error }))`
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--import', hook, '--input-type=module', '-e', script], { cwd: repo, env: { ...process.env, SEGSENSE_IMPORT_LOG: log } }, (err, stdout, stderr) => {
-      if (err) return reject(new Error(`probe of ${entry} failed: ${stderr || err.message}`))
-      const out = JSON.parse(stdout) as { required: string[]; error?: string }
-      resolve({ urls: readFileSync(log, 'utf8').split('\n').filter(Boolean), ...out })
-    })
+    execFile(
+      process.execPath,
+      ['--import', hook, '--input-type=module', '-e', script],
+      { cwd: repo, env: { ...process.env, SEGSENSE_IMPORT_LOG: log } },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`probe of ${entry} failed: ${stderr || err.message}`))
+        const out = JSON.parse(stdout) as { required: string[]; error?: string }
+        resolve({ urls: readFileSync(log, 'utf8').split('\n').filter(Boolean), ...out })
+      },
+    )
   })
 }
 
@@ -45,8 +50,13 @@ beforeAll(() => {
   // A stale build would test yesterday's code: dist must be newer than the chart source.
   const built = join(dist, 'report/chart.js')
   let builtAt = 0
-  try { builtAt = statSync(built).mtimeMs } catch { /* reported below */ }
-  if (builtAt < statSync(join(repo, 'src/report/chart.ts')).mtimeMs) throw new Error(`${built} is missing or older than src/report/chart.ts: run npx tsc -p tsconfig.build.json first`)
+  try {
+    builtAt = statSync(built).mtimeMs
+  } catch {
+    /* reported below */
+  }
+  if (builtAt < statSync(join(repo, 'src/report/chart.ts')).mtimeMs)
+    throw new Error(`${built} is missing or older than src/report/chart.ts: run npx tsc -p tsconfig.build.json first`)
 })
 
 describe('vega is loaded lazily', () => {
@@ -57,8 +67,14 @@ describe('vega is loaded lazily', () => {
       const { urls, required, error } = probes[k]!
       expect(error, entry).toBeUndefined()
       expect(urls.length, `${entry}: the hook recorded nothing`).toBeGreaterThan(10)
-      expect(urls.filter((u) => VEGA.test(u)), entry).toEqual([])
-      expect(required.filter((p) => VEGA.test(p)), entry).toEqual([])
+      expect(
+        urls.filter((u) => VEGA.test(u)),
+        entry,
+      ).toEqual([])
+      expect(
+        required.filter((p) => VEGA.test(p)),
+        entry,
+      ).toEqual([])
     }
   })
 
@@ -66,7 +82,9 @@ describe('vega is loaded lazily', () => {
     // Outside a vitest run the entry's own body throws at afterEach(); ES modules resolve, link and evaluate the
     // whole static import graph before that body runs, so the log still holds every module the entry loads.
     const { urls, required, error } = await probe('vitest/index.js')
-    expect(error ?? 'imported without error').toMatch(/^Vitest failed to find the current suite|^imported without error$/)
+    expect(error ?? 'imported without error').toMatch(
+      /^Vitest failed to find the current suite|^imported without error$/,
+    )
     expect(urls.some((u) => u.endsWith('/dist/report/chart.js'))).toBe(true)
     expect(urls.filter((u) => VEGA.test(u))).toEqual([])
     expect(required.filter((p) => VEGA.test(p))).toEqual([])
@@ -84,7 +102,9 @@ describe('public typings', () => {
   it('no emitted .d.ts imports vega or vega-lite types', () => {
     const files = (readdirSync(dist, { recursive: true }) as string[]).filter((f) => f.endsWith('.d.ts'))
     expect(files).toContain('report/chart.d.ts')
-    const leaks = files.filter((f) => /(from|import\()\s*['"]vega(-[a-z-]+)?['"]/.test(readFileSync(join(dist, f), 'utf8')))
+    const leaks = files.filter((f) =>
+      /(from|import\()\s*['"]vega(-[a-z-]+)?['"]/.test(readFileSync(join(dist, f), 'utf8')),
+    )
     expect(leaks).toEqual([])
   })
 })

@@ -7,8 +7,17 @@ import { ballVolume, gain, thresholdModel } from '../../support/volumes.js'
 
 describe('a distance in the chart and the report', () => {
   it('is drawn in mm (lower is better) with the max rule, and its rows carry max, not min', async () => {
-    const result = await sweep(thresholdModel().model, ballVolume('ball', [16, 16, 8], [1, 1, 2], 5), gain, { values: [0.8, 1, 1.5], metrics: ['hd95', 'dice'] })
-    const spec = chartSpec(result, { metric: 'hd95', max: 2 }) as unknown as { layer: { mark: { type: string }; encoding: { y?: { title?: string; scale?: object; field?: string } }; data: { values: { min?: number }[] } }[] }
+    const result = await sweep(thresholdModel().model, ballVolume('ball', [16, 16, 8], [1, 1, 2], 5), gain, {
+      values: [0.8, 1, 1.5],
+      metrics: ['hd95', 'dice'],
+    })
+    const spec = chartSpec(result, { metric: 'hd95', max: 2 }) as unknown as {
+      layer: {
+        mark: { type: string }
+        encoding: { y?: { title?: string; scale?: object; field?: string } }
+        data: { values: { min?: number }[] }
+      }[]
+    }
     const line = spec.layer.find((l) => l.mark.type === 'line')!
     expect(line.encoding.y).toMatchObject({ title: 'hd95 (mm, lower is better)', scale: { zero: true } })
     const rule = spec.layer.find((l) => l.mark.type === 'rule')!

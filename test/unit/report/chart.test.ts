@@ -1,6 +1,13 @@
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { chartSpec, heatmapSpec, renderChartPng, renderChartSvg, renderSpecSvg, svgToPng } from '../../../src/report/chart.js'
+import {
+  chartSpec,
+  heatmapSpec,
+  renderChartPng,
+  renderChartSvg,
+  renderSpecSvg,
+  svgToPng,
+} from '../../../src/report/chart.js'
 import { CLASS_COLOURS } from '../../../src/report/palette.js'
 import { sweep } from '../../../src/sweep/sweep.js'
 import { rotate, zoom } from '../../../src/transforms/geometric.js'
@@ -10,7 +17,9 @@ const samples = [scene('a'), scene('b')]
 
 /** The `<path>` elements inside vega's line-mark groups. */
 function linePaths(svg: string): string[] {
-  const groups = [...svg.matchAll(/<g class="mark-line role-mark[^"]*"[^>]*>([\s\S]*?)<\/g>/g)].map((m) => m[1] as string)
+  const groups = [...svg.matchAll(/<g class="mark-line role-mark[^"]*"[^>]*>([\s\S]*?)<\/g>/g)].map(
+    (m) => m[1] as string,
+  )
   return groups.flatMap((g) => [...g.matchAll(/<path\b[^>]*>/g)].map((m) => m[0]))
 }
 
@@ -32,7 +41,9 @@ describe('sweep chart', () => {
     const result = await sweep(sceneModel(), samples, zoom, { range: [0.5, 2], steps: 5 })
     const svg = await renderChartSvg(result, { classes: ['square'] })
     expect(linePaths(svg)).toHaveLength(1)
-    const spec = chartSpec(result) as unknown as { layer: { encoding: { x: { scale?: { type: string; zero?: boolean } } } }[] }
+    const spec = chartSpec(result) as unknown as {
+      layer: { encoding: { x: { scale?: { type: string; zero?: boolean } } } }[]
+    }
     const x = spec.layer.at(-1)!.encoding.x
     expect(x.scale?.type).toBe('log')
     // Vega-Lite drops `zero` for log scales with a warning: it must not be set.
@@ -51,7 +62,10 @@ describe('sweep chart', () => {
   it('renders a PNG at twice the SVG size', async () => {
     const result = await sweep(sceneModel(), samples, rotate, { values: [-30, 0, 30] })
     const svg = await renderChartSvg(result)
-    const [w, h] = [Number(/<svg[^>]*\bwidth="(\d+)"/.exec(svg)?.[1]), Number(/<svg[^>]*\bheight="(\d+)"/.exec(svg)?.[1])]
+    const [w, h] = [
+      Number(/<svg[^>]*\bwidth="(\d+)"/.exec(svg)?.[1]),
+      Number(/<svg[^>]*\bheight="(\d+)"/.exec(svg)?.[1]),
+    ]
     expect(w).toBeGreaterThan(480)
     const meta = await sharp(await renderChartPng(result)).metadata()
     expect(meta.format).toBe('png')
@@ -62,12 +76,22 @@ describe('sweep chart', () => {
 })
 
 describe('heatmap', () => {
-  const data = { x: { name: 'angle', unit: 'deg', values: [-30, 0, 30] }, y: { name: 'zoom', unit: 'x', values: [0.8, 1, 1.25] }, scores: [[0.2, 0.9, 0.3], [0.8, 1, 0.7], [null, 0.95, 0.6]] }
+  const data = {
+    x: { name: 'angle', unit: 'deg', values: [-30, 0, 30] },
+    y: { name: 'zoom', unit: 'x', values: [0.8, 1, 1.25] },
+    scores: [
+      [0.2, 0.9, 0.3],
+      [0.8, 1, 0.7],
+      [null, 0.95, 0.6],
+    ],
+  }
 
   it('draws one cell per grid point with its score, outlining cells below min', async () => {
     const svg = await renderSpecSvg(heatmapSpec(data, { min: 0.75 }))
     xmlTags(svg)
-    const rects = [...svg.matchAll(/<g class="mark-rect role-mark[^"]*"[^>]*>([\s\S]*?)<\/g>/g)].map((m) => (m[1] as string).match(/<path\b/g)?.length ?? 0)
+    const rects = [...svg.matchAll(/<g class="mark-rect role-mark[^"]*"[^>]*>([\s\S]*?)<\/g>/g)].map(
+      (m) => (m[1] as string).match(/<path\b/g)?.length ?? 0,
+    )
     // First layer: the 8 defined cells (Vega-Lite filters nulls); second: the undefined one in grey, outlined.
     expect(rects).toEqual([8, 1])
     const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1])
@@ -77,6 +101,14 @@ describe('heatmap', () => {
   })
 
   it('refuses scores of the wrong shape', () => {
-    expect(() => heatmapSpec({ ...data, scores: [[1, 1, 1], [1, 1]] })).toThrow(/3 rows \(y values\) of 3 scores/)
+    expect(() =>
+      heatmapSpec({
+        ...data,
+        scores: [
+          [1, 1, 1],
+          [1, 1],
+        ],
+      }),
+    ).toThrow(/3 rows \(y values\) of 3 scores/)
   })
 })

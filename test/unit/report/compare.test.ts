@@ -28,7 +28,9 @@ describe('comparison report', async () => {
     expect(spec).toContain('"strokeDash"')
     const diff = differenceChartSpec({ candidate, comparison }) as { layer: { mark: { type: string } }[] }
     expect(diff.layer.map((l) => l.mark.type)).toEqual(['area', 'line', 'rule'])
-    expect(comparisonLines({ candidate, baseline, comparison })[0]).toMatch(/^disc AUC -0\.\d{3} \[-0\.\d{3}, -?0\.\d{3}\], p = [\d.]+; stable \[.+\] vs .+ \(fails\)$/)
+    expect(comparisonLines({ candidate, baseline, comparison })[0]).toMatch(
+      /^disc AUC -0\.\d{3} \[-0\.\d{3}, -?0\.\d{3}\], p = [\d.]+; stable \[.+\] vs .+ \(fails\)$/,
+    )
     expect(formatP(0.0078125)).toBe('p = 0.0078')
     expect(formatP(0.0004)).toBe('p < 0.001')
   })
@@ -37,22 +39,40 @@ describe('comparison report', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'segsense-compare-report-')), 'r')
     dirs.push(dir)
     const [entry] = reportEntries({
-      name: 'no worse', fullName: 'models > no worse', module: { relativeModuleId: 'test/models.test.ts' }, result: () => ({ state: 'failed' }),
-      meta: () => ({ segsense: { sweeps: [{ matcher: 'toBeAtLeastAsRobustAs', pass: false, result: candidate, baseline, comparison, min: 0.8 }] } }) as ReturnType<ReportedTest['meta']>,
+      name: 'no worse',
+      fullName: 'models > no worse',
+      module: { relativeModuleId: 'test/models.test.ts' },
+      result: () => ({ state: 'failed' }),
+      meta: () =>
+        ({
+          segsense: {
+            sweeps: [
+              { matcher: 'toBeAtLeastAsRobustAs', pass: false, result: candidate, baseline, comparison, min: 0.8 },
+            ],
+          },
+        }) as ReturnType<ReportedTest['meta']>,
     })
     expect(entry).toMatchObject({ title: 'no worse: top-blind vs threshold · rotate', baseline, comparison })
     const written = await writeReport([entry!], dir)
     expect(written.sweeps.map((s) => s.pass)).toEqual([false])
     expect(written.rows.map((r) => [r.className, r.pass])).toEqual(comparison.classes.map((c) => [c.className, c.pass]))
     const html = readFileSync(join(dir, 'index.html'), 'utf8')
-    xmlTags(html.replace(/^<!doctype html>/, '').replace(/<meta[^>]*>/g, '').replace(/<link[^>]*>/g, '').replace(/<img[^>]*>/g, ''))
+    xmlTags(
+      html
+        .replace(/^<!doctype html>/, '')
+        .replace(/<meta[^>]*>/g, '')
+        .replace(/<link[^>]*>/g, '')
+        .replace(/<img[^>]*>/g, ''),
+    )
     expect(html).toContain('<table class="comparison">')
     expect(html).toContain('Candidate top-blind against baseline threshold on the same 2 samples')
     expect(html.match(/<svg/g)).toHaveLength(2)
     // every SVG id is scoped to its chart: none repeats on the page
     const ids = [...html.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1])
     expect(new Set(ids).size).toBe(ids.length)
-    const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as { sweeps: { baseline: { model: string }; comparison: { pass: boolean } }[] }
+    const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as {
+      sweeps: { baseline: { model: string }; comparison: { pass: boolean } }[]
+    }
     expect(json.sweeps[0]).toMatchObject({ baseline: { model: 'threshold' }, comparison: { pass: false } })
   })
 })

@@ -27,7 +27,9 @@ describe('charts and report with confidence and confusion', async () => {
   it('draws the bootstrap band of aggregate() under the curves, only when asked', () => {
     const plain = chartSpec(result, { min: 0.8 }) as unknown as { layer: Layer[] }
     expect(plain.layer.some((l) => l.mark.type === 'area')).toBe(false)
-    const spec = chartSpec(result, { min: 0.8, confidence: 0.9, seed: 4, resamples: 300 }) as unknown as { layer: Layer[] }
+    const spec = chartSpec(result, { min: 0.8, confidence: 0.9, seed: 4, resamples: 300 }) as unknown as {
+      layer: Layer[]
+    }
     const areaAt = spec.layer.findIndex((l) => l.mark.type === 'area')
     const lineAt = spec.layer.findIndex((l) => l.mark.type === 'line')
     expect(areaAt).toBeGreaterThanOrEqual(0)
@@ -39,9 +41,14 @@ describe('charts and report with confidence and confusion', async () => {
   })
 
   it('draws the confusion counts as one stacked chart per truth class', async () => {
-    const spec = confusionSpec(lit) as unknown as { data: { values: { value: string; truth: string; predicted: string; share: number }[] } }
+    const spec = confusionSpec(lit) as unknown as {
+      data: { values: { value: string; truth: string; predicted: string; share: number }[] }
+    }
     const square = spec.data.values.filter((p) => p.truth === 'square')
-    expect(square).toEqual([{ value: '1', truth: 'square', predicted: 'square', share: 1 }, { value: '1.5', truth: 'square', predicted: 'disc', share: 1 }])
+    expect(square).toEqual([
+      { value: '1', truth: 'square', predicted: 'square', share: 1 },
+      { value: '1.5', truth: 'square', predicted: 'disc', share: 1 },
+    ])
     expect(xmlTags(await renderSpecSvg(confusionSpec(lit)))).toContain('svg')
     const { confusion: _c, ...without } = lit
     expectThrow(() => confusionSpec(without), 'E_BAD_PARAMETER', 'confusion: true')

@@ -21,16 +21,30 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 /** Runs the child writer; resolves with the signal that ended it (null when it exited). */
 function write(out: string, version: 'old' | 'new', killAt?: number): Promise<NodeJS.Signals | null> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [child, dist, out, version, ...(killAt ? [String(killAt)] : [])], (err, _stdout, stderr) => {
-      if (err && !err.signal) return reject(new Error(`child failed: ${stderr || err.message}`))
-      resolve(err?.signal ?? null)
-    })
+    execFile(
+      process.execPath,
+      [child, dist, out, version, ...(killAt ? [String(killAt)] : [])],
+      (err, _stdout, stderr) => {
+        if (err && !err.signal) return reject(new Error(`child failed: ${stderr || err.message}`))
+        resolve(err?.signal ?? null)
+      },
+    )
   })
 }
 
 /** Every file of a folder with the hash of its bytes. */
 function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(readdirSync(dir).sort().map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex').slice(0, 16)]))
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [
+        f,
+        createHash('sha256')
+          .update(readFileSync(join(dir, f)))
+          .digest('hex')
+          .slice(0, 16),
+      ]),
+  )
 }
 
 // The new report writes 4 files (strip, GIF, results.json, index.html), then sets the old folder aside (5) and swaps
@@ -43,18 +57,21 @@ describe('writeReport killed during the write', () => {
   const trials: { step: number; signal: NodeJS.Signals | null; dir: string }[] = []
 
   beforeAll(async () => {
-    if (!existsSync(join(dist, 'report/folder.js'))) throw new Error('dist/ is missing or stale: run `npm run build` first')
+    if (!existsSync(join(dist, 'report/folder.js')))
+      throw new Error('dist/ is missing or stale: run `npm run build` first')
     await Promise.all([write(join(root, 'ref-old/report'), 'old'), write(join(root, 'ref-new/report'), 'new')])
     old = snapshot(join(root, 'ref-old/report'))
     fresh = snapshot(join(root, 'ref-new/report'))
     const steps = Array.from({ length: STEPS }, (_, k) => k + 1)
     // Two at a time: the machine is shared.
     for (let k = 0; k < steps.length; k += 2) {
-      await Promise.all(steps.slice(k, k + 2).map(async (step) => {
-        const dir = join(root, `kill-${step}`)
-        cpSync(join(root, 'ref-old/report'), join(dir, 'report'), { recursive: true })
-        trials.push({ step, signal: await write(join(dir, 'report'), 'new', step), dir })
-      }))
+      await Promise.all(
+        steps.slice(k, k + 2).map(async (step) => {
+          const dir = join(root, `kill-${step}`)
+          cpSync(join(root, 'ref-old/report'), join(dir, 'report'), { recursive: true })
+          trials.push({ step, signal: await write(join(dir, 'report'), 'new', step), dir })
+        }),
+      )
     }
     trials.sort((a, b) => a.step - b.step)
   }, 120_000)
@@ -80,7 +97,11 @@ describe('writeReport killed during the write', () => {
   })
 
   it('leaves its staging folder hidden beside the report, and the next write removes it', async () => {
-    const hidden = (step: number) => readdirSync(join(root, `kill-${step}`)).filter((f) => f !== 'report').map((f) => f.replace(/-\d+-[0-9a-f]+$/, '-<pid>-<random>')).sort()
+    const hidden = (step: number) =>
+      readdirSync(join(root, `kill-${step}`))
+        .filter((f) => f !== 'report')
+        .map((f) => f.replace(/-\d+-[0-9a-f]+$/, '-<pid>-<random>'))
+        .sort()
     expect(hidden(2)).toEqual(['.report.segsense-tmp-<pid>-<random>'])
     expect(hidden(5)).toEqual(['.report.segsense-old-<pid>-<random>', '.report.segsense-tmp-<pid>-<random>'])
     expect(hidden(6)).toEqual(['.report.segsense-old-<pid>-<random>'])
@@ -110,7 +131,10 @@ describe('writeReport into an existing folder', async () => {
     const dir = join(root, 'foreign')
     mkdirSync(dir)
     writeFileSync(join(dir, 'notes.txt'), 'mine')
-    await expect(writeReport([result], dir)).rejects.toMatchObject({ code: 'E_FILE_WRITE', message: expect.stringMatching(/"notes\.txt".*folder of its own/) })
+    await expect(writeReport([result], dir)).rejects.toMatchObject({
+      code: 'E_FILE_WRITE',
+      message: expect.stringMatching(/"notes\.txt".*folder of its own/),
+    })
     expect(readdirSync(dir)).toEqual(['notes.txt'])
     expect(readdirSync(root).filter((f) => f.startsWith('.foreign'))).toEqual([])
   })

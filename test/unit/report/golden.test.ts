@@ -18,7 +18,8 @@ import { defineTransform } from '../../../src/transforms/transform.js'
 import { expectGolden } from '../../support/golden.js'
 
 const dir = new URL('./golden/', import.meta.url).pathname
-const W = 24, H = 16
+const W = 24,
+  H = 16
 const classes = { 1: 'disc', 2: 'box' }
 
 /** Pixels of librsvg text (legend, value labels, captions) allowed to differ; everything else is exact. */
@@ -33,21 +34,29 @@ const CHART_BUDGET = 300
 function scene(): Sample {
   const img = new Float32Array(W * H)
   const truth = new Uint8Array(W * H)
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-    const i = y * W + x
-    img[i] = 0.1 + 0.3 * (((x * x * 7 + y * 13 + x * y * 5) % 17) / 17)
-    if ((x - 7) ** 2 + (y - 8) ** 2 <= 16) { img[i] = 0.9; truth[i] = 1 } else if (x >= 14 && x <= 19 && y >= 4 && y <= 11) { img[i] = 0.6; truth[i] = 2 }
-  }
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const i = y * W + x
+      img[i] = 0.1 + 0.3 * (((x * x * 7 + y * 13 + x * y * 5) % 17) / 17)
+      if ((x - 7) ** 2 + (y - 8) ** 2 <= 16) {
+        img[i] = 0.9
+        truth[i] = 1
+      } else if (x >= 14 && x <= 19 && y >= 4 && y <= 11) {
+        img[i] = 0.6
+        truth[i] = 2
+      }
+    }
   return { id: 'scene', image: raster(W, H, 1, img), truth: labelMap(W, H, truth) }
 }
 
 /** Thresholds the intensities, blind to the top 6 rows and the left 5 columns: prediction and truth differ there. */
 const model = functionModel('threshold', classes, (img) => {
   const out = new Uint8Array(img.width * img.height)
-  for (let y = 6; y < img.height; y++) for (let x = 5; x < img.width; x++) {
-    const v = img.data[y * img.width + x] as number
-    out[y * img.width + x] = v > 0.75 ? 1 : v > 0.45 ? 2 : 0
-  }
+  for (let y = 6; y < img.height; y++)
+    for (let x = 5; x < img.width; x++) {
+      const v = img.data[y * img.width + x] as number
+      out[y * img.width + x] = v > 0.75 ? 1 : v > 0.45 ? 2 : 0
+    }
   return labelMap(img.width, img.height, out)
 })
 
@@ -58,12 +67,16 @@ const shiftX = defineTransform({
   parameter: { name: 'dx', unit: 'px', neutral: 0, scale: 'linear', defaultRange: [-3, 3], defaultStep: 3 },
   image: (img: Raster, dx: number): Raster => {
     const out = new Float32Array(img.data.length).fill(0.1)
-    for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width; x++) if (x - dx >= 0 && x - dx < img.width) out[y * img.width + x] = img.data[y * img.width + x - dx] as number
+    for (let y = 0; y < img.height; y++)
+      for (let x = 0; x < img.width; x++)
+        if (x - dx >= 0 && x - dx < img.width) out[y * img.width + x] = img.data[y * img.width + x - dx] as number
     return raster(img.width, img.height, 1, out)
   },
   labels: (mask: LabelMap, dx: number): LabelMap => {
     const out = new Uint8Array(mask.data.length)
-    for (let y = 0; y < mask.height; y++) for (let x = 0; x < mask.width; x++) if (x - dx >= 0 && x - dx < mask.width) out[y * mask.width + x] = mask.data[y * mask.width + x - dx] as number
+    for (let y = 0; y < mask.height; y++)
+      for (let x = 0; x < mask.width; x++)
+        if (x - dx >= 0 && x - dx < mask.width) out[y * mask.width + x] = mask.data[y * mask.width + x - dx] as number
     return labelMap(mask.width, mask.height, out)
   },
 })
@@ -75,12 +88,22 @@ describe('golden images', async () => {
   const frames = framesOf(result)!
 
   it('overlay PNG (3x, with legend): the overlay exact, the legend text within its budget', async () => {
-    const png = await overlayPng(sample.image, sample.truth, prediction, { palette: classPalette(classes, result.classes), size: 3 * W })
-    await expectGolden(dir, 'overlay', png, { maxDiffPixels: TEXT_BUDGET, exact: [{ left: 0, top: 0, width: 3 * W, height: 3 * H }] })
+    const png = await overlayPng(sample.image, sample.truth, prediction, {
+      palette: classPalette(classes, result.classes),
+      size: 3 * W,
+    })
+    await expectGolden(dir, 'overlay', png, {
+      maxDiffPixels: TEXT_BUDGET,
+      exact: [{ left: 0, top: 0, width: 3 * W, height: 3 * H }],
+    })
   })
 
   it('overlay PNG without legend: exact', async () => {
-    const png = await overlayPng(sample.image, sample.truth, prediction, { palette: classPalette(classes, result.classes), size: 40, legend: false })
+    const png = await overlayPng(sample.image, sample.truth, prediction, {
+      palette: classPalette(classes, result.classes),
+      size: 40,
+      legend: false,
+    })
     await expectGolden(dir, 'overlay-bare', png)
   })
 
@@ -99,7 +122,12 @@ describe('golden images', async () => {
   })
 
   it('chart PNG: within the budget for vega text and antialiased lines', async () => {
-    const png = await renderChartPng(result, { min: { disc: 0.6, box: 0.8 }, required: [-2, 2], width: 200, height: 120 })
+    const png = await renderChartPng(result, {
+      min: { disc: 0.6, box: 0.8 },
+      required: [-2, 2],
+      width: 200,
+      height: 120,
+    })
     await expectGolden(dir, 'chart', png, { maxDiffPixels: CHART_BUDGET })
   })
 })

@@ -7,13 +7,23 @@ import { expectThrow } from '../../support/helpers.js'
 // Rows = first axis (x in the chart), columns = second axis (y). Neutral [1, 0]; the region is the L of 4 cells
 // connected to it; the passing cell at [3, 2] is an island outside it.
 const grid = gridOf(['#..', '#..', '##.', '..#'], [1, 0], {
-  a: { values: [-20, 0, 20, 40], parameter: { name: 'angle', unit: 'deg', neutral: 0, scale: 'linear', defaultRange: [-20, 40], defaultStep: 20 }, transform: 'rotate' },
-  b: { values: [1, 1.5, 2], parameter: { name: 'factor', unit: 'x', neutral: 1, scale: 'log', defaultRange: [1, 2], defaultStep: 0.5 }, transform: 'zoom' },
+  a: {
+    values: [-20, 0, 20, 40],
+    parameter: { name: 'angle', unit: 'deg', neutral: 0, scale: 'linear', defaultRange: [-20, 40], defaultStep: 20 },
+    transform: 'rotate',
+  },
+  b: {
+    values: [1, 1.5, 2],
+    parameter: { name: 'factor', unit: 'x', neutral: 1, scale: 'log', defaultRange: [1, 2], defaultStep: 0.5 },
+    transform: 'zoom',
+  },
 })
 
 /** The `<path>` count of each rect layer, in layer order. */
 function rectLayers(svg: string): number[] {
-  return [...svg.matchAll(/<g class="mark-rect role-mark[^"]*"[^>]*>([\s\S]*?)<\/g>/g)].map((m) => (m[1] as string).match(/<path\b/g)?.length ?? 0)
+  return [...svg.matchAll(/<g class="mark-rect role-mark[^"]*"[^>]*>([\s\S]*?)<\/g>/g)].map(
+    (m) => (m[1] as string).match(/<path\b/g)?.length ?? 0,
+  )
 }
 
 describe('gridHeatmapSpec', () => {
@@ -23,7 +33,9 @@ describe('gridHeatmapSpec', () => {
     // Scored cells, (no undefined cells,) then the region's 4 cells outlined orange.
     expect(rectLayers(svg)).toEqual([12, 0, 4])
     expect(svg.match(/<path\b[^>]*stroke="#ff7f0e"/g)).toHaveLength(4)
-    expect(svg).toContain('stable region at dice &gt;= 0.5 (orange): 4 of 12 cells, angle -20 to 20 deg, factor 1 to 1.5 x')
+    expect(svg).toContain(
+      'stable region at dice &gt;= 0.5 (orange): 4 of 12 cells, angle -20 to 20 deg, factor 1 to 1.5 x',
+    )
     expect(svg).toContain('crafted: dice of LV under rotate: angle x zoom: factor')
     expect(svg).toMatch(/<text[^>]*>●<\/text>/)
     // x labels in the first axis' order, y labels in the second's (ascending upwards).
@@ -35,14 +47,21 @@ describe('gridHeatmapSpec', () => {
 
   it('says when the neutral cell fails, and draws no region without min', async () => {
     const failing = gridOf(['.#'], [0, 0])
-    expect(await renderSpecSvg(gridHeatmapSpec(failing, { min: 0.5 }))).toContain('no stable region at dice &gt;= 0.5: the neutral cell fails')
+    expect(await renderSpecSvg(gridHeatmapSpec(failing, { min: 0.5 }))).toContain(
+      'no stable region at dice &gt;= 0.5: the neutral cell fails',
+    )
     const plain = await renderSpecSvg(gridHeatmapSpec(grid))
     expect(plain).not.toContain('stroke="#ff7f0e"')
     expect(plain).not.toContain('stable region')
   })
 
   it('names what the grid lacks', () => {
-    expectThrow(() => gridHeatmapSpec(grid, { className: 'RV' }), 'E_BAD_PARAMETER', 'no dice scores for class "RV"', 'classes: LV')
+    expectThrow(
+      () => gridHeatmapSpec(grid, { className: 'RV' }),
+      'E_BAD_PARAMETER',
+      'no dice scores for class "RV"',
+      'classes: LV',
+    )
     expectThrow(() => gridHeatmapSpec(grid, { sample: 'x' }), 'E_BAD_PARAMETER', 'of sample "x"')
   })
 })

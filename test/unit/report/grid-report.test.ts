@@ -11,14 +11,25 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 // Neutral [1, 0]: the region is the 3 cells of column 0 in rows 0-2 plus (2, 1); the cell (3, 2) passes alone.
 const grid = gridOf(['#..', '#..', '##.', '..#'], [1, 0], {
-  a: { values: [-20, 0, 20, 40], transform: 'rotate', parameter: { name: 'angle', unit: 'deg', neutral: 0, scale: 'linear', defaultRange: [-20, 40], defaultStep: 20 } },
-  b: { values: [1, 1.5, 2], transform: 'zoom', parameter: { name: 'factor', unit: 'x', neutral: 1, scale: 'log', defaultRange: [1, 2], defaultStep: 0.5 } },
+  a: {
+    values: [-20, 0, 20, 40],
+    transform: 'rotate',
+    parameter: { name: 'angle', unit: 'deg', neutral: 0, scale: 'linear', defaultRange: [-20, 40], defaultStep: 20 },
+  },
+  b: {
+    values: [1, 1.5, 2],
+    transform: 'zoom',
+    parameter: { name: 'factor', unit: 'x', neutral: 1, scale: 'log', defaultRange: [1, 2], defaultStep: 0.5 },
+  },
 })
 
 describe('writeReport with grids', () => {
   it('writes a section per grid: the stable region in a table and a heatmap per class, the verdict in results.json', async () => {
     const dir = join(root, 'one')
-    const written = await writeReport([], dir, { grids: [{ result: grid, min: 0.5, title: 'rotation x zoom' }], date: new Date('2026-01-01T00:00:00Z') })
+    const written = await writeReport([], dir, {
+      grids: [{ result: grid, min: 0.5, title: 'rotation x zoom' }],
+      date: new Date('2026-01-01T00:00:00Z'),
+    })
     const html = readFileSync(written.index, 'utf8')
     expect(html).toContain('<section class="sweep grid" id="grid-01">')
     expect(html).toContain('grid #01 rotation x zoom <span class="badge fail">fail</span>')
@@ -31,13 +42,27 @@ describe('writeReport with grids', () => {
     const json = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'))
     expect(json.sweeps).toEqual([])
     expect(json.grids).toHaveLength(1)
-    expect(json.grids[0]).toMatchObject({ id: 'grid-01', pass: false, metric: 'dice', verdict: { classes: [{ className: 'LV', min: 0.5, pass: false, region: { cells: 4 } }] } })
+    expect(json.grids[0]).toMatchObject({
+      id: 'grid-01',
+      pass: false,
+      metric: 'dice',
+      verdict: { classes: [{ className: 'LV', min: 0.5, pass: false, region: { cells: 4 } }] },
+    })
     expect(json.grids[0].result).toEqual(JSON.parse(JSON.stringify(grid)))
   })
 
   it('refuses an invalid grid before writing anything, and an empty report', async () => {
     const broken = { ...grid, neutral: [0, 0] as const }
-    await expectRejection(writeReport([], join(root, 'two'), { grids: [broken] }), 'E_SCHEMA', 'grid 1 is not a valid GridResult', '/neutral/0')
-    await expectRejection(writeReport([], join(root, 'three'), { grids: [] }), 'E_BAD_PARAMETER', 'at least one sweep result')
+    await expectRejection(
+      writeReport([], join(root, 'two'), { grids: [broken] }),
+      'E_SCHEMA',
+      'grid 1 is not a valid GridResult',
+      '/neutral/0',
+    )
+    await expectRejection(
+      writeReport([], join(root, 'three'), { grids: [] }),
+      'E_BAD_PARAMETER',
+      'at least one sweep result',
+    )
   })
 })

@@ -11,7 +11,11 @@ import { rotate, zoom } from '../../../src/transforms/geometric.js'
 import { scene, sceneModel, xmlTags } from '../../support/report.js'
 
 const dirs: string[] = []
-const tmp = () => { const d = mkdtempSync(join(tmpdir(), 'segsense-report-')); dirs.push(d); return d }
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'segsense-report-'))
+  dirs.push(d)
+  return d
+}
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 const evil = '<img src=x onerror=alert(1)>'
@@ -19,14 +23,39 @@ const samples = [scene('a'), scene('<b>&')]
 
 describe('writeReport', async () => {
   const robust = await sweep(sceneModel(), samples, rotate, { range: [-90, 90], step: 30, keep: 'frames' })
-  const fragile = await sweep(sceneModel({ 1: evil, 2: 'square' }, true), samples, rotate, { range: [-90, 90], step: 30, keep: 'frames' })
+  const fragile = await sweep(sceneModel({ 1: evil, 2: 'square' }, true), samples, rotate, {
+    range: [-90, 90],
+    step: 30,
+    keep: 'frames',
+  })
   const zoomed = await sweep(sceneModel(), samples, zoom, { values: [0.8, 1, 1.25] })
   const dir = tmp()
-  const written = await writeReport([robust, { result: fragile, required: [-30, 30], sample: '<b>&', title: `fragile ${evil}`, test: { file: 'test/a&b.test.ts', name: `x > ${evil}`, state: 'failed' } }, { result: zoomed, min: { square: 0.9 } }], dir, { min: 0.7, date: new Date('2026-01-02T03:04:05Z') })
+  const written = await writeReport(
+    [
+      robust,
+      {
+        result: fragile,
+        required: [-30, 30],
+        sample: '<b>&',
+        title: `fragile ${evil}`,
+        test: { file: 'test/a&b.test.ts', name: `x > ${evil}`, state: 'failed' },
+      },
+      { result: zoomed, min: { square: 0.9 } },
+    ],
+    dir,
+    { min: 0.7, date: new Date('2026-01-02T03:04:05Z') },
+  )
   const html = readFileSync(join(dir, 'index.html'), 'utf8')
 
   it('writes index.html, results.json and the strip and GIF of each sweep with frames', () => {
-    expect(readdirSync(dir).sort()).toEqual(['index.html', 'results.json', 'sweep-01-strip.png', 'sweep-01.gif', 'sweep-02-strip.png', 'sweep-02.gif'])
+    expect(readdirSync(dir).sort()).toEqual([
+      'index.html',
+      'results.json',
+      'sweep-01-strip.png',
+      'sweep-01.gif',
+      'sweep-02-strip.png',
+      'sweep-02.gif',
+    ])
     expect(written.index).toBe(join(dir, 'index.html'))
     expect(html).toContain('src="sweep-01-strip.png"')
     expect(html).toContain('src="sweep-02.gif"')
@@ -42,7 +71,12 @@ describe('writeReport', async () => {
 
   it('tabulates every class of every sweep with the summary of summarize() and the verdict of evaluateRequirement()', () => {
     expect(written.rows.map((r) => [r.sweep, r.className])).toEqual([
-      ['sweep-01', 'disc'], ['sweep-01', 'square'], ['sweep-02', evil], ['sweep-02', 'square'], ['sweep-03', 'disc'], ['sweep-03', 'square'],
+      ['sweep-01', 'disc'],
+      ['sweep-01', 'square'],
+      ['sweep-02', evil],
+      ['sweep-02', 'square'],
+      ['sweep-03', 'disc'],
+      ['sweep-03', 'square'],
     ])
     const s = summarize(robust, { min: 0.7 }).classes.disc!
     const row = written.rows[0]!
@@ -50,7 +84,10 @@ describe('writeReport', async () => {
     expect(row.worst?.score).toBe(s.worst?.score)
     expect(row.pass).toBe(evaluateRequirement(robust, { min: 0.7 }).classes[0]!.pass)
     // A per-class threshold judges only that class.
-    expect(written.rows.slice(4).map((r) => [r.min, r.pass === null])).toEqual([[null, true], [0.9, false]])
+    expect(written.rows.slice(4).map((r) => [r.min, r.pass === null])).toEqual([
+      [null, true],
+      [0.9, false],
+    ])
   })
 
   it('judges a sweep with a required range only over the values inside it', () => {
@@ -75,7 +112,9 @@ describe('writeReport', async () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//i)
     expect(html).toContain("default-src 'none'")
     // Well-formed markup once the void elements are closed.
-    expect(() => xmlTags(html.replace(/<!doctype html>/i, '').replace(/<(meta|img|br|hr|input)\b([^>]*?)\/?>/g, '<$1$2/>'))).not.toThrow()
+    expect(() =>
+      xmlTags(html.replace(/<!doctype html>/i, '').replace(/<(meta|img|br|hr|input)\b([^>]*?)\/?>/g, '<$1$2/>')),
+    ).not.toThrow()
   })
 
   it('gives each inline chart its own ids', () => {
@@ -85,7 +124,9 @@ describe('writeReport', async () => {
   })
 
   it('refuses invalid results and empty input', async () => {
-    await expect(writeReport([{ ...robust, values: [1] } as typeof robust], tmp())).rejects.toThrow(/sweep 1 is not a valid SweepResult/)
+    await expect(writeReport([{ ...robust, values: [1] } as typeof robust], tmp())).rejects.toThrow(
+      /sweep 1 is not a valid SweepResult/,
+    )
     await expect(writeReport([], tmp())).rejects.toThrow(/at least one sweep result/)
   })
 

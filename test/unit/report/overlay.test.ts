@@ -20,7 +20,9 @@ function squareCase() {
   return { img, mask: labelMap(20, 20, mask) }
 }
 
-const px = (o: { width: number; data: Uint8Array }, x: number, y: number) => [...o.data.subarray((y * o.width + x) * 3, (y * o.width + x) * 3 + 3)]
+const px = (o: { width: number; data: Uint8Array }, x: number, y: number) => [
+  ...o.data.subarray((y * o.width + x) * 3, (y * o.width + x) * 3 + 3),
+]
 
 describe('overlay', () => {
   const { img, mask } = squareCase()
@@ -28,12 +30,21 @@ describe('overlay', () => {
   const square = hexToRgb(CLASS_COLOURS[1]!)
 
   it('colours classes by their position in the result classes, stable whether or not a class is present', () => {
-    expect(palette.map((e) => [e.id, e.name, e.colour])).toEqual([[1, 'disc', CLASS_COLOURS[0]], [2, 'square', CLASS_COLOURS[1]]])
+    expect(palette.map((e) => [e.id, e.name, e.colour])).toEqual([
+      [1, 'disc', CLASS_COLOURS[0]],
+      [2, 'square', CLASS_COLOURS[1]],
+    ])
     // Order by result.classes, not by id.
     expect(classPalette(classes, ['square', 'disc']).find((e) => e.id === 1)?.colour).toBe(CLASS_COLOURS[1])
     // A frame with only class 2 draws it in the same colour as a frame with both.
-    const both = labelMap(20, 20, mask.data.map((v, i) => (i < 20 ? 1 : v)))
-    expect(px(overlayPixels(img, undefined, mask, { palette }), 10, 10)).toEqual(px(overlayPixels(img, undefined, both, { palette }), 10, 10))
+    const both = labelMap(
+      20,
+      20,
+      mask.data.map((v, i) => (i < 20 ? 1 : v)),
+    )
+    expect(px(overlayPixels(img, undefined, mask, { palette }), 10, 10)).toEqual(
+      px(overlayPixels(img, undefined, both, { palette }), 10, 10),
+    )
   })
 
   it('fills the prediction translucently and draws the truth contour opaque, in the class colour', () => {
@@ -62,7 +73,9 @@ describe('overlay', () => {
   it('ignores labels without a colour and refuses masks of another size', () => {
     const other = labelMap(20, 20, new Uint8Array(400).fill(7))
     expect(px(overlayPixels(img, other, other, { palette }), 10, 10)).toEqual([128, 128, 128])
-    expect(() => overlayPixels(img, labelMap(10, 10, new Uint8Array(100)), undefined, { palette })).toThrow(/10x10, the image 20x20/)
+    expect(() => overlayPixels(img, labelMap(10, 10, new Uint8Array(100)), undefined, { palette })).toThrow(
+      /10x10, the image 20x20/,
+    )
     expect(() => overlayPixels(img, mask, mask, { palette, alpha: 2 })).toThrow(/alpha/)
   })
 
@@ -71,7 +84,9 @@ describe('overlay', () => {
     const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true })
     expect(info.width).toBe(260) // the legend needs at least 260 px
     expect(info.height).toBe(20 + 40 + 6)
-    const at = (x: number, y: number) => [...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3)]
+    const at = (x: number, y: number) => [
+      ...data.subarray((y * info.width + x) * info.channels, (y * info.width + x) * info.channels + 3),
+    ]
     expect(at(5, 10)).toEqual([...square])
     const bare = await sharp(await overlayPng(img, mask, mask, { palette, legend: false })).metadata()
     expect([bare.width, bare.height]).toEqual([20, 20])
@@ -104,7 +119,9 @@ describe('sweep frames (keep: frames)', () => {
   it('keeps nothing by default', async () => {
     const result = await sweep(sceneModel(), samples, rotate, { values: [0, 90] })
     expect(framesOf(result)).toBeUndefined()
-    await expect(sweep(sceneModel(), samples, rotate, { values: [0], keep: 'all' as 'frames' })).rejects.toThrow(/keep must be 'none', 'frames' or \{ frames: \[sample ids\] \}/)
+    await expect(sweep(sceneModel(), samples, rotate, { values: [0], keep: 'all' as 'frames' })).rejects.toThrow(
+      /keep must be 'none', 'frames' or \{ frames: \[sample ids\] \}/,
+    )
   })
 
   it('crops frames to the same box around the truth', async () => {
@@ -121,13 +138,19 @@ describe('sweep frames (keep: frames)', () => {
 
 describe('frame strip and GIF', () => {
   it('lays out one cell per value with the value under it, wrapping after `columns`', async () => {
-    const result = await sweep(sceneModel(), [scene('a'), scene('b')], rotate, { range: [-60, 60], step: 30, keep: 'frames' })
+    const result = await sweep(sceneModel(), [scene('a'), scene('b')], rotate, {
+      range: [-60, 60],
+      step: 30,
+      keep: 'frames',
+    })
     const frames = framesOf(result)!
     const png = await frameStrip(result, frames, 'b', { columns: 3, cell: 40, crop: 'none', legend: false })
     const meta = await sharp(png).metadata()
     // 3 columns of 40 px + 4 px gaps; 2 rows of 40 px + an 18 px label band + gaps.
     expect([meta.width, meta.height]).toEqual([3 * 44 + 4, 2 * (40 + 18 + 4) + 4])
-    await expect(frameStrip(result, frames, 'nope')).rejects.toThrow(/no frames for sample "nope"; the sweep kept frames of "a", "b"/)
+    await expect(frameStrip(result, frames, 'nope')).rejects.toThrow(
+      /no frames for sample "nope"; the sweep kept frames of "a", "b"/,
+    )
   })
 
   it('writes one GIF frame per swept value with the given duration', async () => {

@@ -5,7 +5,12 @@ import { type ChartSpec, renderSpecPng, renderSpecSvg } from '../../../src/repor
 const spec: ChartSpec = {
   width: 120,
   height: 60,
-  data: { values: [{ x: 1, y: 2 }, { x: 2, y: 3 }] },
+  data: {
+    values: [
+      { x: 1, y: 2 },
+      { x: 2, y: 3 },
+    ],
+  },
   mark: 'point',
   encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
 }
@@ -21,5 +26,4 @@ describe('renderSpecSvg / renderSpecPng', () => {
     expect([one.width, one.height]).toEqual([Math.round(width), Math.round(height)])
     expect([two.width, two.height]).toEqual([one.width * 2, one.height * 2])
   })
-
 })

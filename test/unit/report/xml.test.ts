@@ -38,7 +38,14 @@ describe('names with XML-invalid code points', async () => {
   const shift = defineTransform({
     name: `shift\u0001\uDFFF`,
     spatial: false,
-    parameter: { name: 'dx\u0002', unit: 'px\u0003', neutral: 0, scale: 'linear', defaultRange: [-2, 2], defaultStep: 2 },
+    parameter: {
+      name: 'dx\u0002',
+      unit: 'px\u0003',
+      neutral: 0,
+      scale: 'linear',
+      defaultRange: [-2, 2],
+      defaultStep: 2,
+    },
     image: (img) => img,
   })
   const model = { ...sceneModel(classes), name: 'model\u0007\uFFFF' }
@@ -54,7 +61,9 @@ describe('names with XML-invalid code points', async () => {
 
   it('the overlay legend, the frame strip and the GIF captions render', async () => {
     const s = scene('x')
-    expect((await overlayPng(s.image, s.truth, s.truth, { palette: classPalette(classes, result.classes) })).length).toBeGreaterThan(100)
+    expect(
+      (await overlayPng(s.image, s.truth, s.truth, { palette: classPalette(classes, result.classes) })).length,
+    ).toBeGreaterThan(100)
     expect((await frameStrip(result, frames)).length).toBeGreaterThan(100)
     expect((await sweepGif(result, frames)).length).toBeGreaterThan(100)
   })
@@ -68,4 +77,3 @@ describe('names with XML-invalid code points', async () => {
     expect(html).toContain('disc\uFFFD')
   })
 })
-

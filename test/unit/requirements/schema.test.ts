@@ -18,39 +18,106 @@ describe('the spec schema and the option types agree', () => {
     expectTypeOf<SchemaRequirementKeys>().toEqualTypeOf<keyof SpecRequirement>()
     // Every option toBeRobustTo takes is a spec key, but the samples (the spec's own), the chart policy and the
     // slicing of volumes (a spec's samples are image files).
-    expectTypeOf<Exclude<keyof RobustOptions, 'samples' | 'attach' | 'slices'>>().toEqualTypeOf<keyof RequirementOptions>()
+    expectTypeOf<Exclude<keyof RobustOptions, 'samples' | 'attach' | 'slices'>>().toEqualTypeOf<
+      keyof RequirementOptions
+    >()
     expectTypeOf<keyof RequirementOptions>().toMatchTypeOf<keyof SpecRequirement>()
     // model.input and model.output are closed objects with exactly the keys of the adapter's options.
-    expectTypeOf<keyof typeof specSchema.properties.model.properties.input.properties>().toEqualTypeOf<keyof OnnxInputOptions>()
-    expectTypeOf<keyof typeof specSchema.properties.model.properties.output.properties>().toEqualTypeOf<keyof OnnxOutputOptions>()
+    expectTypeOf<keyof typeof specSchema.properties.model.properties.input.properties>().toEqualTypeOf<
+      keyof OnnxInputOptions
+    >()
+    expectTypeOf<keyof typeof specSchema.properties.model.properties.output.properties>().toEqualTypeOf<
+      keyof OnnxOutputOptions
+    >()
     expect(specSchema.properties.model.properties.input.additionalProperties).toBe(false)
     expect(specSchema.properties.model.properties.output.additionalProperties).toBe(false)
-    expect(Object.keys(specSchema.properties.requirements.items.properties).sort()).toEqual(
-      ['aggregate', 'baseline', 'batchSize', 'batchTimeout', 'classes', 'confidence', 'confusion', 'emptyPolicy', 'margin', 'max', 'metric', 'min', 'minDice', 'name', 'nsdTolerance', 'options', 'range', 'reference', 'refine', 'repeats', 'resamples', 'scoreClasses', 'seed', 'step', 'steps', 'transform', 'values'],
-    )
+    expect(Object.keys(specSchema.properties.requirements.items.properties).sort()).toEqual([
+      'aggregate',
+      'baseline',
+      'batchSize',
+      'batchTimeout',
+      'classes',
+      'confidence',
+      'confusion',
+      'emptyPolicy',
+      'margin',
+      'max',
+      'metric',
+      'min',
+      'minDice',
+      'name',
+      'nsdTolerance',
+      'options',
+      'range',
+      'reference',
+      'refine',
+      'repeats',
+      'resamples',
+      'scoreClasses',
+      'seed',
+      'step',
+      'steps',
+      'transform',
+      'values',
+    ])
   })
 
   it("the spec's defaults have exactly the keys of RequirementDefaults (every requirement key but name, transform, options, grid)", () => {
     expectTypeOf<SchemaDefaultsKeys>().toEqualTypeOf<keyof RequirementDefaults>()
-    expect(Object.keys(specSchema.properties.defaults.properties).sort()).toEqual(
-      ['aggregate', 'batchSize', 'batchTimeout', 'classes', 'confidence', 'confusion', 'emptyPolicy', 'max', 'metric', 'min', 'minDice', 'nsdTolerance', 'reference', 'refine', 'repeats', 'resamples', 'scoreClasses', 'seed'],
-    )
+    expect(Object.keys(specSchema.properties.defaults.properties).sort()).toEqual([
+      'aggregate',
+      'batchSize',
+      'batchTimeout',
+      'classes',
+      'confidence',
+      'confusion',
+      'emptyPolicy',
+      'max',
+      'metric',
+      'min',
+      'minDice',
+      'nsdTolerance',
+      'reference',
+      'refine',
+      'repeats',
+      'resamples',
+      'scoreClasses',
+      'seed',
+    ])
   })
 
-  const spec = (requirement: Record<string, unknown>) => ({ model: { onnx: 'm.onnx', classes: { 1: 'LV' } }, samples: [{ image: 'a.png' }], requirements: [{ transform: 'rotate', ...requirement }] })
+  const spec = (requirement: Record<string, unknown>) => ({
+    model: { onnx: 'm.onnx', classes: { 1: 'LV' } },
+    samples: [{ image: 'a.png' }],
+    requirements: [{ transform: 'rotate', ...requirement }],
+  })
   const errors = (json: unknown) => {
     const v = validateSpec(json)
     return v.valid ? [] : v.errors
   }
 
   it('a requirement with a baseline is a comparison: no min needed, margin only there, the baseline block closed', () => {
-    expect(errors(spec({ baseline: { onnx: 'old.onnx' }, margin: 0.02, confidence: 0.9, resamples: 500, seed: 3 }))).toEqual([])
-    expect(errors(spec({ baseline: { onnx: 'old.onnx', classes: { 3: 'LV' }, input: { fit: 'pad' } }, min: 0.7 }))).toEqual([])
-    expect(errors(spec({ min: 0.9, margin: 0.02 }))).toEqual(['/requirements/0/margin applies to a comparison: add "baseline": { "onnx": ... }'])
-    expect(errors(spec({ baseline: { onnx: 'old.onnx' }, aggregate: 'each' }))).toEqual(['/requirements/0/aggregate: a comparison with a baseline compares mean curves; leave aggregate out'])
-    expect(errors(spec({ baseline: { onnx: 'old.onnx', treshold: 1 } })).join('\n')).toMatch(/\/requirements\/0\/baseline/)
-    expect(errors(spec({ baseline: { classes: { 1: 'LV' } } })).join('\n')).toMatch(/\/requirements\/0\/baseline must have property "onnx"/)
-    expect(errors(spec({ baseline: { onnx: 'old.onnx' }, margin: 2 })).join('\n')).toMatch(/\/requirements\/0\/margin must be <= 1/)
+    expect(
+      errors(spec({ baseline: { onnx: 'old.onnx' }, margin: 0.02, confidence: 0.9, resamples: 500, seed: 3 })),
+    ).toEqual([])
+    expect(
+      errors(spec({ baseline: { onnx: 'old.onnx', classes: { 3: 'LV' }, input: { fit: 'pad' } }, min: 0.7 })),
+    ).toEqual([])
+    expect(errors(spec({ min: 0.9, margin: 0.02 }))).toEqual([
+      '/requirements/0/margin applies to a comparison: add "baseline": { "onnx": ... }',
+    ])
+    expect(errors(spec({ baseline: { onnx: 'old.onnx' }, aggregate: 'each' }))).toEqual([
+      '/requirements/0/aggregate: a comparison with a baseline compares mean curves; leave aggregate out',
+    ])
+    expect(errors(spec({ baseline: { onnx: 'old.onnx', treshold: 1 } })).join('\n')).toMatch(
+      /\/requirements\/0\/baseline/,
+    )
+    expect(errors(spec({ baseline: { classes: { 1: 'LV' } } })).join('\n')).toMatch(
+      /\/requirements\/0\/baseline must have property "onnx"/,
+    )
+    expect(errors(spec({ baseline: { onnx: 'old.onnx' }, margin: 2 })).join('\n')).toMatch(
+      /\/requirements\/0\/margin must be <= 1/,
+    )
   })
 
   it('accepts min with any metric, nsdTolerance and scoreClasses', () => {
@@ -62,9 +129,13 @@ describe('the spec schema and the option types agree', () => {
     expect(errors(spec({ min: 0.9, emptyPolicy: 'nan', batchTimeout: 1000 }))).toEqual([])
     expect(errors(spec({ min: 0.9, emptyPolicy: { bothEmpty: 'best' } }))).toEqual([])
     expect(errors(spec({ min: 0.9, emptyPolicy: 'zero' })).join('\n')).toMatch(/\/requirements\/0\/emptyPolicy/)
-    expect(errors(spec({ min: 0.9, batchTimeout: 0 })).join('\n')).toMatch(/\/requirements\/0\/batchTimeout must be > 0/)
+    expect(errors(spec({ min: 0.9, batchTimeout: 0 })).join('\n')).toMatch(
+      /\/requirements\/0\/batchTimeout must be > 0/,
+    )
     expect(errors(spec({ min: 0.9, refine: { tolerance: 1 } }))).toEqual([])
-    expect(errors(spec({ min: 0.9, refine: { tolerance: 0 } })).join('\n')).toMatch(/\/requirements\/0\/refine\/tolerance must be > 0/)
+    expect(errors(spec({ min: 0.9, refine: { tolerance: 0 } })).join('\n')).toMatch(
+      /\/requirements\/0\/refine\/tolerance must be > 0/,
+    )
   })
 
   it('accepts confidence, resamples, seed and repeats; refuses a level outside (0, 1) and zero repeats', () => {
@@ -74,22 +145,39 @@ describe('the spec schema and the option types agree', () => {
   })
 
   it('top-level defaults complete every requirement: a threshold there is enough; the two-key rules see the result', () => {
-    const withDefaults = (defaults: Record<string, unknown>, requirement: Record<string, unknown>) => ({ ...spec(requirement), defaults })
+    const withDefaults = (defaults: Record<string, unknown>, requirement: Record<string, unknown>) => ({
+      ...spec(requirement),
+      defaults,
+    })
     expect(errors(withDefaults({ min: 0.8, reference: 'prediction', emptyPolicy: 'nan' }, {}))).toEqual([])
-    expect(errors(withDefaults({ reference: 'prediction' }, {}))).toEqual(['/requirements/0 must have property "min" (or the spec\'s /defaults must)'])
-    expect(errors(withDefaults({ minDice: 0.8 }, { metric: 'nsd' }))).toEqual(['/requirements/0/minDice gates Dice only, but metric is "nsd": write "min"'])
+    expect(errors(withDefaults({ reference: 'prediction' }, {}))).toEqual([
+      '/requirements/0 must have property "min" (or the spec\'s /defaults must)',
+    ])
+    expect(errors(withDefaults({ minDice: 0.8 }, { metric: 'nsd' }))).toEqual([
+      '/requirements/0/minDice gates Dice only, but metric is "nsd": write "min"',
+    ])
     // A requirement's own min hides the default minDice: no conflict.
     expect(errors(withDefaults({ minDice: 0.8 }, { min: 0.5, metric: 'nsd' }))).toEqual([])
-    expect(errors(withDefaults({ min: 0.8, minDice: 0.8 }, {}))).toEqual(['/defaults: give "min", not both "min" and "minDice" (its deprecated name)'])
+    expect(errors(withDefaults({ min: 0.8, minDice: 0.8 }, {}))).toEqual([
+      '/defaults: give "min", not both "min" and "minDice" (its deprecated name)',
+    ])
     expect(errors(withDefaults({ min: 0.8, range: [0, 1] }, {}))).toContain('/defaults has unknown property "range"')
   })
 
   it('refuses minDice with another metric, both names of a concept, thresholds outside [0, 1], unknown keys', () => {
-    expect(errors(spec({ minDice: 0.9, metric: 'nsd' }))).toEqual(['/requirements/0/minDice gates Dice only, but metric is "nsd": write "min"'])
-    expect(errors(spec({ min: 0.9, minDice: 0.9 }))).toEqual(['/requirements/0: give "min", not both "min" and "minDice" (its deprecated name)'])
-    expect(errors(spec({ min: 0.9, scoreClasses: ['LV'], classes: ['LV'] }))).toEqual(['/requirements/0: give "scoreClasses", not both "scoreClasses" and "classes" (its deprecated name)'])
+    expect(errors(spec({ minDice: 0.9, metric: 'nsd' }))).toEqual([
+      '/requirements/0/minDice gates Dice only, but metric is "nsd": write "min"',
+    ])
+    expect(errors(spec({ min: 0.9, minDice: 0.9 }))).toEqual([
+      '/requirements/0: give "min", not both "min" and "minDice" (its deprecated name)',
+    ])
+    expect(errors(spec({ min: 0.9, scoreClasses: ['LV'], classes: ['LV'] }))).toEqual([
+      '/requirements/0: give "scoreClasses", not both "scoreClasses" and "classes" (its deprecated name)',
+    ])
     expect(errors(spec({ min: -0.5 })).join('\n')).toMatch(/\/requirements\/0\/min must be >= 0/)
-    expect(errors(spec({ min: 0.5, nsdTolernce: 1 }))).toContain(`/requirements/0 has unknown property "nsdTolernce" (did you mean 'nsdTolerance'?)`)
+    expect(errors(spec({ min: 0.5, nsdTolernce: 1 }))).toContain(
+      `/requirements/0 has unknown property "nsdTolernce" (did you mean 'nsdTolerance'?)`,
+    )
     expect(errors(spec({ metric: 'dice' })).join('\n')).toMatch(/must have property "min"/)
   })
 })

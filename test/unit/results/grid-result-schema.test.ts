@@ -32,24 +32,56 @@ describe('GridResult schema', () => {
 
   it('refuses what JSON Schema sees: unknown keys, a wrong kind, negative scores, a third axis', () => {
     expect(errorsOf(edited((j) => (j.extra = 1)))).toEqual(expect.arrayContaining([expect.stringContaining('extra')]))
-    expect(errorsOf(edited((j) => (j.kind = 'sweep')))).toEqual(expect.arrayContaining([expect.stringMatching(/\/kind/)]))
-    expect(errorsOf(edited((j) => (j.mean.dice.LV[0][0] = -0.5)))).toEqual(expect.arrayContaining([expect.stringContaining('/mean/dice/LV/0/0')]))
+    expect(errorsOf(edited((j) => (j.kind = 'sweep')))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\/kind/)]),
+    )
+    expect(errorsOf(edited((j) => (j.mean.dice.LV[0][0] = -0.5)))).toEqual(
+      expect.arrayContaining([expect.stringContaining('/mean/dice/LV/0/0')]),
+    )
     expect(errorsOf(edited((j) => j.axes.push(j.axes[0])))).not.toEqual([])
-    expect(errorsOf(edited((j) => (j.axes[0].role = 'both')))).toEqual(expect.arrayContaining([expect.stringContaining('/axes/0/role')]))
+    expect(errorsOf(edited((j) => (j.axes[0].role = 'both')))).toEqual(
+      expect.arrayContaining([expect.stringContaining('/axes/0/role')]),
+    )
     expect(errorsOf('{')).toEqual([expect.stringContaining('not valid JSON')])
   })
 
   it('refuses what it cannot: grid shapes, neutral index, keys, counts', () => {
-    expect(errorsOf(edited((j) => j.mean.dice.LV.pop()))).toContain('/mean/dice/LV must be 3 rows (axes[0] values) of 2 scores (axes[1] values)')
-    expect(errorsOf(edited((j) => j.samples[0].scores.dice.LV[1].push(1)))).toContain('/samples/0/scores/dice/LV must be 3 rows (axes[0] values) of 2 scores (axes[1] values)')
-    expect(errorsOf(edited((j) => (j.neutral = [0, 0])))).toContain('/neutral/0 must be the index of the neutral value 0 in /axes/0/values')
-    expect(errorsOf(edited((j) => (j.classes = ['LV', 'RV'])))).toContain('/mean/dice must have class "RV" (listed in /classes)')
-    expect(errorsOf(edited((j) => (j.meanCounts.dice.LV[0][0] = 0)))).toContain('/meanCounts/dice/LV/0/0 is 0 but /mean/dice/LV/0/0 is 1 (a mean is null exactly when it averaged 0 samples)')
+    expect(errorsOf(edited((j) => j.mean.dice.LV.pop()))).toContain(
+      '/mean/dice/LV must be 3 rows (axes[0] values) of 2 scores (axes[1] values)',
+    )
+    expect(errorsOf(edited((j) => j.samples[0].scores.dice.LV[1].push(1)))).toContain(
+      '/samples/0/scores/dice/LV must be 3 rows (axes[0] values) of 2 scores (axes[1] values)',
+    )
+    expect(errorsOf(edited((j) => (j.neutral = [0, 0])))).toContain(
+      '/neutral/0 must be the index of the neutral value 0 in /axes/0/values',
+    )
+    expect(errorsOf(edited((j) => (j.classes = ['LV', 'RV'])))).toContain(
+      '/mean/dice must have class "RV" (listed in /classes)',
+    )
+    expect(errorsOf(edited((j) => (j.meanCounts.dice.LV[0][0] = 0)))).toContain(
+      '/meanCounts/dice/LV/0/0 is 0 but /mean/dice/LV/0/0 is 1 (a mean is null exactly when it averaged 0 samples)',
+    )
     expect(errorsOf(edited((j) => (j.axes[0].values = [0, -10, 10])))).toContain('/axes/0/values must ascend')
-    expect(errorsOf(edited((j) => { j.axes[0].role = 'option'; j.axes[1].role = 'option' }))).toEqual([expect.stringContaining('at most one axis')])
+    expect(
+      errorsOf(
+        edited((j) => {
+          j.axes[0].role = 'option'
+          j.axes[1].role = 'option'
+        }),
+      ),
+    ).toEqual([expect.stringContaining('at most one axis')])
   })
 
   it('assertGridResult throws E_SCHEMA listing the problems', () => {
-    expectThrow(() => assertGridResult(edited((j) => j.mean.dice.LV.pop()), 'grid.json'), 'E_SCHEMA', 'grid.json does not match the GridResult schema (version 1)', '/mean/dice/LV must be 3 rows')
+    expectThrow(
+      () =>
+        assertGridResult(
+          edited((j) => j.mean.dice.LV.pop()),
+          'grid.json',
+        ),
+      'E_SCHEMA',
+      'grid.json does not match the GridResult schema (version 1)',
+      '/mean/dice/LV must be 3 rows',
+    )
   })
 })

@@ -5,12 +5,48 @@ import { planRequirement } from '../../../src/requirements/plan.js'
 import { rotate } from '../../../src/transforms/geometric.js'
 import { expectThrow } from '../../support/helpers.js'
 
-const linear: TransformParameter = { name: 'shift', unit: '', neutral: 0, scale: 'linear', defaultRange: [-1, 1], defaultStep: 0.5 }
-const angle: TransformParameter = { name: 'angle', unit: 'deg', neutral: 0, scale: 'circular', period: 360, defaultRange: [-180, 180], defaultStep: 90 }
-const factor: TransformParameter = { name: 'scale', unit: 'x', neutral: 1, scale: 'log', defaultRange: [0.5, 2], defaultStep: 0.5 }
+const linear: TransformParameter = {
+  name: 'shift',
+  unit: '',
+  neutral: 0,
+  scale: 'linear',
+  defaultRange: [-1, 1],
+  defaultStep: 0.5,
+}
+const angle: TransformParameter = {
+  name: 'angle',
+  unit: 'deg',
+  neutral: 0,
+  scale: 'circular',
+  period: 360,
+  defaultRange: [-180, 180],
+  defaultStep: 90,
+}
+const factor: TransformParameter = {
+  name: 'scale',
+  unit: 'x',
+  neutral: 1,
+  scale: 'log',
+  defaultRange: [0.5, 2],
+  defaultStep: 0.5,
+}
 const dihedral: TransformParameter = {
-  name: 'k', unit: '', neutral: 0, scale: 'categorical', defaultRange: [0, 7], defaultStep: 1,
-  categories: { 0: 'identity', 1: 'rot90', 2: 'rot180', 3: 'rot270', 4: 'flipX', 5: 'flipY', 6: 'transpose', 7: 'antitranspose' },
+  name: 'k',
+  unit: '',
+  neutral: 0,
+  scale: 'categorical',
+  defaultRange: [0, 7],
+  defaultStep: 1,
+  categories: {
+    0: 'identity',
+    1: 'rot90',
+    2: 'rot180',
+    3: 'rot270',
+    4: 'flipX',
+    5: 'flipY',
+    6: 'transpose',
+    7: 'antitranspose',
+  },
 }
 
 function badParameter(fn: () => unknown, ...fragments: string[]): void {
@@ -66,7 +102,9 @@ describe('sweepValues: steps', () => {
   })
 
   it('spaces linear parameters evenly with exact decimals', () => {
-    expect(sweepValues(linear, { range: [0, 1], steps: 11 })).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1])
+    expect(sweepValues(linear, { range: [0, 1], steps: 11 })).toEqual([
+      0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1,
+    ])
     expect(sweepValues(angle, { range: [-180, 180], steps: 5 })).toEqual([-180, -90, 0, 90, 180])
     expect(sweepValues(linear, { range: [1, 2], steps: 3 })).toEqual([0, 1, 1.5, 2])
   })

@@ -1,4 +1,15 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -42,16 +53,23 @@ const N = 16
 function square(id: string, dx = 0, level = 1): Sample {
   const img = new Float32Array(N * N)
   const truth = new Uint8Array(N * N)
-  for (let y = 4; y < 12; y++) for (let x = 4 + dx; x < 12 + dx; x++) {
-    img[y * N + x] = level
-    truth[y * N + x] = 1
-  }
+  for (let y = 4; y < 12; y++)
+    for (let x = 4 + dx; x < 12 + dx; x++) {
+      img[y * N + x] = level
+      truth[y * N + x] = 1
+    }
   return sample(id, raster(N, N, 1, img), labelMap(N, N, truth))
 }
 
 /** Threshold model (class 1 where intensity > cut) with a fingerprint, counting the images it predicts. */
 function model(fingerprint: string | undefined, cut = 0.5): SegmentationModel & { predicted: number } {
-  const inner = functionModel('threshold', { 1: 'fg' }, (img: Raster) => labelMap(img.width, img.height, Uint8Array.from(img.data, (v) => (v > cut ? 1 : 0))))
+  const inner = functionModel('threshold', { 1: 'fg' }, (img: Raster) =>
+    labelMap(
+      img.width,
+      img.height,
+      Uint8Array.from(img.data, (v) => (v > cut ? 1 : 0)),
+    ),
+  )
   const m = {
     name: 'threshold',
     classes: inner.classes,
@@ -67,7 +85,10 @@ function model(fingerprint: string | undefined, cut = 0.5): SegmentationModel & 
 
 const samples = [square('a'), square('b', 2)]
 const grid = { range: [-30, 30] as [number, number], step: 15 }
-const entries = (dir: string): string[] => (existsSync(join(dir, 'v1')) ? readdirSync(join(dir, 'v1'), { recursive: true, withFileTypes: true }) : []).filter((e) => e.isFile() && e.name.endsWith('.entry')).map((e) => join(e.parentPath, e.name))
+const entries = (dir: string): string[] =>
+  (existsSync(join(dir, 'v1')) ? readdirSync(join(dir, 'v1'), { recursive: true, withFileTypes: true }) : [])
+    .filter((e) => e.isFile() && e.name.endsWith('.entry'))
+    .map((e) => join(e.parentPath, e.name))
 /** A result without its timing (which differs between cached and uncached runs by design). */
 const scoresOf = (r: Awaited<ReturnType<typeof sweep>>) => {
   const { timing: _timing, ...rest } = r
@@ -116,7 +137,8 @@ describe('sweep result cache', () => {
     const dir = tempDir()
     const base: SweepOptions = { ...grid, cache: { dir } }
     await sweep(model('m1'), samples, rotate, base)
-    const misses = async (m: SegmentationModel, s: Sample[], t: typeof rotate, o: SweepOptions): Promise<number> => (await sweep(m, s, t, o)).timing.predictions
+    const misses = async (m: SegmentationModel, s: Sample[], t: typeof rotate, o: SweepOptions): Promise<number> =>
+      (await sweep(m, s, t, o)).timing.predictions
     expect(await misses(model('m1'), samples, rotate, base)).toBe(0)
     expect(await misses(model('m2'), samples, rotate, base)).toBe(10) // another fingerprint (model file or adapter option)
     expect(await misses(model('m1'), [square('a', 0, 0.9), square('b', 2)], rotate, base)).toBe(5) // one sample's pixels
@@ -150,7 +172,12 @@ describe('sweep result cache', () => {
     await sweep(m, samples, rotate, { ...grid, cache: { dir } })
     expect(m.predicted).toBe(20)
     // a user's transform under a built-in name, with the same parameter written out
-    const fake = defineTransform({ name: 'brightness', spatial: false, parameter: { ...brightness.parameter }, image: (img: Raster) => img })
+    const fake = defineTransform({
+      name: 'brightness',
+      spatial: false,
+      parameter: { ...brightness.parameter },
+      image: (img: Raster) => img,
+    })
     const f = model('m1')
     await sweep(f, samples, fake, { values: [1, 2], cache: { dir } })
     await sweep(f, samples, fake, { values: [1, 2], cache: { dir } })
@@ -213,9 +240,16 @@ describe('sweep result cache', () => {
     const m = model('m1')
     await sweep(m, samples, rotate, { ...grid, reference: 'prediction', cache: { dir } })
     expect(m.predicted).toBe(12)
-    const wider = await sweep(m, samples, rotate, { range: [-45, 45], step: 15, reference: 'prediction', cache: { dir } })
+    const wider = await sweep(m, samples, rotate, {
+      range: [-45, 45],
+      step: 15,
+      reference: 'prediction',
+      cache: { dir },
+    })
     expect(wider.timing).toMatchObject({ predictions: 4, cached: 10 })
-    expect(scoresOf(wider)).toEqual(scoresOf(await sweep(m, samples, rotate, { range: [-45, 45], step: 15, reference: 'prediction', cache: false })))
+    expect(scoresOf(wider)).toEqual(
+      scoresOf(await sweep(m, samples, rotate, { range: [-45, 45], step: 15, reference: 'prediction', cache: false })),
+    )
   })
 
   it('refinement reuses cached values: a re-run predicts nothing, a finer tolerance only the new bisection values', async () => {
@@ -254,9 +288,16 @@ describe('sweep result cache', () => {
   })
 
   it('rejects a bad cache option', async () => {
-    await expect(sweep(model('m1'), samples, rotate, { ...grid, cache: { folder: 'x' } as never })).rejects.toMatchObject({ code: 'E_BAD_PARAMETER', message: expect.stringContaining('unknown key "folder"') })
-    await expect(sweep(model('m1'), samples, rotate, { ...grid, cache: { maxBytes: -1 } })).rejects.toMatchObject({ code: 'E_BAD_PARAMETER', message: expect.stringContaining('cache.maxBytes') })
-    await expect(sweep(model('m1'), samples, rotate, { ...grid, cache: 'yes' as never })).rejects.toMatchObject({ code: 'E_BAD_PARAMETER' })
+    await expect(
+      sweep(model('m1'), samples, rotate, { ...grid, cache: { folder: 'x' } as never }),
+    ).rejects.toMatchObject({ code: 'E_BAD_PARAMETER', message: expect.stringContaining('unknown key "folder"') })
+    await expect(sweep(model('m1'), samples, rotate, { ...grid, cache: { maxBytes: -1 } })).rejects.toMatchObject({
+      code: 'E_BAD_PARAMETER',
+      message: expect.stringContaining('cache.maxBytes'),
+    })
+    await expect(sweep(model('m1'), samples, rotate, { ...grid, cache: 'yes' as never })).rejects.toMatchObject({
+      code: 'E_BAD_PARAMETER',
+    })
   })
 })
 
@@ -276,7 +317,10 @@ describe('cache entries', () => {
   it('are evicted least recently used first once the folder passes its bound', async () => {
     const store: CacheStore = { dir: join(tempDir(), 'v1'), maxBytes: 4000 }
     const keys = Array.from({ length: 8 }, (_, i) => `${i}`.repeat(64))
-    await writeEntries(store, keys.map((key) => ({ key, payload: Buffer.alloc(900, 1) })))
+    await writeEntries(
+      store,
+      keys.map((key) => ({ key, payload: Buffer.alloc(900, 1) })),
+    )
     // entry i last used i minutes ago, then entry 7 (the oldest) read again: it becomes the most recent
     const now = Date.now() / 1000
     keys.forEach((k, i) => {

@@ -21,8 +21,14 @@ describe('sweep option confusion', () => {
     expect(c.counts).toHaveLength(3)
     for (const m of c.counts) expect(m.flat().reduce((a, b) => a + b, 0)).toBe(samples.length * 32 * 32)
     // At the neutral value the model is exact: every pixel on the diagonal, the rows are the truth's class counts.
-    const truthCounts = [0, 1, 2].map((id) => samples.reduce((a, s) => a + (s.truth?.data.filter((v) => v === id).length ?? 0), 0))
-    expect(c.counts[1]).toEqual([[truthCounts[0], 0, 0], [0, truthCounts[1], 0], [0, 0, truthCounts[2]]])
+    const truthCounts = [0, 1, 2].map((id) =>
+      samples.reduce((a, s) => a + (s.truth?.data.filter((v) => v === id).length ?? 0), 0),
+    )
+    expect(c.counts[1]).toEqual([
+      [truthCounts[0], 0, 0],
+      [0, truthCounts[1], 0],
+      [0, 0, truthCounts[2]],
+    ])
     expect(takeOver(r, 'disc', 1)).toEqual({ className: 'disc', predicted: 'background', share: 0, kept: 1 })
   })
 
@@ -37,6 +43,10 @@ describe('sweep option confusion', () => {
   })
 
   it('rejects a non-boolean', async () => {
-    await expectRejection(sweep(model, samples, rotate, { values: [0], confusion: 'yes' as never }), 'E_BAD_PARAMETER', 'confusion')
+    await expectRejection(
+      sweep(model, samples, rotate, { values: [0], confusion: 'yes' as never }),
+      'E_BAD_PARAMETER',
+      'confusion',
+    )
   })
 })

@@ -7,15 +7,26 @@ import { framesOf } from '../../../src/sweep/assemble.js'
 import { rotate } from '../../../src/transforms/geometric.js'
 import { expectRejection } from '../../support/helpers.js'
 
-const model = functionModel('m', { 1: 'fg' }, (img) => labelMap(img.width, img.height, img.data.map((v) => (v > 0.5 ? 1 : 0))))
-const samples = ['a', 'b', 'c'].map((id) => sample(id, raster(8, 8, 1, new Float32Array(64).fill(1)), labelMap(8, 8, new Uint8Array(64).fill(1))))
+const model = functionModel('m', { 1: 'fg' }, (img) =>
+  labelMap(
+    img.width,
+    img.height,
+    img.data.map((v) => (v > 0.5 ? 1 : 0)),
+  ),
+)
+const samples = ['a', 'b', 'c'].map((id) =>
+  sample(id, raster(8, 8, 1, new Float32Array(64).fill(1)), labelMap(8, 8, new Uint8Array(64).fill(1))),
+)
 
 describe('sweep keep: { frames: [...] }', () => {
   it('keeps the frames of the named samples only, one per value, in the samples order', async () => {
     const result = await sweep(model, samples, rotate, { values: [0, 90], keep: { frames: ['c', 'b'] } })
     const frames = framesOf(result)!
     expect(frames.samples.map((s) => s.id)).toEqual(['b', 'c'])
-    expect(frames.samples.map((s) => s.frames.map((f) => f.value))).toEqual([[0, 90], [0, 90]])
+    expect(frames.samples.map((s) => s.frames.map((f) => f.value))).toEqual([
+      [0, 90],
+      [0, 90],
+    ])
     // Scores are those of every sample, frames or not.
     expect(result.samples.map((s) => s.id)).toEqual(['a', 'b', 'c'])
     expect(framesOf(await sweep(model, samples, rotate, { values: [0], keep: 'frames' }))!.samples).toHaveLength(3)
@@ -23,10 +34,35 @@ describe('sweep keep: { frames: [...] }', () => {
   })
 
   it('refuses an unknown sample id (naming the nearest) and a malformed keep', async () => {
-    await expectRejection(sweep(model, samples, rotate, { values: [0], keep: { frames: ['d'] } }), 'E_BAD_PARAMETER', 'keep.frames: "d" is not a sample id', '["a", "b", "c"]')
-    await expectRejection(sweep(model, [sample('sa-01', samples[0]!.image, samples[0]!.truth)], rotate, { values: [0], keep: { frames: ['sa-1'] } }), 'E_BAD_PARAMETER', "did you mean 'sa-01'?")
-    await expectRejection(sweep(model, samples, rotate, { values: [0], keep: { frame: ['a'] } as never }), 'E_BAD_PARAMETER', 'sweep option keep: unknown key "frame"', "did you mean 'frames'?")
-    await expectRejection(sweep(model, samples, rotate, { values: [0], keep: { frames: 'a' } as never }), 'E_BAD_PARAMETER', "keep must be 'none', 'frames' or { frames: [sample ids] }")
-    await expectRejection(sweep(model, samples, rotate, { values: [0], keep: 'all' as never }), 'E_BAD_PARAMETER', 'keep must be')
+    await expectRejection(
+      sweep(model, samples, rotate, { values: [0], keep: { frames: ['d'] } }),
+      'E_BAD_PARAMETER',
+      'keep.frames: "d" is not a sample id',
+      '["a", "b", "c"]',
+    )
+    await expectRejection(
+      sweep(model, [sample('sa-01', samples[0]!.image, samples[0]!.truth)], rotate, {
+        values: [0],
+        keep: { frames: ['sa-1'] },
+      }),
+      'E_BAD_PARAMETER',
+      "did you mean 'sa-01'?",
+    )
+    await expectRejection(
+      sweep(model, samples, rotate, { values: [0], keep: { frame: ['a'] } as never }),
+      'E_BAD_PARAMETER',
+      'sweep option keep: unknown key "frame"',
+      "did you mean 'frames'?",
+    )
+    await expectRejection(
+      sweep(model, samples, rotate, { values: [0], keep: { frames: 'a' } as never }),
+      'E_BAD_PARAMETER',
+      "keep must be 'none', 'frames' or { frames: [sample ids] }",
+    )
+    await expectRejection(
+      sweep(model, samples, rotate, { values: [0], keep: 'all' as never }),
+      'E_BAD_PARAMETER',
+      'keep must be',
+    )
   })
 })

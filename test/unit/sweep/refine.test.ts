@@ -14,10 +14,11 @@ const N = 8
 function square(id: string): Sample {
   const img = new Float32Array(N * N)
   const truth = new Uint8Array(N * N)
-  for (let y = 2; y < 6; y++) for (let x = 2; x < 6; x++) {
-    img[y * N + x] = 1
-    truth[y * N + x] = 1
-  }
+  for (let y = 2; y < 6; y++)
+    for (let x = 2; x < 6; x++) {
+      img[y * N + x] = 1
+      truth[y * N + x] = 1
+    }
   return sample(id, raster(N, N, 1, img), labelMap(N, N, truth))
 }
 
@@ -35,7 +36,13 @@ const offset = defineTransform({
  * below 0.5 up to level 50). Counts predict calls and images.
  */
 function stepModel(upper: number): SegmentationModel & { calls: number; images: number } {
-  const inner = functionModel('step', { 1: 'fg' }, (img: Raster) => labelMap(img.width, img.height, Uint8Array.from(img.data, (v) => (v > 0.5 && v < upper ? 1 : 0))))
+  const inner = functionModel('step', { 1: 'fg' }, (img: Raster) =>
+    labelMap(
+      img.width,
+      img.height,
+      Uint8Array.from(img.data, (v) => (v > 0.5 && v < upper ? 1 : 0)),
+    ),
+  )
   const m = {
     name: 'step',
     classes: inner.classes,
@@ -54,9 +61,20 @@ describe('refine', () => {
   it('finds the crossing of a step function to within the tolerance with the predicted number of calls', async () => {
     const m = stepModel(1 + 1 / 3) // Dice 1 below level 33.33..., 0 from there
     const samples = [square('a'), square('b')]
-    const r = await sweep(m, samples, offset, { range: [0, 40], step: 10, batchSize: 16, refine: { min: 0.8, tolerance: 1 } })
+    const r = await sweep(m, samples, offset, {
+      range: [0, 40],
+      step: 10,
+      batchSize: 16,
+      refine: { min: 0.8, tolerance: 1 },
+    })
     // grid 0..40 (5 values, one batch); bracket [30, 40] halved to 35, 32.5, 33.75, 33.125: width 0.625 <= 1
-    expect(r.refined).toEqual({ values: [32.5, 33.125, 33.75, 35], tolerance: 1, metric: 'dice', aggregate: 'mean', min: { fg: 0.8 } })
+    expect(r.refined).toEqual({
+      values: [32.5, 33.125, 33.75, 35],
+      tolerance: 1,
+      metric: 'dice',
+      aggregate: 'mean',
+      min: { fg: 0.8 },
+    })
     expect(r.values).toEqual([0, 10, 20, 30, 32.5, 33.125, 33.75, 35, 40])
     expect(m.calls).toBe(1 + 4)
     expect(m.images).toBe(2 * (5 + 4))
@@ -72,14 +90,23 @@ describe('refine', () => {
 
   it('bisects every crossing of each refined class, per sample with aggregate each', async () => {
     const m = stepModel(1.25) // crossing at 25
-    const r = await sweep(m, [square('a')], offset, { range: [0, 40], step: 20, refine: { min: { fg: 0.5 }, tolerance: 5, aggregate: 'each' } })
+    const r = await sweep(m, [square('a')], offset, {
+      range: [0, 40],
+      step: 20,
+      refine: { min: { fg: 0.5 }, tolerance: 5, aggregate: 'each' },
+    })
     // [20, 40] -> 30 (fail) -> 25 (fail: 1.25 is not < 1.25) -> [20, 25] is 5 wide: done
     expect(r.refined?.values).toEqual([25, 30])
     expect(m.images).toBe(3 + 2)
   })
 
   it('keeps the frames of the refined values in value order', async () => {
-    const r = await sweep(stepModel(1.25), [square('a')], offset, { range: [0, 40], step: 20, keep: 'frames', refine: { min: 0.5, tolerance: 5 } })
+    const r = await sweep(stepModel(1.25), [square('a')], offset, {
+      range: [0, 40],
+      step: 20,
+      keep: 'frames',
+      refine: { min: 0.5, tolerance: 5 },
+    })
     const frames = r.frames.samples[0]?.frames ?? []
     expect(frames.map((f) => f.value)).toEqual(r.values)
     expect(frames.map((f) => f.prediction.data.some((v) => v === 1))).toEqual([true, true, false, false, false])
@@ -96,12 +123,29 @@ describe('refine', () => {
   it('rejects refine options that cannot apply', async () => {
     const m = stepModel(2)
     const s = [square('a')]
-    await expect(sweep(m, s, offset, { refine: { min: 0.8, tolerance: 0 } })).rejects.toMatchObject({ code: 'E_BAD_PARAMETER', message: expect.stringContaining('refine.tolerance') })
-    await expect(sweep(m, s, offset, { refine: { min: { LV: 0.8 }, tolerance: 1 } })).rejects.toMatchObject({ code: 'E_BAD_PARAMETER', message: expect.stringContaining('scored classes (fg)') })
-    await expect(sweep(m, s, offset, { refine: { min: 1.5, tolerance: 1 } })).rejects.toMatchObject({ code: 'E_BAD_PARAMETER', message: expect.stringContaining('[0, 1]') })
-    await expect(sweep(m, s, offset, { refine: { min: 0.8, tolerance: 1, metric: 'iou' } })).rejects.toMatchObject({ code: 'E_BAD_PARAMETER', message: expect.stringContaining("sweep's metrics") })
-    await expect(sweep(m, s, offset, { refine: { min: 0.8, tolerance: 1, tolerence: 2 } as never })).rejects.toMatchObject({ code: 'E_BAD_PARAMETER', message: expect.stringContaining("did you mean 'tolerance'") })
-    await expect(sweep(m, s, dihedral, { refine: { min: 0.8, tolerance: 1 } })).rejects.toMatchObject({ code: 'E_BAD_PARAMETER', message: expect.stringContaining('categorical') })
+    await expect(sweep(m, s, offset, { refine: { min: 0.8, tolerance: 0 } })).rejects.toMatchObject({
+      code: 'E_BAD_PARAMETER',
+      message: expect.stringContaining('refine.tolerance'),
+    })
+    await expect(sweep(m, s, offset, { refine: { min: { LV: 0.8 }, tolerance: 1 } })).rejects.toMatchObject({
+      code: 'E_BAD_PARAMETER',
+      message: expect.stringContaining('scored classes (fg)'),
+    })
+    await expect(sweep(m, s, offset, { refine: { min: 1.5, tolerance: 1 } })).rejects.toMatchObject({
+      code: 'E_BAD_PARAMETER',
+      message: expect.stringContaining('[0, 1]'),
+    })
+    await expect(sweep(m, s, offset, { refine: { min: 0.8, tolerance: 1, metric: 'iou' } })).rejects.toMatchObject({
+      code: 'E_BAD_PARAMETER',
+      message: expect.stringContaining("sweep's metrics"),
+    })
+    await expect(
+      sweep(m, s, offset, { refine: { min: 0.8, tolerance: 1, tolerence: 2 } as never }),
+    ).rejects.toMatchObject({ code: 'E_BAD_PARAMETER', message: expect.stringContaining("did you mean 'tolerance'") })
+    await expect(sweep(m, s, dihedral, { refine: { min: 0.8, tolerance: 1 } })).rejects.toMatchObject({
+      code: 'E_BAD_PARAMETER',
+      message: expect.stringContaining('categorical'),
+    })
   })
 })
 
@@ -116,6 +160,8 @@ describe('bisectionValues', () => {
     // log parameters: the geometric mean
     expect(bisectionValues({ scale: 'log' }, [1, 4], [curve([1, 0])], 0.1)).toEqual([2])
     // several curves: the union, once
-    expect(bisectionValues({ scale: 'linear' }, [0, 10, 20], [curve([1, 0, 0]), curve([1, 0, 1]), curve([1, 1, 1])], 1)).toEqual([5, 15])
+    expect(
+      bisectionValues({ scale: 'linear' }, [0, 10, 20], [curve([1, 0, 0]), curve([1, 0, 1]), curve([1, 1, 1])], 1),
+    ).toEqual([5, 15])
   })
 })

@@ -44,20 +44,40 @@ describe('sweep option repeats', () => {
 
   it('keeps the frames of the first draw only', async () => {
     const r = await sweep(model, samples, noise, { values, repeats: 2, keep: 'frames' })
-    const single = await sweep(model, samples, noise.with({ seed: repeatSeeds(0, 1)[0] as number }), { values, keep: 'frames' })
+    const single = await sweep(model, samples, noise.with({ seed: repeatSeeds(0, 1)[0] as number }), {
+      values,
+      keep: 'frames',
+    })
     expect(r.frames.samples.map((s) => s.frames.length)).toEqual([3, 3])
     expect(r.frames.samples[0]?.frames[2]?.image.data).toEqual(single.frames.samples[0]?.frames[2]?.image.data)
   })
 
   it('counts progress over every draw', async () => {
     const seen: number[] = []
-    await sweep(model, samples, corruptions.gaussianNoise, { values: [0, 1], repeats: 2, onProgress: (p) => { seen.push(p.done); expect(p.total).toBe(8) }, batchSize: 2 })
+    await sweep(model, samples, corruptions.gaussianNoise, {
+      values: [0, 1],
+      repeats: 2,
+      onProgress: (p) => {
+        seen.push(p.done)
+        expect(p.total).toBe(8)
+      },
+      batchSize: 2,
+    })
     expect(seen).toEqual([2, 4, 6, 8])
   })
 
   it('rejects repeats of a deterministic transform and bad values', async () => {
-    await expectRejection(sweep(model, samples, rotate, { values: [0, 10], repeats: 2 }), 'E_BAD_PARAMETER', 'rotate', 'deterministic')
-    await expectRejection(sweep(model, samples, corruptions.brightness, { values: [0, 1], repeats: 2 }), 'E_BAD_PARAMETER', 'deterministic')
+    await expectRejection(
+      sweep(model, samples, rotate, { values: [0, 10], repeats: 2 }),
+      'E_BAD_PARAMETER',
+      'rotate',
+      'deterministic',
+    )
+    await expectRejection(
+      sweep(model, samples, corruptions.brightness, { values: [0, 1], repeats: 2 }),
+      'E_BAD_PARAMETER',
+      'deterministic',
+    )
     await expectRejection(sweep(model, samples, noise, { values, repeats: 0 }), 'E_BAD_PARAMETER', 'repeats')
     await expectRejection(sweep(model, samples, noise, { values, repeats: 2, seed: -1 }), 'E_BAD_PARAMETER', 'seed')
     // repeats 1 is the transform as configured, deterministic or not.

@@ -16,16 +16,25 @@ const H = 8
 function square(id: string, x0 = 2): Sample {
   const img = new Float32Array(W * H)
   const truth = new Uint8Array(W * H)
-  for (let y = 2; y < 6; y++) for (let x = x0; x < x0 + 4; x++) {
-    img[y * W + x] = 1
-    truth[y * W + x] = 1
-  }
+  for (let y = 2; y < 6; y++)
+    for (let x = x0; x < x0 + 4; x++) {
+      img[y * W + x] = 1
+      truth[y * W + x] = 1
+    }
   return sample(id, raster(W, H, 1, img), labelMap(W, H, truth))
 }
 
 /** Threshold model: class 1 where intensity > 0.5. Counts predict calls and batch sizes. */
-function thresholdModel(classes: Record<number, string> = { 0: 'background', 1: 'fg' }): SegmentationModel & { batches: number[] } {
-  const inner = functionModel('threshold', classes, (img: Raster) => labelMap(img.width, img.height, Uint8Array.from(img.data, (v) => (v > 0.5 ? 1 : 0))))
+function thresholdModel(
+  classes: Record<number, string> = { 0: 'background', 1: 'fg' },
+): SegmentationModel & { batches: number[] } {
+  const inner = functionModel('threshold', classes, (img: Raster) =>
+    labelMap(
+      img.width,
+      img.height,
+      Uint8Array.from(img.data, (v) => (v > 0.5 ? 1 : 0)),
+    ),
+  )
   const batches: number[] = []
   return {
     name: inner.name,
@@ -58,13 +67,25 @@ function shiftData<T extends Float32Array | Uint8Array | Uint16Array>(data: T, s
 }
 const shiftDefinition = {
   name: 'shift',
-  parameter: { name: 'dx', unit: 'px', neutral: 0, scale: 'linear' as const, defaultRange: [-2, 2] as const, defaultStep: 1 },
+  parameter: {
+    name: 'dx',
+    unit: 'px',
+    neutral: 0,
+    scale: 'linear' as const,
+    defaultRange: [-2, 2] as const,
+    defaultStep: 1,
+  },
   image: (img: Raster, s: number) => ({ ...img, data: shiftData(img.data, s, img.width) }),
   labels: (mask: LabelMap, s: number) => ({ ...mask, data: shiftData(mask.data, s, mask.width) }),
 }
 const shift = defineTransform({ ...shiftDefinition, spatial: true })
 /** The same image shift declared non-spatial: the truth stays put, so the overlap shrinks with |dx|. */
-const shiftImageOnly = defineTransform({ name: 'shift', parameter: shiftDefinition.parameter, spatial: false, image: shiftDefinition.image })
+const shiftImageOnly = defineTransform({
+  name: 'shift',
+  parameter: shiftDefinition.parameter,
+  spatial: false,
+  image: shiftDefinition.image,
+})
 
 async function rejection(p: Promise<unknown>): Promise<SegsenseError> {
   try {
@@ -100,9 +121,17 @@ describe('sweep', () => {
   it('sends (sample, value) pairs in batches of batchSize and reports progress after each', async () => {
     const model = thresholdModel()
     const progress: SweepProgress[] = []
-    const r = await sweep(model, [square('a'), square('b', 1), square('c', 3)], shift, { batchSize: 4, onProgress: (p) => progress.push(p) })
+    const r = await sweep(model, [square('a'), square('b', 1), square('c', 3)], shift, {
+      batchSize: 4,
+      onProgress: (p) => progress.push(p),
+    })
     expect(model.batches).toEqual([4, 4, 4, 3]) // 3 samples × 5 values
-    expect(progress).toEqual([{ done: 4, total: 15 }, { done: 8, total: 15 }, { done: 12, total: 15 }, { done: 15, total: 15 }])
+    expect(progress).toEqual([
+      { done: 4, total: 15 },
+      { done: 8, total: 15 },
+      { done: 12, total: 15 },
+      { done: 15, total: 15 },
+    ])
     expect(r.samples.map((s) => s.id)).toEqual(['a', 'b', 'c'])
     const big = thresholdModel()
     await sweep(big, [square('a'), square('b')], shift)
@@ -111,7 +140,11 @@ describe('sweep', () => {
 
   it('averages over samples and skips undefined scores', async () => {
     const model = thresholdModel({ 1: 'fg', 2: 'other' })
-    const r = await sweep(model, [square('a'), square('b')], shiftImageOnly, { values: [0, 2], emptyPolicy: { bothEmpty: 'nan' }, metrics: ['dice', 'iou'] })
+    const r = await sweep(model, [square('a'), square('b')], shiftImageOnly, {
+      values: [0, 2],
+      emptyPolicy: { bothEmpty: 'nan' },
+      metrics: ['dice', 'iou'],
+    })
     // Class 2 is absent from truth and prediction: undefined under bothEmpty 'nan' -> null, mean null.
     expect(r.samples[0]?.scores.dice?.other).toEqual([null, null])
     expect(r.mean.dice?.other).toEqual([null, null])
@@ -123,13 +156,23 @@ describe('sweep', () => {
     const best = await sweep(model, [square('a')], shiftImageOnly, { values: [0, 2] })
     expect(best.mean.dice?.other).toEqual([null, null])
     expect(best.meanCounts?.dice?.other).toEqual([0, 0])
-    expect(best.warnings).toEqual([{ sample: 'a', className: 'other', reason: 'empty-reference', message: 'sample "a": the truth has no other; not scored' }])
+    expect(best.warnings).toEqual([
+      {
+        sample: 'a',
+        className: 'other',
+        reason: 'empty-reference',
+        message: 'sample "a": the truth has no other; not scored',
+      },
+    ])
     expect(best.mean.dice?.fg?.[0]).toBe(1)
   })
 
   it('records how many samples each mean averaged (meanCounts), so a mean over 1 of 3 says so', async () => {
     const model = thresholdModel({ 1: 'fg' })
-    const r = await sweep(model, [square('a'), square('edge', 4), square('b', 1)], shift, { values: [0, 4], emptyPolicy: { bothEmpty: 'nan' } })
+    const r = await sweep(model, [square('a'), square('edge', 4), square('b', 1)], shift, {
+      values: [0, 4],
+      emptyPolicy: { bothEmpty: 'nan' },
+    })
     // A shift of 4 moves the square of 'edge' (columns 4..7) out of the frame: truth and prediction are empty there,
     // undefined under bothEmpty 'nan' and skipped by the mean; a and b keep part of theirs.
     expect(r.samples[1]?.scores.dice?.fg).toEqual([1, null])
@@ -147,10 +190,17 @@ describe('sweep', () => {
   })
 
   it("scores against the model's own prediction with reference 'prediction' (no truth needed)", async () => {
-    const noTruth = [{ id: 'a', image: square('a').image }, { id: 'b', image: square('b', 1).image }]
+    const noTruth = [
+      { id: 'a', image: square('a').image },
+      { id: 'b', image: square('b', 1).image },
+    ]
     const model = thresholdModel()
     const progress: SweepProgress[] = []
-    const r = await sweep(model, noTruth, shift, { reference: 'prediction', batchSize: 4, onProgress: (p) => progress.push(p) })
+    const r = await sweep(model, noTruth, shift, {
+      reference: 'prediction',
+      batchSize: 4,
+      onProgress: (p) => progress.push(p),
+    })
     expect(r.reference).toBe('prediction')
     expect(r.mean.dice?.fg).toEqual([1, 1, 1, 1, 1]) // the threshold model is shift-equivariant
     expect(model.batches).toEqual([2, 4, 4, 2]) // clean predictions first, then 10 pairs
@@ -165,7 +215,9 @@ describe('sweep', () => {
   })
 
   it('rejects a sample without truth under reference truth, naming it', async () => {
-    const e = await rejection(sweep(thresholdModel(), [square('a'), { id: 'no-mask', image: square('x').image }], shift))
+    const e = await rejection(
+      sweep(thresholdModel(), [square('a'), { id: 'no-mask', image: square('x').image }], shift),
+    )
     expect(e.code).toBe('E_MISSING_TRUTH')
     expect(e.message).toContain('no-mask')
   })
@@ -180,7 +232,13 @@ describe('sweep', () => {
   it('aborts between batches', async () => {
     const controller = new AbortController()
     const model = thresholdModel()
-    const e = await rejection(sweep(model, [square('a'), square('b')], shift, { batchSize: 3, signal: controller.signal, onProgress: () => controller.abort() }))
+    const e = await rejection(
+      sweep(model, [square('a'), square('b')], shift, {
+        batchSize: 3,
+        signal: controller.signal,
+        onProgress: () => controller.abort(),
+      }),
+    )
     expect(e.code).toBe('E_ABORTED')
     expect(model.batches).toEqual([3])
     const before = thresholdModel()
@@ -193,12 +251,22 @@ describe('sweep', () => {
   it('checks the model output', async () => {
     const wrongSize = functionModel('tiny', { 1: 'fg' }, () => labelMap(2, 2))
     expect((await rejection(sweep(wrongSize, square('a'), brighten))).code).toBe('E_MODEL_OUTPUT')
-    const dropsOne: SegmentationModel = { name: 'drops', classes: { 1: 'fg' }, predict: async (images) => images.slice(1).map(() => labelMap(W, H)) }
+    const dropsOne: SegmentationModel = {
+      name: 'drops',
+      classes: { 1: 'fg' },
+      predict: async (images) => images.slice(1).map(() => labelMap(W, H)),
+    }
     expect((await rejection(sweep(dropsOne, square('a'), brighten))).code).toBe('E_MODEL_OUTPUT')
   })
 
   it('validates its options', async () => {
-    for (const options of [{ batchSize: 0 }, { metrics: ['hd99'] as never }, { scoreClasses: ['nope'] }, { step: -1 }, { reference: 'gt' as never }]) {
+    for (const options of [
+      { batchSize: 0 },
+      { metrics: ['hd99'] as never },
+      { scoreClasses: ['nope'] },
+      { step: -1 },
+      { reference: 'gt' as never },
+    ]) {
       expect((await rejection(sweep(thresholdModel(), square('a'), shift, options))).code).toBe('E_BAD_PARAMETER')
     }
     const e = await rejection(sweep(thresholdModel(), [square('a'), square('a')], shift))
@@ -230,12 +298,23 @@ describe('nothing to score is undefined, never a pass', () => {
     expect(r.samples[1]?.scores.dice?.fg).toEqual([null, null, null, null, null])
     expect(r.mean.dice?.fg).toEqual([0.5, 0.75, 1, 0.75, 0.5])
     expect(r.meanCounts?.dice?.fg).toEqual([1, 1, 1, 1, 1])
-    expect(r.warnings).toEqual([{ sample: 'blank', className: 'fg', reason: 'empty-reference', message: 'sample "blank": the clean prediction has no fg; not scored' }])
+    expect(r.warnings).toEqual([
+      {
+        sample: 'blank',
+        className: 'fg',
+        reason: 'empty-reference',
+        message: 'sample "blank": the clean prediction has no fg; not scored',
+      },
+    ])
     expect(validateSweepResult(JSON.parse(JSON.stringify(r))).valid).toBe(true)
   })
 
   it('a model that finds nothing on every sample fails any threshold instead of passing with 1.0', async () => {
-    const r = await sweep(thresholdModel(), [blank], brighten, { reference: 'prediction', values: [0, 0.3], metrics: ['dice', 'recall'] })
+    const r = await sweep(thresholdModel(), [blank], brighten, {
+      reference: 'prediction',
+      values: [0, 0.3],
+      metrics: ['dice', 'recall'],
+    })
     expect(r.mean.dice?.fg).toEqual([null, null])
     expect(r.mean.recall?.fg).toEqual([null, null])
     expect(evaluateRequirement(r, { min: 0.5 }).pass).toBe(false)
@@ -249,11 +328,16 @@ describe('nothing to score is undefined, never a pass', () => {
   })
 
   it('validateSweepResult checks that a warning names a sample and a class of the result', async () => {
-    const r = JSON.parse(JSON.stringify(await sweep(thresholdModel(), [blank], brighten, { reference: 'prediction', values: [0] })))
+    const r = JSON.parse(
+      JSON.stringify(await sweep(thresholdModel(), [blank], brighten, { reference: 'prediction', values: [0] })),
+    )
     r.warnings[0].sample = 'ghost'
     r.warnings[0].className = 'LV'
     const v = validateSweepResult(r)
-    expect(v.valid ? [] : v.errors).toEqual(['/warnings/0/sample "ghost" is not a sample id', '/warnings/0/className "LV" is not listed in /classes'])
+    expect(v.valid ? [] : v.errors).toEqual([
+      '/warnings/0/sample "ghost" is not a sample id',
+      '/warnings/0/className "LV" is not listed in /classes',
+    ])
   })
 })
 
@@ -269,16 +353,37 @@ describe('hand-built samples are validated once, before the model runs', () => {
   const image = (data: unknown, channels = 1) => ({ width: W, height: H, channels, data }) as unknown as Raster
 
   it('refuses image data of the wrong type or length (a channels: 3 raster with w*h values used to be read out of bounds)', async () => {
-    await bad({ id: 'rgb', image: image(new Float32Array(W * H), 3) }, 'E_SIZE_MISMATCH', 'image data has 64 values, expected width x height x channels = 8x8x3 = 192')
-    await bad({ id: 'bytes', image: image(new Uint8Array(W * H)) }, 'E_BAD_PARAMETER', 'image data must be a Float32Array', 'Uint8Array(64)')
-    await bad({ id: 'size', image: { ...image(new Float32Array(0)), width: 0 } }, 'E_BAD_PARAMETER', 'positive integers')
+    await bad(
+      { id: 'rgb', image: image(new Float32Array(W * H), 3) },
+      'E_SIZE_MISMATCH',
+      'image data has 64 values, expected width x height x channels = 8x8x3 = 192',
+    )
+    await bad(
+      { id: 'bytes', image: image(new Uint8Array(W * H)) },
+      'E_BAD_PARAMETER',
+      'image data must be a Float32Array',
+      'Uint8Array(64)',
+    )
+    await bad(
+      { id: 'size', image: { ...image(new Float32Array(0)), width: 0 } },
+      'E_BAD_PARAMETER',
+      'positive integers',
+    )
   })
 
   it('refuses non-finite intensities, saying where: all NaN, or one +Infinity pixel', async () => {
-    await bad({ id: 'nan', image: image(new Float32Array(W * H).fill(Number.NaN)) }, 'E_BAD_PARAMETER', 'image has only non-finite values (NaN at x=0, y=0)')
+    await bad(
+      { id: 'nan', image: image(new Float32Array(W * H).fill(Number.NaN)) },
+      'E_BAD_PARAMETER',
+      'image has only non-finite values (NaN at x=0, y=0)',
+    )
     const inf = new Float32Array(W * H)
     inf[2 * W + 3] = Number.POSITIVE_INFINITY
-    await bad({ id: 'inf', image: image(inf) }, 'E_BAD_PARAMETER', 'image has 1 non-finite value (Infinity at x=3, y=2)')
+    await bad(
+      { id: 'inf', image: image(inf) },
+      'E_BAD_PARAMETER',
+      'image has 1 non-finite value (Infinity at x=3, y=2)',
+    )
     const rgb = new Float32Array(W * H * 3)
     rgb[3 * (W + 1) + 2] = Number.NEGATIVE_INFINITY
     await bad({ id: 'rgb-inf', image: image(rgb, 3) }, 'E_BAD_PARAMETER', '-Infinity at x=1, y=1, channel 2')
@@ -286,12 +391,21 @@ describe('hand-built samples are validated once, before the model runs', () => {
 
   it('refuses truth data of the wrong type or length', async () => {
     const img = square('x').image
-    await bad({ id: 'ints', image: img, truth: { width: W, height: H, data: new Int32Array(W * H) } as unknown as LabelMap }, 'E_BAD_PARAMETER', 'truth data must be a Uint8Array or Uint16Array', 'Int32Array(64)')
-    await bad({ id: 'short', image: img, truth: { width: W, height: H, data: new Uint8Array(10) } }, 'E_SIZE_MISMATCH', 'truth data has 10 ids, expected width x height = 8x8 = 64')
+    await bad(
+      { id: 'ints', image: img, truth: { width: W, height: H, data: new Int32Array(W * H) } as unknown as LabelMap },
+      'E_BAD_PARAMETER',
+      'truth data must be a Uint8Array or Uint16Array',
+      'Int32Array(64)',
+    )
+    await bad(
+      { id: 'short', image: img, truth: { width: W, height: H, data: new Uint8Array(10) } },
+      'E_SIZE_MISMATCH',
+      'truth data has 10 ids, expected width x height = 8x8 = 64',
+    )
   })
 })
 
-describe('the caller\'s samples survive a model that writes into its input', () => {
+describe("the caller's samples survive a model that writes into its input", () => {
   /** Predicts like thresholdModel, then blanks every image it was handed. */
   function vandal(): SegmentationModel & { seen: Raster[] } {
     const inner = thresholdModel()
@@ -331,11 +445,16 @@ describe('the caller\'s samples survive a model that writes into its input', () 
 
   it("hands a transform's fresh images to the model as they are (no second copy)", async () => {
     const made = new Set<Raster>()
-    const tracking = defineTransform({ ...shiftDefinition, name: 'tracked', spatial: true, image: (img: Raster, v: number) => {
-      const out = shiftDefinition.image(img, v)
-      made.add(out)
-      return out
-    } })
+    const tracking = defineTransform({
+      ...shiftDefinition,
+      name: 'tracked',
+      spatial: true,
+      image: (img: Raster, v: number) => {
+        const out = shiftDefinition.image(img, v)
+        made.add(out)
+        return out
+      },
+    })
     const model = vandal()
     await sweep(model, square('a'), tracking)
     expect(model.seen).toHaveLength(5)
@@ -344,13 +463,19 @@ describe('the caller\'s samples survive a model that writes into its input', () 
 })
 
 describe('a model that never answers', () => {
-  const silent = (): SegmentationModel => ({ name: 'silent', classes: { 1: 'fg' }, predict: () => new Promise<LabelMap[]>(() => {}) })
+  const silent = (): SegmentationModel => ({
+    name: 'silent',
+    classes: { 1: 'fg' },
+    predict: () => new Promise<LabelMap[]>(() => {}),
+  })
 
   it('fails the sweep after batchTimeout with E_TIMEOUT naming the model and the batch', async () => {
     const t = performance.now()
     const e = await rejection(sweep(silent(), [square('a'), square('b')], shift, { batchSize: 4, batchTimeout: 30 }))
     expect(e.code).toBe('E_TIMEOUT')
-    expect(e.message).toBe('model "silent" did not answer batch 1 of 3 (4 images) within the batchTimeout of 30 ms (sweep of "shift" on model "silent")')
+    expect(e.message).toBe(
+      'model "silent" did not answer batch 1 of 3 (4 images) within the batchTimeout of 30 ms (sweep of "shift" on model "silent")',
+    )
     expect(e.details).toMatchObject({ model: 'silent', batch: 1, batches: 3 })
     expect(performance.now() - t).toBeLessThan(2000)
   })
@@ -364,7 +489,11 @@ describe('a model that never answers', () => {
   })
 
   it('a late answer or rejection after the timeout is dropped, not an unhandled rejection', async () => {
-    const late: SegmentationModel = { name: 'late', classes: { 1: 'fg' }, predict: () => new Promise((_, reject) => setTimeout(() => reject(new Error('late failure')), 40)) }
+    const late: SegmentationModel = {
+      name: 'late',
+      classes: { 1: 'fg' },
+      predict: () => new Promise((_, reject) => setTimeout(() => reject(new Error('late failure')), 40)),
+    }
     expect((await rejection(sweep(late, square('a'), shift, { batchTimeout: 10 }))).code).toBe('E_TIMEOUT')
     await new Promise((r) => setTimeout(r, 60)) // vitest fails the file on an unhandled rejection
   })
@@ -397,7 +526,13 @@ describe('sweep with the nsd metric', () => {
   })
 
   it('rejects a bad nsdTolerance naming the option', async () => {
-    const err = await rejection(sweep(thresholdModel(), [square('a')], shiftImageOnly, { values: [1], metrics: ['nsd'], nsdTolerance: Number.NaN }))
+    const err = await rejection(
+      sweep(thresholdModel(), [square('a')], shiftImageOnly, {
+        values: [1],
+        metrics: ['nsd'],
+        nsdTolerance: Number.NaN,
+      }),
+    )
     expect(err.code).toBe('E_BAD_PARAMETER')
     expect(err.message).toMatch(/sweep option nsdTolerance must be a finite number >= 0/)
   })
@@ -432,7 +567,10 @@ describe('validateSweepResult', () => {
     r.mean.dice.fg.pop()
     r.samples[0].scores.dice.LV = [1, 1, 1, 1, 1]
     const v = validateSweepResult(r)
-    expect(v.valid ? [] : v.errors).toEqual(['/mean/dice/fg must have 5 scores (one per value), has 4', '/samples/0/scores/dice/LV is not listed in /classes'])
+    expect(v.valid ? [] : v.errors).toEqual([
+      '/mean/dice/fg must have 5 scores (one per value), has 4',
+      '/samples/0/scores/dice/LV is not listed in /classes',
+    ])
     const noNeutral = JSON.parse(JSON.stringify(await sweep(thresholdModel(), square('a'), shift)))
     noNeutral.values[2] = 0.5
     const w = validateSweepResult(noNeutral)

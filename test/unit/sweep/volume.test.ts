@@ -21,36 +21,52 @@ describe('sweepVolumes: slice by slice, scored in 3D', () => {
     const result = await sweep(model, vol, gain, { values: [0.7, 1, 1.4], batchSize: 4, metrics: ['dice', 'iou'] })
     // 9 slices in batches of 4: 3 calls per value.
     expect(seen).toEqual({ calls: 9, slices: 27 })
-    expect(result.volumes).toEqual({ slicing: 'axial', samples: [{ id: 'ball', dims: [16, 16, 9], spacing: [1, 1, 2], axis: 2, slices: [0, 1, 2, 3, 4, 5, 6, 7, 8] }] })
+    expect(result.volumes).toEqual({
+      slicing: 'axial',
+      samples: [{ id: 'ball', dims: [16, 16, 9], spacing: [1, 1, 2], axis: 2, slices: [0, 1, 2, 3, 4, 5, 6, 7, 8] }],
+    })
     expect(validateSweepResult(result).valid).toBe(true)
     // The reference: per value, the counts of every slice summed, by hand.
     const [nx, ny, nz] = vol.image.dims
     for (const [k, g] of [0.7, 1, 1.4].entries()) {
-      let tp = 0, fp = 0, fn = 0
+      let tp = 0,
+        fp = 0,
+        fn = 0
       const sliceDice: number[] = []
       for (let s = 0; s < nz; s++) {
         const at = s * nx * ny
-        const pred = labelMap(nx, ny, Uint8Array.from(vol.image.data.subarray(at, at + nx * ny), (v) => (v * g >= 0.5 ? 1 : 0)))
+        const pred = labelMap(
+          nx,
+          ny,
+          Uint8Array.from(vol.image.data.subarray(at, at + nx * ny), (v) => (v * g >= 0.5 ? 1 : 0)),
+        )
         const c = confusionCounts(pred, labelMap(nx, ny, vol.truth!.data.subarray(at, at + nx * ny)), [1]).get(1)!
-        tp += c.tp; fp += c.fp; fn += c.fn
+        tp += c.tp
+        fp += c.fp
+        fn += c.fn
         if (c.tp + c.fp + c.fn > 0) sliceDice.push(dice(c))
       }
       expect(result.mean.dice!.ball![k]).toBeCloseTo(dice({ tp, fp, fn }), 12)
       expect(result.mean.iou!.ball![k]).toBeCloseTo(tp / (tp + fp + fn), 12)
-      if (g !== 1) expect(Math.abs(result.mean.dice!.ball![k]! - sliceDice.reduce((a, b) => a + b) / sliceDice.length)).toBeGreaterThan(1e-3)
+      if (g !== 1)
+        expect(
+          Math.abs(result.mean.dice!.ball![k]! - sliceDice.reduce((a, b) => a + b) / sliceDice.length),
+        ).toBeGreaterThan(1e-3)
     }
     expect(result.mean.dice!.ball![1]).toBe(1)
   })
 
   it('slices along any axis give the same volume scores for a pointwise model; indices choose slices', async () => {
     const vol = ballVolume('ball', [12, 10, 8], [1, 1.5, 2], 5)
-    const scores = (slices: VolumeSweepOptions['slices']) => sweepVolumes(thresholdModel().model, vol, gain, { values: [0.8, 1, 1.3], metrics: ['dice', 'hd95'], slices })
+    const scores = (slices: VolumeSweepOptions['slices']) =>
+      sweepVolumes(thresholdModel().model, vol, gain, { values: [0.8, 1, 1.3], metrics: ['dice', 'hd95'], slices })
     const axial = await scores('axial')
     for (const axis of [0, 1] as const) {
       const r = await scores({ axis })
       expect(r.volumes?.samples[0]?.axis).toBe(axis)
       expect(r.volumes?.samples[0]?.slices.length).toBe(vol.image.dims[axis])
-      for (const m of ['dice', 'hd95'] as const) r.mean[m]!.ball!.forEach((v, k) => expect(v).toBeCloseTo(axial.mean[m]!.ball![k]!, 9))
+      for (const m of ['dice', 'hd95'] as const)
+        r.mean[m]!.ball!.forEach((v, k) => expect(v).toBeCloseTo(axial.mean[m]!.ball![k]!, 9))
     }
     const some = await scores({ axis: 2, indices: [3, 4] })
     expect(some.volumes?.slicing).toBe('axis')
@@ -71,9 +87,21 @@ describe('sweepVolumes: slice by slice, scored in 3D', () => {
     const vol = ballVolume('v', [6, 6, 3], [1, 1, 1], 2)
     const { model } = thresholdModel()
     await expectRejection(sweep(model, { id: 'v', image: vol.image }, gain, { values: [1] }), 'E_MISSING_TRUTH', '"v"')
-    await expectRejection(sweep(model, vol, gain, { values: [1], slices: { axis: 2, indices: [3] } }), 'E_BAD_PARAMETER', '0..2 along axis 2')
-    await expectRejection(sweep(model, vol, gain, { values: [1], slices: { axis: 3 as 2 } }), 'E_BAD_PARAMETER', 'slices.axis')
-    await expectRejection(sweep(model, vol, gain, { values: [1], reference: 'prediction' as 'truth' }), 'E_BAD_PARAMETER', 'truth only')
+    await expectRejection(
+      sweep(model, vol, gain, { values: [1], slices: { axis: 2, indices: [3] } }),
+      'E_BAD_PARAMETER',
+      '0..2 along axis 2',
+    )
+    await expectRejection(
+      sweep(model, vol, gain, { values: [1], slices: { axis: 3 as 2 } }),
+      'E_BAD_PARAMETER',
+      'slices.axis',
+    )
+    await expectRejection(
+      sweep(model, vol, gain, { values: [1], reference: 'prediction' as 'truth' }),
+      'E_BAD_PARAMETER',
+      'truth only',
+    )
     await expectRejection(sweep(model, vol, gain, { values: [1], keep: 'frames' } as never), 'E_BAD_PARAMETER', 'keep')
     await expectRejection(sweep(model, [vol, vol], gain, { values: [1] }), 'E_BAD_PARAMETER', 'used twice')
     const short = { ...vol, truth: { ...vol.truth!, data: new Uint8Array(5) } }
@@ -83,7 +111,10 @@ describe('sweepVolumes: slice by slice, scored in 3D', () => {
   it('a class absent from a volume is not scored (null, warned); one the prediction loses scores by the empty policy', async () => {
     const vol = ballVolume('ball', [10, 10, 4], [1, 1, 1], 3)
     const empty: VolumeSample = { ...vol, id: 'none', truth: { ...vol.truth!, data: new Uint8Array(400) } }
-    const result = await sweep(thresholdModel().model, [vol, empty], gain, { values: [0.2, 1], metrics: ['dice', 'hd95'] })
+    const result = await sweep(thresholdModel().model, [vol, empty], gain, {
+      values: [0.2, 1],
+      metrics: ['dice', 'hd95'],
+    })
     expect(result.warnings?.map((w) => w.sample)).toEqual(['none'])
     expect(result.samples[1]?.scores.dice?.ball).toEqual([null, null])
     // Gain 0.2: the model predicts nothing, the truth has the ball: Dice 0, hd95 infinite (null, and the mean with it).
@@ -100,11 +131,16 @@ describe('distances as gates', () => {
   const vol = ballVolume('ball', [24, 24, 12], [1, 1, 2], 6)
 
   it('hd95 passes and fails where the crafted volumes say, and the failure reads in mm', async () => {
-    const result = await sweep(thresholdModel().model, vol, gain, { values: [0.8, 1, 1.25, 2], metrics: ['hd95', 'dice'] })
+    const result = await sweep(thresholdModel().model, vol, gain, {
+      values: [0.8, 1, 1.25, 2],
+      metrics: ['hd95', 'dice'],
+    })
     const hd95 = result.mean.hd95!.ball! as number[]
     expect(hd95[1]).toBe(0)
     // Within a voxel diagonal of the analytic surface shift |r' - 6|.
-    ;[1.5, 0, 1.2, 3].forEach((shift, k) => expect(Math.abs(hd95[k]! - shift)).toBeLessThanOrEqual(Math.hypot(1, 1, 2) / 2 + 1e-9))
+    ;[1.5, 0, 1.2, 3].forEach((shift, k) =>
+      expect(Math.abs(hd95[k]! - shift)).toBeLessThanOrEqual(Math.hypot(1, 1, 2) / 2 + 1e-9),
+    )
     expect(evaluateRequirement(result, { metric: 'hd95', max: 4 }).pass).toBe(true)
     const verdict = evaluateRequirement(result, { metric: 'hd95', max: { ball: 2.5 } })
     expect(verdict.pass).toBe(false)
@@ -118,7 +154,9 @@ describe('distances as gates', () => {
     const to = (interval as { to: number }).to
     expect(to).toBeCloseTo(1.25 + ((2.5 - hd95[2]!) * 0.75) / (hd95[3]! - hd95[2]!), 9)
     // min on a distance (and max on a score) is a mistake, never a silent gate.
-    expect(() => evaluateRequirement(result, { metric: 'hd95', min: 0.5 })).toThrow(/hd95 is a distance \(lower is better\): give max/)
+    expect(() => evaluateRequirement(result, { metric: 'hd95', min: 0.5 })).toThrow(
+      /hd95 is a distance \(lower is better\): give max/,
+    )
     expect(() => stableInterval(result, { className: 'ball', metric: 'dice', max: 2 })).toThrow(/give min, not max/)
     expect(() => evaluateRequirement(result, { metric: 'hd95', max: -1 })).toThrow(/>= 0 \(a distance in mm\)/)
   })
@@ -126,7 +164,10 @@ describe('distances as gates', () => {
   it('an infinite distance (empty prediction) never passes a max, however large, in the mean or each sample', async () => {
     const other = ballVolume('other', [24, 24, 12], [1, 1, 2], 6)
     // Gain 0.3: the model predicts nothing on either volume.
-    const result = await sweep(thresholdModel().model, [vol, other], gain, { values: [0.3, 1], metrics: ['hd', 'hd95', 'assd', 'masd'] })
+    const result = await sweep(thresholdModel().model, [vol, other], gain, {
+      values: [0.3, 1],
+      metrics: ['hd', 'hd95', 'assd', 'masd'],
+    })
     for (const metric of ['hd', 'hd95', 'assd', 'masd'] as const) {
       expect(result.mean[metric]?.ball?.[0]).toBeNull()
       for (const aggregate of ['mean', 'each'] as const) {
@@ -134,10 +175,24 @@ describe('distances as gates', () => {
         expect(verdict.pass, `${metric} ${aggregate}`).toBe(false)
         expect(verdict.failures.every((f) => f.value === 0.3 && f.score === null)).toBe(true)
       }
-      expect(stableInterval(result, { className: 'ball', metric, max: 1e12 })).toMatchObject({ gridFrom: 1, undefinedLow: true })
+      expect(stableInterval(result, { className: 'ball', metric, max: 1e12 })).toMatchObject({
+        gridFrom: 1,
+        undefinedLow: true,
+      })
     }
     // One volume missed, the other not: the mean is still infinite, not the other's finite distance.
-    const mixed = await sweep(thresholdModel().model, [vol, { ...ballVolume('bright', [24, 24, 12], [1, 1, 2], 6), image: { ...other.image, data: other.image.data.map((v) => v * 4) } }], gain, { values: [0.3, 1], metrics: ['hd95'] })
+    const mixed = await sweep(
+      thresholdModel().model,
+      [
+        vol,
+        {
+          ...ballVolume('bright', [24, 24, 12], [1, 1, 2], 6),
+          image: { ...other.image, data: other.image.data.map((v) => v * 4) },
+        },
+      ],
+      gain,
+      { values: [0.3, 1], metrics: ['hd95'] },
+    )
     expect(mixed.samples[1]?.scores.hd95?.ball?.[0]).toEqual(expect.any(Number))
     expect(mixed.mean.hd95?.ball?.[0]).toBeNull()
     expect(mixed.meanCounts?.hd95?.ball?.[0]).toBe(2)
@@ -148,9 +203,18 @@ describe('distances as gates', () => {
   it('image sweeps score the distances too: in the truth spacing, an empty prediction infinite and failing', async () => {
     const [nx, ny] = vol.image.dims
     const k = 6
-    const image = { width: nx, height: ny, channels: 1, data: vol.image.data.slice(k * nx * ny, (k + 1) * nx * ny), spacing: [1, 1] as const }
+    const image = {
+      width: nx,
+      height: ny,
+      channels: 1,
+      data: vol.image.data.slice(k * nx * ny, (k + 1) * nx * ny),
+      spacing: [1, 1] as const,
+    }
     const truth = labelMap(nx, ny, vol.truth!.data.slice(k * nx * ny, (k + 1) * nx * ny), [1, 1])
-    const result = await sweep(thresholdModel().model, { id: 'slice', image, truth }, gain, { values: [0.3, 1, 2], metrics: ['hd', 'dice'] })
+    const result = await sweep(thresholdModel().model, { id: 'slice', image, truth }, gain, {
+      values: [0.3, 1, 2],
+      metrics: ['hd', 'dice'],
+    })
     expect(result.mean.hd?.ball?.slice(0, 2)).toEqual([null, 0])
     expect(result.mean.hd?.ball?.[2]).toBeGreaterThan(2)
     expect(evaluateRequirement(result, { metric: 'hd', max: 1e9 }).failures.map((f) => f.value)).toEqual([0.3])

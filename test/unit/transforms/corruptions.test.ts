@@ -2,12 +2,23 @@ import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { labelMap, raster } from '../../../src/core/raster.js'
 import type { Raster } from '../../../src/core/types.js'
-import { corruptions, corruptionElasticField, defocusKernel, jpegQuantTable } from '../../../src/transforms/corruptions/index.js'
+import {
+  corruptions,
+  corruptionElasticField,
+  defocusKernel,
+  jpegQuantTable,
+} from '../../../src/transforms/corruptions/index.js'
 
-const at = (img: Raster, x: number, y: number, ch = 0): number => img.data[(y * img.width + x) * img.channels + ch] as number
+const at = (img: Raster, x: number, y: number, ch = 0): number =>
+  img.data[(y * img.width + x) * img.channels + ch] as number
 
 /** 12x10 test pattern, value ((3·row + 5·col) mod 11)/10 (the same array was fed to scipy for the oracles). */
-const pattern = raster(12, 10, 1, Float32Array.from({ length: 120 }, (_, k) => ((3 * Math.floor(k / 12) + 5 * (k % 12)) % 11) / 10))
+const pattern = raster(
+  12,
+  10,
+  1,
+  Float32Array.from({ length: 120 }, (_, k) => ((3 * Math.floor(k / 12) + 5 * (k % 12)) % 11) / 10),
+)
 
 function constant(w: number, h: number, v: number, channels = 1): Raster {
   return raster(w, h, channels, new Float32Array(w * h * channels).fill(v))
@@ -24,39 +35,62 @@ function lcg(seed: number): () => number {
 const textured = (() => {
   const r = lcg(3)
   const W = 64
-  return raster(W, W, 1, Float32Array.from({ length: W * W }, (_, k) => 0.5 + 0.3 * Math.sin((k % W) / 3) * Math.cos(Math.floor(k / W) / 5) + 0.05 * r()))
+  return raster(
+    W,
+    W,
+    1,
+    Float32Array.from(
+      { length: W * W },
+      (_, k) => 0.5 + 0.3 * Math.sin((k % W) / 3) * Math.cos(Math.floor(k / W) / 5) + 0.05 * r(),
+    ),
+  )
 })()
 
 describe('every corruption', () => {
   const names = Object.keys(corruptions) as (keyof typeof corruptions)[]
 
-  it.each(names)('%s: severity 0 returns the input unchanged, severities 1..5 change it, bad severities throw', (name) => {
-    const t = corruptions[name]
-    expect(t.parameter.scale).toBe('categorical')
-    expect(t.parameter.neutral).toBe(0)
-    const img = name === 'saturate' ? raster(16, 16, 3, Float32Array.from({ length: 768 }, (_, k) => ((k * 37) % 101) / 100)) : textured
-    const clean = t.image(img, 0)
-    expect(Array.from(clean.data)).toEqual(Array.from(img.data))
-    for (let s = 1; s <= 5; s++) {
-      const out = t.image(img, s)
-      let diff = 0
-      for (let i = 0; i < out.data.length; i++) diff = Math.max(diff, Math.abs((out.data[i] as number) - (img.data[i] as number)))
-      expect(diff, `severity ${s}`).toBeGreaterThan(1e-3)
-      expect(Math.min(...out.data)).toBeGreaterThanOrEqual(0)
-      expect(Math.max(...out.data)).toBeLessThanOrEqual(1)
-    }
-    expect(() => t.image(img, 6)).toThrow(new RegExp(`corruptions.${name}: severity must be an integer in 0..5`))
-    expect(() => t.image(img, 1.5)).toThrow(/severity must be an integer/)
-  })
+  it.each(names)(
+    '%s: severity 0 returns the input unchanged, severities 1..5 change it, bad severities throw',
+    (name) => {
+      const t = corruptions[name]
+      expect(t.parameter.scale).toBe('categorical')
+      expect(t.parameter.neutral).toBe(0)
+      const img =
+        name === 'saturate'
+          ? raster(
+              16,
+              16,
+              3,
+              Float32Array.from({ length: 768 }, (_, k) => ((k * 37) % 101) / 100),
+            )
+          : textured
+      const clean = t.image(img, 0)
+      expect(Array.from(clean.data)).toEqual(Array.from(img.data))
+      for (let s = 1; s <= 5; s++) {
+        const out = t.image(img, s)
+        let diff = 0
+        for (let i = 0; i < out.data.length; i++)
+          diff = Math.max(diff, Math.abs((out.data[i] as number) - (img.data[i] as number)))
+        expect(diff, `severity ${s}`).toBeGreaterThan(1e-3)
+        expect(Math.min(...out.data)).toBeGreaterThanOrEqual(0)
+        expect(Math.max(...out.data)).toBeLessThanOrEqual(1)
+      }
+      expect(() => t.image(img, 6)).toThrow(new RegExp(`corruptions.${name}: severity must be an integer in 0..5`))
+      expect(() => t.image(img, 1.5)).toThrow(/severity must be an integer/)
+    },
+  )
 
-  it.each(['gaussianNoise', 'shotNoise', 'impulseNoise', 'speckleNoise', 'motionBlur', 'elastic'] as const)('%s: same seed same output, different seeds differ', (name) => {
-    const t = corruptions[name]
-    const a = t.with({ seed: 1 }).image(textured, 3)
-    const b = t.with({ seed: 1 }).image(textured, 3)
-    const c = t.with({ seed: 2 }).image(textured, 3)
-    expect(Array.from(a.data)).toEqual(Array.from(b.data))
-    expect(Array.from(a.data)).not.toEqual(Array.from(c.data))
-  })
+  it.each(['gaussianNoise', 'shotNoise', 'impulseNoise', 'speckleNoise', 'motionBlur', 'elastic'] as const)(
+    '%s: same seed same output, different seeds differ',
+    (name) => {
+      const t = corruptions[name]
+      const a = t.with({ seed: 1 }).image(textured, 3)
+      const b = t.with({ seed: 1 }).image(textured, 3)
+      const c = t.with({ seed: 2 }).image(textured, 3)
+      expect(Array.from(a.data)).toEqual(Array.from(b.data))
+      expect(Array.from(a.data)).not.toEqual(Array.from(c.data))
+    },
+  )
 
   it('quantize truncates to uint8 levels', () => {
     const out = corruptions.contrast.with({ quantize: true }).image(textured, 2)
@@ -83,7 +117,10 @@ describe('noise corruptions (distribution)', () => {
   })
 
   it('shotNoise: Poisson(x·c)/c has mean x and variance x/c (c = 60, PTRS branch; c = 12·0.5 = 6, multiplication branch)', () => {
-    for (const [sev, c] of [[1, 60], [3, 12]] as const) {
+    for (const [sev, c] of [
+      [1, 60],
+      [3, 12],
+    ] as const) {
       const out = corruptions.shotNoise.image(grey, sev)
       const [m, s] = stats(out)
       expect(m, `severity ${sev}`).toBeCloseTo(0.5, 2)
@@ -112,7 +149,12 @@ describe('blur corruptions', () => {
   it('zoomBlur matches scipy.ndimage.zoom-based imagecorruptions (scipy 1.17.1) at severities 1 and 5', () => {
     const s1 = corruptions.zoomBlur.image(pattern, 1)
     const s5 = corruptions.zoomBlur.image(pattern, 5)
-    const pts: [number, number][] = [[0, 0], [4, 3], [11, 9], [7, 5]]
+    const pts: [number, number][] = [
+      [0, 0],
+      [4, 3],
+      [11, 9],
+      [7, 5],
+    ]
     const ref1 = [0.0, 0.618695, 0.553718, 0.522203]
     const ref5 = [0.216667, 0.630724, 0.512917, 0.509631]
     pts.forEach(([x, y], k) => {
@@ -124,7 +166,12 @@ describe('blur corruptions', () => {
   it('gaussianBlur matches scipy gaussian_filter(σ = 1, mode nearest, truncate 4)', () => {
     const out = corruptions.gaussianBlur.image(pattern, 1)
     const ref = [0.252394, 0.544934, 0.40035, 0.46682]
-    const pts: [number, number][] = [[0, 0], [4, 3], [11, 9], [7, 5]]
+    const pts: [number, number][] = [
+      [0, 0],
+      [4, 3],
+      [11, 9],
+      [7, 5],
+    ]
     pts.forEach(([x, y], k) => expect(at(out, x, y)).toBeCloseTo(ref[k] as number, 5))
   })
 
@@ -177,7 +224,12 @@ describe('digital corruptions', () => {
   })
 
   it('pixelate: BOX down by c then NEAREST back (c = .5: pairwise means)', () => {
-    const img = raster(10, 2, 1, Float32Array.from({ length: 20 }, (_, k) => (k % 10) / 10))
+    const img = raster(
+      10,
+      2,
+      1,
+      Float32Array.from({ length: 20 }, (_, k) => (k % 10) / 10),
+    )
     const out = corruptions.pixelate.image(img, 2)
     for (let x = 0; x < 10; x++) expect(at(out, x, 1)).toBeCloseTo((2 * Math.floor(x / 2) + 0.5) / 10, 6)
   })
@@ -219,11 +271,22 @@ describe('digital corruptions', () => {
     // The codec differs from libjpeg only in chroma upsampling (replicated, libjpeg's is "fancy") and in the
     // float DCT, so the difference is small and unbiased; a wrong colour transform or chroma offset shows as a
     // bias of the channel (+1 in Cb moves B by 1.8 levels) or as a larger MAD at the coarse qualities.
-    for (const [W, H] of [[64, 48], [61, 37]] as const) {
+    for (const [W, H] of [
+      [64, 48],
+      [61, 37],
+    ] as const) {
       const img = colourCard(W, H)
       const u8 = Uint8Array.from(img.data, (v) => Math.round(v * 255))
-      for (const [severity, quality] of [[1, 25], [2, 18], [3, 15], [4, 10], [5, 7]] as const) {
-        const encoded = await sharp(u8, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer()
+      for (const [severity, quality] of [
+        [1, 25],
+        [2, 18],
+        [3, 15],
+        [4, 10],
+        [5, 7],
+      ] as const) {
+        const encoded = await sharp(u8, { raw: { width: W, height: H, channels: 3 } })
+          .jpeg({ quality, chromaSubsampling: '4:2:0' })
+          .toBuffer()
         const libjpeg = await sharp(encoded).raw().toBuffer()
         const ours = corruptions.jpeg.image(img, severity).data
         expect(libjpeg.length).toBe(ours.length)
@@ -258,7 +321,14 @@ describe('elastic corruption (spatial)', () => {
     }
     expect(corruptions.elastic.spatial).toBe(true)
     const W = 48
-    const img = raster(W, W, 1, Float32Array.from({ length: W * W }, (_, k) => ((k % W) - 24) ** 2 + (Math.floor(k / W) - 24) ** 2 < 144 ? 1 : 0))
+    const img = raster(
+      W,
+      W,
+      1,
+      Float32Array.from({ length: W * W }, (_, k) =>
+        ((k % W) - 24) ** 2 + (Math.floor(k / W) - 24) ** 2 < 144 ? 1 : 0,
+      ),
+    )
     const mask = labelMap(W, W, Uint8Array.from(img.data))
     const t = corruptions.elastic.with({ seed: 5 })
     const out = t.image(img, 5)

@@ -99,7 +99,15 @@ describe('fft1d', () => {
 })
 
 describe('fft2 / ifft2', () => {
-  const sizes: [number, number][] = [[1, 1], [1, 7], [5, 3], [16, 16], [216, 256], [181, 217], [300, 17]]
+  const sizes: [number, number][] = [
+    [1, 1],
+    [1, 7],
+    [5, 3],
+    [16, 16],
+    [216, 256],
+    [181, 217],
+    [300, 17],
+  ]
 
   it('round trip error < 1e-9 on random 2D planes, including 216x256 and 181x217', () => {
     const rand = lcg(3)
@@ -118,7 +126,12 @@ describe('fft2 / ifft2', () => {
     const rand = lcg(4)
     const W = 6
     const H = 5
-    const img = raster(W, H, 1, Float32Array.from({ length: W * H }, () => rand() + 0.5))
+    const img = raster(
+      W,
+      H,
+      1,
+      Float32Array.from({ length: W * H }, () => rand() + 0.5),
+    )
     const k = fft2(img)
     for (let v = 0; v < H; v++) {
       for (let u = 0; u < W; u++) {
@@ -140,8 +153,17 @@ describe('fft2 / ifft2', () => {
 
   it('holds Parseval (Σ|x|² = Σ|X|²/N) on random non-power-of-two images', () => {
     const rand = lcg(5)
-    for (const [w, h] of [[37, 23], [216, 256], [100, 3]] as const) {
-      const img = raster(w, h, 1, Float32Array.from({ length: w * h }, () => rand() + 0.5))
+    for (const [w, h] of [
+      [37, 23],
+      [216, 256],
+      [100, 3],
+    ] as const) {
+      const img = raster(
+        w,
+        h,
+        1,
+        Float32Array.from({ length: w * h }, () => rand() + 0.5),
+      )
       const k = fft2(img)
       let ex = 0
       for (const v of img.data) ex += v * v
@@ -176,7 +198,12 @@ describe('fftshift / ifftshift', () => {
   })
 
   it('puts DC at (W//2, H//2) and ifftshift undoes fftshift in 2D for odd sizes', () => {
-    const img = raster(5, 3, 1, Float32Array.from({ length: 15 }, (_, i) => (i % 4) / 4))
+    const img = raster(
+      5,
+      3,
+      1,
+      Float32Array.from({ length: 15 }, (_, i) => (i % 4) / 4),
+    )
     const k = fft2(img)
     const s = fftshift(k)
     const dc = 2 + 1 * 5

@@ -9,7 +9,8 @@ import { codeOf, messageOf } from '../../support/helpers.js'
 /** Row-major nested rows of a single-channel raster. */
 function rows(img: { width: number; height: number; data: ArrayLike<number> }): number[][] {
   const out: number[][] = []
-  for (let r = 0; r < img.height; r++) out.push(Array.from({ length: img.width }, (_, c) => img.data[r * img.width + c] as number))
+  for (let r = 0; r < img.height; r++)
+    out.push(Array.from({ length: img.width }, (_, c) => img.data[r * img.width + c] as number))
   return out
 }
 
@@ -20,13 +21,19 @@ function expectClose(actual: number[][], expected: number[][], tol: number): voi
     const a = actual[r] as number[]
     expect(a.length).toBe(e.length)
     for (let c = 0; c < e.length; c++) {
-      if (Math.abs((a[c] as number) - (e[c] as number)) > tol) throw new Error(`(${r}, ${c}): got ${a[c]}, expected ${e[c]} (tol ${tol})`)
+      if (Math.abs((a[c] as number) - (e[c] as number)) > tol)
+        throw new Error(`(${r}, ${c}): got ${a[c]}, expected ${e[c]} (tol ${tol})`)
     }
   }
 }
 
 // Reference images of algorithms.md 2.8.
-const square5 = raster(5, 5, 1, Array.from({ length: 25 }, (_, i) => i)) // v[r,c] = 5r + c
+const square5 = raster(
+  5,
+  5,
+  1,
+  Array.from({ length: 25 }, (_, i) => i),
+) // v[r,c] = 5r + c
 const rect57Values = Array.from({ length: 35 }, (_, i) => (i * i) % 11) // v[r,c] = (7r + c)^2 mod 11
 const rect57 = raster(7, 5, 1, rect57Values)
 
@@ -42,60 +49,84 @@ describe('rotate: fastai v1 reference vectors (algorithms.md 2.8)', () => {
   })
   it('rotate(30) 5x5, reflection padding', () => {
     const out = rotate.with({ padding: 'reflection' }).image(square5, 30)
-    expectClose(rows(out), [
-      [4.9282, 3.2942, 4.3397, 7.7058, 9.6077],
-      [1.4378, 4.8038, 8.1699, 11.5359, 14.4378],
-      [5.2679, 8.634, 12, 15.366, 18.7321],
-      [9.5622, 12.4641, 15.8301, 19.1962, 22.5622],
-      [14.3923, 16.2942, 19.6603, 20.7058, 19.0718],
-    ], 1e-4)
+    expectClose(
+      rows(out),
+      [
+        [4.9282, 3.2942, 4.3397, 7.7058, 9.6077],
+        [1.4378, 4.8038, 8.1699, 11.5359, 14.4378],
+        [5.2679, 8.634, 12, 15.366, 18.7321],
+        [9.5622, 12.4641, 15.8301, 19.1962, 22.5622],
+        [14.3923, 16.2942, 19.6603, 20.7058, 19.0718],
+      ],
+      1e-4,
+    )
   })
   it('rotate(30) 5x5, zeros padding (the default)', () => {
     const out = rotate.image(square5, 30)
-    expectClose(rows(out), [
-      [0.3397, 1.6388, 4.3397, 7.7058, 2.7705],
-      [1.4378, 4.8038, 8.1699, 11.5359, 11.2657],
-      [5.2679, 8.634, 12, 15.366, 18.7321],
-      [7.1651, 12.4641, 15.8301, 19.1962, 22.5622],
-      [3.6603, 16.2942, 19.6603, 16.792, 6.091],
-    ], 1e-4)
+    expectClose(
+      rows(out),
+      [
+        [0.3397, 1.6388, 4.3397, 7.7058, 2.7705],
+        [1.4378, 4.8038, 8.1699, 11.5359, 11.2657],
+        [5.2679, 8.634, 12, 15.366, 18.7321],
+        [7.1651, 12.4641, 15.8301, 19.1962, 22.5622],
+        [3.6603, 16.2942, 19.6603, 16.792, 6.091],
+      ],
+      1e-4,
+    )
   })
   it('rotate(30) 5x5, border padding', () => {
     const out = rotate.with({ padding: 'border' }).image(square5, 30)
-    expectClose(rows(out), [
-      [1.2679, 2.134, 4.3397, 7.7058, 10.3397],
-      [1.4378, 4.8038, 8.1699, 11.5359, 14.6699],
-      [5.2679, 8.634, 12, 15.366, 18.7321],
-      [9.3301, 12.4641, 15.8301, 19.1962, 22.5622],
-      [13.6603, 16.2942, 19.6603, 21.866, 22.7321],
-    ], 1e-4)
+    expectClose(
+      rows(out),
+      [
+        [1.2679, 2.134, 4.3397, 7.7058, 10.3397],
+        [1.4378, 4.8038, 8.1699, 11.5359, 14.6699],
+        [5.2679, 8.634, 12, 15.366, 18.7321],
+        [9.3301, 12.4641, 15.8301, 19.1962, 22.5622],
+        [13.6603, 16.2942, 19.6603, 21.866, 22.7321],
+      ],
+      1e-4,
+    )
   })
   it('rotate(30) 5x7 non-square, bilinear zeros', () => {
-    expectClose(rows(rotate.image(rect57, 30)), [
-      [0.0, 1.90627, 6.553199, 3.574815, 1.518019, 3.726887, 1.32198],
-      [0.688203, 3.726136, 3.773334, 0.947551, 4.12885, 7.446011, 3.002306],
-      [4.125387, 7.447176, 3.279102, 3.0, 6.411152, 6.195559, 2.521538],
-      [5.945751, 6.196109, 2.523447, 2.474199, 4.772419, 2.290615, 0.045772],
-      [2.096528, 2.29507, 1.439263, 6.62811, 4.028062, 0.675299, 0.0],
-    ], 1e-4)
+    expectClose(
+      rows(rotate.image(rect57, 30)),
+      [
+        [0.0, 1.90627, 6.553199, 3.574815, 1.518019, 3.726887, 1.32198],
+        [0.688203, 3.726136, 3.773334, 0.947551, 4.12885, 7.446011, 3.002306],
+        [4.125387, 7.447176, 3.279102, 3.0, 6.411152, 6.195559, 2.521538],
+        [5.945751, 6.196109, 2.523447, 2.474199, 4.772419, 2.290615, 0.045772],
+        [2.096528, 2.29507, 1.439263, 6.62811, 4.028062, 0.675299, 0.0],
+      ],
+      1e-4,
+    )
   })
   it('rotate(30) 5x7 non-square, bilinear border', () => {
-    expectClose(rows(rotate.with({ padding: 'border' }).image(rect57, 30)), [
-      [2.420057, 5.696889, 8.178387, 3.574815, 1.518019, 3.726887, 4.0],
-      [0.937638, 3.726136, 3.773334, 0.947551, 4.12885, 7.446011, 3.466025],
-      [4.125387, 7.447176, 3.279102, 3.0, 6.411152, 6.195559, 2.521538],
-      [6.864101, 6.196109, 2.523447, 2.474199, 4.772419, 2.290615, 0.062362],
-      [6.343594, 2.29507, 1.439263, 6.62811, 5.027017, 2.018134, 0.473352],
-    ], 1e-4)
+    expectClose(
+      rows(rotate.with({ padding: 'border' }).image(rect57, 30)),
+      [
+        [2.420057, 5.696889, 8.178387, 3.574815, 1.518019, 3.726887, 4.0],
+        [0.937638, 3.726136, 3.773334, 0.947551, 4.12885, 7.446011, 3.466025],
+        [4.125387, 7.447176, 3.279102, 3.0, 6.411152, 6.195559, 2.521538],
+        [6.864101, 6.196109, 2.523447, 2.474199, 4.772419, 2.290615, 0.062362],
+        [6.343594, 2.29507, 1.439263, 6.62811, 5.027017, 2.018134, 0.473352],
+      ],
+      1e-4,
+    )
   })
   it('rotate(30) 5x7 non-square, bilinear reflection', () => {
-    expectClose(rows(rotate.with({ padding: 'reflection' }).image(rect57, 30)), [
-      [6.292554, 3.890357, 6.7111, 3.574815, 1.518019, 3.726887, 5.569048],
-      [3.016071, 3.726136, 3.773334, 0.947551, 4.12885, 7.446011, 3.920654],
-      [4.125387, 7.447176, 3.279102, 3.0, 6.411152, 6.195559, 2.521538],
-      [6.900465, 6.196109, 2.523447, 2.474199, 4.772419, 2.290615, 1.34272],
-      [4.332503, 2.29507, 1.439263, 6.62811, 4.70048, 5.534674, 6.92156],
-    ], 1e-4)
+    expectClose(
+      rows(rotate.with({ padding: 'reflection' }).image(rect57, 30)),
+      [
+        [6.292554, 3.890357, 6.7111, 3.574815, 1.518019, 3.726887, 5.569048],
+        [3.016071, 3.726136, 3.773334, 0.947551, 4.12885, 7.446011, 3.920654],
+        [4.125387, 7.447176, 3.279102, 3.0, 6.411152, 6.195559, 2.521538],
+        [6.900465, 6.196109, 2.523447, 2.474199, 4.772419, 2.290615, 1.34272],
+        [4.332503, 2.29507, 1.439263, 6.62811, 4.70048, 5.534674, 6.92156],
+      ],
+      1e-4,
+    )
   })
   const nearestReflection = [
     [9, 4, 9, 5, 1, 4, 9],
@@ -105,7 +136,9 @@ describe('rotate: fastai v1 reference vectors (algorithms.md 2.8)', () => {
     [5, 1, 0, 9, 4, 9, 5],
   ]
   it('rotate(30) 5x7 non-square, nearest reflection (image and mask paths)', () => {
-    expect(rows(rotate.with({ padding: 'reflection', interpolation: 'nearest' }).image(rect57, 30))).toEqual(nearestReflection)
+    expect(rows(rotate.with({ padding: 'reflection', interpolation: 'nearest' }).image(rect57, 30))).toEqual(
+      nearestReflection,
+    )
     const mask = labelMap(7, 5, rect57Values)
     const labels = rotate.with({ padding: 'reflection' }).labels?.(mask, 30)
     expect(labels && rows(labels)).toEqual(nearestReflection)
@@ -121,17 +154,34 @@ describe('rotate: exact quarter turns, identities, direction', () => {
     for (let r = 0; r < 5; r++) for (let c = 0; c < 5; c++) expect(out[4 - c]?.[r]).toBe(5 * r + c)
   })
   it('quarter turns are exact permutations for any equivalent angle, also on masks', () => {
-    const img = raster(6, 6, 1, Array.from({ length: 36 }, (_, i) => (i * 37) % 101 / 100))
+    const img = raster(
+      6,
+      6,
+      1,
+      Array.from({ length: 36 }, (_, i) => ((i * 37) % 101) / 100),
+    )
     expect(Array.from(rotate.image(img, -270).data)).toEqual(Array.from(rotate.image(img, 90).data))
     expect(Array.from(rotate.image(img, 450).data)).toEqual(Array.from(rotate.image(img, 90).data))
     const twice = rotate.image(rotate.image(img, 90), 90)
     expect(Array.from(rotate.image(img, 180).data)).toEqual(Array.from(twice.data))
     expect(Array.from(rotate.image(twice, 180).data)).toEqual(Array.from(img.data))
-    const mask = labelMap(6, 6, Array.from({ length: 36 }, (_, i) => i % 4))
-    expect(Array.from(rotate.with({ maskInterpolation: 'onehot-bilinear' }).labels!(mask, 90).data)).toEqual(Array.from(rotate.labels!(mask, 90).data))
+    const mask = labelMap(
+      6,
+      6,
+      Array.from({ length: 36 }, (_, i) => i % 4),
+    )
+    expect(Array.from(rotate.with({ maskInterpolation: 'onehot-bilinear' }).labels!(mask, 90).data)).toEqual(
+      Array.from(rotate.labels!(mask, 90).data),
+    )
   })
   it('rotate 0 and 360 are the identity', () => {
-    const img = raster(7, 5, 3, Array.from({ length: 105 }, (_, i) => (i % 17) / 16), [0.8, 1.2])
+    const img = raster(
+      7,
+      5,
+      3,
+      Array.from({ length: 105 }, (_, i) => (i % 17) / 16),
+      [0.8, 1.2],
+    )
     for (const a of [0, 360, -360]) {
       const out = rotate.image(img, a)
       expect(Array.from(out.data)).toEqual(Array.from(img.data))
@@ -149,7 +199,11 @@ describe('rotate: exact quarter turns, identities, direction', () => {
   it('masks after rotation hold only ids present in the input (nearest and onehot-bilinear)', () => {
     const rng = createRng(3)
     const ids = [0, 3, 7, 200]
-    const mask = labelMap(23, 17, Array.from({ length: 23 * 17 }, () => ids[Math.floor(rng.next() * 4)] as number))
+    const mask = labelMap(
+      23,
+      17,
+      Array.from({ length: 23 * 17 }, () => ids[Math.floor(rng.next() * 4)] as number),
+    )
     for (const maskInterpolation of ['nearest', 'onehot-bilinear'] as const) {
       for (const padding of ['zeros', 'border', 'reflection'] as const) {
         for (const angle of [13, 30, 77.5, -120]) {
@@ -161,7 +215,9 @@ describe('rotate: exact quarter turns, identities, direction', () => {
   })
   it('onehot-bilinear on a binary mask = bilinear-rotated indicator > 0.5 (argmax of the one-hot weights)', () => {
     const n = 41
-    const inside = Array.from({ length: n * n }, (_, i) => (((i % n) - 17) ** 2 + (Math.floor(i / n) - 22) ** 2 <= 100 ? 1 : 0))
+    const inside = Array.from({ length: n * n }, (_, i) =>
+      ((i % n) - 17) ** 2 + (Math.floor(i / n) - 22) ** 2 <= 100 ? 1 : 0,
+    )
     const disc = labelMap(n, n, inside)
     const indicator = raster(n, n, 1, inside)
     for (const padding of ['zeros', 'reflection'] as const) {
@@ -183,7 +239,15 @@ describe('rotate: exact quarter turns, identities, direction', () => {
     expect(messageOf(() => rotate.with({ interpolation: 'bicubic' as never }))).toMatch(/interpolation.*bicubic/)
   })
   it('has the documented parameter and default options', () => {
-    expect(rotate.parameter).toMatchObject({ name: 'angle', unit: 'deg', neutral: 0, scale: 'circular', period: 360, defaultRange: [-180, 180], defaultStep: 10 })
+    expect(rotate.parameter).toMatchObject({
+      name: 'angle',
+      unit: 'deg',
+      neutral: 0,
+      scale: 'circular',
+      period: 360,
+      defaultRange: [-180, 180],
+      defaultStep: 10,
+    })
     expect(rotate.options).toEqual({ interpolation: 'bilinear', padding: 'zeros', maskInterpolation: 'nearest' })
     expect(rotate.spatial).toBe(true)
   })
@@ -200,7 +264,13 @@ function fastaiDihedral(m: number[][], k: number): number[][] {
 
 describe('dihedral and flip', () => {
   // 4 wide, 3 high, distinct values.
-  const img43 = raster(4, 3, 1, Array.from({ length: 12 }, (_, i) => i), [0.5, 2])
+  const img43 = raster(
+    4,
+    3,
+    1,
+    Array.from({ length: 12 }, (_, i) => i),
+    [0.5, 2],
+  )
   it('matches fastai v1 _dihedral for every k on a non-square image (shape swaps under transpose)', () => {
     for (let k = 0; k < 8; k++) {
       const out = dihedral.image(img43, k)
@@ -208,7 +278,14 @@ describe('dihedral and flip', () => {
       expect(out.height).toBe(expected.length)
       expect(out.width).toBe(expected[0]?.length)
       expect(rows(out)).toEqual(expected)
-      const mask = dihedral.labels!(labelMap(4, 3, Array.from({ length: 12 }, (_, i) => i)), k)
+      const mask = dihedral.labels!(
+        labelMap(
+          4,
+          3,
+          Array.from({ length: 12 }, (_, i) => i),
+        ),
+        k,
+      )
       expect(rows(mask)).toEqual(expected)
     }
   })
@@ -221,8 +298,14 @@ describe('dihedral and flip', () => {
     img.data[r * W + c] = 1
     // Derived from 2.3: k&1 row -> H-1-row, k&2 col -> W-1-col, then k&4 swaps (row, col).
     const expectedPos: Array<[number, number]> = [
-      [r, c], [H - 1 - r, c], [r, W - 1 - c], [H - 1 - r, W - 1 - c],
-      [c, r], [c, H - 1 - r], [W - 1 - c, r], [W - 1 - c, H - 1 - r],
+      [r, c],
+      [H - 1 - r, c],
+      [r, W - 1 - c],
+      [H - 1 - r, W - 1 - c],
+      [c, r],
+      [c, H - 1 - r],
+      [W - 1 - c, r],
+      [W - 1 - c, H - 1 - r],
     ]
     for (let k = 0; k < 8; k++) {
       const out = dihedral.image(img, k)
@@ -257,9 +340,11 @@ describe('dihedral and flip', () => {
       expect(new Set(table[k]).size).toBe(8) // Latin square row
     }
     // Associativity on the table.
-    for (let a = 0; a < 8; a++) for (let b = 0; b < 8; b++) for (let c = 0; c < 8; c++) {
-      expect(table[table[a]![b]!]![c]).toBe(table[a]![table[b]![c]!])
-    }
+    for (let a = 0; a < 8; a++)
+      for (let b = 0; b < 8; b++)
+        for (let c = 0; c < 8; c++) {
+          expect(table[table[a]![b]!]![c]).toBe(table[a]![table[b]![c]!])
+        }
   })
   it('transposing codes swap the x/y spacing; others keep it', () => {
     expect(dihedral.image(img43, 4).spacing).toEqual([2, 0.5])
@@ -275,7 +360,8 @@ describe('dihedral and flip', () => {
   it('flip: 1 mirrors left-right, 2 top-bottom, twice is the identity', () => {
     expect(rows(flip.image(img43, 1))).toEqual(rows(img43).map((r) => r.slice().reverse()))
     expect(rows(flip.image(img43, 2))).toEqual(rows(img43).slice().reverse())
-    for (const k of [0, 1, 2]) expect(Array.from(flip.image(flip.image(img43, k), k).data)).toEqual(Array.from(img43.data))
+    for (const k of [0, 1, 2])
+      expect(Array.from(flip.image(flip.image(img43, k), k).data)).toEqual(Array.from(img43.data))
     expect(codeOf(() => flip.image(img43, 3))).toBe('E_BAD_PARAMETER')
     expect(flip.parameter.categories).toEqual({ 0: 'none', 1: 'horizontal', 2: 'vertical' })
   })
@@ -283,7 +369,13 @@ describe('dihedral and flip', () => {
 
 describe('zoom', () => {
   // A linear ramp v = x: bilinear reproduces linear functions exactly inside the image.
-  const ramp = raster(9, 9, 1, Array.from({ length: 81 }, (_, i) => i % 9), [1, 1])
+  const ramp = raster(
+    9,
+    9,
+    1,
+    Array.from({ length: 81 }, (_, i) => i % 9),
+    [1, 1],
+  )
   it('zoom(1) is the identity', () => {
     expect(Array.from(zoom.image(ramp, 1).data)).toEqual(Array.from(ramp.data))
   })
@@ -313,10 +405,22 @@ describe('zoom', () => {
 describe('translate', () => {
   const img = raster(5, 2, 1, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
   it('positive shifts move content right (x) or down (y); integer shifts are exact', () => {
-    expect(rows(translate.image(img, 2))).toEqual([[0, 0, 1, 2, 3], [0, 0, 6, 7, 8]])
-    expect(rows(translate.image(img, -1))).toEqual([[2, 3, 4, 5, 0], [7, 8, 9, 10, 0]])
-    expect(rows(translate.with({ axis: 'y' }).image(img, 1))).toEqual([[0, 0, 0, 0, 0], [1, 2, 3, 4, 5]])
-    expect(rows(translate.labels!(labelMap(5, 2, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 2))).toEqual([[0, 0, 1, 2, 3], [0, 0, 6, 7, 8]])
+    expect(rows(translate.image(img, 2))).toEqual([
+      [0, 0, 1, 2, 3],
+      [0, 0, 6, 7, 8],
+    ])
+    expect(rows(translate.image(img, -1))).toEqual([
+      [2, 3, 4, 5, 0],
+      [7, 8, 9, 10, 0],
+    ])
+    expect(rows(translate.with({ axis: 'y' }).image(img, 1))).toEqual([
+      [0, 0, 0, 0, 0],
+      [1, 2, 3, 4, 5],
+    ])
+    expect(rows(translate.labels!(labelMap(5, 2, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 2))).toEqual([
+      [0, 0, 1, 2, 3],
+      [0, 0, 6, 7, 8],
+    ])
   })
   it('fractional shifts interpolate; 0 is the identity', () => {
     expect(rows(translate.image(img, 0.5))[0]).toEqual([0.5, 1.5, 2.5, 3.5, 4.5])
@@ -334,7 +438,11 @@ function fastaiCropPad(m: number[][], size: number): number[][] {
     const rp = Math.max(Math.floor((size - H + 1) / 2), 0)
     const cp = Math.max(Math.floor((size - W + 1) / 2), 0)
     const zr = () => new Array<number>(W + 2 * cp).fill(0)
-    x = [...Array.from({ length: rp }, zr), ...x.map((r) => [...new Array<number>(cp).fill(0), ...r, ...new Array<number>(cp).fill(0)]), ...Array.from({ length: rp }, zr)]
+    x = [
+      ...Array.from({ length: rp }, zr),
+      ...x.map((r) => [...new Array<number>(cp).fill(0), ...r, ...new Array<number>(cp).fill(0)]),
+      ...Array.from({ length: rp }, zr),
+    ]
     H = x.length
     W = (x[0] as number[]).length
   }
@@ -342,12 +450,21 @@ function fastaiCropPad(m: number[][], size: number): number[][] {
   const col = Math.trunc((W - size + 1) * 0.5)
   return x.slice(row, row + size).map((r) => r.slice(col, col + size))
 }
-const rot180 = (m: number[][]) => m.slice().reverse().map((r) => r.slice().reverse())
+const rot180 = (m: number[][]) =>
+  m
+    .slice()
+    .reverse()
+    .map((r) => r.slice().reverse())
 
 describe('cropPad', () => {
   it("matches misas' crop: crop_pad(p), rotate(180), crop_pad(F, zeros), rotate(180)", () => {
     for (const F of [10, 11]) {
-      const img = raster(F, F, 1, Array.from({ length: F * F }, (_, i) => i + 1))
+      const img = raster(
+        F,
+        F,
+        1,
+        Array.from({ length: F * F }, (_, i) => i + 1),
+      )
       for (let p = 1; p <= F; p++) {
         const expected = rot180(fastaiCropPad(rot180(fastaiCropPad(rows(img), p)), F))
         expect(rows(cropPad.image(img, p)), `F=${F} p=${p}`).toEqual(expected)
@@ -355,7 +472,13 @@ describe('cropPad', () => {
     }
   })
   it('is the identity for a side >= the image size, keeps size, spacing and channels', () => {
-    const img = raster(6, 4, 3, Array.from({ length: 72 }, (_, i) => i / 71), [0.7, 0.7])
+    const img = raster(
+      6,
+      4,
+      3,
+      Array.from({ length: 72 }, (_, i) => i / 71),
+      [0.7, 0.7],
+    )
     for (const p of [6, 7, 256]) {
       const out = cropPad.image(img, p)
       expect(Array.from(out.data)).toEqual(Array.from(img.data))
@@ -369,19 +492,34 @@ describe('cropPad', () => {
   })
   it('zeroes the truth outside the kept window', () => {
     const mask = labelMap(4, 4, new Uint8Array(16).fill(3))
-    expect(rows(cropPad.labels!(mask, 2))).toEqual([[0, 0, 0, 0], [0, 3, 3, 0], [0, 3, 3, 0], [0, 0, 0, 0]])
+    expect(rows(cropPad.labels!(mask, 2))).toEqual([
+      [0, 0, 0, 0],
+      [0, 3, 3, 0],
+      [0, 3, 3, 0],
+      [0, 0, 0, 0],
+    ])
     expect(codeOf(() => cropPad.image(raster(2, 2), -1))).toBe('E_BAD_PARAMETER')
   })
 })
 
 describe('resize', () => {
   it('resizing to the own longer side is the identity (image and mask)', () => {
-    const img = raster(7, 5, 2, Array.from({ length: 70 }, (_, i) => (i % 13) / 12), [0.9, 1.1])
+    const img = raster(
+      7,
+      5,
+      2,
+      Array.from({ length: 70 }, (_, i) => (i % 13) / 12),
+      [0.9, 1.1],
+    )
     const out = resize.image(img, 7)
     expect([out.width, out.height]).toEqual([7, 5])
     expect(Array.from(out.data)).toEqual(Array.from(img.data))
     expect(out.spacing).toEqual([0.9, 1.1])
-    const mask = labelMap(7, 5, Array.from({ length: 35 }, (_, i) => i % 3))
+    const mask = labelMap(
+      7,
+      5,
+      Array.from({ length: 35 }, (_, i) => i % 3),
+    )
     expect(Array.from(resize.labels!(mask, 7).data)).toEqual(Array.from(mask.data))
   })
   it('keeps the aspect: longer side = target, shorter rounded', () => {
@@ -395,7 +533,10 @@ describe('resize', () => {
     const up = resize.image(ramp, 9)
     // Shorter side round(1·9/5) = 2; u = x (W_in − 1)/(W_out − 1) = x/2, both rows sample row 0 (grid [-1, 1] on a 1-px axis).
     expect([up.width, up.height]).toEqual([9, 2])
-    expect(rows(up)).toEqual([[0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4], [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4]])
+    expect(rows(up)).toEqual([
+      [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4],
+      [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4],
+    ])
   })
   it("applies fastai's area pre-filter when shrinking by more than 2x", () => {
     // 12 -> 2 wide (and 12 -> 2 high): d = min(12/2, 12/2)/2 = 3 > 1 -> area to floor(12/3) = 4, then bilinear 4 -> 2.

@@ -10,7 +10,8 @@ import { codeOf, messageOf } from '../../support/helpers.js'
 function expectAllClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
   expect(actual.length).toBe(expected.length)
   for (let i = 0; i < expected.length; i++) {
-    if (!(Math.abs((actual[i] as number) - (expected[i] as number)) <= tol)) throw new Error(`[${i}]: got ${actual[i]}, expected ${expected[i]} (tol ${tol})`)
+    if (!(Math.abs((actual[i] as number) - (expected[i] as number)) <= tol))
+      throw new Error(`[${i}]: got ${actual[i]}, expected ${expected[i]} (tol ${tol})`)
   }
 }
 
@@ -34,9 +35,20 @@ describe('fastai v1 lighting (algorithms.md 2.7/2.8)', () => {
     expect(Array.from(b.image(fastaiX, 1).data)).toEqual([1, 1, 1, 1, 1])
   })
   it('switching the mode switches the parameter metadata, and back', () => {
-    expect(b.parameter).toMatchObject({ name: 'change', neutral: 0.5, scale: 'linear', defaultRange: [0.05, 0.95], defaultStep: 0.05 })
+    expect(b.parameter).toMatchObject({
+      name: 'change',
+      neutral: 0.5,
+      scale: 'linear',
+      defaultRange: [0.05, 0.95],
+      defaultStep: 0.05,
+    })
     expect(b.options).toEqual({ mode: 'fastai' })
-    expect(b.with({ mode: 'pil' }).parameter).toMatchObject({ neutral: 1, scale: 'log', defaultRange: [0.25, 4], defaultStep: 0.25 })
+    expect(b.with({ mode: 'pil' }).parameter).toMatchObject({
+      neutral: 1,
+      scale: 'log',
+      defaultRange: [0.25, 4],
+      defaultStep: 0.25,
+    })
     expect(brightness.parameter.neutral).toBe(1)
     expect(c.parameter).toMatchObject({ neutral: 1, scale: 'log' })
     expect(codeOf(() => brightness.with({ mode: 'gimp' as never }))).toBe('E_BAD_PARAMETER')
@@ -50,14 +62,23 @@ describe('fastai v1 lighting (algorithms.md 2.7/2.8)', () => {
 // Pillow 9.4.0 ImageEnhance on an "L" image (2.8); Pillow truncates to 8 bits, the float version must be within 1.
 // The 1e-4 slack covers float32 storage: Pillow's Brightness(1.3) of 90 is 116 because its float32 product is
 // 116.99999 (exactly 117 in real arithmetic, which is what the float version computes up to float32 rounding).
-const pilL = [[0, 17, 64, 90, 128], [180, 200, 230, 254, 255]].flat()
-const pilImage = raster(5, 2, 1, pilL.map((v) => v / 255))
+const pilL = [
+  [0, 17, 64, 90, 128],
+  [180, 200, 230, 254, 255],
+].flat()
+const pilImage = raster(
+  5,
+  2,
+  1,
+  pilL.map((v) => v / 255),
+)
 
 function within1(out: Raster, pillow: number[]): void {
   expect(out.data.length).toBe(pillow.length)
   for (let i = 0; i < pillow.length; i++) {
     const ours = (out.data[i] as number) * 255
-    if (!(Math.abs(ours - (pillow[i] as number)) <= 1 + 1e-4)) throw new Error(`[${i}]: ours ${ours}, Pillow ${pillow[i]}`)
+    if (!(Math.abs(ours - (pillow[i] as number)) <= 1 + 1e-4))
+      throw new Error(`[${i}]: ours ${ours}, Pillow ${pillow[i]}`)
   }
 }
 
@@ -72,7 +93,12 @@ describe('Pillow ImageEnhance semantics in float (algorithms.md 2.7/2.8)', () =>
     within1(contrast.image(pilImage, 2), [0, 0, 0, 38, 114, 218, 255, 255, 255, 255])
   })
   it('Contrast on RGB uses the ITU-R 601 luma mean and applies per channel', () => {
-    const rgb = raster(4, 1, 3, [255, 0, 0, 0, 255, 0, 0, 0, 255, 40, 80, 120].map((v) => v / 255))
+    const rgb = raster(
+      4,
+      1,
+      3,
+      [255, 0, 0, 0, 255, 0, 0, 0, 255, 40, 80, 120].map((v) => v / 255),
+    )
     within1(contrast.image(rgb, 1.5), [255, 0, 0, 0, 255, 0, 0, 0, 255, 19, 79, 139])
     within1(contrast.image(rgb, 0.5), [168, 41, 41, 41, 168, 41, 41, 41, 168, 61, 81, 101])
   })
@@ -86,7 +112,13 @@ describe('Pillow ImageEnhance semantics in float (algorithms.md 2.7/2.8)', () =>
 
 describe('neutral values return a copy equal to the input', () => {
   const rng = createRng(11)
-  const img = raster(6, 5, 3, Array.from({ length: 90 }, () => rng.next()), [0.5, 0.5])
+  const img = raster(
+    6,
+    5,
+    3,
+    Array.from({ length: 90 }, () => rng.next()),
+    [0.5, 0.5],
+  )
   const cases: Array<[string, (x: Raster) => Raster]> = [
     ['brightness pil 1', (x) => brightness.image(x, brightness.parameter.neutral)],
     ['brightness fastai 0.5', (x) => brightness.with({ mode: 'fastai' }).image(x, 0.5)],
@@ -225,7 +257,12 @@ describe('blur (scipy gaussian_filter, truncate 4, mode reflect)', () => {
     const c = blur.image(raster(7, 5, 1, new Float32Array(35).fill(0.3)), 2.5)
     for (const v of c.data) expect(v).toBeCloseTo(0.3, 6)
     const rng = createRng(9)
-    const img = raster(16, 12, 2, Array.from({ length: 384 }, () => rng.next()))
+    const img = raster(
+      16,
+      12,
+      2,
+      Array.from({ length: 384 }, () => rng.next()),
+    )
     const out = blur.image(img, 1.7)
     for (let ch = 0; ch < 2; ch++) {
       let a = 0
@@ -237,7 +274,12 @@ describe('blur (scipy gaussian_filter, truncate 4, mode reflect)', () => {
       expect(b).toBeCloseTo(a, 3)
     }
     // Channels are independent: blurring a 2-channel image equals blurring each channel alone.
-    const ch1 = raster(16, 12, 1, Array.from({ length: 192 }, (_, i) => img.data[2 * i + 1] as number))
+    const ch1 = raster(
+      16,
+      12,
+      1,
+      Array.from({ length: 192 }, (_, i) => img.data[2 * i + 1] as number),
+    )
     const ref = blur.image(ch1, 1.7)
     for (let i = 0; i < 192; i++) expect(out.data[2 * i + 1]).toBeCloseTo(ref.data[i] as number, 6)
   })

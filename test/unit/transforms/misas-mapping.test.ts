@@ -10,7 +10,12 @@ import { spike, spikePosition } from '../../../src/transforms/mri/spike.js'
 
 const W = 5
 const H = 3
-const ramp = raster(W, H, 1, Float32Array.from({ length: W * H }, (_, k) => k / (W * H)))
+const ramp = raster(
+  W,
+  H,
+  1,
+  Float32Array.from({ length: W * H }, (_, k) => k / (W * H)),
+)
 
 /** PIL `image.rotate(90 * quarter)` (counter-clockwise, square multiples only change the size) then `ImageOps.mirror` when `mirror`. */
 function pilDihedral(img: Raster, quarter: number, mirror: boolean): { width: number; height: number; data: number[] } {
@@ -45,7 +50,12 @@ describe('coming from misas: the documented mappings hold', () => {
 
   it("today's misas cropTransform(img, p) (PIL crop p, then pad p) is cropPad(F - 2p)", () => {
     const F = 16
-    const img = raster(F, F, 1, Float32Array.from({ length: F * F }, (_, k) => 0.1 + k / (F * F)))
+    const img = raster(
+      F,
+      F,
+      1,
+      Float32Array.from({ length: F * F }, (_, k) => 0.1 + k / (F * F)),
+    )
     for (const p of [0, 1, 3, 7]) {
       const out = cropPad.image(img, F - 2 * p)
       for (let y = 0; y < F; y++) {
@@ -67,6 +77,8 @@ describe('coming from misas: the documented mappings hold', () => {
     expect(out.data[1]).toBeCloseTo(-0.4996452, 5)
     expect(out.data[W]).toBeCloseTo(-0.0166667, 5)
     // misas spikePosTransform(img, 0.7, 0.1, 1.5) is the same spike, swept along the row.
-    expect(Array.from(spikePosition.with({ intensity: 1.5, x: 0.1 }).image(ramp, 0.7).data)).toEqual(Array.from(out.data))
+    expect(Array.from(spikePosition.with({ intensity: 1.5, x: 0.1 }).image(ramp, 0.7).data)).toEqual(
+      Array.from(out.data),
+    )
   })
 })

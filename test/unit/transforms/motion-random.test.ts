@@ -6,7 +6,7 @@ import { expectRejection, expectThrow } from '../../support/helpers.js'
 import { scene, sceneModel } from '../../support/report.js'
 
 describe("motion with times: 'random'", () => {
-  const img = (scene('a', 32)).image
+  const img = scene('a', 32).image
   const random = motion.with({ times: 'random', segments: 3 })
 
   it('is random only with random times', () => {
@@ -30,6 +30,10 @@ describe("motion with times: 'random'", () => {
   it('sweeps with repeats; deterministic motion refuses them', async () => {
     const r = await sweep(sceneModel(), [scene('a', 32)], random, { values: [0, 20], repeats: 2 })
     expect(r.repeats?.count).toBe(2)
-    await expectRejection(sweep(sceneModel(), [scene('a', 32)], motion, { values: [0, 20], repeats: 2 }), 'E_BAD_PARAMETER', 'deterministic')
+    await expectRejection(
+      sweep(sceneModel(), [scene('a', 32)], motion, { values: [0, 20], repeats: 2 }),
+      'E_BAD_PARAMETER',
+      'deterministic',
+    )
   })
 })

@@ -2,13 +2,27 @@ import { describe, expect, it } from 'vitest'
 import { labelMap, raster } from '../../../src/core/raster.js'
 import type { Raster } from '../../../src/core/types.js'
 import { complexPlane, fft2, fftshift, ifft2, ifftshift } from '../../../src/transforms/fft/index.js'
-import { anisotropy, biasField, biasFieldMap, ghosting, motion, spike, spikePosition } from '../../../src/transforms/mri/index.js'
+import {
+  anisotropy,
+  biasField,
+  biasFieldMap,
+  ghosting,
+  motion,
+  spike,
+  spikePosition,
+} from '../../../src/transforms/mri/index.js'
 import { elastic, elasticField } from '../../../src/transforms/elastic.js'
 import { noise, ricianNoise } from '../../../src/transforms/intensity.js'
 
 /** The reference image of algorithms.md §1.13: TorchIO x[i, j] = (8i + j)/63 with i = axis 0 = segsense x. */
-const ref8 = raster(8, 8, 1, Float32Array.from({ length: 64 }, (_, k) => (8 * (k % 8) + Math.floor(k / 8)) / 63))
-const at = (img: Raster, x: number, y: number, ch = 0): number => img.data[(y * img.width + x) * img.channels + ch] as number
+const ref8 = raster(
+  8,
+  8,
+  1,
+  Float32Array.from({ length: 64 }, (_, k) => (8 * (k % 8) + Math.floor(k / 8)) / 63),
+)
+const at = (img: Raster, x: number, y: number, ch = 0): number =>
+  img.data[(y * img.width + x) * img.channels + ch] as number
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0
@@ -20,13 +34,19 @@ function lcg(seed: number): () => number {
 
 function randomImage(w: number, h: number, seed: number, channels = 1, offset = 0): Raster {
   const r = lcg(seed)
-  return raster(w, h, channels, Float32Array.from({ length: w * h * channels }, () => r() + offset))
+  return raster(
+    w,
+    h,
+    channels,
+    Float32Array.from({ length: w * h * channels }, () => r() + offset),
+  )
 }
 
 /** A bright disc on a dark background, zero at the borders. */
 function disc(w: number, h: number, radius: number): Raster {
   const d = new Float32Array(w * h)
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) d[y * w + x] = (x - w / 2) ** 2 + (y - h / 2) ** 2 < radius ** 2 ? 0.8 : 0
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) d[y * w + x] = (x - w / 2) ** 2 + (y - h / 2) ** 2 < radius ** 2 ? 0.8 : 0
   return raster(w, h, 1, d)
 }
 
@@ -56,7 +76,11 @@ describe('neutral values return the input unchanged', () => {
   })
 
   it('elastic labels at 0', () => {
-    const m = labelMap(5, 4, Uint8Array.from({ length: 20 }, (_, i) => i % 3))
+    const m = labelMap(
+      5,
+      4,
+      Uint8Array.from({ length: 20 }, (_, i) => i % 3),
+    )
     expect(Array.from(elastic.labels!(m, 0).data)).toEqual(Array.from(m.data))
   })
 })
@@ -79,7 +103,10 @@ describe('spike (TorchIO Spike, §1.1 and §1.13)', () => {
   })
 
   it('equals the k-space recipe (fftshift, add r·max(S), ifftshift, ifft2) on odd non-square images, also with negative values', () => {
-    for (const [w, h, offset] of [[13, 9, 0], [10, 7, -0.5]] as const) {
+    for (const [w, h, offset] of [
+      [13, 9, 0],
+      [10, 7, -0.5],
+    ] as const) {
       const img = randomImage(w, h, 7, 1, offset)
       const r = 0.8
       const pos: [number, number] = [0.3, 0.8]
@@ -136,11 +163,15 @@ describe('spike (TorchIO Spike, §1.1 and §1.13)', () => {
   })
 
   it('a spike at the k-space centre is a pure brightness shift by r·mean', () => {
-    for (const [w, h] of [[16, 16], [15, 11]] as const) {
+    for (const [w, h] of [
+      [16, 16],
+      [15, 11],
+    ] as const) {
       const img = randomImage(w, h, 5)
       const mean = img.data.reduce((a, b) => a + b, 0) / (w * h)
       const out = spike.with({ position: [0.5, 0.5] }).image(img, 0.7)
-      for (let k = 0; k < w * h; k++) expect((out.data[k] as number) - (img.data[k] as number)).toBeCloseTo(0.7 * mean, 5)
+      for (let k = 0; k < w * h; k++)
+        expect((out.data[k] as number) - (img.data[k] as number)).toBeCloseTo(0.7 * mean, 5)
     }
   })
 
@@ -148,7 +179,12 @@ describe('spike (TorchIO Spike, §1.1 and §1.13)', () => {
     const img = randomImage(8, 8, 9, 3)
     const out = spike.image(img, 2)
     for (let ch = 0; ch < 3; ch++) {
-      const one = raster(8, 8, 1, Float32Array.from({ length: 64 }, (_, k) => img.data[k * 3 + ch] as number))
+      const one = raster(
+        8,
+        8,
+        1,
+        Float32Array.from({ length: 64 }, (_, k) => img.data[k * 3 + ch] as number),
+      )
       const ref = spike.image(one, 2)
       for (let k = 0; k < 64; k++) expect(out.data[k * 3 + ch]).toBeCloseTo(ref.data[k] as number, 6)
     }
@@ -166,9 +202,20 @@ describe('spike (TorchIO Spike, §1.1 and §1.13)', () => {
     // X picks the row, Y the column. numpy emulation of TorchIO Spike.add_artifact (reference/algorithms.md 1.1):
     //   img = np.arange(48).reshape(1, 6, 8) / 47; S = np.fft.fftshift(np.fft.fftn(img))
     //   S[0, floor(0.3 * 6), floor(0.1 * 8)] += S.max() * 0.5; out = np.real(np.fft.ifftn(np.fft.ifftshift(S)))[0]
-    const img = raster(8, 6, 1, Float32Array.from({ length: 48 }, (_, k) => k / 47))
+    const img = raster(
+      8,
+      6,
+      1,
+      Float32Array.from({ length: 48 }, (_, k) => k / 47),
+    )
     const out = spikePosition.with({ intensity: 0.5, x: 0.1 }).image(img, 0.3)
-    const expected: [number, number, number][] = [[0, 0, 0.25], [1, 0, -0.228723], [0, 1, 0.045213], [5, 2, 0.571809], [7, 5, 1.125]]
+    const expected: [number, number, number][] = [
+      [0, 0, 0.25],
+      [1, 0, -0.228723],
+      [0, 1, 0.045213],
+      [5, 2, 0.571809],
+      [7, 5, 1.125],
+    ]
     for (const [x, y, v] of expected) expect(at(out, x, y)).toBeCloseTo(v, 5)
     // The old convention (x swept at row 0.1) differs: the swap is pinned.
     const swapped = spike.with({ position: [0.3, 0.1] }).image(img, 0.5)
@@ -178,7 +225,9 @@ describe('spike (TorchIO Spike, §1.1 and §1.13)', () => {
   })
 
   it('rejects bad options and values', () => {
-    expect(() => spike.with({ position: [1.2, 0.1] })).toThrow(/position\[0\] \(x\) must be a number in \[0, 1\], got 1.2/)
+    expect(() => spike.with({ position: [1.2, 0.1] })).toThrow(
+      /position\[0\] \(x\) must be a number in \[0, 1\], got 1.2/,
+    )
     expect(() => spike.image(ref8, Number.NaN)).toThrow(/intensity must be a finite number/)
   })
 })
@@ -188,7 +237,8 @@ describe('ghosting (TorchIO Ghosting, §1.2 and §1.13)', () => {
     const out = ghosting.with({ ghosts: 2, axis: 'x', restore: null }).image(ref8, 1)
     const lo = [0.190476, 0.206349, 0.222222, 0.238095, 0.253968, 0.269841, 0.285714, 0.301587]
     const hi = [0.698413, 0.714286, 0.730159, 0.746032, 0.761905, 0.777778, 0.793651, 0.809524]
-    for (let x = 0; x < 8; x++) for (let y = 0; y < 8; y++) expect(at(out, x, y)).toBeCloseTo((x < 4 ? lo : hi)[y] as number, 5)
+    for (let x = 0; x < 8; x++)
+      for (let y = 0; y < 8; y++) expect(at(out, x, y)).toBeCloseTo((x < 4 ? lo : hi)[y] as number, 5)
   })
 
   it('n = 4, axis y (TorchIO axis 1), s = 0.5, restore 0.25', () => {
@@ -208,7 +258,8 @@ describe('ghosting (TorchIO Ghosting, §1.2 and §1.13)', () => {
     for (let y = 0; y < N; y++) {
       for (let x = 0; x < W; x++) {
         let e = at(img, x, y)
-        for (let j = 0; j < n; j++) e -= (s / n) * Math.cos((2 * Math.PI * j * (N / 2)) / n) * at(img, x, (y + (j * N) / n) % N)
+        for (let j = 0; j < n; j++)
+          e -= (s / n) * Math.cos((2 * Math.PI * j * (N / 2)) / n) * at(img, x, (y + (j * N) / n) % N)
         expect(at(out, x, y)).toBeCloseTo(e, 5)
       }
     }
@@ -256,7 +307,8 @@ describe('ghosting (TorchIO Ghosting, §1.2 and §1.13)', () => {
       expect(restored, `L = ${L}, axis ${axis}: restored lines`).toBeCloseTo(count, 4)
       const mid = L / 2
       const kept = (l: number): number => (l >= first && l < first + count ? 1 : 1 - s)
-      for (let l = 0; l < L; l++) expect(g[l], `L = ${L}, line ${l}`).toBeCloseTo((kept(l) + kept((2 * mid - l) % L)) / 2, 4)
+      for (let l = 0; l < L; l++)
+        expect(g[l], `L = ${L}, line ${l}`).toBeCloseTo((kept(l) + kept((2 * mid - l) % L)) / 2, 4)
     }
   })
 })
@@ -301,17 +353,29 @@ describe('biasField (TorchIO BiasField, §1.4 and §1.13)', () => {
   it('clampField only darkens (misas)', () => {
     const out = biasField.with({ clampField: true }).image(ref8, 0.3)
     for (let k = 0; k < 64; k++) expect(out.data[k] as number).toBeLessThanOrEqual((ref8.data[k] as number) + 1e-7)
-    expect(() => biasField.with({ coefficients: [1, 2, 3] })).toThrow(/20 \(TorchIO 3D order\) or 10 \(2D\) numbers for order 3/)
+    expect(() => biasField.with({ coefficients: [1, 2, 3] })).toThrow(
+      /20 \(TorchIO 3D order\) or 10 \(2D\) numbers for order 3/,
+    )
   })
 })
 
 describe('anisotropy (TorchIO RandomAnisotropy with a fixed axis, §1.8)', () => {
   it('m = 2 on a ramp: nearest samples at 0.5 + 2j, linear back at (i − 0.5)/2', () => {
-    const img = raster(8, 2, 1, Float32Array.from({ length: 16 }, (_, k) => (k % 8) / 10))
+    const img = raster(
+      8,
+      2,
+      1,
+      Float32Array.from({ length: 16 }, (_, k) => (k % 8) / 10),
+    )
     const out = anisotropy.with({ axis: 'x' }).image(img, 2)
     const expected = [1, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7].map((v) => v / 10)
     for (let y = 0; y < 2; y++) for (let x = 0; x < 8; x++) expect(at(out, x, y)).toBeCloseTo(expected[x] as number, 6)
-    const t = raster(2, 8, 1, Float32Array.from({ length: 16 }, (_, k) => Math.floor(k / 2) / 10))
+    const t = raster(
+      2,
+      8,
+      1,
+      Float32Array.from({ length: 16 }, (_, k) => Math.floor(k / 2) / 10),
+    )
     const outY = anisotropy.image(t, 2)
     for (let y = 0; y < 8; y++) expect(at(outY, 1, y)).toBeCloseTo(expected[y] as number, 6)
     expect(() => anisotropy.image(img, 0.5)).toThrow(/downsampling must be a number >= 1/)
@@ -333,8 +397,8 @@ describe('motion (Shaw et al. along a phase-encode axis, §1.3)', () => {
         const s = axis === 'x' ? x : y
         const fromUnmoved = s < b ? firstFromUnmoved : !firstFromUnmoved
         const k = y * img.width + x
-        R.re[k] = ((fromUnmoved ? S0 : S1).re[k]) as number
-        R.im[k] = ((fromUnmoved ? S0 : S1).im[k]) as number
+        R.re[k] = (fromUnmoved ? S0 : S1).re[k] as number
+        R.im[k] = (fromUnmoved ? S0 : S1).im[k] as number
       }
     }
     return ifft2(ifftshift(R)).re
@@ -342,11 +406,13 @@ describe('motion (Shaw et al. along a phase-encode axis, §1.3)', () => {
 
   function shifted(img: Raster, tx: number, ty: number): Raster {
     const d = new Float32Array(img.data.length)
-    for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width; x++) {
-      const sx = x - tx
-      const sy = y - ty
-      if (sx >= 0 && sx < img.width && sy >= 0 && sy < img.height) d[y * img.width + x] = img.data[sy * img.width + sx] as number
-    }
+    for (let y = 0; y < img.height; y++)
+      for (let x = 0; x < img.width; x++) {
+        const sx = x - tx
+        const sy = y - ty
+        if (sx >= 0 && sx < img.width && sy >= 0 && sy < img.height)
+          d[y * img.width + x] = img.data[sy * img.width + sx] as number
+      }
     return raster(img.width, img.height, 1, d)
   }
 
@@ -369,7 +435,8 @@ describe('motion (Shaw et al. along a phase-encode axis, §1.3)', () => {
       const S = fftshift(fft2(out))
       // Default: 2 segments, times [0.5], axis y: shifted rows 16..31 come from the unmoved image. Taking the
       // real part mixes row ky with row −ky, so only the ky = 0 row (shifted row 16) is kept exactly.
-      for (let y = 16; y < 17; y++) for (let x = 0; x < 32; x++) expect(S.re[y * 32 + x]).toBeCloseTo(S0.re[y * 32 + x] as number, 4)
+      for (let y = 16; y < 17; y++)
+        for (let x = 0; x < 32; x++) expect(S.re[y * 32 + x]).toBeCloseTo(S0.re[y * 32 + x] as number, 4)
       const err = maxDiff(out.data, img.data)
       expect(err).toBeGreaterThan(prev)
       prev = err
@@ -397,7 +464,11 @@ describe('elastic (TorchIO ElasticDeformation, §1.10)', () => {
 
   it('deforms the truth with the same field as the image', () => {
     const img = disc(48, 48, 14)
-    const mask = labelMap(48, 48, Uint8Array.from(img.data, (v) => (v > 0.5 ? 1 : 0)))
+    const mask = labelMap(
+      48,
+      48,
+      Uint8Array.from(img.data, (v) => (v > 0.5 ? 1 : 0)),
+    )
     const t = elastic.with({ seed: 4 })
     const out = t.image(img, 6)
     const lab = t.labels!(mask, 6)

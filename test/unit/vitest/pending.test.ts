@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { enableCallTracking, settleCalls, tracked } from '../../../src/vitest/pending.js'
 
 // What vitest's expect.extend does with an async matcher's result: chains its verdict and returns that promise.
-const viaVitest = (p: Promise<{ pass: boolean }>) => p.then(({ pass }) => { if (!pass) throw new Error('matcher failed') })
+const viaVitest = (p: Promise<{ pass: boolean }>) =>
+  p.then(({ pass }) => {
+    if (!pass) throw new Error('matcher failed')
+  })
 let n = 0
 const taskId = () => `task-${++n}`
 
@@ -19,7 +22,9 @@ describe('tracked matcher calls', () => {
 
   it('an awaited call is not reported again', async () => {
     const id = taskId()
-    await expect(viaVitest(tracked('toBeRobustTo(rotate)', id, false, async () => ({ pass: false })))).rejects.toThrow('matcher failed')
+    await expect(viaVitest(tracked('toBeRobustTo(rotate)', id, false, async () => ({ pass: false })))).rejects.toThrow(
+      'matcher failed',
+    )
     expect(await settleCalls(id, 100)).toEqual([])
   })
 
@@ -43,17 +48,24 @@ describe('tracked matcher calls', () => {
   it('a passing call that was not awaited is reported too; a still running one after the wait says so', async () => {
     const id = taskId()
     void viaVitest(tracked('toBeRobustTo(rotate)', id, false, async () => ({ pass: true })))
-    void viaVitest(tracked('toMatchSweepSnapshot(zoom)', id, false, () => new Promise<{ pass: boolean }>(() => undefined)))
+    void viaVitest(
+      tracked('toMatchSweepSnapshot(zoom)', id, false, () => new Promise<{ pass: boolean }>(() => undefined)),
+    )
     const messages = (await settleCalls(id, 30)).map((e) => e.message)
     expect(messages[0]).toMatch(/^toBeRobustTo\(rotate\) was not awaited \(it passed/)
-    expect(messages[1]).toMatch(/^toMatchSweepSnapshot\(zoom\) was not awaited, and was still running 30 ms after the test ended/)
+    expect(messages[1]).toMatch(
+      /^toMatchSweepSnapshot\(zoom\) was not awaited, and was still running 30 ms after the test ended/,
+    )
   })
 
   it('counts Promise.all, .then and .catch as awaiting; expect.soft chains once more before the test gets it', async () => {
     const id = taskId()
     await Promise.all([viaVitest(tracked('a(x)', id, false, async () => ({ pass: true })))])
     await viaVitest(tracked('b(x)', id, false, async () => ({ pass: false }))).catch(() => undefined)
-    const soft = viaVitest(tracked('c(x)', id, true, async () => ({ pass: true }))).then(() => undefined, () => undefined) // what vitest's soft wrapper adds
+    const soft = viaVitest(tracked('c(x)', id, true, async () => ({ pass: true }))).then(
+      () => undefined,
+      () => undefined,
+    ) // what vitest's soft wrapper adds
     expect(await settleCalls(id, 100)).toHaveLength(1) // c: the soft wrapper's chain is not the test's await
     await soft
   })

@@ -1,25 +1,28 @@
 import { describe, expect, it } from 'vitest'
 import { labelMap } from '../../../src/core/raster.js'
-import { type PredictionBudget, boundaryBand, comparePredictions, labelMapHash } from '../../../src/vitest/prediction-compare.js'
+import {
+  type PredictionBudget,
+  boundaryBand,
+  comparePredictions,
+  labelMapHash,
+} from '../../../src/vitest/prediction-compare.js'
 import { resolveBudget, toMatchPredictionSnapshot } from '../../../src/vitest/prediction-snapshot.js'
 import { functionModel } from '../../../src/models/model.js'
 import { expectRejection, expectThrow } from '../../support/helpers.js'
 
 // An 8x10 map: a 4x5 block of class 1 with a 2x2 block of class 2 inside.
 // m = np.zeros((8, 10), np.uint8); m[2:6, 3:8] = 1; m[3:5, 4:6] = 2
-const W = 10, H = 8
+const W = 10,
+  H = 8
 const STORED = [
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 1, 1, 1, 1, 1, 0, 0,
-  0, 0, 0, 1, 2, 2, 1, 1, 0, 0,
-  0, 0, 0, 1, 2, 2, 1, 1, 0, 0,
-  0, 0, 0, 1, 1, 1, 1, 1, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 2, 2, 1, 1, 0,
+  0, 0, 0, 0, 1, 2, 2, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0,
 ]
 // The class-2 block moved one pixel right: class 2 gains (3,6),(4,6) and loses (3,4),(4,4); class 1 the reverse.
-const NOW = STORED.map((v, i) => (i % W === 4 && v === 2 ? 1 : i % W === 6 && (i / W | 0) >= 3 && (i / W | 0) <= 4 ? 2 : v))
+const NOW = STORED.map((v, i) =>
+  i % W === 4 && v === 2 ? 1 : i % W === 6 && ((i / W) | 0) >= 3 && ((i / W) | 0) <= 4 ? 2 : v,
+)
 const classes = { 1: 'outer', 2: 'inner' }
 const strict: PredictionBudget = { maxChangedPixels: 0, maxChangedRatio: Infinity, minDice: {}, ignoreBoundary: 0 }
 
@@ -60,7 +63,12 @@ describe('comparePredictions', () => {
   })
 
   it('the stricter of the pixel count and the ratio applies', () => {
-    const run = (b: Partial<PredictionBudget>) => comparePredictions(labelMap(W, H, STORED), labelMap(W, H, NOW), classes, { ...strict, maxChangedPixels: Infinity, ...b })
+    const run = (b: Partial<PredictionBudget>) =>
+      comparePredictions(labelMap(W, H, STORED), labelMap(W, H, NOW), classes, {
+        ...strict,
+        maxChangedPixels: Infinity,
+        ...b,
+      })
     expect(run({ maxChangedPixels: 3 }).pass).toBe(false)
     expect(run({ maxChangedPixels: 4 }).pass).toBe(true)
     expect(run({ maxChangedRatio: 0.04 })).toMatchObject({ allowed: 3, pass: false }) // floor(0.04 * 80)
@@ -70,7 +78,12 @@ describe('comparePredictions', () => {
   })
 
   it('minDice fails only the classes named and below it', () => {
-    const run = (minDice: Record<string, number>) => comparePredictions(labelMap(W, H, STORED), labelMap(W, H, NOW), classes, { ...strict, maxChangedPixels: Infinity, minDice })
+    const run = (minDice: Record<string, number>) =>
+      comparePredictions(labelMap(W, H, STORED), labelMap(W, H, NOW), classes, {
+        ...strict,
+        maxChangedPixels: Infinity,
+        minDice,
+      })
     expect(run({ outer: 0.8 }).pass).toBe(true)
     expect(run({ outer: 0.8, inner: 0.6 }).diceFailures.map((c) => c.className)).toEqual(['inner'])
     expect(run({ inner: 0.5 }).pass).toBe(true)
@@ -95,31 +108,77 @@ describe('labelMapHash', () => {
 describe('resolveBudget', () => {
   const cls = { 1: 'RV', 3: 'LV' }
   it('is strict without any budget, and leaves the unset budgets open when one is given', () => {
-    expect(resolveBudget({}, cls)).toEqual({ maxChangedPixels: 0, maxChangedRatio: Infinity, minDice: {}, ignoreBoundary: 0 })
-    expect(resolveBudget({ minDice: { LV: 0.98 } }, cls)).toEqual({ maxChangedPixels: Infinity, maxChangedRatio: Infinity, minDice: { LV: 0.98 }, ignoreBoundary: 0 })
-    expect(resolveBudget({ maxChangedRatio: 0.01, minDice: 0.9 }, cls)).toEqual({ maxChangedPixels: Infinity, maxChangedRatio: 0.01, minDice: { RV: 0.9, LV: 0.9 }, ignoreBoundary: 0 })
+    expect(resolveBudget({}, cls)).toEqual({
+      maxChangedPixels: 0,
+      maxChangedRatio: Infinity,
+      minDice: {},
+      ignoreBoundary: 0,
+    })
+    expect(resolveBudget({ minDice: { LV: 0.98 } }, cls)).toEqual({
+      maxChangedPixels: Infinity,
+      maxChangedRatio: Infinity,
+      minDice: { LV: 0.98 },
+      ignoreBoundary: 0,
+    })
+    expect(resolveBudget({ maxChangedRatio: 0.01, minDice: 0.9 }, cls)).toEqual({
+      maxChangedPixels: Infinity,
+      maxChangedRatio: 0.01,
+      minDice: { RV: 0.9, LV: 0.9 },
+      ignoreBoundary: 0,
+    })
     expect(resolveBudget({ ignoreBoundary: 2 }, cls).maxChangedPixels).toBe(0)
     expect(resolveBudget({ minDice: {} }, cls).maxChangedPixels).toBe(0)
   })
   it('rejects bad budgets, naming the value and what was expected', () => {
-    expectThrow(() => resolveBudget({ maxChangedPixels: 2.5 }, cls), 'E_BAD_PARAMETER', 'maxChangedPixels must be an integer >= 0', '2.5')
-    expectThrow(() => resolveBudget({ maxChangedRatio: 5 }, cls), 'E_BAD_PARAMETER', 'maxChangedRatio must be a fraction in [0, 1]')
-    expectThrow(() => resolveBudget({ minDice: { MYO: 0.9 } }, cls), 'E_BAD_PARAMETER', 'minDice names class "MYO", which the model does not have (its classes: RV, LV)')
-    expectThrow(() => resolveBudget({ minDice: { LV: 1.5 } }, cls), 'E_BAD_PARAMETER', 'minDice for LV must be a Dice in [0, 1]')
-    expectThrow(() => resolveBudget({ ignoreBoundary: -1 }, cls), 'E_BAD_PARAMETER', 'ignoreBoundary must be an integer')
+    expectThrow(
+      () => resolveBudget({ maxChangedPixels: 2.5 }, cls),
+      'E_BAD_PARAMETER',
+      'maxChangedPixels must be an integer >= 0',
+      '2.5',
+    )
+    expectThrow(
+      () => resolveBudget({ maxChangedRatio: 5 }, cls),
+      'E_BAD_PARAMETER',
+      'maxChangedRatio must be a fraction in [0, 1]',
+    )
+    expectThrow(
+      () => resolveBudget({ minDice: { MYO: 0.9 } }, cls),
+      'E_BAD_PARAMETER',
+      'minDice names class "MYO", which the model does not have (its classes: RV, LV)',
+    )
+    expectThrow(
+      () => resolveBudget({ minDice: { LV: 1.5 } }, cls),
+      'E_BAD_PARAMETER',
+      'minDice for LV must be a Dice in [0, 1]',
+    )
+    expectThrow(
+      () => resolveBudget({ ignoreBoundary: -1 }, cls),
+      'E_BAD_PARAMETER',
+      'ignoreBoundary must be an integer',
+    )
   })
 })
 
 describe('toMatchPredictionSnapshot input checks', () => {
   const model = functionModel('m', { 1: 'fg' }, (img) => labelMap(img.width, img.height))
-  const call = (...args: unknown[]) => (toMatchPredictionSnapshot as (...a: unknown[]) => Promise<unknown>).call({}, ...args)
+  const call = (...args: unknown[]) =>
+    (toMatchPredictionSnapshot as (...a: unknown[]) => Promise<unknown>).call({}, ...args)
   const samples = [{ id: 'a', image: { width: 2, height: 2, channels: 1, data: new Float32Array(4) } }]
   it('rejects unknown option keys with the nearest known one', async () => {
-    await expectRejection(call(model, samples, { maxChangedPixel: 3 }), 'E_BAD_PARAMETER', 'unknown key "maxChangedPixel"', "did you mean 'maxChangedPixels'?")
+    await expectRejection(
+      call(model, samples, { maxChangedPixel: 3 }),
+      'E_BAD_PARAMETER',
+      'unknown key "maxChangedPixel"',
+      "did you mean 'maxChangedPixels'?",
+    )
   })
   it('rejects values without a transform, a transform without values, and a non-model', async () => {
     await expectRejection(call(model, samples, { values: [1] }), 'E_BAD_PARAMETER', 'values needs a transform')
-    await expectRejection(call(model, samples, { transform: { name: 'rotate', image: () => undefined, parameter: {} } }), 'E_BAD_PARAMETER', 'values must list the rotate values')
+    await expectRejection(
+      call(model, samples, { transform: { name: 'rotate', image: () => undefined, parameter: {} } }),
+      'E_BAD_PARAMETER',
+      'values must list the rotate values',
+    )
     await expectRejection(call({}, samples), 'E_BAD_PARAMETER', 'expect(model) needs a SegmentationModel')
   })
 })

@@ -2,13 +2,26 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { markTouched, obsoletePredictionFiles, reportObsoletePredictions } from '../../../src/vitest/prediction-obsolete.js'
+import {
+  markTouched,
+  obsoletePredictionFiles,
+  reportObsoletePredictions,
+} from '../../../src/vitest/prediction-obsolete.js'
 import { predictionDir } from '../../../src/vitest/prediction-store.js'
 
 let root: string
 let testPath: string
 let dir: string
-const sidecar = (test: string, files: string[]) => JSON.stringify({ segsense: 'prediction-snapshot', version: 1, test, model: { name: 'm', fingerprint: null, classes: { 1: 'a' } }, runtime: {}, transform: null, predictions: files.map((file) => ({ sample: file, file, width: 1, height: 1, sha256: '' })) })
+const sidecar = (test: string, files: string[]) =>
+  JSON.stringify({
+    segsense: 'prediction-snapshot',
+    version: 1,
+    test,
+    model: { name: 'm', fingerprint: null, classes: { 1: 'a' } },
+    runtime: {},
+    transform: null,
+    predictions: files.map((file) => ({ sample: file, file, width: 1, height: 1, sha256: '' })),
+  })
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'segsense-obsolete-'))
@@ -20,11 +33,15 @@ beforeEach(() => {
   writeFileSync(join(dir, 'kept 2.json'), sidecar('kept 2', ['kept 2.a.png']))
   writeFileSync(join(dir, 'gone 1.json'), sidecar('gone 1', ['gone 1.a.png']))
   writeFileSync(join(dir, 'skipped 1.json'), sidecar('skipped 1', ['skipped 1.a.png']))
-  for (const f of ['kept 1.a.png', 'kept 1.old.png', 'kept 2.a.png', 'gone 1.a.png', 'skipped 1.a.png']) writeFileSync(join(dir, f), '')
+  for (const f of ['kept 1.a.png', 'kept 1.old.png', 'kept 2.a.png', 'gone 1.a.png', 'skipped 1.a.png'])
+    writeFileSync(join(dir, f), '')
 })
 afterEach(() => rmSync(root, { recursive: true, force: true }))
 
-const tests = [{ name: 'kept', passed: true }, { name: 'skipped', passed: false }]
+const tests = [
+  { name: 'kept', passed: true },
+  { name: 'skipped', passed: false },
+]
 const OBSOLETE = ['gone 1.a.png', 'gone 1.json', 'kept 1.old.png', 'kept 2.a.png', 'kept 2.json']
 
 describe('obsolete prediction snapshot files', () => {
@@ -38,9 +55,13 @@ describe('obsolete prediction snapshot files', () => {
     try {
       markTouched(dir, ['kept 1.json', 'kept 1.a.png'])
       await reportObsoletePredictions(testPath, tests, 'new')
-      expect(warn.mock.calls[0]![0]).toMatch(/^segsense: 5 obsolete prediction snapshot file\(s\) in .* \(run `vitest -u` to remove them\):\n {2}gone 1\.a\.png/)
+      expect(warn.mock.calls[0]![0]).toMatch(
+        /^segsense: 5 obsolete prediction snapshot file\(s\) in .* \(run `vitest -u` to remove them\):\n {2}gone 1\.a\.png/,
+      )
       markTouched(dir, ['kept 1.json', 'kept 1.a.png'])
-      await expect(reportObsoletePredictions(testPath, tests, 'none')).rejects.toThrow(/Obsolete prediction snapshots found when no snapshot update is expected \(5 file\(s\) in /)
+      await expect(reportObsoletePredictions(testPath, tests, 'none')).rejects.toThrow(
+        /Obsolete prediction snapshots found when no snapshot update is expected \(5 file\(s\) in /,
+      )
       markTouched(dir, ['kept 1.json', 'kept 1.a.png'])
       await reportObsoletePredictions(testPath, tests, 'all')
       expect(readdirSync(dir).sort()).toEqual(['kept 1.a.png', 'kept 1.json', 'skipped 1.a.png', 'skipped 1.json'])
@@ -50,7 +71,10 @@ describe('obsolete prediction snapshot files', () => {
   })
 
   it('nothing to report without a snapshot folder', async () => {
-    expect(await obsoletePredictionFiles(join(root, 'other.test.ts'), [])).toEqual({ dir: predictionDir(join(root, 'other.test.ts')), files: [] })
+    expect(await obsoletePredictionFiles(join(root, 'other.test.ts'), [])).toEqual({
+      dir: predictionDir(join(root, 'other.test.ts')),
+      files: [],
+    })
     expect(existsSync(predictionDir(join(root, 'other.test.ts')))).toBe(false)
   })
 })

@@ -14,14 +14,32 @@ describe('sweep progress in vitest', () => {
   it('writes nothing for a short sweep, then throttled lines and a last one for a long sweep', () => {
     let t = 0
     const lines: string[] = []
-    const short = progressReporter('toBeRobustTo(rotate)', { enabled: true, everyMs: 3000 }, (l) => lines.push(l), () => t)!
-    t = 2000; short({ done: 16, total: 32 })
-    t = 2900; short({ done: 32, total: 32 })
+    const short = progressReporter(
+      'toBeRobustTo(rotate)',
+      { enabled: true, everyMs: 3000 },
+      (l) => lines.push(l),
+      () => t,
+    )!
+    t = 2000
+    short({ done: 16, total: 32 })
+    t = 2900
+    short({ done: 32, total: 32 })
     expect(lines).toEqual([])
 
     t = 0
-    const long = progressReporter('toBeRobustTo(rotate)', { enabled: true, everyMs: 3000 }, (l) => lines.push(l), () => t)!
-    for (const [time, done] of [[1000, 16], [3100, 32], [4000, 48], [6200, 64], [7000, 80]] as const) {
+    const long = progressReporter(
+      'toBeRobustTo(rotate)',
+      { enabled: true, everyMs: 3000 },
+      (l) => lines.push(l),
+      () => t,
+    )!
+    for (const [time, done] of [
+      [1000, 16],
+      [3100, 32],
+      [4000, 48],
+      [6200, 64],
+      [7000, 80],
+    ] as const) {
       t = time
       long({ done, total: 80 })
     }

@@ -31,20 +31,37 @@ describe('reportEntries', async () => {
 
   it('a snapshot record has no threshold; a gate record keeps its own', () => {
     expect(low).toBe(true)
-    const [snap, gate] = reportEntries(fakeTest([
-      { matcher: 'toMatchSweepSnapshot', pass: true, result },
-      { matcher: 'toBeRobustTo', pass: true, result, min: 0.5 },
-    ]))
-    expect(snap).toMatchObject({ pass: true, min: null, test: { file: 'test/fragile.test.ts', name: 'fragile model > keeps its curve', state: 'passed', matcher: 'toMatchSweepSnapshot' } })
+    const [snap, gate] = reportEntries(
+      fakeTest([
+        { matcher: 'toMatchSweepSnapshot', pass: true, result },
+        { matcher: 'toBeRobustTo', pass: true, result, min: 0.5 },
+      ]),
+    )
+    expect(snap).toMatchObject({
+      pass: true,
+      min: null,
+      test: {
+        file: 'test/fragile.test.ts',
+        name: 'fragile model > keeps its curve',
+        state: 'passed',
+        matcher: 'toMatchSweepSnapshot',
+      },
+    })
     expect(gate?.min).toBe(0.5)
   })
 
   it('the report shows a passing snapshot test as passed, and names the test in the summary', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'segsense-entries-')), 'r')
     dirs.push(dir)
-    const written = await writeReport(reportEntries(fakeTest([{ matcher: 'toMatchSweepSnapshot', pass: true, result }])), dir)
+    const written = await writeReport(
+      reportEntries(fakeTest([{ matcher: 'toMatchSweepSnapshot', pass: true, result }])),
+      dir,
+    )
     expect(written.sweeps.map((s) => s.pass)).toEqual([true])
-    expect(written.rows.map((r) => [r.min, r.pass])).toEqual([[null, null], [null, null]])
+    expect(written.rows.map((r) => [r.min, r.pass])).toEqual([
+      [null, null],
+      [null, null],
+    ])
     const html = readFileSync(join(dir, 'index.html'), 'utf8')
     expect(html).not.toContain('badge fail')
     const statuses = [...html.matchAll(/<td class="status">(.*?)<\/td>/g)].map((m) => m[1])

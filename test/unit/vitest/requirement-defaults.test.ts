@@ -19,7 +19,13 @@ function squareImage(): Raster {
   for (let y = 2; y < 6; y++) for (let x = 2; x < 6; x++) data[y * W + x] = 1
   return raster(W, W, 1, data)
 }
-const threshold = functionModel('threshold', { 1: 'fg' }, (img) => labelMap(img.width, img.height, Uint8Array.from(img.data, (v) => (v > 0.5 ? 1 : 0))))
+const threshold = functionModel('threshold', { 1: 'fg' }, (img) =>
+  labelMap(
+    img.width,
+    img.height,
+    Uint8Array.from(img.data, (v) => (v > 0.5 ? 1 : 0)),
+  ),
+)
 const noTruth: Sample[] = [{ id: 'square', image: squareImage() }]
 const blank: Sample[] = [{ id: 'blank', image: raster(W, W) }]
 
@@ -32,26 +38,58 @@ async function failure(p: Promise<void>): Promise<string> {
   throw new Error('expected the matcher to fail')
 }
 
-const sweepsOf = (task: { meta: object }) => (task.meta as { segsense?: { sweeps: SweepRecord[] } }).segsense?.sweeps ?? []
+const sweepsOf = (task: { meta: object }) =>
+  (task.meta as { segsense?: { sweeps: SweepRecord[] } }).segsense?.sweeps ?? []
 
 // Every key configured here is cleared after each test (configureSegsense merges, undefined clears).
-const CLEAR: SegsenseDefaults = { samples: undefined, min: undefined, metric: undefined, reference: undefined, emptyPolicy: undefined, aggregate: undefined, nsdTolerance: undefined, scoreClasses: undefined, batchSize: undefined, batchTimeout: undefined, attach: undefined }
+const CLEAR: SegsenseDefaults = {
+  samples: undefined,
+  min: undefined,
+  metric: undefined,
+  reference: undefined,
+  emptyPolicy: undefined,
+  aggregate: undefined,
+  nsdTolerance: undefined,
+  scoreClasses: undefined,
+  batchSize: undefined,
+  batchTimeout: undefined,
+  attach: undefined,
+}
 afterEach(() => configureSegsense(CLEAR))
 
 describe('configureSegsense takes every requirement default of toBeRobustTo', () => {
-  it('reference, emptyPolicy, aggregate, metric, scoreClasses, batchSize reach the sweep and the check', async ({ task }) => {
-    configureSegsense({ samples: noTruth, min: 0.9, reference: 'prediction', emptyPolicy: 'nan', aggregate: 'each', metric: 'iou', scoreClasses: ['fg'], batchSize: 1, attach: 'never' })
+  it('reference, emptyPolicy, aggregate, metric, scoreClasses, batchSize reach the sweep and the check', async ({
+    task,
+  }) => {
+    configureSegsense({
+      samples: noTruth,
+      min: 0.9,
+      reference: 'prediction',
+      emptyPolicy: 'nan',
+      aggregate: 'each',
+      metric: 'iou',
+      scoreClasses: ['fg'],
+      batchSize: 1,
+      attach: 'never',
+    })
     // No truth: only the configured reference 'prediction' lets this run (else E_MISSING_TRUTH).
     await robust(threshold).toBeRobustTo(rotate, { values: [0, 90] })
     const [record] = sweepsOf(task)
-    expect(record?.result).toMatchObject({ reference: 'prediction', emptyPolicy: { bothEmpty: 'nan' }, metrics: ['iou'], classes: ['fg'] })
+    expect(record?.result).toMatchObject({
+      reference: 'prediction',
+      emptyPolicy: { bothEmpty: 'nan' },
+      metrics: ['iou'],
+      classes: ['fg'],
+    })
     expect(record?.verdict).toMatchObject({ aggregate: 'each', metric: 'iou' })
     expect(record?.result.timing.predictions).toBe(3)
   })
 
   it('refine reaches the sweep: the crossings of the gate are bisected and recorded', async ({ task }) => {
     configureSegsense({ samples: noTruth, reference: 'prediction', attach: 'never' })
-    const message = await failure(robust(threshold).toBeRobustTo(rotate, { values: [0, 20, 40], min: 0.95, refine: { tolerance: 5 } }))
+    const message = await failure(
+      robust(threshold).toBeRobustTo(rotate, { values: [0, 20, 40], min: 0.95, refine: { tolerance: 5 } }),
+    )
     expect(message).toContain('Values that failed')
     const result = sweepsOf(task)[0]?.result
     expect(result?.refined).toMatchObject({ tolerance: 5, metric: 'dice', aggregate: 'mean', min: { fg: 0.95 } })
@@ -66,7 +104,11 @@ describe('configureSegsense takes every requirement default of toBeRobustTo', ()
   })
 
   it('batchTimeout: a model that never answers fails with E_TIMEOUT', async () => {
-    const silent: SegmentationModel = { name: 'silent', classes: { 1: 'fg' }, predict: () => new Promise<LabelMap[]>(() => {}) }
+    const silent: SegmentationModel = {
+      name: 'silent',
+      classes: { 1: 'fg' },
+      predict: () => new Promise<LabelMap[]>(() => {}),
+    }
     configureSegsense({ samples: noTruth, min: 0.5, reference: 'prediction', batchTimeout: 20, attach: 'never' })
     const message = await failure(robust(silent).toBeRobustTo(rotate, { values: [0] }))
     expect(message).toContain('model "silent" did not answer batch 1 of 2')
@@ -75,14 +117,32 @@ describe('configureSegsense takes every requirement default of toBeRobustTo', ()
 
 describe('toBeRobustTo options', () => {
   it('emptyPolicy and batchTimeout are options of the matcher', async ({ task }) => {
-    await robust(threshold).toBeRobustTo(rotate, { samples: noTruth, reference: 'prediction', values: [0], min: 0.5, emptyPolicy: { bothEmpty: 'nan' }, batchTimeout: 60_000, attach: 'never' })
+    await robust(threshold).toBeRobustTo(rotate, {
+      samples: noTruth,
+      reference: 'prediction',
+      values: [0],
+      min: 0.5,
+      emptyPolicy: { bothEmpty: 'nan' },
+      batchTimeout: 60_000,
+      attach: 'never',
+    })
     expect(sweepsOf(task)[0]?.result.emptyPolicy).toEqual({ bothEmpty: 'nan' })
-    const message = await failure(robust(threshold).toBeRobustTo(rotate, { samples: noTruth, min: 0.5, emptyPolicy: 'none' as never }))
+    const message = await failure(
+      robust(threshold).toBeRobustTo(rotate, { samples: noTruth, min: 0.5, emptyPolicy: 'none' as never }),
+    )
     expect(message).toContain("toBeRobustTo(rotate): emptyPolicy must be 'best' or 'nan'")
   })
 
   it('the failure message lists what was not scored: a model that finds nothing fails, saying so', async () => {
-    const message = await failure(robust(threshold).toBeRobustTo(rotate, { samples: blank, reference: 'prediction', values: [0, 30], min: 0.5, attach: 'never' }))
+    const message = await failure(
+      robust(threshold).toBeRobustTo(rotate, {
+        samples: blank,
+        reference: 'prediction',
+        values: [0, 30],
+        min: 0.5,
+        attach: 'never',
+      }),
+    )
     expect(message).toContain('Not scored (1):\n  sample "blank": the clean prediction has no fg; not scored')
   })
 })

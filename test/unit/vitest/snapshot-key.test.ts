@@ -7,9 +7,14 @@ function fakeState() {
   const _counters = {
     get: (name: string) => counts.get(name) ?? 0,
     set: (name: string, n: number) => counts.set(name, n),
-    increment: (name: string) => { counts.set(name, (counts.get(name) ?? 0) + 1) },
+    increment: (name: string) => {
+      counts.set(name, (counts.get(name) ?? 0) + 1)
+    },
   }
-  const compare = (name: string) => { _counters.increment(name); return `${name} ${_counters.get(name)}` }
+  const compare = (name: string) => {
+    _counters.increment(name)
+    return `${name} ${_counters.get(name)}`
+  }
   return { state: { _counters }, compare, counts }
 }
 

@@ -1,11 +1,26 @@
 import { describe, expect, it } from 'vitest'
 import { rotate } from '../../../src/transforms/geometric.js'
 import { sweep } from '../../../src/sweep/sweep.js'
-import { type SweepCapture, matchSweepSnapshot, parseSweepSnapshot, renderSweepSnapshot } from '../../../src/vitest/snapshot.js'
-import { parseRecordLine, recordLine, settingsChanges, type SweepSettings } from '../../../src/vitest/snapshot-record.js'
+import {
+  type SweepCapture,
+  matchSweepSnapshot,
+  parseSweepSnapshot,
+  renderSweepSnapshot,
+} from '../../../src/vitest/snapshot.js'
+import {
+  parseRecordLine,
+  recordLine,
+  settingsChanges,
+  type SweepSettings,
+} from '../../../src/vitest/snapshot-record.js'
 import { scene, sceneModel } from '../../support/report.js'
 
-const settings = (over: Partial<SweepSettings> = {}): SweepSettings => ({ model: 'file:aaaa,options:bbbb', transform: 'rotate', options: rotate.options as Record<string, unknown>, ...over })
+const settings = (over: Partial<SweepSettings> = {}): SweepSettings => ({
+  model: 'file:aaaa,options:bbbb',
+  transform: 'rotate',
+  options: rotate.options as Record<string, unknown>,
+  ...over,
+})
 
 describe('the record line of a sweep snapshot', () => {
   it('is one readable line that reads back, whatever the key order', () => {
@@ -19,17 +34,30 @@ describe('the record line of a sweep snapshot', () => {
 
   it('names each setting that changed: an option, a part of the fingerprint, a model that gained one', () => {
     const stored = parseRecordLine(recordLine(settings({ options: { padding: 'zeros', seed: 1 } })))!
-    expect(settingsChanges(stored, settings({ options: { padding: 'border', seed: 1 } }))).toEqual(['rotate option padding: "zeros" -> "border"'])
-    expect(settingsChanges(stored, settings({ options: { padding: 'zeros' } }))).toEqual(['rotate option seed: 1 -> unset'])
-    expect(settingsChanges(stored, settings({ model: 'file:aaaa,options:cccc', options: { padding: 'zeros', seed: 1 } }))).toEqual(['model options: bbbb -> cccc'])
+    expect(settingsChanges(stored, settings({ options: { padding: 'border', seed: 1 } }))).toEqual([
+      'rotate option padding: "zeros" -> "border"',
+    ])
+    expect(settingsChanges(stored, settings({ options: { padding: 'zeros' } }))).toEqual([
+      'rotate option seed: 1 -> unset',
+    ])
+    expect(
+      settingsChanges(stored, settings({ model: 'file:aaaa,options:cccc', options: { padding: 'zeros', seed: 1 } })),
+    ).toEqual(['model options: bbbb -> cccc'])
     const none = parseRecordLine(recordLine(settings({ model: undefined, options: {} })))!
-    expect(settingsChanges(none, settings({ options: {} }))).toEqual(['model fingerprint: none -> file:aaaa,options:bbbb'])
+    expect(settingsChanges(none, settings({ options: {} }))).toEqual([
+      'model fingerprint: none -> file:aaaa,options:bbbb',
+    ])
   })
 })
 
 describe('sweep snapshots with a record', async () => {
   const result = await sweep(sceneModel({ 1: 'disc', 2: 'square' }), [scene('a')], rotate, { values: [0, 30] })
-  const capture = (over: Partial<SweepSettings> = {}): SweepCapture => ({ result, tolerance: 0.02, min: 0.8, settings: settings(over) })
+  const capture = (over: Partial<SweepSettings> = {}): SweepCapture => ({
+    result,
+    tolerance: 0.02,
+    min: 0.8,
+    settings: settings(over),
+  })
   const text = renderSweepSnapshot(capture())
 
   it('writes the record as the third header line and matches the same settings', () => {
@@ -38,8 +66,16 @@ describe('sweep snapshots with a record', async () => {
   })
 
   it('fails other settings though the curve is the same, and resolves to the new record', () => {
-    const m = matchSweepSnapshot(capture({ options: { ...rotate.options, padding: 'border' } }), parseSweepSnapshot(text))
-    expect(m).toMatchObject({ pass: false, moved: [], structural: [], settings: ['rotate option padding: "zeros" -> "border"'] })
+    const m = matchSweepSnapshot(
+      capture({ options: { ...rotate.options, padding: 'border' } }),
+      parseSweepSnapshot(text),
+    )
+    expect(m).toMatchObject({
+      pass: false,
+      moved: [],
+      structural: [],
+      settings: ['rotate option padding: "zeros" -> "border"'],
+    })
     expect(m.resolved).toContain('"padding":"border"')
   })
 

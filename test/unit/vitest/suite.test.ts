@@ -13,7 +13,9 @@ describe('robustnessSuite spec locations', () => {
 
   it('refuses other URLs and other values with E_BAD_PARAMETER', () => {
     expect(codeOf(() => specFilePath(new URL('https://example.com/spec.json')))).toBe('E_BAD_PARAMETER')
-    expect(messageOf(() => specFilePath(new URL('https://example.com/spec.json')))).toContain('https://example.com/spec.json')
+    expect(messageOf(() => specFilePath(new URL('https://example.com/spec.json')))).toContain(
+      'https://example.com/spec.json',
+    )
     expect(codeOf(() => specFilePath(42 as unknown as string))).toBe('E_BAD_PARAMETER')
   })
 })

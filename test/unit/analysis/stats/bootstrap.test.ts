@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { bootstrapMean, bootstrapSettings, quantileSorted, resamplingPlan } from '../../../../src/analysis/stats/bootstrap.js'
+import {
+  bootstrapMean,
+  bootstrapSettings,
+  quantileSorted,
+  resamplingPlan,
+} from '../../../../src/analysis/stats/bootstrap.js'
 import { codeOf } from '../../../support/helpers.js'
 
 describe('bootstrap', () => {
@@ -8,7 +13,13 @@ describe('bootstrap', () => {
   it('interpolates quantiles as numpy does', () => {
     // numpy.percentile([1, 2, 4, 8], [0, 25, 50, 90, 100]) = [1, 1.75, 3, 6.8, 8]
     const sorted = [1, 2, 4, 8]
-    expect([0, 0.25, 0.5, 0.9, 1].map((q) => quantileSorted(sorted, q))).toEqual([1, 1.75, 3, expect.closeTo(6.8, 12), 8])
+    expect([0, 0.25, 0.5, 0.9, 1].map((q) => quantileSorted(sorted, q))).toEqual([
+      1,
+      1.75,
+      3,
+      expect.closeTo(6.8, 12),
+      8,
+    ])
     expect(quantileSorted([], 0.5)).toBeNaN()
   })
 
@@ -33,8 +44,16 @@ describe('bootstrap', () => {
     expect(r.lower).toBeCloseTo(0.7, 12)
     expect(r.upper).toBeCloseTo(0.7, 12)
     const withNull = [0.7, null, 0.7, 0.7]
-    expect(bootstrapMean(withNull, resamplingPlan(4, settings), settings)).toMatchObject({ mean: expect.closeTo(0.7, 12), count: 3 })
-    expect(bootstrapMean([null, null], resamplingPlan(2, settings), settings)).toEqual({ mean: null, lower: null, upper: null, count: 0 })
+    expect(bootstrapMean(withNull, resamplingPlan(4, settings), settings)).toMatchObject({
+      mean: expect.closeTo(0.7, 12),
+      count: 3,
+    })
+    expect(bootstrapMean([null, null], resamplingPlan(2, settings), settings)).toEqual({
+      mean: null,
+      lower: null,
+      upper: null,
+      count: 0,
+    })
   })
 
   it('agrees with the normal-theory interval on many samples', () => {

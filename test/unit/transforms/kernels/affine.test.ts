@@ -36,7 +36,12 @@ function labels(w: number, h: number, seed: number, wide = false): LabelMap {
   return labelMap(w, h, data)
 }
 
-const sizes: [number, number][] = [[37, 23], [64, 64], [1, 9], [16, 1]]
+const sizes: [number, number][] = [
+  [37, 23],
+  [64, 64],
+  [1, 9],
+  [16, 1],
+]
 const paddings = ['zeros', 'border', 'reflection'] as const
 
 function maps(w: number, h: number): [string, AffineMap, number, number][] {
@@ -52,7 +57,7 @@ function maps(w: number, h: number): [string, AffineMap, number, number][] {
   return out
 }
 
-describe('affine kernels give the general grid sampler\'s output, bit for bit', () => {
+describe("affine kernels give the general grid sampler's output, bit for bit", () => {
   it('images: bilinear and nearest, every padding, 1 and 3 channels, odd and degenerate sizes', () => {
     let compared = 0
     for (const [w, h] of sizes) {
@@ -64,7 +69,10 @@ describe('affine kernels give the general grid sampler\'s output, bit for bit', 
               const opts = { mode, padding, width: ow, height: oh }
               const fast = gridSample(img, m, opts)
               const general = gridSample(img, asFunction(m), opts)
-              expect(bytes(fast.data).equals(bytes(general.data)), `${name} ${mode} ${padding} ${w}x${h}x${channels}`).toBe(true)
+              expect(
+                bytes(fast.data).equals(bytes(general.data)),
+                `${name} ${mode} ${padding} ${w}x${h}x${channels}`,
+              ).toBe(true)
               compared++
             }
           }

@@ -2,23 +2,40 @@ import { describe, expect, it } from 'vitest'
 import { isSegsenseError } from '../../../../src/core/errors.js'
 import { labelMap, raster } from '../../../../src/core/raster.js'
 import { reflectCoordinate } from '../../../../src/transforms/kernels/border.js'
-import { IDENTITY_MAP, areaResize, fastaiAffine, gridSample, gridSampleLabels } from '../../../../src/transforms/kernels/grid-sample.js'
+import {
+  IDENTITY_MAP,
+  areaResize,
+  fastaiAffine,
+  gridSample,
+  gridSampleLabels,
+} from '../../../../src/transforms/kernels/grid-sample.js'
 import { roundHalfEven } from '../../../../src/transforms/kernels/round.js'
 import { codeOf } from '../../../support/helpers.js'
 
 /** A 1-row image sampled at explicit u coordinates (v = 0). */
-function sampleRow(values: number[], us: number[], mode: 'bilinear' | 'nearest', padding: 'zeros' | 'border' | 'reflection'): number[] {
+function sampleRow(
+  values: number[],
+  us: number[],
+  mode: 'bilinear' | 'nearest',
+  padding: 'zeros' | 'border' | 'reflection',
+): number[] {
   const img = raster(values.length, 1, 1, values)
-  const out = gridSample(img, (x, _y, o) => {
-    o[0] = us[x] as number
-    o[1] = 0
-  }, { mode, padding, width: us.length, height: 1 })
+  const out = gridSample(
+    img,
+    (x, _y, o) => {
+      o[0] = us[x] as number
+      o[1] = 0
+    },
+    { mode, padding, width: us.length, height: 1 },
+  )
   return Array.from(out.data)
 }
 
 describe('roundHalfEven (nearbyint)', () => {
   it('rounds ties to the even neighbour', () => {
-    expect([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4, 2.6, -2.6].map(roundHalfEven)).toEqual([0, 2, 2, -0, -2, -2, 2, 3, -3])
+    expect([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4, 2.6, -2.6].map(roundHalfEven)).toEqual([
+      0, 2, 2, -0, -2, -2, 2, 3, -3,
+    ])
   })
 })
 
@@ -48,10 +65,18 @@ describe('gridSample padding and interpolation rules (reference 2.1)', () => {
     expect(sampleRow(row, [-0.5, 3.5, -3, 7], 'bilinear', 'reflection')).toEqual([15, 35, 40, 20])
   })
   it('nearest rounds half to even and reads 0 outside with zeros padding', () => {
-    expect(sampleRow(row, [0.5, 1.5, 2.5, -0.5, -0.6, 3.4, 3.5], 'nearest', 'zeros')).toEqual([10, 30, 30, 10, 0, 40, 0])
+    expect(sampleRow(row, [0.5, 1.5, 2.5, -0.5, -0.6, 3.4, 3.5], 'nearest', 'zeros')).toEqual([
+      10, 30, 30, 10, 0, 40, 0,
+    ])
   })
   it('the identity map returns the input exactly, all channels', () => {
-    const img = raster(3, 2, 3, Array.from({ length: 18 }, (_, i) => i / 17), [0.5, 0.7])
+    const img = raster(
+      3,
+      2,
+      3,
+      Array.from({ length: 18 }, (_, i) => i / 17),
+      [0.5, 0.7],
+    )
     for (const mode of ['bilinear', 'nearest'] as const) {
       const out = gridSample(img, IDENTITY_MAP, { mode })
       expect(Array.from(out.data)).toEqual(Array.from(img.data))
@@ -64,8 +89,17 @@ describe('gridSample padding and interpolation rules (reference 2.1)', () => {
     expect(codeOf(() => gridSample(img, IDENTITY_MAP, { padding: 'wrap' as never }))).toBe('E_BAD_PARAMETER')
     expect(codeOf(() => gridSample(img, IDENTITY_MAP, { width: 0 }))).toBe('E_BAD_PARAMETER')
     expect(codeOf(() => gridSample(img, { ...IDENTITY_MAP, c: Number.NaN }))).toBe('E_BAD_PARAMETER')
-    expect(codeOf(() => gridSample(img, (_x, _y, o) => { o[0] = Number.NaN; o[1] = 0 }))).toBe('E_BAD_PARAMETER')
-    expect(codeOf(() => gridSampleLabels(labelMap(2, 2), IDENTITY_MAP, { mode: 'bilinear' as never }))).toBe('E_BAD_PARAMETER')
+    expect(
+      codeOf(() =>
+        gridSample(img, (_x, _y, o) => {
+          o[0] = Number.NaN
+          o[1] = 0
+        }),
+      ),
+    ).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => gridSampleLabels(labelMap(2, 2), IDENTITY_MAP, { mode: 'bilinear' as never }))).toBe(
+      'E_BAD_PARAMETER',
+    )
   })
 })
 
@@ -105,7 +139,8 @@ describe('gridSampleLabels', () => {
   const at = (u: number, v: number) => ({ a: 0, b: 0, c: u, d: 0, e: 0, f: v })
   it('onehot-bilinear takes the class with the largest bilinear weight', () => {
     const mask = labelMap(2, 2, [1, 2, 2, 3])
-    const one = (u: number, v: number) => gridSampleLabels(mask, at(u, v), { mode: 'onehot-bilinear', width: 1, height: 1 }).data[0]
+    const one = (u: number, v: number) =>
+      gridSampleLabels(mask, at(u, v), { mode: 'onehot-bilinear', width: 1, height: 1 }).data[0]
     expect(one(0.5, 0.5)).toBe(2) // 2 holds half the weight
     expect(one(0.1, 0.1)).toBe(1)
     expect(one(0.9, 0.9)).toBe(3) // 0.81 for 3
@@ -117,7 +152,8 @@ describe('gridSampleLabels', () => {
   })
   it('counts taps outside as background 0 with zeros padding, but not with border padding', () => {
     const mask = labelMap(2, 1, [5, 5])
-    const one = (u: number, padding: 'zeros' | 'border') => gridSampleLabels(mask, at(u, 0), { mode: 'onehot-bilinear', padding, width: 1, height: 1 }).data[0]
+    const one = (u: number, padding: 'zeros' | 'border') =>
+      gridSampleLabels(mask, at(u, 0), { mode: 'onehot-bilinear', padding, width: 1, height: 1 }).data[0]
     expect(one(-0.6, 'zeros')).toBe(0)
     expect(one(-0.4, 'zeros')).toBe(5)
     expect(one(-0.6, 'border')).toBe(5)
@@ -135,7 +171,12 @@ describe('areaResize (torch area = adaptive average pooling)', () => {
     // 5 -> 2: bins [0,3) and [2,5) (they overlap at index 2).
     const img = raster(5, 1, 1, [1, 2, 3, 4, 5])
     expect(Array.from(areaResize(img, 2, 1).data)).toEqual([2, 4])
-    const sq = raster(4, 4, 1, Array.from({ length: 16 }, (_, i) => i))
+    const sq = raster(
+      4,
+      4,
+      1,
+      Array.from({ length: 16 }, (_, i) => i),
+    )
     // 2x2 blocks: mean of (0,1,4,5) = 2.5, (2,3,6,7) = 4.5, (8,9,12,13) = 10.5, (10,11,14,15) = 12.5
     expect(Array.from(areaResize(sq, 2, 2).data)).toEqual([2.5, 4.5, 10.5, 12.5])
   })
