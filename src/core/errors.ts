@@ -12,7 +12,19 @@ export type SegsenseErrorCode =
   | 'E_FILE_READ'
   | 'E_FILE_WRITE'
   | 'E_SIZE_MISMATCH'
+  /**
+   * Bad input in general. Thrown as such only where none of the four precise kinds below fits; each of them also
+   * matches `isSegsenseError(e, 'E_BAD_PARAMETER')`. See core/validate.ts.
+   */
   | 'E_BAD_PARAMETER'
+  /** An options object has a key nobody reads (a misspelling): names it and the nearest known key. */
+  | 'E_UNKNOWN_OPTION'
+  /** A value of the wrong kind (a string where a number goes). */
+  | 'E_WRONG_TYPE'
+  /** A value of the right kind outside what is allowed (a negative sigma, not one of the choices). */
+  | 'E_OUT_OF_RANGE'
+  /** Options each valid alone that cannot be combined (refine with repeats). */
+  | 'E_INCOMPATIBLE_OPTIONS'
   | 'E_BAD_MASK'
   | 'E_PALETTE'
   | 'E_MISSING_TRUTH'
@@ -54,9 +66,24 @@ export class SegsenseError extends Error {
   }
 }
 
-/** Type guard for {@link SegsenseError}, optionally of one code. */
+/** The precise kinds of bad input that `E_BAD_PARAMETER` stands for as well (see core/validate.ts). */
+const BAD_PARAMETER_KINDS: ReadonlySet<SegsenseErrorCode> = new Set([
+  'E_BAD_PARAMETER',
+  'E_UNKNOWN_OPTION',
+  'E_WRONG_TYPE',
+  'E_OUT_OF_RANGE',
+  'E_INCOMPATIBLE_OPTIONS',
+])
+
+/**
+ * Type guard for {@link SegsenseError}, optionally of one code. `E_BAD_PARAMETER` matches its four precise kinds
+ * too (`E_UNKNOWN_OPTION`, `E_WRONG_TYPE`, `E_OUT_OF_RANGE`, `E_INCOMPATIBLE_OPTIONS`), so that code written
+ * before they existed keeps working.
+ */
 export function isSegsenseError(value: unknown, code?: SegsenseErrorCode): value is SegsenseError {
-  return value instanceof SegsenseError && (code === undefined || value.code === code)
+  if (!(value instanceof SegsenseError)) return false
+  if (code === undefined || value.code === code) return true
+  return code === 'E_BAD_PARAMETER' && BAD_PARAMETER_KINDS.has(value.code)
 }
 
 /** Formats a value for an error message: numbers, strings and short arrays as written. */

@@ -331,14 +331,12 @@ export function toMatchPredictionSnapshot(
     const { moved, failing, fresh, gone, pass } = verdict
     const palette = classPalette(m.classes)
     const diffRows = (list: readonly Moved[]) =>
-      list
-        .slice(0, 8)
-        .map((x) => ({
-          image: x.prediction.image,
-          stored: x.stored,
-          now: x.prediction.map,
-          ...(budget.ignoreBoundary ? { ignore: boundaryBand(x.stored, budget.ignoreBoundary) } : {}),
-        }))
+      list.slice(0, 8).map((x) => ({
+        image: x.prediction.image,
+        stored: x.stored,
+        now: x.prediction.map,
+        ...(budget.ignoreBoundary ? { ignore: boundaryBand(x.stored, budget.ignoreBoundary) } : {}),
+      }))
 
     // The diff image, written to a temporary file and attached by path (vitest copies it to its attachments folder).
     const attachDiff = async (
