@@ -17,7 +17,8 @@ const outputs = blocks.filter((b) => b.lang === 'text')
 describe('code blocks marked with an example file', () => {
   it('are found in the README and the guide pages', () => {
     const files = new Set(code.map((b) => b.file))
-    for (const f of ['quickstart', 'medical', 'models', 'statistics']) expect(files).toContain(`docs/examples/${f}.mjs`)
+    for (const f of ['quickstart', 'medical', 'models', 'statistics', 'transforms'])
+      expect(files).toContain(`docs/examples/${f}.mjs`)
     expect(code.some((b) => b.page === 'README.md')).toBe(true)
     expect(blocks.every((b) => b.lang === 'js' || b.lang === 'text')).toBe(true)
   })
