@@ -1,5 +1,5 @@
-// Makes docs/img/grid-spike.png, the figure of the README's two-parameter grid: misas' figure 4 (spike position x
-// spike intensity) on the bundled fragile model and its 8 samples, LV Dice per cell, the stable region at 0.8.
+// Makes docs/img/grid-spike.png, the figure of docs/statistics.md's two-parameter grid: misas' figure 4 (spike
+// position x spike intensity) on the bundled fragile model and its 8 samples, LV Dice per cell, the stable region at 0.8.
 // Prints the region's extent. Run: npm run build && node docs/examples/grid.mjs
 import { writeFileSync } from 'node:fs'
 import { CARDIAC_CLASSES, fixtureModelPath, gridHeatmapSpec, loadFixtureSamples, loadOnnxModel, renderSpecPng, spike, spikePosition, stableRegion, sweepGrid } from 'segsense'

@@ -1,5 +1,5 @@
-// The README's DICOM / NIfTI example, kept identical to it (test/e2e/medical-example.test.ts checks), on the real
-// files in fixtures/formats (see fixtures/README.md).
+// The DICOM / NIfTI example of docs/medical.md, kept identical to it (test/e2e/medical-example.test.ts and
+// test/e2e/doc-examples.test.ts check), on the real files in fixtures/formats (see fixtures/README.md).
 import { fileURLToPath } from 'node:url'
 import { loadDicom, loadDicomSeries, loadNifti, loadSample } from 'segsense'
 

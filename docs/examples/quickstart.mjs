@@ -1,4 +1,4 @@
-// The README's quick start, kept identical to it (test/e2e/readme.test.ts checks).
+// The README's quick start, kept identical to it (test/e2e/readme.test.ts and test/e2e/doc-examples.test.ts check).
 import { fileURLToPath } from 'node:url'
 import { loadSample, functionModel, labelMap, sweep, rotate, summarize } from 'segsense'
 

@@ -1,16 +1,16 @@
-// The README's DICOM / NIfTI example is docs/examples/medical.mjs, and it runs against the built package.
+// docs/medical.md's DICOM / NIfTI example is docs/examples/medical.mjs, and it runs against the built package.
 import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
+import { readPage, root } from './doc-blocks.js'
 
 const run = promisify(execFile)
-const root = new URL('../../', import.meta.url).pathname
 
-describe('README DICOM and NIfTI example', () => {
+describe('docs/medical.md DICOM and NIfTI example', () => {
   it('is the same code as docs/examples/medical.mjs', () => {
-    const readme = readFileSync(`${root}README.md`, 'utf8')
-    const block = /## DICOM and NIfTI[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1]
+    const page = readPage('docs/medical.md')
+    const block = /## DICOM and NIfTI[\s\S]*?```js docs\/examples\/medical\.mjs\n([\s\S]*?)```/.exec(page)?.[1]
     const example = readFileSync(`${root}docs/examples/medical.mjs`, 'utf8')
     expect(block).toBeDefined()
     expect(example.endsWith(block!)).toBe(true)
