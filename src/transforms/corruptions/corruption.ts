@@ -34,6 +34,11 @@ const RANDOM_CORRUPTIONS: ReadonlySet<string> = new Set([
   'speckleNoise',
   'motionBlur',
   'elastic',
+  'glassBlur',
+  'snow',
+  'frost',
+  'fog',
+  'spatter',
 ])
 
 /** Returns the severity, an integer in 0..5, or rejects it. */

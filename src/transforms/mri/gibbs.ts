@@ -23,7 +23,7 @@ export function gibbsArtifact(img: Raster, alpha: number, clip = false): Raster 
   const a = checkNumber('gibbs', 'alpha', alpha, 'unit')
   if (a === 0) return copyRaster(img)
   const { width: W, height: H, channels: C } = img
-  const keep = kspaceDiskMask(W, H, (1 - a) * Math.max(H, W) * Math.SQRT2 / 2.0)
+  const keep = kspaceDiskMask(W, H, ((1 - a) * Math.max(H, W) * Math.SQRT2) / 2.0)
   const plane = complexPlane(W, H)
   const out = new Float32Array(img.data.length)
   for (let ch = 0; ch < C; ch++) {

@@ -11,14 +11,17 @@ interface GibbsFixture {
   cases: { name: string; width: number; height: number; alphas: number[]; outputs: number[][][] }[]
   sample: { file: string; probes: { alpha: number; indices: number[]; values: number[]; meanAbsChange: number }[] }
 }
-const fixture = JSON.parse(readFileSync(new URL('../../fixtures/oracle/gibbs.json', import.meta.url), 'utf8')) as GibbsFixture
+const fixture = JSON.parse(
+  readFileSync(new URL('../../fixtures/oracle/gibbs.json', import.meta.url), 'utf8'),
+) as GibbsFixture
 
 /** The oracle's pattern: (sin(0.7·x + 0.3·y) + ((3·x + 5·y) mod 7)/7)/2. */
 function pattern(w: number, h: number, channels = 1): Raster {
   const data = new Float32Array(w * h * channels)
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      for (let c = 0; c < channels; c++) data[(y * w + x) * channels + c] = (Math.sin(0.7 * x + 0.3 * y) + ((3 * x + 5 * y) % 7) / 7) / 2
+      for (let c = 0; c < channels; c++)
+        data[(y * w + x) * channels + c] = (Math.sin(0.7 * x + 0.3 * y) + ((3 * x + 5 * y) % 7) / 7) / 2
     }
   }
   return raster(w, h, channels, data)
@@ -32,7 +35,8 @@ describe('gibbs (MONAI GibbsNoise)', () => {
       const ref = outputs[k] as number[][]
       let worst = 0
       for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) worst = Math.max(worst, Math.abs((out.data[y * width + x] as number) - (ref[y] as number[])[x]!))
+        for (let x = 0; x < width; x++)
+          worst = Math.max(worst, Math.abs((out.data[y * width + x] as number) - (ref[y] as number[])[x]!))
       }
       expect(worst, `alpha ${a}`).toBeLessThan(1e-5)
     })
@@ -41,7 +45,12 @@ describe('gibbs (MONAI GibbsNoise)', () => {
   it('the cardiac sample matches MONAI at the probed pixels and in mean absolute change', async () => {
     const file = new URL(`../../../${fixture.sample.file}`, import.meta.url).pathname
     const { data, info } = await sharp(file).greyscale().raw().toBuffer({ resolveWithObject: true })
-    const img = raster(info.width, info.height, 1, Float32Array.from(data, (v) => v / 255))
+    const img = raster(
+      info.width,
+      info.height,
+      1,
+      Float32Array.from(data, (v) => v / 255),
+    )
     for (const p of fixture.sample.probes) {
       const out = gibbs.image(img, p.alpha)
       p.indices.forEach((i, k) => {
@@ -64,13 +73,16 @@ describe('gibbs (MONAI GibbsNoise)', () => {
   it('channels are processed alone; clip clamps; bad alpha and options are refused', () => {
     const one = gibbs.image(pattern(24, 20), 0.5)
     const three = gibbs.image(pattern(24, 20, 3), 0.5)
-    for (let i = 0; i < one.data.length; i++) for (let c = 0; c < 3; c++) expect(three.data[i * 3 + c]).toBe(one.data[i])
+    for (let i = 0; i < one.data.length; i++)
+      for (let c = 0; c < 3; c++) expect(three.data[i * 3 + c]).toBe(one.data[i])
     const clipped = gibbs.with({ clip: true }).image(pattern(24, 20), 0.9)
     expect(Math.min(...clipped.data)).toBeGreaterThanOrEqual(0)
     expect(Math.max(...clipped.data)).toBeLessThanOrEqual(1)
     expect(() => gibbs.image(one, 1.5)).toThrow('gibbs: alpha must be a number in [0, 1], got 1.5')
     expect(() => gibbs.image(one, -0.1)).toThrow(/alpha must be a number in \[0, 1\]/)
     expect(() => gibbs.image(one, Number.NaN)).toThrow(/alpha must be a number in \[0, 1\]/)
-    expect(() => gibbs.with({ clip: 1 as unknown as boolean })).toThrow('gibbs: option clip must be true or false, got 1')
+    expect(() => gibbs.with({ clip: 1 as unknown as boolean })).toThrow(
+      'gibbs: option clip must be true or false, got 1',
+    )
   })
 })
