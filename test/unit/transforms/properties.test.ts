@@ -13,21 +13,31 @@ import type { Transform } from '../../../src/transforms/transform.js'
  */
 function pattern(N: number): Raster {
   let s = 12345
-  return raster(N, N, 1, Float32Array.from({ length: N * N }, (_, k) => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    const x = (k % N) * (256 / N)
-    const y = Math.floor(k / N) * (256 / N)
-    const disc = Math.hypot(x - 150, y - 110) < 50 ? 0.3 : 0
-    return 0.1 + (0.35 * (x + 0.5 * y)) / 384 + disc + 0.06 * (s / 4294967296)
-  }))
+  return raster(
+    N,
+    N,
+    1,
+    Float32Array.from({ length: N * N }, (_, k) => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0
+      const x = (k % N) * (256 / N)
+      const y = Math.floor(k / N) * (256 / N)
+      const disc = Math.hypot(x - 150, y - 110) < 50 ? 0.3 : 0
+      return 0.1 + (0.35 * (x + 0.5 * y)) / 384 + disc + 0.06 * (s / 4294967296)
+    }),
+  )
 }
 // 256 px: cropPad's and resize's neutral side is 256 px, the identity for 256 px images only; the ladders of the others
 // run on 128 px to keep the test short.
 const grey = pattern(256)
 const small = pattern(128)
-const colour: Raster = raster(64, 64, 3, Float32Array.from({ length: 64 * 64 * 3 }, (_, k) => {
-  return 0.2 + 0.6 * (((k * 37) % 101) / 100) * (k % 3 === 1 ? 0.5 : 1)
-}))
+const colour: Raster = raster(
+  64,
+  64,
+  3,
+  Float32Array.from({ length: 64 * 64 * 3 }, (_, k) => {
+    return 0.2 + 0.6 * (((k * 37) % 101) / 100) * (k % 3 === 1 ? 0.5 : 1)
+  }),
+)
 
 /** The image a transform is checked on: saturate only changes colour images. */
 const imageFor = (name: string, ladder = false): Raster => {
@@ -48,22 +58,31 @@ function ladders(name: string, t: Transform): number[][] {
   const out: number[][] = []
   // A circular parameter is walked a sixth of a turn each way: past that, the change of a turn has saturated (the
   // turned image is as far from the original as an unrelated one) and wobbles with the image's own symmetries.
-  const range = p.scale === 'circular' && p.period !== undefined ? [p.neutral - p.period / 6, p.neutral + p.period / 6] : p.defaultRange
+  const range =
+    p.scale === 'circular' && p.period !== undefined
+      ? [p.neutral - p.period / 6, p.neutral + p.period / 6]
+      : p.defaultRange
   for (const end of range) {
     if (end === p.neutral) continue
-    out.push([0.15, 0.4, 0.7, 1].map((f) => (p.scale === 'log' ? p.neutral * (end / p.neutral) ** f : p.neutral + f * (end - p.neutral))))
+    out.push(
+      [0.15, 0.4, 0.7, 1].map((f) =>
+        p.scale === 'log' ? p.neutral * (end / p.neutral) ** f : p.neutral + f * (end - p.neutral),
+      ),
+    )
   }
   return out
 }
 
 /** Not an identity at its neutral value, by design (README: "the DC row, not an identity"). */
 const NO_IDENTITY: Readonly<Record<string, string>> = {
-  spikePosition: 'its parameter places a spike of fixed intensity; the neutral 0.5 is the DC row, which still changes the image',
+  spikePosition:
+    'its parameter places a spike of fixed intensity; the neutral 0.5 is the DC row, which still changes the image',
 }
 
 /** Transforms whose change is not expected to grow along the ladder, and why. */
 const NOT_MONOTONE: Readonly<Record<string, string>> = {
-  spikePosition: 'the spike moves rather than grows: its effect depends on the frequency it lands on, not on the distance from 0.5',
+  spikePosition:
+    'the spike moves rather than grows: its effect depends on the frequency it lands on, not on the distance from 0.5',
   resize: 'the output has another size than the input, so there is no pixelwise change to compare',
   'corruptions.frost':
     "the package's table lowers the image weight from severity 3 to 4 at the same frost weight ((.7, .7) -> (.65, .7)), which changes a " +
@@ -118,7 +137,9 @@ describe('every registered transform', () => {
       expect(changes[0], `${name} ${ladder[0]}`).toBeGreaterThan(1e-4)
       for (let i = 1; i < changes.length; i++) {
         const previous = changes[i - 1] as number
-        expect(changes[i], `${name}: change at ${ladder[i]} (${changes.join(', ')})`).toBeGreaterThan(previous * (1 - 1e-9))
+        expect(changes[i], `${name}: change at ${ladder[i]} (${changes.join(', ')})`).toBeGreaterThan(
+          previous * (1 - 1e-9),
+        )
       }
     }
   })
