@@ -1,6 +1,6 @@
 /**
  * The few OpenCV operations of the `spatter` corruption, on single-channel row-major planes: Canny edges,
- * the Euclidean distance transform, 3x3 box blur, histogram equalisation and the uint8 saturating cast.
+ * 3x3 box blur, histogram equalisation and the uint8 saturating cast (the distance transform is the metrics' exact one).
  */
 import { borderTable, clampIndex, reflect101Index } from '../kernels/border.js'
 import { roundHalfEven } from '../kernels/round.js'
@@ -81,63 +81,6 @@ export function canny(img: Uint8Array, W: number, H: number, low: number, high: 
     }
   }
   return edges
-}
-
-/** Squared 1D distance transform of `f` (Felzenszwalb & Huttenlocher), stride-addressed, in place. */
-function edt1d(
-  f: Float64Array,
-  start: number,
-  stride: number,
-  n: number,
-  v: Int32Array,
-  z: Float64Array,
-  d: Float64Array,
-): void {
-  let k = 0
-  v[0] = 0
-  z[0] = -Infinity
-  z[1] = Infinity
-  for (let q = 1; q < n; q++) {
-    const fq = (f[start + q * stride] as number) + q * q
-    let s: number
-    for (;;) {
-      const p = v[k] as number
-      s = (fq - ((f[start + p * stride] as number) + p * p)) / (2 * q - 2 * p)
-      if (s <= (z[k] as number)) k--
-      else break
-    }
-    k++
-    v[k] = q
-    z[k] = s
-    z[k + 1] = Infinity
-  }
-  k = 0
-  for (let q = 0; q < n; q++) {
-    while ((z[k + 1] as number) < q) k++
-    const p = v[k] as number
-    d[q] = (q - p) * (q - p) + (f[start + p * stride] as number)
-  }
-  for (let q = 0; q < n; q++) f[start + q * stride] = d[q] as number
-}
-
-// Stands for "no zero pixel": finite, so that the parabola intersections above stay numbers.
-const FAR = 1e12
-
-/**
- * Exact Euclidean distance of every pixel to the nearest zero pixel (cv2 `distanceTransform(DIST_L2)`, which
- * uses a 5x5 chamfer approximation instead); with no zero pixel, every distance is 1e6 (far).
- */
-export function distanceToZero(img: Uint8Array, W: number, H: number): Float64Array {
-  const f = new Float64Array(W * H)
-  for (let i = 0; i < f.length; i++) f[i] = img[i] === 0 ? 0 : FAR
-  const n = Math.max(W, H)
-  const v = new Int32Array(n)
-  const z = new Float64Array(n + 1)
-  const d = new Float64Array(n)
-  for (let x = 0; x < W; x++) edt1d(f, x, W, H, v, z, d)
-  for (let y = 0; y < H; y++) edt1d(f, y * W, 1, W, v, z, d)
-  for (let i = 0; i < f.length; i++) f[i] = Math.sqrt(f[i] as number)
-  return f
 }
 
 /** cv2 `blur(img, (3, 3))`: the 3x3 mean, BORDER_REFLECT_101. */

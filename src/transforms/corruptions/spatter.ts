@@ -1,11 +1,12 @@
 /** The `spatter` corruption: water drops (severities 1-3) or mud (4-5) from a thresholded noise layer. */
 import type { Raster } from '../../core/types.js'
+import { squaredDistanceTransform } from '../../metrics/distance.js'
 import { clampIndex, reflect101Index } from '../kernels/border.js'
 import { filter2D, separableFilter } from '../kernels/convolve.js'
 import { gaussianKernel } from '../kernels/gaussian.js'
 import { createRng } from '../random.js'
 import { corruption } from './corruption.js'
-import { boxBlur3, canny, distanceToZero, equalizeHist, saturateU8 } from './cv-ops.js'
+import { boxBlur3, canny, equalizeHist, saturateU8 } from './cv-ops.js'
 
 /** skimage `rgb2gray`-style weights the package uses for grey images. */
 const GREY = [0.2989, 0.587, 0.114] as const
@@ -36,10 +37,10 @@ function gaussianPlane(data: Float64Array, W: number, H: number, sigma: number):
  */
 function waterMap(liquid: Float64Array, W: number, H: number, gain: number): Float64Array {
   const u8 = mapInto(liquid, new Uint8Array(W * H), (v) => Math.min(255, Math.floor(v * 255)))
-  const edges = canny(u8, W, H, 50, 150)
-  for (let i = 0; i < edges.length; i++) edges[i] = 255 - (edges[i] as number)
-  const dist = distanceToZero(edges, W, H)
-  for (let i = 0; i < dist.length; i++) if ((dist[i] as number) > 20) dist[i] = 20
+  // cv2.distanceTransform(255 − edges): the distance to the nearest edge pixel (exact here, a 5x5 chamfer in OpenCV),
+  // then THRESH_TRUNC at 20 (which also bounds the Infinity of an edgeless layer).
+  const dist = squaredDistanceTransform(canny(u8, W, H, 50, 150), W, H)
+  for (let i = 0; i < dist.length; i++) dist[i] = Math.min(20, Math.sqrt(dist[i] as number))
   const level = mapInto(boxBlur3(dist, W, H), new Uint8Array(W * H), Math.floor)
   const eq = equalizeHist(level)
   const img: Raster = { width: W, height: H, channels: 1, data: Float32Array.from(eq) }
