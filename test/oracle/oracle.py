@@ -3,7 +3,8 @@ tests compare against (so `npm test` needs no Python):
 
     test/oracle/setup.sh                              # once: builds test/oracle/.venv (pinned, see requirements.txt)
     nice test/oracle/.venv/bin/python test/oracle/oracle.py   # a few minutes; rewrites the two fixtures
-    (or name one: oracle.py gibbs)
+    (or name one: oracle.py gibbs; --out DIR writes elsewhere; test/oracle/check.py compares a fresh run with the
+    committed fixtures)
 
 - test/fixtures/oracle/gibbs.json: MONAI `GibbsNoise(alpha)` on two pattern images (even and odd sizes, the
   formula is repeated in test/unit/transforms/gibbs.test.ts) and on the cardiac sample sa-01.png, in float64.
@@ -120,15 +121,21 @@ def corruption_stats():
 
 
 def main():
-    os.makedirs(OUT, exist_ok=True)
-    wanted = sys.argv[1:] or ["gibbs", "corruption-stats"]
+    args = sys.argv[1:]
+    out = OUT
+    if "--out" in args:
+        i = args.index("--out")
+        out = args[i + 1]
+        del args[i : i + 2]
+    os.makedirs(out, exist_ok=True)
+    wanted = args or ["gibbs", "corruption-stats"]
     for name, make, indent in [("gibbs", gibbs, None), ("corruption-stats", corruption_stats, 1)]:
         if name not in wanted:
             continue
-        with open(os.path.join(OUT, f"{name}.json"), "w") as f:
+        with open(os.path.join(out, f"{name}.json"), "w") as f:
             json.dump(make(), f, indent=indent)
             f.write("\n")
-        print(f"wrote test/fixtures/oracle/{name}.json", file=sys.stderr)
+        print(f"wrote {os.path.relpath(os.path.join(out, name + '.json'), REPO)}", file=sys.stderr)
 
 
 if __name__ == "__main__":
