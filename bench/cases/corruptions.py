@@ -2,14 +2,12 @@
 # ms per call. Prints one JSON object. Runs in the oracle venv (test/oracle/setup.sh); corruptions.mjs skips this
 # part when the venv is missing. glass_blur is the package's Python loop (imagecorruptions 1.1.2 on PyPI): one call.
 import json
-import sys
 import time
 import warnings
 
 import numpy as np
 
 warnings.filterwarnings("ignore")
-sys.path.insert(0, __file__.rsplit("/bench/", 1)[0] + "/test/oracle")
 N = 512
 
 
