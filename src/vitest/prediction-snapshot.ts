@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import type { MatcherState } from 'vitest'
 import { SegsenseError, type SegsenseErrorCode, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
-import type { Classes, LabelMap, Sample } from '../core/types.js'
+import type { Classes, LabelMap, Raster, Sample } from '../core/types.js'
 import { DEFAULT_BATCH_SIZE, type SegmentationModel } from '../models/model.js'
 import { predictionDiffPng } from '../report/prediction-diff.js'
 import { classPalette } from '../report/palette.js'
@@ -195,13 +195,7 @@ async function predictAll(
     }
     batch.forEach((j, k) => {
       const map = maps[k] as LabelMap
-      if (map.width !== j.image.width || map.height !== j.image.height) {
-        const size = `${j.image.width}x${j.image.height}`
-        throw new SegsenseError(
-          'E_MODEL_OUTPUT',
-          `${where}: model ${model.name} predicted ${map.width}x${map.height} for the ${size} image ${label(j, transform)}`,
-        )
-      }
+      checkSize(model, map, j, transform)
       const parts = [key, j.sample, ...(transform && j.value !== undefined ? [`${transform.name}=${j.value}`] : [])]
       out.push({
         sample: j.sample,
@@ -213,8 +207,29 @@ async function predictAll(
       })
     })
   }
+  checkUnique(out)
+  return out
+}
+
+/** A prediction of another size than its image is the model's fault, named with the image. */
+function checkSize(
+  model: SegmentationModel,
+  map: LabelMap,
+  job: { readonly sample: string; readonly value: number | undefined; readonly image: Raster },
+  transform: Transform | undefined,
+): void {
+  if (map.width === job.image.width && map.height === job.image.height) return
+  const size = `${job.image.width}x${job.image.height}`
+  throw new SegsenseError(
+    'E_MODEL_OUTPUT',
+    `${where}: model ${model.name} predicted ${map.width}x${map.height} for the ${size} image ${label(job, transform)}`,
+  )
+}
+
+/** Sample ids name the snapshot files: two predictions of one name would overwrite each other. */
+function checkUnique(predictions: readonly Prediction[]): void {
   const seen = new Set<string>()
-  for (const p of out) {
+  for (const p of predictions) {
     if (seen.has(predictionKey(p)))
       throw new SegsenseError(
         'E_BAD_PARAMETER',
@@ -222,7 +237,6 @@ async function predictAll(
       )
     seen.add(predictionKey(p))
   }
-  return out
 }
 
 /**
@@ -238,10 +252,8 @@ export function toMatchPredictionSnapshot(
   options: PredictionSnapshotOptions = {},
 ): Promise<MatcherOutcome> {
   // The snapshot key of a call is taken when it is made (see nextKey).
-  return predictionMatcher.call(this, received, nextKey(this.task as TaskWithRetry | undefined), samples, options)
+  return predictionMatcher.call(this, received, nextKey(this.task), samples, options)
 }
-
-type TaskWithRetry = MatcherState['task'] & { result?: { retryCount?: number } }
 
 const predictionMatcher = defineMatcher({
   name: where,

@@ -89,7 +89,8 @@ function gridPicture(
   const [a, b] = result.axes
   const labels = a.values.map((v) => axisValue(a, v))
   const width = Math.max(...labels.map((l) => l.length))
-  const head = `${' '.repeat(width)}  ${axisTitle(b)} ${axisValue(b, b.values[0] as number)} .. ${axisValue(b, b.values[b.values.length - 1] as number)}`
+  const span = `${axisValue(b, b.values[0] as number)} .. ${axisValue(b, b.values[b.values.length - 1] as number)}`
+  const head = `${' '.repeat(width)}  ${axisTitle(b)} ${span}`
   const rows = a.values.map((_, i) => {
     const cells = b.values.map((__, j) => {
       const s = grid[i]?.[j]
@@ -133,8 +134,12 @@ function describeGrid(result: GridResult): string {
 
 function axesName(axes: unknown): string {
   if (!Array.isArray(axes)) return '?'
-  const names = axes.map((a) => (typeof (a as Partial<Transform> | null)?.name === 'string' ? a.name : 'option'))
-  return (names as string[]).join(', ')
+  return (axes as unknown[])
+    .map((a) => {
+      const name = (a as Partial<Transform> | null)?.name
+      return typeof name === 'string' ? name : 'option'
+    })
+    .join(', ')
 }
 
 /** The transform the requirement is planned on (threshold, metric, classes: only the grid differs). */

@@ -54,7 +54,7 @@ export function toBeRobustTo(
   // Two axes [a, b]: the grid form (robust-grid.ts).
   if (Array.isArray(transform))
     return toBeRobustToGrid.call(this, received, transform as GridAxes, options as GridRobustOptions)
-  return robustToTransform.call(this, received, transform as Transform, options as RobustOptions)
+  return robustToTransform.call(this, received, transform as Transform, options)
 }
 
 const robustToTransform = defineMatcher({

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type MatcherState, Snapshots } from 'vitest'
+import { Snapshots } from 'vitest'
 import { aliased, optionKeys } from '../core/options.js'
 import { reject } from '../core/validate.js'
 import type { Sample } from '../core/types.js'
@@ -112,11 +112,16 @@ function headerLines(c: SweepCapture): string[] {
   const p = result.transform.parameter
   const metric = result.metrics[0] as MetricName
   // A distance (mm, lower is better) has no interval at intervalMin, a score threshold: the header says so instead.
+  const intervals = result.classes.map(
+    (className) => `${className} ${formatInterval(result, stableInterval(result, { className, metric, min: c.min }))}`,
+  )
   const stable = isDistanceMetric(metric)
     ? `${metric} in mm, lower is better`
-    : `stable at ${metric} >= ${c.min}: ${result.classes.map((className) => `${className} ${formatInterval(result, stableInterval(result, { className, metric, min: c.min }))}`).join(' · ')}`
+    : `stable at ${metric} >= ${c.min}: ${intervals.join(' · ')}`
+  const n = result.samples.length
+  const parameter = `${p.name}${p.unit ? ` (${p.unit})` : ''}`
   return [
-    `${result.transform.name} ${p.name}${p.unit ? ` (${p.unit})` : ''} · model ${result.model} · ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'} · ${result.reference}`,
+    `${result.transform.name} ${parameter} · model ${result.model} · ${n} sample${n === 1 ? '' : 's'} · ${result.reference}`,
     `tolerance ± ${c.tolerance} · ${stable}`,
     recordLine(c.settings),
   ]
@@ -159,7 +164,10 @@ export function parseSweepSnapshot(input: string): StoredSweep {
   return { header, blocks, ...(record ? { record } : {}) }
 }
 
-/** Renders a capture as snapshot text: three header lines (the last the record line), then per metric a class line and one line per value. */
+/**
+ * Renders a capture as snapshot text: three header lines (the last the record line), then per metric a class line
+ * and one line per value.
+ */
 export function renderSweepSnapshot(c: SweepCapture): string {
   const lines = headerLines(c)
   for (const metric of c.result.metrics) {
@@ -196,6 +204,22 @@ export interface SweepSnapshotMatch {
 }
 
 /**
+ * The classes of a row that moved beyond the tolerance (the row's own `± t` first): `LV 0.9000 -> 0.7000`. An
+ * undefined score matches only an undefined one.
+ */
+function rowDiffs(classes: readonly string[], now: readonly Score[], row: StoredRow, tolerance: number): string[] {
+  const tol = row.tolerance ?? tolerance
+  const diffs: string[] = []
+  now.forEach((s, i) => {
+    const old = row.scores[i]
+    const same =
+      s === null || old === null || old === undefined ? s === (old ?? null) : Math.abs(s - old) <= tol + 1e-12
+    if (!same) diffs.push(`${classes[i]} ${scoreText(old)} -> ${scoreText(s)}`)
+  })
+  return diffs
+}
+
+/**
  * Compares a capture with a stored snapshot: each row matches when every class score is within the tolerance
  * (the row's own `± t` first) and undefined scores stay undefined, and the stored record (if any) names the same
  * model fingerprint and transform options. The resolved text keeps every matching stored line verbatim, so
@@ -229,14 +253,7 @@ export function matchSweepSnapshot(
         body.push(rowLine(value, now))
         return
       }
-      const tol = row.tolerance ?? c.tolerance
-      const diffs: string[] = []
-      now.forEach((s, i) => {
-        const old = row.scores[i]
-        const same =
-          s === null || old === null || old === undefined ? s === (old ?? null) : Math.abs(s - old) <= tol + 1e-12
-        if (!same) diffs.push(`${classes[i]} ${scoreText(old)} -> ${scoreText(s)}`)
-      })
+      const diffs = rowDiffs(classes, now, row, c.tolerance)
       if (diffs.length) {
         moved.push({ metric, value, detail: diffs.join(', ') })
         body.push(rowLine(value, now, row.tolerance))

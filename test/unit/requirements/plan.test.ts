@@ -94,7 +94,7 @@ describe('planRequirement: one mapping from a requirement to sweep options', () 
       "aggregate must be 'mean' or 'each', got \"median\"",
     )
     expect(codeOf(() => planRequirement(rotate, { min: 0.5, aggregate: 'median' as never }))).toBe('E_OUT_OF_RANGE')
-    expect(codeOf(() => planRequirement(rotate, { min: 0.5, metric: 'hd95' as never }))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => planRequirement(rotate, { min: 0.5, metric: 'hd95' }))).toBe('E_BAD_PARAMETER')
     expect(codeOf(() => planRequirement(rotate, {}))).toBe('E_BAD_PARAMETER')
   })
 
