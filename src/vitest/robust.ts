@@ -67,7 +67,11 @@ const robustToTransform = defineMatcher({
     const samples = f.samples<Sample | VolumeSample>(given)
     const policy = f.attachPolicy(attach)
     const onProgress = f.progress()
-    const sweepOptions = { ...plan.sweep, ...(onProgress ? { onProgress } : {}), ...(slices ? { slices } : {}) }
+    const sweepOptions = {
+      ...plan.sweep,
+      ...(onProgress ? { onProgress } : {}),
+      ...(slices !== undefined ? { slices } : {}),
+    }
     const result = await sweep(model, samples as Sample[], transform, sweepOptions)
     const verdict = evaluateRequirement(result, plan.requirement)
     // Which class takes over a failing class: the confusion counts of the worst failing values only, swept again

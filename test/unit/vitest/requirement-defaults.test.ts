@@ -146,6 +146,10 @@ describe('toBeRobustTo options', () => {
     expect(await call({ atach: 'never' })).toMatch(
       /^toBeRobustTo\(rotate\): unknown key "atach" \(did you mean 'attach'\?\); known keys: range, .*, samples, slices, attach$/,
     )
+    // A slices option given is handed on, never dropped for being falsy: on images the sweep refuses it.
+    expect(await call({ reference: 'prediction', slices: '' })).toContain(
+      'toBeRobustTo(rotate): sweep options: unknown key "slices"',
+    )
     expect(await call({ reference: 'prediction', attach: 'sometimes' })).toBe(
       `toBeRobustTo(rotate): attach must be 'on-failure', 'always' or 'never', got "sometimes"`,
     )
