@@ -66,8 +66,7 @@ export default class SegsenseReporter implements Reporter {
     })
     const failed = written.sweeps.filter((s) => s.pass === false).length
     const gridText = grids.length ? `, ${grids.length} grid${grids.length === 1 ? '' : 's'}` : ''
-    log(
-      `segsense report: ${entries.length} sweep${entries.length === 1 ? '' : 's'}${failed ? ` (${failed} failed)` : ''}${gridText} -> ${written.index}`,
-    )
+    const sweeps = `${entries.length} sweep${entries.length === 1 ? '' : 's'}${failed ? ` (${failed} failed)` : ''}`
+    log(`segsense report: ${sweeps}${gridText} -> ${written.index}`)
   }
 }
