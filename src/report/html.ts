@@ -8,7 +8,6 @@ import { reject } from '../core/validate.js'
 import type { SweepResult } from '../results/sweep-result.js'
 import { stageFolder } from './folder.js'
 import { type PreparedGrid, gridSections, prepareGrids } from './grid-section.js'
-import { badge, scopeSvgIds } from './markup.js'
 import { countsText, pageHtml } from './page.js'
 import { prepareSweep } from './prepare.js'
 import { resultsJson } from './results-json.js'
@@ -99,7 +98,7 @@ async function writeFiles(
   const title = options.title ?? 'segsense report'
   const sections: string[] = []
   for (const p of prepared) sections.push(await sweepSection(p, write, options))
-  sections.push(...(await gridSections(grids, scopeSvgIds, badge)))
+  sections.push(...(await gridSections(grids)))
   const counts = countsText(prepared, grids)
   const html = pageHtml({ title, subtitle: options.subtitle, counts, date, summary: summaryTable(prepared), sections })
   await write('results.json', resultsJson(title, date, prepared, grids))

@@ -3,10 +3,13 @@ import { esc, plural } from './markup.js'
 import type { PreparedGrid } from './grid-section.js'
 import type { PreparedSweep } from './types.js'
 
+// The font stack, apart so that the CSS stays within the line limit.
+const FONTS = 'system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif'
+
 const CSS = `
 :root{color-scheme:light;--fg:#1d2330;--muted:#5b6472;--line:#dde1e7;--pass:#17823b;--fail:#c62828}
 *{box-sizing:border-box}
-body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif;color:var(--fg);background:#f6f7f9}
+body{margin:0;font:14px/1.45 ${FONTS};color:var(--fg);background:#f6f7f9}
 header{background:#1d2330;color:#fff;padding:18px 28px}
 header h1{margin:0 0 4px;font-size:22px;font-weight:600}
 header p{margin:0;color:#c8cfda}
