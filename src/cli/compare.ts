@@ -1,6 +1,4 @@
 import { resolve } from 'node:path'
-import type { Sample } from '../core/types.js'
-import { loadSample } from '../io/mask.js'
 import { loadOnnxModel } from '../models/onnx.js'
 import { comparisonHeadline, comparisonLines } from '../report/compare.js'
 import { table } from '../report/format.js'

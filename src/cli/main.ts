@@ -8,11 +8,11 @@ import { readFileSync, realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { METRIC_NAMES } from '../metrics/overlap.js'
-import { runCheck } from './check.js'
-import { runCompare } from './compare.js'
-import { DEMO_OUT, runDemo } from './demo.js'
+import { type CheckOptions, runCheck } from './check.js'
+import { type CompareCommandOptions, runCompare } from './compare.js'
+import { DEMO_OUT, type DemoOptions, runDemo } from './demo.js'
 import { EXIT, UsageError, collect, oneLine, parseNumber, parseOption } from './shared.js'
-import { runSweep } from './sweep.js'
+import { type SweepCommandOptions, runSweep } from './sweep.js'
 import { runTransforms } from './transforms.js'
 
 function version(): string {
@@ -182,7 +182,8 @@ function sweepFlags(cmd: Command): Command {
 export function program(run: (code: Promise<number> | number) => void): Command {
   const prog = new Command('segsense')
     .description(
-      'Robustness sweeps for image-segmentation models: sweep a transformation, score against the transformed truth, report the stable interval.',
+      'Robustness sweeps for image-segmentation models: sweep a transformation, score against the transformed truth, ' +
+        'report the stable interval.',
     )
     .version(version())
     // Usage errors on one line, as every other error.
@@ -194,11 +195,12 @@ export function program(run: (code: Promise<number> | number) => void): Command 
 
   common(prog.command('demo'))
     .description(
-      'sweep the bundled fragile and robust cardiac models on the bundled samples (rotate, zoom, brightness, contrast, spike) and write an HTML report',
+      'sweep the bundled fragile and robust cardiac models on the bundled samples ' +
+        '(rotate, zoom, brightness, contrast, spike) and write an HTML report',
     )
     .option('-o, --out <dir>', 'report folder', DEMO_OUT)
     .option('--min <dice>', 'Dice threshold for stable intervals and pass/fail', number('--min'), 0.8)
-    .action((o) => run(runDemo(o)))
+    .action((o: DemoOptions) => run(runDemo(o)))
 
   sweepFlags(
     common(prog.command('sweep')).description(
@@ -235,11 +237,12 @@ export function program(run: (code: Promise<number> | number) => void): Command 
       '--json',
       'print { pass, required, modelSettings, verdict, result } as JSON on stdout (verdict: per class the stable interval and pass)',
     )
-    .action((o) => run(runSweep(o)))
+    .action((o: SweepCommandOptions) => run(runSweep(o)))
 
   sweepFlags(
     common(prog.command('compare')).description(
-      'sweep a candidate (--model) and a baseline (--baseline) on the same images and grid and compare their robustness; exit 1 when the candidate is less robust',
+      'sweep a candidate (--model) and a baseline (--baseline) on the same images and grid and compare their ' +
+        'robustness; exit 1 when the candidate is less robust',
     ),
   )
     .requiredOption(
@@ -267,14 +270,14 @@ export function program(run: (code: Promise<number> | number) => void): Command 
       '--json',
       'print { pass, comparison, candidate, baseline } as JSON on stdout (candidate/baseline: the sweep results)',
     )
-    .action((o) => run(runCompare(o)))
+    .action((o: CompareCommandOptions) => run(runCompare(o)))
 
   common(prog.command('check'))
     .description('run a robustness spec (JSON); exit 1 when a requirement fails')
     .argument('<spec>', 'spec file, e.g. robustness.json')
     .option('-o, --out <dir>', 'write an HTML report to this folder')
     .option('--json', 'print the outcomes as JSON on stdout')
-    .action((file: string, o) => run(runCheck(file, o)))
+    .action((file: string, o: CheckOptions) => run(runCheck(file, o)))
 
   prog
     .command('transforms')
@@ -282,7 +285,7 @@ export function program(run: (code: Promise<number> | number) => void): Command 
       'list every transform with its parameter, unit, neutral value, default range and options (with defaults)',
     )
     .option('--json', 'print as JSON')
-    .action((o) => run(runTransforms(o)))
+    .action((o: { json?: boolean }) => run(runTransforms(o)))
 
   return prog
 }
@@ -290,10 +293,11 @@ export function program(run: (code: Promise<number> | number) => void): Command 
 /** Runs the command line and returns the exit code (never throws). */
 export async function main(argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug')
-  let pending: Promise<number> | number = EXIT.ok
+  // Always a promise: the callback's assignment is invisible to narrowing, and awaiting a plain number is a lint error.
+  let pending: Promise<number> = Promise.resolve(EXIT.ok)
   try {
     await program((code) => {
-      pending = code
+      pending = Promise.resolve(code)
     }).parseAsync([...argv], { from: 'user' })
     return await pending
   } catch (e) {
