@@ -178,21 +178,11 @@ function sweepFlags(cmd: Command): Command {
     )
 }
 
-/** Builds the command-line program; `run` receives each command's exit code. */
-export function program(run: (code: Promise<number> | number) => void): Command {
-  const prog = new Command('segsense')
-    .description(
-      'Robustness sweeps for image-segmentation models: sweep a transformation, score against the transformed truth, ' +
-        'report the stable interval.',
-    )
-    .version(version())
-    // Usage errors on one line, as every other error.
-    .configureOutput({
-      outputError: (text, write) => write(`segsense: ${text.trim().replace(/^error: /, '')} (see segsense --help)\n`),
-    })
-    .exitOverride()
-    .configureHelp({ sortSubcommands: false })
+/** Receives a command's exit code. */
+export type Run = (code: Promise<number> | number) => void
 
+/** `segsense demo`: the bundled models and samples. */
+function demoCommand(prog: Command, run: Run): void {
   common(prog.command('demo'))
     .description(
       'sweep the bundled fragile and robust cardiac models on the bundled samples ' +
@@ -201,7 +191,10 @@ export function program(run: (code: Promise<number> | number) => void): Command 
     .option('-o, --out <dir>', 'report folder', DEMO_OUT)
     .option('--min <dice>', 'Dice threshold for stable intervals and pass/fail', number('--min'), 0.8)
     .action((o: DemoOptions) => run(runDemo(o)))
+}
 
+/** `segsense sweep`: one transform on your model and images. */
+function sweepCommand(prog: Command, run: Run): void {
   sweepFlags(
     common(prog.command('sweep')).description(
       "sweep one transform on your ONNX model and images; without --truth, score against the model's own clean prediction",
@@ -238,7 +231,10 @@ export function program(run: (code: Promise<number> | number) => void): Command 
       'print { pass, required, modelSettings, verdict, result } as JSON on stdout (verdict: per class the stable interval and pass)',
     )
     .action((o: SweepCommandOptions) => run(runSweep(o)))
+}
 
+/** `segsense compare`: a candidate against a baseline. */
+function compareCommand(prog: Command, run: Run): void {
   sweepFlags(
     common(prog.command('compare')).description(
       'sweep a candidate (--model) and a baseline (--baseline) on the same images and grid and compare their ' +
@@ -271,14 +267,20 @@ export function program(run: (code: Promise<number> | number) => void): Command 
       'print { pass, comparison, candidate, baseline } as JSON on stdout (candidate/baseline: the sweep results)',
     )
     .action((o: CompareCommandOptions) => run(runCompare(o)))
+}
 
+/** `segsense check <spec>`: a robustness spec. */
+function checkCommand(prog: Command, run: Run): void {
   common(prog.command('check'))
     .description('run a robustness spec (JSON); exit 1 when a requirement fails')
     .argument('<spec>', 'spec file, e.g. robustness.json')
     .option('-o, --out <dir>', 'write an HTML report to this folder')
     .option('--json', 'print the outcomes as JSON on stdout')
     .action((file: string, o: CheckOptions) => run(runCheck(file, o)))
+}
 
+/** `segsense transforms`: the list of transforms. */
+function transformsCommand(prog: Command, run: Run): void {
   prog
     .command('transforms')
     .description(
@@ -286,7 +288,23 @@ export function program(run: (code: Promise<number> | number) => void): Command 
     )
     .option('--json', 'print as JSON')
     .action((o: { json?: boolean }) => run(runTransforms(o)))
+}
 
+/** Builds the command-line program; `run` receives each command's exit code. */
+export function program(run: Run): Command {
+  const prog = new Command('segsense')
+    .description(
+      'Robustness sweeps for image-segmentation models: sweep a transformation, score against the transformed truth, ' +
+        'report the stable interval.',
+    )
+    .version(version())
+    // Usage errors on one line, as every other error.
+    .configureOutput({
+      outputError: (text, write) => write(`segsense: ${text.trim().replace(/^error: /, '')} (see segsense --help)\n`),
+    })
+    .exitOverride()
+    .configureHelp({ sortSubcommands: false })
+  for (const add of [demoCommand, sweepCommand, compareCommand, checkCommand, transformsCommand]) add(prog, run)
   return prog
 }
 

@@ -3,7 +3,7 @@
 // (re-exported here, where the public entry reads them).
 import { SegsenseError } from '../core/errors.js'
 import type { MetricName } from '../metrics/overlap.js'
-import type { SweepResult } from '../results/sweep-result.js'
+import type { ClassCurves, SweepResult } from '../results/sweep-result.js'
 import { aggregate } from '../analysis/aggregate.js'
 import type { BootstrapOptions } from '../analysis/stats/bootstrap.js'
 import { stableInterval } from '../analysis/stability.js'
@@ -53,6 +53,136 @@ function thresholdOf(min: ChartOptions['min'], className: string): number | unde
   return min?.[className]
 }
 
+type Layer = Record<string, unknown>
+
+/** The score curves charted: the mean's, or one sample's. */
+function curvesOf(result: SweepResult, metric: MetricName, sample: string | undefined): ClassCurves {
+  const curves =
+    sample === undefined ? result.mean[metric] : result.samples.find((s) => s.id === sample)?.scores[metric]
+  if (!curves) {
+    throw new SegsenseError(
+      'E_OUT_OF_RANGE',
+      sample === undefined
+        ? `chart: the sweep has no ${metric} scores (metrics: ${result.metrics.join(', ')})`
+        : `chart: no sample ${JSON.stringify(sample)} with ${metric} scores in the sweep`,
+    )
+  }
+  return curves
+}
+
+/** One point per class and swept value (`null` breaks the line). */
+function curvePoints(
+  result: SweepResult,
+  curves: ClassCurves,
+  classes: readonly string[],
+  label: (v: number) => string,
+): Layer[] {
+  const points: Layer[] = []
+  for (const className of classes) {
+    const scores = curves[className]
+    if (!scores)
+      throw new SegsenseError(
+        'E_OUT_OF_RANGE',
+        `chart: class ${JSON.stringify(className)} is not in the sweep (classes: ${result.classes.join(', ')})`,
+      )
+    result.values.forEach((value, k) =>
+      points.push({ value, label: label(value), class: className, score: scores[k] ?? null }),
+    )
+  }
+  return points
+}
+
+/** The class colours, in the result's class order (the same in every chart of a report). */
+function colourEncoding(result: SweepResult): Layer {
+  return {
+    field: 'class',
+    type: 'nominal',
+    title: 'class',
+    scale: {
+      domain: [...result.classes],
+      range: result.classes.map((_, i) => CLASS_COLOURS[i % CLASS_COLOURS.length]),
+    },
+  }
+}
+
+/** The parameter axis: ordinal with the category names, else linear or log over the swept range. */
+function xEncoding(result: SweepResult, label: (v: number) => string): Layer {
+  const p = result.transform.parameter
+  const title = `${result.transform.name}: ${p.name}${p.unit ? ` (${p.unit})` : ''}`
+  if (p.scale === 'categorical') return { field: 'label', type: 'ordinal', title, sort: result.values.map(label) }
+  return {
+    field: 'value',
+    type: 'quantitative',
+    title,
+    scale: {
+      type: p.scale === 'log' ? 'log' : 'linear',
+      ...(p.scale === 'log' ? {} : { zero: false }),
+      nice: false,
+      domain: [result.values[0], result.values[result.values.length - 1]],
+    },
+  }
+}
+
+/** Each class's stable interval at its threshold as a faint band (two for a wrapped one); null when none. */
+function stableBandLayer(
+  result: SweepResult,
+  classes: readonly string[],
+  metric: MetricName,
+  threshold: NonNullable<ChartOptions['min']>,
+  sample: string | undefined,
+  colour: Layer,
+): Layer | null {
+  const key = thresholdKey(metric)
+  const bands: Layer[] = []
+  for (const className of classes) {
+    const limit = thresholdOf(threshold, className)
+    if (limit === undefined) continue
+    const interval = stableInterval(result, {
+      className,
+      metric,
+      [key]: limit,
+      ...(sample === undefined ? {} : { sample }),
+    })
+    if (!interval || interval.kind !== 'interval') continue
+    const lo = result.values[0] as number,
+      hi = result.values[result.values.length - 1] as number
+    // A wrapped interval (from > to on a circular axis) is two bands: [from, hi] and [lo, to].
+    const parts = interval.full
+      ? [[lo, hi]]
+      : interval.wraps
+        ? [
+            [interval.from, hi],
+            [lo, interval.to],
+          ]
+        : [[interval.from, interval.to]]
+    for (const [from, to] of parts) bands.push({ from, to, class: className })
+  }
+  if (!bands.length) return null
+  return {
+    data: { values: bands },
+    mark: { type: 'rect', opacity: 0.08 },
+    encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' }, color: colour },
+  }
+}
+
+/** The dashed threshold rule of each class that has one; null when none. */
+function thresholdRuleLayer(
+  classes: readonly string[],
+  threshold: NonNullable<ChartOptions['min']>,
+  colour: Layer,
+): Layer | null {
+  const rules = classes.flatMap((className) => {
+    const min = thresholdOf(threshold, className)
+    return min === undefined ? [] : [{ min, class: className }]
+  })
+  if (!rules.length) return null
+  return {
+    data: { values: rules },
+    mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 },
+    encoding: { y: { field: 'min', type: 'quantitative' }, color: colour },
+  }
+}
+
 /**
  * Builds the Vega-Lite spec of a sweep: score against parameter, one line per class (undefined scores break the
  * line), dashed threshold rules, the required range shaded grey and each class's stable interval as a band.
@@ -66,59 +196,15 @@ export function chartSpec(result: SweepResult, options: ChartOptions = {}): Char
   const other = key === 'min' ? 'max' : 'min'
   if (options[other] !== undefined) throw wrongKey(metric, 'chart')
   const threshold = options[key]
-  const distance = key === 'max'
   const classes = options.classes ?? result.classes
-  const curves =
-    options.sample === undefined
-      ? result.mean[metric]
-      : result.samples.find((s) => s.id === options.sample)?.scores[metric]
-  if (!curves) {
-    throw new SegsenseError(
-      'E_OUT_OF_RANGE',
-      options.sample === undefined
-        ? `chart: the sweep has no ${metric} scores (metrics: ${result.metrics.join(', ')})`
-        : `chart: no sample ${JSON.stringify(options.sample)} with ${metric} scores in the sweep`,
-    )
-  }
+  const curves = curvesOf(result, metric, options.sample)
   const p = result.transform.parameter
   const categorical = p.scale === 'categorical'
-  const xTitle = `${result.transform.name}: ${p.name}${p.unit ? ` (${p.unit})` : ''}`
   const label = (v: number): string => (categorical ? (p.categories?.[String(v)] ?? String(v)) : String(v))
-  const points: Record<string, unknown>[] = []
-  for (const className of classes) {
-    const scores = curves[className]
-    if (!scores)
-      throw new SegsenseError(
-        'E_OUT_OF_RANGE',
-        `chart: class ${JSON.stringify(className)} is not in the sweep (classes: ${result.classes.join(', ')})`,
-      )
-    result.values.forEach((value, k) =>
-      points.push({ value, label: label(value), class: className, score: scores[k] ?? null }),
-    )
-  }
-  const colour = {
-    field: 'class',
-    type: 'nominal',
-    title: 'class',
-    scale: {
-      domain: [...result.classes],
-      range: result.classes.map((_, i) => CLASS_COLOURS[i % CLASS_COLOURS.length]),
-    },
-  }
-  const x = categorical
-    ? { field: 'label', type: 'ordinal', title: xTitle, sort: result.values.map(label) }
-    : {
-        field: 'value',
-        type: 'quantitative',
-        title: xTitle,
-        scale: {
-          type: p.scale === 'log' ? 'log' : 'linear',
-          ...(p.scale === 'log' ? {} : { zero: false }),
-          nice: false,
-          domain: [result.values[0], result.values[result.values.length - 1]],
-        },
-      }
-  const layers: Record<string, unknown>[] = []
+  const points = curvePoints(result, curves, classes, label)
+  const colour = colourEncoding(result)
+  const x = xEncoding(result, label)
+  const layers: Layer[] = []
   if (options.required && !categorical) {
     layers.push({
       data: { values: [{ from: options.required[0], to: options.required[1] }] },
@@ -127,62 +213,22 @@ export function chartSpec(result: SweepResult, options: ChartOptions = {}): Char
     })
   }
   if (threshold !== undefined && options.shadeStable !== false && !categorical) {
-    const bands: Record<string, unknown>[] = []
-    for (const className of classes) {
-      const limit = thresholdOf(threshold, className)
-      if (limit === undefined) continue
-      const interval = stableInterval(result, {
-        className,
-        metric,
-        [key]: limit,
-        ...(options.sample === undefined ? {} : { sample: options.sample }),
-      })
-      if (!interval || interval.kind !== 'interval') continue
-      const lo = result.values[0] as number,
-        hi = result.values[result.values.length - 1] as number
-      // A wrapped interval (from > to on a circular axis) is two bands: [from, hi] and [lo, to].
-      const parts = interval.full
-        ? [[lo, hi]]
-        : interval.wraps
-          ? [
-              [interval.from, hi],
-              [lo, interval.to],
-            ]
-          : [[interval.from, interval.to]]
-      for (const [from, to] of parts) bands.push({ from, to, class: className })
-    }
-    if (bands.length)
-      layers.push({
-        data: { values: bands },
-        mark: { type: 'rect', opacity: 0.08 },
-        encoding: { x: { field: 'from', type: 'quantitative' }, x2: { field: 'to' }, color: colour },
-      })
+    const bands = stableBandLayer(result, classes, metric, threshold, options.sample, colour)
+    if (bands) layers.push(bands)
   }
   if (options.confidence !== undefined && options.sample === undefined)
     layers.push(bandLayer(result, classes, metric, options, x, colour, label))
+  const y =
+    key === 'max'
+      ? { field: 'score', type: 'quantitative', title: `${metric} (mm, lower is better)`, scale: { zero: true } }
+      : { field: 'score', type: 'quantitative', title: metric, scale: { domain: [0, 1] } }
   layers.push({
     data: { values: points },
     mark: { type: 'line', point: true, strokeWidth: 2 },
-    encoding: {
-      x,
-      y: distance
-        ? { field: 'score', type: 'quantitative', title: `${metric} (mm, lower is better)`, scale: { zero: true } }
-        : { field: 'score', type: 'quantitative', title: metric, scale: { domain: [0, 1] } },
-      color: colour,
-    },
+    encoding: { x, y, color: colour },
   })
-  if (threshold !== undefined) {
-    const rules = classes.flatMap((className) => {
-      const min = thresholdOf(threshold, className)
-      return min === undefined ? [] : [{ min, class: className }]
-    })
-    if (rules.length)
-      layers.push({
-        data: { values: rules },
-        mark: { type: 'rule', strokeDash: [6, 4], strokeWidth: 1.5 },
-        encoding: { y: { field: 'min', type: 'quantitative' }, color: colour },
-      })
-  }
+  const rules = threshold === undefined ? null : thresholdRuleLayer(classes, threshold, colour)
+  if (rules) layers.push(rules)
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: options.title ?? `${result.model}: ${metric} under ${result.transform.name}`,
