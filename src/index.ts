@@ -38,7 +38,7 @@ export {
   type OnnxSegmentationModel, type OnnxModelConfig,
 } from './models/onnx.js'
 export type { TensorLayout, FitMode, Normalization } from './models/prepare.js'
-export { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, type FixtureModelName, type FixtureSampleSet } from './models/fixtures.js'
+export { CARDIAC_CLASSES, SUNNYBROOK_CLASSES, fixtureModelPath, loadFixtureSamples, type FixtureModelName, type FixtureSampleSet } from './models/fixtures.js'
 
 // Sweeps and summaries
 export { type GridOptions, MAX_GRID_VALUES, sweepValues } from './sweep/grid.js'

@@ -18,4 +18,4 @@ export {
   type OnnxModelConfig,
 } from './onnx.js'
 export type { TensorLayout, FitMode, Normalization } from './prepare.js'
-export { CARDIAC_CLASSES, fixtureModelPath, loadFixtureSamples, type FixtureModelName, type FixtureSampleSet } from './fixtures.js'
+export { CARDIAC_CLASSES, SUNNYBROOK_CLASSES, fixtureModelPath, loadFixtureSamples, type FixtureModelName, type FixtureSampleSet } from './fixtures.js'
