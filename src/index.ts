@@ -65,6 +65,7 @@ export {
 export type { TensorLayout, FitMode, Normalization } from './models/prepare.js'
 export {
   CARDIAC_CLASSES,
+  SUNNYBROOK_CLASSES,
   fixtureModelPath,
   loadFixtureSamples,
   type FixtureModelName,
