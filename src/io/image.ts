@@ -7,9 +7,9 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import { MAX_PIXELS } from '../core/limits.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Raster } from '../core/types.js'
-import { encodePng, tooLarge } from './png.js'
+import { encodePng } from './png.js'
 import { loadMedicalImage, medicalFormat, type MedicalSliceOptions } from './medical.js'
-import { type ImageSource, checkMaxPixels, readSource, sourceName } from './source.js'
+import { type ImageSource, checkMaxPixels, readSource, sourceName, tooLarge } from './source.js'
 import { writeFileAtomic } from '../core/fs.js'
 
 /**

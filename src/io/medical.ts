@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { LabelMap, Raster } from '../core/types.js'
 import type { ImageSource } from './source.js'
-import type { DicomWindow } from './dicom.js'
+import type { DicomWindow } from './dicom/types.js'
 import type { NiftiWindow } from './nifti.js'
 import type { VolumeAxis } from './volume.js'
 
@@ -96,7 +96,7 @@ export async function loadMedicalImage(
   const axis = options.axis ?? 2
   if (format === 'dicom') {
     notFor('a DICOM file', options, ['axis', 'slice', 'volume'], name)
-    const { loadDicom } = await import('./dicom.js')
+    const { loadDicom } = await import('./dicom/load.js')
     return (
       await loadDicom(
         source,
@@ -107,7 +107,7 @@ export async function loadMedicalImage(
   const { volumeSlice } = await import('./volume.js')
   if (format === 'dicom-folder') {
     notFor('a DICOM folder', options, ['frame', 'volume'], name)
-    const { loadDicomSeries } = await import('./dicom.js')
+    const { loadDicomSeries } = await import('./dicom/series.js')
     const v = await loadDicomSeries(
       source as string,
       pick(options, ['window', 'windowIndex']) as Parameters<typeof loadDicomSeries>[1],
@@ -136,7 +136,7 @@ export async function loadMedicalMask(
     )
   if (format === 'dicom') {
     notFor('a DICOM file', options, ['axis', 'slice', 'volume'], name)
-    const { loadDicomLabels } = await import('./dicom.js')
+    const { loadDicomLabels } = await import('./dicom/load.js')
     return loadDicomLabels(source, pick(options, ['frame', 'maxPixels']))
   }
   notFor('a NIfTI label map', options, ['frame'], name)

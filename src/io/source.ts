@@ -54,3 +54,12 @@ export function checkMaxPixels(value: unknown): number {
     { details: { value } },
   )
 }
+
+/** The `E_IMAGE_TOO_LARGE` error for a file over the pixel limit. */
+export function tooLarge(name: string, width: number, height: number, maxPixels: number): SegsenseError {
+  return new SegsenseError(
+    'E_IMAGE_TOO_LARGE',
+    `image ${name} is ${width}x${height} = ${width * height} pixels, more than the limit of ${maxPixels} (raise the maxPixels option if the file is trusted)`,
+    { details: { file: name, width, height, maxPixels } },
+  )
+}

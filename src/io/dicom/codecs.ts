@@ -4,7 +4,7 @@
  * peer dependencies: imported on the first frame that needs one; when the package is not installed the file is
  * refused with `E_UNSUPPORTED_TRANSFER_SYNTAX` naming the UID and the package to install.
  */
-import { SegsenseError } from '../core/errors.js'
+import { SegsenseError } from '../../core/errors.js'
 
 /** The embind decoder both codecs expose. */
 interface WasmDecoder {
