@@ -17,19 +17,21 @@ import {
 } from './onnx-options.js'
 import {
   convertChannels,
-  decodeFinite,
-  firstNonFinite,
   isIdentityPlan,
   planFit,
   planPadToMultiple,
-  scoreLayout,
-  scoresToLabels,
   writeTensor,
   type FitPlan,
-  type NumericArray,
-  type ScoreDecoding,
   type TensorLayout,
 } from './prepare.js'
+import {
+  decodeFinite,
+  firstNonFinite,
+  scoreLayout,
+  scoresToLabels,
+  type NumericArray,
+  type ScoreDecoding,
+} from './scores.js'
 
 export type { OnnxInputOptions, OnnxModelOptions, OnnxOutputKind, OnnxOutputOptions } from './onnx-options.js'
 export type { OnnxModelConfig } from './onnx-config.js'

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { labelMap } from '../../../src/core/raster.js'
-import {
-  type BoundaryDistances,
-  boundaryDistances,
-  squaredDistanceTransform,
-  surfaceDistances,
-} from '../../../src/metrics/distance.js'
+import { type BoundaryDistances, boundaryDistances, surfaceDistances } from '../../../src/metrics/distance.js'
+import { squaredDistanceTransform } from '../../../src/metrics/edt.js'
 import { codeOf } from '../../support/helpers.js'
 
 /** A binary mask of width w, height h where `inside(row, col)` is foreground. */

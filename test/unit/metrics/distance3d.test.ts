@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { labelMap } from '../../../src/core/raster.js'
 import type { LabelVolume } from '../../../src/core/types.js'
-import {
-  squaredDistanceTransform,
-  squaredDistanceTransform3d,
-  surfaceDistances,
-  volumeSurfaceDistances,
-} from '../../../src/metrics/distance.js'
+import { surfaceDistances, volumeSurfaceDistances } from '../../../src/metrics/distance.js'
+import { squaredDistanceTransform, squaredDistanceTransform3d } from '../../../src/metrics/edt.js'
 import { metricDirection, scoreMasks } from '../../../src/metrics/overlap.js'
 import { codeOf } from '../../support/helpers.js'
 

@@ -4,17 +4,13 @@ import { isSegsenseError } from '../../../src/core/errors.js'
 import {
   LUMA_601,
   convertChannels,
-  decodeFinite,
-  firstNonFinite,
   isIdentityPlan,
   planFit,
   planPadToMultiple,
-  resizeScores,
-  scoreLayout,
-  scoresToLabels,
   writeTensor,
   type FitPlan,
 } from '../../../src/models/prepare.js'
+import { decodeFinite, firstNonFinite, resizeScores, scoreLayout, scoresToLabels } from '../../../src/models/scores.js'
 
 function expectCode(fn: () => unknown, code: string): void {
   let caught: unknown
