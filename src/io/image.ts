@@ -232,7 +232,7 @@ export async function saveImage(image: Raster, path: string, options: SaveImageO
   checkKnownKeys(options, optionKeys<SaveImageOptions>({ bitDepth: true }), 'saveImage options')
   if (image && ArrayBuffer.isView(image.data) && !(image.data instanceof Float32Array)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `saveImage expects a Raster with Float32Array data, got ${describeValue(image.data)}; use saveMask for label maps`,
     )
   }

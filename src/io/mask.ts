@@ -41,7 +41,7 @@ function colourKey(r: number, g: number, b: number): number {
 function checkPalette(palette: unknown, name: string): ColourLookup {
   if (palette === null || typeof palette !== 'object' || Array.isArray(palette)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `palette must be an object of class id -> [r, g, b], got ${describeValue(palette)}`,
     )
   }
@@ -50,14 +50,14 @@ function checkPalette(palette: unknown, name: string): ColourLookup {
   for (const [key, colour] of Object.entries(palette)) {
     const id = Number(key)
     if (!Number.isInteger(id) || id < 0 || id > 65535)
-      throw new SegsenseError('E_BAD_PARAMETER', `palette key ${JSON.stringify(key)} must be a class id in 0..65535`)
+      throw new SegsenseError('E_OUT_OF_RANGE', `palette key ${JSON.stringify(key)} must be a class id in 0..65535`)
     if (
       !Array.isArray(colour) ||
       colour.length !== 3 ||
       !colour.every((c) => Number.isInteger(c) && c >= 0 && c <= 255)
     ) {
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `palette colour of class ${id} must be [r, g, b] with integers in 0..255, got ${describeValue(colour)}`,
       )
     }
@@ -229,7 +229,7 @@ export async function loadMask(source: ImageSource, options: LoadMaskOptions = {
 export async function saveMask(mask: LabelMap, path: string): Promise<void> {
   if (!mask || !(mask.data instanceof Uint8Array || mask.data instanceof Uint16Array)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `saveMask expects a LabelMap with Uint8Array or Uint16Array data, got ${describeValue(mask?.data ?? mask)}`,
     )
   }
@@ -257,7 +257,10 @@ export async function loadSample(
   options: LoadSampleOptions = {},
 ): Promise<Sample> {
   if (typeof id !== 'string' || id === '')
-    throw new SegsenseError('E_BAD_PARAMETER', `sample id must be a non-empty string, got ${describeValue(id)}`)
+    throw new SegsenseError(
+      typeof id !== 'string' ? 'E_WRONG_TYPE' : 'E_OUT_OF_RANGE',
+      `sample id must be a non-empty string, got ${describeValue(id)}`,
+    )
   checkKnownKeys(
     options,
     optionKeys<LoadSampleOptions>({
@@ -279,7 +282,7 @@ export async function loadSample(
   if (formats.includes('nifti') && formats.includes('dicom-folder')) {
     // A DICOM series keeps its acquired voxel order, a NIfTI volume is turned to RAS+: their slices need not match.
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       `sample ${JSON.stringify(id)}: image ${sourceName(imageSource)} and mask ${sourceName(maskSource as ImageSource)} are a DICOM series and a NIfTI volume, whose slices are not in one voxel order; convert both to NIfTI (e.g. dcm2niix)`,
       {
         details: { id },

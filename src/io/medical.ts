@@ -75,7 +75,7 @@ function notFor(
   for (const k of keys) {
     if (options[k] !== undefined)
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_INCOMPATIBLE_OPTIONS',
         `option ${k} does not apply to ${format} source ${name}, got ${describeValue(options[k])}`,
         { details: { option: k } },
       )

@@ -45,7 +45,10 @@ const DEFAULT_MAX_VOXELS = 400_000_000
 function checkVolumeIndex(value: unknown): number {
   if (value === undefined) return 0
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
-    throw new SegsenseError('E_BAD_PARAMETER', `volume must be a non-negative integer, got ${describeValue(value)}`)
+    throw new SegsenseError(
+      typeof value !== 'number' ? 'E_WRONG_TYPE' : 'E_OUT_OF_RANGE',
+      `volume must be a non-negative integer, got ${describeValue(value)}`,
+    )
   return value
 }
 
@@ -53,7 +56,7 @@ function checkMaxVoxels(value: unknown): number {
   if (value === undefined) return DEFAULT_MAX_VOXELS
   if (value === Infinity || (typeof value === 'number' && Number.isInteger(value) && value >= 1)) return value
   throw new SegsenseError(
-    'E_BAD_PARAMETER',
+    typeof value !== 'number' ? 'E_WRONG_TYPE' : 'E_OUT_OF_RANGE',
     `maxVoxels must be a positive integer or Infinity, got ${describeValue(value)}`,
   )
 }
@@ -91,7 +94,7 @@ export async function loadNifti(source: ImageSource, options: LoadNiftiOptions =
       (window[1] as number) > (window[0] as number))
   if (!okWindow)
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `NIfTI window must be 'percentile', 'minmax', 'none' or [lo, hi] with lo < hi, got ${describeValue(window)}`,
       { details: { window } },
     )

@@ -15,7 +15,7 @@ const NAMES = ['i', 'j', 'k'] as const
 /** Throws `E_BAD_PARAMETER` unless `axis` is 0, 1 or 2. */
 export function checkAxis(axis: unknown): asserts axis is VolumeAxis {
   if (!AXES.includes(axis as VolumeAxis))
-    throw new SegsenseError('E_BAD_PARAMETER', `axis must be 0 (i), 1 (j) or 2 (k), got ${describeValue(axis)}`, {
+    throw new SegsenseError('E_OUT_OF_RANGE', `axis must be 0 (i), 1 (j) or 2 (k), got ${describeValue(axis)}`, {
       details: { axis },
     })
 }
@@ -31,7 +31,7 @@ function planeOf(
   const n = dims[a] as number
   if (!Number.isInteger(index) || index < 0 || index >= n) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `slice ${describeValue(index)} is out of range: ${what} has ${n} slices along ${NAMES[a]} (0..${n - 1})`,
       { details: { axis, slice: index, count: n } },
     )

@@ -31,7 +31,7 @@ function fixturesDir(): string {
 export function fixtureModelPath(name: FixtureModelName): string {
   if (!FIXTURE_MODELS.includes(name)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `unknown fixture model ${describeValue(name)}; expected one of ${FIXTURE_MODELS.join(', ')}`,
     )
   }
@@ -50,7 +50,7 @@ export function fixtureModelPath(name: FixtureModelName): string {
  */
 export async function loadFixtureSamples(set: FixtureSampleSet = 'cardiac'): Promise<Sample[]> {
   if (set !== 'cardiac')
-    throw new SegsenseError('E_BAD_PARAMETER', `unknown fixture sample set ${describeValue(set)}; expected 'cardiac'`)
+    throw new SegsenseError('E_OUT_OF_RANGE', `unknown fixture sample set ${describeValue(set)}; expected 'cardiac'`)
   const dir = `${fixturesDir()}samples/${set}/`
   const names = (await readdir(dir)).filter((f) => /^sa-\d+\.png$/.test(f)).sort()
   return Promise.all(

@@ -44,7 +44,7 @@ export function functionModel(
 ): SegmentationModel {
   if (typeof fn !== 'function')
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `functionModel ${JSON.stringify(name)}: fn must be a function, got ${describeValue(fn)}`,
     )
   return {

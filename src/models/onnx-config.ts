@@ -148,7 +148,7 @@ export function configureOnnx(metadata: OnnxModelMetadata, options: OnnxModelOpt
   const size = inferSize(input, layout, inOpt.size, where)
   if (inOpt.normalize && (inOpt.normalize.mean.length !== channels || inOpt.normalize.std.length !== channels)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `${where.text}: input.normalize needs ${channels} mean and std values (one per model channel), got ${inOpt.normalize.mean.length} and ${inOpt.normalize.std.length}`,
       {
         details: { file: source },

@@ -125,7 +125,7 @@ async function createSession(
 ): Promise<{ ort: Ort; session: InferenceSession }> {
   const { threads, spinning = DEFAULT_SPINNING, memoryArena = DEFAULT_MEMORY_ARENA } = options
   if (typeof source !== 'string' && !(source instanceof Uint8Array))
-    throw badParam('source', source, 'a file path or a Uint8Array of model bytes')
+    throw badParam('source', source, 'a file path or a Uint8Array of model bytes', 'E_WRONG_TYPE')
   if (typeof source === 'string') {
     let isFile = false
     try {
@@ -242,7 +242,7 @@ class OnnxModel implements OnnxSegmentationModel {
       img.height < 1
     ) {
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_WRONG_TYPE',
         `model ${JSON.stringify(this.name)}: image ${index} is not a valid Raster (${describeValue(img)})`,
       )
     }
@@ -267,7 +267,7 @@ class OnnxModel implements OnnxSegmentationModel {
       )
     if (!Array.isArray(images))
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_WRONG_TYPE',
         `model ${JSON.stringify(this.name)}: predict takes an array of rasters, got ${describeValue(images)}`,
       )
     const plans = images.map((img, i) => this.planFor(img, i))

@@ -78,7 +78,7 @@ export function planFit(
       checkPixelBudget(sw, sh, `input.fit 'crop' of a ${width}x${height} image to`, [tensorWidth, tensorHeight])
     }
   } else if (fit !== 'stretch') {
-    throw new SegsenseError('E_BAD_PARAMETER', `fit must be 'stretch', 'pad' or 'crop', got ${describeValue(fit)}`)
+    throw new SegsenseError('E_OUT_OF_RANGE', `fit must be 'stretch', 'pad' or 'crop', got ${describeValue(fit)}`)
   }
   return {
     width,
@@ -100,7 +100,7 @@ export function planPadToMultiple(width: number, height: number, multipleOf: num
   checkSize(width, height, 'image')
   if (!Number.isInteger(multipleOf) || multipleOf < 1) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `size.multipleOf must be a positive integer, got ${describeValue(multipleOf)}`,
     )
   }
@@ -122,7 +122,7 @@ export function planPadToMultiple(width: number, height: number, multipleOf: num
 function checkSize(w: number, h: number, what: string): void {
   if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `${what} size must be positive integers, got ${describeValue(w)}x${describeValue(h)}`,
     )
   }

@@ -214,7 +214,7 @@ export function decodeFinite(
     return !bad
   }
   if (decoding.kind !== 'argmax')
-    throw new SegsenseError('E_BAD_PARAMETER', `decodeFinite decodes argmax or threshold scores, not ${decoding.kind}`)
+    throw new SegsenseError('E_OUT_OF_RANGE', `decodeFinite decodes argmax or threshold scores, not ${decoding.kind}`)
   for (let p = 0, i = s.base; p < n; p++, i += ps) {
     let best = 0
     let bestV = scores[i] as number

@@ -78,7 +78,7 @@ export interface TransformDefinition<Options extends object = object> {
 function validateParameter(name: string, p: TransformParameter): void {
   const bad = (what: string, v: unknown): never => {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `transform ${JSON.stringify(name)}: parameter.${what} is invalid (${describeValue(v)})`,
       { details: { transform: name, field: what, value: v } },
     )
@@ -113,17 +113,17 @@ export function defineTransform<Options extends object = object>(
 ): Transform<Options> {
   if (typeof definition.name !== 'string' || definition.name === '') {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      typeof definition.name !== 'string' ? 'E_WRONG_TYPE' : 'E_OUT_OF_RANGE',
       `defineTransform: name must be a non-empty string, got ${describeValue(definition.name)}`,
     )
   }
   validateParameter(definition.name, definition.parameter)
   if (typeof definition.image !== 'function') {
-    throw new SegsenseError('E_BAD_PARAMETER', `transform ${JSON.stringify(definition.name)}: image must be a function`)
+    throw new SegsenseError('E_WRONG_TYPE', `transform ${JSON.stringify(definition.name)}: image must be a function`)
   }
   if (definition.spatial && typeof definition.labels !== 'function') {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       `transform ${JSON.stringify(definition.name)} is spatial, so it needs a labels(mask, value) function to move the truth with the image`,
     )
   }

@@ -20,12 +20,16 @@ export function checkOptions(
   checkKnownKeys(options, LOAD_DICOM_KEYS, where)
   const { frame = 0, windowIndex = 0, window } = options
   if (!Number.isInteger(frame) || frame < 0)
-    throw new SegsenseError('E_BAD_PARAMETER', `frame must be a non-negative integer, got ${describeValue(frame)}`, {
-      details: { frame },
-    })
+    throw new SegsenseError(
+      typeof frame !== 'number' ? 'E_WRONG_TYPE' : 'E_OUT_OF_RANGE',
+      `frame must be a non-negative integer, got ${describeValue(frame)}`,
+      {
+        details: { frame },
+      },
+    )
   if (!Number.isInteger(windowIndex) || windowIndex < 0)
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      typeof windowIndex !== 'number' ? 'E_WRONG_TYPE' : 'E_OUT_OF_RANGE',
       `windowIndex must be a non-negative integer, got ${describeValue(windowIndex)}`,
     )
   const okWindow =
@@ -38,7 +42,7 @@ export function checkOptions(
       (window[1] as number) >= 1)
   if (!okWindow)
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `DICOM window must be 'none', 'minmax' or [center, width] with width >= 1, got ${describeValue(window)}`,
       { details: { window } },
     )
@@ -73,7 +77,7 @@ export async function loadDicom(source: ImageSource, options: LoadDicomOptions =
   const p = await parse(await readSource(source), name)
   if (frame >= p.frames) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `frame ${frame} is out of range: DICOM ${name} has ${p.frames} frame${p.frames === 1 ? '' : 's'} (0..${p.frames - 1})`,
       { details: { file: name, frame, frames: p.frames } },
     )
@@ -109,7 +113,7 @@ export async function loadDicomLabels(
   const p = await parse(await readSource(source, 'mask'), name)
   if (frame >= p.frames)
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `frame ${frame} is out of range: DICOM ${name} has ${p.frames} frame${p.frames === 1 ? '' : 's'}`,
       { details: { file: name, frame } },
     )

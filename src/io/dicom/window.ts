@@ -48,7 +48,7 @@ export function toIntensities(
   else if (window === undefined && p.windows.length > 0) {
     if (windowIndex >= p.windows.length) {
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `windowIndex ${windowIndex} is out of range: DICOM ${p.name} has ${p.windows.length} VOI window${p.windows.length === 1 ? '' : 's'}`,
         { details: { file: p.name, windowIndex } },
       )

@@ -115,7 +115,7 @@ export async function decode(source: ImageSource, volume: number, maxVoxels: num
     )
   if (!Number.isInteger(volume) || volume < 0 || volume >= nt) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `volume ${describeValue(volume)} is out of range: NIfTI ${name} has ${nt} volume${nt === 1 ? '' : 's'} (0..${nt - 1})`,
       { details: { file: name, volume, volumes: nt } },
     )

@@ -19,13 +19,13 @@ export async function encodePngPixels(png: PngPixels): Promise<Uint8Array> {
   const { width, height, colourType, bitDepth, data, palette } = png
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `PNG size must be positive integers, got ${describeValue(width)}x${describeValue(height)}`,
     )
   }
   if (!VALID_DEPTHS[colourType]?.includes(bitDepth))
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `PNG colour type ${describeValue(colourType)} cannot have bit depth ${describeValue(bitDepth)}`,
     )
   const spp = samplesPerPixel(colourType)
@@ -37,7 +37,7 @@ export async function encodePngPixels(png: PngPixels): Promise<Uint8Array> {
   }
   if (colourType === 3 && (!palette || palette.length % 3 !== 0 || palette.length === 0 || palette.length > 768)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `a palette PNG needs 1..256 RGB palette entries, got ${describeValue(palette)}`,
     )
   }
@@ -63,7 +63,7 @@ export async function encodePngPixels(png: PngPixels): Promise<Uint8Array> {
         const v = data[base + s] as number
         if (v > maxSample)
           throw new SegsenseError(
-            'E_BAD_PARAMETER',
+            'E_OUT_OF_RANGE',
             `PNG sample ${v} at index ${base + s} exceeds the maximum ${maxSample} (${colourType === 3 ? 'palette size' : `${bitDepth} bits`})`,
           )
         if (bitDepth === 8) line[s] = v
@@ -140,11 +140,11 @@ function isLabelMap(value: Raster | LabelMap): value is LabelMap {
  */
 export async function encodePng(image: Raster | LabelMap, options: EncodePngOptions = {}): Promise<Uint8Array> {
   if (!image || typeof image !== 'object' || !ArrayBuffer.isView(image.data)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `encodePng expects a Raster or LabelMap, got ${describeValue(image)}`)
+    throw new SegsenseError('E_WRONG_TYPE', `encodePng expects a Raster or LabelMap, got ${describeValue(image)}`)
   }
   const bitDepth = options.bitDepth
   if (bitDepth !== undefined && bitDepth !== 8 && bitDepth !== 16)
-    throw new SegsenseError('E_BAD_PARAMETER', `bitDepth must be 8 or 16, got ${describeValue(bitDepth)}`)
+    throw new SegsenseError('E_OUT_OF_RANGE', `bitDepth must be 8 or 16, got ${describeValue(bitDepth)}`)
   const { width, height } = image
   if (isLabelMap(image)) {
     const ids = image.data
@@ -158,7 +158,7 @@ export async function encodePng(image: Raster | LabelMap, options: EncodePngOpti
       for (let i = 0; i < ids.length; i++) if ((ids[i] as number) > max) max = ids[i] as number
     if (bitDepth === 8 && max > 255)
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `mask has class id ${max}, which does not fit an 8-bit PNG; use bitDepth 16`,
       )
     const depth = bitDepth ?? (max > 255 ? 16 : 8)
@@ -174,11 +174,11 @@ export async function encodePng(image: Raster | LabelMap, options: EncodePngOpti
   }
   const raster = image
   if (!(raster.data instanceof Float32Array))
-    throw new SegsenseError('E_BAD_PARAMETER', `raster data must be a Float32Array, got ${describeValue(raster.data)}`)
+    throw new SegsenseError('E_WRONG_TYPE', `raster data must be a Float32Array, got ${describeValue(raster.data)}`)
   const colourType = ({ 1: 0, 2: 4, 3: 2, 4: 6 } as const)[raster.channels as 1 | 2 | 3 | 4]
   if (colourType === undefined)
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `PNG can store 1 to 4 channels, the raster has ${describeValue(raster.channels)}`,
     )
   const n = width * height * raster.channels
@@ -193,7 +193,7 @@ export async function encodePng(image: Raster | LabelMap, options: EncodePngOpti
   const src = raster.data
   for (let i = 0; i < n; i++) {
     const v = src[i] as number
-    if (v !== v) throw new SegsenseError('E_BAD_PARAMETER', `raster value at index ${i} is NaN; cannot encode it`)
+    if (v !== v) throw new SegsenseError('E_OUT_OF_RANGE', `raster value at index ${i} is NaN; cannot encode it`)
     out[i] = ((v < 0 ? 0 : v > 1 ? 1 : v) * scale + 0.5) | 0 // Math.round for non-negative values, faster
   }
   return encodePngPixels({ width, height, colourType, bitDepth: depth, data: out })

@@ -80,8 +80,8 @@ describe('squaredDistanceTransform3d', () => {
 
   it('rejects bad dims, length and spacing', () => {
     expect(codeOf(() => squaredDistanceTransform3d(new Uint8Array(5), [2, 2, 2]))).toBe('E_SIZE_MISMATCH')
-    expect(codeOf(() => squaredDistanceTransform3d(new Uint8Array(8), [2, 2, 0] as never))).toBe('E_BAD_PARAMETER')
-    expect(codeOf(() => squaredDistanceTransform3d(new Uint8Array(8), [2, 2, 2], [1, 0, 1]))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => squaredDistanceTransform3d(new Uint8Array(8), [2, 2, 0] as never))).toBe('E_OUT_OF_RANGE')
+    expect(codeOf(() => squaredDistanceTransform3d(new Uint8Array(8), [2, 2, 2], [1, 0, 1]))).toBe('E_OUT_OF_RANGE')
   })
 })
 
@@ -151,7 +151,7 @@ describe('volumeSurfaceDistances', () => {
       volumeSurfaceDistances(none, none, { 1: 'a' }, { emptyPolicy: { bothEmpty: 'best', oneEmpty: 'worst' } }).a?.hd,
     ).toBe(0)
     expect(codeOf(() => volumeSurfaceDistances({ ...t, dims: [4, 5, 5] }, t, { 1: 'a' }))).toBe('E_SIZE_MISMATCH')
-    expect(codeOf(() => volumeSurfaceDistances(t, t, { 1: 'a' }, { spacing: [1, 1] as never }))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => volumeSurfaceDistances(t, t, { 1: 'a' }, { spacing: [1, 1] as never }))).toBe('E_OUT_OF_RANGE')
   })
 })
 

@@ -46,8 +46,8 @@ describe('planPadToMultiple', () => {
     expect(planPadToMultiple(1, 1, 32)).toMatchObject({ tensorWidth: 32, tensorHeight: 32 })
   })
   it('rejects a non-positive multiple', () => {
-    expectCode(() => planPadToMultiple(10, 10, 0), 'E_BAD_PARAMETER')
-    expectCode(() => planPadToMultiple(10, 10, 2.5), 'E_BAD_PARAMETER')
+    expectCode(() => planPadToMultiple(10, 10, 0), 'E_OUT_OF_RANGE')
+    expectCode(() => planPadToMultiple(10, 10, 2.5), 'E_OUT_OF_RANGE')
   })
   it('pads bottom/right with zeros and copies the image unchanged', () => {
     const w = 5
