@@ -100,6 +100,9 @@ export function describeValue(value: unknown): string {
     const s = JSON.stringify(value)
     return s.length > 120 ? `${s.slice(0, 117)}...` : s
   } catch {
-    return String(value)
+    // A cycle or a BigInt inside an object; functions, symbols and bigints print as themselves.
+    if (typeof value === 'function') return Function.prototype.toString.call(value)
+    if (typeof value === 'bigint' || typeof value === 'symbol') return value.toString()
+    return '[object Object]'
   }
 }

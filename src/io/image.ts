@@ -128,7 +128,8 @@ export async function decodeWithSharp(
   if (info.channels !== expectChannels || info.width !== width || info.height !== height) {
     throw new SegsenseError(
       'E_IMAGE_DECODE',
-      `cannot load image ${name}: sharp returned ${info.width}x${info.height}x${info.channels}, expected ${width}x${height}x${expectChannels}`,
+      `cannot load image ${name}: sharp returned ${info.width}x${info.height}x${info.channels}, expected ` +
+        `${width}x${height}x${expectChannels}`,
       {
         details: { file: name },
       },

@@ -61,7 +61,8 @@ function checkPalette(palette: unknown, name: string): ColourLookup {
         `palette colour of class ${id} must be [r, g, b] with integers in 0..255, got ${describeValue(colour)}`,
       )
     }
-    const k = colourKey(colour[0], colour[1], colour[2])
+    const [r, g, b] = colour as [number, number, number]
+    const k = colourKey(r, g, b)
     const other = byKey.get(k)
     if (other !== undefined) {
       throw new SegsenseError(
@@ -108,7 +109,8 @@ function mapColours(
         const y = (i - x) / width
         throw new SegsenseError(
           'E_BAD_MASK',
-          `mask ${name} is a colour image (pixel (${x}, ${y}) is [${samples[p]}, ${samples[p + 1]}, ${samples[p + 2]}]); pass the palette option (class id -> [r, g, b]) to map its colours to class ids`,
+          `mask ${name} is a colour image (pixel (${x}, ${y}) is [${samples[p]}, ${samples[p + 1]}, ` +
+            `${samples[p + 2]}]); pass the palette option (class id -> [r, g, b]) to map its colours to class ids`,
           { details: { file: name, x, y } },
         )
       }
@@ -135,7 +137,8 @@ function mapColours(
         const colour = [samples[p], samples[p + 1], samples[p + 2]]
         throw new SegsenseError(
           'E_PALETTE',
-          `mask ${name}: pixel (${x}, ${y}) has colour [${colour.join(', ')}]${bits === 16 ? ' (16-bit)' : ''}, which is not in the palette ${describePalette(lookup)}`,
+          `mask ${name}: pixel (${x}, ${y}) has colour ` +
+            `[${colour.join(', ')}]${bits === 16 ? ' (16-bit)' : ''}, which is not in the palette ${describePalette(lookup)}`,
           { details: { file: name, x, y, colour } },
         )
       }
@@ -283,7 +286,9 @@ export async function loadSample(
     // A DICOM series keeps its acquired voxel order, a NIfTI volume is turned to RAS+: their slices need not match.
     throw new SegsenseError(
       'E_INCOMPATIBLE_OPTIONS',
-      `sample ${JSON.stringify(id)}: image ${sourceName(imageSource)} and mask ${sourceName(maskSource as ImageSource)} are a DICOM series and a NIfTI volume, whose slices are not in one voxel order; convert both to NIfTI (e.g. dcm2niix)`,
+      `sample ${JSON.stringify(id)}: image ${sourceName(imageSource)} and mask ` +
+        `${sourceName(maskSource as ImageSource)} are a DICOM series and a NIfTI volume, whose slices are not ` +
+        `in one voxel order; convert both to NIfTI (e.g. dcm2niix)`,
       {
         details: { id },
       },
@@ -308,7 +313,8 @@ export async function loadSample(
     const maskName = sourceName(maskSource as ImageSource)
     throw new SegsenseError(
       'E_SIZE_MISMATCH',
-      `sample ${JSON.stringify(id)}: image ${imageName} is ${image.width}x${image.height} but mask ${maskName} is ${truth.width}x${truth.height}; they must be the same size`,
+      `sample ${JSON.stringify(id)}: image ${imageName} is ${image.width}x${image.height} but mask ${maskName} ` +
+        `is ${truth.width}x${truth.height}; they must be the same size`,
       {
         details: {
           id,

@@ -116,7 +116,7 @@ export async function loadMedicalImage(
   }
   notFor('a NIfTI', options, ['frame', 'windowIndex'], name)
   const { loadNifti } = await import('./nifti.js')
-  const v = await loadNifti(source, pick(options, ['window', 'volume']) as Parameters<typeof loadNifti>[1])
+  const v = await loadNifti(source, pick(options, ['window', 'volume']))
   return volumeSlice(v, axis, middle(v.dims[axis] ?? 0, options.slice))
 }
 

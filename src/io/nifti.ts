@@ -91,7 +91,7 @@ export async function loadNifti(source: ImageSource, options: LoadNiftiOptions =
     (Array.isArray(window) &&
       window.length === 2 &&
       window.every((v) => typeof v === 'number' && Number.isFinite(v)) &&
-      (window[1] as number) > (window[0] as number))
+      window[1] > window[0])
   if (!okWindow)
     throw new SegsenseError(
       'E_OUT_OF_RANGE',
@@ -107,7 +107,7 @@ export async function loadNifti(source: ImageSource, options: LoadNiftiOptions =
   if (!d.integer || d.slope !== 1 || d.inter !== 0) {
     // Float files (or float scaling) may hold NaN or infinities, which would poison the window and the model.
     for (let i = 0; i < data.length; i++) {
-      if (!Number.isFinite(data[i] as number))
+      if (!Number.isFinite(data[i]))
         throw decodeError(d.name, `voxel ${i} (RAS order) is ${data[i]}; segsense volumes must be finite`)
     }
   }

@@ -59,7 +59,8 @@ export function checkMaxPixels(value: unknown): number {
 export function tooLarge(name: string, width: number, height: number, maxPixels: number): SegsenseError {
   return new SegsenseError(
     'E_IMAGE_TOO_LARGE',
-    `image ${name} is ${width}x${height} = ${width * height} pixels, more than the limit of ${maxPixels} (raise the maxPixels option if the file is trusted)`,
+    `image ${name} is ${width}x${height} = ${width * height} pixels, more than the limit of ${maxPixels} ` +
+      `(raise the maxPixels option if the file is trusted)`,
     { details: { file: name, width, height, maxPixels } },
   )
 }

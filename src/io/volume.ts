@@ -28,7 +28,7 @@ function planeOf(
 ): { a: number; w: number; h: number; sx: number; sy: number; sz: number } {
   checkAxis(axis)
   const a = axis
-  const n = dims[a] as number
+  const n = dims[a]
   if (!Number.isInteger(index) || index < 0 || index >= n) {
     throw new SegsenseError(
       'E_OUT_OF_RANGE',
@@ -91,7 +91,8 @@ export interface VolumeSlicesOptions {
 }
 
 /**
- * Every slice of a volume along `axis` as a {@link Sample} (ids `${id}-k0`, `${id}-k1`, ... with the axis letter), with the label volume's slice as truth when given (the
+ * Every slice of a volume along `axis` as a {@link Sample} (ids `${id}-k0`, `${id}-k1`, ... with the axis letter),
+ * with the label volume's slice as truth when given (the
  * two must have the same dims). Slices are laid out as {@link volumeSlice}.
  * @throws SegsenseError `E_SIZE_MISMATCH` when the label volume's dims differ; `E_BAD_PARAMETER` for a bad axis.
  * @example

@@ -154,7 +154,8 @@ export function volumeSurfaceDistances(
   ) {
     throw new SegsenseError(
       'E_SIZE_MISMATCH',
-      `volumeSurfaceDistances: prediction ${prediction.dims.join('x')} (${prediction.data.length} ids) and truth ${dims.join('x')} (${truth.data.length} ids) must have the same dims and dims[0]·dims[1]·dims[2] ids`,
+      `volumeSurfaceDistances: prediction ${prediction.dims.join('x')} (${prediction.data.length} ids) and ` +
+        `truth ${dims.join('x')} (${truth.data.length} ids) must have the same dims and dims[0]·dims[1]·dims[2] ids`,
     )
   }
   const spacing = checkSpacing3(options.spacing ?? truth.spacing, 'volumeSurfaceDistances spacing')

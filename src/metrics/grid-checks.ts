@@ -20,7 +20,7 @@ export function checkSpacing3(spacing: unknown, what: string): readonly [number,
   const expected = 'three finite numbers > 0 (mm along i, j, k)'
   if (!Array.isArray(spacing) || !spacing.every((s) => typeof s === 'number'))
     reject('E_WRONG_TYPE', what, spacing, expected)
-  if (spacing.length !== 3 || !spacing.every((s) => Number.isFinite(s) && (s as number) > 0))
+  if (spacing.length !== 3 || !spacing.every((s) => Number.isFinite(s) && s > 0))
     reject('E_OUT_OF_RANGE', what, spacing, expected)
   return spacing as unknown as readonly [number, number, number]
 }

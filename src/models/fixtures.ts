@@ -22,7 +22,8 @@ function fixturesDir(): string {
 }
 
 /**
- * Absolute path of a bundled fixture model (`.onnx`), for `loadOnnxModel(fixtureModelPath('cardiac-fragile'), { classes: CARDIAC_CLASSES })`.
+ * Absolute path of a bundled fixture model (`.onnx`), for `loadOnnxModel(fixtureModelPath('cardiac-fragile'), {
+ * classes: CARDIAC_CLASSES })`.
  * - `cardiac-fragile`: trained without rotation, flip or intensity augmentation (it learns where the heart lies).
  * - `cardiac-robust`: the same network trained with rotation, zoom, intensity and noise augmentation.
  *

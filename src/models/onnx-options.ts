@@ -201,7 +201,8 @@ export function checkOptions(options: OnnxModelOptions): number[] {
     if (Array.isArray(size)) {
       if (size.length !== 2 || !size.every((v) => Number.isInteger(v) && v > 0))
         throw badParam('input.size', size, 'two positive integers [w, h] or { multipleOf: n }')
-      checkPixelBudget(size[0], size[1], 'loadOnnxModel: input.size', size)
+      const [w, h] = size as readonly [number, number]
+      checkPixelBudget(w, h, 'loadOnnxModel: input.size', size)
     } else if (
       typeof size !== 'object' ||
       size === null ||

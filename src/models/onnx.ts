@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 // Types only: the runtime module is loaded on first use (loadOrt), so importing segsense never loads
 // onnxruntime's native binding, and the emitted declarations do not depend on its typings.
+import type * as OnnxRuntime from 'onnxruntime-node'
 import type { InferenceSession, Tensor } from 'onnxruntime-node'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { Classes, LabelMap, Raster } from '../core/types.js'
@@ -46,7 +47,7 @@ export interface OnnxSegmentationModel extends SegmentationModel {
   close(): Promise<void>
 }
 
-type Ort = typeof import('onnxruntime-node')
+type Ort = typeof OnnxRuntime
 
 let ortModule: Promise<Ort> | undefined
 
@@ -127,7 +128,7 @@ async function createSession(
   if (typeof source !== 'string' && !(source instanceof Uint8Array))
     throw badParam('source', source, 'a file path or a Uint8Array of model bytes', 'E_WRONG_TYPE')
   if (typeof source === 'string') {
-    let isFile = false
+    let isFile: boolean
     try {
       isFile = (await stat(source)).isFile()
     } catch {
@@ -265,7 +266,8 @@ class OnnxModel implements OnnxSegmentationModel {
         'E_MODEL_CLOSED',
         `model ${JSON.stringify(this.name)} was closed; load it again to predict`,
       )
-    if (!Array.isArray(images))
+    const given: unknown = images
+    if (!Array.isArray(given))
       throw new SegsenseError(
         'E_WRONG_TYPE',
         `model ${JSON.stringify(this.name)}: predict takes an array of rasters, got ${describeValue(images)}`,
@@ -300,7 +302,8 @@ class OnnxModel implements OnnxSegmentationModel {
             if (err instanceof SegsenseError) {
               throw new SegsenseError(
                 'E_MODEL_INPUT',
-                `model ${JSON.stringify(this.name)} (${this.config.source}): image ${i} has ${img.channels} channels, the model input takes ${channels}`,
+                `model ${JSON.stringify(this.name)} (${this.config.source}): image ${i} has ${img.channels} ` +
+                  `channels, the model input takes ${channels}`,
                 {
                   cause: err,
                   details: { image: i, imageChannels: img.channels, modelChannels: channels },
@@ -327,7 +330,8 @@ class OnnxModel implements OnnxSegmentationModel {
         } catch (cause) {
           throw new SegsenseError(
             'E_MODEL_INPUT',
-            `model ${JSON.stringify(this.name)} (${this.config.source}) rejected an input of shape [${dims.join(', ')}]: ${errorText(cause)}`,
+            `model ${JSON.stringify(this.name)} (${this.config.source}) rejected an input of shape ` +
+              `[${dims.join(', ')}]: ${errorText(cause)}`,
             {
               cause,
               details: { file: this.config.source, dims },

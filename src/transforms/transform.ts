@@ -124,7 +124,8 @@ export function defineTransform<Options extends object = object>(
   if (definition.spatial && typeof definition.labels !== 'function') {
     throw new SegsenseError(
       'E_INCOMPATIBLE_OPTIONS',
-      `transform ${JSON.stringify(definition.name)} is spatial, so it needs a labels(mask, value) function to move the truth with the image`,
+      `transform ${JSON.stringify(definition.name)} is spatial, so it needs a labels(mask, value) function to ` +
+        `move the truth with the image`,
     )
   }
   const known = Object.keys(definition.options ?? {})
@@ -140,11 +141,11 @@ export function defineTransform<Options extends object = object>(
       image: (img, value) => definition.image(img, value, frozen),
       with: (changes) => {
         checkKnownKeys(changes, known, `${definition.name}.with()`)
-        return make({ ...frozen, ...changes } as Options)
+        return make({ ...frozen, ...changes })
       },
     }
     if (labels) (t as { labels?: Transform<Options>['labels'] }).labels = (mask, value) => labels(mask, value, frozen)
-    const random = typeof definition.random === 'function' ? definition.random(frozen as Options) : definition.random
+    const random = typeof definition.random === 'function' ? definition.random(frozen) : definition.random
     if (random === true) (t as { random?: boolean }).random = true
     return Object.freeze(t)
   }

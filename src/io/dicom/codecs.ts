@@ -68,7 +68,8 @@ function loadCodec(codec: Codec, ts: string, name: string): Promise<CodecModule>
   return m.catch((e) => {
     throw new SegsenseError(
       'E_UNSUPPORTED_TRANSFER_SYNTAX',
-      `DICOM ${name} stores its pixels as ${codec.name} (transfer syntax ${ts}); segsense decodes it with the optional package ${codec.pkg}, which could not be loaded (${(e as Error).message.split('\n')[0]}): npm install ${codec.pkg}`,
+      `DICOM ${name} stores its pixels as ${codec.name} (transfer syntax ${ts}); segsense decodes it with the ` +
+        `optional package ${codec.pkg}, which could not be loaded (${(e as Error).message.split('\n')[0]}): npm install ${codec.pkg}`,
       { cause: e, details: { file: name, transferSyntaxUid: ts, package: codec.pkg } },
     )
   })

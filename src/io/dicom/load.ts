@@ -39,7 +39,7 @@ export function checkOptions(
     (Array.isArray(window) &&
       window.length === 2 &&
       window.every((v) => typeof v === 'number' && Number.isFinite(v)) &&
-      (window[1] as number) >= 1)
+      window[1] >= 1)
   if (!okWindow)
     throw new SegsenseError(
       'E_OUT_OF_RANGE',
@@ -131,7 +131,8 @@ export async function loadDicomLabels(
     if (v < 0 || v > 65535)
       throw new SegsenseError(
         'E_BAD_MASK',
-        `mask ${name}: pixel (${i % p.meta.columns}, ${Math.floor(i / p.meta.columns)}) has value ${v}; label ids must be integers in 0..65535`,
+        `mask ${name}: pixel (${i % p.meta.columns}, ${Math.floor(i / p.meta.columns)}) has value ${v}; label ` +
+          `ids must be integers in 0..65535`,
         { details: { file: name } },
       )
     if (v > max) max = v

@@ -2,19 +2,18 @@
  * Parsing a DICOM Part 10 file with dicom-parser (loaded on first use): the tags segsense reads, checked, and the
  * refusals of objects that are not images or pixels in a transfer syntax segsense does not decode.
  */
+import type * as DicomParser from 'dicom-parser'
 import type { DataSet } from 'dicom-parser'
 import { SegsenseError } from '../../core/errors.js'
 import { codecFor } from './codecs.js'
 import type { DicomMeta } from './types.js'
 
-export type DicomParserModule = typeof import('dicom-parser')
+export type DicomParserModule = typeof DicomParser
 let loading: Promise<DicomParserModule> | undefined
 
 /** dicom-parser, loaded on first use (it is CommonJS: its functions sit on the default export). */
 export function loadParser(): Promise<DicomParserModule> {
-  loading ??= import('dicom-parser').then(
-    (m) => ((m as unknown as { default?: DicomParserModule }).default ?? m) as DicomParserModule,
-  )
+  loading ??= import('dicom-parser').then((m) => (m as unknown as { default?: DicomParserModule }).default ?? m)
   return loading
 }
 
@@ -101,7 +100,8 @@ export async function parse(bytes: Uint8Array, name: string): Promise<Parsed> {
   if (sopClassUid !== undefined && NOT_IMAGES[sopClassUid] !== undefined) {
     throw new SegsenseError(
       'E_UNSUPPORTED_SOP_CLASS',
-      `DICOM ${name} is a ${NOT_IMAGES[sopClassUid]} object (SOP class ${sopClassUid}), not an image; segsense does not read DICOM SEG or RT STRUCT truth yet: export the labels as PNG or NIfTI`,
+      `DICOM ${name} is a ${NOT_IMAGES[sopClassUid]} object (SOP class ${sopClassUid}), not an image; segsense ` +
+        `does not read DICOM SEG or RT STRUCT truth yet: export the labels as PNG or NIfTI`,
       {
         details: { file: name, sopClassUid },
       },
@@ -120,7 +120,9 @@ export async function parse(bytes: Uint8Array, name: string): Promise<Parsed> {
   if (!NATIVE.has(ts) && ts !== TS.rle && codecFor(ts) === undefined) {
     throw new SegsenseError(
       'E_UNSUPPORTED_TRANSFER_SYNTAX',
-      `DICOM ${name} stores its pixels as ${transferSyntaxName(ts)} (transfer syntax ${ts}), which segsense does not decode (it reads uncompressed, RLE, and with optional codecs JPEG-LS and JPEG 2000); convert it first, e.g. with dcmdjpeg or gdcmconv --raw`,
+      `DICOM ${name} stores its pixels as ${transferSyntaxName(ts)} (transfer syntax ${ts}), which segsense ` +
+        `does not decode (it reads uncompressed, RLE, and with optional codecs JPEG-LS and JPEG 2000); convert ` +
+        `it first, e.g. with dcmdjpeg or gdcmconv --raw`,
       { details: { file: name, transferSyntaxUid: ts } },
     )
   }
@@ -140,7 +142,8 @@ export async function parse(bytes: Uint8Array, name: string): Promise<Parsed> {
   ) {
     throw new SegsenseError(
       'E_IMAGE_DECODE',
-      `cannot decode DICOM ${name}: photometric interpretation ${photometric} with ${samplesPerPixel} samples per pixel is not supported (expected MONOCHROME1/2, RGB or YBR_FULL)`,
+      `cannot decode DICOM ${name}: photometric interpretation ${photometric} with ${samplesPerPixel} samples ` +
+        `per pixel is not supported (expected MONOCHROME1/2, RGB or YBR_FULL)`,
       {
         details: { file: name, photometric, samplesPerPixel },
       },
@@ -149,7 +152,8 @@ export async function parse(bytes: Uint8Array, name: string): Promise<Parsed> {
   if (![8, 16, 32].includes(bitsAllocated) || bitsStored < 1 || bitsStored > bitsAllocated) {
     throw new SegsenseError(
       'E_IMAGE_DECODE',
-      `cannot decode DICOM ${name}: ${bitsStored} bits stored in ${bitsAllocated} allocated are not supported (expected 8, 16 or 32 allocated)`,
+      `cannot decode DICOM ${name}: ${bitsStored} bits stored in ${bitsAllocated} allocated are not supported ` +
+        `(expected 8, 16 or 32 allocated)`,
       {
         details: { file: name, bitsAllocated, bitsStored },
       },

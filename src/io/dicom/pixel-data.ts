@@ -67,7 +67,8 @@ export async function frameSamples(p: Parsed, frame: number): Promise<Float64Arr
       ) {
         throw new SegsenseError(
           'E_IMAGE_DECODE',
-          `cannot decode DICOM ${name}: the ${codec.name} stream of frame ${frame} is ${decoded.width}x${decoded.height}x${decoded.components}, the header says ${meta.columns}x${meta.rows}x${spp}`,
+          `cannot decode DICOM ${name}: the ${codec.name} stream of frame ${frame} is ` +
+            `${decoded.width}x${decoded.height}x${decoded.components}, the header says ${meta.columns}x${meta.rows}x${spp}`,
           {
             details: { file: name, frame },
           },
@@ -93,7 +94,8 @@ export async function frameSamples(p: Parsed, frame: number): Promise<Float64Arr
     if (start + frameBytes > ds.byteArray.length || (el.length > 0 && (frame + 1) * frameBytes > el.length)) {
       throw new SegsenseError(
         'E_IMAGE_DECODE',
-        `cannot decode DICOM ${name}: Pixel Data holds ${el.length} bytes, frame ${frame} needs bytes ${frame * frameBytes}..${(frame + 1) * frameBytes}`,
+        `cannot decode DICOM ${name}: Pixel Data holds ${el.length} bytes, frame ${frame} needs bytes ` +
+          `${frame * frameBytes}..${(frame + 1) * frameBytes}`,
         {
           details: { file: name, frame },
         },

@@ -29,7 +29,8 @@ function dot(a: readonly number[], b: readonly number[]): number {
  * are not DICOM (no 'DICM' preamble) and a DICOMDIR are skipped.
  *
  * @throws SegsenseError `E_FILE_NOT_FOUND`; `E_FILE_READ` for a folder that cannot be read or holds no DICOM file;
- *   `E_BAD_PARAMETER` when it holds more than one series, or slices of different sizes or orientations, and the errors of {@link loadDicom}.
+ *   `E_BAD_PARAMETER` when it holds more than one series, or slices of different sizes or orientations, and the
+ *   errors of {@link loadDicom}.
  * @example
  * const volume = await loadDicomSeries('scans/patient1/series3')
  */
@@ -87,7 +88,8 @@ export async function loadDicomSeries(dir: string, options: LoadDicomSeriesOptio
     if (s.meta.rows !== rows || s.meta.columns !== columns || s.samplesPerPixel !== 1 || s.frames !== 1) {
       throw new SegsenseError(
         'E_BAD_PARAMETER',
-        `DICOM series ${dir}: ${s.name} is ${s.meta.columns}x${s.meta.rows}x${s.samplesPerPixel} with ${s.frames} frame(s), ${first.name} is ${columns}x${rows}x1; a series needs single-frame grey slices of one size`,
+        `DICOM series ${dir}: ${s.name} is ${s.meta.columns}x${s.meta.rows}x${s.samplesPerPixel} with ` +
+          `${s.frames} frame(s), ${first.name} is ${columns}x${rows}x1; a series needs single-frame grey slices of one size`,
         {
           details: { file: s.name },
         },
@@ -108,7 +110,8 @@ export async function loadDicomSeries(dir: string, options: LoadDicomSeriesOptio
     if (o && o.some((v, i) => Math.abs(v - (ori[i] as number)) > 1e-3)) {
       throw new SegsenseError(
         'E_BAD_PARAMETER',
-        `DICOM series ${dir}: ${s.name} has Image Orientation [${o.join(', ')}], ${first.name} has [${ori.join(', ')}]; a series needs one orientation`,
+        `DICOM series ${dir}: ${s.name} has Image Orientation [${o.join(', ')}], ${first.name} has ` +
+          `[${ori.join(', ')}]; a series needs one orientation`,
         { details: { file: s.name } },
       )
     }

@@ -49,7 +49,8 @@ export function toIntensities(
     if (windowIndex >= p.windows.length) {
       throw new SegsenseError(
         'E_OUT_OF_RANGE',
-        `windowIndex ${windowIndex} is out of range: DICOM ${p.name} has ${p.windows.length} VOI window${p.windows.length === 1 ? '' : 's'}`,
+        `windowIndex ${windowIndex} is out of range: DICOM ${p.name} has ${p.windows.length} VOI ` +
+          `window${p.windows.length === 1 ? '' : 's'}`,
         { details: { file: p.name, windowIndex } },
       )
     }

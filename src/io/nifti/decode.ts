@@ -1,8 +1,9 @@
 /** Decoding a NIfTI-1 or NIfTI-2 file (gzip or not, either endianness) into its values in the file's voxel order. */
 import { SegsenseError, describeValue } from '../../core/errors.js'
+import type * as NiftiReader from 'nifti-reader-js'
 import { readSource, sourceName, type ImageSource } from '../source.js'
 
-type NiftiModule = typeof import('nifti-reader-js')
+type NiftiModule = typeof NiftiReader
 let loading: Promise<NiftiModule> | undefined
 /** nifti-reader-js, loaded on first use. */
 function loadReader(): Promise<NiftiModule> {

@@ -64,7 +64,8 @@ export async function encodePngPixels(png: PngPixels): Promise<Uint8Array> {
         if (v > maxSample)
           throw new SegsenseError(
             'E_OUT_OF_RANGE',
-            `PNG sample ${v} at index ${base + s} exceeds the maximum ${maxSample} (${colourType === 3 ? 'palette size' : `${bitDepth} bits`})`,
+            `PNG sample ${v} at index ${base + s} exceeds the maximum ${maxSample} ` +
+              `(${colourType === 3 ? 'palette size' : `${bitDepth} bits`})`,
           )
         if (bitDepth === 8) line[s] = v
         else if (bitDepth === 16) {

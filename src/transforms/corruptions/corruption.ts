@@ -40,7 +40,7 @@ const RANDOM_CORRUPTIONS: ReadonlySet<string> = new Set([
 function checkSeverity(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 5)
     reject(`corruptions.${name}`, 'severity', v, 'an integer in 0..5 (0 = clean)', { transform: name, value: v })
-  return v as number
+  return v
 }
 
 /** Clips to [0, 1] (and truncates to uint8 levels with `quantize`) into a new Float32 raster. */

@@ -21,7 +21,8 @@ export const saturate = corruption(
     if (img.channels < 3) {
       throw new SegsenseError(
         'E_OUT_OF_RANGE',
-        `corruptions.saturate needs a colour image (3 or 4 channels), got ${img.channels} channel(s): a grey image has no saturation to change`,
+        `corruptions.saturate needs a colour image (3 or 4 channels), got ${img.channels} channel(s): a grey ` +
+          `image has no saturation to change`,
         {
           details: { channels: img.channels },
         },

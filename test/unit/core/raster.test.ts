@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SegsenseError, isSegsenseError } from '../../../src/core/errors.js'
+import { SegsenseError } from '../../../src/core/errors.js'
 import { classIds, labelMap, raster, sample } from '../../../src/core/raster.js'
 import { defineTransform } from '../../../src/transforms/transform.js'
 import { functionModel } from '../../../src/models/model.js'

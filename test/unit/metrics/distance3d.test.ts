@@ -132,7 +132,7 @@ describe('volumeSurfaceDistances', () => {
       const aniso = pair(spacing)
       const voxel = Math.hypot(...spacing)
       for (const m of ['hd', 'hd95', 'assd', 'masd'] as const)
-        expect(Math.abs(aniso[m] - iso[m]), `${m} at ${spacing}`).toBeLessThanOrEqual(voxel)
+        expect(Math.abs(aniso[m] - iso[m]), `${m} at ${spacing.join(', ')}`).toBeLessThanOrEqual(voxel)
       expect(Math.abs(aniso.hd - 4)).toBeLessThanOrEqual(voxel)
     }
     expect(Math.abs(iso.hd - 4)).toBeLessThanOrEqual(Math.sqrt(3))

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { isSegsenseError } from '../../../src/core/errors.js'
 import { labelMap, raster } from '../../../src/core/raster.js'
-import type { LabelMap, Raster } from '../../../src/core/types.js'
+import type { Raster } from '../../../src/core/types.js'
 import { cropPad, dihedral, flip, resize, rotate, translate, zoom } from '../../../src/transforms/geometric.js'
 import { createRng } from '../../../src/transforms/random.js'
 import { codeOf, messageOf } from '../../support/helpers.js'

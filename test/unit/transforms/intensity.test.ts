@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { isSegsenseError } from '../../../src/core/errors.js'
 import { raster } from '../../../src/core/raster.js'
 import type { Raster } from '../../../src/core/types.js'
 import { blur, brightness, contrast, gamma, noise } from '../../../src/transforms/intensity.js'

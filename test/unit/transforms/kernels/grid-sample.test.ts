@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { isSegsenseError } from '../../../../src/core/errors.js'
 import { labelMap, raster } from '../../../../src/core/raster.js'
 import { reflectCoordinate } from '../../../../src/transforms/kernels/border.js'
 import {
