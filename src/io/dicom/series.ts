@@ -19,32 +19,8 @@ function dot(a: readonly number[], b: readonly number[]): number {
   return a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!
 }
 
-/**
- * Loads a folder holding one DICOM series (one single-frame grey file per slice) as a {@link Volume}. Slices are
- * sorted by their position along the slice normal (Image Position (Patient) projected on the cross product of the
- * Image Orientation's row and column directions), not by file name; without positions, by Instance Number.
- * Voxel order: i along a row (the file's columns), j down the rows, k by increasing position along the normal, so
- * every slice k is the raster {@link loadDicom} gives for that file. `affine` maps voxels to RAS mm (DICOM's LPS
- * with x and y negated); `spacing` is [column spacing, row spacing, distance between slice positions]. Files that
- * are not DICOM (no 'DICM' preamble) and a DICOMDIR are skipped.
- *
- * @throws SegsenseError `E_FILE_NOT_FOUND`; `E_FILE_READ` for a folder that cannot be read or holds no DICOM file;
- *   `E_BAD_PARAMETER` when it holds more than one series, or slices of different sizes or orientations, and the
- *   errors of {@link loadDicom}.
- * @example
- * const volume = await loadDicomSeries('scans/patient1/series3')
- */
-export async function loadDicomSeries(dir: string, options: LoadDicomSeriesOptions = {}): Promise<Volume> {
-  checkKnownKeys(
-    options,
-    optionKeys<LoadDicomSeriesOptions>({ window: true, windowIndex: true, maxPixels: true }),
-    'loadDicomSeries options',
-  )
-  const { windowIndex } = checkOptions(
-    { window: options.window, windowIndex: options.windowIndex },
-    'loadDicomSeries options',
-  )
-  const maxVoxels = options.maxPixels === undefined ? checkMaxPixels(undefined) * 16 : checkMaxPixels(options.maxPixels)
+/** The parsed DICOM files of folder `dir` in name order (files without the 'DICM' preamble and DICOMDIR skipped). */
+async function readSlices(dir: string): Promise<Parsed[]> {
   let names: string[]
   try {
     names = (await readdir(dir)).sort()
@@ -76,6 +52,12 @@ export async function loadDicomSeries(dir: string, options: LoadDicomSeriesOptio
       `cannot read folder ${dir} as a DICOM series: it holds no DICOM file (none has the 'DICM' preamble)`,
       { details: { file: dir } },
     )
+  return slices
+}
+
+/** Checks that `slices` are one series of single-frame grey slices of one size; returns that size. */
+function checkOneSeries(dir: string, slices: readonly Parsed[]): { rows: number; columns: number } {
+  const first = slices[0] as Parsed
   const { rows, columns } = first.meta
   const series = new Set(slices.map((s) => s.meta.seriesInstanceUid))
   if (series.size > 1)
@@ -96,7 +78,15 @@ export async function loadDicomSeries(dir: string, options: LoadDicomSeriesOptio
       )
     }
   }
-  if (rows * columns * slices.length > maxVoxels) throw tooLarge(dir, columns, rows * slices.length, maxVoxels)
+  return { rows, columns }
+}
+
+/**
+ * Sorts `slices` in place along the slice normal (by Instance Number without positions), checks that they share one
+ * orientation and distinct positions, and returns the directions and the spacing [dx, dy, dz].
+ */
+function orderSlices(dir: string, slices: Parsed[]) {
+  const first = slices[0] as Parsed
   const ori = first.meta.imageOrientation ?? [1, 0, 0, 0, 1, 0]
   const rowDir = ori.slice(0, 3)
   const colDir = ori.slice(3, 6)
@@ -131,6 +121,39 @@ export async function loadDicomSeries(dir: string, options: LoadDicomSeriesOptio
         { details: { file: dir } },
       )
   }
+  return { rowDir, colDir, normal, dx, dy, dz }
+}
+
+/**
+ * Loads a folder holding one DICOM series (one single-frame grey file per slice) as a {@link Volume}. Slices are
+ * sorted by their position along the slice normal (Image Position (Patient) projected on the cross product of the
+ * Image Orientation's row and column directions), not by file name; without positions, by Instance Number.
+ * Voxel order: i along a row (the file's columns), j down the rows, k by increasing position along the normal, so
+ * every slice k is the raster {@link loadDicom} gives for that file. `affine` maps voxels to RAS mm (DICOM's LPS
+ * with x and y negated); `spacing` is [column spacing, row spacing, distance between slice positions]. Files that
+ * are not DICOM (no 'DICM' preamble) and a DICOMDIR are skipped.
+ *
+ * @throws SegsenseError `E_FILE_NOT_FOUND`; `E_FILE_READ` for a folder that cannot be read or holds no DICOM file;
+ *   `E_BAD_PARAMETER` when it holds more than one series, or slices of different sizes or orientations, and the
+ *   errors of {@link loadDicom}.
+ * @example
+ * const volume = await loadDicomSeries('scans/patient1/series3')
+ */
+export async function loadDicomSeries(dir: string, options: LoadDicomSeriesOptions = {}): Promise<Volume> {
+  checkKnownKeys(
+    options,
+    optionKeys<LoadDicomSeriesOptions>({ window: true, windowIndex: true, maxPixels: true }),
+    'loadDicomSeries options',
+  )
+  const { windowIndex } = checkOptions(
+    { window: options.window, windowIndex: options.windowIndex },
+    'loadDicomSeries options',
+  )
+  const maxVoxels = options.maxPixels === undefined ? checkMaxPixels(undefined) * 16 : checkMaxPixels(options.maxPixels)
+  const slices = await readSlices(dir)
+  const { rows, columns } = checkOneSeries(dir, slices)
+  if (rows * columns * slices.length > maxVoxels) throw tooLarge(dir, columns, rows * slices.length, maxVoxels)
+  const { rowDir, colDir, normal, dx, dy, dz } = orderSlices(dir, slices)
   const n = rows * columns
   const modality = new Float64Array(n * slices.length)
   for (let k = 0; k < slices.length; k++) {
