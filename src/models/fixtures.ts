@@ -36,7 +36,8 @@ function fixturesDir(): string {
 }
 
 /**
- * Absolute path of a bundled fixture model (`.onnx`), for `loadOnnxModel(fixtureModelPath('cardiac-fragile'), { classes: CARDIAC_CLASSES })`.
+ * Absolute path of a bundled fixture model (`.onnx`), for `loadOnnxModel(fixtureModelPath('cardiac-fragile'), {
+ * classes: CARDIAC_CLASSES })`.
  * - `cardiac-fragile`: trained without rotation, flip or intensity augmentation (it learns where the heart lies).
  * - `cardiac-robust`: the same network trained with rotation, zoom, intensity and noise augmentation.
  * - `sunnybrook-fragile` / `sunnybrook-robust`: the same network with per-image intensity normalisation in the graph,
@@ -49,7 +50,7 @@ function fixturesDir(): string {
 export function fixtureModelPath(name: FixtureModelName): string {
   if (!FIXTURE_MODELS.includes(name)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `unknown fixture model ${describeValue(name)}; expected one of ${FIXTURE_MODELS.join(', ')}`,
     )
   }
@@ -68,7 +69,7 @@ export function fixtureModelPath(name: FixtureModelName): string {
  */
 export async function loadFixtureSamples(set: FixtureSampleSet = 'cardiac'): Promise<Sample[]> {
   if (set !== 'cardiac')
-    throw new SegsenseError('E_BAD_PARAMETER', `unknown fixture sample set ${describeValue(set)}; expected 'cardiac'`)
+    throw new SegsenseError('E_OUT_OF_RANGE', `unknown fixture sample set ${describeValue(set)}; expected 'cardiac'`)
   const dir = `${fixturesDir()}samples/${set}/`
   const names = (await readdir(dir)).filter((f) => /^sa-\d+\.png$/.test(f)).sort()
   return Promise.all(
