@@ -3,7 +3,7 @@ import { checkSeed, createRng } from '../transforms/random.js'
 import type { Transform } from '../transforms/transform.js'
 import { meanCurve } from '../results/reduce.js'
 import type { SweepPlan } from './types.js'
-import { type RawScores, type RunControl, runBatches } from './run.js'
+import { type RawScores, type RunControl, addTiming, runBatches, zeroTiming } from './run.js'
 
 /** Most draws a sweep takes (each is a whole sweep). */
 export const MAX_REPEATS = 1000
@@ -100,18 +100,15 @@ export async function runRepeats(plan: SweepPlan, control: RunControl = {}): Pro
         return sum
       })
     : null
-  const total = (key: 'predictions' | 'predictMs' | 'transformMs' | 'scoreMs'): number =>
-    draws.reduce((a, d) => a + d[key], 0)
+  const timing = zeroTiming()
+  for (const d of draws) addTiming(timing, d)
   const raw: RawScores = {
     scores,
     frames: first.frames,
     emptyReferences: first.emptyReferences,
     confusion,
     references: first.references,
-    predictions: total('predictions'),
-    predictMs: total('predictMs'),
-    transformMs: total('transformMs'),
-    scoreMs: total('scoreMs'),
+    ...timing,
   }
   return { raw, draws, seeds }
 }
