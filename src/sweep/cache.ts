@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { writeFileAtomic } from '../core/fs.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
+import { checkObject, reject } from '../core/validate.js'
 import type { LabelMap, Sample } from '../core/types.js'
 import { stableJson } from '../models/fingerprint.js'
 import type { CacheOptions, SweepPlan } from './types.js'
@@ -70,34 +71,23 @@ function nearestNodeModules(from: string): string | undefined {
 }
 
 /**
- * Checks the `cache` option of a sweep: `true`/`false`, or `{ dir, maxBytes }`.
- * @throws SegsenseError `E_BAD_PARAMETER` naming the bad key or value.
+ * Resolves the `cache` option of a sweep: `true`/`false`, or `{ dir, maxBytes }`; null for `false` (the cache off),
+ * else where it lives (`{}` for the defaults).
+ * @throws SegsenseError `E_WRONG_TYPE`/`E_OUT_OF_RANGE` naming the bad value, `E_UNKNOWN_OPTION` a bad key.
  */
-export function checkCacheOption(option: unknown): void {
-  if (option === undefined || typeof option === 'boolean') return
-  if (option === null || typeof option !== 'object' || Array.isArray(option)) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep option cache must be true, false or { dir, maxBytes }, got ${describeValue(option)}`,
-      { details: { value: option } },
-    )
-  }
+export function resolveCacheOption(option: unknown): CacheOptions | null {
+  if (option === false) return null
+  if (option === undefined || option === true) return {}
+  checkObject('sweep option cache', option, 'true, false or { dir, maxBytes }')
   checkKnownKeys(option, optionKeys<CacheOptions>({ dir: true, maxBytes: true }), 'sweep option cache')
   const { dir, maxBytes } = option as CacheOptions
-  if (dir !== undefined && (typeof dir !== 'string' || dir === '')) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep option cache.dir must be a folder path, got ${describeValue(dir)}`,
-      { details: { value: dir } },
-    )
-  }
+  if (dir !== undefined && (typeof dir !== 'string' || dir === ''))
+    reject(typeof dir === 'string' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE', 'sweep option cache.dir', dir, 'a folder path')
   if (maxBytes !== undefined && (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 1)) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep option cache.maxBytes must be an integer number of bytes >= 1, got ${describeValue(maxBytes)}`,
-      { details: { value: maxBytes } },
-    )
+    const code = typeof maxBytes === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE'
+    reject(code, 'sweep option cache.maxBytes', maxBytes, 'an integer number of bytes >= 1')
   }
+  return option as CacheOptions
 }
 
 /**
@@ -123,10 +113,9 @@ async function builtIn(transform: SweepPlan['transform']): Promise<boolean> {
  * built into segsense (its code is no part of any key, so an edited transform could hit a stale entry).
  */
 export async function cacheFor(plan: SweepPlan): Promise<CacheStore | null> {
-  const option = plan.cache
-  if (option === false || envOff() || typeof plan.model.fingerprint !== 'string' || !(await builtIn(plan.transform)))
-    return null
-  return openCache(option, plan.model.fingerprint)
+  const { cache, model, transform } = plan
+  if (cache === null || envOff() || typeof model.fingerprint !== 'string' || !(await builtIn(transform))) return null
+  return openCache(cache, model.fingerprint)
 }
 
 /** `SEGSENSE_CACHE=0` (also `false`, `off`). */

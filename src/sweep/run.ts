@@ -6,7 +6,7 @@ import type { Transform } from '../transforms/transform.js'
 import { aborted, batchPredictor } from './predict-batch.js'
 import { repeatedValues, samePixels } from './duplicates.js'
 import type { SweepPlan } from './types.js'
-import type { SweepFrame, SweepProgress } from './types.js'
+import type { SweepControl, SweepFrame } from './types.js'
 
 /** Where a run's time went, and how many images it predicted; summed over the runs of one sweep by {@link addTiming}. */
 export interface RunTiming {
@@ -50,9 +50,7 @@ export interface RawScores extends RunTiming {
 }
 
 /** How a run reports progress and can be stopped. */
-export interface RunControl {
-  readonly onProgress?: ((progress: SweepProgress) => void) | undefined
-  readonly signal?: AbortSignal | undefined
+export interface RunControl extends SweepControl {
   /**
    * `reference: 'prediction'`: the clean predictions of the plan's samples, already made (a cache, an earlier run
    * of the same sweep); they are not predicted again.

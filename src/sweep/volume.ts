@@ -8,59 +8,13 @@ import { COUNT_METRICS, isDistanceMetric, sweepDistance } from '../metrics/overl
 import type { SegmentationModel } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
 import { aborted, batchPredictor } from './predict-batch.js'
-import { resolveRun } from './resolve.js'
+import { resolveVolumeRun } from './resolve.js'
 import type { SweepResult, SweepVolumes, VolumeSlices } from '../results/sweep-result.js'
 import type { RawScores } from './run.js'
 import { type AssemblyPlan, assembleResult } from './assemble.js'
-import { type SweepOptions } from './types.js'
+import type { RunPlan, SliceSelection, VolumeSweepOptions } from './types.js'
 
-/**
- * Which slices of a volume a volume sweep predicts: `'axial'` (default), `'coronal'` or `'sagittal'` take every
- * slice along the voxel axis closest to the world S, A or R axis of the volume's affine (`'axial'` is k for a volume
- * stored axial and RAS-like); `{ axis: 0 | 1 | 2, indices? }` names the voxel axis (i, j, k) and optionally the slice
- * indices along it (scores then cover those slices only: the voxel counts of those slices, and distances on the
- * volume's grid with every other slice empty in both prediction and truth).
- *
- * A slice along k is the row-major `dims[0] x dims[1]` image as stored (x = i, y = j); along j it is x = i, y = k;
- * along i it is x = j, y = k (no flip: the model sees the voxel order). Its `spacing` is that of its two axes.
- */
-export type SliceSelection =
-  'axial' | 'coronal' | 'sagittal' | { readonly axis: 0 | 1 | 2; readonly indices?: readonly number[] }
-
-/**
- * Options of a volume sweep: those of `sweep` on images (grid, `metrics`, `scoreClasses`, `batchSize`,
- * `emptyPolicy`, `nsdTolerance`, `onProgress`, `signal`, `batchTimeout`) plus `slices`. Volumes are always scored
- * against their truth (no `reference: 'prediction'`) and keep no frames; `confusion`, `repeats`, `cache` and
- * `refine` are image-sweep options only.
- */
-export interface VolumeSweepOptions extends Omit<
-  SweepOptions,
-  'keep' | 'reference' | 'confusion' | 'repeats' | 'seed' | 'cache' | 'refine'
-> {
-  /** Which slices to predict; default `'axial'`. */
-  readonly slices?: SliceSelection
-  /** Only `'truth'` (the default) for volumes. */
-  readonly reference?: 'truth'
-}
-
-/** The keys a volume sweep takes (the compiler keeps the list in step with {@link VolumeSweepOptions}). */
-export const VOLUME_SWEEP_OPTION_KEYS = optionKeys<VolumeSweepOptions>({
-  range: true,
-  step: true,
-  steps: true,
-  values: true,
-  metrics: true,
-  nsdTolerance: true,
-  scoreClasses: true,
-  classes: true,
-  reference: true,
-  batchSize: true,
-  emptyPolicy: true,
-  onProgress: true,
-  signal: true,
-  batchTimeout: true,
-  slices: true,
-})
+export type { SliceSelection, VolumeSweepOptions } from './types.js'
 
 /** Whether `samples` are volumes (`{ id, image: Volume }`) rather than images. */
 export function isVolumeInput(samples: unknown): boolean {
@@ -302,29 +256,8 @@ export async function sweepVolumes(
   options: VolumeSweepOptions = {},
 ): Promise<SweepResult> {
   const t0 = performance.now()
-  if (options === null || typeof options !== 'object')
-    throw new SegsenseError('E_BAD_PARAMETER', `sweep: options must be an object, got ${describeValue(options)}`)
-  checkKnownKeys(options, VOLUME_SWEEP_OPTION_KEYS, 'sweep options (volumes)')
-  const { slices: selection = 'axial', reference = 'truth', ...rest } = options
-  if (reference !== 'truth')
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep option reference: volumes are scored against their truth only, got ${describeValue(reference)}`,
-    )
-  if (typeof selection === 'object' && selection !== null) {
-    checkKnownKeys(selection, ['axis', 'indices'], 'sweep option slices')
-    if (![0, 1, 2].includes(selection.axis))
-      throw new SegsenseError(
-        'E_BAD_PARAMETER',
-        `sweep option slices.axis must be 0 (i), 1 (j) or 2 (k), got ${describeValue(selection.axis)}`,
-      )
-    if (selection.indices !== undefined && !Array.isArray(selection.indices))
-      throw new SegsenseError(
-        'E_BAD_PARAMETER',
-        `sweep option slices.indices must be an array of slice indices, got ${describeValue(selection.indices)}`,
-      )
-  }
-  const run = resolveRun(model, transform, rest)
+  const run = resolveVolumeRun(model, transform, options)
+  const selection = run.slices
   const list: readonly VolumeSample[] = Array.isArray(volumes) ? volumes : [volumes as VolumeSample]
   if (list.length === 0)
     throw new SegsenseError('E_BAD_PARAMETER', 'sweep: volumes must hold at least one volume sample')
@@ -339,7 +272,7 @@ export async function sweepVolumes(
     ids.add(s.id)
     return job
   })
-  const raw = await runVolumes(run, jobs, options)
+  const raw = await runVolumes(run, jobs)
   const plan: AssemblyPlan = { ...run, samples: list, reference: 'truth', keepFrames: null }
   const result = assembleResult(plan, raw, performance.now() - t0)
   const volumesJson: SweepVolumes = {
@@ -355,19 +288,13 @@ export async function sweepVolumes(
   return { ...result, volumes: volumesJson }
 }
 
-type Run = ReturnType<typeof resolveRun>
-
 /** The streaming loop: per volume and value, slices in batches; counts summed, label volumes only for distances. */
-async function runVolumes(
-  plan: Run,
-  jobs: readonly VolumeJob[],
-  control: Pick<VolumeSweepOptions, 'onProgress' | 'signal'>,
-): Promise<RawScores> {
+async function runVolumes(plan: RunPlan, jobs: readonly VolumeJob[]): Promise<RawScores> {
   const { model, transform, values, metrics, classNames, batchSize, what } = plan
   const K = values.length
   const total = jobs.reduce((n, j) => n + j.slices.length * K, 0)
   const batches = jobs.reduce((n, j) => n + Math.ceil(j.slices.length / batchSize) * K, 0)
-  const { signal, onProgress } = control
+  const { signal, onProgress } = plan.control
   let done = 0
   let transformMs = 0
   let scoreMs = 0

@@ -141,7 +141,7 @@ describe('sweepGrid: two transforms', () => {
     )
     await expectRejection(
       sweepGrid(thresholdModel, s, [rotate, zoom], { axes: [{ range: [10, -10] }, {}] }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'sweepGrid axis 0 (rotate angle)',
       'from <= to',
     )

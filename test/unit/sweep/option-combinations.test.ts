@@ -103,12 +103,12 @@ describe('option combinations that are refused', () => {
   it('refine is refused with confusion counts and with repeated draws, which it could not merge', async () => {
     await expectRejection(
       sweep(model, samples, translate, { values: [-2, 0, 2], confusion: true, refine: { min: 0.5, tolerance: 1 } }),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       'refine cannot be combined with confusion',
     )
     await expectRejection(
       sweep(model, samples, noise, { values: [0, 0.1], repeats: 2, refine: { min: 0.5, tolerance: 0.05 } }),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       'refine cannot be combined with repeats',
     )
   })

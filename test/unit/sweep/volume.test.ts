@@ -94,12 +94,12 @@ describe('sweepVolumes: slice by slice, scored in 3D', () => {
     )
     await expectRejection(
       sweep(model, vol, gain, { values: [1], slices: { axis: 3 as 2 } }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'slices.axis',
     )
     await expectRejection(
       sweep(model, vol, gain, { values: [1], reference: 'prediction' as 'truth' }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'truth only',
     )
     await expectRejection(sweep(model, vol, gain, { values: [1], keep: 'frames' } as never), 'E_BAD_PARAMETER', 'keep')
