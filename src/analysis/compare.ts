@@ -125,7 +125,7 @@ export function comparisonSettings(
   const margin = options.margin ?? 0
   if (typeof margin !== 'number' || !(margin >= 0 && margin <= 1)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      typeof margin === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
       `${what} option margin must be a score difference in [0, 1] such as 0.02, got ${describeValue(margin)}`,
       { details: { value: margin } },
     )
@@ -227,7 +227,7 @@ export function compareModels(
   ] as const) {
     if (!r || typeof r !== 'object' || !Array.isArray(r.values) || !Array.isArray(r.samples)) {
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_WRONG_TYPE',
         `compareModels: the ${role} must be a SweepResult (from sweep()), got ${describeValue(r)}`,
       )
     }
@@ -235,7 +235,7 @@ export function compareModels(
   const metric = options.metric ?? 'dice'
   if (isDistanceMetric(metric)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `compareModels compares score metrics (higher is better: ${METRIC_NAMES.filter((m) => !isDistanceMetric(m)).join(', ')}), not the distance ${metric}`,
       { details: { metric } },
     )

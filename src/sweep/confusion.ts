@@ -31,7 +31,7 @@ export function checkConfusionOption(value: unknown): boolean {
   if (value === undefined) return false
   if (typeof value !== 'boolean')
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `sweep option confusion must be true or false, got ${describeValue(value)}`,
       { details: { value } },
     )

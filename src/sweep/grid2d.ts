@@ -103,13 +103,13 @@ function axisGrids(options: GridSweepOptions): [GridOptions, GridOptions] {
     (!Array.isArray(axes) || axes.length !== 2 || !axes.every((a) => a !== null && typeof a === 'object'))
   ) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `sweepGrid option axes must be two grids [{ range, step | steps | values }, { ... }], got ${describeValue(axes)}`,
     )
   }
   if (ranges !== undefined && (!Array.isArray(ranges) || ranges.length !== 2)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `sweepGrid option ranges must be two ranges [[from, to], [from, to]], got ${describeValue(ranges)}`,
     )
   }
@@ -119,7 +119,7 @@ function axisGrids(options: GridSweepOptions): [GridOptions, GridOptions] {
     if (ranges === undefined) return grid
     if (grid.range !== undefined)
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_INCOMPATIBLE_OPTIONS',
         `sweepGrid: give the range of axis ${k} once, in ranges or in axes[${k}].range, not both`,
       )
     return { ...grid, range: ranges[k] as readonly [number, number] }
@@ -216,7 +216,7 @@ function variantCells(t: Transform, axis: GridOptionAxis, optionAt: 0 | 1, vt: n
       changes = axis.vary(v)
       if (changes === null || typeof changes !== 'object')
         throw new SegsenseError(
-          'E_BAD_PARAMETER',
+          'E_WRONG_TYPE',
           `vary(${v}) must return an options object, got ${describeValue(changes)}`,
         )
       return t.with(changes as object)
@@ -252,7 +252,7 @@ function variantCells(t: Transform, axis: GridOptionAxis, optionAt: 0 | 1, vt: n
 function planCells(axes: GridAxes, options: GridSweepOptions): CellPlan {
   if (!Array.isArray(axes) || axes.length !== 2) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `sweepGrid: axes must be two transforms [a, b], or a transform and an option axis { parameter, vary }, got ${describeValue(axes)}`,
     )
   }
@@ -260,7 +260,7 @@ function planCells(axes: GridAxes, options: GridSweepOptions): CellPlan {
     if (isTransform(axis)) {
       if (axis.spatial && typeof axis.labels !== 'function')
         throw new SegsenseError(
-          'E_BAD_PARAMETER',
+          'E_WRONG_TYPE',
           `sweepGrid axis ${k}: transform ${JSON.stringify(axis.name)} is spatial but has no labels(mask, value) function`,
         )
       return 'transform'
@@ -271,7 +271,7 @@ function planCells(axes: GridAxes, options: GridSweepOptions): CellPlan {
       return 'option'
     }
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `sweepGrid axis ${k} must be a Transform (e.g. rotate) or an option axis { parameter, vary: (value) => options }, got ${describeValue(axis)}`,
     )
   })
@@ -285,7 +285,7 @@ function planCells(axes: GridAxes, options: GridSweepOptions): CellPlan {
   if (isTransform(a) && isTransform(b)) return sequentialCells(a, b, values[0], values[1])
   if (kinds[0] === 'option' && kinds[1] === 'option') {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       "sweepGrid: an option axis sweeps an option of the other axis' transform, so one of the two axes must be a Transform",
     )
   }
@@ -339,7 +339,7 @@ export async function sweepGrid<Options extends object>(
 ): Promise<GridResult> {
   const t0 = performance.now()
   if (options === null || typeof options !== 'object')
-    throw new SegsenseError('E_BAD_PARAMETER', `sweepGrid: options must be an object, got ${describeValue(options)}`)
+    throw new SegsenseError('E_WRONG_TYPE', `sweepGrid: options must be an object, got ${describeValue(options)}`)
   checkKnownKeys(options, GRID_SWEEP_OPTION_KEYS, 'sweepGrid options')
   const cells = planCells(axes as GridAxes, options)
   const [ra, rb] = cells.records
@@ -371,7 +371,7 @@ export async function sweepGrid<Options extends object>(
   const distances = (options.metrics ?? []).filter((m) => isDistanceMetric(m))
   if (distances.length)
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `sweepGrid option metrics: ${distances.join(', ')} ${distances.length === 1 ? 'is a distance' : 'are distances'}; grids take the scores dice, iou, precision, recall and nsd (distances are not supported in grids yet)`,
     )
   const cellIndices = Array.from({ length: n * m }, (_, c) => c)

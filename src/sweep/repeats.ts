@@ -17,7 +17,7 @@ export function checkRepeats(transform: Transform, repeats: unknown, seed: unkno
   const n = repeats ?? 1
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_REPEATS) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      typeof n === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
       `sweep option repeats must be an integer in 1..${MAX_REPEATS}, got ${describeValue(repeats)}`,
       { details: { value: repeats } },
     )
@@ -26,14 +26,14 @@ export function checkRepeats(transform: Transform, repeats: unknown, seed: unkno
   if (n > 1) {
     if (transform.random !== true) {
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_INCOMPATIBLE_OPTIONS',
         `sweep option repeats is ${n}, but transform ${JSON.stringify(transform.name)} is deterministic: every draw would give the same scores. repeats is for random transforms (noise, elastic, corruptions.gaussianNoise, ...)`,
         { details: { transform: transform.name, repeats: n } },
       )
     }
     if (!transform.options || !Object.hasOwn(transform.options, 'seed')) {
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_INCOMPATIBLE_OPTIONS',
         `transform ${JSON.stringify(transform.name)} is random but has no seed option, so repeats cannot draw it again: give it a seed option (defineTransform options: { seed: 0 })`,
         { details: { transform: transform.name } },
       )

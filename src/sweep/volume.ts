@@ -75,7 +75,7 @@ function checkAffine(affine: unknown, what: string): void {
     !affine.every((v) => typeof v === 'number' && Number.isFinite(v))
   ) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      Array.isArray(affine) ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
       `${what}: affine must be 16 finite numbers (row-major 4x4, voxel -> RAS mm), got ${describeValue(affine)}`,
     )
   }
@@ -85,7 +85,7 @@ function checkAffine(affine: unknown, what: string): void {
 function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
   if (!s || typeof s.id !== 'string' || !s.image)
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `sweep: a volume sample must be { id, image: Volume, truth: LabelVolume }, got ${describeValue(s)}`,
     )
   const where = at(s.id)
@@ -93,14 +93,14 @@ function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
   checkDims(img.dims, `${where}: image dims`)
   if (!Number.isInteger(img.channels) || img.channels < 1)
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      typeof img.channels === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
       `${where}: image channels must be an integer >= 1, got ${describeValue(img.channels)}`,
     )
   const [d0, d1, d2] = img.dims
   const voxels = d0 * d1 * d2
   if (!(img.data instanceof Float32Array))
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `${where}: image data must be a Float32Array, got ${describeValue(img.data)}`,
     )
   if (img.data.length !== voxels * img.channels) {
@@ -114,7 +114,7 @@ function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
     // v - v is 0 for finite v and NaN for NaN and ±Infinity.
     if (v - v !== 0)
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `${where}: image has a non-finite value (${String(v)} at index ${i}); intensities must be finite numbers`,
       )
   }
@@ -129,7 +129,7 @@ function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
     )
   if (!(truth.data instanceof Uint8Array || truth.data instanceof Uint16Array))
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `${where}: truth data must be a Uint8Array or Uint16Array of class ids, got ${describeValue(truth.data)}`,
     )
   if (
@@ -149,7 +149,7 @@ function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
     const world = WORLD_AXIS[selection]
     if (world === undefined)
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        typeof selection === 'string' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
         `sweep option slices must be 'axial', 'coronal', 'sagittal' or { axis: 0 | 1 | 2, indices? }, got ${describeValue(selection)}`,
       )
     axis = voxelAxisAlong(img.affine, world)
@@ -160,15 +160,15 @@ function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
   const n = img.dims[axis]
   const slices = indices ? [...indices] : Array.from({ length: n }, (_, i) => i)
   if (slices.length === 0)
-    throw new SegsenseError('E_BAD_PARAMETER', `sweep option slices.indices must list at least one slice`)
+    throw new SegsenseError('E_OUT_OF_RANGE', `sweep option slices.indices must list at least one slice`)
   const seen = new Set<number>()
   for (const k of slices) {
     if (!Number.isInteger(k) || k < 0 || k >= n)
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `sweep option slices.indices: ${describeValue(k)} is not a slice of ${where} (integers 0..${n - 1} along axis ${axis})`,
       )
-    if (seen.has(k)) throw new SegsenseError('E_BAD_PARAMETER', `sweep option slices.indices lists slice ${k} twice`)
+    if (seen.has(k)) throw new SegsenseError('E_OUT_OF_RANGE', `sweep option slices.indices lists slice ${k} twice`)
     seen.add(k)
   }
   // The slice's x axis is the lower remaining voxel axis, y the higher one.
@@ -260,13 +260,13 @@ export async function sweepVolumes(
   const selection = run.slices
   const list: readonly VolumeSample[] = Array.isArray(volumes) ? volumes : [volumes as VolumeSample]
   if (list.length === 0)
-    throw new SegsenseError('E_BAD_PARAMETER', 'sweep: volumes must hold at least one volume sample')
+    throw new SegsenseError('E_OUT_OF_RANGE', 'sweep: volumes must hold at least one volume sample')
   const ids = new Set<string>()
   const jobs = list.map((s) => {
     const job = planVolume(s, selection)
     if (ids.has(s.id))
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `sweep: sample id ${JSON.stringify(s.id)} is used twice; ids key the results`,
       )
     ids.add(s.id)

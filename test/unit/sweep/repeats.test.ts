@@ -69,16 +69,16 @@ describe('sweep option repeats', () => {
   it('rejects repeats of a deterministic transform and bad values', async () => {
     await expectRejection(
       sweep(model, samples, rotate, { values: [0, 10], repeats: 2 }),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       'rotate',
       'deterministic',
     )
     await expectRejection(
       sweep(model, samples, corruptions.brightness, { values: [0, 1], repeats: 2 }),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       'deterministic',
     )
-    await expectRejection(sweep(model, samples, noise, { values, repeats: 0 }), 'E_BAD_PARAMETER', 'repeats')
+    await expectRejection(sweep(model, samples, noise, { values, repeats: 0 }), 'E_OUT_OF_RANGE', 'repeats')
     await expectRejection(sweep(model, samples, noise, { values, repeats: 2, seed: -1 }), 'E_BAD_PARAMETER', 'seed')
     // repeats 1 is the transform as configured, deterministic or not.
     const one = await sweep(model, samples, rotate, { values: [0, 10], repeats: 1 })

@@ -89,7 +89,7 @@ describe('sweepVolumes: slice by slice, scored in 3D', () => {
     await expectRejection(sweep(model, { id: 'v', image: vol.image }, gain, { values: [1] }), 'E_MISSING_TRUTH', '"v"')
     await expectRejection(
       sweep(model, vol, gain, { values: [1], slices: { axis: 2, indices: [3] } }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       '0..2 along axis 2',
     )
     await expectRejection(
@@ -103,7 +103,7 @@ describe('sweepVolumes: slice by slice, scored in 3D', () => {
       'truth only',
     )
     await expectRejection(sweep(model, vol, gain, { values: [1], keep: 'frames' } as never), 'E_BAD_PARAMETER', 'keep')
-    await expectRejection(sweep(model, [vol, vol], gain, { values: [1] }), 'E_BAD_PARAMETER', 'used twice')
+    await expectRejection(sweep(model, [vol, vol], gain, { values: [1] }), 'E_OUT_OF_RANGE', 'used twice')
     const short = { ...vol, truth: { ...vol.truth!, data: new Uint8Array(5) } }
     await expectRejection(sweep(model, short, gain, { values: [1] }), 'E_SIZE_MISMATCH', '"v"')
   })
