@@ -93,7 +93,7 @@ describe('planRequirement: one mapping from a requirement to sweep options', () 
       "aggregate must be 'mean' or 'each', got \"median\"",
     )
     expect(codeOf(() => planRequirement(rotate, { min: 0.5, reference: 'gt' as never }))).toBe('E_BAD_PARAMETER')
-    expect(codeOf(() => planRequirement(rotate, { min: 0.5, metric: 'hd95' as never }))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => planRequirement(rotate, { min: 0.5, metric: 'hd95' as never }))).toBe('E_INCOMPATIBLE_OPTIONS')
   })
 
   it("emptyPolicy: 'best', 'nan' or { bothEmpty } as sweep takes it; anything else is refused, naming the caller", () => {
@@ -179,7 +179,7 @@ describe('planRequirement: one mapping from a requirement to sweep options', () 
     expect(messageOf(() => evaluateRequirement(result, plan.requirement))).toBe(
       'threshold (min) must be a number in [0, 1] (a score metric is in [0, 1]; distances take max), got -0.5',
     )
-    expect(codeOf(() => evaluateRequirement(result, { min: { LV: 1.5 } }))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => evaluateRequirement(result, { min: { LV: 1.5 } }))).toBe('E_OUT_OF_RANGE')
     expect(evaluateRequirement(result, { min: 0 }).pass).toBe(true)
   })
 })
