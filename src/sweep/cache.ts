@@ -6,7 +6,7 @@
  * rewritten, never trusted), and the folder has a size bound with least-recently-used eviction (a hit refreshes the
  * entry's mtime). See docs/performance.md, "Cache".
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import {
   existsSync,
   mkdirSync,
@@ -21,7 +21,6 @@ import { createRequire } from 'node:module'
 import { mkdir } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { SegsenseError, describeValue } from '../core/errors.js'
 import { writeFileAtomic } from '../core/fs.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { checkObject, reject } from '../core/validate.js'
@@ -87,7 +86,7 @@ export function resolveCacheOption(option: unknown): CacheOptions | null {
     const code = typeof maxBytes === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE'
     reject(code, 'sweep option cache.maxBytes', maxBytes, 'an integer number of bytes >= 1')
   }
-  return option as CacheOptions
+  return option
 }
 
 /**

@@ -1,6 +1,6 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { Classes } from '../core/types.js'
-import type { SweepConfusion, SweepResult } from '../results/sweep-result.js'
+import type { SweepConfusion } from '../results/sweep-result.js'
 
 /** The classes a sweep's confusion matrices count, and where each class id sits in them. @internal */
 export interface ConfusionLabels {

@@ -262,7 +262,7 @@ export async function evaluateValues(
   const run = groupRunner(plan, values, control, counter)
   if (!store) {
     const known = references.length === n && references.every((r) => r !== undefined)
-    const given = known ? (references as readonly LabelMap[]) : undefined
+    const given = known ? references : undefined
     counter.total += n * K + (byPrediction && !given ? n : 0)
     const raw = await run({ samples: plan.samples.map((_, s) => s), ks: values.map((_, k) => k), given })
     return { values, raw, references: raw.references, cached: 0 }
@@ -332,7 +332,7 @@ export function mergeRuns(a: Run, b: Run): Run {
       row.map((curve, ci) => {
         const out = new Float64Array(K)
         curve.forEach((v, j) => (out[ia[j] as number] = v))
-        ;(b.raw.scores[s]?.[mi]?.[ci] as Float64Array | undefined)?.forEach((v, j) => (out[ib[j] as number] = v))
+        b.raw.scores[s]?.[mi]?.[ci]?.forEach((v, j) => (out[ib[j] as number] = v))
         return out
       }),
     ),

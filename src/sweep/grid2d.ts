@@ -10,7 +10,6 @@ import {
   type GridAxisRecord,
   type GridResult,
   type GridScoreTable,
-  type ScoreGrid,
 } from '../results/grid-result.js'
 import { reduceScores } from '../results/reduce.js'
 import { resolveSweep } from './resolve.js'
@@ -79,6 +78,11 @@ export const GRID_SWEEP_OPTION_KEYS = optionKeys<GridSweepOptions>({
 
 const GRID_KEYS = optionKeys<GridOptions>({ range: true, step: true, steps: true, values: true })
 
+/** `Array.isArray` without its narrowing (which turns a readonly tuple into `any[]`). */
+function isList(value: unknown): boolean {
+  return Array.isArray(value)
+}
+
 function isTransform(axis: unknown): axis is Transform {
   const t = axis as Partial<Transform> | null
   return !!t && typeof t === 'object' && typeof t.image === 'function' && !!t.parameter && typeof t.with === 'function'
@@ -100,7 +104,7 @@ function axisGrids(options: GridSweepOptions): [GridOptions, GridOptions] {
   const { axes, ranges } = options
   if (
     axes !== undefined &&
-    (!Array.isArray(axes) || axes.length !== 2 || !axes.every((a) => a !== null && typeof a === 'object'))
+    (!isList(axes) || axes.length !== 2 || !axes.every((a) => a !== null && typeof a === 'object'))
   ) {
     throw new SegsenseError(
       'E_WRONG_TYPE',
@@ -219,7 +223,7 @@ function variantCells(t: Transform, axis: GridOptionAxis, optionAt: 0 | 1, vt: n
           'E_WRONG_TYPE',
           `vary(${v}) must return an options object, got ${describeValue(changes)}`,
         )
-      return t.with(changes as object)
+      return t.with(changes)
     } catch (e) {
       if (!isSegsenseError(e)) throw e
       throw new SegsenseError(
@@ -250,7 +254,7 @@ function variantCells(t: Transform, axis: GridOptionAxis, optionAt: 0 | 1, vt: n
 }
 
 function planCells(axes: GridAxes, options: GridSweepOptions): CellPlan {
-  if (!Array.isArray(axes) || axes.length !== 2) {
+  if (!isList(axes) || axes.length !== 2) {
     throw new SegsenseError(
       'E_WRONG_TYPE',
       `sweepGrid: axes must be two transforms [a, b], or a transform and an option axis { parameter, vary }, got ${describeValue(axes)}`,
@@ -291,7 +295,7 @@ function planCells(axes: GridAxes, options: GridSweepOptions): CellPlan {
   }
   return isTransform(a)
     ? variantCells(a, b as GridOptionAxis, 1, values[0], values[1])
-    : variantCells(b as Transform, a as GridOptionAxis, 0, values[1], values[0])
+    : variantCells(b as Transform, a, 0, values[1], values[0])
 }
 
 /** A flat curve over cells (index i * m + j) as an n x m grid. */
@@ -341,7 +345,7 @@ export async function sweepGrid<Options extends object>(
   if (options === null || typeof options !== 'object')
     throw new SegsenseError('E_WRONG_TYPE', `sweepGrid: options must be an object, got ${describeValue(options)}`)
   checkKnownKeys(options, GRID_SWEEP_OPTION_KEYS, 'sweepGrid options')
-  const cells = planCells(axes as GridAxes, options)
+  const cells = planCells(axes, options)
   const [ra, rb] = cells.records
   const n = ra.values.length
   const m = rb.values.length
@@ -383,7 +387,7 @@ export async function sweepGrid<Options extends object>(
   const raw = await runBatches(plan, { onProgress: options.onProgress, signal: options.signal })
   const reduced = reduceScores(raw.scores, plan.metrics, plan.classNames, n * m)
   const warnings = warningsOf(plan, raw)
-  const asGrid = (t: ScoreTable): GridScoreTable => gridTable(t, n, m) as Record<string, Record<string, ScoreGrid>>
+  const asGrid = (t: ScoreTable): GridScoreTable => gridTable(t, n, m)
   return {
     schemaVersion: GRID_SCHEMA_VERSION,
     kind: 'grid',

@@ -5,7 +5,7 @@
  */
 import { SegsenseError, type SegsenseErrorCode, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
-import { type MetricName, isDistanceMetric } from '../metrics/overlap.js'
+import { isDistanceMetric } from '../metrics/overlap.js'
 import type { TransformParameter } from '../transforms/transform.js'
 import type { Run } from './evaluate.js'
 import { MAX_GRID_VALUES, fromWorking, toWorking } from '../results/values.js'

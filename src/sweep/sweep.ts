@@ -64,7 +64,7 @@ export async function sweep(
   if (isVolumeInput(samples))
     return sweepVolumes(model, samples as readonly VolumeSample[], transform, options as VolumeSweepOptions)
   const t0 = performance.now()
-  const plan = resolveSweep(model, samples as Sample | readonly Sample[], transform, options as SweepOptions)
+  const plan = resolveSweep(model, samples as Sample | readonly Sample[], transform, options)
   const { values, raw, extras } = await runPlan(plan)
   return assembleResult({ ...plan, values }, raw, performance.now() - t0, extras)
 }

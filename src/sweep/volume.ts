@@ -1,5 +1,4 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
-import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { classIds } from '../core/raster.js'
 import type { LabelMap, LabelVolume, Raster, VolumeSample } from '../core/types.js'
 import { type ClassCounts, confusionCounts } from '../metrics/confusion.js'
@@ -18,7 +17,7 @@ export type { SliceSelection, VolumeSweepOptions } from './types.js'
 
 /** Whether `samples` are volumes (`{ id, image: Volume }`) rather than images. */
 export function isVolumeInput(samples: unknown): boolean {
-  const first = Array.isArray(samples) ? samples[0] : samples
+  const first: unknown = Array.isArray(samples) ? samples[0] : samples
   return Boolean(
     first &&
     typeof first === 'object' &&

@@ -145,8 +145,8 @@ function consistencyErrors(r: GridResult): string[] {
       }
     }
   }
-  checkTable(r.mean as Record<string, Record<string, unknown[][]>>, '/mean')
-  checkTable(r.meanCounts as Record<string, Record<string, unknown[][]>>, '/meanCounts')
+  checkTable(r.mean, '/mean')
+  checkTable(r.meanCounts, '/meanCounts')
   for (const [metric, grids] of Object.entries(r.meanCounts)) {
     for (const [c, counts] of Object.entries(grids)) {
       counts.forEach((row, i) =>
@@ -166,7 +166,7 @@ function consistencyErrors(r: GridResult): string[] {
   r.samples.forEach((s, i) => {
     if (ids.has(s.id)) errors.push(`/samples/${i}/id ${JSON.stringify(s.id)} is used by an earlier sample`)
     ids.add(s.id)
-    checkTable(s.scores as Record<string, Record<string, unknown[][]>>, `/samples/${i}/scores`)
+    checkTable(s.scores, `/samples/${i}/scores`)
   })
   r.warnings?.forEach((w, i) => {
     if (!ids.has(w.sample)) errors.push(`/warnings/${i}/sample ${JSON.stringify(w.sample)} is not a sample id`)

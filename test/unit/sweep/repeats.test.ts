@@ -36,7 +36,7 @@ describe('sweep option repeats', () => {
     const c = await sweep(model, samples, noise, { values, repeats: 2, seed: 10 })
     expect(c.samples).not.toEqual(a.samples)
     const seeds = repeatSeeds(9, 2)
-    const single = await sweep(model, samples, noise.with({ seed: seeds[1] as number }), { values })
+    const single = await sweep(model, samples, noise.with({ seed: seeds[1] }), { values })
     expect(single.samples.map((s) => s.scores)).toEqual(a.samples.map((s) => s.repeats?.[1]))
     // A prefix: the first draws of repeats 3 are those of repeats 2.
     expect(repeatSeeds(9, 3).slice(0, 2)).toEqual(seeds)
@@ -44,7 +44,7 @@ describe('sweep option repeats', () => {
 
   it('keeps the frames of the first draw only', async () => {
     const r = await sweep(model, samples, noise, { values, repeats: 2, keep: 'frames' })
-    const single = await sweep(model, samples, noise.with({ seed: repeatSeeds(0, 1)[0] as number }), {
+    const single = await sweep(model, samples, noise.with({ seed: repeatSeeds(0, 1)[0] }), {
       values,
       keep: 'frames',
     })

@@ -254,7 +254,7 @@ describe('sweep', () => {
     const dropsOne: SegmentationModel = {
       name: 'drops',
       classes: { 1: 'fg' },
-      predict: async (images) => images.slice(1).map(() => labelMap(W, H)),
+      predict: (images) => Promise.resolve(images.slice(1).map(() => labelMap(W, H))),
     }
     expect((await rejection(sweep(dropsOne, square('a'), brighten))).code).toBe('E_MODEL_OUTPUT')
   })

@@ -234,7 +234,7 @@ describe('distances as gates', () => {
     for (let i = 1; i < u.length; i++) area += ((u[i]! - u[i - 1]!) * (margin[i]! + margin[i - 1]!)) / 2
     expect(s.classes.ball?.auc).toBeCloseTo(area / (u[u.length - 1]! - u[0]!), 12)
     // The worst is the largest defined distance; the degradation area grows with the distance over neutral.
-    expect(s.classes.ball?.worst).toEqual({ value: 2, score: Math.max(...(d.filter((v) => v !== null) as number[])) })
+    expect(s.classes.ball?.worst).toEqual({ value: 2, score: Math.max(...d.filter((v): v is number => v !== null)) })
     expect(s.classes.ball?.neutralScore).toBe(0)
     expect(s.classes.ball?.degradationArea).toBeGreaterThan(0)
     // Slopes: distance gained per unit moving away from neutral (positive on both sides here).
