@@ -104,7 +104,8 @@ function thresholdOf(min: AggregateOptions['min'], className: string): number | 
   if (typeof t !== 'number' || !Number.isFinite(t)) {
     throw new SegsenseError(
       typeof t === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
-      `aggregate option min${typeof min === 'number' ? '' : ` for class ${JSON.stringify(className)}`} must be a finite number, got ${describeValue(t)}`,
+      `aggregate option min${typeof min === 'number' ? '' : ` for class ${JSON.stringify(className)}`} ` +
+        `must be a finite number, got ${describeValue(t)}`,
       { details: { value: t } },
     )
   }
@@ -187,7 +188,8 @@ export function aggregate(result: SweepResult, options: AggregateOptions): Aggre
       if (!result.classes.includes(name))
         throw new SegsenseError(
           'E_OUT_OF_RANGE',
-          `aggregate option min names class ${JSON.stringify(name)}, which the sweep did not score; scored classes: ${result.classes.join(', ')}`,
+          `aggregate option min names class ${JSON.stringify(name)}, which the sweep did not score; scored ` +
+            `classes: ${result.classes.join(', ')}`,
         )
     }
   }

@@ -143,7 +143,8 @@ export function requirementThresholds(
   } else {
     throw new SegsenseError(
       'E_WRONG_TYPE',
-      `threshold (${key}) must be a number or a { className: number } map${min === undefined ? ` (${metric} takes ${key})` : ''}, got ${describeValue(min)}`,
+      `threshold (${key}) must be a number or a { className: number } ` +
+        `map${min === undefined ? ` (${metric} takes ${key})` : ''}, got ${describeValue(min)}`,
     )
   }
   if (out.size === 0)
@@ -179,7 +180,8 @@ export function evaluateRequirement(result: SweepResult, requirement: Requiremen
   if (confidence !== undefined && aggregate === 'each') {
     throw new SegsenseError(
       'E_INCOMPATIBLE_OPTIONS',
-      `confidence bounds the mean over samples; with aggregate 'each' every sample must pass on its own, so there is no mean to bound: drop confidence or use aggregate 'mean'`,
+      `confidence bounds the mean over samples; with aggregate 'each' every sample must pass on its own, ` +
+        `so there is no mean to bound: drop confidence or use aggregate 'mean'`,
       { details: { confidence } },
     )
   }
@@ -188,7 +190,8 @@ export function evaluateRequirement(result: SweepResult, requirement: Requiremen
     // refused rather than checked with the wrong bound.
     throw new SegsenseError(
       'E_INCOMPATIBLE_OPTIONS',
-      `confidence is not supported for the distance metric ${metric} (it bounds a score's mean from below); drop confidence or gate a score metric`,
+      `confidence is not supported for the distance metric ${metric} (it bounds a score's mean from ` +
+        `below); drop confidence or gate a score metric`,
       { details: { confidence, metric } },
     )
   }

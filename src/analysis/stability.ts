@@ -126,7 +126,8 @@ export function neutralIndex(parameter: Pick<SweepParameter, 'neutral' | 'name'>
   if (near < 0) {
     throw new SegsenseError(
       'E_BAD_PARAMETER',
-      `the swept values ${describeValue(values)} do not include the neutral value ${parameter.name}=${parameter.neutral}; summaries are measured from it`,
+      `the swept values ${describeValue(values)} do not include the neutral value ` +
+        `${parameter.name}=${parameter.neutral}; summaries are measured from it`,
     )
   }
   return near

@@ -191,7 +191,8 @@ export function stableRegion(result: GridResult, options: RegionOptions): Stable
   if (!grid) {
     throw new SegsenseError(
       'E_OUT_OF_RANGE',
-      `stableRegion: the grid has no ${metric} scores for class ${JSON.stringify(className)} (metrics: ${result.metrics.join(', ')}; classes: ${result.classes.join(', ')})`,
+      `stableRegion: the grid has no ${metric} scores for class ${JSON.stringify(className)} (metrics: ` +
+        `${result.metrics.join(', ')}; classes: ${result.classes.join(', ')})`,
     )
   }
   const pass = grid.map((row) => row.map((s) => typeof s === 'number' && s >= min))

@@ -28,7 +28,9 @@ export function boundOf(
   if (typeof limit !== 'number' || !Number.isFinite(limit)) {
     throw new SegsenseError(
       typeof limit === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
-      `${where}: ${key} must be a finite number (${direction === 'lower' ? `${metric} is a distance in mm, lower is better` : `${metric} is a score, higher is better`}), got ${describeValue(limit)}`,
+      `${where}: ${key} must be a finite number ` +
+        `(${direction === 'lower' ? `${metric} is a distance in mm, lower is better` : `${metric} is a score, higher is better`}), ` +
+        `got ${describeValue(limit)}`,
       { details: { [key]: limit } },
     )
   }

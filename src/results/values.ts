@@ -93,7 +93,8 @@ function checkValue(parameter: TransformParameter, option: string, v: unknown): 
  * - Circular parameters are not wrapped: `[-180, 180]` keeps both ends (the same angle; stability summaries
  *   merge them so the angle is not counted twice).
  *
- * @throws SegsenseError `E_WRONG_TYPE`, `E_OUT_OF_RANGE` or `E_INCOMPATIBLE_OPTIONS` naming the option and value: from > to, step <= 0, steps not an
+ * @throws SegsenseError `E_WRONG_TYPE`, `E_OUT_OF_RANGE` or `E_INCOMPATIBLE_OPTIONS` naming the option and value:
+ *   from > to, step <= 0, steps not an
  *   integer >= 2, non-finite values, log-scale values <= 0, categorical values outside `parameter.categories`,
  *   conflicting options, or a grid of more than {@link MAX_GRID_VALUES} values.
  * @example

@@ -193,7 +193,8 @@ function runtime(): string {
 
 /**
  * The part of every entry key a whole sweep shares: the model's fingerprint, the transform (a built-in one: name,
- * parameter and options), what is scored and how, onnxruntime, platform and segsense versions. The batch size is not part of it (batching does not change a prediction).
+ * parameter and options), what is scored and how, onnxruntime, platform and segsense versions. The batch size is not
+ * part of it (batching does not change a prediction).
  * @internal
  */
 export function sweepDigest(plan: SweepPlan): string {

@@ -276,7 +276,8 @@ function planCells(axes: GridAxes, options: GridSweepOptions): CellPlan {
     }
     throw new SegsenseError(
       'E_WRONG_TYPE',
-      `sweepGrid axis ${k} must be a Transform (e.g. rotate) or an option axis { parameter, vary: (value) => options }, got ${describeValue(axis)}`,
+      `sweepGrid axis ${k} must be a Transform (e.g. rotate) or an option axis { parameter, vary: (value) ` +
+        `=> options }, got ${describeValue(axis)}`,
     )
   })
   const grids = axisGrids(options)
@@ -376,7 +377,9 @@ export async function sweepGrid<Options extends object>(
   if (distances.length)
     throw new SegsenseError(
       'E_OUT_OF_RANGE',
-      `sweepGrid option metrics: ${distances.join(', ')} ${distances.length === 1 ? 'is a distance' : 'are distances'}; grids take the scores dice, iou, precision, recall and nsd (distances are not supported in grids yet)`,
+      `sweepGrid option metrics: ${distances.join(', ')} ` +
+        `${distances.length === 1 ? 'is a distance' : 'are distances'}; grids take the scores dice, iou, ` +
+        `precision, recall and nsd (distances are not supported in grids yet)`,
     )
   const cellIndices = Array.from({ length: n * m }, (_, c) => c)
   const resolved = resolveSweep(model, samples, cellTransform, { ...sweepOptions, values: cellIndices })

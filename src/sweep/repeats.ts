@@ -27,14 +27,17 @@ export function checkRepeats(transform: Transform, repeats: unknown, seed: unkno
     if (transform.random !== true) {
       throw new SegsenseError(
         'E_INCOMPATIBLE_OPTIONS',
-        `sweep option repeats is ${n}, but transform ${JSON.stringify(transform.name)} is deterministic: every draw would give the same scores. repeats is for random transforms (noise, elastic, corruptions.gaussianNoise, ...)`,
+        `sweep option repeats is ${n}, but transform ${JSON.stringify(transform.name)} is deterministic: ` +
+          `every draw would give the same scores. repeats is for random transforms (noise, elastic, ` +
+          `corruptions.gaussianNoise, ...)`,
         { details: { transform: transform.name, repeats: n } },
       )
     }
     if (!transform.options || !Object.hasOwn(transform.options, 'seed')) {
       throw new SegsenseError(
         'E_INCOMPATIBLE_OPTIONS',
-        `transform ${JSON.stringify(transform.name)} is random but has no seed option, so repeats cannot draw it again: give it a seed option (defineTransform options: { seed: 0 })`,
+        `transform ${JSON.stringify(transform.name)} is random but has no seed option, so repeats cannot ` +
+          `draw it again: give it a seed option (defineTransform options: { seed: 0 })`,
         { details: { transform: transform.name } },
       )
     }

@@ -133,7 +133,9 @@ function checkSampleData(s: Sample): void {
   const bad = nonFinite(img.data)
   if (bad.count > 0) {
     const pixel = Math.floor(bad.first / img.channels)
-    const where = `x=${pixel % img.width}, y=${Math.floor(pixel / img.width)}${img.channels > 1 ? `, channel ${bad.first % img.channels}` : ''}`
+    const where =
+      `x=${pixel % img.width}, ` +
+      `y=${Math.floor(pixel / img.width)}${img.channels > 1 ? `, channel ${bad.first % img.channels}` : ''}`
     const count = `${bad.count === n ? 'only' : bad.count} non-finite value${bad.count === 1 ? '' : 's'}`
     const first = `${String(img.data[bad.first])} at ${where}`
     throw new SegsenseError(

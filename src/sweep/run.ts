@@ -197,7 +197,9 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
       let ref = refs[s] as LabelMap
       if (transform.spatial) ref = (transform.labels as NonNullable<Transform['labels']>)(ref, value)
       transformMs += performance.now() - t
-      const at = `transform ${JSON.stringify(transform.name)} at ${transform.parameter.name}=${value} on sample ${JSON.stringify((list[s] as Sample).id)}`
+      const at =
+        `transform ${JSON.stringify(transform.name)} at ${transform.parameter.name}=${value} on sample ` +
+        `${JSON.stringify((list[s] as Sample).id)}`
       assertSameSize(
         image,
         ref,

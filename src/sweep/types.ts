@@ -144,7 +144,10 @@ export interface RefineOptions {
 
 /** Where the cache lives and how large it may grow (`sweep(..., { cache: { dir, maxBytes } })`). */
 export interface CacheOptions {
-  /** Cache folder; default `SEGSENSE_CACHE_DIR`, else `node_modules/.cache/segsense` of the nearest `node_modules` above the working directory. */
+  /**
+   * Cache folder; default `SEGSENSE_CACHE_DIR`, else `node_modules/.cache/segsense` of the nearest `node_modules`
+   * above the working directory.
+   */
   readonly dir?: string
   /** Size bound in bytes; least recently used entries are removed past it. Default {@link DEFAULT_CACHE_MAX_BYTES}. */
   readonly maxBytes?: number

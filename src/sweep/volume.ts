@@ -139,7 +139,8 @@ function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
   ) {
     throw new SegsenseError(
       'E_SIZE_MISMATCH',
-      `${where}: truth ${describeValue(truth.dims)} with ${truth.data.length} ids does not match the image ${d0}x${d1}x${d2} (${voxels} voxels)`,
+      `${where}: truth ${describeValue(truth.dims)} with ${truth.data.length} ids does not match the image ` +
+        `${d0}x${d1}x${d2} (${voxels} voxels)`,
     )
   }
   let axis: 0 | 1 | 2
@@ -359,7 +360,9 @@ async function runVolumes(plan: RunPlan, jobs: readonly VolumeJob[]): Promise<Ra
           if (truthSlice.width !== image.width || truthSlice.height !== image.height) {
             throw new SegsenseError(
               'E_SIZE_MISMATCH',
-              `transform ${JSON.stringify(transform.name)} at ${transform.parameter.name}=${value} on slice ${s} of ${at(sample.id)}: transformed image ${image.width}x${image.height} and truth ${truthSlice.width}x${truthSlice.height} differ; a volume sweep keeps the slice size`,
+              `transform ${JSON.stringify(transform.name)} at ${transform.parameter.name}=${value} on slice ${s} ` +
+                `of ${at(sample.id)}: transformed image ${image.width}x${image.height} and truth ` +
+                `${truthSlice.width}x${truthSlice.height} differ; a volume sweep keeps the slice size`,
             )
           }
           t = performance.now()

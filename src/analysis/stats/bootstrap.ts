@@ -67,7 +67,8 @@ export function checkBootstrapSamples(n: number, what: string): void {
   if (n < 2) {
     throw new SegsenseError(
       'E_OUT_OF_RANGE',
-      `${what}: a confidence bound needs at least 2 samples; this result has ${n} (a bootstrap over one sample has no spread, so its bound would be the estimate itself)`,
+      `${what}: a confidence bound needs at least 2 samples; this result has ${n} (a bootstrap over one ` +
+        `sample has no spread, so its bound would be the estimate itself)`,
       { details: { samples: n } },
     )
   }

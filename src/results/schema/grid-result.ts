@@ -11,7 +11,8 @@ const score = sweep.mean.additionalProperties.additionalProperties.items
 const gridTable = {
   type: 'object',
   description:
-    'Metric name -> class name -> grid[i][j], the score at axes[0].values[i] and axes[1].values[j]; exactly the metrics and classes listed.',
+    'Metric name -> class name -> grid[i][j], the score at axes[0].values[i] and axes[1].values[j]; ' +
+    'exactly the metrics and classes listed.',
   propertyNames: { enum: [...METRIC_NAMES] },
   additionalProperties: {
     type: 'object',
@@ -27,7 +28,8 @@ const axis = {
     role: {
       enum: ['transform', 'option'],
       description:
-        "transform: the axis sweeps the transform's own parameter (applied first axis first); option: it sweeps an option of the other axis' transform (one transform per cell).",
+        "transform: the axis sweeps the transform's own parameter (applied first axis first); " +
+        "option: it sweeps an option of the other axis' transform (one transform per cell).",
     },
     transform: {
       type: 'string',
@@ -156,7 +158,8 @@ function consistencyErrors(r: GridResult): string[] {
             errors.push(`/meanCounts/${metric}/${c}/${i}/${j} is ${count}, more than the ${r.samples.length} samples`)
           else if ((count === 0) !== (mean === null))
             errors.push(
-              `/meanCounts/${metric}/${c}/${i}/${j} is ${count} but /mean/${metric}/${c}/${i}/${j} is ${String(mean)} (a mean is null exactly when it averaged 0 samples)`,
+              `/meanCounts/${metric}/${c}/${i}/${j} is ${count} but /mean/${metric}/${c}/${i}/${j} is ` +
+                `${String(mean)} (a mean is null exactly when it averaged 0 samples)`,
             )
         }),
       )

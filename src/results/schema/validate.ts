@@ -39,7 +39,8 @@ function consistencyErrors(r: SweepResult): string[] {
           // A distance's mean is null with a count > 0 when some sample's distance is infinite.
           else if (count === 0 ? mean !== null : mean === null && !isDistanceMetric(m))
             errors.push(
-              `/meanCounts/${m}/${c}/${k} is ${count} but /mean/${m}/${c}/${k} is ${String(mean)} (a mean is null exactly when it averaged 0 samples)`,
+              `/meanCounts/${m}/${c}/${k} is ${count} but /mean/${m}/${c}/${k} is ${String(mean)} (a mean is null ` +
+                `exactly when it averaged 0 samples)`,
             )
         })
       }
