@@ -16,7 +16,7 @@ import {
   sweepDigest,
   writeEntries,
 } from './cache.js'
-import { type RawScores, type RunControl, addTiming, runBatches, zeroTiming } from './run.js'
+import { type RawScores, type RunControl, type RunTiming, addTiming, runBatches, zeroTiming } from './run.js'
 import type { SweepFrame, SweepPlan } from './types.js'
 
 /** Scores of a plan at some values (ascending), with the clean references known so far (per sample, or undefined). */
@@ -243,6 +243,61 @@ function emptyReferencesOf(
   return out
 }
 
+/** What the cache-side evaluation shares between its steps. */
+interface CacheContext {
+  readonly plan: SweepPlan
+  readonly values: readonly number[]
+  readonly keys: PlanDigests
+  /** Under `reference: 'prediction'`, per sample the key of its clean prediction; else empty. */
+  readonly cleanKeys: readonly string[]
+}
+
+/**
+ * Step 4: runs each group, copies its scores into place (with the classes present), and returns them (and the new
+ * clean predictions, which it also puts into `refs`) as cache entries to write, with the groups' summed timing.
+ */
+async function runGroups(
+  ctx: CacheContext,
+  groups: readonly Group[],
+  run: GroupRunner,
+  lookup: Lookup,
+  refs: (LabelMap | undefined)[],
+): Promise<{ frames: (SweepFrame[] | null)[] | null; timing: RunTiming; pending: CacheEntry[] }> {
+  const { plan, values, keys } = ctx
+  const frames: (SweepFrame[] | null)[] | null = plan.keepFrames ? plan.samples.map(() => null) : null
+  const timing = zeroTiming()
+  const pending: CacheEntry[] = []
+  for (const group of groups) {
+    const raw = await run(group)
+    addTiming(timing, raw)
+    group.samples.forEach((s, gi) => {
+      const has = plan.classNames.map((c) => !raw.emptyReferences.some((e) => e.sample === gi && e.className === c))
+      lookup.present[s] = has
+      const table = lookup.scores[s] as SampleScores
+      group.ks.forEach((k, j) => {
+        copyColumn(table, k, raw.scores[gi] as SampleScores, j)
+        const key = scoreKey(keys.sweepKey, keys.digests[s] as string, values[k] as number)
+        pending.push({ key, payload: encodeScores(plan, table, k, has) })
+      })
+      // A kept sample always runs whole, so its frames are in value order already.
+      const kept = raw.frames?.[gi]
+      if (frames && kept) frames[s] = kept as SweepFrame[]
+      if (plan.reference === 'prediction' && !group.given) {
+        const clean = raw.references[gi] as LabelMap
+        refs[s] = clean
+        pending.push({ key: ctx.cleanKeys[s] as string, payload: encodeLabels(clean) })
+      }
+    })
+  }
+  return { frames, timing, pending }
+}
+
+/** One cache entry to write. */
+interface CacheEntry {
+  readonly key: string
+  readonly payload: Uint8Array
+}
+
 /**
  * Scores `plan` at `values` (ascending, or the plan's categorical order): from the cache where it holds them, else
  * predicted. `references` (per sample, optional) are clean predictions already made, so `reference: 'prediction'`
@@ -268,48 +323,31 @@ export async function evaluateValues(
     return { values, raw, references: raw.references, cached: 0 }
   }
   const keys = digestsOf(plan)
-  const { scores, present, missing, hits } = lookUp(plan, values, store, keys)
-  const groups = groupByMissing(missing)
+  const lookup = lookUp(plan, values, store, keys)
+  const groups = groupByMissing(lookup.missing)
   const refs = plan.samples.map((sample, s) => (byPrediction ? references[s] : sample.truth))
   // Under reference: 'prediction' a sample's digest covers its image only: the key of its clean prediction.
   const fingerprint = plan.model.fingerprint as string
   const cleanKeys = byPrediction ? keys.digests.map((d) => cleanKey(fingerprint, d)) : []
   const cleansToPredict = byPrediction ? givenReferences(groups, refs, store, cleanKeys) : 0
   counter.total += n * K + cleansToPredict
-  counter.done += hits
-  if (hits > 0) control.onProgress?.({ done: counter.done, total: counter.total })
-
-  // Step 4: run each group, copy its scores into place, and queue them (and new clean predictions) for the cache.
-  const frames: (SweepFrame[] | null)[] | null = plan.keepFrames ? plan.samples.map(() => null) : null
-  const timing = zeroTiming()
-  const pending: { key: string; payload: Uint8Array }[] = []
-  for (const group of groups) {
-    const raw = await run(group)
-    addTiming(timing, raw)
-    group.samples.forEach((s, gi) => {
-      const has = plan.classNames.map((c) => !raw.emptyReferences.some((e) => e.sample === gi && e.className === c))
-      present[s] = has
-      const table = scores[s] as SampleScores
-      group.ks.forEach((k, j) => {
-        copyColumn(table, k, raw.scores[gi] as SampleScores, j)
-        const key = scoreKey(keys.sweepKey, keys.digests[s] as string, values[k] as number)
-        pending.push({ key, payload: encodeScores(plan, table, k, has) })
-      })
-      // A kept sample always runs whole, so its frames are in value order already.
-      const kept = raw.frames?.[gi]
-      if (frames && kept) frames[s] = kept as SweepFrame[]
-      if (byPrediction && !group.given) {
-        const clean = raw.references[gi] as LabelMap
-        refs[s] = clean
-        pending.push({ key: cleanKeys[s] as string, payload: encodeLabels(clean) })
-      }
-    })
-  }
+  counter.done += lookup.hits
+  if (lookup.hits > 0) control.onProgress?.({ done: counter.done, total: counter.total })
+  const ctx: CacheContext = { plan, values, keys, cleanKeys }
+  const { frames, timing, pending } = await runGroups(ctx, groups, run, lookup, refs)
   const written = pending.length > 0 ? await writeEntries(store, pending) : 0
   if (written > 0) maybePrune(store, written)
-  const emptyReferences = emptyReferencesOf(plan, present)
-  const raw: RawScores = { scores, frames, emptyReferences, confusion: null, references: refs as LabelMap[], ...timing }
-  return { values, raw, references: refs, cached: hits }
+  const emptyReferences = emptyReferencesOf(plan, lookup.present)
+  const clean = refs as LabelMap[]
+  const raw: RawScores = {
+    scores: lookup.scores,
+    frames,
+    emptyReferences,
+    confusion: null,
+    references: clean,
+    ...timing,
+  }
+  return { values, raw, references: refs, cached: lookup.hits }
 }
 
 /** Where each value of `part` lands in `values`. */
