@@ -288,20 +288,134 @@ export async function sweepVolumes(
   return { ...result, volumes: volumesJson }
 }
 
+/** Counts of one class summed over slices. */
+interface Sums {
+  tp: number
+  fp: number
+  fn: number
+}
+
+/** What the streaming loop shares between its steps: the plan, the predictor, the progress and the timing. */
+interface VolumeRun {
+  readonly plan: RunPlan
+  readonly ids: readonly number[]
+  readonly total: number
+  predict: (images: Raster[]) => Promise<LabelMap[]>
+  done: number
+  transformMs: number
+  scoreMs: number
+}
+
+/**
+ * One volume at one value: its slices in batches (transformed, predicted, counted per class); the prediction and
+ * the moved truth written into `pred`/`ref` when distances need the label volumes.
+ */
+async function predictVolumeAt(
+  run: VolumeRun,
+  job: VolumeJob,
+  value: number,
+  clean: readonly LabelMap[],
+  pred: Uint16Array | null,
+  ref: Uint16Array | Uint8Array | null,
+  refIsBuffer: boolean,
+): Promise<Sums[]> {
+  const { transform, batchSize, what } = run.plan
+  const { signal, onProgress } = run.plan.control
+  const { sample, slices } = job
+  const sums = run.ids.map(() => ({ tp: 0, fp: 0, fn: 0 }))
+  if (pred) pred.fill(0)
+  if (ref && refIsBuffer) ref.fill(0)
+  for (let start = 0; start < slices.length; start += batchSize) {
+    if (signal?.aborted) throw aborted(what, run.done, run.total, signal)
+    const chunk = slices.slice(start, start + batchSize)
+    let t = performance.now()
+    const images = chunk.map((s) => {
+      const source = sliceImage(job, s)
+      const image = transform.image(source, value)
+      // An identity transform may hand back the volume's own pixels: a model may write into what it gets.
+      return image.data === source.data || image.data.buffer === sample.image.data.buffer
+        ? { ...image, data: image.data.slice() }
+        : image
+    })
+    run.transformMs += performance.now() - t
+    const preds = await run.predict(images)
+    for (const [c, s] of chunk.entries()) {
+      t = performance.now()
+      let truthSlice = clean[start + c] as LabelMap
+      if (transform.spatial) truthSlice = (transform.labels as NonNullable<Transform['labels']>)(truthSlice, value)
+      run.transformMs += performance.now() - t
+      const image = images[c] as Raster
+      if (truthSlice.width !== image.width || truthSlice.height !== image.height) {
+        throw new SegsenseError(
+          'E_SIZE_MISMATCH',
+          `transform ${JSON.stringify(transform.name)} at ${transform.parameter.name}=${value} on slice ${s} of ` +
+            `${at(sample.id)}: transformed image ${image.width}x${image.height} and truth ` +
+            `${truthSlice.width}x${truthSlice.height} differ; a volume sweep keeps the slice size`,
+        )
+      }
+      t = performance.now()
+      const p = preds[c] as LabelMap
+      const counts = confusionCounts(p, truthSlice, run.ids)
+      run.ids.forEach((id, ci) => {
+        const got = counts.get(id) as ClassCounts
+        const acc = sums[ci] as Sums
+        acc.tp += got.tp
+        acc.fp += got.fp
+        acc.fn += got.fn
+      })
+      if (pred) putSlice(job, pred, s, p)
+      if (ref && refIsBuffer) putSlice(job, ref as Uint16Array, s, truthSlice)
+      run.scoreMs += performance.now() - t
+    }
+    run.done += chunk.length
+    onProgress?.({ done: run.done, total: run.total })
+  }
+  return sums
+}
+
+/** Writes one volume's scores at value index k: counts metrics from `sums`, distances from the label volumes. */
+function scoreVolumeAt(
+  plan: RunPlan,
+  job: VolumeJob,
+  table: readonly (readonly Float64Array[])[],
+  k: number,
+  sums: readonly Sums[],
+  present: readonly boolean[],
+  labels: { readonly pred: Uint16Array; readonly ref: Uint16Array | Uint8Array } | null,
+): void {
+  const { sample, truth } = job
+  let surface: Record<string, BoundaryDistances> | null = null
+  if (labels) {
+    const grid = { dims: truth.dims, spacing: sample.image.spacing, affine: truth.affine }
+    const policy = { bothEmpty: plan.emptyPolicy.bothEmpty, oneEmpty: 'worst' } as const
+    surface = volumeSurfaceDistances({ ...grid, data: labels.pred }, { ...grid, data: labels.ref }, plan.classes, {
+      tolerance: plan.nsdTolerance,
+      emptyPolicy: policy,
+      includeBackground: plan.includeBackground,
+    })
+  }
+  plan.metrics.forEach((m, mi) => {
+    plan.classNames.forEach((name, ci) => {
+      let score: number
+      if (!present[ci]) score = Number.NaN
+      else if (m === 'nsd' || isDistanceMetric(m))
+        score = sweepDistance((surface as Record<string, BoundaryDistances>)[name] as BoundaryDistances, m)
+      else score = COUNT_METRICS[m](sums[ci] as ClassCounts, plan.emptyPolicy)
+      ;((table[mi] as Float64Array[])[ci] as Float64Array)[k] = score
+    })
+  })
+}
+
 /** The streaming loop: per volume and value, slices in batches; counts summed, label volumes only for distances. */
 async function runVolumes(plan: RunPlan, jobs: readonly VolumeJob[]): Promise<RawScores> {
   const { model, transform, values, metrics, classNames, batchSize, what } = plan
   const K = values.length
   const total = jobs.reduce((n, j) => n + j.slices.length * K, 0)
   const batches = jobs.reduce((n, j) => n + Math.ceil(j.slices.length / batchSize) * K, 0)
-  const { signal, onProgress } = plan.control
-  let done = 0
-  let transformMs = 0
-  let scoreMs = 0
   const ids = classIds(plan.classes, plan.includeBackground)
   const needVolumes = metrics.some((m) => m === 'nsd' || isDistanceMetric(m))
-  const policy = { bothEmpty: plan.emptyPolicy.bothEmpty, oneEmpty: 'worst' } as const
-
+  const { signal } = plan.control
+  const run: VolumeRun = { plan, ids, total, predict: () => Promise.resolve([]), done: 0, transformMs: 0, scoreMs: 0 }
   const predictor = batchPredictor({
     model,
     batchTimeout: plan.batchTimeout,
@@ -309,9 +423,9 @@ async function runVolumes(plan: RunPlan, jobs: readonly VolumeJob[]): Promise<Ra
     batches,
     unit: 'slice',
     signal,
-    progress: () => ({ done, total }),
+    progress: () => ({ done: run.done, total }),
   })
-  const predict = (images: Raster[]): Promise<LabelMap[]> => predictor.predict(images)
+  run.predict = (images) => predictor.predict(images)
 
   const scores = jobs.map(() => metrics.map(() => classNames.map(() => new Float64Array(K))))
   const emptyReferences: { sample: number; className: string }[] = []
@@ -324,7 +438,7 @@ async function runVolumes(plan: RunPlan, jobs: readonly VolumeJob[]): Promise<Ra
       : null
 
   for (const [v, job] of jobs.entries()) {
-    const { sample, truth, slices } = job
+    const { truth, slices } = job
     const voxels = truth.data.length
     // Classes present in the untransformed truth over the swept slices: the others are never scored (as for images).
     const clean = slices.map((s) => sliceLabels(job, truth.data, s))
@@ -333,77 +447,11 @@ async function runVolumes(plan: RunPlan, jobs: readonly VolumeJob[]): Promise<Ra
     const pred = needVolumes ? predBuffer.subarray(0, voxels) : null
     const ref = needVolumes ? (refBuffer ? refBuffer.subarray(0, voxels) : truth.data) : null
     for (let k = 0; k < K; k++) {
-      const value = values[k] as number
-      const sums = ids.map(() => ({ tp: 0, fp: 0, fn: 0 }))
-      if (pred) pred.fill(0)
-      if (ref && refBuffer) ref.fill(0)
-      for (let start = 0; start < slices.length; start += batchSize) {
-        if (signal?.aborted) throw aborted(what, done, total, signal)
-        const chunk = slices.slice(start, start + batchSize)
-        let t = performance.now()
-        const images = chunk.map((s) => {
-          const source = sliceImage(job, s)
-          const image = transform.image(source, value)
-          // An identity transform may hand back the volume's own pixels: a model may write into what it gets.
-          return image.data === source.data || image.data.buffer === sample.image.data.buffer
-            ? { ...image, data: image.data.slice() }
-            : image
-        })
-        transformMs += performance.now() - t
-        const preds = await predict(images)
-        for (const [c, s] of chunk.entries()) {
-          t = performance.now()
-          let truthSlice = clean[start + c] as LabelMap
-          if (transform.spatial) truthSlice = (transform.labels as NonNullable<Transform['labels']>)(truthSlice, value)
-          transformMs += performance.now() - t
-          const image = images[c] as Raster
-          if (truthSlice.width !== image.width || truthSlice.height !== image.height) {
-            throw new SegsenseError(
-              'E_SIZE_MISMATCH',
-              `transform ${JSON.stringify(transform.name)} at ${transform.parameter.name}=${value} on slice ${s} ` +
-                `of ${at(sample.id)}: transformed image ${image.width}x${image.height} and truth ` +
-                `${truthSlice.width}x${truthSlice.height} differ; a volume sweep keeps the slice size`,
-            )
-          }
-          t = performance.now()
-          const p = preds[c] as LabelMap
-          const counts = confusionCounts(p, truthSlice, ids)
-          ids.forEach((id, ci) => {
-            const got = counts.get(id) as ClassCounts
-            const acc = sums[ci] as { tp: number; fp: number; fn: number }
-            acc.tp += got.tp
-            acc.fp += got.fp
-            acc.fn += got.fn
-          })
-          if (pred) putSlice(job, pred, s, p)
-          if (ref && refBuffer) putSlice(job, ref as Uint16Array, s, truthSlice)
-          scoreMs += performance.now() - t
-        }
-        done += chunk.length
-        onProgress?.({ done, total })
-      }
+      const sums = await predictVolumeAt(run, job, values[k] as number, clean, pred, ref, refBuffer !== null)
       const t = performance.now()
-      let surface: Record<string, BoundaryDistances> | null = null
-      if (pred && ref) {
-        const grid = { dims: truth.dims, spacing: sample.image.spacing, affine: truth.affine }
-        surface = volumeSurfaceDistances({ ...grid, data: pred }, { ...grid, data: ref }, plan.classes, {
-          tolerance: plan.nsdTolerance,
-          emptyPolicy: policy,
-          includeBackground: plan.includeBackground,
-        })
-      }
-      const table = scores[v] as Float64Array[][]
-      metrics.forEach((m, mi) => {
-        classNames.forEach((name, ci) => {
-          let score: number
-          if (!present[ci]) score = Number.NaN
-          else if (m === 'nsd' || isDistanceMetric(m))
-            score = sweepDistance((surface as Record<string, BoundaryDistances>)[name] as BoundaryDistances, m)
-          else score = COUNT_METRICS[m](sums[ci] as ClassCounts, plan.emptyPolicy)
-          ;((table[mi] as Float64Array[])[ci] as Float64Array)[k] = score
-        })
-      })
-      scoreMs += performance.now() - t
+      const labels = pred && ref ? { pred, ref } : null
+      scoreVolumeAt(plan, job, scores[v] as Float64Array[][], k, sums, present, labels)
+      run.scoreMs += performance.now() - t
     }
   }
   return {
@@ -412,9 +460,9 @@ async function runVolumes(plan: RunPlan, jobs: readonly VolumeJob[]): Promise<Ra
     confusion: null,
     references: [],
     emptyReferences,
-    predictions: done,
+    predictions: run.done,
     predictMs: predictor.ms,
-    transformMs,
-    scoreMs,
+    transformMs: run.transformMs,
+    scoreMs: run.scoreMs,
   }
 }
