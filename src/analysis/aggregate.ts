@@ -103,8 +103,9 @@ function thresholdOf(min: AggregateOptions['min'], className: string): number | 
   if (t === undefined) return undefined
   if (typeof t !== 'number' || !Number.isFinite(t)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `aggregate option min${typeof min === 'number' ? '' : ` for class ${JSON.stringify(className)}`} must be a finite number, got ${describeValue(t)}`,
+      typeof t === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
+      `aggregate option min${typeof min === 'number' ? '' : ` for class ${JSON.stringify(className)}`} ` +
+        `must be a finite number, got ${describeValue(t)}`,
       { details: { value: t } },
     )
   }
@@ -153,7 +154,7 @@ function widthSpread(
 export function aggregate(result: SweepResult, options: AggregateOptions): Aggregate {
   if (options === null || typeof options !== 'object')
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `aggregate: options must be an object with min, got ${describeValue(options)}`,
     )
   checkKnownKeys(options, AGGREGATE_KEYS, 'aggregate options')
@@ -162,7 +163,7 @@ export function aggregate(result: SweepResult, options: AggregateOptions): Aggre
   const table = result.mean[metric]
   if (!result.metrics.includes(metric) || !table) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `aggregate: metric ${describeValue(metric)} was not computed by the sweep (metrics: ${result.metrics.join(', ')})`,
     )
   }
@@ -170,7 +171,7 @@ export function aggregate(result: SweepResult, options: AggregateOptions): Aggre
     // Bands bound a score's mean from below; a distance's mean (null when a distance is infinite) needs the other
     // bound and a policy for infinity: refused rather than answered with the wrong one.
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `aggregate: the distance metric ${metric} is not supported (lower is better; bands and intervals here are for score metrics)`,
       { details: { metric } },
     )
@@ -178,7 +179,7 @@ export function aggregate(result: SweepResult, options: AggregateOptions): Aggre
   const { min } = options
   if (typeof min !== 'number' && (min === null || typeof min !== 'object')) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `aggregate option min must be a number or a { className: number } map, got ${describeValue(min)}`,
     )
   }
@@ -186,8 +187,9 @@ export function aggregate(result: SweepResult, options: AggregateOptions): Aggre
     for (const name of Object.keys(min)) {
       if (!result.classes.includes(name))
         throw new SegsenseError(
-          'E_BAD_PARAMETER',
-          `aggregate option min names class ${JSON.stringify(name)}, which the sweep did not score; scored classes: ${result.classes.join(', ')}`,
+          'E_OUT_OF_RANGE',
+          `aggregate option min names class ${JSON.stringify(name)}, which the sweep did not score; scored ` +
+            `classes: ${result.classes.join(', ')}`,
         )
     }
   }
@@ -250,7 +252,7 @@ export function aggregate(result: SweepResult, options: AggregateOptions): Aggre
     }
   }
   if (Object.keys(classes).length === 0)
-    throw new SegsenseError('E_BAD_PARAMETER', 'aggregate: no class has a threshold (min)')
+    throw new SegsenseError('E_OUT_OF_RANGE', 'aggregate: no class has a threshold (min)')
   return {
     model: result.model,
     transform: result.transform.name,

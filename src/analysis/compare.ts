@@ -125,7 +125,7 @@ export function comparisonSettings(
   const margin = options.margin ?? 0
   if (typeof margin !== 'number' || !(margin >= 0 && margin <= 1)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      typeof margin === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
       `${what} option margin must be a score difference in [0, 1] such as 0.02, got ${describeValue(margin)}`,
       { details: { value: margin } },
     )
@@ -148,14 +148,16 @@ function checkPaired(a: SweepResult, b: SweepResult, metric: MetricName): void {
   }
   if (a.transform.name !== b.transform.name || !same(a.transform.options, b.transform.options)) {
     bad(
-      `the candidate was swept with ${a.transform.name} ${JSON.stringify(a.transform.options)}, the baseline with ${b.transform.name} ${JSON.stringify(b.transform.options)}`,
+      `the candidate was swept with ${a.transform.name} ${JSON.stringify(a.transform.options)}, the ` +
+        `baseline with ${b.transform.name} ${JSON.stringify(b.transform.options)}`,
       { candidate: a.transform, baseline: b.transform },
     )
   }
   if (a.values.length !== b.values.length) {
     throw new SegsenseError(
       'E_SIZE_MISMATCH',
-      `compareModels: the candidate was swept at ${a.values.length} values, the baseline at ${b.values.length}; sweep both on the same grid`,
+      `compareModels: the candidate was swept at ${a.values.length} values, the baseline at ` +
+        `${b.values.length}; sweep both on the same grid`,
       { details: { candidate: a.values, baseline: b.values } },
     )
   }
@@ -169,7 +171,8 @@ function checkPaired(a: SweepResult, b: SweepResult, metric: MetricName): void {
   if (a.samples.length !== b.samples.length) {
     throw new SegsenseError(
       'E_SIZE_MISMATCH',
-      `compareModels: the candidate was swept on ${a.samples.length} samples, the baseline on ${b.samples.length}; the comparison pairs them by sample`,
+      `compareModels: the candidate was swept on ${a.samples.length} samples, the baseline on ` +
+        `${b.samples.length}; the comparison pairs them by sample`,
       { details: { candidate: a.samples.length, baseline: b.samples.length } },
     )
   }
@@ -227,7 +230,7 @@ export function compareModels(
   ] as const) {
     if (!r || typeof r !== 'object' || !Array.isArray(r.values) || !Array.isArray(r.samples)) {
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_WRONG_TYPE',
         `compareModels: the ${role} must be a SweepResult (from sweep()), got ${describeValue(r)}`,
       )
     }
@@ -235,8 +238,9 @@ export function compareModels(
   const metric = options.metric ?? 'dice'
   if (isDistanceMetric(metric)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `compareModels compares score metrics (higher is better: ${METRIC_NAMES.filter((m) => !isDistanceMetric(m)).join(', ')}), not the distance ${metric}`,
+      'E_OUT_OF_RANGE',
+      `compareModels compares score metrics (higher is better: ` +
+        `${METRIC_NAMES.filter((m) => !isDistanceMetric(m)).join(', ')}), not the distance ${metric}`,
       { details: { metric } },
     )
   }

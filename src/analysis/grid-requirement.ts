@@ -47,15 +47,15 @@ export function evaluateGridRequirement(result: GridResult, requirement: Require
   const metric = requirement.metric ?? 'dice'
   const aggregate = requirement.aggregate ?? 'mean'
   if (aggregate !== 'mean' && aggregate !== 'each')
-    throw new SegsenseError('E_BAD_PARAMETER', `aggregate must be 'mean' or 'each', got ${describeValue(aggregate)}`)
+    throw new SegsenseError('E_OUT_OF_RANGE', `aggregate must be 'mean' or 'each', got ${describeValue(aggregate)}`)
   if (!result.metrics.includes(metric))
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `metric ${JSON.stringify(metric)} was not computed by the grid (metrics: ${result.metrics.join(', ')})`,
     )
   if (isDistanceMetric(metric))
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `grids gate scores with min; ${metric} is a distance (max), not supported in grids yet`,
     )
   const thresholds = requirementThresholds(result, requirement)

@@ -83,7 +83,7 @@ function checkThreshold(value: unknown, what: string, direction: 'higher' | 'low
   if (direction === 'lower') {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        typeof value === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
         `${what} must be a finite number >= 0 (a distance in mm), got ${describeValue(value)}`,
         { details: { value } },
       )
@@ -92,7 +92,7 @@ function checkThreshold(value: unknown, what: string, direction: 'higher' | 'low
   }
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      typeof value === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
       `${what} must be a number in [0, 1] (a score metric is in [0, 1]; distances take max), got ${describeValue(value)}`,
       { details: { value } },
     )
@@ -118,7 +118,7 @@ export function requirementThresholds(
   const scored = new Set(result.classes)
   const unknown = (name: string, where: string): never => {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `${where} names class ${JSON.stringify(name)}, which the sweep did not score; scored classes: ${result.classes.join(', ')}`,
       { details: { className: name } },
     )
@@ -135,19 +135,20 @@ export function requirementThresholds(
       if (!scored.has(name)) unknown(name, subset ? 'scoreClasses option' : 'per-class threshold')
       if (!(name in min))
         throw new SegsenseError(
-          'E_BAD_PARAMETER',
+          'E_OUT_OF_RANGE',
           `no threshold for class ${JSON.stringify(name)}: the per-class thresholds name ${Object.keys(min).join(', ')}`,
         )
       out.set(name, checkThreshold(min[name], `threshold for class ${JSON.stringify(name)}`, direction))
     }
   } else {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `threshold (${key}) must be a number or a { className: number } map${min === undefined ? ` (${metric} takes ${key})` : ''}, got ${describeValue(min)}`,
+      'E_WRONG_TYPE',
+      `threshold (${key}) must be a number or a { className: number } ` +
+        `map${min === undefined ? ` (${metric} takes ${key})` : ''}, got ${describeValue(min)}`,
     )
   }
   if (out.size === 0)
-    throw new SegsenseError('E_BAD_PARAMETER', 'the requirement checks no class (empty scoreClasses or thresholds)')
+    throw new SegsenseError('E_OUT_OF_RANGE', 'the requirement checks no class (empty scoreClasses or thresholds)')
   return out
 }
 
@@ -166,10 +167,10 @@ export function evaluateRequirement(result: SweepResult, requirement: Requiremen
   const metric = requirement.metric ?? 'dice'
   const aggregate = requirement.aggregate ?? 'mean'
   if (aggregate !== 'mean' && aggregate !== 'each')
-    throw new SegsenseError('E_BAD_PARAMETER', `aggregate must be 'mean' or 'each', got ${describeValue(aggregate)}`)
+    throw new SegsenseError('E_OUT_OF_RANGE', `aggregate must be 'mean' or 'each', got ${describeValue(aggregate)}`)
   if (!result.metrics.includes(metric))
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `metric ${JSON.stringify(metric)} was not computed by the sweep (metrics: ${result.metrics.join(', ')})`,
     )
   const thresholds = requirementThresholds(result, requirement)
@@ -178,8 +179,9 @@ export function evaluateRequirement(result: SweepResult, requirement: Requiremen
   const { confidence } = requirement
   if (confidence !== undefined && aggregate === 'each') {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `confidence bounds the mean over samples; with aggregate 'each' every sample must pass on its own, so there is no mean to bound: drop confidence or use aggregate 'mean'`,
+      'E_INCOMPATIBLE_OPTIONS',
+      `confidence bounds the mean over samples; with aggregate 'each' every sample must pass on its own, ` +
+        `so there is no mean to bound: drop confidence or use aggregate 'mean'`,
       { details: { confidence } },
     )
   }
@@ -187,8 +189,9 @@ export function evaluateRequirement(result: SweepResult, requirement: Requiremen
     // The band of a distance would have to bound the mean from above, and an infinite distance has no bootstrap:
     // refused rather than checked with the wrong bound.
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `confidence is not supported for the distance metric ${metric} (it bounds a score's mean from below); drop confidence or gate a score metric`,
+      'E_INCOMPATIBLE_OPTIONS',
+      `confidence is not supported for the distance metric ${metric} (it bounds a score's mean from ` +
+        `below); drop confidence or gate a score metric`,
       { details: { confidence, metric } },
     )
   }

@@ -90,7 +90,7 @@ export function curveOf(result: SweepResult, options: CurveOptions): Score[] {
     const s = result.samples.find((x) => x.id === sample)
     if (!s)
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `sample ${describeValue(sample)} is not in the sweep result (samples: ${describeValue(result.samples.map((x) => x.id))})`,
       )
     table = s.scores
@@ -98,13 +98,13 @@ export function curveOf(result: SweepResult, options: CurveOptions): Score[] {
   const perClass = table[metric]
   if (!perClass)
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `metric ${describeValue(metric)} is not in the sweep result (metrics: ${describeValue(result.metrics)})`,
     )
   const curve = Object.prototype.hasOwnProperty.call(perClass, className) ? perClass[className] : undefined
   if (!curve)
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `class ${describeValue(className)} is not in the sweep result (classes: ${describeValue(result.classes)})`,
     )
   if (curve.length !== result.values.length) {
@@ -126,7 +126,8 @@ export function neutralIndex(parameter: Pick<SweepParameter, 'neutral' | 'name'>
   if (near < 0) {
     throw new SegsenseError(
       'E_BAD_PARAMETER',
-      `the swept values ${describeValue(values)} do not include the neutral value ${parameter.name}=${parameter.neutral}; summaries are measured from it`,
+      `the swept values ${describeValue(values)} do not include the neutral value ` +
+        `${parameter.name}=${parameter.neutral}; summaries are measured from it`,
     )
   }
   return near

@@ -172,7 +172,7 @@ export function stableRegion(result: GridResult, options: RegionOptions): Stable
   const { className, min } = options
   if (typeof min !== 'number' || !(min >= 0 && min <= 1)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      typeof min === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
       `stableRegion: min must be a number in [0, 1], got ${describeValue(min)}`,
       { details: { min } },
     )
@@ -182,7 +182,7 @@ export function stableRegion(result: GridResult, options: RegionOptions): Stable
     const s = result.samples.find((x) => x.id === options.sample)
     if (!s)
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `stableRegion: no sample ${JSON.stringify(options.sample)} in the grid (samples: ${result.samples.map((x) => x.id).join(', ')})`,
       )
     table = s.scores
@@ -190,8 +190,9 @@ export function stableRegion(result: GridResult, options: RegionOptions): Stable
   const grid = table[metric]?.[className]
   if (!grid) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `stableRegion: the grid has no ${metric} scores for class ${JSON.stringify(className)} (metrics: ${result.metrics.join(', ')}; classes: ${result.classes.join(', ')})`,
+      'E_OUT_OF_RANGE',
+      `stableRegion: the grid has no ${metric} scores for class ${JSON.stringify(className)} (metrics: ` +
+        `${result.metrics.join(', ')}; classes: ${result.classes.join(', ')})`,
     )
   }
   const pass = grid.map((row) => row.map((s) => typeof s === 'number' && s >= min))

@@ -79,7 +79,10 @@ export interface ClassSummary {
    * Distances: `max(0, d − d*)`, the mean growth of the distance (mm) over the neutral one.
    */
   readonly degradationArea: number | null
-  /** The worst defined score (the lowest; for a distance the largest) and the (first) value where it occurs; `null` when no score is defined. */
+  /**
+   * The worst defined score (the lowest; for a distance the largest) and the (first) value where it occurs; `null`
+   * when no score is defined.
+   */
   readonly worst: { readonly value: number; readonly score: number } | null
   /** `null` for categorical parameters. */
   readonly breakdown: Breakdown | null

@@ -1,4 +1,3 @@
-import { SegsenseError } from '../core/errors.js'
 import type { SweepResult } from '../results/sweep-result.js'
 
 /** What takes over a class at one value: the predicted class that gets the largest share of its truth pixels. */

@@ -27,8 +27,10 @@ export function boundOf(
   const limit = options[key]
   if (typeof limit !== 'number' || !Number.isFinite(limit)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `${where}: ${key} must be a finite number (${direction === 'lower' ? `${metric} is a distance in mm, lower is better` : `${metric} is a score, higher is better`}), got ${describeValue(limit)}`,
+      typeof limit === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
+      `${where}: ${key} must be a finite number ` +
+        `(${direction === 'lower' ? `${metric} is a distance in mm, lower is better` : `${metric} is a score, higher is better`}), ` +
+        `got ${describeValue(limit)}`,
       { details: { [key]: limit } },
     )
   }
@@ -39,12 +41,12 @@ export function boundOf(
 export function wrongKey(metric: MetricName, where: string): SegsenseError {
   return metricDirection(metric) === 'lower'
     ? new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_INCOMPATIBLE_OPTIONS',
         `${where}: ${metric} is a distance (lower is better): give max (in mm, e.g. { metric: '${metric}', max: 5 }), not min`,
         { details: { metric } },
       )
     : new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_INCOMPATIBLE_OPTIONS',
         `${where}: ${metric} is a score (higher is better): give min, not max (max is the threshold of the distances hd, hd95, assd, masd)`,
         { details: { metric } },
       )

@@ -1,4 +1,4 @@
-import { SegsenseError, describeValue } from '../core/errors.js'
+import { SegsenseError, type SegsenseErrorCode, describeValue } from '../core/errors.js'
 import type { TransformParameter } from '../transforms/transform.js'
 
 /** How the swept values are chosen. Give `values`, or a `range` with `step` or `steps`, or nothing (the parameter's defaults). */
@@ -16,8 +16,14 @@ export interface GridOptions {
 /** Largest grid a sweep accepts: a typo such as `step: 0.0001` should fail fast, not run for hours. */
 export const MAX_GRID_VALUES = 100_000
 
-function bad(option: string, value: unknown, expected: string): never {
-  throw new SegsenseError('E_BAD_PARAMETER', `sweep option ${option} ${expected}, got ${describeValue(value)}`, {
+/** `E_OUT_OF_RANGE` for a value of the right kind (a number, an array), else `E_WRONG_TYPE`. */
+function kindOf(value: unknown, kind: 'number' | 'array'): SegsenseErrorCode {
+  const right = kind === 'array' ? Array.isArray(value) : typeof value === 'number'
+  return right ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE'
+}
+
+function bad(code: SegsenseErrorCode, option: string, value: unknown, expected: string): never {
+  throw new SegsenseError(code, `sweep option ${option} ${expected}, got ${describeValue(value)}`, {
     details: { option, value },
   })
 }
@@ -57,14 +63,16 @@ export function fromWorking(parameter: Pick<TransformParameter, 'scale'>, u: num
 }
 
 function checkValue(parameter: TransformParameter, option: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) bad(option, v, 'must be a finite number')
-  if (parameter.scale === 'log' && !(v > 0)) bad(option, v, `must be > 0 (${parameter.name} is a log-scale factor)`)
+  if (typeof v !== 'number' || !Number.isFinite(v)) bad(kindOf(v, 'number'), option, v, 'must be a finite number')
+  if (parameter.scale === 'log' && !(v > 0))
+    bad('E_OUT_OF_RANGE', option, v, `must be > 0 (${parameter.name} is a log-scale factor)`)
   if (
     parameter.scale === 'categorical' &&
     parameter.categories &&
     !Object.prototype.hasOwnProperty.call(parameter.categories, String(v))
   ) {
     bad(
+      'E_OUT_OF_RANGE',
       option,
       v,
       `must be one of the categories of ${parameter.name} (${Object.keys(parameter.categories).join(', ')})`,
@@ -85,7 +93,8 @@ function checkValue(parameter: TransformParameter, option: string, v: unknown): 
  * - Circular parameters are not wrapped: `[-180, 180]` keeps both ends (the same angle; stability summaries
  *   merge them so the angle is not counted twice).
  *
- * @throws SegsenseError `E_BAD_PARAMETER` naming the option and value: from > to, step <= 0, steps not an
+ * @throws SegsenseError `E_WRONG_TYPE`, `E_OUT_OF_RANGE` or `E_INCOMPATIBLE_OPTIONS` naming the option and value:
+ *   from > to, step <= 0, steps not an
  *   integer >= 2, non-finite values, log-scale values <= 0, categorical values outside `parameter.categories`,
  *   conflicting options, or a grid of more than {@link MAX_GRID_VALUES} values.
  * @example
@@ -97,28 +106,32 @@ export function sweepValues(parameter: TransformParameter, options: GridOptions 
   let grid: number[]
   if (values !== undefined) {
     if (range !== undefined || step !== undefined || steps !== undefined) {
-      bad('values', values, 'cannot be combined with range, step or steps')
+      bad('E_INCOMPATIBLE_OPTIONS', 'values', values, 'cannot be combined with range, step or steps')
     }
-    if (!Array.isArray(values) || values.length === 0) bad('values', values, 'must be a non-empty array of numbers')
-    if (values.length > MAX_GRID_VALUES) bad('values', values, `must hold at most ${MAX_GRID_VALUES} values`)
+    if (!Array.isArray(values) || values.length === 0)
+      bad(kindOf(values, 'array'), 'values', values, 'must be a non-empty array of numbers')
+    if (values.length > MAX_GRID_VALUES)
+      bad('E_OUT_OF_RANGE', 'values', values, `must hold at most ${MAX_GRID_VALUES} values`)
     grid = values.map((v, i) => checkValue(parameter, `values[${i}]`, v))
   } else {
-    if (step !== undefined && steps !== undefined) bad('step', step, 'cannot be combined with steps (give one)')
+    if (step !== undefined && steps !== undefined)
+      bad('E_INCOMPATIBLE_OPTIONS', 'step', step, 'cannot be combined with steps (give one)')
     const r = range ?? parameter.defaultRange
-    if (!Array.isArray(r) || r.length !== 2) bad('range', r, 'must be [from, to]')
+    if (!Array.isArray(r) || r.length !== 2) bad(kindOf(r, 'array'), 'range', r, 'must be [from, to]')
     const from = checkValue(parameter, 'range[0]', r[0])
     const to = checkValue(parameter, 'range[1]', r[1])
-    if (from > to) bad('range', r, 'must have from <= to')
+    if (from > to) bad('E_OUT_OF_RANGE', 'range', r, 'must have from <= to')
     if (steps !== undefined) {
       if (categorical)
         bad(
+          'E_OUT_OF_RANGE',
           'steps',
           steps,
           `does not apply to the categorical parameter ${parameter.name} (use values or range with step)`,
         )
       if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 2)
-        bad('steps', steps, 'must be an integer >= 2')
-      if (steps > MAX_GRID_VALUES) bad('steps', steps, `must be at most ${MAX_GRID_VALUES}`)
+        bad(kindOf(steps, 'number'), 'steps', steps, 'must be an integer >= 2')
+      if (steps > MAX_GRID_VALUES) bad('E_OUT_OF_RANGE', 'steps', steps, `must be at most ${MAX_GRID_VALUES}`)
       grid = new Array<number>(steps)
       if (parameter.scale === 'log') {
         const a = Math.log(from)
@@ -135,11 +148,12 @@ export function sweepValues(parameter: TransformParameter, options: GridOptions 
       grid[steps - 1] = to
     } else {
       const s = step ?? parameter.defaultStep
-      if (typeof s !== 'number' || !Number.isFinite(s) || !(s > 0)) bad('step', s, 'must be a finite number > 0')
+      if (typeof s !== 'number' || !Number.isFinite(s) || !(s > 0))
+        bad(kindOf(s, 'number'), 'step', s, 'must be a finite number > 0')
       const n = Math.floor((to - from) / s + 1e-9)
       if (n + 2 > MAX_GRID_VALUES) {
         throw new SegsenseError(
-          'E_BAD_PARAMETER',
+          'E_OUT_OF_RANGE',
           `sweep option step ${describeValue(s)} makes ${n + 1} values over [${from}, ${to}]; at most ${MAX_GRID_VALUES} are allowed`,
           { details: { option: 'step', value: s } },
         )

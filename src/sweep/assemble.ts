@@ -49,7 +49,7 @@ export function optionsJson(t: Transform): Record<string, unknown> {
     return JSON.parse(JSON.stringify(t.options ?? {})) as Record<string, unknown>
   } catch (cause) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `transform ${JSON.stringify(t.name)}: options must be plain JSON to be stored in a sweep result`,
       { cause },
     )

@@ -6,7 +6,7 @@
  * rewritten, never trusted), and the folder has a size bound with least-recently-used eviction (a hit refreshes the
  * entry's mtime). See docs/performance.md, "Cache".
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import {
   existsSync,
   mkdirSync,
@@ -21,9 +21,9 @@ import { createRequire } from 'node:module'
 import { mkdir } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { SegsenseError, describeValue } from '../core/errors.js'
 import { writeFileAtomic } from '../core/fs.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
+import { checkObject, reject } from '../core/validate.js'
 import type { LabelMap, Sample } from '../core/types.js'
 import { stableJson } from '../models/fingerprint.js'
 import type { CacheOptions, SweepPlan } from './types.js'
@@ -70,34 +70,23 @@ function nearestNodeModules(from: string): string | undefined {
 }
 
 /**
- * Checks the `cache` option of a sweep: `true`/`false`, or `{ dir, maxBytes }`.
- * @throws SegsenseError `E_BAD_PARAMETER` naming the bad key or value.
+ * Resolves the `cache` option of a sweep: `true`/`false`, or `{ dir, maxBytes }`; null for `false` (the cache off),
+ * else where it lives (`{}` for the defaults).
+ * @throws SegsenseError `E_WRONG_TYPE`/`E_OUT_OF_RANGE` naming the bad value, `E_UNKNOWN_OPTION` a bad key.
  */
-export function checkCacheOption(option: unknown): void {
-  if (option === undefined || typeof option === 'boolean') return
-  if (option === null || typeof option !== 'object' || Array.isArray(option)) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep option cache must be true, false or { dir, maxBytes }, got ${describeValue(option)}`,
-      { details: { value: option } },
-    )
-  }
+export function resolveCacheOption(option: unknown): CacheOptions | null {
+  if (option === false) return null
+  if (option === undefined || option === true) return {}
+  checkObject('sweep option cache', option, 'true, false or { dir, maxBytes }')
   checkKnownKeys(option, optionKeys<CacheOptions>({ dir: true, maxBytes: true }), 'sweep option cache')
   const { dir, maxBytes } = option as CacheOptions
-  if (dir !== undefined && (typeof dir !== 'string' || dir === '')) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep option cache.dir must be a folder path, got ${describeValue(dir)}`,
-      { details: { value: dir } },
-    )
-  }
+  if (dir !== undefined && (typeof dir !== 'string' || dir === ''))
+    reject(typeof dir === 'string' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE', 'sweep option cache.dir', dir, 'a folder path')
   if (maxBytes !== undefined && (typeof maxBytes !== 'number' || !Number.isInteger(maxBytes) || maxBytes < 1)) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep option cache.maxBytes must be an integer number of bytes >= 1, got ${describeValue(maxBytes)}`,
-      { details: { value: maxBytes } },
-    )
+    const code = typeof maxBytes === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE'
+    reject(code, 'sweep option cache.maxBytes', maxBytes, 'an integer number of bytes >= 1')
   }
+  return option
 }
 
 /**
@@ -123,10 +112,9 @@ async function builtIn(transform: SweepPlan['transform']): Promise<boolean> {
  * built into segsense (its code is no part of any key, so an edited transform could hit a stale entry).
  */
 export async function cacheFor(plan: SweepPlan): Promise<CacheStore | null> {
-  const option = plan.cache
-  if (option === false || envOff() || typeof plan.model.fingerprint !== 'string' || !(await builtIn(plan.transform)))
-    return null
-  return openCache(option, plan.model.fingerprint)
+  const { cache, model, transform } = plan
+  if (cache === null || envOff() || typeof model.fingerprint !== 'string' || !(await builtIn(transform))) return null
+  return openCache(cache, model.fingerprint)
 }
 
 /** `SEGSENSE_CACHE=0` (also `false`, `off`). */
@@ -205,7 +193,8 @@ function runtime(): string {
 
 /**
  * The part of every entry key a whole sweep shares: the model's fingerprint, the transform (a built-in one: name,
- * parameter and options), what is scored and how, onnxruntime, platform and segsense versions. The batch size is not part of it (batching does not change a prediction).
+ * parameter and options), what is scored and how, onnxruntime, platform and segsense versions. The batch size is not
+ * part of it (batching does not change a prediction).
  * @internal
  */
 export function sweepDigest(plan: SweepPlan): string {

@@ -1,6 +1,6 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { Classes } from '../core/types.js'
-import type { SweepConfusion, SweepResult } from '../results/sweep-result.js'
+import type { SweepConfusion } from '../results/sweep-result.js'
 
 /** The classes a sweep's confusion matrices count, and where each class id sits in them. @internal */
 export interface ConfusionLabels {
@@ -31,7 +31,7 @@ export function checkConfusionOption(value: unknown): boolean {
   if (value === undefined) return false
   if (typeof value !== 'boolean')
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `sweep option confusion must be true or false, got ${describeValue(value)}`,
       { details: { value } },
     )

@@ -33,6 +33,7 @@ export function withDeadline<T>(work: Promise<T>, deadline: Deadline): Promise<T
       },
       (error: unknown) => {
         settle()
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the model's own rejection, unchanged
         reject(error)
       },
     )

@@ -16,9 +16,8 @@ import {
   sweepDigest,
   writeEntries,
 } from './cache.js'
-import type { SweepPlan } from './types.js'
-import { type RawScores, type RunControl, runBatches } from './run.js'
-import type { SweepFrame } from './types.js'
+import { type RawScores, type RunControl, type RunTiming, addTiming, runBatches, zeroTiming } from './run.js'
+import type { SweepFrame, SweepPlan } from './types.js'
 
 /** Scores of a plan at some values (ascending), with the clean references known so far (per sample, or undefined). */
 export interface Run {
@@ -36,7 +35,22 @@ export interface ProgressCounter {
   total: number
 }
 
-type Table = Float64Array[][]
+/** One sample's scores: per metric and class (plan order), a curve with one score per value. */
+type SampleScores = readonly (readonly Float64Array[])[]
+
+/** The curve of metric `mi` and class `ci` in a sample's scores. */
+function curveOf(table: SampleScores, mi: number, ci: number): Float64Array {
+  return (table[mi] as readonly Float64Array[])[ci] as Float64Array
+}
+
+function emptyScores(plan: SweepPlan, K: number): Float64Array[][] {
+  return plan.metrics.map(() => plan.classNames.map(() => new Float64Array(K)))
+}
+
+/** Copies every curve's value `from[j]` into `into[k]`. */
+function copyColumn(into: SampleScores, k: number, from: SampleScores, j: number): void {
+  from.forEach((row, mi) => row.forEach((curve, ci) => (curveOf(into, mi, ci)[k] = curve[j] as number)))
+}
 
 /** The JSON of one score entry: per class whether the untransformed reference has it, and the scores (null = NaN). */
 interface ScorePayload {
@@ -44,13 +58,13 @@ interface ScorePayload {
   readonly scores: Record<string, Record<string, number | null>>
 }
 
-function encodeScores(plan: SweepPlan, table: Table, k: number, present: readonly boolean[]): Uint8Array {
+function encodeScores(plan: SweepPlan, table: SampleScores, k: number, present: readonly boolean[]): Uint8Array {
   const out: ScorePayload = { present: {}, scores: {} }
   plan.classNames.forEach((c, ci) => (out.present[c] = present[ci] as boolean))
   plan.metrics.forEach((m, mi) => {
     const perClass: Record<string, number | null> = {}
     plan.classNames.forEach((c, ci) => {
-      const v = (table[mi] as Float64Array[])[ci]?.[k] as number
+      const v = curveOf(table, mi, ci)[k] as number
       perClass[c] = Number.isFinite(v) ? v : null
     })
     out.scores[m] = perClass
@@ -58,11 +72,11 @@ function encodeScores(plan: SweepPlan, table: Table, k: number, present: readonl
   return Buffer.from(JSON.stringify(out))
 }
 
-/** Fills `table` at index k from a payload; false (nothing trusted) unless it holds every metric and class. */
-function decodeScores(plan: SweepPlan, payload: Buffer, table: Table, k: number): boolean[] | null {
-  let parsed: ScorePayload
+/** Fills `table` at index k from a payload; null (nothing trusted) unless it holds every metric and class. */
+function decodeScores(plan: SweepPlan, payload: Buffer, table: SampleScores, k: number): boolean[] | null {
+  let parsed: ScorePayload | null
   try {
-    parsed = JSON.parse(payload.toString('utf8')) as ScorePayload
+    parsed = JSON.parse(payload.toString('utf8')) as ScorePayload | null
   } catch {
     return null
   }
@@ -89,20 +103,199 @@ function decodeScores(plan: SweepPlan, payload: Buffer, table: Table, k: number)
   return present
 }
 
-function emptyTable(plan: SweepPlan, K: number): Table {
-  return plan.metrics.map(() => plan.classNames.map(() => new Float64Array(K)))
+/** The sweep's and the samples' digests: the parts of every cache key. */
+interface PlanDigests {
+  readonly sweepKey: string
+  readonly digests: readonly string[]
 }
 
-const planDigests = new WeakMap<SweepPlan, { readonly sweepKey: string; readonly digests: readonly string[] }>()
+const planDigests = new WeakMap<SweepPlan, PlanDigests>()
 
-/** The sweep's and the samples' digests, hashed once per plan (refinement rounds evaluate the same plan again). */
-function digestsOf(plan: SweepPlan): { readonly sweepKey: string; readonly digests: readonly string[] } {
+/** The digests, hashed once per plan (refinement rounds evaluate the same plan again). */
+function digestsOf(plan: SweepPlan): PlanDigests {
   let d = planDigests.get(plan)
   if (!d) {
     d = { sweepKey: sweepDigest(plan), digests: plan.samples.map((s) => sampleDigest(s, plan.reference === 'truth')) }
     planDigests.set(plan, d)
   }
   return d
+}
+
+/** Some samples (plan indices) to run at some values (indices into the evaluated values), with their references. */
+interface Group {
+  readonly samples: number[]
+  readonly ks: readonly number[]
+  /** The clean references of `samples` when all are known (`reference: 'prediction'`), else undefined. */
+  given?: readonly LabelMap[] | undefined
+}
+
+/** What the cache held: every sample's scores (filled where hit), per sample the classes present, the misses. */
+interface Lookup {
+  readonly scores: Float64Array[][][]
+  readonly present: (readonly boolean[] | undefined)[]
+  /** Per sample, the value indices the cache lacks (ascending). */
+  readonly missing: readonly (readonly number[])[]
+  readonly hits: number
+}
+
+/** Step 1: looks up every (sample, value) score; a sample whose frames are kept is never cached, so it runs whole. */
+function lookUp(plan: SweepPlan, values: readonly number[], store: CacheStore, keys: PlanDigests): Lookup {
+  const K = values.length
+  const scores = plan.samples.map(() => emptyScores(plan, K))
+  const present: (boolean[] | undefined)[] = new Array<boolean[] | undefined>(plan.samples.length)
+  let hits = 0
+  const missing = plan.samples.map((sample, s) => {
+    const miss: number[] = []
+    const table = scores[s] as SampleScores
+    const kept = plan.keepFrames?.has(sample.id) === true
+    for (let k = 0; k < K; k++) {
+      const payload = kept
+        ? null
+        : readEntry(store, scoreKey(keys.sweepKey, keys.digests[s] as string, values[k] as number))
+      const got = payload && decodeScores(plan, payload, table, k)
+      if (got) {
+        present[s] ??= got
+        hits++
+      } else miss.push(k)
+    }
+    return miss
+  })
+  return { scores, present, missing, hits }
+}
+
+function sameIndices(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i])
+}
+
+/** Step 2: samples that miss the same values, grouped (in sample order) so that they share one run. */
+function groupByMissing(missing: readonly (readonly number[])[]): Group[] {
+  const groups: Group[] = []
+  missing.forEach((ks, s) => {
+    if (ks.length === 0) return
+    // Few distinct miss lists exist (usually one: none cached, or a refinement round's new values).
+    const group = groups.find((g) => sameIndices(g.ks, ks))
+    if (group) group.samples.push(s)
+    else groups.push({ samples: [s], ks })
+  })
+  return groups
+}
+
+/**
+ * Step 3 (`reference: 'prediction'`): fills `refs` with the clean predictions the cache holds and gives each group
+ * whose references are all known its `given`. Returns how many clean predictions are left to make.
+ */
+function givenReferences(
+  groups: readonly Group[],
+  refs: (LabelMap | undefined)[],
+  store: CacheStore,
+  cleanKeys: readonly string[],
+): number {
+  let toPredict = 0
+  for (const group of groups) {
+    for (const s of group.samples) {
+      if (refs[s] !== undefined) continue
+      const payload = readEntry(store, cleanKeys[s] as string)
+      const map = payload && decodeLabels(payload)
+      if (map) refs[s] = map
+    }
+    const known = group.samples.every((s) => refs[s] !== undefined)
+    group.given = known ? group.samples.map((s) => refs[s] as LabelMap) : undefined
+    if (!known) toPredict += group.samples.length
+  }
+  return toPredict
+}
+
+/** Runs some samples at some values, counting their predictions into the shared `counter`. */
+type GroupRunner = (group: Group) => Promise<RawScores>
+
+function groupRunner(
+  plan: SweepPlan,
+  values: readonly number[],
+  control: RunControl,
+  counter: ProgressCounter,
+): GroupRunner {
+  return async (group) => {
+    const base = counter.done
+    const subPlan: SweepPlan = {
+      ...plan,
+      samples: group.samples.map((s) => plan.samples[s] as SweepPlan['samples'][number]),
+      values: group.ks.map((k) => values[k] as number),
+    }
+    const onProgress = (p: { readonly done: number }): void => {
+      counter.done = base + p.done
+      control.onProgress?.({ done: counter.done, total: counter.total })
+    }
+    const raw = await runBatches(subPlan, { signal: control.signal, references: group.given, onProgress })
+    counter.done = base + raw.predictions
+    return raw
+  }
+}
+
+/** The empty-reference pairs of the per-sample class presence. */
+function emptyReferencesOf(
+  plan: SweepPlan,
+  present: readonly (readonly boolean[] | undefined)[],
+): RawScores['emptyReferences'] {
+  const out: { sample: number; className: string }[] = []
+  present.forEach((row, s) =>
+    row?.forEach((has, ci) => has || out.push({ sample: s, className: plan.classNames[ci] as string })),
+  )
+  return out
+}
+
+/** What the cache-side evaluation shares between its steps. */
+interface CacheContext {
+  readonly plan: SweepPlan
+  readonly values: readonly number[]
+  readonly keys: PlanDigests
+  /** Under `reference: 'prediction'`, per sample the key of its clean prediction; else empty. */
+  readonly cleanKeys: readonly string[]
+}
+
+/**
+ * Step 4: runs each group, copies its scores into place (with the classes present), and returns them (and the new
+ * clean predictions, which it also puts into `refs`) as cache entries to write, with the groups' summed timing.
+ */
+async function runGroups(
+  ctx: CacheContext,
+  groups: readonly Group[],
+  run: GroupRunner,
+  lookup: Lookup,
+  refs: (LabelMap | undefined)[],
+): Promise<{ frames: (SweepFrame[] | null)[] | null; timing: RunTiming; pending: CacheEntry[] }> {
+  const { plan, values, keys } = ctx
+  const frames: (SweepFrame[] | null)[] | null = plan.keepFrames ? plan.samples.map(() => null) : null
+  const timing = zeroTiming()
+  const pending: CacheEntry[] = []
+  for (const group of groups) {
+    const raw = await run(group)
+    addTiming(timing, raw)
+    group.samples.forEach((s, gi) => {
+      const has = plan.classNames.map((c) => !raw.emptyReferences.some((e) => e.sample === gi && e.className === c))
+      lookup.present[s] = has
+      const table = lookup.scores[s] as SampleScores
+      group.ks.forEach((k, j) => {
+        copyColumn(table, k, raw.scores[gi] as SampleScores, j)
+        const key = scoreKey(keys.sweepKey, keys.digests[s] as string, values[k] as number)
+        pending.push({ key, payload: encodeScores(plan, table, k, has) })
+      })
+      // A kept sample always runs whole, so its frames are in value order already.
+      const kept = raw.frames?.[gi]
+      if (frames && kept) frames[s] = kept as SweepFrame[]
+      if (plan.reference === 'prediction' && !group.given) {
+        const clean = raw.references[gi] as LabelMap
+        refs[s] = clean
+        pending.push({ key: ctx.cleanKeys[s] as string, payload: encodeLabels(clean) })
+      }
+    })
+  }
+  return { frames, timing, pending }
+}
+
+/** One cache entry to write. */
+interface CacheEntry {
+  readonly key: string
+  readonly payload: Uint8Array
 }
 
 /**
@@ -121,150 +314,46 @@ export async function evaluateValues(
   const n = plan.samples.length
   const K = values.length
   const byPrediction = plan.reference === 'prediction'
-  const report = (): void => control.onProgress?.({ done: counter.done, total: counter.total })
-  const run = async (
-    samples: readonly number[],
-    ks: readonly number[],
-    given: readonly LabelMap[] | undefined,
-  ): Promise<RawScores> => {
-    const base = counter.done
-    const raw = await runBatches(
-      {
-        ...plan,
-        samples: samples.map((s) => plan.samples[s] as SweepPlan['samples'][number]),
-        values: ks.map((k) => values[k] as number),
-      },
-      {
-        signal: control.signal,
-        references: given,
-        onProgress: (p) => {
-          counter.done = base + p.done
-          report()
-        },
-      },
-    )
-    counter.done = base + raw.predictions
-    return raw
-  }
-  const all = Array.from({ length: n }, (_, s) => s)
-  const allValues = Array.from({ length: K }, (_, k) => k)
-
+  const run = groupRunner(plan, values, control, counter)
   if (!store) {
-    const given =
-      references.length === n && references.every((r) => r !== undefined) ? (references as LabelMap[]) : undefined
+    const known = references.length === n && references.every((r) => r !== undefined)
+    const given = known ? references : undefined
     counter.total += n * K + (byPrediction && !given ? n : 0)
-    const raw = await run(all, allValues, given)
+    const raw = await run({ samples: plan.samples.map((_, s) => s), ks: values.map((_, k) => k), given })
     return { values, raw, references: raw.references, cached: 0 }
   }
-
-  // Look up every (sample, value) score; the frames of kept samples are never cached, so those samples run whole.
-  const { sweepKey, digests } = digestsOf(plan)
-  const scores: Table[] = plan.samples.map(() => emptyTable(plan, K))
-  const present: (boolean[] | undefined)[] = new Array(n)
-  const missing: number[][] = plan.samples.map(() => [])
-  let hits = 0
-  plan.samples.forEach((sample, s) => {
-    const miss = missing[s] as number[]
-    if (plan.keepFrames?.has(sample.id)) {
-      miss.push(...allValues)
-      return
-    }
-    for (let k = 0; k < K; k++) {
-      const payload = readEntry(store, scoreKey(sweepKey, digests[s] as string, values[k] as number))
-      const got = payload && decodeScores(plan, payload, scores[s] as Table, k)
-      if (got) {
-        present[s] ??= got
-        hits++
-      } else miss.push(k)
-    }
-  })
-
-  // Samples that miss the same values run together; their clean predictions come from `references` or the cache.
-  const groups = new Map<string, number[]>()
-  plan.samples.forEach((_, s) => {
-    const miss = missing[s] as number[]
-    if (miss.length === 0) return
-    const key = miss.join(',')
-    const list = groups.get(key)
-    if (list) list.push(s)
-    else groups.set(key, [s])
-  })
-  const refs: (LabelMap | undefined)[] = plan.samples.map((sample, s) => (byPrediction ? references[s] : sample.truth))
+  const keys = digestsOf(plan)
+  const lookup = lookUp(plan, values, store, keys)
+  const groups = groupByMissing(lookup.missing)
+  const refs = plan.samples.map((sample, s) => (byPrediction ? references[s] : sample.truth))
   // Under reference: 'prediction' a sample's digest covers its image only: the key of its clean prediction.
-  const cleanKeys = byPrediction ? digests.map((d) => cleanKey(plan.model.fingerprint as string, d)) : []
-  let cleansToPredict = 0
-  const plans: { samples: number[]; ks: number[]; given: LabelMap[] | undefined }[] = []
-  for (const [key, samples] of groups) {
-    let given: LabelMap[] | undefined
-    if (byPrediction) {
-      for (const s of samples) {
-        if (refs[s] !== undefined) continue
-        const payload = readEntry(store, cleanKeys[s] as string)
-        const map = payload && decodeLabels(payload)
-        if (map) refs[s] = map
-      }
-      given = samples.every((s) => refs[s] !== undefined) ? samples.map((s) => refs[s] as LabelMap) : undefined
-      if (!given) cleansToPredict += samples.length
-    }
-    plans.push({ samples, ks: key.split(',').map(Number), given })
-  }
+  const fingerprint = plan.model.fingerprint as string
+  const cleanKeys = byPrediction ? keys.digests.map((d) => cleanKey(fingerprint, d)) : []
+  const cleansToPredict = byPrediction ? givenReferences(groups, refs, store, cleanKeys) : 0
   counter.total += n * K + cleansToPredict
-  counter.done += hits
-  if (hits > 0) report()
-
-  const frames: (SweepFrame[] | null)[] | null = plan.keepFrames ? plan.samples.map(() => null) : null
-  let predictions = 0
-  let predictMs = 0
-  let transformMs = 0
-  let scoreMs = 0
-  const pending: { key: string; payload: Uint8Array }[] = []
-  for (const group of plans) {
-    const raw = await run(group.samples, group.ks, group.given)
-    predictions += raw.predictions
-    predictMs += raw.predictMs
-    transformMs += raw.transformMs
-    scoreMs += raw.scoreMs
-    group.samples.forEach((s, gi) => {
-      const has = plan.classNames.map((c) => !raw.emptyReferences.some((e) => e.sample === gi && e.className === c))
-      present[s] = has
-      const table = scores[s] as Table
-      const sub = raw.scores[gi] as Table
-      group.ks.forEach((k, j) => {
-        sub.forEach((row, mi) =>
-          row.forEach((curve, ci) => (((table[mi] as Float64Array[])[ci] as Float64Array)[k] = curve[j] as number)),
-        )
-        pending.push({
-          key: scoreKey(sweepKey, digests[s] as string, values[k] as number),
-          payload: encodeScores(plan, table, k, has),
-        })
-      })
-      // A kept sample always runs whole, so its frames are in value order already.
-      if (frames && raw.frames?.[gi]) frames[s] = raw.frames[gi] as SweepFrame[]
-      if (byPrediction && !group.given) {
-        const clean = raw.references[gi] as LabelMap
-        refs[s] = clean
-        pending.push({ key: cleanKeys[s] as string, payload: encodeLabels(clean) })
-      }
-    })
-  }
+  counter.done += lookup.hits
+  if (lookup.hits > 0) control.onProgress?.({ done: counter.done, total: counter.total })
+  const ctx: CacheContext = { plan, values, keys, cleanKeys }
+  const { frames, timing, pending } = await runGroups(ctx, groups, run, lookup, refs)
   const written = pending.length > 0 ? await writeEntries(store, pending) : 0
   if (written > 0) maybePrune(store, written)
-  const emptyReferences: { sample: number; className: string }[] = []
-  present.forEach((row, s) =>
-    row?.forEach((has, ci) => has || emptyReferences.push({ sample: s, className: plan.classNames[ci] as string })),
-  )
+  const emptyReferences = emptyReferencesOf(plan, lookup.present)
+  const clean = refs as LabelMap[]
   const raw: RawScores = {
-    scores,
+    scores: lookup.scores,
     frames,
     emptyReferences,
     confusion: null,
-    references: refs as LabelMap[],
-    predictions,
-    predictMs,
-    transformMs,
-    scoreMs,
+    references: clean,
+    ...timing,
   }
-  return { values, raw, references: refs, cached: hits }
+  return { values, raw, references: refs, cached: lookup.hits }
+}
+
+/** Where each value of `part` lands in `values`. */
+function positionsIn(values: readonly number[], part: readonly number[]): number[] {
+  const index = new Map(values.map((v, i) => [v, i]))
+  return part.map((v) => index.get(v) as number)
 }
 
 /**
@@ -273,16 +362,15 @@ export async function evaluateValues(
  */
 export function mergeRuns(a: Run, b: Run): Run {
   const values = [...a.values, ...b.values].sort((x, y) => x - y)
-  const index = new Map(values.map((v, i) => [v, i]))
-  const ia = a.values.map((v) => index.get(v) as number)
-  const ib = b.values.map((v) => index.get(v) as number)
+  const ia = positionsIn(values, a.values)
+  const ib = positionsIn(values, b.values)
   const K = values.length
   const scores = a.raw.scores.map((table, s) =>
     table.map((row, mi) =>
       row.map((curve, ci) => {
         const out = new Float64Array(K)
         curve.forEach((v, j) => (out[ia[j] as number] = v))
-        ;((b.raw.scores[s] as Table)[mi] as Float64Array[])[ci]?.forEach((v, j) => (out[ib[j] as number] = v))
+        b.raw.scores[s]?.[mi]?.[ci]?.forEach((v, j) => (out[ib[j] as number] = v))
         return out
       }),
     ),
@@ -298,6 +386,9 @@ export function mergeRuns(a: Run, b: Run): Run {
       return out
     })
   const references = a.references.map((r, s) => r ?? b.references[s])
+  const timing = zeroTiming()
+  addTiming(timing, a.raw)
+  addTiming(timing, b.raw)
   const raw: RawScores = {
     scores,
     frames,
@@ -305,10 +396,7 @@ export function mergeRuns(a: Run, b: Run): Run {
     // Runs through the cache never count confusion (sweep() bypasses the cache for it).
     confusion: null,
     references: references as LabelMap[],
-    predictions: a.raw.predictions + b.raw.predictions,
-    predictMs: a.raw.predictMs + b.raw.predictMs,
-    transformMs: a.raw.transformMs + b.raw.transformMs,
-    scoreMs: a.raw.scoreMs + b.raw.scoreMs,
+    ...timing,
   }
   return { values, raw, references, cached: a.cached + b.cached }
 }

@@ -1,5 +1,6 @@
 import { SegsenseError, describeValue, isSegsenseError } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
+import { checkObject } from '../core/validate.js'
 import type { LabelMap, Raster, Sample } from '../core/types.js'
 import { isDistanceMetric } from '../metrics/overlap.js'
 import type { SegmentationModel } from '../models/model.js'
@@ -10,13 +11,12 @@ import {
   type GridAxisRecord,
   type GridResult,
   type GridScoreTable,
-  type ScoreGrid,
 } from '../results/grid-result.js'
 import { reduceScores } from '../results/reduce.js'
 import { resolveSweep } from './resolve.js'
 import type { ScoreTable } from '../results/sweep-result.js'
-import { runBatches } from './run.js'
-import { type SweepOptions } from './types.js'
+import { type RawScores, runBatches } from './run.js'
+import type { SweepOptions, SweepPlan } from './types.js'
 import { optionsJson, parameterJson, warningsOf } from './assemble.js'
 
 /**
@@ -79,6 +79,11 @@ export const GRID_SWEEP_OPTION_KEYS = optionKeys<GridSweepOptions>({
 
 const GRID_KEYS = optionKeys<GridOptions>({ range: true, step: true, steps: true, values: true })
 
+/** `Array.isArray` without its narrowing (which turns a readonly tuple into `any[]`). */
+function isList(value: unknown): boolean {
+  return Array.isArray(value)
+}
+
 function isTransform(axis: unknown): axis is Transform {
   const t = axis as Partial<Transform> | null
   return !!t && typeof t === 'object' && typeof t.image === 'function' && !!t.parameter && typeof t.with === 'function'
@@ -100,16 +105,16 @@ function axisGrids(options: GridSweepOptions): [GridOptions, GridOptions] {
   const { axes, ranges } = options
   if (
     axes !== undefined &&
-    (!Array.isArray(axes) || axes.length !== 2 || !axes.every((a) => a !== null && typeof a === 'object'))
+    (!isList(axes) || axes.length !== 2 || !axes.every((a) => a !== null && typeof a === 'object'))
   ) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `sweepGrid option axes must be two grids [{ range, step | steps | values }, { ... }], got ${describeValue(axes)}`,
     )
   }
   if (ranges !== undefined && (!Array.isArray(ranges) || ranges.length !== 2)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `sweepGrid option ranges must be two ranges [[from, to], [from, to]], got ${describeValue(ranges)}`,
     )
   }
@@ -119,7 +124,7 @@ function axisGrids(options: GridSweepOptions): [GridOptions, GridOptions] {
     if (ranges === undefined) return grid
     if (grid.range !== undefined)
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_INCOMPATIBLE_OPTIONS',
         `sweepGrid: give the range of axis ${k} once, in ranges or in axes[${k}].range, not both`,
       )
     return { ...grid, range: ranges[k] as readonly [number, number] }
@@ -216,10 +221,10 @@ function variantCells(t: Transform, axis: GridOptionAxis, optionAt: 0 | 1, vt: n
       changes = axis.vary(v)
       if (changes === null || typeof changes !== 'object')
         throw new SegsenseError(
-          'E_BAD_PARAMETER',
+          'E_WRONG_TYPE',
           `vary(${v}) must return an options object, got ${describeValue(changes)}`,
         )
-      return t.with(changes as object)
+      return t.with(changes)
     } catch (e) {
       if (!isSegsenseError(e)) throw e
       throw new SegsenseError(
@@ -250,9 +255,9 @@ function variantCells(t: Transform, axis: GridOptionAxis, optionAt: 0 | 1, vt: n
 }
 
 function planCells(axes: GridAxes, options: GridSweepOptions): CellPlan {
-  if (!Array.isArray(axes) || axes.length !== 2) {
+  if (!isList(axes) || axes.length !== 2) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `sweepGrid: axes must be two transforms [a, b], or a transform and an option axis { parameter, vary }, got ${describeValue(axes)}`,
     )
   }
@@ -260,7 +265,7 @@ function planCells(axes: GridAxes, options: GridSweepOptions): CellPlan {
     if (isTransform(axis)) {
       if (axis.spatial && typeof axis.labels !== 'function')
         throw new SegsenseError(
-          'E_BAD_PARAMETER',
+          'E_WRONG_TYPE',
           `sweepGrid axis ${k}: transform ${JSON.stringify(axis.name)} is spatial but has no labels(mask, value) function`,
         )
       return 'transform'
@@ -271,8 +276,9 @@ function planCells(axes: GridAxes, options: GridSweepOptions): CellPlan {
       return 'option'
     }
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweepGrid axis ${k} must be a Transform (e.g. rotate) or an option axis { parameter, vary: (value) => options }, got ${describeValue(axis)}`,
+      'E_WRONG_TYPE',
+      `sweepGrid axis ${k} must be a Transform (e.g. rotate) or an option axis { parameter, vary: (value) ` +
+        `=> options }, got ${describeValue(axis)}`,
     )
   })
   const grids = axisGrids(options)
@@ -285,13 +291,13 @@ function planCells(axes: GridAxes, options: GridSweepOptions): CellPlan {
   if (isTransform(a) && isTransform(b)) return sequentialCells(a, b, values[0], values[1])
   if (kinds[0] === 'option' && kinds[1] === 'option') {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       "sweepGrid: an option axis sweeps an option of the other axis' transform, so one of the two axes must be a Transform",
     )
   }
   return isTransform(a)
     ? variantCells(a, b as GridOptionAxis, 1, values[0], values[1])
-    : variantCells(b as Transform, a as GridOptionAxis, 0, values[1], values[0])
+    : variantCells(b as Transform, a, 0, values[1], values[0])
 }
 
 /** A flat curve over cells (index i * m + j) as an n x m grid. */
@@ -338,17 +344,56 @@ export async function sweepGrid<Options extends object>(
   options: GridSweepOptions = {},
 ): Promise<GridResult> {
   const t0 = performance.now()
-  if (options === null || typeof options !== 'object')
-    throw new SegsenseError('E_BAD_PARAMETER', `sweepGrid: options must be an object, got ${describeValue(options)}`)
+  const grid = resolveGrid(model, samples, axes, options)
+  const raw = await runBatches(grid.plan, grid.plan.control)
+  return assembleGrid(grid, raw, performance.now() - t0)
+}
+
+/** A grid resolved: the sweep over cell indices that runs it, and the axes it reports. */
+interface GridPlan {
+  readonly plan: SweepPlan
+  readonly records: readonly [GridAxisRecord, GridAxisRecord]
+  /** Indices of the neutral values on the two axes. */
+  readonly neutral: [number, number]
+}
+
+/** Checks the grid's own options and axes, and resolves the rest as `sweep` does, over cell indices. */
+function resolveGrid(
+  model: SegmentationModel,
+  samples: Sample | readonly Sample[],
+  axes: GridAxes,
+  options: GridSweepOptions,
+): GridPlan {
+  checkObject('sweepGrid: options', options)
   checkKnownKeys(options, GRID_SWEEP_OPTION_KEYS, 'sweepGrid options')
-  const cells = planCells(axes as GridAxes, options)
+  const cells = planCells(axes, options)
   const [ra, rb] = cells.records
   const n = ra.values.length
   const m = rb.values.length
   const neutral: [number, number] = [ra.values.indexOf(ra.parameter.neutral), rb.values.indexOf(rb.parameter.neutral)]
-  // The grid runs as one sweep over cell indices (c = i * m + j): batching, scoring, progress, abort and timeouts
-  // are the sweep runner's own.
-  const cellTransform: Transform = {
+  const { axes: _axes, ranges: _ranges, ...sweepOptions } = options
+  const values = Array.from({ length: n * m }, (_, c) => c)
+  const resolved = resolveSweep(model, samples, cellTransform(cells, neutral, n, m), { ...sweepOptions, values })
+  // Grids gate scores (higher is better, at most 1): a distance (+Infinity when one mask is empty) has no stable
+  // region at a min.
+  const distances = resolved.metrics.filter((metric) => isDistanceMetric(metric))
+  if (distances.length)
+    throw new SegsenseError(
+      'E_OUT_OF_RANGE',
+      `sweepGrid option metrics: ${distances.join(', ')} ` +
+        `${distances.length === 1 ? 'is a distance' : 'are distances'}; grids take the scores dice, iou, ` +
+        `precision, recall and nsd (distances are not supported in grids yet)`,
+    )
+  const what = `grid sweep of ${JSON.stringify(cells.name)} on model ${JSON.stringify(model.name)}`
+  return { plan: { ...resolved, what }, records: cells.records, neutral }
+}
+
+/**
+ * The grid as one transform over cell indices (c = i * m + j), so that batching, scoring, progress, abort and
+ * timeouts are the sweep runner's own.
+ */
+function cellTransform(cells: CellPlan, neutral: readonly [number, number], n: number, m: number): Transform {
+  return {
     name: cells.name,
     parameter: {
       name: 'cell',
@@ -366,30 +411,21 @@ export async function sweepGrid<Options extends object>(
       throw new SegsenseError('E_BAD_PARAMETER', 'a grid cell transform takes no options')
     },
   }
-  const { axes: _axes, ranges: _ranges, ...sweepOptions } = options
-  // Grids gate scores (higher is better, at most 1): a distance (+Infinity when one mask is empty) has no stable region at a min.
-  const distances = (options.metrics ?? []).filter((m) => isDistanceMetric(m))
-  if (distances.length)
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweepGrid option metrics: ${distances.join(', ')} ${distances.length === 1 ? 'is a distance' : 'are distances'}; grids take the scores dice, iou, precision, recall and nsd (distances are not supported in grids yet)`,
-    )
-  const cellIndices = Array.from({ length: n * m }, (_, c) => c)
-  const resolved = resolveSweep(model, samples, cellTransform, { ...sweepOptions, values: cellIndices })
-  const plan = {
-    ...resolved,
-    what: `grid sweep of ${JSON.stringify(cells.name)} on model ${JSON.stringify(model.name)}`,
-  }
-  const raw = await runBatches(plan, { onProgress: options.onProgress, signal: options.signal })
+}
+
+/** The plain-JSON grid result of a finished run over cells. */
+function assembleGrid(grid: GridPlan, raw: RawScores, totalMs: number): GridResult {
+  const { plan, records } = grid
+  const [n, m] = [records[0].values.length, records[1].values.length]
   const reduced = reduceScores(raw.scores, plan.metrics, plan.classNames, n * m)
   const warnings = warningsOf(plan, raw)
-  const asGrid = (t: ScoreTable): GridScoreTable => gridTable(t, n, m) as Record<string, Record<string, ScoreGrid>>
+  const asGrid = (t: ScoreTable): GridScoreTable => gridTable(t, n, m)
   return {
     schemaVersion: GRID_SCHEMA_VERSION,
     kind: 'grid',
-    model: model.name,
-    axes: [ra, rb],
-    neutral,
+    model: plan.model.name,
+    axes: [records[0], records[1]],
+    neutral: grid.neutral,
     classes: [...plan.classNames],
     metrics: [...plan.metrics],
     reference: plan.reference,
@@ -400,7 +436,7 @@ export async function sweepGrid<Options extends object>(
     meanCounts: gridTable(reduced.meanCounts, n, m),
     ...(warnings.length ? { warnings } : {}),
     timing: {
-      totalMs: performance.now() - t0,
+      totalMs,
       predictMs: raw.predictMs,
       transformMs: raw.transformMs,
       scoreMs: raw.scoreMs,

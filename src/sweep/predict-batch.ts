@@ -61,7 +61,8 @@ export function batchPredictor(context: BatchContext): BatchPredictor {
           onTimeout: () =>
             new SegsenseError(
               'E_TIMEOUT',
-              `model ${JSON.stringify(model.name)} did not answer batch ${number} of ${batches} (${images.length} ${unit}${images.length === 1 ? '' : 's'}) within the batchTimeout of ${batchTimeout} ms (${what})`,
+              `model ${JSON.stringify(model.name)} did not answer batch ${number} of ${batches} (${images.length} ` +
+                `${unit}${images.length === 1 ? '' : 's'}) within the batchTimeout of ${batchTimeout} ms (${what})`,
               {
                 details: { model: model.name, batch: number, batches, images: images.length, batchTimeout },
               },
@@ -72,7 +73,9 @@ export function batchPredictor(context: BatchContext): BatchPredictor {
       if (!Array.isArray(out) || out.length !== images.length) {
         throw new SegsenseError(
           'E_MODEL_OUTPUT',
-          `model ${JSON.stringify(model.name)} returned ${Array.isArray(out) ? out.length : describeValue(out)} predictions for a batch of ${images.length} ${unit}s`,
+          `model ${JSON.stringify(model.name)} returned ` +
+            `${Array.isArray(out) ? out.length : describeValue(out)} predictions for a batch of ${images.length} ` +
+            `${unit}s`,
         )
       }
       return out.map((p, i) => checkPrediction(model.name, images[i] as Raster, p))

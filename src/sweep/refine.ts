@@ -3,9 +3,9 @@
  * neighbouring values where a refined curve crosses its threshold (one passes, the other fails or is undefined) is
  * halved until it is at most `tolerance` wide, predicting only the new values. See docs/performance.md, "Refine".
  */
-import { SegsenseError, describeValue } from '../core/errors.js'
+import { SegsenseError, type SegsenseErrorCode, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
-import { type MetricName, isDistanceMetric } from '../metrics/overlap.js'
+import { isDistanceMetric } from '../metrics/overlap.js'
 import type { TransformParameter } from '../transforms/transform.js'
 import type { Run } from './evaluate.js'
 import { MAX_GRID_VALUES, fromWorking, toWorking } from '../results/values.js'
@@ -17,11 +17,14 @@ import type { RefineOptions, RefineSettings, SweepPlan } from './types.js'
 /** Most bisection rounds: 60 halvings take any finite bracket below any tolerance a double can hold. */
 const MAX_ROUNDS = 60
 
-const bad = (what: string, value: unknown, expected: string): never => {
-  throw new SegsenseError('E_BAD_PARAMETER', `sweep option refine${what} ${expected}, got ${describeValue(value)}`, {
+const bad = (what: string, value: unknown, expected: string, code: SegsenseErrorCode = 'E_OUT_OF_RANGE'): never => {
+  throw new SegsenseError(code, `sweep option refine${what} ${expected}, got ${describeValue(value)}`, {
     details: { value },
   })
 }
+
+/** `E_OUT_OF_RANGE` for a number, `E_WRONG_TYPE` for anything else. */
+const kindOf = (value: unknown): SegsenseErrorCode => (typeof value === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE')
 
 /**
  * Checks `refine` against the plan (its classes, metrics and parameter).
@@ -31,7 +34,7 @@ const bad = (what: string, value: unknown, expected: string): never => {
 export function resolveRefine(option: unknown, plan: SweepPlan): RefineSettings | null {
   if (option === undefined) return null
   if (option === null || typeof option !== 'object' || Array.isArray(option))
-    bad('', option, 'must be { min, tolerance, metric?, aggregate? }')
+    bad('', option, 'must be { min, tolerance, metric?, aggregate? }', 'E_WRONG_TYPE')
   checkKnownKeys(
     option,
     optionKeys<RefineOptions>({ min: true, tolerance: true, metric: true, aggregate: true }),
@@ -43,9 +46,10 @@ export function resolveRefine(option: unknown, plan: SweepPlan): RefineSettings 
       '',
       option,
       `does not apply to the categorical parameter ${plan.transform.parameter.name} (there is nothing between two categories)`,
+      'E_INCOMPATIBLE_OPTIONS',
     )
   if (typeof o.tolerance !== 'number' || !Number.isFinite(o.tolerance) || !(o.tolerance > 0))
-    bad('.tolerance', o.tolerance, "must be a finite number > 0 (in the parameter's unit)")
+    bad('.tolerance', o.tolerance, "must be a finite number > 0 (in the parameter's unit)", kindOf(o.tolerance))
   const metric = o.metric ?? 'dice'
   if (!plan.metrics.includes(metric))
     bad('.metric', metric, `must be one of the sweep's metrics (${plan.metrics.join(', ')})`)
@@ -55,7 +59,7 @@ export function resolveRefine(option: unknown, plan: SweepPlan): RefineSettings 
   const aggregate = o.aggregate ?? 'mean'
   if (aggregate !== 'mean' && aggregate !== 'each') bad('.aggregate', aggregate, "must be 'mean' or 'each'")
   const threshold = (v: unknown, what: string): number =>
-    typeof v === 'number' && v >= 0 && v <= 1 ? v : bad(what, v, 'must be a number in [0, 1]')
+    typeof v === 'number' && v >= 0 && v <= 1 ? v : bad(what, v, 'must be a number in [0, 1]', kindOf(v))
   const thresholds = new Map<string, number>()
   if (typeof o.min === 'number') {
     const t = threshold(o.min, '.min')
@@ -66,7 +70,7 @@ export function resolveRefine(option: unknown, plan: SweepPlan): RefineSettings 
       thresholds.set(c, threshold(v, `.min.${c}`))
     }
     if (thresholds.size === 0) bad('.min', o.min, 'must name at least one class')
-  } else bad('.min', o.min, 'must be a number or a { className: number } map')
+  } else bad('.min', o.min, 'must be a number or a { className: number } map', 'E_WRONG_TYPE')
   return { thresholds, tolerance: o.tolerance, metric, aggregate }
 }
 
@@ -138,7 +142,7 @@ export async function refineRun(
     if (next.length === 0) break
     if (run.values.length + next.length > MAX_GRID_VALUES) {
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `sweep option refine: the tolerance ${settings.tolerance} needs more than ${MAX_GRID_VALUES} values; give a larger tolerance`,
         { details: { tolerance: settings.tolerance } },
       )

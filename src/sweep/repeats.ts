@@ -3,7 +3,7 @@ import { checkSeed, createRng } from '../transforms/random.js'
 import type { Transform } from '../transforms/transform.js'
 import { meanCurve } from '../results/reduce.js'
 import type { SweepPlan } from './types.js'
-import { type RawScores, type RunControl, runBatches } from './run.js'
+import { type RawScores, type RunControl, addTiming, runBatches, zeroTiming } from './run.js'
 
 /** Most draws a sweep takes (each is a whole sweep). */
 export const MAX_REPEATS = 1000
@@ -17,7 +17,7 @@ export function checkRepeats(transform: Transform, repeats: unknown, seed: unkno
   const n = repeats ?? 1
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_REPEATS) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      typeof n === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
       `sweep option repeats must be an integer in 1..${MAX_REPEATS}, got ${describeValue(repeats)}`,
       { details: { value: repeats } },
     )
@@ -26,15 +26,18 @@ export function checkRepeats(transform: Transform, repeats: unknown, seed: unkno
   if (n > 1) {
     if (transform.random !== true) {
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
-        `sweep option repeats is ${n}, but transform ${JSON.stringify(transform.name)} is deterministic: every draw would give the same scores. repeats is for random transforms (noise, elastic, corruptions.gaussianNoise, ...)`,
+        'E_INCOMPATIBLE_OPTIONS',
+        `sweep option repeats is ${n}, but transform ${JSON.stringify(transform.name)} is deterministic: ` +
+          `every draw would give the same scores. repeats is for random transforms (noise, elastic, ` +
+          `corruptions.gaussianNoise, ...)`,
         { details: { transform: transform.name, repeats: n } },
       )
     }
     if (!transform.options || !Object.hasOwn(transform.options, 'seed')) {
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
-        `transform ${JSON.stringify(transform.name)} is random but has no seed option, so repeats cannot draw it again: give it a seed option (defineTransform options: { seed: 0 })`,
+        'E_INCOMPATIBLE_OPTIONS',
+        `transform ${JSON.stringify(transform.name)} is random but has no seed option, so repeats cannot ` +
+          `draw it again: give it a seed option (defineTransform options: { seed: 0 })`,
         { details: { transform: transform.name } },
       )
     }
@@ -100,18 +103,15 @@ export async function runRepeats(plan: SweepPlan, control: RunControl = {}): Pro
         return sum
       })
     : null
-  const total = (key: 'predictions' | 'predictMs' | 'transformMs' | 'scoreMs'): number =>
-    draws.reduce((a, d) => a + d[key], 0)
+  const timing = zeroTiming()
+  for (const d of draws) addTiming(timing, d)
   const raw: RawScores = {
     scores,
     frames: first.frames,
     emptyReferences: first.emptyReferences,
     confusion,
     references: first.references,
-    predictions: total('predictions'),
-    predictMs: total('predictMs'),
-    transformMs: total('transformMs'),
-    scoreMs: total('scoreMs'),
+    ...timing,
   }
   return { raw, draws, seeds }
 }

@@ -1,23 +1,25 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
-import { checkInteger } from '../core/validate.js'
 import { aliased, checkKnownKeys, nearest, optionKeys } from '../core/options.js'
 import { assertSameSize, classIds } from '../core/raster.js'
 import type { Classes, Sample } from '../core/types.js'
+import { checkChoice, checkInteger, checkObject, reject, rejectCombination } from '../core/validate.js'
 import { checkTolerance } from '../metrics/distance.js'
-import {
-  DEFAULT_EMPTY_POLICY,
-  DEFAULT_NSD_TOLERANCE,
-  type EmptyPolicy,
-  type MetricName,
-  checkMetricNames,
-} from '../metrics/overlap.js'
+import { DEFAULT_EMPTY_POLICY, DEFAULT_NSD_TOLERANCE, type EmptyPolicy, checkMetricNames } from '../metrics/overlap.js'
 import { DEFAULT_BATCH_SIZE, type SegmentationModel } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
-import { type ConfusionLabels, checkConfusionOption, confusionLabels } from './confusion.js'
+import { checkConfusionOption, confusionLabels } from './confusion.js'
 import { sweepValues } from '../results/values.js'
 import { checkRepeats } from './repeats.js'
-import type { RunPlan, SweepOptions, SweepPlan } from './types.js'
-import { checkCacheOption } from './cache.js'
+import type {
+  KeepFrames,
+  RunPlan,
+  SliceSelection,
+  SweepControl,
+  SweepOptions,
+  SweepPlan,
+  VolumeSweepOptions,
+} from './types.js'
+import { resolveCacheOption } from './cache.js'
 import { resolveRefine } from './refine.js'
 
 function resolveClasses(
@@ -37,11 +39,10 @@ function resolveClasses(
         typeof c === 'number' ? c : Number(Object.keys(model.classes).find((k) => model.classes[Number(k)] === c))
       const name = model.classes[id]
       if (!Number.isInteger(id) || typeof name !== 'string') {
-        throw new SegsenseError(
-          'E_BAD_PARAMETER',
-          `sweep option scoreClasses: ${describeValue(c)} is not a class of model ${JSON.stringify(model.name)} (${describeValue(model.classes)})`,
-          { details: { class: c } },
-        )
+        const what = `sweep option scoreClasses: ${describeValue(c)} is not a class of model ${JSON.stringify(model.name)}`
+        throw new SegsenseError('E_OUT_OF_RANGE', `${what} (${describeValue(model.classes)})`, {
+          details: { class: c },
+        })
       }
       classes[id] = name
     }
@@ -50,32 +51,28 @@ function resolveClasses(
     for (const [k, name] of Object.entries(option)) {
       const id = Number(k)
       if (!Number.isInteger(id) || id < 0 || typeof name !== 'string' || name === '') {
-        throw new SegsenseError(
-          'E_BAD_PARAMETER',
-          `sweep option scoreClasses: entry ${JSON.stringify(k)}: ${describeValue(name)} must map an integer id >= 0 to a non-empty name`,
-        )
+        const code = typeof name === 'string' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE'
+        const entry = `sweep option scoreClasses: entry ${JSON.stringify(k)}: ${describeValue(name)}`
+        throw new SegsenseError(code, `${entry} must map an integer id >= 0 to a non-empty name`)
       }
       classes[id] = name
     }
   } else {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep option scoreClasses must be a { id: name } map or an array of class names/ids, got ${describeValue(option)}`,
+    return reject(
+      'E_WRONG_TYPE',
+      'sweep option scoreClasses',
+      option,
+      'a { id: name } map or an array of class names/ids',
     )
   }
   const names = classIds(classes, includeBackground).map((id) => classes[id] as string)
   if (names.length === 0) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep: no classes to score (model ${JSON.stringify(model.name)} has classes ${describeValue(model.classes)}; background id 0 is scored only when named in the scoreClasses option)`,
-    )
+    const has = `model ${JSON.stringify(model.name)} has classes ${describeValue(model.classes)}`
+    const background = 'background id 0 is scored only when named in the scoreClasses option'
+    throw new SegsenseError('E_OUT_OF_RANGE', `sweep: no classes to score (${has}; ${background})`)
   }
-  if (new Set(names).size !== names.length) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep option scoreClasses: class names must be unique (they key the results), got ${describeValue(names)}`,
-    )
-  }
+  if (new Set(names).size !== names.length)
+    reject('E_OUT_OF_RANGE', 'sweep option scoreClasses: class names', names, 'unique (they key the results)')
   return { classes, includeBackground }
 }
 
@@ -110,25 +107,24 @@ function positiveInteger(value: unknown): boolean {
 function checkSampleData(s: Sample): void {
   const at = `sample ${JSON.stringify(s.id)}`
   const img = s.image
-  if (!positiveInteger(img.width) || !positiveInteger(img.height) || !positiveInteger(img.channels)) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `${at}: image width, height and channels must be positive integers, got ${describeValue(img.width)}x${describeValue(img.height)}x${describeValue(img.channels)}`,
-      { details: { sample: s.id } },
-    )
+  const dims = [img.width, img.height, img.channels]
+  if (!dims.every(positiveInteger)) {
+    const code = dims.every((d) => typeof d === 'number') ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE'
+    const got = dims.map(describeValue).join('x')
+    throw new SegsenseError(code, `${at}: image width, height and channels must be positive integers, got ${got}`, {
+      details: { sample: s.id },
+    })
   }
   if (!(img.data instanceof Float32Array)) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `${at}: image data must be a Float32Array of intensities (the loaders scale them to [0, 1]), got ${describeValue(img.data)}`,
-      { details: { sample: s.id } },
-    )
+    const expected = 'a Float32Array of intensities (the loaders scale them to [0, 1])'
+    reject('E_WRONG_TYPE', `${at}: image data`, img.data, expected, { sample: s.id })
   }
   const n = img.width * img.height * img.channels
   if (img.data.length !== n) {
+    const expected = `width x height x channels = ${img.width}x${img.height}x${img.channels} = ${n}`
     throw new SegsenseError(
       'E_SIZE_MISMATCH',
-      `${at}: image data has ${img.data.length} values, expected width x height x channels = ${img.width}x${img.height}x${img.channels} = ${n}`,
+      `${at}: image data has ${img.data.length} values, expected ${expected}`,
       {
         details: { sample: s.id, length: img.data.length, expected: n },
       },
@@ -137,10 +133,14 @@ function checkSampleData(s: Sample): void {
   const bad = nonFinite(img.data)
   if (bad.count > 0) {
     const pixel = Math.floor(bad.first / img.channels)
-    const where = `x=${pixel % img.width}, y=${Math.floor(pixel / img.width)}${img.channels > 1 ? `, channel ${bad.first % img.channels}` : ''}`
+    const where =
+      `x=${pixel % img.width}, ` +
+      `y=${Math.floor(pixel / img.width)}${img.channels > 1 ? `, channel ${bad.first % img.channels}` : ''}`
+    const count = `${bad.count === n ? 'only' : bad.count} non-finite value${bad.count === 1 ? '' : 's'}`
+    const first = `${String(img.data[bad.first])} at ${where}`
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `${at}: image has ${bad.count === n ? 'only' : bad.count} non-finite value${bad.count === 1 ? '' : 's'} (${String(img.data[bad.first])} at ${where}); intensities must be finite numbers`,
+      'E_OUT_OF_RANGE',
+      `${at}: image has ${count} (${first}); intensities must be finite numbers`,
       {
         details: { sample: s.id, count: bad.count, index: bad.first },
       },
@@ -148,20 +148,19 @@ function checkSampleData(s: Sample): void {
   }
   const truth = s.truth
   if (truth) {
-    if (!(truth.data instanceof Uint8Array || truth.data instanceof Uint16Array)) {
-      throw new SegsenseError(
-        'E_BAD_PARAMETER',
-        `${at}: truth data must be a Uint8Array or Uint16Array of class ids, got ${describeValue(truth.data)}`,
-        { details: { sample: s.id } },
-      )
-    }
+    if (!(truth.data instanceof Uint8Array || truth.data instanceof Uint16Array))
+      reject('E_WRONG_TYPE', `${at}: truth data`, truth.data, 'a Uint8Array or Uint16Array of class ids', {
+        sample: s.id,
+      })
     assertSameSize(img, truth, `${at}: image and truth`)
-    if (truth.data.length !== img.width * img.height) {
+    const pixels = img.width * img.height
+    if (truth.data.length !== pixels) {
+      const expected = `width x height = ${img.width}x${img.height} = ${pixels}`
       throw new SegsenseError(
         'E_SIZE_MISMATCH',
-        `${at}: truth data has ${truth.data.length} ids, expected width x height = ${img.width}x${img.height} = ${img.width * img.height}`,
+        `${at}: truth data has ${truth.data.length} ids, expected ${expected}`,
         {
-          details: { sample: s.id, length: truth.data.length, expected: img.width * img.height },
+          details: { sample: s.id, length: truth.data.length, expected: pixels },
         },
       )
     }
@@ -169,17 +168,16 @@ function checkSampleData(s: Sample): void {
 }
 
 function checkSamples(list: readonly Sample[], reference: 'truth' | 'prediction'): void {
-  if (list.length === 0) throw new SegsenseError('E_BAD_PARAMETER', 'sweep: samples must hold at least one sample')
+  if (list.length === 0) throw new SegsenseError('E_OUT_OF_RANGE', 'sweep: samples must hold at least one sample')
   const ids = new Set<string>()
   for (const [i, s] of list.entries()) {
-    if (!s || typeof s.id !== 'string' || !s.image)
-      throw new SegsenseError(
-        'E_BAD_PARAMETER',
-        `sweep: samples[${i}] must be a Sample { id, image, truth? }, got ${describeValue(s)}`,
-      )
+    // A caller's array may hold anything, whatever its type says.
+    const entry = s as Sample | null | undefined
+    if (!entry || typeof entry.id !== 'string' || typeof entry.image !== 'object')
+      reject('E_WRONG_TYPE', `sweep: samples[${i}]`, s, 'a Sample { id, image, truth? }')
     if (ids.has(s.id))
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `sweep: sample id ${JSON.stringify(s.id)} is used twice; ids key the results`,
       )
     ids.add(s.id)
@@ -199,22 +197,19 @@ function resolveKeep(keep: SweepOptions['keep'], samples: readonly Sample[]): Re
   if (keep === undefined || keep === 'none') return null
   if (keep === 'frames') return new Set(samples.map((s) => s.id))
   checkKnownKeys(keep, ['frames'], 'sweep option keep')
-  if (keep === null || typeof keep !== 'object' || !Array.isArray(keep.frames)) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep option keep must be 'none', 'frames' or { frames: [sample ids] }, got ${describeValue(keep)}`,
-      { details: { value: keep } },
-    )
+  // Typed as the three shapes; a caller's value may be anything.
+  const given = keep as unknown
+  if (given === null || typeof given !== 'object' || !Array.isArray((given as KeepFrames).frames)) {
+    const code = typeof given === 'string' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE'
+    reject(code, 'sweep option keep', given, "'none', 'frames' or { frames: [sample ids] }")
   }
   const ids = samples.map((s) => s.id)
   for (const id of keep.frames as readonly unknown[]) {
     if (typeof id !== 'string' || !ids.includes(id)) {
       const guess = typeof id === 'string' ? nearest(id, ids) : undefined
-      throw new SegsenseError(
-        'E_BAD_PARAMETER',
-        `sweep option keep.frames: ${describeValue(id)} is not a sample id${guess ? ` (did you mean '${guess}'?)` : ''}; the samples are ${describeValue(ids)}`,
-        { details: { value: id } },
-      )
+      const hint = guess ? ` (did you mean '${guess}'?)` : ''
+      const message = `sweep option keep.frames: ${describeValue(id)} is not a sample id${hint}; the samples are ${describeValue(ids)}`
+      throw new SegsenseError('E_OUT_OF_RANGE', message, { details: { value: id } })
     }
   }
   return new Set(keep.frames)
@@ -245,10 +240,12 @@ export const SWEEP_OPTION_KEYS = optionKeys<SweepOptions>({
 })
 
 /**
- * Checks a sweep's arguments and resolves its options into a {@link SweepPlan}.
- * @throws SegsenseError `E_BAD_PARAMETER` (bad model, transform, options or grid; a sample's image data that is not
- *   a Float32Array of finite values, or truth data that is not Uint8Array/Uint16Array), `E_MISSING_TRUTH`,
- *   `E_SIZE_MISMATCH` (a sample's image and truth differ, or its data length does not match its size).
+ * Checks a sweep's arguments and resolves its options into a {@link SweepPlan}, cache and refinement included: no
+ * later stage reads an option.
+ * @throws SegsenseError `E_BAD_PARAMETER` kinds (`E_WRONG_TYPE`, `E_OUT_OF_RANGE`, `E_INCOMPATIBLE_OPTIONS`; bad
+ *   model, transform, options or grid; a sample's image data that is not a Float32Array of finite values, or truth
+ *   data that is not Uint8Array/Uint16Array), `E_MISSING_TRUTH`, `E_SIZE_MISMATCH` (a sample's image and truth
+ *   differ, or its data length does not match its size).
  */
 export function resolveSweep(
   model: SegmentationModel,
@@ -259,62 +256,77 @@ export function resolveSweep(
   checkRunArguments(model, transform, options)
   checkKnownKeys(options, SWEEP_OPTION_KEYS, 'sweep options')
   const list: readonly Sample[] = Array.isArray(samples) ? samples : [samples as Sample]
-  const reference = options.reference ?? 'truth'
-  if (reference !== 'truth' && reference !== 'prediction')
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep option reference must be 'truth' or 'prediction', got ${describeValue(reference)}`,
-    )
+  const reference = checkChoice('sweep option reference', options.reference ?? 'truth', ['truth', 'prediction'])
   checkSamples(list, reference)
   const keepFrames = resolveKeep(options.keep, list)
-  const plan = {
-    ...resolveRun(model, transform, options),
-    samples: list,
-    reference,
-    keepFrames,
-    cache: options.cache,
-    refine: null,
-  }
-  checkCacheOption(options.cache)
+  const run = resolveRun(model, transform, options)
+  const cache = resolveCacheOption(options.cache)
+  const plan: SweepPlan = { ...run, samples: list, reference, keepFrames, cache, refine: null }
   if (options.refine === undefined) return plan
   // Repeated draws and confusion counts run uncached and unrefined: a cache entry holds one draw's scores and no
   // confusion counts, and a refined run would merge scores without their counts.
   if (plan.repeats > 1 || plan.confusion) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep option refine cannot be combined with ${plan.repeats > 1 ? 'repeats > 1' : 'confusion'}: refine the interval without them, or sweep a finer grid`,
+    const other = plan.repeats > 1 ? 'repeats > 1' : 'confusion'
+    rejectCombination(
+      `sweep option refine cannot be combined with ${other}: refine the interval without them, or sweep a finer grid`,
+      { options: ['refine', plan.repeats > 1 ? 'repeats' : 'confusion'] },
     )
   }
   return { ...plan, refine: resolveRefine(options.refine, plan) }
 }
 
 function checkRunArguments(model: SegmentationModel, transform: Transform, options: object): void {
-  if (!model || typeof model.predict !== 'function')
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep: model must be a SegmentationModel with predict(images), got ${describeValue(model)}`,
-    )
-  if (!transform || typeof transform.image !== 'function' || !transform.parameter) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep: transform must be a Transform (see defineTransform), got ${describeValue(transform)}`,
-    )
-  }
+  // Typed as a model and a transform; a JavaScript caller's values may be anything.
+  const m = model as Partial<SegmentationModel> | null
+  const t = transform as Partial<Transform> | null
+  if (!m || typeof m.predict !== 'function')
+    reject('E_WRONG_TYPE', 'sweep: model', model, 'a SegmentationModel with predict(images)')
+  if (!t || typeof t.image !== 'function' || !t.parameter)
+    reject('E_WRONG_TYPE', 'sweep: transform', transform, 'a Transform (see defineTransform)')
   if (transform.spatial && typeof transform.labels !== 'function') {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `transform ${JSON.stringify(transform.name)} is spatial but has no labels(mask, value) function`,
-    )
+    const message = `transform ${JSON.stringify(transform.name)} is spatial but has no labels(mask, value) function`
+    throw new SegsenseError('E_WRONG_TYPE', message)
   }
-  if (options === null || typeof options !== 'object')
-    throw new SegsenseError('E_BAD_PARAMETER', `sweep: options must be an object, got ${describeValue(options)}`)
+  checkObject('sweep: options', options)
+}
+
+/** The `onProgress` and `signal` options, checked. */
+function resolveControl(options: SweepControl): SweepControl {
+  const { onProgress, signal } = options
+  if (onProgress !== undefined && typeof onProgress !== 'function')
+    reject('E_WRONG_TYPE', 'sweep option onProgress', onProgress, 'a function ({ done, total }) => void')
+  if (signal !== undefined && (signal === null || typeof signal !== 'object' || typeof signal.aborted !== 'boolean'))
+    reject('E_WRONG_TYPE', 'sweep option signal', signal, 'an AbortSignal')
+  return { onProgress, signal }
+}
+
+/** The `emptyPolicy` option with its default, checked. */
+function resolveEmptyPolicy(option: EmptyPolicy | undefined): EmptyPolicy {
+  const emptyPolicy = option ?? DEFAULT_EMPTY_POLICY
+  checkKnownKeys(emptyPolicy, optionKeys<EmptyPolicy>({ bothEmpty: true }), 'sweep option emptyPolicy')
+  // Typed as a policy; a caller's value may be null.
+  const policy = emptyPolicy as EmptyPolicy | null
+  if (!policy) return reject('E_WRONG_TYPE', 'sweep option emptyPolicy', policy, "{ bothEmpty: 'best' | 'nan' }")
+  checkChoice('sweep option emptyPolicy.bothEmpty', policy.bothEmpty, ['best', 'nan'])
+  return emptyPolicy
+}
+
+/** The `batchTimeout` option: undefined (no limit) or a timer Node can schedule. */
+function resolveBatchTimeout(batchTimeout: unknown): number | undefined {
+  if (batchTimeout === undefined) return undefined
+  if (typeof batchTimeout !== 'number' || !(batchTimeout > 0 && batchTimeout <= MAX_TIMEOUT_MS)) {
+    const code = typeof batchTimeout === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE'
+    const expected = `a number of milliseconds in (0, ${MAX_TIMEOUT_MS}]`
+    reject(code, 'sweep option batchTimeout', batchTimeout, expected, { batchTimeout })
+  }
+  return batchTimeout
 }
 
 /**
  * The part of a {@link SweepPlan} that does not depend on the samples: grid, metrics, classes, batching, policies.
  * The image sweep and the volume sweep (`sweepVolumes`) both resolve their options with it; the caller checks the
  * option keys (each has its own list).
- * @throws SegsenseError `E_BAD_PARAMETER` for a bad model, transform, option or grid.
+ * @throws SegsenseError `E_BAD_PARAMETER` kinds for a bad model, transform, option or grid.
  */
 export function resolveRun(
   model: SegmentationModel,
@@ -322,37 +334,17 @@ export function resolveRun(
   options: Omit<SweepOptions, 'keep' | 'reference'>,
 ): RunPlan {
   checkRunArguments(model, transform, options)
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
-  checkInteger('sweep option batchSize', batchSize, 1)
+  const batchSize = checkInteger('sweep option batchSize', options.batchSize ?? DEFAULT_BATCH_SIZE, 1)
   const metrics = options.metrics ?? ['dice']
   checkMetricNames(metrics)
   if (new Set(metrics).size !== metrics.length)
-    throw new SegsenseError('E_BAD_PARAMETER', `sweep option metrics lists a metric twice: ${describeValue(metrics)}`)
+    throw new SegsenseError('E_OUT_OF_RANGE', `sweep option metrics lists a metric twice: ${describeValue(metrics)}`)
   const nsdTolerance = options.nsdTolerance ?? DEFAULT_NSD_TOLERANCE
   checkTolerance(nsdTolerance, 'sweep option nsdTolerance')
-  const emptyPolicy = options.emptyPolicy ?? DEFAULT_EMPTY_POLICY
-  checkKnownKeys(emptyPolicy, optionKeys<EmptyPolicy>({ bothEmpty: true }), 'sweep option emptyPolicy')
-  if (!emptyPolicy || (emptyPolicy.bothEmpty !== 'best' && emptyPolicy.bothEmpty !== 'nan')) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep option emptyPolicy.bothEmpty must be 'best' or 'nan', got ${describeValue(emptyPolicy?.bothEmpty)}`,
-    )
-  }
-  const batchTimeout = options.batchTimeout
-  if (
-    batchTimeout !== undefined &&
-    (typeof batchTimeout !== 'number' || !(batchTimeout > 0 && batchTimeout <= MAX_TIMEOUT_MS))
-  ) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep option batchTimeout must be a number of milliseconds in (0, ${MAX_TIMEOUT_MS}], got ${describeValue(batchTimeout)}`,
-      { details: { batchTimeout } },
-    )
-  }
-  const { classes, includeBackground } = resolveClasses(
-    model,
-    aliased('sweep', 'scoreClasses', options.scoreClasses, 'classes', options.classes),
-  )
+  const emptyPolicy = resolveEmptyPolicy(options.emptyPolicy)
+  const batchTimeout = resolveBatchTimeout(options.batchTimeout)
+  const scoreClasses = aliased('sweep', 'scoreClasses', options.scoreClasses, 'classes', options.classes)
+  const { classes, includeBackground } = resolveClasses(model, scoreClasses)
   return {
     model,
     transform,
@@ -368,5 +360,52 @@ export function resolveRun(
     what: `sweep of ${JSON.stringify(transform.name)} on model ${JSON.stringify(model.name)}`,
     ...checkRepeats(transform, options.repeats, options.seed),
     confusion: checkConfusionOption(options.confusion) ? confusionLabels(model.classes) : null,
+    control: resolveControl(options),
   }
+}
+
+/** The keys a volume sweep takes (the compiler keeps the list in step with {@link VolumeSweepOptions}). */
+export const VOLUME_SWEEP_OPTION_KEYS = optionKeys<VolumeSweepOptions>({
+  range: true,
+  step: true,
+  steps: true,
+  values: true,
+  metrics: true,
+  nsdTolerance: true,
+  scoreClasses: true,
+  classes: true,
+  reference: true,
+  batchSize: true,
+  emptyPolicy: true,
+  onProgress: true,
+  signal: true,
+  batchTimeout: true,
+  slices: true,
+})
+
+/**
+ * Checks a volume sweep's options and resolves them into the run plan plus the slice selection (each volume's
+ * indices are checked against its size when it is planned).
+ * @throws SegsenseError `E_BAD_PARAMETER` kinds for a bad option, as {@link resolveRun}.
+ */
+export function resolveVolumeRun(
+  model: SegmentationModel,
+  transform: Transform,
+  options: VolumeSweepOptions,
+): RunPlan & { readonly slices: SliceSelection } {
+  checkObject('sweep: options', options)
+  checkKnownKeys(options, VOLUME_SWEEP_OPTION_KEYS, 'sweep options (volumes)')
+  const { slices = 'axial', reference = 'truth', ...rest } = options
+  if (reference !== 'truth') {
+    const message = `sweep option reference: volumes are scored against their truth only, got ${describeValue(reference)}`
+    throw new SegsenseError('E_OUT_OF_RANGE', message)
+  }
+  if (typeof slices === 'object' && slices !== null) {
+    checkKnownKeys(slices, ['axis', 'indices'], 'sweep option slices')
+    if (![0, 1, 2].includes(slices.axis))
+      reject('E_OUT_OF_RANGE', 'sweep option slices.axis', slices.axis, '0 (i), 1 (j) or 2 (k)')
+    if (slices.indices !== undefined && !Array.isArray(slices.indices))
+      reject('E_WRONG_TYPE', 'sweep option slices.indices', slices.indices, 'an array of slice indices')
+  }
+  return { ...resolveRun(model, transform, rest), slices }
 }

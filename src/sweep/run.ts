@@ -6,13 +6,34 @@ import type { Transform } from '../transforms/transform.js'
 import { aborted, batchPredictor } from './predict-batch.js'
 import { repeatedValues, samePixels } from './duplicates.js'
 import type { SweepPlan } from './types.js'
-import type { SweepFrame, SweepProgress } from './types.js'
+import type { SweepControl, SweepFrame } from './types.js'
+
+/** Where a run's time went, and how many images it predicted; summed over the runs of one sweep by {@link addTiming}. */
+export interface RunTiming {
+  readonly predictions: number
+  readonly predictMs: number
+  readonly transformMs: number
+  readonly scoreMs: number
+}
+
+/** A timing accumulator at zero. */
+export function zeroTiming(): { -readonly [K in keyof RunTiming]: number } {
+  return { predictions: 0, predictMs: 0, transformMs: 0, scoreMs: 0 }
+}
+
+/** Adds `from`'s counts and times to `into`. */
+export function addTiming(into: { -readonly [K in keyof RunTiming]: number }, from: RunTiming): void {
+  into.predictions += from.predictions
+  into.predictMs += from.predictMs
+  into.transformMs += from.transformMs
+  into.scoreMs += from.scoreMs
+}
 
 /**
  * What the runner measured: per sample, metric and class, one score per swept value (NaN = undefined), the kept
  * frames, and where the time went.
  */
-export interface RawScores {
+export interface RawScores extends RunTiming {
   /** `scores[sample][metric][class][value]`, in the plan's orders. */
   readonly scores: readonly (readonly (readonly Float64Array[])[])[]
   /** Per sample, its frames, or null when they were not kept (the whole list is null when none were). */
@@ -26,16 +47,10 @@ export interface RawScores {
   readonly confusion: readonly Float64Array[] | null
   /** Per sample, the untransformed reference mask: its truth, or the model's clean prediction. */
   readonly references: readonly LabelMap[]
-  readonly predictions: number
-  readonly predictMs: number
-  readonly transformMs: number
-  readonly scoreMs: number
 }
 
 /** How a run reports progress and can be stopped. */
-export interface RunControl {
-  readonly onProgress?: ((progress: SweepProgress) => void) | undefined
-  readonly signal?: AbortSignal | undefined
+export interface RunControl extends SweepControl {
   /**
    * `reference: 'prediction'`: the clean predictions of the plan's samples, already made (a cache, an earlier run
    * of the same sweep); they are not predicted again.
@@ -182,7 +197,9 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
       let ref = refs[s] as LabelMap
       if (transform.spatial) ref = (transform.labels as NonNullable<Transform['labels']>)(ref, value)
       transformMs += performance.now() - t
-      const at = `transform ${JSON.stringify(transform.name)} at ${transform.parameter.name}=${value} on sample ${JSON.stringify((list[s] as Sample).id)}`
+      const at =
+        `transform ${JSON.stringify(transform.name)} at ${transform.parameter.name}=${value} on sample ` +
+        `${JSON.stringify((list[s] as Sample).id)}`
       assertSameSize(
         image,
         ref,

@@ -1,15 +1,15 @@
 import type { Sample, VolumeSample } from '../core/types.js'
 import type { SegmentationModel } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
-import type { Refinement, SweepResult } from '../results/sweep-result.js'
-import { assembleResult } from './assemble.js'
+import type { SweepResult } from '../results/sweep-result.js'
+import { type AssemblyExtras, assembleResult } from './assemble.js'
 import { runRepeats } from './repeats.js'
 import { cacheFor } from './cache.js'
 import { type ProgressCounter, type Run, evaluateValues, mergeRuns } from './evaluate.js'
 import { refineRun } from './refine.js'
 import { resolveSweep } from './resolve.js'
-import { runBatches } from './run.js'
-import type { KeepFrames, SweepOptions, SweepResultWithFrames } from './types.js'
+import { type RawScores, runBatches } from './run.js'
+import type { KeepFrames, SweepOptions, SweepPlan, SweepResultWithFrames } from './types.js'
 import { type VolumeSweepOptions, isVolumeInput, sweepVolumes } from './volume.js'
 
 /**
@@ -62,31 +62,35 @@ export async function sweep(
 ): Promise<SweepResult> {
   // Volumes ({ image: { dims } }) are swept slice by slice and scored in 3D (sweep/volume.ts).
   if (isVolumeInput(samples))
-    return sweepVolumes(
-      model,
-      samples as VolumeSample | readonly VolumeSample[],
-      transform,
-      options as VolumeSweepOptions,
-    )
+    return sweepVolumes(model, samples as readonly VolumeSample[], transform, options as VolumeSweepOptions)
   const t0 = performance.now()
-  const imageOptions = options as SweepOptions
-  const plan = resolveSweep(model, samples as Sample | readonly Sample[], transform, options as SweepOptions)
-  const control = { onProgress: options.onProgress, signal: options.signal }
+  const plan = resolveSweep(model, samples as Sample | readonly Sample[], transform, options)
+  const { values, raw, extras } = await runPlan(plan)
+  return assembleResult({ ...plan, values }, raw, performance.now() - t0, extras)
+}
+
+/** What running a plan gives the assembly: the evaluated values (refinement adds some), their scores, the extras. */
+interface Finished {
+  readonly values: readonly number[]
+  readonly raw: RawScores
+  readonly extras: AssemblyExtras
+}
+
+/** Runs a plan: repeated draws, or confusion counts, run straight; the rest through the cache, then refined. */
+async function runPlan(plan: SweepPlan): Promise<Finished> {
   // Repeated draws and confusion counts run uncached and unrefined (resolveSweep refuses refine with them).
   if (plan.repeats > 1) {
-    const repeated = await runRepeats(plan, control)
-    return assembleResult(plan, repeated.raw, performance.now() - t0, { repeated })
+    const repeated = await runRepeats(plan, plan.control)
+    return { values: plan.values, raw: repeated.raw, extras: { repeated } }
   }
-  if (plan.confusion) return assembleResult(plan, await runBatches(plan, control), performance.now() - t0)
+  if (plan.confusion) return { values: plan.values, raw: await runBatches(plan, plan.control), extras: {} }
   const store = await cacheFor(plan)
   const counter: ProgressCounter = { done: 0, total: 0 }
   const evaluate = (values: readonly number[], before?: Run): Promise<Run> =>
-    evaluateValues(plan, values, store, control, counter, before?.references)
-  let run = await evaluate(plan.values)
-  let refinement: Refinement | undefined
-  if (plan.refine) ({ run, refinement } = await refineRun(plan, plan.refine, run, evaluate, mergeRuns))
-  return assembleResult({ ...plan, values: run.values }, run.raw, performance.now() - t0, {
-    cached: run.cached,
-    refined: refinement,
-  })
+    evaluateValues(plan, values, store, plan.control, counter, before?.references)
+  const first = await evaluate(plan.values)
+  const { run, refinement } = plan.refine
+    ? await refineRun(plan, plan.refine, first, evaluate, mergeRuns)
+    : { run: first, refinement: undefined }
+  return { values: run.values, raw: run.raw, extras: { cached: run.cached, refined: refinement } }
 }

@@ -17,6 +17,12 @@ export interface SweepProgress {
   readonly total: number
 }
 
+/** How a sweep reports progress and can be stopped: its `onProgress` and `signal` options, checked. */
+export interface SweepControl {
+  readonly onProgress?: ((progress: SweepProgress) => void) | undefined
+  readonly signal?: AbortSignal | undefined
+}
+
 /** Options of {@link sweep}: the grid (see {@link GridOptions}) plus what to score and how to run. */
 export interface SweepOptions extends GridOptions {
   /** Metrics to compute; default `['dice']`. */
@@ -138,7 +144,10 @@ export interface RefineOptions {
 
 /** Where the cache lives and how large it may grow (`sweep(..., { cache: { dir, maxBytes } })`). */
 export interface CacheOptions {
-  /** Cache folder; default `SEGSENSE_CACHE_DIR`, else `node_modules/.cache/segsense` of the nearest `node_modules` above the working directory. */
+  /**
+   * Cache folder; default `SEGSENSE_CACHE_DIR`, else `node_modules/.cache/segsense` of the nearest `node_modules`
+   * above the working directory.
+   */
   readonly dir?: string
   /** Size bound in bytes; least recently used entries are removed past it. Default {@link DEFAULT_CACHE_MAX_BYTES}. */
   readonly maxBytes?: number
@@ -173,8 +182,13 @@ export interface SweepPlan {
   readonly seed: number
   /** The classes the confusion counts are kept for; null without `confusion`. */
   readonly confusion: ConfusionLabels | null
-  /** The `cache` option, checked (whether a store opens also depends on the model and transform: `cacheFor`). */
-  readonly cache: boolean | CacheOptions | undefined
+  /** The `onProgress` and `signal` options. */
+  readonly control: SweepControl
+  /**
+   * The `cache` option resolved: where the cache lives (`{}`: the defaults), or null for `cache: false`. Whether a
+   * store opens also depends on the environment, the model and the transform (`cacheFor`).
+   */
+  readonly cache: CacheOptions | null
   /** The `refine` option checked against the plan's classes, metrics and parameter; null without `refine`. */
   readonly refine: RefineSettings | null
 }
@@ -188,4 +202,33 @@ export interface RefineSettings {
   readonly tolerance: number
   readonly metric: MetricName
   readonly aggregate: 'mean' | 'each'
+}
+
+/**
+ * Which slices of a volume a volume sweep predicts: `'axial'` (default), `'coronal'` or `'sagittal'` take every
+ * slice along the voxel axis closest to the world S, A or R axis of the volume's affine (`'axial'` is k for a volume
+ * stored axial and RAS-like); `{ axis: 0 | 1 | 2, indices? }` names the voxel axis (i, j, k) and optionally the slice
+ * indices along it (scores then cover those slices only: the voxel counts of those slices, and distances on the
+ * volume's grid with every other slice empty in both prediction and truth).
+ *
+ * A slice along k is the row-major `dims[0] x dims[1]` image as stored (x = i, y = j); along j it is x = i, y = k;
+ * along i it is x = j, y = k (no flip: the model sees the voxel order). Its `spacing` is that of its two axes.
+ */
+export type SliceSelection =
+  'axial' | 'coronal' | 'sagittal' | { readonly axis: 0 | 1 | 2; readonly indices?: readonly number[] }
+
+/**
+ * Options of a volume sweep: those of `sweep` on images (grid, `metrics`, `scoreClasses`, `batchSize`,
+ * `emptyPolicy`, `nsdTolerance`, `onProgress`, `signal`, `batchTimeout`) plus `slices`. Volumes are always scored
+ * against their truth (no `reference: 'prediction'`) and keep no frames; `confusion`, `repeats`, `cache` and
+ * `refine` are image-sweep options only.
+ */
+export interface VolumeSweepOptions extends Omit<
+  SweepOptions,
+  'keep' | 'reference' | 'confusion' | 'repeats' | 'seed' | 'cache' | 'refine'
+> {
+  /** Which slices to predict; default `'axial'`. */
+  readonly slices?: SliceSelection
+  /** Only `'truth'` (the default) for volumes. */
+  readonly reference?: 'truth'
 }

@@ -1,5 +1,4 @@
 import { SegsenseError, describeValue } from '../core/errors.js'
-import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { classIds } from '../core/raster.js'
 import type { LabelMap, LabelVolume, Raster, VolumeSample } from '../core/types.js'
 import { type ClassCounts, confusionCounts } from '../metrics/confusion.js'
@@ -8,63 +7,17 @@ import { COUNT_METRICS, isDistanceMetric, sweepDistance } from '../metrics/overl
 import type { SegmentationModel } from '../models/model.js'
 import type { Transform } from '../transforms/transform.js'
 import { aborted, batchPredictor } from './predict-batch.js'
-import { resolveRun } from './resolve.js'
+import { resolveVolumeRun } from './resolve.js'
 import type { SweepResult, SweepVolumes, VolumeSlices } from '../results/sweep-result.js'
 import type { RawScores } from './run.js'
 import { type AssemblyPlan, assembleResult } from './assemble.js'
-import { type SweepOptions } from './types.js'
+import type { RunPlan, SliceSelection, VolumeSweepOptions } from './types.js'
 
-/**
- * Which slices of a volume a volume sweep predicts: `'axial'` (default), `'coronal'` or `'sagittal'` take every
- * slice along the voxel axis closest to the world S, A or R axis of the volume's affine (`'axial'` is k for a volume
- * stored axial and RAS-like); `{ axis: 0 | 1 | 2, indices? }` names the voxel axis (i, j, k) and optionally the slice
- * indices along it (scores then cover those slices only: the voxel counts of those slices, and distances on the
- * volume's grid with every other slice empty in both prediction and truth).
- *
- * A slice along k is the row-major `dims[0] x dims[1]` image as stored (x = i, y = j); along j it is x = i, y = k;
- * along i it is x = j, y = k (no flip: the model sees the voxel order). Its `spacing` is that of its two axes.
- */
-export type SliceSelection =
-  'axial' | 'coronal' | 'sagittal' | { readonly axis: 0 | 1 | 2; readonly indices?: readonly number[] }
-
-/**
- * Options of a volume sweep: those of `sweep` on images (grid, `metrics`, `scoreClasses`, `batchSize`,
- * `emptyPolicy`, `nsdTolerance`, `onProgress`, `signal`, `batchTimeout`) plus `slices`. Volumes are always scored
- * against their truth (no `reference: 'prediction'`) and keep no frames; `confusion`, `repeats`, `cache` and
- * `refine` are image-sweep options only.
- */
-export interface VolumeSweepOptions extends Omit<
-  SweepOptions,
-  'keep' | 'reference' | 'confusion' | 'repeats' | 'seed' | 'cache' | 'refine'
-> {
-  /** Which slices to predict; default `'axial'`. */
-  readonly slices?: SliceSelection
-  /** Only `'truth'` (the default) for volumes. */
-  readonly reference?: 'truth'
-}
-
-/** The keys a volume sweep takes (the compiler keeps the list in step with {@link VolumeSweepOptions}). */
-export const VOLUME_SWEEP_OPTION_KEYS = optionKeys<VolumeSweepOptions>({
-  range: true,
-  step: true,
-  steps: true,
-  values: true,
-  metrics: true,
-  nsdTolerance: true,
-  scoreClasses: true,
-  classes: true,
-  reference: true,
-  batchSize: true,
-  emptyPolicy: true,
-  onProgress: true,
-  signal: true,
-  batchTimeout: true,
-  slices: true,
-})
+export type { SliceSelection, VolumeSweepOptions } from './types.js'
 
 /** Whether `samples` are volumes (`{ id, image: Volume }`) rather than images. */
 export function isVolumeInput(samples: unknown): boolean {
-  const first = Array.isArray(samples) ? samples[0] : samples
+  const first: unknown = Array.isArray(samples) ? samples[0] : samples
   return Boolean(
     first &&
     typeof first === 'object' &&
@@ -121,7 +74,7 @@ function checkAffine(affine: unknown, what: string): void {
     !affine.every((v) => typeof v === 'number' && Number.isFinite(v))
   ) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      Array.isArray(affine) ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
       `${what}: affine must be 16 finite numbers (row-major 4x4, voxel -> RAS mm), got ${describeValue(affine)}`,
     )
   }
@@ -131,7 +84,7 @@ function checkAffine(affine: unknown, what: string): void {
 function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
   if (!s || typeof s.id !== 'string' || !s.image)
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `sweep: a volume sample must be { id, image: Volume, truth: LabelVolume }, got ${describeValue(s)}`,
     )
   const where = at(s.id)
@@ -139,14 +92,14 @@ function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
   checkDims(img.dims, `${where}: image dims`)
   if (!Number.isInteger(img.channels) || img.channels < 1)
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      typeof img.channels === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
       `${where}: image channels must be an integer >= 1, got ${describeValue(img.channels)}`,
     )
   const [d0, d1, d2] = img.dims
   const voxels = d0 * d1 * d2
   if (!(img.data instanceof Float32Array))
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `${where}: image data must be a Float32Array, got ${describeValue(img.data)}`,
     )
   if (img.data.length !== voxels * img.channels) {
@@ -160,7 +113,7 @@ function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
     // v - v is 0 for finite v and NaN for NaN and ±Infinity.
     if (v - v !== 0)
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `${where}: image has a non-finite value (${String(v)} at index ${i}); intensities must be finite numbers`,
       )
   }
@@ -175,7 +128,7 @@ function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
     )
   if (!(truth.data instanceof Uint8Array || truth.data instanceof Uint16Array))
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `${where}: truth data must be a Uint8Array or Uint16Array of class ids, got ${describeValue(truth.data)}`,
     )
   if (
@@ -186,7 +139,8 @@ function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
   ) {
     throw new SegsenseError(
       'E_SIZE_MISMATCH',
-      `${where}: truth ${describeValue(truth.dims)} with ${truth.data.length} ids does not match the image ${d0}x${d1}x${d2} (${voxels} voxels)`,
+      `${where}: truth ${describeValue(truth.dims)} with ${truth.data.length} ids does not match the image ` +
+        `${d0}x${d1}x${d2} (${voxels} voxels)`,
     )
   }
   let axis: 0 | 1 | 2
@@ -195,7 +149,7 @@ function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
     const world = WORLD_AXIS[selection]
     if (world === undefined)
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        typeof selection === 'string' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
         `sweep option slices must be 'axial', 'coronal', 'sagittal' or { axis: 0 | 1 | 2, indices? }, got ${describeValue(selection)}`,
       )
     axis = voxelAxisAlong(img.affine, world)
@@ -206,15 +160,15 @@ function planVolume(s: VolumeSample, selection: SliceSelection): VolumeJob {
   const n = img.dims[axis]
   const slices = indices ? [...indices] : Array.from({ length: n }, (_, i) => i)
   if (slices.length === 0)
-    throw new SegsenseError('E_BAD_PARAMETER', `sweep option slices.indices must list at least one slice`)
+    throw new SegsenseError('E_OUT_OF_RANGE', `sweep option slices.indices must list at least one slice`)
   const seen = new Set<number>()
   for (const k of slices) {
     if (!Number.isInteger(k) || k < 0 || k >= n)
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `sweep option slices.indices: ${describeValue(k)} is not a slice of ${where} (integers 0..${n - 1} along axis ${axis})`,
       )
-    if (seen.has(k)) throw new SegsenseError('E_BAD_PARAMETER', `sweep option slices.indices lists slice ${k} twice`)
+    if (seen.has(k)) throw new SegsenseError('E_OUT_OF_RANGE', `sweep option slices.indices lists slice ${k} twice`)
     seen.add(k)
   }
   // The slice's x axis is the lower remaining voxel axis, y the higher one.
@@ -302,44 +256,23 @@ export async function sweepVolumes(
   options: VolumeSweepOptions = {},
 ): Promise<SweepResult> {
   const t0 = performance.now()
-  if (options === null || typeof options !== 'object')
-    throw new SegsenseError('E_BAD_PARAMETER', `sweep: options must be an object, got ${describeValue(options)}`)
-  checkKnownKeys(options, VOLUME_SWEEP_OPTION_KEYS, 'sweep options (volumes)')
-  const { slices: selection = 'axial', reference = 'truth', ...rest } = options
-  if (reference !== 'truth')
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sweep option reference: volumes are scored against their truth only, got ${describeValue(reference)}`,
-    )
-  if (typeof selection === 'object' && selection !== null) {
-    checkKnownKeys(selection, ['axis', 'indices'], 'sweep option slices')
-    if (![0, 1, 2].includes(selection.axis))
-      throw new SegsenseError(
-        'E_BAD_PARAMETER',
-        `sweep option slices.axis must be 0 (i), 1 (j) or 2 (k), got ${describeValue(selection.axis)}`,
-      )
-    if (selection.indices !== undefined && !Array.isArray(selection.indices))
-      throw new SegsenseError(
-        'E_BAD_PARAMETER',
-        `sweep option slices.indices must be an array of slice indices, got ${describeValue(selection.indices)}`,
-      )
-  }
-  const run = resolveRun(model, transform, rest)
+  const run = resolveVolumeRun(model, transform, options)
+  const selection = run.slices
   const list: readonly VolumeSample[] = Array.isArray(volumes) ? volumes : [volumes as VolumeSample]
   if (list.length === 0)
-    throw new SegsenseError('E_BAD_PARAMETER', 'sweep: volumes must hold at least one volume sample')
+    throw new SegsenseError('E_OUT_OF_RANGE', 'sweep: volumes must hold at least one volume sample')
   const ids = new Set<string>()
   const jobs = list.map((s) => {
     const job = planVolume(s, selection)
     if (ids.has(s.id))
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `sweep: sample id ${JSON.stringify(s.id)} is used twice; ids key the results`,
       )
     ids.add(s.id)
     return job
   })
-  const raw = await runVolumes(run, jobs, options)
+  const raw = await runVolumes(run, jobs)
   const plan: AssemblyPlan = { ...run, samples: list, reference: 'truth', keepFrames: null }
   const result = assembleResult(plan, raw, performance.now() - t0)
   const volumesJson: SweepVolumes = {
@@ -355,26 +288,134 @@ export async function sweepVolumes(
   return { ...result, volumes: volumesJson }
 }
 
-type Run = ReturnType<typeof resolveRun>
+/** Counts of one class summed over slices. */
+interface Sums {
+  tp: number
+  fp: number
+  fn: number
+}
+
+/** What the streaming loop shares between its steps: the plan, the predictor, the progress and the timing. */
+interface VolumeRun {
+  readonly plan: RunPlan
+  readonly ids: readonly number[]
+  readonly total: number
+  predict: (images: Raster[]) => Promise<LabelMap[]>
+  done: number
+  transformMs: number
+  scoreMs: number
+}
+
+/**
+ * One volume at one value: its slices in batches (transformed, predicted, counted per class); the prediction and
+ * the moved truth written into `pred`/`ref` when distances need the label volumes.
+ */
+async function predictVolumeAt(
+  run: VolumeRun,
+  job: VolumeJob,
+  value: number,
+  clean: readonly LabelMap[],
+  pred: Uint16Array | null,
+  ref: Uint16Array | Uint8Array | null,
+  refIsBuffer: boolean,
+): Promise<Sums[]> {
+  const { transform, batchSize, what } = run.plan
+  const { signal, onProgress } = run.plan.control
+  const { sample, slices } = job
+  const sums = run.ids.map(() => ({ tp: 0, fp: 0, fn: 0 }))
+  if (pred) pred.fill(0)
+  if (ref && refIsBuffer) ref.fill(0)
+  for (let start = 0; start < slices.length; start += batchSize) {
+    if (signal?.aborted) throw aborted(what, run.done, run.total, signal)
+    const chunk = slices.slice(start, start + batchSize)
+    let t = performance.now()
+    const images = chunk.map((s) => {
+      const source = sliceImage(job, s)
+      const image = transform.image(source, value)
+      // An identity transform may hand back the volume's own pixels: a model may write into what it gets.
+      return image.data === source.data || image.data.buffer === sample.image.data.buffer
+        ? { ...image, data: image.data.slice() }
+        : image
+    })
+    run.transformMs += performance.now() - t
+    const preds = await run.predict(images)
+    for (const [c, s] of chunk.entries()) {
+      t = performance.now()
+      let truthSlice = clean[start + c] as LabelMap
+      if (transform.spatial) truthSlice = (transform.labels as NonNullable<Transform['labels']>)(truthSlice, value)
+      run.transformMs += performance.now() - t
+      const image = images[c] as Raster
+      if (truthSlice.width !== image.width || truthSlice.height !== image.height) {
+        throw new SegsenseError(
+          'E_SIZE_MISMATCH',
+          `transform ${JSON.stringify(transform.name)} at ${transform.parameter.name}=${value} on slice ${s} of ` +
+            `${at(sample.id)}: transformed image ${image.width}x${image.height} and truth ` +
+            `${truthSlice.width}x${truthSlice.height} differ; a volume sweep keeps the slice size`,
+        )
+      }
+      t = performance.now()
+      const p = preds[c] as LabelMap
+      const counts = confusionCounts(p, truthSlice, run.ids)
+      run.ids.forEach((id, ci) => {
+        const got = counts.get(id) as ClassCounts
+        const acc = sums[ci] as Sums
+        acc.tp += got.tp
+        acc.fp += got.fp
+        acc.fn += got.fn
+      })
+      if (pred) putSlice(job, pred, s, p)
+      if (ref && refIsBuffer) putSlice(job, ref as Uint16Array, s, truthSlice)
+      run.scoreMs += performance.now() - t
+    }
+    run.done += chunk.length
+    onProgress?.({ done: run.done, total: run.total })
+  }
+  return sums
+}
+
+/** Writes one volume's scores at value index k: counts metrics from `sums`, distances from the label volumes. */
+function scoreVolumeAt(
+  plan: RunPlan,
+  job: VolumeJob,
+  table: readonly (readonly Float64Array[])[],
+  k: number,
+  sums: readonly Sums[],
+  present: readonly boolean[],
+  labels: { readonly pred: Uint16Array; readonly ref: Uint16Array | Uint8Array } | null,
+): void {
+  const { sample, truth } = job
+  let surface: Record<string, BoundaryDistances> | null = null
+  if (labels) {
+    const grid = { dims: truth.dims, spacing: sample.image.spacing, affine: truth.affine }
+    const policy = { bothEmpty: plan.emptyPolicy.bothEmpty, oneEmpty: 'worst' } as const
+    surface = volumeSurfaceDistances({ ...grid, data: labels.pred }, { ...grid, data: labels.ref }, plan.classes, {
+      tolerance: plan.nsdTolerance,
+      emptyPolicy: policy,
+      includeBackground: plan.includeBackground,
+    })
+  }
+  plan.metrics.forEach((m, mi) => {
+    plan.classNames.forEach((name, ci) => {
+      let score: number
+      if (!present[ci]) score = Number.NaN
+      else if (m === 'nsd' || isDistanceMetric(m))
+        score = sweepDistance((surface as Record<string, BoundaryDistances>)[name] as BoundaryDistances, m)
+      else score = COUNT_METRICS[m](sums[ci] as ClassCounts, plan.emptyPolicy)
+      ;((table[mi] as Float64Array[])[ci] as Float64Array)[k] = score
+    })
+  })
+}
 
 /** The streaming loop: per volume and value, slices in batches; counts summed, label volumes only for distances. */
-async function runVolumes(
-  plan: Run,
-  jobs: readonly VolumeJob[],
-  control: Pick<VolumeSweepOptions, 'onProgress' | 'signal'>,
-): Promise<RawScores> {
+async function runVolumes(plan: RunPlan, jobs: readonly VolumeJob[]): Promise<RawScores> {
   const { model, transform, values, metrics, classNames, batchSize, what } = plan
   const K = values.length
   const total = jobs.reduce((n, j) => n + j.slices.length * K, 0)
   const batches = jobs.reduce((n, j) => n + Math.ceil(j.slices.length / batchSize) * K, 0)
-  const { signal, onProgress } = control
-  let done = 0
-  let transformMs = 0
-  let scoreMs = 0
   const ids = classIds(plan.classes, plan.includeBackground)
   const needVolumes = metrics.some((m) => m === 'nsd' || isDistanceMetric(m))
-  const policy = { bothEmpty: plan.emptyPolicy.bothEmpty, oneEmpty: 'worst' } as const
-
+  const { signal } = plan.control
+  const run: VolumeRun = { plan, ids, total, predict: () => Promise.resolve([]), done: 0, transformMs: 0, scoreMs: 0 }
   const predictor = batchPredictor({
     model,
     batchTimeout: plan.batchTimeout,
@@ -382,9 +423,9 @@ async function runVolumes(
     batches,
     unit: 'slice',
     signal,
-    progress: () => ({ done, total }),
+    progress: () => ({ done: run.done, total }),
   })
-  const predict = (images: Raster[]): Promise<LabelMap[]> => predictor.predict(images)
+  run.predict = (images) => predictor.predict(images)
 
   const scores = jobs.map(() => metrics.map(() => classNames.map(() => new Float64Array(K))))
   const emptyReferences: { sample: number; className: string }[] = []
@@ -397,7 +438,7 @@ async function runVolumes(
       : null
 
   for (const [v, job] of jobs.entries()) {
-    const { sample, truth, slices } = job
+    const { truth, slices } = job
     const voxels = truth.data.length
     // Classes present in the untransformed truth over the swept slices: the others are never scored (as for images).
     const clean = slices.map((s) => sliceLabels(job, truth.data, s))
@@ -406,75 +447,11 @@ async function runVolumes(
     const pred = needVolumes ? predBuffer.subarray(0, voxels) : null
     const ref = needVolumes ? (refBuffer ? refBuffer.subarray(0, voxels) : truth.data) : null
     for (let k = 0; k < K; k++) {
-      const value = values[k] as number
-      const sums = ids.map(() => ({ tp: 0, fp: 0, fn: 0 }))
-      if (pred) pred.fill(0)
-      if (ref && refBuffer) ref.fill(0)
-      for (let start = 0; start < slices.length; start += batchSize) {
-        if (signal?.aborted) throw aborted(what, done, total, signal)
-        const chunk = slices.slice(start, start + batchSize)
-        let t = performance.now()
-        const images = chunk.map((s) => {
-          const source = sliceImage(job, s)
-          const image = transform.image(source, value)
-          // An identity transform may hand back the volume's own pixels: a model may write into what it gets.
-          return image.data === source.data || image.data.buffer === sample.image.data.buffer
-            ? { ...image, data: image.data.slice() }
-            : image
-        })
-        transformMs += performance.now() - t
-        const preds = await predict(images)
-        for (const [c, s] of chunk.entries()) {
-          t = performance.now()
-          let truthSlice = clean[start + c] as LabelMap
-          if (transform.spatial) truthSlice = (transform.labels as NonNullable<Transform['labels']>)(truthSlice, value)
-          transformMs += performance.now() - t
-          const image = images[c] as Raster
-          if (truthSlice.width !== image.width || truthSlice.height !== image.height) {
-            throw new SegsenseError(
-              'E_SIZE_MISMATCH',
-              `transform ${JSON.stringify(transform.name)} at ${transform.parameter.name}=${value} on slice ${s} of ${at(sample.id)}: transformed image ${image.width}x${image.height} and truth ${truthSlice.width}x${truthSlice.height} differ; a volume sweep keeps the slice size`,
-            )
-          }
-          t = performance.now()
-          const p = preds[c] as LabelMap
-          const counts = confusionCounts(p, truthSlice, ids)
-          ids.forEach((id, ci) => {
-            const got = counts.get(id) as ClassCounts
-            const acc = sums[ci] as { tp: number; fp: number; fn: number }
-            acc.tp += got.tp
-            acc.fp += got.fp
-            acc.fn += got.fn
-          })
-          if (pred) putSlice(job, pred, s, p)
-          if (ref && refBuffer) putSlice(job, ref as Uint16Array, s, truthSlice)
-          scoreMs += performance.now() - t
-        }
-        done += chunk.length
-        onProgress?.({ done, total })
-      }
+      const sums = await predictVolumeAt(run, job, values[k] as number, clean, pred, ref, refBuffer !== null)
       const t = performance.now()
-      let surface: Record<string, BoundaryDistances> | null = null
-      if (pred && ref) {
-        const grid = { dims: truth.dims, spacing: sample.image.spacing, affine: truth.affine }
-        surface = volumeSurfaceDistances({ ...grid, data: pred }, { ...grid, data: ref }, plan.classes, {
-          tolerance: plan.nsdTolerance,
-          emptyPolicy: policy,
-          includeBackground: plan.includeBackground,
-        })
-      }
-      const table = scores[v] as Float64Array[][]
-      metrics.forEach((m, mi) => {
-        classNames.forEach((name, ci) => {
-          let score: number
-          if (!present[ci]) score = Number.NaN
-          else if (m === 'nsd' || isDistanceMetric(m))
-            score = sweepDistance((surface as Record<string, BoundaryDistances>)[name] as BoundaryDistances, m)
-          else score = COUNT_METRICS[m](sums[ci] as ClassCounts, plan.emptyPolicy)
-          ;((table[mi] as Float64Array[])[ci] as Float64Array)[k] = score
-        })
-      })
-      scoreMs += performance.now() - t
+      const labels = pred && ref ? { pred, ref } : null
+      scoreVolumeAt(plan, job, scores[v] as Float64Array[][], k, sums, present, labels)
+      run.scoreMs += performance.now() - t
     }
   }
   return {
@@ -483,9 +460,9 @@ async function runVolumes(
     confusion: null,
     references: [],
     emptyReferences,
-    predictions: done,
+    predictions: run.done,
     predictMs: predictor.ms,
-    transformMs,
-    scoreMs,
+    transformMs: run.transformMs,
+    scoreMs: run.scoreMs,
   }
 }

@@ -32,7 +32,7 @@ export function bootstrapSettings(options: BootstrapOptions = {}, what = 'bootst
   const confidence = options.confidence ?? DEFAULT_BOOTSTRAP.confidence
   if (typeof confidence !== 'number' || !(confidence > 0 && confidence < 1)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      typeof confidence === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
       `${what} option confidence must be a number in (0, 1) such as 0.95, got ${describeValue(confidence)}`,
       { details: { value: confidence } },
     )
@@ -40,7 +40,7 @@ export function bootstrapSettings(options: BootstrapOptions = {}, what = 'bootst
   const resamples = options.resamples ?? DEFAULT_BOOTSTRAP.resamples
   if (typeof resamples !== 'number' || !Number.isInteger(resamples) || resamples < 100 || resamples > 1_000_000) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      typeof resamples === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
       `${what} option resamples must be an integer in 100..1000000, got ${describeValue(resamples)}`,
       { details: { value: resamples } },
     )
@@ -66,8 +66,9 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 export function checkBootstrapSamples(n: number, what: string): void {
   if (n < 2) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `${what}: a confidence bound needs at least 2 samples; this result has ${n} (a bootstrap over one sample has no spread, so its bound would be the estimate itself)`,
+      'E_OUT_OF_RANGE',
+      `${what}: a confidence bound needs at least 2 samples; this result has ${n} (a bootstrap over one ` +
+        `sample has no spread, so its bound would be the estimate itself)`,
       { details: { samples: n } },
     )
   }
@@ -81,7 +82,7 @@ export function checkBootstrapSamples(n: number, what: string): void {
  */
 export function resamplingPlan(n: number, settings: BootstrapSettings): Uint32Array {
   if (!Number.isInteger(n) || n < 1) {
-    throw new SegsenseError('E_BAD_PARAMETER', `bootstrap needs at least one sample, got ${describeValue(n)}`, {
+    throw new SegsenseError('E_OUT_OF_RANGE', `bootstrap needs at least one sample, got ${describeValue(n)}`, {
       details: { value: n },
     })
   }

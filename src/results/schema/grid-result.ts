@@ -11,7 +11,8 @@ const score = sweep.mean.additionalProperties.additionalProperties.items
 const gridTable = {
   type: 'object',
   description:
-    'Metric name -> class name -> grid[i][j], the score at axes[0].values[i] and axes[1].values[j]; exactly the metrics and classes listed.',
+    'Metric name -> class name -> grid[i][j], the score at axes[0].values[i] and axes[1].values[j]; ' +
+    'exactly the metrics and classes listed.',
   propertyNames: { enum: [...METRIC_NAMES] },
   additionalProperties: {
     type: 'object',
@@ -27,7 +28,8 @@ const axis = {
     role: {
       enum: ['transform', 'option'],
       description:
-        "transform: the axis sweeps the transform's own parameter (applied first axis first); option: it sweeps an option of the other axis' transform (one transform per cell).",
+        "transform: the axis sweeps the transform's own parameter (applied first axis first); " +
+        "option: it sweeps an option of the other axis' transform (one transform per cell).",
     },
     transform: {
       type: 'string',
@@ -145,8 +147,8 @@ function consistencyErrors(r: GridResult): string[] {
       }
     }
   }
-  checkTable(r.mean as Record<string, Record<string, unknown[][]>>, '/mean')
-  checkTable(r.meanCounts as Record<string, Record<string, unknown[][]>>, '/meanCounts')
+  checkTable(r.mean, '/mean')
+  checkTable(r.meanCounts, '/meanCounts')
   for (const [metric, grids] of Object.entries(r.meanCounts)) {
     for (const [c, counts] of Object.entries(grids)) {
       counts.forEach((row, i) =>
@@ -156,7 +158,8 @@ function consistencyErrors(r: GridResult): string[] {
             errors.push(`/meanCounts/${metric}/${c}/${i}/${j} is ${count}, more than the ${r.samples.length} samples`)
           else if ((count === 0) !== (mean === null))
             errors.push(
-              `/meanCounts/${metric}/${c}/${i}/${j} is ${count} but /mean/${metric}/${c}/${i}/${j} is ${String(mean)} (a mean is null exactly when it averaged 0 samples)`,
+              `/meanCounts/${metric}/${c}/${i}/${j} is ${count} but /mean/${metric}/${c}/${i}/${j} is ` +
+                `${String(mean)} (a mean is null exactly when it averaged 0 samples)`,
             )
         }),
       )
@@ -166,7 +169,7 @@ function consistencyErrors(r: GridResult): string[] {
   r.samples.forEach((s, i) => {
     if (ids.has(s.id)) errors.push(`/samples/${i}/id ${JSON.stringify(s.id)} is used by an earlier sample`)
     ids.add(s.id)
-    checkTable(s.scores as Record<string, Record<string, unknown[][]>>, `/samples/${i}/scores`)
+    checkTable(s.scores, `/samples/${i}/scores`)
   })
   r.warnings?.forEach((w, i) => {
     if (!ids.has(w.sample)) errors.push(`/warnings/${i}/sample ${JSON.stringify(w.sample)} is not a sample id`)

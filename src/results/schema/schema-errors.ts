@@ -14,10 +14,16 @@ export function describeError(e: ErrorObject): string {
       // With ajv's `verbose`, the schema names the known properties: suggest the nearest one.
       const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {})
       const guess = nearest(String(p.additionalProperty), known)
-      return `${path} has unknown property ${JSON.stringify(p.additionalProperty)}${guess === undefined ? '' : ` (did you mean '${guess}'?)`}`
+      return (
+        `${path} has unknown property ` +
+        `${JSON.stringify(p.additionalProperty)}${guess === undefined ? '' : ` (did you mean '${guess}'?)`}`
+      )
     }
     case 'enum':
-      return `${path}${p.propertyName !== undefined ? ` key ${JSON.stringify(p.propertyName)}` : ''} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+      return (
+        `${path}${p.propertyName !== undefined ? ` key ${JSON.stringify(p.propertyName)}` : ''} must be one ` +
+        `of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+      )
     case 'const':
       return `${path} must be ${JSON.stringify(p.allowedValue)}`
     default:

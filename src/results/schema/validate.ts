@@ -27,9 +27,9 @@ function consistencyErrors(r: SweepResult): string[] {
       }
     }
   }
-  checkTable(r.mean as Record<string, Record<string, unknown[]>>, '/mean')
+  checkTable(r.mean, '/mean')
   if (r.meanCounts) {
-    checkTable(r.meanCounts as Record<string, Record<string, unknown[]>>, '/meanCounts')
+    checkTable(r.meanCounts, '/meanCounts')
     const n = r.samples.length
     for (const [m, curves] of Object.entries(r.meanCounts)) {
       for (const [c, counts] of Object.entries(curves)) {
@@ -39,7 +39,8 @@ function consistencyErrors(r: SweepResult): string[] {
           // A distance's mean is null with a count > 0 when some sample's distance is infinite.
           else if (count === 0 ? mean !== null : mean === null && !isDistanceMetric(m))
             errors.push(
-              `/meanCounts/${m}/${c}/${k} is ${count} but /mean/${m}/${c}/${k} is ${String(mean)} (a mean is null exactly when it averaged 0 samples)`,
+              `/meanCounts/${m}/${c}/${k} is ${count} but /mean/${m}/${c}/${k} is ${String(mean)} (a mean is null ` +
+                `exactly when it averaged 0 samples)`,
             )
         })
       }
@@ -55,16 +56,14 @@ function consistencyErrors(r: SweepResult): string[] {
         )
     }
   }
-  scoreRange(r.mean as Record<string, Record<string, unknown[]>>, '/mean')
-  r.samples.forEach((s, i) => scoreRange(s.scores as Record<string, Record<string, unknown[]>>, `/samples/${i}/scores`))
+  scoreRange(r.mean, '/mean')
+  r.samples.forEach((s, i) => scoreRange(s.scores, `/samples/${i}/scores`))
   const ids = new Set<string>()
   r.samples.forEach((s, i) => {
     if (ids.has(s.id)) errors.push(`/samples/${i}/id ${JSON.stringify(s.id)} is used by an earlier sample`)
     ids.add(s.id)
-    checkTable(s.scores as Record<string, Record<string, unknown[]>>, `/samples/${i}/scores`)
-    s.repeats?.forEach((t, d) =>
-      checkTable(t as Record<string, Record<string, unknown[]>>, `/samples/${i}/repeats/${d}`),
-    )
+    checkTable(s.scores, `/samples/${i}/scores`)
+    s.repeats?.forEach((t, d) => checkTable(t, `/samples/${i}/repeats/${d}`))
     if (s.repeats && s.repeats.length !== r.repeats?.count)
       errors.push(
         `/samples/${i}/repeats has ${s.repeats.length} draws, /repeats/count says ${String(r.repeats?.count)}`,

@@ -133,15 +133,15 @@ describe('sweepGrid: two transforms', () => {
   })
 
   it('rejects bad axes and options, naming the axis', async () => {
-    await expectRejection(sweepGrid(thresholdModel, s, [rotate] as never), 'E_BAD_PARAMETER', 'axes must be two')
+    await expectRejection(sweepGrid(thresholdModel, s, [rotate] as never), 'E_WRONG_TYPE', 'axes must be two')
     await expectRejection(
       sweepGrid(thresholdModel, s, [rotate, {}] as never),
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       'axis 1 must be a Transform',
     )
     await expectRejection(
       sweepGrid(thresholdModel, s, [rotate, zoom], { axes: [{ range: [10, -10] }, {}] }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'sweepGrid axis 0 (rotate angle)',
       'from <= to',
     )
@@ -159,7 +159,7 @@ describe('sweepGrid: two transforms', () => {
         ],
         axes: [{ range: [-5, 5] }, {}],
       }),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       'range of axis 0 once',
     )
     await expectRejection(
@@ -245,7 +245,7 @@ describe('sweepGrid: two parameters of one transform', () => {
     )
     await expectRejection(
       sweepGrid(thresholdModel, s, [position, position] as never),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       'one of the two axes must be a Transform',
     )
     await expectRejection(

@@ -184,12 +184,12 @@ describe('aggregate', () => {
 
   it('rejects bad options', () => {
     const r = result(values, { LV: lv })
-    expectThrow(() => aggregate(r, { min: 0.8, resamples: 10 }), 'E_BAD_PARAMETER', 'resamples')
-    expectThrow(() => aggregate(r, { min: 0.8, confidence: 1 }), 'E_BAD_PARAMETER', 'confidence')
-    expectThrow(() => aggregate(r, { min: 0.8, metric: 'iou' }), 'E_BAD_PARAMETER', 'iou')
-    expectThrow(() => aggregate(r, { min: { RV: 0.8 } }), 'E_BAD_PARAMETER', 'RV')
+    expectThrow(() => aggregate(r, { min: 0.8, resamples: 10 }), 'E_OUT_OF_RANGE', 'resamples')
+    expectThrow(() => aggregate(r, { min: 0.8, confidence: 1 }), 'E_OUT_OF_RANGE', 'confidence')
+    expectThrow(() => aggregate(r, { min: 0.8, metric: 'iou' }), 'E_OUT_OF_RANGE', 'iou')
+    expectThrow(() => aggregate(r, { min: { RV: 0.8 } }), 'E_OUT_OF_RANGE', 'RV')
     expectThrow(() => aggregate(r, { min: 0.8, sed: 1 } as never), 'E_BAD_PARAMETER', 'seed')
-    expectThrow(() => aggregate(r, {} as never), 'E_BAD_PARAMETER', 'min')
+    expectThrow(() => aggregate(r, {} as never), 'E_WRONG_TYPE', 'min')
   })
 
   it('covers the true mean near the nominal rate on a simulated curve (fixed seed)', () => {

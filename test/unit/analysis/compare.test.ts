@@ -157,12 +157,12 @@ describe('compareModels', () => {
     expect(messageOf(() => compareModels(result('c', flat(a)), base, { marign: 0.1 } as never))).toContain(
       "did you mean 'margin'?",
     )
-    expect(codeOf(() => compareModels(result('c', flat(a)), base, { margin: -0.1 }))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => compareModels(result('c', flat(a)), base, { margin: -0.1 }))).toBe('E_OUT_OF_RANGE')
     expect(codeOf(() => compareModels(result('c', flat(a)), base, { metric: 'iou' }))).toBe('E_BAD_PARAMETER')
     expect(messageOf(() => compareModels(result('c', flat(a)), base, { metric: 'hd95' }))).toContain(
       'compareModels compares score metrics (higher is better: dice, iou, precision, recall, nsd), not the distance hd95',
     )
-    expect(codeOf(() => compareModels(result('c', flat(a)), base, { scoreClasses: ['RV'] }))).toBe('E_BAD_PARAMETER')
-    expect(codeOf(() => compareModels(result('c', flat(a)), base, { resamples: 5 }))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => compareModels(result('c', flat(a)), base, { scoreClasses: ['RV'] }))).toBe('E_OUT_OF_RANGE')
+    expect(codeOf(() => compareModels(result('c', flat(a)), base, { resamples: 5 }))).toBe('E_OUT_OF_RANGE')
   })
 })

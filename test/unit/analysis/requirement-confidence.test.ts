@@ -57,9 +57,9 @@ describe('evaluateRequirement with confidence', () => {
     expect(evaluateRequirement(same, { min: 0.85, confidence: 0.99, resamples: 200 }).pass).toBe(true)
     expectThrow(
       () => evaluateRequirement(r, { min: 0.85, confidence: 0.95, aggregate: 'each' }),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       "aggregate 'each'",
     )
-    expectThrow(() => evaluateRequirement(r, { min: 0.85, confidence: 2 }), 'E_BAD_PARAMETER', 'confidence')
+    expectThrow(() => evaluateRequirement(r, { min: 0.85, confidence: 2 }), 'E_OUT_OF_RANGE', 'confidence')
   })
 })

@@ -84,14 +84,14 @@ describe('stableRegion', () => {
 
   it('names what is wrong', () => {
     const g = gridOf(['#'], [0, 0])
-    expectThrow(() => stableRegion(g, { className: 'RV', min: 0.5 }), 'E_BAD_PARAMETER', 'class "RV"', 'classes: LV')
-    expectThrow(() => stableRegion(g, { className: 'LV', metric: 'iou', min: 0.5 }), 'E_BAD_PARAMETER', 'no iou scores')
+    expectThrow(() => stableRegion(g, { className: 'RV', min: 0.5 }), 'E_OUT_OF_RANGE', 'class "RV"', 'classes: LV')
+    expectThrow(() => stableRegion(g, { className: 'LV', metric: 'iou', min: 0.5 }), 'E_OUT_OF_RANGE', 'no iou scores')
     expectThrow(
       () => stableRegion(g, { className: 'LV', min: 1.5 }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'min must be a number in [0, 1]',
     )
-    expectThrow(() => stableRegion(g, { className: 'LV', min: 0.5, sample: 'x' }), 'E_BAD_PARAMETER', 'no sample "x"')
+    expectThrow(() => stableRegion(g, { className: 'LV', min: 0.5, sample: 'x' }), 'E_OUT_OF_RANGE', 'no sample "x"')
   })
 })
 

@@ -26,10 +26,10 @@ describe('planRequirement: confidence, resamples, seed, repeats', () => {
   })
 
   it('checks the bootstrap before sweeping, and refuses confidence with aggregate each', () => {
-    expectThrow(() => planRequirement(rotate, { min: 0.8, confidence: 95 }), 'E_BAD_PARAMETER', 'confidence', '(0, 1)')
+    expectThrow(() => planRequirement(rotate, { min: 0.8, confidence: 95 }), 'E_OUT_OF_RANGE', 'confidence', '(0, 1)')
     expectThrow(
       () => planRequirement(rotate, { min: 0.8, confidence: 0.95, resamples: 5 }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'resamples',
     )
     expectThrow(

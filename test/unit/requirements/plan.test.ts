@@ -94,7 +94,7 @@ describe('planRequirement: one mapping from a requirement to sweep options', () 
       "aggregate must be 'mean' or 'each', got \"median\"",
     )
     expect(codeOf(() => planRequirement(rotate, { min: 0.5, aggregate: 'median' as never }))).toBe('E_OUT_OF_RANGE')
-    expect(codeOf(() => planRequirement(rotate, { min: 0.5, metric: 'hd95' }))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => planRequirement(rotate, { min: 0.5, metric: 'hd95' }))).toBe('E_INCOMPATIBLE_OPTIONS')
     expect(codeOf(() => planRequirement(rotate, {}))).toBe('E_BAD_PARAMETER')
   })
 
@@ -104,7 +104,7 @@ describe('planRequirement: one mapping from a requirement to sweep options', () 
     expect(plan.sweep).toMatchObject({ reference: 'gt', batchSize: 0 })
     const model = functionModel('m', { 1: 'LV' }, (i) => labelMap(i.width, i.height))
     const s = sample('s', raster(4, 4, 1, new Float32Array(16)), labelMap(4, 4))
-    await expectRejection(sweep(model, s, rotate, plan.sweep), 'E_BAD_PARAMETER', 'sweep option reference must be')
+    await expectRejection(sweep(model, s, rotate, plan.sweep), 'E_OUT_OF_RANGE', 'sweep option reference must be')
   })
 
   it("emptyPolicy: 'best', 'nan' or { bothEmpty } as sweep takes it; anything else is refused, naming the caller", () => {
@@ -190,7 +190,7 @@ describe('planRequirement: one mapping from a requirement to sweep options', () 
     expect(messageOf(() => evaluateRequirement(result, plan.requirement))).toBe(
       'threshold (min) must be a number in [0, 1] (a score metric is in [0, 1]; distances take max), got -0.5',
     )
-    expect(codeOf(() => evaluateRequirement(result, { min: { LV: 1.5 } }))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => evaluateRequirement(result, { min: { LV: 1.5 } }))).toBe('E_OUT_OF_RANGE')
     expect(evaluateRequirement(result, { min: 0 }).pass).toBe(true)
   })
 })

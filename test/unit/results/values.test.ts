@@ -49,8 +49,9 @@ const dihedral: TransformParameter = {
   },
 }
 
+/** A value of the right kind outside what the grid allows. */
 function badParameter(fn: () => unknown, ...fragments: string[]): void {
-  expectThrow(fn, 'E_BAD_PARAMETER', ...fragments)
+  expectThrow(fn, 'E_OUT_OF_RANGE', ...fragments)
 }
 
 describe('sweepValues: range and step', () => {
@@ -149,8 +150,13 @@ describe('sweepValues: validation', () => {
     badParameter(() => sweepValues(dihedral, { range: [0, 7], step: 1.5 }), 'step 1.5', '1.5')
   })
   it('rejects conflicting options', () => {
-    badParameter(() => sweepValues(linear, { values: [1], range: [0, 1] }), 'values')
-    badParameter(() => sweepValues(linear, { step: 0.1, steps: 3 }), 'step')
+    expectThrow(() => sweepValues(linear, { values: [1], range: [0, 1] }), 'E_INCOMPATIBLE_OPTIONS', 'values')
+    expectThrow(() => sweepValues(linear, { step: 0.1, steps: 3 }), 'E_INCOMPATIBLE_OPTIONS', 'step')
+  })
+  it('names a value of the wrong kind E_WRONG_TYPE', () => {
+    expectThrow(() => sweepValues(linear, { values: '1' as never }), 'E_WRONG_TYPE', 'values')
+    expectThrow(() => sweepValues(linear, { range: [0, 1], step: '1' as never }), 'E_WRONG_TYPE', 'step')
+    expectThrow(() => sweepValues(linear, { values: [Number.NaN] }), 'E_OUT_OF_RANGE', 'values[0]')
   })
   it(`rejects grids of more than ${MAX_GRID_VALUES} values`, () => {
     badParameter(() => sweepValues(linear, { range: [0, 1], step: 1e-6 }), 'step', '0.000001', '1000001')

@@ -292,11 +292,11 @@ describe('sweep result cache', () => {
       sweep(model('m1'), samples, rotate, { ...grid, cache: { folder: 'x' } as never }),
     ).rejects.toMatchObject({ code: 'E_BAD_PARAMETER', message: expect.stringContaining('unknown key "folder"') })
     await expect(sweep(model('m1'), samples, rotate, { ...grid, cache: { maxBytes: -1 } })).rejects.toMatchObject({
-      code: 'E_BAD_PARAMETER',
+      code: 'E_OUT_OF_RANGE',
       message: expect.stringContaining('cache.maxBytes'),
     })
     await expect(sweep(model('m1'), samples, rotate, { ...grid, cache: 'yes' as never })).rejects.toMatchObject({
-      code: 'E_BAD_PARAMETER',
+      code: 'E_WRONG_TYPE',
     })
   })
 })

@@ -45,7 +45,7 @@ describe('sweep option confusion', () => {
   it('rejects a non-boolean', async () => {
     await expectRejection(
       sweep(model, samples, rotate, { values: [0], confusion: 'yes' as never }),
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       'confusion',
     )
   })

@@ -36,7 +36,7 @@ describe('sweep keep: { frames: [...] }', () => {
   it('refuses an unknown sample id (naming the nearest) and a malformed keep', async () => {
     await expectRejection(
       sweep(model, samples, rotate, { values: [0], keep: { frames: ['d'] } }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'keep.frames: "d" is not a sample id',
       '["a", "b", "c"]',
     )
@@ -45,7 +45,7 @@ describe('sweep keep: { frames: [...] }', () => {
         values: [0],
         keep: { frames: ['sa-1'] },
       }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       "did you mean 'sa-01'?",
     )
     await expectRejection(
@@ -56,12 +56,12 @@ describe('sweep keep: { frames: [...] }', () => {
     )
     await expectRejection(
       sweep(model, samples, rotate, { values: [0], keep: { frames: 'a' } as never }),
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       "keep must be 'none', 'frames' or { frames: [sample ids] }",
     )
     await expectRejection(
       sweep(model, samples, rotate, { values: [0], keep: 'all' as never }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'keep must be',
     )
   })

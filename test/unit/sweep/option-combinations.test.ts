@@ -48,12 +48,12 @@ describe('option combinations that are refused', () => {
     })
     expectThrow(
       () => aggregate(result, { min: 0.5, metric: 'hd95' }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'distance metric hd95 is not supported',
     )
     expectThrow(
       () => evaluateRequirement(result, { metric: 'hd95', max: 5, confidence: 0.95 }),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       'confidence is not supported for the distance metric hd95',
     )
     // The same requirement on the score passes its plain form: the refusal is about the metric, not the data.
@@ -77,7 +77,7 @@ describe('option combinations that are refused', () => {
         refine: { min: 0.5, tolerance: 1, metric: 'hd95' },
         cache: false,
       }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'distances are not refined',
     )
   })
@@ -87,15 +87,15 @@ describe('option combinations that are refused', () => {
     expect(evaluateRequirement(one, { min: 0.5 }).pass).toBe(true)
     expectThrow(
       () => evaluateRequirement(one, { min: 0.5, confidence: 0.95 }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'needs at least 2 samples; this result has 1',
     )
-    expectThrow(() => aggregate(one, { min: 0.5 }), 'E_BAD_PARAMETER', 'needs at least 2 samples')
+    expectThrow(() => aggregate(one, { min: 0.5 }), 'E_OUT_OF_RANGE', 'needs at least 2 samples')
     // A comparison decides at its estimate without confidence (any n), at the bound only with spread.
     expect(compareModels(one, one).pass).toBe(true)
     expectThrow(
       () => compareModels(one, one, { confidence: 0.95 }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'compareModels: a confidence bound needs at least 2 samples',
     )
   })
@@ -103,12 +103,12 @@ describe('option combinations that are refused', () => {
   it('refine is refused with confusion counts and with repeated draws, which it could not merge', async () => {
     await expectRejection(
       sweep(model, samples, translate, { values: [-2, 0, 2], confusion: true, refine: { min: 0.5, tolerance: 1 } }),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       'refine cannot be combined with confusion',
     )
     await expectRejection(
       sweep(model, samples, noise, { values: [0, 0.1], repeats: 2, refine: { min: 0.5, tolerance: 0.05 } }),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       'refine cannot be combined with repeats',
     )
   })

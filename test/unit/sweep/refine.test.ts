@@ -124,26 +124,26 @@ describe('refine', () => {
     const m = stepModel(2)
     const s = [square('a')]
     await expect(sweep(m, s, offset, { refine: { min: 0.8, tolerance: 0 } })).rejects.toMatchObject({
-      code: 'E_BAD_PARAMETER',
+      code: 'E_OUT_OF_RANGE',
       message: expect.stringContaining('refine.tolerance'),
     })
     await expect(sweep(m, s, offset, { refine: { min: { LV: 0.8 }, tolerance: 1 } })).rejects.toMatchObject({
-      code: 'E_BAD_PARAMETER',
+      code: 'E_OUT_OF_RANGE',
       message: expect.stringContaining('scored classes (fg)'),
     })
     await expect(sweep(m, s, offset, { refine: { min: 1.5, tolerance: 1 } })).rejects.toMatchObject({
-      code: 'E_BAD_PARAMETER',
+      code: 'E_OUT_OF_RANGE',
       message: expect.stringContaining('[0, 1]'),
     })
     await expect(sweep(m, s, offset, { refine: { min: 0.8, tolerance: 1, metric: 'iou' } })).rejects.toMatchObject({
-      code: 'E_BAD_PARAMETER',
+      code: 'E_OUT_OF_RANGE',
       message: expect.stringContaining("sweep's metrics"),
     })
     await expect(
       sweep(m, s, offset, { refine: { min: 0.8, tolerance: 1, tolerence: 2 } as never }),
     ).rejects.toMatchObject({ code: 'E_BAD_PARAMETER', message: expect.stringContaining("did you mean 'tolerance'") })
     await expect(sweep(m, s, dihedral, { refine: { min: 0.8, tolerance: 1 } })).rejects.toMatchObject({
-      code: 'E_BAD_PARAMETER',
+      code: 'E_INCOMPATIBLE_OPTIONS',
       message: expect.stringContaining('categorical'),
     })
   })

@@ -36,7 +36,7 @@ describe('sweep option repeats', () => {
     const c = await sweep(model, samples, noise, { values, repeats: 2, seed: 10 })
     expect(c.samples).not.toEqual(a.samples)
     const seeds = repeatSeeds(9, 2)
-    const single = await sweep(model, samples, noise.with({ seed: seeds[1] as number }), { values })
+    const single = await sweep(model, samples, noise.with({ seed: seeds[1] }), { values })
     expect(single.samples.map((s) => s.scores)).toEqual(a.samples.map((s) => s.repeats?.[1]))
     // A prefix: the first draws of repeats 3 are those of repeats 2.
     expect(repeatSeeds(9, 3).slice(0, 2)).toEqual(seeds)
@@ -44,7 +44,7 @@ describe('sweep option repeats', () => {
 
   it('keeps the frames of the first draw only', async () => {
     const r = await sweep(model, samples, noise, { values, repeats: 2, keep: 'frames' })
-    const single = await sweep(model, samples, noise.with({ seed: repeatSeeds(0, 1)[0] as number }), {
+    const single = await sweep(model, samples, noise.with({ seed: repeatSeeds(0, 1)[0] }), {
       values,
       keep: 'frames',
     })
@@ -69,16 +69,16 @@ describe('sweep option repeats', () => {
   it('rejects repeats of a deterministic transform and bad values', async () => {
     await expectRejection(
       sweep(model, samples, rotate, { values: [0, 10], repeats: 2 }),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       'rotate',
       'deterministic',
     )
     await expectRejection(
       sweep(model, samples, corruptions.brightness, { values: [0, 1], repeats: 2 }),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       'deterministic',
     )
-    await expectRejection(sweep(model, samples, noise, { values, repeats: 0 }), 'E_BAD_PARAMETER', 'repeats')
+    await expectRejection(sweep(model, samples, noise, { values, repeats: 0 }), 'E_OUT_OF_RANGE', 'repeats')
     await expectRejection(sweep(model, samples, noise, { values, repeats: 2, seed: -1 }), 'E_OUT_OF_RANGE', 'seed')
     // repeats 1 is the transform as configured, deterministic or not.
     const one = await sweep(model, samples, rotate, { values: [0, 10], repeats: 1 })

@@ -254,22 +254,24 @@ describe('sweep', () => {
     const dropsOne: SegmentationModel = {
       name: 'drops',
       classes: { 1: 'fg' },
-      predict: async (images) => images.slice(1).map(() => labelMap(W, H)),
+      predict: (images) => Promise.resolve(images.slice(1).map(() => labelMap(W, H))),
     }
     expect((await rejection(sweep(dropsOne, square('a'), brighten))).code).toBe('E_MODEL_OUTPUT')
   })
 
   it('validates its options', async () => {
-    for (const options of [
-      { batchSize: 0 },
-      { metrics: ['hd99'] as never },
-      { scoreClasses: ['nope'] },
-      { step: -1 },
-      { reference: 'gt' as never },
-    ]) {
-      expect((await rejection(sweep(thresholdModel(), square('a'), shift, options))).code).toMatch(
-        /^E_(BAD_PARAMETER|OUT_OF_RANGE)$/,
-      )
+    for (const [options, code] of [
+      [{ batchSize: 0 }, 'E_OUT_OF_RANGE'],
+      [{ metrics: ['hd99'] as never }, 'E_OUT_OF_RANGE'],
+      [{ scoreClasses: ['nope'] }, 'E_OUT_OF_RANGE'],
+      [{ step: -1 }, 'E_OUT_OF_RANGE'],
+      [{ reference: 'gt' as never }, 'E_OUT_OF_RANGE'],
+      [{ onProgress: 'log' as never }, 'E_WRONG_TYPE'],
+      [{ signal: {} as never }, 'E_WRONG_TYPE'],
+    ] as const) {
+      const e = await rejection(sweep(thresholdModel(), square('a'), shift, options))
+      expect(e.code, e.message).toBe(code)
+      expect(isSegsenseError(e, 'E_BAD_PARAMETER')).toBe(true)
     }
     const e = await rejection(sweep(thresholdModel(), [square('a'), square('a')], shift))
     expect(e.message).toContain('"a"')
@@ -362,40 +364,32 @@ describe('hand-built samples are validated once, before the model runs', () => {
     )
     await bad(
       { id: 'bytes', image: image(new Uint8Array(W * H)) },
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       'image data must be a Float32Array',
       'Uint8Array(64)',
     )
-    await bad(
-      { id: 'size', image: { ...image(new Float32Array(0)), width: 0 } },
-      'E_BAD_PARAMETER',
-      'positive integers',
-    )
+    await bad({ id: 'size', image: { ...image(new Float32Array(0)), width: 0 } }, 'E_OUT_OF_RANGE', 'positive integers')
   })
 
   it('refuses non-finite intensities, saying where: all NaN, or one +Infinity pixel', async () => {
     await bad(
       { id: 'nan', image: image(new Float32Array(W * H).fill(Number.NaN)) },
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'image has only non-finite values (NaN at x=0, y=0)',
     )
     const inf = new Float32Array(W * H)
     inf[2 * W + 3] = Number.POSITIVE_INFINITY
-    await bad(
-      { id: 'inf', image: image(inf) },
-      'E_BAD_PARAMETER',
-      'image has 1 non-finite value (Infinity at x=3, y=2)',
-    )
+    await bad({ id: 'inf', image: image(inf) }, 'E_OUT_OF_RANGE', 'image has 1 non-finite value (Infinity at x=3, y=2)')
     const rgb = new Float32Array(W * H * 3)
     rgb[3 * (W + 1) + 2] = Number.NEGATIVE_INFINITY
-    await bad({ id: 'rgb-inf', image: image(rgb, 3) }, 'E_BAD_PARAMETER', '-Infinity at x=1, y=1, channel 2')
+    await bad({ id: 'rgb-inf', image: image(rgb, 3) }, 'E_OUT_OF_RANGE', '-Infinity at x=1, y=1, channel 2')
   })
 
   it('refuses truth data of the wrong type or length', async () => {
     const img = square('x').image
     await bad(
       { id: 'ints', image: img, truth: { width: W, height: H, data: new Int32Array(W * H) } as unknown as LabelMap },
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       'truth data must be a Uint8Array or Uint16Array',
       'Int32Array(64)',
     )
@@ -503,7 +497,7 @@ describe('a model that never answers', () => {
   it('validates batchTimeout', async () => {
     for (const batchTimeout of [0, -5, Number.NaN, 2 ** 31, '100' as never]) {
       const e = await rejection(sweep(thresholdModel(), square('a'), shift, { batchTimeout }))
-      expect(e.code).toBe('E_BAD_PARAMETER')
+      expect(e.code).toBe(typeof batchTimeout === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE')
       expect(e.message).toContain('sweep option batchTimeout must be a number of milliseconds')
     }
   })

@@ -89,21 +89,21 @@ describe('sweepVolumes: slice by slice, scored in 3D', () => {
     await expectRejection(sweep(model, { id: 'v', image: vol.image }, gain, { values: [1] }), 'E_MISSING_TRUTH', '"v"')
     await expectRejection(
       sweep(model, vol, gain, { values: [1], slices: { axis: 2, indices: [3] } }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       '0..2 along axis 2',
     )
     await expectRejection(
       sweep(model, vol, gain, { values: [1], slices: { axis: 3 as 2 } }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'slices.axis',
     )
     await expectRejection(
       sweep(model, vol, gain, { values: [1], reference: 'prediction' as 'truth' }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'truth only',
     )
     await expectRejection(sweep(model, vol, gain, { values: [1], keep: 'frames' } as never), 'E_BAD_PARAMETER', 'keep')
-    await expectRejection(sweep(model, [vol, vol], gain, { values: [1] }), 'E_BAD_PARAMETER', 'used twice')
+    await expectRejection(sweep(model, [vol, vol], gain, { values: [1] }), 'E_OUT_OF_RANGE', 'used twice')
     const short = { ...vol, truth: { ...vol.truth!, data: new Uint8Array(5) } }
     await expectRejection(sweep(model, short, gain, { values: [1] }), 'E_SIZE_MISMATCH', '"v"')
   })
@@ -234,7 +234,7 @@ describe('distances as gates', () => {
     for (let i = 1; i < u.length; i++) area += ((u[i]! - u[i - 1]!) * (margin[i]! + margin[i - 1]!)) / 2
     expect(s.classes.ball?.auc).toBeCloseTo(area / (u[u.length - 1]! - u[0]!), 12)
     // The worst is the largest defined distance; the degradation area grows with the distance over neutral.
-    expect(s.classes.ball?.worst).toEqual({ value: 2, score: Math.max(...(d.filter((v) => v !== null) as number[])) })
+    expect(s.classes.ball?.worst).toEqual({ value: 2, score: Math.max(...d.filter((v): v is number => v !== null)) })
     expect(s.classes.ball?.neutralScore).toBe(0)
     expect(s.classes.ball?.degradationArea).toBeGreaterThan(0)
     // Slopes: distance gained per unit moving away from neutral (positive on both sides here).
