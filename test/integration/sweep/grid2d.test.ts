@@ -240,7 +240,7 @@ describe('sweepGrid: two parameters of one transform', () => {
     const out = { parameter: spikePosition.parameter, vary: (y: number) => ({ position: [0.1, y * 2] as const }) }
     await expectRejection(
       sweepGrid(thresholdModel, s, [spike, out], { axes: [{}, { values: [0.9] }] }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'option axis 1 (y = 0.9)',
     )
     await expectRejection(
@@ -253,7 +253,7 @@ describe('sweepGrid: two parameters of one transform', () => {
         spike,
         { ...position, parameter: { ...spikePosition.parameter, scale: 'wobbly' } },
       ] as never),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'option axis 1',
       'parameter.scale',
     )

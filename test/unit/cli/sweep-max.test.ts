@@ -30,12 +30,17 @@ describe('segsense sweep with a distance metric', () => {
     )
     await expectRejection(
       runSweep({ ...base, metric: 'hd95', min: 0.8, max: 5 }),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       'give max',
       'not min',
     )
-    await expectRejection(runSweep({ ...base, metric: 'hd95', min: 0.8 }), 'E_BAD_PARAMETER', 'give max', 'not min')
-    await expectRejection(runSweep({ ...base, metric: 'dice', max: 5 }), 'E_BAD_PARAMETER', 'give min, not max')
+    await expectRejection(
+      runSweep({ ...base, metric: 'hd95', min: 0.8 }),
+      'E_INCOMPATIBLE_OPTIONS',
+      'give max',
+      'not min',
+    )
+    await expectRejection(runSweep({ ...base, metric: 'dice', max: 5 }), 'E_INCOMPATIBLE_OPTIONS', 'give min, not max')
     // The range of a threshold is the CLI's to check up front (the requirement checks it only after the sweep).
     await expect(runSweep({ ...base, metric: 'hd95', max: -1 })).rejects.toThrow(UsageError)
     await expect(runSweep({ ...base, min: 1.5 })).rejects.toThrow('--min: 1.5 is not a score in [0, 1]')

@@ -16,7 +16,7 @@ describe('fixtureModelPath', () => {
     }
   })
 
-  it('refuses an unknown or near-miss name with E_BAD_PARAMETER naming the value and the choices', () => {
+  it('refuses an unknown or near-miss name with E_OUT_OF_RANGE naming the value and the choices', () => {
     for (const bad of [
       'sunnybrook',
       'Sunnybrook-robust',
@@ -25,7 +25,7 @@ describe('fixtureModelPath', () => {
       '',
     ]) {
       expect(() => fixtureModelPath(bad as FixtureModelName)).toThrow(
-        expect.objectContaining({ code: 'E_BAD_PARAMETER', message: expect.stringContaining('sunnybrook-robust') }),
+        expect.objectContaining({ code: 'E_OUT_OF_RANGE', message: expect.stringContaining('sunnybrook-robust') }),
       )
     }
   })

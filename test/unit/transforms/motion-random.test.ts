@@ -32,7 +32,7 @@ describe("motion with times: 'random'", () => {
     expect(r.repeats?.count).toBe(2)
     await expectRejection(
       sweep(sceneModel(), [scene('a', 32)], motion, { values: [0, 20], repeats: 2 }),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       'deterministic',
     )
   })
