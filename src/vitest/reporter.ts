@@ -9,9 +9,20 @@
  *
  * Sharded runs: run each shard with `--reporter=blob` (the sweeps travel in the blob reports' task meta), then
  * `vitest --merge-reports` with this reporter in the config writes the report of the whole run.
+ *
+ * In a pull request: with `GITHUB_STEP_SUMMARY` set (GitHub Actions) it appends a markdown job summary (one row per
+ * gate and class), `summary: 'path.md'` writes the same file anywhere, and `history: { dir }` stores each run per
+ * commit and puts the change against the newest earlier run into the summary.
  * @packageDocumentation
  */
-import { resolve } from 'node:path'
+import { appendFile, mkdir, stat } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
+import { DEFAULT_GATE_MIN, type GateWithResult, gatesOf } from '../history/gates.js'
+import type { ResultsDiff } from '../history/diff.js'
+import { deltaAgainst, historyRecord } from '../history/records.js'
+import { writeFileAtomic } from '../report/atomic-write.js'
+import { addToHistory, currentCommit } from '../report/history-store.js'
+import { STEP_SUMMARY_LIMIT, jobSummaryMarkdown } from '../report/markdown-summary.js'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import { type ReportEntry, type ReportOptions, writeReport } from '../report/html.js'
 import type { GridReportEntry } from '../report/grid-section.js'
@@ -25,6 +36,22 @@ export interface SegsenseReporterOptions extends Pick<ReportOptions, 'min' | 'co
   readonly title?: string
   /** A run without sweeps writes no report; `silent: false` also logs a line saying so (default true: nothing). */
   readonly silent?: boolean
+  /**
+   * Also write the markdown job summary to this file (relative to the vitest root), for CI systems other than GitHub
+   * Actions (GitLab, Buildkite, Jenkins). Written whole (atomically) on every run.
+   */
+  readonly summary?: string
+  /** Append the job summary to `$GITHUB_STEP_SUMMARY` when that is set; default true. */
+  readonly stepSummary?: boolean
+  /** Link to the HTML report artifact in the summary; default `$SEGSENSE_REPORT_URL`. */
+  readonly reportUrl?: string
+  /**
+   * Keep a history of runs: each run is stored as `<dir>/<commit>.json` (see `segsense history`), and the summary
+   * shows the change of every gate against the newest earlier run. `commit` defaults to `$GITHUB_SHA`, else
+   * `git rev-parse HEAD`; `margin` (interval width, parameter units) and `aucMargin` are the losses that still do
+   * not count as a regression (default 0).
+   */
+  readonly history?: { readonly dir: string; readonly commit?: string; readonly date?: string; readonly margin?: number; readonly aucMargin?: number }
 }
 
 /** The vitest reporter; `segsense/reporter`'s default export. */
@@ -56,10 +83,70 @@ export default class SegsenseReporter implements Reporter {
     }
     const root = this.vitest?.config.root ?? process.cwd()
     const dir = resolve(root, this.options.outputDir ?? 'segsense-report')
-    const { outputDir: _o, title, silent: _s, ...report } = this.options
+    const { outputDir: _o, title, silent: _s, summary: _m, stepSummary: _ss, reportUrl: _u, history: _h, ...report } = this.options
     const written = await writeReport(entries, dir, { title: title ?? 'segsense report', ...report, ...(grids.length ? { grids } : {}) })
     const failed = written.sweeps.filter((s) => s.pass === false).length
     const gridText = grids.length ? `, ${grids.length} grid${grids.length === 1 ? '' : 's'}` : ''
     log(`segsense report: ${entries.length} sweep${entries.length === 1 ? '' : 's'}${failed ? ` (${failed} failed)` : ''}${gridText} -> ${written.index}`)
+    const gates = gatesOf(entries.map((e, i) => ({
+      result: e.result,
+      ...(e.title !== undefined ? { title: e.title } : {}),
+      test: e.test ? { file: e.test.file, name: e.test.name } : null,
+      min: e.min === undefined ? this.options.min ?? DEFAULT_GATE_MIN : e.min,
+      ...(e.max !== undefined ? { max: e.max } : {}),
+      ...(e.metric !== undefined ? { metric: e.metric } : {}),
+      verdict: e.verdict ?? null,
+      pass: written.sweeps[i]?.pass ?? null,
+    })), 'segsense/reporter')
+    await this.pullRequestSummary(gates, grids.length, root, log)
+  }
+
+  /** The history entry and the job summary of a run (nothing when neither is asked for). */
+  private async pullRequestSummary(gates: readonly GateWithResult[], grids: number, root: string, log: (line: string) => void): Promise<void> {
+    let diff: ResultsDiff | undefined
+    let against: string | undefined
+    let failure: unknown
+    const h = this.options.history
+    if (h) {
+      try {
+        const commit = currentCommit(h.commit, root)
+        if (!commit) log('segsense history: no commit known (set history.commit, GITHUB_SHA, or run in a git checkout); run not stored')
+        else {
+          const record = historyRecord(gates, commit, h.date ?? new Date().toISOString())
+          const added = await addToHistory(resolve(root, h.dir), record)
+          log(added.added ? `segsense history: commit ${commit} -> ${added.file}` : `segsense history: commit ${commit} is stored already with the same gates`)
+          const delta = deltaAgainst(added.before, record, { ...(h.margin !== undefined ? { margin: h.margin } : {}), ...(h.aucMargin !== undefined ? { aucMargin: h.aucMargin } : {}) })
+          if (delta) {
+            diff = delta.diff
+            against = `commit ${delta.previous.commit.slice(0, 12)} (${delta.previous.date.slice(0, 10)})`
+          }
+        }
+      } catch (e) {
+        // The summary is still written (without the change); the error then fails the run.
+        failure = e
+        log(`segsense history: ${(e as Error).message}`)
+      }
+    }
+    const summary = (limit: number): string => jobSummaryMarkdown(gates, {
+      title: this.options.title ?? 'segsense',
+      limit,
+      ...(this.options.reportUrl ?? process.env.SEGSENSE_REPORT_URL ? { reportUrl: (this.options.reportUrl ?? process.env.SEGSENSE_REPORT_URL) as string } : {}),
+      ...(diff ? { diff } : {}),
+      ...(against ? { against } : {}),
+      ...(grids ? { grids } : {}),
+    })
+    const step = process.env.GITHUB_STEP_SUMMARY
+    if (step && this.options.stepSummary !== false) {
+      // The step's summary file may hold other reporters' summaries already (vitest's github-actions reporter).
+      const used = await stat(step).then((s) => s.size, () => 0)
+      await appendFile(step, `\n${summary(Math.max(0, STEP_SUMMARY_LIMIT - used - 1024))}`)
+    }
+    if (this.options.summary) {
+      const file = resolve(root, this.options.summary)
+      await mkdir(dirname(file), { recursive: true })
+      await writeFileAtomic(file, summary(STEP_SUMMARY_LIMIT))
+      log(`segsense summary: ${file}`)
+    }
+    if (failure) throw failure
   }
 }
