@@ -66,7 +66,8 @@ export interface JobSummaryOptions {
   readonly grids?: number
 }
 
-const HEAD = '| | test | model | transform | class | threshold | stable interval | AUC | change |\n|:-:|---|---|---|---|---|---|--:|---|\n'
+const HEAD = '| | test | model | transform | class | threshold | stable interval | AUC |'
+const RULE = '|:-:|---|---|---|---|---|---|--:|'
 
 /**
  * The markdown job summary of a run: a headline, a link to the report, the regressions against the earlier run,
@@ -77,11 +78,14 @@ export function jobSummaryMarkdown(gates: readonly Gate[], options: JobSummaryOp
   const limit = options.limit ?? STEP_SUMMARY_LIMIT
   const diffs = new Map<string, GateDiff>((options.diff?.gates ?? []).map((d) => [d.key, d]))
   const known = options.diff !== undefined
+  // The change column only when there is something to compare with.
+  const head = known ? `${HEAD} change |\n${RULE}---|\n` : `${HEAD}\n${RULE}\n`
   const failed = gates.filter((g) => g.pass === false)
   const judged = gates.filter((g) => g.pass !== null)
   const regressed = gates.filter((g) => diffs.get(g.key)?.regressed)
   const lines: string[] = []
-  lines.push(`### ${mdCell(options.title ?? 'segsense')}: ${judged.length - failed.length} of ${judged.length} gate${judged.length === 1 ? '' : 's'} pass${failed.length ? ` · ${failed.length} failed` : ''}${regressed.length ? ` · ${regressed.length} regressed` : ''}`, '')
+  const counts = judged.length ? `${judged.length - failed.length} of ${judged.length} gate${judged.length === 1 ? '' : 's'} pass` : `${gates.length} gate${gates.length === 1 ? '' : 's'}`
+  lines.push(`### ${mdCell(options.title ?? 'segsense')}: ${counts}${failed.length ? ` · ${failed.length} failed` : ''}${regressed.length ? ` · ${regressed.length} regressed` : ''}`, '')
   const meta = [options.reportUrl ? `[HTML report](${encodeURI(options.reportUrl).replace(/\(/g, '%28').replace(/\)/g, '%29')})` : '', known && options.against ? `compared with ${mdCell(options.against)}` : '', options.grids ? `${options.grids} grid${options.grids === 1 ? '' : 's'}: see the report` : ''].filter(Boolean)
   if (meta.length) lines.push(meta.join(' · '), '')
   const flagged = regressed.flatMap((g) => (diffs.get(g.key)?.classes ?? []).filter((c) => c.regressions.length).map((c) => `> ⚠️ **${mdCell(g.test?.name ?? g.title)}** (${mdCell(g.transform)}) ${mdCell(c.className)}: ${mdCell(changeText(g, c))}`))
@@ -90,9 +94,9 @@ export function jobSummaryMarkdown(gates: readonly Gate[], options: JobSummaryOp
   if (added) lines.push(`${added} new gate${added === 1 ? '' : 's'} (not in the earlier run).`, '')
   const row = (g: Gate, c: GateClass): string => {
     const d = diffs.get(g.key)?.classes.find((x) => x.className === c.className)
-    const change = !known ? '' : d ? `${d.regressions.length ? '⚠️ ' : ''}${mdCell(changeText(g, d))}` : 'new'
+    const change = !known ? '' : ` ${d ? `${d.regressions.length ? '⚠️ ' : ''}${mdCell(changeText(g, d))}` : 'new'} |`
     const test = g.test ? `<code>${mdCell(g.test.file)}</code> › ${mdCell(g.test.name)}` : mdCell(g.title)
-    return `| ${icon(c.pass ?? g.pass)} | ${test} | ${mdCell(g.model)} | ${mdCell(g.transform)} | ${mdCell(c.className)} | ${mdCell(thresholdText(g, c))} | ${mdCell(intervalText(g, c))} | ${fmtAuc(c.auc)} | ${change} |\n`
+    return `| ${icon(c.pass ?? g.pass)} | ${test} | ${mdCell(g.model)} | ${mdCell(g.transform)} | ${mdCell(c.className)} | ${mdCell(thresholdText(g, c))} | ${mdCell(intervalText(g, c))} | ${fmtAuc(c.auc)} |${change}\n`
   }
   const first = gates.filter((g) => g.pass === false || diffs.get(g.key)?.regressed)
   const rest = gates.filter((g) => !first.includes(g))
@@ -108,7 +112,7 @@ export function jobSummaryMarkdown(gates: readonly Gate[], options: JobSummaryOp
   let budget = limit - bytes(out) - reserve
   for (const s of sections) {
     if (!s.rows.length) continue
-    const frame = bytes(s.open) + bytes(HEAD) + bytes(s.close)
+    const frame = bytes(s.open) + bytes(head) + bytes(s.close)
     if (budget < frame + bytes(s.rows[0] as string)) break
     let body = ''
     let used = frame
@@ -119,7 +123,7 @@ export function jobSummaryMarkdown(gates: readonly Gate[], options: JobSummaryOp
       used += n
       shown++
     }
-    out += `${s.open}${HEAD}${body}${s.close}`
+    out += `${s.open}${head}${body}${s.close}`
     budget -= used
     if (shown < sections.slice(0, sections.indexOf(s) + 1).reduce((n, x) => n + x.rows.length, 0)) break
   }
