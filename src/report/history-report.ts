@@ -88,7 +88,9 @@ export async function writeHistoryReport(records: readonly HistoryRecord[], out:
     const flags = t.points.filter((p) => p.narrowed || p.aucDropped).map((p) => {
       const i = t.points.filter((q) => q.className === p.className).indexOf(p)
       const before = t.points.filter((q) => q.className === p.className)[i - 1]
-      const what = p.narrowed ? `stable interval narrowed${before ? ` from ${esc(intervalTextOf(t, before))}` : ''} to ${esc(intervalTextOf(t, p))}` : `AUC fell${before?.auc != null ? ` from ${before.auc.toFixed(3)}` : ''} to ${p.auc?.toFixed(3) ?? '-'}`
+      const narrowed = p.narrowed ? `stable interval narrowed${before ? ` from ${esc(intervalTextOf(t, before))}` : ''} to ${esc(intervalTextOf(t, p))}` : ''
+      const fell = p.aucDropped ? `AUC fell${before?.auc != null ? ` from ${before.auc.toFixed(3)}` : ''} to ${p.auc?.toFixed(3) ?? '-'}` : ''
+      const what = [narrowed, fell].filter(Boolean).join(', ')
       return `<li class="flag" data-commit="${esc(p.commit)}" data-class="${esc(p.className)}">${esc(p.className)}: ${what} at commit <code>${esc(p.commit)}</code> (${esc(p.date.slice(0, 10))})</li>`
     })
     const g = t.gate

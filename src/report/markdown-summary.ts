@@ -34,7 +34,8 @@ function thresholdText(gate: Gate, c: GateClass): string {
   return gate.metric === 'hd' || gate.metric === 'hd95' || gate.metric === 'assd' || gate.metric === 'masd' ? `${gate.metric} <= ${c.threshold} mm` : `${gate.metric} >= ${c.threshold}`
 }
 
-const icon = (pass: boolean | null): string => (pass === null ? '➖' : pass ? '✅' : '❌')
+// The word beside the emoji: readable where no emoji font is (and searchable).
+const icon = (pass: boolean | null): string => (pass === null ? '➖' : pass ? '✅ pass' : '❌ fail')
 
 /** The change of one class as text: interval base -> head with the width change, and the AUC change. */
 export function changeText(gate: Gate, d: ClassDiff): string {

@@ -32,7 +32,8 @@ export interface VitestRun {
 export function runVitest(cwd: string, args: string[], options: { ci: boolean; env?: Record<string, string> }): Promise<VitestRun> {
   const env: Record<string, string | undefined> = { ...process.env, ...options.env, FORCE_COLOR: '0', NO_COLOR: '1' }
   // std-env detects CI from many variables; clear the common ones for a "local" run.
-  for (const k of ['CI', 'GITHUB_ACTIONS', 'CONTINUOUS_INTEGRATION', 'BUILD_NUMBER', 'RUN_ID', 'VITEST', 'VITEST_MODE', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'TEST', 'NODE_ENV']) delete env[k]
+  // (A variable the caller sets, such as GITHUB_ACTIONS for a job summary run, stays.)
+  for (const k of ['CI', 'GITHUB_ACTIONS', 'CONTINUOUS_INTEGRATION', 'BUILD_NUMBER', 'RUN_ID', 'VITEST', 'VITEST_MODE', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'TEST', 'NODE_ENV']) if (!(k in (options.env ?? {}))) delete env[k]
   if (options.ci) env.CI = 'true'
   return new Promise((resolve) => {
     execFile(process.execPath, [vitestBin, 'run', ...args], { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 240_000 }, (error, stdout, stderr) => {

@@ -34,7 +34,7 @@ describe('jobSummaryMarkdown', () => {
     expect(failing).toContain('gate 3')
     expect(failing).not.toContain('gate 0')
     expect(passing).toMatch(/^<summary>4 other gates \(12 rows\)<\/summary>/)
-    expect(md).toContain('| ❌ | <code>test/suite-3.test.ts</code> › gate 3 | m | rotate | LV | dice &gt;= 0.8 | none (fails at the neutral value) | 0.828 |\n')
+    expect(md).toContain('| ❌ fail | <code>test/suite-3.test.ts</code> › gate 3 | m | rotate | LV | dice &gt;= 0.8 | none (fails at the neutral value) | 0.828 |\n')
     expect(md).not.toContain('change')
   })
 
