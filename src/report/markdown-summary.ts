@@ -100,10 +100,14 @@ export function jobSummaryMarkdown(gates: readonly Gate[], options: JobSummaryOp
     return `| ${icon(c.pass ?? g.pass)} | ${test} | ${mdCell(g.model)} | ${mdCell(g.transform)} | ${mdCell(c.className)} | ${mdCell(thresholdText(g, c))} | ${mdCell(intervalText(g, c))} | ${fmtAuc(c.auc)} |${change}\n`
   }
   const first = gates.filter((g) => g.pass === false || diffs.get(g.key)?.regressed)
+  const rows = (gs: readonly Gate[]): string => {
+    const n = gs.reduce((k, g) => k + g.classes.length, 0)
+    return `${n} row${n === 1 ? '' : 's'}`
+  }
   const rest = gates.filter((g) => !first.includes(g))
   const sections = [
     { open: '', close: '\n', rows: first.flatMap((g) => g.classes.map((c) => row(g, c))) },
-    { open: `<details><summary>${rest.length} ${first.length ? 'other ' : ''}gate${rest.length === 1 ? '' : 's'} (${rest.reduce((n, g) => n + g.classes.length, 0)} rows)</summary>\n\n`, close: '\n</details>\n', rows: rest.flatMap((g) => g.classes.map((c) => row(g, c))) },
+    { open: `<details><summary>${rest.length} ${first.length ? 'other ' : ''}gate${rest.length === 1 ? '' : 's'} (${rows(rest)})</summary>\n\n`, close: '\n</details>\n', rows: rest.flatMap((g) => g.classes.map((c) => row(g, c))) },
   ]
   let out = `${lines.join('\n')}\n`
   const total = sections.reduce((n, s) => n + s.rows.length, 0)

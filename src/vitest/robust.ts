@@ -8,6 +8,7 @@ import { type RequirementOptions, defaultsOf, planRequirement } from '../spec/pl
 import { evaluateRequirement, type ClassVerdict, type RequirementVerdict } from '../sweep/requirement.js'
 import { takeOver } from '../sweep/confusion.js'
 import type { SweepResult } from '../sweep/result.js'
+import { summarize } from '../sweep/summarize.js'
 import { type SweepOptions, sweep } from '../sweep/sweep.js'
 import { describeFailure, formatMetricScore, limitOf, meets, thresholdKey } from '../sweep/threshold.js'
 import { isVolumeInput, type SliceSelection } from '../sweep/volume.js'
@@ -198,7 +199,12 @@ function robustToTransform(this: MatcherState, received: unknown, transform: Tra
     }
 
     const band = verdict.confidence !== undefined ? { confidence: verdict.confidence, resamples: verdict.resamples, seed: verdict.seed } : {}
-    const note = `${transform.name}: ${verdict.classes.map((c) => `${c.className} ${c.pass ? 'passes' : `stable in ${intervalsText(result, verdict, c)}${c.failingSamples.length ? ` (mean), failing samples: ${c.failingSamples.join(', ')}` : ''}`}`).join('; ')} (required ${range})`
+    // Every class's interval and AUC: with attach 'always' the note is the JUnit reporter's test property.
+    const aucOf = (c: ClassVerdict): string => {
+      const auc = summarize(result, { metric, [key]: limitOf(c) }).classes[c.className]?.auc
+      return typeof auc === 'number' ? `, AUC ${auc.toFixed(3)}` : ''
+    }
+    const note = `${transform.name}: ${verdict.classes.map((c) => `${c.className} ${c.pass ? 'passes' : 'fails'}, stable in ${intervalsText(result, verdict, c)}${aucOf(c)}${c.failingSamples.length ? `, failing samples: ${c.failingSamples.join(', ')}` : ''}`).join('; ')} (required ${range})`
     await attachChart(this.task, options.attach ?? defaults.attach ?? 'on-failure', assertionFails, note, () => renderChartPng(result, { metric, [key]: threshold, required, classes: verdict.classes.map((c) => c.className), ...band }))
 
     if (!pass && !isNot) {

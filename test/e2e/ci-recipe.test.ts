@@ -17,7 +17,7 @@ const project = () => join(ws.root, 'projects/recipe')
 
 function bash(script: string, env: Record<string, string>): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
-    const full = { ...process.env, ...env, PATH: `${join(ws.root, 'bin')}:${process.env.PATH}`, FORCE_COLOR: '0', NO_COLOR: '1' }
+    const full: Record<string, string | undefined> = { ...process.env, ...env, PATH: `${join(ws.root, 'bin')}:${process.env.PATH}`, FORCE_COLOR: '0', NO_COLOR: '1' }
     for (const k of ['VITEST', 'VITEST_MODE', 'VITEST_POOL_ID', 'VITEST_WORKER_ID', 'TEST', 'NODE_ENV']) delete full[k]
     // `npx x` runs the project's own bin x, as npx does after npm ci (never fetching anything here).
     execFile('bash', ['-o', 'pipefail', '-e', '-c', `npx() { "$@"; }\n${script}`], { cwd: project(), env: full, timeout: 240_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
@@ -34,7 +34,7 @@ describe('the GitHub Actions recipe', () => {
     cpSync(join(ws.root, 'projects/summary/pr.test.ts'), join(project(), 'pr.test.ts'))
     writeFileSync(join(project(), 'vitest.config.ts'), `import { defineConfig } from 'vitest/config'\n\n${config.replace(/^\/\/ vitest\.config\.ts\n/, '')}`)
     mkdirSync(join(ws.root, 'bin'))
-    for (const [name, target] of [['segsense', join(repo, 'dist/cli/main.js')], ['vitest', join(repo, 'node_modules/vitest/vitest.mjs')]]) {
+    for (const [name, target] of [['segsense', join(repo, 'dist/cli/main.js')], ['vitest', join(repo, 'node_modules/vitest/vitest.mjs')]] as const) {
       writeFileSync(join(ws.root, 'bin', name), `#!/bin/sh\nexec "${process.execPath}" "${target}" "$@"\n`)
       chmodSync(join(ws.root, 'bin', name), 0o755)
     }

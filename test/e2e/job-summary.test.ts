@@ -22,6 +22,10 @@ const mdRows = (md: string) => md.split('\n').filter((l) => /^\| [^|]*\| /.test(
 describe('the job summary of a vitest run in GitHub Actions', () => {
   let first: string
   let second: string
+  let third: string
+  let junit: string
+  let summaryFile: string
+  let history: Record<string, string>
   let runs: Awaited<ReturnType<typeof runVitest>>[]
 
   beforeAll(async () => {
@@ -33,11 +37,19 @@ describe('the job summary of a vitest run in GitHub Actions', () => {
     writeFileSync(step(), '')
     runs.push(await runVitest(cwd(), [], { ci: true, env: env('2222222bbbb', { NARROW: '1' }) }))
     second = readFileSync(step(), 'utf8')
+    history = Object.fromEntries(readdirSync(join(cwd(), 'history')).map((f) => [f, readFileSync(join(cwd(), 'history', f), 'utf8')]))
+    junit = readFileSync(join(cwd(), 'junit.xml'), 'utf8')
+    summaryFile = readFileSync(join(cwd(), 'summary-out/segsense.md'), 'utf8')
+    // A third run, of the passing gate only, with a corrupt file in the history.
+    writeFileSync(join(cwd(), 'history/0000000zzzz.json'), '{ "schemaVersion": 1, "kind": "segsense-hi')
+    writeFileSync(step(), '')
+    runs.push(await runVitest(cwd(), ['-t', 'brightness'], { ci: true, env: env('3333333cccc') }))
+    third = readFileSync(step(), 'utf8')
   }, 240_000)
   afterAll(() => ws?.dispose())
 
   it('names every gate\'s test, transform, class and interval, failures first, with the report link', () => {
-    expect(runs.map((r) => r.code), runs.map((r) => r.output).join('\n')).toEqual([1, 1])
+    expect(runs.slice(0, 2).map((r) => r.code), runs.map((r) => r.output).join('\n')).toEqual([1, 1])
     expect(first).toContain('### pr robustness: 2 of 3 gates pass · 1 failed')
     expect(first).toContain('[HTML report](https://ci.example/run/7/artifacts/segsense-report)')
     const rows = mdRows(first)
@@ -50,17 +62,37 @@ describe('the job summary of a vitest run in GitHub Actions', () => {
     // The first run has no earlier one: no change column.
     expect(first).not.toContain('change |')
     // summary: 'path.md' holds the same summary as the step's file.
-    expect(readFileSync(join(cwd(), 'summary-out/segsense.md'), 'utf8').trim()).toBe(second.trim())
+    expect(summaryFile.trim()).toBe(second.trim())
   })
 
   it('stores each run in the history and flags the narrowing against the earlier commit', () => {
-    expect(readdirSync(join(cwd(), 'history')).sort()).toEqual(['1111111aaaa.json', '2222222bbbb.json'])
+    expect(Object.keys(history).sort()).toEqual(['1111111aaaa.json', '2222222bbbb.json'])
     expect(runs[1]!.output).toContain('segsense history: commit 2222222bbbb ->')
     expect(second).toContain('compared with commit 1111111aaaa')
     expect(second).toMatch(/> ⚠️ \*\*rotation &gt; right-half model within 90 degrees\*\* \(rotate\) disc: \\\[-?[\d.]+ deg, [\d.]+ deg\\\] → \\\[-?[\d.]+ deg, [\d.]+ deg\\\]; width −[\d.]+ deg/)
     expect(second).toContain('1 regressed')
     const unchanged = mdRows(second).filter((r) => r.includes('no change'))
     expect(unchanged).toHaveLength(2)
+  })
+
+  it('fails the run on a corrupt history file, naming it, still writes the summary, and loses nothing', () => {
+    const run = runs[2]!
+    expect(run.code, run.output).toBe(1)
+    expect(run.output).toContain(`segsense history: history file ${join(cwd(), 'history/0000000zzzz.json')} is not valid JSON`)
+    expect(run.output).toMatch(/Tests +1 passed/)
+    expect(third).toContain('### pr robustness: 1 of 1 gate pass')
+    expect(third).toContain('<details><summary>1 gate (1 row)</summary>')
+    expect(third).not.toContain('compared with')
+    const after = readdirSync(join(cwd(), 'history')).sort()
+    expect(after).toEqual([...Object.keys(history), '0000000zzzz.json'].sort())
+    for (const [f, text] of Object.entries(history)) expect(readFileSync(join(cwd(), 'history', f), 'utf8')).toBe(text)
+  })
+
+  it('puts the interval and AUC of a gate with attach: \'always\' into the JUnit file as a test property', () => {
+    const testcase = /<testcase classname="pr\.test\.ts" name="brightness"[\s\S]*?<\/testcase>/.exec(junit)?.[0] ?? ''
+    expect(testcase).toMatch(/<property name="notice" value="brightness: disc passes, stable in \[&lt;= 0\.8x, &gt;= 1\.25x\], AUC 1\.000 \(required \[0\.8x, 1\.25x\]\)">/)
+    // The chart PNG attached to it is not in the JUnit file (vitest's JUnit reporter drops attachments).
+    expect(testcase).not.toMatch(/png|ATTACHMENT/i)
   })
 
   describe.skipIf(missing)('rendered by marked in chromium', () => {

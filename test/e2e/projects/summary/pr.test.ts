@@ -17,5 +17,5 @@ describe('rotation', () => {
 })
 
 test('brightness', async () => {
-  await expect(thresholdModel()).toBeRobustTo(brightness, { samples: [centred], range: [0.8, 1.25], steps: 3, min: 0.9 })
+  await expect(thresholdModel()).toBeRobustTo(brightness, { samples: [centred], range: [0.8, 1.25], steps: 3, min: 0.9, attach: 'always' })
 })
