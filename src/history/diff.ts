@@ -157,6 +157,16 @@ export function diffGates(base: readonly GateWithResult[], head: readonly GateWi
       if (widthChange !== null && widthChange < -margin - EPS) regressions.push(`stable interval ${-widthChange} ${h.parameter.unit} narrower (margin ${margin})`)
       if (aucChange !== null && aucChange < -aucMargin - EPS) regressions.push(`AUC ${(-aucChange).toFixed(4)} lower (margin ${aucMargin})`)
       if (aucChange === null && bs.auc !== null) regressions.push('AUC no longer defined')
+      // A looser threshold widens the interval by itself: a gate must not pass a diff by lowering its bar.
+      const lower = isDistanceMetric(h.metric)
+      if (bs.threshold !== null && (hs.threshold === null || (lower ? hs.threshold > bs.threshold + EPS : hs.threshold < bs.threshold - EPS))) {
+        regressions.push(`threshold loosened from ${bs.threshold} to ${hs.threshold ?? 'none'}`)
+      }
+      // Categorical parameters have no width: a value that passed and no longer does is the loss.
+      const fb = bc.interval?.kind === 'categorical' ? bc.interval.passFraction : null
+      const fh = hc.interval?.kind === 'categorical' ? hc.interval.passFraction : null
+      if (fb !== null && fh !== null && fh < fb - EPS) regressions.push(`${Math.round((fb - fh) * 100)} % fewer values pass`)
+      else if (fb !== null && hs.threshold !== null && hc.interval === null) regressions.push('no value passes any more')
       const crossing = bs.pass === true && hs.pass === false ? 'fails' : bs.pass === false && hs.pass === true ? 'passes' : null
       const interval = paired.get(hc.className)
       return { className: hc.className, base: bs, head: hs, widthChange, aucChange, ...(interval ? { aucInterval: interval } : {}), crossing, regressions }

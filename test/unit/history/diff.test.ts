@@ -105,4 +105,25 @@ describe('diffGates', () => {
     expect(lv.widthChange).toBeLessThan(-80)
     expect(d.regressed).toBe(true)
   })
+
+  it('does not let a gate pass by loosening its threshold, dropping its AUC, or losing categorical values', () => {
+    const r = rotationResult({ LV: { width: 40 } })
+    const loose = diffGates(gates({ result: r, test: test('g'), min: 0.8 }), gates({ result: r, test: test('g'), min: 0.6 }))
+    expect(loose.regressed).toBe(true)
+    expect(loose.gates[0]!.classes[0]!.regressions).toEqual(['threshold loosened from 0.8 to 0.6'])
+    expect(diffGates(gates({ result: r, test: test('g'), min: 0.6 }), gates({ result: r, test: test('g'), min: 0.8 })).gates[0]!.classes[0]!.regressions.some((x) => x.startsWith('threshold'))).toBe(false)
+    expect(diffGates(gates({ result: r, test: test('g'), min: 0.8 }), gates({ result: r, test: test('g'), min: null })).regressed).toBe(true)
+    // Every head score undefined: no AUC is a regression, not "no change".
+    const blank = { ...r, mean: { dice: { LV: r.values.map(() => null) } }, samples: r.samples.map((s) => ({ ...s, scores: { dice: { LV: r.values.map(() => null) } } })) }
+    expect(diffGates(gates({ result: r, test: test('g') }), gates({ result: blank, test: test('g') })).gates[0]!.classes[0]!.regressions).toContain('AUC no longer defined')
+    // A categorical parameter (dihedral k): one value fewer passing is a loss, whatever the width margin.
+    const dihedral = (failing: number[]) => {
+      const values = [0, 1, 2, 3]
+      const curve = values.map((v) => (failing.includes(v) ? 0.5 : 0.95))
+      return { ...r, transform: { name: 'dihedral', parameter: { name: 'k', unit: '', neutral: 0, scale: 'categorical' as const, defaultRange: [0, 7] as [number, number], defaultStep: 1 }, options: {} }, values,
+        mean: { dice: { LV: curve } }, meanCounts: { dice: { LV: values.map(() => 1) } }, samples: [{ id: 's1', scores: { dice: { LV: curve } } }] }
+    }
+    const d = diffGates(gates({ result: dihedral([3]), test: test('k') }), gates({ result: dihedral([2, 3]), test: test('k') }), { margin: 1000, aucMargin: 1 })
+    expect(d.gates[0]!.classes[0]!.regressions).toEqual(['25 % fewer values pass'])
+  })
 })
