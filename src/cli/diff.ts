@@ -22,18 +22,39 @@ export function diffText(diff: ResultsDiff): string {
   for (const g of diff.gates) {
     for (const c of g.classes) {
       const unit = { transform: { name: g.head.transform, parameter: g.head.parameter, options: g.head.options } }
-      const w = c.widthChange === null ? '-' : `${c.widthChange > 0 ? '+' : c.widthChange < 0 ? '-' : ''}${formatValue(unit, Math.abs(c.widthChange))}`
-      const band = c.aucInterval && c.aucInterval.lower !== null && c.aucInterval.upper !== null ? ` [${c.aucInterval.lower.toFixed(3)}, ${c.aucInterval.upper.toFixed(3)}]` : ''
+      const w =
+        c.widthChange === null
+          ? '-'
+          : `${c.widthChange > 0 ? '+' : c.widthChange < 0 ? '-' : ''}${formatValue(unit, Math.abs(c.widthChange))}`
+      const band =
+        c.aucInterval && c.aucInterval.lower !== null && c.aucInterval.upper !== null
+          ? ` [${c.aucInterval.lower.toFixed(3)}, ${c.aucInterval.upper.toFixed(3)}]`
+          : ''
       const a = c.aucChange === null ? '-' : `${c.aucChange >= 0 ? '+' : ''}${c.aucChange.toFixed(3)}${band}`
-      rows.push([c.regressions.length ? 'REGRESSED' : 'ok', g.label, c.className, intervalText(g.base, c.base), intervalText(g.head, c.head), w, auc(c.base.auc), auc(c.head.auc), a, c.crossing === 'fails' ? 'now fails' : c.crossing === 'passes' ? 'now passes' : ''])
+      rows.push([
+        c.regressions.length ? 'REGRESSED' : 'ok',
+        g.label,
+        c.className,
+        intervalText(g.base, c.base),
+        intervalText(g.head, c.head),
+        w,
+        auc(c.base.auc),
+        auc(c.head.auc),
+        a,
+        c.crossing === 'fails' ? 'now fails' : c.crossing === 'passes' ? 'now passes' : '',
+      ])
     }
   }
   const lines = table(rows)
   const head = diff.regressed
-    ? `segsense diff: ${diff.gates.filter((g) => g.regressed).length} of ${diff.gates.length} sweeps regressed (margins: width ${diff.margin}, AUC ${diff.aucMargin})`
-    : `segsense diff: no regression in ${diff.gates.length} sweep${diff.gates.length === 1 ? '' : 's'} (margins: width ${diff.margin}, AUC ${diff.aucMargin})`
-  const only = [...diff.onlyInBase.map((g) => `only in the base: ${g.title} (${g.transform})`), ...diff.onlyInHead.map((g) => `only in the head: ${g.title} (${g.transform})`)]
-  return [head, '', ...lines, ...(only.length ? ['', ...only] : [])].join('\n')
+    ? `segsense diff: ${diff.gates.filter((g) => g.regressed).length} of ${diff.gates.length} sweeps regressed`
+    : `segsense diff: no regression in ${diff.gates.length} sweep${diff.gates.length === 1 ? '' : 's'}`
+  const only = [
+    ...diff.onlyInBase.map((g) => `only in the base: ${g.title} (${g.transform})`),
+    ...diff.onlyInHead.map((g) => `only in the head: ${g.title} (${g.transform})`),
+  ]
+  const margins = ` (margins: width ${diff.margin}, AUC ${diff.aucMargin})`
+  return [`${head}${margins}`, '', ...lines, ...(only.length ? ['', ...only] : [])].join('\n')
 }
 
 /**
@@ -50,7 +71,12 @@ export async function runDiff(base: string, head: string, options: DiffCommandOp
     ...(options.aucMargin !== undefined ? { aucMargin: options.aucMargin } : {}),
     ...(options.allowUnmatched ? { allowUnmatched: true } : {}),
   })
-  const text = format === 'json' ? `${JSON.stringify({ base: a.file, head: b.file, ...diff }, null, 2)}\n` : format === 'md' ? diffMarkdown(diff) : `${diffText(diff)}\n`
+  const text =
+    format === 'json'
+      ? `${JSON.stringify({ base: a.file, head: b.file, ...diff }, null, 2)}\n`
+      : format === 'md'
+        ? diffMarkdown(diff)
+        : `${diffText(diff)}\n`
   if (options.out) await writeFileAtomic(resolve(options.out), text)
   else process.stdout.write(text)
   return diff.regressed ? EXIT.failed : EXIT.ok

@@ -34,14 +34,24 @@ export async function runHistoryAdd(results: string, options: HistoryAddOptions)
   const { gates } = readResultsGates(results)
   const record = historyRecord(gates, commit, options.date ?? new Date().toISOString())
   const added = await addToHistory(options.dir, record)
-  const lines = [added.added ? `history: added ${record.gates.length} gate${record.gates.length === 1 ? '' : 's'} of commit ${commit} -> ${added.file}` : `history: commit ${commit} is stored already with the same gates (${added.file}); nothing added`]
+  const lines = [
+    added.added
+      ? `history: added ${record.gates.length} gate${record.gates.length === 1 ? '' : 's'} of commit ${commit} -> ${added.file}`
+      : `history: commit ${commit} is stored already with the same gates (${added.file}); nothing added`,
+  ]
   const delta = deltaAgainst(added.before, record, {
     ...(options.margin !== undefined ? { margin: options.margin } : {}),
     ...(options.aucMargin !== undefined ? { aucMargin: options.aucMargin } : {}),
   })
   if (delta) {
-    const regressed = delta.diff.gates.flatMap((g) => g.classes.filter((c) => c.regressions.length).map((c) => `  regressed: ${g.label} ${c.className}: ${changeText(g.head, c)}`))
-    lines.push(`compared with commit ${delta.previous.commit} (${delta.previous.date}): ${regressed.length ? `${regressed.length} class${regressed.length === 1 ? '' : 'es'} regressed` : 'no regression'}`, ...regressed)
+    const regressed = delta.diff.gates.flatMap((g) =>
+      g.classes.filter((c) => c.regressions.length).map((c) => `  regressed: ${g.label} ${c.className}: ${changeText(g.head, c)}`),
+    )
+    lines.push(
+      `compared with commit ${delta.previous.commit} (${delta.previous.date}): ` +
+        `${regressed.length ? `${regressed.length} class${regressed.length === 1 ? '' : 'es'} regressed` : 'no regression'}`,
+      ...regressed,
+    )
   }
   if (!options.quiet) process.stdout.write(`${lines.join('\n')}\n`)
   return EXIT.ok
@@ -57,7 +67,23 @@ export async function runHistoryReport(options: HistoryReportOptions): Promise<n
     ...(options.margin !== undefined ? { margin: options.margin } : {}),
     ...(options.aucMargin !== undefined ? { aucMargin: options.aucMargin } : {}),
   })
-  const flagged = written.trends.flatMap((t) => t.points.filter((p) => p.narrowed || p.aucDropped).map((p) => `  ${p.narrowed ? 'narrowed' : 'AUC fell'}: ${t.gate.test ? `${t.gate.test.file} › ${t.gate.test.name}` : t.gate.title} (${t.gate.transform}) ${p.className} at commit ${p.commit}`))
-  if (!options.quiet) process.stdout.write([`history: ${records.length} commits, ${written.trends.length} gates`, ...flagged, `report: ${written.index}`, `markdown: ${written.markdown}`].join('\n') + '\n')
+  const flagged = written.trends.flatMap((t) =>
+    t.points
+      .filter((p) => p.narrowed || p.aucDropped)
+      .map(
+        (p) =>
+          `  ${p.narrowed ? 'narrowed' : 'AUC fell'}: ${t.gate.test ? `${t.gate.test.file} › ${t.gate.test.name}` : t.gate.title} ` +
+          `(${t.gate.transform}) ${p.className} at commit ${p.commit}`,
+      ),
+  )
+  if (!options.quiet)
+    process.stdout.write(
+      [
+        `history: ${records.length} commits, ${written.trends.length} gates`,
+        ...flagged,
+        `report: ${written.index}`,
+        `markdown: ${written.markdown}`,
+      ].join('\n') + '\n',
+    )
   return EXIT.ok
 }

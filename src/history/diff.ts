@@ -42,7 +42,12 @@ export interface ClassDiff {
    * Paired percentile bootstrap interval of the AUC change over samples (`compareModels`), present when both runs
    * hold the same samples on the same grid with their full results.
    */
-  readonly aucInterval?: { readonly lower: number | null; readonly upper: number | null; readonly confidence: number; readonly pairs: number }
+  readonly aucInterval?: {
+    readonly lower: number | null
+    readonly upper: number | null
+    readonly confidence: number
+    readonly pairs: number
+  }
   /** The class's status changed: `fails` (passed in base, fails in head) or `passes`; null when it did not. */
   readonly crossing: 'fails' | 'passes' | null
   /** Why the class regressed (empty when it did not). */
@@ -76,20 +81,29 @@ export interface ResultsDiff {
 const EPS = 1e-9
 
 function side(c: GateClass): ClassSide {
-  return { threshold: c.threshold, interval: c.interval, width: c.threshold === null ? null : widthOf(c.interval), auc: c.auc, pass: c.pass }
+  return {
+    threshold: c.threshold,
+    interval: c.interval,
+    width: c.threshold === null ? null : widthOf(c.interval),
+    auc: c.auc,
+    pass: c.pass,
+  }
 }
 
 function checkMargin(value: unknown, what: string): number {
   if (value === undefined) return 0
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new SegsenseError('E_BAD_PARAMETER', `diff: ${what} must be a finite number >= 0, got ${describeValue(value)}`, { details: { value } })
+    throw new SegsenseError('E_BAD_PARAMETER', `diff: ${what} must be a finite number >= 0, got ${describeValue(value)}`, {
+      details: { value },
+    })
   }
   return value
 }
 
 /** Both parameters describe the same axis: name, unit and scale. */
 function sameAxis(a: Gate, b: Gate): boolean {
-  const p = a.parameter, q = b.parameter
+  const p = a.parameter,
+    q = b.parameter
   return p.name === q.name && p.unit === q.unit && p.scale === q.scale
 }
 
@@ -101,7 +115,9 @@ function pairedAuc(base: GateWithResult, head: GateWithResult, options: DiffOpti
   if (!classes.length) return out
   try {
     const c = compareModels(head.result, base.result, {
-      metric: head.metric, min: 0.5, scoreClasses: classes,
+      metric: head.metric,
+      min: 0.5,
+      scoreClasses: classes,
       ...(options.confidence !== undefined ? { confidence: options.confidence } : {}),
       ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -129,37 +145,63 @@ export function diffGates(base: readonly GateWithResult[], head: readonly GateWi
   const onlyInBase = base.filter((g) => !headKeys.has(g.key))
   const onlyInHead = head.filter((g) => !byKey.has(g.key))
   if ((onlyInBase.length || onlyInHead.length) && !options.allowUnmatched) {
-    const names = (gs: readonly Gate[]): string => gs.slice(0, 5).map(gateLabel).join('; ') + (gs.length > 5 ? `; and ${gs.length - 5} more` : '')
-    const parts = [onlyInBase.length ? `only in the base: ${names(onlyInBase)}` : '', onlyInHead.length ? `only in the head: ${names(onlyInHead)}` : ''].filter(Boolean)
-    throw new SegsenseError('E_BAD_PARAMETER', `diff: the runs do not hold the same sweeps (${parts.join('; ')}); compare runs of the same suite, or allow unmatched sweeps`, {
-      details: { onlyInBase: onlyInBase.map((g) => g.key), onlyInHead: onlyInHead.map((g) => g.key) },
-    })
+    const names = (gs: readonly Gate[]): string =>
+      gs.slice(0, 5).map(gateLabel).join('; ') + (gs.length > 5 ? `; and ${gs.length - 5} more` : '')
+    const parts = [
+      onlyInBase.length ? `only in the base: ${names(onlyInBase)}` : '',
+      onlyInHead.length ? `only in the head: ${names(onlyInHead)}` : '',
+    ].filter(Boolean)
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `diff: the runs do not hold the same sweeps (${parts.join('; ')}); compare runs of the same suite, or allow unmatched sweeps`,
+      {
+        details: { onlyInBase: onlyInBase.map((g) => g.key), onlyInHead: onlyInHead.map((g) => g.key) },
+      },
+    )
   }
   const gates: GateDiff[] = []
   for (const h of head) {
     const b = byKey.get(h.key)
     if (!b) continue
     if (!sameAxis(b, h)) {
-      throw new SegsenseError('E_BAD_PARAMETER', `diff: ${gateLabel(h)} sweeps ${b.parameter.name} (${b.parameter.unit}) in the base but ${h.parameter.name} (${h.parameter.unit}) in the head`, { details: { key: h.key } })
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `diff: ${gateLabel(h)} sweeps ${b.parameter.name} (${b.parameter.unit}) in the base ` +
+          `but ${h.parameter.name} (${h.parameter.unit}) in the head`,
+        { details: { key: h.key } },
+      )
     }
     const names = new Set(b.classes.map((c) => c.className))
-    const missing = [...h.classes.map((c) => c.className).filter((n) => !names.has(n)), ...b.classes.map((c) => c.className).filter((n) => !h.classes.some((c) => c.className === n))]
+    const missing = [
+      ...h.classes.map((c) => c.className).filter((n) => !names.has(n)),
+      ...b.classes.map((c) => c.className).filter((n) => !h.classes.some((c) => c.className === n)),
+    ]
     if (missing.length) {
-      throw new SegsenseError('E_BAD_PARAMETER', `diff: ${gateLabel(h)} judges different classes in the two runs (base: ${b.classes.map((c) => c.className).join(', ')}; head: ${h.classes.map((c) => c.className).join(', ')})`, { details: { key: h.key } })
+      throw new SegsenseError(
+        'E_BAD_PARAMETER',
+        `diff: ${gateLabel(h)} judges different classes in the two runs ` +
+          `(base: ${b.classes.map((c) => c.className).join(', ')}; head: ${h.classes.map((c) => c.className).join(', ')})`,
+        { details: { key: h.key } },
+      )
     }
     const paired = pairedAuc(b, h, options)
     const classes = h.classes.map((hc): ClassDiff => {
       const bc = b.classes.find((c) => c.className === hc.className) as GateClass
-      const bs = side(bc), hs = side(hc)
+      const bs = side(bc),
+        hs = side(hc)
       const widthChange = bs.width === null || hs.width === null ? null : hs.width - bs.width
       const aucChange = bs.auc === null || hs.auc === null ? null : hs.auc - bs.auc
       const regressions: string[] = []
-      if (widthChange !== null && widthChange < -margin - EPS) regressions.push(`stable interval ${-widthChange} ${h.parameter.unit} narrower (margin ${margin})`)
+      if (widthChange !== null && widthChange < -margin - EPS)
+        regressions.push(`stable interval ${-widthChange} ${h.parameter.unit} narrower (margin ${margin})`)
       if (aucChange !== null && aucChange < -aucMargin - EPS) regressions.push(`AUC ${(-aucChange).toFixed(4)} lower (margin ${aucMargin})`)
       if (aucChange === null && bs.auc !== null) regressions.push('AUC no longer defined')
       // A looser threshold widens the interval by itself: a gate must not pass a diff by lowering its bar.
       const lower = isDistanceMetric(h.metric)
-      if (bs.threshold !== null && (hs.threshold === null || (lower ? hs.threshold > bs.threshold + EPS : hs.threshold < bs.threshold - EPS))) {
+      if (
+        bs.threshold !== null &&
+        (hs.threshold === null || (lower ? hs.threshold > bs.threshold + EPS : hs.threshold < bs.threshold - EPS))
+      ) {
         regressions.push(`threshold loosened from ${bs.threshold} to ${hs.threshold ?? 'none'}`)
       }
       // Categorical parameters have no width: a value that passed and no longer does is the loss.
@@ -169,9 +211,25 @@ export function diffGates(base: readonly GateWithResult[], head: readonly GateWi
       else if (fb !== null && hs.threshold !== null && hc.interval === null) regressions.push('no value passes any more')
       const crossing = bs.pass === true && hs.pass === false ? 'fails' : bs.pass === false && hs.pass === true ? 'passes' : null
       const interval = paired.get(hc.className)
-      return { className: hc.className, base: bs, head: hs, widthChange, aucChange, ...(interval ? { aucInterval: interval } : {}), crossing, regressions }
+      return {
+        className: hc.className,
+        base: bs,
+        head: hs,
+        widthChange,
+        aucChange,
+        ...(interval ? { aucInterval: interval } : {}),
+        crossing,
+        regressions,
+      }
     })
-    gates.push({ key: h.key, label: gateLabel(h), base: plainGate(b), head: plainGate(h), classes, regressed: classes.some((c) => c.regressions.length > 0) })
+    gates.push({
+      key: h.key,
+      label: gateLabel(h),
+      base: plainGate(b),
+      head: plainGate(h),
+      classes,
+      regressed: classes.some((c) => c.regressions.length > 0),
+    })
   }
   return {
     regressed: gates.some((g) => g.regressed),

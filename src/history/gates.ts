@@ -82,7 +82,7 @@ export function gateLabel(gate: Pick<Gate, 'test' | 'title' | 'transform' | 'key
 }
 
 function baseKey(s: GateSource, metric: MetricName): string {
-  const who = s.test ? `${s.test.file} › ${s.test.name}` : s.name ?? ''
+  const who = s.test ? `${s.test.file} › ${s.test.name}` : (s.name ?? '')
   const opts = Object.keys(s.result.transform.options ?? {}).length ? ` ${JSON.stringify(s.result.transform.options)}` : ''
   return `${who} | ${s.result.transform.name}${opts} | ${metric}`
 }
@@ -102,21 +102,27 @@ export function gatesOf(sources: readonly GateSource[], where = 'results'): Gate
     }
     const metric: MetricName = s.verdict?.metric ?? s.metric ?? (r.metrics.includes('dice') ? 'dice' : (r.metrics[0] as MetricName))
     if (!METRIC_NAMES.includes(metric) || !r.metrics.includes(metric)) {
-      throw new SegsenseError('E_SCHEMA', `${where}: sweep ${i + 1} is judged on ${describeValue(metric)}, which its result does not hold (metrics: ${r.metrics.join(', ')})`)
+      throw new SegsenseError(
+        'E_SCHEMA',
+        `${where}: sweep ${i + 1} is judged on ${describeValue(metric)}, which its result does not hold (metrics: ${r.metrics.join(', ')})`,
+      )
     }
     const lower = metricDirection(metric) === 'lower'
-    const limits = lower ? s.max ?? null : s.min === undefined ? DEFAULT_GATE_MIN : s.min
+    const limits = lower ? (s.max ?? null) : s.min === undefined ? DEFAULT_GATE_MIN : s.min
     const judged = s.verdict ? new Map(s.verdict.classes.map((c) => [c.className, c])) : null
     const names = judged ? [...judged.keys()] : r.classes
     const classes: GateClass[] = names.map((className) => {
       const v = judged?.get(className)
-      const threshold = v ? (lower ? v.max ?? null : v.min ?? null) : thresholdOf(limits, className)
+      const threshold = v ? (lower ? (v.max ?? null) : (v.min ?? null)) : thresholdOf(limits, className)
       // AUC of a score does not depend on the threshold; a distance's margin AUC needs one.
-      const summary = lower && threshold === null ? null : summarize(r, { metric, [lower ? 'max' : 'min']: threshold ?? DEFAULT_GATE_MIN }).classes[className]
+      const summary =
+        lower && threshold === null
+          ? null
+          : summarize(r, { metric, [lower ? 'max' : 'min']: threshold ?? DEFAULT_GATE_MIN }).classes[className]
       return {
         className,
         threshold,
-        interval: v ? v.interval : threshold === null ? null : summary?.interval ?? null,
+        interval: v ? v.interval : threshold === null ? null : (summary?.interval ?? null),
         auc: summary?.auc ?? null,
         pass: v ? v.pass : null,
       }
@@ -161,7 +167,8 @@ export function widthOf(interval: Interval | CategoricalStability | null): numbe
  * @throws SegsenseError `E_SCHEMA` naming `where` when the document is none of these.
  */
 export function gateSources(doc: unknown, where: string): GateSource[] {
-  const isResult = (x: unknown): x is SweepResult => typeof x === 'object' && x !== null && Array.isArray((x as SweepResult).values) && typeof (x as SweepResult).transform === 'object'
+  const isResult = (x: unknown): x is SweepResult =>
+    typeof x === 'object' && x !== null && Array.isArray((x as SweepResult).values) && typeof (x as SweepResult).transform === 'object'
   if (Array.isArray(doc)) return doc as GateSource[]
   if (typeof doc === 'object' && doc !== null) {
     const d = doc as { sweeps?: unknown; result?: unknown }
@@ -169,5 +176,9 @@ export function gateSources(doc: unknown, where: string): GateSource[] {
     if (isResult(d.result)) return [doc as GateSource]
     if (isResult(doc)) return [{ result: doc }]
   }
-  throw new SegsenseError('E_SCHEMA', `${where} is not a segsense results file (a report's results.json, segsense sweep --json or segsense check --json output); got ${describeValue(doc)}`)
+  throw new SegsenseError(
+    'E_SCHEMA',
+    `${where} is not a segsense results file (a report's results.json, segsense sweep --json or segsense check --json output); ` +
+      `got ${describeValue(doc)}`,
+  )
 }

@@ -26,7 +26,11 @@ const COMMIT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/
  */
 export function checkCommit(commit: unknown): string {
   if (typeof commit !== 'string' || !COMMIT.test(commit) || commit.includes('..')) {
-    throw new SegsenseError('E_BAD_PARAMETER', `history: commit must be a SHA or a name of letters, digits, '.', '_' and '-' (at most 100), got ${describeValue(commit)}`, { details: { commit } })
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `history: commit must be a SHA or a name of letters, digits, '.', '_' and '-' (at most 100), got ${describeValue(commit)}`,
+      { details: { commit } },
+    )
   }
   return commit
 }
@@ -37,13 +41,24 @@ export function checkCommit(commit: unknown): string {
  */
 export function checkDate(date: unknown): string {
   const t = typeof date === 'string' && /^\d{4}-\d{2}-\d{2}/.test(date) ? Date.parse(date) : NaN
-  if (!Number.isFinite(t)) throw new SegsenseError('E_BAD_PARAMETER', `history: date must be an ISO 8601 date such as 2026-12-08T10:00:00Z, got ${describeValue(date)}`, { details: { date } })
+  if (!Number.isFinite(t))
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `history: date must be an ISO 8601 date such as 2026-12-08T10:00:00Z, got ${describeValue(date)}`,
+      { details: { date } },
+    )
   return new Date(t).toISOString()
 }
 
 /** The record of one run (the gates without their sweep results). */
 export function historyRecord(gates: readonly GateWithResult[], commit: string, date: string): HistoryRecord {
-  return { schemaVersion: HISTORY_SCHEMA_VERSION, kind: 'segsense-history', commit: checkCommit(commit), date: checkDate(date), gates: gates.map(plainGate) }
+  return {
+    schemaVersion: HISTORY_SCHEMA_VERSION,
+    kind: 'segsense-history',
+    commit: checkCommit(commit),
+    date: checkDate(date),
+    gates: gates.map(plainGate),
+  }
 }
 
 /**
@@ -52,17 +67,30 @@ export function historyRecord(gates: readonly GateWithResult[], commit: string, 
  */
 export function checkHistoryRecord(doc: unknown, file: string): HistoryRecord {
   const bad = (what: string): never => {
-    throw new SegsenseError('E_SCHEMA', `history file ${file} is not a segsense history record: ${what}; move it out of the history folder (nothing else was changed)`, { details: { file } })
+    throw new SegsenseError(
+      'E_SCHEMA',
+      `history file ${file} is not a segsense history record: ${what}; move it out of the history folder (nothing else was changed)`,
+      { details: { file } },
+    )
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return bad(`expected an object, got ${describeValue(doc)}`)
   const r = doc as Partial<HistoryRecord>
   if (r.kind !== 'segsense-history') bad(`kind is ${describeValue(r.kind)}, expected "segsense-history"`)
-  if (r.schemaVersion !== HISTORY_SCHEMA_VERSION) bad(`schemaVersion is ${describeValue(r.schemaVersion)}, expected ${HISTORY_SCHEMA_VERSION}`)
+  if (r.schemaVersion !== HISTORY_SCHEMA_VERSION)
+    bad(`schemaVersion is ${describeValue(r.schemaVersion)}, expected ${HISTORY_SCHEMA_VERSION}`)
   if (typeof r.commit !== 'string' || !COMMIT.test(r.commit)) bad(`commit is ${describeValue(r.commit)}`)
   if (typeof r.date !== 'string' || !Number.isFinite(Date.parse(r.date))) bad(`date is ${describeValue(r.date)}`)
   if (!Array.isArray(r.gates)) return bad(`gates is ${describeValue(r.gates)}, expected a list`)
   r.gates.forEach((g, i) => {
-    if (typeof g !== 'object' || g === null || typeof g.key !== 'string' || typeof g.transform !== 'string' || !Array.isArray(g.classes) || typeof g.parameter !== 'object') bad(`gate ${i + 1} is malformed`)
+    if (
+      typeof g !== 'object' ||
+      g === null ||
+      typeof g.key !== 'string' ||
+      typeof g.transform !== 'string' ||
+      !Array.isArray(g.classes) ||
+      typeof g.parameter !== 'object'
+    )
+      bad(`gate ${i + 1} is malformed`)
     for (const c of g.classes) {
       if (typeof c?.className !== 'string' || !(c.auc === null || typeof c.auc === 'number')) bad(`gate ${i + 1} has a malformed class`)
     }
@@ -81,16 +109,25 @@ export function sameRun(a: Pick<HistoryRecord, 'gates'>, b: Pick<HistoryRecord, 
 }
 
 /** The newest record before `record` (by date, another commit), or undefined. */
-export function previousRecord(records: readonly HistoryRecord[], record: Pick<HistoryRecord, 'commit' | 'date'>): HistoryRecord | undefined {
+export function previousRecord(
+  records: readonly HistoryRecord[],
+  record: Pick<HistoryRecord, 'commit' | 'date'>,
+): HistoryRecord | undefined {
   const t = Date.parse(record.date)
-  return orderRecords(records).filter((r) => r.commit !== record.commit && Date.parse(r.date) <= t).pop()
+  return orderRecords(records)
+    .filter((r) => r.commit !== record.commit && Date.parse(r.date) <= t)
+    .pop()
 }
 
 /**
  * The change of a run against the newest earlier record (unmatched gates listed, not an error: a pull request may add
  * a gate); undefined when there is no earlier record.
  */
-export function deltaAgainst(records: readonly HistoryRecord[], current: HistoryRecord, options: Omit<DiffOptions, 'allowUnmatched'> = {}): { previous: HistoryRecord; diff: ResultsDiff } | undefined {
+export function deltaAgainst(
+  records: readonly HistoryRecord[],
+  current: HistoryRecord,
+  options: Omit<DiffOptions, 'allowUnmatched'> = {},
+): { previous: HistoryRecord; diff: ResultsDiff } | undefined {
   const previous = previousRecord(records, current)
   return previous ? { previous, diff: diffGates(previous.gates, current.gates, { ...options, allowUnmatched: true }) } : undefined
 }
@@ -127,8 +164,12 @@ export interface GateTrend {
  * AUC and the interval, flagged where the width fell by more than `margin` or the AUC by more than `aucMargin` from
  * the gate's previous commit.
  */
-export function historyTrends(records: readonly HistoryRecord[], options: { readonly last?: number; readonly margin?: number; readonly aucMargin?: number } = {}): GateTrend[] {
-  const margin = options.margin ?? 0, aucMargin = options.aucMargin ?? 0
+export function historyTrends(
+  records: readonly HistoryRecord[],
+  options: { readonly last?: number; readonly margin?: number; readonly aucMargin?: number } = {},
+): GateTrend[] {
+  const margin = options.margin ?? 0,
+    aucMargin = options.aucMargin ?? 0
   const ordered = orderRecords(records)
   const trends = new Map<string, { gate: Gate; commits: string[]; points: TrendPoint[] }>()
   const previous = new Map<string, { width: number | null; auc: number | null }>()
@@ -145,7 +186,14 @@ export function historyTrends(records: readonly HistoryRecord[], options: { read
         const before = previous.get(k)
         previous.set(k, { width, auc: c.auc })
         t.points.push({
-          commit: r.commit, date: r.date, className: c.className, auc: c.auc, from: iv ? iv.from : null, to: iv ? iv.to : null, width, pass: c.pass,
+          commit: r.commit,
+          date: r.date,
+          className: c.className,
+          auc: c.auc,
+          from: iv ? iv.from : null,
+          to: iv ? iv.to : null,
+          width,
+          pass: c.pass,
           narrowed: before !== undefined && before.width !== null && width !== null && width < before.width - margin - 1e-9,
           aucDropped: before !== undefined && before.auc !== null && c.auc !== null && c.auc < before.auc - aucMargin - 1e-9,
         })

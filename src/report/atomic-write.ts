@@ -10,7 +10,11 @@ import { basename, dirname, join } from 'node:path'
  * file is hard-linked to `path` instead of renamed over it, which fails when `path` exists: two writers never
  * overwrite each other. Returns false when `exclusive` found `path` there (nothing written).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { readonly exclusive?: boolean } = {}): Promise<boolean> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: { readonly exclusive?: boolean } = {},
+): Promise<boolean> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`)
   const fh = await open(tmp, 'wx')
   try {

@@ -18,12 +18,23 @@ export function historyTrendSpec(trend: GateTrend, options: { readonly width?: n
   const classes = [...new Set(trend.points.map((p) => p.className))]
   const label = (c: string): string => c.slice(0, 7)
   const values: JsonObject[] = trend.points.map((p) => ({
-    commit: label(p.commit), className: p.className, auc: p.auc, from: p.from, to: p.to,
-    narrowed: p.narrowed, aucDropped: p.aucDropped, date: p.date.slice(0, 10),
+    commit: label(p.commit),
+    className: p.className,
+    auc: p.auc,
+    from: p.from,
+    to: p.to,
+    narrowed: p.narrowed,
+    aucDropped: p.aucDropped,
+    date: p.date.slice(0, 10),
   }))
   const width = options.width ?? Math.max(320, Math.min(900, trend.commits.length * 36))
   const x = { field: 'commit', type: 'ordinal', sort: trend.commits.map(label), title: 'commit', axis: { labelAngle: -45 } }
-  const colour = { field: 'className', type: 'nominal', title: 'class', scale: { domain: classes, range: CLASS_COLOURS.slice(0, Math.max(1, classes.length)) } }
+  const colour = {
+    field: 'className',
+    type: 'nominal',
+    title: 'class',
+    scale: { domain: classes, range: CLASS_COLOURS.slice(0, Math.max(1, classes.length)) },
+  }
   const unit = trend.gate.parameter.unit
   const g = trend.gate
   return {
@@ -33,19 +44,50 @@ export function historyTrendSpec(trend: GateTrend, options: { readonly width?: n
     config: { font: 'DejaVu Sans, Arial, sans-serif', view: { stroke: '#dde1e7' } },
     vconcat: [
       {
-        width, height: 140,
+        width,
+        height: 140,
         layer: [
-          { mark: { type: 'line', point: true }, encoding: { x, y: { field: 'auc', type: 'quantitative', title: `AUC (${g.metric})` }, color: colour } },
-          { transform: [{ filter: 'datum.aucDropped' }], mark: { type: 'point', shape: 'triangle-down', size: 120, filled: true, color: '#c62828' }, encoding: { x, y: { field: 'auc', type: 'quantitative' } } },
+          {
+            mark: { type: 'line', point: true },
+            encoding: { x, y: { field: 'auc', type: 'quantitative', title: `AUC (${g.metric})` }, color: colour },
+          },
+          {
+            transform: [{ filter: 'datum.aucDropped' }],
+            mark: { type: 'point', shape: 'triangle-down', size: 120, filled: true, color: '#c62828' },
+            encoding: { x, y: { field: 'auc', type: 'quantitative' } },
+          },
         ],
       },
       {
-        width, height: 180,
+        width,
+        height: 180,
         layer: [
-          { transform: [{ filter: 'isValid(datum.from)' }], mark: { type: 'rule', strokeWidth: 4, opacity: 0.45 }, encoding: { x, xOffset: { field: 'className' }, y: { field: 'from', type: 'quantitative', title: `stable interval (${unit || trend.gate.parameter.name})` }, y2: { field: 'to' }, color: colour } },
-          { transform: [{ filter: 'isValid(datum.from)' }], mark: { type: 'line', strokeDash: [4, 2], strokeWidth: 1 }, encoding: { x, y: { field: 'from', type: 'quantitative' }, color: colour } },
-          { transform: [{ filter: 'isValid(datum.to)' }], mark: { type: 'line', strokeWidth: 1 }, encoding: { x, y: { field: 'to', type: 'quantitative' }, color: colour } },
-          { transform: [{ filter: 'datum.narrowed && isValid(datum.to)' }], mark: { type: 'point', shape: 'triangle-down', size: 140, filled: true, color: '#c62828' }, encoding: { x, y: { field: 'to', type: 'quantitative' } } },
+          {
+            transform: [{ filter: 'isValid(datum.from)' }],
+            mark: { type: 'rule', strokeWidth: 4, opacity: 0.45 },
+            encoding: {
+              x,
+              xOffset: { field: 'className' },
+              y: { field: 'from', type: 'quantitative', title: `stable interval (${unit || trend.gate.parameter.name})` },
+              y2: { field: 'to' },
+              color: colour,
+            },
+          },
+          {
+            transform: [{ filter: 'isValid(datum.from)' }],
+            mark: { type: 'line', strokeDash: [4, 2], strokeWidth: 1 },
+            encoding: { x, y: { field: 'from', type: 'quantitative' }, color: colour },
+          },
+          {
+            transform: [{ filter: 'isValid(datum.to)' }],
+            mark: { type: 'line', strokeWidth: 1 },
+            encoding: { x, y: { field: 'to', type: 'quantitative' }, color: colour },
+          },
+          {
+            transform: [{ filter: 'datum.narrowed && isValid(datum.to)' }],
+            mark: { type: 'point', shape: 'triangle-down', size: 140, filled: true, color: '#c62828' },
+            encoding: { x, y: { field: 'to', type: 'quantitative' } },
+          },
         ],
       },
     ],
@@ -64,7 +106,8 @@ export interface WrittenHistoryReport {
 
 const CSS = `body{margin:0;font:14px/1.45 system-ui,"DejaVu Sans",Arial,sans-serif;color:#1d2330;background:#f6f7f9}
 header{background:#1d2330;color:#fff;padding:18px 28px}header h1{margin:0;font-size:22px}header p{margin:4px 0 0;color:#c8cfda}
-main{padding:20px 28px;max-width:1400px}section{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:14px 18px;margin:0 0 18px}
+main{padding:20px 28px;max-width:1400px}
+section{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:14px 18px;margin:0 0 18px}
 h2{font-size:17px;margin:0 0 6px;overflow-wrap:anywhere}.meta{color:#5b6472;margin:0 0 8px}svg{max-width:100%;height:auto}
 .flag{color:#c62828;font-weight:600}ul{margin:6px 0}`
 
@@ -74,27 +117,48 @@ h2{font-size:17px;margin:0 0 6px;overflow-wrap:anywhere}.meta{color:#5b6472;marg
  * of each gate (see {@link historyMarkdown}).
  * @throws SegsenseError `E_BAD_PARAMETER` for an empty history, `E_FILE_WRITE` when the folder cannot be written.
  */
-export async function writeHistoryReport(records: readonly HistoryRecord[], out: string, options: { readonly last?: number; readonly margin?: number; readonly aucMargin?: number; readonly title?: string } = {}): Promise<WrittenHistoryReport> {
-  if (!records.length) throw new SegsenseError('E_BAD_PARAMETER', 'history report: the history holds no record yet (add runs with segsense history add)')
+export async function writeHistoryReport(
+  records: readonly HistoryRecord[],
+  out: string,
+  options: { readonly last?: number; readonly margin?: number; readonly aucMargin?: number; readonly title?: string } = {},
+): Promise<WrittenHistoryReport> {
+  if (!records.length)
+    throw new SegsenseError('E_BAD_PARAMETER', 'history report: the history holds no record yet (add runs with segsense history add)')
   const last = options.last ?? 20
-  const trends = historyTrends(records, { last, ...(options.margin !== undefined ? { margin: options.margin } : {}), ...(options.aucMargin !== undefined ? { aucMargin: options.aucMargin } : {}) })
+  const trends = historyTrends(records, {
+    last,
+    ...(options.margin !== undefined ? { margin: options.margin } : {}),
+    ...(options.aucMargin !== undefined ? { aucMargin: options.aucMargin } : {}),
+  })
   const sections: string[] = []
   let n = 0
   for (const t of trends) {
     n++
     const svg = (await renderSpecSvg(historyTrendSpec(t)))
       .replace(/^<\?xml[^>]*>\s*/, '')
-      .replace(/\bid="([^"]+)"/g, `id="trend-${n}-$1"`).replace(/url\(#([^)]+)\)/g, `url(#trend-${n}-$1)`).replace(/href="#([^"]+)"/g, `href="#trend-${n}-$1"`)
-    const flags = t.points.filter((p) => p.narrowed || p.aucDropped).map((p) => {
-      const i = t.points.filter((q) => q.className === p.className).indexOf(p)
-      const before = t.points.filter((q) => q.className === p.className)[i - 1]
-      const narrowed = p.narrowed ? `stable interval narrowed${before ? ` from ${esc(intervalTextOf(t, before))}` : ''} to ${esc(intervalTextOf(t, p))}` : ''
-      const fell = p.aucDropped ? `AUC fell${before?.auc != null ? ` from ${before.auc.toFixed(3)}` : ''} to ${p.auc?.toFixed(3) ?? '-'}` : ''
-      const what = [narrowed, fell].filter(Boolean).join(', ')
-      return `<li class="flag" data-commit="${esc(p.commit)}" data-class="${esc(p.className)}">${esc(p.className)}: ${what} at commit <code>${esc(p.commit)}</code> (${esc(p.date.slice(0, 10))})</li>`
-    })
+      .replace(/\bid="([^"]+)"/g, `id="trend-${n}-$1"`)
+      .replace(/url\(#([^)]+)\)/g, `url(#trend-${n}-$1)`)
+      .replace(/href="#([^"]+)"/g, `href="#trend-${n}-$1"`)
+    const flags = t.points
+      .filter((p) => p.narrowed || p.aucDropped)
+      .map((p) => {
+        const i = t.points.filter((q) => q.className === p.className).indexOf(p)
+        const before = t.points.filter((q) => q.className === p.className)[i - 1]
+        const narrowed = p.narrowed
+          ? `stable interval narrowed${before ? ` from ${esc(intervalTextOf(t, before))}` : ''} to ${esc(intervalTextOf(t, p))}`
+          : ''
+        const fell = p.aucDropped
+          ? `AUC fell${before?.auc != null ? ` from ${before.auc.toFixed(3)}` : ''} to ${p.auc?.toFixed(3) ?? '-'}`
+          : ''
+        const what = [narrowed, fell].filter(Boolean).join(', ')
+        return (
+          `<li class="flag" data-commit="${esc(p.commit)}" data-class="${esc(p.className)}">` +
+          `${esc(p.className)}: ${what} at commit <code>${esc(p.commit)}</code> (${esc(p.date.slice(0, 10))})</li>`
+        )
+      })
     const g = t.gate
-    sections.push(`<section class="trend" id="trend-${n}" data-key="${esc(t.key)}"><h2>${esc(g.test ? `${g.test.file} › ${g.test.name}` : g.title)} · ${esc(g.transform)}</h2>
+    const heading = `${esc(g.test ? `${g.test.file} › ${g.test.name}` : g.title)} · ${esc(g.transform)}`
+    sections.push(`<section class="trend" id="trend-${n}" data-key="${esc(t.key)}"><h2>${heading}</h2>
 <p class="meta">${esc(g.model)} (newest) · ${t.commits.length} commit${t.commits.length === 1 ? '' : 's'} · ${esc(g.metric)}</p>
 ${svg}
 ${flags.length ? `<ul>${flags.join('')}</ul>` : '<p class="meta">No narrowing over these commits.</p>'}</section>`)
@@ -104,7 +168,8 @@ ${flags.length ? `<ul>${flags.join('')}</ul>` : '<p class="meta">No narrowing ov
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title><style>${CSS}</style></head>
-<body><header><h1>${esc(title)}</h1><p>${records.length} commits · ${trends.length} gates · last ${last} commits shown per gate</p></header>
+<body><header><h1>${esc(title)}</h1>
+<p>${records.length} commits · ${trends.length} gates · last ${last} commits shown per gate</p></header>
 <main>
 ${sections.join('\n')}
 </main></body></html>
@@ -126,5 +191,18 @@ ${sections.join('\n')}
 function intervalTextOf(t: GateTrend, p: GateTrend['points'][number]): string {
   if (p.from === null || p.to === null) return p.width === 0 ? 'none' : '-'
   const g = t.gate
-  return intervalText(g, { threshold: 0, interval: { kind: 'interval', from: p.from, to: p.to, gridFrom: p.from, gridTo: p.to, censoredLow: false, censoredHigh: false, width: p.width ?? p.to - p.from, containsNeutral: true } })
+  return intervalText(g, {
+    threshold: 0,
+    interval: {
+      kind: 'interval',
+      from: p.from,
+      to: p.to,
+      gridFrom: p.from,
+      gridTo: p.to,
+      censoredLow: false,
+      censoredHigh: false,
+      width: p.width ?? p.to - p.from,
+      containsNeutral: true,
+    },
+  })
 }

@@ -38,10 +38,17 @@ export async function readHistory(dir: string): Promise<HistoryContents> {
     try {
       doc = JSON.parse(await readFile(file, 'utf8'))
     } catch (e) {
-      throw new SegsenseError('E_SCHEMA', `history file ${file} is not valid JSON (${(e as Error).message}); move it out of the history folder (nothing else was changed)`, { details: { file } })
+      throw new SegsenseError(
+        'E_SCHEMA',
+        `history file ${file} is not valid JSON (${(e as Error).message}); move it out of the history folder (nothing else was changed)`,
+        { details: { file } },
+      )
     }
     const record = checkHistoryRecord(doc, file)
-    if (`${record.commit}.json` !== name) throw new SegsenseError('E_SCHEMA', `history file ${file} holds commit ${record.commit}; a record's file is named <commit>.json`, { details: { file } })
+    if (`${record.commit}.json` !== name)
+      throw new SegsenseError('E_SCHEMA', `history file ${file} holds commit ${record.commit}; a record's file is named <commit>.json`, {
+        details: { file },
+      })
     records.push(record)
     files.set(record.commit, file)
   }
@@ -69,7 +76,12 @@ export async function addToHistory(dir: string, record: HistoryRecord): Promise<
   const { dir: abs, records, files } = await readHistory(dir)
   const file = join(abs, `${record.commit}.json`)
   const conflict = (): never => {
-    throw new SegsenseError('E_FILE_WRITE', `history file ${file} already holds a different run of commit ${record.commit}; the history is append-only: add the new run under another name (e.g. ${record.commit}-2) or remove the file yourself`, { details: { file } })
+    throw new SegsenseError(
+      'E_FILE_WRITE',
+      `history file ${file} already holds a different run of commit ${record.commit}; the history is append-only: ` +
+        `add the new run under another name (e.g. ${record.commit}-2) or remove the file yourself`,
+      { details: { file } },
+    )
   }
   const stored = records.find((r) => r.commit === record.commit)
   if (stored) {

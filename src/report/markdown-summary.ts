@@ -1,6 +1,6 @@
 // GitHub-flavoured markdown for pull requests: the job summary of a run, a diff of two runs, a history table.
 import type { ClassDiff, GateDiff, ResultsDiff } from '../history/diff.js'
-import type { Gate, GateClass } from '../history/gates.js'
+import { type Gate, type GateClass, gateLabel } from '../history/gates.js'
 import type { GateTrend } from '../history/records.js'
 import type { CategoricalStability, Interval } from '../sweep/stability.js'
 import { formatInterval, formatValue, roundForDisplay } from './format.js'
@@ -14,24 +14,33 @@ export const STEP_SUMMARY_LIMIT = 1024 * 1024
  */
 export function mdCell(text: string): string {
   return text
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
     .replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`)
     .replace(/\s*[\r\n]+\s*/g, ' ')
 }
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8')
-const asResult = (g: Pick<Gate, 'transform' | 'parameter' | 'options'>) => ({ transform: { name: g.transform, parameter: g.parameter, options: g.options } })
+const asResult = (g: Pick<Gate, 'transform' | 'parameter' | 'options'>) => ({
+  transform: { name: g.transform, parameter: g.parameter, options: g.options },
+})
 const fmtAuc = (x: number | null | undefined): string => (typeof x === 'number' ? x.toFixed(3) : '-')
 const signed = (x: number, text: string): string => (x > 0 ? `+${text}` : x < 0 ? `−${text.replace(/^-/, '')}` : text)
 
 /** A class's interval as text (`-` without a threshold). */
-export function intervalText(gate: Pick<Gate, 'transform' | 'parameter' | 'options'>, c: Pick<GateClass, 'threshold' | 'interval'>): string {
+export function intervalText(
+  gate: Pick<Gate, 'transform' | 'parameter' | 'options'>,
+  c: Pick<GateClass, 'threshold' | 'interval'>,
+): string {
   return c.threshold === null ? '-' : formatInterval(asResult(gate), c.interval as Interval | CategoricalStability | null)
 }
 
 function thresholdText(gate: Gate, c: GateClass): string {
   if (c.threshold === null) return '-'
-  return gate.metric === 'hd' || gate.metric === 'hd95' || gate.metric === 'assd' || gate.metric === 'masd' ? `${gate.metric} <= ${c.threshold} mm` : `${gate.metric} >= ${c.threshold}`
+  return gate.metric === 'hd' || gate.metric === 'hd95' || gate.metric === 'assd' || gate.metric === 'masd'
+    ? `${gate.metric} <= ${c.threshold} mm`
+    : `${gate.metric} >= ${c.threshold}`
 }
 
 // The word beside the emoji: readable where no emoji font is (and searchable).
@@ -40,11 +49,16 @@ const icon = (pass: boolean | null): string => (pass === null ? '➖' : pass ? '
 /** The change of one class as text: interval base -> head with the width change, and the AUC change. */
 export function changeText(gate: Gate, d: ClassDiff): string {
   const parts: string[] = []
-  const b = intervalText(gate, d.base), h = intervalText(gate, d.head)
+  const b = intervalText(gate, d.base),
+    h = intervalText(gate, d.head)
   if (b !== h) parts.push(`${b} → ${h}`)
-  if (d.widthChange !== null && Math.abs(d.widthChange) > 1e-9) parts.push(`width ${signed(d.widthChange, formatValue(asResult(gate), Math.abs(d.widthChange)))}`)
+  if (d.widthChange !== null && Math.abs(d.widthChange) > 1e-9)
+    parts.push(`width ${signed(d.widthChange, formatValue(asResult(gate), Math.abs(d.widthChange)))}`)
   if (d.aucChange !== null && Math.abs(d.aucChange) >= 0.0005) {
-    const band = d.aucInterval && d.aucInterval.lower !== null && d.aucInterval.upper !== null ? ` [${d.aucInterval.lower.toFixed(3)}, ${d.aucInterval.upper.toFixed(3)}]` : ''
+    const band =
+      d.aucInterval && d.aucInterval.lower !== null && d.aucInterval.upper !== null
+        ? ` [${d.aucInterval.lower.toFixed(3)}, ${d.aucInterval.upper.toFixed(3)}]`
+        : ''
     parts.push(`AUC ${signed(d.aucChange, Math.abs(d.aucChange).toFixed(3))}${band}`)
   }
   if (d.crossing) parts.push(d.crossing === 'fails' ? 'now fails' : 'now passes')
@@ -85,19 +99,46 @@ export function jobSummaryMarkdown(gates: readonly Gate[], options: JobSummaryOp
   const judged = gates.filter((g) => g.pass !== null)
   const regressed = gates.filter((g) => diffs.get(g.key)?.regressed)
   const lines: string[] = []
-  const counts = judged.length ? `${judged.length - failed.length} of ${judged.length} gate${judged.length === 1 ? '' : 's'} pass` : `${gates.length} gate${gates.length === 1 ? '' : 's'}`
-  lines.push(`### ${mdCell(options.title ?? 'segsense')}: ${counts}${failed.length ? ` · ${failed.length} failed` : ''}${regressed.length ? ` · ${regressed.length} regressed` : ''}`, '')
-  const meta = [options.reportUrl ? `[HTML report](${encodeURI(options.reportUrl).replace(/\(/g, '%28').replace(/\)/g, '%29')})` : '', known && options.against ? `compared with ${mdCell(options.against)}` : '', options.grids ? `${options.grids} grid${options.grids === 1 ? '' : 's'}: see the report` : ''].filter(Boolean)
+  const counts = judged.length
+    ? `${judged.length - failed.length} of ${judged.length} gate${judged.length === 1 ? '' : 's'} pass`
+    : `${gates.length} gate${gates.length === 1 ? '' : 's'}`
+  lines.push(
+    `### ${mdCell(options.title ?? 'segsense')}: ${counts}` +
+      `${failed.length ? ` · ${failed.length} failed` : ''}${regressed.length ? ` · ${regressed.length} regressed` : ''}`,
+    '',
+  )
+  const meta = [
+    options.reportUrl ? `[HTML report](${encodeURI(options.reportUrl).replace(/\(/g, '%28').replace(/\)/g, '%29')})` : '',
+    known && options.against ? `compared with ${mdCell(options.against)}` : '',
+    options.grids ? `${options.grids} grid${options.grids === 1 ? '' : 's'}: see the report` : '',
+  ].filter(Boolean)
   if (meta.length) lines.push(meta.join(' · '), '')
-  const flagged = regressed.flatMap((g) => (diffs.get(g.key)?.classes ?? []).filter((c) => c.regressions.length).map((c) => `> ⚠️ **${mdCell(g.test?.name ?? g.title)}** (${mdCell(g.transform)}) ${mdCell(c.className)}: ${mdCell(changeText(g, c))}`))
-  if (flagged.length) lines.push(...flagged.slice(0, 20).flatMap((l) => [l, '>']).slice(0, -1), ...(flagged.length > 20 ? [`> … and ${flagged.length - 20} more`] : []), '')
+  const flagged = regressed.flatMap((g) =>
+    (diffs.get(g.key)?.classes ?? [])
+      .filter((c) => c.regressions.length)
+      .map(
+        (c) =>
+          `> ⚠️ **${mdCell(g.test?.name ?? g.title)}** (${mdCell(g.transform)}) ` +
+          `${mdCell(c.className)}: ${mdCell(changeText(g, c))}`,
+      ),
+  )
+  if (flagged.length)
+    lines.push(
+      ...flagged
+        .slice(0, 20)
+        .flatMap((l) => [l, '>'])
+        .slice(0, -1),
+      ...(flagged.length > 20 ? [`> … and ${flagged.length - 20} more`] : []),
+      '',
+    )
   const added = options.diff?.onlyInHead.length ?? 0
   if (added) lines.push(`${added} new gate${added === 1 ? '' : 's'} (not in the earlier run).`, '')
   const row = (g: Gate, c: GateClass): string => {
     const d = diffs.get(g.key)?.classes.find((x) => x.className === c.className)
     const change = !known ? '' : ` ${d ? `${d.regressions.length ? '⚠️ ' : ''}${mdCell(changeText(g, d))}` : 'new'} |`
     const test = g.test ? `<code>${mdCell(g.test.file)}</code> › ${mdCell(g.test.name)}` : mdCell(g.title)
-    return `| ${icon(c.pass ?? g.pass)} | ${test} | ${mdCell(g.model)} | ${mdCell(g.transform)} | ${mdCell(c.className)} | ${mdCell(thresholdText(g, c))} | ${mdCell(intervalText(g, c))} | ${fmtAuc(c.auc)} |${change}\n`
+    const cells = [icon(c.pass ?? g.pass), test, mdCell(g.model), mdCell(g.transform), mdCell(c.className), mdCell(thresholdText(g, c))]
+    return `| ${cells.join(' | ')} | ${mdCell(intervalText(g, c))} | ${fmtAuc(c.auc)} |${change}\n`
   }
   const first = gates.filter((g) => g.pass === false || diffs.get(g.key)?.regressed)
   const rows = (gs: readonly Gate[]): string => {
@@ -107,12 +148,19 @@ export function jobSummaryMarkdown(gates: readonly Gate[], options: JobSummaryOp
   const rest = gates.filter((g) => !first.includes(g))
   const sections = [
     { open: '', close: '\n', rows: first.flatMap((g) => g.classes.map((c) => row(g, c))) },
-    { open: `<details><summary>${rest.length} ${first.length ? 'other ' : ''}gate${rest.length === 1 ? '' : 's'} (${rows(rest)})</summary>\n\n`, close: '\n</details>\n', rows: rest.flatMap((g) => g.classes.map((c) => row(g, c))) },
+    {
+      open: `<details><summary>${rest.length} ${first.length ? 'other ' : ''}${rest.length === 1 ? 'gate' : 'gates'} ` +
+        `(${rows(rest)})</summary>\n\n`,
+      close: '\n</details>\n',
+      rows: rest.flatMap((g) => g.classes.map((c) => row(g, c))),
+    },
   ]
   let out = `${lines.join('\n')}\n`
   const total = sections.reduce((n, s) => n + s.rows.length, 0)
   let shown = 0
-  const noteFor = (left: number): string => `\n> **Truncated:** ${left} of ${total} rows are not shown (a job summary holds at most ${Math.floor(limit / 1024)} KiB); every row is in the HTML report${options.reportUrl ? '' : ' (segsense/reporter outputDir)'}.\n`
+  const noteFor = (left: number): string =>
+    `\n> **Truncated:** ${left} of ${total} rows are not shown (a job summary holds at most ${Math.floor(limit / 1024)} KiB); ` +
+    `every row is in the HTML report${options.reportUrl ? '' : ' (segsense/reporter outputDir)'}.\n`
   const reserve = bytes(noteFor(total))
   let budget = limit - bytes(out) - reserve
   for (const s of sections) {
@@ -136,20 +184,47 @@ export function jobSummaryMarkdown(gates: readonly Gate[], options: JobSummaryOp
   return out
 }
 
+/** ` [lower, upper]` of the paired bootstrap interval of the AUC change, when there is one. */
+function bandText(c: ClassDiff): string {
+  const b = c.aucInterval
+  return b && b.lower !== null && b.upper !== null ? ` [${b.lower.toFixed(3)}, ${b.upper.toFixed(3)}]` : ''
+}
+
 /** `segsense diff --format md`: one table row per gate and class that changed, then the unchanged count. */
 export function diffMarkdown(diff: ResultsDiff): string {
   const changed = diff.gates.flatMap((g) => g.classes.map((c) => ({ g, c })))
-  const lines = [`### segsense diff: ${diff.regressed ? `⚠️ ${diff.gates.filter((g) => g.regressed).length} of ${diff.gates.length} sweeps regressed` : `no regression in ${diff.gates.length} sweep${diff.gates.length === 1 ? '' : 's'}`}`, '',
-    `Margins: interval width ${diff.margin}, AUC ${diff.aucMargin}.`, '',
+  const n = diff.gates.length
+  const headline = diff.regressed
+    ? `⚠️ ${diff.gates.filter((g) => g.regressed).length} of ${n} sweeps regressed`
+    : `no regression in ${n} sweep${n === 1 ? '' : 's'}`
+  const lines = [
+    `### segsense diff: ${headline}`,
+    '',
+    `Margins: interval width ${diff.margin}, AUC ${diff.aucMargin}.`,
+    '',
     '| | sweep | class | base interval | head interval | width change | base AUC | head AUC | AUC change | crossing |',
-    '|:-:|---|---|---|---|--:|--:|--:|--:|---|']
+    '|:-:|---|---|---|---|--:|--:|--:|--:|---|',
+  ]
   for (const { g, c } of changed) {
-    const w = c.widthChange === null ? '-' : Math.abs(c.widthChange) < 1e-9 ? '0' : signed(c.widthChange, formatValue(asResult(g.head), Math.abs(c.widthChange)))
-    const a = c.aucChange === null ? '-' : `${signed(c.aucChange, Math.abs(c.aucChange).toFixed(3))}${c.aucInterval && c.aucInterval.lower !== null && c.aucInterval.upper !== null ? ` [${c.aucInterval.lower.toFixed(3)}, ${c.aucInterval.upper.toFixed(3)}]` : ''}`
-    lines.push(`| ${c.regressions.length ? '⚠️' : '✅'} | ${mdCell(g.label)} | ${mdCell(c.className)} | ${mdCell(intervalText(g.base, c.base))} | ${mdCell(intervalText(g.head, c.head))} | ${mdCell(w)} | ${fmtAuc(c.base.auc)} | ${fmtAuc(c.head.auc)} | ${mdCell(a)} | ${c.crossing === 'fails' ? 'now fails' : c.crossing === 'passes' ? 'now passes' : ''} |`)
+    const w =
+      c.widthChange === null
+        ? '-'
+        : Math.abs(c.widthChange) < 1e-9
+          ? '0'
+          : signed(c.widthChange, formatValue(asResult(g.head), Math.abs(c.widthChange)))
+    const a = c.aucChange === null ? '-' : `${signed(c.aucChange, Math.abs(c.aucChange).toFixed(3))}${bandText(c)}`
+    lines.push(
+      `| ${c.regressions.length ? '⚠️' : '✅'} | ${mdCell(g.label)} | ${mdCell(c.className)} | ` +
+        `${mdCell(intervalText(g.base, c.base))} | ` +
+        `${mdCell(intervalText(g.head, c.head))} | ${mdCell(w)} | ${fmtAuc(c.base.auc)} | ${fmtAuc(c.head.auc)} | ${mdCell(a)} | ` +
+        `${c.crossing === 'fails' ? 'now fails' : c.crossing === 'passes' ? 'now passes' : ''} |`,
+    )
   }
-  for (const [list, where] of [[diff.onlyInBase, 'base'], [diff.onlyInHead, 'head']] as const) {
-    if (list.length) lines.push('', `Only in the ${where}: ${list.map((g) => mdCell(g.test ? `${g.test.file} › ${g.test.name} (${g.transform})` : `${g.title} (${g.transform})`)).join(', ')}`)
+  for (const [list, where] of [
+    [diff.onlyInBase, 'base'],
+    [diff.onlyInHead, 'head'],
+  ] as const) {
+    if (list.length) lines.push('', `Only in the ${where}: ${list.map((g) => mdCell(gateLabel(g))).join(', ')}`)
   }
   return `${lines.join('\n')}\n`
 }
@@ -157,26 +232,38 @@ export function diffMarkdown(diff: ResultsDiff): string {
 /** The last `last` values of every gate of a history, one row per gate and class (newest last), narrowings flagged. */
 export function historyMarkdown(trends: readonly GateTrend[], options: { readonly last?: number } = {}): string {
   const last = options.last ?? 10
-  const lines = ['### segsense history', '', `The last ${last} commits of each gate (oldest first). ⚠️ the stable interval narrowed (or the AUC fell) at that commit.`, '']
+  const lines = [
+    '### segsense history',
+    '',
+    `The last ${last} commits of each gate (oldest first). ⚠️ the stable interval narrowed (or the AUC fell) at that commit.`,
+    '',
+  ]
   for (const t of trends) {
     const commits = t.commits.slice(-last)
     const g = t.gate
     lines.push(`#### ${mdCell(g.test ? `${g.test.file} › ${g.test.name}` : g.title)} · ${mdCell(g.transform)}`, '')
-    lines.push(`| class | | ${commits.map((c) => `<code>${mdCell(c.slice(0, 7))}</code>`).join(' | ')} |`, `|---|---|${commits.map(() => '--:').join('|')}|`)
+    lines.push(
+      `| class | | ${commits.map((c) => `<code>${mdCell(c.slice(0, 7))}</code>`).join(' | ')} |`,
+      `|---|---|${commits.map(() => '--:').join('|')}|`,
+    )
     for (const className of [...new Set(t.points.map((p) => p.className))]) {
       const at = (commit: string) => t.points.find((p) => p.commit === commit && p.className === className)
       const flag = (b: boolean): string => (b ? '⚠️ ' : '')
       const range = commits.map((c) => {
         const p = at(c)
         if (!p) return ''
-        const text = p.from === null || p.to === null ? (p.width === 0 ? 'none' : '-') : `${roundForDisplay(p.from)}..${roundForDisplay(p.to)}`
+        const text =
+          p.from === null || p.to === null ? (p.width === 0 ? 'none' : '-') : `${roundForDisplay(p.from)}..${roundForDisplay(p.to)}`
         return `${flag(p.narrowed)}${mdCell(text)}`
       })
       const auc = commits.map((c) => {
         const p = at(c)
         return p ? `${flag(p.aucDropped)}${fmtAuc(p.auc)}` : ''
       })
-      lines.push(`| ${mdCell(className)} | interval (${mdCell(g.parameter.unit || g.parameter.name)}) | ${range.join(' | ')} |`, `| ${mdCell(className)} | AUC | ${auc.join(' | ')} |`)
+      lines.push(
+        `| ${mdCell(className)} | interval (${mdCell(g.parameter.unit || g.parameter.name)}) | ${range.join(' | ')} |`,
+        `| ${mdCell(className)} | AUC | ${auc.join(' | ')} |`,
+      )
     }
     lines.push('')
   }

@@ -51,7 +51,13 @@ export interface SegsenseReporterOptions extends Pick<ReportOptions, 'min' | 'co
    * `git rev-parse HEAD`; `margin` (interval width, parameter units) and `aucMargin` are the losses that still do
    * not count as a regression (default 0).
    */
-  readonly history?: { readonly dir: string; readonly commit?: string; readonly date?: string; readonly margin?: number; readonly aucMargin?: number }
+  readonly history?: {
+    readonly dir: string
+    readonly commit?: string
+    readonly date?: string
+    readonly margin?: number
+    readonly aucMargin?: number
+  }
 }
 
 /** The vitest reporter; `segsense/reporter`'s default export. */
@@ -102,7 +108,12 @@ export default class SegsenseReporter implements Reporter {
   }
 
   /** The history entry and the job summary of a run (nothing when neither is asked for). */
-  private async pullRequestSummary(gates: readonly GateWithResult[], grids: number, root: string, log: (line: string) => void): Promise<void> {
+  private async pullRequestSummary(
+    gates: readonly GateWithResult[],
+    grids: number,
+    root: string,
+    log: (line: string) => void,
+  ): Promise<void> {
     let diff: ResultsDiff | undefined
     let against: string | undefined
     let failure: unknown
@@ -114,8 +125,11 @@ export default class SegsenseReporter implements Reporter {
         else {
           const record = historyRecord(gates, commit, h.date ?? new Date().toISOString())
           const added = await addToHistory(resolve(root, h.dir), record)
-          log(added.added ? `segsense history: commit ${commit} -> ${added.file}` : `segsense history: commit ${commit} is stored already with the same gates`)
-          const delta = deltaAgainst(added.before, record, { ...(h.margin !== undefined ? { margin: h.margin } : {}), ...(h.aucMargin !== undefined ? { aucMargin: h.aucMargin } : {}) })
+          log(`segsense history: commit ${commit} ${added.added ? `-> ${added.file}` : 'is stored already with the same gates'}`)
+          const delta = deltaAgainst(added.before, record, {
+            ...(h.margin !== undefined ? { margin: h.margin } : {}),
+            ...(h.aucMargin !== undefined ? { aucMargin: h.aucMargin } : {}),
+          })
           if (delta) {
             diff = delta.diff
             against = `commit ${delta.previous.commit.slice(0, 12)} (${delta.previous.date.slice(0, 10)})`
@@ -127,10 +141,11 @@ export default class SegsenseReporter implements Reporter {
         log(`segsense history: ${(e as Error).message}`)
       }
     }
+    const reportUrl = this.options.reportUrl ?? process.env.SEGSENSE_REPORT_URL
     const summary = (limit: number): string => jobSummaryMarkdown(gates, {
       title: this.options.title ?? 'segsense',
       limit,
-      ...(this.options.reportUrl ?? process.env.SEGSENSE_REPORT_URL ? { reportUrl: (this.options.reportUrl ?? process.env.SEGSENSE_REPORT_URL) as string } : {}),
+      ...(reportUrl ? { reportUrl } : {}),
       ...(diff ? { diff } : {}),
       ...(against ? { against } : {}),
       ...(grids ? { grids } : {}),

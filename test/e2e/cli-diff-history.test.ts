@@ -12,21 +12,54 @@ const cli = join(repo, 'dist/cli/main.js')
 const samples = join(repo, 'fixtures/samples/cardiac')
 const model = (name: string) => join(repo, `fixtures/models/cardiac-${name}.onnx`)
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
 function segsense(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { cwd: repo, env: { ...process.env, FORCE_COLOR: '0', ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr })
-    })
+    execFile(
+      process.execPath,
+      [cli, ...args],
+      { cwd: repo, env: { ...process.env, FORCE_COLOR: '0', ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr })
+      },
+    )
   })
 }
 
 let dir: string
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'segsense-diff-')) })
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'segsense-diff-'))
+})
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 // Two samples, seven angles: small enough to run in a few seconds.
-const sweepArgs = (name: string, transform = 'rotate', range = '-90:90', step = '30') => ['sweep', '-q', '--no-cache', '-m', model(name), '-c', '1=RV,2=MYO,3=LV', '-i', join(samples, 'sa-01.png'), '-i', join(samples, 'sa-02.png'), '-t', join(samples, 'sa-01-mask.png'), '-t', join(samples, 'sa-02-mask.png'), '-T', transform, '-r', range, '-s', step]
+const sweepArgs = (name: string, transform = 'rotate', range = '-90:90', step = '30') => [
+  'sweep',
+  '-q',
+  '--no-cache',
+  '-m',
+  model(name),
+  '-c',
+  '1=RV,2=MYO,3=LV',
+  '-i',
+  join(samples, 'sa-01.png'),
+  '-i',
+  join(samples, 'sa-02.png'),
+  '-t',
+  join(samples, 'sa-01-mask.png'),
+  '-t',
+  join(samples, 'sa-02-mask.png'),
+  '-T',
+  transform,
+  '-r',
+  range,
+  '-s',
+  step,
+]
 
 describe('segsense diff on the bundled fragile and robust sweeps', () => {
   const file = (n: string) => join(dir, n, 'results.json')
@@ -45,13 +78,31 @@ describe('segsense diff on the bundled fragile and robust sweeps', () => {
     const run = await segsense(['diff', file('fragile'), file('robust')])
     expect(run.code, run.stderr).toBe(0)
     expect(run.stdout).toMatch(/^segsense diff: no regression in 1 sweep/)
-    for (const c of ['RV', 'MYO', 'LV']) expect(run.stdout).toMatch(new RegExp(`^ok +cardiac-robust · rotate +${c} +\\[-?[\\d.]+ deg, [\\d.]+ deg\\] +\\[<= -90 deg, >= 90 deg\\] +\\+[\\d.]+ deg .* now passes$`, 'm'))
+    for (const c of ['RV', 'MYO', 'LV'])
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `^ok +cardiac-robust · rotate +${c} +\\[-?[\\d.]+ deg, [\\d.]+ deg\\] +\\[<= -90 deg, >= 90 deg\\] +\\+[\\d.]+ deg .* now passes$`,
+          'm',
+        ),
+      )
   })
 
   it('exits 1 from robust to fragile, naming the lost width, the AUC change and its paired interval', async () => {
     const run = await segsense(['diff', file('robust'), file('fragile'), '--format', 'json'])
     expect(run.code, run.stderr).toBe(1)
-    const diff = JSON.parse(run.stdout) as { regressed: boolean; gates: { classes: { className: string; widthChange: number; aucChange: number; aucInterval: { lower: number; upper: number; pairs: number }; crossing: string; regressions: string[] }[] }[] }
+    const diff = JSON.parse(run.stdout) as {
+      regressed: boolean
+      gates: {
+        classes: {
+          className: string
+          widthChange: number
+          aucChange: number
+          aucInterval: { lower: number; upper: number; pairs: number }
+          crossing: string
+          regressions: string[]
+        }[]
+      }[]
+    }
     expect(diff.regressed).toBe(true)
     const lv = diff.gates[0]!.classes.find((c) => c.className === 'LV')!
     expect(lv.widthChange).toBeLessThan(-60)
@@ -72,7 +123,9 @@ describe('segsense diff on the bundled fragile and robust sweeps', () => {
   it('exits 2 on sweeps that do not match, naming them, and on unreadable input', async () => {
     const run = await segsense(['diff', file('robust'), file('zoom')])
     expect(run.code).toBe(2)
-    expect(run.stderr).toMatch(/^segsense: diff: the runs do not hold the same sweeps \(only in the base: cardiac-robust · rotate; only in the head: cardiac-robust · zoom\)/)
+    expect(run.stderr).toMatch(
+      /^segsense: diff: the runs do not hold the same sweeps \(only in the base: cardiac-robust · rotate; only in the head: cardiac-robust · zoom\)/,
+    )
     expect(run.stdout).toBe('')
     const listed = await segsense(['diff', file('robust'), file('zoom'), '--allow-unmatched'])
     expect(listed.code).toBe(0)
@@ -94,14 +147,38 @@ describe('segsense history over 20 commits', () => {
     // concurrent writers into one folder.
     const add = (i: number) => {
       const file = join(dir, `run-${i}.json`)
-      writeFileSync(file, JSON.stringify({ sweeps: [{ title: 'robustness', test: { file: 'model.test.ts', name: 'LV under rotation' }, min: 0.8, result: rotationResult({ LV: { width: i >= 13 ? 20 : 40 }, RV: { width: 30 } }, { model: `m${i}` }) }] }))
-      return segsense(['history', 'add', file, '--dir', hist(), '--commit', commit(i), '--date', new Date(Date.UTC(2026, 10, i)).toISOString()])
+      writeFileSync(
+        file,
+        JSON.stringify({
+          sweeps: [
+            {
+              title: 'robustness',
+              test: { file: 'model.test.ts', name: 'LV under rotation' },
+              min: 0.8,
+              result: rotationResult({ LV: { width: i >= 13 ? 20 : 40 }, RV: { width: 30 } }, { model: `m${i}` }),
+            },
+          ],
+        }),
+      )
+      return segsense([
+        'history',
+        'add',
+        file,
+        '--dir',
+        hist(),
+        '--commit',
+        commit(i),
+        '--date',
+        new Date(Date.UTC(2026, 10, i)).toISOString(),
+      ])
     }
     const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, k) => a + k)
     for (const r of await Promise.all(range(1, 12).map(add))) expect(r.code, r.stderr).toBe(0)
     const narrowing = await add(13)
     expect(narrowing.code, narrowing.stderr).toBe(0)
-    expect(narrowing.stdout).toMatch(/compared with commit c120000 .*: 1 class regressed\n {2}regressed: model\.test\.ts › LV under rotation \(rotate\) LV: \[-43\.\d deg, 43\.\d deg\] → \[-23\.\d deg, 23\.\d deg\]; width −40 deg/)
+    expect(narrowing.stdout).toMatch(
+      /compared with commit c120000 .*: 1 class regressed\n {2}regressed: model\.test\.ts › LV under rotation \(rotate\) LV: \[-43\.\d deg, 43\.\d deg\] → \[-23\.\d deg, 23\.\d deg\]; width −40 deg/,
+    )
     const later = await Promise.all(range(14, 20).map(add))
     for (const r of later) expect(r.code, r.stderr).toBe(0)
     expect(later.some((r) => r.stdout.includes('regressed'))).toBe(false)
@@ -122,7 +199,11 @@ describe('segsense history over 20 commits', () => {
     expect(run.code, run.stderr).toBe(0)
     expect(run.stdout).toContain('narrowed: model.test.ts › LV under rotation (rotate) LV at commit c130000')
     const html = readFileSync(join(out, 'index.html'), 'utf8')
-    expect(html.match(/<li class="flag" data-commit="c130000" data-class="LV">LV: stable interval narrowed from \[-43\.\d deg, 43\.\d deg\] to \[-23\.\d deg, 23\.\d deg\]/g)).toHaveLength(1)
+    expect(
+      html.match(
+        /<li class="flag" data-commit="c130000" data-class="LV">LV: stable interval narrowed from \[-43\.\d deg, 43\.\d deg\] to \[-23\.\d deg, 23\.\d deg\]/g,
+      ),
+    ).toHaveLength(1)
     expect(html.match(/<li class="flag"/g)).toHaveLength(1)
     expect(html).toMatch(/to \[-23\.\d deg, 23\.\d deg\], AUC fell from 0\.\d{3} to 0\.\d{3} at commit <code>c130000<\/code>/)
     // The chart: one vega SVG per gate, the triangle marks drawn.
@@ -148,6 +229,8 @@ describe('segsense history over 20 commits', () => {
     expect(report.stderr).toContain('c070000.json')
     expect(readdirSync(hist()).sort()).toEqual(Object.keys(before).sort())
     for (const [f, text] of Object.entries(before)) if (f !== 'c070000.json') expect(readFileSync(join(hist(), f), 'utf8')).toBe(text)
-    expect((await segsense(['history', 'add', join(dir, 'run-20.json'), '--dir', hist()], { GITHUB_SHA: 'bad/sha' })).stderr).toContain('commit must be a SHA')
+    expect((await segsense(['history', 'add', join(dir, 'run-20.json'), '--dir', hist()], { GITHUB_SHA: 'bad/sha' })).stderr).toContain(
+      'commit must be a SHA',
+    )
   })
 })

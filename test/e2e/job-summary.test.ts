@@ -14,7 +14,13 @@ const missing = !existsSync(CHROMIUM) && !process.env.CI
 let ws: ReturnType<typeof consumerWorkspace>
 const cwd = () => join(ws.root, 'projects/summary')
 const step = () => join(ws.root, 'step-summary.md')
-const env = (sha: string, extra: Record<string, string> = {}) => ({ GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: step(), GITHUB_SHA: sha, SEGSENSE_REPORT_URL: 'https://ci.example/run/7/artifacts/segsense-report', ...extra })
+const env = (sha: string, extra: Record<string, string> = {}) => ({
+  GITHUB_ACTIONS: 'true',
+  GITHUB_STEP_SUMMARY: step(),
+  GITHUB_SHA: sha,
+  SEGSENSE_REPORT_URL: 'https://ci.example/run/7/artifacts/segsense-report',
+  ...extra,
+})
 
 /** Table rows of a markdown document (lines starting with `| ` that are not the header or its rule). */
 const mdRows = (md: string) => md.split('\n').filter((l) => /^\| [^|]*\| /.test(l) && !l.startsWith('| | test'))
@@ -48,14 +54,22 @@ describe('the job summary of a vitest run in GitHub Actions', () => {
   }, 240_000)
   afterAll(() => ws?.dispose())
 
-  it('names every gate\'s test, transform, class and interval, failures first, with the report link', () => {
-    expect(runs.slice(0, 2).map((r) => r.code), runs.map((r) => r.output).join('\n')).toEqual([1, 1])
+  it("names every gate's test, transform, class and interval, failures first, with the report link", () => {
+    expect(
+      runs.slice(0, 2).map((r) => r.code),
+      runs.map((r) => r.output).join('\n'),
+    ).toEqual([1, 1])
     expect(first).toContain('### pr robustness: 2 of 3 gates pass · 1 failed')
     expect(first).toContain('[HTML report](https://ci.example/run/7/artifacts/segsense-report)')
     const rows = mdRows(first)
     expect(rows).toHaveLength(3)
-    expect(rows[0]).toMatch(/^\| ❌ fail \| <code>pr\.test\.ts<\/code> › rotation &gt; right-half model within 90 degrees \| right-half \| rotate \| disc \| dice &gt;= 0\.8 \| \\\[-?\d/)
-    expect(rows.slice(1).map((r) => r.split(' | ').slice(3, 5))).toEqual([['rotate', 'disc'], ['brightness', 'disc']])
+    expect(rows[0]).toMatch(
+      /^\| ❌ fail \| <code>pr\.test\.ts<\/code> › rotation &gt; right-half model within 90 degrees \| right-half \| rotate \| disc \| dice &gt;= 0\.8 \| \\\[-?\d/,
+    )
+    expect(rows.slice(1).map((r) => r.split(' | ').slice(3, 5))).toEqual([
+      ['rotate', 'disc'],
+      ['brightness', 'disc'],
+    ])
     // The test name's markup and pipe are text.
     expect(first).toContain('disc &lt;img src=x onerror=alert(1)&gt; \\| any angle')
     expect(first).toMatch(/<details><summary>2 other gates \(2 rows\)<\/summary>/)
@@ -69,7 +83,9 @@ describe('the job summary of a vitest run in GitHub Actions', () => {
     expect(Object.keys(history).sort()).toEqual(['1111111aaaa.json', '2222222bbbb.json'])
     expect(runs[1]!.output).toContain('segsense history: commit 2222222bbbb ->')
     expect(second).toContain('compared with commit 1111111aaaa')
-    expect(second).toMatch(/> ⚠️ \*\*rotation &gt; right-half model within 90 degrees\*\* \(rotate\) disc: \\\[-?[\d.]+ deg, [\d.]+ deg\\\] → \\\[-?[\d.]+ deg, [\d.]+ deg\\\]; width −[\d.]+ deg/)
+    expect(second).toMatch(
+      /> ⚠️ \*\*rotation &gt; right-half model within 90 degrees\*\* \(rotate\) disc: \\\[-?[\d.]+ deg, [\d.]+ deg\\\] → \\\[-?[\d.]+ deg, [\d.]+ deg\\\]; width −[\d.]+ deg/,
+    )
     expect(second).toContain('1 regressed')
     const unchanged = mdRows(second).filter((r) => r.includes('no change'))
     expect(unchanged).toHaveLength(2)
@@ -88,9 +104,11 @@ describe('the job summary of a vitest run in GitHub Actions', () => {
     for (const [f, text] of Object.entries(history)) expect(readFileSync(join(cwd(), 'history', f), 'utf8')).toBe(text)
   })
 
-  it('puts the interval and AUC of a gate with attach: \'always\' into the JUnit file as a test property', () => {
+  it("puts the interval and AUC of a gate with attach: 'always' into the JUnit file as a test property", () => {
     const testcase = /<testcase classname="pr\.test\.ts" name="brightness"[\s\S]*?<\/testcase>/.exec(junit)?.[0] ?? ''
-    expect(testcase).toMatch(/<property name="notice" value="brightness: disc passes, stable in \[&lt;= 0\.8x, &gt;= 1\.25x\], AUC 1\.000 \(required \[0\.8x, 1\.25x\]\)">/)
+    expect(testcase).toMatch(
+      /<property name="notice" value="brightness: disc passes, stable in \[&lt;= 0\.8x, &gt;= 1\.25x\], AUC 1\.000 \(required \[0\.8x, 1\.25x\]\)">/,
+    )
     // The chart PNG attached to it is not in the JUnit file (vitest's JUnit reporter drops attachments).
     expect(testcase).not.toMatch(/png|ATTACHMENT/i)
   })
@@ -100,24 +118,49 @@ describe('the job summary of a vitest run in GitHub Actions', () => {
     let page: Awaited<ReturnType<Browser['newPage']>>
     const dialogs: string[] = []
     beforeAll(async () => {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] })
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+      })
       page = await browser.newPage({ viewport: { width: 1100, height: 700 } })
-      page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss() })
+      page.on('dialog', async (d) => {
+        dialogs.push(d.message())
+        await d.dismiss()
+      })
       // GitHub's markdown styles, roughly: what a reader of the summary sees.
-      const css = 'body{font:14px/1.5 "DejaVu Sans",Arial,sans-serif;margin:16px;color:#1f2328}table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #d1d9e0;padding:4px 10px}th{background:#f6f8fa}blockquote{margin:0;padding:0 12px;border-left:4px solid #d1d9e0;color:#59636e}code{background:#eff1f3;padding:1px 4px;border-radius:4px}'
+      const css =
+        [
+          'body{font:14px/1.5 "DejaVu Sans",Arial,sans-serif;margin:16px;color:#1f2328}',
+          'table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #d1d9e0;padding:4px 10px}th{background:#f6f8fa}',
+          'blockquote{margin:0;padding:0 12px;border-left:4px solid #d1d9e0;color:#59636e}',
+          'code{background:#eff1f3;padding:1px 4px;border-radius:4px}',
+        ].join('')
       const html = marked.parse(second, { async: false, gfm: true })
-      await page.setContent(`<!doctype html><html><head><meta charset="utf-8"><style>${css}</style></head><body>${html}</body></html>`, { waitUntil: 'load' })
+      await page.setContent(`<!doctype html><html><head><meta charset="utf-8"><style>${css}</style></head><body>${html}</body></html>`, {
+        waitUntil: 'load',
+      })
     }, 60_000)
-    afterAll(async () => { await browser?.close() })
+    afterAll(async () => {
+      await browser?.close()
+    })
 
     it('is GitHub-flavoured markdown: every table row a table row, no markup from names, passing gates collapsed', async () => {
-      const tables = await page.$$eval('table', (ts) => ts.map((t) => [t.querySelectorAll('thead th').length, t.querySelectorAll('tbody tr').length]))
-      expect(tables).toEqual([[9, 1], [9, 2]])
+      const tables = await page.$$eval('table', (ts) =>
+        ts.map((t) => [t.querySelectorAll('thead th').length, t.querySelectorAll('tbody tr').length]),
+      )
+      expect(tables).toEqual([
+        [9, 1],
+        [9, 2],
+      ])
       expect(mdRows(second)).toHaveLength(3)
       expect(await page.$$eval('img', (i) => i.length)).toBe(0)
       expect(dialogs).toEqual([])
       const cells = await page.$$eval('tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)))
-      expect(cells.map((c) => [c[3], c[4]])).toEqual([['rotate', 'disc'], ['rotate', 'disc'], ['brightness', 'disc']])
+      expect(cells.map((c) => [c[3], c[4]])).toEqual([
+        ['rotate', 'disc'],
+        ['rotate', 'disc'],
+        ['brightness', 'disc'],
+      ])
       expect(cells[1]![1]).toBe('pr.test.ts › rotation > disc <img src=x onerror=alert(1)> | any angle')
       expect(cells[0]![6]).toMatch(/^\[-?[\d.]+ deg, [\d.]+ deg\]$/)
       // Collapsed: the passing rows are hidden until the details open.
@@ -137,7 +180,8 @@ describe('the job summary of a vitest run in GitHub Actions', () => {
       // The two tables and the flagged line make the page taller than a header alone.
       expect(info.height).toBeGreaterThan(300)
       // The tables' borders (#d1d9e0) and header fill (#f6f8fa) are drawn; the text is dark on white.
-      let border = 0, dark = 0
+      let border = 0,
+        dark = 0
       for (let i = 0; i < data.length; i += 3) {
         const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!]
         if (Math.abs(r - 0xd1) < 6 && Math.abs(g - 0xd9) < 6 && Math.abs(b - 0xe0) < 6) border++

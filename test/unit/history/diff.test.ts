@@ -11,7 +11,12 @@ describe('gatesOf', () => {
   it('reads each class threshold, interval, AUC and status, keyed by test and transform, not by model', () => {
     const [g] = gates({ result: rotationResult({ LV: { width: 30 }, RV: { width: 10 } }, { model: 'a' }), test: test('lv'), min: 0.8 })
     expect(g!.key).toBe('rotation.test.ts › lv | rotate | dice #1')
-    expect(g!.classes.map((c) => [c.className, c.threshold, c.interval?.kind === 'interval' ? [c.interval.gridFrom, c.interval.gridTo] : null])).toEqual([['LV', 0.8, [-30, 30]], ['RV', 0.8, [-10, 10]]])
+    expect(
+      g!.classes.map((c) => [c.className, c.threshold, c.interval?.kind === 'interval' ? [c.interval.gridFrom, c.interval.gridTo] : null]),
+    ).toEqual([
+      ['LV', 0.8, [-30, 30]],
+      ['RV', 0.8, [-10, 10]],
+    ])
     const [h] = gates({ result: rotationResult({ LV: { width: 30 }, RV: { width: 10 } }, { model: 'b' }), test: test('lv'), min: 0.8 })
     expect(h!.key).toBe(g!.key)
     expect(h!.classes[0]!.auc).toBeCloseTo(g!.classes[0]!.auc!, 12)
@@ -54,8 +59,14 @@ describe('diffGates', () => {
   it('passes the other way, and within the margins', () => {
     expect(diffGates(gates({ result: narrow, test: test('g') }), gates({ result: wide, test: test('g') })).regressed).toBe(false)
     // A loss of exactly the margin passes; a hair more does not.
-    expect(diffGates(gates({ result: wide, test: test('g') }), gates({ result: narrow, test: test('g') }), { margin: 40, aucMargin: 1 }).regressed).toBe(false)
-    expect(diffGates(gates({ result: wide, test: test('g') }), gates({ result: narrow, test: test('g') }), { margin: 39.99, aucMargin: 1 }).regressed).toBe(true)
+    expect(
+      diffGates(gates({ result: wide, test: test('g') }), gates({ result: narrow, test: test('g') }), { margin: 40, aucMargin: 1 })
+        .regressed,
+    ).toBe(false)
+    expect(
+      diffGates(gates({ result: wide, test: test('g') }), gates({ result: narrow, test: test('g') }), { margin: 39.99, aucMargin: 1 })
+        .regressed,
+    ).toBe(true)
     // The AUC margin gates on its own.
     const auc = diffGates(gates({ result: wide, test: test('g') }), gates({ result: narrow, test: test('g') }), { margin: 100 })
     expect(auc.regressed).toBe(true)
@@ -69,30 +80,59 @@ describe('diffGates', () => {
     expect(lv.aucInterval!.lower!).toBeLessThanOrEqual(lv.aucChange! + 1e-12)
     expect(lv.aucInterval!.upper!).toBeGreaterThanOrEqual(lv.aucChange! - 1e-12)
     // Other samples: no pairing, the plain change only.
-    const other = diffGates(gates({ result: wide, test: test('g') }), gates({ result: rotationResult({ LV: { width: 20 }, RV: { width: 20 } }, { samples: 2 }), test: test('g') }))
+    const other = diffGates(
+      gates({ result: wide, test: test('g') }),
+      gates({ result: rotationResult({ LV: { width: 20 }, RV: { width: 20 } }, { samples: 2 }), test: test('g') }),
+    )
     expect(other.gates[0]!.classes[0]!.aucInterval).toBeUndefined()
   })
 
   it('marks status crossings', () => {
     const d = diffGates(gates({ result: wide, test: test('g'), pass: true, verdict: null }), gates({ result: narrow, test: test('g') }))
     expect(d.gates[0]!.classes[0]!.crossing).toBeNull() // no class verdicts: nothing to cross
-    const v = (pass: boolean) => ({ pass, metric: 'dice' as const, direction: 'higher' as const, aggregate: 'mean' as const, failures: [], classes: [{ className: 'LV', min: 0.8, pass, interval: null, failingSamples: [] }] })
-    const c = diffGates(gates({ result: wide, test: test('g'), verdict: v(true) }), gates({ result: narrow, test: test('g'), verdict: v(false) }))
+    const v = (pass: boolean) => ({
+      pass,
+      metric: 'dice' as const,
+      direction: 'higher' as const,
+      aggregate: 'mean' as const,
+      failures: [],
+      classes: [{ className: 'LV', min: 0.8, pass, interval: null, failingSamples: [] }],
+    })
+    const c = diffGates(
+      gates({ result: wide, test: test('g'), verdict: v(true) }),
+      gates({ result: narrow, test: test('g'), verdict: v(false) }),
+    )
     expect(c.gates[0]!.classes[0]!.crossing).toBe('fails')
   })
 
   it('names the sweeps found in one run only (an error unless allowed), never skipping them silently', () => {
     const base = gates({ result: wide, test: test('a') }, { result: wide, test: test('b') })
     const head = gates({ result: wide, test: test('a') }, { result: wide, test: test('c') })
-    expectThrow(() => diffGates(base, head), 'E_BAD_PARAMETER', 'only in the base: rotation.test.ts › b (rotate)', 'only in the head: rotation.test.ts › c (rotate)')
+    expectThrow(
+      () => diffGates(base, head),
+      'E_BAD_PARAMETER',
+      'only in the base: rotation.test.ts › b (rotate)',
+      'only in the head: rotation.test.ts › c (rotate)',
+    )
     const d = diffGates(base, head, { allowUnmatched: true })
     expect([d.gates.length, d.onlyInBase.map((g) => g.test?.name), d.onlyInHead.map((g) => g.test?.name)]).toEqual([1, ['b'], ['c']])
   })
 
   it('refuses gates whose parameter or classes differ, and bad margins', () => {
-    const zoomish = { ...narrow, transform: { ...narrow.transform, parameter: { ...narrow.transform.parameter, name: 'factor', unit: 'x' } } }
-    expectThrow(() => diffGates(gates({ result: wide, test: test('g') }), gates({ result: zoomish, test: test('g') })), 'E_BAD_PARAMETER', 'sweeps angle (deg) in the base but factor (x)')
-    expectThrow(() => diffGates(gates({ result: wide, test: test('g') }), gates({ result: rotationResult({ LV: { width: 1 } }), test: test('g') })), 'E_BAD_PARAMETER', 'judges different classes')
+    const zoomish = {
+      ...narrow,
+      transform: { ...narrow.transform, parameter: { ...narrow.transform.parameter, name: 'factor', unit: 'x' } },
+    }
+    expectThrow(
+      () => diffGates(gates({ result: wide, test: test('g') }), gates({ result: zoomish, test: test('g') })),
+      'E_BAD_PARAMETER',
+      'sweeps angle (deg) in the base but factor (x)',
+    )
+    expectThrow(
+      () => diffGates(gates({ result: wide, test: test('g') }), gates({ result: rotationResult({ LV: { width: 1 } }), test: test('g') })),
+      'E_BAD_PARAMETER',
+      'judges different classes',
+    )
     expectThrow(() => diffGates([], [], { margin: -1 }), 'E_BAD_PARAMETER', 'margin must be a finite number >= 0')
     expectThrow(() => diffGates([], [], { aucMargin: Number.NaN }), 'E_BAD_PARAMETER', 'aucMargin')
   })
@@ -111,19 +151,52 @@ describe('diffGates', () => {
     const loose = diffGates(gates({ result: r, test: test('g'), min: 0.8 }), gates({ result: r, test: test('g'), min: 0.6 }))
     expect(loose.regressed).toBe(true)
     expect(loose.gates[0]!.classes[0]!.regressions).toEqual(['threshold loosened from 0.8 to 0.6'])
-    expect(diffGates(gates({ result: r, test: test('g'), min: 0.6 }), gates({ result: r, test: test('g'), min: 0.8 })).gates[0]!.classes[0]!.regressions.some((x) => x.startsWith('threshold'))).toBe(false)
-    expect(diffGates(gates({ result: r, test: test('g'), min: 0.8 }), gates({ result: r, test: test('g'), min: null })).regressed).toBe(true)
+    expect(
+      diffGates(
+        gates({ result: r, test: test('g'), min: 0.6 }),
+        gates({ result: r, test: test('g'), min: 0.8 }),
+      ).gates[0]!.classes[0]!.regressions.some((x) => x.startsWith('threshold')),
+    ).toBe(false)
+    expect(diffGates(gates({ result: r, test: test('g'), min: 0.8 }), gates({ result: r, test: test('g'), min: null })).regressed).toBe(
+      true,
+    )
     // Every head score undefined: no AUC is a regression, not "no change".
-    const blank = { ...r, mean: { dice: { LV: r.values.map(() => null) } }, samples: r.samples.map((s) => ({ ...s, scores: { dice: { LV: r.values.map(() => null) } } })) }
-    expect(diffGates(gates({ result: r, test: test('g') }), gates({ result: blank, test: test('g') })).gates[0]!.classes[0]!.regressions).toContain('AUC no longer defined')
+    const blank = {
+      ...r,
+      mean: { dice: { LV: r.values.map(() => null) } },
+      samples: r.samples.map((s) => ({ ...s, scores: { dice: { LV: r.values.map(() => null) } } })),
+    }
+    expect(
+      diffGates(gates({ result: r, test: test('g') }), gates({ result: blank, test: test('g') })).gates[0]!.classes[0]!.regressions,
+    ).toContain('AUC no longer defined')
     // A categorical parameter (dihedral k): one value fewer passing is a loss, whatever the width margin.
     const dihedral = (failing: number[]) => {
       const values = [0, 1, 2, 3]
       const curve = values.map((v) => (failing.includes(v) ? 0.5 : 0.95))
-      return { ...r, transform: { name: 'dihedral', parameter: { name: 'k', unit: '', neutral: 0, scale: 'categorical' as const, defaultRange: [0, 7] as [number, number], defaultStep: 1 }, options: {} }, values,
-        mean: { dice: { LV: curve } }, meanCounts: { dice: { LV: values.map(() => 1) } }, samples: [{ id: 's1', scores: { dice: { LV: curve } } }] }
+      return {
+        ...r,
+        transform: {
+          name: 'dihedral',
+          parameter: {
+            name: 'k',
+            unit: '',
+            neutral: 0,
+            scale: 'categorical' as const,
+            defaultRange: [0, 7] as [number, number],
+            defaultStep: 1,
+          },
+          options: {},
+        },
+        values,
+        mean: { dice: { LV: curve } },
+        meanCounts: { dice: { LV: values.map(() => 1) } },
+        samples: [{ id: 's1', scores: { dice: { LV: curve } } }],
+      }
     }
-    const d = diffGates(gates({ result: dihedral([3]), test: test('k') }), gates({ result: dihedral([2, 3]), test: test('k') }), { margin: 1000, aucMargin: 1 })
+    const d = diffGates(gates({ result: dihedral([3]), test: test('k') }), gates({ result: dihedral([2, 3]), test: test('k') }), {
+      margin: 1000,
+      aucMargin: 1,
+    })
     expect(d.gates[0]!.classes[0]!.regressions).toEqual(['25 % fewer values pass'])
   })
 })

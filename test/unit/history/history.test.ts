@@ -11,16 +11,24 @@ import { rotationResult } from '../../support/history.js'
 
 const test = { file: 'rotation.test.ts', name: 'LV under rotation' }
 /** Commit i of 20: LV stable within ±40 deg, except from commit 13 on, where it narrows to ±20 deg. */
-const run = (i: number) => historyRecord(gatesOf([{ result: rotationResult({ LV: { width: i >= 13 ? 20 : 40 }, RV: { width: 30 } }), test, min: 0.8 }]), `c${String(i).padStart(2, '0')}`, new Date(Date.UTC(2026, 11, 1, i)).toISOString())
+const run = (i: number) =>
+  historyRecord(
+    gatesOf([{ result: rotationResult({ LV: { width: i >= 13 ? 20 : 40 }, RV: { width: 30 } }), test, min: 0.8 }]),
+    `c${String(i).padStart(2, '0')}`,
+    new Date(Date.UTC(2026, 11, 1, i)).toISOString(),
+  )
 
 let dir: string
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'segsense-history-')) })
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'segsense-history-'))
+})
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
 
 describe('history records', () => {
   it('checks commits and dates', () => {
     expect(checkCommit('0123abc')).toBe('0123abc')
-    for (const bad of ['', '../x', 'a/b', '.hidden', 'a..b', 'x'.repeat(101), 3]) expectThrow(() => checkCommit(bad), 'E_BAD_PARAMETER', 'commit must be')
+    for (const bad of ['', '../x', 'a/b', '.hidden', 'a..b', 'x'.repeat(101), 3])
+      expectThrow(() => checkCommit(bad), 'E_BAD_PARAMETER', 'commit must be')
     expect(checkDate('2026-12-08T10:00:00+02:00')).toBe('2026-12-08T08:00:00.000Z')
     expectThrow(() => checkDate('yesterday'), 'E_BAD_PARAMETER', 'ISO 8601')
   })
@@ -63,7 +71,12 @@ describe('the history store', () => {
     await addToHistory(dir, run(1))
     const before = readFileSync(join(dir, 'c01.json'), 'utf8')
     expect((await addToHistory(dir, { ...run(1), date: '2027-01-01T00:00:00.000Z' })).added).toBe(false)
-    await expectRejection(addToHistory(dir, { ...run(13), commit: 'c01' }), 'E_FILE_WRITE', 'c01.json already holds a different run of commit c01', 'append-only')
+    await expectRejection(
+      addToHistory(dir, { ...run(13), commit: 'c01' }),
+      'E_FILE_WRITE',
+      'c01.json already holds a different run of commit c01',
+      'append-only',
+    )
     expect(readFileSync(join(dir, 'c01.json'), 'utf8')).toBe(before)
     // No temporary file is left beside the records.
     expect(readdirSync(dir)).toEqual(['c01.json'])

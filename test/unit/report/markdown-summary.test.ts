@@ -7,14 +7,26 @@ import { STEP_SUMMARY_LIMIT, diffMarkdown, jobSummaryMarkdown, mdCell } from '..
 import { rotationResult } from '../../support/history.js'
 
 const evil = '<img src=x onerror=alert(1)> | *bold* `tick`'
-const verdict = (pass: boolean, classes: string[]) => ({ pass, metric: 'dice' as const, direction: 'higher' as const, aggregate: 'mean' as const, failures: [], classes: classes.map((className) => ({ className, min: 0.8, pass, interval: null, failingSamples: [] })) })
+const verdict = (pass: boolean, classes: string[]) => ({
+  pass,
+  metric: 'dice' as const,
+  direction: 'higher' as const,
+  aggregate: 'mean' as const,
+  failures: [],
+  classes: classes.map((className) => ({ className, min: 0.8, pass, interval: null, failingSamples: [] })),
+})
 
 function suite(n: number, long = false): Gate[] {
   const r = rotationResult({ LV: { width: 40 }, RV: { width: 20 }, MYO: { width: 30 } }, { model: long ? `model-${'x'.repeat(60)}` : 'm' })
-  return gatesOf(Array.from({ length: n }, (_, i) => ({
-    result: r, test: { file: `test/suite-${i % 7}.test.ts`, name: long ? `gate ${i} ${'a long test name '.repeat(6)}` : `gate ${i}` }, min: 0.8,
-    pass: i % 50 !== 3, verdict: i % 50 === 3 ? { ...verdict(false, ['LV', 'RV', 'MYO']) } : null,
-  })))
+  return gatesOf(
+    Array.from({ length: n }, (_, i) => ({
+      result: r,
+      test: { file: `test/suite-${i % 7}.test.ts`, name: long ? `gate ${i} ${'a long test name '.repeat(6)}` : `gate ${i}` },
+      min: 0.8,
+      pass: i % 50 !== 3,
+      verdict: i % 50 === 3 ? { ...verdict(false, ['LV', 'RV', 'MYO']) } : null,
+    })),
+  )
 }
 
 /** The tables of a GFM document: per table the number of body rows, as marked parses them. */
@@ -34,12 +46,16 @@ describe('jobSummaryMarkdown', () => {
     expect(failing).toContain('gate 3')
     expect(failing).not.toContain('gate 0')
     expect(passing).toMatch(/^<summary>4 other gates \(12 rows\)<\/summary>/)
-    expect(md).toContain('| ❌ fail | <code>test/suite-3.test.ts</code> › gate 3 | m | rotate | LV | dice &gt;= 0.8 | none (fails at the neutral value) | 0.828 |\n')
+    expect(md).toContain(
+      '| ❌ fail | <code>test/suite-3.test.ts</code> › gate 3 | m | rotate | LV | dice &gt;= 0.8 | none (fails at the neutral value) | 0.828 |\n',
+    )
     expect(md).not.toContain('change')
   })
 
   it('escapes user strings: no markup, no split cells', () => {
-    const [g] = gatesOf([{ result: rotationResult({ [evil]: { width: 30 } }, { model: evil }), test: { file: `${evil}.test.ts`, name: evil } }])
+    const [g] = gatesOf([
+      { result: rotationResult({ [evil]: { width: 30 } }, { model: evil }), test: { file: `${evil}.test.ts`, name: evil } },
+    ])
     const md = jobSummaryMarkdown([g!])
     const html = marked.parse(md, { async: false, gfm: true })
     expect(html).not.toMatch(/<img/)
@@ -49,7 +65,7 @@ describe('jobSummaryMarkdown', () => {
     expect(mdCell('a\nb|c')).toBe('a b\\|c')
   })
 
-  it('stays under GitHub\'s 1 MiB on a suite of 500 gates with long names', () => {
+  it("stays under GitHub's 1 MiB on a suite of 500 gates with long names", () => {
     const md = jobSummaryMarkdown(suite(500, true))
     expect(Buffer.byteLength(md)).toBeLessThan(STEP_SUMMARY_LIMIT)
     expect(tables(md).reduce((a, b) => a + b, 0)).toBe(1500)
@@ -72,12 +88,21 @@ describe('jobSummaryMarkdown', () => {
   })
 
   it('shows the change against an earlier run and flags a narrowing above the table', () => {
-    const base = gatesOf([{ result: rotationResult({ LV: { width: 40 } }), test: { file: 'a.test.ts', name: 'lv' } }, { result: rotationResult({ LV: { width: 40 } }), test: { file: 'a.test.ts', name: 'same' } }])
-    const head = gatesOf([{ result: rotationResult({ LV: { width: 25 } }), test: { file: 'a.test.ts', name: 'lv' } }, { result: rotationResult({ LV: { width: 40 } }), test: { file: 'a.test.ts', name: 'same' } }, { result: rotationResult({ LV: { width: 40 } }), test: { file: 'a.test.ts', name: 'new one' } }])
+    const base = gatesOf([
+      { result: rotationResult({ LV: { width: 40 } }), test: { file: 'a.test.ts', name: 'lv' } },
+      { result: rotationResult({ LV: { width: 40 } }), test: { file: 'a.test.ts', name: 'same' } },
+    ])
+    const head = gatesOf([
+      { result: rotationResult({ LV: { width: 25 } }), test: { file: 'a.test.ts', name: 'lv' } },
+      { result: rotationResult({ LV: { width: 40 } }), test: { file: 'a.test.ts', name: 'same' } },
+      { result: rotationResult({ LV: { width: 40 } }), test: { file: 'a.test.ts', name: 'new one' } },
+    ])
     const diff = diffGates(base, head, { allowUnmatched: true })
     const md = jobSummaryMarkdown(head, { diff, against: 'commit abc1234 (2026-12-07)' })
     expect(md).toContain('compared with commit abc1234 (2026-12-07)')
-    expect(md).toMatch(/> ⚠️ \*\*lv\*\* \(rotate\) LV: \\\[-43\.\d deg, 43\.\d deg\\\] → \\\[-23\.\d deg, 23\.\d deg\\\]; width −40 deg; AUC −0\.\d{3}/)
+    expect(md).toMatch(
+      /> ⚠️ \*\*lv\*\* \(rotate\) LV: \\\[-43\.\d deg, 43\.\d deg\\\] → \\\[-23\.\d deg, 23\.\d deg\\\]; width −40 deg; AUC −0\.\d{3}/,
+    )
     expect(md).toContain('1 new gate (not in the earlier run).')
     // The regressed gate is in the open table though it passes; the unchanged one says so.
     const [open, collapsed] = md.split('<details>')

@@ -4,7 +4,14 @@ export default defineConfig({
   test: {
     include: ['*.test.ts'],
     setupFiles: ['segsense/vitest'],
-    reporters: ['default', ['junit', { outputFile: 'junit.xml' }], ['segsense/reporter', { outputDir: 'report-out', title: 'pr robustness', summary: 'summary-out/segsense.md', history: { dir: 'history' } }]],
+    reporters: [
+      'default',
+      ['junit', { outputFile: 'junit.xml' }],
+      [
+        'segsense/reporter',
+        { outputDir: 'report-out', title: 'pr robustness', summary: 'summary-out/segsense.md', history: { dir: 'history' } },
+      ],
+    ],
     testTimeout: 120_000,
   },
 })
