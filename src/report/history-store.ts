@@ -58,8 +58,10 @@ export async function readHistory(dir: string): Promise<HistoryContents> {
 /** What {@link addToHistory} did. */
 export interface HistoryAdded {
   readonly file: string
-  /** false: the commit was stored already with the same gates (a re-run); nothing was written. */
+  /** false: the commit was stored already (with the same gates, or other ones under `onConflict: 'keep'`); nothing was written. */
   readonly added: boolean
+  /** With `onConflict: 'keep'`: the commit was stored already with other gates, and that run was kept. */
+  readonly conflict?: boolean
   /** The folder's records before this one was added. */
   readonly before: readonly HistoryRecord[]
 }
@@ -67,15 +69,22 @@ export interface HistoryAdded {
 /**
  * Adds one run to a history folder (created if needed) as `<commit>.json`. The whole folder is read first, so a
  * corrupt file stops the add with an error naming it. A commit stored already is left alone: the same gates again
- * (a re-run) add nothing; different gates are an error (the history is append-only).
+ * (a re-run) add nothing; different gates are an error (the history is append-only), or with `onConflict: 'keep'`
+ * leave the stored run and say so (`conflict: true`; the reporter's choice, so that a local re-run after a change at
+ * the same commit does not fail the test run).
  * @throws SegsenseError `E_SCHEMA` for a corrupt file in the folder, `E_FILE_WRITE` for a commit stored with other
- *   results or a folder that cannot be written.
+ *   results (unless kept) or a folder that cannot be written.
  */
-export async function addToHistory(dir: string, record: HistoryRecord): Promise<HistoryAdded> {
+export async function addToHistory(
+  dir: string,
+  record: HistoryRecord,
+  options: { readonly onConflict?: 'error' | 'keep' } = {},
+): Promise<HistoryAdded> {
   checkCommit(record.commit)
   const { dir: abs, records, files } = await readHistory(dir)
   const file = join(abs, `${record.commit}.json`)
-  const conflict = (): never => {
+  const conflict = (): HistoryAdded => {
+    if (options.onConflict === 'keep') return { file, added: false, conflict: true, before: records }
     throw new SegsenseError(
       'E_FILE_WRITE',
       `history file ${file} already holds a different run of commit ${record.commit}; the history is append-only: ` +
@@ -85,7 +94,7 @@ export async function addToHistory(dir: string, record: HistoryRecord): Promise<
   }
   const stored = records.find((r) => r.commit === record.commit)
   if (stored) {
-    if (!sameRun(stored, record)) conflict()
+    if (!sameRun(stored, record)) return conflict()
     return { file: files.get(record.commit) ?? file, added: false, before: records }
   }
   try {
@@ -93,7 +102,7 @@ export async function addToHistory(dir: string, record: HistoryRecord): Promise<
     if (!(await writeFileAtomic(file, `${JSON.stringify(record, null, 1)}\n`, { exclusive: true }))) {
       // Another writer stored the commit meanwhile: the same run is fine.
       const other = checkHistoryRecord(JSON.parse(await readFile(file, 'utf8')), file)
-      if (!sameRun(other, record)) conflict()
+      if (!sameRun(other, record)) return conflict()
       return { file, added: false, before: records }
     }
   } catch (e) {

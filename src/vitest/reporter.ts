@@ -17,6 +17,8 @@
  */
 import { appendFile, mkdir, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
+import { SegsenseError, describeValue } from '../core/errors.js'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { DEFAULT_GATE_MIN, type GateWithResult, gatesOf } from '../history/gates.js'
 import type { ResultsDiff } from '../history/diff.js'
 import { deltaAgainst, historyRecord } from '../history/records.js'
@@ -60,12 +62,34 @@ export interface SegsenseReporterOptions extends Pick<ReportOptions, 'min' | 'co
   }
 }
 
+const REPORTER_KEYS = optionKeys<SegsenseReporterOptions>({
+  outputDir: true, title: true, silent: true, min: true, columns: true, cell: true, delay: true,
+  summary: true, stepSummary: true, reportUrl: true, history: true,
+})
+type HistoryOption = NonNullable<SegsenseReporterOptions['history']>
+const HISTORY_KEYS = optionKeys<HistoryOption>({ dir: true, commit: true, date: true, margin: true, aucMargin: true })
+
 /** The vitest reporter; `segsense/reporter`'s default export. */
 export default class SegsenseReporter implements Reporter {
   private readonly options: SegsenseReporterOptions
   private vitest: Vitest | undefined
 
   constructor(options: SegsenseReporterOptions = {}) {
+    // A misspelt option (`histroy`) would silently keep no history: name it instead.
+    checkKnownKeys(options, REPORTER_KEYS, 'segsense/reporter options')
+    if (options.history !== undefined) {
+      checkKnownKeys(options.history, HISTORY_KEYS, 'segsense/reporter history option')
+      if (typeof options.history.dir !== 'string' || options.history.dir === '') {
+        const got = describeValue(options.history.dir)
+        throw new SegsenseError('E_BAD_PARAMETER', `segsense/reporter: history.dir must be a folder path, got ${got}`)
+      }
+    }
+    for (const k of ['summary', 'reportUrl', 'outputDir', 'title'] as const) {
+      const v = options[k]
+      if (v !== undefined && (typeof v !== 'string' || v === '')) {
+        throw new SegsenseError('E_BAD_PARAMETER', `segsense/reporter: ${k} must be a non-empty string, got ${describeValue(v)}`)
+      }
+    }
     this.options = options
   }
 
@@ -124,8 +148,13 @@ export default class SegsenseReporter implements Reporter {
         if (!commit) log('segsense history: no commit known (set history.commit, GITHUB_SHA, or run in a git checkout); run not stored')
         else {
           const record = historyRecord(gates, commit, h.date ?? new Date().toISOString())
-          const added = await addToHistory(resolve(root, h.dir), record)
-          log(`segsense history: commit ${commit} ${added.added ? `-> ${added.file}` : 'is stored already with the same gates'}`)
+          const added = await addToHistory(resolve(root, h.dir), record, { onConflict: 'keep' })
+          const what = added.added
+            ? `-> ${added.file}`
+            : added.conflict
+              ? `is stored already with other results (${added.file}); kept that run (the history is append-only)`
+              : 'is stored already with the same gates'
+          log(`segsense history: commit ${commit} ${what}`)
           const delta = deltaAgainst(added.before, record, {
             ...(h.margin !== undefined ? { margin: h.margin } : {}),
             ...(h.aucMargin !== undefined ? { aucMargin: h.aucMargin } : {}),
@@ -154,7 +183,10 @@ export default class SegsenseReporter implements Reporter {
     if (step && this.options.stepSummary !== false) {
       // The step's summary file may hold other reporters' summaries already (vitest's github-actions reporter).
       const used = await stat(step).then((s) => s.size, () => 0)
-      await appendFile(step, `\n${summary(Math.max(0, STEP_SUMMARY_LIMIT - used - 1024))}`)
+      await appendFile(step, `\n${summary(Math.max(0, STEP_SUMMARY_LIMIT - used - 1024))}`).catch((e: Error) => {
+        const why = `cannot append the job summary to ${step} (GITHUB_STEP_SUMMARY): ${e.message}`
+        throw new SegsenseError('E_FILE_WRITE', `segsense/reporter: ${why}`)
+      })
     }
     if (this.options.summary) {
       const file = resolve(root, this.options.summary)
