@@ -66,13 +66,21 @@ describe('segsense diff on the bundled fragile and robust sweeps', () => {
   beforeAll(async () => {
     const runs = await Promise.all([
       segsense([...sweepArgs('fragile'), '--out', join(dir, 'fragile')]),
-      segsense([...sweepArgs('robust'), '--out', join(dir, 'robust')]),
+      // One sweep, both layouts: --json on stdout, the report with --out.
+      segsense([...sweepArgs('robust'), '--out', join(dir, 'robust'), '--json']),
       segsense([...sweepArgs('robust', 'zoom', '0.8:1.25', '0.15'), '--out', join(dir, 'zoom')]),
-      segsense([...sweepArgs('robust'), '--json']),
     ])
     for (const r of runs) expect(r.code, r.stderr).toBe(0)
-    writeFileSync(join(dir, 'robust.json'), runs[3]!.stdout)
+    writeFileSync(join(dir, 'robust.json'), runs[1]!.stdout)
   }, 120_000)
+
+  it('documents its flags in --help', async () => {
+    const [diff, add, report] = await Promise.all([['diff'], ['history', 'add'], ['history', 'report']].map((c) => segsense([...c, '--help'])))
+    expect([diff!.code, add!.code, report!.code]).toEqual([0, 0, 0])
+    expect(diff!.stdout).toMatch(/<base>[\s\S]*<head>[\s\S]*--format <format>[\s\S]*--margin <width>[\s\S]*--auc-margin <d>[\s\S]*--allow-unmatched/)
+    expect(add!.stdout).toMatch(/<results>[\s\S]*--dir <folder>[\s\S]*--commit <sha>[\s\S]*--date <iso>/)
+    expect(report!.stdout).toMatch(/--dir <folder>[\s\S]*--out <folder>[\s\S]*--last <n>/)
+  })
 
   it('exits 0 from fragile to robust: every class gains width and AUC', async () => {
     const run = await segsense(['diff', file('fragile'), file('robust')])
@@ -111,31 +119,38 @@ describe('segsense diff on the bundled fragile and robust sweeps', () => {
     expect(lv.aucInterval.lower).toBeLessThanOrEqual(lv.aucChange)
     expect(lv.aucInterval.upper).toBeGreaterThanOrEqual(lv.aucChange)
     expect(lv.crossing).toBe('fails')
-    // The same files in `segsense sweep --json`'s layout, and markdown out.
-    const md = await segsense(['diff', join(dir, 'robust.json'), file('fragile'), '--format', 'md'])
+    // The same files in `segsense sweep --json`'s layout, and markdown out; margins as wide as the loss: 0.
+    const [md, wide] = await Promise.all([
+      segsense(['diff', join(dir, 'robust.json'), file('fragile'), '--format', 'md']),
+      segsense(['diff', file('robust'), file('fragile'), '--margin', '180', '--auc-margin', '1']),
+    ])
     expect(md.code).toBe(1)
     expect(md.stdout).toMatch(/^### segsense diff: ⚠️ 1 of 1 sweeps regressed/)
     expect(md.stdout.split('\n').filter((l) => l.startsWith('| ⚠️ |'))).toHaveLength(3)
-    // Margins as wide as the loss: 0.
-    expect((await segsense(['diff', file('robust'), file('fragile'), '--margin', '180', '--auc-margin', '1'])).code).toBe(0)
+    expect(wide.code).toBe(0)
   })
 
   it('exits 2 on sweeps that do not match, naming them, and on unreadable input', async () => {
-    const run = await segsense(['diff', file('robust'), file('zoom')])
+    writeFileSync(join(dir, 'broken.json'), '{"sweeps": [{"result": {"values": "no"}}]}')
+    const [run, listed, broken, missing, margin, format] = await Promise.all([
+      segsense(['diff', file('robust'), file('zoom')]),
+      segsense(['diff', file('robust'), file('zoom'), '--allow-unmatched']),
+      segsense(['diff', file('robust'), join(dir, 'broken.json')]),
+      segsense(['diff', file('robust'), join(dir, 'missing.json')]),
+      segsense(['diff', file('robust'), file('fragile'), '--margin', '-1']),
+      segsense(['diff', file('robust'), file('fragile'), '--format', 'html']),
+    ])
     expect(run.code).toBe(2)
     expect(run.stderr).toMatch(
       /^segsense: diff: the runs do not hold the same sweeps \(only in the base: cardiac-robust · rotate; only in the head: cardiac-robust · zoom\)/,
     )
     expect(run.stdout).toBe('')
-    const listed = await segsense(['diff', file('robust'), file('zoom'), '--allow-unmatched'])
     expect(listed.code).toBe(0)
     expect(listed.stdout).toContain('only in the base: cardiac-robust · rotate (rotate)')
-    writeFileSync(join(dir, 'broken.json'), '{"sweeps": [{"result": {"values": "no"}}]}')
-    const broken = await segsense(['diff', file('robust'), join(dir, 'broken.json')])
     expect([broken.code, broken.stderr]).toEqual([2, expect.stringContaining(`results file ${join(dir, 'broken.json')}: sweep 1`)])
-    expect((await segsense(['diff', file('robust'), join(dir, 'missing.json')])).stderr).toContain('results file not found')
-    expect((await segsense(['diff', file('robust'), file('fragile'), '--margin', '-1'])).code).toBe(2)
-    expect((await segsense(['diff', file('robust'), file('fragile'), '--format', 'html'])).code).toBe(2)
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining('results file not found')])
+    expect([margin.code, margin.stderr]).toEqual([2, expect.stringContaining('margin must be a finite number >= 0')])
+    expect(format.code).toBe(2)
   })
 })
 
