@@ -169,7 +169,7 @@ ${flags.length ? `<ul>${flags.join('')}</ul>` : '<p class="meta">No narrowing ov
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title><style>${CSS}</style></head>
 <body><header><h1>${esc(title)}</h1>
-<p>${records.length} commits · ${trends.length} gates · last ${last} commits shown per gate</p></header>
+<p>${plural(records.length, 'commit')} · ${plural(trends.length, 'gate')} · last ${plural(last, 'commit')} shown per gate</p></header>
 <main>
 ${sections.join('\n')}
 </main></body></html>
@@ -187,6 +187,8 @@ ${sections.join('\n')}
   }
   return { dir, index: join(dir, 'index.html'), markdown: join(dir, 'summary.md'), trends }
 }
+
+const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`
 
 function intervalTextOf(t: GateTrend, p: GateTrend['points'][number]): string {
   if (p.from === null || p.to === null) return p.width === 0 ? 'none' : '-'
