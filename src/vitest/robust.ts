@@ -8,6 +8,7 @@ import { type RequirementOptions, defaultsOf, planRequirement } from '../require
 import { evaluateRequirement, type ClassVerdict, type RequirementVerdict } from '../analysis/requirement.js'
 import { takeOver } from '../analysis/take-over.js'
 import type { SweepResult } from '../results/sweep-result.js'
+import { summarize } from '../analysis/summarize.js'
 import { sweep } from '../sweep/sweep.js'
 import { type SweepOptions } from '../sweep/types.js'
 import { describeFailure, formatMetricScore, limitOf, meets, thresholdKey } from '../analysis/threshold.js'
@@ -347,7 +348,15 @@ function robustToTransform(
         verdict.confidence !== undefined
           ? { confidence: verdict.confidence, resamples: verdict.resamples, seed: verdict.seed }
           : {}
-      const note = `${transform.name}: ${verdict.classes.map((c) => `${c.className} ${c.pass ? 'passes' : `stable in ${intervalsText(result, verdict, c)}${c.failingSamples.length ? ` (mean), failing samples: ${c.failingSamples.join(', ')}` : ''}`}`).join('; ')} (required ${range})`
+      // Every class's interval and AUC: with attach 'always' the note is the JUnit reporter's test property.
+      const aucOf = (c: ClassVerdict): string => {
+        const auc = summarize(result, { metric, [key]: limitOf(c) }).classes[c.className]?.auc
+        return typeof auc === 'number' ? `, AUC ${auc.toFixed(3)}` : ''
+      }
+      const classNote = (c: ClassVerdict): string =>
+        `${c.className} ${c.pass ? 'passes' : 'fails'}, stable in ${intervalsText(result, verdict, c)}${aucOf(c)}` +
+        (c.failingSamples.length ? `, failing samples: ${c.failingSamples.join(', ')}` : '')
+      const note = `${transform.name}: ${verdict.classes.map(classNote).join('; ')} (required ${range})`
       await attachChart(this.task, options.attach ?? defaults.attach ?? 'on-failure', assertionFails, note, () =>
         renderChartPng(result, {
           metric,
