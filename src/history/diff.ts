@@ -1,5 +1,6 @@
 // Two runs of the same gates compared, base -> head: what `segsense diff` prints and the job summary's change column.
-import { SegsenseError, describeValue } from '../core/errors.js'
+import { SegsenseError } from '../core/errors.js'
+import { checkNumber } from '../core/validate.js'
 import { isDistanceMetric } from '../metrics/overlap.js'
 import { compareModels } from '../analysis/compare.js'
 import type { CategoricalStability, Interval } from '../analysis/stability.js'
@@ -91,17 +92,7 @@ function side(c: GateClass): ClassSide {
 }
 
 function checkMargin(value: unknown, what: string): number {
-  if (value === undefined) return 0
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `diff: ${what} must be a finite number >= 0, got ${describeValue(value)}`,
-      {
-        details: { value },
-      },
-    )
-  }
-  return value
+  return value === undefined ? 0 : checkNumber(`diff: ${what}`, value, 'nonnegative')
 }
 
 /** Both parameters describe the same axis: name, unit and scale. */
@@ -144,7 +135,7 @@ function pairedAuc(
  * the same grid and carry their results), status crossings, and whether a class regressed: lost more than `margin`
  * of width or `aucMargin` of AUC.
  * @throws SegsenseError `E_BAD_PARAMETER` naming the gates that are in one run only (unless `allowUnmatched`), a gate
- *   whose parameter or classes differ between the runs, or a bad margin.
+ *   whose parameter or classes differ between the runs; `E_WRONG_TYPE` / `E_OUT_OF_RANGE` for a bad margin.
  */
 export function diffGates(
   base: readonly GateWithResult[],

@@ -1,6 +1,7 @@
 // A history of gates over commits: one record per commit (what `segsense history add` stores), and the trends read
 // from them (what `segsense history report` draws). Pure functions; the files are written by report/history-store.
 import { SegsenseError, describeValue } from '../core/errors.js'
+import { reject } from '../core/validate.js'
 import { type DiffOptions, type ResultsDiff, diffGates } from './diff.js'
 import { type Gate, type GateWithResult, plainGate, widthOf } from './gates.js'
 
@@ -22,31 +23,28 @@ const COMMIT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/
 
 /**
  * Checks a commit name: it becomes a file name, so letters, digits, `.`, `_` and `-` only (a SHA, a tag).
- * @throws SegsenseError `E_BAD_PARAMETER` otherwise.
+ * @throws SegsenseError `E_WRONG_TYPE` for a non-string, `E_OUT_OF_RANGE` for any other name.
  */
 export function checkCommit(commit: unknown): string {
   if (typeof commit !== 'string' || !COMMIT.test(commit) || commit.includes('..')) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `history: commit must be a SHA or a name of letters, digits, '.', '_' and '-' (at most 100), got ${describeValue(commit)}`,
-      { details: { commit } },
-    )
+    const expected = "a SHA or a name of letters, digits, '.', '_' and '-' (at most 100)"
+    reject(typeof commit === 'string' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE', 'history: commit', commit, expected, {
+      commit,
+    })
   }
   return commit
 }
 
 /**
  * Checks an ISO 8601 date and returns it normalised (`2026-12-08T01:02:03.000Z`).
- * @throws SegsenseError `E_BAD_PARAMETER` for anything `Date` cannot read as one.
+ * @throws SegsenseError `E_WRONG_TYPE` for a non-string, `E_OUT_OF_RANGE` for a string `Date` cannot read as one.
  */
 export function checkDate(date: unknown): string {
   const t = typeof date === 'string' && /^\d{4}-\d{2}-\d{2}/.test(date) ? Date.parse(date) : NaN
-  if (!Number.isFinite(t))
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `history: date must be an ISO 8601 date such as 2026-12-08T10:00:00Z, got ${describeValue(date)}`,
-      { details: { date } },
-    )
+  if (!Number.isFinite(t)) {
+    const expected = 'an ISO 8601 date such as 2026-12-08T10:00:00Z'
+    reject(typeof date === 'string' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE', 'history: date', date, expected, { date })
+  }
   return new Date(t).toISOString()
 }
 

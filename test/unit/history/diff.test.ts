@@ -172,8 +172,9 @@ describe('diffGates', () => {
       'E_BAD_PARAMETER',
       'judges different classes',
     )
-    expectThrow(() => diffGates([], [], { margin: -1 }), 'E_BAD_PARAMETER', 'margin must be a finite number >= 0')
-    expectThrow(() => diffGates([], [], { aucMargin: Number.NaN }), 'E_BAD_PARAMETER', 'aucMargin')
+    expectThrow(() => diffGates([], [], { margin: -1 }), 'E_OUT_OF_RANGE', 'margin must be a finite number >= 0')
+    expectThrow(() => diffGates([], [], { aucMargin: Number.NaN }), 'E_OUT_OF_RANGE', 'aucMargin')
+    expectThrow(() => diffGates([], [], { margin: '2' } as never), 'E_WRONG_TYPE', 'diff: margin must be')
   })
 
   it('counts a class that now fails at the neutral value as losing its whole width', () => {

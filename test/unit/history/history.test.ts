@@ -27,10 +27,12 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }))
 describe('history records', () => {
   it('checks commits and dates', () => {
     expect(checkCommit('0123abc')).toBe('0123abc')
-    for (const bad of ['', '../x', 'a/b', '.hidden', 'a..b', 'x'.repeat(101), 3])
-      expectThrow(() => checkCommit(bad), 'E_BAD_PARAMETER', 'commit must be')
+    for (const bad of ['', '../x', 'a/b', '.hidden', 'a..b', 'x'.repeat(101)])
+      expectThrow(() => checkCommit(bad), 'E_OUT_OF_RANGE', 'commit must be')
+    expectThrow(() => checkCommit(3), 'E_WRONG_TYPE', 'commit must be a SHA')
     expect(checkDate('2026-12-08T10:00:00+02:00')).toBe('2026-12-08T08:00:00.000Z')
-    expectThrow(() => checkDate('yesterday'), 'E_BAD_PARAMETER', 'ISO 8601')
+    expectThrow(() => checkDate('yesterday'), 'E_OUT_OF_RANGE', 'ISO 8601')
+    expectThrow(() => checkDate(20261208), 'E_WRONG_TYPE', 'ISO 8601')
   })
 
   it('keeps no sweep result, only the gates', () => {
