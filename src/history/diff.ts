@@ -142,93 +142,24 @@ export function diffGates(
   head: readonly GateWithResult[],
   options: DiffOptions = {},
 ): ResultsDiff {
-  const margin = checkMargin(options.margin, 'margin')
-  const aucMargin = checkMargin(options.aucMargin, 'aucMargin')
+  const margins = {
+    margin: checkMargin(options.margin, 'margin'),
+    aucMargin: checkMargin(options.aucMargin, 'aucMargin'),
+  }
   const byKey = new Map(base.map((g) => [g.key, g]))
   const headKeys = new Set(head.map((g) => g.key))
   const onlyInBase = base.filter((g) => !headKeys.has(g.key))
   const onlyInHead = head.filter((g) => !byKey.has(g.key))
-  if ((onlyInBase.length || onlyInHead.length) && !options.allowUnmatched) {
-    const names = (gs: readonly Gate[]): string =>
-      gs.slice(0, 5).map(gateLabel).join('; ') + (gs.length > 5 ? `; and ${gs.length - 5} more` : '')
-    const parts = [
-      onlyInBase.length ? `only in the base: ${names(onlyInBase)}` : '',
-      onlyInHead.length ? `only in the head: ${names(onlyInHead)}` : '',
-    ].filter(Boolean)
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `diff: the runs do not hold the same sweeps (${parts.join('; ')}); compare runs of the same suite, or allow unmatched sweeps`,
-      {
-        details: { onlyInBase: onlyInBase.map((g) => g.key), onlyInHead: onlyInHead.map((g) => g.key) },
-      },
-    )
-  }
+  if (!options.allowUnmatched) checkMatched(onlyInBase, onlyInHead)
   const gates: GateDiff[] = []
   for (const h of head) {
     const b = byKey.get(h.key)
     if (!b) continue
-    if (!sameAxis(b, h)) {
-      throw new SegsenseError(
-        'E_BAD_PARAMETER',
-        `diff: ${gateLabel(h)} sweeps ${b.parameter.name} (${b.parameter.unit}) in the base ` +
-          `but ${h.parameter.name} (${h.parameter.unit}) in the head`,
-        { details: { key: h.key } },
-      )
-    }
-    const names = new Set(b.classes.map((c) => c.className))
-    const missing = [
-      ...h.classes.map((c) => c.className).filter((n) => !names.has(n)),
-      ...b.classes.map((c) => c.className).filter((n) => !h.classes.some((c) => c.className === n)),
-    ]
-    if (missing.length) {
-      throw new SegsenseError(
-        'E_BAD_PARAMETER',
-        `diff: ${gateLabel(h)} judges different classes in the two runs ` +
-          `(base: ${b.classes.map((c) => c.className).join(', ')}; head: ${h.classes.map((c) => c.className).join(', ')})`,
-        { details: { key: h.key } },
-      )
-    }
+    checkComparable(b, h)
     const paired = pairedAuc(b, h, options)
-    const classes = h.classes.map((hc): ClassDiff => {
+    const classes = h.classes.map((hc) => {
       const bc = b.classes.find((c) => c.className === hc.className) as GateClass
-      const bs = side(bc),
-        hs = side(hc)
-      const widthChange = bs.width === null || hs.width === null ? null : hs.width - bs.width
-      const aucChange = bs.auc === null || hs.auc === null ? null : hs.auc - bs.auc
-      const regressions: string[] = []
-      if (widthChange !== null && widthChange < -margin - EPS)
-        regressions.push(`stable interval ${-widthChange} ${h.parameter.unit} narrower (margin ${margin})`)
-      if (aucChange !== null && aucChange < -aucMargin - EPS)
-        regressions.push(`AUC ${(-aucChange).toFixed(4)} lower (margin ${aucMargin})`)
-      if (aucChange === null && bs.auc !== null) regressions.push('AUC no longer defined')
-      // A looser threshold widens the interval by itself: a gate must not pass a diff by lowering its bar.
-      const lower = isDistanceMetric(h.metric)
-      if (
-        bs.threshold !== null &&
-        (hs.threshold === null || (lower ? hs.threshold > bs.threshold + EPS : hs.threshold < bs.threshold - EPS))
-      ) {
-        regressions.push(`threshold loosened from ${bs.threshold} to ${hs.threshold ?? 'none'}`)
-      }
-      // Categorical parameters have no width: a value that passed and no longer does is the loss.
-      const fb = bc.interval?.kind === 'categorical' ? bc.interval.passFraction : null
-      const fh = hc.interval?.kind === 'categorical' ? hc.interval.passFraction : null
-      if (fb !== null && fh !== null && fh < fb - EPS)
-        regressions.push(`${Math.round((fb - fh) * 100)} % fewer values pass`)
-      else if (fb !== null && hs.threshold !== null && hc.interval === null)
-        regressions.push('no value passes any more')
-      const crossing =
-        bs.pass === true && hs.pass === false ? 'fails' : bs.pass === false && hs.pass === true ? 'passes' : null
-      const interval = paired.get(hc.className)
-      return {
-        className: hc.className,
-        base: bs,
-        head: hs,
-        widthChange,
-        aucChange,
-        ...(interval ? { aucInterval: interval } : {}),
-        crossing,
-        regressions,
-      }
+      return classDiff(h, bc, hc, margins, paired.get(hc.className))
     })
     gates.push({
       key: h.key,
@@ -241,10 +172,111 @@ export function diffGates(
   }
   return {
     regressed: gates.some((g) => g.regressed),
-    margin,
-    aucMargin,
+    ...margins,
     gates,
     onlyInBase: onlyInBase.map(plainGate),
     onlyInHead: onlyInHead.map(plainGate),
   }
+}
+
+/** Throws naming the gates found in one run only (the runs are not of the same suite). */
+function checkMatched(onlyInBase: readonly Gate[], onlyInHead: readonly Gate[]): void {
+  if (!onlyInBase.length && !onlyInHead.length) return
+  const names = (gs: readonly Gate[]): string =>
+    gs.slice(0, 5).map(gateLabel).join('; ') + (gs.length > 5 ? `; and ${gs.length - 5} more` : '')
+  const parts = [
+    onlyInBase.length ? `only in the base: ${names(onlyInBase)}` : '',
+    onlyInHead.length ? `only in the head: ${names(onlyInHead)}` : '',
+  ].filter(Boolean)
+  throw new SegsenseError(
+    'E_BAD_PARAMETER',
+    `diff: the runs do not hold the same sweeps (${parts.join('; ')}); ` +
+      'compare runs of the same suite, or allow unmatched sweeps',
+    { details: { onlyInBase: onlyInBase.map((g) => g.key), onlyInHead: onlyInHead.map((g) => g.key) } },
+  )
+}
+
+/** Throws when the same gate sweeps another parameter or judges other classes in the two runs. */
+function checkComparable(b: Gate, h: Gate): void {
+  if (!sameAxis(b, h)) {
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `diff: ${gateLabel(h)} sweeps ${b.parameter.name} (${b.parameter.unit}) in the base ` +
+        `but ${h.parameter.name} (${h.parameter.unit}) in the head`,
+      { details: { key: h.key } },
+    )
+  }
+  const names = new Set(b.classes.map((c) => c.className))
+  const missing = [
+    ...h.classes.map((c) => c.className).filter((n) => !names.has(n)),
+    ...b.classes.map((c) => c.className).filter((n) => !h.classes.some((c) => c.className === n)),
+  ]
+  if (missing.length) {
+    throw new SegsenseError(
+      'E_BAD_PARAMETER',
+      `diff: ${gateLabel(h)} judges different classes in the two runs ` +
+        `(base: ${b.classes.map((c) => c.className).join(', ')}; head: ${h.classes.map((c) => c.className).join(', ')})`,
+      { details: { key: h.key } },
+    )
+  }
+}
+
+/** One class base -> head: the changes, the crossing and what counts as a regression. */
+function classDiff(
+  h: Gate,
+  bc: GateClass,
+  hc: GateClass,
+  margins: { readonly margin: number; readonly aucMargin: number },
+  aucInterval: ClassDiff['aucInterval'],
+): ClassDiff {
+  const bs = side(bc)
+  const hs = side(hc)
+  const widthChange = bs.width === null || hs.width === null ? null : hs.width - bs.width
+  const aucChange = bs.auc === null || hs.auc === null ? null : hs.auc - bs.auc
+  const crossing =
+    bs.pass === true && hs.pass === false ? 'fails' : bs.pass === false && hs.pass === true ? 'passes' : null
+  return {
+    className: hc.className,
+    base: bs,
+    head: hs,
+    widthChange,
+    aucChange,
+    ...(aucInterval ? { aucInterval } : {}),
+    crossing,
+    regressions: regressionsOf(h, bc, hc, widthChange, aucChange, margins),
+  }
+}
+
+/** What a class lost past the margins, each said in words. */
+function regressionsOf(
+  h: Gate,
+  bc: GateClass,
+  hc: GateClass,
+  widthChange: number | null,
+  aucChange: number | null,
+  { margin, aucMargin }: { readonly margin: number; readonly aucMargin: number },
+): string[] {
+  const bs = side(bc)
+  const hs = side(hc)
+  const regressions: string[] = []
+  if (widthChange !== null && widthChange < -margin - EPS)
+    regressions.push(`stable interval ${-widthChange} ${h.parameter.unit} narrower (margin ${margin})`)
+  if (aucChange !== null && aucChange < -aucMargin - EPS)
+    regressions.push(`AUC ${(-aucChange).toFixed(4)} lower (margin ${aucMargin})`)
+  if (aucChange === null && bs.auc !== null) regressions.push('AUC no longer defined')
+  // A looser threshold widens the interval by itself: a gate must not pass a diff by lowering its bar.
+  const lower = isDistanceMetric(h.metric)
+  if (
+    bs.threshold !== null &&
+    (hs.threshold === null || (lower ? hs.threshold > bs.threshold + EPS : hs.threshold < bs.threshold - EPS))
+  ) {
+    regressions.push(`threshold loosened from ${bs.threshold} to ${hs.threshold ?? 'none'}`)
+  }
+  // Categorical parameters have no width: a value that passed and no longer does is the loss.
+  const fb = bc.interval?.kind === 'categorical' ? bc.interval.passFraction : null
+  const fh = hc.interval?.kind === 'categorical' ? hc.interval.passFraction : null
+  if (fb !== null && fh !== null && fh < fb - EPS)
+    regressions.push(`${Math.round((fb - fh) * 100)} % fewer values pass`)
+  else if (fb !== null && hs.threshold !== null && hc.interval === null) regressions.push('no value passes any more')
+  return regressions
 }
