@@ -94,6 +94,34 @@ export function jobSummaryMarkdown(gates: readonly Gate[], options: JobSummaryOp
   const known = options.diff !== undefined
   // The change column only when there is something to compare with.
   const head = known ? `${HEAD} change |\n${RULE}---|\n` : `${HEAD}\n${RULE}\n`
+  const row = (g: Gate, c: GateClass): string => summaryRow(g, c, known ? diffs : undefined)
+  const first = gates.filter((g) => g.pass === false || diffs.get(g.key)?.regressed)
+  const rows = (gs: readonly Gate[]): string => {
+    const n = gs.reduce((k, g) => k + g.classes.length, 0)
+    return `${n} row${n === 1 ? '' : 's'}`
+  }
+  const rest = gates.filter((g) => !first.includes(g))
+  const sections = [
+    { open: '', close: '\n', rows: first.flatMap((g) => g.classes.map((c) => row(g, c))) },
+    {
+      open:
+        `<details><summary>${rest.length} ${first.length ? 'other ' : ''}${rest.length === 1 ? 'gate' : 'gates'} ` +
+        `(${rows(rest)})</summary>\n\n`,
+      close: '\n</details>\n',
+      rows: rest.flatMap((g) => g.classes.map((c) => row(g, c))),
+    },
+  ]
+  const top = `${summaryHeader(gates, options, diffs).join('\n')}\n`
+  return fitSections(top, head, sections, limit, Boolean(options.reportUrl))
+}
+
+/** The headline, the links, the flagged regressions and the count of new gates, as lines. */
+function summaryHeader(
+  gates: readonly Gate[],
+  options: JobSummaryOptions,
+  diffs: ReadonlyMap<string, GateDiff>,
+): string[] {
+  const known = options.diff !== undefined
   const failed = gates.filter((g) => g.pass === false)
   const judged = gates.filter((g) => g.pass !== null)
   const regressed = gates.filter((g) => diffs.get(g.key)?.regressed)
@@ -134,42 +162,39 @@ export function jobSummaryMarkdown(gates: readonly Gate[], options: JobSummaryOp
     )
   const added = options.diff?.onlyInHead.length ?? 0
   if (added) lines.push(`${added} new gate${added === 1 ? '' : 's'} (not in the earlier run).`, '')
-  const row = (g: Gate, c: GateClass): string => {
-    const d = diffs.get(g.key)?.classes.find((x) => x.className === c.className)
-    const change = !known ? '' : ` ${d ? `${d.regressions.length ? '⚠️ ' : ''}${mdCell(changeText(g, d))}` : 'new'} |`
-    const test = g.test ? `<code>${mdCell(g.test.file)}</code> › ${mdCell(g.test.name)}` : mdCell(g.title)
-    const cells = [
-      icon(c.pass ?? g.pass),
-      test,
-      mdCell(g.model),
-      mdCell(g.transform),
-      mdCell(c.className),
-      mdCell(thresholdText(g, c)),
-    ]
-    return `| ${cells.join(' | ')} | ${mdCell(intervalText(g, c))} | ${fmtAuc(c.auc)} |${change}\n`
-  }
-  const first = gates.filter((g) => g.pass === false || diffs.get(g.key)?.regressed)
-  const rows = (gs: readonly Gate[]): string => {
-    const n = gs.reduce((k, g) => k + g.classes.length, 0)
-    return `${n} row${n === 1 ? '' : 's'}`
-  }
-  const rest = gates.filter((g) => !first.includes(g))
-  const sections = [
-    { open: '', close: '\n', rows: first.flatMap((g) => g.classes.map((c) => row(g, c))) },
-    {
-      open:
-        `<details><summary>${rest.length} ${first.length ? 'other ' : ''}${rest.length === 1 ? 'gate' : 'gates'} ` +
-        `(${rows(rest)})</summary>\n\n`,
-      close: '\n</details>\n',
-      rows: rest.flatMap((g) => g.classes.map((c) => row(g, c))),
-    },
+  return lines
+}
+
+/** One table row of a gate's class; `diffs` (when there is an earlier run) adds the change column. */
+function summaryRow(g: Gate, c: GateClass, diffs: ReadonlyMap<string, GateDiff> | undefined): string {
+  const d = diffs?.get(g.key)?.classes.find((x) => x.className === c.className)
+  const change = !diffs ? '' : ` ${d ? `${d.regressions.length ? '⚠️ ' : ''}${mdCell(changeText(g, d))}` : 'new'} |`
+  const test = g.test ? `<code>${mdCell(g.test.file)}</code> › ${mdCell(g.test.name)}` : mdCell(g.title)
+  const cells = [
+    icon(c.pass ?? g.pass),
+    test,
+    mdCell(g.model),
+    mdCell(g.transform),
+    mdCell(c.className),
+    mdCell(thresholdText(g, c)),
   ]
-  let out = `${lines.join('\n')}\n`
+  return `| ${cells.join(' | ')} | ${mdCell(intervalText(g, c))} | ${fmtAuc(c.auc)} |${change}\n`
+}
+
+/** `top`, then the sections' tables as far as `limit` bytes allow, cut between rows, with a note on what was left. */
+function fitSections(
+  top: string,
+  head: string,
+  sections: readonly { readonly open: string; readonly close: string; readonly rows: readonly string[] }[],
+  limit: number,
+  linked: boolean,
+): string {
+  let out = top
   const total = sections.reduce((n, s) => n + s.rows.length, 0)
   let shown = 0
   const noteFor = (left: number): string =>
     `\n> **Truncated:** ${left} of ${total} rows are not shown (a job summary holds at most ${Math.floor(limit / 1024)} KiB); ` +
-    `every row is in the HTML report${options.reportUrl ? '' : ' (segsense/reporter outputDir)'}.\n`
+    `every row is in the HTML report${linked ? '' : ' (segsense/reporter outputDir)'}.\n`
   const reserve = bytes(noteFor(total))
   let budget = limit - bytes(out) - reserve
   for (const s of sections) {
