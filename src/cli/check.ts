@@ -4,7 +4,9 @@ import { formatInterval } from '../report/format.js'
 import { writeReport } from '../report/html.js'
 import { loadSpec } from '../requirements/load.js'
 import { runSpec } from '../requirements/run.js'
+import type { ClassVerdict, RequirementVerdict } from '../analysis/requirement.js'
 import { describeBound, limitOf, thresholdKey } from '../analysis/threshold.js'
+import type { SweepResult } from '../results/sweep-result.js'
 import { createProgress } from './progress.js'
 import { type CommonOptions, EXIT } from './shared.js'
 
@@ -12,6 +14,19 @@ import { type CommonOptions, EXIT } from './shared.js'
 export interface CheckOptions extends CommonOptions {
   readonly out?: string
   readonly json?: boolean
+}
+
+/** One class of a requirement outcome: its bound, then `passes` or where it is stable, and the failing samples. */
+function classLine(verdict: RequirementVerdict, result: SweepResult, c: ClassVerdict): string {
+  const bound = describeBound(verdict.metric, { direction: verdict.direction, limit: limitOf(c) }, c.className)
+  const lower =
+    verdict.confidence !== undefined
+      ? ` (mean), ${formatInterval(result, c.lowerInterval ?? null)} ` +
+        `(${Number((verdict.confidence * 100).toPrecision(3))} % lower bound)`
+      : ''
+  const status = c.pass ? 'passes' : `stable in ${formatInterval(result, c.interval)}${lower}`
+  const failing = c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''
+  return `${bound}: ${status}${failing}`
 }
 
 /**
@@ -56,11 +71,7 @@ export async function runCheck(file: string, options: CheckOptions): Promise<num
           lines.push(`      warning: ${w.message}`)
         continue
       }
-      for (const c of o.verdict.classes) {
-        lines.push(
-          `      ${describeBound(o.verdict.metric, { direction: o.verdict.direction, limit: limitOf(c) }, c.className)}: ${c.pass ? 'passes' : `stable in ${formatInterval(o.result, c.interval)}${o.verdict.confidence !== undefined ? ` (mean), ${formatInterval(o.result, c.lowerInterval ?? null)} (${Number((o.verdict.confidence * 100).toPrecision(3))} % lower bound)` : ''}`}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`,
-        )
-      }
+      for (const c of o.verdict.classes) lines.push(`      ${classLine(o.verdict, o.result, c)}`)
       for (const w of o.result.warnings ?? []) lines.push(`      warning: ${w.message}`)
     }
     process.stdout.write(`${lines.join('\n')}\n`)

@@ -93,16 +93,19 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     const names = models.map((m) => m.name)
     const report = await writeReport(entries, out, {
       title: 'segsense demo',
-      subtitle: `${names.join(' vs ')} on ${samples.length} synthetic short-axis cardiac MR samples, Dice >= ${min} required over each transform's required range`,
+      subtitle:
+        `${names.join(' vs ')} on ${samples.length} synthetic short-axis cardiac MR samples, ` +
+        `Dice >= ${min} required over each transform's required range`,
       min,
     })
     if (!options.quiet)
       process.stderr.write(
         `${entries.length} sweeps and the report in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
       )
-    process.stdout.write(
-      `segsense demo: ${names.join(', ')} on ${samples.length} samples; stable interval at Dice >= ${min}, status over the required range\n\n${summaryTable(report.rows)}\n\nreport: ${report.index}\n`,
-    )
+    const head =
+      `segsense demo: ${names.join(', ')} on ${samples.length} samples; ` +
+      `stable interval at Dice >= ${min}, status over the required range`
+    process.stdout.write(`${head}\n\n${summaryTable(report.rows)}\n\nreport: ${report.index}\n`)
     return EXIT.ok
   } finally {
     for (const m of models) await m.close?.()

@@ -8,13 +8,13 @@ import { readFileSync, realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander'
 import { METRIC_NAMES } from '../metrics/overlap.js'
-import { runCheck } from './check.js'
-import { runCompare } from './compare.js'
-import { DEMO_OUT, runDemo } from './demo.js'
+import { type CheckOptions, runCheck } from './check.js'
+import { type CompareCommandOptions, runCompare } from './compare.js'
+import { DEMO_OUT, type DemoOptions, runDemo } from './demo.js'
 import { type DiffCommandOptions, runDiff } from './diff.js'
 import { type HistoryAddOptions, type HistoryReportOptions, runHistoryAdd, runHistoryReport } from './history.js'
 import { EXIT, UsageError, collect, oneLine, parseNumber, parseOption } from './shared.js'
-import { runSweep } from './sweep.js'
+import { type SweepCommandOptions, runSweep } from './sweep.js'
 import { runTransforms } from './transforms.js'
 
 function version(): string {
@@ -180,28 +180,23 @@ function sweepFlags(cmd: Command): Command {
     )
 }
 
-/** Builds the command-line program; `run` receives each command's exit code. */
-export function program(run: (code: Promise<number> | number) => void): Command {
-  const prog = new Command('segsense')
-    .description(
-      'Robustness sweeps for image-segmentation models: sweep a transformation, score against the transformed truth, report the stable interval.',
-    )
-    .version(version())
-    // Usage errors on one line, as every other error.
-    .configureOutput({
-      outputError: (text, write) => write(`segsense: ${text.trim().replace(/^error: /, '')} (see segsense --help)\n`),
-    })
-    .exitOverride()
-    .configureHelp({ sortSubcommands: false })
+/** Receives a command's exit code. */
+export type Run = (code: Promise<number> | number) => void
 
+/** `segsense demo`: the bundled models and samples. */
+function demoCommand(prog: Command, run: Run): void {
   common(prog.command('demo'))
     .description(
-      'sweep the bundled fragile and robust cardiac models on the bundled samples (rotate, zoom, brightness, contrast, spike) and write an HTML report',
+      'sweep the bundled fragile and robust cardiac models on the bundled samples ' +
+        '(rotate, zoom, brightness, contrast, spike) and write an HTML report',
     )
     .option('-o, --out <dir>', 'report folder', DEMO_OUT)
     .option('--min <dice>', 'Dice threshold for stable intervals and pass/fail', number('--min'), 0.8)
-    .action((o) => run(runDemo(o)))
+    .action((o: DemoOptions) => run(runDemo(o)))
+}
 
+/** `segsense sweep`: one transform on your model and images. */
+function sweepCommand(prog: Command, run: Run): void {
   sweepFlags(
     common(prog.command('sweep')).description(
       "sweep one transform on your ONNX model and images; without --truth, score against the model's own clean prediction",
@@ -237,11 +232,15 @@ export function program(run: (code: Promise<number> | number) => void): Command 
       '--json',
       'print { pass, required, modelSettings, verdict, result } as JSON on stdout (verdict: per class the stable interval and pass)',
     )
-    .action((o) => run(runSweep(o)))
+    .action((o: SweepCommandOptions) => run(runSweep(o)))
+}
 
+/** `segsense compare`: a candidate against a baseline. */
+function compareCommand(prog: Command, run: Run): void {
   sweepFlags(
     common(prog.command('compare')).description(
-      'sweep a candidate (--model) and a baseline (--baseline) on the same images and grid and compare their robustness; exit 1 when the candidate is less robust',
+      'sweep a candidate (--model) and a baseline (--baseline) on the same images and grid and compare their ' +
+        'robustness; exit 1 when the candidate is less robust',
     ),
   )
     .requiredOption(
@@ -269,15 +268,21 @@ export function program(run: (code: Promise<number> | number) => void): Command 
       '--json',
       'print { pass, comparison, candidate, baseline } as JSON on stdout (candidate/baseline: the sweep results)',
     )
-    .action((o) => run(runCompare(o)))
+    .action((o: CompareCommandOptions) => run(runCompare(o)))
+}
 
+/** `segsense check <spec>`: a robustness spec. */
+function checkCommand(prog: Command, run: Run): void {
   common(prog.command('check'))
     .description('run a robustness spec (JSON); exit 1 when a requirement fails')
     .argument('<spec>', 'spec file, e.g. robustness.json')
     .option('-o, --out <dir>', 'write an HTML report to this folder')
     .option('--json', 'print the outcomes as JSON on stdout')
-    .action((file: string, o) => run(runCheck(file, o)))
+    .action((file: string, o: CheckOptions) => run(runCheck(file, o)))
+}
 
+/** `segsense diff BASE HEAD`: two results files compared gate by gate. */
+function diffCommand(prog: Command, run: Run): void {
   common(prog.command('diff'))
     .description(
       "compare two results files (a report's results.json, sweep --json, check --json) sweep by sweep, class by " +
@@ -295,7 +300,10 @@ export function program(run: (code: Promise<number> | number) => void): Command 
     .option('--allow-unmatched', 'list sweeps found in one run only instead of failing (exit 2) on them')
     .option('-o, --out <file>', 'write the output to this file instead of stdout')
     .action((base: string, head: string, o: DiffCommandOptions) => run(runDiff(base, head, o)))
+}
 
+/** `segsense history add` / `report`: one run per commit, and the trend of every gate. */
+function historyCommand(prog: Command, run: Run): void {
   const history = prog
     .command('history')
     .description('a history of runs over commits: add one run, report the trend of every gate')
@@ -334,25 +342,54 @@ export function program(run: (code: Promise<number> | number) => void): Command 
       number('--auc-margin'),
     )
     .action((o: HistoryReportOptions) => run(runHistoryReport(o)))
+}
 
+/** `segsense transforms`: the list of transforms. */
+function transformsCommand(prog: Command, run: Run): void {
   prog
     .command('transforms')
     .description(
       'list every transform with its parameter, unit, neutral value, default range and options (with defaults)',
     )
     .option('--json', 'print as JSON')
-    .action((o) => run(runTransforms(o)))
+    .action((o: { json?: boolean }) => run(runTransforms(o)))
+}
 
+/** Builds the command-line program; `run` receives each command's exit code. */
+export function program(run: Run): Command {
+  const prog = new Command('segsense')
+    .description(
+      'Robustness sweeps for image-segmentation models: sweep a transformation, score against the transformed truth, ' +
+        'report the stable interval.',
+    )
+    .version(version())
+    // Usage errors on one line, as every other error.
+    .configureOutput({
+      outputError: (text, write) => write(`segsense: ${text.trim().replace(/^error: /, '')} (see segsense --help)\n`),
+    })
+    .exitOverride()
+    .configureHelp({ sortSubcommands: false })
+  for (const add of [
+    demoCommand,
+    sweepCommand,
+    compareCommand,
+    checkCommand,
+    diffCommand,
+    historyCommand,
+    transformsCommand,
+  ])
+    add(prog, run)
   return prog
 }
 
 /** Runs the command line and returns the exit code (never throws). */
 export async function main(argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug')
-  let pending: Promise<number> | number = EXIT.ok
+  // Always a promise: the callback's assignment is invisible to narrowing, and awaiting a plain number is a lint error.
+  let pending: Promise<number> = Promise.resolve(EXIT.ok)
   try {
     await program((code) => {
-      pending = code
+      pending = Promise.resolve(code)
     }).parseAsync([...argv], { from: 'user' })
     return await pending
   } catch (e) {

@@ -119,5 +119,6 @@ export function describeModelSettings(config: OnnxModelConfig, options: OnnxMode
       : kind === 'labels'
         ? 'labels'
         : `${kind} (argmax)`
-  return `input ${JSON.stringify(config.inputName)} ${config.layout}, ${channels}, ${size}, ${normalize}; output ${JSON.stringify(config.outputName)}: ${decoding}`
+  const input = `input ${JSON.stringify(config.inputName)} ${config.layout}, ${channels}, ${size}, ${normalize}`
+  return `${input}; output ${JSON.stringify(config.outputName)}: ${decoding}`
 }

@@ -98,7 +98,7 @@ const IMAGE_EXT = new Set(['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.webp'])
 const MASK_SUFFIXES = ['-mask', '_mask', '_gt', '-gt', '-seg', '_seg', '-label', '_label', '-labels', '_labels']
 const MASK_NAME = /[-_](mask|gt|seg|label|labels)$/i
 
-/** What a path is: a folder, a regular file (symlinks followed), something else (a FIFO, a socket, a device), or missing. */
+/** What a path is: a folder, a regular file (symlinks followed), something else (a FIFO, a socket, a device), missing. */
 function kindOf(path: string): 'dir' | 'file' | 'other' | 'missing' {
   try {
     const st = statSync(path)
@@ -108,7 +108,10 @@ function kindOf(path: string): 'dir' | 'file' | 'other' | 'missing' {
   }
 }
 
-/** The real path of an existing file (symlinks and `.`/`..` resolved), else its absolute path: two spellings of one file compare equal. */
+/**
+ * The real path of an existing file (symlinks and `.`/`..` resolved), else its absolute path: two spellings of one
+ * file compare equal.
+ */
 function identity(path: string): string {
   try {
     return realpathSync(path)
@@ -153,7 +156,10 @@ export function isDicomSeriesFolder(dir: string): boolean {
   })
 }
 
-/** Mask file names tried for an image, in order: the same name, then `-mask`, `_gt`, ... with the image's extension, then the same with `.png`. */
+/**
+ * Mask file names tried for an image, in order: the same name, then `-mask`, `_gt`, ... with the image's extension,
+ * then the same with `.png`.
+ */
 export function maskCandidates(image: string): string[] {
   const ext = extname(image)
   const stem = basename(image, ext)
@@ -213,14 +219,16 @@ export function samplePaths(
       )
       if (!found)
         throw new UsageError(
-          `no mask for ${img} in ${dir} (looked for ${[candidates[0], candidates[1], candidates[3]].join(', ')} and ${candidates.length - 3} more names)`,
+          `no mask for ${img} in ${dir} (looked for ${[candidates[0], candidates[1], candidates[3]].join(', ')} ` +
+            `and ${candidates.length - 3} more names)`,
         )
       return join(dir, found)
     })
   } else if (truths.length > 0) {
     if (truths.length !== imageFiles.length)
       throw new UsageError(
-        `${imageFiles.length} image(s) but ${truths.length} --truth file(s): give one --truth per --image, in the same order, or a folder`,
+        `${imageFiles.length} image(s) but ${truths.length} --truth file(s): ` +
+          'give one --truth per --image, in the same order, or a folder',
       )
     truthFiles = truths.map((t, i) => {
       if (kindOf(t) === 'other') throw new UsageError(`--truth ${t} is not a regular file`)

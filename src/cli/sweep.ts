@@ -2,9 +2,10 @@ import { resolve } from 'node:path'
 import type { Sample } from '../core/types.js'
 import { loadSample } from '../io/mask.js'
 import type { MetricName } from '../metrics/overlap.js'
+import type { SegmentationModel } from '../models/model.js'
 import { loadOnnxModel } from '../models/onnx.js'
 import { type ReportEntry, reportRows, writeReport } from '../report/html.js'
-import { type RequirementPlan, planRequirement } from '../requirements/plan.js'
+import { type RequirementOptions, type RequirementPlan, planRequirement } from '../requirements/plan.js'
 import { evaluateRequirement } from '../analysis/requirement.js'
 import { describeBound, thresholdKey } from '../analysis/threshold.js'
 import type { SweepResult } from '../results/sweep-result.js'
@@ -95,7 +96,8 @@ export type SweepOnlyFlags = Pick<
 /**
  * The requirement plan of a command's grid and scoring flags (`--range`, `--step`, `--steps`, `--values`, `--min`,
  * `--metric`, `--nsd-tolerance`, `--score-classes`, `--batch-size`, `--empty-policy`), through `planRequirement`.
- * @throws UsageError for contradicting grid flags, an empty list or a threshold outside [0, 1].
+ * @throws UsageError for an empty list or a threshold outside [0, 1] (or a negative distance); SegsenseError
+ *   `E_BAD_PARAMETER` (from the resolver) for contradicting grid flags or a threshold flag of the wrong kind.
  */
 export function planFlags(
   transform: Transform,
@@ -103,59 +105,50 @@ export function planFlags(
   where: string,
   only: SweepOnlyFlags = {},
 ): { plan: RequirementPlan; min: number } {
-  // An empty --values or --range is a mistake, not a request for the default grid.
-  if (
-    options.values !== undefined &&
-    (options.range !== undefined || options.step !== undefined || options.steps !== undefined)
-  )
-    throw new UsageError('--values cannot be combined with --range, --step or --steps')
-  if (options.step !== undefined && options.steps !== undefined)
-    throw new UsageError('give --step or --steps, not both')
   const metricName = (options.metric ?? 'dice') as MetricName
   const key = thresholdKey(metricName)
-  let min: number
-  if (key === 'max') {
-    if (options.min !== undefined)
-      throw new UsageError(`--min: --metric ${metricName} is a distance in mm (lower is better); give --max <mm>`)
-    if (options.max === undefined)
-      throw new UsageError(`--metric ${metricName} needs --max <mm> (a distance, lower is better), e.g. --max 5`)
-    min = options.max
-    if (!(min >= 0 && Number.isFinite(min))) throw new UsageError(`--max: ${min} is not a distance >= 0 mm`)
-  } else {
-    if (options.max !== undefined)
-      throw new UsageError(
-        `--max is the threshold of the distance metrics (hd, hd95, assd, masd); --metric ${metricName} takes --min`,
-      )
-    min = options.min ?? 0.8
-    if (!(min >= 0 && min <= 1))
-      throw new UsageError(`--min: ${min} is not a score in [0, 1] (--metric ${metricName} is a score in [0, 1])`)
-  }
+  // Grid combinations (--values with --range, --step with --steps) and a threshold on the wrong side (--min for a
+  // distance, --max for a score, none for a distance) are the resolver's to refuse: planRequirement and the grid
+  // check them before any prediction. The range of a threshold is checked here, up front: the requirement checks it
+  // only when it judges the finished sweep.
+  const min = key === 'max' ? options.max : (options.min ?? 0.8)
+  if (min !== undefined) checkThresholdFlag(key, min, metricName)
+  const plan = planRequirement(transform, requirementOptions(options, only, key), {}, where)
+  // planRequirement refused a distance metric without --max, so min is set here.
+  return { plan, min: min as number }
+}
+
+/** The requirement options of the grid, threshold and scoring flags, as planRequirement takes them. */
+function requirementOptions(options: SweepFlags, only: SweepOnlyFlags, key: 'min' | 'max'): RequirementOptions {
   const scoreClasses =
     options.scoreClasses !== undefined ? parseNames('--score-classes', options.scoreClasses) : undefined
-  const plan = planRequirement(
-    transform,
-    {
-      ...(options.range !== undefined ? { range: parseRange(options.range) } : {}),
-      ...(options.step !== undefined ? { step: options.step } : {}),
-      ...(options.steps !== undefined ? { steps: options.steps } : {}),
-      ...(options.values !== undefined ? { values: parseValues(options.values) } : {}),
-      [key]: min,
-      metric: metricName,
-      ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
-      ...(scoreClasses ? { scoreClasses } : {}),
-      ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-      ...(options.emptyPolicy ? { emptyPolicy: options.emptyPolicy } : {}),
-      ...(only.confidence !== undefined ? { confidence: only.confidence } : {}),
-      ...(only.resamples !== undefined ? { resamples: only.resamples } : {}),
-      ...(only.seed !== undefined ? { seed: only.seed } : {}),
-      ...(only.repeats !== undefined ? { repeats: only.repeats } : {}),
-      ...(only.confusion ? { confusion: true } : {}),
-      ...(only.refine !== undefined ? { refine: { tolerance: only.refine } } : {}),
-    },
-    {},
-    where,
-  )
-  return { plan, min }
+  return {
+    ...(options.range !== undefined ? { range: parseRange(options.range) } : {}),
+    ...(options.step !== undefined ? { step: options.step } : {}),
+    ...(options.steps !== undefined ? { steps: options.steps } : {}),
+    ...(options.values !== undefined ? { values: parseValues(options.values) } : {}),
+    ...(options.min !== undefined || key === 'min' ? { min: options.min ?? 0.8 } : {}),
+    ...(options.max !== undefined ? { max: options.max } : {}),
+    metric: (options.metric ?? 'dice') as MetricName,
+    ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
+    ...(scoreClasses ? { scoreClasses } : {}),
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    ...(options.emptyPolicy ? { emptyPolicy: options.emptyPolicy } : {}),
+    ...(only.confidence !== undefined ? { confidence: only.confidence } : {}),
+    ...(only.resamples !== undefined ? { resamples: only.resamples } : {}),
+    ...(only.seed !== undefined ? { seed: only.seed } : {}),
+    ...(only.repeats !== undefined ? { repeats: only.repeats } : {}),
+    ...(only.confusion ? { confusion: true } : {}),
+    ...(only.refine !== undefined ? { refine: { tolerance: only.refine } } : {}),
+  }
+}
+
+/** `--min` must be a score in [0, 1], `--max` a distance >= 0 mm. */
+function checkThresholdFlag(key: 'min' | 'max', value: number, metric: MetricName): void {
+  if (key === 'max' && !(value >= 0 && Number.isFinite(value)))
+    throw new UsageError(`--max: ${value} is not a distance >= 0 mm`)
+  if (key === 'min' && !(value >= 0 && value <= 1))
+    throw new UsageError(`--min: ${value} is not a score in [0, 1] (--metric ${metric} is a score in [0, 1])`)
 }
 
 /**
@@ -183,6 +176,38 @@ export async function loadFlagSamples(
   return Promise.all(paths.map((p) => loadSample(p.id, p.image, p.truth, medical)))
 }
 
+/** Sweeps the model on the samples, with the progress line; closes the model whatever happens. */
+async function sweepModel(
+  model: SegmentationModel,
+  samples: readonly Sample[],
+  transform: Transform,
+  options: SweepCommandOptions,
+  plan: RequirementPlan,
+  withTruth: boolean,
+): Promise<SweepResult> {
+  const progress = createProgress({ quiet: Boolean(options.quiet) })
+  try {
+    const result = await sweep(model, samples, transform, {
+      ...plan.sweep,
+      reference: withTruth ? 'truth' : 'prediction',
+      ...(options.cache === false ? { cache: false } : {}),
+      // Only the frames the report draws: one sample's (memory grew with samples x values when all were kept).
+      ...(options.out ? { keep: { frames: [options.sample ?? (samples[0] as Sample).id] } } : {}),
+      onProgress: (p) => progress.update(`${model.name} ${transform.name}`, p),
+    })
+    progress.end()
+    return result
+  } finally {
+    await model.close?.()
+  }
+}
+
+/** The summary's first line: model, transform, samples, reference and the bound. */
+function headerLine(model: string, transform: string, samples: number, withTruth: boolean, bound: string): string {
+  const reference = withTruth ? 'the truth' : "the model's clean prediction (no --truth)"
+  return `${model}: ${transform} on ${samples} sample${samples === 1 ? '' : 's'}, scored against ${reference}, ${bound}`
+}
+
 /**
  * `segsense sweep`: one transform swept on the user's model and images. Scores against `--truth` masks, or without
  * them against the model's own clean prediction. Prints the summary (or the result JSON with `--json`), writes an
@@ -199,21 +224,7 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
   const withTruth = paths.every((p) => p.truth)
   const samples = await loadFlagSamples(paths, options)
   const model = await loadOnnxModel(modelSettings.file, modelSettings.options)
-  const progress = createProgress({ quiet: Boolean(options.quiet) })
-  let result
-  try {
-    result = await sweep(model, samples, transform, {
-      ...plan.sweep,
-      reference: withTruth ? 'truth' : 'prediction',
-      ...(options.cache === false ? { cache: false } : {}),
-      // Only the frames the report draws: one sample's (memory grew with samples x values when all were kept).
-      ...(options.out ? { keep: { frames: [options.sample ?? (samples[0] as Sample).id] } } : {}),
-      onProgress: (p) => progress.update(`${model.name} ${transform.name}`, p),
-    })
-    progress.end()
-  } finally {
-    await model.close?.()
-  }
+  const result = await sweepModel(model, samples, transform, options, plan, withTruth)
   const plain = { ...result }
   // Judged over the swept values (all of them: the range given is the range swept).
   const verdict = evaluateRequirement(plain, plan.requirement)
@@ -225,17 +236,15 @@ export async function runSweep(options: SweepCommandOptions): Promise<number> {
     ...(options.range ? { required: plan.required } : {}),
     ...(verdict.confidence !== undefined ? { verdict } : {}),
   }
-  // The shape of an entry of `segsense check --json`: the verdict holds each class's stable interval and pass.
-  if (options.json)
-    process.stdout.write(
-      `${JSON.stringify({ pass: verdict.pass, required: plan.required, modelSettings: model.config, verdict, result: plain }, null, 2)}\n`,
-    )
-  else {
-    const rows = reportRows([entry])
-    const header = `${model.name}: ${transform.name} on ${samples.length} sample${samples.length === 1 ? '' : 's'}, scored against ${withTruth ? 'the truth' : "the model's clean prediction (no --truth)"}, ${describeBound(metric, { direction: key === 'max' ? 'lower' : 'higher', limit: min })}`
-    process.stdout.write(
-      `${header}\nmodel settings: ${describeModelSettings(model.config, modelSettings.options)}\n\n${summaryTable(rows)}\n`,
-    )
+  if (options.json) {
+    // The shape of an entry of `segsense check --json`: the verdict holds each class's stable interval and pass.
+    const json = { pass: verdict.pass, required: plan.required, modelSettings: model.config, verdict, result: plain }
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+  } else {
+    const bound = describeBound(metric, { direction: key === 'max' ? 'lower' : 'higher', limit: min })
+    const header = headerLine(model.name, transform.name, samples.length, withTruth, bound)
+    const settings = describeModelSettings(model.config, modelSettings.options)
+    process.stdout.write(`${header}\nmodel settings: ${settings}\n\n${summaryTable(reportRows([entry]))}\n`)
     process.stdout.write(warningLines(plain))
   }
   if (options.out) {

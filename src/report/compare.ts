@@ -130,7 +130,9 @@ export function differenceChartSpec(
   const colour = colourOf(candidate, classes)
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: `${comparison.metric} difference ${candidate.model} − ${comparison.baseline}, ${Math.round(comparison.confidence * 100)}% band`,
+    title:
+      `${comparison.metric} difference ${candidate.model} − ${comparison.baseline}, ` +
+      `${Math.round(comparison.confidence * 100)}% band`,
     width: options.width ?? 480,
     height: options.height ?? 280,
     background: 'white',
@@ -179,7 +181,9 @@ export function comparisonHeadline(
   comparison: ModelComparison,
   candidate: Pick<SweepResult, 'transform' | 'values' | 'samples'>,
 ): string {
-  const range = `${comparison.metric} over [${formatValue(candidate, candidate.values[0] as number)}, ${formatValue(candidate, candidate.values[candidate.values.length - 1] as number)}], ${candidate.values.length} values, ${candidate.samples.length} samples`
+  const { values } = candidate
+  const span = `[${formatValue(candidate, values[0] as number)}, ${formatValue(candidate, values[values.length - 1] as number)}]`
+  const range = `${comparison.metric} over ${span}, ${values.length} values, ${candidate.samples.length} samples`
   const floor = comparison.margin === 0 ? '0' : `-${comparison.margin}`
   const rule =
     comparison.decision === 'lower-bound'
@@ -205,13 +209,60 @@ export function formatP(p: number): string {
  * One line per class: `LV AUC -0.310 [-0.360, -0.260], p = 0.0078; stable [-20 deg, 19 deg] vs the full circle`.
  */
 export function comparisonLines({ candidate, baseline, comparison }: ComparedSweeps): string[] {
-  return comparison.classes.map(
-    (c) =>
-      `${c.className} AUC ${formatDifference(c.auc)}${c.wilcoxon ? `, ${formatP(c.wilcoxon.pvalue)}` : ''}; stable ${formatInterval(candidate, c.candidate.interval)} vs ${formatInterval(baseline, c.baseline.interval)}${c.pass ? '' : ' (fails)'}`,
-  )
+  return comparison.classes.map((c) => {
+    const p = c.wilcoxon ? `, ${formatP(c.wilcoxon.pvalue)}` : ''
+    const stable = `${formatInterval(candidate, c.candidate.interval)} vs ${formatInterval(baseline, c.baseline.interval)}`
+    return `${c.className} AUC ${formatDifference(c.auc)}${p}; stable ${stable}${c.pass ? '' : ' (fails)'}`
+  })
 }
 
 const fmt3 = (x: number | null): string => (x === null ? '-' : x.toFixed(3))
+const esc = escapeXml
+
+/** One class's row of the comparison table. */
+function comparisonRow(sweeps: ComparedSweeps, c: ModelComparison['classes'][number]): string {
+  const { candidate, baseline } = sweeps
+  const unit = candidate.transform.parameter.unit
+  const p = c.wilcoxon ? esc(formatP(c.wilcoxon.pvalue).replace(/^p = /, '')) : '-'
+  const width = c.widthDifference === null ? '-' : esc(`${roundForDisplay(c.widthDifference)}${unit ? ` ${unit}` : ''}`)
+  const status = c.pass ? '<span class="badge pass">pass</span>' : '<span class="badge fail">fail</span>'
+  return (
+    `<tr class="${c.pass ? '' : 'fail'}"><td>${esc(c.className)}</td>` +
+    `<td class="num">${fmt3(c.candidate.auc)}</td><td class="num">${fmt3(c.baseline.auc)}</td>` +
+    `<td>${esc(formatDifference(c.auc))}</td><td class="num">${p}</td>` +
+    `<td>${esc(formatInterval(candidate, c.candidate.interval))}</td>` +
+    `<td>${esc(formatInterval(baseline, c.baseline.interval))}</td>` +
+    `<td class="num">${width}</td><td class="status">${status}</td></tr>`
+  )
+}
+
+const COMPARISON_HEAD = [
+  'class',
+  'AUC candidate',
+  'AUC baseline',
+  'AUC difference',
+  'p',
+  'stable (candidate)',
+  'stable (baseline)',
+  'width difference',
+  'status',
+]
+
+/** What the comparison decided by and how its intervals and p-values were computed. */
+function comparisonNote({ candidate, baseline, comparison }: ComparedSweeps): string {
+  const decision =
+    comparison.decision === 'lower-bound'
+      ? `the lower ${Math.round(comparison.confidence * 100)}% bound of the AUC difference`
+      : 'the AUC difference'
+  const level = Math.round(comparison.confidence * 100)
+  return (
+    `<p class="meta">Candidate ${esc(candidate.model)} against baseline ${esc(baseline.model)} on the same ` +
+    `${candidate.samples.length} samples: passes when ${esc(decision)} is at least −${comparison.margin}. ` +
+    `Differences are candidate − baseline, with paired ${level}% percentile bootstrap intervals ` +
+    `(${comparison.resamples} resamples, seed ${comparison.seed}); ` +
+    'p: paired Wilcoxon signed-rank test on the per-sample AUCs.</p>'
+  )
+}
 
 /**
  * The side-by-side part of a comparison's report section: both curves in one chart, the difference with its band,
@@ -222,24 +273,16 @@ export async function comparisonFigures(
   sweeps: ComparedSweeps,
   scope: (svg: string, suffix: string) => string,
 ): Promise<string> {
-  const { candidate, baseline, comparison } = sweeps
+  const { comparison } = sweeps
   const both = scope(await renderSpecSvg(comparisonChartSpec(sweeps)), 'cmp')
   const diff = scope(await renderSpecSvg(differenceChartSpec(sweeps)), 'diff')
-  const esc = escapeXml
-  const unit = candidate.transform.parameter.unit
-  const rows = comparison.classes.map(
-    (c) =>
-      `<tr class="${c.pass ? '' : 'fail'}"><td>${esc(c.className)}</td><td class="num">${fmt3(c.candidate.auc)}</td><td class="num">${fmt3(c.baseline.auc)}</td>` +
-      `<td>${esc(formatDifference(c.auc))}</td><td class="num">${c.wilcoxon ? esc(formatP(c.wilcoxon.pvalue).replace(/^p = /, '')) : '-'}</td>` +
-      `<td>${esc(formatInterval(candidate, c.candidate.interval))}</td><td>${esc(formatInterval(baseline, c.baseline.interval))}</td>` +
-      `<td class="num">${c.widthDifference === null ? '-' : esc(`${roundForDisplay(c.widthDifference)}${unit ? ` ${unit}` : ''}`)}</td>` +
-      `<td class="status">${c.pass ? '<span class="badge pass">pass</span>' : '<span class="badge fail">fail</span>'}</td></tr>`,
-  )
-  const decision =
-    comparison.decision === 'lower-bound'
-      ? `the lower ${Math.round(comparison.confidence * 100)}% bound of the AUC difference`
-      : 'the AUC difference'
-  return `<p class="meta">Candidate ${esc(candidate.model)} against baseline ${esc(baseline.model)} on the same ${candidate.samples.length} samples: passes when ${esc(decision)} is at least −${comparison.margin}. Differences are candidate − baseline, with paired ${Math.round(comparison.confidence * 100)}% percentile bootstrap intervals (${comparison.resamples} resamples, seed ${comparison.seed}); p: paired Wilcoxon signed-rank test on the per-sample AUCs.</p>
-<div class="figs"><figure class="chart">${both}<figcaption>Mean ${esc(comparison.metric)}: candidate solid, baseline dashed</figcaption></figure><figure class="chart">${diff}<figcaption>Difference of the mean ${esc(comparison.metric)} with its bootstrap band</figcaption></figure></div>
-<table class="comparison"><thead><tr><th>class</th><th>AUC candidate</th><th>AUC baseline</th><th>AUC difference</th><th>p</th><th>stable (candidate)</th><th>stable (baseline)</th><th>width difference</th><th>status</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+  const metric = esc(comparison.metric)
+  const figs =
+    `<figure class="chart">${both}<figcaption>Mean ${metric}: candidate solid, baseline dashed</figcaption></figure>` +
+    `<figure class="chart">${diff}<figcaption>Difference of the mean ${metric} with its bootstrap band</figcaption></figure>`
+  const head = `<tr>${COMPARISON_HEAD.map((h) => `<th>${h}</th>`).join('')}</tr>`
+  const rows = comparison.classes.map((c) => comparisonRow(sweeps, c)).join('')
+  return `${comparisonNote(sweeps)}
+<div class="figs">${figs}</div>
+<table class="comparison"><thead>${head}</thead><tbody>${rows}</tbody></table>`
 }

@@ -18,7 +18,7 @@ export interface ConfusionChartOptions {
  * The Vega-Lite spec of a sweep's class confusion counts (a result swept with `confusion: true`): one small stacked
  * bar chart per truth class, a bar per swept value split by the class its truth pixels were predicted as (shares
  * of the class's pixels, summed over samples), so the class that takes over shows as the colour that grows.
- * @throws SegsenseError `E_BAD_PARAMETER` for a result without confusion counts or a class they do not list.
+ * @throws SegsenseError `E_BAD_PARAMETER` for a result without confusion counts, `E_OUT_OF_RANGE` for a class they do not list.
  */
 export function confusionSpec(result: SweepResult, options: ConfusionChartOptions = {}): ChartSpec {
   const c = result.confusion
@@ -36,7 +36,7 @@ export function confusionSpec(result: SweepResult, options: ConfusionChartOption
     const row = c.classes.indexOf(truth)
     if (row < 0)
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `confusion chart: class ${JSON.stringify(truth)} is not in the confusion counts (classes: ${c.classes.join(', ')})`,
       )
     result.values.forEach((value, k) => {

@@ -29,7 +29,8 @@ export function formatInterval(
 ): string {
   if (interval === null) return 'none (fails at the neutral value)'
   if (interval.kind === 'categorical') {
-    return `${Math.round(interval.passFraction * 100)}% of values pass${interval.failing.length ? `; failing: ${interval.failing.map((v) => formatValue(result, v)).join(', ')}` : ''}`
+    const failing = interval.failing.map((v) => formatValue(result, v)).join(', ')
+    return `${Math.round(interval.passFraction * 100)}% of values pass${failing ? `; failing: ${failing}` : ''}`
   }
   if (interval.full) return `the full circle`
   const lo = `${interval.censoredLow ? '<= ' : ''}${formatValue(result, interval.from)}`

@@ -1,5 +1,7 @@
 import { loadSharp } from '../io/sharp.js'
-import { SegsenseError, describeValue } from '../core/errors.js'
+import { rangeOrType } from './checks.js'
+import { reject } from '../core/validate.js'
+import { SegsenseError } from '../core/errors.js'
 import type { SweepResult } from '../results/sweep-result.js'
 import type { SweepFrames } from '../sweep/types.js'
 import { formatValue } from './format.js'
@@ -29,7 +31,8 @@ const CAPTION = 34
  * An animated GIF of one sample's sweep (`sample`, default the first): one frame per swept value, showing the
  * overlay (prediction fill, truth contour) with the value and the sample's per-class scores below it. Every frame
  * is kept even when two look alike, so frame k is always `result.values[k]`. Returns GIF bytes.
- * @throws SegsenseError `E_BAD_PARAMETER` for a bad delay or size, or a sample without frames.
+ * @throws SegsenseError `E_OUT_OF_RANGE` (`E_WRONG_TYPE` for a non-number) for a bad delay or loop count, `E_OUT_OF_RANGE`
+ *   for a sample without frames.
  */
 export async function sweepGif(
   result: SweepResult,
@@ -40,20 +43,14 @@ export async function sweepGif(
   const sharp = await loadSharp()
   const delay = options.delay ?? 400
   if (!Number.isInteger(delay) || delay < 0 || delay > 65535)
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `GIF frame delay must be an integer number of ms in [0, 65535], got ${describeValue(options.delay)}`,
-    )
+    reject(rangeOrType(delay), 'GIF frame delay', options.delay, 'an integer number of ms in [0, 65535]')
   const loop = options.loop ?? 0
   if (!Number.isInteger(loop) || loop < 0 || loop > 65535)
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `GIF loop count must be an integer in [0, 65535], got ${describeValue(options.loop)}`,
-    )
+    reject(rangeOrType(loop), 'GIF loop count', options.loop, 'an integer in [0, 65535]')
   const { id, frames: kept } = sampleFrames(frames, sample)
   if (kept.length === 0 || kept.length !== result.values.length) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `GIF: sample ${JSON.stringify(id)} has ${kept.length} frames for ${result.values.length} swept values`,
     )
   }
@@ -81,8 +78,10 @@ export async function sweepGif(
       .join('  ')
     const svg =
       `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">` +
-      `<text x="${w / 2}" y="${ih + 14}" text-anchor="middle" font-size="12" font-weight="bold" ${font}>${escapeXml(`${result.transform.name} ${formatValue(result, list[k]?.value as number)}`)}</text>` +
-      `<text x="${w / 2}" y="${ih + 29}" text-anchor="middle" font-size="10" fill="#333" ${font}>${escapeXml(`${metric} ${line}`)}</text></svg>`
+      `<text x="${w / 2}" y="${ih + 14}" text-anchor="middle" font-size="12" font-weight="bold" ${font}>` +
+      `${escapeXml(`${result.transform.name} ${formatValue(result, list[k]?.value as number)}`)}</text>` +
+      `<text x="${w / 2}" y="${ih + 29}" text-anchor="middle" font-size="10" fill="#333" ${font}>` +
+      `${escapeXml(`${metric} ${line}`)}</text></svg>`
     const frame = await sharp({ create: { width: w, height: h, channels: 4, background: '#ffffff' } })
       .composite([
         {

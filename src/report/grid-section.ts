@@ -7,7 +7,7 @@ import type { StableRegion } from '../analysis/stable-region.js'
 import { gridHeatmapSpec, renderSpecSvg } from './chart.js'
 import { formatValue, roundForDisplay } from './format.js'
 import { validateGridResult } from '../results/schema/grid-result.js'
-import { escapeXml as esc } from './xml.js'
+import { badge, esc, plural, scopeSvgIds } from './markup.js'
 import type { ReportTest } from './test-ref.js'
 
 /** One grid of a report: the result and what to judge it by. */
@@ -35,6 +35,10 @@ export interface PreparedGrid {
   readonly pass: boolean
 }
 
+/** `dice` when the grid scored it, else its first metric. */
+const defaultMetric = (result: GridResult): MetricName =>
+  result.metrics.includes('dice') ? 'dice' : (result.metrics[0] as MetricName)
+
 function isEntry(x: GridResult | GridReportEntry): x is GridReportEntry {
   return typeof x === 'object' && x !== null && 'result' in x
 }
@@ -58,7 +62,7 @@ export function prepareGrids(inputs: readonly (GridResult | GridReportEntry)[], 
         { details: { errors: v.errors } },
       )
     const { result } = entry
-    const metric = entry.metric ?? (result.metrics.includes('dice') ? 'dice' : (result.metrics[0] as MetricName))
+    const metric = entry.metric ?? defaultMetric(result)
     const verdict = evaluateGridRequirement(result, { min: entry.min ?? defaultMin, metric })
     return {
       id: `grid-${String(index + 1).padStart(2, '0')}`,
@@ -80,40 +84,67 @@ function regionText(result: GridResult, region: StableRegion | null): string {
   return `${region.cells} of ${region.total} cells; ${extents.join(', ')}`
 }
 
-/**
- * The HTML sections of the grids: per grid a table (class, threshold, stable region and its extent, pass when
- * every cell passes) and one inline heatmap per class; `scope` makes each SVG's ids unique on the page.
- */
-export async function gridSections(
-  grids: readonly PreparedGrid[],
-  scope: (svg: string, prefix: string) => string,
-  badge: (pass: boolean | null) => string,
-): Promise<string[]> {
-  const sections: string[] = []
-  for (const g of grids) {
-    const { result } = g.entry
-    const rows = g.verdict.classes.map(
-      (c) =>
-        `<tr class="${c.pass ? '' : 'fail'}"><td>${esc(c.className)}</td><td class="num">${esc(String(c.min))}</td><td>${esc(regionText(result, c.region))}</td><td class="status">${badge(c.pass)}</td></tr>`,
-    )
-    const figs: string[] = []
-    for (const c of g.verdict.classes) {
-      const svg = scope(
-        await renderSpecSvg(gridHeatmapSpec(result, { className: c.className, metric: g.metric, min: c.min })),
-        `${g.id}-${figs.length}`,
-      )
-      figs.push(`<figure class="chart">${svg}</figure>`)
-    }
-    const [a, b] = result.axes
-    const span = (x: GridAxisRecord): string =>
-      `${esc(axisName(x))} from ${esc(value(x, x.values[0] as number))} to ${esc(value(x, x.values[x.values.length - 1] as number))} (${x.values.length} values${x.role === 'option' ? ", an option of the other axis' transform" : ''})`
-    sections.push(`<section class="sweep grid" id="${esc(g.id)}">
-<h2>${esc(g.id.replace('grid-', 'grid #'))} ${esc(g.title)} ${badge(g.pass)}</h2>
-${g.entry.test ? `<p class="meta test">test <code>${esc(g.entry.test.file)}</code> › <strong>${esc(g.entry.test.name)}</strong>${g.entry.test.state ? ` (${esc(g.entry.test.state)})` : ''}</p>\n` : ''}<p class="meta">${span(a)} x ${span(b)} · ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'} · ${result.timing.predictions} predictions in ${esc(roundForDisplay(result.timing.totalMs / 1000))} s. Stable region: the cells connected to the neutral cell (dot) that meet the threshold (orange outline); dark outline: cells below it.</p>
-<table><tr><th>class</th><th>threshold</th><th>stable region</th><th>every cell</th></tr>${rows.join('')}</table>
-<div class="figs">${figs.join('\n')}</div>
-</section>`)
+/** One class's row: threshold, stable region and its extent, pass when every cell passes. */
+function gridRow(result: GridResult, c: GridVerdict['classes'][number]): string {
+  const region = esc(regionText(result, c.region))
+  return (
+    `<tr class="${c.pass ? '' : 'fail'}"><td>${esc(c.className)}</td><td class="num">${esc(String(c.min))}</td>` +
+    `<td>${region}</td><td class="status">${badge(c.pass)}</td></tr>`
+  )
+}
+
+/** One inline heatmap per class, its ids scoped to the grid and the class's place. */
+async function gridFigures(g: PreparedGrid): Promise<string[]> {
+  const figs: string[] = []
+  for (const c of g.verdict.classes) {
+    const spec = gridHeatmapSpec(g.entry.result, { className: c.className, metric: g.metric, min: c.min })
+    const svg = scopeSvgIds(await renderSpecSvg(spec), `${g.id}-${figs.length}`)
+    figs.push(`<figure class="chart">${svg}</figure>`)
   }
+  return figs
+}
+
+/** An axis as the meta line names it: `rotate angle from -20 deg to 40 deg (4 values)`. */
+function axisSpan(x: GridAxisRecord): string {
+  const from = esc(value(x, x.values[0] as number))
+  const to = esc(value(x, x.values[x.values.length - 1] as number))
+  const option = x.role === 'option' ? ", an option of the other axis' transform" : ''
+  return `${esc(axisName(x))} from ${from} to ${to} (${x.values.length} values${option})`
+}
+
+const REGION_NOTE =
+  'Stable region: the cells connected to the neutral cell (dot) that meet the threshold (orange outline); ' +
+  'dark outline: cells below it.'
+
+/** The test line (when a test ran the grid) and the meta line: axes, samples, predictions, time. */
+function gridMeta(g: PreparedGrid): string {
+  const { result, test } = g.entry
+  const state = test?.state ? ` (${esc(test.state)})` : ''
+  const testLine = test
+    ? `<p class="meta test">test <code>${esc(test.file)}</code> › <strong>${esc(test.name)}</strong>${state}</p>\n`
+    : ''
+  const [a, b] = result.axes
+  const time = esc(roundForDisplay(result.timing.totalMs / 1000))
+  const runs = `${plural(result.samples.length, 'sample')} · ${result.timing.predictions} predictions in ${time} s`
+  return `${testLine}<p class="meta">${axisSpan(a)} x ${axisSpan(b)} · ${runs}. ${REGION_NOTE}</p>`
+}
+
+/** The section of one grid: heading, meta, the table of classes and the heatmaps. */
+async function gridSection(g: PreparedGrid): Promise<string> {
+  const rows = g.verdict.classes.map((c) => gridRow(g.entry.result, c)).join('')
+  const figs = await gridFigures(g)
+  return `<section class="sweep grid" id="${esc(g.id)}">
+<h2>${esc(g.id.replace('grid-', 'grid #'))} ${esc(g.title)} ${badge(g.pass)}</h2>
+${gridMeta(g)}
+<table><tr><th>class</th><th>threshold</th><th>stable region</th><th>every cell</th></tr>${rows}</table>
+<div class="figs">${figs.join('\n')}</div>
+</section>`
+}
+
+/** The HTML sections of the grids, one per grid (see {@link gridSection}). */
+export async function gridSections(grids: readonly PreparedGrid[]): Promise<string[]> {
+  const sections: string[] = []
+  for (const g of grids) sections.push(await gridSection(g))
   return sections
 }
 

@@ -1,6 +1,8 @@
 import type { OverlayOptions as SharpOverlay } from 'sharp'
 import { loadSharp } from '../io/sharp.js'
 import { emptyBounds, extendBounds } from '../core/bounds.js'
+import { rangeOrType } from './checks.js'
+import { reject } from '../core/validate.js'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { LabelMap, Raster } from '../core/types.js'
 import type { SweepResult } from '../results/sweep-result.js'
@@ -60,8 +62,9 @@ export function overlayPixels(
   checkMask(reference, image, 'the reference mask')
   checkMask(prediction, image, 'the prediction')
   const alpha = options.alpha ?? 0.45
-  if (!(alpha >= 0 && alpha <= 1))
-    throw new SegsenseError('E_BAD_PARAMETER', `overlay alpha must be in [0, 1], got ${describeValue(options.alpha)}`)
+  // typeof first: a string such as '1' compares as a number and would pass the range test.
+  if (typeof alpha !== 'number' || !(alpha >= 0 && alpha <= 1))
+    reject(rangeOrType(alpha), 'overlay alpha', options.alpha, 'in [0, 1]')
   const lut = colourIndex(options.palette)
   const n = lut.length
   const pr = new Uint8Array(options.palette.length + 1),
@@ -147,14 +150,16 @@ export const LEGEND_HEIGHT = 40
  */
 export function legendSvg(palette: OverlayPalette, x: number, y: number, referenceName = 'truth'): string {
   const parts: string[] = [
-    `<text x="${x}" y="${y + 13}" font-size="11" fill="#444" ${FONT}>fill: prediction · white-edged outline: ${escapeXml(referenceName)}</text>`,
+    `<text x="${x}" y="${y + 13}" font-size="11" fill="#444" ${FONT}>` +
+      `fill: prediction · white-edged outline: ${escapeXml(referenceName)}</text>`,
   ]
   let cx = x
   for (const e of palette) {
     // Two swatches per class, drawn as the overlay draws them: the prediction's fill, the reference's outline.
     parts.push(`<rect x="${cx}" y="${y + 22}" width="14" height="14" fill="${e.colour}" fill-opacity="0.45"/>`)
     parts.push(
-      `<rect x="${cx + 18}" y="${y + 22}" width="14" height="14" fill="#999" stroke="#fff" stroke-width="4"/><rect x="${cx + 19}" y="${y + 23}" width="12" height="12" fill="none" stroke="${e.colour}" stroke-width="2"/>`,
+      `<rect x="${cx + 18}" y="${y + 22}" width="14" height="14" fill="#999" stroke="#fff" stroke-width="4"/>` +
+        `<rect x="${cx + 19}" y="${y + 23}" width="12" height="12" fill="none" stroke="${e.colour}" stroke-width="2"/>`,
     )
     parts.push(`<text x="${cx + 37}" y="${y + 34}" font-size="12" fill="#222" ${FONT}>${escapeXml(e.name)}</text>`)
     cx += 37 + 8 * Math.min(24, e.name.length) + 16
@@ -193,7 +198,8 @@ export async function overlayPng(
   if (options.legend === false) return toBytes(await base.png().toBuffer())
   const width = Math.max(px.width, 260)
   const height = px.height + LEGEND_HEIGHT + 6
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${legendSvg(options.palette, 4, px.height + 4)}</svg>`
+  const legend = legendSvg(options.palette, 4, px.height + 4)
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${legend}</svg>`
   const png = await sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
     .composite([
       { input: toBuffer(px.data), raw: { width: px.width, height: px.height, channels: 3 }, left: 0, top: 0 },
@@ -257,8 +263,7 @@ export function fitFrame(
   prediction: LabelMap | undefined,
   size: number,
 ): { image: Raster; reference: LabelMap | undefined; prediction: LabelMap | undefined } {
-  if (!Number.isInteger(size) || size < 8)
-    throw new SegsenseError('E_BAD_PARAMETER', `frame size must be an integer >= 8 px, got ${describeValue(size)}`)
+  if (!Number.isInteger(size) || size < 8) reject(rangeOrType(size), 'frame size', size, 'an integer >= 8 px')
   const k = size / Math.max(image.width, image.height)
   const w = Math.max(1, Math.round(image.width * k)),
     h = Math.max(1, Math.round(image.height * k))
@@ -322,7 +327,7 @@ export function cropFrame(
   const { left, top, width: bw, height: bh } = box
   if (left < 0 || top < 0 || bw < 1 || bh < 1 || left + bw > image.width || top + bh > image.height) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `crop box ${describeValue(box)} does not lie inside the ${image.width}x${image.height} image`,
     )
   }
@@ -366,8 +371,9 @@ export function sampleFrames(frames: SweepFrames, sample?: string): { id: string
   const found = sample === undefined ? frames.samples[0] : frames.samples.find((s) => s.id === sample)
   if (!found) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `no frames for sample ${describeValue(sample)}; the sweep kept frames of ${frames.samples.map((s) => JSON.stringify(s.id)).join(', ') || 'no sample'}`,
+      'E_OUT_OF_RANGE',
+      `no frames for sample ${describeValue(sample)}; the sweep kept frames of ` +
+        (frames.samples.map((s) => JSON.stringify(s.id)).join(', ') || 'no sample'),
     )
   }
   return found
@@ -383,7 +389,10 @@ export interface FrameStripOptions {
   readonly alpha?: number
   /** Draw the legend below the strip; default true. */
   readonly legend?: boolean
-  /** `'auto'` (default): crop every frame to the same square around the reference's classes ({@link contentBox}); `'none'`: whole images. */
+  /**
+   * `'auto'` (default): crop every frame to the same square around the reference's classes ({@link contentBox});
+   * `'none'`: whole images.
+   */
   readonly crop?: 'auto' | 'none'
 }
 
@@ -394,7 +403,7 @@ const GAP = 4
  * Lays out the frames of one sample of a sweep (`sample`, default the first) as a grid of overlays (see
  * {@link overlayPixels}; colours by the class's position in `result.classes`), with the parameter value under each
  * frame and the legend below. Returns PNG bytes.
- * @throws SegsenseError `E_BAD_PARAMETER` for a sample without frames or frames that do not match the result's values.
+ * @throws SegsenseError `E_OUT_OF_RANGE` for a sample without frames or frames that do not match the result's values.
  */
 export async function frameStrip(
   result: SweepResult,
@@ -406,7 +415,7 @@ export async function frameStrip(
   const { id, frames: kept } = sampleFrames(frames, sample)
   if (kept.length !== result.values.length) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `frame strip: sample ${JSON.stringify(id)} has ${kept.length} frames for ${result.values.length} swept values`,
     )
   }
@@ -414,10 +423,7 @@ export async function frameStrip(
   const list = displayFrames(kept, palette, options.crop)
   const columns = options.columns ?? 9
   if (!Number.isInteger(columns) || columns < 1)
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `frame strip columns must be an integer >= 1, got ${describeValue(columns)}`,
-    )
+    reject(rangeOrType(columns), 'frame strip columns', columns, 'an integer >= 1')
   const cell = options.cell ?? 128
   const cols = Math.min(columns, list.length)
   const rows = Math.ceil(list.length / cols)
@@ -441,7 +447,9 @@ export async function frameStrip(
     const f = list[k] as SweepFrame
     const neutral = f.value === result.transform.parameter.neutral
     texts.push(
-      `<text x="${GAP + (k % cols) * (cw + GAP) + cw / 2}" y="${top + ch + 13}" text-anchor="middle" font-size="11" fill="${neutral ? '#000' : '#333'}"${neutral ? ' font-weight="bold"' : ''} ${FONT}>${escapeXml(formatValue(result, f.value))}</text>`,
+      `<text x="${GAP + (k % cols) * (cw + GAP) + cw / 2}" y="${top + ch + 13}" text-anchor="middle" font-size="11" ` +
+        `fill="${neutral ? '#000' : '#333'}"${neutral ? ' font-weight="bold"' : ''} ${FONT}>` +
+        `${escapeXml(formatValue(result, f.value))}</text>`,
     )
     return { input: toBuffer(o.data), raw: { width: o.width, height: o.height, channels: 3 }, left, top }
   })

@@ -1,6 +1,6 @@
 // The class colours shared by charts, overlays, frame strips, GIFs and the HTML report. A module of its own so that
 // the pure-JS renderers (overlays) and the vitest entry reach the colours without importing the chart module.
-import { SegsenseError, describeValue } from '../core/errors.js'
+import { reject } from '../core/validate.js'
 import type { Classes } from '../core/types.js'
 
 /** Colour of a class by its position among the result's classes, stable across charts and overlays. */
@@ -33,7 +33,7 @@ export type OverlayPalette = readonly PaletteEntry[]
 /** `#1f77b4` -> `[31, 119, 180]`. */
 export function hexToRgb(hex: string): Rgb {
   const m = /^#([0-9a-f]{6})$/i.exec(hex)
-  if (!m) throw new SegsenseError('E_BAD_PARAMETER', `colour must be #rrggbb, got ${describeValue(hex)}`)
+  if (!m) reject(typeof hex === 'string' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE', 'colour', hex, '#rrggbb')
   const n = parseInt(m[1] as string, 16)
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255]
 }

@@ -2,7 +2,10 @@
 // escaped: a control character or a lone surrogate in a class, sample, model or transform name makes librsvg's
 // parser fail, and the crash would replace a failing matcher's own message.
 
-/** Every code point XML 1.0 forbids (https://www.w3.org/TR/xml/#charsets): C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF. */
+/**
+ * Every code point XML 1.0 forbids (https://www.w3.org/TR/xml/#charsets): C0 controls but tab/LF/CR, lone
+ * surrogates, U+FFFE/U+FFFF.
+ */
 const INVALID = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu
 
 /** U+FFFD REPLACEMENT CHARACTER: shows that something was there (stripping could make two names look equal). */

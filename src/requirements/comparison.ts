@@ -13,24 +13,32 @@ import type { SweepResult } from '../results/sweep-result.js'
 import { sweep } from '../sweep/sweep.js'
 import { type SweepProgress } from '../sweep/types.js'
 import type { Transform } from '../transforms/transform.js'
-import { type RequirementDefaults, type RequirementOptions, type RequirementPlan, planRequirement } from './plan.js'
+import {
+  type PlanCaller,
+  type RequirementDefaults,
+  type RequirementOptions,
+  type RequirementPlan,
+  planCall,
+} from './plan.js'
 
 /**
  * Plans a comparison like a requirement: the same planner, with the threshold of the stable intervals defaulting
  * to {@link DEFAULT_COMPARE_MIN} when neither the options nor `defaults` give one (a comparison needs no gate).
+ * `caller` names the caller in messages (and, for a matcher, which keys it takes and reads itself).
  */
 export function planComparison(
   transform: Transform,
   options: Omit<RequirementOptions, 'aggregate' | 'refine' | 'repeats' | 'confusion'>,
   defaults: RequirementDefaults,
-  where: string,
+  caller: string | PlanCaller,
 ): RequirementPlan {
   // Both models are swept on one grid: no refinement (it would give each model other values), no draws, and the
   // comparison's own confidence, resamples and seed, so those defaults of toBeRobustTo do not apply here.
   const { confidence: _c, resamples: _r, seed: _s, refine: _f, repeats: _p, confusion: _u, ...base } = defaults
   const noMin =
     options.min === undefined && options.minDice === undefined && base.min === undefined && base.minDice === undefined
-  return planRequirement(transform, options, noMin ? { ...base, min: DEFAULT_COMPARE_MIN } : base, where)
+  const by = typeof caller === 'string' ? { where: caller } : caller
+  return planCall(transform, options, noMin ? { ...base, min: DEFAULT_COMPARE_MIN } : base, by)
 }
 
 /** The comparison settings (`margin`, `confidence`, `resamples`, `seed`) of `options`, without undefined values. */

@@ -1,5 +1,6 @@
-import { SegsenseError, describeValue } from '../core/errors.js'
+import { SegsenseError } from '../core/errors.js'
 import { aliased, checkKnownKeys, optionKeys } from '../core/options.js'
+import { checkChoice, checkObject, reject, rejectCombination } from '../core/validate.js'
 import { DEFAULT_BATCH_SIZE } from '../models/model.js'
 import { type EmptyPolicy, type MetricName, checkMetricNames, isDistanceMetric } from '../metrics/overlap.js'
 import type { GridOptions } from '../results/values.js'
@@ -125,7 +126,7 @@ const ALIASES: readonly (readonly [keyof RequirementDefaults, keyof RequirementD
 export function defaultsOf(options: RequirementDefaults): RequirementDefaults {
   const out: Record<string, unknown> = {}
   for (const key of DEFAULT_KEYS) if (options[key] !== undefined) out[key] = options[key]
-  return out as RequirementDefaults
+  return out
 }
 
 /**
@@ -183,6 +184,24 @@ export interface RequirementPlan {
   readonly gridText: string
 }
 
+/**
+ * Who plans a requirement, for the one check of its keys: a matcher hands over the requirement keys of its options
+ * and names the keys it reads itself, so that a misspelt key of either kind is refused here, naming the nearest.
+ */
+export interface PlanCaller {
+  /** Names the caller in error messages, e.g. `toBeRobustTo(rotate)`. */
+  readonly where: string
+  /** The requirement keys this caller takes; default every key of {@link REQUIREMENT_KEYS}. */
+  readonly takes?: readonly string[]
+  /** Keys the caller reads itself (a matcher's `samples`, `attach`): known, listed, never planned. */
+  readonly ownKeys?: readonly string[]
+}
+
+/** The one unknown-key check of a caller's options (its own keys are known too, for the suggestion). */
+function checkCallKeys(options: object, caller: PlanCaller): void {
+  checkKnownKeys(options, [...(caller.takes ?? REQUIREMENT_KEYS), ...(caller.ownKeys ?? [])], caller.where)
+}
+
 /** Only the grid keys of `options`, without undefined values. */
 export function gridOf(options: GridOptions): GridOptions {
   const grid: { -readonly [K in keyof GridOptions]: GridOptions[K] } = {}
@@ -206,44 +225,29 @@ function describeGrid(transform: Transform, options: GridOptions): string {
   return `step ${options.step ?? transform.parameter.defaultStep}`
 }
 
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], what: string): T | undefined {
-  if (value === undefined) return undefined
-  if (!(allowed as readonly unknown[]).includes(value)) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `${what} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${describeValue(value)}`,
-      { details: { value } },
-    )
-  }
-  return value as T
-}
-
 function explicitThreshold(
   where: string,
   options: Pick<RequirementOptions, 'min' | 'minDice'>,
   metric: MetricName,
 ): Threshold | undefined {
   if (options.min !== undefined && options.minDice !== undefined) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `${where}: give min, not both min and minDice (minDice is the deprecated name of min for Dice)`,
-    )
+    rejectCombination(`${where}: give min, not both min and minDice (minDice is the deprecated name of min for Dice)`)
   }
   if (options.minDice !== undefined && metric !== 'dice') {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `${where}: minDice gates Dice only, but metric is ${JSON.stringify(metric)}; write { metric: ${JSON.stringify(metric)}, min: ... }`,
-      { details: { metric } },
-    )
+    const name = JSON.stringify(metric)
+    rejectCombination(`${where}: minDice gates Dice only, but metric is ${name}; write { metric: ${name}, min: ... }`, {
+      metric,
+    })
   }
   return options.min ?? options.minDice
 }
 
 /**
  * Resolves the threshold of a requirement: `min`, or the deprecated alias `minDice` (Dice only), else the same from
- * the defaults; for a distance metric `max` (mm), else the defaults' `max`. Thresholds are checked to lie in [0, 1] by `evaluateRequirement`.
- * @throws SegsenseError `E_BAD_PARAMETER` when both are given, when `minDice` meets another metric, or when there
- *   is no threshold at all.
+ * the defaults; for a distance metric `max` (mm), else the defaults' `max`. Thresholds are checked to lie in
+ * [0, 1] by `evaluateRequirement`.
+ * @throws SegsenseError `E_INCOMPATIBLE_OPTIONS` when both are given or `minDice` meets another metric,
+ *   `E_BAD_PARAMETER` when there is no threshold at all.
  */
 export function resolveThreshold(
   where: string,
@@ -255,11 +259,13 @@ export function resolveThreshold(
     // A distance is gated by max (mm): a min here is a mistake, a min in the defaults belongs to score metrics.
     if (options.min !== undefined || options.minDice !== undefined) throw wrongKey(metric, where)
     const max = options.max ?? defaults.max
-    if (max === undefined)
+    if (max === undefined) {
       throw new SegsenseError(
         'E_BAD_PARAMETER',
-        `${where} needs a threshold: ${metric} is a distance in mm (lower is better), so { metric: '${metric}', max: 5 } (or per class { max: { LV: 5 } })`,
+        `${where} needs a threshold: ${metric} is a distance in mm (lower is better), ` +
+          `so { metric: '${metric}', max: 5 } (or per class { max: { LV: 5 } })`,
       )
+    }
     return max
   }
   if (options.max !== undefined) throw wrongKey(metric, where)
@@ -276,43 +282,34 @@ export function resolveThreshold(
 
 /**
  * The sweep's {@link EmptyPolicy} from a requirement's `emptyPolicy`: `'best'`, `'nan'` or `{ bothEmpty }`.
- * @throws SegsenseError `E_BAD_PARAMETER` naming `what` and the value.
+ * @throws SegsenseError `E_OUT_OF_RANGE` naming `what` and the value.
  */
 export function resolveEmptyPolicy(value: RequirementOptions['emptyPolicy'], what: string): EmptyPolicy | undefined {
   if (value === undefined) return undefined
   const bothEmpty = typeof value === 'object' && value !== null ? value.bothEmpty : value
   if (bothEmpty !== 'best' && bothEmpty !== 'nan') {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `${what} must be 'best' or 'nan' (or { bothEmpty: 'best' | 'nan' }), got ${describeValue(value)}`,
-      { details: { value } },
-    )
+    reject('E_OUT_OF_RANGE', what, value, `'best' or 'nan' (or { bothEmpty: 'best' | 'nan' })`)
   }
   return { bothEmpty }
 }
 
-/** The sweep's `refine` of a requirement: its thresholds (a number over `scoreClasses` as a per-class map), metric and aggregate. */
+/** The sweep's `refine` of a requirement: its thresholds (a number over `scoreClasses` as a map), metric, aggregate. */
 function requirementRefine(
   refine: RequirementRefine,
   min: Threshold,
-  metric: MetricName,
-  aggregate: 'mean' | 'each',
-  scoreClasses: readonly string[] | undefined,
+  requirement: Pick<RequirementPlan['requirement'], 'metric' | 'aggregate' | 'scoreClasses'>,
   where: string,
 ): RefineOptions {
-  if (refine === null || typeof refine !== 'object') {
-    throw new SegsenseError('E_BAD_PARAMETER', `${where}: refine must be { tolerance }, got ${describeValue(refine)}`, {
-      details: { value: refine },
-    })
-  }
+  const { metric, aggregate, scoreClasses } = requirement
+  checkObject(`${where}: refine`, refine, '{ tolerance }')
   checkKnownKeys(refine, optionKeys<RequirementRefine>({ tolerance: true }), `${where}: refine`)
   // Refinement bisects crossings of a score's min; a distance's max (and its infinite values) is not bisected.
-  if (isDistanceMetric(metric))
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
+  if (isDistanceMetric(metric)) {
+    rejectCombination(
       `${where}: refine is not supported for the distance metric ${metric}; refine a score metric or use a finer grid`,
-      { details: { metric } },
+      { metric },
     )
+  }
   const thresholds =
     typeof min === 'number' && scoreClasses ? Object.fromEntries(scoreClasses.map((c) => [c, min])) : min
   return { min: thresholds, tolerance: refine.tolerance, metric, aggregate }
@@ -321,28 +318,52 @@ function requirementRefine(
 /**
  * The bootstrap part of a requirement, checked before anything is swept: `confidence` with its `resamples` and
  * `seed`, or nothing without `confidence`.
- * @throws SegsenseError `E_BAD_PARAMETER` for a bad level, count or seed, or `confidence` with aggregate `each`.
+ * @throws SegsenseError for a bad level, count or seed; `E_INCOMPATIBLE_OPTIONS` for `confidence` with aggregate
+ *   `each` or a distance metric.
  */
 function planBootstrap(
   o: RequirementOptions,
-  aggregate: 'mean' | 'each',
+  { metric, aggregate }: Pick<RequirementPlan['requirement'], 'metric' | 'aggregate'>,
   where: string,
 ): Pick<Requirement, 'confidence' | 'resamples' | 'seed'> {
   if (o.confidence === undefined) return {}
   if (aggregate === 'each') {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `${where}: confidence bounds the mean over samples; with aggregate 'each' every sample must pass on its own, so there is no mean to bound: drop confidence or use aggregate 'mean'`,
+    rejectCombination(
+      `${where}: confidence bounds the mean over samples; with aggregate 'each' every sample must pass on its own, ` +
+        `so there is no mean to bound: drop confidence or use aggregate 'mean'`,
     )
   }
+  if (isDistanceMetric(metric)) {
+    rejectCombination(
+      `${where}: confidence is not supported for the distance metric ${metric} (it bounds a score's mean from ` +
+        `below); drop confidence or gate a score metric`,
+      { metric },
+    )
+  }
+  const { confidence, resamples, seed } = o
   return bootstrapSettings(
-    {
-      confidence: o.confidence,
-      ...(o.resamples !== undefined ? { resamples: o.resamples } : {}),
-      ...(o.seed !== undefined ? { seed: o.seed } : {}),
-    },
+    { confidence, ...(resamples !== undefined ? { resamples } : {}), ...(seed !== undefined ? { seed } : {}) },
     where,
   )
+}
+
+/**
+ * The sweep options a requirement passes through as given (the grid, `nsdTolerance`, `reference`, `batchSize`,
+ * `batchTimeout`, `confusion`, `seed`; `emptyPolicy` in the sweep's form): their values are checked once, by the
+ * sweep's resolver, which every error of a matcher call names the matcher in (vitest/frame.ts).
+ */
+export function passedSweepOptions(o: RequirementOptions, where: string): SweepOptions {
+  const emptyPolicy = resolveEmptyPolicy(o.emptyPolicy, `${where}: emptyPolicy`)
+  return {
+    ...gridOf(o),
+    ...(o.nsdTolerance !== undefined ? { nsdTolerance: o.nsdTolerance } : {}),
+    ...(o.reference !== undefined ? { reference: o.reference } : {}),
+    ...(emptyPolicy ? { emptyPolicy } : {}),
+    ...(o.batchTimeout !== undefined ? { batchTimeout: o.batchTimeout } : {}),
+    ...(o.confusion !== undefined ? { confusion: o.confusion } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE,
+  }
 }
 
 /**
@@ -354,8 +375,9 @@ function planBootstrap(
  * Every option but the grid falls back on `defaults` (key by key; an option given under its deprecated name hides
  * the default of the new one).
  *
- * @throws SegsenseError `E_BAD_PARAMETER` for an unknown key (naming the nearest known one), a missing or ambiguous threshold, `minDice` with another metric,
- *   an unknown metric, aggregate, reference or emptyPolicy.
+ * @throws SegsenseError `E_BAD_PARAMETER` for an unknown key (naming the nearest known one) or a missing
+ *   threshold, `E_INCOMPATIBLE_OPTIONS` for an ambiguous threshold or `minDice` with another metric,
+ *   `E_OUT_OF_RANGE` for an unknown metric, aggregate or emptyPolicy.
  */
 export function planRequirement(
   transform: Transform,
@@ -363,60 +385,61 @@ export function planRequirement(
   defaults: RequirementDefaults = {},
   where = `requirement on ${transform.name}`,
 ): RequirementPlan {
-  checkKnownKeys(options, REQUIREMENT_KEYS, where)
+  return planCall(transform, options, defaults, { where })
+}
+
+/**
+ * {@link planRequirement} for a caller that takes some requirement keys and reads others itself (a matcher): the
+ * one check of the call's keys, then the plan.
+ */
+export function planCall(
+  transform: Transform,
+  options: RequirementOptions,
+  defaults: RequirementDefaults,
+  caller: PlanCaller,
+): RequirementPlan {
+  const { where } = caller
+  checkCallKeys(options, caller)
   checkKnownKeys(defaults, DEFAULT_KEYS, `${where} (defaults)`)
-  for (const [given, what] of [
-    [options, where],
-    [defaults, `${where} (configured defaults)`],
-  ] as const)
-    aliased(what, 'scoreClasses', given.scoreClasses, 'classes', given.classes)
+  aliased(where, 'scoreClasses', options.scoreClasses, 'classes', options.classes)
+  aliased(`${where} (configured defaults)`, 'scoreClasses', defaults.scoreClasses, 'classes', defaults.classes)
   // The threshold keeps its own layering (resolveThreshold), so that an error says which layer gave it.
   const { min: _min, max: _max, minDice: _minDice, ...rest } = defaults
   const o = withDefaults(options, rest)
   const metric = o.metric ?? 'dice'
   checkMetricNames([metric])
   const min = resolveThreshold(where, options, metric, defaults)
-  const aggregate = oneOf(o.aggregate, ['mean', 'each'] as const, `${where}: aggregate`) ?? 'mean'
-  const reference = oneOf(o.reference, ['truth', 'prediction'] as const, `${where}: reference`)
-  const emptyPolicy = resolveEmptyPolicy(o.emptyPolicy, `${where}: emptyPolicy`)
+  const aggregate = o.aggregate === undefined ? 'mean' : checkChoice(`${where}: aggregate`, o.aggregate, AGGREGATES)
   const scoreClasses = o.scoreClasses ?? o.classes
-  const bootstrap = planBootstrap(o, aggregate, where)
-  if (bootstrap.confidence !== undefined && isDistanceMetric(metric)) {
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `${where}: confidence is not supported for the distance metric ${metric} (it bounds a score's mean from below); drop confidence or gate a score metric`,
-      { details: { metric } },
-    )
-  }
+  const checked = { metric, aggregate, ...(scoreClasses ? { scoreClasses } : {}) }
+  const bootstrap = planBootstrap(o, checked, where)
   // repeats from the defaults applies to random transforms only (a default of 5 must not break every rotate
   // requirement); given on the requirement itself it is checked against the transform by the sweep.
   const repeats = options.repeats ?? (transform.random === true ? o.repeats : undefined)
+  const { batchSize, ...passed } = passedSweepOptions(o, where)
   const sweep: SweepOptions = {
-    ...gridOf(options),
+    ...passed,
     metrics: [metric],
-    ...(o.nsdTolerance !== undefined ? { nsdTolerance: o.nsdTolerance } : {}),
-    ...(reference ? { reference } : {}),
-    ...(emptyPolicy ? { emptyPolicy } : {}),
-    ...(o.batchTimeout !== undefined ? { batchTimeout: o.batchTimeout } : {}),
     ...(repeats !== undefined ? { repeats } : {}),
-    ...(o.confusion !== undefined ? { confusion: o.confusion } : {}),
-    ...(o.seed !== undefined ? { seed: o.seed } : {}),
-    ...(o.refine !== undefined
-      ? { refine: requirementRefine(o.refine, min, metric, aggregate, scoreClasses, where) }
-      : {}),
-    batchSize: o.batchSize ?? DEFAULT_BATCH_SIZE,
+    ...(o.refine !== undefined ? { refine: requirementRefine(o.refine, min, checked, where) } : {}),
+    batchSize,
   }
   return {
     transform,
     sweep,
-    requirement: {
-      [thresholdKey(metric)]: min,
-      metric,
-      aggregate,
-      ...(scoreClasses ? { scoreClasses } : {}),
-      ...bootstrap,
-    },
+    requirement: { [thresholdKey(metric)]: min, ...checked, ...bootstrap },
     required: requiredRange(transform, options),
     gridText: describeGrid(transform, options),
   }
+}
+
+const AGGREGATES = ['mean', 'each'] as const
+
+/**
+ * The sweep options of a caller that sweeps without a requirement (`toMatchSweepSnapshot`): the one check of its
+ * keys, then {@link passedSweepOptions}.
+ */
+export function planSweepCall(options: RequirementOptions, caller: PlanCaller): SweepOptions {
+  checkCallKeys(options, caller)
+  return passedSweepOptions(options, caller.where)
 }

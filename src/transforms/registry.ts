@@ -3,7 +3,7 @@ import { corruptions } from './corruptions/index.js'
 import { elastic } from './elastic.js'
 import { cropPad, dihedral, flip, resize, rotate, translate, zoom } from './geometric.js'
 import { blur, brightness, contrast, gamma, noise } from './intensity.js'
-import { anisotropy, biasField, ghosting, motion, spike, spikePosition } from './mri/index.js'
+import { anisotropy, biasField, ghosting, gibbs, motion, spike, spikePosition } from './mri/index.js'
 import type { Transform } from './transform.js'
 
 /**
@@ -26,6 +26,7 @@ export const transformsByName: Readonly<Record<string, Transform>> = Object.free
   spike,
   spikePosition,
   ghosting,
+  gibbs,
   motion,
   biasField,
   anisotropy,

@@ -1,6 +1,5 @@
-import type { MatcherState } from 'vitest'
 import { SegsenseError, describeValue } from '../core/errors.js'
-import { checkKnownKeys, optionKeys } from '../core/options.js'
+import { optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import type { SegmentationModel } from '../models/model.js'
 import { comparisonHeadline, comparisonLines, renderComparisonPng } from '../report/compare.js'
@@ -10,14 +9,18 @@ import {
   runComparison,
   withoutComparisonSettings,
 } from '../requirements/comparison.js'
-import { type RequirementOptions, defaultsOf } from '../requirements/plan.js'
-import { type ComparisonSettings, comparisonSettings } from '../analysis/compare.js'
+import { REQUIREMENT_KEYS, type RequirementOptions, defaultsOf } from '../requirements/plan.js'
+import {
+  COMPARISON_KEYS,
+  type ComparisonSettings,
+  type ModelComparison,
+  comparisonSettings,
+} from '../analysis/compare.js'
 import type { Transform } from '../transforms/transform.js'
-import { type AttachPolicy, segsenseDefaults } from './config.js'
-import { type MatcherOutcome, attachChart, recordSweep } from './meta.js'
-import { tracked } from './pending.js'
-import { progressReporter } from './progress.js'
-import { checkMatcherInput, resolveSamples } from './robust.js'
+import type { AttachPolicy } from './config.js'
+import { checkTransform, defineMatcher, transformName } from './frame.js'
+import { warningLines } from './robust-message.js'
+import type { SweepProgress } from '../sweep/types.js'
 
 /**
  * Options of `toBeAtLeastAsRobustAs`: the grid and scoring keys of a requirement (`range`, `step`, `metric`,
@@ -32,106 +35,89 @@ export interface AtLeastAsRobustOptions
   readonly attach?: AttachPolicy
 }
 
-const AT_LEAST_KEYS = optionKeys<AtLeastAsRobustOptions>({
-  range: true,
-  step: true,
-  steps: true,
-  values: true,
-  min: true,
-  max: true,
-  minDice: true,
-  metric: true,
-  nsdTolerance: true,
-  scoreClasses: true,
-  classes: true,
-  reference: true,
-  batchSize: true,
-  emptyPolicy: true,
-  batchTimeout: true,
-  margin: true,
-  confidence: true,
-  resamples: true,
-  seed: true,
-  samples: true,
-  attach: true,
-})
+// The keys toBeAtLeastAsRobustAs reads itself (the comparison's settings among them); the requirement keys it takes
+// go to the planner, which checks every key once.
+const OWN_KEYS = [
+  ...COMPARISON_KEYS,
+  ...optionKeys<Pick<AtLeastAsRobustOptions, 'samples' | 'attach'>>({ samples: true, attach: true }),
+]
+const NOT_COMPARED: readonly string[] = ['aggregate', 'refine', 'repeats', 'confusion', ...COMPARISON_KEYS]
+const TAKES = REQUIREMENT_KEYS.filter((k) => !NOT_COMPARED.includes(k))
+
+/** Checks the `baseline` argument. */
+function checkBaseline(baseline: unknown): asserts baseline is SegmentationModel {
+  const b = baseline as Partial<SegmentationModel> | null
+  if (!b || typeof b !== 'object' || typeof b.predict !== 'function' || typeof b.classes !== 'object') {
+    throw new SegsenseError(
+      'E_WRONG_TYPE',
+      'toBeAtLeastAsRobustAs(baseline, transform, options): baseline must be a SegmentationModel ' +
+        `(from loadOnnxModel or functionModel), got ${describeValue(baseline)}`,
+    )
+  }
+}
 
 /**
  * The `toBeAtLeastAsRobustAs` matcher: sweeps the candidate (`expect(candidate)`) and the baseline once each on the
  * same samples and grid, compares them with `compareModels`, and passes when no compared class's AUC is lower than
  * the baseline's by more than `margin` (at the lower confidence bound when `confidence` is given). **Must be awaited.**
  */
-export function toBeAtLeastAsRobustAs(
-  this: MatcherState,
-  received: unknown,
-  baseline: SegmentationModel,
-  transform: Transform,
-  options: AtLeastAsRobustOptions = {},
-): Promise<MatcherOutcome> {
-  const name = `toBeAtLeastAsRobustAs(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`
-  return tracked(name, this.task?.id, Boolean(this.soft), async () => {
-    checkMatcherInput('toBeAtLeastAsRobustAs', received, transform)
-    const b = baseline as Partial<SegmentationModel> | null
-    if (!b || typeof b !== 'object' || typeof b.predict !== 'function' || typeof b.classes !== 'object') {
-      throw new SegsenseError(
-        'E_BAD_PARAMETER',
-        `toBeAtLeastAsRobustAs(baseline, transform, options): baseline must be a SegmentationModel (from loadOnnxModel or functionModel), got ${describeValue(baseline)}`,
-      )
-    }
-    checkKnownKeys(options, AT_LEAST_KEYS, `${name} options`)
-    const defaults = segsenseDefaults()
-    const samples = resolveSamples('toBeAtLeastAsRobustAs', options.samples)
-    const { samples: _samples, attach: _attach, ...rest } = options
-    const plan = planComparison(transform, withoutComparisonSettings(rest), defaultsOf(defaults), name)
+export const toBeAtLeastAsRobustAs = defineMatcher({
+  name: 'toBeAtLeastAsRobustAs',
+  label: (_baseline: SegmentationModel, transform: Transform, _options?: AtLeastAsRobustOptions) =>
+    `toBeAtLeastAsRobustAs(${transformName(transform)})`,
+  async run(f, candidate, baseline, transform, options = {}) {
+    checkTransform('toBeAtLeastAsRobustAs(baseline, transform, options)', transform)
+    checkBaseline(baseline)
+    const { samples: given, attach, ...rest } = options
+    const caller = { where: f.label, takes: TAKES, ownKeys: OWN_KEYS }
+    const plan = planComparison(transform, withoutComparisonSettings(rest), defaultsOf(f.defaults), caller)
     const settings = comparisonSettingsOf(options)
-    comparisonSettings(settings, name) // before the sweeps
-    const reporters = new Map([received, baseline].map((m) => [m.name, progressReporter(`${name} ${m.name}`)]))
-    const {
-      candidate: a,
-      baseline: bResult,
-      comparison,
-    } = await runComparison(received, baseline, samples, plan, settings, (model, p) => reporters.get(model)?.(p))
-    const { min, metric } = plan.requirement
-    const pass = comparison.pass
-    const isNot = Boolean(this.isNot)
-    const assertionFails = pass === isNot
-    recordSweep(this.task as { meta: object } | undefined, {
-      matcher: 'toBeAtLeastAsRobustAs',
-      pass: !assertionFails,
-      result: a,
-      baseline: bResult,
-      comparison,
-      required: plan.required,
-      min,
+    comparisonSettings(settings, f.label) // before the sweeps
+    const samples = f.samples(given)
+    const policy = f.attachPolicy(attach)
+    const reporters = new Map([candidate, baseline].map((m) => [m.name, f.progress(`${f.label} ${m.name}`)]))
+    const progress = (model: string, p: SweepProgress): void => reporters.get(model)?.(p)
+    const sweeps = await runComparison(candidate, baseline, samples, plan, settings, progress)
+    const { candidate: a, baseline: b, comparison } = sweeps
+    const headline = comparisonHeadline(comparison, a)
+    const message = [
+      f.hint('baseline, transform', 'candidate'),
+      '',
+      `${headline}${f.isNot ? ', but it was expected to be less robust' : ''}:`,
+      ...comparisonLines(sweeps).map((l) => `  ${l}`),
+      ...warningLines([...(a.warnings ?? []), ...(b.warnings ?? [])]),
+      '',
+      legend(comparison, plan.requirement.metric),
+    ].join('\n')
+    return f.assert({
+      pass: comparison.pass,
+      message: () => message,
+      sweep: {
+        matcher: 'toBeAtLeastAsRobustAs',
+        result: a,
+        baseline: b,
+        comparison,
+        required: plan.required,
+        min: plan.requirement.min,
+      },
+      attach: policy,
+      charts: [
+        { note: `${headline}: ${comparisonLines(sweeps).join('; ')}`, render: () => renderComparisonPng(sweeps) },
+      ],
     })
+  },
+})
 
-    const hint = this.utils.matcherHint('toBeAtLeastAsRobustAs', 'candidate', 'baseline, transform', {
-      isNot,
-      promise: this.promise,
-    })
-    const sweeps = { candidate: a, baseline: bResult, comparison }
-    const lines = comparisonLines(sweeps).map((l) => `  ${l}`)
-    const warnings = [...(a.warnings ?? []), ...(bResult.warnings ?? [])]
-    const notScored = warnings.length
-      ? ['', `Not scored (${warnings.length}):`, ...warnings.map((w) => `  ${w.message}`)]
-      : []
-    const message = (): string =>
-      [
-        hint,
-        '',
-        `${comparisonHeadline(comparison, a)}${isNot ? ', but it was expected to be less robust' : ''}:`,
-        ...lines,
-        ...notScored,
-        '',
-        `AUC: candidate − baseline, mean over samples with its ${Math.round(comparison.confidence * 100)}% paired bootstrap interval; p: paired Wilcoxon signed-rank test on the per-sample AUCs; stable: candidate vs baseline at ${metric} >= ${comparison.classes.map((c) => c.min).every((t, _, all) => t === all[0]) ? comparison.classes[0]?.min : comparison.classes.map((c) => `${c.min} (${c.className})`).join(', ')}.`,
-      ].join('\n')
-    await attachChart(
-      this.task,
-      options.attach ?? defaults.attach ?? 'on-failure',
-      assertionFails,
-      `${comparisonHeadline(comparison, a)}: ${comparisonLines(sweeps).join('; ')}`,
-      () => renderComparisonPng(sweeps),
-    )
-    return { pass, message }
-  })
+/** The last line of the message: what the AUC, p and stable columns are. */
+function legend(comparison: ModelComparison, metric: string): string {
+  const mins = comparison.classes.map((c) => c.min)
+  const same = mins.every((t) => t === mins[0])
+  const at = same
+    ? String(comparison.classes[0]?.min)
+    : comparison.classes.map((c) => `${c.min} (${c.className})`).join(', ')
+  return (
+    `AUC: candidate − baseline, mean over samples with its ${Math.round(comparison.confidence * 100)}% paired ` +
+    'bootstrap interval; p: paired Wilcoxon signed-rank test on the per-sample AUCs; ' +
+    `stable: candidate vs baseline at ${metric} >= ${at}.`
+  )
 }

@@ -1,4 +1,4 @@
-import { SegsenseError, describeValue } from '../core/errors.js'
+import { checkObject } from '../core/validate.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
 import type { MetricName } from '../metrics/overlap.js'
@@ -74,11 +74,7 @@ let current: SegsenseDefaults = {}
  * configureSegsense({ samples: await loadFixtureSamples('cardiac'), min: 0.85, attach: 'always' })
  */
 export function configureSegsense(defaults: SegsenseDefaults): void {
-  if (defaults === null || typeof defaults !== 'object')
-    throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `configureSegsense: defaults must be an object, got ${describeValue(defaults)}`,
-    )
+  checkObject('configureSegsense: defaults', defaults)
   checkKnownKeys(defaults, DEFAULT_KEYS, 'configureSegsense')
   current = { ...current, ...defaults }
 }

@@ -46,7 +46,8 @@ expect.extend(matchers)
 afterEach(
   async (context) => {
     const errors = await settleCalls(context.task.id, context.task.timeout > 0 ? context.task.timeout : 600_000)
-    if (errors.length === 1) throw errors[0]
+    const [first] = errors
+    if (errors.length === 1 && first) throw first
     if (errors.length > 1) throw new AggregateError(errors, errors.map((e) => e.message).join('\n\n'))
   },
   2 ** 31 - 1,
@@ -58,7 +59,9 @@ enableCallTracking()
 // the first before: a parameterless function that finds it among its arguments works with both.
 afterAll(function obsoletePredictions(): Promise<void> {
   // eslint-disable-next-line prefer-rest-params
-  const suite = [...arguments].find((a: unknown) => Array.isArray((a as { tasks?: unknown } | null)?.tasks))
+  const suite = ([...arguments] as unknown[]).find((a: unknown) =>
+    Array.isArray((a as { tasks?: unknown } | null)?.tasks),
+  )
   return obsoleteCheck(suite, expect.getState().snapshotState?.snapshotUpdateState)
 })
 

@@ -41,7 +41,8 @@ export interface SegsenseMatchers {
   // of the common one-transform form is named as such.
   /**
    * Sweeps `transform` over `range` (with `step`, `steps` or `values`) on `samples` and fails when any swept value
-   * scores below `min` (per class or for all; `max` in mm for a distance metric) on the mean curve (or on every sample with `aggregate: 'each'`).
+   * scores below `min` (per class or for all; `max` in mm for a distance metric) on the mean curve (or on every
+   * sample with `aggregate: 'each'`).
    * The failure names the stable interval found beside the one required and lists the failing values; a chart of
    * the curves is attached to the test report. **Must be awaited.**
    *

@@ -77,12 +77,13 @@ export class TrackedCall<T> implements Promise<T> {
 
   finally(onfinally?: (() => void) | null): Promise<T> {
     return this.then(
+      // As Promise.prototype.finally: a thenable that onfinally returns is waited for.
       async (value) => {
-        await onfinally?.()
+        await Promise.resolve(onfinally?.())
         return value
       },
       async (reason: unknown) => {
-        await onfinally?.()
+        await Promise.resolve(onfinally?.())
         throw reason
       },
     )
@@ -122,7 +123,7 @@ export async function settleCalls(taskId: string, waitMs: number): Promise<Error
   const deadline = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, waitMs)
   })
-  await Promise.race([Promise.all(unawaited.map((c) => c.settled)), deadline])
+  await Promise.race([Promise.all(unawaited.map((c) => c.settled ?? Promise.resolve())), deadline])
   clearTimeout(timer)
   return unawaited.map((c) => notAwaitedError(c, waitMs))
 }

@@ -102,20 +102,15 @@ function dilate1d(src: Uint8Array, len: number, lines: number, r: number, step: 
 }
 
 /**
- * Compares a new prediction with the stored one (same size: the caller checks) on class ids: per class the pixels
- * gained and lost and the Dice against the stored prediction, the changed pixels, and the verdict against `budget`.
- * Pixels in the stored prediction's boundary band (`budget.ignoreBoundary`) count nowhere.
+ * Per class id, the pixels of the stored and the new prediction and those kept (both the id), outside `band`: one
+ * pass over the pixels, histograms sized by the largest id seen.
  */
-export function comparePredictions(
-  stored: LabelMap,
-  now: LabelMap,
+function histograms(
+  s: LabelMap['data'],
+  p: LabelMap['data'],
   classes: Classes,
-  budget: PredictionBudget,
-): PredictionComparison {
-  const s = stored.data
-  const p = now.data
-  const band = budget.ignoreBoundary > 0 ? boundaryBand(stored, budget.ignoreBoundary) : undefined
-  // Histograms indexed by id (sized by the largest id seen), one pass over the pixels.
+  band: Uint8Array | undefined,
+): { inStored: Float64Array; inNew: Float64Array; kept: Float64Array; compared: number } {
   let maxId = 0
   for (const id of Object.keys(classes)) maxId = Math.max(maxId, Number(id))
   for (let i = 0; i < s.length; i++) {
@@ -135,8 +130,24 @@ export function comparePredictions(
     inNew[b]!++
     if (a === b) kept[a]!++
   }
+  return { inStored, inNew, kept, compared }
+}
+
+/**
+ * Compares a new prediction with the stored one (same size: the caller checks) on class ids: per class the pixels
+ * gained and lost and the Dice against the stored prediction, the changed pixels, and the verdict against `budget`.
+ * Pixels in the stored prediction's boundary band (`budget.ignoreBoundary`) count nowhere.
+ */
+export function comparePredictions(
+  stored: LabelMap,
+  now: LabelMap,
+  classes: Classes,
+  budget: PredictionBudget,
+): PredictionComparison {
+  const band = budget.ignoreBoundary > 0 ? boundaryBand(stored, budget.ignoreBoundary) : undefined
+  const { inStored, inNew, kept, compared } = histograms(stored.data, now.data, classes, band)
   let same = 0
-  for (let id = 0; id <= maxId; id++) same += kept[id] as number
+  for (const k of kept) same += k
   const changed = compared - same
   const ids = Object.keys(classes)
     .map(Number)

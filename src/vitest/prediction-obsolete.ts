@@ -79,7 +79,8 @@ export async function reportObsoletePredictions(
     console.warn(`segsense: removed ${files.length} obsolete prediction snapshot file(s) from ${dir}:\n${list}`)
   } else if (mode === 'none') {
     throw new Error(
-      `Obsolete prediction snapshots found when no snapshot update is expected (${files.length} file(s) in ${dir}):\n${list}\nRun \`vitest -u\` to remove them.`,
+      `Obsolete prediction snapshots found when no snapshot update is expected (${files.length} file(s) in ${dir}):` +
+        `\n${list}\nRun \`vitest -u\` to remove them.`,
     )
   } else {
     console.warn(

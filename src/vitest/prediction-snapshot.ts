@@ -2,16 +2,16 @@ import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { MatcherState } from 'vitest'
-import { SegsenseError, describeValue } from '../core/errors.js'
+import { SegsenseError, type SegsenseErrorCode, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Classes, LabelMap, Raster, Sample } from '../core/types.js'
 import { DEFAULT_BATCH_SIZE, type SegmentationModel } from '../models/model.js'
 import { predictionDiffPng } from '../report/prediction-diff.js'
 import { classPalette } from '../report/palette.js'
 import type { Transform } from '../transforms/transform.js'
-import { type AttachPolicy, segsenseDefaults } from './config.js'
-import { type MatcherOutcome, annotateIfRunning } from './meta.js'
-import { tracked } from './pending.js'
+import type { AttachPolicy } from './config.js'
+import { type Assertion, type Frame, checkTransform, defineMatcher } from './frame.js'
+import type { MatcherOutcome } from './meta.js'
 import { type PredictionBudget, boundaryBand, labelMapHash } from './prediction-compare.js'
 import {
   type Moved,
@@ -35,7 +35,6 @@ import {
   writeAtomic,
 } from './prediction-store.js'
 import { markTouched } from './prediction-obsolete.js'
-import { resolveSamples } from './robust.js'
 import { snapshotTestName } from './snapshot-key.js'
 
 /**
@@ -76,8 +75,13 @@ const PREDICTION_OPTION_KEYS = optionKeys<PredictionSnapshotOptions>({
 })
 
 const where = 'toMatchPredictionSnapshot'
-const bad = (what: string, value: unknown): SegsenseError =>
-  new SegsenseError('E_BAD_PARAMETER', `${where}: ${what}, got ${describeValue(value)}`)
+/** An input error of the call: a number out of its range, else a value of the wrong kind, unless `code` says. */
+const bad = (what: string, value: unknown, code?: SegsenseErrorCode): SegsenseError =>
+  new SegsenseError(
+    code ?? (typeof value === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE'),
+    `${where}: ${what}, got ${describeValue(value)}`,
+    { details: { value } },
+  )
 
 /** Checks the options and resolves the budgets (strict when none is given). */
 export function resolveBudget(options: PredictionSnapshotOptions, classes: Classes): PredictionBudget {
@@ -100,11 +104,10 @@ export function resolveBudget(options: PredictionSnapshotOptions, classes: Class
     if (minDice === null || typeof minDice !== 'object')
       throw bad('minDice must be a number or { className: number }', minDice)
     for (const [name, v] of Object.entries(minDice)) {
-      if (!names.includes(name))
-        throw bad(
-          `minDice names class ${JSON.stringify(name)}, which the model does not have (its classes: ${names.join(', ')})`,
-          minDice,
-        )
+      if (!names.includes(name)) {
+        const which = `minDice names class ${JSON.stringify(name)}, which the model does not have`
+        throw bad(`${which} (its classes: ${names.join(', ')})`, minDice, 'E_OUT_OF_RANGE')
+      }
       dice[name] = checkDice(v, name)
     }
   }
@@ -120,6 +123,7 @@ export function resolveBudget(options: PredictionSnapshotOptions, classes: Class
 
 /** The checked options of one call: unknown keys, a transform without values (or the reverse), bad budgets refused. */
 function resolveOptions(
+  f: Frame,
   options: PredictionSnapshotOptions,
   classes: Classes,
 ): {
@@ -132,25 +136,19 @@ function resolveOptions(
   if (options === null || typeof options !== 'object') throw bad('options must be an object', options)
   checkKnownKeys(options, PREDICTION_OPTION_KEYS, `${where} options`)
   const { transform, values } = options
-  if (
-    transform !== undefined &&
-    (typeof transform !== 'object' || typeof transform.image !== 'function' || !transform.parameter)
-  )
-    throw bad('transform must be a segsense Transform (e.g. rotate)', transform)
+  if (transform !== undefined) checkTransform(`${where}: options`, transform)
   if (transform && (!Array.isArray(values) || values.length === 0))
     throw bad(`values must list the ${transform.name} values to predict at (e.g. [-10, 0, 10])`, values)
-  if (!transform && values !== undefined) throw bad('values needs a transform to apply them', values)
+  if (!transform && values !== undefined)
+    throw bad('values needs a transform to apply them', values, 'E_INCOMPATIBLE_OPTIONS')
   for (const v of values ?? [])
     if (typeof v !== 'number' || !Number.isFinite(v)) throw bad('values must be finite numbers', v)
-  const attach = options.attach ?? segsenseDefaults().attach ?? 'on-failure'
-  if (!['on-failure', 'always', 'never'].includes(attach))
-    throw bad("attach must be 'on-failure', 'always' or 'never'", attach)
-  const batchSize = options.batchSize ?? segsenseDefaults().batchSize ?? DEFAULT_BATCH_SIZE
+  const batchSize = options.batchSize ?? f.defaults.batchSize ?? DEFAULT_BATCH_SIZE
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw bad('batchSize must be an integer >= 1', batchSize)
   return {
     transform,
     values: transform ? (values as readonly number[]) : [undefined],
-    attach,
+    attach: f.attachPolicy(options.attach),
     batchSize,
     budget: resolveBudget(options, classes),
   }
@@ -188,18 +186,16 @@ async function predictAll(
   for (let i = 0; i < jobs.length; i += batchSize) {
     const batch = jobs.slice(i, i + batchSize)
     const maps = await model.predict(batch.map((j) => j.image))
-    if (!Array.isArray(maps) || maps.length !== batch.length)
+    if (!Array.isArray(maps) || maps.length !== batch.length) {
+      const got = Array.isArray(maps) ? maps.length : describeValue(maps)
       throw new SegsenseError(
         'E_MODEL_OUTPUT',
-        `${where}: model ${model.name} returned ${Array.isArray(maps) ? maps.length : describeValue(maps)} predictions for ${batch.length} images`,
+        `${where}: model ${model.name} returned ${got} predictions for ${batch.length} images`,
       )
+    }
     batch.forEach((j, k) => {
       const map = maps[k] as LabelMap
-      if (map.width !== j.image.width || map.height !== j.image.height)
-        throw new SegsenseError(
-          'E_MODEL_OUTPUT',
-          `${where}: model ${model.name} predicted ${map.width}x${map.height} for the ${j.image.width}x${j.image.height} image ${label(j, transform)}`,
-        )
+      checkSize(model, map, j, transform)
       const parts = [key, j.sample, ...(transform && j.value !== undefined ? [`${transform.name}=${j.value}`] : [])]
       out.push({
         sample: j.sample,
@@ -211,8 +207,29 @@ async function predictAll(
       })
     })
   }
+  checkUnique(out)
+  return out
+}
+
+/** A prediction of another size than its image is the model's fault, named with the image. */
+function checkSize(
+  model: SegmentationModel,
+  map: LabelMap,
+  job: { readonly sample: string; readonly value: number | undefined; readonly image: Raster },
+  transform: Transform | undefined,
+): void {
+  if (map.width === job.image.width && map.height === job.image.height) return
+  const size = `${job.image.width}x${job.image.height}`
+  throw new SegsenseError(
+    'E_MODEL_OUTPUT',
+    `${where}: model ${model.name} predicted ${map.width}x${map.height} for the ${size} image ${label(job, transform)}`,
+  )
+}
+
+/** Sample ids name the snapshot files: two predictions of one name would overwrite each other. */
+function checkUnique(predictions: readonly Prediction[]): void {
   const seen = new Set<string>()
-  for (const p of out) {
+  for (const p of predictions) {
     if (seen.has(predictionKey(p)))
       throw new SegsenseError(
         'E_BAD_PARAMETER',
@@ -220,7 +237,6 @@ async function predictAll(
       )
     seen.add(predictionKey(p))
   }
-  return out
 }
 
 /**
@@ -235,177 +251,215 @@ export function toMatchPredictionSnapshot(
   samples?: readonly Sample[],
   options: PredictionSnapshotOptions = {},
 ): Promise<MatcherOutcome> {
-  const task = this.task as (MatcherState['task'] & { result?: { retryCount?: number } }) | undefined
-  const key = nextKey(task)
-  return tracked(`${where}(samples)`, task?.id, Boolean(this.soft), async () => {
-    const model = received as Partial<SegmentationModel> | null
-    if (
-      !model ||
-      typeof model !== 'object' ||
-      typeof model.predict !== 'function' ||
-      typeof model.classes !== 'object'
-    ) {
-      throw bad('expect(model) needs a SegmentationModel (from loadOnnxModel or functionModel)', received)
-    }
-    if (this.isNot) throw new SegsenseError('E_BAD_PARAMETER', `${where} cannot be used with .not`)
-    const m = model as SegmentationModel
-    const list = resolveSamples(where, samples)
-    const { transform, values, attach, batchSize, budget } = resolveOptions(options, m.classes)
-    if (!this.testPath)
+  // The snapshot key of a call is taken when it is made (see nextKey).
+  return predictionMatcher.call(this, received, nextKey(this.task), samples, options)
+}
+
+const predictionMatcher = defineMatcher({
+  name: where,
+  label: (_key: string, _samples?: readonly Sample[], _options?: PredictionSnapshotOptions) => `${where}(samples)`,
+  noNot: true,
+  async run(f, model, key, samples, options = {}) {
+    const list = f.samples(samples)
+    const { transform, values, attach, batchSize, budget } = resolveOptions(f, options, model.classes)
+    if (!f.state.testPath)
       throw new SegsenseError('E_BAD_PARAMETER', `${where}: no test file (call it inside a vitest test)`)
-
-    const dir = predictionDir(this.testPath)
-    const sidecarName = snapshotFileName([key], '.json')
-    const sidecarPath = join(dir, sidecarName)
-    const predictions = await predictAll(m, list, transform, values, batchSize, key)
-    const runtime = currentRuntime(m)
-    const sidecar: PredictionSidecar = {
-      segsense: 'prediction-snapshot',
-      version: 1,
-      test: key,
-      model: { name: m.name, fingerprint: m.fingerprint ?? null, classes: m.classes },
-      runtime,
-      transform: transform
-        ? { name: transform.name, options: (transform.options ?? {}) as Readonly<Record<string, unknown>> }
-        : null,
-      predictions: predictions.map((p): StoredPrediction => ({
-        sample: p.sample,
-        ...(p.value !== undefined ? { value: p.value } : {}),
-        file: p.file,
-        width: p.map.width,
-        height: p.map.height,
-        sha256: p.sha256,
-      })),
-    }
-    const state = this.snapshotState
-    const mode = state.snapshotUpdateState
-    const count = (kind: 'added' | 'updated' | 'matched' | 'unmatched'): void => {
-      if (task) (state[kind] as unknown as { increment(id: string): void }).increment(task.id)
-    }
-    const hint = this.utils.matcherHint(where, 'model', 'samples', { promise: this.promise })
-    const writeAll = async (files: readonly Prediction[]): Promise<void> => {
-      for (const p of files) await writeAtomic(join(dir, p.file), await predictionPng(p.map))
-      await writeAtomic(sidecarPath, `${JSON.stringify(sidecar, null, 2)}\n`)
-    }
-    const stored = await readSidecar(sidecarPath)
-    markTouched(dir, [sidecarName, ...predictions.map((p) => p.file)])
-
-    if (!stored) {
-      if (mode === 'new' || mode === 'all') {
-        await writeAll(predictions)
-        count('added')
-        return { pass: true, message: () => `${hint}\n\nPrediction snapshot written.` }
-      }
-      count('unmatched')
-      let attached = ''
-      if (task) {
-        const tmp = await mkdtemp(join(tmpdir(), 'segsense-'))
-        for (const p of predictions) {
-          const file = join(tmp, p.file)
-          await writeAtomic(file, await predictionPng(p.map))
-          const a = await annotateIfRunning(task, `received prediction ${label(p, transform)}`, 'error', {
-            path: file,
-            contentType: 'image/png',
-          })
-          if (p === predictions[0])
-            attached = `\nThe received predictions were attached to the test (the first at ${a?.attachment?.path ?? file}).`
-        }
-      }
-      const text = [
-        hint,
-        '',
-        `New prediction snapshot "${key}" was not written: the update mode is ${JSON.stringify(mode)}.`,
-        `Snapshots are not written in CI by default. Run \`vitest -u\` (or \`vitest --update=new\`) locally and commit ${dir}.${attached}`,
-      ].join('\n')
-      return { pass: false, message: () => text }
-    }
-
-    const verdict = await compareWithSnapshot(
-      stored,
-      predictions,
-      m.classes,
-      budget,
-      (file) => readPredictionPng(join(dir, file)),
+    const predictions = await predictAll(model, list, transform, values, batchSize, key)
+    const call: Call = {
+      f,
+      model,
+      key,
       transform,
-    )
-    const { moved, failing, fresh, gone, pass } = verdict
-    const palette = classPalette(m.classes)
-    const diffRows = (list: readonly Moved[]) =>
-      list.slice(0, 8).map((x) => ({
-        image: x.prediction.image,
-        stored: x.stored,
-        now: x.prediction.map,
-        ...(budget.ignoreBoundary ? { ignore: boundaryBand(x.stored, budget.ignoreBoundary) } : {}),
-      }))
-
-    // The diff image, written to a temporary file and attached by path (vitest copies it to its attachments folder).
-    const attachDiff = async (
-      list: readonly Moved[],
-      note: string,
-      type: 'error' | 'notice',
-    ): Promise<string | undefined> => {
-      if (!task) return undefined
-      const file = join(await mkdtemp(join(tmpdir(), 'segsense-')), snapshotFileName([key, 'diff'], '.png'))
-      await writeAtomic(file, await predictionDiffPng(diffRows(list), palette))
-      return (
-        (await annotateIfRunning(task, note, type, { contentType: 'image/png', path: file }))?.attachment?.path ?? file
-      )
+      budget,
+      attach,
+      predictions,
+      ...store(f, key, model, transform, predictions),
     }
-    const legend = 'stored | new | diff: pixels gained in magenta, lost in cyan'
+    const stored = await readSidecar(call.sidecarPath)
+    markTouched(call.dir, [call.sidecarName, ...predictions.map((p) => p.file)])
+    return f.assert(stored ? await compareRun(call, stored) : await firstRun(call))
+  },
+})
 
-    if (pass) {
-      count('matched')
-      if (moved.length && attach === 'always') {
-        const w = worstFirst(moved)[0]!
-        await attachDiff(
-          worstFirst(moved),
-          `${key}: ${moved.length} prediction(s) moved within budget, worst ${label(w.prediction, transform)} ${w.comparison.changed} px (${legend})`,
-          'notice',
-        )
+/** One call of the matcher, as its steps share it. */
+interface Call {
+  readonly f: Frame
+  readonly model: SegmentationModel
+  readonly key: string
+  readonly transform: Transform | undefined
+  readonly budget: PredictionBudget
+  readonly attach: AttachPolicy
+  readonly predictions: readonly Prediction[]
+  readonly dir: string
+  readonly sidecarName: string
+  readonly sidecarPath: string
+  readonly sidecar: PredictionSidecar
+  /** Counts the call in vitest's snapshot summary. */
+  readonly count: (kind: 'added' | 'updated' | 'matched' | 'unmatched') => void
+}
+
+/** Where the call's snapshot lives and what it would store. */
+function store(
+  f: Frame,
+  key: string,
+  m: SegmentationModel,
+  transform: Transform | undefined,
+  predictions: readonly Prediction[],
+): Pick<Call, 'dir' | 'sidecarName' | 'sidecarPath' | 'sidecar' | 'count'> {
+  const dir = predictionDir(f.state.testPath as string)
+  const sidecarName = snapshotFileName([key], '.json')
+  const sidecar: PredictionSidecar = {
+    segsense: 'prediction-snapshot',
+    version: 1,
+    test: key,
+    model: { name: m.name, fingerprint: m.fingerprint ?? null, classes: m.classes },
+    runtime: currentRuntime(m),
+    transform: transform
+      ? { name: transform.name, options: (transform.options ?? {}) as Readonly<Record<string, unknown>> }
+      : null,
+    predictions: predictions.map((p): StoredPrediction => ({
+      sample: p.sample,
+      ...(p.value !== undefined ? { value: p.value } : {}),
+      file: p.file,
+      width: p.map.width,
+      height: p.map.height,
+      sha256: p.sha256,
+    })),
+  }
+  const state = f.state.snapshotState
+  const task = f.task
+  const count = (kind: 'added' | 'updated' | 'matched' | 'unmatched'): void => {
+    if (task) (state[kind] as unknown as { increment(id: string): void }).increment(task.id)
+  }
+  return { dir, sidecarName, sidecarPath: join(dir, sidecarName), sidecar, count }
+}
+
+/** No stored snapshot: written when the update mode allows it, else a failure with the received PNGs attached. */
+async function firstRun(call: Call): Promise<Assertion> {
+  const { f, key, dir, predictions, transform } = call
+  const hint = f.hint('samples')
+  const mode = f.state.snapshotState.snapshotUpdateState
+  if (mode === 'new' || mode === 'all') {
+    for (const p of predictions) await writeAtomic(join(dir, p.file), await predictionPng(p.map))
+    await writeAtomic(call.sidecarPath, `${JSON.stringify(call.sidecar, null, 2)}\n`)
+    call.count('added')
+    return { pass: true, message: () => `${hint}\n\nPrediction snapshot written.` }
+  }
+  call.count('unmatched')
+  let attached = ''
+  if (f.task) {
+    const tmp = await mkdtemp(join(tmpdir(), 'segsense-'))
+    for (const p of predictions) {
+      const file = join(tmp, p.file)
+      await writeAtomic(file, await predictionPng(p.map))
+      const note = `received prediction ${label(p, transform)}`
+      const a = await f.annotate(note, 'error', { path: file, contentType: 'image/png' })
+      if (p === predictions[0]) {
+        attached = `\nThe received predictions were attached to the test (the first at ${a?.attachment?.path ?? file}).`
       }
-      return { pass: true, message: () => `${hint}\n\nPredictions match the snapshot.` }
     }
-    if (mode === 'all') {
-      // -u: rewrite only what moved beyond budget (or is new, or changed size); what stayed within budget stays.
-      const rewrite = [...failing.map((x) => x.prediction), ...fresh]
-      const kept = new Map(stored.predictions.map((p) => [predictionKey(p), p]))
-      const merged = predictions.map(
-        (p, k) => (rewrite.includes(p) ? sidecar.predictions[k] : kept.get(predictionKey(p))) as StoredPrediction,
-      )
-      await removeFiles(
-        dir,
-        gone.map((s) => s.file),
-      )
-      for (const p of rewrite) await writeAtomic(join(dir, p.file), await predictionPng(p.map))
-      await writeAtomic(sidecarPath, `${JSON.stringify({ ...sidecar, predictions: merged }, null, 2)}\n`)
-      count('updated')
-      return { pass: true, message: () => `${hint}\n\nPrediction snapshot updated.` }
-    }
+  }
+  const text = [
+    hint,
+    '',
+    `New prediction snapshot "${key}" was not written: the update mode is ${JSON.stringify(mode)}.`,
+    'Snapshots are not written in CI by default. Run `vitest -u` (or `vitest --update=new`) locally and commit ' +
+      `${dir}.${attached}`,
+  ].join('\n')
+  return { pass: false, message: () => text }
+}
 
-    count('unmatched')
-    const lines = [
-      hint,
-      '',
-      ...failureLines(verdict, {
-        budget,
-        transform,
-        total: predictions.length,
-        stored,
-        fingerprint: m.fingerprint,
-        runtime,
-      }),
-    ]
-    const worst = worstFirst(failing)
-    if (worst.length && attach !== 'never') {
-      const path = await attachDiff(
-        worst,
-        `${key}: ${worst.length} prediction(s) moved, worst ${label(worst[0]!.prediction, transform)} ${worst[0]!.comparison.changed} px (${legend})`,
-        'error',
+/** A stored snapshot: compared within the budgets; `-u` rewrites what moved beyond them. */
+async function compareRun(call: Call, stored: PredictionSidecar): Promise<Assertion> {
+  const { f, model, dir, predictions, budget, transform, key } = call
+  const verdict = await compareWithSnapshot(
+    stored,
+    predictions,
+    model.classes,
+    budget,
+    (file) => readPredictionPng(join(dir, file)),
+    transform,
+  )
+  const hint = f.hint('samples')
+  const { moved, failing, pass } = verdict
+  if (pass) {
+    call.count('matched')
+    if (moved.length && call.attach === 'always') {
+      const w = worstFirst(moved)[0]!
+      const worst = `worst ${label(w.prediction, transform)} ${w.comparison.changed} px`
+      await attachDiff(
+        call,
+        worstFirst(moved),
+        `${key}: ${moved.length} prediction(s) moved within budget, ${worst}`,
+        'notice',
       )
-      if (path) lines.push(`Diff image (${legend}): ${path}`, '')
     }
-    lines.push('Run `vitest -u` to accept the new predictions.')
-    const text = lines.join('\n')
-    return { pass: false, message: () => text }
-  })
+    return { pass: true, message: () => `${hint}\n\nPredictions match the snapshot.` }
+  }
+  if (f.state.snapshotState.snapshotUpdateState === 'all') {
+    await rewrite(call, stored, verdict)
+    return { pass: true, message: () => `${hint}\n\nPrediction snapshot updated.` }
+  }
+  call.count('unmatched')
+  const runtime = call.sidecar.runtime
+  const total = predictions.length
+  const lines = [
+    hint,
+    '',
+    ...failureLines(verdict, { budget, transform, total, stored, fingerprint: model.fingerprint, runtime }),
+  ]
+  const worst = worstFirst(failing)
+  if (worst.length && call.attach !== 'never') {
+    const w = worst[0]!
+    const note = `${key}: ${worst.length} prediction(s) moved, worst ${label(w.prediction, transform)} ${w.comparison.changed} px`
+    const path = await attachDiff(call, worst, note, 'error')
+    if (path) lines.push(`Diff image (${DIFF_LEGEND}): ${path}`, '')
+  }
+  lines.push('Run `vitest -u` to accept the new predictions.')
+  const text = lines.join('\n')
+  return { pass: false, message: () => text }
+}
+
+/** `-u`: rewrites only what moved beyond budget (or is new, or changed size); what stayed within budget stays. */
+async function rewrite(
+  call: Call,
+  stored: PredictionSidecar,
+  verdict: { failing: readonly Moved[]; fresh: readonly Prediction[]; gone: readonly StoredPrediction[] },
+): Promise<void> {
+  const { dir, predictions, sidecar } = call
+  const changed = [...verdict.failing.map((x) => x.prediction), ...verdict.fresh]
+  const kept = new Map(stored.predictions.map((p) => [predictionKey(p), p]))
+  const merged = predictions.map(
+    (p, k) => (changed.includes(p) ? sidecar.predictions[k] : kept.get(predictionKey(p))) as StoredPrediction,
+  )
+  await removeFiles(
+    dir,
+    verdict.gone.map((s) => s.file),
+  )
+  for (const p of changed) await writeAtomic(join(dir, p.file), await predictionPng(p.map))
+  await writeAtomic(call.sidecarPath, `${JSON.stringify({ ...sidecar, predictions: merged }, null, 2)}\n`)
+  call.count('updated')
+}
+
+const DIFF_LEGEND = 'stored | new | diff: pixels gained in magenta, lost in cyan'
+
+/** The diff image, written to a temporary file and attached by path (vitest copies it to its attachments folder). */
+async function attachDiff(
+  call: Call,
+  list: readonly Moved[],
+  note: string,
+  type: 'error' | 'notice',
+): Promise<string | undefined> {
+  const { f, key, budget, model } = call
+  if (!f.task) return undefined
+  const rows = list.slice(0, 8).map((x) => ({
+    image: x.prediction.image,
+    stored: x.stored,
+    now: x.prediction.map,
+    ...(budget.ignoreBoundary ? { ignore: boundaryBand(x.stored, budget.ignoreBoundary) } : {}),
+  }))
+  const file = join(await mkdtemp(join(tmpdir(), 'segsense-')), snapshotFileName([key, 'diff'], '.png'))
+  await writeAtomic(file, await predictionDiffPng(rows, classPalette(model.classes)))
+  const annotation = await f.annotate(`${note} (${DIFF_LEGEND})`, type, { contentType: 'image/png', path: file })
+  return annotation?.attachment?.path ?? file
 }

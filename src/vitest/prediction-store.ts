@@ -5,7 +5,7 @@
  * temporary name and renamed, so a crash never leaves half a snapshot.
  */
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { readFile, readdir, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { basename, dirname, join } from 'node:path'
 import { SegsenseError } from '../core/errors.js'

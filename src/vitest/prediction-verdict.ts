@@ -129,10 +129,11 @@ export function movedLine(m: Moved, transform: Transform | undefined, budget: Pr
   const classes = c.classes
     .filter((k) => k.gained || k.lost)
     .map((k) => `${k.className} gained ${k.gained}, lost ${k.lost}, Dice ${k.dice.toFixed(4)}`)
-  const dice = c.diceFailures.length
-    ? `; Dice below budget: ${c.diceFailures.map((k) => `${k.className} ${k.dice.toFixed(4)} < ${budget.minDice[k.className]}`).join(', ')}`
-    : ''
-  return `${predictionLabel(m.prediction, transform)}: ${c.changed} px changed (${pct} %, allowed ${Number.isFinite(c.allowed) ? c.allowed : 'any'})${classes.length ? `; ${classes.join('; ')}` : ''}${dice}`
+  const below = c.diceFailures.map((k) => `${k.className} ${k.dice.toFixed(4)} < ${budget.minDice[k.className]}`)
+  const dice = below.length ? `; Dice below budget: ${below.join(', ')}` : ''
+  const allowed = Number.isFinite(c.allowed) ? c.allowed : 'any'
+  const moved = classes.length ? `; ${classes.join('; ')}` : ''
+  return `${predictionLabel(m.prediction, transform)}: ${c.changed} px changed (${pct} %, allowed ${allowed})${moved}${dice}`
 }
 
 /** What the failure text needs besides the verdict. */
@@ -171,7 +172,9 @@ export function failureLines(v: SnapshotVerdict, ctx: FailureContext): string[] 
     notes.push(`the model changed (fingerprint ${model.fingerprint ?? 'none'} -> ${ctx.fingerprint ?? 'none'})`)
   if (was && (was.onnxruntime !== ctx.runtime.onnxruntime || was.platform !== ctx.runtime.platform)) {
     notes.push(
-      `the snapshot was recorded with onnxruntime ${was.onnxruntime ?? '-'} on ${was.platform}, this run uses onnxruntime ${ctx.runtime.onnxruntime ?? '-'} on ${ctx.runtime.platform}: predictions can differ across runtimes and platforms`,
+      `the snapshot was recorded with onnxruntime ${was.onnxruntime ?? '-'} on ${was.platform}, ` +
+        `this run uses onnxruntime ${ctx.runtime.onnxruntime ?? '-'} on ${ctx.runtime.platform}: ` +
+        'predictions can differ across runtimes and platforms',
     )
   }
   if (notes.length) lines.push(...notes.map((s) => `Note: ${s}.`), '')

@@ -102,9 +102,8 @@ export default class SegsenseReporter implements Reporter {
     })
     const failed = written.sweeps.filter((s) => s.pass === false).length
     const gridText = grids.length ? `, ${grids.length} grid${grids.length === 1 ? '' : 's'}` : ''
-    log(
-      `segsense report: ${entries.length} sweep${entries.length === 1 ? '' : 's'}${failed ? ` (${failed} failed)` : ''}${gridText} -> ${written.index}`,
-    )
+    const sweeps = `${entries.length} sweep${entries.length === 1 ? '' : 's'}${failed ? ` (${failed} failed)` : ''}`
+    log(`segsense report: ${sweeps}${gridText} -> ${written.index}`)
     const gates = reportGates(entries, written, this.options.min)
     await pullRequestSummary(this.options, gates, grids.length, root, log)
   }

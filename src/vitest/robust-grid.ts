@@ -1,31 +1,39 @@
-import type { MatcherState } from 'vitest'
 import { SegsenseError, describeValue } from '../core/errors.js'
-import { checkKnownKeys, optionKeys } from '../core/options.js'
+import { optionKeys } from '../core/options.js'
 import type { Sample } from '../core/types.js'
-import type { SegmentationModel } from '../models/model.js'
 import { gridHeatmapSpec, renderSpecSvg, svgToPng } from '../report/chart.js'
 import { formatScore, formatValue, table } from '../report/format.js'
-import { type RequirementOptions, defaultsOf, planRequirement } from '../requirements/plan.js'
+import { REQUIREMENT_KEYS, type RequirementOptions, defaultsOf, planCall } from '../requirements/plan.js'
 import type { GridOptions } from '../results/values.js'
 import { type GridAxes, type GridSweepOptions, sweepGrid } from '../sweep/grid2d.js'
 import { type GridVerdict, evaluateGridRequirement } from '../analysis/grid-requirement.js'
 import type { GridAxisRecord, GridResult } from '../results/grid-result.js'
 import type { StableRegion } from '../analysis/stable-region.js'
 import type { Transform } from '../transforms/transform.js'
-import { type AttachPolicy, segsenseDefaults } from './config.js'
-import { type MatcherOutcome, annotateIfRunning, recordGrid } from './meta.js'
-import { tracked } from './pending.js'
-import { progressReporter } from './progress.js'
+import type { AttachPolicy } from './config.js'
+import { type Chart, defineMatcher } from './frame.js'
+import { warningLines } from './robust-message.js'
+
+// Requirement keys a grid does not take: the one-axis grid, and what grids do not support yet.
+const NOT_ON_GRIDS = [
+  'range',
+  'step',
+  'steps',
+  'values',
+  'confidence',
+  'resamples',
+  'seed',
+  'repeats',
+  'confusion',
+  'refine',
+] as const satisfies readonly (keyof RequirementOptions | keyof GridOptions)[]
 
 /**
  * Options of `toBeRobustTo([a, b], options)`, the two-parameter form: the requirement keys of `toBeRobustTo` but
  * the one-axis grid, each axis' grid as `sweepGrid` takes it (`axes`, `ranges`), the samples, and when to attach
  * the heatmap.
  */
-export interface GridRobustOptions extends Omit<
-  RequirementOptions,
-  keyof GridOptions | 'confidence' | 'resamples' | 'seed' | 'repeats' | 'confusion' | 'refine'
-> {
+export interface GridRobustOptions extends Omit<RequirementOptions, (typeof NOT_ON_GRIDS)[number]> {
   /** Per axis, `{ range, step | steps | values }`; default each parameter's default grid. */
   readonly axes?: GridSweepOptions['axes']
   /** Shorthand for each axis' range: `ranges: [[-30, 30], [0.8, 1.25]]`. */
@@ -36,24 +44,14 @@ export interface GridRobustOptions extends Omit<
   readonly attach?: AttachPolicy
 }
 
-const GRID_ROBUST_OPTION_KEYS = optionKeys<GridRobustOptions>({
+// The keys the grid form reads itself; the requirement keys it takes go to the planner, which checks every key once.
+const OWN_KEYS = optionKeys<Omit<GridRobustOptions, keyof RequirementOptions>>({
   axes: true,
   ranges: true,
-  min: true,
-  max: true,
-  minDice: true,
-  metric: true,
-  nsdTolerance: true,
-  scoreClasses: true,
-  classes: true,
-  aggregate: true,
-  reference: true,
-  batchSize: true,
-  emptyPolicy: true,
-  batchTimeout: true,
   samples: true,
   attach: true,
 })
+const TAKES = REQUIREMENT_KEYS.filter((k) => !(NOT_ON_GRIDS as readonly string[]).includes(k))
 
 /** Most failing cells listed in a message (the rest are counted): a 20 x 20 grid can fail 400 times. */
 const MAX_LISTED_CELLS = 40
@@ -91,7 +89,8 @@ function gridPicture(
   const [a, b] = result.axes
   const labels = a.values.map((v) => axisValue(a, v))
   const width = Math.max(...labels.map((l) => l.length))
-  const head = `${' '.repeat(width)}  ${axisTitle(b)} ${axisValue(b, b.values[0] as number)} .. ${axisValue(b, b.values[b.values.length - 1] as number)}`
+  const span = `${axisValue(b, b.values[0] as number)} .. ${axisValue(b, b.values[b.values.length - 1] as number)}`
+  const head = `${' '.repeat(width)}  ${axisTitle(b)} ${span}`
   const rows = a.values.map((_, i) => {
     const cells = b.values.map((__, j) => {
       const s = grid[i]?.[j]
@@ -135,13 +134,27 @@ function describeGrid(result: GridResult): string {
 
 function axesName(axes: unknown): string {
   if (!Array.isArray(axes)) return '?'
-  return axes
-    .map((a) =>
-      a && typeof a === 'object' && typeof (a as Partial<Transform>).name === 'string'
-        ? (a as Transform).name
-        : 'option',
-    )
+  return (axes as unknown[])
+    .map((a) => {
+      const name = (a as Partial<Transform> | null)?.name
+      return typeof name === 'string' ? name : 'option'
+    })
     .join(', ')
+}
+
+/** The transform the requirement is planned on (threshold, metric, classes: only the grid differs). */
+function anchorOf(label: string, axes: unknown): Transform {
+  const anchor = Array.isArray(axes)
+    ? (axes as unknown[]).find((a) => typeof (a as Partial<Transform> | null)?.image === 'function')
+    : undefined
+  if (!anchor) {
+    throw new SegsenseError(
+      'E_WRONG_TYPE',
+      `${label}: give two axes [a, b], at least one of them a Transform ` +
+        `(e.g. [rotate, zoom], or [spike, { parameter, vary }]), got ${describeValue(axes)}`,
+    )
+  }
+  return anchor as Transform
 }
 
 /**
@@ -150,129 +163,100 @@ function axesName(axes: unknown): string {
  * each class' stable region (the passing cells connected to the neutral cell) and its extent, the grid as text,
  * and the failing cells. **Must be awaited.**
  */
-export function toBeRobustToGrid(
-  this: MatcherState,
-  received: unknown,
-  axes: GridAxes,
-  options: GridRobustOptions = {},
-): Promise<MatcherOutcome> {
-  const label = `toBeRobustTo([${axesName(axes)}])`
-  return tracked(label, this.task?.id, Boolean(this.soft), async () => {
-    const model = received as Partial<SegmentationModel> | null
-    if (
-      !model ||
-      typeof model !== 'object' ||
-      typeof model.predict !== 'function' ||
-      typeof model.classes !== 'object'
-    ) {
-      throw new SegsenseError(
-        'E_BAD_PARAMETER',
-        `toBeRobustTo: expect(model) needs a SegmentationModel (from loadOnnxModel or functionModel), got ${describeValue(received)}`,
-      )
-    }
-    checkKnownKeys(options, GRID_ROBUST_OPTION_KEYS, `${label} options`)
-    const defaults = segsenseDefaults()
-    const samples = options.samples ?? defaults.samples
-    if (!samples || samples.length === 0)
-      throw new SegsenseError(
-        'E_BAD_PARAMETER',
-        `${label} needs samples: pass { samples } or set them once with configureSegsense({ samples })`,
-      )
-    const { samples: _samples, attach: _attach, axes: grids, ranges, ...requirementOptions } = options
-    // The requirement (threshold, metric, classes, ...) is planned as for one transform; only the grid differs.
-    const anchor = (
-      Array.isArray(axes) ? axes.find((a) => typeof (a as Partial<Transform>)?.image === 'function') : undefined
-    ) as Transform | undefined
-    if (!anchor)
-      throw new SegsenseError(
-        'E_BAD_PARAMETER',
-        `${label}: give two axes [a, b], at least one of them a Transform (e.g. [rotate, zoom], or [spike, { parameter, vary }]), got ${describeValue(axes)}`,
-      )
-    const plan = planRequirement(anchor, requirementOptions, defaultsOf(defaults), label)
-    const onProgress = progressReporter(label)
+export const toBeRobustToGrid = defineMatcher({
+  name: 'toBeRobustTo',
+  label: (axes: GridAxes, _options?: GridRobustOptions) => `toBeRobustTo([${axesName(axes)}])`,
+  async run(f, model, axes, options = {}) {
+    const { samples: given, attach, axes: grids, ranges, ...requirement } = options
+    const caller = { where: f.label, takes: TAKES, ownKeys: OWN_KEYS }
+    const plan = planCall(anchorOf(f.label, axes), requirement, defaultsOf(f.defaults), caller)
+    const samples = f.samples<Sample>(given)
+    const policy = f.attachPolicy(attach)
     // Grids check the mean (or each sample) without a bootstrap band, draws of random transforms, confusion counts or
     // refinement yet: those options, which configured defaults may bring, are left out, and the message says so.
-    const { repeats: _repeats, seed: _seed, confusion: _confusion, refine: _refine, ...sweepOptions } = plan.sweep
+    const { repeats, seed: _seed, confusion: _confusion, refine, ...sweepOptions } = plan.sweep
     const ignored = [
       plan.requirement.confidence !== undefined ? 'confidence' : '',
-      plan.sweep.repeats !== undefined && plan.sweep.repeats > 1 ? 'repeats' : '',
-      plan.sweep.refine !== undefined ? 'refine' : '',
+      repeats !== undefined && repeats > 1 ? 'repeats' : '',
+      refine !== undefined ? 'refine' : '',
     ].filter(Boolean)
-    const result = await sweepGrid(model as SegmentationModel, [...samples], axes, {
+    const onProgress = f.progress()
+    const result = await sweepGrid(model, samples, axes, {
       ...sweepOptions,
       ...(grids !== undefined ? { axes: grids } : {}),
       ...(ranges !== undefined ? { ranges } : {}),
       ...(onProgress ? { onProgress } : {}),
     })
     const verdict = evaluateGridRequirement(result, plan.requirement)
-    const { pass } = verdict
-    const isNot = Boolean(this.isNot)
-    const assertionFails = pass === isNot
-    recordGrid(this.task as { meta: object } | undefined, {
-      matcher: 'toBeRobustTo',
-      pass: !assertionFails,
-      result,
-      verdict,
-      min: plan.requirement.min ?? {},
+    const lines = gridMessage(result, verdict, { samples: samples.length, ignored }, f.isNot)
+    const message = [f.hint('[a, b]'), '', ...lines].join('\n')
+    return f.assert({
+      pass: verdict.pass,
+      message: () => message,
+      grid: { matcher: 'toBeRobustTo', result, verdict, min: plan.requirement.min ?? {} },
+      attach: policy,
+      charts: heatmaps(result, verdict),
     })
+  },
+})
 
-    const name = result.axes
-      .map((a) => (a.role === 'option' ? `${a.transform} ${a.parameter.name}` : a.transform))
-      .join(' x ')
-    const hint = this.utils.matcherHint('toBeRobustTo', 'model', '[a, b]', { isNot, promise: this.promise })
-    const over = `${verdict.aggregate === 'each' ? `each of ${samples.length} samples` : `the mean over ${samples.length} sample${samples.length === 1 ? '' : 's'}`}${ignored.length ? ` (the configured ${ignored.join(', ')} not applied: grids do not support ${ignored.length === 1 ? 'it' : 'them'} yet)` : ''}`
-    const thresholds = verdict.classes.map((c) => `${c.className} >= ${c.min}`).join(', ')
-    const requirement = `Required: ${verdict.metric} ${thresholds} in every cell of ${describeGrid(result)}, ${over}`
-    const regions = verdict.classes.map((c) =>
-      c.pass
-        ? `${c.className} passes in every cell`
-        : `${c.className} stable region: ${c.region ? describeRegion(result, c.region) : 'none (the neutral cell fails)'}${c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''}`,
-    )
-    const pictures = verdict.classes
-      .filter((c) => !c.pass)
-      .flatMap((c) => [
-        '',
-        `${c.className} (rows ${axisTitle(result.axes[0])}, columns ${axisTitle(result.axes[1])}; # stable region, + passes outside it, . fails, o the neutral cell failing):`,
-        ...gridPicture(result, verdict, c.className, c.region).map((l) => `  ${l}`),
-      ])
-    const warnings = result.warnings?.length
-      ? ['', `Not scored (${result.warnings.length}):`, ...result.warnings.map((w) => `  ${w.message}`)]
-      : []
-    const message = (): string =>
-      isNot
-        ? [
-            hint,
-            '',
-            `${requirement}.`,
-            'Expected some cell to fail, but every cell passed:',
-            ...regions.map((l) => `  ${l}`),
-            ...warnings,
-          ].join('\n')
-        : [
-            hint,
-            '',
-            `${requirement}.`,
-            ...regions,
-            ...pictures,
-            ...warnings,
-            '',
-            `Cells that failed (${verdict.failures.length}):`,
-            ...failureTable(result, verdict).map((l) => `  ${l}`),
-          ].join('\n')
+/** What the requirement is over: `the mean over 3 samples`, and the configured options a grid leaves out. */
+function overText(verdict: GridVerdict, samples: number, ignored: readonly string[]): string {
+  const n = `${samples} sample${samples === 1 ? '' : 's'}`
+  const over = verdict.aggregate === 'each' ? `each of ${samples} samples` : `the mean over ${n}`
+  if (!ignored.length) return over
+  const them = ignored.length === 1 ? 'it' : 'them'
+  return `${over} (the configured ${ignored.join(', ')} not applied: grids do not support ${them} yet)`
+}
 
-    const attach = options.attach ?? defaults.attach ?? 'on-failure'
-    if (this.task && (attach === 'always' || (attach === 'on-failure' && assertionFails))) {
-      for (const c of verdict.classes) {
-        const png = await svgToPng(
-          await renderSpecSvg(gridHeatmapSpec(result, { className: c.className, metric: verdict.metric, min: c.min })),
-        )
-        const note = `${name}: ${c.className} ${c.pass ? 'passes in every cell' : `stable region ${c.region ? describeRegion(result, c.region) : 'none'}`}`
-        await annotateIfRunning(this.task, note, assertionFails ? 'error' : 'notice', {
-          contentType: 'image/png',
-          body: png,
-        })
-      }
+/** The message after the hint: the requirement, each class' region, the pictures and the failing cells. */
+function gridMessage(
+  result: GridResult,
+  verdict: GridVerdict,
+  { samples, ignored }: { readonly samples: number; readonly ignored: readonly string[] },
+  isNot: boolean,
+): string[] {
+  const thresholds = verdict.classes.map((c) => `${c.className} >= ${c.min}`).join(', ')
+  const over = overText(verdict, samples, ignored)
+  const requirement = `Required: ${verdict.metric} ${thresholds} in every cell of ${describeGrid(result)}, ${over}.`
+  const regions = verdict.classes.map((c) => {
+    if (c.pass) return `${c.className} passes in every cell`
+    const region = c.region ? describeRegion(result, c.region) : 'none (the neutral cell fails)'
+    const failing = c.failingSamples.length ? `; failing samples: ${c.failingSamples.join(', ')}` : ''
+    return `${c.className} stable region: ${region}${failing}`
+  })
+  const warnings = warningLines(result.warnings)
+  if (isNot) {
+    const passing = regions.map((l) => `  ${l}`)
+    return [requirement, 'Expected some cell to fail, but every cell passed:', ...passing, ...warnings]
+  }
+  const [a, b] = result.axes
+  const legend = `rows ${axisTitle(a)}, columns ${axisTitle(b)}; # stable region, + passes outside it, . fails, o the neutral cell failing`
+  const pictures = verdict.classes
+    .filter((c) => !c.pass)
+    .flatMap((c) => [
+      '',
+      `${c.className} (${legend}):`,
+      ...gridPicture(result, verdict, c.className, c.region).map((l) => `  ${l}`),
+    ])
+  const failed = `Cells that failed (${verdict.failures.length}):`
+  const cells = failureTable(result, verdict).map((l) => `  ${l}`)
+  return [requirement, ...regions, ...pictures, ...warnings, '', failed, ...cells]
+}
+
+/** One heatmap per checked class. */
+function heatmaps(result: GridResult, verdict: GridVerdict): Chart[] {
+  const name = result.axes
+    .map((a) => (a.role === 'option' ? `${a.transform} ${a.parameter.name}` : a.transform))
+    .join(' x ')
+  return verdict.classes.map((c) => {
+    const region = c.region ? describeRegion(result, c.region) : 'none'
+    return {
+      note: `${name}: ${c.className} ${c.pass ? 'passes in every cell' : `stable region ${region}`}`,
+      render: async () => {
+        const spec = gridHeatmapSpec(result, { className: c.className, metric: verdict.metric, min: c.min })
+        return svgToPng(await renderSpecSvg(spec))
+      },
     }
-    return { pass, message }
   })
 }

@@ -1,24 +1,23 @@
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type MatcherState, Snapshots } from 'vitest'
-import { SegsenseError, describeValue } from '../core/errors.js'
-import { aliased, checkKnownKeys, optionKeys } from '../core/options.js'
+import { Snapshots } from 'vitest'
+import { aliased, optionKeys } from '../core/options.js'
+import { reject } from '../core/validate.js'
 import type { Sample } from '../core/types.js'
 import { METRIC_NAMES, type MetricName, isDistanceMetric } from '../metrics/overlap.js'
 import type { GridOptions } from '../results/values.js'
 import type { Score, SweepResult } from '../results/sweep-result.js'
-import { DEFAULT_BATCH_SIZE } from '../models/model.js'
-import { type RequirementOptions, gridOf } from '../requirements/plan.js'
+import type { SegmentationModel } from '../models/model.js'
+import { type RequirementOptions, planSweepCall } from '../requirements/plan.js'
 import { stableInterval } from '../analysis/stability.js'
 import { sweep } from '../sweep/sweep.js'
+import type { SweepOptions } from '../sweep/types.js'
 import type { Transform } from '../transforms/transform.js'
-import { segsenseDefaults } from './config.js'
 import { formatInterval } from '../report/format.js'
-import { type MatcherOutcome, annotateIfRunning, recordSweep } from './meta.js'
+import type { MatcherOutcome } from './meta.js'
 import { safeFileName } from '../io/file-name.js'
-import { tracked } from './pending.js'
-import { progressReporter } from './progress.js'
+import { type Frame, checkTransform, defineMatcher, transformName } from './frame.js'
 import { reserveSnapshotSlot } from './snapshot-key.js'
 import {
   type StoredRecord,
@@ -28,7 +27,6 @@ import {
   recordLine,
   settingsChanges,
 } from './snapshot-record.js'
-import { checkMatcherInput, resolveSamples } from './robust.js'
 
 /**
  * Options of `toMatchSweepSnapshot`: the sweep grid and the sweep keys of a requirement (`nsdTolerance`,
@@ -55,23 +53,26 @@ export interface SweepSnapshotOptions
   readonly min?: number
 }
 
-/** The keys of {@link SweepSnapshotOptions}. */
-const SNAPSHOT_OPTION_KEYS = optionKeys<SweepSnapshotOptions>({
-  range: true,
-  step: true,
-  steps: true,
-  values: true,
-  nsdTolerance: true,
-  scoreClasses: true,
-  classes: true,
-  reference: true,
-  batchSize: true,
+// The keys toMatchSweepSnapshot reads itself; the sweep keys go to the planner, which checks every key once.
+const OWN_KEYS = optionKeys<Omit<SweepSnapshotOptions, keyof SweptKeys>>({
   samples: true,
   scoreTolerance: true,
   tolerance: true,
   metrics: true,
   intervalMin: true,
   min: true,
+  scoreClasses: true,
+  classes: true,
+})
+type SweptKeys = GridOptions & Pick<RequirementOptions, 'nsdTolerance' | 'reference' | 'batchSize'>
+const TAKES = optionKeys<SweptKeys>({
+  range: true,
+  step: true,
+  steps: true,
+  values: true,
+  nsdTolerance: true,
+  reference: true,
+  batchSize: true,
 })
 
 /** What the snapshot adapter captures from a sweep. */
@@ -111,11 +112,16 @@ function headerLines(c: SweepCapture): string[] {
   const p = result.transform.parameter
   const metric = result.metrics[0] as MetricName
   // A distance (mm, lower is better) has no interval at intervalMin, a score threshold: the header says so instead.
+  const intervals = result.classes.map(
+    (className) => `${className} ${formatInterval(result, stableInterval(result, { className, metric, min: c.min }))}`,
+  )
   const stable = isDistanceMetric(metric)
     ? `${metric} in mm, lower is better`
-    : `stable at ${metric} >= ${c.min}: ${result.classes.map((className) => `${className} ${formatInterval(result, stableInterval(result, { className, metric, min: c.min }))}`).join(' · ')}`
+    : `stable at ${metric} >= ${c.min}: ${intervals.join(' · ')}`
+  const n = result.samples.length
+  const parameter = `${p.name}${p.unit ? ` (${p.unit})` : ''}`
   return [
-    `${result.transform.name} ${p.name}${p.unit ? ` (${p.unit})` : ''} · model ${result.model} · ${result.samples.length} sample${result.samples.length === 1 ? '' : 's'} · ${result.reference}`,
+    `${result.transform.name} ${parameter} · model ${result.model} · ${n} sample${n === 1 ? '' : 's'} · ${result.reference}`,
     `tolerance ± ${c.tolerance} · ${stable}`,
     recordLine(c.settings),
   ]
@@ -158,7 +164,10 @@ export function parseSweepSnapshot(input: string): StoredSweep {
   return { header, blocks, ...(record ? { record } : {}) }
 }
 
-/** Renders a capture as snapshot text: three header lines (the last the record line), then per metric a class line and one line per value. */
+/**
+ * Renders a capture as snapshot text: three header lines (the last the record line), then per metric a class line
+ * and one line per value.
+ */
 export function renderSweepSnapshot(c: SweepCapture): string {
   const lines = headerLines(c)
   for (const metric of c.result.metrics) {
@@ -195,6 +204,22 @@ export interface SweepSnapshotMatch {
 }
 
 /**
+ * The classes of a row that moved beyond the tolerance (the row's own `± t` first): `LV 0.9000 -> 0.7000`. An
+ * undefined score matches only an undefined one.
+ */
+function rowDiffs(classes: readonly string[], now: readonly Score[], row: StoredRow, tolerance: number): string[] {
+  const tol = row.tolerance ?? tolerance
+  const diffs: string[] = []
+  now.forEach((s, i) => {
+    const old = row.scores[i]
+    const same =
+      s === null || old === null || old === undefined ? s === (old ?? null) : Math.abs(s - old) <= tol + 1e-12
+    if (!same) diffs.push(`${classes[i]} ${scoreText(old)} -> ${scoreText(s)}`)
+  })
+  return diffs
+}
+
+/**
  * Compares a capture with a stored snapshot: each row matches when every class score is within the tolerance
  * (the row's own `± t` first) and undefined scores stay undefined, and the stored record (if any) names the same
  * model fingerprint and transform options. The resolved text keeps every matching stored line verbatim, so
@@ -228,14 +253,7 @@ export function matchSweepSnapshot(
         body.push(rowLine(value, now))
         return
       }
-      const tol = row.tolerance ?? c.tolerance
-      const diffs: string[] = []
-      now.forEach((s, i) => {
-        const old = row.scores[i]
-        const same =
-          s === null || old === null || old === undefined ? s === (old ?? null) : Math.abs(s - old) <= tol + 1e-12
-        if (!same) diffs.push(`${classes[i]} ${scoreText(old)} -> ${scoreText(s)}`)
-      })
+      const diffs = rowDiffs(classes, now, row, c.tolerance)
       if (diffs.length) {
         moved.push({ metric, value, detail: diffs.join(', ') })
         body.push(rowLine(value, now, row.tolerance))
@@ -263,133 +281,146 @@ export function matchSweepSnapshot(
  * writes it; `vitest -u` updates it (only the moved values); under CI a missing snapshot fails and the received
  * one is attached to the test. **Must be awaited.**
  */
-export function toMatchSweepSnapshot(
-  this: MatcherState,
-  received: unknown,
-  transform: Transform,
-  options: SweepSnapshotOptions = {},
-): Promise<MatcherOutcome> {
-  return tracked(
-    `toMatchSweepSnapshot(${(transform as Partial<Transform> | undefined)?.name ?? '?'})`,
-    this.task?.id,
-    Boolean(this.soft),
-    async () => {
-      checkMatcherInput('toMatchSweepSnapshot', received, transform)
-      if (this.isNot) throw new SegsenseError('E_BAD_PARAMETER', 'toMatchSweepSnapshot cannot be used with .not')
-      checkKnownKeys(options, SNAPSHOT_OPTION_KEYS, `toMatchSweepSnapshot(${transform.name}) options`)
-      const defaults = segsenseDefaults()
-      const samples = resolveSamples('toMatchSweepSnapshot', options.samples)
-      const where = `toMatchSweepSnapshot(${transform.name})`
-      const tolerance =
-        aliased(where, 'scoreTolerance', options.scoreTolerance, 'tolerance', options.tolerance) ??
-        aliased('configureSegsense', 'scoreTolerance', defaults.scoreTolerance, 'tolerance', defaults.tolerance) ??
-        0.02
-      if (typeof tolerance !== 'number' || !(tolerance >= 0) || !Number.isFinite(tolerance))
-        throw new SegsenseError(
-          'E_BAD_PARAMETER',
-          `${where}: scoreTolerance must be a finite number >= 0 (an absolute score difference), got ${describeValue(tolerance)}`,
-        )
-      const min =
-        aliased(where, 'intervalMin', options.intervalMin, 'min', options.min) ??
-        aliased('configureSegsense', 'intervalMin', defaults.intervalMin, 'snapshotMin', defaults.snapshotMin) ??
-        0.8
-      if (typeof min !== 'number' || !(min >= 0 && min <= 1))
-        throw new SegsenseError(
-          'E_BAD_PARAMETER',
-          `${where}: intervalMin must be a score in [0, 1], got ${describeValue(min)}`,
-        )
-      const scoreClasses = aliased(where, 'scoreClasses', options.scoreClasses, 'classes', options.classes)
-      const slot = reserveSnapshotSlot(this.snapshotState, this.task)
-      const onProgress = progressReporter(where)
-      let result: SweepResult
-      try {
-        result = await sweep(received, samples, transform, {
-          ...gridOf(options),
-          metrics: options.metrics ?? [defaults.metric ?? 'dice'],
-          ...(options.nsdTolerance !== undefined ? { nsdTolerance: options.nsdTolerance } : {}),
-          ...(scoreClasses ? { scoreClasses } : {}),
-          ...(options.reference ? { reference: options.reference } : {}),
-          batchSize: options.batchSize ?? defaults.batchSize ?? DEFAULT_BATCH_SIZE,
-          ...(onProgress ? { onProgress } : {}),
-        })
-      } catch (error) {
-        slot.release()
-        throw error
-      }
-      const settings: SweepSettings = {
-        model: (received as { fingerprint?: string }).fingerprint,
-        transform: transform.name,
-        options: transform.options as Readonly<Record<string, unknown>>,
-      }
-      const capture: SweepCapture = { result, tolerance, min, settings }
-      const mode = this.snapshotState.snapshotUpdateState
-      let last: ReturnType<typeof matchSweepSnapshot> | undefined
-      const adapter = {
-        name: 'segsense-sweep',
-        capture: (value: unknown) => value as SweepCapture,
-        render: renderSweepSnapshot,
-        parseExpected: parseSweepSnapshot,
-        match: (captured: SweepCapture, expected: StoredSweep) => {
-          last = matchSweepSnapshot(captured, expected, { update: mode === 'all' })
-          return { pass: last.pass, resolved: last.resolved }
-        },
-      }
-      const outcome = (await slot.match(() =>
-        Snapshots.toMatchDomainSnapshot.call(this, adapter, capture),
-      )) as MatcherOutcome
-      recordSweep(this.task as { meta: object } | undefined, {
-        matcher: 'toMatchSweepSnapshot',
-        pass: outcome.pass,
-        result,
-      })
-      if (outcome.pass) return outcome
+export const toMatchSweepSnapshot = defineMatcher({
+  name: 'toMatchSweepSnapshot',
+  label: (transform: Transform, _options?: SweepSnapshotOptions) => `toMatchSweepSnapshot(${transformName(transform)})`,
+  noNot: true,
+  async run(f, model, transform, options = {}) {
+    checkTransform('toMatchSweepSnapshot(transform, options)', transform)
+    const { sweepOptions, tolerance, min } = snapshotOptions(f, options)
+    const samples = f.samples(options.samples)
+    const state = f.state
+    const slot = reserveSnapshotSlot(state.snapshotState, f.task)
+    const onProgress = f.progress()
+    let result: SweepResult
+    try {
+      result = await sweep(model, samples, transform, { ...sweepOptions, ...(onProgress ? { onProgress } : {}) })
+    } catch (error) {
+      slot.release()
+      throw error
+    }
+    const capture: SweepCapture = { result, tolerance, min, settings: sweepSettings(model, transform) }
+    const mode = state.snapshotState.snapshotUpdateState
+    let last: SweepSnapshotMatch | undefined
+    const adapter = {
+      name: 'segsense-sweep',
+      capture: (value: unknown) => value as SweepCapture,
+      render: renderSweepSnapshot,
+      parseExpected: parseSweepSnapshot,
+      match: (captured: SweepCapture, expected: StoredSweep) => {
+        last = matchSweepSnapshot(captured, expected, { update: mode === 'all' })
+        return { pass: last.pass, resolved: last.resolved }
+      },
+    }
+    const compare = (): unknown => Snapshots.toMatchDomainSnapshot.call(state, adapter, capture)
+    const outcome = (await slot.match(compare)) as MatcherOutcome
+    const sweepRecord = { matcher: 'toMatchSweepSnapshot', result } as const
+    if (outcome.pass) return f.assert({ ...outcome, sweep: sweepRecord })
+    const hint = f.hint('transform')
+    const text = last
+      ? movedMessage(hint, transform, tolerance, last)
+      : await notWrittenMessage(f, hint, transform, capture, mode)
+    return f.assert({ ...outcome, message: () => text, sweep: sweepRecord })
+  },
+})
 
-      const hint = this.utils.matcherHint('toMatchSweepSnapshot', 'model', 'transform', { promise: this.promise })
-      if (!last) {
-        // No stored snapshot to compare with: only happens when writing is not allowed (CI / --update=none).
-        let where = ''
-        if (this.task) {
-          const dir = await mkdtemp(join(tmpdir(), 'segsense-'))
-          const file = join(dir, `${safeFileName(transform.name, 'transform')}.received.snap.txt`)
-          await writeFile(file, renderSweepSnapshot(capture))
-          const annotation = await annotateIfRunning(
-            this.task,
-            `received sweep snapshot for ${transform.name}`,
-            'error',
-            { path: file, contentType: 'text/plain' },
-          )
-          where = `\nThe received snapshot was written to ${annotation?.attachment?.path ?? file}.`
-        }
-        const text = [
-          hint,
-          '',
-          `New sweep snapshot for ${transform.name} was not written: the update mode is ${JSON.stringify(mode)}.`,
-          'Snapshots are not written in CI by default. Run `vitest -u` (or `vitest --update=new`) locally and commit __snapshots__.' +
-            where,
-        ].join('\n')
-        return { pass: false, message: () => text }
-      }
-      const lines = [hint, '']
-      if (last.settings.length) {
-        lines.push(
-          `Sweep of ${transform.name} was recorded with other settings (the snapshot would not describe this model and transform):`,
-          ...last.settings.map((d) => `  ${d}`),
-          '',
-        )
-      }
-      const details = [...last.structural, ...last.moved.map((m) => `${m.metric} at ${m.value}: ${m.detail}`)]
-      if (details.length) {
-        lines.push(
-          `Sweep of ${transform.name} moved beyond ± ${tolerance} at ${last.moved.length} value(s)${last.structural.length ? ' and the grid or classes changed' : ''}:`,
-          ...details.map((d) => `  ${d}`),
-          '',
-        )
-      }
-      lines.push(
-        `Run \`vitest -u\` to accept the new ${last.settings.length && !details.length ? 'settings' : 'curve'}.`,
-      )
-      const text = lines.join('\n')
-      return { ...outcome, message: () => text }
-    },
+/** The sweep options and the comparison settings of a call, each checked once. */
+function snapshotOptions(
+  f: Frame,
+  options: SweepSnapshotOptions,
+): { sweepOptions: SweepOptions; tolerance: number; min: number } {
+  const { label: where, defaults } = f
+  const { samples: _s, scoreTolerance, tolerance: oldTolerance, metrics, intervalMin, min: oldMin, ...rest } = options
+  const { scoreClasses: given, classes, ...swept } = rest
+  const batchSize = swept.batchSize ?? defaults.batchSize
+  const planned = planSweepCall(
+    { ...swept, ...(batchSize !== undefined ? { batchSize } : {}) },
+    { where, takes: TAKES, ownKeys: OWN_KEYS },
   )
+  const tolerance =
+    aliased(where, 'scoreTolerance', scoreTolerance, 'tolerance', oldTolerance) ??
+    aliased('configureSegsense', 'scoreTolerance', defaults.scoreTolerance, 'tolerance', defaults.tolerance) ??
+    0.02
+  if (typeof tolerance !== 'number' || !(tolerance >= 0) || !Number.isFinite(tolerance)) {
+    const kind = typeof tolerance === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE'
+    reject(kind, `${where}: scoreTolerance`, tolerance, 'a finite number >= 0 (an absolute score difference)')
+  }
+  const min =
+    aliased(where, 'intervalMin', intervalMin, 'min', oldMin) ??
+    aliased('configureSegsense', 'intervalMin', defaults.intervalMin, 'snapshotMin', defaults.snapshotMin) ??
+    0.8
+  if (typeof min !== 'number' || !(min >= 0 && min <= 1)) {
+    reject(
+      typeof min === 'number' ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
+      `${where}: intervalMin`,
+      min,
+      'a score in [0, 1]',
+    )
+  }
+  const scoreClasses = aliased(where, 'scoreClasses', given, 'classes', classes)
+  const sweepOptions = {
+    ...planned,
+    metrics: metrics ?? [defaults.metric ?? 'dice'],
+    ...(scoreClasses ? { scoreClasses } : {}),
+  }
+  return { sweepOptions, tolerance, min }
+}
+
+/** What produced the sweep, written as the record line. */
+function sweepSettings(model: SegmentationModel, transform: Transform): SweepSettings {
+  return {
+    model: model.fingerprint,
+    transform: transform.name,
+    options: transform.options as Readonly<Record<string, unknown>>,
+  }
+}
+
+/** No stored snapshot to compare with: only happens when writing is not allowed (CI / --update=none). */
+async function notWrittenMessage(
+  f: Frame,
+  hint: string,
+  transform: Transform,
+  capture: SweepCapture,
+  mode: string,
+): Promise<string> {
+  let where = ''
+  if (f.task) {
+    const dir = await mkdtemp(join(tmpdir(), 'segsense-'))
+    const file = join(dir, `${safeFileName(transform.name, 'transform')}.received.snap.txt`)
+    await writeFile(file, renderSweepSnapshot(capture))
+    const note = `received sweep snapshot for ${transform.name}`
+    const annotation = await f.annotate(note, 'error', { path: file, contentType: 'text/plain' })
+    where = `\nThe received snapshot was written to ${annotation?.attachment?.path ?? file}.`
+  }
+  return [
+    hint,
+    '',
+    `New sweep snapshot for ${transform.name} was not written: the update mode is ${JSON.stringify(mode)}.`,
+    'Snapshots are not written in CI by default. Run `vitest -u` (or `vitest --update=new`) locally and commit ' +
+      `__snapshots__.${where}`,
+  ].join('\n')
+}
+
+/** The sweep moved, or its grid, classes or settings changed. */
+function movedMessage(hint: string, transform: Transform, tolerance: number, last: SweepSnapshotMatch): string {
+  const lines = [hint, '']
+  if (last.settings.length) {
+    lines.push(
+      `Sweep of ${transform.name} was recorded with other settings ` +
+        '(the snapshot would not describe this model and transform):',
+      ...last.settings.map((d) => `  ${d}`),
+      '',
+    )
+  }
+  const details = [...last.structural, ...last.moved.map((m) => `${m.metric} at ${m.value}: ${m.detail}`)]
+  if (details.length) {
+    const changed = last.structural.length ? ' and the grid or classes changed' : ''
+    lines.push(
+      `Sweep of ${transform.name} moved beyond ± ${tolerance} at ${last.moved.length} value(s)${changed}:`,
+      ...details.map((d) => `  ${d}`),
+      '',
+    )
+  }
+  lines.push(`Run \`vitest -u\` to accept the new ${last.settings.length && !details.length ? 'settings' : 'curve'}.`)
+  return lines.join('\n')
 }

@@ -63,7 +63,7 @@ describe('toBeAtLeastAsRobustAs in a real vitest run', () => {
       'toBeAtLeastAsRobustAs(baseline, transform, options): baseline must be a SegmentationModel',
     )
     expect(byName('a misspelt option is refused').errors[0]).toContain(
-      `toBeAtLeastAsRobustAs(rotate) options: unknown key "margn" (did you mean 'margin'?)`,
+      `toBeAtLeastAsRobustAs(rotate): unknown key "margn" (did you mean 'margin'?)`,
     )
   })
 

@@ -62,8 +62,8 @@ describe('toMatchPredictionSnapshot in real vitest runs', () => {
     })
     for (const p of PREDICTIONS) {
       fragile[p] = png(p)
-      expect(fragile[p]!.equals(received[p]!), p).toBe(true) // what CI attached is what a local run stores
-      const decoded = await decodePng(fragile[p]!)
+      expect(fragile[p].equals(received[p]!), p).toBe(true) // what CI attached is what a local run stores
+      const decoded = await decodePng(fragile[p])
       expect([decoded.width, decoded.height, decoded.colourType, decoded.bitDepth]).toEqual([256, 256, 0, 8])
       expect(new Set(decoded.data)).toEqual(new Set([0, 1, 2, 3]))
     }

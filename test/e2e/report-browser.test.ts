@@ -184,7 +184,7 @@ describe.skipIf(missing)('the HTML report in headless chromium', () => {
         right: wrap.querySelector('table')!.getBoundingClientRect().right,
         page: wrap.ownerDocument.documentElement.scrollWidth,
       }))
-      expect(fit.wrap[0], 'the summary scrolls sideways').toBeLessThanOrEqual(fit.wrap[1]!)
+      expect(fit.wrap[0], 'the summary scrolls sideways').toBeLessThanOrEqual(fit.wrap[1])
       expect(fit.right).toBeLessThanOrEqual(1280)
       expect(fit.page, 'the page scrolls sideways').toBeLessThanOrEqual(1280)
       // The status badges and the numbers stay on one line (the long names wrap instead).

@@ -83,6 +83,15 @@ describe('toBeRobustTo in a real vitest run', () => {
     )
   })
 
+  it('refuses a misspelt option (naming the nearest key) and a bad sweep option, each naming the matcher call', () => {
+    const misspelt = byName('a misspelt option is refused, naming the matcher and the nearest key')
+    expect(misspelt.state).toBe('failed')
+    expect(misspelt.errors[0]).toContain(`toBeRobustTo(rotate): unknown key "sampels" (did you mean 'samples'?)`)
+    const bad = byName('a bad sweep option is refused by the sweep, naming the matcher')
+    expect(bad.state).toBe('failed')
+    expect(bad.errors[0]).toContain('toBeRobustTo(rotate): sweep option batchSize must be an integer')
+  })
+
   it('fails an un-awaited call inside its own test, whatever the timing, with no unhandled rejection', () => {
     const fast = byName('not awaited: a fast failing sweep, then the test awaits something else')
     expect(fast.state).toBe('failed')

@@ -34,13 +34,18 @@ const RANDOM_CORRUPTIONS: ReadonlySet<string> = new Set([
   'speckleNoise',
   'motionBlur',
   'elastic',
+  'glassBlur',
+  'snow',
+  'frost',
+  'fog',
+  'spatter',
 ])
 
 /** Returns the severity, an integer in 0..5, or rejects it. */
 function checkSeverity(name: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 5)
     reject(`corruptions.${name}`, 'severity', v, 'an integer in 0..5 (0 = clean)', { transform: name, value: v })
-  return v as number
+  return v
 }
 
 /** Clips to [0, 1] (and truncates to uint8 levels with `quantize`) into a new Float32 raster. */

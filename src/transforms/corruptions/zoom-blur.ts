@@ -1,7 +1,6 @@
 /** The `zoom_blur` corruption: the mean of the image and its centre zooms (imagecorruptions `clipped_zoom`). */
-import { blendBilinear } from '../kernels/bilinear.js'
 import { readChannel, writeChannel } from '../kernels/channels.js'
-import { roundHalfEven } from '../kernels/round.js'
+import { clippedZoom } from './clipped-zoom.js'
 import { corruption } from './corruption.js'
 
 /** numpy `arange(1, stop, step)` as the package writes it (start + k·step while < stop). */
@@ -10,39 +9,14 @@ function arange(stop: number, step: number): number[] {
   return Array.from({ length: n }, (_, k) => 1 + k * step)
 }
 
-/**
- * imagecorruptions `clipped_zoom` for one channel plane: centre crop `ceil(n/z)` per axis
- * (top = (n − c)//2), `scipy.ndimage.zoom(order=1)` to `round(c·z)` (output i at input i·(c−1)/(out−1)),
- * keep the top-left H x W; adds the layer into `acc` where the layer exists.
- */
+/** Adds the top-left W x H of {@link clippedZoom} into `acc` (where the zoomed plane reaches). */
 function addClippedZoom(plane: Float64Array, W: number, H: number, z: number, acc: Float64Array): void {
-  const chH = Math.ceil(H / z)
-  const chW = Math.ceil(W / z)
-  const top = Math.floor((H - chH) / 2)
-  const left = Math.floor((W - chW) / 2)
-  // scipy sizes the output with Python's round (half to even): 10·1.05 -> 10.
-  const outH = roundHalfEven(chH * z)
-  const outW = roundHalfEven(chW * z)
-  const hh = Math.min(H, outH)
-  const ww = Math.min(W, outW)
-  const sy = outH > 1 ? (chH - 1) / (outH - 1) : 0
-  const sx = outW > 1 ? (chW - 1) / (outW - 1) : 0
+  const layer = clippedZoom(plane, W, H, z)
+  const hh = Math.min(H, layer.height)
+  const ww = Math.min(W, layer.width)
   for (let y = 0; y < hh; y++) {
-    const v = y * sy
-    const y0 = Math.min(Math.floor(v), chH - 1)
-    const y1 = Math.min(y0 + 1, chH - 1)
-    const fy = v - y0
-    for (let x = 0; x < ww; x++) {
-      const u = x * sx
-      const x0 = Math.min(Math.floor(u), chW - 1)
-      const x1 = Math.min(x0 + 1, chW - 1)
-      const fx = u - x0
-      const a = plane[(top + y0) * W + left + x0] as number
-      const b = plane[(top + y0) * W + left + x1] as number
-      const c = plane[(top + y1) * W + left + x0] as number
-      const d = plane[(top + y1) * W + left + x1] as number
-      acc[y * W + x] = (acc[y * W + x] as number) + blendBilinear(a, b, c, d, fx, fy)
-    }
+    for (let x = 0; x < ww; x++)
+      acc[y * W + x] = (acc[y * W + x] as number) + (layer.data[y * layer.width + x] as number)
   }
 }
 

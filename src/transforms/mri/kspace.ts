@@ -65,3 +65,22 @@ export function spectrumMax(chan: Float64Array, W: number, H: number): [number, 
   }
   return [br, bi]
 }
+
+/**
+ * MONAI's k-space disk (`GibbsNoise._apply_mask`) in unshifted FFT order: 1 where the shifted position
+ * (DC at n//2) lies within `radius` of `((H − 1)/2, (W − 1)/2)`, row-major W x H. The distance is computed
+ * in MONAI's order (rows first) so that points on the circle fall on the same side.
+ */
+export function kspaceDiskMask(W: number, H: number, radius: number): Uint8Array {
+  const keep = new Uint8Array(W * H)
+  const cy = (H - 1) / 2
+  const cx = (W - 1) / 2
+  for (let y = 0; y < H; y++) {
+    const dy = (((y + Math.floor(H / 2)) % H) - cy) ** 2
+    for (let x = 0; x < W; x++) {
+      const dx = (((x + Math.floor(W / 2)) % W) - cx) ** 2
+      if (Math.sqrt(0 + dy + dx) <= radius) keep[y * W + x] = 1
+    }
+  }
+  return keep
+}

@@ -11,6 +11,7 @@ import {
 import { CLASS_COLOURS } from '../../../src/report/palette.js'
 import { sweep } from '../../../src/sweep/sweep.js'
 import { rotate, zoom } from '../../../src/transforms/geometric.js'
+import { expectThrow } from '../../support/helpers.js'
 import { scene, sceneModel, xmlTags } from '../../support/report.js'
 
 const samples = [scene('a'), scene('b')]
@@ -110,5 +111,18 @@ describe('heatmap', () => {
         ],
       }),
     ).toThrow(/3 rows \(y values\) of 3 scores/)
+    expectThrow(
+      () =>
+        heatmapSpec({
+          ...data,
+          scores: [
+            [1, 1, 1],
+            [1, 1],
+          ],
+        }),
+      'E_OUT_OF_RANGE',
+      '3 rows (y values)',
+    )
+    expectThrow(() => heatmapSpec({ ...data, scores: [1, 2, 3] as never }), 'E_WRONG_TYPE', '3 rows (y values)')
   })
 })

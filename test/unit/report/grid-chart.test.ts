@@ -58,10 +58,10 @@ describe('gridHeatmapSpec', () => {
   it('names what the grid lacks', () => {
     expectThrow(
       () => gridHeatmapSpec(grid, { className: 'RV' }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'no dice scores for class "RV"',
       'classes: LV',
     )
-    expectThrow(() => gridHeatmapSpec(grid, { sample: 'x' }), 'E_BAD_PARAMETER', 'of sample "x"')
+    expectThrow(() => gridHeatmapSpec(grid, { sample: 'x' }), 'E_OUT_OF_RANGE', 'of sample "x"')
   })
 })

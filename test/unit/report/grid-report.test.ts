@@ -61,7 +61,7 @@ describe('writeReport with grids', () => {
     )
     await expectRejection(
       writeReport([], join(root, 'three'), { grids: [] }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'at least one sweep result',
     )
   })

@@ -8,6 +8,7 @@ import { evaluateRequirement } from '../../../src/analysis/requirement.js'
 import { summarize } from '../../../src/analysis/summarize.js'
 import { sweep } from '../../../src/sweep/sweep.js'
 import { rotate, zoom } from '../../../src/transforms/geometric.js'
+import { expectRejection } from '../../support/helpers.js'
 import { scene, sceneModel, xmlTags } from '../../support/report.js'
 
 const dirs: string[] = []
@@ -124,10 +125,11 @@ describe('writeReport', async () => {
   })
 
   it('refuses invalid results and empty input', async () => {
-    await expect(writeReport([{ ...robust, values: [1] } as typeof robust], tmp())).rejects.toThrow(
-      /sweep 1 is not a valid SweepResult/,
-    )
-    await expect(writeReport([], tmp())).rejects.toThrow(/at least one sweep result/)
+    await expect(writeReport([{ ...robust, values: [1] }], tmp())).rejects.toThrow(/sweep 1 is not a valid SweepResult/)
+    await expectRejection(writeReport([], tmp()), 'E_OUT_OF_RANGE', 'at least one sweep result')
+    await expectRejection(writeReport({} as never, tmp()), 'E_WRONG_TYPE', 'at least one sweep result')
+    await expectRejection(writeReport([robust], 42 as never), 'E_WRONG_TYPE', 'dir must be a folder path, got 42')
+    await expectRejection(writeReport([robust], ''), 'E_OUT_OF_RANGE', 'dir must be a folder path')
   })
 
   it('reportRows gives the same rows without writing', () => {

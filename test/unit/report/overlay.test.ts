@@ -8,6 +8,7 @@ import { CLASS_COLOURS, classPalette, hexToRgb } from '../../../src/report/palet
 import { sweep } from '../../../src/sweep/sweep.js'
 import { framesOf } from '../../../src/sweep/assemble.js'
 import { brightness, rotate } from '../../../src/transforms/index.js'
+import { expectRejection, expectThrow } from '../../support/helpers.js'
 import { scene, sceneModel } from '../../support/report.js'
 
 const classes = { 1: 'disc', 2: 'square' }
@@ -76,7 +77,12 @@ describe('overlay', () => {
     expect(() => overlayPixels(img, labelMap(10, 10, new Uint8Array(100)), undefined, { palette })).toThrow(
       /10x10, the image 20x20/,
     )
-    expect(() => overlayPixels(img, mask, mask, { palette, alpha: 2 })).toThrow(/alpha/)
+    expectThrow(
+      () => overlayPixels(img, mask, mask, { palette, alpha: 2 }),
+      'E_OUT_OF_RANGE',
+      'overlay alpha must be in [0, 1]',
+    )
+    expectThrow(() => overlayPixels(img, mask, mask, { palette, alpha: '1' as never }), 'E_WRONG_TYPE', 'got "1"')
   })
 
   it('writes a PNG with a legend below the image', async () => {
@@ -148,9 +154,12 @@ describe('frame strip and GIF', () => {
     const meta = await sharp(png).metadata()
     // 3 columns of 40 px + 4 px gaps; 2 rows of 40 px + an 18 px label band + gaps.
     expect([meta.width, meta.height]).toEqual([3 * 44 + 4, 2 * (40 + 18 + 4) + 4])
-    await expect(frameStrip(result, frames, 'nope')).rejects.toThrow(
-      /no frames for sample "nope"; the sweep kept frames of "a", "b"/,
+    await expectRejection(
+      frameStrip(result, frames, 'nope'),
+      'E_OUT_OF_RANGE',
+      'no frames for sample "nope"; the sweep kept frames of "a", "b"',
     )
+    await expectRejection(frameStrip(result, frames, 'b', { columns: 0 }), 'E_OUT_OF_RANGE', 'columns must be')
   })
 
   it('writes one GIF frame per swept value with the given duration', async () => {
@@ -161,6 +170,11 @@ describe('frame strip and GIF', () => {
     expect(meta.pages).toBe(result.values.length)
     expect(meta.delay).toEqual(result.values.map(() => 250))
     expect(meta.loop).toBe(0)
-    await expect(sweepGif(result, framesOf(result)!, undefined, { delay: -1 })).rejects.toThrow(/delay/)
+    await expectRejection(sweepGif(result, framesOf(result)!, undefined, { delay: -1 }), 'E_OUT_OF_RANGE', 'delay')
+    await expectRejection(
+      sweepGif(result, framesOf(result)!, undefined, { loop: 'x' as never }),
+      'E_WRONG_TYPE',
+      'loop',
+    )
   })
 })

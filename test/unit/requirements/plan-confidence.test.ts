@@ -34,12 +34,12 @@ describe('planRequirement: confidence, resamples, seed, repeats', () => {
     )
     expectThrow(
       () => planRequirement(rotate, { min: 0.8, confidence: 0.95, aggregate: 'each' }),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       "aggregate 'each'",
     )
     expectThrow(
       () => planRequirement(rotate, { min: 0.8 }, { confidence: 0.95, aggregate: 'each' }),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       "aggregate 'each'",
     )
   })

@@ -6,7 +6,7 @@ import { planSpecRequirement } from '../../../src/requirements/run.js'
 import { evaluateRequirement } from '../../../src/analysis/requirement.js'
 import { sweep } from '../../../src/sweep/sweep.js'
 import { rotate } from '../../../src/transforms/geometric.js'
-import { codeOf, messageOf } from '../../support/helpers.js'
+import { codeOf, expectRejection, messageOf } from '../../support/helpers.js'
 
 describe('planRequirement: one mapping from a requirement to sweep options', () => {
   it('carries every option to the sweep and the check', () => {
@@ -70,7 +70,7 @@ describe('planRequirement: one mapping from a requirement to sweep options', () 
 
   it('minDice is an alias of min for Dice only: an error with another metric, never a silent gate on it', () => {
     expect(planRequirement(rotate, { minDice: 0.8 }).requirement.min).toBe(0.8)
-    expect(codeOf(() => planRequirement(rotate, { minDice: 0.8, metric: 'nsd' }))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => planRequirement(rotate, { minDice: 0.8, metric: 'nsd' }))).toBe('E_INCOMPATIBLE_OPTIONS')
     expect(messageOf(() => planRequirement(rotate, { minDice: 0.8, metric: 'nsd' }, {}, 'toBeRobustTo(rotate)'))).toBe(
       'toBeRobustTo(rotate): minDice gates Dice only, but metric is "nsd"; write { metric: "nsd", min: ... }',
     )
@@ -78,7 +78,8 @@ describe('planRequirement: one mapping from a requirement to sweep options', () 
       'give min, not both min and minDice',
     )
     // The same rules for configured defaults.
-    expect(codeOf(() => planRequirement(rotate, { metric: 'iou' }, { minDice: 0.8 }))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => planRequirement(rotate, { metric: 'iou' }, { minDice: 0.8 }))).toBe('E_INCOMPATIBLE_OPTIONS')
+    expect(codeOf(() => planRequirement(rotate, { min: 0.8, minDice: 0.8 }))).toBe('E_INCOMPATIBLE_OPTIONS')
     expect(planRequirement(rotate, {}, { minDice: 0.7 }).requirement.min).toBe(0.7)
     expect(planRequirement(rotate, { min: 0.6 }, { min: 0.7 }).requirement.min).toBe(0.6)
   })
@@ -92,8 +93,18 @@ describe('planRequirement: one mapping from a requirement to sweep options', () 
     expect(messageOf(() => planRequirement(rotate, { min: 0.5, aggregate: 'median' as never }))).toContain(
       "aggregate must be 'mean' or 'each', got \"median\"",
     )
-    expect(codeOf(() => planRequirement(rotate, { min: 0.5, reference: 'gt' as never }))).toBe('E_BAD_PARAMETER')
-    expect(codeOf(() => planRequirement(rotate, { min: 0.5, metric: 'hd95' as never }))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => planRequirement(rotate, { min: 0.5, aggregate: 'median' as never }))).toBe('E_OUT_OF_RANGE')
+    expect(codeOf(() => planRequirement(rotate, { min: 0.5, metric: 'hd95' }))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => planRequirement(rotate, {}))).toBe('E_BAD_PARAMETER')
+  })
+
+  it('passes the sweep options through unchecked: the sweep is the one place that checks them', async () => {
+    // reference is the sweep's option: planned as given, refused by the sweep's resolver before any prediction.
+    const plan = planRequirement(rotate, { values: [0], min: 0.5, reference: 'gt' as never, batchSize: 0 })
+    expect(plan.sweep).toMatchObject({ reference: 'gt', batchSize: 0 })
+    const model = functionModel('m', { 1: 'LV' }, (i) => labelMap(i.width, i.height))
+    const s = sample('s', raster(4, 4, 1, new Float32Array(16)), labelMap(4, 4))
+    await expectRejection(sweep(model, s, rotate, plan.sweep), 'E_BAD_PARAMETER', 'sweep option reference must be')
   })
 
   it("emptyPolicy: 'best', 'nan' or { bothEmpty } as sweep takes it; anything else is refused, naming the caller", () => {
@@ -105,7 +116,7 @@ describe('planRequirement: one mapping from a requirement to sweep options', () 
       messageOf(() => planRequirement(rotate, { min: 0.5, emptyPolicy: 'zero' as never }, {}, 'toBeRobustTo(rotate)')),
     ).toBe(`toBeRobustTo(rotate): emptyPolicy must be 'best' or 'nan' (or { bothEmpty: 'best' | 'nan' }), got "zero"`)
     expect(codeOf(() => planRequirement(rotate, { min: 0.5, emptyPolicy: { bothEmpty: 'x' } as never }))).toBe(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
     )
   })
 
@@ -143,8 +154,8 @@ describe('planRequirement: one mapping from a requirement to sweep options', () 
     expect(messageOf(() => planRequirement(rotate, { min: 0.5 }, { scoreClasses: ['LV'], classes: ['LV'] }, 'x'))).toBe(
       'x (configured defaults): give scoreClasses, not both scoreClasses and classes (its deprecated name)',
     )
-    expect(messageOf(() => planRequirement(rotate, { min: 0.5 }, { reference: 'gt' as never }, 'x'))).toContain(
-      "x: reference must be 'truth' or 'prediction'",
+    expect(messageOf(() => planRequirement(rotate, { min: 0.5 }, { aggregate: 'all' as never }, 'x'))).toBe(
+      `x: aggregate must be 'mean' or 'each', got "all"`,
     )
   })
 

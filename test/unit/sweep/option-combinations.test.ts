@@ -62,12 +62,12 @@ describe('option combinations that are refused', () => {
     )
     expectThrow(
       () => planRequirement(translate, { values: [0], metric: 'hd95', max: 5, confidence: 0.95 }, {}, 'test'),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       'confidence is not supported',
     )
     expectThrow(
       () => planRequirement(translate, { values: [0], metric: 'hd95', max: 5, refine: { tolerance: 1 } }, {}, 'test'),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       'refine is not supported for the distance metric hd95',
     )
     await expectRejection(

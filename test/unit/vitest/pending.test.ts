@@ -12,19 +12,21 @@ const taskId = () => `task-${++n}`
 describe('tracked matcher calls', () => {
   it('without the setup entry, a call is a plain promise: nothing is held back', async () => {
     const id = taskId()
-    const call = tracked('toBeRobustTo(rotate)', id, false, async () => ({ pass: true }))
+    const call = tracked('toBeRobustTo(rotate)', id, false, () => Promise.resolve({ pass: true }))
     expect(call).toBeInstanceOf(Promise)
     await call
     enableCallTracking() // what the setup entry does; the tests below rely on it
-    expect(tracked('toBeRobustTo(rotate)', id, false, async () => ({ pass: true }))).not.toBeInstanceOf(Promise)
+    expect(tracked('toBeRobustTo(rotate)', id, false, () => Promise.resolve({ pass: true }))).not.toBeInstanceOf(
+      Promise,
+    )
     await settleCalls(id, 100)
   })
 
   it('an awaited call is not reported again', async () => {
     const id = taskId()
-    await expect(viaVitest(tracked('toBeRobustTo(rotate)', id, false, async () => ({ pass: false })))).rejects.toThrow(
-      'matcher failed',
-    )
+    await expect(
+      viaVitest(tracked('toBeRobustTo(rotate)', id, false, () => Promise.resolve({ pass: false }))),
+    ).rejects.toThrow('matcher failed')
     expect(await settleCalls(id, 100)).toEqual([])
   })
 
@@ -34,7 +36,7 @@ describe('tracked matcher calls', () => {
     const onUnhandled = (e: unknown) => unhandled.push(e)
     process.on('unhandledRejection', onUnhandled)
     try {
-      void viaVitest(tracked('toBeRobustTo(rotate)', id, false, async () => ({ pass: false })))
+      void viaVitest(tracked('toBeRobustTo(rotate)', id, false, () => Promise.resolve({ pass: false })))
       await new Promise((resolve) => setTimeout(resolve, 20))
       const [error, ...rest] = await settleCalls(id, 100)
       expect(rest).toEqual([])
@@ -47,7 +49,7 @@ describe('tracked matcher calls', () => {
 
   it('a passing call that was not awaited is reported too; a still running one after the wait says so', async () => {
     const id = taskId()
-    void viaVitest(tracked('toBeRobustTo(rotate)', id, false, async () => ({ pass: true })))
+    void viaVitest(tracked('toBeRobustTo(rotate)', id, false, () => Promise.resolve({ pass: true })))
     void viaVitest(
       tracked('toMatchSweepSnapshot(zoom)', id, false, () => new Promise<{ pass: boolean }>(() => undefined)),
     )
@@ -60,9 +62,9 @@ describe('tracked matcher calls', () => {
 
   it('counts Promise.all, .then and .catch as awaiting; expect.soft chains once more before the test gets it', async () => {
     const id = taskId()
-    await Promise.all([viaVitest(tracked('a(x)', id, false, async () => ({ pass: true })))])
-    await viaVitest(tracked('b(x)', id, false, async () => ({ pass: false }))).catch(() => undefined)
-    const soft = viaVitest(tracked('c(x)', id, true, async () => ({ pass: true }))).then(
+    await Promise.all([viaVitest(tracked('a(x)', id, false, () => Promise.resolve({ pass: true })))])
+    await viaVitest(tracked('b(x)', id, false, () => Promise.resolve({ pass: false }))).catch(() => undefined)
+    const soft = viaVitest(tracked('c(x)', id, true, () => Promise.resolve({ pass: true }))).then(
       () => undefined,
       () => undefined,
     ) // what vitest's soft wrapper adds

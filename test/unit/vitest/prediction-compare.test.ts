@@ -132,30 +132,26 @@ describe('resolveBudget', () => {
   it('rejects bad budgets, naming the value and what was expected', () => {
     expectThrow(
       () => resolveBudget({ maxChangedPixels: 2.5 }, cls),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'maxChangedPixels must be an integer >= 0',
       '2.5',
     )
     expectThrow(
       () => resolveBudget({ maxChangedRatio: 5 }, cls),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'maxChangedRatio must be a fraction in [0, 1]',
     )
     expectThrow(
       () => resolveBudget({ minDice: { MYO: 0.9 } }, cls),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'minDice names class "MYO", which the model does not have (its classes: RV, LV)',
     )
     expectThrow(
       () => resolveBudget({ minDice: { LV: 1.5 } }, cls),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'minDice for LV must be a Dice in [0, 1]',
     )
-    expectThrow(
-      () => resolveBudget({ ignoreBoundary: -1 }, cls),
-      'E_BAD_PARAMETER',
-      'ignoreBoundary must be an integer',
-    )
+    expectThrow(() => resolveBudget({ ignoreBoundary: -1 }, cls), 'E_OUT_OF_RANGE', 'ignoreBoundary must be an integer')
   })
 })
 
@@ -173,12 +169,13 @@ describe('toMatchPredictionSnapshot input checks', () => {
     )
   })
   it('rejects values without a transform, a transform without values, and a non-model', async () => {
-    await expectRejection(call(model, samples, { values: [1] }), 'E_BAD_PARAMETER', 'values needs a transform')
+    await expectRejection(call(model, samples, { values: [1] }), 'E_INCOMPATIBLE_OPTIONS', 'values needs a transform')
     await expectRejection(
       call(model, samples, { transform: { name: 'rotate', image: () => undefined, parameter: {} } }),
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       'values must list the rotate values',
     )
-    await expectRejection(call({}, samples), 'E_BAD_PARAMETER', 'expect(model) needs a SegmentationModel')
+    await expectRejection(call({}, samples), 'E_WRONG_TYPE', 'expect(model) needs a SegmentationModel')
+    await expectRejection(call(model, samples, { attach: 'sometimes' }), 'E_OUT_OF_RANGE', 'attach must be')
   })
 })

@@ -49,9 +49,9 @@ describe('compareWithSnapshot', () => {
       [prediction('a', 0, A)],
       classes,
       resolveBudget({}, classes),
-      async (f) => {
+      (f) => {
         read.push(f)
-        return A
+        return Promise.resolve(A)
       },
       rotate,
     )
@@ -66,7 +66,7 @@ describe('compareWithSnapshot', () => {
       [prediction('a', 0, B)],
       classes,
       resolveBudget({}, classes),
-      async () => A,
+      () => Promise.resolve(A),
       rotate,
     )
     expect(strict.pass).toBe(false)
@@ -79,7 +79,7 @@ describe('compareWithSnapshot', () => {
       [prediction('a', 0, B)],
       classes,
       resolveBudget({ maxChangedPixels: 1 }, classes),
-      async () => A,
+      () => Promise.resolve(A),
       rotate,
     )
     expect(loose).toMatchObject({ pass: true, failing: [] })
@@ -98,7 +98,7 @@ describe('compareWithSnapshot', () => {
       [prediction('a', 0, map(new Array(8).fill(0), 2, 4)), prediction('c', 0, A)],
       classes,
       resolveBudget({}, classes),
-      async () => A,
+      () => Promise.resolve(A),
       rotate,
     )
     expect(v.pass).toBe(false)
@@ -125,7 +125,7 @@ describe('failureLines', () => {
       [prediction('a', 0, B), prediction('a', 10, A)],
       classes,
       budget,
-      async () => A,
+      () => Promise.resolve(A),
       rotate,
     )
     const text = failureLines(v, {

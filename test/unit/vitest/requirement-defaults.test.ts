@@ -133,6 +133,28 @@ describe('toBeRobustTo options', () => {
     expect(message).toContain("toBeRobustTo(rotate): emptyPolicy must be 'best' or 'nan'")
   })
 
+  it('a bad sweep option is refused once, by the sweep, naming the matcher call; a misspelt one by the planner', async () => {
+    const call = (options: object) =>
+      failure(robust(threshold).toBeRobustTo(rotate, { samples: noTruth, values: [0], min: 0.5, ...options }))
+    expect(await call({ reference: 'gt' })).toBe(
+      `toBeRobustTo(rotate): sweep option reference must be 'truth' or 'prediction', got "gt"`,
+    )
+    expect(await call({ reference: 'prediction', batchSize: 0 })).toMatch(
+      /^toBeRobustTo\(rotate\): sweep option batchSize must be an integer/,
+    )
+    // The matcher's own keys are known to the one key check: a misspelt one is named with its nearest key.
+    expect(await call({ atach: 'never' })).toMatch(
+      /^toBeRobustTo\(rotate\): unknown key "atach" \(did you mean 'attach'\?\); known keys: range, .*, samples, slices, attach$/,
+    )
+    // A slices option given is handed on, never dropped for being falsy: on images the sweep refuses it.
+    expect(await call({ reference: 'prediction', slices: '' })).toContain(
+      'toBeRobustTo(rotate): sweep options: unknown key "slices"',
+    )
+    expect(await call({ reference: 'prediction', attach: 'sometimes' })).toBe(
+      `toBeRobustTo(rotate): attach must be 'on-failure', 'always' or 'never', got "sometimes"`,
+    )
+  })
+
   it('the failure message lists what was not scored: a model that finds nothing fails, saying so', async () => {
     const message = await failure(
       robust(threshold).toBeRobustTo(rotate, {

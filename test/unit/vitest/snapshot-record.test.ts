@@ -18,7 +18,7 @@ import { scene, sceneModel } from '../../support/report.js'
 const settings = (over: Partial<SweepSettings> = {}): SweepSettings => ({
   model: 'file:aaaa,options:bbbb',
   transform: 'rotate',
-  options: rotate.options as Record<string, unknown>,
+  options: rotate.options,
   ...over,
 })
 

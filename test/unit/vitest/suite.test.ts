@@ -11,11 +11,11 @@ describe('robustnessSuite spec locations', () => {
     expect(specFilePath(url)).toBe('/my models/robustness.json')
   })
 
-  it('refuses other URLs and other values with E_BAD_PARAMETER', () => {
-    expect(codeOf(() => specFilePath(new URL('https://example.com/spec.json')))).toBe('E_BAD_PARAMETER')
+  it('refuses other URLs (E_OUT_OF_RANGE) and other values (E_WRONG_TYPE)', () => {
+    expect(codeOf(() => specFilePath(new URL('https://example.com/spec.json')))).toBe('E_OUT_OF_RANGE')
     expect(messageOf(() => specFilePath(new URL('https://example.com/spec.json')))).toContain(
       'https://example.com/spec.json',
     )
-    expect(codeOf(() => specFilePath(42 as unknown as string))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => specFilePath(42 as unknown as string))).toBe('E_WRONG_TYPE')
   })
 })

@@ -22,6 +22,14 @@ test('minDice with another metric is refused', async () => {
   await expect(thresholdModel()).toBeRobustTo(rotate, { samples: [centred], values: [0], minDice: 0.5, metric: 'nsd' })
 })
 
+test('a misspelt option is refused, naming the matcher and the nearest key', async () => {
+  await expect(thresholdModel()).toBeRobustTo(rotate, { sampels: [centred], values: [0], min: 0.5 } as never)
+})
+
+test('a bad sweep option is refused by the sweep, naming the matcher', async () => {
+  await expect(thresholdModel()).toBeRobustTo(rotate, { samples: [centred], values: [0], min: 0.5, batchSize: 0 })
+})
+
 test('a slow sweep shows progress', async () => {
   // 25 ms per image, one image per batch: about 0.4 s; the e2e run sets SEGSENSE_PROGRESS to 0.1 s
   const slow = functionModel('slow-threshold', { 1: 'disc' }, async (img) => {
