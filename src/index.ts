@@ -25,16 +25,10 @@ export {
   type LoadSampleOptions,
   type MaskPalette,
 } from './io/mask.js'
-export {
-  loadDicom,
-  loadDicomSeries,
-  isDicom,
-  type LoadDicomOptions,
-  type LoadDicomSeriesOptions,
-  type DicomImage,
-  type DicomMeta,
-  type DicomWindow,
-} from './io/dicom.js'
+export { loadDicom } from './io/dicom/load.js'
+export { loadDicomSeries } from './io/dicom/series.js'
+export { isDicom } from './io/dicom/parse.js'
+export type { LoadDicomOptions, LoadDicomSeriesOptions, DicomImage, DicomMeta, DicomWindow } from './io/dicom/types.js'
 export {
   loadNifti,
   loadNiftiLabels,
@@ -65,6 +59,7 @@ export {
 export type { TensorLayout, FitMode, Normalization } from './models/prepare.js'
 export {
   CARDIAC_CLASSES,
+  SUNNYBROOK_CLASSES,
   fixtureModelPath,
   loadFixtureSamples,
   type FixtureModelName,

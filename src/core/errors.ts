@@ -100,25 +100,9 @@ export function describeValue(value: unknown): string {
     const s = JSON.stringify(value)
     return s.length > 120 ? `${s.slice(0, 117)}...` : s
   } catch {
-    return String(value)
-  }
-}
-
-/** Throws `E_BAD_PARAMETER` unless `value` is a finite number. `what` names the parameter. */
-export function assertFinite(value: unknown, what: string): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a finite number, got ${describeValue(value)}`, {
-      details: { value },
-    })
-  }
-}
-
-/** Throws `E_BAD_PARAMETER` unless `value` is an integer in [min, max]. */
-export function assertInteger(value: unknown, what: string, min = -Infinity, max = Infinity): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = `${Number.isFinite(min) ? min : '-inf'}..${Number.isFinite(max) ? max : 'inf'}`
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be an integer in ${range}, got ${describeValue(value)}`, {
-      details: { value, min, max },
-    })
+    // A cycle or a BigInt inside an object; functions, symbols and bigints print as themselves.
+    if (typeof value === 'function') return Function.prototype.toString.call(value)
+    if (typeof value === 'bigint' || typeof value === 'symbol') return value.toString()
+    return '[object Object]'
   }
 }

@@ -68,7 +68,10 @@ async function writeThenCommit(
   commit: (tmp: string) => Promise<void>,
 ): Promise<void> {
   if (typeof path !== 'string' || path === '') {
-    throw new SegsenseError('E_BAD_PARAMETER', `output path must be a non-empty string, got ${describeValue(path)}`)
+    throw new SegsenseError(
+      typeof path !== 'string' ? 'E_WRONG_TYPE' : 'E_OUT_OF_RANGE',
+      `output path must be a non-empty string, got ${describeValue(path)}`,
+    )
   }
   const tmp = join(
     dirname(path),

@@ -23,7 +23,8 @@ export function checkPixelBudget(
   if (width * height <= maxPixels) return
   throw new SegsenseError(
     'E_IMAGE_TOO_LARGE',
-    `${what} ${describeValue(value)} asks for a ${width}x${height} image (${width * height} pixels), more than the budget of ${maxPixels} pixels`,
+    `${what} ${describeValue(value)} asks for a ${width}x${height} image (${width * height} pixels), more than ` +
+      `the budget of ${maxPixels} pixels`,
     {
       details: { option: what, value, width, height, maxPixels },
     },

@@ -78,7 +78,7 @@ export function aliased<T>(
 ): T | undefined {
   if (value !== undefined && oldValue !== undefined) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       `${where}: give ${name}, not both ${name} and ${oldName} (its deprecated name)`,
     )
   }

@@ -3,9 +3,13 @@ import type { Classes, LabelMap, Raster, Sample } from './types.js'
 
 function checkDimension(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a positive integer, got ${describeValue(value)}`, {
-      details: { value },
-    })
+    throw new SegsenseError(
+      typeof value !== 'number' ? 'E_WRONG_TYPE' : 'E_OUT_OF_RANGE',
+      `${what} must be a positive integer, got ${describeValue(value)}`,
+      {
+        details: { value },
+      },
+    )
   }
   return value
 }
@@ -23,7 +27,7 @@ export function checkSpacing(spacing: unknown, what = 'spacing'): readonly [numb
     !spacing.every((s) => typeof s === 'number' && Number.isFinite(s) && s > 0)
   ) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      !Array.isArray(spacing) ? 'E_WRONG_TYPE' : 'E_OUT_OF_RANGE',
       `${what} must be two positive finite numbers [x, y] in mm, got ${describeValue(spacing)}`,
       { details: { spacing } },
     )
@@ -90,7 +94,7 @@ export function labelMap(
       const v = data[i] as number
       if (!Number.isInteger(v) || v < 0 || v > 65535) {
         throw new SegsenseError(
-          'E_BAD_PARAMETER',
+          'E_OUT_OF_RANGE',
           `mask value at index ${i} must be an integer class id in 0..65535, got ${describeValue(v)}`,
           { details: { index: i, value: v } },
         )

@@ -80,7 +80,7 @@ export function checkInteger(
 /** Returns `value` if it is a boolean, else throws `E_WRONG_TYPE` (`must be true or false`). */
 export function checkBoolean(what: string, value: unknown, details?: Readonly<Record<string, unknown>>): boolean {
   if (typeof value !== 'boolean') reject('E_WRONG_TYPE', what, value, 'true or false', details)
-  return value as boolean
+  return value
 }
 
 /** `'a', 'b' or 'c'`: the choices as a message lists them. */

@@ -7,9 +7,9 @@ import { SegsenseError, describeValue } from '../core/errors.js'
 import { MAX_PIXELS } from '../core/limits.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Raster } from '../core/types.js'
-import { encodePng, tooLarge } from './png.js'
+import { encodePng } from './png.js'
 import { loadMedicalImage, medicalFormat, type MedicalSliceOptions } from './medical.js'
-import { type ImageSource, checkMaxPixels, readSource, sourceName } from './source.js'
+import { type ImageSource, checkMaxPixels, readSource, sourceName, tooLarge } from './source.js'
 import { writeFileAtomic } from '../core/fs.js'
 
 /**
@@ -128,7 +128,8 @@ export async function decodeWithSharp(
   if (info.channels !== expectChannels || info.width !== width || info.height !== height) {
     throw new SegsenseError(
       'E_IMAGE_DECODE',
-      `cannot load image ${name}: sharp returned ${info.width}x${info.height}x${info.channels}, expected ${width}x${height}x${expectChannels}`,
+      `cannot load image ${name}: sharp returned ${info.width}x${info.height}x${info.channels}, expected ` +
+        `${width}x${height}x${expectChannels}`,
       {
         details: { file: name },
       },
@@ -232,7 +233,7 @@ export async function saveImage(image: Raster, path: string, options: SaveImageO
   checkKnownKeys(options, optionKeys<SaveImageOptions>({ bitDepth: true }), 'saveImage options')
   if (image && ArrayBuffer.isView(image.data) && !(image.data instanceof Float32Array)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `saveImage expects a Raster with Float32Array data, got ${describeValue(image.data)}; use saveMask for label maps`,
     )
   }

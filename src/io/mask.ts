@@ -41,7 +41,7 @@ function colourKey(r: number, g: number, b: number): number {
 function checkPalette(palette: unknown, name: string): ColourLookup {
   if (palette === null || typeof palette !== 'object' || Array.isArray(palette)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `palette must be an object of class id -> [r, g, b], got ${describeValue(palette)}`,
     )
   }
@@ -50,18 +50,19 @@ function checkPalette(palette: unknown, name: string): ColourLookup {
   for (const [key, colour] of Object.entries(palette)) {
     const id = Number(key)
     if (!Number.isInteger(id) || id < 0 || id > 65535)
-      throw new SegsenseError('E_BAD_PARAMETER', `palette key ${JSON.stringify(key)} must be a class id in 0..65535`)
+      throw new SegsenseError('E_OUT_OF_RANGE', `palette key ${JSON.stringify(key)} must be a class id in 0..65535`)
     if (
       !Array.isArray(colour) ||
       colour.length !== 3 ||
       !colour.every((c) => Number.isInteger(c) && c >= 0 && c <= 255)
     ) {
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `palette colour of class ${id} must be [r, g, b] with integers in 0..255, got ${describeValue(colour)}`,
       )
     }
-    const k = colourKey(colour[0], colour[1], colour[2])
+    const [r, g, b] = colour as [number, number, number]
+    const k = colourKey(r, g, b)
     const other = byKey.get(k)
     if (other !== undefined) {
       throw new SegsenseError(
@@ -108,7 +109,8 @@ function mapColours(
         const y = (i - x) / width
         throw new SegsenseError(
           'E_BAD_MASK',
-          `mask ${name} is a colour image (pixel (${x}, ${y}) is [${samples[p]}, ${samples[p + 1]}, ${samples[p + 2]}]); pass the palette option (class id -> [r, g, b]) to map its colours to class ids`,
+          `mask ${name} is a colour image (pixel (${x}, ${y}) is [${samples[p]}, ${samples[p + 1]}, ` +
+            `${samples[p + 2]}]); pass the palette option (class id -> [r, g, b]) to map its colours to class ids`,
           { details: { file: name, x, y } },
         )
       }
@@ -135,7 +137,8 @@ function mapColours(
         const colour = [samples[p], samples[p + 1], samples[p + 2]]
         throw new SegsenseError(
           'E_PALETTE',
-          `mask ${name}: pixel (${x}, ${y}) has colour [${colour.join(', ')}]${bits === 16 ? ' (16-bit)' : ''}, which is not in the palette ${describePalette(lookup)}`,
+          `mask ${name}: pixel (${x}, ${y}) has colour ` +
+            `[${colour.join(', ')}]${bits === 16 ? ' (16-bit)' : ''}, which is not in the palette ${describePalette(lookup)}`,
           { details: { file: name, x, y, colour } },
         )
       }
@@ -229,7 +232,7 @@ export async function loadMask(source: ImageSource, options: LoadMaskOptions = {
 export async function saveMask(mask: LabelMap, path: string): Promise<void> {
   if (!mask || !(mask.data instanceof Uint8Array || mask.data instanceof Uint16Array)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `saveMask expects a LabelMap with Uint8Array or Uint16Array data, got ${describeValue(mask?.data ?? mask)}`,
     )
   }
@@ -257,7 +260,10 @@ export async function loadSample(
   options: LoadSampleOptions = {},
 ): Promise<Sample> {
   if (typeof id !== 'string' || id === '')
-    throw new SegsenseError('E_BAD_PARAMETER', `sample id must be a non-empty string, got ${describeValue(id)}`)
+    throw new SegsenseError(
+      typeof id !== 'string' ? 'E_WRONG_TYPE' : 'E_OUT_OF_RANGE',
+      `sample id must be a non-empty string, got ${describeValue(id)}`,
+    )
   checkKnownKeys(
     options,
     optionKeys<LoadSampleOptions>({
@@ -279,8 +285,10 @@ export async function loadSample(
   if (formats.includes('nifti') && formats.includes('dicom-folder')) {
     // A DICOM series keeps its acquired voxel order, a NIfTI volume is turned to RAS+: their slices need not match.
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `sample ${JSON.stringify(id)}: image ${sourceName(imageSource)} and mask ${sourceName(maskSource as ImageSource)} are a DICOM series and a NIfTI volume, whose slices are not in one voxel order; convert both to NIfTI (e.g. dcm2niix)`,
+      'E_INCOMPATIBLE_OPTIONS',
+      `sample ${JSON.stringify(id)}: image ${sourceName(imageSource)} and mask ` +
+        `${sourceName(maskSource as ImageSource)} are a DICOM series and a NIfTI volume, whose slices are not ` +
+        `in one voxel order; convert both to NIfTI (e.g. dcm2niix)`,
       {
         details: { id },
       },
@@ -305,7 +313,8 @@ export async function loadSample(
     const maskName = sourceName(maskSource as ImageSource)
     throw new SegsenseError(
       'E_SIZE_MISMATCH',
-      `sample ${JSON.stringify(id)}: image ${imageName} is ${image.width}x${image.height} but mask ${maskName} is ${truth.width}x${truth.height}; they must be the same size`,
+      `sample ${JSON.stringify(id)}: image ${imageName} is ${image.width}x${image.height} but mask ${maskName} ` +
+        `is ${truth.width}x${truth.height}; they must be the same size`,
       {
         details: {
           id,

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { LabelMap, Raster } from '../core/types.js'
 import type { ImageSource } from './source.js'
-import type { DicomWindow } from './dicom.js'
+import type { DicomWindow } from './dicom/types.js'
 import type { NiftiWindow } from './nifti.js'
 import type { VolumeAxis } from './volume.js'
 
@@ -75,7 +75,7 @@ function notFor(
   for (const k of keys) {
     if (options[k] !== undefined)
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_INCOMPATIBLE_OPTIONS',
         `option ${k} does not apply to ${format} source ${name}, got ${describeValue(options[k])}`,
         { details: { option: k } },
       )
@@ -96,7 +96,7 @@ export async function loadMedicalImage(
   const axis = options.axis ?? 2
   if (format === 'dicom') {
     notFor('a DICOM file', options, ['axis', 'slice', 'volume'], name)
-    const { loadDicom } = await import('./dicom.js')
+    const { loadDicom } = await import('./dicom/load.js')
     return (
       await loadDicom(
         source,
@@ -107,7 +107,7 @@ export async function loadMedicalImage(
   const { volumeSlice } = await import('./volume.js')
   if (format === 'dicom-folder') {
     notFor('a DICOM folder', options, ['frame', 'volume'], name)
-    const { loadDicomSeries } = await import('./dicom.js')
+    const { loadDicomSeries } = await import('./dicom/series.js')
     const v = await loadDicomSeries(
       source as string,
       pick(options, ['window', 'windowIndex']) as Parameters<typeof loadDicomSeries>[1],
@@ -116,7 +116,7 @@ export async function loadMedicalImage(
   }
   notFor('a NIfTI', options, ['frame', 'windowIndex'], name)
   const { loadNifti } = await import('./nifti.js')
-  const v = await loadNifti(source, pick(options, ['window', 'volume']) as Parameters<typeof loadNifti>[1])
+  const v = await loadNifti(source, pick(options, ['window', 'volume']))
   return volumeSlice(v, axis, middle(v.dims[axis] ?? 0, options.slice))
 }
 
@@ -136,7 +136,7 @@ export async function loadMedicalMask(
     )
   if (format === 'dicom') {
     notFor('a DICOM file', options, ['axis', 'slice', 'volume'], name)
-    const { loadDicomLabels } = await import('./dicom.js')
+    const { loadDicomLabels } = await import('./dicom/load.js')
     return loadDicomLabels(source, pick(options, ['frame', 'maxPixels']))
   }
   notFor('a NIfTI label map', options, ['frame'], name)

@@ -22,7 +22,7 @@ export async function readSource(source: ImageSource, what = 'image'): Promise<U
   if (source instanceof Uint8Array) return source
   if (typeof source !== 'string') {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `${what} source must be a file path or a Uint8Array of encoded bytes, got ${describeValue(source)}`,
     )
   }
@@ -49,8 +49,18 @@ export function checkMaxPixels(value: unknown): number {
   if (value === undefined) return MAX_PIXELS
   if (value === Infinity || (typeof value === 'number' && Number.isInteger(value) && value >= 1)) return value
   throw new SegsenseError(
-    'E_BAD_PARAMETER',
+    typeof value !== 'number' ? 'E_WRONG_TYPE' : 'E_OUT_OF_RANGE',
     `maxPixels must be a positive integer or Infinity, got ${describeValue(value)}`,
     { details: { value } },
+  )
+}
+
+/** The `E_IMAGE_TOO_LARGE` error for a file over the pixel limit. */
+export function tooLarge(name: string, width: number, height: number, maxPixels: number): SegsenseError {
+  return new SegsenseError(
+    'E_IMAGE_TOO_LARGE',
+    `image ${name} is ${width}x${height} = ${width * height} pixels, more than the limit of ${maxPixels} ` +
+      `(raise the maxPixels option if the file is trusted)`,
+    { details: { file: name, width, height, maxPixels } },
   )
 }

@@ -15,7 +15,7 @@ const NAMES = ['i', 'j', 'k'] as const
 /** Throws `E_BAD_PARAMETER` unless `axis` is 0, 1 or 2. */
 export function checkAxis(axis: unknown): asserts axis is VolumeAxis {
   if (!AXES.includes(axis as VolumeAxis))
-    throw new SegsenseError('E_BAD_PARAMETER', `axis must be 0 (i), 1 (j) or 2 (k), got ${describeValue(axis)}`, {
+    throw new SegsenseError('E_OUT_OF_RANGE', `axis must be 0 (i), 1 (j) or 2 (k), got ${describeValue(axis)}`, {
       details: { axis },
     })
 }
@@ -28,10 +28,10 @@ function planeOf(
 ): { a: number; w: number; h: number; sx: number; sy: number; sz: number } {
   checkAxis(axis)
   const a = axis
-  const n = dims[a] as number
+  const n = dims[a]
   if (!Number.isInteger(index) || index < 0 || index >= n) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `slice ${describeValue(index)} is out of range: ${what} has ${n} slices along ${NAMES[a]} (0..${n - 1})`,
       { details: { axis, slice: index, count: n } },
     )
@@ -91,7 +91,8 @@ export interface VolumeSlicesOptions {
 }
 
 /**
- * Every slice of a volume along `axis` as a {@link Sample} (ids `${id}-k0`, `${id}-k1`, ... with the axis letter), with the label volume's slice as truth when given (the
+ * Every slice of a volume along `axis` as a {@link Sample} (ids `${id}-k0`, `${id}-k1`, ... with the axis letter),
+ * with the label volume's slice as truth when given (the
  * two must have the same dims). Slices are laid out as {@link volumeSlice}.
  * @throws SegsenseError `E_SIZE_MISMATCH` when the label volume's dims differ; `E_BAD_PARAMETER` for a bad axis.
  * @example

@@ -23,8 +23,6 @@ export {
 export {
   DEFAULT_DISTANCE_EMPTY_POLICY,
   boundaryDistances,
-  squaredDistanceTransform,
-  squaredDistanceTransform3d,
   surfaceDistances,
   volumeSurfaceDistances,
   type BoundaryDistanceOptions,
@@ -33,3 +31,4 @@ export {
   type SurfaceDistanceOptions,
   type VolumeDistanceOptions,
 } from './distance.js'
+export { squaredDistanceTransform, squaredDistanceTransform3d } from './edt.js'

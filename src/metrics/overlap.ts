@@ -127,14 +127,14 @@ const SCORE_OPTION_KEYS = optionKeys<ScoreOptions>({
 export function checkMetricNames(metrics: readonly unknown[]): asserts metrics is readonly MetricName[] {
   if (!Array.isArray(metrics) || metrics.length === 0) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      !Array.isArray(metrics) ? 'E_WRONG_TYPE' : 'E_OUT_OF_RANGE',
       `metrics must be a non-empty array of ${METRIC_NAMES.join(', ')}, got ${describeValue(metrics)}`,
     )
   }
   for (const m of metrics) {
     if (!(METRIC_NAMES as readonly unknown[]).includes(m)) {
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `unknown metric ${describeValue(m)}; expected one of ${METRIC_NAMES.join(', ')}`,
         { details: { metric: m } },
       )

@@ -20,6 +20,7 @@ export {
 export type { TensorLayout, FitMode, Normalization } from './prepare.js'
 export {
   CARDIAC_CLASSES,
+  SUNNYBROOK_CLASSES,
   fixtureModelPath,
   loadFixtureSamples,
   type FixtureModelName,

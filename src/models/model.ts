@@ -35,7 +35,8 @@ export interface SegmentationModel {
  * the model and both sizes.
  *
  * @example
- * const threshold = functionModel('threshold', { 1: 'fg' }, (img) => labelMap(img.width, img.height, img.data.map((v) => (v > 0.5 ? 1 : 0))))
+ * const threshold = functionModel('threshold', { 1: 'fg' }, (img) => labelMap(img.width, img.height,
+ * img.data.map((v) => (v > 0.5 ? 1 : 0))))
  */
 export function functionModel(
   name: string,
@@ -44,7 +45,7 @@ export function functionModel(
 ): SegmentationModel {
   if (typeof fn !== 'function')
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       `functionModel ${JSON.stringify(name)}: fn must be a function, got ${describeValue(fn)}`,
     )
   return {
@@ -73,7 +74,8 @@ export function checkPrediction(modelName: string, img: Raster, prediction: Labe
   ) {
     throw new SegsenseError(
       'E_MODEL_OUTPUT',
-      `model ${JSON.stringify(modelName)} returned a ${prediction.width}x${prediction.height} prediction (${prediction.data.length} values) for a ${img.width}x${img.height} image; expected the image's own size`,
+      `model ${JSON.stringify(modelName)} returned a ${prediction.width}x${prediction.height} prediction ` +
+        `(${prediction.data.length} values) for a ${img.width}x${img.height} image; expected the image's own size`,
       {
         details: { model: modelName, got: [prediction.width, prediction.height], expected: [img.width, img.height] },
       },

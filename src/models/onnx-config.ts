@@ -148,8 +148,9 @@ export function configureOnnx(metadata: OnnxModelMetadata, options: OnnxModelOpt
   const size = inferSize(input, layout, inOpt.size, where)
   if (inOpt.normalize && (inOpt.normalize.mean.length !== channels || inOpt.normalize.std.length !== channels)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `${where.text}: input.normalize needs ${channels} mean and std values (one per model channel), got ${inOpt.normalize.mean.length} and ${inOpt.normalize.std.length}`,
+      'E_OUT_OF_RANGE',
+      `${where.text}: input.normalize needs ${channels} mean and std values (one per model channel), got ` +
+        `${inOpt.normalize.mean.length} and ${inOpt.normalize.std.length}`,
       {
         details: { file: source },
       },
@@ -258,7 +259,8 @@ function inferChannels(
     if (option !== undefined && option !== fixed) {
       throw inputError(
         where,
-        `: input.channels ${option} cannot be met, input ${JSON.stringify(input.name)} ${shapeText(shape)} (${layout}) takes ${fixed} channel(s)`,
+        `: input.channels ${option} cannot be met, input ${JSON.stringify(input.name)} ${shapeText(shape)} ` +
+          `(${layout}) takes ${fixed} channel(s)`,
         {
           channels: option,
           modelChannels: fixed,
@@ -330,7 +332,8 @@ function selectOutput(
     if (!m.isTensor || !isScoreMap(m, true)) {
       throw new SegsenseError(
         'E_MODEL_OUTPUT',
-        `${where.text}: output ${JSON.stringify(m.name)} ${m.isTensor ? `${m.type} ${shapeText(m.shape)}` : '(not a tensor)'} is not a score map (${scoreMapText})`,
+        `${where.text}: output ${JSON.stringify(m.name)} ` +
+          `${m.isTensor ? `${m.type} ${shapeText(m.shape)}` : '(not a tensor)'} is not a score map (${scoreMapText})`,
         {
           details: { file: where.file, output: m.name },
         },
@@ -388,7 +391,8 @@ function checkKind(config: OnnxConfig, kind: OnnxOutputKind, channels: number | 
       throw fail(`output ${out} has ${channels} channels; kind 'sigmoid' needs exactly one`)
     if (foreground.length !== 1)
       throw fail(
-        `a one-channel sigmoid output ${out} predicts one class, but classes names ${foreground.length} non-background ids (${foreground.join(', ')})`,
+        `a one-channel sigmoid output ${out} predicts one class, but classes names ${foreground.length} ` +
+          `non-background ids (${foreground.join(', ')})`,
       )
     return foreground[0] as number
   }

@@ -1,4 +1,4 @@
-import { SegsenseError, describeValue } from '../core/errors.js'
+import { SegsenseError, type SegsenseErrorCode, describeValue } from '../core/errors.js'
 import { MAX_PIXELS, checkPixelBudget } from '../core/limits.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Classes } from '../core/types.js'
@@ -126,19 +126,30 @@ export const MODEL_KEYS = optionKeys<OnnxModelOptions>({
   memoryArena: true,
 })
 
-/** An `E_BAD_PARAMETER` error for a malformed option. */
-export function badParam(what: string, value: unknown, expected: string): SegsenseError {
-  return new SegsenseError(
-    'E_BAD_PARAMETER',
-    `loadOnnxModel: ${what} must be ${expected}, got ${describeValue(value)}`,
-    { details: { value } },
-  )
+/** `E_WRONG_TYPE` unless `value` is of JS type `type` (then `E_OUT_OF_RANGE`): the code of a rejected value. */
+export function kindCode(value: unknown, type: 'number' | 'object' | 'boolean' | 'string'): SegsenseErrorCode {
+  return typeof value === type ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE'
+}
+
+/**
+ * The error for a malformed option: `code` `E_OUT_OF_RANGE` (default) for a value of the right kind that is not
+ * allowed, `E_WRONG_TYPE` for one of the wrong kind (see {@link kindCode}).
+ */
+export function badParam(
+  what: string,
+  value: unknown,
+  expected: string,
+  code: SegsenseErrorCode = 'E_OUT_OF_RANGE',
+): SegsenseError {
+  return new SegsenseError(code, `loadOnnxModel: ${what} must be ${expected}, got ${describeValue(value)}`, {
+    details: { value },
+  })
 }
 
 /** Checks `options.classes`; returns its class ids in ascending order. */
 export function checkClasses(classes: unknown): number[] {
   if (classes === null || typeof classes !== 'object' || Array.isArray(classes))
-    throw badParam('options.classes', classes, 'an object of class id -> name')
+    throw badParam('options.classes', classes, 'an object of class id -> name', 'E_WRONG_TYPE')
   const ids = Object.keys(classes).map(Number)
   for (const id of ids)
     if (!Number.isInteger(id) || id < 0 || id > 65535)
@@ -153,23 +164,28 @@ export function checkClasses(classes: unknown): number[] {
  */
 export function checkOptions(options: OnnxModelOptions): number[] {
   if (options === null || typeof options !== 'object')
-    throw badParam('options', options, 'an object with at least { classes }')
+    throw badParam('options', options, 'an object with at least { classes }', 'E_WRONG_TYPE')
   checkKnownKeys(options, MODEL_KEYS, 'loadOnnxModel options')
   const { input = {}, output = {}, batchSize, threads, spinning, memoryArena } = options
   if (input === null || typeof input !== 'object' || Array.isArray(input))
-    throw badParam('options.input', input, 'an object')
+    throw badParam('options.input', input, 'an object', 'E_WRONG_TYPE')
   if (output === null || typeof output !== 'object' || Array.isArray(output))
-    throw badParam('options.output', output, 'an object')
+    throw badParam('options.output', output, 'an object', 'E_WRONG_TYPE')
   checkKnownKeys(input, INPUT_KEYS, 'loadOnnxModel options.input')
   checkKnownKeys(output, OUTPUT_KEYS, 'loadOnnxModel options.output')
   if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1))
-    throw badParam('options.batchSize', batchSize, 'a positive integer')
+    throw badParam('options.batchSize', batchSize, 'a positive integer', kindCode(batchSize, 'number'))
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 0))
-    throw badParam('options.threads', threads, 'a non-negative integer (0 = onnxruntime default)')
+    throw badParam(
+      'options.threads',
+      threads,
+      'a non-negative integer (0 = onnxruntime default)',
+      kindCode(threads, 'number'),
+    )
   if (spinning !== undefined && typeof spinning !== 'boolean')
-    throw badParam('options.spinning', spinning, 'true or false')
+    throw badParam('options.spinning', spinning, 'true or false', 'E_WRONG_TYPE')
   if (memoryArena !== undefined && typeof memoryArena !== 'boolean')
-    throw badParam('options.memoryArena', memoryArena, 'true or false')
+    throw badParam('options.memoryArena', memoryArena, 'true or false', 'E_WRONG_TYPE')
   if (input.layout !== undefined && input.layout !== 'NCHW' && input.layout !== 'NHWC')
     throw badParam('input.layout', input.layout, "'NCHW' or 'NHWC'")
   if (input.channels !== undefined && input.channels !== 1 && input.channels !== 3)
@@ -185,7 +201,8 @@ export function checkOptions(options: OnnxModelOptions): number[] {
     if (Array.isArray(size)) {
       if (size.length !== 2 || !size.every((v) => Number.isInteger(v) && v > 0))
         throw badParam('input.size', size, 'two positive integers [w, h] or { multipleOf: n }')
-      checkPixelBudget(size[0], size[1], 'loadOnnxModel: input.size', size)
+      const [w, h] = size as readonly [number, number]
+      checkPixelBudget(w, h, 'loadOnnxModel: input.size', size)
     } else if (
       typeof size !== 'object' ||
       size === null ||
@@ -203,13 +220,23 @@ export function checkOptions(options: OnnxModelOptions): number[] {
     checkKnownKeys(input.normalize, ['mean', 'std'], 'loadOnnxModel options.input.normalize')
     const { mean, std } = input.normalize
     if (!Array.isArray(mean) || !mean.every((v) => Number.isFinite(v)))
-      throw badParam('input.normalize.mean', mean, 'an array of finite numbers')
+      throw badParam(
+        'input.normalize.mean',
+        mean,
+        'an array of finite numbers',
+        Array.isArray(mean) ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
+      )
     if (!Array.isArray(std) || !std.every((v) => Number.isFinite(v) && v > 0))
-      throw badParam('input.normalize.std', std, 'an array of positive finite numbers')
+      throw badParam(
+        'input.normalize.std',
+        std,
+        'an array of positive finite numbers',
+        Array.isArray(std) ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
+      )
   }
   if (output.kind !== undefined && !['logits', 'probabilities', 'sigmoid', 'labels'].includes(output.kind))
     throw badParam('output.kind', output.kind, "'logits', 'probabilities', 'sigmoid' or 'labels'")
   if (output.threshold !== undefined && !Number.isFinite(output.threshold))
-    throw badParam('output.threshold', output.threshold, 'a finite number')
+    throw badParam('output.threshold', output.threshold, 'a finite number', kindCode(output.threshold, 'number'))
   return checkClasses(options.classes)
 }

@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 // Types only: the runtime module is loaded on first use (loadOrt), so importing segsense never loads
 // onnxruntime's native binding, and the emitted declarations do not depend on its typings.
+import type * as OnnxRuntime from 'onnxruntime-node'
 import type { InferenceSession, Tensor } from 'onnxruntime-node'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import type { Classes, LabelMap, Raster } from '../core/types.js'
@@ -17,19 +18,21 @@ import {
 } from './onnx-options.js'
 import {
   convertChannels,
-  decodeFinite,
-  firstNonFinite,
   isIdentityPlan,
   planFit,
   planPadToMultiple,
-  scoreLayout,
-  scoresToLabels,
   writeTensor,
   type FitPlan,
-  type NumericArray,
-  type ScoreDecoding,
   type TensorLayout,
 } from './prepare.js'
+import {
+  decodeFinite,
+  firstNonFinite,
+  scoreLayout,
+  scoresToLabels,
+  type NumericArray,
+  type ScoreDecoding,
+} from './scores.js'
 
 export type { OnnxInputOptions, OnnxModelOptions, OnnxOutputKind, OnnxOutputOptions } from './onnx-options.js'
 export type { OnnxModelConfig } from './onnx-config.js'
@@ -44,7 +47,7 @@ export interface OnnxSegmentationModel extends SegmentationModel {
   close(): Promise<void>
 }
 
-type Ort = typeof import('onnxruntime-node')
+type Ort = typeof OnnxRuntime
 
 let ortModule: Promise<Ort> | undefined
 
@@ -123,9 +126,9 @@ async function createSession(
 ): Promise<{ ort: Ort; session: InferenceSession }> {
   const { threads, spinning = DEFAULT_SPINNING, memoryArena = DEFAULT_MEMORY_ARENA } = options
   if (typeof source !== 'string' && !(source instanceof Uint8Array))
-    throw badParam('source', source, 'a file path or a Uint8Array of model bytes')
+    throw badParam('source', source, 'a file path or a Uint8Array of model bytes', 'E_WRONG_TYPE')
   if (typeof source === 'string') {
-    let isFile = false
+    let isFile: boolean
     try {
       isFile = (await stat(source)).isFile()
     } catch {
@@ -240,7 +243,7 @@ class OnnxModel implements OnnxSegmentationModel {
       img.height < 1
     ) {
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_WRONG_TYPE',
         `model ${JSON.stringify(this.name)}: image ${index} is not a valid Raster (${describeValue(img)})`,
       )
     }
@@ -263,9 +266,10 @@ class OnnxModel implements OnnxSegmentationModel {
         'E_MODEL_CLOSED',
         `model ${JSON.stringify(this.name)} was closed; load it again to predict`,
       )
-    if (!Array.isArray(images))
+    const given: unknown = images
+    if (!Array.isArray(given))
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_WRONG_TYPE',
         `model ${JSON.stringify(this.name)}: predict takes an array of rasters, got ${describeValue(images)}`,
       )
     const plans = images.map((img, i) => this.planFor(img, i))
@@ -298,7 +302,8 @@ class OnnxModel implements OnnxSegmentationModel {
             if (err instanceof SegsenseError) {
               throw new SegsenseError(
                 'E_MODEL_INPUT',
-                `model ${JSON.stringify(this.name)} (${this.config.source}): image ${i} has ${img.channels} channels, the model input takes ${channels}`,
+                `model ${JSON.stringify(this.name)} (${this.config.source}): image ${i} has ${img.channels} ` +
+                  `channels, the model input takes ${channels}`,
                 {
                   cause: err,
                   details: { image: i, imageChannels: img.channels, modelChannels: channels },
@@ -325,7 +330,8 @@ class OnnxModel implements OnnxSegmentationModel {
         } catch (cause) {
           throw new SegsenseError(
             'E_MODEL_INPUT',
-            `model ${JSON.stringify(this.name)} (${this.config.source}) rejected an input of shape [${dims.join(', ')}]: ${errorText(cause)}`,
+            `model ${JSON.stringify(this.name)} (${this.config.source}) rejected an input of shape ` +
+              `[${dims.join(', ')}]: ${errorText(cause)}`,
             {
               cause,
               details: { file: this.config.source, dims },

@@ -1,4 +1,5 @@
-import { SegsenseError, assertInteger, describeValue } from '../core/errors.js'
+import { SegsenseError, describeValue } from '../core/errors.js'
+import { checkInteger } from '../core/validate.js'
 import { aliased, checkKnownKeys, nearest, optionKeys } from '../core/options.js'
 import { assertSameSize, classIds } from '../core/raster.js'
 import type { Classes, Sample } from '../core/types.js'
@@ -322,7 +323,7 @@ export function resolveRun(
 ): RunPlan {
   checkRunArguments(model, transform, options)
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE
-  assertInteger(batchSize, 'sweep option batchSize', 1)
+  checkInteger('sweep option batchSize', batchSize, 1)
   const metrics = options.metrics ?? ['dice']
   checkMetricNames(metrics)
   if (new Set(metrics).size !== metrics.length)

@@ -63,7 +63,7 @@ function defineModalTransform<O extends object>(
       ...t,
       with: (changes: Partial<O>) => {
         checkKnownKeys(changes, Object.keys(defaults), `${t.name}.with()`)
-        return make({ ...t.options, ...changes } as O)
+        return make({ ...t.options, ...changes })
       },
     })
   }

@@ -20,7 +20,7 @@ export interface Rng {
 export function checkSeed(seed: unknown, what = 'seed'): number {
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      typeof seed !== 'number' ? 'E_WRONG_TYPE' : 'E_OUT_OF_RANGE',
       `${what} must be an integer in 0..4294967295, got ${describeValue(seed)}`,
       { details: { value: seed } },
     )
@@ -93,7 +93,7 @@ function rotl(x: number, k: number): number {
 export function normalField(length: number, seed: number): Float64Array {
   if (!Number.isInteger(length) || length < 0) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `normalField length must be a non-negative integer, got ${describeValue(length)}`,
       { details: { value: length } },
     )

@@ -42,7 +42,7 @@ export function transformByName(name: string, options?: Readonly<Record<string, 
   const t = Object.hasOwn(transformsByName, name) ? transformsByName[name] : undefined
   if (!t) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `unknown transform ${describeValue(name)}; known transforms: ${Object.keys(transformsByName).join(', ')}`,
       { details: { transform: name } },
     )

@@ -78,7 +78,7 @@ export interface TransformDefinition<Options extends object = object> {
 function validateParameter(name: string, p: TransformParameter): void {
   const bad = (what: string, v: unknown): never => {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `transform ${JSON.stringify(name)}: parameter.${what} is invalid (${describeValue(v)})`,
       { details: { transform: name, field: what, value: v } },
     )
@@ -113,18 +113,19 @@ export function defineTransform<Options extends object = object>(
 ): Transform<Options> {
   if (typeof definition.name !== 'string' || definition.name === '') {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      typeof definition.name !== 'string' ? 'E_WRONG_TYPE' : 'E_OUT_OF_RANGE',
       `defineTransform: name must be a non-empty string, got ${describeValue(definition.name)}`,
     )
   }
   validateParameter(definition.name, definition.parameter)
   if (typeof definition.image !== 'function') {
-    throw new SegsenseError('E_BAD_PARAMETER', `transform ${JSON.stringify(definition.name)}: image must be a function`)
+    throw new SegsenseError('E_WRONG_TYPE', `transform ${JSON.stringify(definition.name)}: image must be a function`)
   }
   if (definition.spatial && typeof definition.labels !== 'function') {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
-      `transform ${JSON.stringify(definition.name)} is spatial, so it needs a labels(mask, value) function to move the truth with the image`,
+      'E_INCOMPATIBLE_OPTIONS',
+      `transform ${JSON.stringify(definition.name)} is spatial, so it needs a labels(mask, value) function to ` +
+        `move the truth with the image`,
     )
   }
   const known = Object.keys(definition.options ?? {})
@@ -140,11 +141,11 @@ export function defineTransform<Options extends object = object>(
       image: (img, value) => definition.image(img, value, frozen),
       with: (changes) => {
         checkKnownKeys(changes, known, `${definition.name}.with()`)
-        return make({ ...frozen, ...changes } as Options)
+        return make({ ...frozen, ...changes })
       },
     }
     if (labels) (t as { labels?: Transform<Options>['labels'] }).labels = (mask, value) => labels(mask, value, frozen)
-    const random = typeof definition.random === 'function' ? definition.random(frozen as Options) : definition.random
+    const random = typeof definition.random === 'function' ? definition.random(frozen) : definition.random
     if (random === true) (t as { random?: boolean }).random = true
     return Object.freeze(t)
   }

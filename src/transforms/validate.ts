@@ -1,23 +1,19 @@
 /**
- * The checks of transform parameters and options, all phrased `<transform>: <what> must be <expected>,
- * got <value>` with code `E_BAD_PARAMETER`, so that every transform rejects bad input the same way.
+ * The checks of transform parameters and options, all phrased `<transform>: <what> must be <expected>, got <value>`:
+ * a thin layer over core/validate.ts that prefixes the transform's name and puts `{ transform, parameter, value }` in
+ * the details. Codes as there: `E_WRONG_TYPE` for a value of the wrong kind, `E_OUT_OF_RANGE` for one outside what
+ * is allowed or not one of the choices (both match `isSegsenseError(e, 'E_BAD_PARAMETER')`).
  */
-import { SegsenseError, describeValue } from '../core/errors.js'
+import * as core from '../core/validate.js'
 import { IMAGE_AXES, type ImageAxis } from './transform.js'
 
 /** Numeric rules of {@link checkNumber}. */
-export type NumberRule = 'finite' | 'positive' | 'nonnegative' | 'unit'
-
-const EXPECTED: Readonly<Record<NumberRule, string>> = {
-  finite: 'a finite number',
-  positive: 'a finite number > 0',
-  nonnegative: 'a finite number >= 0',
-  unit: 'a number in [0, 1]',
-}
+export type NumberRule = core.NumberRule
 
 /**
- * Throws `E_BAD_PARAMETER`: `${transform}: ${what} must be ${expected}, got <value>`.
- * `details` default to `{ transform, parameter: what, value }`.
+ * Throws `E_OUT_OF_RANGE`: `${transform}: ${what} must be ${expected}, got <value>` (callers reach it for a value
+ * the `check*` below do not describe: a size under 1 px, a malformed pair). `details` default to
+ * `{ transform, parameter: what, value }`.
  */
 export function reject(
   transform: string,
@@ -26,9 +22,7 @@ export function reject(
   expected: string,
   details: Readonly<Record<string, unknown>> = { transform, parameter: what, value },
 ): never {
-  throw new SegsenseError('E_BAD_PARAMETER', `${transform}: ${what} must be ${expected}, got ${describeValue(value)}`, {
-    details,
-  })
+  return core.reject('E_OUT_OF_RANGE', `${transform}: ${what}`, value, expected, details)
 }
 
 /** {@link reject} for an option: `${transform}: option ${option} must be ...`, details `{ transform, option, value }`. */
@@ -36,29 +30,24 @@ export function rejectOption(transform: string, option: string, value: unknown, 
   return reject(transform, `option ${option}`, value, expected, { transform, option, value })
 }
 
+/** The details every check of `transform` attaches. */
+function detailsOf(transform: string, what: string, value: unknown): Readonly<Record<string, unknown>> {
+  return { transform, parameter: what, value }
+}
+
 /** Returns `value` if it is a number obeying `rule` (default finite), else rejects it. */
 export function checkNumber(transform: string, what: string, value: unknown, rule: NumberRule = 'finite'): number {
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (rule === 'finite' ||
-      (rule === 'positive' ? value > 0 : rule === 'nonnegative' ? value >= 0 : value >= 0 && value <= 1))
-  if (!ok) reject(transform, what, value, EXPECTED[rule])
-  return value as number
+  return core.checkNumber(`${transform}: ${what}`, value, rule, detailsOf(transform, what, value))
 }
 
 /** Returns `value` if it is an integer in `min..max` (no upper bound when `max` is omitted), else rejects it. */
 export function checkInteger(transform: string, what: string, value: unknown, min: number, max?: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || (max !== undefined && value > max)) {
-    reject(transform, what, value, max === undefined ? `an integer >= ${min}` : `an integer in ${min}..${max}`)
-  }
-  return value as number
+  return core.checkInteger(`${transform}: ${what}`, value, min, max, detailsOf(transform, what, value))
 }
 
 /** Returns `value` if it is a boolean, else rejects it (`must be true or false`). */
 export function checkBoolean(transform: string, what: string, value: unknown): boolean {
-  if (typeof value !== 'boolean') reject(transform, what, value, 'true or false')
-  return value as boolean
+  return core.checkBoolean(`${transform}: ${what}`, value, detailsOf(transform, what, value))
 }
 
 /** Returns option `value` if it is one of `choices`, else rejects it listing them (`'a', 'b' or 'c'`). */
@@ -68,13 +57,7 @@ export function checkChoice<T extends string>(
   value: unknown,
   choices: readonly T[],
 ): T {
-  if (!choices.includes(value as T)) {
-    const quoted = choices.map((c) => `'${c}'`)
-    const expected =
-      quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}` : (quoted[0] ?? 'nothing')
-    rejectOption(transform, option, value, expected)
-  }
-  return value as T
+  return core.checkChoice(`${transform}: option ${option}`, value, choices, { transform, option, value })
 }
 
 /** Returns option `axis` if it is `'x'` or `'y'`, else rejects it. */

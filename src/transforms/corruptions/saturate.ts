@@ -20,8 +20,9 @@ export const saturate = corruption(
   (img, [c0, c1]) => {
     if (img.channels < 3) {
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
-        `corruptions.saturate needs a colour image (3 or 4 channels), got ${img.channels} channel(s): a grey image has no saturation to change`,
+        'E_OUT_OF_RANGE',
+        `corruptions.saturate needs a colour image (3 or 4 channels), got ${img.channels} channel(s): a grey ` +
+          `image has no saturation to change`,
         {
           details: { channels: img.channels },
         },

@@ -1,6 +1,6 @@
 /** The `spatter` corruption: water drops (severities 1-3) or mud (4-5) from a thresholded noise layer. */
 import type { Raster } from '../../core/types.js'
-import { squaredDistanceTransform } from '../../metrics/distance.js'
+import { squaredDistanceTransform } from '../../metrics/edt.js'
 import { clampIndex, reflect101Index } from '../kernels/border.js'
 import { filter2D, separableFilter } from '../kernels/convolve.js'
 import { gaussianKernel } from '../kernels/gaussian.js'

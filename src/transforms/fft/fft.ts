@@ -128,9 +128,13 @@ function bluesteinPlan(n: number): Plan {
 
 function checkLength(n: unknown, what: string): number {
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-    throw new SegsenseError('E_BAD_PARAMETER', `${what} must be a positive integer length, got ${describeValue(n)}`, {
-      details: { value: n },
-    })
+    throw new SegsenseError(
+      typeof n !== 'number' ? 'E_WRONG_TYPE' : 'E_OUT_OF_RANGE',
+      `${what} must be a positive integer length, got ${describeValue(n)}`,
+      {
+        details: { value: n },
+      },
+    )
   }
   return n
 }
@@ -239,7 +243,7 @@ export function complexPlane(width: number, height: number): ComplexPlane {
 export function rasterToPlane(img: Raster, channel = 0): ComplexPlane {
   if (!Number.isInteger(channel) || channel < 0 || channel >= img.channels) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `channel must be an integer in 0..${img.channels - 1} for a ${img.channels}-channel image, got ${describeValue(channel)}`,
       { details: { value: channel } },
     )

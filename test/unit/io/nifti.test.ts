@@ -44,7 +44,7 @@ describe('loadNifti', () => {
     expect(mm.data[at(mm, 10, 20, 12)]).toBeCloseTo((11650 + 610) / (30393 + 610), 6)
     const fixed = await loadNifti(f('anatomical.nii'), { window: [0, 20000] })
     expect(fixed.data[at(fixed, 10, 20, 12)]).toBeCloseTo(11650 / 20000, 6)
-    await expectRejection(loadNifti(f('anatomical.nii'), { window: [5, 5] }), 'E_BAD_PARAMETER', 'window')
+    await expectRejection(loadNifti(f('anatomical.nii'), { window: [5, 5] }), 'E_OUT_OF_RANGE', 'window')
     await expectRejection(loadNifti(f('anatomical.nii'), { windows: 'none' } as never), 'E_BAD_PARAMETER', 'window')
   })
 
@@ -86,7 +86,7 @@ describe('loadNifti', () => {
     // python3 -c "...c=nib.as_closest_canonical(n.slicer[...,1]); print(c.get_fdata()[0,0,0], c.get_fdata()[3,4,1])" -> 428.0 400.0
     const v1 = await loadNifti(f('example_nifti2.nii.gz'), { window: 'none', volume: 1 })
     expect([v1.data[at(v1, 0, 0, 0)], v1.data[at(v1, 3, 4, 1)]]).toEqual([428, 400])
-    await expectRejection(loadNifti(f('example_nifti2.nii.gz'), { volume: 2 }), 'E_BAD_PARAMETER', '2 volumes')
+    await expectRejection(loadNifti(f('example_nifti2.nii.gz'), { volume: 2 }), 'E_OUT_OF_RANGE', '2 volumes')
     // functional.nii: 4D int16 with scl_slope 0.0754..., scl_inter 3100.76 (nib.load(...).dataobj.slope / .inter)
     // python3 -c "import nibabel as nib; i=nib.load('functional.nii'); print(nib.as_closest_canonical(i.slicer[...,0]).get_fdata()[0,0,0],
     //   nib.as_closest_canonical(i.slicer[...,3]).get_fdata()[5,6,1])" -> 3808.606932938099 3905.957329392433
@@ -236,8 +236,8 @@ describe('slices: loadImage / loadMask / loadSample on NIfTI', () => {
     // Default: the middle slice along k.
     const mid = await loadImage(f('anatomical.nii'), { window: 'none' })
     expect(mid.data).toEqual(volumeSlice(v, 2, 12).data)
-    expectThrow(() => volumeSlice(v, 2, 25), 'E_BAD_PARAMETER', '25 slices along k')
-    expectThrow(() => volumeSlice(v, 'k' as never, 0), 'E_BAD_PARAMETER', '0 (i), 1 (j) or 2 (k)')
+    expectThrow(() => volumeSlice(v, 2, 25), 'E_OUT_OF_RANGE', '25 slices along k')
+    expectThrow(() => volumeSlice(v, 'k' as never, 0), 'E_OUT_OF_RANGE', '0 (i), 1 (j) or 2 (k)')
     // The mask from the RAS-written file, slice for slice.
     const m = await loadMask(f('anatomical_labels_ras.nii.gz'), { axis: 1, slice: 20 })
     const las = await loadNiftiLabels(f('anatomical_labels_las.nii.gz'))
@@ -245,11 +245,11 @@ describe('slices: loadImage / loadMask / loadSample on NIfTI', () => {
     const s = await loadSample('brain', f('anatomical.nii'), f('anatomical_labels_ras.nii.gz'), { axis: 2, slice: 12 })
     expect([s.image.width, s.image.height, s.truth?.width, s.truth?.height]).toEqual([33, 41, 33, 41])
     expect(s.truth?.data[20 * 33 + 10]).toBe(2)
-    await expectRejection(loadImage(f('anatomical.nii'), { frame: 1 }), 'E_BAD_PARAMETER', 'frame')
+    await expectRejection(loadImage(f('anatomical.nii'), { frame: 1 }), 'E_INCOMPATIBLE_OPTIONS', 'frame')
     const series = new URL('../../../fixtures/formats/dicom/series', import.meta.url).pathname
     await expectRejection(
       loadSample('mixed', series, f('anatomical_labels_ras.nii.gz')),
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
       'DICOM series and a NIfTI volume',
     )
     // Every slice as a Sample, truth included.

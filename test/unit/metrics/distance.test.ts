@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { labelMap } from '../../../src/core/raster.js'
-import {
-  type BoundaryDistances,
-  boundaryDistances,
-  squaredDistanceTransform,
-  surfaceDistances,
-} from '../../../src/metrics/distance.js'
+import { type BoundaryDistances, boundaryDistances, surfaceDistances } from '../../../src/metrics/distance.js'
+import { squaredDistanceTransform } from '../../../src/metrics/edt.js'
 import { codeOf } from '../../support/helpers.js'
 
 /** A binary mask of width w, height h where `inside(row, col)` is foreground. */
@@ -196,9 +192,9 @@ describe('empty masks and bad input', () => {
   })
 
   it('rejects bad options and sizes with E_BAD_PARAMETER / E_SIZE_MISMATCH', () => {
-    expect(codeOf(() => boundaryDistances(square, square, 10, 10, { spacing: [0, 1] }))).toBe('E_BAD_PARAMETER')
-    expect(codeOf(() => boundaryDistances(square, square, 10, 10, { tolerance: Number.NaN }))).toBe('E_BAD_PARAMETER')
-    expect(codeOf(() => boundaryDistances(square, square, 10, 10, { percentile: 101 }))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => boundaryDistances(square, square, 10, 10, { spacing: [0, 1] }))).toBe('E_OUT_OF_RANGE')
+    expect(codeOf(() => boundaryDistances(square, square, 10, 10, { tolerance: Number.NaN }))).toBe('E_OUT_OF_RANGE')
+    expect(codeOf(() => boundaryDistances(square, square, 10, 10, { percentile: 101 }))).toBe('E_OUT_OF_RANGE')
     expect(codeOf(() => boundaryDistances(square, new Uint8Array(99), 10, 10))).toBe('E_SIZE_MISMATCH')
     expect(() => boundaryDistances(square, square, 10, 10, { spacing: [0, 1] })).toThrow(
       /distance option spacing must be two positive finite numbers \[x, y\] in mm, got \[0, 1\]/,

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { labelMap } from '../../../src/core/raster.js'
 import type { LabelVolume } from '../../../src/core/types.js'
-import {
-  squaredDistanceTransform,
-  squaredDistanceTransform3d,
-  surfaceDistances,
-  volumeSurfaceDistances,
-} from '../../../src/metrics/distance.js'
+import { surfaceDistances, volumeSurfaceDistances } from '../../../src/metrics/distance.js'
+import { squaredDistanceTransform, squaredDistanceTransform3d } from '../../../src/metrics/edt.js'
 import { metricDirection, scoreMasks } from '../../../src/metrics/overlap.js'
 import { codeOf } from '../../support/helpers.js'
 
@@ -84,8 +80,8 @@ describe('squaredDistanceTransform3d', () => {
 
   it('rejects bad dims, length and spacing', () => {
     expect(codeOf(() => squaredDistanceTransform3d(new Uint8Array(5), [2, 2, 2]))).toBe('E_SIZE_MISMATCH')
-    expect(codeOf(() => squaredDistanceTransform3d(new Uint8Array(8), [2, 2, 0] as never))).toBe('E_BAD_PARAMETER')
-    expect(codeOf(() => squaredDistanceTransform3d(new Uint8Array(8), [2, 2, 2], [1, 0, 1]))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => squaredDistanceTransform3d(new Uint8Array(8), [2, 2, 0] as never))).toBe('E_OUT_OF_RANGE')
+    expect(codeOf(() => squaredDistanceTransform3d(new Uint8Array(8), [2, 2, 2], [1, 0, 1]))).toBe('E_OUT_OF_RANGE')
   })
 })
 
@@ -136,7 +132,7 @@ describe('volumeSurfaceDistances', () => {
       const aniso = pair(spacing)
       const voxel = Math.hypot(...spacing)
       for (const m of ['hd', 'hd95', 'assd', 'masd'] as const)
-        expect(Math.abs(aniso[m] - iso[m]), `${m} at ${spacing}`).toBeLessThanOrEqual(voxel)
+        expect(Math.abs(aniso[m] - iso[m]), `${m} at ${spacing.join(', ')}`).toBeLessThanOrEqual(voxel)
       expect(Math.abs(aniso.hd - 4)).toBeLessThanOrEqual(voxel)
     }
     expect(Math.abs(iso.hd - 4)).toBeLessThanOrEqual(Math.sqrt(3))
@@ -155,7 +151,7 @@ describe('volumeSurfaceDistances', () => {
       volumeSurfaceDistances(none, none, { 1: 'a' }, { emptyPolicy: { bothEmpty: 'best', oneEmpty: 'worst' } }).a?.hd,
     ).toBe(0)
     expect(codeOf(() => volumeSurfaceDistances({ ...t, dims: [4, 5, 5] }, t, { 1: 'a' }))).toBe('E_SIZE_MISMATCH')
-    expect(codeOf(() => volumeSurfaceDistances(t, t, { 1: 'a' }, { spacing: [1, 1] as never }))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => volumeSurfaceDistances(t, t, { 1: 'a' }, { spacing: [1, 1] as never }))).toBe('E_OUT_OF_RANGE')
   })
 })
 

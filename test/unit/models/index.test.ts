@@ -7,6 +7,7 @@ describe('src/models/index.ts', () => {
   it('exports the documented values only', () => {
     expect(Object.keys(models).sort()).toEqual([
       'CARDIAC_CLASSES',
+      'SUNNYBROOK_CLASSES',
       'fixtureModelPath',
       'functionModel',
       'loadFixtureSamples',

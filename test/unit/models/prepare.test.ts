@@ -4,17 +4,13 @@ import { isSegsenseError } from '../../../src/core/errors.js'
 import {
   LUMA_601,
   convertChannels,
-  decodeFinite,
-  firstNonFinite,
   isIdentityPlan,
   planFit,
   planPadToMultiple,
-  resizeScores,
-  scoreLayout,
-  scoresToLabels,
   writeTensor,
   type FitPlan,
 } from '../../../src/models/prepare.js'
+import { decodeFinite, firstNonFinite, resizeScores, scoreLayout, scoresToLabels } from '../../../src/models/scores.js'
 
 function expectCode(fn: () => unknown, code: string): void {
   let caught: unknown
@@ -50,8 +46,8 @@ describe('planPadToMultiple', () => {
     expect(planPadToMultiple(1, 1, 32)).toMatchObject({ tensorWidth: 32, tensorHeight: 32 })
   })
   it('rejects a non-positive multiple', () => {
-    expectCode(() => planPadToMultiple(10, 10, 0), 'E_BAD_PARAMETER')
-    expectCode(() => planPadToMultiple(10, 10, 2.5), 'E_BAD_PARAMETER')
+    expectCode(() => planPadToMultiple(10, 10, 0), 'E_OUT_OF_RANGE')
+    expectCode(() => planPadToMultiple(10, 10, 2.5), 'E_OUT_OF_RANGE')
   })
   it('pads bottom/right with zeros and copies the image unchanged', () => {
     const w = 5

@@ -87,7 +87,7 @@ describe('planRequirement: one mapping from a requirement to sweep options', () 
   it('refuses a missing threshold, both names of the class subset, and unknown enums', () => {
     expect(messageOf(() => planRequirement(rotate, {}))).toContain('needs a threshold')
     expect(codeOf(() => planRequirement(rotate, { min: 0.5, scoreClasses: ['LV'], classes: ['LV'] }))).toBe(
-      'E_BAD_PARAMETER',
+      'E_INCOMPATIBLE_OPTIONS',
     )
     expect(planRequirement(rotate, { min: 0.5, classes: ['LV'] }).requirement.scoreClasses).toEqual(['LV'])
     expect(messageOf(() => planRequirement(rotate, { min: 0.5, aggregate: 'median' as never }))).toContain(

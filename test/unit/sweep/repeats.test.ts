@@ -79,7 +79,7 @@ describe('sweep option repeats', () => {
       'deterministic',
     )
     await expectRejection(sweep(model, samples, noise, { values, repeats: 0 }), 'E_BAD_PARAMETER', 'repeats')
-    await expectRejection(sweep(model, samples, noise, { values, repeats: 2, seed: -1 }), 'E_BAD_PARAMETER', 'seed')
+    await expectRejection(sweep(model, samples, noise, { values, repeats: 2, seed: -1 }), 'E_OUT_OF_RANGE', 'seed')
     // repeats 1 is the transform as configured, deterministic or not.
     const one = await sweep(model, samples, rotate, { values: [0, 10], repeats: 1 })
     expect(one.repeats).toBeUndefined()

@@ -23,8 +23,8 @@ describe("motion with times: 'random'", () => {
     const rng = createRng(1)
     const times = [1, 2].map((k) => k / 3 + (rng.next() * 0.6 - 0.3) / 3)
     expect(motion.with({ segments: 3, times }).image(img, 10).data).toEqual(a.data)
-    expectThrow(() => motion.with({ times: 'often' as never }), 'E_BAD_PARAMETER', "'random'")
-    expectThrow(() => random.with({ seed: -1 }), 'E_BAD_PARAMETER', 'seed')
+    expectThrow(() => motion.with({ times: 'often' as never }), 'E_OUT_OF_RANGE', "'random'")
+    expectThrow(() => random.with({ seed: -1 }), 'E_OUT_OF_RANGE', 'seed')
   })
 
   it('sweeps with repeats; deterministic motion refuses them', async () => {

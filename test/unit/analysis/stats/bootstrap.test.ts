@@ -71,7 +71,7 @@ describe('bootstrap', () => {
   it('rejects bad options with the value named', () => {
     expect(codeOf(() => bootstrapSettings({ confidence: 1 }))).toBe('E_BAD_PARAMETER')
     expect(codeOf(() => bootstrapSettings({ resamples: 10 }))).toBe('E_BAD_PARAMETER')
-    expect(codeOf(() => bootstrapSettings({ seed: -1 }))).toBe('E_BAD_PARAMETER')
+    expect(codeOf(() => bootstrapSettings({ seed: -1 }))).toBe('E_OUT_OF_RANGE')
     expect(codeOf(() => bootstrapMean([0.5], new Uint32Array(3), settings))).toBe('E_SIZE_MISMATCH')
   })
 })

@@ -4,7 +4,7 @@
  * peer dependencies: imported on the first frame that needs one; when the package is not installed the file is
  * refused with `E_UNSUPPORTED_TRANSFER_SYNTAX` naming the UID and the package to install.
  */
-import { SegsenseError } from '../core/errors.js'
+import { SegsenseError } from '../../core/errors.js'
 
 /** The embind decoder both codecs expose. */
 interface WasmDecoder {
@@ -68,7 +68,8 @@ function loadCodec(codec: Codec, ts: string, name: string): Promise<CodecModule>
   return m.catch((e) => {
     throw new SegsenseError(
       'E_UNSUPPORTED_TRANSFER_SYNTAX',
-      `DICOM ${name} stores its pixels as ${codec.name} (transfer syntax ${ts}); segsense decodes it with the optional package ${codec.pkg}, which could not be loaded (${(e as Error).message.split('\n')[0]}): npm install ${codec.pkg}`,
+      `DICOM ${name} stores its pixels as ${codec.name} (transfer syntax ${ts}); segsense decodes it with the ` +
+        `optional package ${codec.pkg}, which could not be loaded (${(e as Error).message.split('\n')[0]}): npm install ${codec.pkg}`,
       { cause: e, details: { file: name, transferSyntaxUid: ts, package: codec.pkg } },
     )
   })
