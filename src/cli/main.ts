@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `segsense` command: `demo`, `sweep`, `compare`, `check` and `transforms`.
+ * The `segsense` command: `demo`, `sweep`, `compare`, `check`, `diff`, `history` and `transforms`.
  * Exit codes: 0 ok, 1 a requirement failed, 2 a usage or input error (one line on stderr; the stack with `--debug`).
  * @packageDocumentation
  */
@@ -11,6 +11,8 @@ import { METRIC_NAMES } from '../metrics/overlap.js'
 import { type CheckOptions, runCheck } from './check.js'
 import { type CompareCommandOptions, runCompare } from './compare.js'
 import { DEMO_OUT, type DemoOptions, runDemo } from './demo.js'
+import { type DiffCommandOptions, runDiff } from './diff.js'
+import { type HistoryAddOptions, type HistoryReportOptions, runHistoryAdd, runHistoryReport } from './history.js'
 import { EXIT, UsageError, collect, oneLine, parseNumber, parseOption } from './shared.js'
 import { type SweepCommandOptions, runSweep } from './sweep.js'
 import { runTransforms } from './transforms.js'
@@ -279,6 +281,69 @@ function checkCommand(prog: Command, run: Run): void {
     .action((file: string, o: CheckOptions) => run(runCheck(file, o)))
 }
 
+/** `segsense diff BASE HEAD`: two results files compared gate by gate. */
+function diffCommand(prog: Command, run: Run): void {
+  common(prog.command('diff'))
+    .description(
+      "compare two results files (a report's results.json, sweep --json, check --json) sweep by sweep, class by " +
+        'class; exit 1 when a class lost more than the margins',
+    )
+    .argument('<base>', 'results file of the base run (e.g. main)')
+    .argument('<head>', 'results file of the head run (e.g. the pull request)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'md', 'json']).default('text'))
+    .option(
+      '--margin <width>',
+      "interval width a class may lose, in the parameter's unit (default 0)",
+      number('--margin'),
+    )
+    .option('--auc-margin <d>', 'AUC a class may lose (default 0)', number('--auc-margin'))
+    .option('--allow-unmatched', 'list sweeps found in one run only instead of failing (exit 2) on them')
+    .option('-o, --out <file>', 'write the output to this file instead of stdout')
+    .action((base: string, head: string, o: DiffCommandOptions) => run(runDiff(base, head, o)))
+}
+
+/** `segsense history add` / `report`: one run per commit, and the trend of every gate. */
+function historyCommand(prog: Command, run: Run): void {
+  const history = prog
+    .command('history')
+    .description('a history of runs over commits: add one run, report the trend of every gate')
+  common(history.command('add'))
+    .description(
+      'store one run (a results file) as DIR/<commit>.json: append-only, one file per commit, a re-run adds nothing',
+    )
+    .argument('<results>', "results file (a report's results.json, sweep --json, check --json)")
+    .requiredOption('--dir <folder>', 'history folder')
+    .option('--commit <sha>', 'commit of the run (default $GITHUB_SHA, else git rev-parse HEAD)')
+    .option('--date <iso>', 'date of the run, ISO 8601 (default now); runs are ordered by it')
+    .option(
+      '--margin <width>',
+      'interval width a class may lose before the change is called a regression (default 0)',
+      number('--margin'),
+    )
+    .option(
+      '--auc-margin <d>',
+      'AUC a class may lose before the change is called a regression (default 0)',
+      number('--auc-margin'),
+    )
+    .action((results: string, o: HistoryAddOptions) => run(runHistoryAdd(results, o)))
+  common(history.command('report'))
+    .description('write the trend of every gate: OUT/index.html (charts) and OUT/summary.md (the last N values)')
+    .requiredOption('--dir <folder>', 'history folder')
+    .requiredOption('-o, --out <folder>', 'report folder (replaced whole)')
+    .option('--last <n>', 'commits shown per gate (default 20)', integer('--last'))
+    .option(
+      '--margin <width>',
+      'interval width a class may lose between commits before it is flagged (default 0)',
+      number('--margin'),
+    )
+    .option(
+      '--auc-margin <d>',
+      'AUC a class may lose between commits before it is flagged (default 0)',
+      number('--auc-margin'),
+    )
+    .action((o: HistoryReportOptions) => run(runHistoryReport(o)))
+}
+
 /** `segsense transforms`: the list of transforms. */
 function transformsCommand(prog: Command, run: Run): void {
   prog
@@ -304,7 +369,16 @@ export function program(run: Run): Command {
     })
     .exitOverride()
     .configureHelp({ sortSubcommands: false })
-  for (const add of [demoCommand, sweepCommand, compareCommand, checkCommand, transformsCommand]) add(prog, run)
+  for (const add of [
+    demoCommand,
+    sweepCommand,
+    compareCommand,
+    checkCommand,
+    diffCommand,
+    historyCommand,
+    transformsCommand,
+  ])
+    add(prog, run)
   return prog
 }
 

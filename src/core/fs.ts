@@ -3,7 +3,7 @@
  * go through it, so a crash or a full disk leaves the old file or the new one, never half a file.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdir, open, rename, rm } from 'node:fs/promises'
+import { link, mkdir, open, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { SegsenseError, describeValue } from './errors.js'
 
@@ -30,6 +30,43 @@ export async function writeFileAtomic(
   bytes: Uint8Array | string,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
+  await writeThenCommit(path, bytes, options, (tmp) => rename(tmp, path))
+}
+
+/**
+ * Creates `path` atomically and only if it does not exist: as {@link writeFileAtomic}, but the temporary file is
+ * hard-linked to `path` instead of renamed over it, and a link fails when `path` exists, so two writers never
+ * overwrite each other (append-only stores: the history folder). Returns false when `path` was there already
+ * (nothing written).
+ * @throws SegsenseError as {@link writeFileAtomic}.
+ */
+export async function createFileAtomic(
+  path: string,
+  bytes: Uint8Array | string,
+  options: AtomicWriteOptions = {},
+): Promise<boolean> {
+  let created = true
+  await writeThenCommit(path, bytes, options, async (tmp) => {
+    try {
+      await link(tmp, path)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+      created = false
+    } finally {
+      // After a link (or a failed one) the temporary name is still there.
+      await rm(tmp, { force: true })
+    }
+  })
+  return created
+}
+
+/** Writes a temporary file beside `path`, then `commit(tmp)` gives it the name; the temporary file never stays. */
+async function writeThenCommit(
+  path: string,
+  bytes: Uint8Array | string,
+  options: AtomicWriteOptions,
+  commit: (tmp: string) => Promise<void>,
+): Promise<void> {
   if (typeof path !== 'string' || path === '') {
     throw new SegsenseError(
       typeof path !== 'string' ? 'E_WRONG_TYPE' : 'E_OUT_OF_RANGE',
@@ -51,7 +88,7 @@ export async function writeFileAtomic(
     } finally {
       await fh.close()
     }
-    await rename(tmp, path)
+    await commit(tmp)
   } catch (e) {
     if (created) await rm(tmp, { force: true }).catch(() => undefined)
     const what = options.what ? `${options.what} ` : ''

@@ -6,7 +6,7 @@ import { basename, dirname, join } from 'node:path'
 import { SegsenseError } from '../core/errors.js'
 
 /** The files a report folder may hold: what writeReport writes, and writeFileAtomic's leftovers of older versions. */
-const REPORT_FILE = /^(index\.html|results\.json|sweep-\d+(-strip\.png|\.gif)|\..+\.tmp)$/
+const REPORT_FILE = /^(index\.html|results\.json|summary\.md|sweep-\d+(-strip\.png|\.gif)|\..+\.tmp)$/
 
 /**
  * Test seam: called after each step of a staged write (`write <name>`, `aside`, `swap`, `clean`), so that a test can

@@ -9,16 +9,29 @@
  *
  * Sharded runs: run each shard with `--reporter=blob` (the sweeps travel in the blob reports' task meta), then
  * `vitest --merge-reports` with this reporter in the config writes the report of the whole run.
+ *
+ * In a pull request: with `GITHUB_STEP_SUMMARY` set (GitHub Actions) it appends a markdown job summary (one row per
+ * gate and class), `summary: 'path.md'` writes the same file anywhere, and `history: { dir }` stores each run per
+ * commit and puts the change against the newest earlier run into the summary.
  * @packageDocumentation
  */
 import { resolve } from 'node:path'
+import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import { type ReportEntry, type ReportOptions, writeReport } from '../report/html.js'
 import type { GridReportEntry } from '../report/grid-section.js'
+import {
+  PULL_REQUEST_KEYS,
+  type PullRequestOptions,
+  checkPullRequestOptions,
+  pullRequestSummary,
+  reportGates,
+} from './pull-request.js'
 import { gridReportEntries, reportEntries } from './report-entries.js'
 
 /** Options of the reporter (the second element of `['segsense/reporter', { ... }]`). */
-export interface SegsenseReporterOptions extends Pick<ReportOptions, 'min' | 'columns' | 'cell' | 'delay'> {
+export interface SegsenseReporterOptions
+  extends Pick<ReportOptions, 'min' | 'columns' | 'cell' | 'delay'>, PullRequestOptions {
   /** Report folder, relative to the vitest root; default `segsense-report`. */
   readonly outputDir?: string
   /** Page title; default `segsense report`. */
@@ -27,12 +40,26 @@ export interface SegsenseReporterOptions extends Pick<ReportOptions, 'min' | 'co
   readonly silent?: boolean
 }
 
+const REPORTER_KEYS = optionKeys<SegsenseReporterOptions>({
+  ...PULL_REQUEST_KEYS,
+  outputDir: true,
+  title: true,
+  silent: true,
+  min: true,
+  columns: true,
+  cell: true,
+  delay: true,
+})
+
 /** The vitest reporter; `segsense/reporter`'s default export. */
 export default class SegsenseReporter implements Reporter {
   private readonly options: SegsenseReporterOptions
   private vitest: Vitest | undefined
 
   constructor(options: SegsenseReporterOptions = {}) {
+    // A misspelt option (`histroy`) would silently keep no history: name it instead.
+    checkKnownKeys(options, REPORTER_KEYS, 'segsense/reporter options')
+    checkPullRequestOptions(options)
     this.options = options
   }
 
@@ -58,7 +85,16 @@ export default class SegsenseReporter implements Reporter {
     }
     const root = this.vitest?.config.root ?? process.cwd()
     const dir = resolve(root, this.options.outputDir ?? 'segsense-report')
-    const { outputDir: _o, title, silent: _s, ...report } = this.options
+    const {
+      outputDir: _o,
+      title,
+      silent: _s,
+      summary: _m,
+      stepSummary: _t,
+      reportUrl: _u,
+      history: _h,
+      ...report
+    } = this.options
     const written = await writeReport(entries, dir, {
       title: title ?? 'segsense report',
       ...report,
@@ -68,5 +104,7 @@ export default class SegsenseReporter implements Reporter {
     const gridText = grids.length ? `, ${grids.length} grid${grids.length === 1 ? '' : 's'}` : ''
     const sweeps = `${entries.length} sweep${entries.length === 1 ? '' : 's'}${failed ? ` (${failed} failed)` : ''}`
     log(`segsense report: ${sweeps}${gridText} -> ${written.index}`)
+    const gates = reportGates(entries, written, this.options.min)
+    await pullRequestSummary(this.options, gates, grids.length, root, log)
   }
 }

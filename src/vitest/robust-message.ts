@@ -2,7 +2,8 @@
 // diffable rows and the chart note, from a sweep and its verdict.
 import { type ClassVerdict, type RequirementVerdict } from '../analysis/requirement.js'
 import { takeOver } from '../analysis/take-over.js'
-import { describeFailure, formatMetricScore, limitOf, meets } from '../analysis/threshold.js'
+import { summarize } from '../analysis/summarize.js'
+import { describeFailure, formatMetricScore, limitOf, meets, thresholdKey } from '../analysis/threshold.js'
 import { formatInterval, formatScore, formatValue, table } from '../report/format.js'
 import type { RequirementPlan } from '../requirements/plan.js'
 import type { SweepResult } from '../results/sweep-result.js'
@@ -91,13 +92,19 @@ export function robustMessage(facts: RobustFacts, isNot: boolean): string[] {
   return [...head, ...classLines(facts), ...warnings, '', failed, ...report.map((l) => `  ${l}`)]
 }
 
-/** The note of the attached chart: each class passing or its stable interval, and the required range. */
+/**
+ * The note of the attached chart: each class's verdict, stable interval and AUC, and the required range. With
+ * attach 'always' the note is the JUnit reporter's test property, so it carries every class, passing ones too.
+ */
 export function chartNote(facts: RobustFacts): string {
   const { result, verdict } = facts
+  const key = thresholdKey(verdict.metric)
   const classes = verdict.classes.map((c) => {
-    if (c.pass) return `${c.className} passes`
-    const failing = c.failingSamples.length ? ` (mean), failing samples: ${c.failingSamples.join(', ')}` : ''
-    return `${c.className} stable in ${intervalsText(result, verdict, c)}${failing}`
+    const auc = summarize(result, { metric: verdict.metric, [key]: limitOf(c) }).classes[c.className]?.auc
+    const aucText = typeof auc === 'number' ? `, AUC ${auc.toFixed(3)}` : ''
+    const failing = c.failingSamples.length ? `, failing samples: ${c.failingSamples.join(', ')}` : ''
+    const status = c.pass ? 'passes' : 'fails'
+    return `${c.className} ${status}, stable in ${intervalsText(result, verdict, c)}${aucText}${failing}`
   })
   return `${result.transform.name}: ${classes.join('; ')} (required ${rangeText(facts)})`
 }

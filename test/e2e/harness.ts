@@ -36,6 +36,7 @@ export function runVitest(
 ): Promise<VitestRun> {
   const env: Record<string, string | undefined> = { ...process.env, ...options.env, FORCE_COLOR: '0', NO_COLOR: '1' }
   // std-env detects CI from many variables; clear the common ones for a "local" run.
+  // (A variable the caller sets, such as GITHUB_ACTIONS for a job summary run, stays.)
   for (const k of [
     'CI',
     'GITHUB_ACTIONS',
@@ -49,7 +50,7 @@ export function runVitest(
     'TEST',
     'NODE_ENV',
   ])
-    delete env[k]
+    if (!(k in (options.env ?? {}))) delete env[k]
   if (options.ci) env.CI = 'true'
   return new Promise((resolve) => {
     execFile(

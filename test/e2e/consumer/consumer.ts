@@ -21,6 +21,7 @@ test('the public API under strict options', async () => {
   void loadSpec
   void matchers.toBeRobustTo
   void new SegsenseReporter({ outputDir: 'report' })
+  void new SegsenseReporter({ summary: 'segsense.md', stepSummary: false, reportUrl: 'https://ci/run/1', history: { dir: 'history', margin: 5 } })
   await expect(model).toBeRobustTo(zoom, { samples, range: [0.8, 1.25], steps: 5, min: { LV: 0.9 }, scoreClasses: ['LV'] })
   await expect(model).toMatchSweepSnapshot(rotate, { samples, scoreTolerance: 0.02, intervalMin: 0.8 })
 })
