@@ -43,7 +43,7 @@ export function nearest(name: string, known: readonly string[]): string | undefi
 }
 
 /**
- * Throws `E_BAD_PARAMETER` when `options` (an object, or undefined) has an own key that is not in `known`,
+ * Throws `E_UNKNOWN_OPTION` (a kind of `E_BAD_PARAMETER`) when `options` (an object, or undefined) has an own key that is not in `known`,
  * naming the key, the nearest known one and the known ones:
  * `loadOnnxModel option output: unknown key "treshold" (did you mean 'threshold'?); known keys: name, kind, threshold`.
  *
@@ -58,7 +58,7 @@ export function checkKnownKeys(options: unknown, known: readonly string[], where
     const guess = nearest(key, known)
     const hint = guess === undefined ? '' : ` (did you mean '${guess}'?)`
     const list = known.length ? `known keys: ${known.join(', ')}` : 'it takes no options'
-    throw new SegsenseError('E_BAD_PARAMETER', `${where}: unknown key ${describeValue(key)}${hint}; ${list}`, {
+    throw new SegsenseError('E_UNKNOWN_OPTION', `${where}: unknown key ${describeValue(key)}${hint}; ${list}`, {
       details: { option: key, ...(guess === undefined ? {} : { suggestion: guess }), known: [...known] },
     })
   }

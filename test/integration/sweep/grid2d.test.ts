@@ -147,7 +147,7 @@ describe('sweepGrid: two transforms', () => {
     )
     await expectRejection(
       sweepGrid(thresholdModel, s, [rotate, zoom], { axes: [{}, { rnage: [1, 2] } as never] }),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'axes[1]',
       "did you mean 'range'",
     )
@@ -164,7 +164,7 @@ describe('sweepGrid: two transforms', () => {
     )
     await expectRejection(
       sweepGrid(thresholdModel, s, [rotate, zoom], { keep: 'frames' } as never),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'sweepGrid options',
       'keep',
     )
@@ -233,7 +233,7 @@ describe('sweepGrid: two parameters of one transform', () => {
     const bad = { parameter: spikePosition.parameter, vary: (y: number) => ({ positon: [0.1, y] }) }
     await expectRejection(
       sweepGrid(thresholdModel, s, [spike, bad] as never, { axes: [{}, { values: [0.5] }] }),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'option axis 1 (y = 0.5) on spike',
       "did you mean 'position'",
     )

@@ -188,7 +188,7 @@ describe('aggregate', () => {
     expectThrow(() => aggregate(r, { min: 0.8, confidence: 1 }), 'E_OUT_OF_RANGE', 'confidence')
     expectThrow(() => aggregate(r, { min: 0.8, metric: 'iou' }), 'E_OUT_OF_RANGE', 'iou')
     expectThrow(() => aggregate(r, { min: { RV: 0.8 } }), 'E_OUT_OF_RANGE', 'RV')
-    expectThrow(() => aggregate(r, { min: 0.8, sed: 1 } as never), 'E_BAD_PARAMETER', 'seed')
+    expectThrow(() => aggregate(r, { min: 0.8, sed: 1 } as never), 'E_UNKNOWN_OPTION', 'seed')
     expectThrow(() => aggregate(r, {} as never), 'E_WRONG_TYPE', 'min')
   })
 

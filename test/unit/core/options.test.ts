@@ -1,4 +1,4 @@
-// Misspelt option keys: every options object, at every entry point, is an E_BAD_PARAMETER naming the key and the
+// Misspelt option keys: every options object, at every entry point, is an E_UNKNOWN_OPTION naming the key and the
 // nearest known one, never a default silently applied.
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -30,9 +30,9 @@ import { toMatchSweepSnapshot } from '../../../src/vitest/snapshot.js'
 import { repo } from '../../e2e/harness.js'
 import { expectRejection, expectThrow } from '../../support/helpers.js'
 
-/** The error `fn` throws (sync), expected to be E_BAD_PARAMETER naming `key` and suggesting `guess`. */
+/** The error `fn` throws (sync), expected to be E_UNKNOWN_OPTION (a kind of E_BAD_PARAMETER) naming `key` and suggesting `guess`. */
 function unknownKey(fn: () => unknown, key: string, guess?: string): SegsenseError {
-  return expectThrow(fn, 'E_BAD_PARAMETER', `unknown key "${key}"`, ...(guess ? [`did you mean '${guess}'?`] : []))
+  return expectThrow(fn, 'E_UNKNOWN_OPTION', `unknown key "${key}"`, ...(guess ? [`did you mean '${guess}'?`] : []))
 }
 
 const model = functionModel('m', { 1: 'fg' }, (img) =>
@@ -88,31 +88,31 @@ describe('every entry point rejects unknown option keys', () => {
     const classes = { 1: 'RV', 2: 'MYO', 3: 'LV' }
     await expectRejection(
       loadOnnxModel(path, { classes, output: { treshold: 0.3 } } as never),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'unknown key "treshold"',
       "did you mean 'threshold'?",
     )
     await expectRejection(
       loadOnnxModel(path, { classes, input: { normalise: { mean: [0], std: [1] } } } as never),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'unknown key "normalise"',
       "did you mean 'normalize'?",
     )
     await expectRejection(
       loadOnnxModel(path, { classes, batchsize: 4 } as never),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'unknown key "batchsize"',
       "did you mean 'batchSize'?",
     )
     await expectRejection(
       loadOnnxModel(path, { classes, input: { normalize: { mean: [0], sd: [1] } } } as never),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'unknown key "sd"',
       "did you mean 'std'?",
     )
     await expectRejection(
       loadOnnxModel(path, { classes, input: { size: { multipleof: 32 } } } as never),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'unknown key "multipleof"',
       "did you mean 'multipleOf'?",
     )
@@ -121,13 +121,13 @@ describe('every entry point rejects unknown option keys', () => {
   it('sweep options and its emptyPolicy', async () => {
     await expectRejection(
       sweep(model, s, rotate, { rnage: [-10, 10] } as never),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'sweep options: unknown key "rnage"',
       "did you mean 'range'?",
     )
     await expectRejection(
       sweep(model, s, rotate, { values: [0], emptyPolicy: { bothempty: 'nan' } } as never),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'unknown key "bothempty"',
       "did you mean 'bothEmpty'?",
     )
@@ -184,19 +184,19 @@ describe('every entry point rejects unknown option keys', () => {
     const state = { isNot: false, promise: '', utils: { matcherHint: () => '' }, snapshotState: {} } as never
     await expectRejection(
       toBeRobustTo.call(state, model, rotate, { samples: [s], min: 0.5, atach: 'always' } as never),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'unknown key "atach"',
       "did you mean 'attach'?",
     )
     await expectRejection(
       toBeRobustTo.call(state, model, rotate, { sampels: [s], min: 0.5 } as never),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'unknown key "sampels"',
       "did you mean 'samples'?",
     )
     await expectRejection(
       toMatchSweepSnapshot.call(state, model, rotate, { samples: [s], scoreTolerence: 0.1 } as never),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'unknown key "scoreTolerence"',
       "did you mean 'scoreTolerance'?",
     )
@@ -211,13 +211,13 @@ describe('every entry point rejects unknown option keys', () => {
     unknownKey(() => summarize(result, { min: 0.5, smaple: 'a' } as never), 'smaple', 'sample')
     await expectRejection(
       writeReport([result], join(tmpdir(), 'segsense-never-written'), { titel: 'x' } as never),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'unknown key "titel"',
       "did you mean 'title'?",
     )
     await expectRejection(
       saveImage(s.image, join(tmpdir(), 'segsense-never.png'), { bitdepth: 16 } as never),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'unknown key "bitdepth"',
       "did you mean 'bitDepth'?",
     )
@@ -231,7 +231,7 @@ describe('every entry point rejects unknown option keys', () => {
         },
         { onprogress: () => {} } as never,
       ),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'unknown key "onprogress"',
       "did you mean 'onProgress'?",
     )
@@ -241,19 +241,19 @@ describe('every entry point rejects unknown option keys', () => {
     const dir = join(repo, 'fixtures/samples/cardiac')
     await expectRejection(
       loadImage(join(dir, 'sa-01.png'), { gray: true } as never),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'unknown key "gray"',
       "did you mean 'grey'?",
     )
     await expectRejection(
       loadMask(join(dir, 'sa-01-mask.png'), { pallete: {} } as never),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'unknown key "pallete"',
       "did you mean 'palette'?",
     )
     await expectRejection(
       loadSample('a', join(dir, 'sa-01.png'), undefined, { maxPixel: 10 } as never),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'unknown key "maxPixel"',
       "did you mean 'maxPixels'?",
     )

@@ -189,7 +189,7 @@ describe('loadDicom', () => {
   it('rejects bad options and non-DICOM bytes with typed errors', async () => {
     await expectRejection(loadDicom(f('MR_small.dcm'), { window: [40, 0] }), 'E_OUT_OF_RANGE')
     await expectRejection(loadDicom(f('MR_small.dcm'), { windowIndex: 1 }), 'E_OUT_OF_RANGE')
-    await expectRejection(loadDicom(f('MR_small.dcm'), { frmae: 1 } as never), 'E_BAD_PARAMETER')
+    await expectRejection(loadDicom(f('MR_small.dcm'), { frmae: 1 } as never), 'E_UNKNOWN_OPTION')
     await expectRejection(loadDicom(f('MR_small.dcm'), { maxPixels: 100 }), 'E_IMAGE_TOO_LARGE')
     await expectRejection(loadDicom(f('missing.dcm')), 'E_FILE_NOT_FOUND')
     const truncated = readFileSync(f('MR_small.dcm')).subarray(0, 4000)

@@ -45,7 +45,7 @@ describe('loadNifti', () => {
     const fixed = await loadNifti(f('anatomical.nii'), { window: [0, 20000] })
     expect(fixed.data[at(fixed, 10, 20, 12)]).toBeCloseTo(11650 / 20000, 6)
     await expectRejection(loadNifti(f('anatomical.nii'), { window: [5, 5] }), 'E_OUT_OF_RANGE', 'window')
-    await expectRejection(loadNifti(f('anatomical.nii'), { windows: 'none' } as never), 'E_BAD_PARAMETER', 'window')
+    await expectRejection(loadNifti(f('anatomical.nii'), { windows: 'none' } as never), 'E_UNKNOWN_OPTION', 'window')
   })
 
   it('the default window matches numpy percentiles on float voxels (selection) and on scaled integers (histogram)', async () => {

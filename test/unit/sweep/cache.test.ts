@@ -290,7 +290,7 @@ describe('sweep result cache', () => {
   it('rejects a bad cache option', async () => {
     await expect(
       sweep(model('m1'), samples, rotate, { ...grid, cache: { folder: 'x' } as never }),
-    ).rejects.toMatchObject({ code: 'E_BAD_PARAMETER', message: expect.stringContaining('unknown key "folder"') })
+    ).rejects.toMatchObject({ code: 'E_UNKNOWN_OPTION', message: expect.stringContaining('unknown key "folder"') })
     await expect(sweep(model('m1'), samples, rotate, { ...grid, cache: { maxBytes: -1 } })).rejects.toMatchObject({
       code: 'E_OUT_OF_RANGE',
       message: expect.stringContaining('cache.maxBytes'),

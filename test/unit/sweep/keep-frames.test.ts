@@ -50,7 +50,7 @@ describe('sweep keep: { frames: [...] }', () => {
     )
     await expectRejection(
       sweep(model, samples, rotate, { values: [0], keep: { frame: ['a'] } as never }),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'sweep option keep: unknown key "frame"',
       "did you mean 'frames'?",
     )

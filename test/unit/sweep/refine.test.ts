@@ -141,7 +141,7 @@ describe('refine', () => {
     })
     await expect(
       sweep(m, s, offset, { refine: { min: 0.8, tolerance: 1, tolerence: 2 } as never }),
-    ).rejects.toMatchObject({ code: 'E_BAD_PARAMETER', message: expect.stringContaining("did you mean 'tolerance'") })
+    ).rejects.toMatchObject({ code: 'E_UNKNOWN_OPTION', message: expect.stringContaining("did you mean 'tolerance'") })
     await expect(sweep(m, s, dihedral, { refine: { min: 0.8, tolerance: 1 } })).rejects.toMatchObject({
       code: 'E_INCOMPATIBLE_OPTIONS',
       message: expect.stringContaining('categorical'),

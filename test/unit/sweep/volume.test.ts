@@ -102,7 +102,7 @@ describe('sweepVolumes: slice by slice, scored in 3D', () => {
       'E_OUT_OF_RANGE',
       'truth only',
     )
-    await expectRejection(sweep(model, vol, gain, { values: [1], keep: 'frames' } as never), 'E_BAD_PARAMETER', 'keep')
+    await expectRejection(sweep(model, vol, gain, { values: [1], keep: 'frames' } as never), 'E_UNKNOWN_OPTION', 'keep')
     await expectRejection(sweep(model, [vol, vol], gain, { values: [1] }), 'E_OUT_OF_RANGE', 'used twice')
     const short = { ...vol, truth: { ...vol.truth!, data: new Uint8Array(5) } }
     await expectRejection(sweep(model, short, gain, { values: [1] }), 'E_SIZE_MISMATCH', '"v"')

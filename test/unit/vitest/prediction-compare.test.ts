@@ -163,7 +163,7 @@ describe('toMatchPredictionSnapshot input checks', () => {
   it('rejects unknown option keys with the nearest known one', async () => {
     await expectRejection(
       call(model, samples, { maxChangedPixel: 3 }),
-      'E_BAD_PARAMETER',
+      'E_UNKNOWN_OPTION',
       'unknown key "maxChangedPixel"',
       "did you mean 'maxChangedPixels'?",
     )

@@ -22,8 +22,13 @@ describe('segsense/reporter options', () => {
           reportUrl: 'https://x',
         }),
     ).not.toThrow()
-    expectThrow(() => new SegsenseReporter({ histroy: { dir: 'h' } } as never), 'E_BAD_PARAMETER', 'histroy', 'history')
-    expectThrow(() => new SegsenseReporter({ history: { dri: 'h' } } as never), 'E_BAD_PARAMETER', 'dri')
+    expectThrow(
+      () => new SegsenseReporter({ histroy: { dir: 'h' } } as never),
+      'E_UNKNOWN_OPTION',
+      'histroy',
+      'history',
+    )
+    expectThrow(() => new SegsenseReporter({ history: { dri: 'h' } } as never), 'E_UNKNOWN_OPTION', 'dri')
     expectThrow(
       () => new SegsenseReporter({ history: {} } as never),
       'E_WRONG_TYPE',
