@@ -1,6 +1,7 @@
+import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { consumerWorkspace, reportedTests, runVitest } from './harness.js'
+import { consumerWorkspace, repo, reportedTests, runVitest } from './harness.js'
 
 // A real vitest run of test/e2e/projects/notruth: toBeRobustTo with reference 'prediction' and models whose
 // prediction cannot change (docs/sweeps.md#without-ground-truth).
@@ -43,4 +44,43 @@ describe("toBeRobustTo with reference: 'prediction' in a real vitest run", () =>
     expect(t.errors[0]).toContain('Warnings (1):')
     expect(t.errors[0]).toContain(`sample "bright": the clean prediction's fg covers 96.9% of the image (over 90%)`)
   })
+})
+
+describe('segsense sweep without --truth', () => {
+  const sweepCli = (threshold: string) =>
+    new Promise<{ code: number; stderr: string }>((resolve) => {
+      const args = [
+        join(repo, 'dist/cli/main.js'),
+        'sweep',
+        '--model',
+        join(repo, 'fixtures/models/test/sigmoid.onnx'),
+        '--model-classes',
+        '1=fg',
+        '--output-threshold',
+        threshold,
+        '--image',
+        join(repo, 'fixtures/samples/cardiac/sa-01.png'),
+        '--transform',
+        'brightness',
+        '--values',
+        '0.5,1,2',
+        '--no-cache',
+        '--quiet',
+      ]
+      execFile(process.execPath, args, { timeout: 60_000 }, (error, _stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stderr }),
+      )
+    })
+
+  it('refuses a sigmoid threshold below the output range: exit 2, one line naming the sample and the fix', async () => {
+    const run = await sweepCli('-1')
+    expect(run.code).toBe(2)
+    const lines = run.stderr.trim().split('\n')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatch(
+      /clean prediction of sample "sa-01" is fg at every pixel, so no transform can show a change/,
+    )
+    // The control: the default threshold is scored.
+    expect((await sweepCli('0.5')).code).toBe(0)
+  }, 130_000)
 })

@@ -11,8 +11,9 @@ import { loadOnnxModel } from '../../../src/models/onnx.js'
 import { evaluateRequirement } from '../../../src/analysis/requirement.js'
 import { validateSweepResult } from '../../../src/results/schema/validate.js'
 import { LARGE_CLASS_SHARE, probeImages } from '../../../src/sweep/reference-checks.js'
+import { sweepGrid } from '../../../src/sweep/grid2d.js'
 import { sweep } from '../../../src/sweep/sweep.js'
-import { brightness, contrast } from '../../../src/transforms/intensity.js'
+import { brightness, contrast, noise } from '../../../src/transforms/intensity.js'
 import { rotate } from '../../../src/transforms/geometric.js'
 
 const W = 16
@@ -146,6 +147,39 @@ describe("reference: 'prediction' refuses a clean prediction no transform can ch
     const empty = await sweep(none, samples, brightness, intensity)
     expect(empty.warnings?.map((w) => w.reason)).toEqual(['empty-reference', 'empty-reference'])
     expect(evaluateRequirement(empty, { min: 0.5 }).pass).toBe(false)
+  })
+
+  it('every front door that scores against the clean prediction refuses: repeated draws, a 2D grid, refinement', async () => {
+    const fixed = labelMap(W, H, (square('x', 5).truth as LabelMap).data)
+    const constant = counting('constant', () => ({ ...fixed, data: fixed.data.slice() }))
+    const draws = sweep(constant, samples, noise, {
+      values: [0, 0.1],
+      repeats: 2,
+      reference: 'prediction',
+      cache: false,
+    })
+    expect((await refusal(draws)).code).toBe('E_DEGENERATE_REFERENCE')
+    const grid = sweepGrid(constant, samples, [brightness, contrast], {
+      axes: [{ values: [0.5, 1] }, { values: [0.5, 1] }],
+      reference: 'prediction',
+    })
+    expect((await refusal(grid)).code).toBe('E_DEGENERATE_REFERENCE')
+    const refined = sweep(constant, samples, brightness, { ...intensity, refine: { min: 0.9, tolerance: 0.05 } })
+    expect((await refusal(refined)).code).toBe('E_DEGENERATE_REFERENCE')
+  })
+
+  it('not caught: a fixed mask whenever the image is bright enough; a spatial transform still fails it', async () => {
+    // Depends on its input only through the mean: the blank probe differs, so the check lets it through (documented).
+    const fixed = labelMap(W, H, (square('x', 5).truth as LabelMap).data)
+    const meanGated = counting('mean-gated', (img) => {
+      const mean = img.data.reduce((a, v) => a + v, 0) / img.data.length
+      return mean > 0.05 ? { ...fixed, data: fixed.data.slice() } : labelMap(W, H, new Uint8Array(W * H))
+    })
+    const r = await sweep(meanGated, samples, brightness, intensity)
+    expect(r.mean.dice?.fg).toEqual([1, 1, 1])
+    // Against a rotated reference its unmoved mask loses: it fails a rotation gate.
+    const turned = await sweep(meanGated, samples, rotate, { values: [0, 90], reference: 'prediction', cache: false })
+    expect(evaluateRequirement(turned, { min: 0.9 }).pass).toBe(false)
   })
 
   it('the probes: a blank image and a seeded shuffle of the same pixels', () => {
