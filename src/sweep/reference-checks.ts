@@ -63,6 +63,33 @@ export function probeImages(image: Raster): { readonly blank: Raster; readonly s
   return { blank: withData(image, new Float32Array(data.length)), shuffled: withData(image, out) }
 }
 
+/**
+ * The images of slots `start..end` of the clean phase ({@link cleanPhaseImages} slots for `samples`): first every
+ * sample's image (through `copy`: the model must not get the caller's pixels), then per sample its blank and its
+ * shuffled probe ({@link probeImages}).
+ */
+export function cleanPhaseBatch(
+  samples: readonly { readonly image: Raster }[],
+  start: number,
+  end: number,
+  copy: (image: Raster) => Raster,
+): Raster[] {
+  const n = samples.length
+  const out: Raster[] = []
+  let probe: ReturnType<typeof probeImages> | undefined
+  for (let j = start; j < end; j++) {
+    if (j < n) {
+      out.push(copy((samples[j] as { image: Raster }).image))
+      continue
+    }
+    const s = Math.floor((j - n) / 2)
+    // A sample's two probes may fall into two batches: the shuffle is seeded, so it is made again the same.
+    if ((j - n) % 2 === 0 || !probe) probe = probeImages((samples[s] as { image: Raster }).image)
+    out.push((j - n) % 2 === 0 ? probe.blank : probe.shuffled)
+  }
+  return out
+}
+
 /** Pixel count per class id of a mask (index = id), in one pass. */
 export function classCounts(mask: LabelMap): Float64Array {
   let max = 0

@@ -5,7 +5,7 @@ import { scoreMasks } from '../metrics/overlap.js'
 import type { Transform } from '../transforms/transform.js'
 import { aborted, batchPredictor } from './predict-batch.js'
 import { repeatedValues, samePixels } from './duplicates.js'
-import { checkFilledReferences, checkInputDependence, cleanPhaseImages, probeImages } from './reference-checks.js'
+import { checkFilledReferences, checkInputDependence, cleanPhaseBatch, cleanPhaseImages } from './reference-checks.js'
 import type { SweepPlan } from './types.js'
 import type { SweepControl, SweepFrame } from './types.js'
 
@@ -117,23 +117,12 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
   else if (given) given.forEach((r, i) => (refs[i] = r))
   else {
     const probes = list.map(() => [] as LabelMap[])
-    let probe: ReturnType<typeof probeImages> | undefined
+    refs.length = 0
     for (let start = 0; start < cleans; start += batchSize) {
       if (signal?.aborted) throw aborted(what, done, total, signal)
       const end = Math.min(cleans, start + batchSize)
-      const images: Raster[] = []
-      // Slots 0..n-1 are the samples, then per sample its blank and its shuffled probe.
-      for (let j = start; j < end; j++) {
-        if (j < n) images.push(copyRaster((list[j] as Sample).image))
-        else if ((j - n) % 2 === 0) {
-          probe = probeImages((list[(j - n) / 2] as Sample).image)
-          images.push(probe.blank)
-        } else images.push((probe as ReturnType<typeof probeImages>).shuffled)
-      }
-      const preds = await predict(images)
-      preds.forEach((p, i) =>
-        start + i < n ? (refs[start + i] = p) : (probes[Math.floor((start + i - n) / 2)] as LabelMap[]).push(p),
-      )
+      const preds = await predict(cleanPhaseBatch(list, start, end, copyRaster))
+      preds.forEach((p, i) => ((start + i < n ? refs : probes[Math.floor((start + i - n) / 2)]) as LabelMap[]).push(p))
       done += end - start
       progress()
     }
