@@ -10,7 +10,10 @@ const score = {
   type: ['number', 'null'],
   minimum: 0,
   description:
-    'Score in [0, 1], or a distance in mm (hd, hd95, assd, masd); null = undefined (nothing to score: the untransformed reference lacks the class, see warnings; both masks empty under bothEmpty "nan"; or a mean over only undefined scores) or, for a distance, infinite (exactly one of prediction and reference holds the class; in a mean: some sample\'s is, meanCounts > 0).',
+    'Score in [0, 1], or a distance in mm (hd, hd95, assd, masd); null = undefined (nothing to score: ' +
+    'the untransformed reference lacks the class, see warnings; both masks empty under bothEmpty "nan"; ' +
+    'or a mean over only undefined scores) or, for a distance, infinite (exactly one of prediction and ' +
+    "reference holds the class; in a mean: some sample's is, meanCounts > 0).",
 } as const
 
 /** Per class name: one score per swept value, in the order of `values`. */
@@ -167,7 +170,8 @@ export const sweepResultSchema = {
     volumes: {
       type: 'object',
       description:
-        'Present when the samples were volumes swept slice by slice: scores are per volume (3D Dice from the summed voxel counts, distances in 3D with the spacing).',
+        'Present when the samples were volumes swept slice by slice: scores are per volume (3D Dice from the ' +
+        'summed voxel counts, distances in 3D with the spacing).',
       required: ['slicing', 'samples'],
       additionalProperties: false,
       properties: {
