@@ -202,7 +202,11 @@ export function aggregate(result: SweepResult, options: AggregateOptions): Aggre
   for (const className of result.classes) {
     const t = thresholdOf(min, className)
     if (t === undefined) continue
-    const unscored = new Set((result.warnings ?? []).filter((w) => w.className === className).map((w) => w.sample))
+    const unscored = new Set(
+      (result.warnings ?? [])
+        .filter((w) => w.className === className && w.reason === 'empty-reference')
+        .map((w) => w.sample),
+    )
     const curves = result.samples.map((s) => {
       const c = s.scores[metric]?.[className]
       if (!c || c.length !== K)

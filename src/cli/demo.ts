@@ -24,6 +24,11 @@ export interface DemoOptions extends CommonOptions {
   /** Report folder; default {@link DEMO_OUT}. */
   readonly out?: string
   readonly min?: number
+  /**
+   * A small configuration of the same sweeps (2 samples, 5 values per transform, 3 for spike) that finishes in
+   * seconds on a loaded machine: for tests of the command, not for conclusions. Hidden from `--help`.
+   */
+  readonly quick?: boolean
 }
 
 /** One sweep of the demo: the grid swept and the range a usable model should tolerate. */
@@ -46,6 +51,15 @@ export const DEMO_PLANS: readonly DemoPlan[] = [
   { transform: spike, grid: { range: [0, 2], step: 0.25 }, required: [0, 1] },
 ]
 
+/** `--quick`: the demo's sweeps on coarse grids over the same ranges (see {@link DemoOptions.quick}). */
+export const QUICK_DEMO_PLANS: readonly DemoPlan[] = DEMO_PLANS.map((p) => ({
+  ...p,
+  grid: p.transform === spike ? { range: [0, 2], step: 1 } : { range: p.grid.range, steps: 5 },
+}))
+
+/** Samples a `--quick` demo sweeps (the first ones, in name order). */
+const QUICK_SAMPLES = 2
+
 /** The bundled models the demo compares, in this order. */
 export const DEMO_MODELS: readonly FixtureModelName[] = ['cardiac-fragile', 'cardiac-robust']
 
@@ -58,7 +72,8 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const started = performance.now()
   const min = options.min ?? 0.8
   const out = resolve(options.out ?? DEMO_OUT)
-  const samples = await loadFixtureSamples('cardiac')
+  const all = await loadFixtureSamples('cardiac')
+  const samples = options.quick ? all.slice(0, QUICK_SAMPLES) : all
   const progress = createProgress({ quiet: Boolean(options.quiet) })
   const models: SegmentationModel[] = []
   try {
@@ -77,7 +92,7 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     }
     // Transform by transform, each model in turn: the report shows the two models side by side.
     const entries: ReportEntry[] = []
-    for (const { transform, grid, required } of DEMO_PLANS) {
+    for (const { transform, grid, required } of options.quick ? QUICK_DEMO_PLANS : DEMO_PLANS) {
       for (const model of models) {
         // Keep only the frames the report draws (one sample's strip and GIF): memory stays flat in the samples.
         const keep = { frames: samples.slice(0, 1).map((s) => s.id) }

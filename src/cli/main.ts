@@ -192,6 +192,8 @@ function demoCommand(prog: Command, run: Run): void {
     )
     .option('-o, --out <dir>', 'report folder', DEMO_OUT)
     .option('--min <dice>', 'Dice threshold for stable intervals and pass/fail', number('--min'), 0.8)
+    // A small configuration for tests of the command (docs/cli.md), kept out of --help.
+    .addOption(new Option('--quick', 'coarse grids on 2 samples').hideHelp())
     .action((o: DemoOptions) => run(runDemo(o)))
 }
 

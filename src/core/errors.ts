@@ -36,6 +36,11 @@ export type SegsenseErrorCode =
   | 'E_ABORTED'
   /** A model did not answer one `predict` batch within the sweep's `batchTimeout`; names the model and the batch. */
   | 'E_TIMEOUT'
+  /**
+   * Under `reference: 'prediction'`, a clean prediction no transform can change: it fills the image, or the model
+   * predicts the same labels whatever its input (`details.reason`: `fills-image`, `input-independent`).
+   */
+  | 'E_DEGENERATE_REFERENCE'
   /** A DICOM file's pixel data is in a transfer syntax segsense does not decode (JPEG family); names the UID. */
   | 'E_UNSUPPORTED_TRANSFER_SYNTAX'
   /** A DICOM object that is not an image segsense reads (DICOM SEG, RT STRUCT, no pixel data); names the SOP class. */

@@ -64,13 +64,14 @@ export interface SweepRepeats {
  * Something a sweep could not score, reported instead of a silent score. `empty-reference`: the untransformed
  * reference (the truth, or the model's clean prediction under `reference: 'prediction'`) holds no pixel of the
  * class, so the sample/class pair is undefined (`null`) at every value and left out of the means (see
- * `meanCounts`).
+ * `meanCounts`). `large-class` (only under `reference: 'prediction'`): the clean prediction's class covers more than
+ * 90% of the image, so its scores stay high whatever the transform does; the pair is scored as usual.
  */
 export interface SweepWarning {
   /** The sample's id. */
   readonly sample: string
   readonly className: string
-  readonly reason: 'empty-reference'
+  readonly reason: 'empty-reference' | 'large-class'
   /** The same in words: `sample "a": the clean prediction has no LV; not scored`. */
   readonly message: string
 }

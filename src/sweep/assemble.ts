@@ -13,6 +13,7 @@ import {
   type SweepWarning,
 } from '../results/sweep-result.js'
 import { confusionJson } from './confusion.js'
+import { largeClassWarnings } from './reference-checks.js'
 import type { RepeatedScores } from './repeats.js'
 import type { RawScores } from './run.js'
 import type { RunPlan, SweepFrames, SweepPlan, SweepResultWithFrames } from './types.js'
@@ -60,18 +61,31 @@ export function optionsJson(t: Transform): Record<string, unknown> {
 export type AssemblyPlan = RunPlan &
   Pick<SweepPlan, 'reference' | 'keepFrames'> & { readonly samples: readonly { readonly id: string }[] }
 
-/** The warnings of a run: one per sample/class pair whose untransformed reference lacks the class. */
+/**
+ * The warnings of a run: one per sample/class pair whose untransformed reference lacks the class, then (under
+ * `reference: 'prediction'`) one per pair whose clean prediction covers nearly the whole image.
+ */
 export function warningsOf(plan: AssemblyPlan, raw: RawScores): SweepWarning[] {
   const what = plan.reference === 'truth' ? 'the truth' : 'the clean prediction'
-  return raw.emptyReferences.map(({ sample, className }) => {
-    const id = (plan.samples[sample] as { id: string }).id
-    return {
-      sample: id,
-      className,
-      reason: 'empty-reference',
-      message: `sample ${JSON.stringify(id)}: ${what} has no ${className}; not scored`,
-    }
-  })
+  const large =
+    plan.reference === 'prediction'
+      ? largeClassWarnings(
+          plan.classes,
+          plan.samples.map((s) => s.id),
+          raw.references,
+        )
+      : []
+  return raw.emptyReferences
+    .map(({ sample, className }): SweepWarning => {
+      const id = (plan.samples[sample] as { id: string }).id
+      return {
+        sample: id,
+        className,
+        reason: 'empty-reference',
+        message: `sample ${JSON.stringify(id)}: ${what} has no ${className}; not scored`,
+      }
+    })
+    .concat(large)
 }
 
 /** The plain-JSON result of a finished run (with its frames attached, non-enumerable, when kept). */

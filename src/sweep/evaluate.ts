@@ -16,6 +16,7 @@ import {
   sweepDigest,
   writeEntries,
 } from './cache.js'
+import { cleanPhaseImages } from './reference-checks.js'
 import { type RawScores, type RunControl, type RunTiming, addTiming, runBatches, zeroTiming } from './run.js'
 import type { SweepFrame, SweepPlan } from './types.js'
 
@@ -180,6 +181,11 @@ function groupByMissing(missing: readonly (readonly number[])[]): Group[] {
   return groups
 }
 
+function readClean(store: CacheStore, key: string): LabelMap | undefined {
+  const payload = readEntry(store, key)
+  return (payload && decodeLabels(payload)) || undefined
+}
+
 /**
  * Step 3 (`reference: 'prediction'`): fills `refs` with the clean predictions the cache holds and gives each group
  * whose references are all known its `given`. Returns how many clean predictions are left to make.
@@ -200,7 +206,7 @@ function givenReferences(
     }
     const known = group.samples.every((s) => refs[s] !== undefined)
     group.given = known ? group.samples.map((s) => refs[s] as LabelMap) : undefined
-    if (!known) toPredict += group.samples.length
+    if (!known) toPredict += cleanPhaseImages(group.samples.length)
   }
   return toPredict
 }
@@ -318,7 +324,7 @@ export async function evaluateValues(
   if (!store) {
     const known = references.length === n && references.every((r) => r !== undefined)
     const given = known ? references : undefined
-    counter.total += n * K + (byPrediction && !given ? n : 0)
+    counter.total += n * K + (byPrediction && !given ? cleanPhaseImages(n) : 0)
     const raw = await run({ samples: plan.samples.map((_, s) => s), ks: values.map((_, k) => k), given })
     return { values, raw, references: raw.references, cached: 0 }
   }
@@ -330,6 +336,9 @@ export async function evaluateValues(
   const fingerprint = plan.model.fingerprint as string
   const cleanKeys = byPrediction ? keys.digests.map((d) => cleanKey(fingerprint, d)) : []
   const cleansToPredict = byPrediction ? givenReferences(groups, refs, store, cleanKeys) : 0
+  // A sample whose scores all came from the cache still reads its clean prediction: the large-class warnings need it.
+  if (byPrediction)
+    lookup.missing.forEach((m, s) => m.length || refs[s] || (refs[s] = readClean(store, cleanKeys[s] as string)))
   counter.total += n * K + cleansToPredict
   counter.done += lookup.hits
   if (lookup.hits > 0) control.onProgress?.({ done: counter.done, total: counter.total })

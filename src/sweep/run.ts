@@ -5,6 +5,7 @@ import { scoreMasks } from '../metrics/overlap.js'
 import type { Transform } from '../transforms/transform.js'
 import { aborted, batchPredictor } from './predict-batch.js'
 import { repeatedValues, samePixels } from './duplicates.js'
+import { checkFilledReferences, checkInputDependence, cleanPhaseBatch, cleanPhaseImages } from './reference-checks.js'
 import type { SweepPlan } from './types.js'
 import type { SweepControl, SweepFrame } from './types.js'
 
@@ -87,7 +88,8 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
   const n = list.length
   const K = values.length
   const given = reference === 'prediction' && control.references?.length === n ? control.references : undefined
-  const cleans = reference === 'prediction' && !given ? n : 0
+  // Clean predictions are made with two probes per sample (blank, shuffled) that reveal a model ignoring its input.
+  const cleans = reference === 'prediction' && !given ? cleanPhaseImages(n) : 0
   const total = n * K + cleans
   let done = 0
   let transformMs = 0
@@ -109,18 +111,25 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
 
   // Reference masks before any transform: the truth, or the model's own clean predictions (batched too).
   const refs: LabelMap[] = new Array<LabelMap>(n)
+  const checks = { what, modelClasses: model.classes, includeBackground: plan.includeBackground }
+  const ids0 = list.map((s) => s.id)
   if (reference === 'truth') list.forEach((s, i) => (refs[i] = s.truth as LabelMap))
   else if (given) given.forEach((r, i) => (refs[i] = r))
   else {
-    for (let start = 0; start < n; start += batchSize) {
+    const probes = list.map(() => [] as LabelMap[])
+    refs.length = 0
+    for (let start = 0; start < cleans; start += batchSize) {
       if (signal?.aborted) throw aborted(what, done, total, signal)
-      const chunk = list.slice(start, start + batchSize)
-      const preds = await predict(chunk.map((s) => copyRaster(s.image)))
-      preds.forEach((p, i) => (refs[start + i] = p))
-      done += chunk.length
+      const end = Math.min(cleans, start + batchSize)
+      const preds = await predict(cleanPhaseBatch(list, start, end, copyRaster))
+      preds.forEach((p, i) => ((start + i < n ? refs : probes[Math.floor((start + i - n) / 2)]) as LabelMap[]).push(p))
+      done += end - start
       progress()
     }
+    checkFilledReferences(checks, ids0, refs)
+    checkInputDependence({ ...checks, model: model.name }, refs, probes)
   }
+  if (given) checkFilledReferences(checks, ids0, refs)
 
   // Nothing to score: a class the untransformed reference lacks scores only 1 (both empty) or 0 (a stray pixel),
   // never how well it is segmented; the pair is undefined at every value and reported (docs/design.md).
@@ -165,6 +174,11 @@ export async function runBatches(plan: SweepPlan, control: RunControl = {}): Pro
       const image = transform.image(source, values[p % K] as number)
       // An identity transform may hand back the caller's pixels: copy those only (fresh images are the sweep's own).
       images.push(image.data === source.data ? copyRaster(image) : image)
+      // Without truth the neutral value's image is the clean one, whose prediction is the reference: not predicted again.
+      if (reference === 'prediction' && values[p % K] === transform.parameter.neutral && samePixels(image, source)) {
+        reused[p - start] = refs[Math.floor(p / K)]
+        continue
+      }
       const first = repeats[p % K] as number
       if (first < 0) continue
       const at = p - (p % K) + first

@@ -32,7 +32,8 @@ import { type VolumeSweepOptions, isVolumeInput, sweepVolumes } from './volume.j
  *   `E_SIZE_MISMATCH` (truth and image of a sample differ, or a transform returns a mask of another size than
  *   the image), `E_MODEL_OUTPUT` (wrong prediction count or size), `E_BAD_PARAMETER` (bad options or grid),
  *   `E_ABORTED` (signal aborted, also while a batch is predicted), `E_TIMEOUT` (a batch took longer than
- *   `batchTimeout`).
+ *   `batchTimeout`), `E_DEGENERATE_REFERENCE` (`reference: 'prediction'` with a clean prediction that fills the
+ *   image, or a model that ignores its input).
  * @example
  * const result = await sweep(model, samples, rotate, { range: [-30, 30], step: 5, metrics: ['dice'] })
  */

@@ -39,7 +39,9 @@ export interface SweepOptions extends GridOptions {
   /**
    * `'truth'` (default): score against the (transformed) ground truth; every sample needs one.
    * `'prediction'`: no ground truth needed; score against the model's prediction on the untransformed image,
-   * moved with `transform.labels` for spatial transforms (an equivariance check).
+   * moved with `transform.labels` for spatial transforms (an equivariance check). A clean prediction no transform
+   * can change is refused (`E_DEGENERATE_REFERENCE`: it fills the image, or the model gives the same labels for a
+   * blank and a shuffled probe image); a class over 90% of it is a `large-class` warning (docs/sweeps.md).
    */
   readonly reference?: 'truth' | 'prediction'
   /** Images per `model.predict` call; default 16 (`DEFAULT_BATCH_SIZE`). */

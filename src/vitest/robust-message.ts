@@ -76,7 +76,7 @@ function classLines(facts: RobustFacts): string[] {
 
 /** Sample/class pairs with nothing to score (null, left out of the means): said, so that a null is explained. */
 export function warningLines(warnings: readonly { readonly message: string }[] | undefined): string[] {
-  return warnings?.length ? ['', `Not scored (${warnings.length}):`, ...warnings.map((w) => `  ${w.message}`)] : []
+  return warnings?.length ? ['', `Warnings (${warnings.length}):`, ...warnings.map((w) => `  ${w.message}`)] : []
 }
 
 /** The failure message (or, under `.not`, the message of a requirement that passed) after the hint line. */

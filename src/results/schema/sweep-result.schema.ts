@@ -157,10 +157,11 @@ export const sweepResultSchema = {
           sample: { type: 'string', description: 'Sample id.' },
           className: { type: 'string', description: 'Class name.' },
           reason: {
-            enum: ['empty-reference'],
+            enum: ['empty-reference', 'large-class'],
             description:
               'empty-reference: the untransformed reference (truth or clean prediction) has no pixel of the class; ' +
-              'the pair is null at every value.',
+              'the pair is null at every value. large-class: under reference "prediction", the clean prediction\'s ' +
+              'class covers more than 90% of the image; the pair is scored.',
           },
           message: { type: 'string' },
         },

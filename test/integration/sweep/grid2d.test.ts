@@ -177,7 +177,7 @@ describe('sweepGrid: two transforms', () => {
       reference: 'prediction',
     })
     expect(grid.reference).toBe('prediction')
-    expect(grid.timing.predictions).toBe(10)
+    expect(grid.timing.predictions).toBe(12) // 9 grid points with the neutral one, the clean image and its 2 probes
     for (const row of grid.mean.dice!.square!) for (const v of row) expect(v).toBeGreaterThan(0.9)
     await expectRejection(sweepGrid(thresholdModel, noTruth, [translate, zoom]), 'E_MISSING_TRUTH', 'bare')
   })

@@ -20,6 +20,8 @@ describe('README: Use it in your project', () => {
 
   it('says how to install, that it is ESM only, which Node, and how to skip onnxruntime downloads', () => {
     expect(section).toContain('npm i -D segsense vitest')
+    // The command users copy works offline: onnxruntime-node's install script is told not to download.
+    expect(section).toMatch(/^ONNXRUNTIME_NODE_INSTALL=skip npm i -D segsense vitest$/m)
     expect(pkg.type).toBe('module')
     expect(section).toMatch(/ESM only/)
     expect(section).toContain('"type": "module"')

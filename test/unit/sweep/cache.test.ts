@@ -151,7 +151,7 @@ describe('sweep result cache', () => {
     expect(await misses(model('m1'), samples, rotate, { ...base, emptyPolicy: { bothEmpty: 'nan' } })).toBe(10)
     expect(await misses(model('m1'), samples, rotate, { ...base, metrics: ['nsd'], nsdTolerance: 1 })).toBe(10)
     expect(await misses(model('m1'), samples, rotate, { ...base, metrics: ['nsd'], nsdTolerance: 2 })).toBe(10) // a metric option
-    expect(await misses(model('m1'), samples, rotate, { ...base, reference: 'prediction' })).toBe(12) // 10 + 2 clean predictions
+    expect(await misses(model('m1'), samples, rotate, { ...base, reference: 'prediction' })).toBe(16) // 10 + 2 clean + 4 probes
   })
 
   it('a stale hit cannot pass a gate: a worse model under another fingerprint is predicted, not read', async () => {
@@ -239,7 +239,7 @@ describe('sweep result cache', () => {
     const dir = tempDir()
     const m = model('m1')
     await sweep(m, samples, rotate, { ...grid, reference: 'prediction', cache: { dir } })
-    expect(m.predicted).toBe(12)
+    expect(m.predicted).toBe(14) // 10 pairs less 2 neutral (the clean images), 2 clean predictions, 4 probes
     const wider = await sweep(m, samples, rotate, {
       range: [-45, 45],
       step: 15,

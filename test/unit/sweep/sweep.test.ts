@@ -203,9 +203,10 @@ describe('sweep', () => {
     })
     expect(r.reference).toBe('prediction')
     expect(r.mean.dice?.fg).toEqual([1, 1, 1, 1, 1]) // the threshold model is shift-equivariant
-    expect(model.batches).toEqual([2, 4, 4, 2]) // clean predictions first, then 10 pairs
-    expect(progress.at(-1)).toEqual({ done: 12, total: 12 })
-    expect(r.timing.predictions).toBe(12)
+    // Clean predictions and their probes first (2 + 2 x 2), then 10 pairs less the 2 neutral ones (the clean images).
+    expect(model.batches).toEqual([4, 2, 3, 3, 2])
+    expect(progress.at(-1)).toEqual({ done: 16, total: 16 })
+    expect(r.timing.predictions).toBe(16)
     const image = await sweep(thresholdModel(), noTruth, shiftImageOnly, { reference: 'prediction' })
     expect(image.samples[0]?.scores.dice?.fg).toEqual([0.5, 0.75, 1, 0.75, 0.5])
     // Sample b's square (columns 1..4) is clipped at dx = -2 to columns 0..2: Dice = 2·8 / (12 + 16) = 4/7.

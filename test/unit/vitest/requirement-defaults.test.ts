@@ -82,7 +82,7 @@ describe('configureSegsense takes every requirement default of toBeRobustTo', ()
       classes: ['fg'],
     })
     expect(record?.verdict).toMatchObject({ aggregate: 'each', metric: 'iou' })
-    expect(record?.result.timing.predictions).toBe(3)
+    expect(record?.result.timing.predictions).toBe(5) // 2 values, the clean image and its 2 probes
   })
 
   it('refine reaches the sweep: the crossings of the gate are bisected and recorded', async ({ task }) => {
@@ -165,6 +165,6 @@ describe('toBeRobustTo options', () => {
         attach: 'never',
       }),
     )
-    expect(message).toContain('Not scored (1):\n  sample "blank": the clean prediction has no fg; not scored')
+    expect(message).toContain('Warnings (1):\n  sample "blank": the clean prediction has no fg; not scored')
   })
 })
