@@ -14,6 +14,7 @@ const root = new URL('../../', import.meta.url).pathname
 const out = mkdtempSync(join(tmpdir(), 'segsense-case-'))
 afterAll(() => rmSync(out, { recursive: true, force: true }))
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each case study's numbers JSON, read field by field and asserted on
 async function study(name: string): Promise<{ numbers: any; stderr: string }> {
   const { stderr } = await run(process.execPath, [`${root}docs/case-studies/${name}.mjs`, '--quick', '--out', out], {
     cwd: root,

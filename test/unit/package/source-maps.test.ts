@@ -37,7 +37,7 @@ describe('shipped source maps', () => {
     const broken = maps.flatMap((path) => {
       const map = JSON.parse(readFileSync(join(repo, path), 'utf8')) as SourceMap
       return map.sources.flatMap((source, k) => {
-        if (typeof map.sourcesContent?.[k] === 'string' && map.sourcesContent[k]!.length > 0) return []
+        if (typeof map.sourcesContent?.[k] === 'string' && map.sourcesContent[k].length > 0) return []
         return shipped.has(normalize(join(dirname(path), source))) ? [] : [`${path}: ${source}`]
       })
     })
