@@ -7,7 +7,7 @@ import {
   type OnnxOutputKind,
   type OnnxOutputOptions,
 } from './onnx-options.js'
-import type { FitMode, Normalization, TensorLayout } from './prepare.js'
+import { type FitMode, type Normalization, type TensorLayout, broadcastChannels } from './prepare.js'
 
 /**
  * The ONNX adapter's configuration step: from a model's input/output metadata (as onnxruntime reports
@@ -52,7 +52,8 @@ export interface OnnxModelConfig {
   /** A fixed `[w, h]`, or a dynamic size padded to a multiple. */
   readonly size: readonly [number, number] | { readonly multipleOf: number }
   readonly fit: FitMode
-  readonly normalize?: Normalization
+  /** One mean and one std per model channel (a single value given is broadcast). */
+  readonly normalize?: { readonly mean: readonly number[]; readonly std: readonly number[] }
   /** `dynamic`, or the fixed batch size of the input. */
   readonly batch: 'dynamic' | number
   /** Images per run. */
@@ -146,16 +147,7 @@ export function configureOnnx(metadata: OnnxModelMetadata, options: OnnxModelOpt
   const layout = inferLayout(shape, inOpt.layout)
   const channels = inferChannels(input, layout, inOpt.channels, where)
   const size = inferSize(input, layout, inOpt.size, where)
-  if (inOpt.normalize && (inOpt.normalize.mean.length !== channels || inOpt.normalize.std.length !== channels)) {
-    throw new SegsenseError(
-      'E_OUT_OF_RANGE',
-      `${where.text}: input.normalize needs ${channels} mean and std values (one per model channel), got ` +
-        `${inOpt.normalize.mean.length} and ${inOpt.normalize.std.length}`,
-      {
-        details: { file: source },
-      },
-    )
-  }
+  const normalize = inOpt.normalize ? channelNormalization(inOpt.normalize, channels, where) : undefined
   // An input of unknown shape takes one image per run: nothing says a larger batch is allowed.
   const batch: 'dynamic' | number = (shape.length === 0 ? 1 : fixedDim(shape[0])) ?? 'dynamic'
 
@@ -171,8 +163,7 @@ export function configureOnnx(metadata: OnnxModelMetadata, options: OnnxModelOpt
     order: inOpt.order ?? 'RGB',
     size,
     fit: inOpt.fit ?? 'stretch',
-    // copied so a caller mutating its options later cannot change a loaded model
-    ...(inOpt.normalize ? { normalize: { mean: [...inOpt.normalize.mean], std: [...inOpt.normalize.std] } } : {}),
+    ...(normalize ? { normalize } : {}),
     batch,
     batchSize: batch === 'dynamic' ? (options.batchSize ?? DEFAULT_RUN_BATCH_SIZE) : batch,
     outputName: output.name,
@@ -182,6 +173,29 @@ export function configureOnnx(metadata: OnnxModelMetadata, options: OnnxModelOpt
     sigmoidClass: 0,
   }
   return kind === undefined ? config : { ...config, sigmoidClass: checkKind(config, kind, outChannels, where.text) }
+}
+
+/**
+ * The normalisation with one mean and one std per model channel: a single value (a number or a one-element
+ * array) is broadcast to every channel, as torchvision does; the arrays are copies, so a caller mutating its
+ * options later cannot change a loaded model.
+ */
+function channelNormalization(
+  normalize: Normalization,
+  channels: number,
+  where: Where,
+): { mean: number[]; std: number[] } {
+  const mean = broadcastChannels(normalize.mean, channels)
+  const std = broadcastChannels(normalize.std, channels)
+  if (mean.length !== channels || std.length !== channels) {
+    throw new SegsenseError(
+      'E_OUT_OF_RANGE',
+      `${where.text}: input.normalize needs ${channels} mean and std values (one per model channel, or one for ` +
+        `all), got ${mean.length} and ${std.length}`,
+      { details: { file: where.file } },
+    )
+  }
+  return { mean, std }
 }
 
 /**
