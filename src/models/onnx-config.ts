@@ -269,6 +269,7 @@ function inferChannels(
   const shape = input.shape
   const axis = shape.length === 3 ? 1 : shape.length === 4 ? (layout === 'NCHW' ? shape[1] : shape[3]) : undefined
   const fixed = fixedDim(axis)
+  if (shape.length === 4) checkLayoutFits(input, layout, fixed, where)
   if (fixed !== undefined) {
     if (option !== undefined && option !== fixed) {
       throw inputError(
@@ -287,6 +288,32 @@ function inferChannels(
   throw inputError(
     where,
     `: the channel axis of input ${JSON.stringify(input.name)} ${shapeText(shape)} is not fixed; set input.channels (1 or 3)`,
+  )
+}
+
+/**
+ * A layout read against the model's: the channel axis of `layout` is neither 1 nor 3 (or dynamic) while the other
+ * candidate axis is (an NHWC layout given to a `1 x 3 x 1024 x 1024` model). Only an `input.layout` can do that (the
+ * inference picks the axis of 1 or 3), and without this check the message would be that the input takes 1024
+ * channels, or the model would run on a transposed image when `input.channels` was given for a dynamic axis.
+ */
+function checkLayoutFits(
+  input: OnnxTensorMetadata,
+  layout: TensorLayout,
+  channels: number | undefined,
+  where: Where,
+): void {
+  const other = layout === 'NCHW' ? 'NHWC' : 'NCHW'
+  const otherChannels = fixedDim(layout === 'NCHW' ? input.shape[3] : input.shape[1])
+  if (channels === 1 || channels === 3 || (otherChannels !== 1 && otherChannels !== 3)) return
+  const axis = (l: TensorLayout): string => (l === 'NCHW' ? 'dim 1' : 'the last dim')
+  const has = channels === undefined ? 'is dynamic' : `has ${channels}`
+  throw inputError(
+    where,
+    `: input.layout ${layout} does not fit input ${JSON.stringify(input.name)} ${shapeText(input.shape)}: ` +
+      `its ${layout} channel axis (${axis(layout)}) ${has}, while ${axis(other)} has ${otherChannels}; ` +
+      `the model looks ${other}: set input.layout ${other} or leave it out`,
+    { layout, modelLayout: other, channelAxis: channels },
   )
 }
 

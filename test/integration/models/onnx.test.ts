@@ -392,6 +392,27 @@ describe('multi.onnx (features N x 8, scores N x 3 x H x W)', () => {
   })
 })
 
+describe('a layout given against the model', () => {
+  it('names the mismatch: NCHW given to nhwc.onnx (N x H x W x 1), NHWC given to bgr-norm.onnx (N x 3 x H x W)', async () => {
+    // with input.channels the dynamic axis would otherwise be taken as the channels and the image fed transposed
+    for (const input of [{ layout: 'NCHW' as const }, { layout: 'NCHW' as const, channels: 1 as const }])
+      await expectRejection(
+        loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'fg' }, input }),
+        'E_MODEL_INPUT',
+        'nhwc.onnx',
+        'input.layout NCHW does not fit',
+        'looks NHWC',
+      )
+    await expectRejection(
+      loadOnnxModel(model('bgr-norm.onnx'), { classes: { 1: 'red' }, input: { layout: 'NHWC', channels: 3 } }),
+      'E_MODEL_INPUT',
+      'bgr-norm.onnx',
+      'input.layout NHWC does not fit',
+      'looks NCHW',
+    )
+  })
+})
+
 describe('bgr-norm.onnx (N x 3 x H x W, BGR, ImageNet mean/std; class 1 iff red > 0.5)', () => {
   const options: OnnxModelOptions = {
     classes: { 1: 'red' },
