@@ -27,7 +27,7 @@ export {
 } from './io/mask.js'
 export { loadDicom } from './io/dicom/load.js'
 export { loadDicomSeries } from './io/dicom/series.js'
-export { isDicom } from './io/dicom/parse.js'
+export { isDicom } from './io/dicom/magic.js'
 export type { LoadDicomOptions, LoadDicomSeriesOptions, DicomImage, DicomMeta, DicomWindow } from './io/dicom/types.js'
 export {
   loadNifti,

@@ -103,9 +103,9 @@ function sweepFlags(cmd: Command): Command {
     )
     .option(
       '--input-mean <list>',
-      'normalisation (x - mean) / std per channel, on intensities in [0, 1], e.g. 0.485,0.456,0.406 (default none)',
+      'normalisation (x - mean) / std per channel, on intensities in [0, 1], e.g. 0.485,0.456,0.406; one value for all',
     )
-    .option('--input-std <list>', 'normalisation std per channel, e.g. 0.229,0.224,0.225')
+    .option('--input-std <list>', 'normalisation std per channel, e.g. 0.229,0.224,0.225; one value for all')
     .option('--output-name <name>', 'model output to read (default the first score map)')
     .addOption(
       new Option('--output-kind <kind>', 'how the output becomes class ids (default from the model)').choices([

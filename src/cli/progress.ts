@@ -10,8 +10,8 @@ export interface Progress {
 
 /** Options of {@link createProgress}. */
 export interface ProgressOptions {
-  /** Default process.stderr. */
-  readonly stream?: NodeJS.WriteStream
+  /** Default process.stderr. Only `write` and `isTTY` are used (a structural type: no Node typings needed). */
+  readonly stream?: { write(text: string): unknown; readonly isTTY?: boolean }
   /** Draw nothing at all. */
   readonly quiet?: boolean
   /** Redraw a bar in place; default `stream.isTTY`. */

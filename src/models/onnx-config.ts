@@ -7,7 +7,7 @@ import {
   type OnnxOutputKind,
   type OnnxOutputOptions,
 } from './onnx-options.js'
-import type { FitMode, Normalization, TensorLayout } from './prepare.js'
+import { type FitMode, type Normalization, type TensorLayout, broadcastChannels } from './prepare.js'
 
 /**
  * The ONNX adapter's configuration step: from a model's input/output metadata (as onnxruntime reports
@@ -52,7 +52,8 @@ export interface OnnxModelConfig {
   /** A fixed `[w, h]`, or a dynamic size padded to a multiple. */
   readonly size: readonly [number, number] | { readonly multipleOf: number }
   readonly fit: FitMode
-  readonly normalize?: Normalization
+  /** One mean and one std per model channel (a single value given is broadcast). */
+  readonly normalize?: { readonly mean: readonly number[]; readonly std: readonly number[] }
   /** `dynamic`, or the fixed batch size of the input. */
   readonly batch: 'dynamic' | number
   /** Images per run. */
@@ -146,16 +147,7 @@ export function configureOnnx(metadata: OnnxModelMetadata, options: OnnxModelOpt
   const layout = inferLayout(shape, inOpt.layout)
   const channels = inferChannels(input, layout, inOpt.channels, where)
   const size = inferSize(input, layout, inOpt.size, where)
-  if (inOpt.normalize && (inOpt.normalize.mean.length !== channels || inOpt.normalize.std.length !== channels)) {
-    throw new SegsenseError(
-      'E_OUT_OF_RANGE',
-      `${where.text}: input.normalize needs ${channels} mean and std values (one per model channel), got ` +
-        `${inOpt.normalize.mean.length} and ${inOpt.normalize.std.length}`,
-      {
-        details: { file: source },
-      },
-    )
-  }
+  const normalize = inOpt.normalize ? channelNormalization(inOpt.normalize, channels, where) : undefined
   // An input of unknown shape takes one image per run: nothing says a larger batch is allowed.
   const batch: 'dynamic' | number = (shape.length === 0 ? 1 : fixedDim(shape[0])) ?? 'dynamic'
 
@@ -171,8 +163,7 @@ export function configureOnnx(metadata: OnnxModelMetadata, options: OnnxModelOpt
     order: inOpt.order ?? 'RGB',
     size,
     fit: inOpt.fit ?? 'stretch',
-    // copied so a caller mutating its options later cannot change a loaded model
-    ...(inOpt.normalize ? { normalize: { mean: [...inOpt.normalize.mean], std: [...inOpt.normalize.std] } } : {}),
+    ...(normalize ? { normalize } : {}),
     batch,
     batchSize: batch === 'dynamic' ? (options.batchSize ?? DEFAULT_RUN_BATCH_SIZE) : batch,
     outputName: output.name,
@@ -182,6 +173,29 @@ export function configureOnnx(metadata: OnnxModelMetadata, options: OnnxModelOpt
     sigmoidClass: 0,
   }
   return kind === undefined ? config : { ...config, sigmoidClass: checkKind(config, kind, outChannels, where.text) }
+}
+
+/**
+ * The normalisation with one mean and one std per model channel: a single value (a number or a one-element
+ * array) is broadcast to every channel, as torchvision does; the arrays are copies, so a caller mutating its
+ * options later cannot change a loaded model.
+ */
+function channelNormalization(
+  normalize: Normalization,
+  channels: number,
+  where: Where,
+): { mean: number[]; std: number[] } {
+  const mean = broadcastChannels(normalize.mean, channels)
+  const std = broadcastChannels(normalize.std, channels)
+  if (mean.length !== channels || std.length !== channels) {
+    throw new SegsenseError(
+      'E_OUT_OF_RANGE',
+      `${where.text}: input.normalize needs ${channels} mean and std values (one per model channel, or one for ` +
+        `all), got ${mean.length} and ${std.length}`,
+      { details: { file: where.file } },
+    )
+  }
+  return { mean, std }
 }
 
 /**
@@ -255,6 +269,7 @@ function inferChannels(
   const shape = input.shape
   const axis = shape.length === 3 ? 1 : shape.length === 4 ? (layout === 'NCHW' ? shape[1] : shape[3]) : undefined
   const fixed = fixedDim(axis)
+  if (shape.length === 4) checkLayoutFits(input, layout, fixed, where)
   if (fixed !== undefined) {
     if (option !== undefined && option !== fixed) {
       throw inputError(
@@ -273,6 +288,32 @@ function inferChannels(
   throw inputError(
     where,
     `: the channel axis of input ${JSON.stringify(input.name)} ${shapeText(shape)} is not fixed; set input.channels (1 or 3)`,
+  )
+}
+
+/**
+ * A layout read against the model's: the channel axis of `layout` is neither 1 nor 3 (or dynamic) while the other
+ * candidate axis is (an NHWC layout given to a `1 x 3 x 1024 x 1024` model). Only an `input.layout` can do that (the
+ * inference picks the axis of 1 or 3), and without this check the message would be that the input takes 1024
+ * channels, or the model would run on a transposed image when `input.channels` was given for a dynamic axis.
+ */
+function checkLayoutFits(
+  input: OnnxTensorMetadata,
+  layout: TensorLayout,
+  channels: number | undefined,
+  where: Where,
+): void {
+  const other = layout === 'NCHW' ? 'NHWC' : 'NCHW'
+  const otherChannels = fixedDim(layout === 'NCHW' ? input.shape[3] : input.shape[1])
+  if (channels === 1 || channels === 3 || (otherChannels !== 1 && otherChannels !== 3)) return
+  const axis = (l: TensorLayout): string => (l === 'NCHW' ? 'dim 1' : 'the last dim')
+  const has = channels === undefined ? 'is dynamic' : `has ${channels}`
+  throw inputError(
+    where,
+    `: input.layout ${layout} does not fit input ${JSON.stringify(input.name)} ${shapeText(input.shape)}: ` +
+      `its ${layout} channel axis (${axis(layout)}) ${has}, while ${axis(other)} has ${otherChannels}; ` +
+      `the model looks ${other}: set input.layout ${other} or leave it out`,
+    { layout, modelLayout: other, channelAxis: channels },
   )
 }
 

@@ -40,7 +40,7 @@ export interface OnnxInputOptions {
   readonly fit?: FitMode
   /**
    * `(x - mean[c]) / std[c]` per channel, in the model's channel order (so BGR order for a BGR model),
-   * applied to intensities in [0, 1]. Default: none.
+   * applied to intensities in [0, 1]. One value (`mean: 0.5` or `[0.5]`) applies to every channel. Default: none.
    */
   readonly normalize?: Normalization
 }
@@ -158,6 +158,25 @@ export function checkClasses(classes: unknown): number[] {
   return ids.sort((a, b) => a - b)
 }
 
+/** Checks `input.normalize`: `mean` and `std` each a finite number or an array of them, `std` positive. */
+function checkNormalization(normalize: Normalization): void {
+  checkKnownKeys(normalize, ['mean', 'std'], 'loadOnnxModel options.input.normalize')
+  const { mean, std } = normalize
+  const ok = (v: unknown, positive: boolean): boolean =>
+    typeof v === 'number' && Number.isFinite(v) && (!positive || v > 0)
+  const check = (what: 'mean' | 'std', v: unknown, positive: boolean, expected: string): void => {
+    if (Array.isArray(v) ? !v.every((x) => ok(x, positive)) : !ok(v, positive))
+      throw badParam(
+        `input.normalize.${what}`,
+        v,
+        expected,
+        Array.isArray(v) ? 'E_OUT_OF_RANGE' : kindCode(v, 'number'),
+      )
+  }
+  check('mean', mean, false, 'a finite number or an array of finite numbers')
+  check('std', std, true, 'a positive finite number or an array of them')
+}
+
 /**
  * Throws `E_BAD_PARAMETER` for a malformed option (wrong type or range); what a model can meet is
  * checked later. Returns the class ids of `options.classes`, ascending.
@@ -216,24 +235,7 @@ export function checkOptions(options: OnnxModelOptions): number[] {
       checkPixelBudget(m, m, 'loadOnnxModel: input.size.multipleOf', m, MAX_PIXELS)
     }
   }
-  if (input.normalize !== undefined) {
-    checkKnownKeys(input.normalize, ['mean', 'std'], 'loadOnnxModel options.input.normalize')
-    const { mean, std } = input.normalize
-    if (!Array.isArray(mean) || !mean.every((v) => Number.isFinite(v)))
-      throw badParam(
-        'input.normalize.mean',
-        mean,
-        'an array of finite numbers',
-        Array.isArray(mean) ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
-      )
-    if (!Array.isArray(std) || !std.every((v) => Number.isFinite(v) && v > 0))
-      throw badParam(
-        'input.normalize.std',
-        std,
-        'an array of positive finite numbers',
-        Array.isArray(std) ? 'E_OUT_OF_RANGE' : 'E_WRONG_TYPE',
-      )
-  }
+  if (input.normalize !== undefined) checkNormalization(input.normalize)
   if (output.kind !== undefined && !['logits', 'probabilities', 'sigmoid', 'labels'].includes(output.kind))
     throw badParam('output.kind', output.kind, "'logits', 'probabilities', 'sigmoid' or 'labels'")
   if (output.threshold !== undefined && !Number.isFinite(output.threshold))

@@ -19,10 +19,19 @@ export type TensorLayout = 'NCHW' | 'NHWC'
 /** How an image is fitted to a fixed tensor size. */
 export type FitMode = 'stretch' | 'pad' | 'crop'
 
-/** Per-channel normalisation `(x - mean[c]) / std[c]`, in the model's channel order. */
+/**
+ * Per-channel normalisation `(x - mean[c]) / std[c]`, in the model's channel order. A single value (a number or a
+ * one-element array) applies to every channel, as torchvision's `Normalize` broadcasts it.
+ */
 export interface Normalization {
-  readonly mean: readonly number[]
-  readonly std: readonly number[]
+  readonly mean: number | readonly number[]
+  readonly std: number | readonly number[]
+}
+
+/** `values` for `channels` channels: a single value (number or one-element array) repeated, else a copy. */
+export function broadcastChannels(values: number | readonly number[], channels: number): number[] {
+  if (typeof values === 'number') return new Array<number>(channels).fill(values)
+  return values.length === 1 ? new Array<number>(channels).fill(values[0] as number) : [...values]
 }
 
 /**
@@ -294,9 +303,11 @@ export function writeTensor(
   }
   const scale = new Float32Array(C)
   const shift = new Float32Array(C)
+  const means = normalize ? broadcastChannels(normalize.mean, C) : undefined
+  const stds = normalize ? broadcastChannels(normalize.std, C) : undefined
   for (let c = 0; c < C; c++) {
-    const m = normalize ? (normalize.mean[c] as number) : 0
-    const s = normalize ? (normalize.std[c] as number) : 1
+    const m = means ? (means[c] as number) : 0
+    const s = stds ? (stds[c] as number) : 1
     scale[c] = 1 / s
     shift[c] = (0 - m) / s // not -m / s: -0 would leak into the padding
   }

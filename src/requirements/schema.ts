@@ -127,10 +127,15 @@ const modelInput = {
       type: 'object',
       additionalProperties: false,
       required: ['mean', 'std'],
-      description: '(x - mean[c]) / std[c] per channel, on intensities in [0, 1]',
+      description: '(x - mean[c]) / std[c] per channel, on intensities in [0, 1]; one value applies to every channel',
       properties: {
-        mean: { type: 'array', items: { type: 'number' }, minItems: 1 },
-        std: { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 1 },
+        mean: { oneOf: [{ type: 'number' }, { type: 'array', items: { type: 'number' }, minItems: 1 }] },
+        std: {
+          oneOf: [
+            { type: 'number', exclusiveMinimum: 0 },
+            { type: 'array', items: { type: 'number', exclusiveMinimum: 0 }, minItems: 1 },
+          ],
+        },
       },
     },
   },

@@ -254,7 +254,7 @@ function entryPath(store: CacheStore, key: string): string {
  * miss. A hit refreshes the entry's mtime, the clock of the least-recently-used eviction.
  * @internal
  */
-export function readEntry(store: CacheStore, key: string): Buffer | null {
+export function readEntry(store: CacheStore, key: string): Uint8Array | null {
   const path = entryPath(store, key)
   let file: Buffer
   try {
@@ -346,10 +346,11 @@ export function encodeLabels(map: LabelMap): Uint8Array {
 }
 
 /** The label map of a payload written by {@link encodeLabels}, or null when it does not fit its header. @internal */
-export function decodeLabels(payload: Buffer): LabelMap | null {
+export function decodeLabels(payload: Uint8Array): LabelMap | null {
   const nl = payload.indexOf(10)
   if (nl < 0) return null
-  const [w, h, b] = payload.subarray(0, nl).toString('latin1').split(' ').map(Number)
+  const header = Buffer.from(payload.buffer, payload.byteOffset, nl).toString('latin1') // a view, not a copy
+  const [w, h, b] = header.split(' ').map(Number)
   const width = w as number
   const height = h as number
   const body = payload.subarray(nl + 1)

@@ -74,10 +74,11 @@ function encodeScores(plan: SweepPlan, table: SampleScores, k: number, present: 
 }
 
 /** Fills `table` at index k from a payload; null (nothing trusted) unless it holds every metric and class. */
-function decodeScores(plan: SweepPlan, payload: Buffer, table: SampleScores, k: number): boolean[] | null {
+function decodeScores(plan: SweepPlan, payload: Uint8Array, table: SampleScores, k: number): boolean[] | null {
   let parsed: ScorePayload | null
   try {
-    parsed = JSON.parse(payload.toString('utf8')) as ScorePayload | null
+    const text = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8')
+    parsed = JSON.parse(text) as ScorePayload | null
   } catch {
     return null
   }

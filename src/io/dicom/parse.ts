@@ -7,6 +7,7 @@ import type { DataSet } from 'dicom-parser'
 import { SegsenseError } from '../../core/errors.js'
 import { codecFor } from './codecs.js'
 import type { DicomMeta } from './types.js'
+import { hasPreamble } from './magic.js'
 
 export type DicomParserModule = typeof DicomParser
 let loading: Promise<DicomParserModule> | undefined
@@ -193,14 +194,4 @@ export async function parse(bytes: Uint8Array, name: string): Promise<Parsed> {
   }
   const frames = Math.max(1, optionalNumber(ds, 'x00280008') ?? 1)
   return { ds, name, ts, meta, frames, samplesPerPixel, planar: ds.uint16('x00280006') ?? 0, windows }
-}
-
-/** True when the bytes have the 'DICM' magic after the 128-byte preamble. */
-export function hasPreamble(bytes: Uint8Array): boolean {
-  return bytes.length > 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d
-}
-
-/** True when the bytes look like a DICOM Part 10 file ('DICM' after the 128-byte preamble). */
-export function isDicom(bytes: Uint8Array): boolean {
-  return hasPreamble(bytes)
 }

@@ -3,7 +3,10 @@
 // unpacks the tarball as node_modules/segsense of a consumer folder (its dependencies linked from the root), and
 // type-checks consumer.ts with exactOptionalPropertyTypes and skipLibCheck: false using TypeScript 5.9 (the
 // root's) and TypeScript 7 (test/e2e/typescript7, installed by the script), expecting no error; and negative.ts,
-// expecting exactly the misspelled-option error. Prints one line per check; exit 1 when one fails.
+// expecting exactly the misspelled-option error; then no-node.ts in a second consumer with no @types/node whose tsconfig
+// has exactly the README's `"types": ["segsense/vitest"]` (tsconfig.no-node.json), expecting no error, so that a Node
+// global (`Buffer`, `NodeJS.*`) in segsense's typings, or a dependency's typings that name one, fails here. Prints one
+// line per check; exit 1 when one fails.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -56,6 +59,31 @@ try {
     else {
       failed++
       console.log(`FAIL  ${name}: negative.ts should fail on scoreTolerance only, got exit ${bad.status}\n${badOut.trim()}`)
+    }
+  }
+
+  // The consumer without @types/node: the same packed package, every other root module but @types/node linked, and
+  // preserveSymlinks so that a linked package's `/// <reference types="node" />` cannot find the root's @types/node
+  // through its real path.
+  const bare = join(root, 'no-node')
+  const bareModules = join(bare, 'node_modules')
+  mkdirSync(join(bareModules, '@types'), { recursive: true })
+  symlinkSync(join(modules, 'segsense'), join(bareModules, 'segsense'))
+  for (const name of readdirSync(join(repo, 'node_modules'))) {
+    if (name.startsWith('.') || name === 'segsense' || name === '@types') continue
+    symlinkSync(join(repo, 'node_modules', name), join(bareModules, name))
+  }
+  for (const name of readdirSync(join(repo, 'node_modules/@types')))
+    if (name !== 'node') symlinkSync(join(repo, 'node_modules/@types', name), join(bareModules, '@types', name))
+  copyFileSync(join(here, 'no-node.ts'), join(bare, 'no-node.ts'))
+  copyFileSync(join(here, 'tsconfig.no-node.json'), join(bare, 'tsconfig.json'))
+  writeFileSync(join(bare, 'package.json'), JSON.stringify({ name: 'consumer-no-node', private: true, type: 'module' }))
+  for (const [name, bin] of Object.entries(compilers)) {
+    const r = spawnSync(process.execPath, [bin, '-p', 'tsconfig.json', '--pretty', 'false'], { cwd: bare, encoding: 'utf8' })
+    if (r.status === 0) console.log(`ok    ${name}: no-node.ts type-checks with "types": ["segsense/vitest"] and no @types/node`)
+    else {
+      failed++
+      console.log(`FAIL  ${name}: no-node.ts without @types/node (a Node global in the typings?)\n${`${r.stdout}${r.stderr}`.trim()}`)
     }
   }
 } finally {

@@ -392,6 +392,27 @@ describe('multi.onnx (features N x 8, scores N x 3 x H x W)', () => {
   })
 })
 
+describe('a layout given against the model', () => {
+  it('names the mismatch: NCHW given to nhwc.onnx (N x H x W x 1), NHWC given to bgr-norm.onnx (N x 3 x H x W)', async () => {
+    // with input.channels the dynamic axis would otherwise be taken as the channels and the image fed transposed
+    for (const input of [{ layout: 'NCHW' as const }, { layout: 'NCHW' as const, channels: 1 as const }])
+      await expectRejection(
+        loadOnnxModel(model('nhwc.onnx'), { classes: { 1: 'fg' }, input }),
+        'E_MODEL_INPUT',
+        'nhwc.onnx',
+        'input.layout NCHW does not fit',
+        'looks NHWC',
+      )
+    await expectRejection(
+      loadOnnxModel(model('bgr-norm.onnx'), { classes: { 1: 'red' }, input: { layout: 'NHWC', channels: 3 } }),
+      'E_MODEL_INPUT',
+      'bgr-norm.onnx',
+      'input.layout NHWC does not fit',
+      'looks NCHW',
+    )
+  })
+})
+
 describe('bgr-norm.onnx (N x 3 x H x W, BGR, ImageNet mean/std; class 1 iff red > 0.5)', () => {
   const options: OnnxModelOptions = {
     classes: { 1: 'red' },
@@ -447,11 +468,41 @@ describe('bgr-norm.onnx (N x 3 x H x W, BGR, ImageNet mean/std; class 1 iff red 
     )
   })
 
+  it('broadcasts one mean and std to the three channels (a number or a one-element array)', async () => {
+    // The graph cuts channel 2 (red, in BGR order) at (0.5 - 0.485) / 0.229; normalised by (r - 0.5) / 0.25 that is
+    // red > 0.5 + 0.25 * 0.015 / 0.229, not 0.5: the cut moves only when the single value reached the red channel.
+    const cut = 0.5 + (0.25 * (0.5 - 0.485)) / 0.229
+    const near = (x: number): boolean => Math.abs(x / (w - 1) - cut) < 1e-3
+    const labels: LabelMap[] = []
+    for (const normalize of [
+      { mean: 0.5, std: 0.25 },
+      { mean: [0.5], std: [0.25] },
+      { mean: [0.5, 0.5, 0.5], std: 0.25 },
+    ]) {
+      const m = await loadOnnxModel(model('bgr-norm.onnx'), {
+        classes: { 1: 'red' },
+        input: { order: 'BGR', normalize },
+      })
+      expect(m.config.normalize).toEqual({ mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] })
+      const [p] = await m.predict([img])
+      await m.close()
+      const r = compare(p as LabelMap, (x) => (x / (w - 1) > cut ? 1 : 0), near)
+      expect(r.mismatches).toBe(0)
+      labels.push(p as LabelMap)
+    }
+    expect(Array.from(labels[1]?.data ?? [])).toEqual(Array.from(labels[0]?.data ?? []))
+    expect(Array.from(labels[2]?.data ?? [])).toEqual(Array.from(labels[0]?.data ?? []))
+    // the ramp has pixels between 0.5 and the cut: an unbroadcast (or ignored) normalisation would label them 1
+    expect(
+      img.data.some((_v, i) => i % 3 === 0 && (img.data[i] as number) > 0.5 && (img.data[i] as number) < cut),
+    ).toBe(true)
+  })
+
   it('rejects a normalisation of the wrong length', async () => {
     await expectRejection(
       loadOnnxModel(model('bgr-norm.onnx'), {
         classes: { 1: 'red' },
-        input: { normalize: { mean: [0.5], std: [0.5] } },
+        input: { normalize: { mean: [0.5, 0.5], std: [0.5] } },
       }),
       'E_OUT_OF_RANGE',
       '3 mean',

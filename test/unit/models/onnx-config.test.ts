@@ -181,6 +181,20 @@ describe('configureOnnx: inputs', () => {
     expect(DEFAULT_BATCH_SIZE).toBe(16)
   })
 
+  it('broadcasts a single mean and std (a number or a one-element array) to every channel, as torchvision does', () => {
+    const rgbModel = model(image('N', 3, 'H', 'W'), logits('N', 2, 'H', 'W'))
+    const expected = { mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] }
+    for (const normalize of [
+      { mean: 0.5, std: 0.25 },
+      { mean: [0.5], std: [0.25] },
+      { mean: 0.5, std: [0.25] },
+    ])
+      expect(configureOnnx(rgbModel, opts({ input: { normalize } }), 'm.onnx').normalize).toEqual(expected)
+    // one value for one array of three: each broadcast on its own
+    const mixed = configureOnnx(rgbModel, opts({ input: { normalize: { mean: [0.1, 0.2, 0.3], std: 0.5 } } }), 'm.onnx')
+    expect(mixed.normalize).toEqual({ mean: [0.1, 0.2, 0.3], std: [0.5, 0.5, 0.5] })
+  })
+
   it('copies the normalisation: changing the options later does not change the config', () => {
     const mean = [0.5]
     const options = opts({ input: { normalize: { mean, std: [0.25] } } })
@@ -356,6 +370,34 @@ describe('configureOnnx: impossible combinations', () => {
       fragments: ['input.channels 1', '3 channel'],
     },
     {
+      name: 'an NHWC layout given to an NCHW model (1 x 3 x 1024 x 1024): the layout is named, not "1024 channels"',
+      metadata: model(image(1, 3, 1024, 1024), out),
+      options: { input: { layout: 'NHWC' } },
+      code: 'E_MODEL_INPUT',
+      fragments: ['input.layout NHWC does not fit', '[1, 3, 1024, 1024]', 'looks NCHW', 'set input.layout NCHW'],
+    },
+    {
+      name: 'an NHWC layout and channels given to an NCHW model: still the layout, not the channels',
+      metadata: model(image('N', 3, 'H', 1024), out),
+      options: { input: { layout: 'NHWC', channels: 3 } },
+      code: 'E_MODEL_INPUT',
+      fragments: ['input.layout NHWC does not fit', 'has 1024, while dim 1 has 3'],
+    },
+    {
+      name: 'an NCHW layout given to an NHWC model (1 x 512 x 512 x 1)',
+      metadata: model(image(1, 512, 512, 1), out),
+      options: { input: { layout: 'NCHW' } },
+      code: 'E_MODEL_INPUT',
+      fragments: ['input.layout NCHW does not fit', 'the last dim has 1', 'looks NHWC'],
+    },
+    {
+      name: 'an NCHW layout and channels given to an NHWC model of dynamic H: not run on a transposed image',
+      metadata: model(image('N', 'H', 'W', 3), out),
+      options: { input: { layout: 'NCHW', channels: 3 } },
+      code: 'E_MODEL_INPUT',
+      fragments: ['input.layout NCHW does not fit', '(dim 1) is dynamic, while the last dim has 3'],
+    },
+    {
       name: 'a dynamic channel axis without input.channels',
       metadata: model(image('N', 'C', 'H', 'W'), out),
       code: 'E_MODEL_INPUT',
@@ -404,9 +446,37 @@ describe('configureOnnx: impossible combinations', () => {
     {
       name: 'a normalisation of the wrong length',
       metadata: model(image('N', 3, 'H', 'W'), out),
-      options: { input: { normalize: { mean: [0.5], std: [0.5] } } },
+      options: { input: { normalize: { mean: [0.5, 0.5], std: [0.5] } } },
       code: 'E_OUT_OF_RANGE',
-      fragments: ['3 mean and std values'],
+      fragments: ['3 mean and std values', 'got 2 and 3'],
+    },
+    {
+      name: 'an empty normalisation',
+      metadata: model(image('N', 3, 'H', 'W'), out),
+      options: { input: { normalize: { mean: [], std: [] } } },
+      code: 'E_OUT_OF_RANGE',
+      fragments: ['3 mean and std values', 'got 0 and 0'],
+    },
+    {
+      name: 'a single std of 0',
+      metadata: model(image('N', 3, 'H', 'W'), out),
+      options: { input: { normalize: { mean: 0.5, std: 0 } } },
+      code: 'E_OUT_OF_RANGE',
+      fragments: ['input.normalize.std'],
+    },
+    {
+      name: 'a single mean that is not a number',
+      metadata: model(image('N', 3, 'H', 'W'), out),
+      options: { input: { normalize: { mean: '0.5' as unknown as number, std: 0.25 } } },
+      code: 'E_WRONG_TYPE',
+      fragments: ['input.normalize.mean'],
+    },
+    {
+      name: 'a single mean of NaN',
+      metadata: model(image('N', 3, 'H', 'W'), out),
+      options: { input: { normalize: { mean: NaN, std: 0.25 } } },
+      code: 'E_OUT_OF_RANGE',
+      fragments: ['input.normalize.mean'],
     },
     // malformed options: the function validates its own input
     {

@@ -120,6 +120,17 @@ describe('the spec schema and the option types agree', () => {
     )
   })
 
+  it('accepts a single normalisation value for all channels (a number or an array); refuses a std of 0', () => {
+    const withNormalize = (normalize: unknown) => {
+      const base = spec({ min: 0.9 })
+      return { ...base, model: { ...base.model, input: { normalize } } }
+    }
+    expect(errors(withNormalize({ mean: 0.5, std: 0.25 }))).toEqual([])
+    expect(errors(withNormalize({ mean: [0.485, 0.456, 0.406], std: 0.25 }))).toEqual([])
+    expect(errors(withNormalize({ mean: 0.5, std: 0 })).join('\n')).toMatch(/\/model\/input\/normalize\/std/)
+    expect(errors(withNormalize({ mean: '0.5', std: 0.25 })).join('\n')).toMatch(/\/model\/input\/normalize\/mean/)
+  })
+
   it('accepts min with any metric, nsdTolerance and scoreClasses', () => {
     expect(errors(spec({ min: 0.9, metric: 'nsd', nsdTolerance: 2, scoreClasses: ['LV'] }))).toEqual([])
     expect(errors(spec({ minDice: { LV: 0.9 } }))).toEqual([])
