@@ -459,6 +459,31 @@ describe('errors', () => {
     await expectRejection(loadImage(jpegPath), 'E_IMAGE_DECODE', jpegPath)
   })
 
+  it("a decoder's multi-line report becomes a one-line message, the full text in details", async () => {
+    const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 10, g: 200, b: 3 } } })
+      .jpeg()
+      .toBuffer()
+    const cut = jpeg.subarray(0, Math.floor(jpeg.length * 0.5))
+    // Precondition: libvips itself reports this file on several lines, repeating some.
+    const raw = await sharp(cut, { failOn: 'error' })
+      .raw()
+      .toBuffer()
+      .then(
+        () => '',
+        (e: unknown) => (e as Error).message,
+      )
+    expect(raw.split('\n').length).toBeGreaterThan(2)
+    const path = join(dir, 'multi-line.jpg')
+    await writeFile(path, cut)
+    for (const load of [loadImage, loadMask]) {
+      const err = await expectRejection(load(path), 'E_IMAGE_DECODE', path)
+      expect(err.message).not.toMatch(/[\r\n]/)
+      const parts = err.message.slice(err.message.indexOf(': ') + 2).split('; ')
+      expect(new Set(parts).size).toBe(parts.length) // repeated lines kept once
+      expect(String(err.details?.fullMessage)).toContain(raw)
+    }
+  })
+
   it('garbage bytes and a corrupt CRC are E_IMAGE_DECODE', async () => {
     await expectRejection(loadImage(new TextEncoder().encode('hello')), 'E_IMAGE_DECODE', 'buffer of 5 bytes')
     await expectRejection(loadMask(new TextEncoder().encode('hello')), 'E_IMAGE_DECODE', 'buffer of 5 bytes')
