@@ -371,6 +371,10 @@ export function program(run: Run): Command {
     })
     .exitOverride()
     .configureHelp({ sortSubcommands: false })
+    // --quiet reaches the library's own warnings (the cache's "disabled") through the one variable they read.
+    .hook('preAction', (_root, action) => {
+      if (action.opts<{ quiet?: boolean }>().quiet) process.env.SEGSENSE_QUIET = '1'
+    })
   for (const add of [
     demoCommand,
     sweepCommand,

@@ -48,7 +48,9 @@ export type SegsenseErrorCode =
 
 /**
  * The one error type segsense throws for bad input or a failed precondition.
- * The message names the offending file or value and what was expected.
+ * The message names the offending file or value and what was expected, on one line: a message with line breaks
+ * (a decoder's multi-line report) is collapsed, its repeated lines kept once, and the original text is kept in
+ * `details.fullMessage`.
  *
  * @example
  * try { await loadImage('scan.png') } catch (e) { if (e instanceof SegsenseError && e.code === 'E_IMAGE_DECODE') … }
@@ -64,11 +66,32 @@ export class SegsenseError extends Error {
     message: string,
     options?: { cause?: unknown; details?: Record<string, unknown> },
   ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause })
+    const line = oneLine(message)
+    super(line, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'SegsenseError'
     this.code = code
-    if (options?.details) this.details = options.details
+    // The full text of a collapsed message stays available to tooling; the message itself is one line.
+    if (line !== message) this.details = { ...options?.details, fullMessage: message }
+    else if (options?.details) this.details = options.details
   }
+}
+
+/**
+ * Collapses a message to one line: line breaks become "; ", blank lines go, and a line repeated (libvips repeats
+ * its warnings, "VipsJpeg: premature end of JPEG image" three times) is kept once, at its first place.
+ */
+function oneLine(message: string): string {
+  if (!/[\r\n]/.test(message)) return message
+  const seen = new Set<string>()
+  const parts: string[] = []
+  for (const raw of message.split(/\r\n|\r|\n/)) {
+    const part = raw.trim()
+    // libvips prefixes its first line ("Input buffer has corrupt header: VipsJpeg: ..."): a line that ends it is a repeat.
+    if (part === '' || seen.has(part) || parts.some((p) => p.endsWith(`: ${part}`))) continue
+    seen.add(part)
+    parts.push(part)
+  }
+  return parts.join('; ')
 }
 
 /** The precise kinds of bad input that `E_BAD_PARAMETER` stands for as well (see core/validate.ts). */

@@ -1,9 +1,11 @@
 /**
  * The one atomic file write of the library: images, prediction snapshots, cache entries, reports and histories all
- * go through it, so a crash or a full disk leaves the old file or the new one, never half a file.
+ * go through it, so a crash or a full disk leaves the old file or the new one, never half a file. And the one guarded
+ * read: a path that is not a regular file (a FIFO, a device, a socket, a folder) is refused before a byte is read.
  */
 import { randomBytes } from 'node:crypto'
-import { link, mkdir, open, rename, rm } from 'node:fs/promises'
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync, type Stats } from 'node:fs'
+import { link, mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { SegsenseError, describeValue } from './errors.js'
 
@@ -96,5 +98,83 @@ async function writeThenCommit(
       cause: e,
       details: { file: path },
     })
+  }
+}
+
+// O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer; on a regular file it changes nothing.
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)
+
+/** What a non-regular file is, for the message: "a FIFO (named pipe)", "a folder", ... */
+function kindOf(info: Stats | undefined): string {
+  if (!info) return 'not a regular file'
+  if (info.isDirectory()) return 'a folder'
+  if (info.isFIFO()) return 'a FIFO (named pipe)'
+  if (info.isCharacterDevice()) return 'a character device'
+  if (info.isBlockDevice()) return 'a block device'
+  if (info.isSocket()) return 'a socket'
+  return 'not a regular file'
+}
+
+function notRegular(path: string, what: string, info: Stats | undefined): SegsenseError {
+  const kind = kindOf(info)
+  return new SegsenseError('E_FILE_READ', `cannot read ${what} ${path}: it is ${kind}, expected a regular file`, {
+    details: { file: path, kind },
+  })
+}
+
+function readFailure(path: string, what: string, e: unknown, info: Stats | undefined): SegsenseError {
+  const code = (e as NodeJS.ErrnoException).code
+  if (code === 'ENOENT' || code === 'ENOTDIR')
+    return new SegsenseError('E_FILE_NOT_FOUND', `${what} not found: ${path}`, { cause: e, details: { file: path } })
+  // ENXIO: a socket cannot be opened; EISDIR: a folder on some systems. Both are named by what they are.
+  if (info && !info.isFile()) return notRegular(path, what, info)
+  return new SegsenseError('E_FILE_READ', `cannot read ${what} ${path}: ${(e as Error).message}`, {
+    cause: e,
+    details: { file: path },
+  })
+}
+
+/**
+ * Reads a whole file, refusing at once a path that is not a regular file: it is opened without blocking and checked
+ * with fstat before any read, so a FIFO, a device (/dev/zero would never end), a socket or a folder cannot hang the
+ * caller, and no check-then-open race lets one in.
+ * @param what names the file in messages ("image file", "robustness spec").
+ * @throws SegsenseError `E_FILE_NOT_FOUND` for a missing path; `E_FILE_READ` naming the path and what it is (a FIFO,
+ *   a folder, ...), or the system's reason (no permission).
+ */
+export async function readRegularFile(path: string, what: string): Promise<Buffer> {
+  let fh: Awaited<ReturnType<typeof open>> | undefined
+  try {
+    fh = await open(path, READ_FLAGS)
+    const info = await fh.stat()
+    if (!info.isFile()) throw notRegular(path, what, info)
+    return await fh.readFile()
+  } catch (e) {
+    if (e instanceof SegsenseError) throw e
+    throw readFailure(path, what, e, await stat(path).catch(() => undefined))
+  } finally {
+    await fh?.close()
+  }
+}
+
+/** {@link readRegularFile}, synchronously (spec files are read while vitest collects tests). */
+export function readRegularFileSync(path: string, what: string): Buffer {
+  let fd: number | undefined
+  try {
+    fd = openSync(path, READ_FLAGS)
+    const info = fstatSync(fd)
+    if (!info.isFile()) throw notRegular(path, what, info)
+    return readFileSync(fd)
+  } catch (e) {
+    if (e instanceof SegsenseError) throw e
+    let info: Stats | undefined
+    try {
+      info = statSync(path)
+    } catch {
+      info = undefined
+    }
+    throw readFailure(path, what, e, info)
+  } finally {
+    if (fd !== undefined) closeSync(fd)
   }
 }

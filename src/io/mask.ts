@@ -194,20 +194,11 @@ export async function loadMask(source: ImageSource, options: LoadMaskOptions = {
     }
     if (png.colourType === 3) {
       if (options.palette === undefined) return { width, height, data: png.data }
-      // Expand indices to their PLTE colours, then map colours like an RGB mask.
+      // Expand indices to their PLTE colours, then map colours like an RGB mask (decodePng checked every index).
       const pal = png.palette as Uint8Array
-      const entries = pal.length / 3
       const rgb = new Uint8Array(width * height * 3)
       for (let i = 0; i < png.data.length; i++) {
         const idx = png.data[i] as number
-        if (idx >= entries) {
-          const x = i % width
-          throw new SegsenseError(
-            'E_IMAGE_DECODE',
-            `cannot decode PNG ${name}: pixel (${x}, ${(i - x) / width}) has palette index ${idx} but the palette has ${entries} entries`,
-            { details: { file: name } },
-          )
-        }
         rgb[3 * i] = pal[3 * idx] as number
         rgb[3 * i + 1] = pal[3 * idx + 1] as number
         rgb[3 * i + 2] = pal[3 * idx + 2] as number

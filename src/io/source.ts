@@ -2,8 +2,8 @@
  * Where the loaders' bytes come from: a file path or the encoded bytes, named the same way in every message, and the
  * pixel limit every decoder checks before it allocates.
  */
-import { readFile } from 'node:fs/promises'
 import { SegsenseError, describeValue } from '../core/errors.js'
+import { readRegularFile } from '../core/fs.js'
 import { MAX_PIXELS } from '../core/limits.js'
 
 /** Where an image comes from: a file path or the encoded bytes. */
@@ -15,8 +15,10 @@ export function sourceName(source: ImageSource): string {
 }
 
 /**
- * Reads a source's bytes.
- * @throws SegsenseError `E_FILE_NOT_FOUND` naming a missing path, `E_BAD_PARAMETER` for a source of the wrong type.
+ * Reads a source's bytes. A path that is not a regular file (a FIFO, a device, a socket, a folder) is refused before
+ * anything is read, so it cannot block the loader.
+ * @throws SegsenseError `E_FILE_NOT_FOUND` naming a missing path, `E_FILE_READ` naming a path that is not a regular
+ *   file (and what it is) or cannot be read, `E_WRONG_TYPE` for a source of the wrong type.
  */
 export async function readSource(source: ImageSource, what = 'image'): Promise<Uint8Array> {
   if (source instanceof Uint8Array) return source
@@ -26,22 +28,7 @@ export async function readSource(source: ImageSource, what = 'image'): Promise<U
       `${what} source must be a file path or a Uint8Array of encoded bytes, got ${describeValue(source)}`,
     )
   }
-  try {
-    return await readFile(source)
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new SegsenseError('E_FILE_NOT_FOUND', `${what} file not found: ${source}`, {
-        cause: e,
-        details: { file: source },
-      })
-    }
-    // There is no separate read-error code; an unreadable file is as good as an undecodable one.
-    throw new SegsenseError('E_IMAGE_DECODE', `cannot read ${what} file ${source}: ${(e as Error).message}`, {
-      cause: e,
-      details: { file: source },
-    })
-  }
+  return readRegularFile(source, `${what} file`)
 }
 
 /** Validates a maxPixels option (positive integer or Infinity) and returns it with the default applied. */

@@ -47,13 +47,18 @@ export interface CacheStore {
   readonly maxBytes: number
 }
 
-const warned = new Set<string>()
+let warned = false
 const disabledDirs = new Set<string>()
 
-/** One process warning per cause and folder: a cache that cannot work is turned off, never a failure. */
-function warnOnce(dir: string, message: string): void {
-  if (warned.has(dir)) return
-  warned.add(dir)
+/**
+ * One warning per process, whatever the cause and folder: a cache that cannot work is turned off, never a failure,
+ * and a long run with many sweeps says so once. `SEGSENSE_QUIET=1` (the CLI sets it under `--quiet`) silences it:
+ * the CLI promises one line on stderr for an error and nothing else when quiet.
+ */
+function warnOnce(message: string): void {
+  if (warned) return
+  warned = true
+  if (process.env.SEGSENSE_QUIET === '1') return
   process.emitWarning(`segsense cache disabled: ${message}`, { code: 'SEGSENSE_CACHE_DISABLED' })
 }
 
@@ -141,10 +146,7 @@ export function openCache(
   if (root === undefined) {
     const modules = nearestNodeModules(process.cwd())
     if (modules === undefined) {
-      warnOnce(
-        '(no node_modules)',
-        `no node_modules folder at or above ${process.cwd()}; set SEGSENSE_CACHE_DIR or the cache.dir option`,
-      )
+      warnOnce(`no node_modules folder at or above ${process.cwd()}; set SEGSENSE_CACHE_DIR or the cache.dir option`)
       return null
     }
     root = join(modules, '.cache', 'segsense')
@@ -162,7 +164,7 @@ export function openCache(
 
 function disable(dir: string, message: string): void {
   disabledDirs.add(dir)
-  warnOnce(dir, message)
+  warnOnce(message)
 }
 
 const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex')

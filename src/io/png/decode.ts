@@ -1,6 +1,7 @@
 /** Decoding a PNG to its samples, exactly (no colour management, no gamma, no scaling of low bit depths). */
 import { promisify } from 'node:util'
 import { inflate as inflateCb } from 'node:zlib'
+import { SegsenseError } from '../../core/errors.js'
 import { tooLarge } from '../source.js'
 import { passesFor, unfilter } from './filters.js'
 import {
@@ -21,7 +22,8 @@ const inflate = promisify(inflateCb)
  * transparency, text) are ignored. Checks the pixel limit from the header before inflating.
  *
  * @param name names the file in error messages (default "buffer of N bytes").
- * @throws SegsenseError `E_IMAGE_DECODE` for a malformed or truncated file (reason in the message),
+ * @throws SegsenseError `E_IMAGE_DECODE` for a malformed or truncated file (reason in the message), or a palette
+ *   image with a pixel index past the end of its PLTE chunk (the PNG specification calls that an error),
  *   `E_IMAGE_TOO_LARGE` when `width * height > maxPixels`.
  */
 export async function decodePng(
@@ -112,7 +114,29 @@ export async function decodePng(
     }
     start += p.h * (stride + 1)
   }
+  if (colourType === 3) checkPaletteIndices(out, width, palette as Uint8Array, name)
   return palette
     ? { width, height, colourType, bitDepth, data: out, palette }
     : { width, height, colourType, bitDepth, data: out }
+}
+
+/** Refuses a palette index past the palette's end: libpng does too, and a mask read from it would hold a made-up id. */
+function checkPaletteIndices(
+  indices: Uint8Array | Uint16Array,
+  width: number,
+  palette: Uint8Array,
+  name: string,
+): void {
+  const entries = palette.length / 3
+  for (let i = 0; i < indices.length; i++) {
+    const idx = indices[i] as number
+    if (idx < entries) continue
+    const x = i % width
+    const y = (i - x) / width
+    throw new SegsenseError(
+      'E_IMAGE_DECODE',
+      `cannot decode PNG ${name}: pixel (${x}, ${y}) has palette index ${idx} but the palette has ${entries} entries`,
+      { details: { file: name, x, y, index: idx, paletteSize: entries } },
+    )
+  }
 }

@@ -459,6 +459,53 @@ describe('errors', () => {
     await expectRejection(loadImage(jpegPath), 'E_IMAGE_DECODE', jpegPath)
   })
 
+  it("a decoder's multi-line report becomes a one-line message, the full text in details", async () => {
+    const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 10, g: 200, b: 3 } } })
+      .jpeg()
+      .toBuffer()
+    const cut = jpeg.subarray(0, Math.floor(jpeg.length * 0.5))
+    // Precondition: libvips itself reports this file on several lines, repeating some.
+    const raw = await sharp(cut, { failOn: 'error' })
+      .raw()
+      .toBuffer()
+      .then(
+        () => '',
+        (e: unknown) => (e as Error).message,
+      )
+    expect(raw.split('\n').length).toBeGreaterThan(2)
+    const path = join(dir, 'multi-line.jpg')
+    await writeFile(path, cut)
+    for (const load of [loadImage, loadMask]) {
+      const err = await expectRejection(load(path), 'E_IMAGE_DECODE', path)
+      expect(err.message).not.toMatch(/[\r\n]/)
+      const parts = err.message.slice(err.message.indexOf(': ') + 2).split('; ')
+      expect(new Set(parts).size).toBe(parts.length) // repeated lines kept once
+      expect(String(err.details?.fullMessage)).toContain(raw)
+    }
+  })
+
+  it('a palette PNG with an index past the end of its palette is refused, naming the file, index and size', async () => {
+    // Our encoder refuses such indices, so encode 4 entries and cut the PLTE chunk to 2 (fresh CRC) by hand.
+    const indices = Uint8Array.from([0, 1, 1, 0, 0, 1, 3, 0, 1, 0, 0, 1])
+    const pal = Uint8Array.from([0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255])
+    const good = await encodePngPixels({ width: 4, height: 3, colourType: 3, bitDepth: 8, data: indices, palette: pal })
+    const bad = shortenPalette(good, 2)
+    const path = join(dir, 'palette-overflow.png')
+    await writeFile(path, bad)
+    expect(Array.from((await decodePng(good)).data)).toEqual(Array.from(indices)) // the untouched file decodes
+    for (const attempt of [
+      decodePng(bad, { name: path }),
+      loadMask(path),
+      loadMask(path, { palette: { 1: [255, 0, 0] } }),
+    ]) {
+      const err = await expectRejection(attempt, 'E_IMAGE_DECODE', path, 'palette index 3', 'palette has 2 entries')
+      expect(err.details).toMatchObject({ file: path, index: 3, paletteSize: 2, x: 2, y: 1 })
+    }
+    // An index equal to the last entry is fine: the check is not off by one.
+    const edge = shortenPalette(good, 4)
+    expect(Array.from((await loadMask(edge)).data)).toEqual(Array.from(indices))
+  })
+
   it('garbage bytes and a corrupt CRC are E_IMAGE_DECODE', async () => {
     await expectRejection(loadImage(new TextEncoder().encode('hello')), 'E_IMAGE_DECODE', 'buffer of 5 bytes')
     await expectRejection(loadMask(new TextEncoder().encode('hello')), 'E_IMAGE_DECODE', 'buffer of 5 bytes')
@@ -579,3 +626,21 @@ describe('saveImage / encodePng', () => {
     )
   })
 })
+
+/** Rewrites a PNG's PLTE chunk to its first `entries` entries, with a correct CRC. */
+function shortenPalette(png: Uint8Array, entries: number): Uint8Array {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength)
+  for (let o = 8; o < png.length;) {
+    const len = view.getUint32(o)
+    if (String.fromCharCode(...png.subarray(o + 4, o + 8)) === 'PLTE') {
+      const chunk = new Uint8Array(12 + 3 * entries)
+      const cv = new DataView(chunk.buffer)
+      cv.setUint32(0, 3 * entries)
+      chunk.set(png.subarray(o + 4, o + 8 + 3 * entries), 4)
+      cv.setUint32(8 + 3 * entries, crc32(chunk.subarray(4, 8 + 3 * entries)))
+      return Buffer.concat([png.subarray(0, o), chunk, png.subarray(o + 12 + len)])
+    }
+    o += 12 + len
+  }
+  throw new Error('no PLTE chunk')
+}
