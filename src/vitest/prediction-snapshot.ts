@@ -1,3 +1,4 @@
+import { checkContextExpect } from './concurrent.js'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -252,6 +253,7 @@ export function toMatchPredictionSnapshot(
   options: PredictionSnapshotOptions = {},
 ): Promise<MatcherOutcome> {
   // The snapshot key of a call is taken when it is made (see nextKey).
+  checkContextExpect(where, this.task)
   return predictionMatcher.call(this, received, nextKey(this.task), samples, options)
 }
 
