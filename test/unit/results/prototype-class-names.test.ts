@@ -12,6 +12,8 @@ import { evaluateRequirement } from '../../../src/analysis/requirement.js'
 import { validateSweepResult } from '../../../src/results/schema/validate.js'
 import { writeReport } from '../../../src/report/html.js'
 import type { SweepResult } from '../../../src/results/sweep-result.js'
+import { validateSpec } from '../../../src/requirements/load.js'
+import { codeOf, messageOf } from '../../support/helpers.js'
 
 const NAMES: readonly string[] = ['__proto__', 'constructor', 'toString']
 // Three horizontal bands, classes 1..3. The model always answers the bands, whatever the image: perfect at 0,
@@ -78,5 +80,28 @@ describe('class names that are Object.prototype keys', () => {
     const written = await writeReport([v.result], dir)
     const html = readFileSync(written.index, 'utf8')
     for (const name of NAMES) expect(html, name).toContain(name)
+  })
+
+  it('a threshold map without the class is "no threshold", never an Object.prototype member', async () => {
+    const result = await sweep(model, samples, rotate, { values: [0, 90] })
+    // 'constructor' in { toString: 1 } is true on a plain object: it must not count as a threshold.
+    const lacks = () => evaluateRequirement(result, { min: { toString: 0 }, scoreClasses: ['constructor'] })
+    expect(codeOf(lacks)).toBe('E_OUT_OF_RANGE')
+    expect(messageOf(lacks)).toMatch(/no threshold for class "constructor"/)
+  })
+
+  it('a spec per-class min on "__proto__" (from JSON) gates that class', async () => {
+    const text =
+      '{ "model": { "onnx": "m.onnx", "classes": { "1": "__proto__", "2": "constructor", "3": "toString" } },' +
+      ' "samples": [{ "image": "a.png" }], "requirements": [{ "transform": "rotate", "min": { "__proto__": 1 } }] }'
+    const v = validateSpec(JSON.parse(text))
+    expect(v.valid).toBe(true)
+    if (!v.valid) return
+    const min = v.spec.requirements[0]!.min as Record<string, number>
+    expect(Object.keys(min)).toEqual(['__proto__'])
+    const result = await sweep(model, samples, rotate, { values: [0, 90] })
+    const verdict = evaluateRequirement(result, { min })
+    expect(verdict.pass).toBe(false)
+    expect(verdict.classes.map((c) => c.className)).toEqual(['__proto__'])
   })
 })
