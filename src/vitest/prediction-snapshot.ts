@@ -1,3 +1,4 @@
+import { nameRecord } from '../core/records.js'
 import { checkContextExpect } from './concurrent.js'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -94,7 +95,8 @@ export function resolveBudget(options: PredictionSnapshotOptions, classes: Class
   if (!(Number.isInteger(ignoreBoundary) && ignoreBoundary >= 0 && ignoreBoundary <= 64))
     throw bad('ignoreBoundary must be an integer number of pixels in [0, 64]', ignoreBoundary)
   const names = Object.values(classes)
-  const dice: Record<string, number> = {}
+  // No prototype: a class may be called `toString`, and a lookup of another class must not find a function.
+  const dice: Record<string, number> = nameRecord()
   const checkDice = (v: unknown, name: string): number => {
     if (!(typeof v === 'number' && v >= 0 && v <= 1))
       throw bad(`minDice${name ? ` for ${name}` : ''} must be a Dice in [0, 1]`, v)
