@@ -1,3 +1,4 @@
+import { nameRecord } from '../core/records.js'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { type MetricName, metricDirection } from '../metrics/overlap.js'
@@ -198,7 +199,7 @@ export function aggregate(result: SweepResult, options: AggregateOptions): Aggre
   const K = result.values.length
   // One plan for everything: replicate r of every value and class uses the same samples.
   const plan = resamplingPlan(n, settings)
-  const classes: Record<string, ClassAggregate> = {}
+  const classes: Record<string, ClassAggregate> = nameRecord()
   for (const className of result.classes) {
     const t = thresholdOf(min, className)
     if (t === undefined) continue

@@ -1,3 +1,4 @@
+import { ownValue } from '../core/records.js'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { type MetricName, metricDirection } from '../metrics/overlap.js'
 import { aggregate } from './aggregate.js'
@@ -133,12 +134,13 @@ export function requirementThresholds(
     const names = subset ?? Object.keys(min)
     for (const name of names) {
       if (!scored.has(name)) unknown(name, subset ? 'scoreClasses option' : 'per-class threshold')
-      if (!(name in min))
+      const threshold = ownValue(min, name)
+      if (threshold === undefined)
         throw new SegsenseError(
           'E_OUT_OF_RANGE',
           `no threshold for class ${JSON.stringify(name)}: the per-class thresholds name ${Object.keys(min).join(', ')}`,
         )
-      out.set(name, checkThreshold(min[name], `threshold for class ${JSON.stringify(name)}`, direction))
+      out.set(name, checkThreshold(threshold, `threshold for class ${JSON.stringify(name)}`, direction))
     }
   } else {
     throw new SegsenseError(
@@ -202,8 +204,8 @@ export function evaluateRequirement(result: SweepResult, requirement: Requiremen
     const bound = { direction, limit }
     const curves =
       aggregate === 'mean'
-        ? [{ sample: null, scores: result.mean[metric]?.[className] ?? [] }]
-        : result.samples.map((s) => ({ sample: s.id, scores: s.scores[metric]?.[className] ?? [] }))
+        ? [{ sample: null, scores: ownValue(result.mean[metric], className) ?? [] }]
+        : result.samples.map((s) => ({ sample: s.id, scores: ownValue(s.scores[metric], className) ?? [] }))
     const failingSamples: string[] = []
     let pass = true
     for (const { sample, scores } of curves) {

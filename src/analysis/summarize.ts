@@ -1,3 +1,4 @@
+import { nameRecord } from '../core/records.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import type { MetricName } from '../metrics/overlap.js'
 import { toWorking } from '../results/values.js'
@@ -265,7 +266,7 @@ export function summarize(result: SweepResult, options: SummarizeOptions): Summa
   const i0 = neutralIndex(parameter, values)
   const categorical = parameter.scale === 'categorical'
   const u = values.map((v) => toWorking(parameter, v))
-  const classes: Record<string, ClassSummary> = {}
+  const classes: Record<string, ClassSummary> = nameRecord()
   for (const className of result.classes) {
     const raw = curveOf(result, {
       className,

@@ -1,3 +1,4 @@
+import { nameRecord } from '../core/records.js'
 import { SegsenseError, type SegsenseErrorCode, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { assertSameSize, checkSpacing, classIds } from '../core/raster.js'
@@ -161,7 +162,7 @@ export function volumeSurfaceDistances(
   const spacing = checkSpacing3(options.spacing ?? truth.spacing, 'volumeSurfaceDistances spacing')
   const { tolerance, percentile, policy } = resolveOptions({ ...options, spacing: undefined })
   const diagonal = Math.hypot(dims[0] * spacing[0], dims[1] * spacing[1], dims[2] * spacing[2])
-  const out: Record<string, BoundaryDistances> = {}
+  const out: Record<string, BoundaryDistances> = nameRecord()
   for (const id of classIds(classes, options.includeBackground ?? false)) {
     out[classes[id] as string] = classDistances(prediction.data, truth.data, id, dims, spacing, {
       tolerance,
@@ -256,7 +257,7 @@ export function surfaceDistances(
     spacing: options.spacing ?? truth.spacing ?? [1, 1],
   })
   const resolved = { tolerance, percentile, policy, diagonal: Math.hypot(width * spacing[0], height * spacing[1]) }
-  const out: Record<string, BoundaryDistances> = {}
+  const out: Record<string, BoundaryDistances> = nameRecord()
   for (const id of classIds(classes, options.includeBackground ?? false)) {
     out[classes[id] as string] = classDistances(
       prediction.data,

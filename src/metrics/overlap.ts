@@ -1,3 +1,4 @@
+import { nameRecord } from '../core/records.js'
 import { SegsenseError, describeValue } from '../core/errors.js'
 import { checkKnownKeys, optionKeys } from '../core/options.js'
 import { classIds } from '../core/raster.js'
@@ -170,14 +171,14 @@ export function scoreMasks(
     : null
   for (const m of metrics) {
     if (m === 'nsd' || isDistanceMetric(m)) {
-      const perClass: Record<string, number> = {}
+      const perClass: Record<string, number> = nameRecord()
       for (const [name, d] of Object.entries(surface as Record<string, BoundaryDistances>))
         perClass[name] = sweepDistance(d, m)
       out[m] = perClass
       continue
     }
     const fn = COUNT_METRICS[m]
-    const perClass: Record<string, number> = {}
+    const perClass: Record<string, number> = nameRecord()
     for (const id of ids) perClass[options.classes[id] as string] = fn(counts.get(id) as ClassCounts, policy)
     out[m] = perClass
   }

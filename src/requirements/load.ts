@@ -3,6 +3,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import { SegsenseError } from '../core/errors.js'
 import { isDistanceMetric } from '../metrics/overlap.js'
 import { readJsonFile } from './json-file.js'
+import { sameClassIds } from './model-config.js'
 import { transformByName } from '../transforms/registry.js'
 import { withDefaults } from './plan.js'
 import { describeError } from '../results/schema/schema-errors.js'
@@ -30,7 +31,9 @@ export function validateSpec(
     errors.push('/defaults: give "min", not both "min" and "minDice" (its deprecated name)')
   if (defaults.scoreClasses !== undefined && defaults.classes !== undefined)
     errors.push('/defaults: give "scoreClasses", not both "scoreClasses" and "classes" (its deprecated name)')
+  errors.push(...sameClassIds(spec.model.classes, '/model/classes'))
   spec.requirements.forEach((r, i) => {
+    if (r.baseline?.classes) errors.push(...sameClassIds(r.baseline.classes, `/requirements/${i}/baseline/classes`))
     if (r.min !== undefined && r.minDice !== undefined)
       errors.push(`/requirements/${i}: give "min", not both "min" and "minDice" (its deprecated name)`)
     if (r.scoreClasses !== undefined && r.classes !== undefined)

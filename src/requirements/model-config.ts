@@ -34,11 +34,38 @@ export function loadModelConfig(path: string): ModelConfig {
     })
   }
   const config = json as ModelConfig
+  const same = config.classes ? sameClassIds(config.classes, '/classes') : []
+  if (same.length) {
+    throw new SegsenseError('E_SCHEMA', `model config ${file} is invalid: ${same.join('; ')}`, {
+      details: { file, errors: same },
+    })
+  }
   return { ...config, ...(config.onnx ? { onnx: resolve(dirname(file), config.onnx) } : {}) }
 }
 
-/** A spec model block's `classes` (JSON keys are strings) as a {@link Classes} map. */
+/**
+ * The problems of a model block's `classes` whose keys are one number written differently (`"3"` and `"03"`):
+ * JSON keeps both, but as class ids they are one, so one name would silently overwrite the other.
+ */
+export function sameClassIds(classes: Readonly<Record<string, string>>, path: string): string[] {
+  const seen = new Map<number, string>()
+  const errors: string[] = []
+  for (const key of Object.keys(classes)) {
+    const id = Number(key)
+    const first = seen.get(id)
+    if (first === undefined) seen.set(id, key)
+    else errors.push(`${path}: class ids ${JSON.stringify(first)} and ${JSON.stringify(key)} are the same number ${id}`)
+  }
+  return errors
+}
+
+/**
+ * A spec model block's `classes` (JSON keys are strings) as a {@link Classes} map.
+ * @throws SegsenseError `E_SCHEMA` when two keys are the same number written differently (`"3"` and `"03"`).
+ */
 export function classesOf(classes: Readonly<Record<string, string>>): Classes {
+  const same = sameClassIds(classes, 'classes')
+  if (same.length) throw new SegsenseError('E_SCHEMA', same.join('; '), { details: { errors: same } })
   const out: Record<number, string> = {}
   for (const [id, name] of Object.entries(classes)) out[Number(id)] = name
   return out

@@ -1,3 +1,4 @@
+import { nameRecord } from '../core/records.js'
 import type { MetricName } from '../metrics/overlap.js'
 import type { ClassCurves, Score, ScoreCounts, ScoreTable } from './sweep-result.js'
 
@@ -48,19 +49,19 @@ export function reduceScores(
   length: number,
 ): { samples: ScoreTable[]; mean: ScoreTable; meanCounts: ScoreCounts } {
   const samples = raw.map((table) => {
-    const scores: ScoreTable = {}
+    const scores: ScoreTable = nameRecord()
     metrics.forEach((m, mi) => {
-      const curves: ClassCurves = {}
+      const curves: ClassCurves = nameRecord()
       classNames.forEach((c, ci) => (curves[c] = toScores(table[mi]?.[ci] as Float64Array)))
       scores[m] = curves
     })
     return scores
   })
-  const mean: ScoreTable = {}
-  const meanCounts: ScoreCounts = {}
+  const mean: ScoreTable = nameRecord()
+  const meanCounts: ScoreCounts = nameRecord()
   metrics.forEach((m, mi) => {
-    const curves: ClassCurves = {}
-    const counts: Record<string, number[]> = {}
+    const curves: ClassCurves = nameRecord()
+    const counts: Record<string, number[]> = nameRecord()
     classNames.forEach((c, ci) => {
       const reduced = meanCurve(
         raw.map((table) => table[mi]?.[ci] as Float64Array),

@@ -3,6 +3,7 @@
  * the rest run through `runBatches` (samples missing the same values share one run, so batches stay full), and the
  * new scores are written back. Runs over different values of the same sweep merge into one (refinement adds values).
  */
+import { nameRecord } from '../core/records.js'
 import type { LabelMap } from '../core/types.js'
 import {
   type CacheStore,
@@ -60,10 +61,10 @@ interface ScorePayload {
 }
 
 function encodeScores(plan: SweepPlan, table: SampleScores, k: number, present: readonly boolean[]): Uint8Array {
-  const out: ScorePayload = { present: {}, scores: {} }
+  const out: ScorePayload = { present: nameRecord(), scores: nameRecord() }
   plan.classNames.forEach((c, ci) => (out.present[c] = present[ci] as boolean))
   plan.metrics.forEach((m, mi) => {
-    const perClass: Record<string, number | null> = {}
+    const perClass: Record<string, number | null> = nameRecord()
     plan.classNames.forEach((c, ci) => {
       const v = curveOf(table, mi, ci)[k] as number
       perClass[c] = Number.isFinite(v) ? v : null

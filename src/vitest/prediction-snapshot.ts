@@ -1,3 +1,5 @@
+import { nameRecord } from '../core/records.js'
+import { checkContextExpect } from './concurrent.js'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -93,7 +95,8 @@ export function resolveBudget(options: PredictionSnapshotOptions, classes: Class
   if (!(Number.isInteger(ignoreBoundary) && ignoreBoundary >= 0 && ignoreBoundary <= 64))
     throw bad('ignoreBoundary must be an integer number of pixels in [0, 64]', ignoreBoundary)
   const names = Object.values(classes)
-  const dice: Record<string, number> = {}
+  // No prototype: a class may be called `toString`, and a lookup of another class must not find a function.
+  const dice: Record<string, number> = nameRecord()
   const checkDice = (v: unknown, name: string): number => {
     if (!(typeof v === 'number' && v >= 0 && v <= 1))
       throw bad(`minDice${name ? ` for ${name}` : ''} must be a Dice in [0, 1]`, v)
@@ -252,6 +255,7 @@ export function toMatchPredictionSnapshot(
   options: PredictionSnapshotOptions = {},
 ): Promise<MatcherOutcome> {
   // The snapshot key of a call is taken when it is made (see nextKey).
+  checkContextExpect(where, this.task)
   return predictionMatcher.call(this, received, nextKey(this.task), samples, options)
 }
 

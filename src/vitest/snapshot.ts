@@ -1,3 +1,4 @@
+import { checkContextExpect } from './concurrent.js'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -286,6 +287,7 @@ export const toMatchSweepSnapshot = defineMatcher({
   label: (transform: Transform, _options?: SweepSnapshotOptions) => `toMatchSweepSnapshot(${transformName(transform)})`,
   noNot: true,
   async run(f, model, transform, options = {}) {
+    checkContextExpect('toMatchSweepSnapshot', f.task)
     checkTransform('toMatchSweepSnapshot(transform, options)', transform)
     const { sweepOptions, tolerance, min } = snapshotOptions(f, options)
     const samples = f.samples(options.samples)
