@@ -1,7 +1,8 @@
 // Shared by the case-study scripts: arguments, where figures and numbers go, and the tables written into the pages.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { loadSample } from 'segsense'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -82,3 +83,27 @@ export function fmtInterval(interval, unit = '') {
 
 /** Prints a progress line on stderr. */
 export const log = (...parts) => console.error('[case study]', ...parts)
+
+/**
+ * The Sunnybrook subset (read in place, never copied): `$SEGSENSE_SUNNYBROOK`, else ../shared/data/sunnybrook-lv
+ * beside the checkout. Without it the study prints why and exits 0, so the quick form in CI skips with a message.
+ */
+export function sunnybrookData() {
+  const data =
+    process.env.SEGSENSE_SUNNYBROOK ?? fileURLToPath(new URL('../../../shared/data/sunnybrook-lv/', import.meta.url))
+  if (!existsSync(join(data, 'slices.json'))) {
+    console.error(
+      `[case study] skipped: the Sunnybrook subset is not at ${data} (set SEGSENSE_SUNNYBROOK to its folder)`,
+    )
+    process.exit(0)
+  }
+  return {
+    meta: JSON.parse(readFileSync(join(data, 'slices.json'), 'utf8')),
+    load: (m) => loadSunnybrookSlice(data, m),
+  }
+}
+
+/** One slice of the subset (an entry of slices.json) with its expert mask, as loadSample reads it. */
+function loadSunnybrookSlice(data, m) {
+  return loadSample(m.id, join(data, 'slices', `${m.id}.png`), join(data, 'slices', `${m.id}-mask.png`))
+}

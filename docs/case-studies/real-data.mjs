@@ -2,16 +2,12 @@
 // real short-axis cine MRI with expert contours (Sunnybrook Cardiac Data, CC0), read from ../shared/data/sunnybrook-lv
 // (never copied into the repository). Which preparation (intensity window, orientation, scale) helps, and how far
 // from usable are they? npm run case-study:real-data
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import {
   CARDIAC_CLASSES,
   aggregate,
   dihedral,
   fixtureModelPath,
   loadOnnxModel,
-  loadSample,
   raster,
   renderChartPng,
   rotate,
@@ -20,25 +16,28 @@ import {
   sweep,
   zoom,
 } from 'segsense'
-import { caseStudyArgs, fmt, fmtInterval, log, markdownTable, writeFigure, writeNumbers, writeTable } from './lib.mjs'
+import {
+  caseStudyArgs,
+  fmt,
+  fmtInterval,
+  log,
+  markdownTable,
+  sunnybrookData,
+  writeFigure,
+  writeNumbers,
+  writeTable,
+} from './lib.mjs'
 
 const args = caseStudyArgs()
-const data =
-  process.env.SEGSENSE_SUNNYBROOK ?? fileURLToPath(new URL('../../../shared/data/sunnybrook-lv/', import.meta.url))
-if (!existsSync(join(data, 'slices.json'))) {
-  console.error(`[case study] skipped: the Sunnybrook subset is not at ${data} (set SEGSENSE_SUNNYBROOK to its folder)`)
-  process.exit(0)
-}
+const sunnybrook = sunnybrookData()
 const MIN = 0.8
 // 95 % percentile bootstrap bands over the slices, seeded: the same run gives the same numbers.
 const BAND = { confidence: 0.95, resamples: 2000, seed: 0 }
 const SCORED = ['MYO', 'LV']
 // End-diastole slices carry both contours (myocardium and cavity); end-systole ones only the cavity.
-const meta = JSON.parse(readFileSync(join(data, 'slices.json'), 'utf8')).filter((m) => m.myocardium_annotated)
+const meta = sunnybrook.meta.filter((m) => m.myocardium_annotated)
 const chosen = args.quick ? meta.filter((_, i) => i % 12 === 0) : meta
-const loaded = await Promise.all(
-  chosen.map((m) => loadSample(m.id, join(data, 'slices', `${m.id}.png`), join(data, 'slices', `${m.id}-mask.png`))),
-)
+const loaded = await Promise.all(chosen.map(sunnybrook.load))
 
 /** Intensities mapped linearly so that the `lo` and `hi` quantiles of the image become 0 and 1, then clipped. */
 function windowed(img, lo, hi) {

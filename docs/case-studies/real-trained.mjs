@@ -2,9 +2,6 @@
 // redone on real MRI. The two fixture models trained on 4 Sunnybrook patients (fixtures/README.md), without and with
 // augmentation, swept on the held-out patient SCD0000501, read from ../shared/data/sunnybrook-lv (never copied).
 // npm run case-study:real-trained   (a full run rewrites docs/img/case-real-trained-*.png and the page's tables)
-import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import sharp from 'sharp'
 import {
   SUNNYBROOK_CLASSES,
@@ -14,7 +11,6 @@ import {
   contrast,
   fixtureModelPath,
   loadOnnxModel,
-  loadSample,
   motion,
   renderChartPng,
   rotate,
@@ -23,22 +19,27 @@ import {
   sweep,
   zoom,
 } from 'segsense'
-import { caseStudyArgs, fmt, fmtInterval, log, markdownTable, writeFigure, writeNumbers, writeTable } from './lib.mjs'
+import {
+  caseStudyArgs,
+  fmt,
+  fmtInterval,
+  log,
+  markdownTable,
+  sunnybrookData,
+  writeFigure,
+  writeNumbers,
+  writeTable,
+} from './lib.mjs'
 
 const args = caseStudyArgs()
-const data =
-  process.env.SEGSENSE_SUNNYBROOK ?? fileURLToPath(new URL('../../../shared/data/sunnybrook-lv/', import.meta.url))
-if (!existsSync(join(data, 'slices.json'))) {
-  console.error(`[case study] skipped: the Sunnybrook subset is not at ${data} (set SEGSENSE_SUNNYBROOK to its folder)`)
-  process.exit(0)
-}
+const sunnybrook = sunnybrookData()
 const MIN = 0.8
 // 95 % percentile bootstrap bands over the slices, seeded: the same run gives the same numbers.
 const BAND = { confidence: 0.95, resamples: 2000, seed: 0 }
 const HELD_OUT = 'SCD0000501'
 const NAMES = ['sunnybrook-fragile', 'sunnybrook-robust']
 // The held-out patient only: 22 slices, all with the LV cavity contour, the 9 end-diastole ones with the myocardium.
-const meta = JSON.parse(readFileSync(join(data, 'slices.json'), 'utf8')).filter((m) => m.patient === HELD_OUT)
+const meta = sunnybrook.meta.filter((m) => m.patient === HELD_OUT)
 // Quick form: 3 end-diastole and 3 end-systole slices.
 const chosen = args.quick
   ? [
@@ -46,8 +47,7 @@ const chosen = args.quick
       ...meta.filter((m) => !m.myocardium_annotated).slice(0, 3),
     ]
   : meta
-const load = (m) => loadSample(m.id, join(data, 'slices', `${m.id}.png`), join(data, 'slices', `${m.id}-mask.png`))
-const all = await Promise.all(chosen.map(load))
+const all = await Promise.all(chosen.map(sunnybrook.load))
 const ed = all.filter((_, i) => chosen[i].myocardium_annotated)
 const coarse = args.quick ? 3 : 1
 // The paper's transforms (as case study 2) plus zoom; the slices go in as loaded (no window: the models normalise).

@@ -95,7 +95,7 @@ export interface RequirementRefine {
 export type RequirementDefaults = Omit<RequirementOptions, keyof GridOptions>
 
 // Every key of RequirementDefaults (the compiler checks the list is complete).
-const DEFAULT_KEYS = optionKeys<RequirementDefaults>({
+const DEFAULT_KEY_SET = {
   min: true,
   max: true,
   minDice: true,
@@ -114,7 +114,8 @@ const DEFAULT_KEYS = optionKeys<RequirementDefaults>({
   repeats: true,
   confusion: true,
   refine: true,
-}) as readonly (keyof RequirementDefaults)[]
+} as const satisfies { readonly [K in keyof Required<RequirementDefaults>]: true }
+const DEFAULT_KEYS = optionKeys<RequirementDefaults>(DEFAULT_KEY_SET) as readonly (keyof RequirementDefaults)[]
 
 // Alias pairs count as one option: a threshold given as minDice hides a default min, and so on.
 const ALIASES: readonly (readonly [keyof RequirementDefaults, keyof RequirementDefaults])[] = [
@@ -151,24 +152,7 @@ export const REQUIREMENT_KEYS = optionKeys<RequirementOptions>({
   step: true,
   steps: true,
   values: true,
-  min: true,
-  max: true,
-  minDice: true,
-  metric: true,
-  nsdTolerance: true,
-  scoreClasses: true,
-  classes: true,
-  aggregate: true,
-  reference: true,
-  batchSize: true,
-  emptyPolicy: true,
-  batchTimeout: true,
-  confidence: true,
-  resamples: true,
-  seed: true,
-  repeats: true,
-  confusion: true,
-  refine: true,
+  ...DEFAULT_KEY_SET,
 })
 
 /** A requirement planned into what `sweep` and `evaluateRequirement` take. */
