@@ -5,20 +5,29 @@
  */
 import { SegsenseError, describeValue } from './errors.js'
 
-/** Levenshtein distance (insertions, deletions, substitutions), case-insensitive. */
+/**
+ * Edit distance with adjacent transpositions (optimal string alignment), case-insensitive: insertions, deletions,
+ * substitutions and swaps of two neighbouring letters each cost 1, so the commonest typo (`mni` for `min`) is one
+ * edit away, as `treshold` is from `threshold`.
+ */
 export function editDistance(a: string, b: string): number {
   const s = a.toLowerCase()
   const t = b.toLowerCase()
+  let before: number[] = []
   let prev = Array.from({ length: t.length + 1 }, (_, j) => j)
   for (let i = 1; i <= s.length; i++) {
     const row = [i]
     for (let j = 1; j <= t.length; j++) {
-      row[j] = Math.min(
+      let d = Math.min(
         (prev[j] as number) + 1,
         (row[j - 1] as number) + 1,
         (prev[j - 1] as number) + (s[i - 1] === t[j - 1] ? 0 : 1),
       )
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1])
+        d = Math.min(d, (before[j - 2] as number) + 1)
+      row[j] = d
     }
+    before = prev
     prev = row
   }
   return prev[t.length] as number

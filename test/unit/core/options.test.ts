@@ -49,6 +49,11 @@ describe('nearest and checkKnownKeys', () => {
     expect(editDistance('paddin', 'padding')).toBe(1)
     expect(editDistance('treshold', 'threshold')).toBe(1)
     expect(editDistance('normalise', 'normalize')).toBe(1)
+    // A swap of two neighbours is one edit: a matcher's misspelt `mni` is suggested `min` like any other typo.
+    expect(editDistance('mni', 'min')).toBe(1)
+    expect(editDistance('ab', 'ba')).toBe(1)
+    expect(nearest('mni', ['samples', 'min', 'max', 'metric'])).toBe('min')
+    expect(editDistance('abc', 'ca')).toBe(3)
     expect(nearest('paddin', ['interpolation', 'padding', 'maskInterpolation'])).toBe('padding')
     expect(nearest('Padding', ['padding'])).toBe('padding')
     expect(nearest('zzzzzzzz', ['padding', 'axis'])).toBeUndefined()
